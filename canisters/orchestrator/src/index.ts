@@ -1,0 +1,8 @@
+import { IDL, query } from 'azle';
+
+export default class {
+    @query([], IDL.Text)
+    get_name(): string {
+        return 'orchestrator';
+    }
+}

@@ -1,0 +1,99 @@
+/**
+ * Builds the Azle canisters declared in a dfx.json, skipping any whose inputs did not change.
+ *
+ * Usage: `tsx scripts/build-canisters.ts [--project DIR] [NAME...]`
+ *
+ * A canister's inputs are every TypeScript file under its `main` file's folder, every file
+ * under the project's `shared/` folder (when present) and the installed Azle version. Their
+ * hash is stored beside the wasm (`.azle/<name>/inputs.sha256`); a matching hash means the
+ * wasm and the Candid file are already current.
+ */
+import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/** The project's own Azle; `azle/package.json` is not an export of the package. */
+const azleDir = resolve(__dirname, '..', 'node_modules', 'azle');
+
+type CanisterEntry = { main: string; candid: string };
+
+function listFiles(dir: string): string[] {
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).flatMap((entry) => {
+        const path = join(dir, entry);
+        if (entry === 'node_modules' || entry.startsWith('.')) return [];
+        return statSync(path).isDirectory() ? listFiles(path) : [path];
+    });
+}
+
+function inputsHash(projectDir: string, entry: CanisterEntry, extraDirs: string[]): string {
+    const hash = createHash('sha256');
+    const azleVersion = JSON.parse(readFileSync(join(azleDir, 'package.json'), 'utf8')).version;
+    hash.update(`azle@${azleVersion}\n`);
+    const dirs = [dirname(resolve(projectDir, entry.main)), ...extraDirs];
+    const files = dirs
+        .flatMap(listFiles)
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+        .sort();
+    for (const file of files) {
+        hash.update(`${relative(projectDir, file)}\n`);
+        hash.update(readFileSync(file));
+    }
+    return hash.digest('hex');
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+    return new Promise((resolvePromise, reject) => {
+        const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+        child.on('error', reject);
+        child.on('exit', (code) =>
+            code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))
+        );
+    });
+}
+
+/** Builds the named canisters of `projectDir` (all when `names` is empty); returns those rebuilt. */
+export async function buildCanisters(projectDir: string, names: string[] = []): Promise<string[]> {
+    const dfxJson = JSON.parse(readFileSync(join(projectDir, 'dfx.json'), 'utf8')) as {
+        canisters: Record<string, CanisterEntry>;
+    };
+    const wanted = names.length > 0 ? names : Object.keys(dfxJson.canisters);
+    const sharedDirs = [join(projectDir, 'shared')].filter(existsSync);
+    const azleBin = join(azleDir, 'src', 'build.ts');
+    const tsxBin = require.resolve('tsx/cli');
+    const stale = wanted.filter((name) => {
+        const entry = dfxJson.canisters[name];
+        if (entry === undefined) throw new Error(`no canister named "${name}" in ${projectDir}/dfx.json`);
+        const stamp = join(projectDir, '.azle', name, 'inputs.sha256');
+        const wasm = join(projectDir, '.azle', name, `${name}.wasm`);
+        return !(existsSync(wasm) && existsSync(stamp) &&
+            readFileSync(stamp, 'utf8') === inputsHash(projectDir, entry, sharedDirs));
+    });
+    // Two builds at a time: each azle build is mostly single-threaded and CI has two cores.
+    const queue = [...stale];
+    const worker = async (): Promise<void> => {
+        for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+            const entry = dfxJson.canisters[name]!;
+            const started = Date.now();
+            await run(process.execPath, [tsxBin, azleBin, 'build', name], projectDir, {
+                ...process.env,
+                CANISTER_CANDID_PATH: resolve(projectDir, entry.candid)
+            });
+            writeFileSync(join(projectDir, '.azle', name, 'inputs.sha256'), inputsHash(projectDir, entry, sharedDirs));
+            console.log(`built ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        }
+    };
+    await Promise.all([worker(), worker()]);
+    return stale;
+}
+
+if (require.main === module) {
+    const args = process.argv.slice(2);
+    const projectIndex = args.indexOf('--project');
+    const projectDir = resolve(projectIndex >= 0 ? args.splice(projectIndex, 2)[1]! : '.');
+    buildCanisters(projectDir, args).then(
+        (built) => { if (built.length === 0) console.log(`canisters of ${relative('.', projectDir) || '.'} are up to date`); },
+        (error: unknown) => { console.error(error instanceof Error ? error.message : error); process.exit(1); }
+    );
+}
