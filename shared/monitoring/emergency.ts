@@ -1,0 +1,54 @@
+import { c, type Infer } from '../scheduling/candid-schema';
+
+/**
+ * System-wide operating mode, set by the monitor and propagated to every canister.
+ * - `Normal`: everything runs.
+ * - `Safe`: only workflows marked critical start; schedules of others record skipped firings.
+ * - `Emergency`: no new executions start; running ones stop at the next node boundary.
+ *
+ * @example
+ * const m: SystemMode = { Safe: null };
+ */
+export const SystemModeCodec = c.tags(['Normal', 'Safe', 'Emergency'] as const);
+export type SystemMode = Infer<typeof SystemModeCodec>;
+export const SystemModeIdl = SystemModeCodec.idl;
+
+/**
+ * The emergency/safe mode state: what is on, why, since when, who switched it.
+ * `changed_at` doubles as a version: a canister ignores a state older than the one it holds.
+ *
+ * @example
+ * const s: EmergencyState = { mode: { Normal: null }, reason: '', changed_at: 0n, changed_by: [] };
+ */
+export const EmergencyStateCodec = c.record({
+    mode: SystemModeCodec,
+    reason: c.text,
+    changed_at: c.nat64,
+    changed_by: c.opt(c.principal)
+});
+export type EmergencyState = Infer<typeof EmergencyStateCodec>;
+export const EmergencyStateIdl = EmergencyStateCodec.idl;
+export const EmergencyStateSchema = EmergencyStateCodec.schema;
+
+/** The state every canister starts in. */
+export const NORMAL_MODE: EmergencyState = { mode: { Normal: null }, reason: '', changed_at: 0n, changed_by: [] };
+
+/**
+ * Argument of `enable_emergency_mode`: which restricted mode, and why (kept in the log).
+ *
+ * @example
+ * const r: EnableEmergencyRequest = { mode: { Emergency: null }, reason: 'oracle compromised' };
+ */
+export const EnableEmergencyRequestCodec = c.record({
+    mode: c.tags(['Safe', 'Emergency'] as const),
+    reason: c.text
+});
+export type EnableEmergencyRequest = Infer<typeof EnableEmergencyRequestCodec>;
+export const EnableEmergencyRequestIdl = EnableEmergencyRequestCodec.idl;
+export const EnableEmergencyRequestSchema = EnableEmergencyRequestCodec.schema;
+
+/** Argument of `disable_emergency_mode`. @example const r: DisableEmergencyRequest = { reason: 'incident closed' }; */
+export const DisableEmergencyRequestCodec = c.record({ reason: c.text });
+export type DisableEmergencyRequest = Infer<typeof DisableEmergencyRequestCodec>;
+export const DisableEmergencyRequestIdl = DisableEmergencyRequestCodec.idl;
+export const DisableEmergencyRequestSchema = DisableEmergencyRequestCodec.schema;

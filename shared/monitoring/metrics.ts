@@ -1,0 +1,45 @@
+import { c, type Infer } from '../scheduling/candid-schema';
+import { AlertCodec } from './alerts';
+import { DependencyStatusCodec } from './dependencies';
+import { EmergencyStateCodec } from './emergency';
+import { CanisterHealthCodec, HealthStatusCodec } from './health';
+
+/**
+ * Answer of `get_system_metrics`: totals over the rolling window (24 h by default).
+ * `average_execution_time_ns` is `[]` when no execution completed in the window.
+ *
+ * @example
+ * metrics.failures_last_24h // failures reported by all canisters in the window
+ */
+export const SystemMetricsCodec = c.record({
+    computed_at: c.nat64,
+    window_ns: c.nat64,
+    failures_last_24h: c.nat64,
+    executions_last_24h: c.nat64,
+    average_execution_time_ns: c.opt(c.nat64),
+    active_executions: c.nat32,
+    monitored_canisters: c.nat32,
+    open_alerts: c.nat32,
+    samples_received: c.nat64
+});
+export type SystemMetrics = Infer<typeof SystemMetricsCodec>;
+export const SystemMetricsIdl = SystemMetricsCodec.idl;
+export const SystemMetricsSchema = SystemMetricsCodec.schema;
+
+/**
+ * Answer of `get_system_health` and `trigger_health_check`.
+ *
+ * @example
+ * 'Critical' in health.status // page someone
+ */
+export const SystemHealthCodec = c.record({
+    status: HealthStatusCodec,
+    checked_at: c.nat64,
+    canisters: c.vec(CanisterHealthCodec),
+    dependencies: c.vec(DependencyStatusCodec),
+    emergency: EmergencyStateCodec,
+    open_alerts: c.vec(AlertCodec)
+});
+export type SystemHealth = Infer<typeof SystemHealthCodec>;
+export const SystemHealthIdl = SystemHealthCodec.idl;
+export const SystemHealthSchema = SystemHealthCodec.schema;

@@ -1,0 +1,53 @@
+import { c, type Infer } from '../scheduling/candid-schema';
+
+/** @example const l: NotificationLevel = { Warning: null }; */
+export const NotificationLevelCodec = c.tags(['Info', 'Warning', 'Error', 'Critical'] as const);
+export type NotificationLevel = Infer<typeof NotificationLevelCodec>;
+export const NotificationLevelIdl = NotificationLevelCodec.idl;
+
+/**
+ * Machine-readable events a notification may carry, which the monitor acts on (besides
+ * logging): upgrade outcomes reported by deploy tooling feed the `RepeatedUpgradeFailures` alert.
+ *
+ * @example
+ * const e: SystemEvent = { UpgradeFailed: { canister } };
+ */
+export const SystemEventCodec = c.variant({
+    UpgradeFailed: c.record({ canister: c.principal }),
+    UpgradeSucceeded: c.record({ canister: c.principal, canister_version: c.nat64 })
+});
+export type SystemEvent = Infer<typeof SystemEventCodec>;
+export const SystemEventIdl = SystemEventCodec.idl;
+
+/**
+ * Argument of `send_system_notification`.
+ *
+ * @example
+ * const n: NotificationRequest = { level: { Warning: null }, message: 'node retried 3 times', source: 'executor', event: [] };
+ */
+export const NotificationRequestCodec = c.record({
+    level: NotificationLevelCodec,
+    message: c.text,
+    source: c.text,
+    event: c.opt(SystemEventCodec)
+});
+export type NotificationRequest = Infer<typeof NotificationRequestCodec>;
+export const NotificationRequestIdl = NotificationRequestCodec.idl;
+export const NotificationRequestSchema = NotificationRequestCodec.schema;
+
+/**
+ * One line of the bounded notification log.
+ *
+ * @example
+ * const e: NotificationEntry = { id: 1n, level: { Info: null }, message: 'emergency mode off', source: 'monitor', at: now };
+ */
+export const NotificationEntryCodec = c.record({
+    id: c.nat64,
+    level: NotificationLevelCodec,
+    message: c.text,
+    source: c.text,
+    at: c.nat64
+});
+export type NotificationEntry = Infer<typeof NotificationEntryCodec>;
+export const NotificationEntryIdl = NotificationEntryCodec.idl;
+export const NotificationEntrySchema = NotificationEntryCodec.schema;

@@ -1,0 +1,50 @@
+import { IDL } from '@dfinity/candid';
+import { VersionInfoIdl } from '../common/version';
+import { ApiErrorCodec } from '../scheduling/api-error';
+import { c, serviceIdl, type Codec, type MethodSpec } from '../scheduling/candid-schema';
+import { AlertCodec } from './alerts';
+import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyRequestCodec } from './emergency';
+import { HealthReportAckCodec, HealthSampleCodec } from './health';
+import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
+import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
+
+const R = <T>(ok: Codec<T>) => c.result(ok, ApiErrorCodec);
+
+export const SystemHealthResultCodec = R(SystemHealthCodec);
+export const AlertsResultCodec = R(c.vec(AlertCodec));
+export const AlertResultCodec = R(AlertCodec);
+export const EmergencyStateResultCodec = R(EmergencyStateCodec);
+export const NotificationEntryResultCodec = R(NotificationEntryCodec);
+export const HealthReportAckResultCodec = R(HealthReportAckCodec);
+
+/**
+ * The monitor's Candid methods. Call contexts and callers:
+ *
+ * - `get_system_health`, `get_system_metrics` (query; anyone)
+ * - `trigger_health_check` (update; admins/controllers: probes dependencies, evaluates alerts)
+ * - `check_system_alerts` (update; anyone: evaluates thresholds now, returns open alerts)
+ * - `enable_emergency_mode`, `disable_emergency_mode` (update; admins/controllers only,
+ *   else `Unauthorized`; the change is pushed to orchestrator, scheduler and executor)
+ * - `send_system_notification` (update; peer canisters and admins)
+ * - `acknowledge_alert` (update; admins/controllers; `NotFound`, `Conflict` if resolved)
+ * - `get_version` (query; anyone)
+ * - `report_health` (update; the three peer canisters only; answers the emergency state)
+ *
+ * @example
+ * const idlFactory = () => MonitorServiceIdl;
+ */
+export const MonitorMethods = {
+    get_system_health: { args: [], ret: SystemHealthCodec.idl, mode: 'query' },
+    get_system_metrics: { args: [], ret: SystemMetricsCodec.idl, mode: 'query' },
+    trigger_health_check: { args: [], ret: SystemHealthResultCodec.idl, mode: 'update' },
+    check_system_alerts: { args: [], ret: AlertsResultCodec.idl, mode: 'update' },
+    enable_emergency_mode: { args: [EnableEmergencyRequestCodec.idl], ret: EmergencyStateResultCodec.idl, mode: 'update' },
+    disable_emergency_mode: { args: [DisableEmergencyRequestCodec.idl], ret: EmergencyStateResultCodec.idl, mode: 'update' },
+    send_system_notification: { args: [NotificationRequestCodec.idl], ret: NotificationEntryResultCodec.idl, mode: 'update' },
+    acknowledge_alert: { args: [IDL.Nat64], ret: AlertResultCodec.idl, mode: 'update' },
+    get_version: { args: [], ret: VersionInfoIdl, mode: 'query' },
+    report_health: { args: [HealthSampleCodec.idl], ret: HealthReportAckResultCodec.idl, mode: 'update' }
+} as const satisfies Record<string, MethodSpec>;
+
+/** The monitor service IDL. */
+export const MonitorServiceIdl = serviceIdl(MonitorMethods);

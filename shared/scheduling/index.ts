@@ -1,0 +1,7 @@
+/** Scheduling contracts: schedule kinds and policies, firing history, outbox, scheduler service. */
+export * from './api-error';
+export * from './candid-schema';
+export * from './firing';
+export * from './outbox';
+export * from './schedule';
+export * from './service';

@@ -1,0 +1,61 @@
+import { c, type Infer } from './candid-schema';
+
+/**
+ * Argument the scheduler sends the orchestrator to start a scheduled execution. The
+ * orchestrator must treat `idempotency_key` (`schedule_id:due_at`) as unique: a retry with a
+ * key it has seen answers the execution id it started the first time.
+ *
+ * @example
+ * const r: StartScheduledExecutionRequest = { idempotency_key: 's1:100', schedule_id: 's1', workflow_id: 'wf', owner, due_at: 100n, attempt: 1 };
+ */
+export const StartScheduledExecutionRequestCodec = c.record({
+    idempotency_key: c.text,
+    schedule_id: c.text,
+    workflow_id: c.text,
+    owner: c.principal,
+    due_at: c.nat64,
+    attempt: c.nat32
+});
+export type StartScheduledExecutionRequest = Infer<typeof StartScheduledExecutionRequestCodec>;
+export const StartScheduledExecutionRequestIdl = StartScheduledExecutionRequestCodec.idl;
+
+/**
+ * A start request kept in the scheduler's stable outbox until the orchestrator has answered.
+ * `attempts` counts calls already made; `next_attempt_at` is when the next call may go out.
+ *
+ * @example
+ * const e: OutboxEntry = { key: 's1:100', schedule_id: 's1', workflow_id: 'wf', owner, due_at: 100n, enqueued_at: 100n, attempts: 0, next_attempt_at: 100n, last_error: [] };
+ */
+export const OutboxEntryCodec = c.record({
+    key: c.text,
+    schedule_id: c.text,
+    workflow_id: c.text,
+    owner: c.principal,
+    due_at: c.nat64,
+    enqueued_at: c.nat64,
+    attempts: c.nat32,
+    next_attempt_at: c.nat64,
+    last_error: c.opt(c.text)
+});
+export type OutboxEntry = Infer<typeof OutboxEntryCodec>;
+export const OutboxEntryIdl = OutboxEntryCodec.idl;
+export const OutboxEntrySchema = OutboxEntryCodec.schema;
+
+/**
+ * Retry policy for start requests, as data (all durations in ns). Delay before attempt n+1 is
+ * `min(initial_delay_ns * factor^(n-1), max_delay_ns)`; the request is given up after
+ * `max_attempts` calls (0: no limit) or once it is older than `give_up_after_ns` (0: never).
+ *
+ * @example
+ * const p: RetryPolicy = { initial_delay_ns: 1_000_000_000n, factor: 2, max_delay_ns: 60_000_000_000n, max_attempts: 0, give_up_after_ns: 86_400_000_000_000n };
+ */
+export const RetryPolicyCodec = c.record({
+    initial_delay_ns: c.nat64,
+    factor: c.nat32,
+    max_delay_ns: c.nat64,
+    max_attempts: c.nat32,
+    give_up_after_ns: c.nat64
+});
+export type RetryPolicy = Infer<typeof RetryPolicyCodec>;
+export const RetryPolicyIdl = RetryPolicyCodec.idl;
+export const RetryPolicySchema = RetryPolicyCodec.schema;

@@ -1,0 +1,114 @@
+import { c, type Infer } from './candid-schema';
+
+/** Bumped when the stored shape of `Schedule` changes; records carry the version they were written with. */
+export const SCHEDULE_SCHEMA_VERSION = 1;
+
+/**
+ * When a schedule is due. All times are IC time: nanoseconds since the Unix epoch (nat64).
+ *
+ * - `Once`: a single run at `at`.
+ * - `Interval`: every `every_seconds` on a fixed grid anchored at `start_at` (default: creation
+ *   time + one interval), never after `end_at`. The grid never drifts with lateness.
+ * - `Cron`: 5 fields (minute hour day-of-month month day-of-week), 6 fields (seconds first) or
+ *   an alias such as `@daily`; always evaluated in UTC.
+ * - `EveryHeartbeat`: every round the canister gets. Costly (cycles on every round); opt-in.
+ *
+ * @example
+ * const k: ScheduleKind = { Cron: { expression: '0 9 * * 1-5' } };
+ */
+export const ScheduleKindCodec = c.variant({
+    Once: c.record({ at: c.nat64 }),
+    Interval: c.record({ every_seconds: c.nat64, start_at: c.opt(c.nat64), end_at: c.opt(c.nat64) }),
+    Cron: c.record({ expression: c.text }),
+    EveryHeartbeat: c.null
+});
+export type ScheduleKind = Infer<typeof ScheduleKindCodec>;
+export const ScheduleKindIdl = ScheduleKindCodec.idl;
+export const ScheduleKindSchema = ScheduleKindCodec.schema;
+
+/**
+ * What to do with due times that passed while the scheduler could not fire (downtime,
+ * upgrade, pause of the subnet): skip them, run once for all of them, or run each of them
+ * up to `cap` (the most recent ones).
+ *
+ * @example
+ * const p: MissedRunPolicy = { RunAll: { cap: 10 } };
+ */
+export const MissedRunPolicyCodec = c.variant({
+    Skip: c.null,
+    RunOnce: c.null,
+    RunAll: c.record({ cap: c.nat32 })
+});
+export type MissedRunPolicy = Infer<typeof MissedRunPolicyCodec>;
+export const MissedRunPolicyIdl = MissedRunPolicyCodec.idl;
+export const MissedRunPolicySchema = MissedRunPolicyCodec.schema;
+
+/**
+ * What to do when a run falls due while an earlier run of the same schedule is still
+ * executing: skip it, keep (only) the latest one and start it when the running one ends, or
+ * start it anyway.
+ *
+ * @example
+ * const o: OverlapPolicy = { BufferOne: null };
+ */
+export const OverlapPolicyCodec = c.tags(['Skip', 'BufferOne', 'Allow'] as const);
+export type OverlapPolicy = Infer<typeof OverlapPolicyCodec>;
+export const OverlapPolicyIdl = OverlapPolicyCodec.idl;
+export const OverlapPolicySchema = OverlapPolicyCodec.schema;
+
+/** @example const p: SchedulePolicies = { missed_run: { RunOnce: null }, overlap: { Skip: null } }; */
+export const SchedulePoliciesCodec = c.record({ missed_run: MissedRunPolicyCodec, overlap: OverlapPolicyCodec });
+export type SchedulePolicies = Infer<typeof SchedulePoliciesCodec>;
+export const SchedulePoliciesIdl = SchedulePoliciesCodec.idl;
+export const SchedulePoliciesSchema = SchedulePoliciesCodec.schema;
+
+/** Policies a schedule gets when its request names none: catch up once, never overlap. */
+export const DEFAULT_POLICIES: SchedulePolicies = { missed_run: { RunOnce: null }, overlap: { Skip: null } };
+
+/**
+ * A stored schedule, also the API view.
+ *
+ * - `next_due_at`: the next due time, `[]` while paused or once the schedule has ended.
+ * - `last_due_at`: the latest due time already handled (fired or skipped).
+ * - `in_flight`: idempotency keys (`schedule_id:due_at`) of runs that were started (or are
+ *   waiting in the outbox) and have not been reported finished; drives the overlap policy.
+ * - `buffered_due_at`: a due time held back by `BufferOne`, started when `in_flight` empties.
+ *
+ * @example
+ * schedule.next_due_at.length === 0 && !schedule.paused // the schedule has ended
+ */
+export const ScheduleCodec = c.record({
+    id: c.text,
+    workflow_id: c.text,
+    owner: c.principal,
+    kind: ScheduleKindCodec,
+    policies: SchedulePoliciesCodec,
+    paused: c.bool,
+    next_due_at: c.opt(c.nat64),
+    last_due_at: c.opt(c.nat64),
+    in_flight: c.vec(c.text),
+    buffered_due_at: c.opt(c.nat64),
+    created_at: c.nat64,
+    updated_at: c.nat64,
+    schema_version: c.nat32
+});
+export type Schedule = Infer<typeof ScheduleCodec>;
+export const ScheduleIdl = ScheduleCodec.idl;
+export const ScheduleSchema = ScheduleCodec.schema;
+
+/**
+ * Argument of `schedule_workflow_execution`. `owner` is honoured only when the caller is the
+ * wired orchestrator (creating a schedule on a user's behalf); otherwise the caller owns it.
+ *
+ * @example
+ * const req: ScheduleRequest = { workflow_id: 'wf-1', kind: { EveryHeartbeat: null }, policies: [], owner: [] };
+ */
+export const ScheduleRequestCodec = c.record({
+    workflow_id: c.text,
+    kind: ScheduleKindCodec,
+    policies: c.opt(SchedulePoliciesCodec),
+    owner: c.opt(c.principal)
+});
+export type ScheduleRequest = Infer<typeof ScheduleRequestCodec>;
+export const ScheduleRequestIdl = ScheduleRequestCodec.idl;
+export const ScheduleRequestSchema = ScheduleRequestCodec.schema;

@@ -1,0 +1,90 @@
+import { IDL } from '@dfinity/candid';
+import { VersionInfoIdl } from '../common/version';
+import { EmergencyStateCodec } from '../monitoring/emergency';
+import { ApiErrorCodec } from './api-error';
+import { c, serviceIdl, type Codec, type Infer, type MethodSpec } from './candid-schema';
+import { FiringEntryCodec } from './firing';
+import { ScheduleCodec, ScheduleRequestCodec } from './schedule';
+
+/** Largest page `list_persistent_scheduled_executions` returns. */
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Argument of `list_persistent_scheduled_executions`: optional filters and a cursor (the
+ * last schedule id of the previous page). Non-admin callers only ever see their own schedules.
+ *
+ * @example
+ * const q: ListSchedulesRequest = { workflow_id: ['wf-1'], owner: [], cursor: [], limit: [50] };
+ */
+export const ListSchedulesRequestCodec = c.record({
+    workflow_id: c.opt(c.text),
+    owner: c.opt(c.principal),
+    cursor: c.opt(c.text),
+    limit: c.opt(c.nat32)
+});
+export type ListSchedulesRequest = Infer<typeof ListSchedulesRequestCodec>;
+export const ListSchedulesRequestSchema = ListSchedulesRequestCodec.schema;
+
+/** @example page.next_cursor.length === 0 // last page */
+export const SchedulePageCodec = c.record({ items: c.vec(ScheduleCodec), next_cursor: c.opt(c.text) });
+export type SchedulePage = Infer<typeof SchedulePageCodec>;
+
+/** Answer of `get_schedule`: the schedule and its recent firings, newest last. */
+export const ScheduleDetailsCodec = c.record({ schedule: ScheduleCodec, recent_firings: c.vec(FiringEntryCodec) });
+export type ScheduleDetails = Infer<typeof ScheduleDetailsCodec>;
+
+/**
+ * Argument of `notify_execution_finished`, sent by the orchestrator when an execution that a
+ * schedule started reaches a final state; frees the overlap slot. Idempotent.
+ *
+ * @example
+ * const n: ExecutionFinished = { schedule_id: 's1', idempotency_key: 's1:100', execution_id: 'exec-1', finished_at: now };
+ */
+export const ExecutionFinishedCodec = c.record({
+    schedule_id: c.text,
+    idempotency_key: c.text,
+    execution_id: c.text,
+    finished_at: c.nat64
+});
+export type ExecutionFinished = Infer<typeof ExecutionFinishedCodec>;
+export const ExecutionFinishedSchema = ExecutionFinishedCodec.schema;
+
+const R = <T>(ok: Codec<T>) => c.result(ok, ApiErrorCodec);
+
+export const ScheduleResultCodec = R(ScheduleCodec);
+export const SchedulePageResultCodec = R(SchedulePageCodec);
+export const ScheduleDetailsResultCodec = R(ScheduleDetailsCodec);
+export const NullResultCodec = R(c.null);
+
+/**
+ * The scheduler's Candid methods, one IDL per method so the canister's decorators and the
+ * service description share them. Call contexts and callers:
+ *
+ * - `schedule_workflow_execution` (update; users, or the orchestrator on a user's behalf)
+ * - `list_persistent_scheduled_executions` (query; anyone, filtered to the caller's schedules unless admin)
+ * - `cancel_persistent_execution`, `pause_schedule`, `resume_schedule` (update; owner, orchestrator, admins)
+ * - `get_schedule` (query; owner, orchestrator, admins)
+ * - `get_version` (query; anyone)
+ * - `notify_execution_finished` (update; the orchestrator only)
+ * - `set_emergency_mode` (update; the monitor only)
+ *
+ * Errors: `InvalidInput` (field path, e.g. `kind.Cron.expression`), `NotFound`, `Unauthorized`,
+ * `LimitExceeded`, `Conflict`.
+ *
+ * @example
+ * @update([SchedulerMethods.schedule_workflow_execution.args[0]], SchedulerMethods.schedule_workflow_execution.ret)
+ */
+export const SchedulerMethods = {
+    schedule_workflow_execution: { args: [ScheduleRequestCodec.idl], ret: ScheduleResultCodec.idl, mode: 'update' },
+    list_persistent_scheduled_executions: { args: [ListSchedulesRequestCodec.idl], ret: SchedulePageResultCodec.idl, mode: 'query' },
+    cancel_persistent_execution: { args: [IDL.Text], ret: ScheduleResultCodec.idl, mode: 'update' },
+    get_schedule: { args: [IDL.Text], ret: ScheduleDetailsResultCodec.idl, mode: 'query' },
+    pause_schedule: { args: [IDL.Text], ret: ScheduleResultCodec.idl, mode: 'update' },
+    resume_schedule: { args: [IDL.Text], ret: ScheduleResultCodec.idl, mode: 'update' },
+    get_version: { args: [], ret: VersionInfoIdl, mode: 'query' },
+    notify_execution_finished: { args: [ExecutionFinishedCodec.idl], ret: NullResultCodec.idl, mode: 'update' },
+    set_emergency_mode: { args: [EmergencyStateCodec.idl], ret: NullResultCodec.idl, mode: 'update' }
+} as const satisfies Record<string, MethodSpec>;
+
+/** The scheduler service IDL. */
+export const SchedulerServiceIdl = serviceIdl(SchedulerMethods);
