@@ -1,0 +1,199 @@
+/**
+ * PocketIC's REST endpoints as used by @dfinity/pic 0.23 (see ENGINE-NOTES §2). Every handler
+ * answers synchronously: this server never sends 202 (started) or 409 (busy).
+ */
+import { InstanceApi, OperationError } from '../api';
+import { BlobStore } from './blob-store';
+import {
+    MalformedRequestError,
+    asObject,
+    blobField,
+    decodeCanisterCall,
+    decodePrincipal,
+    decodeSubmittedMessage,
+    encodeBase64,
+    encodeCallResult,
+    encodeSubmitResult,
+    encodeTopology,
+    optionalField,
+    principalField,
+    stringField,
+    u128Field,
+    u64Field
+} from './codec';
+import { parseInstanceConfig } from './config';
+import { JsonValue, parseJson } from './json';
+import { InstanceRegistry } from './registry';
+
+/** What a handler answers: a JSON document, plain text, or an empty body. */
+export type Reply = { status: number; json: JsonValue } | { status: number; text: string } | { status: number; empty: true };
+
+/** A request with its whole body read. */
+export type ServerRequest = { method: string; path: string; contentEncoding: string | undefined; body: Buffer };
+
+/** The server state handlers work on. */
+export type ServerContext = { registry: InstanceRegistry; blobs: BlobStore };
+
+type Handler = (request: ServerRequest, params: string[], context: ServerContext) => Reply | Promise<Reply>;
+type Route = { method: string; pattern: RegExp; handler: Handler };
+
+const ok = (json: JsonValue): Reply => ({ status: 200, json });
+const empty: Reply = { status: 200, empty: true };
+
+/** The JSON body, or `null` for an empty one. Throws `JsonSyntaxError` if malformed. */
+function jsonBody(request: ServerRequest): JsonValue {
+    return request.body.length === 0 ? null : parseJson(request.body.toString('utf8'));
+}
+
+function canisterIdOf(body: JsonValue): Uint8Array {
+    return principalField(asObject(body, 'request body'), 'canister_id');
+}
+
+/** An endpoint under `/instances/<id>`, run in the instance's operation queue. */
+function instanceRoute(method: string, suffix: string, handle: (api: InstanceApi, body: JsonValue) => JsonValue): Route {
+    return {
+        method,
+        pattern: new RegExp(`^/instances/(\\d+)${suffix.replace(/\//g, '\\/')}$`),
+        handler: async (request, [id], { registry }) => {
+            // Parse before queueing: a malformed body should not wait for a long round.
+            const body = jsonBody(request);
+            return ok(await registry.run(Number(id), (api) => handle(api, body)));
+        }
+    };
+}
+
+function createInstance(request: ServerRequest, _params: string[], { registry }: ServerContext): Reply {
+    const config = parseInstanceConfig(jsonBody(request));
+    if ('error' in config) return { status: 400, json: { Error: { message: config.error } } };
+    const { id, api } = registry.create(config.ok);
+    return { status: 201, json: { Created: { instance_id: id, topology: encodeTopology(api.topology), http_gateway_info: null } } };
+}
+
+function uploadBlob(request: ServerRequest, _params: string[], { blobs }: ServerContext): Reply {
+    const encoding = request.contentEncoding?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== 'gzip') throw new OperationError(`Bad encoding: ${encoding}. Only gzip is supported.`);
+    const id = blobs.put(new Uint8Array(request.body), encoding === 'gzip');
+    return { status: 200, text: id };
+}
+
+function topology(api: InstanceApi): JsonValue {
+    return encodeTopology(api.topology);
+}
+
+function routes(context: ServerContext): Route[] {
+    const { blobs } = context;
+    return [
+        { method: 'GET', pattern: /^\/status$/, handler: () => empty },
+        { method: 'POST', pattern: /^\/instances$/, handler: createInstance },
+        { method: 'GET', pattern: /^\/instances$/, handler: (_r, _p, { registry }) => ok(registry.list()) },
+        {
+            method: 'DELETE',
+            pattern: /^\/instances\/(\d+)$/,
+            handler: async (_r, [id], { registry }) => {
+                await registry.delete(Number(id));
+                return empty;
+            }
+        },
+        { method: 'POST', pattern: /^\/blobstore$/, handler: uploadBlob },
+        // The HTTP gateway (IC HTTP interface for agents and browsers) is a later phase.
+        { method: 'POST', pattern: /^\/http_gateway$/, handler: () => ({ status: 400, json: { Error: { message: 'HTTP gateway not supported yet' } } }) },
+        { method: 'POST', pattern: /^\/http_gateway\/(\d+)\/stop$/, handler: () => empty },
+
+        instanceRoute('GET', '/_/topology', topology),
+        instanceRoute('GET', '/read/topology', topology),
+        instanceRoute('GET', '/read/get_time', (api) => ({ nanos_since_epoch: api.getTime() })),
+        instanceRoute('POST', '/update/set_time', (api, body) => {
+            api.setTime(u64Field(asObject(body, 'request body'), 'nanos_since_epoch'));
+            return null;
+        }),
+        instanceRoute('POST', '/update/set_certified_time', (api, body) => {
+            api.setCertifiedTime(u64Field(asObject(body, 'request body'), 'nanos_since_epoch'));
+            return null;
+        }),
+        // The optional `blockmakers` field only affects node metrics, which are not emulated.
+        instanceRoute('POST', '/update/tick', (api) => {
+            api.tick();
+            return null;
+        }),
+        instanceRoute('POST', '/read/get_cycles', (api, body) => ({ cycles: api.getCycles(canisterIdOf(body)) })),
+        instanceRoute('POST', '/update/add_cycles', (api, body) => {
+            const request = asObject(body, 'request body');
+            return { cycles: api.addCycles(principalField(request, 'canister_id'), u128Field(request, 'amount')) };
+        }),
+        instanceRoute('POST', '/update/set_stable_memory', (api, body) => {
+            const request = asObject(body, 'request body');
+            const blobId = blobField(request, 'blob_id');
+            if (blobId.length !== 32) throw new MalformedRequestError('field `blob_id` must be the 32 bytes of a sha256');
+            api.setStableMemory(principalField(request, 'canister_id'), blobs.content(Buffer.from(blobId).toString('hex')));
+            return null;
+        }),
+        instanceRoute('POST', '/read/get_stable_memory', (api, body) => ({ blob: encodeBase64(api.getStableMemory(canisterIdOf(body))) })),
+        instanceRoute('POST', '/read/get_controllers', (api, body) =>
+            api.getControllers(canisterIdOf(body)).map((controller) => ({ principal_id: encodeBase64(controller) }))
+        ),
+        instanceRoute('POST', '/read/get_subnet', (api, body) => {
+            const subnet = api.getSubnet(canisterIdOf(body));
+            return subnet === null ? null : { subnet_id: encodeBase64(subnet) };
+        }),
+        instanceRoute('POST', '/read/pub_key', (api, body) => Array.from(api.subnetPublicKey(principalField(asObject(body, 'request body'), 'subnet_id')))),
+        instanceRoute('POST', '/update/submit_ingress_message', (api, body) => encodeSubmitResult(api.submitIngress(decodeCanisterCall(body)))),
+        instanceRoute('POST', '/update/await_ingress_message', (api, body) => encodeCallResult(api.awaitIngress(decodeSubmittedMessage(body)))),
+        instanceRoute('POST', '/read/ingress_status', (api, body) => {
+            const request = asObject(body, 'request body');
+            const message = decodeSubmittedMessage(optionalField(request, 'raw_message_id') ?? null);
+            const caller = optionalField(request, 'raw_caller');
+            const callerBytes = caller === undefined ? null : decodePrincipal(stringField(request, 'raw_caller'), 'field `raw_caller`');
+            const status = api.ingressStatus(message.messageId, callerBytes);
+            return status === null ? null : encodeCallResult(status);
+        }),
+        instanceRoute('POST', '/read/query', (api, body) => encodeCallResult(api.query(decodeCanisterCall(body)))),
+        // HTTP outcalls are not emulated: nothing is ever pending, so nothing can be mocked.
+        instanceRoute('GET', '/read/get_canister_http', () => []),
+        instanceRoute('POST', '/read/get_canister_http', () => []),
+        instanceRoute('POST', '/update/mock_canister_http', () => {
+            throw new OperationError('HTTP outcalls are not supported by this emulator: there is no pending outcall to mock');
+        }),
+        instanceRoute('POST', '/auto_progress', (api, body) => {
+            if (api.isAutoProgress()) throw new OperationError('Auto progress mode has already been enabled.');
+            const delay = body === null ? undefined : optionalField(asObject(body, 'request body'), 'artificial_delay_ms');
+            if (delay !== undefined && (typeof delay !== 'number' || !Number.isSafeInteger(delay) || delay < 0)) {
+                throw new MalformedRequestError('field `artificial_delay_ms` must be an unsigned integer');
+            }
+            api.startAutoProgress(delay ?? 0);
+            return null;
+        }),
+        instanceRoute('GET', '/auto_progress', (api) => api.isAutoProgress()),
+        instanceRoute('POST', '/stop_progress', (api) => {
+            api.stopAutoProgress();
+            return null;
+        })
+    ];
+}
+
+/** Matches requests to handlers; see {@link Router.dispatch}. */
+export class Router {
+    private readonly table: Route[];
+
+    constructor(private readonly context: ServerContext) {
+        this.table = routes(context);
+    }
+
+    /**
+     * Runs the handler for a request. Throws `OperationError` (404 for an unknown path, 405 for
+     * a known path with another method) or whatever the handler throws.
+     */
+    async dispatch(request: ServerRequest): Promise<Reply> {
+        let pathKnown = false;
+        for (const route of this.table) {
+            const match = route.pattern.exec(request.path);
+            if (match === null) continue;
+            if (route.method !== request.method) {
+                pathKnown = true;
+                continue;
+            }
+            return await route.handler(request, match.slice(1), this.context);
+        }
+        if (pathKnown) throw new OperationError(`method ${request.method} not allowed on ${request.path}`, 405);
+        throw new OperationError(`no endpoint ${request.method} ${request.path}`, 404);
+    }
+}
