@@ -1,0 +1,128 @@
+import { Principal } from '@dfinity/principal';
+
+import { RejectCode, type Reject, type RejectCodeNumber } from '../api';
+
+/** Raised by a system API import (or a Wasm fault) to end the current execution as a trap. */
+export class CanisterTrap extends Error {
+    constructor(
+        message: string,
+        /** `explicit` for `ic0.trap`, `wasm` for a Wasm fault, `system` for a system API misuse. */
+        override readonly cause: 'explicit' | 'wasm' | 'system'
+    ) {
+        super(message);
+        this.name = 'CanisterTrap';
+    }
+}
+
+/** Converts whatever an export call threw into a trap, keeping host bugs visible. */
+export function toTrap(error: unknown): CanisterTrap {
+    if (error instanceof CanisterTrap) return error;
+    if (error instanceof WebAssembly.RuntimeError) return new CanisterTrap(error.message, 'wasm');
+    if (error instanceof RangeError) return new CanisterTrap(`stack overflow: ${error.message}`, 'wasm');
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return new CanisterTrap(`host error: ${message}`, 'wasm');
+}
+
+export function principalText(bytes: Uint8Array): string {
+    return Principal.fromUint8Array(bytes).toText();
+}
+
+/** PocketIC's ErrorCode names with the IC error number each stands for. */
+export const ErrorCode = {
+    CanisterNotFound: 'IC0301',
+    CanisterRejectedMessage: 'IC0406',
+    CanisterOutOfCycles: 'IC0207',
+    CanisterTrapped: 'IC0502',
+    CanisterCalledTrap: 'IC0503',
+    CanisterContractViolation: 'IC0504',
+    CanisterDidNotReply: 'IC0506',
+    CanisterOutOfMemory: 'IC0507',
+    CanisterStopped: 'IC0508',
+    CanisterStopping: 'IC0509',
+    CanisterNotStopped: 'IC0510',
+    CanisterStoppingCancelled: 'IC0511',
+    CanisterInvalidController: 'IC0512',
+    CanisterNonEmpty: 'IC0514',
+    CanisterRejectedByInspect: 'IC0516',
+    CanisterMethodNotFound: 'IC0536',
+    CanisterWasmModuleNotFound: 'IC0537',
+    CanisterInstallCodeRateLimited: 'IC0523',
+    CompositeQueryCalledInReplicatedMode: 'IC0527',
+    InvalidManagementPayload: 'IC0311',
+    UnknownManagementMessage: 'IC0302',
+    InvalidModule: 'IC0505',
+    CanisterWasmEngineError: 'IC0521',
+    CanisterHeapDeltaRateLimited: 'IC0529',
+    CanisterRejectedByUpgrade: 'IC0539',
+    DeadlineExpired: 'IC0601'
+} as const;
+export type ErrorCodeName = keyof typeof ErrorCode;
+
+export function reject(rejectCode: RejectCodeNumber, errorCode: ErrorCodeName, message: string): Reject {
+    return { rejectCode, rejectMessage: message, errorCode, certified: true };
+}
+
+/** The rejects every caller can meet, worded as the replica words them. */
+export const rejects = {
+    canisterNotFound: (id: Uint8Array): Reject =>
+        reject(RejectCode.DestinationInvalid, 'CanisterNotFound', `Canister ${principalText(id)} not found`),
+    canisterStopped: (id: Uint8Array): Reject =>
+        reject(RejectCode.CanisterError, 'CanisterStopped', `Canister ${principalText(id)} is stopped`),
+    canisterStopping: (id: Uint8Array): Reject =>
+        reject(RejectCode.CanisterError, 'CanisterStopping', `Canister ${principalText(id)} is stopping`),
+    noModule: (id: Uint8Array): Reject =>
+        reject(
+            RejectCode.CanisterError,
+            'CanisterWasmModuleNotFound',
+            `Error from Canister ${principalText(id)}: Attempted to execute a message, but the canister contains no Wasm module.`
+        ),
+    methodNotFound: (id: Uint8Array, kind: string, method: string): Reject =>
+        reject(
+            RejectCode.CanisterError,
+            'CanisterMethodNotFound',
+            `Error from Canister ${principalText(id)}: Canister has no ${kind} method '${method}'.`
+        ),
+    didNotReply: (id: Uint8Array): Reject =>
+        reject(
+            RejectCode.CanisterError,
+            'CanisterDidNotReply',
+            `Error from Canister ${principalText(id)}: Canister did not produce a response.`
+        ),
+    trapped: (id: Uint8Array, trap: CanisterTrap): Reject =>
+        trap.cause === 'explicit'
+            ? reject(
+                  RejectCode.CanisterError,
+                  'CanisterCalledTrap',
+                  `Error from Canister ${principalText(id)}: Canister called \`ic0.trap\` with message: '${trap.message}'.`
+              )
+            : reject(
+                  RejectCode.CanisterError,
+                  'CanisterTrapped',
+                  `Error from Canister ${principalText(id)}: Canister trapped: ${trap.message}.`
+              ),
+    notAccepted: (id: Uint8Array): Reject =>
+        reject(
+            RejectCode.CanisterReject,
+            'CanisterRejectedMessage',
+            `Error from Canister ${principalText(id)}: Canister rejected the message`
+        ),
+    compositeCallsUnsupported: (id: Uint8Array): Reject =>
+        reject(
+            RejectCode.CanisterError,
+            'CanisterContractViolation',
+            `Error from Canister ${principalText(id)}: calls from composite queries are not supported by this server yet`
+        ),
+    explicitReject: (message: string): Reject => reject(RejectCode.CanisterReject, 'CanisterRejectedMessage', message),
+    notController: (id: Uint8Array, caller: Uint8Array, method: string): Reject =>
+        reject(
+            RejectCode.CanisterError,
+            'CanisterInvalidController',
+            `Only controllers of canister ${principalText(id)} can call ic00 method ${method}. Sender: ${principalText(caller)}`
+        ),
+    callbackInvalidated: (id: Uint8Array): Reject =>
+        reject(
+            RejectCode.CanisterError,
+            'CanisterTrapped',
+            `Error from Canister ${principalText(id)}: the response arrived after the canister's code was replaced, so its callback was not run.`
+        )
+};

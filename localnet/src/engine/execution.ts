@@ -1,0 +1,120 @@
+/**
+ * One execution of a canister entry point: what the system API may read (argument, caller,
+ * time, cycles) and what it records (reply, outgoing calls, timer, certified data). The
+ * engine applies the record only if the execution did not trap.
+ */
+export type ExecutionKind =
+    | 'start'
+    | 'init'
+    | 'pre_upgrade'
+    | 'post_upgrade'
+    | 'update'
+    | 'replicated_query'
+    | 'query'
+    | 'composite_query'
+    | 'reply'
+    | 'reject'
+    | 'composite_reply'
+    | 'composite_reject'
+    | 'cleanup'
+    | 'inspect'
+    | 'heartbeat'
+    | 'timer';
+
+export type TableCallback = { fun: number; env: number };
+
+export type OutgoingCall = {
+    callee: Uint8Array;
+    method: string;
+    chunks: Uint8Array[];
+    size: number;
+    cycles: bigint;
+    reply: TableCallback;
+    reject: TableCallback;
+    cleanup: TableCallback | null;
+    timeoutSeconds: number | null;
+};
+
+export type Answer = { kind: 'reply'; payload: Uint8Array } | { kind: 'reject'; message: string };
+
+export type ExecutionInput = {
+    kind: ExecutionKind;
+    canisterId: Uint8Array;
+    time: bigint;
+    arg?: Uint8Array;
+    caller?: Uint8Array;
+    methodName?: string;
+    rejectCode?: number;
+    rejectMessage?: string;
+    /** Whether the call context this execution belongs to can still be answered. */
+    canAnswer?: boolean;
+    cyclesAvailable?: bigint;
+    cyclesRefunded?: bigint;
+    balance: bigint;
+    timer: bigint;
+    certifiedData: Uint8Array;
+    canisterVersion: bigint;
+    controllers: Uint8Array[];
+    dataCertificate?: Uint8Array | null;
+    /** Accumulated instructions of the call context before this execution. */
+    callContextInstructions?: bigint;
+};
+
+/** Largest reply or call payload the IC accepts (2 MiB). */
+export const MAX_PAYLOAD = 2 * 1024 * 1024;
+
+export class Execution {
+    readonly kind: ExecutionKind;
+    readonly canisterId: Uint8Array;
+    readonly time: bigint;
+    readonly arg: Uint8Array;
+    readonly caller: Uint8Array;
+    readonly methodName: string;
+    readonly rejectCode: number;
+    readonly rejectMessage: string;
+    readonly canisterVersion: bigint;
+    readonly controllers: Uint8Array[];
+    readonly dataCertificate: Uint8Array | null;
+    readonly callContextInstructionsBefore: bigint;
+
+    canAnswer: boolean;
+    replyChunks: Uint8Array[] = [];
+    replySize = 0;
+    answer: Answer | null = null;
+    cyclesAvailable: bigint;
+    readonly cyclesRefunded: bigint;
+    cyclesAccepted = 0n;
+    balance: bigint;
+    timer: bigint;
+    certifiedData: Uint8Array;
+    pendingCall: OutgoingCall | null = null;
+    readonly calls: OutgoingCall[] = [];
+    acceptedMessage = false;
+    instructions = 0n;
+
+    constructor(input: ExecutionInput) {
+        this.kind = input.kind;
+        this.canisterId = input.canisterId;
+        this.time = input.time;
+        this.arg = input.arg ?? new Uint8Array(0);
+        this.caller = input.caller ?? new Uint8Array(0);
+        this.methodName = input.methodName ?? '';
+        this.rejectCode = input.rejectCode ?? 0;
+        this.rejectMessage = input.rejectMessage ?? '';
+        this.canAnswer = input.canAnswer ?? false;
+        this.cyclesAvailable = input.cyclesAvailable ?? 0n;
+        this.cyclesRefunded = input.cyclesRefunded ?? 0n;
+        this.balance = input.balance;
+        this.timer = input.timer;
+        this.certifiedData = input.certifiedData;
+        this.canisterVersion = input.canisterVersion;
+        this.controllers = input.controllers;
+        this.dataCertificate = input.dataCertificate ?? null;
+        this.callContextInstructionsBefore = input.callContextInstructions ?? 0n;
+    }
+
+    /** Non-replicated executions: queries called directly, composite queries and their callbacks, inspect. */
+    get replicated(): boolean {
+        return !['query', 'composite_query', 'composite_reply', 'composite_reject', 'inspect'].includes(this.kind);
+    }
+}

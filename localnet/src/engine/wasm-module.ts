@@ -1,0 +1,331 @@
+/**
+ * Loading canister modules: gunzip, validate, expose the function table and mutable globals,
+ * and compile once per module hash.
+ *
+ * Azle's wasm does not export its function table (needed to run call-back entries named by
+ * index in `ic0.call_new`) nor its mutable globals (needed to roll a trapped message back).
+ * We append those exports to the export section without touching code bytes, which is fast
+ * (a few ms for a 3.5 MB module) and keeps every other section as it was.
+ */
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+
+export const TABLE_EXPORT = '__localnet_table';
+export const GLOBAL_EXPORT_PREFIX = '__localnet_global_';
+
+export type MethodKind = 'update' | 'query' | 'composite_query';
+
+/** A compiled canister module and what it exports, shared by every canister running it. */
+export type CanisterModule = {
+    /** sha256 of the bytes as installed (still gzipped if they were), as `module_hash` reports. */
+    hash: Uint8Array;
+    module: WebAssembly.Module;
+    methods: Map<string, MethodKind>;
+    globalExports: string[];
+    hasInit: boolean;
+    hasPostUpgrade: boolean;
+    hasPreUpgrade: boolean;
+    hasHeartbeat: boolean;
+    hasGlobalTimer: boolean;
+    hasInspectMessage: boolean;
+    /** Custom sections named `icp:public <n>` / `icp:private <n>`. */
+    metadata: Map<string, { visibility: 'public' | 'private'; content: Uint8Array }>;
+};
+
+export class InvalidModuleError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = 'InvalidModuleError';
+    }
+}
+
+class Reader {
+    constructor(readonly bytes: Uint8Array, public offset = 0) {}
+    byte(): number {
+        if (this.offset >= this.bytes.length) throw new InvalidModuleError('unexpected end of module');
+        return this.bytes[this.offset++]!;
+    }
+    u32(): number {
+        let result = 0;
+        let shift = 0;
+        for (;;) {
+            const b = this.byte();
+            result += (b & 0x7f) * 2 ** shift;
+            if ((b & 0x80) === 0) return result;
+            shift += 7;
+            if (shift > 35) throw new InvalidModuleError('LEB128 too long');
+        }
+    }
+    skipSigned(): void {
+        while (this.byte() & 0x80);
+    }
+    name(): string {
+        const length = this.u32();
+        const text = new TextDecoder().decode(this.bytes.subarray(this.offset, this.offset + length));
+        this.offset += length;
+        return text;
+    }
+    skipLimits(): void {
+        const flags = this.byte();
+        this.u32();
+        if (flags & 1) this.u32();
+    }
+}
+
+function encodeU32(value: number): number[] {
+    const out: number[] = [];
+    do {
+        let b = value & 0x7f;
+        value = Math.floor(value / 128);
+        if (value !== 0) b |= 0x80;
+        out.push(b);
+    } while (value !== 0);
+    return out;
+}
+
+function encodeName(name: string): number[] {
+    const bytes = new TextEncoder().encode(name);
+    return [...encodeU32(bytes.length), ...bytes];
+}
+
+/** Skips a constant expression (global initialiser) up to and including its `end`. */
+function skipConstExpr(reader: Reader): void {
+    for (;;) {
+        const op = reader.byte();
+        switch (op) {
+            case 0x0b:
+                return;
+            case 0x41:
+            case 0x42:
+                reader.skipSigned();
+                break;
+            case 0x43:
+                reader.offset += 4;
+                break;
+            case 0x44:
+                reader.offset += 8;
+                break;
+            case 0x23:
+            case 0xd2:
+                reader.u32();
+                break;
+            case 0xd0:
+                reader.byte();
+                break;
+            case 0x6a: // i32.add etc. (extended constant expressions) take no immediates
+            case 0x6b:
+            case 0x6c:
+            case 0x7c:
+            case 0x7d:
+            case 0x7e:
+                break;
+            default:
+                throw new InvalidModuleError(`unsupported opcode 0x${op.toString(16)} in a constant expression`);
+        }
+    }
+}
+
+type Section = { id: number; start: number; end: number };
+
+function readSections(bytes: Uint8Array): Section[] {
+    const magic = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+    if (bytes.length < 8 || magic.some((b, i) => bytes[i] !== b)) {
+        throw new InvalidModuleError('not a WebAssembly module (bad magic or version)');
+    }
+    const reader = new Reader(bytes, 8);
+    const sections: Section[] = [];
+    while (reader.offset < bytes.length) {
+        const id = reader.byte();
+        const size = reader.u32();
+        const start = reader.offset;
+        if (start + size > bytes.length) throw new InvalidModuleError('section runs past the end of the module');
+        sections.push({ id, start, end: start + size });
+        reader.offset = start + size;
+    }
+    return sections;
+}
+
+/** Returns the module with the table and every mutable global exported, plus the global export names. */
+export function exposeTableAndGlobals(bytes: Uint8Array): { bytes: Uint8Array; globalExports: string[] } {
+    const sections = readSections(bytes);
+    let importedGlobals = 0;
+    let importedTables = 0;
+    const mutableGlobals: number[] = [];
+    let definedTables = 0;
+    for (const section of sections) {
+        const reader = new Reader(bytes, section.start);
+        if (section.id === 2) {
+            const count = reader.u32();
+            for (let i = 0; i < count; i++) {
+                reader.name();
+                reader.name();
+                const kind = reader.byte();
+                if (kind === 0) reader.u32();
+                else if (kind === 1) {
+                    reader.byte();
+                    reader.skipLimits();
+                    importedTables++;
+                } else if (kind === 2) reader.skipLimits();
+                else if (kind === 3) {
+                    reader.byte();
+                    reader.byte();
+                    importedGlobals++;
+                } else throw new InvalidModuleError(`unknown import kind ${kind}`);
+            }
+        } else if (section.id === 4) {
+            definedTables = reader.u32();
+        } else if (section.id === 6) {
+            const count = reader.u32();
+            for (let i = 0; i < count; i++) {
+                reader.byte();
+                const mutable = reader.byte() === 1;
+                skipConstExpr(reader);
+                if (mutable) mutableGlobals.push(importedGlobals + i);
+            }
+        }
+    }
+    const extra: number[] = [];
+    let extraCount = 0;
+    if (definedTables + importedTables > 0) {
+        extra.push(...encodeName(TABLE_EXPORT), 0x01, ...encodeU32(0));
+        extraCount++;
+    }
+    const globalExports = mutableGlobals.map((index) => `${GLOBAL_EXPORT_PREFIX}${index}`);
+    mutableGlobals.forEach((index, i) => {
+        extra.push(...encodeName(globalExports[i]!), 0x03, ...encodeU32(index));
+        extraCount++;
+    });
+    if (extraCount === 0) return { bytes, globalExports };
+
+    const exportSection = sections.find((s) => s.id === 7);
+    let body: number[];
+    if (exportSection !== undefined) {
+        const reader = new Reader(bytes, exportSection.start);
+        const count = reader.u32();
+        body = [...encodeU32(count + extraCount), ...bytes.subarray(reader.offset, exportSection.end), ...extra];
+    } else {
+        body = [...encodeU32(extraCount), ...extra];
+    }
+    const newSection = Uint8Array.from([0x07, ...encodeU32(body.length), ...body]);
+    // Replace the old export section, or insert the new one before the first section that
+    // must follow exports (start 8, element 9, data count 12, code 10, data 11).
+    let insertAt: number;
+    let removeUntil: number;
+    if (exportSection !== undefined) {
+        insertAt = headerStart(bytes, exportSection);
+        removeUntil = exportSection.end;
+    } else {
+        const after = sections.find((s) => [8, 9, 10, 11, 12].includes(s.id));
+        insertAt = after === undefined ? bytes.length : headerStart(bytes, after);
+        removeUntil = insertAt;
+    }
+    const out = new Uint8Array(insertAt + newSection.length + (bytes.length - removeUntil));
+    out.set(bytes.subarray(0, insertAt), 0);
+    out.set(newSection, insertAt);
+    out.set(bytes.subarray(removeUntil), insertAt + newSection.length);
+    return { bytes: out, globalExports };
+}
+
+/** The offset of a section's id byte (its header precedes `start`). */
+function headerStart(bytes: Uint8Array, section: Section): number {
+    const size = section.end - section.start;
+    return section.start - encodeU32(size).length - 1;
+}
+
+function readMetadata(bytes: Uint8Array): CanisterModule['metadata'] {
+    const metadata: CanisterModule['metadata'] = new Map();
+    for (const section of readSections(bytes)) {
+        if (section.id !== 0) continue;
+        const reader = new Reader(bytes, section.start);
+        const name = reader.name();
+        const match = /^icp:(public|private) (.+)$/.exec(name);
+        if (match !== null) {
+            metadata.set(match[2]!, {
+                visibility: match[1] as 'public' | 'private',
+                content: bytes.slice(reader.offset, section.end)
+            });
+        }
+    }
+    return metadata;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
+
+export function isGzip(bytes: Uint8Array): boolean {
+    return GZIP_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+export function sha256(bytes: Uint8Array): Uint8Array {
+    return new Uint8Array(createHash('sha256').update(bytes).digest());
+}
+
+const EXPORT_PREFIXES: Array<[string, MethodKind]> = [
+    ['canister_update ', 'update'],
+    ['canister_query ', 'query'],
+    ['canister_composite_query ', 'composite_query']
+];
+
+/**
+ * Compiles canister modules, caching the result by module hash: installing a module seen
+ * before costs only instantiation.
+ */
+export class ModuleCache {
+    private readonly modules = new Map<string, CanisterModule>();
+
+    load(installed: Uint8Array): CanisterModule {
+        const hash = sha256(installed);
+        const key = Buffer.from(hash).toString('hex');
+        const cached = this.modules.get(key);
+        if (cached !== undefined) return cached;
+        let raw: Uint8Array;
+        try {
+            raw = isGzip(installed) ? new Uint8Array(gunzipSync(installed)) : installed;
+        } catch (error) {
+            throw new InvalidModuleError(`the gzip-compressed module cannot be decompressed: ${String(error)}`);
+        }
+        const { bytes, globalExports } = exposeTableAndGlobals(raw);
+        let module: WebAssembly.Module;
+        try {
+            module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+        } catch (error) {
+            throw new InvalidModuleError(`Wasm module failed to compile: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const badImport = WebAssembly.Module.imports(module).find((i) => i.module !== 'ic0');
+        if (badImport !== undefined) {
+            throw new InvalidModuleError(`Wasm module imports "${badImport.module}.${badImport.name}"; only ic0 imports are allowed`);
+        }
+        const exportNames = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+        const methods = new Map<string, MethodKind>();
+        for (const name of exportNames) {
+            for (const [prefix, kind] of EXPORT_PREFIXES) {
+                if (name.startsWith(prefix)) {
+                    const method = name.slice(prefix.length);
+                    if (methods.has(method)) {
+                        throw new InvalidModuleError(`Wasm module exports method "${method}" more than once`);
+                    }
+                    methods.set(method, kind);
+                }
+            }
+        }
+        const loaded: CanisterModule = {
+            hash,
+            module,
+            methods,
+            globalExports,
+            hasInit: exportNames.has('canister_init'),
+            hasPostUpgrade: exportNames.has('canister_post_upgrade'),
+            hasPreUpgrade: exportNames.has('canister_pre_upgrade'),
+            hasHeartbeat: exportNames.has('canister_heartbeat'),
+            hasGlobalTimer: exportNames.has('canister_global_timer'),
+            hasInspectMessage: exportNames.has('canister_inspect_message'),
+            metadata: readMetadata(raw)
+        };
+        this.modules.set(key, loaded);
+        return loaded;
+    }
+}
+
+/** Export name of a method of the given kind. */
+export function methodExportName(kind: MethodKind, method: string): string {
+    return `canister_${kind} ${method}`;
+}

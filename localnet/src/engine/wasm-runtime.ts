@@ -1,0 +1,135 @@
+/**
+ * A live Wasm instance of one canister, with transactional execution: every entry point runs
+ * against a snapshot of the heap and globals (and a journal of stable writes), so a trap, or
+ * any query, leaves no trace.
+ */
+import { CanisterTrap, toTrap } from './errors';
+import { Execution, type TableCallback } from './execution';
+import { StableMemory } from './stable-memory';
+import { createSystemApi } from './system-api';
+import { TABLE_EXPORT, type CanisterModule } from './wasm-module';
+
+export type EntryPoint = { export: string } | { table: TableCallback };
+
+/**
+ * What a successful execution keeps: everything (`all`), nothing (`none`: queries), or only
+ * its stable writes (`stable`: pre_upgrade, whose heap is discarded with the old instance
+ * but must survive in full if the upgrade fails).
+ */
+export type Persistence = 'all' | 'none' | 'stable';
+
+export class WasmRuntime {
+    private readonly instance: WebAssembly.Instance;
+    private readonly memory: WebAssembly.Memory;
+    private readonly table: WebAssembly.Table | null;
+    private readonly globals: WebAssembly.Global[];
+    /** The heap as of the last committed execution, or null when it must be taken again. */
+    private heapSnapshot: Uint8Array | null = null;
+    private globalsSnapshot: Array<number | bigint> = [];
+    private current: Execution | null = null;
+
+    constructor(
+        readonly module: CanisterModule,
+        private readonly stable: StableMemory,
+        log: (text: string) => void,
+        canisterId: Uint8Array
+    ) {
+        const imports = createSystemApi({
+            memory: () => this.memory,
+            execution: () => {
+                if (this.current === null) throw new CanisterTrap('system API called outside an execution', 'system');
+                return this.current;
+            },
+            stable,
+            log
+        });
+        this.current = new Execution({
+            kind: 'start',
+            canisterId,
+            time: 0n,
+            balance: 0n,
+            timer: 0n,
+            certifiedData: new Uint8Array(0),
+            canisterVersion: 0n,
+            controllers: []
+        });
+        try {
+            this.instance = new WebAssembly.Instance(module.module, { ic0: imports });
+        } catch (error) {
+            throw toTrap(error);
+        } finally {
+            this.current = null;
+        }
+        const exports = this.instance.exports;
+        const memory = exports['memory'];
+        if (!(memory instanceof WebAssembly.Memory)) throw new CanisterTrap('the module exports no memory named "memory"', 'system');
+        this.memory = memory;
+        const table = exports[TABLE_EXPORT];
+        this.table = table instanceof WebAssembly.Table ? table : null;
+        this.globals = module.globalExports.map((name) => exports[name] as WebAssembly.Global);
+    }
+
+    hasExport(name: string): boolean {
+        return typeof this.instance.exports[name] === 'function';
+    }
+
+    /** Current heap size in bytes (`memory_size` in canister_status). */
+    get heapBytes(): number {
+        return this.memory.buffer.byteLength;
+    }
+
+    /**
+     * Runs one entry point. A trap returns the heap, globals and stable memory to their state
+     * before the call; otherwise `persistence` says what is kept. Returns the trap, if any.
+     */
+    run(execution: Execution, entry: EntryPoint, persistence: Persistence): CanisterTrap | null {
+        this.takeSnapshot();
+        this.stable.begin();
+        this.current = execution;
+        let trap: CanisterTrap | null = null;
+        try {
+            this.resolve(entry)();
+        } catch (error) {
+            trap = toTrap(error);
+        } finally {
+            this.current = null;
+        }
+        if (trap === null && persistence !== 'none') this.stable.commit();
+        else this.stable.rollback();
+        if (trap === null && persistence === 'all') this.heapSnapshot = null;
+        else this.restoreSnapshot();
+        return trap;
+    }
+
+    private resolve(entry: EntryPoint): () => void {
+        if ('export' in entry) {
+            const fn = this.instance.exports[entry.export];
+            if (typeof fn !== 'function') throw new CanisterTrap(`the module does not export "${entry.export}"`, 'system');
+            return fn as () => void;
+        }
+        if (this.table === null) throw new CanisterTrap('the module has no function table for callbacks', 'system');
+        const { fun, env } = entry.table;
+        if (fun >= this.table.length) throw new CanisterTrap(`callback index ${fun} is outside the function table`, 'wasm');
+        const fn = this.table.get(fun) as ((env: number) => void) | null;
+        if (fn === null) throw new CanisterTrap(`callback index ${fun} is an empty table entry`, 'wasm');
+        return () => fn(env);
+    }
+
+    private takeSnapshot(): void {
+        if (this.heapSnapshot !== null) return;
+        this.heapSnapshot = new Uint8Array(this.memory.buffer).slice();
+        this.globalsSnapshot = this.globals.map((g) => g.value as number | bigint);
+    }
+
+    private restoreSnapshot(): void {
+        const snapshot = this.heapSnapshot;
+        if (snapshot === null) return;
+        const heap = new Uint8Array(this.memory.buffer);
+        heap.set(snapshot);
+        // Wasm memory cannot shrink: pages grown by the discarded execution stay, zeroed.
+        if (heap.length > snapshot.length) heap.fill(0, snapshot.length);
+        this.globals.forEach((g, i) => {
+            g.value = this.globalsSnapshot[i]!;
+        });
+    }
+}

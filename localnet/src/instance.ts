@@ -1,0 +1,313 @@
+/**
+ * One emulated IC instance as PocketIC exposes it: subnets, time, ingress messages, queries
+ * and rounds, over the replicated state machine in `engine/`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+import { IDL } from '@dfinity/candid';
+
+import {
+    OperationError,
+    type CallResult,
+    type CanisterCall,
+    type InstanceApi,
+    type InstanceConfig,
+    type Reject,
+    type SubmittedMessage,
+    type Topology
+} from './api';
+import { Canister } from './engine/canister';
+import { principalText, reject as rejectOf, rejects } from './engine/errors';
+import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
+import { Replica, type Request } from './engine/replica';
+import { buildSubnets, canisterIdFromIndex, canisterIndex, subnetOfCanister, type Subnet } from './engine/topology';
+import { ModuleCache } from './engine/wasm-module';
+import { RejectCode } from './api';
+
+/** PocketIC's genesis time: 2021-05-06 19:17:10 UTC. */
+export const GENESIS_TIME_NANOS = 1_620_328_630_000_000_000n;
+/** `await_ingress_message` gives up after this many rounds, as PocketIC does. */
+const MAX_AWAIT_ROUNDS = 100;
+
+/** Compiled modules are shared by every instance of the server: a module seen once installs fast. */
+const sharedModules = new ModuleCache();
+
+export type InstanceOptions = {
+    /** Receives every canister `debug_print` line. Defaults to stderr. */
+    log?: (line: string) => void;
+    seed?: Uint8Array;
+};
+
+export class Instance implements InstanceApi {
+    readonly topology: Topology;
+    private readonly subnets: Subnet[];
+    private readonly replica: Replica;
+    private time = GENESIS_TIME_NANOS;
+    private lastRoundTime = 0n;
+    private pendingIngress: Request[] = [];
+    private nextMessage = 0;
+    private autoProgress: NodeJS.Timeout | null = null;
+
+    constructor(config: InstanceConfig, options: InstanceOptions = {}) {
+        if (config.subnets.length === 0) throw new OperationError('an instance needs at least one subnet');
+        const seed = options.seed ?? randomBytes(32);
+        this.subnets = buildSubnets(config.subnets, seed);
+        const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+        this.replica = new Replica((canister, text) => log(`${this.formatTime()}: [Canister ${canister.idText}] ${text}`));
+        const management = new ManagementCanister({
+            replica: this.replica,
+            modules: sharedModules,
+            allocateCanisterId: (near, specified) => this.allocateCanisterId(near, specified),
+            randomBytes: randomStream(seed)
+        });
+        this.replica.management = (request, respond) => management.handle(request, respond);
+        const defaultSubnet = this.defaultSubnet();
+        this.topology = {
+            subnets: this.subnets,
+            defaultEffectiveCanisterId: canisterIdFromIndex(defaultSubnet.first)
+        };
+    }
+
+    private formatTime(): string {
+        const millis = Number(this.replica.roundTime / 1_000_000n);
+        return new Date(millis).toISOString().replace('T', ' ').replace('Z', ' UTC');
+    }
+
+    private defaultSubnet(): Subnet {
+        return this.subnets.find((s) => s.kind === 'Application') ?? this.subnets.find((s) => s.kind === 'VerifiedApplication') ?? this.subnets[0]!;
+    }
+
+    private allocateCanisterId(near: Canister | null, specified: Uint8Array | null): { id: Uint8Array; subnetIndex: number } | Reject {
+        if (specified !== null) {
+            const subnetIndex = subnetOfCanister(this.subnets, specified);
+            if (subnetIndex < 0) {
+                return rejectOf(RejectCode.CanisterReject, 'CanisterNotFound', `The specified canister id ${principalText(specified)} is not in any subnet's range`);
+            }
+            if (this.replica.canister(specified) !== undefined) {
+                return rejectOf(RejectCode.CanisterReject, 'CanisterNonEmpty', `Canister ${principalText(specified)} already exists`);
+            }
+            return { id: specified, subnetIndex };
+        }
+        const subnetIndex = near !== null ? near.subnetIndex : this.subnets.indexOf(this.defaultSubnet());
+        const subnet = this.subnets[subnetIndex]!;
+        while (subnet.next <= subnet.last) {
+            const id = canisterIdFromIndex(subnet.next++);
+            if (this.replica.canister(id) === undefined) return { id, subnetIndex };
+        }
+        return rejectOf(RejectCode.SysTransient, 'CanisterOutOfMemory', `subnet ${principalText(subnet.subnetId)} has no canister ids left`);
+    }
+
+    private existing(id: Uint8Array): Canister {
+        const canister = this.replica.canister(id);
+        if (canister === undefined) throw new OperationError(`CanisterNotFound(CanisterId(${principalText(id)}))`);
+        return canister;
+    }
+
+    getTime(): bigint {
+        return this.time;
+    }
+
+    setTime(nanos: bigint): void {
+        if (nanos < this.time) {
+            throw new OperationError(`SettingTimeIntoPast((${this.time}, ${nanos}))`);
+        }
+        this.time = nanos;
+    }
+
+    setCertifiedTime(nanos: bigint): void {
+        this.setTime(nanos);
+        // Queries read the time of the last certified state: make the new time visible now.
+        this.replica.roundTime = nanos;
+        this.lastRoundTime = nanos;
+    }
+
+    tick(): void {
+        if (this.time <= this.lastRoundTime) this.time = this.lastRoundTime + 1n;
+        const inducted = this.pendingIngress;
+        this.pendingIngress = [];
+        this.replica.runRound(this.time, inducted);
+        this.lastRoundTime = this.time;
+    }
+
+    getCycles(canisterId: Uint8Array): bigint {
+        return this.existing(canisterId).cycles;
+    }
+
+    addCycles(canisterId: Uint8Array, amount: bigint): bigint {
+        const canister = this.existing(canisterId);
+        canister.cycles += amount;
+        return canister.cycles;
+    }
+
+    setStableMemory(canisterId: Uint8Array, bytes: Uint8Array): void {
+        this.existing(canisterId).stable.replace(bytes);
+    }
+
+    getStableMemory(canisterId: Uint8Array): Uint8Array {
+        return this.existing(canisterId).stable.snapshot();
+    }
+
+    getControllers(canisterId: Uint8Array): Uint8Array[] {
+        return this.existing(canisterId).controllers;
+    }
+
+    getSubnet(canisterId: Uint8Array): Uint8Array | null {
+        const index = subnetOfCanister(this.subnets, canisterId);
+        return index < 0 ? null : this.subnets[index]!.subnetId;
+    }
+
+    subnetPublicKey(subnetId: Uint8Array): Uint8Array {
+        const subnet = this.subnets.find((s) => Buffer.from(s.subnetId).equals(subnetId));
+        if (subnet === undefined) throw new OperationError(`SubnetNotFound(${principalText(subnetId)})`);
+        return subnet.publicKeyDer;
+    }
+
+    /** The subnet a call executes on, by the PocketIC routing rules. */
+    private routeSubnet(call: CanisterCall): Subnet {
+        if (call.canisterId.length > 0) {
+            const index = subnetOfCanister(this.subnets, call.canisterId);
+            return this.subnets[index] ?? this.defaultSubnet();
+        }
+        if (call.effectivePrincipal.kind === 'subnet') {
+            const id = call.effectivePrincipal.id;
+            const subnet = this.subnets.find((s) => Buffer.from(s.subnetId).equals(id));
+            if (subnet === undefined) throw new OperationError(`SubnetNotFound(${principalText(id)})`);
+            return subnet;
+        }
+        if (call.method === 'provisional_create_canister_with_cycles') {
+            if (call.effectivePrincipal.kind === 'canister') {
+                return this.subnets[subnetOfCanister(this.subnets, call.effectivePrincipal.id)] ?? this.defaultSubnet();
+            }
+            return this.defaultSubnet();
+        }
+        const target = managementTarget(call);
+        if (target === null) {
+            throw new OperationError(`the argument of management method ${call.method} does not start with a canister_id`);
+        }
+        const index = subnetOfCanister(this.subnets, target);
+        if (index < 0) throw new OperationError(`CanisterNotFound(CanisterId(${principalText(target)}))`);
+        return this.subnets[index]!;
+    }
+
+    submitIngress(call: CanisterCall): { ok: SubmittedMessage } | { err: Reject } {
+        const subnet = this.routeSubnet(call);
+        const refusal = this.validateIngress(call);
+        if (refusal !== null) return { err: refusal };
+        const messageId = new Uint8Array(
+            createHash('sha256').update(String(this.nextMessage++)).update(call.sender).update(call.canisterId).update(call.method).update(call.payload).digest()
+        );
+        const key = Buffer.from(messageId).toString('hex');
+        this.replica.ingress.set(key, { caller: call.sender, status: 'received', result: null });
+        this.pendingIngress.push({
+            kind: 'request',
+            origin: { kind: 'ingress', messageId: key },
+            sender: call.sender,
+            target: call.canisterId,
+            method: call.method,
+            arg: call.payload,
+            cycles: 0n
+        });
+        return { ok: { subnetId: subnet.subnetId, messageId } };
+    }
+
+    /** The checks an ingress message passes before it is accepted into a block. */
+    private validateIngress(call: CanisterCall): Reject | null {
+        if (call.canisterId.length === 0) {
+            if (!INGRESS_METHODS.has(call.method)) {
+                return rejectOf(RejectCode.CanisterReject, 'CanisterRejectedMessage', `ic00 method ${call.method} can not be called via ingress messages`);
+            }
+            return null;
+        }
+        const canister = this.replica.canister(call.canisterId);
+        if (canister === undefined) return rejects.canisterNotFound(call.canisterId);
+        if (canister.status === 'stopped') return rejects.canisterStopped(canister.id);
+        if (canister.status === 'stopping') return rejects.canisterStopping(canister.id);
+        if (canister.runtime === null) return rejects.noModule(canister.id);
+        const inspected = this.replica.inspect(canister, call.method, call.payload, call.sender);
+        return inspected !== null && inspected.kind === 'reject' ? inspected.reject : null;
+    }
+
+    awaitIngress(message: SubmittedMessage): CallResult {
+        const key = Buffer.from(message.messageId).toString('hex');
+        const record = this.replica.ingress.get(key);
+        if (record === undefined) throw new OperationError(`unknown ingress message ${key}`);
+        for (let round = 0; round < MAX_AWAIT_ROUNDS; round++) {
+            if (record.status === 'done' && record.result !== null) return record.result;
+            this.tick();
+        }
+        if (record.status === 'done' && record.result !== null) return record.result;
+        throw new OperationError(`Failed to answer to ingress ${key} after ${MAX_AWAIT_ROUNDS} rounds.`);
+    }
+
+    ingressStatus(messageId: Uint8Array, caller: Uint8Array | null): CallResult | null {
+        const record = this.replica.ingress.get(Buffer.from(messageId).toString('hex'));
+        if (record === undefined) return null;
+        if (caller !== null && !Buffer.from(record.caller).equals(caller)) {
+            throw new OperationError(`The user tries to access the ingress message status of another user`, 403);
+        }
+        return record.status === 'done' ? record.result : null;
+    }
+
+    query(call: CanisterCall): CallResult {
+        if (call.canisterId.length === 0) {
+            return { kind: 'reject', reject: rejects.methodNotFound(call.canisterId, 'query', call.method) };
+        }
+        const canister = this.replica.canister(call.canisterId);
+        if (canister === undefined) return { kind: 'reject', reject: rejects.canisterNotFound(call.canisterId) };
+        return this.replica.query(canister, call.method, call.payload, call.sender);
+    }
+
+    startAutoProgress(artificialDelayMs: number): void {
+        if (this.autoProgress !== null) throw new OperationError('auto progress mode has already been enabled');
+        const step = (): void => {
+            const now = BigInt(Date.now()) * 1_000_000n;
+            if (now > this.time) this.time = now;
+            this.tick();
+        };
+        step();
+        this.autoProgress = setInterval(step, Math.max(artificialDelayMs, 10));
+        this.autoProgress.unref();
+    }
+
+    stopAutoProgress(): void {
+        if (this.autoProgress !== null) clearInterval(this.autoProgress);
+        this.autoProgress = null;
+    }
+
+    isAutoProgress(): boolean {
+        return this.autoProgress !== null;
+    }
+
+    dispose(): void {
+        this.stopAutoProgress();
+        this.replica.canisters.clear();
+    }
+
+    /** For tools and benchmarks in this process: the canister record behind an id. */
+    canisterRecord(id: Uint8Array): Canister | undefined {
+        return this.replica.canister(id);
+    }
+}
+
+const CANISTER_ID_ARG = IDL.Record({ canister_id: IDL.Principal });
+const CHUNKED_TARGET_ARG = IDL.Record({ target_canister: IDL.Principal });
+
+/** The canister a management call is about, read from its argument as PocketIC routes it. */
+function managementTarget(call: CanisterCall): Uint8Array | null {
+    for (const type of [CANISTER_ID_ARG, CHUNKED_TARGET_ARG]) {
+        try {
+            const [value] = IDL.decode([type], call.payload) as unknown as [Record<string, { toUint8Array(): Uint8Array }>];
+            const principal = value['canister_id'] ?? value['target_canister'];
+            if (principal !== undefined) return principal.toUint8Array();
+        } catch {
+            // Not this shape; try the next one.
+        }
+    }
+    return null;
+}
+
+export function createInstance(config: InstanceConfig, options?: InstanceOptions): Instance {
+    return new Instance(config, options);
+}
+
+export { canisterIndex };
