@@ -1,0 +1,47 @@
+import { IDL } from '@dfinity/candid';
+import type { z } from 'zod';
+import { ApiErrorIdl, apiError, type ApiError } from '../common/errors';
+import { w, type Wire } from './wire';
+
+/**
+ * The error variant of the orchestrator and executor APIs: the shared {@link ApiError} plus
+ * the two graph errors a caller needs data from to fix a definition. Everything else a
+ * definition can get wrong is `InvalidInput { field; message }` (field = the offending path)
+ * or `LimitExceeded`.
+ */
+export type WorkflowError = ApiError | { CycleDetected: { path: string[] } } | { UnknownNode: { node_id: string; referenced_by: string } };
+
+const workflowErrorIdl = IDL.Variant({
+    // Reuse the common variants by construction, so the two cannot drift.
+    ...Object.fromEntries(ApiErrorIdl._fields),
+    CycleDetected: IDL.Record({ path: IDL.Vec(IDL.Text) }),
+    UnknownNode: IDL.Record({ node_id: IDL.Text, referenced_by: IDL.Text })
+});
+
+/** Candid IDL of {@link WorkflowError}. */
+export const WorkflowErrorWire: Wire<WorkflowError> = w.from<WorkflowError>(workflowErrorIdl);
+export const WorkflowErrorIdl = workflowErrorIdl;
+
+export const workflowError = {
+    ...apiError,
+    cycleDetected: (path: string[]): WorkflowError => ({ CycleDetected: { path } }),
+    unknownNode: (nodeId: string, referencedBy: string): WorkflowError => ({ UnknownNode: { node_id: nodeId, referenced_by: referencedBy } })
+};
+
+/** Dotted path of a zod issue (`nodes.3.config.method`), the `field` of `InvalidInput`. */
+export function issuePath(issue: z.core.$ZodIssue): string {
+    return issue.path.map((p) => String(p)).join('.');
+}
+
+/**
+ * The first zod issue as a typed API error.
+ *
+ * @example
+ * const r = WorkflowDefinitionSchema.safeParse(def);
+ * if (!r.success) return err(zodErrorToApiError(r.error));
+ */
+export function zodErrorToApiError(error: z.ZodError): WorkflowError {
+    const first = error.issues[0];
+    if (first === undefined) return apiError.invalidInput('', 'invalid input');
+    return apiError.invalidInput(issuePath(first), first.message);
+}

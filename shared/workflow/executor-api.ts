@@ -1,0 +1,61 @@
+import { ReplyDecodingWire } from './node';
+import { NodeErrorWire } from './execution';
+import { VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
+import { w, type WireOf } from './wire';
+
+/**
+ * The executor's Candid API. Only the orchestrator (given at install time) may call
+ * `run_node_attempt` and `cancel_execution_attempts`.
+ */
+
+/** The work of one attempt. Templates are already rendered: the executor sees final bytes. */
+export const NodeTaskWire = w.variant({
+    Call: w.record({ canister: w.principal, method: w.text, args: w.blob, cycles: w.nat, reply: ReplyDecodingWire }),
+    /** A `delay` node, or any wait: succeeds with output `null` at `due_at`. */
+    Wait: w.null
+});
+export type NodeTaskWire = WireOf<typeof NodeTaskWire>;
+
+export const AttemptKeyWire = w.record({ execution_id: w.text, node_id: w.text, attempt: w.nat32 });
+export type AttemptKey = WireOf<typeof AttemptKeyWire>;
+
+/**
+ * `run_node_attempt`: store the attempt, arm a timer for `due_at` (now or a backoff time),
+ * run it, report the result to the orchestrator. Idempotent on (execution_id, node_id,
+ * attempt): a repeated request answers the recorded attempt and never runs the effect twice.
+ */
+export const NodeAttemptRequestWire = w.record({
+    key: AttemptKeyWire,
+    due_at: w.nat64,
+    timeout_ms: w.nat64,
+    task: NodeTaskWire
+});
+export type NodeAttemptRequest = WireOf<typeof NodeAttemptRequestWire>;
+
+export const AttemptStatusWire = w.variant({ Scheduled: w.null, Running: w.null, Succeeded: w.null, Failed: w.null, Cancelled: w.null });
+
+export const NodeAttemptWire = w.record({
+    key: AttemptKeyWire,
+    status: AttemptStatusWire,
+    due_at: w.nat64,
+    deadline_at: w.opt(w.nat64),
+    started_at: w.opt(w.nat64),
+    finished_at: w.opt(w.nat64),
+    output: w.opt(w.text),
+    error: w.opt(NodeErrorWire),
+    reported: w.bool
+});
+export type NodeAttemptWire = WireOf<typeof NodeAttemptWire>;
+
+/** Method table of the executor; see {@link OrchestratorMethods} for use. */
+export const ExecutorMethods = {
+    run_node_attempt: { args: [NodeAttemptRequestWire], ret: resultWire(NodeAttemptWire), mode: 'update' },
+    get_node_attempt: { args: [AttemptKeyWire], ret: resultWire(NodeAttemptWire), mode: 'query' },
+    /** Cancels the scheduled (not yet running) attempts of an execution; answers how many. */
+    cancel_execution_attempts: { args: [w.record({ execution_id: w.text })], ret: resultWire(w.nat32), mode: 'update' },
+    get_version: { args: [], ret: VersionInfoWire, mode: 'query' }
+} as const satisfies Record<string, MethodSpec>;
+
+export type ExecutorMethodName = keyof typeof ExecutorMethods;
+
+export const executorIdlFactory = serviceFactory(ExecutorMethods);

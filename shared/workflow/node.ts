@@ -1,0 +1,334 @@
+import { Principal } from '@dfinity/principal';
+import { z } from 'zod';
+import { JsonPathSchema, JsonTextSchema } from './json';
+import { WORKFLOW_LIMITS, utf8Bytes } from './limits';
+import { NotifyLevelSchema, NotifyLevelWire, RecoveryPolicySchema, RecoveryPolicyWire, decodeNotifyLevel, decodeRecoveryPolicy, encodeNotifyLevel, encodeRecoveryPolicy } from './recovery';
+import { fromOpt, toOpt, w, type WireOf } from './wire';
+import { CandidTypeTextSchema } from './candid-text';
+
+/** Node ids: short, and safe inside JSON paths and Candid text. */
+export const NodeIdSchema = z
+    .string()
+    .min(1)
+    .max(WORKFLOW_LIMITS.maxNodeIdChars)
+    .regex(/^[A-Za-z0-9_-]+$/, { message: 'letters, digits, _ and - only' });
+
+/** Principal in text form; the schema proves it parses. */
+export const PrincipalTextSchema = z.string().refine(
+    (s) => {
+        try {
+            return Principal.fromText(s).toText() === s;
+        } catch {
+            return false;
+        }
+    },
+    { message: 'must be a principal in text form' }
+);
+
+// ---- operands: where a value comes from (data, never code) ----
+
+export const OperandWire = w.variant({
+    Const: w.text,
+    Input: w.record({ path: w.text }),
+    Node: w.record({ node_id: w.text, path: w.text })
+});
+export type OperandWire = WireOf<typeof OperandWire>;
+
+/**
+ * A value read at run time: a JSON constant, a path into the execution's input, or a path
+ * into an earlier node's output (that node must be an ancestor: see the DAG validator).
+ */
+export const OperandSchema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('Const'), json: JsonTextSchema }),
+    z.object({ kind: z.literal('Input'), path: JsonPathSchema }),
+    z.object({ kind: z.literal('Node'), nodeId: NodeIdSchema, path: JsonPathSchema })
+]);
+export type Operand = z.infer<typeof OperandSchema>;
+
+export function encodeOperand(o: Operand): OperandWire {
+    switch (o.kind) {
+        case 'Const':
+            return { Const: o.json };
+        case 'Input':
+            return { Input: { path: o.path } };
+        case 'Node':
+            return { Node: { node_id: o.nodeId, path: o.path } };
+    }
+}
+
+export function decodeOperand(v: OperandWire): Operand {
+    if ('Const' in v) return { kind: 'Const', json: v.Const };
+    if ('Input' in v) return { kind: 'Input', path: v.Input.path };
+    return { kind: 'Node', nodeId: v.Node.node_id, path: v.Node.path };
+}
+
+// ---- condition ----
+
+export const CompareOp = { Eq: 'Eq', Ne: 'Ne', Lt: 'Lt', Le: 'Le', Gt: 'Gt', Ge: 'Ge', Exists: 'Exists' } as const;
+export type CompareOp = (typeof CompareOp)[keyof typeof CompareOp];
+const CompareOpSchema = z.enum(['Eq', 'Ne', 'Lt', 'Le', 'Gt', 'Ge', 'Exists']);
+const CompareOpWire = w.variant({ Eq: w.null, Ne: w.null, Lt: w.null, Le: w.null, Gt: w.null, Ge: w.null, Exists: w.null });
+const COMPARE_OPS: readonly CompareOp[] = ['Eq', 'Ne', 'Lt', 'Le', 'Gt', 'Ge', 'Exists'];
+
+function decodeCompareOp(v: WireOf<typeof CompareOpWire>): CompareOp {
+    const op = COMPARE_OPS.find((o) => o in v);
+    if (op === undefined) throw new Error('unknown compare op');
+    return op;
+}
+
+function encodeCompareOp(op: CompareOp): WireOf<typeof CompareOpWire> {
+    switch (op) {
+        case 'Eq':
+            return { Eq: null };
+        case 'Ne':
+            return { Ne: null };
+        case 'Lt':
+            return { Lt: null };
+        case 'Le':
+            return { Le: null };
+        case 'Gt':
+            return { Gt: null };
+        case 'Ge':
+            return { Ge: null };
+        case 'Exists':
+            return { Exists: null };
+    }
+}
+
+export const ComparisonWire = w.record({ left: OperandWire, op: CompareOpWire, right: w.opt(OperandWire) });
+
+/** `left op right`; `Exists` takes no right operand and tests that `left` resolves. */
+export const ComparisonSchema = z
+    .object({ left: OperandSchema, op: CompareOpSchema, right: OperandSchema.optional() })
+    .refine((c) => (c.op === 'Exists') === (c.right === undefined), {
+        message: 'right is required for comparisons and absent for Exists',
+        path: ['right']
+    });
+export type Comparison = z.infer<typeof ComparisonSchema>;
+
+export const ConditionConfigWire = w.record({
+    mode: w.variant({ All: w.null, Any: w.null }),
+    clauses: w.vec(ComparisonWire)
+});
+
+/** A condition outputs JSON `true` or `false`; edges choose a branch with `when`. */
+export const ConditionConfigSchema = z.object({
+    mode: z.enum(['All', 'Any']),
+    clauses: z.array(ComparisonSchema).min(1).max(WORKFLOW_LIMITS.maxClauses)
+});
+export type ConditionConfig = z.infer<typeof ConditionConfigSchema>;
+
+// ---- transform ----
+
+export const TransformConfigWire = w.record({ fields: w.vec(w.record({ key: w.text, value: OperandWire })) });
+
+/** Builds the JSON object `{ key: value, ... }` from operands. */
+export const TransformConfigSchema = z.object({
+    fields: z
+        .array(z.object({ key: z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars), value: OperandSchema }))
+        .min(1)
+        .max(WORKFLOW_LIMITS.maxClauses)
+        .refine((fs) => new Set(fs.map((f) => f.key)).size === fs.length, { message: 'duplicate key' })
+});
+export type TransformConfig = z.infer<typeof TransformConfigSchema>;
+
+// ---- call ----
+
+export const CallArgsWire = w.variant({
+    Raw: w.blob,
+    Template: w.record({ types: w.text, values: w.vec(OperandWire) })
+});
+
+/**
+ * Arguments of a call: Candid bytes as given, or a template whose operands are resolved at
+ * run time and encoded against `types` (Candid text such as `(record { amount: nat })`).
+ */
+export const CallArgsSchema = z.discriminatedUnion('kind', [
+    z.object({
+        kind: z.literal('Raw'),
+        bytes: z.instanceof(Uint8Array).refine((b) => b.length <= WORKFLOW_LIMITS.maxPayloadBytes, {
+            message: `at most ${WORKFLOW_LIMITS.maxPayloadBytes} bytes`
+        })
+    }),
+    z.object({ kind: z.literal('Template'), types: CandidTypeTextSchema, values: z.array(OperandSchema).max(WORKFLOW_LIMITS.maxClauses) })
+]);
+export type CallArgs = z.infer<typeof CallArgsSchema>;
+
+export const ReplyDecodingWire = w.variant({ Raw: w.null, Candid: w.record({ types: w.text }) });
+
+/** How a reply becomes the node's JSON output: hex text of the bytes, or decoded with Candid types. */
+export const ReplyDecodingSchema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('Raw') }),
+    z.object({ kind: z.literal('Candid'), types: CandidTypeTextSchema })
+]);
+export type ReplyDecoding = z.infer<typeof ReplyDecodingSchema>;
+
+export const CallConfigWire = w.record({
+    canister: w.principal,
+    method: w.text,
+    args: CallArgsWire,
+    cycles: w.nat,
+    reply: ReplyDecodingWire
+});
+
+export const CallConfigSchema = z.object({
+    canister: PrincipalTextSchema,
+    method: z.string().min(1).max(WORKFLOW_LIMITS.maxMethodChars),
+    args: CallArgsSchema,
+    cycles: z.bigint().min(0n).max(WORKFLOW_LIMITS.maxCallCycles),
+    reply: ReplyDecodingSchema
+});
+export type CallConfig = z.infer<typeof CallConfigSchema>;
+
+// ---- node config ----
+
+export const NodeConfigWire = w.variant({
+    Call: CallConfigWire,
+    Condition: ConditionConfigWire,
+    Transform: TransformConfigWire,
+    Delay: w.record({ duration_ms: w.nat64 }),
+    Notify: w.record({ level: NotifyLevelWire, message: w.text }),
+    StartWorkflow: w.record({ workflow_id: w.text, input: w.opt(OperandWire) })
+});
+export type NodeConfigWire = WireOf<typeof NodeConfigWire>;
+
+/** What a node does. `kind` doubles as the node kind. */
+export const NodeConfigSchema = z.discriminatedUnion('kind', [
+    CallConfigSchema.extend({ kind: z.literal('Call') }),
+    ConditionConfigSchema.extend({ kind: z.literal('Condition') }),
+    TransformConfigSchema.extend({ kind: z.literal('Transform') }),
+    z.object({ kind: z.literal('Delay'), durationMs: z.number().int().min(0).max(WORKFLOW_LIMITS.maxDelayNodeMs) }),
+    z.object({
+        kind: z.literal('Notify'),
+        level: NotifyLevelSchema,
+        message: z.string().min(1).refine((s) => utf8Bytes(s) <= WORKFLOW_LIMITS.maxPayloadBytes, { message: 'too long' })
+    }),
+    z.object({ kind: z.literal('StartWorkflow'), workflowId: z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars), input: OperandSchema.optional() })
+]);
+export type NodeConfig = z.infer<typeof NodeConfigSchema>;
+export type NodeKind = NodeConfig['kind'];
+
+export function encodeNodeConfig(c: NodeConfig): NodeConfigWire {
+    switch (c.kind) {
+        case 'Call':
+            return {
+                Call: {
+                    canister: Principal.fromText(c.canister),
+                    method: c.method,
+                    args: c.args.kind === 'Raw' ? { Raw: c.args.bytes } : { Template: { types: c.args.types, values: c.args.values.map(encodeOperand) } },
+                    cycles: c.cycles,
+                    reply: c.reply.kind === 'Raw' ? { Raw: null } : { Candid: { types: c.reply.types } }
+                }
+            };
+        case 'Condition':
+            return {
+                Condition: {
+                    mode: c.mode === 'All' ? { All: null } : { Any: null },
+                    clauses: c.clauses.map((k) => ({ left: encodeOperand(k.left), op: encodeCompareOp(k.op), right: toOpt(k.right && encodeOperand(k.right)) }))
+                }
+            };
+        case 'Transform':
+            return { Transform: { fields: c.fields.map((f) => ({ key: f.key, value: encodeOperand(f.value) })) } };
+        case 'Delay':
+            return { Delay: { duration_ms: BigInt(c.durationMs) } };
+        case 'Notify':
+            return { Notify: { level: encodeNotifyLevel(c.level), message: c.message } };
+        case 'StartWorkflow':
+            return { StartWorkflow: { workflow_id: c.workflowId, input: toOpt(c.input && encodeOperand(c.input)) } };
+    }
+}
+
+/** Total: values the schema would reject (e.g. huge numbers) decode and are rejected there. */
+export function decodeNodeConfig(v: NodeConfigWire): NodeConfig {
+    if ('Call' in v) {
+        const c = v.Call;
+        const args = c.args;
+        const reply = c.reply;
+        return {
+            kind: 'Call',
+            canister: c.canister.toText(),
+            method: c.method,
+            args: 'Raw' in args ? { kind: 'Raw', bytes: Uint8Array.from(args.Raw) } : { kind: 'Template', types: args.Template.types, values: args.Template.values.map(decodeOperand) },
+            cycles: c.cycles,
+            reply: 'Raw' in reply ? { kind: 'Raw' } : { kind: 'Candid', types: reply.Candid.types }
+        };
+    }
+    if ('Condition' in v) {
+        const c = v.Condition;
+        return {
+            kind: 'Condition',
+            mode: 'All' in c.mode ? 'All' : 'Any',
+            clauses: c.clauses.map((k) => {
+                const right = fromOpt(k.right);
+                return { left: decodeOperand(k.left), op: decodeCompareOp(k.op), right: right && decodeOperand(right) };
+            })
+        };
+    }
+    if ('Transform' in v) return { kind: 'Transform', fields: v.Transform.fields.map((f) => ({ key: f.key, value: decodeOperand(f.value) })) };
+    if ('Delay' in v) return { kind: 'Delay', durationMs: Number(v.Delay.duration_ms) };
+    if ('Notify' in v) return { kind: 'Notify', level: decodeNotifyLevel(v.Notify.level), message: v.Notify.message };
+    const input = fromOpt(v.StartWorkflow.input);
+    return { kind: 'StartWorkflow', workflowId: v.StartWorkflow.workflow_id, input: input && decodeOperand(input) };
+}
+
+// ---- node ----
+
+export const EdgeWhen = { Always: 'Always', IfTrue: 'IfTrue', IfFalse: 'IfFalse' } as const;
+export type EdgeWhen = (typeof EdgeWhen)[keyof typeof EdgeWhen];
+
+export const DependencyWire = w.record({ node_id: w.text, when: w.variant({ Always: w.null, IfTrue: w.null, IfFalse: w.null }) });
+
+/** An edge: run after `nodeId`; `IfTrue`/`IfFalse` only from a condition node, taking one branch. */
+export const DependencySchema = z.object({ nodeId: NodeIdSchema, when: z.enum(['Always', 'IfTrue', 'IfFalse']) });
+export type Dependency = z.infer<typeof DependencySchema>;
+
+/**
+ * How a node with several incoming edges decides: `All` runs only if every edge is taken
+ * (one skipped edge skips the node), `Any` runs if at least one is (a join after a branch).
+ */
+export const JoinMode = { All: 'All', Any: 'Any' } as const;
+export type JoinMode = (typeof JoinMode)[keyof typeof JoinMode];
+
+export const NodeWire = w.record({
+    id: w.text,
+    config: NodeConfigWire,
+    depends_on: w.vec(DependencyWire),
+    join: w.variant({ All: w.null, Any: w.null }),
+    timeout_ms: w.opt(w.nat64),
+    recovery: RecoveryPolicyWire
+});
+export type NodeWire = WireOf<typeof NodeWire>;
+
+/** One node of a workflow DAG. */
+export const NodeSchema = z.object({
+    id: NodeIdSchema,
+    config: NodeConfigSchema,
+    dependsOn: z.array(DependencySchema).max(WORKFLOW_LIMITS.maxDependencies),
+    join: z.enum(['All', 'Any']),
+    timeoutMs: z.number().int().min(1).max(WORKFLOW_LIMITS.maxNodeTimeoutMs).optional(),
+    recovery: RecoveryPolicySchema
+});
+export type WorkflowNode = z.infer<typeof NodeSchema>;
+
+export function encodeNode(n: WorkflowNode): NodeWire {
+    return {
+        id: n.id,
+        config: encodeNodeConfig(n.config),
+        depends_on: n.dependsOn.map((d) => ({ node_id: d.nodeId, when: d.when === 'Always' ? { Always: null } : d.when === 'IfTrue' ? { IfTrue: null } : { IfFalse: null } })),
+        join: n.join === 'All' ? { All: null } : { Any: null },
+        timeout_ms: toOpt(n.timeoutMs === undefined ? undefined : BigInt(n.timeoutMs)),
+        recovery: encodeRecoveryPolicy(n.recovery)
+    };
+}
+
+export function decodeNode(v: NodeWire): WorkflowNode {
+    const timeout = fromOpt(v.timeout_ms);
+    return {
+        id: v.id,
+        config: decodeNodeConfig(v.config),
+        dependsOn: v.depends_on.map((d) => ({ nodeId: d.node_id, when: 'Always' in d.when ? 'Always' : 'IfTrue' in d.when ? 'IfTrue' : 'IfFalse' })),
+        join: 'All' in v.join ? 'All' : 'Any',
+        timeoutMs: timeout === undefined ? undefined : Number(timeout),
+        recovery: decodeRecoveryPolicy(v.recovery)
+    };
+}

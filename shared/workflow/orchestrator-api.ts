@@ -1,0 +1,123 @@
+import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
+import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
+import { PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
+import { w, type WireOf } from './wire';
+
+/**
+ * The orchestrator's Candid API. Every fallible method returns `Result<T, WorkflowError>`.
+ * User methods check the caller against the workflow owner (`Unauthorized`); peer methods
+ * accept only the scheduler/executor principals given at install time.
+ */
+
+const WorkflowIdArg = w.record({ workflow_id: w.text });
+const ExecutionIdArg = w.record({ execution_id: w.text });
+
+/** `update_workflow`: a new version; `expected_version` guards against lost updates (`Conflict`). */
+export const UpdateWorkflowArgWire = w.record({ workflow_id: w.text, expected_version: w.opt(w.nat32), definition: WorkflowDefinitionWire });
+export type UpdateWorkflowArg = WireOf<typeof UpdateWorkflowArgWire>;
+
+/** `get_workflow`: the latest version, or the given one (executions keep their version). */
+export const GetWorkflowArgWire = w.record({ workflow_id: w.text, version: w.opt(w.nat32) });
+export type GetWorkflowArg = WireOf<typeof GetWorkflowArgWire>;
+
+export const WorkflowSummaryWire = w.record({
+    id: w.text,
+    name: w.text,
+    version: w.nat32,
+    status: WorkflowStatusWire,
+    node_count: w.nat32,
+    updated_at: w.nat64
+});
+export type WorkflowSummary = WireOf<typeof WorkflowSummaryWire>;
+
+/** `start_execution`: input is JSON text (default `null`). */
+export const StartExecutionArgWire = w.record({ workflow_id: w.text, input: w.opt(w.text) });
+export type StartExecutionArg = WireOf<typeof StartExecutionArgWire>;
+
+/** `list_executions`: filters are ANDed; the caller sees only executions of own workflows. */
+export const ListExecutionsArgWire = w.record({ workflow_id: w.opt(w.text), status: w.opt(ExecutionStatusWire), page: PageRequestWire });
+export type ListExecutionsArg = WireOf<typeof ListExecutionsArgWire>;
+
+export const ExecutionSummaryWire = w.record({
+    id: w.text,
+    workflow_id: w.text,
+    workflow_version: w.nat32,
+    trigger: TriggerWire,
+    status: ExecutionStatusWire,
+    created_at: w.nat64,
+    finished_at: w.opt(w.nat64)
+});
+export type ExecutionSummary = WireOf<typeof ExecutionSummaryWire>;
+
+/**
+ * `start_scheduled_execution` (scheduler only). The same `idempotency_key` (e.g.
+ * `${schedule_id}@${due_at}`) always answers the first execution's id with
+ * `already_started = true`, so a retried start after an upgrade never starts twice.
+ */
+export const StartScheduledExecutionArgWire = w.record({
+    idempotency_key: w.text,
+    workflow_id: w.text,
+    schedule_id: w.text,
+    due_at: w.nat64,
+    input: w.opt(w.text)
+});
+export type StartScheduledExecutionArg = WireOf<typeof StartScheduledExecutionArgWire>;
+export const StartedExecutionWire = w.record({ execution_id: w.text, already_started: w.bool });
+export type StartedExecution = WireOf<typeof StartedExecutionWire>;
+
+/** The outcome of one node attempt: JSON output text, or a typed error. */
+export const AttemptOutcomeWire = w.variant({ Succeeded: w.record({ output: w.text }), Failed: NodeErrorWire });
+export type AttemptOutcomeWire = WireOf<typeof AttemptOutcomeWire>;
+
+/**
+ * `report_node_result` (executor only), keyed by (execution_id, node_id, attempt). A repeated
+ * report of a recorded attempt is answered `Ok` and changes nothing; a report for an attempt
+ * the orchestrator no longer waits for (cancelled, timed out) is also `Ok` and ignored.
+ */
+export const NodeResultReportWire = w.record({
+    execution_id: w.text,
+    node_id: w.text,
+    attempt: w.nat32,
+    started_at: w.nat64,
+    finished_at: w.nat64,
+    outcome: AttemptOutcomeWire
+});
+export type NodeResultReport = WireOf<typeof NodeResultReportWire>;
+
+const WorkflowResult = resultWire(WorkflowWire);
+const ExecutionResult = resultWire(ExecutionWire);
+
+/**
+ * Method table of the orchestrator: argument/result IDL and call mode per method.
+ *
+ * @example
+ * // in the Azle canister class
+ * @update(OrchestratorMethods.create_workflow.args.map((a) => a.idl), OrchestratorMethods.create_workflow.ret.idl)
+ * // in a client / test
+ * const actor = pic.setupCanister({ idlFactory: orchestratorIdlFactory, ... });
+ */
+export const OrchestratorMethods = {
+    create_workflow: { args: [WorkflowDefinitionWire], ret: WorkflowResult, mode: 'update' },
+    update_workflow: { args: [UpdateWorkflowArgWire], ret: WorkflowResult, mode: 'update' },
+    get_workflow: { args: [GetWorkflowArgWire], ret: WorkflowResult, mode: 'query' },
+    list_workflows: { args: [PageRequestWire], ret: resultWire(pageWire(WorkflowSummaryWire)), mode: 'query' },
+    pause_workflow: { args: [WorkflowIdArg], ret: WorkflowResult, mode: 'update' },
+    resume_workflow: { args: [WorkflowIdArg], ret: WorkflowResult, mode: 'update' },
+    /** Refused with `Conflict` while executions of the workflow are not finished. */
+    delete_workflow: { args: [WorkflowIdArg], ret: resultWire(w.null), mode: 'update' },
+    start_execution: { args: [StartExecutionArgWire], ret: ExecutionResult, mode: 'update' },
+    cancel_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'update' },
+    get_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'query' },
+    list_executions: { args: [ListExecutionsArgWire], ret: resultWire(pageWire(ExecutionSummaryWire)), mode: 'query' },
+    get_version: { args: [], ret: VersionInfoWire, mode: 'query' },
+    start_scheduled_execution: { args: [StartScheduledExecutionArgWire], ret: resultWire(StartedExecutionWire), mode: 'update' },
+    report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' }
+} as const satisfies Record<string, MethodSpec>;
+
+export type OrchestratorMethodName = keyof typeof OrchestratorMethods;
+
+/** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the orchestrator. */
+export const orchestratorIdlFactory = serviceFactory(OrchestratorMethods);
+
+/** Convenience for clients: a `get_workflow` reply's `Ok` in domain form. */
+export const decodeWorkflowReply = decodeWorkflow;

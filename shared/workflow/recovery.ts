@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { JsonTextSchema } from './json';
+import { WORKFLOW_LIMITS } from './limits';
+import { w, type WireOf } from './wire';
+
+// ---- notification level (used by notify nodes, fallbacks and emergency actions) ----
+
+/** Severity of a notification. */
+export const NotifyLevel = { Info: 'Info', Warning: 'Warning', Error: 'Error', Critical: 'Critical' } as const;
+export type NotifyLevel = (typeof NotifyLevel)[keyof typeof NotifyLevel];
+export const NotifyLevelSchema = z.enum(['Info', 'Warning', 'Error', 'Critical']);
+export const NotifyLevelWire = w.variant({ Info: w.null, Warning: w.null, Error: w.null, Critical: w.null });
+export type NotifyLevelWire = WireOf<typeof NotifyLevelWire>;
+
+export function encodeNotifyLevel(l: NotifyLevel): NotifyLevelWire {
+    switch (l) {
+        case 'Info':
+            return { Info: null };
+        case 'Warning':
+            return { Warning: null };
+        case 'Error':
+            return { Error: null };
+        case 'Critical':
+            return { Critical: null };
+    }
+}
+
+export function decodeNotifyLevel(v: NotifyLevelWire): NotifyLevel {
+    if ('Info' in v) return 'Info';
+    if ('Warning' in v) return 'Warning';
+    if ('Error' in v) return 'Error';
+    return 'Critical';
+}
+
+const MessageSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxDescriptionChars);
+const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
+
+// ---- retry policy ----
+
+export const RetryPolicyWire = w.record({
+    max_retries: w.nat32,
+    initial_delay_ms: w.nat64,
+    backoff_factor: w.float64,
+    max_delay_ms: w.nat64,
+    jitter: w.bool
+});
+export type RetryPolicyWire = WireOf<typeof RetryPolicyWire>;
+
+/**
+ * When failed attempts are retried: attempt `n` (1-based, the first retry is attempt 2) waits
+ * `min(initialDelayMs * backoffFactor^(n-2), maxDelayMs)`, optionally jittered.
+ */
+export const RetryPolicySchema = z
+    .object({
+        maxRetries: z.number().int().min(0).max(WORKFLOW_LIMITS.maxRetries),
+        initialDelayMs: z.number().int().min(0).max(WORKFLOW_LIMITS.maxInitialDelayMs),
+        backoffFactor: z.number().min(1).max(WORKFLOW_LIMITS.maxBackoffFactor),
+        maxDelayMs: z.number().int().min(0).max(WORKFLOW_LIMITS.maxRetryDelayMs),
+        jitter: z.boolean()
+    })
+    .refine((p) => p.maxDelayMs >= p.initialDelayMs, { message: 'maxDelayMs must be >= initialDelayMs', path: ['maxDelayMs'] });
+export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
+
+/** No retries: the first failure is final. */
+export const NO_RETRY: RetryPolicy = { maxRetries: 0, initialDelayMs: 0, backoffFactor: 1, maxDelayMs: 0, jitter: false };
+
+export function encodeRetryPolicy(p: RetryPolicy): RetryPolicyWire {
+    return {
+        max_retries: p.maxRetries,
+        initial_delay_ms: BigInt(p.initialDelayMs),
+        backoff_factor: p.backoffFactor,
+        max_delay_ms: BigInt(p.maxDelayMs),
+        jitter: p.jitter
+    };
+}
+
+/** Total: out-of-range numbers are left for the schema to reject. */
+export function decodeRetryPolicy(v: RetryPolicyWire): RetryPolicy {
+    return {
+        maxRetries: v.max_retries,
+        initialDelayMs: Number(v.initial_delay_ms),
+        backoffFactor: v.backoff_factor,
+        maxDelayMs: Number(v.max_delay_ms),
+        jitter: v.jitter
+    };
+}
+
+// ---- fallback ----
+
+export const FallbackWire = w.variant({
+    UseAlternativeNode: w.record({ node_id: w.text }),
+    SkipNode: w.null,
+    UseDefaultValue: w.record({ value: w.text }),
+    NotifyAndContinue: w.record({ level: NotifyLevelWire, message: w.text }),
+    StopExecution: w.null
+});
+export type FallbackWire = WireOf<typeof FallbackWire>;
+
+/** What happens to a node once its retries are exhausted. */
+export const FallbackSchema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('UseAlternativeNode'), nodeId: IdSchema }),
+    z.object({ kind: z.literal('SkipNode') }),
+    z.object({ kind: z.literal('UseDefaultValue'), value: JsonTextSchema }),
+    z.object({ kind: z.literal('NotifyAndContinue'), level: NotifyLevelSchema, message: MessageSchema }),
+    z.object({ kind: z.literal('StopExecution') })
+]);
+export type Fallback = z.infer<typeof FallbackSchema>;
+export type FallbackKind = Fallback['kind'];
+
+export function encodeFallback(f: Fallback): FallbackWire {
+    switch (f.kind) {
+        case 'UseAlternativeNode':
+            return { UseAlternativeNode: { node_id: f.nodeId } };
+        case 'SkipNode':
+            return { SkipNode: null };
+        case 'UseDefaultValue':
+            return { UseDefaultValue: { value: f.value } };
+        case 'NotifyAndContinue':
+            return { NotifyAndContinue: { level: encodeNotifyLevel(f.level), message: f.message } };
+        case 'StopExecution':
+            return { StopExecution: null };
+    }
+}
+
+export function decodeFallback(v: FallbackWire): Fallback {
+    if ('UseAlternativeNode' in v) return { kind: 'UseAlternativeNode', nodeId: v.UseAlternativeNode.node_id };
+    if ('SkipNode' in v) return { kind: 'SkipNode' };
+    if ('UseDefaultValue' in v) return { kind: 'UseDefaultValue', value: v.UseDefaultValue.value };
+    if ('NotifyAndContinue' in v) {
+        return { kind: 'NotifyAndContinue', level: decodeNotifyLevel(v.NotifyAndContinue.level), message: v.NotifyAndContinue.message };
+    }
+    return { kind: 'StopExecution' };
+}
+
+// ---- emergency actions ----
+
+export const EmergencyActionWire = w.variant({
+    SendNotification: w.record({ level: NotifyLevelWire, message: w.text }),
+    ExecuteEmergencyWorkflow: w.record({ workflow_id: w.text }),
+    PauseAllWorkflows: w.null,
+    EnableSafeMode: w.null
+});
+export type EmergencyActionWire = WireOf<typeof EmergencyActionWire>;
+
+/** Run once when a node fails for good (after retries), before its fallback applies. */
+export const EmergencyActionSchema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('SendNotification'), level: NotifyLevelSchema, message: MessageSchema }),
+    z.object({ kind: z.literal('ExecuteEmergencyWorkflow'), workflowId: IdSchema }),
+    z.object({ kind: z.literal('PauseAllWorkflows') }),
+    z.object({ kind: z.literal('EnableSafeMode') })
+]);
+export type EmergencyAction = z.infer<typeof EmergencyActionSchema>;
+
+export function encodeEmergencyAction(a: EmergencyAction): EmergencyActionWire {
+    switch (a.kind) {
+        case 'SendNotification':
+            return { SendNotification: { level: encodeNotifyLevel(a.level), message: a.message } };
+        case 'ExecuteEmergencyWorkflow':
+            return { ExecuteEmergencyWorkflow: { workflow_id: a.workflowId } };
+        case 'PauseAllWorkflows':
+            return { PauseAllWorkflows: null };
+        case 'EnableSafeMode':
+            return { EnableSafeMode: null };
+    }
+}
+
+export function decodeEmergencyAction(v: EmergencyActionWire): EmergencyAction {
+    if ('SendNotification' in v) {
+        return { kind: 'SendNotification', level: decodeNotifyLevel(v.SendNotification.level), message: v.SendNotification.message };
+    }
+    if ('ExecuteEmergencyWorkflow' in v) return { kind: 'ExecuteEmergencyWorkflow', workflowId: v.ExecuteEmergencyWorkflow.workflow_id };
+    if ('PauseAllWorkflows' in v) return { kind: 'PauseAllWorkflows' };
+    return { kind: 'EnableSafeMode' };
+}
+
+// ---- recovery policy ----
+
+export const RecoveryPolicyWire = w.record({
+    retry: RetryPolicyWire,
+    fallback: FallbackWire,
+    emergency_actions: w.vec(EmergencyActionWire)
+});
+export type RecoveryPolicyWire = WireOf<typeof RecoveryPolicyWire>;
+
+/**
+ * A node's recovery policy.
+ *
+ * @example
+ * const policy: RecoveryPolicy = {
+ *     retry: { maxRetries: 3, initialDelayMs: 1000, backoffFactor: 2, maxDelayMs: 60_000, jitter: false },
+ *     fallback: { kind: 'UseDefaultValue', value: '0' },
+ *     emergencyActions: [{ kind: 'SendNotification', level: 'Critical', message: 'oracle down' }]
+ * };
+ */
+export const RecoveryPolicySchema = z.object({
+    retry: RetryPolicySchema,
+    fallback: FallbackSchema,
+    emergencyActions: z.array(EmergencyActionSchema).max(WORKFLOW_LIMITS.maxEmergencyActions)
+});
+export type RecoveryPolicy = z.infer<typeof RecoveryPolicySchema>;
+
+/** No retry, stop the execution, no emergency action. */
+export const DEFAULT_RECOVERY: RecoveryPolicy = { retry: NO_RETRY, fallback: { kind: 'StopExecution' }, emergencyActions: [] };
+
+export function encodeRecoveryPolicy(p: RecoveryPolicy): RecoveryPolicyWire {
+    return { retry: encodeRetryPolicy(p.retry), fallback: encodeFallback(p.fallback), emergency_actions: p.emergencyActions.map(encodeEmergencyAction) };
+}
+
+export function decodeRecoveryPolicy(v: RecoveryPolicyWire): RecoveryPolicy {
+    return { retry: decodeRetryPolicy(v.retry), fallback: decodeFallback(v.fallback), emergencyActions: v.emergency_actions.map(decodeEmergencyAction) };
+}
