@@ -52,3 +52,14 @@ export const DisableEmergencyRequestCodec = c.record({ reason: c.text });
 export type DisableEmergencyRequest = Infer<typeof DisableEmergencyRequestCodec>;
 export const DisableEmergencyRequestIdl = DisableEmergencyRequestCodec.idl;
 export const DisableEmergencyRequestSchema = DisableEmergencyRequestCodec.schema;
+
+/**
+ * Which of two emergency states wins: the one changed last (`changed_at`), so pushes and
+ * report_health acks arriving out of order converge on the monitor's latest decision.
+ *
+ * @example
+ * newerEmergencyState(current, incoming) // incoming if incoming.changed_at >= current.changed_at
+ */
+export function newerEmergencyState(current: EmergencyState, incoming: EmergencyState): EmergencyState {
+    return incoming.changed_at >= current.changed_at ? incoming : current;
+}

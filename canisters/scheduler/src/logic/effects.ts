@@ -1,0 +1,53 @@
+import { assertNever } from '../../../../shared/common/result';
+import type { FiringEntry, FiringOutcome } from '../../../../shared/scheduling/firing';
+import type { OutboxEntry, StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
+
+/**
+ * Everything the pure scheduler logic asks the canister adapter to do. The adapter applies
+ * them in order: stable writes (`PutOutbox`, `DeleteOutbox`, `RecordFiring`, `UpdateFiring`)
+ * come before the `StartExecution` they protect, so a start is on record before it is sent.
+ */
+export type SchedulerEffect =
+    /** Store (or replace) an outbox entry, keyed by `entry.key`. */
+    | { type: 'PutOutbox'; entry: OutboxEntry }
+    /** Remove an outbox entry: its start was answered for good. */
+    | { type: 'DeleteOutbox'; key: string }
+    /** Call the orchestrator's `start_scheduled_execution` (inter-canister, awaited). */
+    | { type: 'StartExecution'; request: StartScheduledExecutionRequest }
+    /** Append to (or replace the same due time in) the schedule's firing history. */
+    | { type: 'RecordFiring'; entry: FiringEntry }
+    /** Change the outcome of an existing history entry (Pending → Started/Failed/Skipped). */
+    | { type: 'UpdateFiring'; schedule_id: string; due_at: bigint; outcome: FiringOutcome }
+    /** (Re)arm the single global timer to fire at `at` (ns), `delay_ns` from now. */
+    | { type: 'ArmTimer'; at: bigint; delay_ns: bigint }
+    /** Nothing is due: cancel the global timer. */
+    | { type: 'CancelTimer' };
+
+export type SchedulerEffectType = SchedulerEffect['type'];
+
+/**
+ * A one-line description for logs; also the model of an exhaustive switch over effects.
+ *
+ * @example
+ * describeEffect({ type: 'CancelTimer' }) // 'cancel timer'
+ */
+export function describeEffect(effect: SchedulerEffect): string {
+    switch (effect.type) {
+        case 'PutOutbox':
+            return `outbox put ${effect.entry.key} (attempt ${effect.entry.attempts})`;
+        case 'DeleteOutbox':
+            return `outbox delete ${effect.key}`;
+        case 'StartExecution':
+            return `start ${effect.request.idempotency_key}`;
+        case 'RecordFiring':
+            return `firing ${effect.entry.schedule_id}@${effect.entry.due_at}`;
+        case 'UpdateFiring':
+            return `firing update ${effect.schedule_id}@${effect.due_at}`;
+        case 'ArmTimer':
+            return `arm timer at ${effect.at}`;
+        case 'CancelTimer':
+            return 'cancel timer';
+        default:
+            return assertNever(effect, 'scheduler effect');
+    }
+}

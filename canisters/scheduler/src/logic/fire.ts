@@ -1,0 +1,150 @@
+import { assertNever } from '../../../../shared/common/result';
+import { fromOpt, toOpt } from '../../../../shared/scheduling/candid-schema';
+import type { FiringOutcome, SkipReason } from '../../../../shared/scheduling/firing';
+import type { OutboxEntry, RetryPolicy } from '../../../../shared/scheduling/outbox';
+import type { Schedule } from '../../../../shared/scheduling/schedule';
+import type { ExecutionFinished } from '../../../../shared/scheduling/service';
+import type { SystemMode } from '../../../../shared/monitoring/emergency';
+import type { SchedulerEffect } from './effects';
+import { DEFAULT_GRACE_NS, planMissedRuns } from './missed-runs';
+import { applyStartOutcome, beginRetry, DEFAULT_RETRY_POLICY, isRetryDue, newOutboxEntry, startRequestOf, type StartOutcome } from './outbox';
+import { decideOverlap, MAX_IN_FLIGHT_PER_SCHEDULE } from './overlap';
+
+/** Inputs every firing decision needs besides the schedule. Optional fields have defaults. */
+export type FiringContext = {
+    now: bigint;
+    mode: SystemMode;
+    grace_ns?: bigint;
+    retry?: RetryPolicy;
+    max_in_flight?: number;
+};
+
+/** A schedule's new state plus the effects to apply, in order. */
+export type ScheduleStep = { schedule: Schedule; effects: SchedulerEffect[] };
+
+function firing(schedule: Schedule, dueAt: bigint, now: bigint, outcome: FiringOutcome): SchedulerEffect {
+    const lateness_ns = now > dueAt ? now - dueAt : 0n;
+    return { type: 'RecordFiring', entry: { schedule_id: schedule.id, due_at: dueAt, started_at: now, lateness_ns, outcome } };
+}
+
+function skipped(reason: SkipReason, runs = 1n): FiringOutcome {
+    return { Skipped: { reason, runs } };
+}
+
+/** Starts the run due at `dueAt`: in flight, on record in the outbox and history, then the call. */
+function startRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): ScheduleStep {
+    const entry = newOutboxEntry(schedule, dueAt, ctx.now, ctx.retry ?? DEFAULT_RETRY_POLICY);
+    const next = { ...schedule, in_flight: [...schedule.in_flight, entry.key] };
+    return {
+        schedule: next,
+        effects: [
+            { type: 'PutOutbox', entry },
+            firing(schedule, dueAt, ctx.now, { Pending: { idempotency_key: entry.key } }),
+            { type: 'StartExecution', request: startRequestOf(entry) }
+        ]
+    };
+}
+
+/** Offers one due time to the emergency switch and the overlap policy. */
+function offerRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): ScheduleStep {
+    if ('Emergency' in ctx.mode) return { schedule, effects: [firing(schedule, dueAt, ctx.now, skipped({ EmergencyMode: null }))] };
+    const decision = decideOverlap(schedule.policies.overlap, schedule.in_flight.length, fromOpt(schedule.buffered_due_at), ctx.max_in_flight ?? MAX_IN_FLIGHT_PER_SCHEDULE);
+    switch (decision.kind) {
+        case 'Start':
+            return startRun(schedule, dueAt, ctx);
+        case 'Buffer': {
+            // Only the newest held-back run is kept; the one it replaces is recorded as skipped now.
+            const effects = decision.replaces === undefined ? [] : [firing(schedule, decision.replaces, ctx.now, skipped({ Overlap: null }))];
+            return { schedule: { ...schedule, buffered_due_at: [dueAt] }, effects };
+        }
+        case 'Skip':
+            return { schedule, effects: [firing(schedule, dueAt, ctx.now, skipped(decision.reason === 'Overlap' ? { Overlap: null } : { Backpressure: null }))] };
+        default:
+            return assertNever(decision, 'overlap decision');
+    }
+}
+
+/**
+ * Handles a schedule whose `next_due_at` has come (timer callback or post_upgrade catch-up):
+ * applies the missed-run policy to every due time up to `now`, offers each one to fire to the
+ * emergency switch and the overlap policy, and moves `next_due_at` past `now`. A schedule
+ * that is paused, ended or not yet due comes back unchanged with no effects.
+ *
+ * @example
+ * const { schedule: next, effects } = fireDueSchedule(schedule, { now, mode: { Normal: null } });
+ * // effects: PutOutbox, RecordFiring(Pending), StartExecution; next.next_due_at moved on
+ */
+export function fireDueSchedule(schedule: Schedule, ctx: FiringContext): ScheduleStep {
+    const due = fromOpt(schedule.next_due_at);
+    if (schedule.paused || due === undefined || due > ctx.now) return { schedule, effects: [] };
+    const plan = planMissedRuns(schedule.kind, schedule.policies.missed_run, due, ctx.now, schedule.created_at, ctx.grace_ns ?? DEFAULT_GRACE_NS);
+    let current: Schedule = { ...schedule, next_due_at: toOpt(plan.next_due_at), last_due_at: [plan.last_due_at], updated_at: ctx.now };
+    const effects: SchedulerEffect[] = [];
+    if (plan.skipped !== undefined) effects.push(firing(current, plan.skipped.earliest, ctx.now, skipped({ MissedRunPolicy: null }, plan.skipped.runs)));
+    for (const dueAt of plan.fire) {
+        const step = offerRun(current, dueAt, ctx);
+        current = step.schedule;
+        effects.push(...step.effects);
+    }
+    return { schedule: current, effects };
+}
+
+/** Frees an in-flight slot and, if `BufferOne` held a run back, offers it now. */
+function release(schedule: Schedule, key: string, ctx: FiringContext): ScheduleStep {
+    if (!schedule.in_flight.includes(key)) return { schedule, effects: [] };
+    const freed: Schedule = { ...schedule, in_flight: schedule.in_flight.filter((k) => k !== key), updated_at: ctx.now };
+    const buffered = fromOpt(freed.buffered_due_at);
+    if (buffered === undefined || freed.paused) return { schedule: freed, effects: [] };
+    return offerRun({ ...freed, buffered_due_at: [] }, buffered, ctx);
+}
+
+/**
+ * The orchestrator reports that a run started by this schedule finished. Idempotent: a
+ * repeated or unknown report changes nothing.
+ *
+ * @example
+ * onExecutionFinished(schedule, { schedule_id, idempotency_key: 's1:100', execution_id: 'e1', finished_at }, { now, mode })
+ */
+export function onExecutionFinished(schedule: Schedule, report: ExecutionFinished, ctx: FiringContext): ScheduleStep {
+    return release(schedule, report.idempotency_key, ctx);
+}
+
+/**
+ * The orchestrator answered (or rejected) a start request. Settled: the outbox entry goes,
+ * the history entry gets its final outcome and, if no execution started, the overlap slot
+ * is freed. Retry: the entry is stored with its next attempt time. `schedule` is `undefined`
+ * when it was cancelled meanwhile.
+ *
+ * @example
+ * onStartOutcome(schedule, entry, { kind: 'Replied', result: { Ok: { execution_id: 'e1' } } }, ctx)
+ */
+export function onStartOutcome(schedule: Schedule | undefined, entry: OutboxEntry, outcome: StartOutcome, ctx: FiringContext): { schedule: Schedule | undefined; effects: SchedulerEffect[] } {
+    const decision = applyStartOutcome(entry, outcome, ctx.now, ctx.retry ?? DEFAULT_RETRY_POLICY);
+    if (decision.kind === 'Retry') return { schedule, effects: [{ type: 'PutOutbox', entry: decision.entry }] };
+    const effects: SchedulerEffect[] = [
+        { type: 'DeleteOutbox', key: entry.key },
+        { type: 'UpdateFiring', schedule_id: entry.schedule_id, due_at: entry.due_at, outcome: decision.outcome }
+    ];
+    if (schedule === undefined || 'Started' in decision.outcome) return { schedule, effects };
+    const step = release(schedule, entry.key, ctx);
+    return { schedule: step.schedule, effects: [...effects, ...step.effects] };
+}
+
+/**
+ * Outbox entries whose retry time has come, each counted as a new attempt before it is sent.
+ *
+ * @example
+ * retryDueStarts(outboxEntries, now) // [PutOutbox, StartExecution, PutOutbox, StartExecution, ...]
+ */
+export function retryDueStarts(entries: Iterable<OutboxEntry>, now: bigint, policy: RetryPolicy = DEFAULT_RETRY_POLICY, max = 50): SchedulerEffect[] {
+    const effects: SchedulerEffect[] = [];
+    let taken = 0;
+    for (const entry of entries) {
+        if (taken >= max) break;
+        if (!isRetryDue(entry, now)) continue;
+        const { entry: next, request } = beginRetry(entry, now, policy);
+        effects.push({ type: 'PutOutbox', entry: next }, { type: 'StartExecution', request });
+        taken += 1;
+    }
+    return effects;
+}

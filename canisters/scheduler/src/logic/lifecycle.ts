@@ -1,0 +1,104 @@
+import { apiError, type ApiError } from '../../../../shared/common/errors';
+import { err, ok, type Result } from '../../../../shared/common/result';
+import { fromOpt, toOpt } from '../../../../shared/scheduling/candid-schema';
+import { SCHEDULE_SCHEMA_VERSION, type Schedule } from '../../../../shared/scheduling/schedule';
+import type { ScheduleStep } from './fire';
+import { firstDueAt } from './next-due';
+import type { ValidScheduleRequest } from './validate';
+
+/**
+ * A new schedule from a validated request. Fails only when the kind can never fire (an
+ * interval whose `end_at` comes before its first due time).
+ *
+ * @example
+ * createSchedule(valid, 'sch-1', now) // { Ok: { id: 'sch-1', next_due_at: [firstDue], paused: false, ... } }
+ */
+export function createSchedule(request: ValidScheduleRequest, id: string, now: bigint): Result<Schedule, ApiError> {
+    const first = firstDueAt(request.kind, now, now);
+    if (first === undefined) return err(apiError.invalidInput('kind', 'the schedule has no due time'));
+    return ok({
+        id,
+        workflow_id: request.workflow_id,
+        owner: request.owner,
+        kind: request.kind,
+        policies: request.policies,
+        paused: false,
+        next_due_at: [first],
+        last_due_at: [],
+        in_flight: [],
+        buffered_due_at: [],
+        created_at: now,
+        updated_at: now,
+        schema_version: SCHEDULE_SCHEMA_VERSION
+    });
+}
+
+/** A schedule that will never fire again (not paused, no next due time). */
+export function isEnded(schedule: Schedule): boolean {
+    return !schedule.paused && schedule.next_due_at.length === 0;
+}
+
+/**
+ * Pauses: no due time while paused (it leaves the due index), and a run held back by
+ * `BufferOne` is dropped (recorded as skipped, `Paused`). Runs in flight continue.
+ * Pausing a paused schedule changes nothing.
+ *
+ * @example
+ * pauseSchedule(schedule, now).schedule.paused // true
+ */
+export function pauseSchedule(schedule: Schedule, now: bigint): ScheduleStep {
+    if (schedule.paused) return { schedule, effects: [] };
+    const buffered = fromOpt(schedule.buffered_due_at);
+    const paused: Schedule = { ...schedule, paused: true, next_due_at: [], buffered_due_at: [], updated_at: now };
+    if (buffered === undefined) return { schedule: paused, effects: [] };
+    return {
+        schedule: paused,
+        effects: [{
+            type: 'RecordFiring',
+            entry: { schedule_id: schedule.id, due_at: buffered, started_at: now, lateness_ns: now - buffered, outcome: { Skipped: { reason: { Paused: null }, runs: 1n } } }
+        }]
+    };
+}
+
+/**
+ * Resumes: the next due time is recomputed from `now` (time spent paused is not "missed").
+ * A `Once` whose time passed while paused fires at once, unless its missed-run policy is
+ * `Skip`: then it is recorded as skipped (`Paused`) and the schedule ends.
+ *
+ * @example
+ * resumeSchedule(paused, now).schedule.next_due_at // [first due time ≥ now]
+ */
+export function resumeSchedule(schedule: Schedule, now: bigint): ScheduleStep {
+    if (!schedule.paused) return { schedule, effects: [] };
+    const resumed: Schedule = { ...schedule, paused: false, updated_at: now };
+    const kind = schedule.kind;
+    if ('Once' in kind) {
+        const at = kind.Once.at;
+        if (schedule.last_due_at.length > 0) return { schedule: { ...resumed, next_due_at: [] }, effects: [] };
+        if (at > now) return { schedule: { ...resumed, next_due_at: [at] }, effects: [] };
+        if ('Skip' in schedule.policies.missed_run) {
+            return {
+                schedule: { ...resumed, next_due_at: [], last_due_at: [at] },
+                effects: [{
+                    type: 'RecordFiring',
+                    entry: { schedule_id: schedule.id, due_at: at, started_at: now, lateness_ns: now - at, outcome: { Skipped: { reason: { Paused: null }, runs: 1n } } }
+                }]
+            };
+        }
+        // Due "now" rather than at `at`: the run is late because of the pause, not missed.
+        return { schedule: { ...resumed, next_due_at: [now] }, effects: [] };
+    }
+    return { schedule: { ...resumed, next_due_at: toOpt(firstDueAt(kind, now, schedule.created_at)) }, effects: [] };
+}
+
+/**
+ * Whether `caller` may manage `schedule` (get, pause, resume, cancel): its owner, the wired
+ * orchestrator, or an admin. The guard turns `false` into `Unauthorized`.
+ *
+ * @example
+ * canManage(schedule, caller, { orchestrator, admins }) // true for the owner
+ */
+export function canManage(schedule: Schedule, caller: { toText(): string }, peers: { orchestrator: { toText(): string } | undefined; admins: readonly { toText(): string }[] }): boolean {
+    const text = caller.toText();
+    return schedule.owner.toText() === text || peers.orchestrator?.toText() === text || peers.admins.some((a) => a.toText() === text);
+}
