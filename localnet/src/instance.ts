@@ -51,7 +51,7 @@ export class Instance implements InstanceApi {
     constructor(config: InstanceConfig, options: InstanceOptions = {}) {
         if (config.subnets.length === 0) throw new OperationError('an instance needs at least one subnet');
         const seed = options.seed ?? randomBytes(32);
-        this.subnets = buildSubnets(config.subnets, seed);
+        this.subnets = buildSubnets(config.subnets);
         const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
         this.replica = new Replica((canister, text) => log(`${this.formatTime()}: [Canister ${canister.idText}] ${text}`));
         const management = new ManagementCanister({

@@ -44,19 +44,31 @@ export type Subnet = SubnetTopology & {
     next: bigint;
 };
 
-/** Builds the subnets of an instance; `seed` makes keys differ between instances. */
-export function buildSubnets(
-    specs: Array<{ kind: SubnetKind; instructionConfig: 'Production' | 'Benchmarking' }>,
-    seed: Uint8Array
-): Subnet[] {
+/** Subnet keys by seed: deriving a BLS public key costs tens of milliseconds. */
+const keyCache = new Map<string, { secretKey: Uint8Array; publicKeyDer: Uint8Array }>();
+
+function subnetKey(subnetSeed: Uint8Array): { secretKey: Uint8Array; publicKeyDer: Uint8Array } {
+    const cacheKey = Buffer.from(subnetSeed).toString('hex');
+    const cached = keyCache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const secretKey = new Uint8Array(createHash('sha256').update(subnetSeed).update('bls').digest());
+    // Clear the top bits so the key is always inside the scalar field.
+    secretKey[0]! &= 0x3f;
+    const publicKey = bls12_381.getPublicKeyForShortSignatures(secretKey);
+    const key = { secretKey, publicKeyDer: new Uint8Array(Buffer.concat([BLS_DER_PREFIX, Buffer.from(publicKey)])) };
+    keyCache.set(cacheKey, key);
+    return key;
+}
+
+/**
+ * Builds the subnets of an instance. As in PocketIC, a subnet's seed (and so its key and id)
+ * depends on its kind and position, so the same configuration gives the same subnet ids.
+ */
+export function buildSubnets(specs: Array<{ kind: SubnetKind; instructionConfig: 'Production' | 'Benchmarking' }>): Subnet[] {
     let fromTop = 0n;
     return specs.map((spec, index) => {
-        const subnetSeed = createHash('sha256').update(seed).update(`subnet-${index}`).digest();
-        const secretKey = new Uint8Array(createHash('sha256').update(subnetSeed).update('bls').digest());
-        // Reduce into the scalar field: clear the top bits so the key is always valid.
-        secretKey[0]! &= 0x3f;
-        const publicKey = bls12_381.getPublicKeyForShortSignatures(secretKey);
-        const publicKeyDer = new Uint8Array(Buffer.concat([BLS_DER_PREFIX, Buffer.from(publicKey)]));
+        const subnetSeed = createHash('sha256').update(`deflow-localnet/${spec.kind}/${index}`).digest();
+        const { secretKey, publicKeyDer } = subnetKey(subnetSeed);
         const named = NAMED_RANGES[spec.kind];
         let first: bigint;
         if (named !== undefined) first = named;

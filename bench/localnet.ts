@@ -1,0 +1,126 @@
+/**
+ * localnet benchmarks: what the PocketIC-compatible server costs on top of running the same
+ * canister Wasm directly in this process.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { PocketIc, PocketIcServer } from '@dfinity/pic';
+
+import { Execution } from '../localnet/src/engine/execution';
+import { StableMemory } from '../localnet/src/engine/stable-memory';
+import { createSystemApi } from '../localnet/src/engine/system-api';
+import { ModuleCache } from '../localnet/src/engine/wasm-module';
+import { formatMs, median, printSection, ratioRow, sample, type Row } from './stats';
+
+const FIXTURES = resolve(__dirname, '..', 'localnet', 'tests', 'fixtures', '.azle');
+const wasmOf = (name: string): Uint8Array => new Uint8Array(readFileSync(resolve(FIXTURES, name, `${name}.wasm`)));
+
+/** A module with the same code but a distinct hash: a custom section carrying `salt`. */
+function salted(wasm: Uint8Array, salt: string): Uint8Array {
+    const name = new TextEncoder().encode('bench-salt');
+    const body = new Uint8Array([name.length, ...name, ...new TextEncoder().encode(salt)]);
+    return new Uint8Array([...wasm, 0x00, body.length, ...body]);
+}
+
+const EMPTY_ARGS = new Uint8Array(IDL.encode([], []));
+/** counter's init argument: `opt text`. */
+const COUNTER_INIT = new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]]));
+const SENDER = Principal.anonymous().toUint8Array();
+
+/** The baseline: the module's exports called on a bare instance, no transactions, no server. */
+function direct(wasm: Uint8Array) {
+    const module = new ModuleCache().load(wasm);
+    const stable = new StableMemory();
+    const canisterId = Principal.fromText('lxzze-o7777-77777-aaaaa-cai').toUint8Array();
+    let current: Execution | null = null;
+    const instantiate = (): WebAssembly.Instance => {
+        let memory: WebAssembly.Memory | null = null;
+        const imports = createSystemApi({ memory: () => memory!, execution: () => current!, stable, log: () => undefined });
+        current = execution('start');
+        const instance = new WebAssembly.Instance(module.module, { ic0: imports });
+        memory = instance.exports['memory'] as WebAssembly.Memory;
+        return instance;
+    };
+    const execution = (kind: Execution['kind'], arg = EMPTY_ARGS): Execution =>
+        new Execution({ kind, canisterId, time: 1n, arg, caller: SENDER, canAnswer: true, balance: 10n ** 12n, timer: 0n, certifiedData: new Uint8Array(0), canisterVersion: 1n, controllers: [] });
+    const call = (instance: WebAssembly.Instance, name: string, kind: Execution['kind'], arg = EMPTY_ARGS): void => {
+        current = execution(kind, arg);
+        (instance.exports[name] as () => void)();
+        current = null;
+    };
+    return { instantiate, call };
+}
+
+export async function localnetBench(): Promise<void> {
+    const counterWasm = wasmOf('counter');
+    const rows: Row[] = [];
+
+    // Direct, in-process baselines.
+    const baseline = direct(counterWasm);
+    const initDirect = median(await sample(5, () => baseline.call(baseline.instantiate(), 'canister_init', 'init', COUNTER_INIT)));
+    const warm = baseline.instantiate();
+    baseline.call(warm, 'canister_init', 'init', COUNTER_INIT);
+    const queryDirect = median(await sample(200, () => baseline.call(warm, 'canister_query getCount', 'query'), 20));
+    const updateDirect = median(await sample(200, () => baseline.call(warm, 'canister_update increment', 'update'), 20));
+
+    // Through the server, driven by the stock pic-js client.
+    const server = await PocketIcServer.start({ binPath: process.env.POCKET_IC_BIN ?? resolve(__dirname, '..', 'localnet', 'bin', 'deflow-localnet.js') });
+    try {
+        const pic = await PocketIc.create(server.getUrl());
+        let salt = 0;
+        const installNew = median(await sample(5, async () => {
+            const id = await pic.createCanister();
+            await pic.installCode({ canisterId: id, wasm: salted(counterWasm, `new-${process.pid}-${salt++}`), arg: COUNTER_INIT });
+        }, 0));
+        const installSeen = median(await sample(5, async () => {
+            const id = await pic.createCanister();
+            await pic.installCode({ canisterId: id, wasm: counterWasm, arg: COUNTER_INIT });
+        }));
+        const counter = await pic.createCanister();
+        await pic.installCode({ canisterId: counter, wasm: counterWasm, arg: COUNTER_INIT });
+        const queryServer = median(await sample(200, () => pic.queryCall({ canisterId: counter, method: 'getCount', arg: EMPTY_ARGS }), 20));
+        const updateServer = median(await sample(100, () => pic.updateCall({ canisterId: counter, method: 'increment', arg: EMPTY_ARGS }), 10));
+
+        const caller = await pic.createCanister();
+        await pic.installCode({ canisterId: caller, wasm: wasmOf('caller') });
+        const callArg = new Uint8Array(IDL.encode([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), IDL.Nat], [counter, 'increment', EMPTY_ARGS, 0n]));
+        const roundTrip = median(await sample(50, () => pic.updateCall({ canisterId: caller, method: 'callRaw', arg: callArg }), 5));
+
+        const fillerWasm = wasmOf('filler');
+        const upgradeWith = async (entries: number): Promise<number> => {
+            const filler = await pic.createCanister();
+            await pic.installCode({ canisterId: filler, wasm: fillerWasm });
+            for (let start = 0; start < entries; start += 5_000) {
+                const count = Math.min(5_000, entries - start);
+                await pic.updateCall({ canisterId: filler, method: 'fill', arg: new Uint8Array(IDL.encode([IDL.Nat32, IDL.Nat32], [start, count])) });
+            }
+            return median(await sample(5, () => pic.upgradeCanister({ canisterId: filler, wasm: fillerWasm })));
+        };
+        const upgradeSmall = await upgradeWith(1_000);
+        const upgradeLarge = await upgradeWith(100_000);
+        await pic.tearDown();
+
+        rows.push(
+            { name: 'direct instantiate + canister_init', value: formatMs(initDirect) },
+            { name: 'install, new module (compile + init)', value: formatMs(installNew) },
+            { name: 'install, module seen before', value: formatMs(installSeen) },
+            ratioRow('seen install / direct instantiate+init', installSeen, initDirect, 1.2),
+            { name: 'query call, direct export', value: formatMs(queryDirect) },
+            { name: 'query call, server', value: formatMs(queryServer) },
+            ratioRow('query overhead (server / direct)', queryServer, queryDirect, 1.5),
+            { name: 'update call, direct export', value: formatMs(updateDirect) },
+            { name: 'update call, server (submit + await)', value: formatMs(updateServer) },
+            ratioRow('update overhead (server / direct)', updateServer, updateDirect, 3),
+            { name: 'inter-canister round trip (update)', value: formatMs(roundTrip) },
+            { name: 'upgrade, 1,000 entries', value: formatMs(upgradeSmall) },
+            { name: 'upgrade, 100,000 entries', value: formatMs(upgradeLarge) },
+            ratioRow('upgrade 100k / 1k entries', upgradeLarge, upgradeSmall, 1.3)
+        );
+    } finally {
+        await server.stop();
+    }
+    printSection('localnet (medians)', rows);
+}

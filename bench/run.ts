@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [-- SECTION...]`: prints medians and ratios measured in one run.
+ * Sections: localnet.
+ */
+import { localnetBench } from './localnet';
+
+const sections: Record<string, () => Promise<void>> = { localnet: localnetBench };
+
+async function main(): Promise<void> {
+    const wanted = process.argv.slice(2);
+    const unknown = wanted.filter((name) => !(name in sections));
+    if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);
+    for (const [name, run] of Object.entries(sections)) {
+        if (wanted.length === 0 || wanted.includes(name)) await run();
+    }
+}
+
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    process.exit(1);
+});
