@@ -1,4 +1,4 @@
-import type { ScheduleRequest } from '../../../../shared/scheduling/schedule';
+import type { Schedule, ScheduleRequest } from '../../../../shared/scheduling/schedule';
 import { canManage, createSchedule, isEnded, pauseSchedule, resumeSchedule } from './lifecycle';
 import { ORCHESTRATOR, OWNER, makeSchedule } from './test-fixtures';
 import { isoNs, minutes, seconds } from './time';
@@ -49,7 +49,7 @@ describe('Scheduler > lifecycle', () => {
     });
 
     it('pause leaves the due index, drops the buffered run; resume recomputes from now', () => {
-        const s = { ...makeSchedule({ Interval: { every_seconds: 60n, start_at: [T0], end_at: [] } }, { created_at: T0, next_due_at: T0 + minutes(1) }), buffered_due_at: [T0] };
+        const s: Schedule = { ...makeSchedule({ Interval: { every_seconds: 60n, start_at: [T0], end_at: [] } }, { created_at: T0, next_due_at: T0 + minutes(1) }), buffered_due_at: [T0] };
         const paused = pauseSchedule(s, T0 + seconds(70));
         expect(paused.schedule).toMatchObject({ paused: true, next_due_at: [], buffered_due_at: [] });
         expect(paused.effects).toHaveLength(1);
