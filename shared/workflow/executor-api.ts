@@ -1,4 +1,5 @@
-import { ReplyDecodingWire } from './node';
+import { Principal } from '@dfinity/principal';
+import { ReplyDecodingWire, type ReplyDecoding } from './node';
 import { NodeErrorWire } from './execution';
 import { VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
 import { w, type WireOf } from './wire';
@@ -59,3 +60,40 @@ export const ExecutorMethods = {
 export type ExecutorMethodName = keyof typeof ExecutorMethods;
 
 export const executorIdlFactory = serviceFactory(ExecutorMethods);
+
+// ---- domain form of a task, for the orchestrator's DispatchNode effect ----
+
+/** A node attempt's work in domain form (principal as text). */
+export type NodeTask =
+    | { kind: 'Call'; canister: string; method: string; args: Uint8Array; cycles: bigint; reply: ReplyDecoding }
+    | { kind: 'Wait' };
+
+export function encodeNodeTask(t: NodeTask): NodeTaskWire {
+    switch (t.kind) {
+        case 'Call':
+            return {
+                Call: {
+                    canister: Principal.fromText(t.canister),
+                    method: t.method,
+                    args: t.args,
+                    cycles: t.cycles,
+                    reply: t.reply.kind === 'Raw' ? { Raw: null } : { Candid: { types: t.reply.types } }
+                }
+            };
+        case 'Wait':
+            return { Wait: null };
+    }
+}
+
+export function decodeNodeTask(v: NodeTaskWire): NodeTask {
+    if ('Wait' in v) return { kind: 'Wait' };
+    const c = v.Call;
+    return {
+        kind: 'Call',
+        canister: c.canister.toText(),
+        method: c.method,
+        args: Uint8Array.from(c.args),
+        cycles: c.cycles,
+        reply: 'Raw' in c.reply ? { kind: 'Raw' } : { kind: 'Candid', types: c.reply.Candid.types }
+    };
+}

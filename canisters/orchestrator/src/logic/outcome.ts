@@ -1,0 +1,82 @@
+import { DEFAULT_NODE_TIMEOUT_MS, msToNs, nextRetryAt, parseJson, seedFromText, type Execution, type NodeError } from '../../../../shared/workflow';
+import { advanceDraft, dispatchAttempt, succeedNode } from './advance';
+import { closeDraft, nodeDef, openDraft, patchNode, type CompiledWorkflow, type Draft } from './draft';
+import type { Step } from './effects';
+import { isActiveNode, isTerminalExecution } from './machine';
+import { failNodeFinally } from './recover';
+
+/** The outcome of one node attempt, as the executor (or a started workflow) reports it. */
+export type AttemptReport = {
+    nodeId: string;
+    attempt: number;
+    startedAt: bigint;
+    finishedAt: bigint;
+    outcome: { kind: 'Succeeded'; output: string } | { kind: 'Failed'; error: NodeError };
+};
+
+/** Why a report changed nothing; all are answered `Ok` so a retried report is harmless. */
+export type IgnoredReport = 'UnknownNode' | 'ExecutionFinished' | 'NotAwaited' | 'StaleAttempt';
+
+/**
+ * Records one attempt's outcome.
+ * - success: the output is recorded and dependents become runnable;
+ * - failure: the next attempt is dispatched with backoff (its `dueAt` from `nextRetryAt`,
+ *   jitter seeded by the execution and node ids), or, once retries are exhausted or the error
+ *   is not retryable, emergency actions run and the fallback applies.
+ * A report for an attempt that is not the one awaited (duplicate, late, after cancel or
+ * timeout) is ignored: that is what makes `report_node_result` idempotent.
+ *
+ * @example
+ * const { state, effects, ignored } = handleNodeResult(compiled, exec, { nodeId: 'price', attempt: 1, startedAt, finishedAt, outcome: { kind: 'Succeeded', output: '{"price_e8s":5}' } }, now);
+ */
+export function handleNodeResult(wf: CompiledWorkflow, exec: Execution, report: AttemptReport, now: bigint): Step<Execution> & { ignored?: IgnoredReport } {
+    const d = openDraft(wf, exec, now);
+    const ignored = applyReport(d, report);
+    if (ignored !== undefined) return { state: exec, effects: [], ignored };
+    advanceDraft(d);
+    return closeDraft(d);
+}
+
+function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
+    const s = d.states.get(r.nodeId);
+    if (s === undefined) return 'UnknownNode';
+    if (isTerminalExecution(d.exec.status)) return 'ExecutionFinished';
+    if (!isActiveNode(s.status)) return 'NotAwaited';
+    const current = s.attempts[s.attempts.length - 1];
+    if (current === undefined || current.attempt !== r.attempt) return 'StaleAttempt';
+
+    const error = r.outcome.kind === 'Failed' ? r.outcome.error : undefined;
+    const attempts = s.attempts.map((a) => (a.attempt === r.attempt ? { attempt: a.attempt, startedAt: r.startedAt, finishedAt: r.finishedAt, error } : a));
+    patchNode(d, r.nodeId, { attempts });
+
+    if (r.outcome.kind === 'Succeeded') {
+        if (!parseJson(r.outcome.output).ok) recordFailure(d, r.nodeId, r.attempt, { kind: 'InvalidReply', message: 'output is not JSON' });
+        else succeedNode(d, r.nodeId, r.outcome.output);
+    } else {
+        recordFailure(d, r.nodeId, r.attempt, r.outcome.error);
+    }
+    return undefined;
+}
+
+/** A failed attempt: retry per policy, or fail for good. Evaluation errors are deterministic: no retry. */
+export function recordFailure(d: Draft, nodeId: string, attempt: number, error: NodeError): void {
+    const policy = nodeDef(d, nodeId).recovery.retry;
+    patchNode(d, nodeId, { error });
+    const next = error.kind === 'Evaluation' ? undefined : nextRetryAt(policy, attempt, d.now, seedFromText(`${d.exec.id}/${nodeId}`));
+    if (next === undefined || next.kind === 'Exhausted') {
+        failNodeFinally(d, nodeId, error);
+        return;
+    }
+    dispatchAttempt(d, nodeId, next.attempt, next.dueAt);
+}
+
+/** The time by which the current attempt of an active node must have reported. */
+export function nodeDeadline(wf: CompiledWorkflow, exec: Execution, nodeId: string, graceMs: number): bigint | undefined {
+    const s = exec.nodes.find((n) => n.nodeId === nodeId);
+    const n = wf.nodes.get(nodeId);
+    if (s === undefined || n === undefined || !isActiveNode(s.status)) return undefined;
+    const current = s.attempts[s.attempts.length - 1];
+    if (current === undefined) return undefined;
+    return current.startedAt + msToNs((n.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS) + graceMs);
+}
+
