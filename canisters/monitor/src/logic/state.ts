@@ -1,0 +1,35 @@
+import type { Principal } from '@dfinity/principal';
+import type { Alert, Thresholds } from '../../../../shared/monitoring/alerts';
+import type { DependencyStatus } from '../../../../shared/monitoring/dependencies';
+import type { EmergencyState } from '../../../../shared/monitoring/emergency';
+import type { CanisterRole, HealthSample } from '../../../../shared/monitoring/health';
+import type { NotificationEntry } from '../../../../shared/monitoring/notifications';
+import type { RollingWindow } from './rolling-window';
+
+/** What the monitor knows about one DeFlow canister. */
+export type CanisterRecord = { canister: Principal; role: CanisterRole; latest: HealthSample | undefined; upgrade_failures: number };
+
+/**
+ * The monitor's domain state as the pure functions see it. Every collection is bounded
+ * (canisters: the wired peers; alerts: open ones plus `MAX_RESOLVED_ALERTS`; notifications:
+ * `NOTIFICATION_LOG_CAP`; window: 97 buckets), so the adapter may keep each in one stable cell.
+ */
+export type MonitorState = {
+    canisters: CanisterRecord[];
+    window: RollingWindow;
+    samples_received: bigint;
+    alerts: Alert[];
+    next_alert_id: bigint;
+    notifications: NotificationEntry[];
+    next_notification_id: bigint;
+    dependencies: DependencyStatus[];
+    emergency: EmergencyState;
+    thresholds: Thresholds;
+};
+
+/** Effects the monitor adapter performs. */
+export type MonitorEffect =
+    /** Push the emergency state to a peer's `set_emergency_mode` (best effort: peers also learn it from report_health acks). */
+    | { type: 'PropagateEmergency'; target: Principal; state: EmergencyState }
+    /** Call `method` on a dependency and feed the outcome to `recordProbeResult`. */
+    | { type: 'ProbeDependency'; canister_id: Principal; method: string };
