@@ -69,7 +69,7 @@ export function candidToJson(t: IDL.Type, v: unknown): JsonValue {
     if (t instanceof IDL.PrincipalClass) return v instanceof Principal ? v.toText() : String(v);
     if (isBlob(t)) return v instanceof Uint8Array ? toHex(v) : Array.isArray(v) ? toHex(Uint8Array.from(v.map(Number))) : null;
     if (t instanceof IDL.OptClass) return Array.isArray(v) && v.length === 1 ? candidToJson(t._type, v[0]) : null;
-    if (t instanceof IDL.VecClass) return Array.isArray(v) ? v.map((x: unknown) => candidToJson(t._type, x)) : [];
+    if (t instanceof IDL.VecClass) return asArray(v).map((x) => candidToJson(t._type, x));
     if (t instanceof IDL.TupleClass) {
         const arr = Array.isArray(v) ? v : [];
         return tupleComponents(t).map((c, i) => candidToJson(c, arr[i]));
@@ -174,4 +174,11 @@ function collect(rs: Converted<unknown>[]): Converted<unknown> {
 /** A tuple record's component types, in order (fields `_0_`, `_1_`, ... sorted by index). */
 function tupleComponents(t: IDL.TupleClass<IDL.Type[]>): IDL.Type[] {
     return t._fields.map(([, c]) => c);
+}
+
+/** `vec` values decode to arrays, or to typed arrays for fixed-width numbers (`vec int32`). */
+function asArray(v: unknown): unknown[] {
+    if (Array.isArray(v)) return v;
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number | bigint>);
+    return [];
 }
