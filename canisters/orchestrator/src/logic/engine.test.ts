@@ -1,0 +1,216 @@
+import type { Execution, Fallback, NodeError, RecoveryPolicy, WorkflowDefinition, WorkflowNode } from '../../../../shared/workflow';
+import { after, liquidationWorkflow, node } from '../../../../shared/workflow/testing';
+import { startExecution } from './advance';
+import { compileWorkflow, type CompiledWorkflow } from './draft';
+import type { Effect } from './effects';
+import { cancelExecution, checkTimeouts, nextDeadline, pauseExecution, resumeExecution } from './lifecycle';
+import { handleNodeResult, type AttemptReport } from './outcome';
+
+const S = 1_000_000_000n; // one second in ns
+const T0 = 1_000n * S;
+const ranBy = { packageVersion: '0.1.0', buildId: 'test', canisterVersion: 1n };
+
+function compile(def: WorkflowDefinition): CompiledWorkflow {
+    const c = compileWorkflow(def);
+    if ('Err' in c) throw new Error(JSON.stringify(c.Err));
+    return c.Ok;
+}
+
+function start(wf: CompiledWorkflow, input = '{}'): { exec: Execution; effects: Effect[] } {
+    const r = startExecution(wf, { id: 'ex-1', workflowId: 'wf-1', workflowVersion: 1, trigger: { kind: 'Manual' }, input, ranBy }, T0);
+    return { exec: r.state, effects: r.effects };
+}
+
+const ok = (nodeId: string, output: string, attempt = 1): AttemptReport => ({ nodeId, attempt, startedAt: T0, finishedAt: T0, outcome: { kind: 'Succeeded', output } });
+const failed = (nodeId: string, attempt = 1, error: NodeError = { kind: 'Rejected', message: 'boom', rejectCode: 5 }): AttemptReport => ({ nodeId, attempt, startedAt: T0, finishedAt: T0, outcome: { kind: 'Failed', error } });
+const status = (e: Execution, id: string) => e.nodes.find((n) => n.nodeId === id);
+const kinds = (effects: Effect[]) => effects.map((e) => e.kind);
+
+function recovery(fallback: Fallback, over: Partial<RecoveryPolicy> = {}): RecoveryPolicy {
+    return { retry: { maxRetries: 0, initialDelayMs: 0, backoffFactor: 1, maxDelayMs: 0, jitter: false }, fallback, emergencyActions: [], ...over };
+}
+const call = (id: string, over: Partial<WorkflowNode> = {}): WorkflowNode =>
+    node(id, { config: { kind: 'Call', canister: 'aaaaa-aa', method: 'm', args: { kind: 'Raw', bytes: new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]) }, cycles: 0n, reply: { kind: 'Raw' } }, ...over });
+const def = (...nodes: WorkflowNode[]): WorkflowDefinition => ({ name: 't', description: '', nodes, timeoutMs: 3_600_000 });
+
+describe('Orchestrator > execution: liquidation protection', () => {
+    const wf = compile(liquidationWorkflow());
+
+    it('dispatches the price read first, the backup stays on standby', () => {
+        const { exec, effects } = start(wf, '{"threshold_e8s": 100, "repay": {"amount": 5, "position": "p1"}}');
+        expect(exec.status).toBe('Running');
+        expect(effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'price', attempt: 1, dueAt: T0, timeoutMs: 30_000 })]);
+        expect(status(exec, 'backup_price')?.status).toBe('Standby');
+    });
+
+    it('price below threshold: condition true, repay dispatched with rendered Candid args, notify skipped', () => {
+        const s = start(wf, '{"threshold_e8s": 100, "repay": {"amount": 5, "position": "p1"}}');
+        const r = handleNodeResult(wf, s.exec, ok('price', '{"price_e8s": 90}'), T0 + S);
+        expect(status(r.state, 'check')).toMatchObject({ status: 'Succeeded', output: 'true' });
+        expect(status(r.state, 'all_good')?.status).toBe('Skipped');
+        const d = r.effects.find((e) => e.kind === 'DispatchNode');
+        expect(d).toMatchObject({ nodeId: 'repay', attempt: 1 });
+        const r2 = handleNodeResult(wf, r.state, ok('repay', '{"Ok": 5}'), T0 + 2n * S);
+        expect(r2.state.status).toBe('Succeeded');
+        expect(status(r2.state, 'summary')?.output).toBe('{"price":90,"repaid":{"Ok":5}}');
+        expect(kinds(r2.effects)).toEqual(['ExecutionFinished']);
+    });
+
+    it('price above threshold: repay skipped, notify emitted, join still runs', () => {
+        const s = start(wf, '{"threshold_e8s": 100}');
+        const r = handleNodeResult(wf, s.exec, ok('price', '{"price_e8s": 150}'), T0 + S);
+        expect(status(r.state, 'repay')?.status).toBe('Skipped');
+        expect(r.effects).toContainEqual(expect.objectContaining({ kind: 'Notify', level: 'Info', nodeId: 'all_good' }));
+        expect(r.state.status).toBe('Succeeded');
+        expect(status(r.state, 'summary')?.output).toBe('{"price":150,"repaid":null}');
+    });
+
+    it('retries with backoff 1 s then 2 s, then takes the alternative node whose output dependents read', () => {
+        let exec = start(wf, '{"threshold_e8s": 100}').exec;
+        let r = handleNodeResult(wf, exec, failed('price', 1), T0);
+        expect(r.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'price', attempt: 2, dueAt: T0 + S })]);
+        expect(status(r.state, 'price')).toMatchObject({ status: 'WaitingRetry', nextAttemptAt: T0 + S });
+        exec = r.state;
+        r = handleNodeResult(wf, exec, failed('price', 2), T0 + S);
+        expect(r.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', attempt: 3, dueAt: T0 + 3n * S })]);
+        r = handleNodeResult(wf, r.state, failed('price', 3), T0 + 3n * S);
+        expect(status(r.state, 'price')).toMatchObject({ status: 'Failed', fallbackTaken: 'UseAlternativeNode' });
+        expect(status(r.state, 'backup_price')).toMatchObject({ status: 'Running', alternativeFor: 'price' });
+        expect(r.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'backup_price', attempt: 1 })]);
+        r = handleNodeResult(wf, r.state, ok('backup_price', '{"price_e8s": 500}'), T0 + 4n * S);
+        expect(status(r.state, 'price')?.output).toBe('{"price_e8s": 500}');
+        expect(status(r.state, 'check')?.output).toBe('false');
+        expect(r.state.status).toBe('Succeeded');
+        expect(status(r.state, 'price')?.attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    });
+
+    it('ignores duplicate and stale reports (idempotent report_node_result)', () => {
+        const s = start(wf, '{"threshold_e8s": 100}');
+        const r = handleNodeResult(wf, s.exec, failed('price', 1), T0);
+        expect(handleNodeResult(wf, r.state, failed('price', 1), T0).ignored).toBe('StaleAttempt');
+        const done = handleNodeResult(wf, r.state, ok('price', '{"price_e8s": 150}', 2), T0 + S);
+        expect(handleNodeResult(wf, done.state, ok('price', '{"price_e8s": 1}', 2), T0 + S).ignored).toBe('ExecutionFinished');
+        expect(handleNodeResult(wf, r.state, ok('nope', '1'), T0).ignored).toBe('UnknownNode');
+        expect(handleNodeResult(wf, r.state, ok('check', '1'), T0).ignored).toBe('NotAwaited');
+    });
+
+    it('repay failing for good sends the emergency notification, pauses all workflows and stops the execution', () => {
+        const s = start(wf, '{"threshold_e8s": 100, "repay": {"amount": 5, "position": "p1"}}');
+        let r = handleNodeResult(wf, s.exec, ok('price', '{"price_e8s": 90}'), T0);
+        for (let attempt = 1; attempt <= 4; attempt++) r = handleNodeResult(wf, r.state, failed('repay', attempt), T0 + BigInt(attempt) * S);
+        expect(r.state.status).toBe('Failed');
+        expect(r.state.failure).toEqual({ kind: 'NodeFailed', nodeId: 'repay', message: 'boom' });
+        expect(kinds(r.effects)).toEqual(['Notify', 'PauseAllWorkflows', 'ExecutionFinished']);
+        expect(status(r.state, 'summary')?.status).toBe('Cancelled');
+    });
+
+    it('a template whose input is missing fails the node with a non-retried Evaluation error', () => {
+        const s = start(wf, '{"threshold_e8s": 100}');
+        const r = handleNodeResult(wf, s.exec, ok('price', '{"price_e8s": 90}'), T0);
+        expect(status(r.state, 'repay')).toMatchObject({ status: 'Failed', error: { kind: 'Evaluation' } });
+        expect(r.state.status).toBe('Failed');
+    });
+});
+
+describe('Orchestrator > fallbacks', () => {
+    const downstream = node('after', { config: { kind: 'Transform', fields: [{ key: 'got', value: { kind: 'Node', nodeId: 'x', path: '' } }] }, dependsOn: after('x') });
+    const cases: [string, Fallback, Partial<Execution['nodes'][number]>, string | undefined, string[]][] = [
+        ['SkipNode: dependents read null', { kind: 'SkipNode' }, { fallbackTaken: 'SkipNode', output: 'null' }, '{"got":null}', ['ExecutionFinished']],
+        ['UseDefaultValue: dependents read the value', { kind: 'UseDefaultValue', value: '{"p":1}' }, { fallbackTaken: 'UseDefaultValue', output: '{"p":1}' }, '{"got":{"p":1}}', ['ExecutionFinished']],
+        ['NotifyAndContinue: a notification, then null', { kind: 'NotifyAndContinue', level: 'Warning', message: 'x failed' }, { fallbackTaken: 'NotifyAndContinue', output: 'null' }, '{"got":null}', ['Notify', 'ExecutionFinished']],
+        ['StopExecution: the execution fails', { kind: 'StopExecution' }, { fallbackTaken: 'StopExecution' }, undefined, ['ExecutionFinished']]
+    ];
+    it.each(cases)('%s', (_l, fallback, nodeExpect, downstreamOutput, effectKinds) => {
+        const wf = compile(def(call('x', { recovery: recovery(fallback) }), downstream));
+        const r = handleNodeResult(wf, start(wf).exec, failed('x'), T0);
+        expect(status(r.state, 'x')).toMatchObject({ status: 'Failed', ...nodeExpect });
+        expect(status(r.state, 'after')?.output).toBe(downstreamOutput);
+        expect(r.state.status).toBe(fallback.kind === 'StopExecution' ? 'Failed' : 'Succeeded');
+        expect(kinds(r.effects)).toEqual(effectKinds);
+    });
+
+    it('UseAlternativeNode: the alternative failing with its own SkipNode resolves the original with null', () => {
+        const wf = compile(def(call('x', { recovery: recovery({ kind: 'UseAlternativeNode', nodeId: 'y' }) }), call('y', { recovery: recovery({ kind: 'SkipNode' }) }), downstream));
+        let r = handleNodeResult(wf, start(wf).exec, failed('x'), T0);
+        r = handleNodeResult(wf, r.state, failed('y'), T0);
+        expect(status(r.state, 'x')?.output).toBe('null');
+        expect(r.state.status).toBe('Succeeded');
+    });
+
+    it('emergency actions: each becomes an effect, before the fallback', () => {
+        const rec = recovery({ kind: 'SkipNode' }, {
+            emergencyActions: [{ kind: 'SendNotification', level: 'Critical', message: 'down' }, { kind: 'ExecuteEmergencyWorkflow', workflowId: 'sos' }, { kind: 'PauseAllWorkflows' }, { kind: 'EnableSafeMode' }]
+        });
+        const wf = compile(def(call('x', { recovery: rec })));
+        const r = handleNodeResult(wf, start(wf).exec, failed('x'), T0);
+        expect(kinds(r.effects)).toEqual(['Notify', 'StartWorkflow', 'PauseAllWorkflows', 'EnableSafeMode', 'ExecutionFinished']);
+        expect(r.effects[1]).toMatchObject({ workflowId: 'sos', origin: { kind: 'Emergency', executionId: 'ex-1', nodeId: 'x' } });
+        expect(JSON.parse((r.effects[1] as { input: string }).input)).toMatchObject({ node_id: 'x', error: { kind: 'Rejected' } });
+    });
+});
+
+describe('Orchestrator > other node kinds', () => {
+    it('a delay is dispatched as a Wait due after its duration', () => {
+        const wf = compile(def(node('d', { config: { kind: 'Delay', durationMs: 5000 } })));
+        const { effects } = start(wf);
+        expect(effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'd', dueAt: T0 + 5n * S, task: { kind: 'Wait' } })]);
+    });
+
+    it('start_workflow emits StartWorkflow with the rendered input and waits for its report', () => {
+        const wf = compile(def(node('sw', { config: { kind: 'StartWorkflow', workflowId: 'child', input: { kind: 'Input', path: 'payload' } } })));
+        const s = start(wf, '{"payload": {"a": 1}}');
+        expect(s.effects).toEqual([{ kind: 'StartWorkflow', workflowId: 'child', input: '{"a":1}', origin: { kind: 'Node', executionId: 'ex-1', nodeId: 'sw', attempt: 1 } }]);
+        expect(handleNodeResult(wf, s.exec, ok('sw', '{"execution_id":"ex-2"}'), T0).state.status).toBe('Succeeded');
+    });
+
+    it('an all-inline workflow finishes within start_execution', () => {
+        const wf = compile(def(node('n', { config: { kind: 'Notify', level: 'Info', message: 'hi' } })));
+        const s = start(wf);
+        expect(s.exec.status).toBe('Succeeded');
+        expect(kinds(s.effects)).toEqual(['Notify', 'ExecutionFinished']);
+    });
+});
+
+describe('Orchestrator > cancel, pause, timeouts', () => {
+    const wf = compile(def(call('a'), call('b', { dependsOn: after('a') })));
+
+    it('cancel stops unfinished nodes and tells the executor; cancelling twice is a typed error', () => {
+        const r = cancelExecution(wf, start(wf).exec, T0);
+        if (!('Ok' in r)) throw new Error('expected Ok');
+        expect(r.Ok.state.status).toBe('Cancelled');
+        expect(r.Ok.state.nodes.map((n) => n.status)).toEqual(['Cancelled', 'Cancelled']);
+        expect(kinds(r.Ok.effects)).toEqual(['CancelDispatched', 'ExecutionFinished']);
+        expect(cancelExecution(wf, r.Ok.state, T0)).toEqual({ Err: { kind: 'IllegalExecutionTransition', from: 'Cancelled', to: 'Cancelled' } });
+    });
+
+    it('pause holds new nodes; resume starts them', () => {
+        const p = pauseExecution(wf, start(wf).exec, T0);
+        if (!('Ok' in p)) throw new Error('expected Ok');
+        const r = handleNodeResult(wf, p.Ok.state, ok('a', '1'), T0);
+        expect(r.effects).toEqual([]);
+        expect(status(r.state, 'b')?.status).toBe('Pending');
+        const res = resumeExecution(wf, r.state, T0 + S);
+        if (!('Ok' in res)) throw new Error('expected Ok');
+        expect(res.Ok.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'b' })]);
+        expect(resumeExecution(wf, res.Ok.state, T0)).toEqual({ Err: { kind: 'IllegalExecutionTransition', from: 'Running', to: 'Running' } });
+    });
+
+    it('execution deadline fails the execution', () => {
+        const { exec } = start(wf);
+        expect(nextDeadline(wf, exec, 0)).toBe(T0 + 300n * S); // default node timeout comes first
+        expect(checkTimeouts(wf, exec, T0 + S).effects).toEqual([]);
+        const r = checkTimeouts(wf, exec, exec.deadlineAt);
+        expect(r.state.status).toBe('Failed');
+        expect(r.state.failure).toEqual({ kind: 'TimedOut', deadlineAt: exec.deadlineAt });
+    });
+
+    it('a node past timeout + grace fails its attempt with TimedOut; the late report is ignored', () => {
+        const wf2 = compile(def(call('a', { timeoutMs: 10_000, recovery: recovery({ kind: 'SkipNode' }) })));
+        const { exec } = start(wf2);
+        expect(nextDeadline(wf2, exec, 1000)).toBe(T0 + 11n * S);
+        const r = checkTimeouts(wf2, exec, T0 + 11n * S, 1000);
+        expect(status(r.state, 'a')).toMatchObject({ status: 'Failed', error: { kind: 'TimedOut' }, fallbackTaken: 'SkipNode' });
+        expect(r.state.status).toBe('Succeeded');
+        expect(handleNodeResult(wf2, r.state, ok('a', '1'), T0 + 12n * S).ignored).toBe('ExecutionFinished');
+    });
+});
