@@ -149,3 +149,41 @@ export function serviceIdl(methods: Record<string, MethodSpec>): IDL.ServiceClas
     }
     return IDL.Service(fields);
 }
+
+/**
+ * Validates an untrusted value (a decoded Candid argument) against a contract's schema and
+ * turns the first problem into a typed `InvalidInput` whose `field` is the dotted path.
+ *
+ * @example
+ * parseWith(ScheduleRequestSchema, arg) // { Ok: request } or { Err: { InvalidInput: { field: 'kind.Once.at', ... } } }
+ */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown): { Ok: T } | { Err: { InvalidInput: { field: string; message: string } } } {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return { Ok: parsed.data };
+    const issue = deepestIssue(parsed.error.issues, []);
+    const field = issue === undefined ? '' : issue.path.map((p) => String(p)).join('.');
+    return { Err: { InvalidInput: { field, message: issue === undefined ? 'invalid input' : issue.message } } };
+}
+
+type FlatIssue = { path: PropertyKey[]; message: string };
+
+/**
+ * A variant is a zod union, whose failure is reported at the variant itself with one issue
+ * list per alternative. The alternative that got furthest (longest path) names the real problem:
+ * `kind.Interval.every_seconds` rather than `kind`.
+ */
+function deepestIssue(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]): FlatIssue | undefined {
+    let best: FlatIssue | undefined;
+    for (const issue of issues) {
+        const path = [...prefix, ...issue.path];
+        let candidate: FlatIssue | undefined = { path, message: issue.message };
+        if (issue.code === 'invalid_union') {
+            for (const branch of issue.errors) {
+                const inner = deepestIssue(branch, path);
+                if (inner !== undefined && (candidate === undefined || inner.path.length > candidate.path.length)) candidate = inner;
+            }
+        }
+        if (candidate !== undefined && (best === undefined || candidate.path.length > best.path.length)) best = candidate;
+    }
+    return best;
+}

@@ -1,0 +1,125 @@
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { ApiErrorIdl } from '../common/errors';
+import { ApiErrorCodec, ApiErrorStructuralIdl } from './api-error';
+import { c, NAT64_MAX, parseWith, tagOf, type Codec } from './candid-schema';
+import { FiringEntryCodec, FiringOutcomeCodec, type FiringEntry } from './firing';
+import { OutboxEntryCodec, RetryPolicyCodec, StartScheduledExecutionRequestCodec } from './outbox';
+import { roundTrip } from './round-trip';
+import { MissedRunPolicyCodec, OverlapPolicyCodec, ScheduleCodec, ScheduleKindCodec, ScheduleRequestCodec, ScheduleRequestSchema, type Schedule } from './schedule';
+import {
+    ExecutionFinishedCodec,
+    ListSchedulesRequestCodec,
+    ScheduleDetailsResultCodec,
+    SchedulePageResultCodec,
+    SchedulerMethods,
+    SchedulerServiceIdl,
+    ScheduleResultCodec
+} from './service';
+
+const owner = Principal.fromText('2vxsx-fae');
+const now = 1_741_608_000_000_000_000n;
+
+const schedule: Schedule = {
+    id: 's1',
+    workflow_id: 'wf-1',
+    owner,
+    kind: { Interval: { every_seconds: 60n, start_at: [now], end_at: [] } },
+    policies: { missed_run: { RunAll: { cap: 5 } }, overlap: { BufferOne: null } },
+    paused: false,
+    next_due_at: [now + 1n],
+    last_due_at: [],
+    in_flight: ['s1:1', 's1:2'],
+    buffered_due_at: [now],
+    created_at: now,
+    updated_at: now,
+    schema_version: 1
+};
+const firing: FiringEntry = { schedule_id: 's1', due_at: now, started_at: now + 5n, lateness_ns: 5n, outcome: { Skipped: { reason: { MissedRunPolicy: null }, runs: 7n } } };
+const outboxEntry = { key: 's1:1', schedule_id: 's1', workflow_id: 'wf-1', owner, due_at: 1n, enqueued_at: now, attempts: 2, next_attempt_at: now, last_error: ['reject 5: stopped'] as [string] };
+
+function cases<T>(codec: Codec<T>, values: T[]): [Codec<unknown>, unknown][] {
+    return values.map((v) => [codec as Codec<unknown>, v]);
+}
+
+describe('Contracts > scheduling > Candid round trips', () => {
+    it.each([
+        ...cases(ScheduleKindCodec, [
+            { Once: { at: now } },
+            { Interval: { every_seconds: 1n, start_at: [], end_at: [NAT64_MAX] } },
+            { Cron: { expression: '0 9 * * 1-5' } },
+            { EveryHeartbeat: null }
+        ]),
+        ...cases(MissedRunPolicyCodec, [{ Skip: null }, { RunOnce: null }, { RunAll: { cap: 100 } }]),
+        ...cases(OverlapPolicyCodec, [{ Skip: null }, { BufferOne: null }, { Allow: null }]),
+        ...cases(ScheduleCodec, [schedule, { ...schedule, kind: { EveryHeartbeat: null }, next_due_at: [], buffered_due_at: [], in_flight: [] }]),
+        ...cases(ScheduleRequestCodec, [{ workflow_id: 'wf', kind: { Cron: { expression: '@daily' } }, policies: [], owner: [owner] }]),
+        ...cases(FiringOutcomeCodec, [
+            { Pending: { idempotency_key: 's1:1' } },
+            { Started: { execution_id: 'e1' } },
+            { Skipped: { reason: { Overlap: null }, runs: 1n } },
+            { Failed: { attempts: 3, failure: { Refused: { error: { NotFound: { entity: 'workflow', id: 'wf' } } } } } },
+            { Failed: { attempts: 9, failure: { Unreachable: { reject_code: 5, message: 'stopped' } } } }
+        ]),
+        ...cases(FiringEntryCodec, [firing]),
+        ...cases(OutboxEntryCodec, [outboxEntry]),
+        ...cases(StartScheduledExecutionRequestCodec, [{ idempotency_key: 's1:1', schedule_id: 's1', workflow_id: 'wf', owner, due_at: 1n, attempt: 1 }]),
+        ...cases(RetryPolicyCodec, [{ initial_delay_ns: 1n, factor: 2, max_delay_ns: 9n, max_attempts: 0, give_up_after_ns: 0n }]),
+        ...cases(ListSchedulesRequestCodec, [{ workflow_id: ['wf'], owner: [], cursor: ['s1'], limit: [10] }]),
+        ...cases(ExecutionFinishedCodec, [{ schedule_id: 's1', idempotency_key: 's1:1', execution_id: 'e1', finished_at: now }]),
+        ...cases(ScheduleResultCodec, [{ Ok: schedule }, { Err: { Unauthorized: { caller: owner } } }]),
+        ...cases(SchedulePageResultCodec, [{ Ok: { items: [schedule], next_cursor: ['s1'] } }]),
+        ...cases(ScheduleDetailsResultCodec, [{ Ok: { schedule, recent_firings: [firing] } }, { Err: { InvalidInput: { field: 'kind.Cron.expression', message: 'bad' } } }]),
+        ...cases(ApiErrorCodec, [{ LimitExceeded: { limit: 'schedules', max: 10n } }, { EmergencyMode: { message: 'on' } }])
+    ])('%#: %s', (codec, value) => {
+        expect(roundTrip(codec, value)).toEqual(value);
+    });
+});
+
+describe('Contracts > scheduling > drift and validation', () => {
+    it('ApiErrorCodec matches the hand-written ApiErrorIdl in shared/common', () => {
+        expect(ApiErrorStructuralIdl.display()).toBe(ApiErrorIdl.display());
+    });
+
+    it('the service keeps the original method names', () => {
+        expect(Object.keys(SchedulerMethods).sort()).toEqual(
+            [
+                'cancel_persistent_execution',
+                'get_schedule',
+                'get_version',
+                'list_persistent_scheduled_executions',
+                'notify_execution_finished',
+                'pause_schedule',
+                'resume_schedule',
+                'schedule_workflow_execution',
+                'set_emergency_mode'
+            ].sort()
+        );
+        expect(SchedulerServiceIdl.display()).toContain('list_persistent_scheduled_executions');
+    });
+
+    it('schemas reject what the IDL would not carry', () => {
+        expect(ScheduleKindCodec.schema.safeParse({ Once: { at: now }, Cron: { expression: 'x' } }).success).toBe(false);
+        expect(ScheduleKindCodec.schema.safeParse({ Once: { at: NAT64_MAX + 1n } }).success).toBe(false);
+        expect(ScheduleKindCodec.schema.safeParse({ Once: { at: -1n } }).success).toBe(false);
+        expect(MissedRunPolicyCodec.schema.safeParse({ RunAll: { cap: 1.5 } }).success).toBe(false);
+        expect(ScheduleCodec.schema.safeParse({ ...schedule, owner: 'not-a-principal' }).success).toBe(false);
+        expect(ScheduleCodec.schema.safeParse({ ...schedule, next_due_at: [1n, 2n] }).success).toBe(false);
+    });
+
+    it('parseWith gives a typed InvalidInput with the field path', () => {
+        const bad = { workflow_id: 'wf', kind: { Interval: { every_seconds: 'often', start_at: [], end_at: [] } }, policies: [], owner: [] };
+        const result = parseWith(ScheduleRequestSchema, bad);
+        expect(result).toEqual({ Err: { InvalidInput: { field: 'kind.Interval.every_seconds', message: expect.any(String) } } });
+        expect(parseWith(ScheduleRequestSchema, { workflow_id: 'wf', kind: { EveryHeartbeat: null }, policies: [], owner: [] })).toHaveProperty('Ok');
+    });
+
+    it('tagOf gives the variant tag', () => {
+        expect(tagOf({ RunAll: { cap: 1 } })).toBe('RunAll');
+    });
+
+    it('combinators build the expected Candid', () => {
+        const point = c.record({ x: c.nat32, label: c.opt(c.text), tags: c.vec(c.tags(['A', 'B'] as const)) });
+        expect(point.idl.display()).toBe(IDL.Record({ x: IDL.Nat32, label: IDL.Opt(IDL.Text), tags: IDL.Vec(IDL.Variant({ A: IDL.Null, B: IDL.Null })) }).display());
+    });
+});
