@@ -1,0 +1,119 @@
+import { IDL } from '@dfinity/candid';
+import type { NodeTask } from '../../../../shared/workflow';
+import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptRequest, type StoredAttempt } from './attempts';
+import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS } from './run';
+import { interpretCallResult } from './reply';
+
+const S = 1_000_000_000n;
+const T0 = 1_000n * S;
+const call: NodeTask = { kind: 'Call', canister: 'aaaaa-aa', method: 'get_price', args: new Uint8Array([1]), cycles: 0n, reply: { kind: 'Candid', types: '(record { price_e8s: nat64 })' } };
+const req = (attempt = 1, dueAt = T0, task: NodeTask = call): AttemptRequest => ({ key: { executionId: 'ex-1', nodeId: 'price', attempt }, dueAt, timeoutMs: 10_000, task });
+const accepted = (r: AttemptRequest): StoredAttempt => acceptAttempt(undefined, r, T0).attempt;
+
+describe('Executor > attempts are idempotent on (execution, node, attempt)', () => {
+    it('stores a new attempt as Scheduled and answers the stored one for a repeated key', () => {
+        const first = acceptAttempt(undefined, req(), T0);
+        expect(first).toMatchObject({ created: true, attempt: { status: 'Scheduled', dueAt: T0 } });
+        const done: StoredAttempt = { ...first.attempt, status: 'Succeeded', output: '1' };
+        expect(acceptAttempt(done, req(), T0 + S)).toEqual({ attempt: done, created: false });
+    });
+
+    it('keys differ per attempt', () => {
+        expect(attemptKeyText(req(1).key)).not.toBe(attemptKeyText(req(2).key));
+    });
+});
+
+describe('Executor > running attempts', () => {
+    it('starts only due attempts, earliest first, bounded by the batch size', () => {
+        const xs = [accepted(req(3, T0 + 2n * S)), accepted(req(1, T0)), accepted(req(2, T0 + S)), accepted(req(4, T0 + 10n * S))];
+        const r = runDue(xs, T0 + 2n * S, 2);
+        expect(r.effects).toEqual([expect.objectContaining({ kind: 'PerformCall', key: req(1).key }), expect.objectContaining({ kind: 'PerformCall', key: req(2).key })]);
+        expect(r.changed.map((a) => [a.key.attempt, a.status, a.deadlineAt])).toEqual([
+            [1, 'Running', T0 + 12n * S],
+            [2, 'Running', T0 + 12n * S]
+        ]);
+    });
+
+    it('a Wait task succeeds with null when due and is reported', () => {
+        const r = runDue([accepted(req(1, T0 + 5n * S, { kind: 'Wait' }))], T0 + 5n * S, 10);
+        expect(r.changed[0]).toMatchObject({ status: 'Succeeded', output: 'null' });
+        expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
+    });
+
+    it('records a decoded reply as JSON output', () => {
+        const running = runDue([accepted(req())], T0, 1).changed[0];
+        const bytes = IDL.encode([IDL.Record({ price_e8s: IDL.Nat64 })], [{ price_e8s: 90n }]);
+        const r = completeCall(running, { kind: 'Reply', bytes }, T0 + S);
+        expect(r.changed[0]).toMatchObject({ status: 'Succeeded', output: '{"price_e8s":90}', finishedAt: T0 + S });
+        expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
+    });
+
+    it('times out a running attempt and ignores its late reply', () => {
+        const running = runDue([accepted(req())], T0, 1).changed[0];
+        const r = runDue([running], T0 + 10n * S, 1);
+        expect(r.changed[0]).toMatchObject({ status: 'Failed', error: { kind: 'TimedOut' } });
+        expect(completeCall(r.changed[0], { kind: 'Reply', bytes: new Uint8Array() }, T0 + 11n * S)).toEqual({ changed: [], effects: [] });
+    });
+
+    it('cancels scheduled attempts of one execution only', () => {
+        const other: StoredAttempt = { ...accepted(req()), key: { executionId: 'ex-2', nodeId: 'price', attempt: 1 } };
+        const running: StoredAttempt = { ...accepted(req(2)), status: 'Running' };
+        const changed = cancelScheduled([accepted(req()), other, running], 'ex-1', T0);
+        expect(changed.map((a) => [a.key.executionId, a.key.attempt, a.status])).toEqual([['ex-1', 1, 'Cancelled']]);
+    });
+});
+
+describe('Executor > result reports (outbox)', () => {
+    it('re-sends an unacknowledged report after the resend delay, backs off on failure, stops once delivered', () => {
+        const r = runDue([accepted(req(1, T0, { kind: 'Wait' }))], T0, 1);
+        const done = r.changed[0];
+        const resendAt = T0 + BigInt(REPORT_RESEND_AFTER_MS) * 1_000_000n;
+        expect(nextWakeAt([done])).toBe(resendAt);
+        expect(runDue([done], resendAt, 1).effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
+        const failedOnce = reportFailed(done, T0);
+        expect(failedOnce.report).toMatchObject({ kind: 'Pending', tries: 1 });
+        const failedTwice = reportFailed(failedOnce, T0);
+        if (failedOnce.report.kind !== 'Pending' || failedTwice.report.kind !== 'Pending') throw new Error('expected pending');
+        expect(failedTwice.report.nextAt).toBeGreaterThan(T0);
+        const delivered = reportDelivered(failedTwice, T0 + S);
+        expect(nextWakeAt([delivered])).toBeUndefined();
+        expect(runDue([delivered], T0 + 1000n * S, 1).effects).toEqual([]);
+    });
+
+    it('wakes for the earliest of due attempts, deadlines and reports', () => {
+        const a = accepted(req(1, T0 + 7n * S));
+        const b: StoredAttempt = { ...accepted(req(2)), status: 'Running', deadlineAt: T0 + 3n * S };
+        expect(nextWakeAt([a, b])).toBe(T0 + 3n * S);
+        expect(nextWakeAt([])).toBeUndefined();
+    });
+});
+
+describe('Executor > reply interpretation', () => {
+    it.each([
+        ['transient reject → Unavailable', { kind: 'Reject', code: 2, message: 'stopping' } as const, { kind: 'Unavailable', rejectCode: 2 }],
+        ['canister reject → Rejected', { kind: 'Reject', code: 4, message: 'no' } as const, { kind: 'Rejected', rejectCode: 4 }],
+        ['trap → Rejected with code 5', { kind: 'Reject', code: 5, message: 'trapped' } as const, { kind: 'Rejected', rejectCode: 5 }],
+        ['undecodable reply → InvalidReply', { kind: 'Reply', bytes: new Uint8Array([0]) } as const, { kind: 'InvalidReply' }]
+    ])('%s', (_l, result, error) => {
+        const r = interpretCallResult({ kind: 'Candid', types: '(nat)' }, result);
+        expect(r).toEqual({ ok: false, error: expect.objectContaining(error) });
+    });
+
+    it('keeps raw replies as hex text', () => {
+        expect(interpretCallResult({ kind: 'Raw' }, { kind: 'Reply', bytes: new Uint8Array([0xde, 0xad]) })).toEqual({ ok: true, output: '"dead"' });
+    });
+});
+
+describe('Executor > retention', () => {
+    it('prunes delivered or cancelled attempts by age, then by count; never undelivered ones', () => {
+        const mk = (attempt: number, finishedAgoS: bigint, delivered: boolean): StoredAttempt => ({
+            ...accepted(req(attempt)),
+            status: 'Succeeded',
+            finishedAt: T0 - finishedAgoS * S,
+            report: delivered ? { kind: 'Delivered', at: T0 } : { kind: 'Pending', tries: 1, nextAt: T0 }
+        });
+        const xs = [mk(1, 500n, true), mk(2, 50n, true), mk(3, 40n, true), mk(4, 600n, false)];
+        expect(pruneAttempts(xs, T0, { maxRecords: 10, maxAgeMs: 100_000 })).toEqual([attemptKeyText(req(1).key)]);
+        expect(pruneAttempts(xs, T0, { maxRecords: 1, maxAgeMs: 100_000 })).toEqual([attemptKeyText(req(1).key), attemptKeyText(req(2).key)]);
+    });
+});

@@ -1,0 +1,72 @@
+import { WORKFLOW_LIMITS, type NodeError, type NodeTask } from '../../../../shared/workflow';
+
+/** Identity of one node attempt: the idempotency key of `run_node_attempt`. */
+export type AttemptKey = { executionId: string; nodeId: string; attempt: number };
+
+/** Storage key of an attempt. JSON keeps it unambiguous whatever the ids contain. */
+export function attemptKeyText(k: AttemptKey): string {
+    return JSON.stringify([k.executionId, k.nodeId, k.attempt]);
+}
+
+export const AttemptStatus = { Scheduled: 'Scheduled', Running: 'Running', Succeeded: 'Succeeded', Failed: 'Failed', Cancelled: 'Cancelled' } as const;
+export type AttemptStatus = (typeof AttemptStatus)[keyof typeof AttemptStatus];
+
+/** Delivery of the result to the orchestrator: an outbox entry retried until acknowledged. */
+export type ReportState = { kind: 'NotYet' } | { kind: 'Pending'; tries: number; nextAt: bigint } | { kind: 'Delivered'; at: bigint };
+
+/** One attempt as the executor stores it (in a StableBTreeMap keyed by {@link attemptKeyText}). */
+export type StoredAttempt = {
+    key: AttemptKey;
+    task: NodeTask;
+    status: AttemptStatus;
+    dueAt: bigint;
+    timeoutMs: number;
+    deadlineAt?: bigint;
+    startedAt?: bigint;
+    finishedAt?: bigint;
+    /** JSON text. */
+    output?: string;
+    error?: NodeError;
+    report: ReportState;
+    receivedAt: bigint;
+};
+
+/** What `run_node_attempt` brings. */
+export type AttemptRequest = { key: AttemptKey; dueAt: bigint; timeoutMs: number; task: NodeTask };
+
+/**
+ * Stores a requested attempt, or answers the one already stored under the same key: a
+ * retried request (the orchestrator's outbox after an upgrade) never runs the effect twice.
+ * Timeouts are clamped to the contract's bound.
+ *
+ * @example
+ * const { attempt, created } = acceptAttempt(store.get(attemptKeyText(req.key)), req, now);
+ * if (created) store.insert(attemptKeyText(req.key), attempt);
+ */
+export function acceptAttempt(existing: StoredAttempt | undefined, req: AttemptRequest, now: bigint): { attempt: StoredAttempt; created: boolean } {
+    if (existing !== undefined) return { attempt: existing, created: false };
+    return {
+        attempt: {
+            key: req.key,
+            task: req.task,
+            status: 'Scheduled',
+            dueAt: req.dueAt,
+            timeoutMs: Math.min(Math.max(req.timeoutMs, 1), WORKFLOW_LIMITS.maxNodeTimeoutMs),
+            report: { kind: 'NotYet' },
+            receivedAt: now
+        },
+        created: true
+    };
+}
+
+/**
+ * Cancels the scheduled attempts of an execution (running ones finish: their call is out).
+ * Returns the changed attempts.
+ */
+export function cancelScheduled(attempts: readonly StoredAttempt[], executionId: string, now: bigint): StoredAttempt[] {
+    return attempts.filter((a) => a.key.executionId === executionId && a.status === 'Scheduled').map((a) => ({ ...a, status: 'Cancelled', finishedAt: now }));
+}
+
+export function isFinished(a: StoredAttempt): boolean {
+    return a.status === 'Succeeded' || a.status === 'Failed' || a.status === 'Cancelled';
+}

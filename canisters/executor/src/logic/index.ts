@@ -1,0 +1,4 @@
+/** The executor's pure domain logic. No Azle imports. */
+export * from './attempts';
+export * from './reply';
+export * from './run';
