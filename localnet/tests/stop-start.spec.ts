@@ -4,12 +4,14 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import type { PocketIc } from '@dfinity/pic';
+import { PocketIc, SubnetStateType } from '@dfinity/pic';
 
-import { AZLE_SETTLE_TICKS, deployCaller, deployCounter } from '../../tests/integration/support/fixtures';
+import { AZLE_SETTLE_TICKS, deployCaller, deployCounter, idlFactories } from '../../tests/integration/support/fixtures';
+import type { CallerService } from '../../tests/integration/support/fixtures';
 import { managementIdlFactory } from '../../tests/integration/support/management';
 import type { ManagementService } from '../../tests/integration/support/management';
 import { createPic, expectReject } from '../../tests/integration/support/pic';
+import { picUrl } from '../../tests/integration/support/server-handle';
 
 jest.setTimeout(120_000);
 
@@ -74,6 +76,34 @@ describe('Localnet > stopping and starting', () => {
         expect(await awaitRawRand()).toBe(32);
         expect((await pic.canisterStatus({ canisterId: callerId })).status).toEqual({ stopped: null });
     });
+
+    it('waits for a call still in flight to another subnet before it stops', async () => {
+        const twoSubnets = await PocketIc.create(picUrl(), {
+            application: [{ state: { type: SubnetStateType.New } }, { state: { type: SubnetStateType.New } }]
+        });
+        try {
+            const [subnetA, subnetB] = await twoSubnets.getApplicationSubnets();
+            if (subnetA === undefined || subnetB === undefined) throw new Error('expected two application subnets');
+            const { canisterId: callerId } = await deployCaller(twoSubnets, { targetSubnetId: subnetA.id });
+            const { actor: counter, canisterId: counterId } = await deployCounter(twoSubnets, { targetSubnetId: subnetB.id });
+            expect((await twoSubnets.getCanisterSubnetId(counterId))?.toText()).toBe(subnetB.id.toText());
+            await twoSubnets.tick(AZLE_SETTLE_TICKS);
+
+            const deferredCaller = twoSubnets.createDeferredActor<CallerService>(idlFactories.caller, callerId);
+            const management = twoSubnets.createDeferredActor<ManagementService>(managementIdlFactory, Principal.fromText(MANAGEMENT_CANISTER));
+            const awaitCall = await deferredCaller.callRaw(counterId, 'increment', new Uint8Array(IDL.encode([], [])), 0n);
+            // One round: the caller runs; its request to the other subnet is still in flight.
+            await twoSubnets.tick();
+            const awaitStop = await management.stop_canister({ canister_id: callerId });
+            await awaitStop();
+            const outcome = await awaitCall();
+            expect('Ok' in outcome).toBe(true);
+            expect(await counter.getCount()).toBe(1n);
+            expect((await twoSubnets.canisterStatus({ canisterId: callerId })).status).toEqual({ stopped: null });
+        } finally {
+            await twoSubnets.tearDown();
+        }
+    }, 30_000);
 
     it('increments canister_version on stop and on start', async () => {
         const { actor, canisterId } = await deployCounter(pic);

@@ -69,7 +69,7 @@ export function counterArg(label?: string): Uint8Array {
     return new Uint8Array(IDL.encode(lifecycleArgTypes(IDL), [label === undefined ? [] : [label]]));
 }
 
-type DeployOptions = { sender?: Principal; controllers?: Principal[]; cycles?: bigint };
+type DeployOptions = { sender?: Principal; controllers?: Principal[]; cycles?: bigint; targetSubnetId?: Principal };
 
 /** Creates a canister and installs `counter` with init argument `opt label`. */
 export async function deployCounter(

@@ -6,6 +6,7 @@
  * project's own `deflow-localnet`. Nothing is built here: build the fixtures first
  * (`npx tsx scripts/build-canisters.ts --project localnet/tests/fixtures`).
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { PocketIcServer } from '@dfinity/pic';
@@ -14,10 +15,12 @@ import { PIC_URL_ENV } from './server-handle';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 const LOCALNET_BIN = resolve(PROJECT_ROOT, 'node_modules', '.bin', 'deflow-localnet');
+/** The package binary itself, for a checkout whose `node_modules/.bin` link predates it. */
+const LOCALNET_SOURCE_BIN = resolve(PROJECT_ROOT, 'localnet', 'bin', 'deflow-localnet.js');
 
 export default async function globalSetup(): Promise<void> {
     if (process.env.POCKET_IC_BIN === undefined || process.env.POCKET_IC_BIN === '') {
-        process.env.POCKET_IC_BIN = LOCALNET_BIN;
+        process.env.POCKET_IC_BIN = existsSync(LOCALNET_BIN) ? LOCALNET_BIN : LOCALNET_SOURCE_BIN;
     }
     const server = await PocketIcServer.start({
         showRuntimeLogs: process.env.PIC_SHOW_RUNTIME_LOGS === '1',
