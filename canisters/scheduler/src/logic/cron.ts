@@ -5,12 +5,19 @@
  *    imports `fs`, which fails the Azle build;
  * 2. QuickJS has no `Intl`, and luxon asks Intl for the system zone and locale unless
  *    defaults are set; with these four settings UTC arithmetic never touches Intl.
+ *
+ * luxon is loaded with `require`, not `import`, on purpose: luxon ships an ESM build (for
+ * `import`) and a CommonJS build (for `require`), and cron-parser `require`s it. An `import`
+ * here makes esbuild (Azle's bundler) put both builds in the canister, and the settings
+ * would land on the copy cron-parser does not use (checked: the bundle then fails without
+ * Intl). `require` resolves to the same CommonJS copy in esbuild, Node and jest.
  */
 import { CronExpressionParser } from 'cron-parser/dist/CronExpressionParser.js';
-import { Settings } from 'luxon';
 import { apiError, type ApiError } from '../../../../shared/common/errors';
 import { err, ok, type Result } from '../../../../shared/common/result';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see the module comment
+const { Settings } = require('luxon') as typeof import('luxon');
 Settings.defaultZone = 'utc';
 Settings.defaultLocale = 'en-US';
 Settings.defaultNumberingSystem = 'latn';
