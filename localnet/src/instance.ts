@@ -57,7 +57,7 @@ export class Instance implements InstanceApi {
         const management = new ManagementCanister({
             replica: this.replica,
             modules: sharedModules,
-            allocateCanisterId: (near, specified) => this.allocateCanisterId(near, specified),
+            allocateCanisterId: (subnetIndex, specified) => this.allocateCanisterId(subnetIndex, specified),
             randomBytes: randomStream(seed)
         });
         this.replica.management = (request, respond) => management.handle(request, respond);
@@ -77,7 +77,7 @@ export class Instance implements InstanceApi {
         return this.subnets.find((s) => s.kind === 'Application') ?? this.subnets.find((s) => s.kind === 'VerifiedApplication') ?? this.subnets[0]!;
     }
 
-    private allocateCanisterId(near: Canister | null, specified: Uint8Array | null): { id: Uint8Array; subnetIndex: number } | Reject {
+    private allocateCanisterId(requestedSubnet: number | null, specified: Uint8Array | null): { id: Uint8Array; subnetIndex: number } | Reject {
         if (specified !== null) {
             const subnetIndex = subnetOfCanister(this.subnets, specified);
             if (subnetIndex < 0) {
@@ -88,7 +88,7 @@ export class Instance implements InstanceApi {
             }
             return { id: specified, subnetIndex };
         }
-        const subnetIndex = near !== null ? near.subnetIndex : this.subnets.indexOf(this.defaultSubnet());
+        const subnetIndex = requestedSubnet ?? this.subnets.indexOf(this.defaultSubnet());
         const subnet = this.subnets[subnetIndex]!;
         while (subnet.next <= subnet.last) {
             const id = canisterIdFromIndex(subnet.next++);
@@ -152,6 +152,8 @@ export class Instance implements InstanceApi {
     }
 
     getSubnet(canisterId: Uint8Array): Uint8Array | null {
+        // A canister that does not exist is on no subnet, even if its id is in a subnet's range.
+        if (this.replica.canister(canisterId) === undefined) return null;
         const index = subnetOfCanister(this.subnets, canisterId);
         return index < 0 ? null : this.subnets[index]!.subnetId;
     }
@@ -205,7 +207,8 @@ export class Instance implements InstanceApi {
             target: call.canisterId,
             method: call.method,
             arg: call.payload,
-            cycles: 0n
+            cycles: 0n,
+            subnetIndex: this.subnets.indexOf(subnet)
         });
         return { ok: { subnetId: subnet.subnetId, messageId } };
     }

@@ -81,6 +81,8 @@ export class Execution {
     replyChunks: Uint8Array[] = [];
     replySize = 0;
     answer: Answer | null = null;
+    /** Cycles still available when the call was answered: they go back to the caller. */
+    answerRefund = 0n;
     cyclesAvailable: bigint;
     readonly cyclesRefunded: bigint;
     cyclesAccepted = 0n;

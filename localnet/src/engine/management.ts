@@ -21,7 +21,7 @@ export type ManagementHost = {
     replica: Replica;
     modules: ModuleCache;
     /** Allocates a canister id on the subnet of `near` (a canister) or the default subnet. */
-    allocateCanisterId(near: Canister | null, specified: Uint8Array | null): { id: Uint8Array; subnetIndex: number } | Reject;
+    allocateCanisterId(subnetIndex: number | null, specified: Uint8Array | null): { id: Uint8Array; subnetIndex: number } | Reject;
     randomBytes(count: number): Uint8Array;
 };
 
@@ -220,7 +220,7 @@ export class ManagementCanister {
     }
 
     private create(request: Request, caller: Canister | null, settings: M.CanisterSettingsValue | undefined, cycles: bigint, specified: Principal | undefined): Canister {
-        const allocated = this.host.allocateCanisterId(caller, specified?.toUint8Array() ?? null);
+        const allocated = this.host.allocateCanisterId(caller?.subnetIndex ?? request.subnetIndex ?? null, specified?.toUint8Array() ?? null);
         if ('rejectCode' in allocated) throw new ManagementReject(allocated);
         const applied = settings === undefined ? { settings: { ...DEFAULT_SETTINGS }, controllers: null } : applySettings(DEFAULT_SETTINGS, settings);
         const canister = new Canister(allocated.id, allocated.subnetIndex, applied.controllers ?? [request.sender], cycles);

@@ -18,6 +18,8 @@ export type Request = {
     method: string;
     arg: Uint8Array;
     cycles: bigint;
+    /** For canister creation by ingress: the subnet the message was routed to. */
+    subnetIndex?: number;
 };
 
 export type Response = { kind: 'response'; caller: string; callbackId: number; result: CallResult; refund: bigint };
@@ -296,7 +298,9 @@ export class Replica {
                 execution.answer.kind === 'reply'
                     ? { kind: 'reply', payload: execution.answer.payload }
                     : { kind: 'reject', reject: rejects.explicitReject(execution.answer.message) };
-            this.deliver(context.origin, result, context.cyclesAvailable);
+            // Cycles not accepted when the answer was made go back (all of them after a
+            // discarded replicated query, which can accept nothing).
+            this.deliver(context.origin, result, persistence === 'all' ? execution.answerRefund : context.cyclesAvailable);
             context.cyclesAvailable = 0n;
         }
         return null;

@@ -133,6 +133,7 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
                 offset += chunk.length;
             }
             execution.answer = { kind: 'reply', payload };
+            execution.answerRefund = execution.cyclesAvailable;
             execution.cyclesAvailable = 0n;
         },
         msg_reject: (src: number, size: number) => {
@@ -145,6 +146,7 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
                 throw new CanisterTrap('ic0.msg_reject: the reject message is not valid UTF-8', 'system');
             }
             execution.answer = { kind: 'reject', message };
+            execution.answerRefund = execution.cyclesAvailable;
             execution.cyclesAvailable = 0n;
         },
         msg_cycles_available128: (dst: number) => write128(dst, exec('msg_cycles_available128', CYCLES_IN).cyclesAvailable),
