@@ -3,8 +3,9 @@
  *
  * Usage: `tsx scripts/build-canisters.ts [--project DIR] [NAME...]`
  *
- * A canister's inputs are every TypeScript file under its `main` file's folder, every file
- * under the project's `shared/` folder (when present) and the installed Azle version. Their
+ * A canister's inputs are every TypeScript file under its `main` file's folder, under the
+ * project's `shared/` and `canisters/common/` folders (when present) and the installed Azle
+ * version. Their
  * hash is stored beside the wasm (`.azle/<name>/inputs.sha256`); a matching hash means the
  * wasm and the Candid file are already current.
  */
@@ -59,7 +60,8 @@ export async function buildCanisters(projectDir: string, names: string[] = []): 
         canisters: Record<string, CanisterEntry>;
     };
     const wanted = names.length > 0 ? names : Object.keys(dfxJson.canisters);
-    const sharedDirs = [join(projectDir, 'shared')].filter(existsSync);
+    // Code every canister of the project compiles in: the contracts and the canister toolkit.
+    const sharedDirs = [join(projectDir, 'shared'), join(projectDir, 'canisters', 'common')].filter(existsSync);
     const azleBin = join(azleDir, 'src', 'build.ts');
     const tsxBin = require.resolve('tsx/cli');
     const stale = wanted.filter((name) => {

@@ -1,4 +1,4 @@
-import { c, type Infer } from '../scheduling/candid-schema';
+import { c, type Infer } from '../common/codec';
 
 /** @example const k: AlertKind = { LowCycles: null }; */
 export const AlertKindCodec = c.tags([

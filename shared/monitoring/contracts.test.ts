@@ -1,5 +1,5 @@
 import { Principal } from '@dfinity/principal';
-import type { Codec } from '../scheduling/candid-schema';
+import type { Codec } from '../common/codec';
 import { roundTrip } from '../scheduling/round-trip';
 import { AlertCodec, AlertKindCodec, DEFAULT_THRESHOLDS, ThresholdsCodec, type Alert } from './alerts';
 import { DependencyProbeConfigCodec, DependencyProbeResultCodec, DependencyStatusCodec, type DependencyStatus } from './dependencies';

@@ -1,4 +1,4 @@
-import { c, type Infer } from '../scheduling/candid-schema';
+import { c, type Infer } from '../common/codec';
 
 /**
  * An external canister (ledger, EVM RPC canister, any target) the monitor probes

@@ -1,4 +1,4 @@
-import { c, type Infer } from '../scheduling/candid-schema';
+import { c, type Infer } from '../common/codec';
 
 /**
  * System-wide operating mode, set by the monitor and propagated to every canister.

@@ -1,4 +1,4 @@
-import { c, type Infer } from '../scheduling/candid-schema';
+import { c, type Infer } from '../common/codec';
 import { EmergencyStateCodec } from './emergency';
 
 /** Which DeFlow canister a sample comes from. @example const r: CanisterRole = { Scheduler: null }; */

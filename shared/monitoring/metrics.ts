@@ -1,4 +1,4 @@
-import { c, type Infer } from '../scheduling/candid-schema';
+import { c, type Infer } from '../common/codec';
 import { AlertCodec } from './alerts';
 import { DependencyStatusCodec } from './dependencies';
 import { EmergencyStateCodec } from './emergency';

@@ -1,4 +1,4 @@
-import { c, type Infer } from '../scheduling/candid-schema';
+import { c, type Infer } from '../common/codec';
 
 /** @example const l: NotificationLevel = { Warning: null }; */
 export const NotificationLevelCodec = c.tags(['Info', 'Warning', 'Error', 'Critical'] as const);

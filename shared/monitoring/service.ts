@@ -1,7 +1,7 @@
 import { IDL } from '@dfinity/candid';
 import { VersionInfoIdl } from '../common/version';
 import { ApiErrorCodec } from '../scheduling/api-error';
-import { c, serviceIdl, type Codec, type MethodSpec } from '../scheduling/candid-schema';
+import { c, serviceIdl, type Codec, type MethodSpec } from '../common/codec';
 import { AlertCodec } from './alerts';
 import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyRequestCodec } from './emergency';
 import { HealthReportAckCodec, HealthSampleCodec } from './health';

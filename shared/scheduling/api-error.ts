@@ -1,5 +1,5 @@
 import { ApiErrorIdl, type ApiError } from '../common/errors';
-import { c, type Codec, type Infer } from './candid-schema';
+import { c, type Codec, type Infer } from '../common/codec';
 
 /**
  * `ApiError` from shared/common as a codec (IDL + zod), so records that embed an error can

@@ -2,7 +2,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { ApiErrorIdl } from '../common/errors';
 import { ApiErrorCodec, ApiErrorStructuralIdl } from './api-error';
-import { c, NAT64_MAX, parseWith, tagOf, type Codec } from './candid-schema';
+import { c, NAT64_MAX, parseWith, tagOf, type Codec } from '../common/codec';
 import { FiringEntryCodec, FiringOutcomeCodec, type FiringEntry } from './firing';
 import { OutboxEntryCodec, RetryPolicyCodec, StartScheduledExecutionRequestCodec } from './outbox';
 import { roundTrip } from './round-trip';

@@ -1,5 +1,5 @@
 import { ApiErrorCodec } from './api-error';
-import { c, type Infer } from './candid-schema';
+import { c, type Infer } from '../common/codec';
 
 /**
  * Why a due time did not start an execution.

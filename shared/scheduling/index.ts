@@ -1,6 +1,6 @@
 /** Scheduling contracts: schedule kinds and policies, firing history, outbox, scheduler service. */
 export * from './api-error';
-export * from './candid-schema';
+export * from '../common/codec';
 export * from './firing';
 export * from './outbox';
 export * from './schedule';

@@ -1,4 +1,4 @@
-import { c, type Infer } from './candid-schema';
+import { c, type Infer } from '../common/codec';
 
 /**
  * Argument the scheduler sends the orchestrator to start a scheduled execution. The

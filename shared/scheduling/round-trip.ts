@@ -1,5 +1,5 @@
 import { IDL } from '@dfinity/candid';
-import type { Codec } from './candid-schema';
+import type { Codec } from '../common/codec';
 
 /**
  * Encodes a value with a codec's IDL, decodes it back and validates it with the codec's

@@ -1,4 +1,4 @@
-import { c, type Infer } from './candid-schema';
+import { c, type Infer } from '../common/codec';
 
 /** Bumped when the stored shape of `Schedule` changes; records carry the version they were written with. */
 export const SCHEDULE_SCHEMA_VERSION = 1;

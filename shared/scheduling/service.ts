@@ -2,7 +2,7 @@ import { IDL } from '@dfinity/candid';
 import { VersionInfoIdl } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';
 import { ApiErrorCodec } from './api-error';
-import { c, serviceIdl, type Codec, type Infer, type MethodSpec } from './candid-schema';
+import { c, serviceIdl, type Codec, type Infer, type MethodSpec } from '../common/codec';
 import { FiringEntryCodec } from './firing';
 import { ScheduleCodec, ScheduleRequestCodec } from './schedule';
 
