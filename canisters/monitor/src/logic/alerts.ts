@@ -2,7 +2,7 @@ import type { Principal } from '@dfinity/principal';
 import { apiError, type ApiError } from '../../../../shared/common/errors';
 import { assertNever, err, ok, type Result } from '../../../../shared/common/result';
 import type { Alert, AlertKind, AlertSeverity, Thresholds } from '../../../../shared/monitoring/alerts';
-import { tagOf } from '../../../../shared/scheduling/candid-schema';
+import { tagOf } from '../../../../shared/common/codec';
 import { isStale } from './health';
 import { appendNotification } from './notifications';
 import { windowTotals } from './rolling-window';

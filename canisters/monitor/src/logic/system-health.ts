@@ -1,6 +1,6 @@
 import type { HealthStatus } from '../../../../shared/monitoring/health';
 import type { SystemHealth, SystemMetrics } from '../../../../shared/monitoring/metrics';
-import { toOpt } from '../../../../shared/scheduling/candid-schema';
+import { toOpt } from '../../../../shared/common/codec';
 import { openAlerts } from './alerts';
 import { summariseDependencies } from './dependencies';
 import { isStale } from './health';

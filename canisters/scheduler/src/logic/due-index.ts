@@ -1,4 +1,4 @@
-import { fromOpt } from '../../../../shared/scheduling/candid-schema';
+import { fromOpt } from '../../../../shared/common/codec';
 import type { Schedule } from '../../../../shared/scheduling/schedule';
 import type { SchedulerEffect } from './effects';
 import { maxBig } from './time';

@@ -1,5 +1,5 @@
 import { assertNever } from '../../../../shared/common/result';
-import { fromOpt, toOpt } from '../../../../shared/scheduling/candid-schema';
+import { fromOpt, toOpt } from '../../../../shared/common/codec';
 import type { FiringOutcome, SkipReason } from '../../../../shared/scheduling/firing';
 import type { OutboxEntry, RetryPolicy } from '../../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../../shared/scheduling/schedule';

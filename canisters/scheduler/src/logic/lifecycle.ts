@@ -1,6 +1,6 @@
 import { apiError, type ApiError } from '../../../../shared/common/errors';
 import { err, ok, type Result } from '../../../../shared/common/result';
-import { fromOpt, toOpt } from '../../../../shared/scheduling/candid-schema';
+import { fromOpt, toOpt } from '../../../../shared/common/codec';
 import { SCHEDULE_SCHEMA_VERSION, type Schedule } from '../../../../shared/scheduling/schedule';
 import type { ScheduleStep } from './fire';
 import { firstDueAt } from './next-due';

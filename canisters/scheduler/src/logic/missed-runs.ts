@@ -1,6 +1,6 @@
 import type { MissedRunPolicy, ScheduleKind } from '../../../../shared/scheduling/schedule';
 import { assertNever } from '../../../../shared/common/result';
-import { tagOf } from '../../../../shared/scheduling/candid-schema';
+import { tagOf } from '../../../../shared/common/codec';
 import { dueTimesBetween, nextDueAfter } from './next-due';
 import { seconds } from './time';
 

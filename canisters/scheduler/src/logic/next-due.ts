@@ -1,4 +1,4 @@
-import { fromOpt } from '../../../../shared/scheduling/candid-schema';
+import { fromOpt } from '../../../../shared/common/codec';
 import type { ScheduleKind } from '../../../../shared/scheduling/schedule';
 import { assertNever } from '../../../../shared/common/result';
 import { cronOccurrencesBackwards, countCronOccurrences, nextCronAfter } from './cron';

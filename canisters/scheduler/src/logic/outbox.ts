@@ -1,6 +1,6 @@
 import type { ApiError } from '../../../../shared/common/errors';
 import type { Result } from '../../../../shared/common/result';
-import { toOpt } from '../../../../shared/scheduling/candid-schema';
+import { toOpt } from '../../../../shared/common/codec';
 import type { FiringOutcome } from '../../../../shared/scheduling/firing';
 import type { OutboxEntry, RetryPolicy, StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../../shared/scheduling/schedule';

@@ -1,6 +1,6 @@
 import type { OverlapPolicy } from '../../../../shared/scheduling/schedule';
 import { assertNever } from '../../../../shared/common/result';
-import { tagOf } from '../../../../shared/scheduling/candid-schema';
+import { tagOf } from '../../../../shared/common/codec';
 
 /** Most runs of one schedule in flight at once, even with `Allow`: bounds state and load. */
 export const MAX_IN_FLIGHT_PER_SCHEDULE = 16;

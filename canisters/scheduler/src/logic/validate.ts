@@ -1,7 +1,7 @@
 import type { Principal } from '@dfinity/principal';
 import { apiError, type ApiError } from '../../../../shared/common/errors';
 import { assertNever, err, ok, type Result } from '../../../../shared/common/result';
-import { fromOpt, NAT64_MAX } from '../../../../shared/scheduling/candid-schema';
+import { fromOpt, NAT64_MAX } from '../../../../shared/common/codec';
 import { DEFAULT_POLICIES, type ScheduleKind, type SchedulePolicies, type ScheduleRequest } from '../../../../shared/scheduling/schedule';
 import { validateCron } from './cron';
 import { MAX_RUN_ALL_CAP } from './missed-runs';
