@@ -1,0 +1,98 @@
+/**
+ * Deploys the four DeFlow canisters on a PocketIC instance (the project's local network or a
+ * real PocketIC), wired to each other the way `dfx deploy` wires them: all four are created
+ * first (so every id is known), then each is installed with the same `DeploymentConfig`.
+ * Used by `npm start`, the CLI and the integration tests.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import type { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import type { Actor, ActorInterface, PocketIc } from '@dfinity/pic';
+
+type Identity = Parameters<Actor<Record<string, never>>['setIdentity']>[0];
+
+import { encodeDeploymentArg, PEER_ROLES, type DeploymentConfig, type PeerRole, type Peers } from '../shared/common/deployment';
+
+const PROJECT_ROOT = resolve(__dirname, '..');
+
+/** The wasm `npm run build` produced for a DeFlow canister. */
+export function deflowWasmPath(role: PeerRole): string {
+    const path = resolve(PROJECT_ROOT, '.azle', role, `${role}.wasm`);
+    if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build`);
+    return path;
+}
+
+const wasmCache = new Map<PeerRole, Uint8Array>();
+export function deflowWasm(role: PeerRole): Uint8Array {
+    let wasm = wasmCache.get(role);
+    if (wasm === undefined) {
+        wasm = new Uint8Array(readFileSync(deflowWasmPath(role)));
+        wasmCache.set(role, wasm);
+    }
+    return wasm;
+}
+
+export type DeflowDeployment = {
+    peers: Peers;
+    config: DeploymentConfig;
+    /** The principal that created and controls the canisters. */
+    controller: Principal;
+};
+
+/**
+ * Creates and installs the four canisters. `admins` may toggle emergency mode; the
+ * `controller` (pic-js's default sender unless given) controls every canister.
+ */
+export async function deployDeflow(
+    pic: PocketIc,
+    options: { admins?: Principal[]; controller?: Principal } = {}
+): Promise<DeflowDeployment> {
+    const sender = options.controller;
+    const ids = {} as Record<PeerRole, Principal>;
+    for (const role of PEER_ROLES) {
+        ids[role] = await pic.createCanister(sender === undefined ? {} : { sender });
+    }
+    const config: DeploymentConfig = { peers: ids, admins: options.admins ?? [] };
+    for (const role of PEER_ROLES) {
+        await pic.installCode({
+            canisterId: ids[role],
+            wasm: deflowWasm(role),
+            arg: encodeDeploymentArg(config),
+            ...(sender === undefined ? {} : { sender })
+        });
+    }
+    // Azle seeds its PRNG from raw_rand on a timer after init; let that settle.
+    await pic.tick(3);
+    return { peers: ids, config, controller: sender ?? Principal.anonymous() };
+}
+
+/** Upgrades one canister the way dfx does: stop, install in upgrade mode, start. */
+export async function upgradeDeflowCanister(
+    pic: PocketIc,
+    deployment: DeflowDeployment,
+    role: PeerRole,
+    options: { wasm?: Uint8Array; config?: DeploymentConfig | null } = {}
+): Promise<void> {
+    const canisterId = deployment.peers[role];
+    const sender = deployment.controller;
+    await pic.stopCanister({ canisterId, sender });
+    try {
+        await pic.upgradeCanister({
+            canisterId,
+            wasm: options.wasm ?? deflowWasm(role),
+            arg: encodeDeploymentArg(options.config === undefined ? null : options.config),
+            sender
+        });
+    } finally {
+        await pic.startCanister({ canisterId, sender });
+    }
+}
+
+/** A typed actor for one canister of a deployment. */
+export function deflowActor<T extends ActorInterface<T>>(pic: PocketIc, deployment: DeflowDeployment, role: PeerRole, idlFactory: IDL.InterfaceFactory, identity?: Identity): Actor<T> {
+    const actor = pic.createActor<T>(idlFactory as unknown as Parameters<PocketIc['createActor']>[0], deployment.peers[role]);
+    if (identity !== undefined) actor.setIdentity(identity);
+    return actor;
+}
