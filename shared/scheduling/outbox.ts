@@ -59,3 +59,18 @@ export const RetryPolicyCodec = c.record({
 export type RetryPolicy = Infer<typeof RetryPolicyCodec>;
 export const RetryPolicyIdl = RetryPolicyCodec.idl;
 export const RetryPolicySchema = RetryPolicyCodec.schema;
+
+/**
+ * Delay before the next attempt once `attempts` calls were made (attempts ≥ 1):
+ * `min(initial * factor^(attempts-1), max)`.
+ *
+ * @example
+ * backoffDelay({ initial_delay_ns: 1_000_000_000n, factor: 2, max_delay_ns: 60_000_000_000n, max_attempts: 0, give_up_after_ns: 0n }, 3) // 4 s
+ */
+export function backoffDelay(policy: RetryPolicy, attempts: number): bigint {
+    let delay = policy.initial_delay_ns;
+    const factor = BigInt(Math.max(1, policy.factor));
+    for (let i = 1; i < attempts && delay < policy.max_delay_ns; i += 1) delay *= factor;
+    return delay < policy.max_delay_ns ? delay : policy.max_delay_ns;
+}
+

@@ -2,9 +2,12 @@ import type { ApiError } from '../../../../shared/common/errors';
 import type { Result } from '../../../../shared/common/result';
 import { toOpt } from '../../../../shared/common/codec';
 import type { FiringOutcome } from '../../../../shared/scheduling/firing';
-import type { OutboxEntry, RetryPolicy, StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
+import { backoffDelay, type OutboxEntry, type RetryPolicy, type StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
+
+/** Re-exported: the backoff is part of the shared `RetryPolicy` contract (the monitor uses it too). */
+export { backoffDelay };
 import type { Schedule } from '../../../../shared/scheduling/schedule';
-import { hours, minBig, seconds } from './time';
+import { hours, seconds } from './time';
 
 /**
  * Default retry policy for starts: 1 s, doubling, at most 1 min apart, for up to 24 h. An
@@ -27,20 +30,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  */
 export function idempotencyKey(scheduleId: string, dueAt: bigint): string {
     return `${scheduleId}:${dueAt.toString()}`;
-}
-
-/**
- * Delay before the next attempt once `attempts` calls were made (attempts ≥ 1):
- * `min(initial * factor^(attempts-1), max)`.
- *
- * @example
- * backoffDelay(DEFAULT_RETRY_POLICY, 3) // 4 s
- */
-export function backoffDelay(policy: RetryPolicy, attempts: number): bigint {
-    let delay = policy.initial_delay_ns;
-    const factor = BigInt(Math.max(1, policy.factor));
-    for (let i = 1; i < attempts && delay < policy.max_delay_ns; i += 1) delay *= factor;
-    return minBig(delay, policy.max_delay_ns);
 }
 
 /** The request an outbox entry sends. */
