@@ -19,7 +19,7 @@ import {
 import { Canister } from './engine/canister';
 import { principalText, reject as rejectOf, rejects } from './engine/errors';
 import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
-import { Replica, type Request } from './engine/replica';
+import { Replica, type IngressRecord, type Request } from './engine/replica';
 import { buildSubnets, canisterIdFromIndex, canisterIndex, subnetOfCanister, type Subnet } from './engine/topology';
 import { ModuleCache } from './engine/wasm-module';
 import { RejectCode } from './api';
@@ -191,13 +191,22 @@ export class Instance implements InstanceApi {
         return this.subnets[index]!;
     }
 
-    submitIngress(call: CanisterCall): { ok: SubmittedMessage } | { err: Reject } {
+    /**
+     * @param knownId the HTTP interface passes the request id, so `request_status/<id>` finds
+     *   the message; a message already known by that id is not queued again (replay).
+     */
+    submitIngress(call: CanisterCall, knownId?: Uint8Array): { ok: SubmittedMessage } | { err: Reject } {
         const subnet = this.routeSubnet(call);
+        if (knownId !== undefined && this.replica.ingress.has(Buffer.from(knownId).toString('hex'))) {
+            return { ok: { subnetId: subnet.subnetId, messageId: knownId } };
+        }
         const refusal = this.validateIngress(call);
         if (refusal !== null) return { err: refusal };
-        const messageId = new Uint8Array(
-            createHash('sha256').update(String(this.nextMessage++)).update(call.sender).update(call.canisterId).update(call.method).update(call.payload).digest()
-        );
+        const messageId =
+            knownId ??
+            new Uint8Array(
+                createHash('sha256').update(String(this.nextMessage++)).update(call.sender).update(call.canisterId).update(call.method).update(call.payload).digest()
+            );
         const key = Buffer.from(messageId).toString('hex');
         this.replica.ingress.set(key, { caller: call.sender, status: 'received', result: null });
         this.pendingIngress.push({
@@ -251,13 +260,42 @@ export class Instance implements InstanceApi {
         return record.status === 'done' ? record.result : null;
     }
 
-    query(call: CanisterCall): CallResult {
+    /** @param dataCertificate what `ic0.data_certificate_copy` returns (HTTP interface queries). */
+    query(call: CanisterCall, dataCertificate: Uint8Array | null = null): CallResult {
         if (call.canisterId.length === 0) {
             return { kind: 'reject', reject: rejects.methodNotFound(call.canisterId, 'query', call.method) };
         }
         const canister = this.replica.canister(call.canisterId);
         if (canister === undefined) return { kind: 'reject', reject: rejects.canisterNotFound(call.canisterId) };
-        return this.replica.query(canister, call.method, call.payload, call.sender);
+        return this.replica.query(canister, call.method, call.payload, call.sender, dataCertificate);
+    }
+
+    // --- Read access for the IC HTTP interface (`http-interface/host.ts`). ---
+
+    /** Time of the last executed round: the state certificates describe. */
+    certifiedTime(): bigint {
+        return this.lastRoundTime > 0n ? this.lastRoundTime : this.time;
+    }
+
+    subnetSecretKey(subnetId: Uint8Array): Uint8Array {
+        const subnet = this.subnets.find((s) => Buffer.from(s.subnetId).equals(subnetId));
+        if (subnet === undefined) throw new OperationError(`SubnetNotFound(${principalText(subnetId)})`);
+        return subnet.secretKey;
+    }
+
+    subnetOfRange(id: Uint8Array): Uint8Array | null {
+        const index = subnetOfCanister(this.subnets, id);
+        return index < 0 ? null : this.subnets[index]!.subnetId;
+    }
+
+    canisterState(id: Uint8Array): { moduleHash: Uint8Array | null; controllers: Uint8Array[]; certifiedData: Uint8Array } | null {
+        const canister = this.replica.canister(id);
+        if (canister === undefined) return null;
+        return { moduleHash: canister.runtime?.module.hash ?? null, controllers: canister.controllers, certifiedData: canister.certifiedData };
+    }
+
+    ingressRecord(messageId: Uint8Array): Readonly<IngressRecord> | undefined {
+        return this.replica.ingress.get(Buffer.from(messageId).toString('hex'));
     }
 
     startAutoProgress(artificialDelayMs: number): void {
@@ -284,6 +322,24 @@ export class Instance implements InstanceApi {
     dispose(): void {
         this.stopAutoProgress();
         this.replica.canisters.clear();
+    }
+
+    /** The parts of the instance a saved network must keep (see `persistence.ts`). */
+    get persistentParts(): { replica: Replica; subnets: Subnet[]; modules: ModuleCache; time: bigint; lastRoundTime: bigint } {
+        return { replica: this.replica, subnets: this.subnets, modules: sharedModules, time: this.time, lastRoundTime: this.lastRoundTime };
+    }
+
+    /** Sets the clock of a restored network (time never moves backwards from here). */
+    restoreClock(time: bigint, lastRoundTime: bigint): void {
+        this.time = time;
+        this.lastRoundTime = lastRoundTime;
+        this.replica.roundTime = lastRoundTime;
+    }
+
+    /** Runs rounds until no message is queued (at most `maxRounds`); true when idle. */
+    settle(maxRounds: number): boolean {
+        for (let round = 0; round < maxRounds && !(this.replica.isIdle && this.pendingIngress.length === 0); round++) this.tick();
+        return this.replica.isIdle && this.pendingIngress.length === 0;
     }
 
     /** For tools and benchmarks in this process: the canister record behind an id. */

@@ -19,6 +19,8 @@ export type MethodKind = 'update' | 'query' | 'composite_query';
 export type CanisterModule = {
     /** sha256 of the bytes as installed (still gzipped if they were), as `module_hash` reports. */
     hash: Uint8Array;
+    /** The bytes as installed, kept so a saved network can reinstall the exact module. */
+    installed: Uint8Array;
     module: WebAssembly.Module;
     methods: Map<string, MethodKind>;
     globalExports: string[];
@@ -309,6 +311,7 @@ export class ModuleCache {
         }
         const loaded: CanisterModule = {
             hash,
+            installed,
             module,
             methods,
             globalExports,

@@ -115,6 +115,22 @@ export class WasmRuntime {
         return () => fn(env);
     }
 
+    /** The committed heap and globals, for saving an instance's state to disk. */
+    exportState(): { heap: Uint8Array; globals: Array<number | bigint> } {
+        return { heap: new Uint8Array(this.memory.buffer).slice(), globals: this.globals.map((g) => g.value as number | bigint) };
+    }
+
+    /** Restores a state saved by `exportState` into this fresh instance of the same module. */
+    importState(state: { heap: Uint8Array; globals: Array<number | bigint> }): void {
+        const missing = Math.ceil((state.heap.length - this.memory.buffer.byteLength) / 65536);
+        if (missing > 0) this.memory.grow(missing);
+        new Uint8Array(this.memory.buffer).set(state.heap);
+        this.globals.forEach((g, i) => {
+            g.value = state.globals[i]!;
+        });
+        this.heapSnapshot = null;
+    }
+
     private takeSnapshot(): void {
         if (this.heapSnapshot !== null) return;
         this.heapSnapshot = new Uint8Array(this.memory.buffer).slice();
