@@ -2,6 +2,8 @@ import { IDL, type GenericIdlFuncArgs } from '@dfinity/candid';
 import { VersionInfoIdl, type VersionInfo } from '../common/version';
 import { WorkflowErrorWire, type WorkflowError } from './errors';
 import { w, type Wire, type WireOf } from './wire';
+import { ApiErrorIdl, type ApiError } from '../common/errors';
+import { EmergencyStateIdl, type EmergencyState } from '../monitoring/emergency';
 
 /** `variant { Ok: T; Err: WorkflowError }` with its TypeScript type. */
 export function resultWire<T>(ok: Wire<T>): Wire<{ Ok: T } | { Err: WorkflowError }> {
@@ -36,3 +38,9 @@ export function serviceFactory(methods: Record<string, MethodSpec>): (_: { IDL: 
         return idl.Service(fields);
     };
 }
+
+/** `set_emergency_mode` argument (monitor only, on orchestrator and executor): the monitor's {@link EmergencyState}. */
+export const EmergencyStateWire: Wire<EmergencyState> = w.from<EmergencyState>(EmergencyStateIdl);
+
+/** `variant { Ok: null; Err: ApiError }`: peer endpoints answer the plain error the monitor/scheduler decode. */
+export const NullApiResultWire = w.variant({ Ok: w.null, Err: w.from<ApiError>(ApiErrorIdl) });

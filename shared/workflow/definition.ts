@@ -10,7 +10,9 @@ export const WorkflowDefinitionWire = w.record({
     name: w.text,
     description: w.text,
     nodes: w.vec(NodeWire),
-    timeout_ms: w.opt(w.nat64)
+    timeout_ms: w.opt(w.nat64),
+    /** Critical workflows still start in safe mode; absent means false. */
+    critical: w.opt(w.bool)
 });
 export type WorkflowDefinitionWire = WireOf<typeof WorkflowDefinitionWire>;
 
@@ -27,7 +29,9 @@ export const WorkflowDefinitionSchema = z.object({
     name: z.string().trim().min(1).max(WORKFLOW_LIMITS.maxNameChars),
     description: z.string().max(WORKFLOW_LIMITS.maxDescriptionChars),
     nodes: z.array(NodeSchema).min(1).max(WORKFLOW_LIMITS.maxNodes),
-    timeoutMs: z.number().int().min(1).max(WORKFLOW_LIMITS.maxExecutionTimeoutMs).optional()
+    timeoutMs: z.number().int().min(1).max(WORKFLOW_LIMITS.maxExecutionTimeoutMs).optional(),
+    /** Only critical workflows start while the system is in safe mode. */
+    critical: z.boolean().optional()
 });
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinitionSchema>;
 
@@ -36,14 +40,15 @@ export function encodeWorkflowDefinition(d: WorkflowDefinition): WorkflowDefinit
         name: d.name,
         description: d.description,
         nodes: d.nodes.map(encodeNode),
-        timeout_ms: toOpt(d.timeoutMs === undefined ? undefined : BigInt(d.timeoutMs))
+        timeout_ms: toOpt(d.timeoutMs === undefined ? undefined : BigInt(d.timeoutMs)),
+        critical: toOpt(d.critical)
     };
 }
 
 /** Total (never throws); validate the result with {@link WorkflowDefinitionSchema}. */
 export function decodeWorkflowDefinition(v: WorkflowDefinitionWire): WorkflowDefinition {
     const timeout = fromOpt(v.timeout_ms);
-    return { name: v.name, description: v.description, nodes: v.nodes.map(decodeNode), timeoutMs: timeout === undefined ? undefined : Number(timeout) };
+    return { name: v.name, description: v.description, nodes: v.nodes.map(decodeNode), timeoutMs: timeout === undefined ? undefined : Number(timeout), critical: fromOpt(v.critical) };
 }
 
 // ---- workflow: a stored definition version with its metadata ----

@@ -1,7 +1,7 @@
 import { Principal } from '@dfinity/principal';
 import { ReplyDecodingWire, type ReplyDecoding } from './node';
 import { NodeErrorWire } from './execution';
-import { VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
+import { EmergencyStateWire, NullApiResultWire, VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
 import { w, type WireOf } from './wire';
 
 /**
@@ -54,7 +54,9 @@ export const ExecutorMethods = {
     get_node_attempt: { args: [AttemptKeyWire], ret: resultWire(NodeAttemptWire), mode: 'query' },
     /** Cancels the scheduled (not yet running) attempts of an execution; answers how many. */
     cancel_execution_attempts: { args: [w.record({ execution_id: w.text })], ret: resultWire(w.nat32), mode: 'update' },
-    get_version: { args: [], ret: VersionInfoWire, mode: 'query' }
+    get_version: { args: [], ret: VersionInfoWire, mode: 'query' },
+    /** The monitor's emergency state; in `Emergency` no scheduled attempt starts until it is lifted. */
+    set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' }
 } as const satisfies Record<string, MethodSpec>;
 
 export type ExecutorMethodName = keyof typeof ExecutorMethods;

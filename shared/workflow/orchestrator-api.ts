@@ -1,7 +1,9 @@
 import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
-import { PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
+import { EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
 import { w, type WireOf } from './wire';
+import { ApiErrorIdl, type ApiError } from '../common/errors';
+import { StartScheduledExecutionRequestIdl, type StartScheduledExecutionRequest } from '../scheduling/outbox';
 
 /**
  * The orchestrator's Candid API. Every fallible method returns `Result<T, WorkflowError>`.
@@ -50,20 +52,16 @@ export const ExecutionSummaryWire = w.record({
 export type ExecutionSummary = WireOf<typeof ExecutionSummaryWire>;
 
 /**
- * `start_scheduled_execution` (scheduler only). The same `idempotency_key` (e.g.
- * `${schedule_id}@${due_at}`) always answers the first execution's id with
- * `already_started = true`, so a retried start after an upgrade never starts twice.
+ * `start_scheduled_execution` (scheduler only). The argument is the scheduler's own contract
+ * type ({@link StartScheduledExecutionRequestIdl}, one definition in `shared/scheduling`). The
+ * same `idempotency_key` always answers the first execution's id, so a retried start after an
+ * upgrade never starts twice. The error is the plain {@link ApiError} the scheduler decodes
+ * (a Candid variant with tags it does not know would fail to decode on its side).
  */
-export const StartScheduledExecutionArgWire = w.record({
-    idempotency_key: w.text,
-    workflow_id: w.text,
-    schedule_id: w.text,
-    due_at: w.nat64,
-    input: w.opt(w.text)
-});
-export type StartScheduledExecutionArg = WireOf<typeof StartScheduledExecutionArgWire>;
-export const StartedExecutionWire = w.record({ execution_id: w.text, already_started: w.bool });
+export const StartedExecutionWire = w.record({ execution_id: w.text });
 export type StartedExecution = WireOf<typeof StartedExecutionWire>;
+export const StartScheduledExecutionResultWire = w.variant({ Ok: StartedExecutionWire, Err: w.from<ApiError>(ApiErrorIdl) });
+export type StartScheduledExecutionResult = WireOf<typeof StartScheduledExecutionResultWire>;
 
 /** The outcome of one node attempt: JSON output text, or a typed error. */
 export const AttemptOutcomeWire = w.variant({ Succeeded: w.record({ output: w.text }), Failed: NodeErrorWire });
@@ -110,8 +108,9 @@ export const OrchestratorMethods = {
     get_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'query' },
     list_executions: { args: [ListExecutionsArgWire], ret: resultWire(pageWire(ExecutionSummaryWire)), mode: 'query' },
     get_version: { args: [], ret: VersionInfoWire, mode: 'query' },
-    start_scheduled_execution: { args: [StartScheduledExecutionArgWire], ret: resultWire(StartedExecutionWire), mode: 'update' },
-    report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' }
+    start_scheduled_execution: { args: [w.from<StartScheduledExecutionRequest>(StartScheduledExecutionRequestIdl)], ret: StartScheduledExecutionResultWire, mode: 'update' },
+    report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' },
+    set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' }
 } as const satisfies Record<string, MethodSpec>;
 
 export type OrchestratorMethodName = keyof typeof OrchestratorMethods;

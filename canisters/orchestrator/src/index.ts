@@ -1,8 +1,10 @@
-import { IDL, query } from 'azle';
+/**
+ * The orchestrator canister: workflow definitions, executions and their per-node state.
+ * This file only composes the method classes; see docs/workflows.md for the API.
+ */
+import { ExecutionMethods } from './executions';
+import { LifecycleMethods } from './lifecycle';
+import { PeerMethods } from './peer';
+import { WorkflowMethods } from './workflows';
 
-export default class {
-    @query([], IDL.Text)
-    get_name(): string {
-        return 'orchestrator';
-    }
-}
+export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods];

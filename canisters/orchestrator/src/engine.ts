@@ -1,0 +1,213 @@
+/**
+ * The adapter between the pure logic (`./logic`) and the canister: it loads state, runs one
+ * step, commits the new execution and queues the step's effects in the stable outbox, all in
+ * the same message. Inter-canister calls happen later, from the outbox timer, so a peer being
+ * upgraded only delays them.
+ */
+import { canisterSelf, canisterVersion, Principal, time } from 'azle';
+
+import { apiError, type ApiError } from '../../../shared/common/errors';
+import { newerEmergencyState, type EmergencyState } from '../../../shared/monitoring/emergency';
+import type { Execution, Trigger } from '../../../shared/workflow';
+import { BUILD_ID, PACKAGE_VERSION } from '../../common/version';
+import {
+    checkTimeouts,
+    compileWorkflow,
+    handleNodeResult,
+    nextDeadline,
+    pauseExecution,
+    resumeExecution,
+    startExecution,
+    type AttemptReport,
+    type CompiledWorkflow,
+    type Effect,
+    type Step
+} from './logic';
+import {
+    activeExecutions,
+    enqueue,
+    executionForKey,
+    getExecution,
+    getMeta,
+    getWorkflow,
+    getWorkflowVersion,
+    nextExecutionId,
+    putExecution,
+    rememberKey,
+    updateMeta,
+    type PauseCause,
+    type StoredExecution
+} from './state';
+import { armDeadlines, armOutbox } from './timers';
+
+/**
+ * The compiled definition an execution runs. Stored versions passed validation when they were
+ * written, so a failure here is a broken invariant (trap: the message is rolled back).
+ */
+export function compiledFor(workflowId: string, version: number): CompiledWorkflow {
+    const v = getWorkflowVersion(workflowId, version);
+    if (v === undefined) throw new Error(`invariant: workflow ${workflowId} v${version} missing`);
+    const c = compileWorkflow(v.definition);
+    if ('Err' in c) throw new Error(`invariant: stored workflow ${workflowId} v${version} invalid: ${c.Err.kind}`);
+    return c.Ok;
+}
+
+/** Persists a step's execution and queues its effects. */
+export function commit(stored: StoredExecution, step: Step<Execution>, now: bigint, wf?: CompiledWorkflow): void {
+    const compiled = wf ?? compiledFor(step.state.workflowId, step.state.workflowVersion);
+    const next: StoredExecution = { ...stored, execution: step.state, pausedBy: step.state.status === 'Paused' ? stored.pausedBy : undefined };
+    const deadline = nextDeadline(compiled, step.state);
+    putExecution(next, deadline);
+    if (deadline !== undefined) armDeadlines(deadline, now);
+    for (const effect of step.effects) applyEffect(next, effect, now);
+    armOutbox(now);
+}
+
+function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
+    switch (e.kind) {
+        case 'DispatchNode':
+            enqueue({ kind: 'Dispatch', executionId: e.executionId, nodeId: e.nodeId, attempt: e.attempt, dueAt: e.dueAt, timeoutMs: e.timeoutMs, task: e.task }, now);
+            return;
+        case 'CancelDispatched':
+            enqueue({ kind: 'CancelDispatched', executionId: e.executionId }, now);
+            return;
+        case 'StartWorkflow':
+            enqueue({ kind: 'StartWorkflow', owner: stored.owner, workflowId: e.workflowId, input: e.input, origin: e.origin }, now);
+            return;
+        case 'Notify':
+            enqueue({ kind: 'Notify', level: e.level, message: `[${e.executionId}${e.nodeId === undefined ? '' : `/${e.nodeId}`}] ${e.message}` }, now);
+            return;
+        case 'PauseAllWorkflows':
+        case 'EnableSafeMode': {
+            const mode = e.kind === 'PauseAllWorkflows' ? 'Emergency' : 'Safe';
+            const reason = `emergency action of node ${e.nodeId} in execution ${e.executionId}`;
+            // Applied here at once (no new execution may start meanwhile), and asked of the
+            // monitor so the scheduler and executor follow; the monitor's answer wins later.
+            adoptEmergency({ mode: mode === 'Emergency' ? { Emergency: null } : { Safe: null }, reason, changed_at: now, changed_by: [canisterSelf()] }, now);
+            enqueue({ kind: 'RequestEmergency', mode, reason }, now);
+            return;
+        }
+        case 'ExecutionFinished':
+            updateMeta((m) => ({
+                ...m,
+                counters: {
+                    ...m.counters,
+                    completedTotal: m.counters.completedTotal + 1n,
+                    failuresTotal: m.counters.failuresTotal + (e.status === 'Failed' ? 1n : 0n),
+                    executionTimeNsTotal: m.counters.executionTimeNsTotal + (e.finishedAt - e.startedAt)
+                }
+            }));
+            if (stored.scheduled !== undefined) {
+                enqueue({ kind: 'ScheduledFinished', notice: { schedule_id: stored.scheduled.scheduleId, idempotency_key: stored.scheduled.idempotencyKey, execution_id: e.executionId, finished_at: e.finishedAt } }, now);
+            }
+            return;
+    }
+}
+
+/** The code running now, recorded on every execution it starts. */
+function ranBy(): Execution['ranBy'] {
+    return { packageVersion: PACKAGE_VERSION, buildId: BUILD_ID, canisterVersion: canisterVersion() };
+}
+
+/** Whether the current system mode lets a workflow start. */
+export function emergencyBlocks(critical: boolean): ApiError | undefined {
+    const mode = getMeta().emergency.mode;
+    if ('Emergency' in mode) return apiError.emergencyMode('emergency mode: no execution starts');
+    if ('Safe' in mode && !critical) return apiError.emergencyMode('safe mode: only critical workflows start');
+    return undefined;
+}
+
+export type StartRequest = {
+    workflowId: string;
+    caller: Principal;
+    trigger: Trigger;
+    input: string;
+    scheduled?: { scheduleId: string; idempotencyKey: string };
+};
+
+/**
+ * Starts an execution of the latest version of a workflow for `caller`, who must own it.
+ * Errors: NotFound, Unauthorized, Conflict (workflow paused), EmergencyMode.
+ */
+export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { Err: ApiError } {
+    if (req.scheduled !== undefined) {
+        const existing = executionForKey(req.scheduled.idempotencyKey);
+        const stored = existing === undefined ? undefined : getExecution(existing);
+        if (stored !== undefined) return { Ok: stored.execution };
+    }
+    const w = getWorkflow(req.workflowId);
+    if (w === undefined) return { Err: apiError.notFound('workflow', req.workflowId) };
+    if (w.owner !== req.caller.toText()) return { Err: apiError.unauthorized(req.caller) };
+    if (w.status === 'Paused') return { Err: apiError.conflict(`workflow ${w.id} is paused`) };
+    const wf = compiledFor(w.id, w.latestVersion);
+    const blocked = emergencyBlocks(wf.def.critical === true);
+    if (blocked !== undefined) return { Err: blocked };
+    const id = nextExecutionId();
+    const step = startExecution(wf, { id, workflowId: w.id, workflowVersion: w.latestVersion, trigger: req.trigger, input: req.input, ranBy: ranBy() }, now);
+    if (req.scheduled !== undefined) rememberKey(req.scheduled.idempotencyKey, id);
+    commit({ schema_version: 1, execution: step.state, owner: w.owner, scheduled: req.scheduled }, step, now, wf);
+    return { Ok: step.state };
+}
+
+/** Records a node attempt's outcome (from the executor, or a local start_workflow node). */
+export function applyReport(executionId: string, report: AttemptReport, now: bigint): void {
+    const stored = getExecution(executionId);
+    if (stored === undefined) return; // pruned or unknown: nothing waits for it
+    const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
+    const step = handleNodeResult(wf, stored.execution, report, now);
+    if (step.ignored !== undefined) return;
+    commit(stored, step, now, wf);
+}
+
+/** Pauses one execution for `cause`; no-op unless it is running. */
+export function pauseOne(id: string, cause: PauseCause, now: bigint): void {
+    const stored = getExecution(id);
+    if (stored === undefined || stored.execution.status !== 'Running') return;
+    const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
+    const r = pauseExecution(wf, stored.execution, now);
+    if ('Err' in r) return;
+    commit({ ...stored, pausedBy: cause }, r.Ok, now, wf);
+}
+
+/** Resumes one execution paused for `cause`; no-op otherwise. */
+export function resumeOne(id: string, cause: PauseCause, now: bigint): void {
+    const stored = getExecution(id);
+    if (stored === undefined || stored.execution.status !== 'Paused' || stored.pausedBy !== cause) return;
+    const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
+    const r = resumeExecution(wf, stored.execution, now);
+    if ('Err' in r) return;
+    commit({ ...stored, pausedBy: undefined }, r.Ok, now, wf);
+}
+
+/**
+ * Adopts an emergency state if it is newer than the stored one. Entering `Emergency` pauses
+ * every running execution at its next node boundary (attempts already out finish and are
+ * recorded); leaving it resumes what it paused. Safe mode only restricts new starts.
+ */
+export function adoptEmergency(incoming: EmergencyState, now: bigint): void {
+    const current = getMeta().emergency;
+    const next = newerEmergencyState(current, incoming);
+    if (next === current) return;
+    updateMeta((m) => ({ ...m, emergency: next }));
+    const wasEmergency = 'Emergency' in current.mode;
+    const isEmergency = 'Emergency' in next.mode;
+    if (wasEmergency === isEmergency) return;
+    for (const [id] of activeExecutions()) {
+        if (isEmergency) pauseOne(id, 'Emergency', now);
+        else if (getWorkflow(getExecution(id)?.execution.workflowId ?? '')?.status !== 'Paused') resumeOne(id, 'Emergency', now);
+    }
+}
+
+/** Timer step: fails what is past its deadline, re-runs what became runnable. */
+export function checkDeadlines(now: bigint = time()): void {
+    for (const [id, deadline] of activeExecutions()) {
+        if (deadline > now) {
+            armDeadlines(deadline, now);
+            continue;
+        }
+        const stored = getExecution(id);
+        if (stored === undefined) continue;
+        const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
+        commit(stored, checkTimeouts(wf, stored.execution, now), now, wf);
+    }
+}

@@ -1,0 +1,117 @@
+/** Execution methods for users: start, cancel, get, list. */
+import { msgCaller, query, time, update } from 'azle';
+import { z } from 'zod';
+
+import {
+    JsonTextSchema,
+    OrchestratorMethods,
+    WORKFLOW_LIMITS,
+    decodeExecutionStatus,
+    encodeExecution,
+    encodeExecutionStatus,
+    encodeTrigger,
+    fromOpt,
+    type ExecutionSummary,
+    type ExecutionWire,
+    type ListExecutionsArg,
+    type StartExecutionArg,
+    type WorkflowError
+} from '../../../shared/workflow';
+import { sig } from '../../common/method-sig';
+import { commit, compiledFor, startNew } from './engine';
+import { notFound, transitionConflict, validate } from './errors';
+import { requireOwner } from './guards';
+import { cancelExecution } from './logic';
+import { executionSummaries, getExecution, type StoredExecution } from './state';
+import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
+
+type R<T> = { Ok: T } | { Err: WorkflowError };
+
+const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
+const StartSchema = z.object({ workflow_id: IdSchema, input: z.union([z.tuple([]), z.tuple([JsonTextSchema])]) });
+const ExecutionIdSchema = z.object({ execution_id: IdSchema });
+const ListSchema = z.object({ workflow_id: z.union([z.tuple([]), z.tuple([IdSchema])]), page: PageSchema });
+
+/** Loads an execution of one of the caller's workflows: NotFound, then Unauthorized. */
+function ownedExecution(arg: { execution_id: string }): R<StoredExecution> {
+    const valid = validate(ExecutionIdSchema, arg);
+    if ('Err' in valid) return valid;
+    const s = getExecution(arg.execution_id);
+    if (s === undefined) return { Err: notFound.execution(arg.execution_id) };
+    const denied = requireOwner(s);
+    return denied === undefined ? { Ok: s } : { Err: denied };
+}
+
+export class ExecutionMethods {
+    /**
+     * Starts the latest version of a workflow with an optional JSON input (default `null`).
+     * Inline nodes run at once; call and delay nodes are queued for the executor, so the reply
+     * shows the execution Running (or already finished if it has no dispatched node).
+     * Call context: update; the workflow's owner only.
+     * Errors: InvalidInput (input not JSON), NotFound, Unauthorized, Conflict (workflow paused),
+     * EmergencyMode (emergency mode; safe mode for a workflow not marked critical).
+     */
+    @update(...sig(OrchestratorMethods.start_execution))
+    start_execution(arg: StartExecutionArg): R<ExecutionWire> {
+        const valid = validate(StartSchema, arg);
+        if ('Err' in valid) return valid;
+        const r = startNew({ workflowId: arg.workflow_id, caller: msgCaller(), trigger: { kind: 'Manual' }, input: fromOpt(arg.input) ?? 'null' }, time());
+        return 'Err' in r ? r : { Ok: encodeExecution(r.Ok) };
+    }
+
+    /**
+     * Cancels an unfinished execution: its pending nodes are cancelled and the executor drops
+     * attempts not yet started (an attempt already calling its target finishes; its result is ignored).
+     * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already finished).
+     */
+    @update(...sig(OrchestratorMethods.cancel_execution))
+    cancel_execution(arg: { execution_id: string }): R<ExecutionWire> {
+        const s = ownedExecution(arg);
+        if ('Err' in s) return s;
+        const now = time();
+        const wf = compiledFor(s.Ok.execution.workflowId, s.Ok.execution.workflowVersion);
+        const r = cancelExecution(wf, s.Ok.execution, now);
+        if ('Err' in r) return { Err: transitionConflict(r.Err) };
+        commit(s.Ok, r.Ok, now, wf);
+        return { Ok: encodeExecution(r.Ok.state) };
+    }
+
+    /**
+     * One execution with its per-node state.
+     * Call context: query; owner only. Errors: NotFound, Unauthorized, InvalidInput.
+     */
+    @query(...sig(OrchestratorMethods.get_execution))
+    get_execution(arg: { execution_id: string }): R<ExecutionWire> {
+        const s = ownedExecution(arg);
+        return 'Err' in s ? s : { Ok: encodeExecution(s.Ok.execution) };
+    }
+
+    /**
+     * The caller's executions in creation order, filtered by workflow and status (ANDed).
+     * Call context: query; anyone (sees only executions of own workflows). Errors: InvalidInput.
+     */
+    @query(...sig(OrchestratorMethods.list_executions))
+    list_executions(arg: ListExecutionsArg): R<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
+        const valid = validate(ListSchema, arg);
+        if ('Err' in valid) return valid;
+        const owner = msgCaller().toText();
+        const workflowId = fromOpt(arg.workflow_id);
+        const statusWire = fromOpt(arg.status);
+        const status = statusWire === undefined ? undefined : decodeExecutionStatus(statusWire);
+        const limit = arg.page.limit === 0 ? DEFAULT_PAGE_SIZE : arg.page.limit;
+        const found = executionSummaries(fromOpt(arg.page.cursor), limit, (s) => s.owner === owner && (workflowId === undefined || s.workflowId === workflowId) && (status === undefined || s.status === status));
+        const items = found.slice(0, limit).map(
+            ([id, s]): ExecutionSummary => ({
+                id,
+                workflow_id: s.workflowId,
+                workflow_version: s.workflowVersion,
+                trigger: encodeTrigger(s.trigger),
+                status: encodeExecutionStatus(s.status),
+                created_at: s.createdAt,
+                finished_at: s.finishedAt === undefined ? [] : [s.finishedAt]
+            })
+        );
+        const last = items[items.length - 1];
+        return { Ok: { items, next_cursor: found.length > limit && last !== undefined ? [last.id] : [] } };
+    }
+}

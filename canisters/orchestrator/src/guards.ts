@@ -1,0 +1,21 @@
+/** Caller checks of the orchestrator. Each answers `undefined` (allowed) or the typed error. */
+import { msgCaller, Principal } from 'azle';
+
+import { apiError, type ApiError } from '../../../shared/common/errors';
+import type { PeerRole } from '../../../shared/common/deployment';
+import { deployment, type StoredWorkflow } from './state';
+
+/** The caller may own workflows: anyone but the anonymous principal (it would be shared by everyone). */
+export function requireSignedIn(caller: Principal = msgCaller()): ApiError | undefined {
+    return caller.isAnonymous() ? apiError.unauthorized(caller) : undefined;
+}
+
+/** Only the workflow's owner may read, change or start it. */
+export function requireOwner(w: { owner: string } | StoredWorkflow, caller: Principal = msgCaller()): ApiError | undefined {
+    return w.owner === caller.toText() ? undefined : apiError.unauthorized(caller);
+}
+
+/** Only the peer canister wired as `role` at install time. */
+export function requirePeer(role: PeerRole, caller: Principal = msgCaller()): ApiError | undefined {
+    return deployment.isPeer(caller, role) ? undefined : apiError.unauthorized(caller);
+}

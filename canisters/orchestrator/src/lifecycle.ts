@@ -1,0 +1,35 @@
+/** Install, upgrade and version: the canister's lifecycle hooks. */
+import { init, postUpgrade, query } from 'azle';
+
+import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
+import type { VersionInfo } from '../../../shared/common/version';
+import { OrchestratorMethods } from '../../../shared/workflow';
+import { sig } from '../../common/method-sig';
+import { versionInfo } from '../../common/version';
+import { deployment, SCHEMA_VERSION } from './state';
+import { rearmAll } from './timers';
+
+export class LifecycleMethods {
+    /** Call context: install. Traps without a DeploymentConfig (the install is refused). */
+    @init(DeploymentInitArgs)
+    init(config: [] | [DeploymentConfig]): void {
+        deployment.applyInstallArg(config, 'init');
+        rearmAll();
+    }
+
+    /**
+     * Call context: upgrade. `null` keeps the stored configuration. Re-arms every timer from
+     * stable state (timers do not survive an upgrade); records need no migration at schema 1.
+     */
+    @postUpgrade(DeploymentInitArgs)
+    postUpgrade(config: [] | [DeploymentConfig]): void {
+        deployment.applyInstallArg(config, 'post_upgrade');
+        rearmAll();
+    }
+
+    /** Call context: query; anyone. */
+    @query(...sig(OrchestratorMethods.get_version))
+    get_version(): VersionInfo {
+        return versionInfo('orchestrator', SCHEMA_VERSION);
+    }
+}

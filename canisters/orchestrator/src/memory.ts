@@ -1,0 +1,26 @@
+/**
+ * Every stable memory id of the orchestrator, named once. Never reuse or renumber an id: the
+ * data of a released canister lives under it.
+ */
+export const MEMORY = {
+    /** DeploymentStore: peers and admins. */
+    deployment: 0,
+    /** workflow id -> StoredWorkflow (metadata, latest version). */
+    workflows: 1,
+    /** `${workflow id}#${version}` -> StoredWorkflowVersion (the definition of one version). */
+    workflowVersions: 2,
+    /** execution id -> StoredExecution (the full per-node state). */
+    executions: 3,
+    /** execution id -> StoredExecutionSummary (what list_executions filters on). */
+    executionSummaries: 4,
+    /** execution id -> next deadline (ns) of unfinished executions only: what timers scan. */
+    activeExecutions: 5,
+    /** outbox entry id -> StoredOutboxEntry (intents committed before any inter-canister call). */
+    outbox: 6,
+    /** scheduler idempotency key -> execution id. */
+    idempotency: 7,
+    /** 'meta' -> StoredMeta (sequences, emergency state, health counters). */
+    meta: 8,
+    /** `${finished_at padded}|${execution id}` -> execution id: finished executions, oldest first, for retention. */
+    finished: 9
+} as const;

@@ -1,0 +1,85 @@
+/** Inter-canister endpoints: only the peer canisters wired at install time may call them. */
+import { time, update } from 'azle';
+
+import type { ApiError } from '../../../shared/common/errors';
+import { parseWith } from '../../../shared/common/codec';
+import { EmergencyStateSchema, type EmergencyState } from '../../../shared/monitoring/emergency';
+import { StartScheduledExecutionRequestCodec, type StartScheduledExecutionRequest } from '../../../shared/scheduling/outbox';
+import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError, type NodeResultReport, type WorkflowError } from '../../../shared/workflow';
+import { sig } from '../../common/method-sig';
+import { adoptEmergency, applyReport, startNew } from './engine';
+import { validate } from './errors';
+import { requirePeer } from './guards';
+import { z } from 'zod';
+
+const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
+const ReportSchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attempt: z.number().int().min(1).max(WORKFLOW_LIMITS.maxRetries + 1) });
+
+export class PeerMethods {
+    /**
+     * Starts the execution a schedule fired. The same `idempotency_key` always answers the id
+     * of the execution it started the first time, even after an upgrade; never a second one.
+     * Call context: inter-canister update; the scheduler only.
+     * Errors (plain ApiError): Unauthorized (not the scheduler, or `owner` does not own the
+     * workflow), InvalidInput, NotFound, Conflict (workflow paused), EmergencyMode.
+     */
+    @update(...sig(OrchestratorMethods.start_scheduled_execution))
+    start_scheduled_execution(arg: StartScheduledExecutionRequest): { Ok: { execution_id: string } } | { Err: ApiError } {
+        const denied = requirePeer('scheduler');
+        if (denied !== undefined) return { Err: denied };
+        const valid = parseWith(StartScheduledExecutionRequestCodec.schema, arg);
+        if ('Err' in valid) return valid;
+        const r = startNew(
+            {
+                workflowId: arg.workflow_id,
+                caller: arg.owner,
+                trigger: { kind: 'Schedule', scheduleId: arg.schedule_id, dueAt: arg.due_at },
+                input: 'null',
+                scheduled: { scheduleId: arg.schedule_id, idempotencyKey: arg.idempotency_key }
+            },
+            time()
+        );
+        return 'Err' in r ? r : { Ok: { execution_id: r.Ok.id } };
+    }
+
+    /**
+     * The outcome of one node attempt. Idempotent on (execution_id, node_id, attempt): a repeated
+     * or late report is answered Ok and changes nothing.
+     * Call context: inter-canister update; the executor only. Errors: Unauthorized, InvalidInput.
+     */
+    @update(...sig(OrchestratorMethods.report_node_result))
+    report_node_result(report: NodeResultReport): { Ok: null } | { Err: WorkflowError } {
+        const denied = requirePeer('executor');
+        if (denied !== undefined) return { Err: denied };
+        const valid = validate(ReportSchema, report);
+        if ('Err' in valid) return valid;
+        const o = report.outcome;
+        let outcome: { kind: 'Succeeded'; output: string } | { kind: 'Failed'; error: ReturnType<typeof decodeNodeError> };
+        if ('Succeeded' in o) {
+            outcome = { kind: 'Succeeded', output: o.Succeeded.output };
+        } else {
+            const error = validate(NodeErrorSchema, decodeNodeError(o.Failed));
+            if ('Err' in error) return error;
+            outcome = { kind: 'Failed', error: error.Ok };
+        }
+        const now = time();
+        applyReport(report.execution_id, { nodeId: report.node_id, attempt: report.attempt, startedAt: report.started_at, finishedAt: report.finished_at, outcome }, now);
+        return { Ok: null };
+    }
+
+    /**
+     * Adopts the monitor's emergency state when newer than the held one. Emergency: no
+     * execution starts and running ones pause at the next node boundary; Safe: only critical
+     * workflows start; Normal: what emergency mode paused resumes.
+     * Call context: inter-canister update; the monitor only. Errors: Unauthorized, InvalidInput.
+     */
+    @update(...sig(OrchestratorMethods.set_emergency_mode))
+    set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
+        const denied = requirePeer('monitor');
+        if (denied !== undefined) return { Err: denied };
+        const valid = parseWith(EmergencyStateSchema, state);
+        if ('Err' in valid) return valid;
+        adoptEmergency(valid.Ok, time());
+        return { Ok: null };
+    }
+}

@@ -1,0 +1,309 @@
+/**
+ * The orchestrator's stable state: the only module that touches its StableBTreeMaps. Stored
+ * records carry `schema_version` and are kept apart from the API types; the mappers at the
+ * bottom turn them into the shared domain types.
+ */
+import { StableBTreeMap } from 'azle';
+
+import { NORMAL_MODE, type EmergencyState } from '../../../shared/monitoring/emergency';
+import type { ExecutionFinished } from '../../../shared/scheduling/service';
+import type { Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
+import type { StartOrigin } from './logic';
+import { DeploymentStore } from '../../common/deployment-store';
+import { MEMORY } from './memory';
+
+/** The schema version of every record this code writes. */
+export const SCHEMA_VERSION = 1;
+
+export type StoredWorkflow = {
+    schema_version: 1;
+    id: string;
+    owner: string;
+    status: WorkflowStatus;
+    latestVersion: number;
+    createdAt: bigint;
+    updatedAt: bigint;
+};
+
+export type StoredWorkflowVersion = { schema_version: 1; definition: WorkflowDefinition; createdAt: bigint };
+
+/** Why an execution is paused: resuming the workflow or leaving emergency mode resumes only its own pauses. */
+export type PauseCause = 'Workflow' | 'Emergency';
+
+export type StoredExecution = {
+    schema_version: 1;
+    execution: Execution;
+    owner: string;
+    /** Set for executions the scheduler started: the scheduler is told when they finish. */
+    scheduled?: { scheduleId: string; idempotencyKey: string };
+    pausedBy?: PauseCause;
+};
+
+export type StoredExecutionSummary = {
+    schema_version: 1;
+    owner: string;
+    workflowId: string;
+    workflowVersion: number;
+    trigger: Trigger;
+    status: ExecutionStatus;
+    createdAt: bigint;
+    finishedAt?: bigint;
+};
+
+/** What the outbox delivers; `Local` messages are handled in the orchestrator itself, from a timer. */
+export type OutboxMessage =
+    | { kind: 'Dispatch'; executionId: string; nodeId: string; attempt: number; dueAt: bigint; timeoutMs: number; task: NodeTask }
+    | { kind: 'CancelDispatched'; executionId: string }
+    | { kind: 'ScheduledFinished'; notice: ExecutionFinished }
+    | { kind: 'Notify'; level: NotifyLevel; message: string }
+    | { kind: 'RequestEmergency'; mode: 'Safe' | 'Emergency'; reason: string }
+    | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin };
+
+export type StoredOutboxEntry = { schema_version: 1; id: string; message: OutboxMessage; tries: number; nextAt: bigint; createdAt: bigint };
+
+export type HealthCounters = { failuresTotal: bigint; completedTotal: bigint; executionTimeNsTotal: bigint; reportSequence: bigint };
+
+export type StoredMeta = {
+    schema_version: 1;
+    nextWorkflowSeq: number;
+    nextExecutionSeq: number;
+    nextOutboxSeq: number;
+    emergency: EmergencyState;
+    counters: HealthCounters;
+};
+
+const META_KEY = 'meta';
+
+/** Fixed-width decimal so string keys sort like the numbers (stable map keys sort by bytes). */
+function pad(n: number | bigint, width: number): string {
+    return n.toString().padStart(width, '0');
+}
+
+function versionKey(workflowId: string, version: number): string {
+    return `${workflowId}#${pad(version, 10)}`;
+}
+
+function finishedKey(finishedAt: bigint, id: string): string {
+    return `${pad(finishedAt, 20)}|${id}`;
+}
+
+const workflows = new StableBTreeMap<string, StoredWorkflow>(MEMORY.workflows);
+const workflowVersions = new StableBTreeMap<string, StoredWorkflowVersion>(MEMORY.workflowVersions);
+const executions = new StableBTreeMap<string, StoredExecution>(MEMORY.executions);
+const summaries = new StableBTreeMap<string, StoredExecutionSummary>(MEMORY.executionSummaries);
+const active = new StableBTreeMap<string, bigint>(MEMORY.activeExecutions);
+const outbox = new StableBTreeMap<string, StoredOutboxEntry>(MEMORY.outbox);
+const idempotency = new StableBTreeMap<string, string>(MEMORY.idempotency);
+const meta = new StableBTreeMap<string, StoredMeta>(MEMORY.meta);
+const finished = new StableBTreeMap<string, string>(MEMORY.finished);
+
+/** Peers and admins given at install time. */
+export const deployment = new DeploymentStore(MEMORY.deployment);
+
+// ---- meta ----
+
+export function getMeta(): StoredMeta {
+    return (
+        meta.get(META_KEY) ?? {
+            schema_version: 1,
+            nextWorkflowSeq: 1,
+            nextExecutionSeq: 1,
+            nextOutboxSeq: 1,
+            emergency: NORMAL_MODE,
+            counters: { failuresTotal: 0n, completedTotal: 0n, executionTimeNsTotal: 0n, reportSequence: 0n }
+        }
+    );
+}
+
+function putMeta(m: StoredMeta): void {
+    meta.insert(META_KEY, m);
+}
+
+export function updateMeta(change: (m: StoredMeta) => StoredMeta): StoredMeta {
+    const next = change(getMeta());
+    putMeta(next);
+    return next;
+}
+
+/** Allocates the next id of a sequence: `wf-00000001`, `ex-0000000001`. */
+export function nextWorkflowId(): string {
+    const m = updateMeta((x) => ({ ...x, nextWorkflowSeq: x.nextWorkflowSeq + 1 }));
+    return `wf-${pad(m.nextWorkflowSeq - 1, 8)}`;
+}
+
+export function nextExecutionId(): string {
+    const m = updateMeta((x) => ({ ...x, nextExecutionSeq: x.nextExecutionSeq + 1 }));
+    return `ex-${pad(m.nextExecutionSeq - 1, 10)}`;
+}
+
+// ---- workflows ----
+
+export function getWorkflow(id: string): StoredWorkflow | undefined {
+    return workflows.get(id);
+}
+
+export function getWorkflowVersion(id: string, version: number): StoredWorkflowVersion | undefined {
+    return workflowVersions.get(versionKey(id, version));
+}
+
+export function putWorkflow(w: StoredWorkflow): void {
+    workflows.insert(w.id, w);
+}
+
+export function putWorkflowVersion(id: string, version: number, v: StoredWorkflowVersion): void {
+    workflowVersions.insert(versionKey(id, version), v);
+}
+
+export function deleteWorkflow(w: StoredWorkflow): void {
+    for (let v = 1; v <= w.latestVersion; v++) workflowVersions.remove(versionKey(w.id, v));
+    workflows.remove(w.id);
+}
+
+/** Workflows of one owner with id > `after`, in id order (a scan: bounded by the number of workflows). */
+export function workflowsOf(owner: string, after: string | undefined, limit: number): StoredWorkflow[] {
+    const out: StoredWorkflow[] = [];
+    for (const w of workflows.values()) {
+        if (w.owner !== owner || (after !== undefined && w.id <= after)) continue;
+        out.push(w);
+        if (out.length === limit + 1) break;
+    }
+    return out;
+}
+
+export function allWorkflows(): StoredWorkflow[] {
+    return workflows.values();
+}
+
+// ---- executions ----
+
+export function getExecution(id: string): StoredExecution | undefined {
+    return executions.get(id);
+}
+
+function summaryOf(s: StoredExecution): StoredExecutionSummary {
+    const x = s.execution;
+    return {
+        schema_version: 1,
+        owner: s.owner,
+        workflowId: x.workflowId,
+        workflowVersion: x.workflowVersion,
+        trigger: x.trigger,
+        status: x.status,
+        createdAt: x.createdAt,
+        finishedAt: x.finishedAt
+    };
+}
+
+/**
+ * Writes an execution with its summary and indices. `deadline` is the next time its timer
+ * must look at it (`undefined` once finished: it leaves the active set and enters retention).
+ */
+export function putExecution(s: StoredExecution, deadline: bigint | undefined): void {
+    executions.insert(s.execution.id, s);
+    summaries.insert(s.execution.id, summaryOf(s));
+    if (deadline !== undefined) {
+        active.insert(s.execution.id, deadline);
+    } else {
+        active.remove(s.execution.id);
+        if (s.execution.finishedAt !== undefined) finished.insert(finishedKey(s.execution.finishedAt, s.execution.id), s.execution.id);
+    }
+}
+
+/** Unfinished executions with their next deadline. */
+export function activeExecutions(): [string, bigint][] {
+    return active.items();
+}
+
+export function activeCount(): number {
+    return Number(active.len());
+}
+
+export function hasActiveExecutionOf(workflowId: string): boolean {
+    for (const id of active.keys()) {
+        if (executions.get(id)?.execution.workflowId === workflowId) return true;
+    }
+    return false;
+}
+
+/** Summaries with id > `after`, in id (= creation) order, matching `keep`. */
+export function executionSummaries(after: string | undefined, limit: number, keep: (s: StoredExecutionSummary) => boolean): [string, StoredExecutionSummary][] {
+    const out: [string, StoredExecutionSummary][] = [];
+    for (const [id, s] of summaries.items()) {
+        if ((after !== undefined && id <= after) || !keep(s)) continue;
+        out.push([id, s]);
+        if (out.length === limit + 1) break;
+    }
+    return out;
+}
+
+/** The oldest finished executions (at most `batch`) and how many finished ones are stored. */
+export function oldestFinished(batch: number): { candidates: { id: string; status: ExecutionStatus; finishedAt?: bigint }[]; total: number } {
+    const candidates = finished.values(0, batch).flatMap((id) => {
+        const s = summaries.get(id);
+        return s === undefined ? [] : [{ id, status: s.status, finishedAt: s.finishedAt }];
+    });
+    return { candidates, total: Number(finished.len()) };
+}
+
+/** Deletes a finished execution and everything that points at it. */
+export function deleteExecution(id: string): void {
+    const s = executions.get(id);
+    if (s === undefined) return;
+    if (s.execution.finishedAt !== undefined) finished.remove(finishedKey(s.execution.finishedAt, id));
+    if (s.scheduled !== undefined) idempotency.remove(s.scheduled.idempotencyKey);
+    summaries.remove(id);
+    active.remove(id);
+    executions.remove(id);
+}
+
+// ---- idempotency ----
+
+export function executionForKey(key: string): string | undefined {
+    return idempotency.get(key);
+}
+
+export function rememberKey(key: string, executionId: string): void {
+    idempotency.insert(key, executionId);
+}
+
+// ---- outbox ----
+
+export function enqueue(message: OutboxMessage, now: bigint, dueAt: bigint = now): StoredOutboxEntry {
+    const m = updateMeta((x) => ({ ...x, nextOutboxSeq: x.nextOutboxSeq + 1 }));
+    const entry: StoredOutboxEntry = { schema_version: 1, id: pad(m.nextOutboxSeq - 1, 16), message, tries: 0, nextAt: dueAt, createdAt: now };
+    outbox.insert(entry.id, entry);
+    return entry;
+}
+
+export function putOutboxEntry(e: StoredOutboxEntry): void {
+    outbox.insert(e.id, e);
+}
+
+export function removeOutboxEntry(id: string): void {
+    outbox.remove(id);
+}
+
+/** Entries due at `now`, oldest first, at most `limit`. */
+export function dueOutbox(now: bigint, limit: number): StoredOutboxEntry[] {
+    return outbox
+        .values()
+        .filter((e) => e.nextAt <= now)
+        .slice(0, limit);
+}
+
+/** When the outbox next has something due, if anything. */
+export function nextOutboxAt(): bigint | undefined {
+    let min: bigint | undefined;
+    for (const e of outbox.values()) if (min === undefined || e.nextAt < min) min = e.nextAt;
+    return min;
+}
+
+export function outboxLength(): number {
+    return Number(outbox.len());
+}
+
+// ---- mappers: storage -> domain ----
+
+export function toWorkflow(w: StoredWorkflow, version: number, v: StoredWorkflowVersion): Workflow {
+    return { id: w.id, owner: w.owner, version, status: w.status, definition: v.definition, createdAt: w.createdAt, updatedAt: version === w.latestVersion ? w.updatedAt : v.createdAt };
+}

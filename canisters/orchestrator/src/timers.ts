@@ -1,0 +1,36 @@
+/**
+ * The orchestrator's timers. Their handles are heap state and vanish on upgrade, which is
+ * why `post_upgrade` calls {@link rearmAll}: everything they act on is in stable memory.
+ */
+import { setTimerInterval, time } from 'azle';
+
+import { HEALTH_REPORT_INTERVAL_SECONDS } from '../../common/health-report';
+import { WakeTimer } from '../../common/wake-timer';
+import { checkDeadlines } from './engine';
+import { drainOutbox } from './outbox';
+import { housekeeping } from './housekeeping';
+import { activeExecutions, nextOutboxAt } from './state';
+
+const outboxTimer = new WakeTimer(() => drainOutbox());
+const deadlineTimer = new WakeTimer(() => checkDeadlines());
+
+/** Wakes the outbox at its next due entry (at once if one is due). */
+export function armOutbox(now: bigint): void {
+    const at = nextOutboxAt();
+    if (at !== undefined) outboxTimer.armAt(at, now);
+}
+
+/** Wakes the timeout check by `at`. */
+export function armDeadlines(at: bigint, now: bigint): void {
+    deadlineTimer.armAt(at, now);
+}
+
+/** Call context: init and post_upgrade. Arms every timer from stable state. */
+export function rearmAll(): void {
+    const now = time();
+    armOutbox(now);
+    let min: bigint | undefined;
+    for (const [, deadline] of activeExecutions()) if (min === undefined || deadline < min) min = deadline;
+    if (min !== undefined) armDeadlines(min, now);
+    setTimerInterval(HEALTH_REPORT_INTERVAL_SECONDS, () => housekeeping());
+}

@@ -1,0 +1,200 @@
+/**
+ * Workflow methods: create, update (new version), get, list, pause, resume, delete.
+ * Every method validates its argument and answers `Result<T, WorkflowError>`; none traps on
+ * bad input.
+ */
+import { msgCaller, query, time, update } from 'azle';
+import { z } from 'zod';
+
+import {
+    OrchestratorMethods,
+    WORKFLOW_LIMITS,
+    WorkflowDefinitionSchema,
+    decodeWorkflowDefinition,
+    encodeWorkflow,
+    fromOpt,
+    workflowError,
+    type GetWorkflowArg,
+    type PageRequest,
+    type UpdateWorkflowArg,
+    type WorkflowDefinition,
+    type WorkflowDefinitionWire,
+    type WorkflowError,
+    type WorkflowSummary,
+    type WorkflowWire
+} from '../../../shared/workflow';
+import { sig } from '../../common/method-sig';
+import { pauseOne, resumeOne } from './engine';
+import { notFound, validate } from './errors';
+import { requireOwner, requireSignedIn } from './guards';
+import { compileWorkflow, dagErrorToApiError } from './logic';
+import {
+    activeExecutions,
+    deleteWorkflow,
+    getExecution,
+    getWorkflow,
+    getWorkflowVersion,
+    hasActiveExecutionOf,
+    nextWorkflowId,
+    putWorkflow,
+    putWorkflowVersion,
+    toWorkflow,
+    workflowsOf,
+    type StoredWorkflow
+} from './state';
+
+type R<T> = { Ok: T } | { Err: WorkflowError };
+
+const WorkflowIdSchema = z.object({ workflow_id: z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars) });
+
+/** Page limits: 0 means the default, anything above the cap is refused. */
+export const PageSchema = z.object({
+    cursor: z.union([z.tuple([]), z.tuple([z.string().max(WORKFLOW_LIMITS.maxNodeIdChars)])]),
+    limit: z.number().int().min(0).max(WORKFLOW_LIMITS.maxPageSize)
+});
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Schema shape check, then the graph rules: the definition is stored only if both pass. */
+function validDefinition(wire: WorkflowDefinitionWire): R<WorkflowDefinition> {
+    const def = validate(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
+    if ('Err' in def) return def;
+    const compiled = compileWorkflow(def.Ok);
+    return 'Err' in compiled ? { Err: dagErrorToApiError(compiled.Err) } : def;
+}
+
+/** Loads a workflow the caller owns: NotFound, then Unauthorized. */
+function ownedWorkflow(id: string): R<StoredWorkflow> {
+    const w = getWorkflow(id);
+    if (w === undefined) return { Err: notFound.workflow(id) };
+    const denied = requireOwner(w);
+    return denied === undefined ? { Ok: w } : { Err: denied };
+}
+
+function reply(w: StoredWorkflow, version = w.latestVersion): R<WorkflowWire> {
+    const v = getWorkflowVersion(w.id, version);
+    if (v === undefined) return { Err: workflowError.notFound('workflow_version', `${w.id}@${version}`) };
+    return { Ok: encodeWorkflow(toWorkflow(w, version, v)) };
+}
+
+/** Applies `change` to running executions of one workflow. */
+function forExecutionsOf(workflowId: string, change: (id: string) => void): void {
+    for (const [id] of activeExecutions()) if (getExecution(id)?.execution.workflowId === workflowId) change(id);
+}
+
+export class WorkflowMethods {
+    /**
+     * Registers a workflow (version 1) owned by the caller.
+     * Call context: update; any non-anonymous caller.
+     * Errors: Unauthorized (anonymous), InvalidInput (field path), LimitExceeded, CycleDetected, UnknownNode.
+     */
+    @update(...sig(OrchestratorMethods.create_workflow))
+    create_workflow(definition: WorkflowDefinitionWire): R<WorkflowWire> {
+        const denied = requireSignedIn();
+        if (denied !== undefined) return { Err: denied };
+        const def = validDefinition(definition);
+        if ('Err' in def) return def;
+        const now = time();
+        const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: msgCaller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
+        putWorkflowVersion(w.id, 1, { schema_version: 1, definition: def.Ok, createdAt: now });
+        putWorkflow(w);
+        return reply(w);
+    }
+
+    /**
+     * Stores a new version; running executions keep the version they started with.
+     * Call context: update; owner only.
+     * Errors: NotFound, Unauthorized, Conflict (`expected_version` is not the latest), and the definition errors of create_workflow.
+     */
+    @update(...sig(OrchestratorMethods.update_workflow))
+    update_workflow(arg: UpdateWorkflowArg): R<WorkflowWire> {
+        const w = ownedWorkflow(arg.workflow_id);
+        if ('Err' in w) return w;
+        const expected = fromOpt(arg.expected_version);
+        if (expected !== undefined && expected !== w.Ok.latestVersion) return { Err: workflowError.conflict(`latest version is ${w.Ok.latestVersion}, not ${expected}`) };
+        const def = validDefinition(arg.definition);
+        if ('Err' in def) return def;
+        const now = time();
+        const next: StoredWorkflow = { ...w.Ok, latestVersion: w.Ok.latestVersion + 1, updatedAt: now };
+        putWorkflowVersion(next.id, next.latestVersion, { schema_version: 1, definition: def.Ok, createdAt: now });
+        putWorkflow(next);
+        return reply(next);
+    }
+
+    /**
+     * The latest version, or the one asked for.
+     * Call context: query; owner only. Errors: NotFound, Unauthorized, InvalidInput.
+     */
+    @query(...sig(OrchestratorMethods.get_workflow))
+    get_workflow(arg: GetWorkflowArg): R<WorkflowWire> {
+        const valid = validate(WorkflowIdSchema, arg);
+        if ('Err' in valid) return valid;
+        const w = ownedWorkflow(arg.workflow_id);
+        if ('Err' in w) return w;
+        return reply(w.Ok, fromOpt(arg.version) ?? w.Ok.latestVersion);
+    }
+
+    /**
+     * The caller's workflows in id order; pass `next_cursor` back for the next page.
+     * Call context: query; anyone (sees only own workflows). Errors: InvalidInput (limit above the cap).
+     */
+    @query(...sig(OrchestratorMethods.list_workflows))
+    list_workflows(page: PageRequest): R<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
+        const valid = validate(PageSchema, page);
+        if ('Err' in valid) return valid;
+        const limit = page.limit === 0 ? DEFAULT_PAGE_SIZE : page.limit;
+        const found = workflowsOf(msgCaller().toText(), fromOpt(page.cursor), limit);
+        const items = found.slice(0, limit).flatMap((w): WorkflowSummary[] => {
+            const v = getWorkflowVersion(w.id, w.latestVersion);
+            if (v === undefined) return [];
+            return [{ id: w.id, name: v.definition.name, version: w.latestVersion, status: w.status === 'Active' ? { Active: null } : { Paused: null }, node_count: v.definition.nodes.length, updated_at: w.updatedAt }];
+        });
+        const last = items[items.length - 1];
+        return { Ok: { items, next_cursor: found.length > limit && last !== undefined ? [last.id] : [] } };
+    }
+
+    /**
+     * No new execution starts; running ones pause at their next node boundary.
+     * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already paused).
+     */
+    @update(...sig(OrchestratorMethods.pause_workflow))
+    pause_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
+        return this.setStatus(arg, 'Paused');
+    }
+
+    /**
+     * Executions may start again; the ones paused by `pause_workflow` resume.
+     * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (not paused).
+     */
+    @update(...sig(OrchestratorMethods.resume_workflow))
+    resume_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
+        return this.setStatus(arg, 'Active');
+    }
+
+    /**
+     * Deletes a workflow and its versions; finished executions stay until retention drops them.
+     * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (executions still running or paused).
+     */
+    @update(...sig(OrchestratorMethods.delete_workflow))
+    delete_workflow(arg: { workflow_id: string }): R<null> {
+        const valid = validate(WorkflowIdSchema, arg);
+        if ('Err' in valid) return valid;
+        const w = ownedWorkflow(arg.workflow_id);
+        if ('Err' in w) return w;
+        if (hasActiveExecutionOf(w.Ok.id)) return { Err: workflowError.conflict(`workflow ${w.Ok.id} has unfinished executions`) };
+        deleteWorkflow(w.Ok);
+        return { Ok: null };
+    }
+
+    private setStatus(arg: { workflow_id: string }, status: 'Active' | 'Paused'): R<WorkflowWire> {
+        const valid = validate(WorkflowIdSchema, arg);
+        if ('Err' in valid) return valid;
+        const w = ownedWorkflow(arg.workflow_id);
+        if ('Err' in w) return w;
+        if (w.Ok.status === status) return { Err: workflowError.conflict(`workflow ${w.Ok.id} is already ${status}`) };
+        const now = time();
+        const next: StoredWorkflow = { ...w.Ok, status, updatedAt: now };
+        putWorkflow(next);
+        forExecutionsOf(next.id, (id) => (status === 'Paused' ? pauseOne(id, 'Workflow', now) : resumeOne(id, 'Workflow', now)));
+        return reply(next);
+    }
+}
