@@ -1,4 +1,5 @@
-import { c, type Infer } from '../common/codec';
+import { c, type Infer, type MethodSpec } from '../common/codec';
+import { ApiErrorCodec } from './api-error';
 
 /**
  * Argument the scheduler sends the orchestrator to start a scheduled execution. The
@@ -74,3 +75,24 @@ export function backoffDelay(policy: RetryPolicy, attempts: number): bigint {
     return delay < policy.max_delay_ns ? delay : policy.max_delay_ns;
 }
 
+
+/** What the orchestrator's `start_scheduled_execution` answers: the execution started (or already started for this key). */
+export const StartScheduledExecutionReplyCodec = c.record({ execution_id: c.text });
+export type StartScheduledExecutionReply = Infer<typeof StartScheduledExecutionReplyCodec>;
+export const StartScheduledExecutionResultCodec = c.result(StartScheduledExecutionReplyCodec, ApiErrorCodec);
+export type StartScheduledExecutionResult = Infer<typeof StartScheduledExecutionResultCodec>;
+
+/**
+ * The orchestrator method the scheduler calls (update; the wired scheduler only). Idempotent
+ * by `idempotency_key`: a repeated key answers the execution started the first time.
+ * Errors: `EmergencyMode` (not started: emergency, or safe mode and the workflow is not
+ * critical), `Unavailable` (retried), anything else is final (`NotFound`, `Unauthorized`, ...).
+ *
+ * @example
+ * @update(StartScheduledExecutionMethod.args, StartScheduledExecutionMethod.ret)
+ */
+export const StartScheduledExecutionMethod = {
+    args: [StartScheduledExecutionRequestCodec.idl],
+    ret: StartScheduledExecutionResultCodec.idl,
+    mode: 'update'
+} as const satisfies MethodSpec;

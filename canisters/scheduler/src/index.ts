@@ -1,8 +1,9 @@
-import { IDL, query } from 'azle';
+/**
+ * The scheduler canister: composes its method classes (lifecycle, schedule API, peer
+ * endpoints). Logic lives in `logic/` (pure), state in `state.ts`, effects in `runtime.ts`.
+ */
+import { InstallMethods } from './install';
+import { PeerMethods } from './peers';
+import { ScheduleMethods } from './schedules';
 
-export default class {
-    @query([], IDL.Text)
-    get_name(): string {
-        return 'scheduler';
-    }
-}
+export default [InstallMethods, ScheduleMethods, PeerMethods];

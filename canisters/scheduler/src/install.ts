@@ -1,0 +1,44 @@
+/** Install, upgrade and version: the scheduler's lifecycle methods. */
+import { init, postUpgrade, query } from 'azle';
+
+import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
+import type { VersionInfo } from '../../../shared/common/version';
+import { SCHEDULE_SCHEMA_VERSION } from '../../../shared/scheduling/schedule';
+import { SchedulerMethods as M } from '../../../shared/scheduling/service';
+import { versionInfo } from '../../common/version';
+import { reporter } from './health';
+import * as runtime from './runtime';
+import { deployment } from './state';
+
+export class InstallMethods {
+    /**
+     * Stores the deployment configuration, starts health reports, arms the timer.
+     * Call context: canister_init. Traps (refusing the install) without a configuration.
+     */
+    @init(DeploymentInitArgs)
+    init(config: [] | [DeploymentConfig]): void {
+        deployment.applyInstallArg(config, 'init');
+        reporter.start();
+        runtime.replan();
+    }
+
+    /**
+     * Timers do not survive an upgrade: re-arms the ONE global timer from the due index (one
+     * key read, however many schedules exist). Schedules that fell due during the upgrade fire
+     * in the next round under their missed-run policy. `null` keeps the stored configuration.
+     * Call context: canister_post_upgrade.
+     */
+    @postUpgrade(DeploymentInitArgs)
+    postUpgrade(config: [] | [DeploymentConfig]): void {
+        deployment.applyInstallArg(config, 'post_upgrade');
+        reporter.start();
+        runtime.replan();
+    }
+
+    /** Package, schema and canister version. Call context: query; anyone. Never fails. */
+    @query([...M.get_version.args], M.get_version.ret)
+    get_version(): VersionInfo {
+        return versionInfo('scheduler', SCHEDULE_SCHEMA_VERSION);
+    }
+}
+

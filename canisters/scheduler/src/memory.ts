@@ -1,0 +1,22 @@
+/**
+ * Every stable memory id the scheduler uses, named once. Never reuse or renumber an id: a
+ * stored map would be read as another one after an upgrade.
+ */
+export const MEMORY = {
+    /** DeploymentStore: peers and admins. */
+    deployment: 0,
+    /** EmergencyStore: the mode in force. */
+    emergency: 1,
+    /** schedule id → Schedule. */
+    schedules: 2,
+    /** dueIndexKey(next_due_at, id) → null: the first key is the next schedule to fire. */
+    dueIndex: 3,
+    /** idempotency key → outbox entry (start requests not yet answered for good). */
+    outbox: 4,
+    /** dueIndexKey(next_attempt_at, key) → null: the first key is the next retry. */
+    retryIndex: 5,
+    /** schedule id → bounded firing history. */
+    firings: 6,
+    /** 'counters' → id sequence and health counters. */
+    counters: 7
+} as const;

@@ -1,0 +1,51 @@
+/** Inter-canister endpoints: only the wired peer may call each (else `Unauthorized`). */
+import { update } from 'azle';
+
+import type { ApiError } from '../../../shared/common/errors';
+import { err, ok, type Result } from '../../../shared/common/result';
+import { parseWith } from '../../../shared/common/codec';
+import { EmergencyStateSchema, type EmergencyState } from '../../../shared/monitoring/emergency';
+import { ExecutionFinishedSchema, SchedulerMethods as M, type ExecutionFinished } from '../../../shared/scheduling/service';
+import { requirePeer } from './guards';
+import { onExecutionFinished } from './logic/fire';
+import * as runtime from './runtime';
+import * as state from './state';
+
+export class PeerMethods {
+    /**
+     * The orchestrator reports that an execution a schedule started reached a final state:
+     * frees the overlap slot and starts a run `BufferOne` held back. Idempotent; a report for
+     * a cancelled schedule is accepted and ignored.
+     * Call context: update (inter-canister). Caller: the wired orchestrator only.
+     * Errors: `Unauthorized`, `InvalidInput`.
+     */
+    @update([...M.notify_execution_finished.args], M.notify_execution_finished.ret)
+    notify_execution_finished(arg: ExecutionFinished): Result<null, ApiError> {
+        const denied = requirePeer(runtime.caller(), 'orchestrator');
+        if (denied !== undefined) return err(denied);
+        const parsed = parseWith(ExecutionFinishedSchema, arg);
+        if ('Err' in parsed) return parsed;
+        const schedule = state.getSchedule(parsed.Ok.schedule_id);
+        if (schedule === undefined) return ok(null);
+        const step = onExecutionFinished(schedule, parsed.Ok, runtime.firingContext());
+        runtime.commit(step.schedule, step.effects, schedule);
+        return ok(null);
+    }
+
+    /**
+     * The monitor pushes the emergency/safe mode. The newest state wins (`changed_at`), so
+     * a late push never undoes a later decision. While `Emergency` is on, due schedules
+     * record `Skipped { EmergencyMode }` instead of starting.
+     * Call context: update (inter-canister). Caller: the wired monitor only.
+     * Errors: `Unauthorized`, `InvalidInput`.
+     */
+    @update([...M.set_emergency_mode.args], M.set_emergency_mode.ret)
+    set_emergency_mode(arg: EmergencyState): Result<null, ApiError> {
+        const denied = requirePeer(runtime.caller(), 'monitor');
+        if (denied !== undefined) return err(denied);
+        const parsed = parseWith(EmergencyStateSchema, arg);
+        if ('Err' in parsed) return parsed;
+        state.emergency.adopt(parsed.Ok);
+        return ok(null);
+    }
+}

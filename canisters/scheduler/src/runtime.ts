@@ -1,0 +1,185 @@
+/**
+ * The scheduler's effects adapter: the only module that calls `time()`, `msgCaller()`,
+ * `call()`, `setTimer()`/`clearTimer()`. It applies the effects the pure logic returns, in
+ * order (stable writes before the start request they protect), keeps the ONE global timer
+ * armed for the earliest due schedule or outbox retry, and sends start requests to the
+ * orchestrator, feeding each answer back to the logic.
+ */
+import { call, clearTimer, msgCaller, setTimer, time, type Principal } from 'azle';
+
+import { assertNever } from '../../../shared/common/result';
+import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
+import type { Schedule } from '../../../shared/scheduling/schedule';
+import { callFailureOf } from '../../common/call-error';
+import { planTimer } from './logic/due-index';
+import type { SchedulerEffect } from './logic/effects';
+import { fireDueSchedule, onStartOutcome, retryDueStarts, type FiringContext } from './logic/fire';
+import type { StartOutcome } from './logic/outbox';
+import { NS_PER_SECOND } from './logic/time';
+import * as state from './state';
+
+/** Schedules handled per timer callback; the rest fire in the next round (bounded instructions per message). */
+export const FIRE_BATCH = 50;
+/** Outbox retries sent per timer callback. */
+export const RETRY_BATCH = 50;
+
+/**
+ * The armed global timer. Heap on purpose: an upgrade drops IC timers and this record with
+ * them, and `postUpgrade` re-arms from stable state.
+ */
+const timer: { at: bigint | undefined; id: bigint | undefined } = { at: undefined, id: undefined };
+
+/** Current IC time (ns). */
+export function now(): bigint {
+    return time();
+}
+
+/** The caller of the current message. */
+export function caller(): Principal {
+    return msgCaller();
+}
+
+/** What every firing decision needs: the time and the mode in force. */
+export function firingContext(): FiringContext {
+    return { now: time(), mode: state.emergency.current.mode };
+}
+
+/** When the global timer is armed for (ns), for tests and `get_version`-style introspection. */
+export function armedAt(): bigint | undefined {
+    return timer.at;
+}
+
+function arm(at: bigint, delayNs: bigint): void {
+    if (timer.id !== undefined) clearTimer(timer.id);
+    // setTimer takes whole seconds: round down and, if it fires early, re-arm for the rest
+    // (a delay under a second becomes 0: the next round). Lateness stays within one round.
+    const delaySeconds = Number(delayNs / NS_PER_SECOND);
+    timer.at = at;
+    timer.id = setTimer(delaySeconds, onTimer);
+}
+
+function disarm(): void {
+    if (timer.id !== undefined) clearTimer(timer.id);
+    timer.at = undefined;
+    timer.id = undefined;
+}
+
+/** Applies effects in order and returns the start requests to send once every write is done. */
+function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecutionRequest[] {
+    const starts: StartScheduledExecutionRequest[] = [];
+    for (const effect of effects) {
+        switch (effect.type) {
+            case 'PutOutbox':
+                state.putOutbox(effect.entry);
+                break;
+            case 'DeleteOutbox':
+                state.deleteOutbox(effect.key);
+                break;
+            case 'StartExecution':
+                starts.push(effect.request);
+                break;
+            case 'RecordFiring':
+                state.putFiring(effect.entry);
+                break;
+            case 'UpdateFiring':
+                state.setFiringOutcome(effect.schedule_id, effect.due_at, effect.outcome);
+                state.countSettledStart('Failed' in effect.outcome);
+                break;
+            case 'ArmTimer':
+                arm(effect.at, effect.delay_ns);
+                break;
+            case 'CancelTimer':
+                disarm();
+                break;
+            default:
+                assertNever(effect, 'scheduler effect');
+        }
+    }
+    return starts;
+}
+
+/** Re-plans the global timer from the due index and the retry index (reads one key of each). */
+export function replan(): void {
+    applyEffects(planTimer(state.earliestDue(), state.earliestRetry(), time(), timer.at));
+}
+
+/**
+ * Stores a schedule's new state, applies its effects, re-plans the timer and sends the start
+ * requests (not awaited: the caller's reply does not wait for the orchestrator).
+ *
+ * Call context: update.
+ */
+export function commit(schedule: Schedule | undefined, effects: readonly SchedulerEffect[], before?: Schedule): void {
+    if (schedule !== undefined) state.saveSchedule(schedule, before);
+    const starts = applyEffects(effects);
+    replan();
+    launch(starts);
+}
+
+/** Removes a schedule and re-plans. Start requests already in the outbox still go out (they were due). */
+export function remove(schedule: Schedule): void {
+    state.deleteSchedule(schedule);
+    replan();
+}
+
+function launch(starts: StartScheduledExecutionRequest[]): void {
+    if (starts.length === 0) return;
+    sendStarts(starts).catch((error: unknown) => {
+        // Not a call failure (those are data): a bug. The outbox keeps the request; say why it stalled.
+        console.log(`scheduler: sending start requests failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+}
+
+async function sendStarts(starts: readonly StartScheduledExecutionRequest[]): Promise<void> {
+    await Promise.all(starts.map(sendStart));
+}
+
+async function sendStart(request: StartScheduledExecutionRequest): Promise<void> {
+    let outcome: StartOutcome;
+    try {
+        const result = await call<[StartScheduledExecutionRequest], StartScheduledExecutionResult>(state.deployment.peer('orchestrator'), 'start_scheduled_execution', {
+            paramIdlTypes: [...StartScheduledExecutionMethod.args],
+            returnIdlType: StartScheduledExecutionMethod.ret,
+            args: [request]
+        });
+        outcome = { kind: 'Replied', result };
+    } catch (error) {
+        const failure = callFailureOf(error);
+        outcome = { kind: 'Rejected', reject_code: failure.reject_code, message: failure.message };
+    }
+    await settleStart(request.idempotency_key, outcome);
+}
+
+/** Feeds an answer to the logic. An entry already settled (a duplicate answer) is ignored. */
+async function settleStart(key: string, outcome: StartOutcome): Promise<void> {
+    const entry = state.getOutbox(key);
+    if (entry === undefined) return;
+    const before = state.getSchedule(entry.schedule_id);
+    const step = onStartOutcome(before, entry, outcome, firingContext());
+    if (step.schedule !== undefined) state.saveSchedule(step.schedule, before);
+    const starts = applyEffects(step.effects);
+    replan();
+    await sendStarts(starts);
+}
+
+/**
+ * The global timer's callback: fires a bounded batch of due schedules (each applying its
+ * missed-run and overlap policy and the mode in force), sends due outbox retries, re-arms
+ * for the earliest remaining work, then awaits the start requests.
+ *
+ * Call context: timer.
+ */
+async function onTimer(): Promise<void> {
+    timer.at = undefined;
+    timer.id = undefined;
+    const ctx = firingContext();
+    const starts: StartScheduledExecutionRequest[] = [];
+    for (const schedule of state.dueSchedules(ctx.now, FIRE_BATCH)) {
+        const step = fireDueSchedule(schedule, ctx);
+        state.saveSchedule(step.schedule, schedule);
+        starts.push(...applyEffects(step.effects));
+    }
+    starts.push(...applyEffects(retryDueStarts(state.dueRetries(ctx.now, RETRY_BATCH), ctx.now)));
+    replan();
+    await sendStarts(starts);
+}

@@ -1,0 +1,129 @@
+/**
+ * The user-facing schedule API: create, list, read, pause, resume, cancel. Inputs are checked
+ * with the contract's zod schemas (`InvalidInput` with a field path, never a trap); callers
+ * are checked against the schedule's owner.
+ */
+import { query, update, type Principal } from 'azle';
+import { z } from 'zod';
+
+import type { ApiError } from '../../../shared/common/errors';
+import { err, ok, type Result } from '../../../shared/common/result';
+import { fromOpt, parseWith, toOpt } from '../../../shared/common/codec';
+import { ScheduleRequestSchema, type Schedule, type ScheduleRequest } from '../../../shared/scheduling/schedule';
+import { ListSchedulesRequestSchema, MAX_PAGE_SIZE, SchedulerMethods as M, type ListSchedulesRequest, type ScheduleDetails, type SchedulePage } from '../../../shared/scheduling/service';
+import { MAX_SCHEDULES, schedulerError } from './errors';
+import { isPrivileged, requireManage } from './guards';
+import { createSchedule, pauseSchedule, resumeSchedule } from './logic/lifecycle';
+import type { ScheduleStep } from './logic/fire';
+import { validateScheduleRequest } from './logic/validate';
+import * as runtime from './runtime';
+import * as state from './state';
+
+/** Page size when the request names none. */
+export const DEFAULT_PAGE_SIZE = 50;
+const ScheduleIdSchema = z.string().min(1).max(64);
+
+/** The schedule `id` if it exists and `caller` may manage it. */
+function managed(id: unknown, caller: Principal): Result<Schedule, ApiError> {
+    const parsed = parseWith(ScheduleIdSchema, id);
+    if ('Err' in parsed) return parsed;
+    const schedule = state.getSchedule(parsed.Ok);
+    if (schedule === undefined) return err(schedulerError.scheduleNotFound(parsed.Ok));
+    const denied = requireManage(schedule, caller);
+    return denied === undefined ? ok(schedule) : err(denied);
+}
+
+/** Applies a pause/resume step to a managed schedule. */
+function change(id: string, step: (schedule: Schedule, now: bigint) => ScheduleStep): Result<Schedule, ApiError> {
+    const found = managed(id, runtime.caller());
+    if ('Err' in found) return found;
+    const next = step(found.Ok, runtime.now());
+    runtime.commit(next.schedule, next.effects, found.Ok);
+    return ok(next.schedule);
+}
+
+export class ScheduleMethods {
+    /**
+     * Creates a schedule (once, interval, cron in UTC, every heartbeat) for `workflow_id`.
+     * Call context: update. Callers: anyone (they own the schedule); the wired orchestrator
+     * may name another `owner`. Errors: `InvalidInput` (field path such as
+     * `kind.Cron.expression`), `LimitExceeded` (`schedules`).
+     */
+    @update([...M.schedule_workflow_execution.args], M.schedule_workflow_execution.ret)
+    schedule_workflow_execution(arg: ScheduleRequest): Result<Schedule, ApiError> {
+        const parsed = parseWith(ScheduleRequestSchema, arg);
+        if ('Err' in parsed) return parsed;
+        if (state.scheduleCount() >= MAX_SCHEDULES) return err(schedulerError.tooManySchedules());
+        const caller = runtime.caller();
+        const now = runtime.now();
+        const valid = validateScheduleRequest(parsed.Ok, caller, state.deployment.isPeer(caller, 'orchestrator'), now);
+        if ('Err' in valid) return valid;
+        const created = createSchedule(valid.Ok, state.nextScheduleId(), now);
+        if ('Err' in created) return created;
+        runtime.commit(created.Ok, [], undefined);
+        return ok(created.Ok);
+    }
+
+    /**
+     * Pages through schedules in creation order. Call context: query. Callers: anyone; only
+     * admins, controllers and the orchestrator see other owners' schedules (the `owner`
+     * filter is forced to the caller otherwise). Errors: `InvalidInput` (`limit` 0 or a bad cursor).
+     */
+    @query([...M.list_persistent_scheduled_executions.args], M.list_persistent_scheduled_executions.ret)
+    list_persistent_scheduled_executions(arg: ListSchedulesRequest): Result<SchedulePage, ApiError> {
+        const parsed = parseWith(ListSchedulesRequestSchema, arg);
+        if ('Err' in parsed) return parsed;
+        const request = parsed.Ok;
+        const caller = runtime.caller();
+        const owner = isPrivileged(caller) ? fromOpt(request.owner) : caller;
+        const limit = Math.min(fromOpt(request.limit) ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+        if (limit === 0) return err({ InvalidInput: { field: 'limit', message: 'must be at least 1' } });
+        const workflowId = fromOpt(request.workflow_id);
+        const ownerText = owner?.toText();
+        const page = state.pageSchedules(fromOpt(request.cursor), limit, (s) => (ownerText === undefined || s.owner.toText() === ownerText) && (workflowId === undefined || s.workflow_id === workflowId));
+        return ok({ items: page.items, next_cursor: toOpt(page.next_cursor) });
+    }
+
+    /**
+     * Cancels (deletes) a schedule; a start already waiting in the outbox still goes out.
+     * Call context: update. Callers: owner, orchestrator, admins, controllers.
+     * Errors: `NotFound`, `Unauthorized`, `InvalidInput` (`id`).
+     */
+    @update([...M.cancel_persistent_execution.args], M.cancel_persistent_execution.ret)
+    cancel_persistent_execution(id: string): Result<Schedule, ApiError> {
+        const found = managed(id, runtime.caller());
+        if ('Err' in found) return found;
+        runtime.remove(found.Ok);
+        return ok(found.Ok);
+    }
+
+    /**
+     * A schedule and its recent firings (due time, start, lateness, outcome), newest last.
+     * Call context: query. Callers: owner, orchestrator, admins, controllers.
+     * Errors: `NotFound`, `Unauthorized`, `InvalidInput`.
+     */
+    @query([...M.get_schedule.args], M.get_schedule.ret)
+    get_schedule(id: string): Result<ScheduleDetails, ApiError> {
+        const found = managed(id, runtime.caller());
+        if ('Err' in found) return found;
+        return ok({ schedule: found.Ok, recent_firings: state.recentFirings(found.Ok.id) });
+    }
+
+    /**
+     * Pauses: the schedule leaves the due index (time paused is never "missed"). Idempotent.
+     * Call context: update. Callers and errors as `cancel_persistent_execution`.
+     */
+    @update([...M.pause_schedule.args], M.pause_schedule.ret)
+    pause_schedule(id: string): Result<Schedule, ApiError> {
+        return change(id, pauseSchedule);
+    }
+
+    /**
+     * Resumes from now (the next due time is recomputed). Idempotent.
+     * Call context: update. Callers and errors as `cancel_persistent_execution`.
+     */
+    @update([...M.resume_schedule.args], M.resume_schedule.ret)
+    resume_schedule(id: string): Result<Schedule, ApiError> {
+        return change(id, resumeSchedule);
+    }
+}

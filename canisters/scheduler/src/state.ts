@@ -1,0 +1,191 @@
+/**
+ * The scheduler's durable state: the only module that touches its StableBTreeMaps. Every
+ * stored record carries a schema version (`Schedule.schema_version`, and a wrapper for the
+ * others) so a later release can migrate records lazily as it reads them.
+ */
+import { StableBTreeMap } from 'azle';
+
+import { DeploymentStore } from '../../common/deployment-store';
+import { EmergencyStore } from '../../common/emergency-store';
+import type { FiringEntry, FiringOutcome } from '../../../shared/scheduling/firing';
+import type { OutboxEntry } from '../../../shared/scheduling/outbox';
+import type { Schedule } from '../../../shared/scheduling/schedule';
+import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue } from './logic/due-index';
+import { recordFiring, updateFiringOutcome } from './logic/history';
+import { MEMORY } from './memory';
+
+/** Stored shape version of outbox entries, firing rings and counters. */
+export const RECORD_SCHEMA_VERSION = 1;
+
+type Stored<T> = { schema_version: number; value: T };
+const stored = <T>(value: T): Stored<T> => ({ schema_version: RECORD_SCHEMA_VERSION, value });
+
+/** Cumulative counters behind the scheduler's health report. */
+export type SchedulerCounters = { next_schedule_seq: bigint; starts_settled: bigint; starts_failed: bigint };
+const ZERO_COUNTERS: SchedulerCounters = { next_schedule_seq: 1n, starts_settled: 0n, starts_failed: 0n };
+const COUNTERS_KEY = 'counters';
+
+export const deployment = new DeploymentStore(MEMORY.deployment);
+export const emergency = new EmergencyStore(MEMORY.emergency);
+const schedules = new StableBTreeMap<string, Schedule>(MEMORY.schedules);
+const dueIndex = new StableBTreeMap<string, null>(MEMORY.dueIndex);
+const outbox = new StableBTreeMap<string, Stored<OutboxEntry>>(MEMORY.outbox);
+const retryIndex = new StableBTreeMap<string, null>(MEMORY.retryIndex);
+const firings = new StableBTreeMap<string, Stored<FiringEntry[]>>(MEMORY.firings);
+const counters = new StableBTreeMap<string, Stored<SchedulerCounters>>(MEMORY.counters);
+
+// ---- schedules and the due index ----
+
+export function getSchedule(id: string): Schedule | undefined {
+    return schedules.get(id);
+}
+
+export function scheduleCount(): number {
+    return Number(schedules.len());
+}
+
+/** Stores a schedule and moves its due-index key (`before`: the stored version, if any). */
+export function saveSchedule(after: Schedule, before: Schedule | undefined = schedules.get(after.id)): void {
+    const delta = dueIndexDelta(before, after);
+    if (delta.remove !== undefined) dueIndex.remove(delta.remove);
+    if (delta.insert !== undefined) dueIndex.insert(delta.insert, null);
+    schedules.insert(after.id, after);
+}
+
+/** Removes a schedule, its due-index key and its firing history. */
+export function deleteSchedule(schedule: Schedule): void {
+    const delta = dueIndexDelta(schedule, undefined);
+    if (delta.remove !== undefined) dueIndex.remove(delta.remove);
+    schedules.remove(schedule.id);
+    firings.remove(schedule.id);
+}
+
+/** A new schedule id; ids sort in creation order (`sch-000000000001`). */
+export function nextScheduleId(): string {
+    const c = getCounters();
+    putCounters({ ...c, next_schedule_seq: c.next_schedule_seq + 1n });
+    return `sch-${c.next_schedule_seq.toString().padStart(12, '0')}`;
+}
+
+/**
+ * Schedules due at `now`, earliest first, at most `max` (reads only `max` index keys). A key
+ * whose schedule is gone is dropped rather than trapping: it would otherwise stall the timer.
+ */
+export function dueSchedules(now: bigint, max: number): Schedule[] {
+    const out: Schedule[] = [];
+    for (const key of dueIndex.keys(0, max)) {
+        const { due_at, schedule_id } = parseDueIndexKey(key);
+        if (due_at > now) break;
+        const schedule = schedules.get(schedule_id);
+        if (schedule === undefined) dueIndex.remove(key);
+        else out.push(schedule);
+    }
+    return out;
+}
+
+/** The earliest due time of any active schedule (reads one index key: independent of how many exist). */
+export function earliestDue(): bigint | undefined {
+    const [first] = dueIndex.keys(0, 1);
+    return first === undefined ? undefined : parseDueIndexKey(first).due_at;
+}
+
+/**
+ * A page of schedules after `cursor` (exclusive) that pass `keep`, scanning in id order.
+ * The cursor's position is found by binary search over the sorted keys.
+ */
+export function pageSchedules(cursor: string | undefined, limit: number, keep: (s: Schedule) => boolean): { items: Schedule[]; next_cursor: string | undefined } {
+    let index = cursor === undefined ? 0 : firstIndexAfter(cursor);
+    const items: Schedule[] = [];
+    const total = scheduleCount();
+    const CHUNK = 100;
+    while (items.length < limit && index < total) {
+        for (const [, schedule] of schedules.items(index, CHUNK)) {
+            if (items.length >= limit) break;
+            if (keep(schedule)) items.push(schedule);
+        }
+        index += CHUNK;
+    }
+    const last = items[items.length - 1];
+    return { items, next_cursor: items.length === limit && last !== undefined ? last.id : undefined };
+}
+
+function firstIndexAfter(cursor: string): number {
+    let lo = 0;
+    let hi = scheduleCount();
+    while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        const [key] = schedules.keys(mid, 1);
+        if (key !== undefined && key <= cursor) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+// ---- the outbox and its retry index ----
+
+export function getOutbox(key: string): OutboxEntry | undefined {
+    return outbox.get(key)?.value;
+}
+
+export function outboxSize(): number {
+    return Number(outbox.len());
+}
+
+export function putOutbox(entry: OutboxEntry): void {
+    const before = getOutbox(entry.key);
+    if (before !== undefined) retryIndex.remove(dueIndexKey(before.next_attempt_at, before.key));
+    outbox.insert(entry.key, stored(entry));
+    retryIndex.insert(dueIndexKey(entry.next_attempt_at, entry.key), null);
+}
+
+export function deleteOutbox(key: string): void {
+    const before = getOutbox(key);
+    if (before === undefined) return;
+    retryIndex.remove(dueIndexKey(before.next_attempt_at, before.key));
+    outbox.remove(key);
+}
+
+/** Outbox entries whose retry time has come, earliest first, at most `max`. */
+export function dueRetries(now: bigint, max: number): OutboxEntry[] {
+    return takeDue(retryIndex.keys(0, max), now, max).flatMap((key) => {
+        const entry = getOutbox(key);
+        return entry === undefined ? [] : [entry];
+    });
+}
+
+export function earliestRetry(): bigint | undefined {
+    const [first] = retryIndex.keys(0, 1);
+    return first === undefined ? undefined : parseDueIndexKey(first).due_at;
+}
+
+// ---- firing history ----
+
+export function recentFirings(scheduleId: string): FiringEntry[] {
+    return firings.get(scheduleId)?.value ?? [];
+}
+
+export function putFiring(entry: FiringEntry): void {
+    firings.insert(entry.schedule_id, stored(recordFiring(recentFirings(entry.schedule_id), entry)));
+}
+
+export function setFiringOutcome(scheduleId: string, dueAt: bigint, outcome: FiringOutcome): void {
+    const ring = firings.get(scheduleId);
+    if (ring === undefined) return;
+    firings.insert(scheduleId, stored(updateFiringOutcome(ring.value, dueAt, outcome)));
+}
+
+// ---- counters ----
+
+export function getCounters(): SchedulerCounters {
+    return counters.get(COUNTERS_KEY)?.value ?? ZERO_COUNTERS;
+}
+
+function putCounters(value: SchedulerCounters): void {
+    counters.insert(COUNTERS_KEY, stored(value));
+}
+
+/** Counts a start request answered for good (and whether it failed). */
+export function countSettledStart(failed: boolean): void {
+    const c = getCounters();
+    putCounters({ ...c, starts_settled: c.starts_settled + 1n, starts_failed: c.starts_failed + (failed ? 1n : 0n) });
+}
