@@ -3,34 +3,49 @@
  * in this process) on 127.0.0.1:4943, deploys the four DeFlow canisters wired to each other,
  * prints their ids and keeps running until Ctrl-C.
  *
- * Options: `--port N` (default 4943, or $DEFLOW_PORT), `--host ADDR` (default 127.0.0.1).
+ * The network (canisters, their memory, the clock) is saved under `.deflow/` on exit and every
+ * minute; the next start loads it, reuses the deployed canisters and upgrades those whose
+ * code changed. `--fresh` starts from an empty network.
+ *
+ * Options: `--port N` (default 4943, or $DEFLOW_PORT), `--host ADDR` (default 127.0.0.1),
+ * `--fresh`.
  */
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { Principal } from '@dfinity/principal';
 
 import { PocketIc } from '@dfinity/pic';
 
-import { deployDeflow } from '../cli/deploy';
-import { PEER_ROLES } from '../shared/common/deployment';
-import { createInstance } from '../localnet/src/instance';
+import { deflowWasm, deployDeflow, upgradeDeflowCanister, type DeflowDeployment } from '../cli/deploy';
+import { PEER_ROLES, type Peers } from '../shared/common/deployment';
+import type { InstanceConfig } from '../localnet/src/api';
+import { Instance } from '../localnet/src/instance';
+import { hasSavedInstance, loadInstance, saveInstance } from '../localnet/src/persistence';
 import { blobStore } from '../localnet/src/server/blob-store';
 import { startHttpServer } from '../localnet/src/server/http-server';
 import { InstanceRegistry } from '../localnet/src/server/registry';
 import { buildCanisters } from './build-canisters';
 
-type StartOptions = { host: string; port: number };
+type StartOptions = { host: string; port: number; fresh: boolean };
+
+const AUTOSAVE_MS = 60_000;
 
 function parseOptions(args: string[]): StartOptions {
-    const options: StartOptions = { host: '127.0.0.1', port: Number(process.env.DEFLOW_PORT ?? 4943) };
+    const options: StartOptions = { host: '127.0.0.1', port: Number(process.env.DEFLOW_PORT ?? 4943), fresh: false };
     for (let i = 0; i < args.length; i++) {
         const value = args[i + 1];
-        if (args[i] === '--port' && value !== undefined) {
+        if (args[i] === '--fresh') {
+            options.fresh = true;
+        } else if (args[i] === '--port' && value !== undefined) {
             options.port = Number(value);
             i++;
         } else if (args[i] === '--host' && value !== undefined) {
             options.host = value;
             i++;
         } else {
-            throw new Error(`unknown option ${args[i]}; usage: npm start -- [--port N] [--host ADDR]`);
+            throw new Error(`unknown option ${args[i]}; usage: npm start -- [--port N] [--host ADDR] [--fresh]`);
         }
     }
     if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) {
@@ -39,29 +54,111 @@ function parseOptions(args: string[]): StartOptions {
     return options;
 }
 
+/**
+ * Live mode on instance 0 (wall-clock time, rounds every few milliseconds) and an HTTP gateway
+ * on the requested port, through the PocketIC REST API as any PocketIC client would do it.
+ */
+async function goLive(restUrl: string, options: StartOptions): Promise<string> {
+    const post = async (path: string, body: unknown): Promise<unknown> => {
+        const response = await fetch(`${restUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        const text = await response.text();
+        return text === '' ? null : (JSON.parse(text) as unknown);
+    };
+    await post('/instances/0/auto_progress', { artificial_delay_ms: 0 });
+    const reply = (await post('/http_gateway', { forward_to: { PocketIcInstance: 0 }, ip_addr: options.host, port: options.port })) as
+        | { Created: { instance_id: number; port: number } }
+        | { Error: { message: string } };
+    if ('Error' in reply) throw new Error(reply.Error.message);
+    return `http://${options.host}:${reply.Created.port}`;
+}
+
+type SavedDeployment = { peers: Record<keyof Peers, string>; controller: string };
+
+function readDeployment(path: string): DeflowDeployment | null {
+    if (!existsSync(path)) return null;
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as SavedDeployment;
+    const peers = Object.fromEntries(PEER_ROLES.map((role) => [role, Principal.fromText(saved.peers[role])])) as Peers;
+    return { peers, config: { peers, admins: [] }, controller: Principal.fromText(saved.controller) };
+}
+
+function writeDeployment(path: string, deployment: DeflowDeployment): void {
+    const saved: SavedDeployment = {
+        peers: Object.fromEntries(PEER_ROLES.map((role) => [role, deployment.peers[role].toText()])) as Record<keyof Peers, string>,
+        controller: deployment.controller.toText()
+    };
+    writeFileSync(path, `${JSON.stringify(saved, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
     const options = parseOptions(process.argv.slice(2));
     const projectRoot = resolve(__dirname, '..');
+    const stateDir = resolve(projectRoot, '.deflow');
+    const networkDir = join(stateDir, 'network');
+    const deploymentFile = join(stateDir, 'deployment.json');
+    if (options.fresh) rmSync(stateDir, { recursive: true, force: true });
+    mkdirSync(stateDir, { recursive: true });
+
     const rebuilt = await buildCanisters(projectRoot, [...PEER_ROLES]);
     console.log(rebuilt.length === 0 ? 'canisters are up to date' : `built ${rebuilt.join(', ')}`);
 
-    const registry = new InstanceRegistry(() => createInstance);
-    const server = await startHttpServer({ host: options.host, port: options.port, context: { registry, blobs: blobStore } });
-    const url = `http://${options.host}:${server.port}`;
-    const pic = await PocketIc.create(url);
-    const deployment = await deployDeflow(pic);
-
-    console.log(`\nDeFlow local network: ${url} (PocketIC REST API; instance 0)`);
-    for (const role of PEER_ROLES) console.log(`  ${role.padEnd(12)} ${deployment.peers[role].toText()}`);
-    console.log('\nPress Ctrl-C to stop.');
-
-    // Time follows the wall clock and rounds run by themselves, so timers and schedules fire.
-    await pic.makeLive().catch((error: unknown) => {
-        console.warn(`live mode (HTTP gateway) unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    // The first instance created through the REST API is the saved network, when there is one.
+    let network: { instance: Instance; config: InstanceConfig } | null = null;
+    const registry = new InstanceRegistry(() => (config) => {
+        if (network === null) {
+            network = hasSavedInstance(networkDir) ? loadInstance(networkDir) : { instance: new Instance(config), config };
+            return network.instance;
+        }
+        return new Instance(config);
     });
+    const server = await startHttpServer({ host: options.host, port: 0, context: { registry, blobs: blobStore } });
+    const pic = await PocketIc.create(`http://127.0.0.1:${server.port}`);
 
+    let deployment = hasSavedInstance(networkDir) ? readDeployment(deploymentFile) : null;
+    if (deployment === null) {
+        deployment = await deployDeflow(pic);
+        console.log('deployed the four canisters');
+    } else {
+        for (const role of PEER_ROLES) {
+            const record = network!.instance.canisterRecord(deployment.peers[role].toUint8Array());
+            const installed = record?.runtime?.module.hash;
+            const built = createHash('sha256').update(deflowWasm(role)).digest();
+            if (installed === undefined || !built.equals(Buffer.from(installed))) {
+                try {
+                    await upgradeDeflowCanister(pic, deployment, role);
+                    console.log(`upgraded ${role}: its code changed`);
+                } catch (error) {
+                    // A refused upgrade leaves the canister running its previous code with all its state.
+                    console.warn(`upgrading ${role} was refused; it keeps running its previous code: ${error instanceof Error ? error.message : String(error)}`);
+                }
+            }
+        }
+    }
+    writeDeployment(deploymentFile, deployment);
+    const save = (): void => {
+        if (network !== null) saveInstance(network.instance, network.config, networkDir);
+    };
+    save();
+
+    // Time follows the wall clock and rounds run by themselves, so timers and schedules fire;
+    // the gateway serves the IC HTTP interface for agents, dfx, icp and the deflow CLI.
+    const restUrl = `http://127.0.0.1:${server.port}`;
+    let url: string;
+    try {
+        url = await goLive(restUrl, options);
+    } catch (error) {
+        url = restUrl;
+        console.warn(`the IC HTTP interface is unavailable (${error instanceof Error ? error.message : String(error)}); serving the PocketIC REST API only`);
+    }
+    console.log(`\nDeFlow local network: ${url}`);
+    for (const role of PEER_ROLES) console.log(`  ${role.padEnd(12)} ${deployment.peers[role].toText()}`);
+    console.log(`\nState: ${stateDir} (saved every minute and on exit). Press Ctrl-C to stop.`);
+
+    const autosave = setInterval(save, AUTOSAVE_MS);
     const stop = async (): Promise<void> => {
-        console.log('\nstopping');
+        clearInterval(autosave);
+        network?.instance.stopAutoProgress();
+        save();
+        console.log(`\nsaved the network to ${networkDir}`);
         await server.close();
         registry.disposeAll();
         process.exit(0);
