@@ -365,7 +365,7 @@ export class Replica {
     /**
      * Runs a query method non-replicated on the current state and discards every change.
      */
-    query(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array): CallResult {
+    query(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: Uint8Array | null = null): CallResult {
         if (canister.status === 'stopped') return reject(rejects.canisterStopped(canister.id));
         if (canister.status === 'stopping') return reject(rejects.canisterStopping(canister.id));
         const runtime = canister.runtime;
@@ -379,7 +379,8 @@ export class Replica {
             arg,
             caller,
             methodName: method,
-            canAnswer: true
+            canAnswer: true,
+            dataCertificate
         });
         const trap = runtime.run(execution, { export: methodExportName(methodKind, method) }, 'none');
         if (trap !== null) return reject(rejects.trapped(canister.id, trap));

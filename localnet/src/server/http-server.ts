@@ -22,16 +22,23 @@ export type RunningServer = {
 
 /** Starts listening; resolves once the port is bound. */
 export function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
-    const router = new Router(options.context);
     let inFlight = 0;
     let idleSince = Date.now();
-
-    const server = createServer((request, response) => {
-        inFlight++;
-        response.on('close', () => {
+    // Shared with HTTP gateways, whose traffic also keeps the server from idling out.
+    const activity = {
+        begin: (): void => {
+            inFlight++;
+        },
+        end: (): void => {
             inFlight--;
             idleSince = Date.now();
-        });
+        }
+    };
+    const router = new Router({ ...options.context, activity: options.context.activity ?? activity });
+
+    const server = createServer((request, response) => {
+        activity.begin();
+        response.on('close', () => activity.end());
         void handle(router, request, response);
     });
     // An await_ingress_message may run many rounds; never cut a request off for being slow.
@@ -110,6 +117,9 @@ function send(response: ServerResponse, reply: Reply): void {
         const body = Buffer.from(stringifyJson(reply.json), 'utf8');
         response.writeHead(reply.status, { 'Content-Type': 'application/json', 'Content-Length': body.length });
         response.end(body);
+    } else if ('bytes' in reply) {
+        response.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': reply.bytes.length });
+        response.end(reply.bytes);
     } else if ('text' in reply) {
         const body = Buffer.from(reply.text, 'utf8');
         response.writeHead(reply.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });

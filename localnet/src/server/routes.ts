@@ -3,6 +3,8 @@
  * answers synchronously: this server never sends 202 (started) or 409 (busy).
  */
 import { InstanceApi, OperationError } from '../api';
+import { GatewayRegistry, type ActivityTracker } from '../http-interface/gateway';
+import { serveIcApi, type IcResponse } from '../http-interface/routes';
 import { BlobStore } from './blob-store';
 import {
     MalformedRequestError,
@@ -25,14 +27,21 @@ import { parseInstanceConfig } from './config';
 import { JsonValue, parseJson } from './json';
 import { InstanceRegistry } from './registry';
 
-/** What a handler answers: a JSON document, plain text, or an empty body. */
-export type Reply = { status: number; json: JsonValue } | { status: number; text: string } | { status: number; empty: true };
+/** What a handler answers: a JSON document, plain text, binary (the IC HTTP interface's CBOR), or an empty body. */
+export type Reply =
+    | { status: number; json: JsonValue }
+    | { status: number; text: string }
+    | { status: number; bytes: Uint8Array; contentType: string }
+    | { status: number; empty: true };
 
 /** A request with its whole body read. */
 export type ServerRequest = { method: string; path: string; contentEncoding: string | undefined; body: Buffer };
 
-/** The server state handlers work on. */
-export type ServerContext = { registry: InstanceRegistry; blobs: BlobStore };
+/**
+ * The server state handlers work on. `gateways` and `activity` are optional so existing
+ * callers keep working: the router creates a gateway registry when none is given.
+ */
+export type ServerContext = { registry: InstanceRegistry; blobs: BlobStore; gateways?: GatewayRegistry; activity?: ActivityTracker };
 
 type Handler = (request: ServerRequest, params: string[], context: ServerContext) => Reply | Promise<Reply>;
 type Route = { method: string; pattern: RegExp; handler: Handler };
@@ -76,6 +85,43 @@ function uploadBlob(request: ServerRequest, _params: string[], { blobs }: Server
     return { status: 200, text: id };
 }
 
+function fromIcResponse(response: IcResponse): Reply {
+    if ('cbor' in response) return { status: response.status, bytes: response.cbor, contentType: 'application/cbor' };
+    if ('text' in response) return { status: response.status, text: response.text };
+    return { status: response.status, empty: true };
+}
+
+async function icApi(request: ServerRequest, [id, path]: string[], { registry }: ServerContext): Promise<Reply> {
+    const instanceId = Number(id);
+    return fromIcResponse(await serveIcApi(request.method, path!, new Uint8Array(request.body), (operation) => registry.run(instanceId, operation)));
+}
+
+/**
+ * `POST /http_gateway` with `{forward_to: {PocketIcInstance: <id>}, ip_addr?, port?}`. Gateways
+ * forwarding to a replica URL, custom domains and HTTPS are not supported.
+ */
+async function startGateway(request: ServerRequest, _params: string[], { registry, gateways }: ServerContext): Promise<Reply> {
+    const failure = (message: string): Reply => ({ status: 400, json: { Error: { message } } });
+    const body = asObject(jsonBody(request), 'request body');
+    const forwardTo = optionalField(body, 'forward_to');
+    const target = forwardTo !== null && typeof forwardTo === 'object' && !Array.isArray(forwardTo) ? optionalField(forwardTo, 'PocketIcInstance') : undefined;
+    if (typeof target !== 'number' || !Number.isSafeInteger(target) || target < 0) {
+        return failure('only forward_to: {"PocketIcInstance": <instance id>} is supported by this emulator');
+    }
+    if (optionalField(body, 'https_config') != null) return failure('HTTPS gateways are not supported by this emulator');
+    const ip = optionalField(body, 'ip_addr');
+    const port = optionalField(body, 'port');
+    if (ip != null && typeof ip !== 'string') throw new MalformedRequestError('field `ip_addr` must be a string');
+    if (port != null && (typeof port !== 'number' || !Number.isSafeInteger(port) || port < 0 || port > 65_535)) {
+        throw new MalformedRequestError('field `port` must be a port number');
+    }
+    // Fails with 404 now, rather than on the first forwarded request, if the instance is unknown.
+    await registry.run(target, () => null);
+    if (gateways === undefined) return failure('HTTP gateways are not available on this server');
+    const started = await gateways.start({ instanceId: target, run: (operation) => registry.run(target, operation) }, ip ?? '127.0.0.1', port ?? 0);
+    return { status: 201, json: { Created: { instance_id: started.instanceId, port: started.port } } };
+}
+
 function topology(api: InstanceApi): JsonValue {
     return encodeTopology(api.topology);
 }
@@ -95,9 +141,18 @@ function routes(context: ServerContext): Route[] {
             }
         },
         { method: 'POST', pattern: /^\/blobstore$/, handler: uploadBlob },
-        // The HTTP gateway (IC HTTP interface for agents and browsers) is a later phase.
-        { method: 'POST', pattern: /^\/http_gateway$/, handler: () => ({ status: 400, json: { Error: { message: 'HTTP gateway not supported yet' } } }) },
-        { method: 'POST', pattern: /^\/http_gateway\/(\d+)\/stop$/, handler: () => empty },
+        { method: 'POST', pattern: /^\/http_gateway$/, handler: startGateway },
+        {
+            method: 'POST',
+            pattern: /^\/http_gateway\/(\d+)\/stop$/,
+            handler: async (_r, [id], { gateways }) => {
+                await gateways?.stop(Number(id));
+                return empty;
+            }
+        },
+        // The IC HTTP interface of an instance, as PocketIC serves it next to its REST API.
+        { method: 'GET', pattern: /^\/instances\/(\d+)\/api\/(.+)$/, handler: icApi },
+        { method: 'POST', pattern: /^\/instances\/(\d+)\/api\/(.+)$/, handler: icApi },
 
         instanceRoute('GET', '/_/topology', topology),
         instanceRoute('GET', '/read/topology', topology),
@@ -174,8 +229,11 @@ function routes(context: ServerContext): Route[] {
 export class Router {
     private readonly table: Route[];
 
-    constructor(private readonly context: ServerContext) {
-        this.table = routes(context);
+    private readonly context: ServerContext;
+
+    constructor(context: ServerContext) {
+        this.context = { ...context, gateways: context.gateways ?? new GatewayRegistry(context.activity ?? null) };
+        this.table = routes(this.context);
     }
 
     /**

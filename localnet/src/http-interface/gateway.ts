@@ -1,0 +1,122 @@
+/**
+ * HTTP gateways (PocketIC's `POST /http_gateway`): a listener on its own port that serves the
+ * IC HTTP interface (`/api/...`) of one instance, so `pic.makeLive()` gives a URL an agent,
+ * dfx or icp can use. Serving canisters' `http_request` (asset canisters) is not supported.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { OperationError } from '../api';
+import { serveIcApi, type IcResponse, type InstanceRunner } from './routes';
+
+/** Marks requests in flight on any listener, so the server's idle TTL counts gateway traffic too. */
+export type ActivityTracker = { begin(): void; end(): void };
+
+/** Where a gateway forwards: an instance of this server. */
+export type GatewayTarget = { instanceId: number; run: InstanceRunner };
+
+type Gateway = { id: number; port: number; server: Server };
+
+/** The gateways of one server, by gateway id (counting from 0, as PocketIC does). */
+export class GatewayRegistry {
+    private readonly gateways = new Map<number, Gateway>();
+    private nextId = 0;
+
+    constructor(private readonly activity: ActivityTracker | null = null) {}
+
+    /**
+     * Starts a gateway on `ip:port` (port 0 picks a free one). Throws `OperationError` when
+     * the port cannot be bound.
+     */
+    async start(target: GatewayTarget, ip = '127.0.0.1', port = 0): Promise<{ instanceId: number; port: number }> {
+        const server = createServer((request, response) => {
+            this.activity?.begin();
+            response.on('close', () => this.activity?.end());
+            void handle(request, response, target.run);
+        });
+        server.keepAliveTimeout = 65_000;
+        server.requestTimeout = 0;
+        await new Promise<void>((resolve, reject) => {
+            server.once('error', (error) => reject(new OperationError(`the HTTP gateway cannot listen on ${ip}:${port}: ${error.message}`)));
+            server.listen(port, ip, () => resolve());
+        });
+        server.removeAllListeners('error');
+        server.on('error', () => undefined);
+        // A gateway alone must not keep the process alive once the main server has closed.
+        server.unref();
+        const id = this.nextId++;
+        const bound = (server.address() as AddressInfo).port;
+        this.gateways.set(id, { id, port: bound, server });
+        return { instanceId: id, port: bound };
+    }
+
+    /** Stops a gateway; stopping an unknown or stopped one does nothing, as in PocketIC. */
+    async stop(id: number): Promise<void> {
+        const gateway = this.gateways.get(id);
+        if (gateway === undefined) return;
+        this.gateways.delete(id);
+        await new Promise<void>((resolve) => {
+            gateway.server.close(() => resolve());
+            gateway.server.closeAllConnections();
+        });
+    }
+
+    /** Stops every gateway (server shutdown). */
+    async stopAll(): Promise<void> {
+        await Promise.all([...this.gateways.keys()].map((id) => this.stop(id)));
+    }
+}
+
+const CORS_HEADERS = {
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Methods': 'GET, POST, HEAD, OPTIONS',
+    'Access-Control-Allow-Headers': 'DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Cookie,X-Ic-Canister-Id',
+    'Access-Control-Expose-Headers': 'Content-Length,Content-Range'
+};
+
+async function handle(request: IncomingMessage, response: ServerResponse, run: InstanceRunner): Promise<void> {
+    const method = request.method ?? 'GET';
+    const path = (request.url ?? '/').split('?')[0]!;
+    let reply: IcResponse;
+    try {
+        const body = await readBody(request);
+        if (method === 'OPTIONS') {
+            response.writeHead(204, CORS_HEADERS);
+            response.end();
+            return;
+        }
+        reply = path.startsWith('/api/')
+            ? await serveIcApi(method, path.slice('/api/'.length), body, run)
+            : { status: 404, text: `this gateway serves only the IC HTTP interface (/api/...); ${path} is not served (canister http_request is not supported)` };
+    } catch (error) {
+        reply =
+            error instanceof OperationError
+                ? { status: error.httpStatus, text: error.message }
+                : { status: 500, text: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    writeIcResponse(response, reply, CORS_HEADERS);
+}
+
+/** Writes an interface response on a gateway connection. */
+export function writeIcResponse(response: ServerResponse, reply: IcResponse, extraHeaders: Record<string, string> = {}): void {
+    if ('cbor' in reply) {
+        response.writeHead(reply.status, { ...extraHeaders, 'Content-Type': 'application/cbor', 'Content-Length': reply.cbor.length });
+        response.end(reply.cbor);
+    } else if ('text' in reply) {
+        const body = Buffer.from(reply.text, 'utf8');
+        response.writeHead(reply.status, { ...extraHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
+        response.end(body);
+    } else {
+        response.writeHead(reply.status, { ...extraHeaders, 'Content-Length': 0 });
+        response.end();
+    }
+}
+
+function readBody(request: IncomingMessage): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+        request.on('error', reject);
+    });
+}

@@ -1,0 +1,238 @@
+/**
+ * The IC HTTP interface (`/api/v2/...`, `/api/v3/...`) of one instance: status, call (async
+ * v2, sync v3), query and read_state. Served by the PocketIC server under
+ * `/instances/<id>/api/...` and by HTTP gateways under `/api/...`.
+ */
+import { Principal } from '@dfinity/principal';
+
+import { OperationError, type CanisterCall, type InstanceApi, type SubmittedMessage } from '../api';
+import { encodeCbor, type CborInput } from './cbor';
+import { addCanister, addRequestStatus, addSubnet, certify, dataCertificate, icErrorCode, rootSubnet, signQueryResponse, type StateTree } from './certificate';
+import { checkEnvelope, principalText, type CheckedRequest, type HttpRefusal } from './envelope';
+import { asHttpInterfaceHost, type HttpInterfaceHost } from './host';
+import { hashOfMap } from './request-id';
+
+/** What the interface answers: CBOR, plain text (errors), or nothing (202). */
+export type IcResponse = { status: number; cbor: Uint8Array } | { status: number; text: string } | { status: 202; empty: true };
+
+/** Runs an operation on the instance, serialised with every other operation on it. */
+export type InstanceRunner = <T>(operation: (api: InstanceApi) => T) => Promise<T>;
+
+/** Rounds a sync call runs itself (not in live mode) before answering 202, as `await_ingress_message` does. */
+const SYNC_CALL_MAX_ROUNDS = 100;
+/** How long a sync call waits in live mode before answering 202 (the agent then polls). */
+const SYNC_CALL_LIVE_TIMEOUT_MS = 10_000;
+const LIVE_POLL_MS = 5;
+
+const text = (status: number, message: string): IcResponse => ({ status, text: message });
+const cbor = (value: CborInput): IcResponse => ({ status: 200, cbor: encodeCbor(value) });
+const fromRefusal = (refusal: HttpRefusal): IcResponse => text(refusal.status, refusal.message);
+
+function hostOf(api: InstanceApi): HttpInterfaceHost {
+    const host = asHttpInterfaceHost(api);
+    if (host === null) throw new OperationError('this instance does not support the IC HTTP interface', 501);
+    return host;
+}
+
+function parsePrincipal(textId: string, what: string): Uint8Array | IcResponse {
+    try {
+        return Principal.fromText(decodeURIComponent(textId)).toUint8Array();
+    } catch {
+        return text(400, `invalid ${what} in the URL: ${textId}`);
+    }
+}
+
+/**
+ * Answers one request. `path` is what follows `/api/` (e.g. `v2/status`).
+ * Instance-level failures (unknown instance) propagate as `OperationError`.
+ */
+export async function serveIcApi(method: string, path: string, body: Uint8Array, run: InstanceRunner): Promise<IcResponse> {
+    if (path === 'v2/status') {
+        if (method !== 'GET') return text(405, 'use GET for /api/v2/status');
+        return await run((api) => {
+            const host = hostOf(api);
+            return cbor({ replica_health_status: 'healthy', root_key: host.subnetPublicKey(rootSubnet(host).subnetId), impl_version: 'deflow-localnet' });
+        });
+    }
+    const match = /^(v2|v3)\/(canister|subnet)\/([^/]+)\/(call|query|read_state)$/.exec(path);
+    if (match === null) return text(404, `no IC HTTP interface endpoint /api/${path}`);
+    if (method !== 'POST') return text(405, `use POST for /api/${path}`);
+    const [, version, scope, idText, endpoint] = match as unknown as [string, 'v2' | 'v3', 'canister' | 'subnet', string, 'call' | 'query' | 'read_state'];
+    const id = parsePrincipal(idText!, scope === 'canister' ? 'effective canister id' : 'subnet id');
+    if (!(id instanceof Uint8Array)) return id;
+    if (scope === 'subnet') {
+        if (endpoint !== 'read_state') return text(404, `no IC HTTP interface endpoint /api/${path}`);
+        return await run((api) => readState(hostOf(api), { kind: 'subnet', id }, body));
+    }
+    switch (endpoint) {
+        case 'query':
+            return await run((api) => query(hostOf(api), id, body));
+        case 'read_state':
+            return await run((api) => readState(hostOf(api), { kind: 'canister', id }, body));
+        case 'call':
+            return await call(version, id, body, run);
+    }
+}
+
+/** Checks that a call or query addresses its effective canister (any id works for the management canister). */
+function checkTarget(request: CheckedRequest, ecid: Uint8Array): IcResponse | null {
+    if (request.canisterId.length > 0 && !Buffer.from(request.canisterId).equals(ecid)) {
+        return text(400, `Specified CanisterId ${principalText(request.canisterId)} does not match effective canister id in URL ${principalText(ecid)}`);
+    }
+    return null;
+}
+
+function canisterCall(request: CheckedRequest, ecid: Uint8Array): CanisterCall {
+    return {
+        sender: request.sender,
+        canisterId: request.canisterId,
+        method: request.methodName,
+        payload: request.arg,
+        // Management calls route by the effective canister id, as the replica does.
+        effectivePrincipal: request.canisterId.length === 0 ? { kind: 'canister', id: ecid } : { kind: 'none' }
+    };
+}
+
+type Submitted = { response: IcResponse } | { message: SubmittedMessage; requestId: Uint8Array; sender: Uint8Array };
+
+function submit(host: HttpInterfaceHost, version: 'v2' | 'v3', ecid: Uint8Array, body: Uint8Array): Submitted {
+    const checked = checkEnvelope(body, 'call', host.getTime(), (r) => (r.canisterId.length > 0 ? r.canisterId : ecid));
+    if ('refused' in checked) return { response: fromRefusal(checked.refused) };
+    const request = checked.ok;
+    const mismatch = checkTarget(request, ecid);
+    if (mismatch !== null) return { response: mismatch };
+    let result: ReturnType<HttpInterfaceHost['submitIngress']>;
+    try {
+        result = host.submitIngress(canisterCall(request, ecid), request.requestId);
+    } catch (error) {
+        // Routing failures (no such subnet or canister for a management call) are the caller's error.
+        if (error instanceof OperationError) return { response: text(400, error.message) };
+        throw error;
+    }
+    if ('err' in result) {
+        const reject = { reject_code: result.err.rejectCode, reject_message: result.err.rejectMessage, error_code: icErrorCode(result.err.errorCode) };
+        return { response: cbor(version === 'v3' ? { status: 'non_replicated_rejection', ...reject } : reject) };
+    }
+    return { message: result.ok, requestId: request.requestId, sender: request.sender };
+}
+
+async function call(version: 'v2' | 'v3', ecid: Uint8Array, body: Uint8Array, run: InstanceRunner): Promise<IcResponse> {
+    const submitted = await run((api) => submit(hostOf(api), version, ecid, body));
+    if ('response' in submitted) return submitted.response;
+    if (version === 'v2') return { status: 202, empty: true };
+    const { message, requestId } = submitted;
+    const done = (host: HttpInterfaceHost): boolean => host.ingressRecord(message.messageId)?.status === 'done';
+    const certificate = (host: HttpInterfaceHost): IcResponse => {
+        const tree: StateTree = new Map();
+        const record = host.ingressRecord(message.messageId);
+        if (record !== undefined) addRequestStatus(tree, requestId, record);
+        return cbor({ status: 'replied', certificate: certify(host, message.subnetId, tree) });
+    };
+    // Not live: nobody else runs rounds, so run them here (as await_ingress_message does).
+    const ticked = await run((api): IcResponse | 'live' | null => {
+        const host = hostOf(api);
+        if (host.isAutoProgress()) return 'live';
+        for (let round = 0; round < SYNC_CALL_MAX_ROUNDS && !done(host); round++) host.tick();
+        return done(host) ? certificate(host) : null;
+    });
+    if (ticked === null) return { status: 202, empty: true };
+    if (ticked !== 'live') return ticked;
+    // Live: the instance's own rounds execute the message; wait for them without holding the queue.
+    const deadline = Date.now() + SYNC_CALL_LIVE_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+        const answer = await run((api) => {
+            const host = hostOf(api);
+            return done(host) ? certificate(host) : null;
+        });
+        if (answer !== null) return answer;
+        await new Promise((resolve) => setTimeout(resolve, LIVE_POLL_MS));
+    }
+    return { status: 202, empty: true };
+}
+
+function query(host: HttpInterfaceHost, ecid: Uint8Array, body: Uint8Array): IcResponse {
+    const checked = checkEnvelope(body, 'query', host.getTime(), (r) => (r.canisterId.length > 0 ? r.canisterId : ecid));
+    if ('refused' in checked) return fromRefusal(checked.refused);
+    const request = checked.ok;
+    const mismatch = checkTarget(request, ecid);
+    if (mismatch !== null) return mismatch;
+    const certificate = request.canisterId.length > 0 ? dataCertificate(host, request.canisterId) : null;
+    const result = host.query(canisterCall(request, ecid), certificate);
+    const timestamp = host.getTime();
+    const subnetId = host.subnetOfRange(ecid) ?? rootSubnet(host).subnetId;
+    const subnet = host.topology.subnets.find((s) => Buffer.from(s.subnetId).equals(subnetId)) ?? rootSubnet(host);
+    // The node signs the response so agents can check it against the certified node keys.
+    const signed =
+        result.kind === 'reply'
+            ? { status: 'replied', reply: { arg: result.payload } }
+            : {
+                  status: 'rejected',
+                  reject_code: BigInt(result.reject.rejectCode),
+                  reject_message: result.reject.rejectMessage,
+                  error_code: icErrorCode(result.reject.errorCode)
+              };
+    const { nodeId, signature } = signQueryResponse(subnet, hashOfMap({ ...signed, timestamp, request_id: request.requestId }));
+    return cbor({ ...signed, signatures: [{ timestamp, signature, identity: nodeId }] });
+}
+
+type ReadStateScope = { kind: 'canister' | 'subnet'; id: Uint8Array };
+
+const utf8 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+
+function readState(host: HttpInterfaceHost, scope: ReadStateScope, body: Uint8Array): IcResponse {
+    const checked = checkEnvelope(body, 'read_state', host.getTime(), () => (scope.kind === 'canister' ? scope.id : null));
+    if ('refused' in checked) return fromRefusal(checked.refused);
+    const request = checked.ok;
+    let signer: Uint8Array;
+    if (scope.kind === 'subnet') {
+        const subnet = host.topology.subnets.find((s) => Buffer.from(s.subnetId).equals(scope.id));
+        if (subnet === undefined) return text(404, `subnet ${principalText(scope.id)} not found`);
+        signer = subnet.subnetId;
+    } else {
+        // An effective canister id outside every range (e.g. a ledger id used for time sync) reads the root subnet.
+        signer = host.subnetOfRange(scope.id) ?? rootSubnet(host).subnetId;
+    }
+    const tree: StateTree = new Map();
+    for (const path of request.paths) {
+        const refusal = addPath(host, tree, scope, request, path);
+        if (refusal !== null) return refusal;
+    }
+    return cbor({ certificate: certify(host, signer, tree) });
+}
+
+/** Adds one requested path to the tree; a response for a path that may not be read. */
+function addPath(host: HttpInterfaceHost, tree: StateTree, scope: ReadStateScope, request: CheckedRequest, path: Uint8Array[]): IcResponse | null {
+    const [first, second, third] = path;
+    const head = first === undefined ? '' : utf8(first);
+    switch (head) {
+        case 'time':
+            return null;
+        case 'subnet':
+            for (const subnet of host.topology.subnets) {
+                if (second === undefined || Buffer.from(subnet.subnetId).equals(second)) addSubnet(tree, host, subnet);
+            }
+            return null;
+        case 'request_status': {
+            if (second === undefined) return text(400, 'a request_status path needs a request id');
+            const record = host.ingressRecord(second);
+            if (record === undefined) return null;
+            if (!Buffer.from(record.caller).equals(request.sender)) {
+                return text(403, `request ${Buffer.from(second).toString('hex')} was not sent by ${principalText(request.sender)}`);
+            }
+            addRequestStatus(tree, second, record);
+            return null;
+        }
+        case 'canister': {
+            if (scope.kind !== 'canister' || second === undefined || !Buffer.from(second).equals(scope.id)) {
+                return text(400, 'canister paths may only name the effective canister id of the request');
+            }
+            const part = third === undefined ? '' : utf8(third);
+            if (part === 'module_hash' || part === 'controllers' || part === 'certified_data') addCanister(tree, host, second, [part]);
+            else if (part !== 'metadata') return text(400, `unknown canister path component ${JSON.stringify(part)}`);
+            // Custom sections (metadata) are not kept by this emulator: such paths are absent.
+            return null;
+        }
+        default:
+            return text(400, `invalid read_state path starting with ${JSON.stringify(head)}`);
+    }
+}
