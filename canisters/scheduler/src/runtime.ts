@@ -1,11 +1,16 @@
 /**
  * The scheduler's effects adapter: the only module that calls `time()`, `msgCaller()`,
- * `call()`, `setTimer()`/`clearTimer()`. It applies the effects the pure logic returns, in
+ * `call()`, `setTimer()`. It applies the effects the pure logic returns, in
  * order (stable writes before the start request they protect), keeps the ONE global timer
  * armed for the earliest due schedule or outbox retry, and sends start requests to the
  * orchestrator, feeding each answer back to the logic.
+ *
+ * Azle 0.33's `clearTimer` panics (BorrowMutError) when it drops a pending timer's callback
+ * from inside JavaScript, so timers are never cleared: each armed timer carries a generation,
+ * a superseded one does nothing when it fires, and a timer is only replaced by an EARLIER one
+ * (a pending earlier timer re-plans when it fires anyway).
  */
-import { call, clearTimer, msgCaller, setTimer, time, type Principal } from 'azle';
+import { call, msgCaller, setTimer, time, type Principal } from 'azle';
 
 import { assertNever } from '../../../shared/common/result';
 import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
@@ -25,9 +30,10 @@ export const RETRY_BATCH = 50;
 
 /**
  * The armed global timer. Heap on purpose: an upgrade drops IC timers and this record with
- * them, and `postUpgrade` re-arms from stable state.
+ * them, and `postUpgrade` re-arms from stable state. `generation` tells the live timer from
+ * superseded ones still pending.
  */
-const timer: { at: bigint | undefined; id: bigint | undefined } = { at: undefined, id: undefined };
+const timer: { at: bigint | undefined; generation: number } = { at: undefined, generation: 0 };
 
 /** Current IC time (ns). */
 export function now(): bigint {
@@ -50,18 +56,18 @@ export function armedAt(): bigint | undefined {
 }
 
 function arm(at: bigint, delayNs: bigint): void {
-    if (timer.id !== undefined) clearTimer(timer.id);
+    if (timer.at !== undefined && timer.at <= at) return;
+    timer.generation += 1;
+    timer.at = at;
+    const generation = timer.generation;
     // setTimer takes whole seconds: round down and, if it fires early, re-arm for the rest
     // (a delay under a second becomes 0: the next round). Lateness stays within one round.
-    const delaySeconds = Number(delayNs / NS_PER_SECOND);
-    timer.at = at;
-    timer.id = setTimer(delaySeconds, onTimer);
+    setTimer(Number(delayNs / NS_PER_SECOND), () => (generation === timer.generation ? onTimer() : undefined));
 }
 
 function disarm(): void {
-    if (timer.id !== undefined) clearTimer(timer.id);
+    timer.generation += 1;
     timer.at = undefined;
-    timer.id = undefined;
 }
 
 /** Applies effects in order and returns the start requests to send once every write is done. */
@@ -170,8 +176,7 @@ async function settleStart(key: string, outcome: StartOutcome): Promise<void> {
  * Call context: timer.
  */
 async function onTimer(): Promise<void> {
-    timer.at = undefined;
-    timer.id = undefined;
+    disarm();
     const ctx = firingContext();
     const starts: StartScheduledExecutionRequest[] = [];
     for (const schedule of state.dueSchedules(ctx.now, FIRE_BATCH)) {

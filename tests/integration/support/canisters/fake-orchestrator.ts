@@ -1,0 +1,29 @@
+/**
+ * Test-only stand-in for the orchestrator: the scheduler-facing contract
+ * (`start_scheduled_execution`, idempotent by key; `set_emergency_mode`) plus test controls.
+ * One definition for the canister and the tests.
+ */
+import { IDL } from '@dfinity/candid';
+
+import { c, serviceIdl, type Infer, type MethodSpec } from '../../../../shared/common/codec';
+import { ApiErrorCodec } from '../../../../shared/scheduling/api-error';
+import { StartScheduledExecutionMethod } from '../../../../shared/scheduling/outbox';
+import { NullResultCodec } from '../../../../shared/scheduling/service';
+import { EmergencyStateCodec } from '../../../../shared/monitoring/emergency';
+
+/** One idempotency key as the fake saw it: how often it was asked, what it answered. */
+export const StartRecordCodec = c.record({ key: c.text, execution_id: c.text, calls: c.nat32, first_at: c.nat64, schedule_id: c.text, due_at: c.nat64 });
+export type StartRecord = Infer<typeof StartRecordCodec>;
+
+export const FakeOrchestratorMethods = {
+    start_scheduled_execution: StartScheduledExecutionMethod,
+    set_emergency_mode: { args: [EmergencyStateCodec.idl], ret: NullResultCodec.idl, mode: 'update' },
+    starts: { args: [], ret: c.vec(StartRecordCodec).idl, mode: 'query' },
+    emergency_pushes: { args: [], ret: c.vec(EmergencyStateCodec).idl, mode: 'query' },
+    /** While set, every start is answered with this error (not recorded as started). */
+    set_refusal: { args: [c.opt(ApiErrorCodec).idl], ret: IDL.Null, mode: 'update' },
+    /** Reports the execution of `key` finished to the scheduler. */
+    finish: { args: [IDL.Text], ret: NullResultCodec.idl, mode: 'update' }
+} as const satisfies Record<string, MethodSpec>;
+
+export const fakeOrchestratorIdlFactory = (): IDL.ServiceClass => serviceIdl(FakeOrchestratorMethods);
