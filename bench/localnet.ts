@@ -12,7 +12,6 @@ import { PocketIc, PocketIcServer } from '@dfinity/pic';
 import { Execution } from '../localnet/src/engine/execution';
 import { StableMemory } from '../localnet/src/engine/stable-memory';
 import { createSystemApi } from '../localnet/src/engine/system-api';
-import { ModuleCache } from '../localnet/src/engine/wasm-module';
 import { formatMs, median, printSection, ratioRow, sample, type Row } from './stats';
 
 const FIXTURES = resolve(__dirname, '..', 'localnet', 'tests', 'fixtures', '.azle');
@@ -32,13 +31,14 @@ const SENDER = Principal.anonymous().toUint8Array();
 
 /** The baseline: the module's exports called on a bare instance, no transactions, no server. */
 function direct(wasm: Uint8Array) {
-    const module = new ModuleCache().load(wasm);
+    // The module exactly as built: no write tracking, no extra exports.
+    const module = { module: new WebAssembly.Module(wasm) };
     const stable = new StableMemory();
     const canisterId = Principal.fromText('lxzze-o7777-77777-aaaaa-cai').toUint8Array();
     let current: Execution | null = null;
     const instantiate = (): WebAssembly.Instance => {
         let memory: WebAssembly.Memory | null = null;
-        const imports = createSystemApi({ memory: () => memory!, execution: () => current!, stable, log: () => undefined });
+        const imports = createSystemApi({ memory: () => memory!, execution: () => current!, stable, log: () => undefined, heapWritten: () => undefined });
         current = execution('start');
         const instance = new WebAssembly.Instance(module.module, { ic0: imports });
         memory = instance.exports['memory'] as WebAssembly.Memory;

@@ -38,6 +38,8 @@ export type SystemApiHost = {
     execution(): Execution;
     stable: StableMemory;
     log(text: string): void;
+    /** Told about every heap write the host makes (argument copies etc.), for dirty tracking. */
+    heapWritten(dst: number, size: number): void;
 };
 
 export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports {
@@ -66,6 +68,7 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         dst = u32(dst);
         if (dst + bytes.length > memory.length) throw new CanisterTrap(`heap write out of bounds: ${dst}+${bytes.length}`, 'system');
         memory.set(bytes, dst);
+        host.heapWritten(dst, bytes.length);
     };
     /** `*_copy(dst, offset, size)` over a source blob. */
     const copyOut = (name: string, source: Uint8Array, dst: number, offset: number, size: number): void => {

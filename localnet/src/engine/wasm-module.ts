@@ -8,7 +8,12 @@
  * (a few ms for a 3.5 MB module) and keeps every other section as it was.
  */
 import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+
+import { instrumentWrites, TRACKER_MODULE } from './write-tracking';
 
 export const TABLE_EXPORT = '__localnet_table';
 export const GLOBAL_EXPORT_PREFIX = '__localnet_global_';
@@ -24,6 +29,8 @@ export type CanisterModule = {
     module: WebAssembly.Module;
     methods: Map<string, MethodKind>;
     globalExports: string[];
+    /** Whether stores report dirty pages (see write-tracking.ts); if not, whole-heap snapshots. */
+    tracked: boolean;
     hasInit: boolean;
     hasPostUpgrade: boolean;
     hasPreUpgrade: boolean;
@@ -285,14 +292,15 @@ export class ModuleCache {
         } catch (error) {
             throw new InvalidModuleError(`the gzip-compressed module cannot be decompressed: ${String(error)}`);
         }
-        const { bytes, globalExports } = exposeTableAndGlobals(raw);
+        const instrumented = cachedInstrumentation(key, raw);
+        const { bytes, globalExports } = exposeTableAndGlobals(instrumented ?? raw);
         let module: WebAssembly.Module;
         try {
             module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
         } catch (error) {
             throw new InvalidModuleError(`Wasm module failed to compile: ${error instanceof Error ? error.message : String(error)}`);
         }
-        const badImport = WebAssembly.Module.imports(module).find((i) => i.module !== 'ic0');
+        const badImport = WebAssembly.Module.imports(module).find((i) => i.module !== 'ic0' && i.module !== TRACKER_MODULE);
         if (badImport !== undefined) {
             throw new InvalidModuleError(`Wasm module imports "${badImport.module}.${badImport.name}"; only ic0 imports are allowed`);
         }
@@ -315,6 +323,7 @@ export class ModuleCache {
             module,
             methods,
             globalExports,
+            tracked: instrumented !== null,
             hasInit: exportNames.has('canister_init'),
             hasPostUpgrade: exportNames.has('canister_post_upgrade'),
             hasPreUpgrade: exportNames.has('canister_pre_upgrade'),
@@ -326,6 +335,38 @@ export class ModuleCache {
         this.modules.set(key, loaded);
         return loaded;
     }
+}
+
+/** Bumped whenever the instrumentation changes, so stale cached rewrites are not used. */
+const INSTRUMENTATION_VERSION = 2;
+const CACHE_DIR = join(tmpdir(), 'deflow-localnet-cache');
+
+/**
+ * Write-tracking instrumentation takes a second or two for an Azle module; keep the result on
+ * disk by module hash so later server processes (every test run) skip it. The cache is only
+ * an accelerator: any failure to read or write it is ignored.
+ */
+function cachedInstrumentation(hashHex: string, raw: Uint8Array): Uint8Array | null {
+    const path = join(CACHE_DIR, `${hashHex}.v${INSTRUMENTATION_VERSION}.wasm`);
+    if (existsSync(path)) {
+        try {
+            return new Uint8Array(readFileSync(path));
+        } catch {
+            // Unreadable cache entry: instrument again below.
+        }
+    }
+    const instrumented = instrumentWrites(raw);
+    if (instrumented !== null) {
+        try {
+            mkdirSync(CACHE_DIR, { recursive: true });
+            const staging = `${path}.${process.pid}`;
+            writeFileSync(staging, instrumented);
+            renameSync(staging, path);
+        } catch {
+            // A read-only or full temp folder only costs the next process the same work.
+        }
+    }
+    return instrumented;
 }
 
 /** Export name of a method of the given kind. */

@@ -5,9 +5,11 @@
  */
 import { CanisterTrap, toTrap } from './errors';
 import { Execution, type TableCallback } from './execution';
+import { DirtyPageGuard, WholeHeapGuard, type HeapGuard } from './heap-guard';
 import { StableMemory } from './stable-memory';
 import { createSystemApi } from './system-api';
 import { TABLE_EXPORT, type CanisterModule } from './wasm-module';
+import { createTracker, LAST_PAGE_EXPORT, TRACKER_MODULE } from './write-tracking';
 
 export type EntryPoint = { export: string } | { table: TableCallback };
 
@@ -23,8 +25,7 @@ export class WasmRuntime {
     private readonly memory: WebAssembly.Memory;
     private readonly table: WebAssembly.Table | null;
     private readonly globals: WebAssembly.Global[];
-    /** The heap as of the last committed execution, or null when it must be taken again. */
-    private heapSnapshot: Uint8Array | null = null;
+    private readonly heapGuard: HeapGuard;
     private globalsSnapshot: Array<number | bigint> = [];
     private current: Execution | null = null;
 
@@ -41,8 +42,10 @@ export class WasmRuntime {
                 return this.current;
             },
             stable,
-            log
+            log,
+            heapWritten: (dst, size) => this.heapGuard.hostWrote(dst, size)
         });
+        const tracker = module.tracked ? createTracker() : null;
         this.current = new Execution({
             kind: 'start',
             canisterId,
@@ -54,7 +57,7 @@ export class WasmRuntime {
             controllers: []
         });
         try {
-            this.instance = new WebAssembly.Instance(module.module, { ic0: imports });
+            this.instance = new WebAssembly.Instance(module.module, tracker === null ? { ic0: imports } : { ic0: imports, [TRACKER_MODULE]: tracker.imports });
         } catch (error) {
             throw toTrap(error);
         } finally {
@@ -67,6 +70,8 @@ export class WasmRuntime {
         const table = exports[TABLE_EXPORT];
         this.table = table instanceof WebAssembly.Table ? table : null;
         this.globals = module.globalExports.map((name) => exports[name] as WebAssembly.Global);
+        this.heapGuard =
+            tracker === null ? new WholeHeapGuard(memory) : new DirtyPageGuard(memory, tracker.flags, exports[LAST_PAGE_EXPORT] as WebAssembly.Global);
     }
 
     hasExport(name: string): boolean {
@@ -83,7 +88,8 @@ export class WasmRuntime {
      * before the call; otherwise `persistence` says what is kept. Returns the trap, if any.
      */
     run(execution: Execution, entry: EntryPoint, persistence: Persistence): CanisterTrap | null {
-        this.takeSnapshot();
+        this.heapGuard.begin();
+        this.globalsSnapshot = this.globals.map((g) => g.value as number | bigint);
         this.stable.begin();
         this.current = execution;
         let trap: CanisterTrap | null = null;
@@ -96,8 +102,13 @@ export class WasmRuntime {
         }
         if (trap === null && persistence !== 'none') this.stable.commit();
         else this.stable.rollback();
-        if (trap === null && persistence === 'all') this.heapSnapshot = null;
-        else this.restoreSnapshot();
+        if (trap === null && persistence === 'all') this.heapGuard.commit();
+        else {
+            this.heapGuard.rollback();
+            this.globals.forEach((g, i) => {
+                g.value = this.globalsSnapshot[i]!;
+            });
+        }
         return trap;
     }
 
@@ -128,24 +139,6 @@ export class WasmRuntime {
         this.globals.forEach((g, i) => {
             g.value = state.globals[i]!;
         });
-        this.heapSnapshot = null;
-    }
-
-    private takeSnapshot(): void {
-        if (this.heapSnapshot !== null) return;
-        this.heapSnapshot = new Uint8Array(this.memory.buffer).slice();
-        this.globalsSnapshot = this.globals.map((g) => g.value as number | bigint);
-    }
-
-    private restoreSnapshot(): void {
-        const snapshot = this.heapSnapshot;
-        if (snapshot === null) return;
-        const heap = new Uint8Array(this.memory.buffer);
-        heap.set(snapshot);
-        // Wasm memory cannot shrink: pages grown by the discarded execution stay, zeroed.
-        if (heap.length > snapshot.length) heap.fill(0, snapshot.length);
-        this.globals.forEach((g, i) => {
-            g.value = this.globalsSnapshot[i]!;
-        });
+        this.heapGuard.reset();
     }
 }
