@@ -1,8 +1,9 @@
-import { IDL, query } from 'azle';
+/**
+ * The executor canister: runs node attempts keyed by (execution, node, attempt), with their
+ * backoff and timeouts as timers whose state is in stable memory. This file only composes.
+ */
+import { EmergencyMethods } from './emergency';
+import { LifecycleMethods } from './lifecycle';
+import { NodeAttemptMethods } from './node-attempts';
 
-export default class {
-    @query([], IDL.Text)
-    get_name(): string {
-        return 'executor';
-    }
-}
+export default [LifecycleMethods, NodeAttemptMethods, EmergencyMethods];

@@ -7,7 +7,7 @@
 import { canisterSelf, canisterVersion, Principal, time } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';
-import { newerEmergencyState, type EmergencyState } from '../../../shared/monitoring/emergency';
+import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { Execution, Trigger } from '../../../shared/workflow';
 import { BUILD_ID, PACKAGE_VERSION } from '../../common/version';
 import {
@@ -25,10 +25,10 @@ import {
 } from './logic';
 import {
     activeExecutions,
+    emergency,
     enqueue,
     executionForKey,
     getExecution,
-    getMeta,
     getWorkflow,
     getWorkflowVersion,
     nextExecutionId,
@@ -111,7 +111,7 @@ function ranBy(): Execution['ranBy'] {
 
 /** Whether the current system mode lets a workflow start. */
 export function emergencyBlocks(critical: boolean): ApiError | undefined {
-    const mode = getMeta().emergency.mode;
+    const mode = emergency.current.mode;
     if ('Emergency' in mode) return apiError.emergencyMode('emergency mode: no execution starts');
     if ('Safe' in mode && !critical) return apiError.emergencyMode('safe mode: only critical workflows start');
     return undefined;
@@ -180,18 +180,18 @@ export function resumeOne(id: string, cause: PauseCause, now: bigint): void {
 }
 
 /**
- * Adopts an emergency state if it is newer than the stored one. Entering `Emergency` pauses
- * every running execution at its next node boundary (attempts already out finish and are
- * recorded); leaving it resumes what it paused. Safe mode only restricts new starts.
+ * Adopts an emergency state if it is newer than the held one, then brings executions in line.
+ * Entering `Emergency` pauses every running execution at its next node boundary (attempts
+ * already out finish and are recorded); leaving it resumes what it paused. Safe mode only
+ * restricts new starts.
  */
 export function adoptEmergency(incoming: EmergencyState, now: bigint): void {
-    const current = getMeta().emergency;
-    const next = newerEmergencyState(current, incoming);
-    if (next === current) return;
-    updateMeta((m) => ({ ...m, emergency: next }));
-    const wasEmergency = 'Emergency' in current.mode;
-    const isEmergency = 'Emergency' in next.mode;
-    if (wasEmergency === isEmergency) return;
+    if (emergency.adopt(incoming)) reconcileMode(now);
+}
+
+/** Makes running/paused executions agree with the mode in force (idempotent). */
+export function reconcileMode(now: bigint): void {
+    const isEmergency = 'Emergency' in emergency.current.mode;
     for (const [id] of activeExecutions()) {
         if (isEmergency) pauseOne(id, 'Emergency', now);
         else if (getWorkflow(getExecution(id)?.execution.workflowId ?? '')?.status !== 'Paused') resumeOne(id, 'Emergency', now);

@@ -1,19 +1,22 @@
 /**
- * The periodic timer: health report to the monitor (adopting the emergency state of its ack)
- * and retention of finished executions in bounded batches.
+ * Periodic work: retention of finished executions in bounded batches, and the health report
+ * to the monitor (the shared HealthReporter adopts the emergency state of its ack).
  */
-import { canisterCycleBalance, canisterSelf, canisterVersion, time } from 'azle';
+import { time } from 'azle';
 
-import { reportHealth } from '../../common/health-report';
-import { adoptEmergency } from './engine';
+import { HealthReporter } from '../../common/health-reporter';
+import { reconcileMode } from './engine';
 import { DEFAULT_EXECUTION_RETENTION, pruneExecutions } from './logic';
-import { activeCount, deleteExecution, deployment, oldestFinished, updateMeta } from './state';
+import { activeCount, deleteExecution, deployment, emergency, getMeta, oldestFinished } from './state';
 
 /** Finished executions examined per run: the work of one timer message stays bounded. */
 const RETENTION_BATCH = 200;
 
+/** How often retention runs (seconds). */
+export const RETENTION_INTERVAL_SECONDS = 60;
+
 /** Deletes finished executions beyond the retention bounds (count and age), oldest first. */
-export function pruneFinished(now: bigint): number {
+export function pruneFinished(now: bigint = time()): number {
     const { candidates, total } = oldestFinished(RETENTION_BATCH);
     // Only a batch is passed; the rest of the finished set still counts against maxCompleted.
     const maxCompleted = Math.max(0, DEFAULT_EXECUTION_RETENTION.maxCompleted - (total - candidates.length));
@@ -22,24 +25,14 @@ export function pruneFinished(now: bigint): number {
     return drop.length;
 }
 
-/** Call context: timer (every HEALTH_REPORT_INTERVAL_SECONDS). */
-export async function housekeeping(): Promise<void> {
-    pruneFinished(time());
-    const m = updateMeta((x) => ({ ...x, counters: { ...x.counters, reportSequence: x.counters.reportSequence + 1n } }));
-    const emergency = await reportHealth(deployment.peer('monitor'), {
-        canister: canisterSelf(),
-        role: { Orchestrator: null },
-        sequence: m.counters.reportSequence,
-        last_heartbeat: time(),
-        active_executions: activeCount(),
-        failures_total: m.counters.failuresTotal,
-        executions_completed_total: m.counters.completedTotal,
-        execution_time_ns_total: m.counters.executionTimeNsTotal,
-        cycles_balance: canisterCycleBalance(),
-        // Azle 0.33 exposes no memory-size API to canister code; the monitor reads these as unknown.
-        heap_memory_bytes: 0n,
-        stable_memory_bytes: 0n,
-        canister_version: canisterVersion()
-    });
-    if (emergency !== undefined) adoptEmergency(emergency, time());
-}
+/** Reports every 60 s; a mode change in the ack pauses or resumes executions. */
+export const reporter = new HealthReporter({
+    role: { Orchestrator: null },
+    monitor: () => deployment.peer('monitor'),
+    emergency,
+    numbers: () => {
+        const c = getMeta().counters;
+        return { active_executions: activeCount(), failures_total: c.failuresTotal, executions_completed_total: c.completedTotal, execution_time_ns_total: c.executionTimeNsTotal };
+    },
+    onModeChange: () => reconcileMode(time())
+});

@@ -19,8 +19,10 @@ export const MEMORY = {
     outbox: 6,
     /** scheduler idempotency key -> execution id. */
     idempotency: 7,
-    /** 'meta' -> StoredMeta (sequences, emergency state, health counters). */
+    /** 'meta' -> StoredMeta (sequences, health counters). */
     meta: 8,
     /** `${finished_at padded}|${execution id}` -> execution id: finished executions, oldest first, for retention. */
-    finished: 9
+    finished: 9,
+    /** EmergencyStore: the monitor's emergency state in force. */
+    emergency: 10
 } as const;

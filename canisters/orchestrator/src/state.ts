@@ -5,11 +5,11 @@
  */
 import { StableBTreeMap } from 'azle';
 
-import { NORMAL_MODE, type EmergencyState } from '../../../shared/monitoring/emergency';
 import type { ExecutionFinished } from '../../../shared/scheduling/service';
 import type { Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
 import type { StartOrigin } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
+import { EmergencyStore } from '../../common/emergency-store';
 import { MEMORY } from './memory';
 
 /** The schema version of every record this code writes. */
@@ -61,14 +61,13 @@ export type OutboxMessage =
 
 export type StoredOutboxEntry = { schema_version: 1; id: string; message: OutboxMessage; tries: number; nextAt: bigint; createdAt: bigint };
 
-export type HealthCounters = { failuresTotal: bigint; completedTotal: bigint; executionTimeNsTotal: bigint; reportSequence: bigint };
+export type HealthCounters = { failuresTotal: bigint; completedTotal: bigint; executionTimeNsTotal: bigint };
 
 export type StoredMeta = {
     schema_version: 1;
     nextWorkflowSeq: number;
     nextExecutionSeq: number;
     nextOutboxSeq: number;
-    emergency: EmergencyState;
     counters: HealthCounters;
 };
 
@@ -100,6 +99,9 @@ const finished = new StableBTreeMap<string, string>(MEMORY.finished);
 /** Peers and admins given at install time. */
 export const deployment = new DeploymentStore(MEMORY.deployment);
 
+/** The system mode in force (the monitor decides; see adoptEmergency). */
+export const emergency = new EmergencyStore(MEMORY.emergency);
+
 // ---- meta ----
 
 export function getMeta(): StoredMeta {
@@ -109,8 +111,7 @@ export function getMeta(): StoredMeta {
             nextWorkflowSeq: 1,
             nextExecutionSeq: 1,
             nextOutboxSeq: 1,
-            emergency: NORMAL_MODE,
-            counters: { failuresTotal: 0n, completedTotal: 0n, executionTimeNsTotal: 0n, reportSequence: 0n }
+            counters: { failuresTotal: 0n, completedTotal: 0n, executionTimeNsTotal: 0n }
         }
     );
 }

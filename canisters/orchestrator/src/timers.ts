@@ -4,11 +4,10 @@
  */
 import { setTimerInterval, time } from 'azle';
 
-import { HEALTH_REPORT_INTERVAL_SECONDS } from '../../common/health-report';
 import { WakeTimer } from '../../common/wake-timer';
 import { checkDeadlines } from './engine';
 import { drainOutbox } from './outbox';
-import { housekeeping } from './housekeeping';
+import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
 import { activeExecutions, nextOutboxAt } from './state';
 
 const outboxTimer = new WakeTimer(() => drainOutbox());
@@ -32,5 +31,8 @@ export function rearmAll(): void {
     let min: bigint | undefined;
     for (const [, deadline] of activeExecutions()) if (min === undefined || deadline < min) min = deadline;
     if (min !== undefined) armDeadlines(min, now);
-    setTimerInterval(HEALTH_REPORT_INTERVAL_SECONDS, () => housekeeping());
+    setTimerInterval(RETENTION_INTERVAL_SECONDS, () => {
+        pruneFinished();
+    });
+    reporter.start();
 }

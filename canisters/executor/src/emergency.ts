@@ -1,0 +1,33 @@
+/** The monitor's emergency state, as the executor applies it. */
+import { time, update } from 'azle';
+
+import { parseWith } from '../../../shared/common/codec';
+import type { ApiError } from '../../../shared/common/errors';
+import { EmergencyStateSchema, type EmergencyState } from '../../../shared/monitoring/emergency';
+import { ExecutorMethods } from '../../../shared/workflow';
+import { sig } from '../../common/method-sig';
+import { requirePeer } from './guards';
+import { armWake } from './runner';
+import { emergency } from './state';
+
+/** Keeps the newer of the held and the incoming state; leaving emergency mode wakes held attempts. */
+export function adoptEmergency(incoming: EmergencyState, now: bigint): void {
+    if (emergency.adopt(incoming)) armWake(now);
+}
+
+export class EmergencyMethods {
+    /**
+     * Emergency: scheduled attempts are held (running calls finish and are reported); Normal
+     * or Safe: they run again. A state older than the held one is ignored.
+     * Call context: inter-canister update; the monitor only. Errors: Unauthorized, InvalidInput.
+     */
+    @update(...sig(ExecutorMethods.set_emergency_mode))
+    set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
+        const denied = requirePeer('monitor');
+        if (denied !== undefined) return { Err: denied };
+        const valid = parseWith(EmergencyStateSchema, state);
+        if ('Err' in valid) return valid;
+        adoptEmergency(valid.Ok, time());
+        return { Ok: null };
+    }
+}

@@ -1,0 +1,13 @@
+/** Every stable memory id of the executor, named once. Never reuse or renumber an id. */
+export const MEMORY = {
+    /** DeploymentStore: peers and admins. */
+    deployment: 0,
+    /** attempt key text -> StoredAttemptRecord (every attempt within retention). */
+    attempts: 1,
+    /** attempt key text -> null for attempts with work left (run, time out, or report): what timers scan. */
+    active: 2,
+    /** 'meta' -> StoredMeta (health counters). */
+    meta: 3,
+    /** EmergencyStore: the monitor's emergency state in force. */
+    emergency: 4
+} as const;

@@ -1,0 +1,93 @@
+/** The orchestrator-facing methods: run, inspect and cancel node attempts. */
+import { query, time, update } from 'azle';
+import { z } from 'zod';
+
+import { ExecutorMethods, WORKFLOW_LIMITS, decodeNodeTask, type AttemptKey as AttemptKeyWire, type NodeAttemptRequest, type NodeAttemptWire, type WorkflowError } from '../../../shared/workflow';
+import { zodErrorToApiError, workflowError } from '../../../shared/workflow';
+import { sig } from '../../common/method-sig';
+import { requireOrchestratorOrAdmin, requirePeer } from './guards';
+import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptKey } from './logic';
+import { armWake } from './runner';
+import { activeAttempts, getAttempt, putAttempt, toAttemptWire } from './state';
+
+type R<T> = { Ok: T } | { Err: WorkflowError };
+
+const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
+const KeySchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attempt: z.number().int().min(1).max(WORKFLOW_LIMITS.maxRetries + 1) });
+const RequestSchema = z.object({
+    key: KeySchema,
+    timeout_ms: z.bigint().min(1n).max(BigInt(WORKFLOW_LIMITS.maxNodeTimeoutMs)),
+    task: z.union([
+        z.object({ Wait: z.null() }),
+        z.object({
+            Call: z.object({
+                method: z.string().min(1).max(WORKFLOW_LIMITS.maxMethodChars),
+                args: z.instanceof(Uint8Array).refine((b) => b.length <= WORKFLOW_LIMITS.maxPayloadBytes, { message: `at most ${WORKFLOW_LIMITS.maxPayloadBytes} bytes` }),
+                cycles: z.bigint().min(0n).max(WORKFLOW_LIMITS.maxCallCycles)
+            })
+        })
+    ])
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): R<T> {
+    const r = schema.safeParse(value);
+    return r.success ? { Ok: r.data } : { Err: zodErrorToApiError(r.error) };
+}
+
+function keyOf(k: AttemptKeyWire): AttemptKey {
+    return { executionId: k.execution_id, nodeId: k.node_id, attempt: k.attempt };
+}
+
+export class NodeAttemptMethods {
+    /**
+     * Records one node attempt and answers at once; the target call runs from a timer at
+     * `due_at` and its result is reported to the orchestrator. Idempotent on (execution_id,
+     * node_id, attempt): a repeated request answers the stored attempt and never runs it twice.
+     * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized, InvalidInput.
+     */
+    @update(...sig(ExecutorMethods.run_node_attempt))
+    run_node_attempt(req: NodeAttemptRequest): R<NodeAttemptWire> {
+        const denied = requirePeer('orchestrator');
+        if (denied !== undefined) return { Err: denied };
+        const valid = parse(RequestSchema, req);
+        if ('Err' in valid) return valid;
+        const now = time();
+        const key = keyOf(req.key);
+        const { attempt, created } = acceptAttempt(getAttempt(attemptKeyText(key)), { key, dueAt: req.due_at, timeoutMs: Number(req.timeout_ms), task: decodeNodeTask(req.task) }, now);
+        if (created) {
+            putAttempt(attempt);
+            armWake(now);
+        }
+        return { Ok: toAttemptWire(attempt) };
+    }
+
+    /**
+     * One attempt as recorded.
+     * Call context: query; the orchestrator, admins and controllers. Errors: Unauthorized, InvalidInput, NotFound.
+     */
+    @query(...sig(ExecutorMethods.get_node_attempt))
+    get_node_attempt(k: AttemptKeyWire): R<NodeAttemptWire> {
+        const denied = requireOrchestratorOrAdmin();
+        if (denied !== undefined) return { Err: denied };
+        const valid = parse(KeySchema, k);
+        if ('Err' in valid) return valid;
+        const keyText = attemptKeyText(keyOf(k));
+        const a = getAttempt(keyText);
+        return a === undefined ? { Err: workflowError.notFound('attempt', keyText) } : { Ok: toAttemptWire(a) };
+    }
+
+    /**
+     * Cancels the attempts of an execution that have not started; answers how many.
+     * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized, InvalidInput.
+     */
+    @update(...sig(ExecutorMethods.cancel_execution_attempts))
+    cancel_execution_attempts(arg: { execution_id: string }): R<number> {
+        const denied = requirePeer('orchestrator');
+        if (denied !== undefined) return { Err: denied };
+        const valid = parse(z.object({ execution_id: IdSchema }), arg);
+        if ('Err' in valid) return valid;
+        const changed = cancelScheduled(activeAttempts(), arg.execution_id, time());
+        for (const a of changed) putAttempt(a);
+        return { Ok: changed.length };
+    }
+}

@@ -1,0 +1,111 @@
+/**
+ * The executor's adapter: one wake timer runs due attempts, performs their target calls,
+ * enforces timeouts and delivers results to the orchestrator. Every state change is written
+ * before the call it leads to, and re-read after the call returns.
+ */
+import { Principal, time } from 'azle';
+
+import { OrchestratorMethods, encodeNodeError, msToNs, type WorkflowError } from '../../../shared/workflow';
+import { sig } from '../../common/method-sig';
+import { callRaw, callTyped } from '../../common/peer-call';
+import { WakeTimer } from '../../common/wake-timer';
+import { attemptKeyText, completeCall, isFinished, nextWakeAt, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS, type AttemptKey, type ExecutorEffect, type StoredAttempt } from './logic';
+import { activeAttempts, deployment, emergency, getAttempt, putAttempt, updateMeta } from './state';
+
+/** Attempts started per timer run, so one message's work stays bounded. */
+const BATCH = 20;
+
+const wake = new WakeTimer(() => runTimer());
+
+/** In emergency mode scheduled attempts are held (not started) until the mode is lifted. */
+function runnable(attempts: StoredAttempt[]): StoredAttempt[] {
+    if (!('Emergency' in emergency.current.mode)) return attempts;
+    return attempts.filter((a) => a.status !== 'Scheduled');
+}
+
+/** Arms the wake timer for the next thing due (call context: any update, init, post_upgrade). */
+export function armWake(now: bigint): void {
+    const at = nextWakeAt(runnable(activeAttempts()));
+    if (at !== undefined) wake.armAt(at, now);
+}
+
+/** Writes an attempt; counts it once when it becomes finished. */
+function save(previous: StoredAttempt | undefined, next: StoredAttempt): void {
+    putAttempt(next);
+    if (previous !== undefined && isFinished(previous)) return;
+    if (next.status !== 'Succeeded' && next.status !== 'Failed') return;
+    const ran = next.finishedAt !== undefined && next.startedAt !== undefined ? next.finishedAt - next.startedAt : 0n;
+    updateMeta((m) => ({
+        ...m,
+        counters: {
+            ...m.counters,
+            completedTotal: m.counters.completedTotal + 1n,
+            failuresTotal: m.counters.failuresTotal + (next.status === 'Failed' ? 1n : 0n),
+            runTimeNsTotal: m.counters.runTimeNsTotal + ran
+        }
+    }));
+}
+
+function saveAll(changed: StoredAttempt[]): void {
+    for (const a of changed) save(getAttempt(attemptKeyText(a.key)), a);
+}
+
+/** Call context: timer. */
+export async function runTimer(): Promise<void> {
+    const now = time();
+    const step = runDue(runnable(activeAttempts()), now, BATCH);
+    saveAll(step.changed);
+    await Promise.all(step.effects.map(perform));
+    armWake(time());
+}
+
+async function perform(e: ExecutorEffect): Promise<void> {
+    if (e.kind === 'ReportResult') {
+        await report(e.key);
+        return;
+    }
+    const result = await callRaw(Principal.fromText(e.canister), e.method, e.args, e.cycles);
+    const current = getAttempt(attemptKeyText(e.key));
+    if (current === undefined) return;
+    const step = completeCall(current, result.kind === 'Replied' ? { kind: 'Reply', bytes: result.value } : { kind: 'Reject', code: result.code, message: result.message }, time());
+    saveAll(step.changed);
+    await Promise.all(step.effects.map(perform));
+}
+
+/**
+ * Sends a finished attempt's result to the orchestrator until it answers. The resend time is
+ * pushed out before the call so a concurrent timer run does not send it twice meanwhile
+ * (a duplicate would be harmless: the orchestrator ignores reports it already recorded).
+ */
+async function report(key: AttemptKey): Promise<void> {
+    const keyText = attemptKeyText(key);
+    const before = getAttempt(keyText);
+    if (before === undefined || !isFinished(before) || before.report.kind === 'Delivered' || before.status === 'Cancelled') return;
+    const tries = before.report.kind === 'Pending' ? before.report.tries : 0;
+    putAttempt({ ...before, report: { kind: 'Pending', tries, nextAt: time() + msToNs(REPORT_RESEND_AFTER_MS) } });
+    const outcome = before.error !== undefined ? { Failed: encodeNodeError(before.error) } : { Succeeded: { output: before.output ?? 'null' } };
+    const request = {
+        execution_id: key.executionId,
+        node_id: key.nodeId,
+        attempt: key.attempt,
+        started_at: before.startedAt ?? before.dueAt,
+        finished_at: before.finishedAt ?? time(),
+        outcome
+    };
+    const [args, ret] = sig(OrchestratorMethods.report_node_result);
+    const r = await callTyped<{ Ok: null } | { Err: WorkflowError }>(deployment.peer('orchestrator'), 'report_node_result', args, [request], ret);
+    const after = getAttempt(keyText);
+    if (after === undefined) return;
+    if (r.kind === 'Replied') {
+        const answer = r.value;
+        if ('Ok' in answer) {
+            putAttempt(reportDelivered(after, time()));
+            return;
+        }
+        // A typed refusal will not change by itself; keep retrying (capped) so a fixed deployment resumes it.
+        console.log(`report ${keyText} refused: ${Object.keys(answer.Err)[0]}`);
+    }
+    // A reject (orchestrator stopped or upgrading) or a refusal: keep it and retry with backoff.
+    putAttempt(reportFailed(after, time()));
+}
+
