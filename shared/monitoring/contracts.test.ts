@@ -82,7 +82,7 @@ describe('Contracts > monitoring > Candid round trips', () => {
 });
 
 describe('Contracts > monitoring > service and helpers', () => {
-    it('keeps the original method names plus acknowledge_alert, get_version and report_health', () => {
+    it('keeps the original method names plus acknowledge_alert, get_version, report_health and the admin settings', () => {
         expect(Object.keys(MonitorMethods).sort()).toEqual(
             [
                 'acknowledge_alert',
@@ -94,7 +94,10 @@ describe('Contracts > monitoring > service and helpers', () => {
                 'get_version',
                 'report_health',
                 'send_system_notification',
-                'trigger_health_check'
+                'trigger_health_check',
+                'set_dependencies',
+                'set_thresholds',
+                'get_notifications'
             ].sort()
         );
         expect(MonitorServiceIdl.display()).toContain('get_system_health');

@@ -2,7 +2,8 @@ import { IDL } from '@dfinity/candid';
 import { VersionInfoIdl } from '../common/version';
 import { ApiErrorCodec } from '../scheduling/api-error';
 import { c, serviceIdl, type Codec, type MethodSpec } from '../common/codec';
-import { AlertCodec } from './alerts';
+import { AlertCodec, ThresholdsCodec } from './alerts';
+import { DependencyProbeConfigCodec, DependencyStatusCodec } from './dependencies';
 import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyRequestCodec } from './emergency';
 import { HealthReportAckCodec, HealthSampleCodec } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
@@ -16,6 +17,10 @@ export const AlertResultCodec = R(AlertCodec);
 export const EmergencyStateResultCodec = R(EmergencyStateCodec);
 export const NotificationEntryResultCodec = R(NotificationEntryCodec);
 export const HealthReportAckResultCodec = R(HealthReportAckCodec);
+export const DependenciesResultCodec = R(c.vec(DependencyStatusCodec));
+export const ThresholdsResultCodec = R(ThresholdsCodec);
+/** Largest page `get_notifications` returns. */
+export const MAX_NOTIFICATION_PAGE = 100;
 
 /**
  * The monitor's Candid methods. Call contexts and callers:
@@ -29,6 +34,8 @@ export const HealthReportAckResultCodec = R(HealthReportAckCodec);
  * - `acknowledge_alert` (update; admins/controllers; `NotFound`, `Conflict` if resolved)
  * - `get_version` (query; anyone)
  * - `report_health` (update; the three peer canisters only; answers the emergency state)
+ * - `set_dependencies`, `set_thresholds` (update; admins/controllers: what is probed, when alerts rise)
+ * - `get_notifications` (query; admins/controllers: log entries with id > `after`, oldest first, at most 100)
  *
  * @example
  * const idlFactory = () => MonitorServiceIdl;
@@ -43,7 +50,10 @@ export const MonitorMethods = {
     send_system_notification: { args: [NotificationRequestCodec.idl], ret: NotificationEntryResultCodec.idl, mode: 'update' },
     acknowledge_alert: { args: [IDL.Nat64], ret: AlertResultCodec.idl, mode: 'update' },
     get_version: { args: [], ret: VersionInfoIdl, mode: 'query' },
-    report_health: { args: [HealthSampleCodec.idl], ret: HealthReportAckResultCodec.idl, mode: 'update' }
+    report_health: { args: [HealthSampleCodec.idl], ret: HealthReportAckResultCodec.idl, mode: 'update' },
+    set_dependencies: { args: [c.vec(DependencyProbeConfigCodec).idl], ret: DependenciesResultCodec.idl, mode: 'update' },
+    set_thresholds: { args: [ThresholdsCodec.idl], ret: ThresholdsResultCodec.idl, mode: 'update' },
+    get_notifications: { args: [c.opt(c.nat64).idl], ret: R(c.vec(NotificationEntryCodec)).idl, mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;
 
 /** The monitor service IDL. */

@@ -1,8 +1,12 @@
-import { IDL, query } from 'azle';
+/**
+ * The monitor canister: composes its method classes (lifecycle, health, alerts and
+ * notifications, dependencies, emergency mode). Logic lives in `logic/` (pure), state in
+ * `state.ts`, effects in `runtime.ts`.
+ */
+import { AlertMethods } from './alerts';
+import { DependencyMethods } from './dependencies';
+import { EmergencyMethods } from './emergency';
+import { HealthMethods } from './health';
+import { InstallMethods } from './install';
 
-export default class {
-    @query([], IDL.Text)
-    get_name(): string {
-        return 'monitor';
-    }
-}
+export default [InstallMethods, HealthMethods, AlertMethods, DependencyMethods, EmergencyMethods];

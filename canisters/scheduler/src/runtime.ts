@@ -3,24 +3,20 @@
  * `call()`, `setTimer()`. It applies the effects the pure logic returns, in
  * order (stable writes before the start request they protect), keeps the ONE global timer
  * armed for the earliest due schedule or outbox retry, and sends start requests to the
- * orchestrator, feeding each answer back to the logic.
- *
- * Azle 0.33's `clearTimer` panics (BorrowMutError) when it drops a pending timer's callback
- * from inside JavaScript, so timers are never cleared: each armed timer carries a generation,
- * a superseded one does nothing when it fires, and a timer is only replaced by an EARLIER one
- * (a pending earlier timer re-plans when it fires anyway).
+ * orchestrator, feeding each answer back to the logic (see OneShotTimer for why timers are
+ * never cleared).
  */
-import { call, msgCaller, setTimer, time, type Principal } from 'azle';
+import { call, msgCaller, time, type Principal } from 'azle';
 
 import { assertNever } from '../../../shared/common/result';
 import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
 import { callFailureOf } from '../../common/call-error';
+import { OneShotTimer } from '../../common/one-shot-timer';
 import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
 import { fireDueSchedule, onStartOutcome, retryDueStarts, type FiringContext } from './logic/fire';
 import type { StartOutcome } from './logic/outbox';
-import { NS_PER_SECOND } from './logic/time';
 import * as state from './state';
 
 /** Schedules handled per timer callback; the rest fire in the next round (bounded instructions per message). */
@@ -28,12 +24,8 @@ export const FIRE_BATCH = 50;
 /** Outbox retries sent per timer callback. */
 export const RETRY_BATCH = 50;
 
-/**
- * The armed global timer. Heap on purpose: an upgrade drops IC timers and this record with
- * them, and `postUpgrade` re-arms from stable state. `generation` tells the live timer from
- * superseded ones still pending.
- */
-const timer: { at: bigint | undefined; generation: number } = { at: undefined, generation: 0 };
+/** The ONE global timer (heap: an upgrade drops it, `postUpgrade` re-arms from stable state). */
+const timer = new OneShotTimer(() => onTimer());
 
 /** Current IC time (ns). */
 export function now(): bigint {
@@ -48,26 +40,6 @@ export function caller(): Principal {
 /** What every firing decision needs: the time and the mode in force. */
 export function firingContext(): FiringContext {
     return { now: time(), mode: state.emergency.current.mode };
-}
-
-/** When the global timer is armed for (ns), for tests and `get_version`-style introspection. */
-export function armedAt(): bigint | undefined {
-    return timer.at;
-}
-
-function arm(at: bigint, delayNs: bigint): void {
-    if (timer.at !== undefined && timer.at <= at) return;
-    timer.generation += 1;
-    timer.at = at;
-    const generation = timer.generation;
-    // setTimer takes whole seconds: round down and, if it fires early, re-arm for the rest
-    // (a delay under a second becomes 0: the next round). Lateness stays within one round.
-    setTimer(Number(delayNs / NS_PER_SECOND), () => (generation === timer.generation ? onTimer() : undefined));
-}
-
-function disarm(): void {
-    timer.generation += 1;
-    timer.at = undefined;
 }
 
 /** Applies effects in order and returns the start requests to send once every write is done. */
@@ -92,10 +64,10 @@ function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecut
                 state.countSettledStart('Failed' in effect.outcome);
                 break;
             case 'ArmTimer':
-                arm(effect.at, effect.delay_ns);
+                timer.arm(effect.at, effect.delay_ns);
                 break;
             case 'CancelTimer':
-                disarm();
+                timer.disarm();
                 break;
             default:
                 assertNever(effect, 'scheduler effect');
@@ -106,7 +78,7 @@ function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecut
 
 /** Re-plans the global timer from the due index and the retry index (reads one key of each). */
 export function replan(): void {
-    applyEffects(planTimer(state.earliestDue(), state.earliestRetry(), time(), timer.at));
+    applyEffects(planTimer(state.earliestDue(), state.earliestRetry(), time(), timer.armedAt));
 }
 
 /**
@@ -176,7 +148,6 @@ async function settleStart(key: string, outcome: StartOutcome): Promise<void> {
  * Call context: timer.
  */
 async function onTimer(): Promise<void> {
-    disarm();
     const ctx = firingContext();
     const starts: StartScheduledExecutionRequest[] = [];
     for (const schedule of state.dueSchedules(ctx.now, FIRE_BATCH)) {

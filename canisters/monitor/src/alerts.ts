@@ -1,0 +1,97 @@
+/** Alerts, thresholds and the notification log. */
+import { query, update } from 'azle';
+import { z } from 'zod';
+
+import type { ApiError } from '../../../shared/common/errors';
+import { err, ok, type Result } from '../../../shared/common/result';
+import { fromOpt, parseWith } from '../../../shared/common/codec';
+import { ThresholdsSchema, type Alert, type Thresholds } from '../../../shared/monitoring/alerts';
+import { NotificationRequestSchema, type NotificationEntry, type NotificationRequest } from '../../../shared/monitoring/notifications';
+import { MAX_NOTIFICATION_PAGE, MonitorMethods as M } from '../../../shared/monitoring/service';
+import { requireAdmin, requirePeerOrAdmin } from './guards';
+import { acknowledgeAlert, openAlerts, runAlertCheck } from './logic/alerts';
+import { applySystemEvent } from './logic/health';
+import { appendNotification } from './logic/notifications';
+import * as runtime from './runtime';
+import * as state from './state';
+
+export class AlertMethods {
+    /**
+     * Evaluates every threshold now (raising and resolving alerts) and answers the open ones.
+     * Call context: update; anyone (it only reads what the monitor already knows).
+     */
+    @update([...M.check_system_alerts.args], M.check_system_alerts.ret)
+    check_system_alerts(): Result<Alert[], ApiError> {
+        const now = runtime.now();
+        const result = state.update((s) => runAlertCheck(s, now));
+        return ok(openAlerts(result.state.alerts));
+    }
+
+    /**
+     * Marks an open alert as seen. Call context: update. Callers: admins, controllers.
+     * Errors: `Unauthorized`, `NotFound` (unknown id), `Conflict` (already resolved).
+     */
+    @update([...M.acknowledge_alert.args], M.acknowledge_alert.ret)
+    acknowledge_alert(id: bigint): Result<Alert, ApiError> {
+        const caller = runtime.caller();
+        const denied = requireAdmin(caller);
+        if (denied !== undefined) return err(denied);
+        const parsed = parseWith(z.bigint().min(0n), id);
+        if ('Err' in parsed) return parsed;
+        const before = state.load();
+        const acked = acknowledgeAlert(before.alerts, parsed.Ok, caller, runtime.now());
+        if ('Err' in acked) return acked;
+        state.save(before, { ...before, alerts: acked.Ok.alerts });
+        return ok(acked.Ok.alert);
+    }
+
+    /**
+     * Logs a notification (cut to 1,000 characters, never refused for length). A structured
+     * event (upgrade failed/succeeded) feeds the `RepeatedUpgradeFailures` alert.
+     * Call context: update. Callers: the peers, admins, controllers.
+     * Errors: `Unauthorized`, `InvalidInput`.
+     */
+    @update([...M.send_system_notification.args], M.send_system_notification.ret)
+    send_system_notification(arg: NotificationRequest): Result<NotificationEntry, ApiError> {
+        const denied = requirePeerOrAdmin(runtime.caller());
+        if (denied !== undefined) return err(denied);
+        const parsed = parseWith(NotificationRequestSchema, arg);
+        if ('Err' in parsed) return parsed;
+        const request = parsed.Ok;
+        const now = runtime.now();
+        const result = state.update((s) => {
+            const logged = appendNotification(s, request.level, request.message, request.source, now);
+            const event = fromOpt(request.event);
+            const withEvent = event === undefined ? logged.state : runAlertCheck(applySystemEvent(logged.state, event), now).state;
+            return { state: withEvent, entry: logged.entry };
+        });
+        return ok(result.entry);
+    }
+
+    /**
+     * Notification log entries with id greater than `after`, oldest first, at most 100.
+     * Call context: query. Callers: admins, controllers. Errors: `Unauthorized`.
+     */
+    @query([...M.get_notifications.args], M.get_notifications.ret)
+    get_notifications(after: [] | [bigint]): Result<NotificationEntry[], ApiError> {
+        const denied = requireAdmin(runtime.caller());
+        if (denied !== undefined) return err(denied);
+        const from = fromOpt(after) ?? 0n;
+        return ok(state.load().notifications.filter((n) => n.id > from).slice(0, MAX_NOTIFICATION_PAGE));
+    }
+
+    /**
+     * Replaces the alert thresholds and re-checks alerts against them.
+     * Call context: update. Callers: admins, controllers. Errors: `Unauthorized`, `InvalidInput`.
+     */
+    @update([...M.set_thresholds.args], M.set_thresholds.ret)
+    set_thresholds(arg: Thresholds): Result<Thresholds, ApiError> {
+        const denied = requireAdmin(runtime.caller());
+        if (denied !== undefined) return err(denied);
+        const parsed = parseWith(ThresholdsSchema, arg);
+        if ('Err' in parsed) return parsed;
+        const now = runtime.now();
+        state.update((s) => runAlertCheck({ ...s, thresholds: parsed.Ok }, now));
+        return ok(parsed.Ok);
+    }
+}

@@ -1,0 +1,37 @@
+/** External canisters the monitor probes (ledgers, the EVM RPC canister, any target). */
+import { update } from 'azle';
+import { z } from 'zod';
+
+import type { ApiError } from '../../../shared/common/errors';
+import { err, ok, type Result } from '../../../shared/common/result';
+import { parseWith } from '../../../shared/common/codec';
+import { DependencyProbeConfigSchema, type DependencyProbeConfig, type DependencyStatus } from '../../../shared/monitoring/dependencies';
+import { MonitorMethods as M } from '../../../shared/monitoring/service';
+import { requireAdmin } from './guards';
+import { configureDependencies, MAX_DEPENDENCIES } from './logic/dependencies';
+import * as runtime from './runtime';
+import * as state from './state';
+
+const ConfigsSchema = z.array(DependencyProbeConfigSchema).max(MAX_DEPENDENCIES);
+
+export class DependencyMethods {
+    /**
+     * Replaces the probed dependencies (what is known about ones that stay is kept). Each is
+     * probed every check period by calling its `method` with no arguments; a reject counts
+     * as unreachable, and `dependency_failures` failures in a row raise an alert.
+     * Call context: update. Callers: admins, controllers.
+     * Errors: `Unauthorized`, `InvalidInput` (more than 32, or a malformed entry).
+     */
+    @update([...M.set_dependencies.args], M.set_dependencies.ret)
+    set_dependencies(arg: DependencyProbeConfig[]): Result<DependencyStatus[], ApiError> {
+        const denied = requireAdmin(runtime.caller());
+        if (denied !== undefined) return err(denied);
+        const parsed = parseWith(ConfigsSchema, arg);
+        if ('Err' in parsed) return parsed;
+        const result = state.update((s) => {
+            const next = { ...s, dependencies: configureDependencies(s.dependencies, parsed.Ok) };
+            return { state: next };
+        });
+        return ok(result.state.dependencies);
+    }
+}

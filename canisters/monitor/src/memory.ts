@@ -1,0 +1,26 @@
+/**
+ * Every stable memory id the monitor uses, named once. The monitor's collections are all
+ * bounded (see MonitorState), so each lives in one cell of its own map. Never renumber.
+ */
+export const MEMORY = {
+    /** DeploymentStore: peers and admins. */
+    deployment: 0,
+    /** The monitored canisters and their latest samples. */
+    canisters: 1,
+    /** The rolling window of execution counters. */
+    window: 2,
+    /** Open alerts and the last resolved ones. */
+    alerts: 3,
+    /** The notification log. */
+    notifications: 4,
+    /** Probed dependencies and their status. */
+    dependencies: 5,
+    /** The emergency state (the monitor is its source). */
+    emergency: 6,
+    /** Alert thresholds. */
+    thresholds: 7,
+    /** Id sequences and the samples counter. */
+    counters: 8,
+    /** Pending emergency pushes to peers. */
+    propagation: 9
+} as const;
