@@ -107,6 +107,8 @@ export function certify(host: HttpInterfaceHost, subnetId: Uint8Array, tree: Sta
     const base = ['subnet', subnet.subnetId];
     insertPath(delegationTree, [...base, 'public_key'], host.subnetPublicKey(subnet.subnetId));
     insertPath(delegationTree, [...base, 'canister_ranges'], encodeCbor(subnet.ranges.map((r) => [r.start, r.end])));
+    // The sharded form newer agents read (v4 call): one shard, labeled by its first canister id.
+    insertPath(delegationTree, ['canister_ranges', subnet.subnetId, subnet.ranges[0]!.start], encodeCbor(subnet.ranges.map((r) => [r.start, r.end])));
     const delegation = { subnet_id: subnet.subnetId, certificate: certify(host, root.subnetId, delegationTree, time) };
     return encodeCbor({ tree: treeToCbor(hashTree), signature, delegation });
 }

@@ -54,10 +54,11 @@ export async function serveIcApi(method: string, path: string, body: Uint8Array,
             return cbor({ replica_health_status: 'healthy', root_key: host.subnetPublicKey(rootSubnet(host).subnetId), impl_version: 'deflow-localnet' });
         });
     }
-    const match = /^(v2|v3)\/(canister|subnet)\/([^/]+)\/(call|query|read_state)$/.exec(path);
-    if (match === null) return text(404, `no IC HTTP interface endpoint /api/${path}`);
+    const match = /^(v2|v3|v4)\/(canister|subnet)\/([^/]+)\/(call|query|read_state)$/.exec(path);
+    // v4 exists only for call (newer Rust agents, e.g. the icp CLI, use it without falling back).
+    if (match === null || (match[1] === 'v4' && match[4] !== 'call')) return text(404, `no IC HTTP interface endpoint /api/${path}`);
     if (method !== 'POST') return text(405, `use POST for /api/${path}`);
-    const [, version, scope, idText, endpoint] = match as unknown as [string, 'v2' | 'v3', 'canister' | 'subnet', string, 'call' | 'query' | 'read_state'];
+    const [, version, scope, idText, endpoint] = match as unknown as [string, 'v2' | 'v3' | 'v4', 'canister' | 'subnet', string, 'call' | 'query' | 'read_state'];
     const id = parsePrincipal(idText!, scope === 'canister' ? 'effective canister id' : 'subnet id');
     if (!(id instanceof Uint8Array)) return id;
     if (scope === 'subnet') {
@@ -70,7 +71,8 @@ export async function serveIcApi(method: string, path: string, body: Uint8Array,
         case 'read_state':
             return await run((api) => readState(hostOf(api), { kind: 'canister', id }, body));
         case 'call':
-            return await call(version, id, body, run);
+            // v4 answers as v3 does; its delegations also carry `/canister_ranges` (see certificate.ts).
+            return await call(version === 'v2' ? 'v2' : 'v3', id, body, run);
     }
 }
 
