@@ -1,0 +1,149 @@
+/** `deflow health|alerts|emergency on|off|versions|whoami|drill`. */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import type { Alert } from '../../shared/monitoring/alerts';
+import type { SystemHealth } from '../../shared/monitoring/metrics';
+import type { Command } from '../context';
+import { CliError, type ExitCode } from '../errors';
+import { formatFields, formatTable, formatTime, tagText, toJson } from '../output';
+
+/** The project the CLI belongs to (where `npm run drill` would live). */
+const PROJECT_ROOT = resolve(__dirname, '..', '..');
+
+function alertRows(alerts: readonly Alert[]): string[] {
+    if (alerts.length === 0) return ['no open alerts'];
+    return formatTable(
+        ['ID', 'SEVERITY', 'KIND', 'STATUS', 'SUBJECT', 'RAISED', 'MESSAGE'],
+        alerts.map((a) => [String(a.id), tagText(a.severity), tagText(a.kind), tagText(a.status), a.subject, formatTime(a.raised_at), a.message])
+    );
+}
+
+/** Human view of `get_system_health`. */
+export function healthLines(h: SystemHealth): string[] {
+    const emergency = tagText(h.emergency.mode);
+    const lines = formatFields([
+        ['status', tagText(h.status)],
+        ['mode', emergency === 'Normal' ? 'Normal' : `${emergency} (${h.emergency.reason}, since ${formatTime(h.emergency.changed_at)})`],
+        ['checked', formatTime(h.checked_at)]
+    ]);
+    const canisters = formatTable(
+        ['ROLE', 'CANISTER', 'HEARTBEAT', 'STALE', 'ACTIVE', 'CYCLES'],
+        h.canisters.map((c) => {
+            const s = c.latest[0];
+            return [tagText(c.role), c.canister.toText(), formatTime(s?.last_heartbeat), c.stale ? 'yes' : 'no', s === undefined ? '-' : String(s.active_executions), s === undefined ? '-' : s.cycles_balance.toString()];
+        })
+    );
+    return [...lines, '', ...canisters, '', ...alertRows(h.open_alerts)];
+}
+
+function readScripts(): Record<string, string> {
+    const path = join(PROJECT_ROOT, 'package.json');
+    if (!existsSync(path)) return {};
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const scripts = typeof parsed === 'object' && parsed !== null && 'scripts' in parsed ? parsed.scripts : undefined;
+    return typeof scripts === 'object' && scripts !== null ? (scripts as Record<string, string>) : {};
+}
+
+export const systemCommands: Command[] = [
+    {
+        words: ['health'],
+        synopsis: '',
+        summary: "the monitor's system health: status, mode, canisters, open alerts",
+        options: [],
+        args: { min: 0, max: 0 },
+        async run(ctx) {
+            const h = await (await ctx.client()).monitor.health();
+            if (ctx.json) ctx.out.out(toJson(h));
+            else for (const line of healthLines(h)) ctx.out.out(line);
+        }
+    },
+    {
+        words: ['alerts'],
+        synopsis: '',
+        summary: 'evaluate the alert thresholds now and list open alerts (--ack ID acknowledges one)',
+        options: ['ack'],
+        args: { min: 0, max: 0 },
+        async run(ctx) {
+            const client = await ctx.client();
+            if (ctx.options.ack !== undefined) {
+                if (!/^\d+$/.test(ctx.options.ack)) throw new CliError('Usage', `--ack must be an alert id (a number), got "${ctx.options.ack}"`);
+                const a = await client.monitor.acknowledgeAlert(BigInt(ctx.options.ack));
+                if (ctx.json) return ctx.out.out(toJson(a));
+                return ctx.out.out(`acknowledged alert ${a.id}`);
+            }
+            const alerts = await client.monitor.alerts();
+            if (ctx.json) ctx.out.out(toJson(alerts));
+            else for (const line of alertRows(alerts)) ctx.out.out(line);
+        }
+    },
+    {
+        words: ['emergency', 'on'],
+        synopsis: '',
+        summary: 'stop new executions everywhere (--safe: only critical workflows run; --reason TEXT); admins only',
+        options: ['safe', 'reason'],
+        args: { min: 0, max: 0 },
+        async run(ctx) {
+            const mode = ctx.options.safe === true ? 'Safe' : 'Emergency';
+            const state = await (await ctx.client()).monitor.enableEmergency(mode, ctx.options.reason ?? `set by deflow CLI`);
+            if (ctx.json) ctx.out.out(toJson(state));
+            else ctx.out.out(`${tagText(state.mode)} mode is on: ${state.reason}`);
+        }
+    },
+    {
+        words: ['emergency', 'off'],
+        synopsis: '',
+        summary: 'back to Normal mode (--reason TEXT); admins only',
+        options: ['reason'],
+        args: { min: 0, max: 0 },
+        async run(ctx) {
+            const state = await (await ctx.client()).monitor.disableEmergency(ctx.options.reason ?? 'cleared by deflow CLI');
+            if (ctx.json) ctx.out.out(toJson(state));
+            else ctx.out.out(`${tagText(state.mode)} mode`);
+        }
+    },
+    {
+        words: ['versions'],
+        synopsis: '',
+        summary: 'the code each canister runs (get_version)',
+        options: [],
+        args: { min: 0, max: 0 },
+        async run(ctx) {
+            const v = await (await ctx.client()).versions();
+            if (ctx.json) return ctx.out.out(toJson(v));
+            const rows = (['orchestrator', 'scheduler', 'monitor'] as const).map((r) => [r, v[r].package_version, String(v[r].schema_version), v[r].canister_version.toString(), v[r].build_id]);
+            for (const line of formatTable(['CANISTER', 'PACKAGE', 'SCHEMA', 'CANISTER VERSION', 'BUILD'], rows)) ctx.out.out(line);
+        }
+    },
+    {
+        words: ['whoami'],
+        synopsis: '',
+        summary: 'the principal the CLI calls as, and where its key is',
+        options: [],
+        args: { min: 0, max: 0 },
+        async run(ctx) {
+            const id = ctx.identity();
+            const principal = id.identity.getPrincipal().toText();
+            if (ctx.json) ctx.out.out(toJson({ principal, keyType: id.keyType, source: id.source }));
+            else ctx.out.out(`${principal} (${id.keyType}, ${id.source})`);
+        }
+    },
+    {
+        words: ['drill'],
+        synopsis: '[args...]',
+        summary: 'run the upgrade drill (`npm run drill`)',
+        options: [],
+        args: { min: 0, max: 20 },
+        async run(ctx, args) {
+            if (readScripts().drill === undefined) {
+                throw new CliError('NotAvailable', 'the upgrade drill is not available yet: this checkout has no `npm run drill` script (see docs/upgrade-drill.md)');
+            }
+            return await new Promise<ExitCode>((resolvePromise, reject) => {
+                const child = spawn('npm', ['run', 'drill', '--', ...args], { cwd: PROJECT_ROOT, stdio: 'inherit', env: ctx.env });
+                child.on('error', reject);
+                child.on('exit', (code) => resolvePromise((code ?? 1) as ExitCode));
+            });
+        }
+    }
+];
