@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- SECTION...]`: prints medians and ratios measured in one run.
- * Sections: localnet.
+ * Sections: localnet, workflows.
  */
 import { localnetBench } from './localnet';
+import { workflowsBench } from './workflows';
 
-const sections: Record<string, () => Promise<void>> = { localnet: localnetBench };
+const sections: Record<string, () => Promise<void>> = { localnet: localnetBench, workflows: workflowsBench };
 
 async function main(): Promise<void> {
     const wanted = process.argv.slice(2);

@@ -10,12 +10,13 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { createIdentity, type Actor, type PocketIc } from '@dfinity/pic';
 
-import { BACKUP_ORACLE, LENDING, ORACLE, liquidationWorkflow } from '../../../shared/workflow/testing';
+import { BACKUP_ORACLE, LENDING, ORACLE, after, liquidationWorkflow, node } from '../../../shared/workflow/testing';
 import {
     encodeWorkflowDefinition,
     executorIdlFactory,
     orchestratorIdlFactory,
     type ExecutionWire,
+    type RecoveryPolicy,
     type WorkflowDefinition,
     type WorkflowError,
     type WorkflowWire
@@ -144,3 +145,28 @@ export async function driveUntil(env: WorkflowEnv, executionId: string, done: (x
 export async function driveToEnd(env: WorkflowEnv, executionId: string, options: { stepMs?: number; maxRounds?: number } = {}): Promise<ExecutionWire> {
     return await driveUntil(env, executionId, (x) => TERMINAL.includes(statusOf(x)), options);
 }
+
+/** A one-call workflow: read the oracle with `recovery`, then a transform reading its output. */
+export function oracleProbeDefinition(ids: WorkflowEnv['ids'], recovery: RecoveryPolicy, over: Partial<WorkflowDefinition> = {}) {
+    const def: WorkflowDefinition = {
+        name: 'Oracle probe',
+        description: 'reads the price and reshapes it',
+        nodes: [
+            node('read', {
+                config: { kind: 'Call', canister: ids.oracle.toText(), method: 'get_price', args: { kind: 'Raw', bytes: EMPTY_CANDID_ARGS }, cycles: 0n, reply: { kind: 'Candid', types: '(record { price_e8s: nat64 })' } },
+                recovery
+            }),
+            node('shape', { config: { kind: 'Transform', fields: [{ key: 'seen', value: { kind: 'Node', nodeId: 'read', path: '' } }] }, dependsOn: after('read') })
+        ],
+        ...over
+    };
+    return encodeWorkflowDefinition(def);
+}
+
+/** A workflow that only waits (`delay` node) for `ms`: something to cancel or pause. */
+export function delayDefinition(ms: number, over: Partial<WorkflowDefinition> = {}) {
+    return encodeWorkflowDefinition({ name: 'Wait', description: '', nodes: [node('wait', { config: { kind: 'Delay', durationMs: ms } })], ...over });
+}
+
+/** `DIDL` with no arguments: the Candid encoding of `()`. */
+export const EMPTY_CANDID_ARGS = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]);
