@@ -8,7 +8,8 @@ import { parseWith } from '../../../shared/common/codec';
 import { DependencyProbeConfigSchema, type DependencyProbeConfig, type DependencyStatus } from '../../../shared/monitoring/dependencies';
 import { MonitorMethods as M } from '../../../shared/monitoring/service';
 import { requireAdmin } from './guards';
-import { configureDependencies, MAX_DEPENDENCIES } from './logic/dependencies';
+import { evaluateAlerts } from './logic/alerts';
+import { configureDependencies, MAX_DEPENDENCIES, removedDependencyConditions } from './logic/dependencies';
 import * as runtime from './runtime';
 import * as state from './state';
 
@@ -18,7 +19,8 @@ export class DependencyMethods {
     /**
      * Replaces the probed dependencies (what is known about ones that stay is kept). Each is
      * probed every check period by calling its `method` with no arguments; a reject counts
-     * as unreachable, and `dependency_failures` failures in a row raise an alert.
+     * as unreachable, and `dependency_failures` failures in a row raise an alert. Alerts of
+ * dependencies no longer listed are resolved.
      * Call context: update. Callers: admins, controllers.
      * Errors: `Unauthorized`, `InvalidInput` (more than 32, or a malformed entry).
      */
@@ -28,9 +30,11 @@ export class DependencyMethods {
         if (denied !== undefined) return err(denied);
         const parsed = parseWith(ConfigsSchema, arg);
         if ('Err' in parsed) return parsed;
+        const now = runtime.now();
         const result = state.update((s) => {
-            const next = { ...s, dependencies: configureDependencies(s.dependencies, parsed.Ok) };
-            return { state: next };
+            const dependencies = configureDependencies(s.dependencies, parsed.Ok);
+            const closed = evaluateAlerts(s.alerts, s.next_alert_id, removedDependencyConditions(s.dependencies, dependencies), now);
+            return { state: { ...s, dependencies, alerts: closed.alerts, next_alert_id: closed.next_alert_id } };
         });
         return ok(result.state.dependencies);
     }

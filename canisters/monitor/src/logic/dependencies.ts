@@ -1,4 +1,5 @@
 import type { DependencyProbeConfig, DependencyProbeResult, DependencyStatus } from '../../../../shared/monitoring/dependencies';
+import type { AlertCondition } from './alerts';
 import type { MonitorEffect } from './state';
 
 /** Most dependencies a monitor probes (each probe is an inter-canister call per check). */
@@ -52,4 +53,17 @@ export function summariseDependencies(statuses: readonly DependencyStatus[]): De
         unreachable: down.length,
         critical_unreachable: down.filter((s) => s.config.critical).length
     };
+}
+
+/**
+ * Conditions that close the alerts of dependencies no longer probed: the alert check only
+ * judges configured dependencies, so without these a removed one's alert would stay open.
+ *
+ * @example
+ * evaluateAlerts(alerts, nextId, removedDependencyConditions(before, after), now).resolved
+ */
+export function removedDependencyConditions(before: readonly DependencyStatus[], after: readonly DependencyStatus[]): AlertCondition[] {
+    return before
+        .filter((b) => !after.some((a) => a.config.name === b.config.name))
+        .map((b) => ({ kind: { DependencyUnreachable: null }, subject: b.config.name, severity: { Info: null }, message: 'no longer probed', holds: false }));
 }
