@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { CliError } from './errors';
+import { CliError, messageOf, nodeErrorCode } from './errors';
 
 /** Every flag the CLI knows: name → takes a value (`string`) or not (`boolean`). */
 export const OPTION_TYPES = {
@@ -62,8 +62,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         return { words: positionals, options: values as OptionValues };
     } catch (error) {
         // parseArgs throws TypeErrors with a `code` such as ERR_PARSE_ARGS_UNKNOWN_OPTION.
-        if (error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS')) {
-            throw new CliError('Usage', error.message.replace(/\. To specify a positional argument.*$/s, ''));
+        if (nodeErrorCode(error)?.startsWith('ERR_PARSE_ARGS') === true) {
+            throw new CliError('Usage', messageOf(error).replace(/\. To specify a positional argument.*$/s, ''));
         }
         throw error;
     }

@@ -68,17 +68,41 @@ export async function deployDeflow(
     return { peers: ids, config, controller: sender ?? Principal.anonymous() };
 }
 
-/** Upgrades one canister the way dfx does: stop, install in upgrade mode, start. */
+/** Wall-clock milliseconds of each step of {@link upgradeDeflowCanister}. */
+export type UpgradeTiming = { stopMs: number; installMs: number; startMs: number };
+
+/**
+ * Upgrades one canister the way dfx does: stop, install in upgrade mode, start. The canister
+ * is started again even when the install is refused (a trapping `post_upgrade`), so it keeps
+ * serving its old code; the install error is then rethrown.
+ *
+ * `whileStopped` runs between the stop and the install: upgrade drills use it to keep the
+ * other canisters busy (and let time pass) while this one is down. Its time is not counted.
+ *
+ * @example
+ * const t = await upgradeDeflowCanister(pic, deployment, 'scheduler');
+ * console.log(t.stopMs + t.installMs + t.startMs);
+ */
 export async function upgradeDeflowCanister(
     pic: PocketIc,
     deployment: DeflowDeployment,
     role: PeerRole,
-    options: { wasm?: Uint8Array; config?: DeploymentConfig | null } = {}
-): Promise<void> {
+    options: { wasm?: Uint8Array; config?: DeploymentConfig | null; whileStopped?: () => Promise<void> } = {}
+): Promise<UpgradeTiming> {
     const canisterId = deployment.peers[role];
     const sender = deployment.controller;
+    let mark = performance.now();
+    const lap = (): number => {
+        const elapsed = performance.now() - mark;
+        mark = performance.now();
+        return elapsed;
+    };
     await pic.stopCanister({ canisterId, sender });
+    const stopMs = lap();
+    let installMs = 0;
     try {
+        if (options.whileStopped !== undefined) await options.whileStopped();
+        lap();
         await pic.upgradeCanister({
             canisterId,
             wasm: options.wasm ?? deflowWasm(role),
@@ -86,8 +110,10 @@ export async function upgradeDeflowCanister(
             sender
         });
     } finally {
+        installMs = lap();
         await pic.startCanister({ canisterId, sender });
     }
+    return { stopMs, installMs, startMs: lap() };
 }
 
 /** A typed actor for one canister of a deployment. */

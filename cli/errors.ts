@@ -80,3 +80,17 @@ export function exitFor(error: unknown): { code: ExitCode; lines: string[] } {
     // Anything else is a bug in the CLI: show it whole.
     return { code: ExitCode.Internal, lines: [`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`] };
 }
+
+/**
+ * The `code` of a Node system or argument error (`ENOENT`, `ERR_PARSE_ARGS_UNKNOWN_OPTION`).
+ * Checked structurally: such errors may come from another realm (a test VM), where
+ * `instanceof Error` is false.
+ */
+export function nodeErrorCode(error: unknown): string | undefined {
+    return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** The `message` of anything thrown, structurally. */
+export function messageOf(error: unknown): string {
+    return typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string' ? error.message : String(error);
+}

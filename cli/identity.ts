@@ -18,7 +18,7 @@ import type { SignIdentity } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 
-import { CliError } from './errors';
+import { CliError, messageOf, nodeErrorCode } from './errors';
 
 /** Which kind of key an identity signs with. */
 export type KeyType = 'Ed25519' | 'secp256k1';
@@ -63,7 +63,7 @@ export function identityFromPem(pem: string, source = 'PEM'): LoadedIdentity {
     try {
         key = createPrivateKey({ key: block[0], format: 'pem' });
     } catch (error) {
-        throw new CliError('BadInput', `${source}: cannot read the private key: ${error instanceof Error ? error.message : String(error)}`);
+        throw new CliError('BadInput', `${source}: cannot read the private key: ${messageOf(error)}`);
     }
     return identityOfKey(key, source);
 }
@@ -74,7 +74,7 @@ export function loadIdentityFile(path: string): LoadedIdentity {
     try {
         text = readFileSync(path, 'utf8');
     } catch (error) {
-        const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+        const code = nodeErrorCode(error) ?? messageOf(error);
         throw new CliError('BadInput', `cannot read identity file ${path} (${code})`);
     }
     return identityFromPem(text, path);

@@ -19,7 +19,7 @@ import { HttpAgent, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 
 import { callFailureOf } from '../client/errors';
-import { CliError } from './errors';
+import { CliError, messageOf } from './errors';
 
 /** Where to send requests and whether to trust the network's own root key. */
 export type NetworkTarget = { name: string; url: string; fetchRootKey: boolean };
@@ -77,7 +77,7 @@ export function readDeploymentFile(path: string): Partial<Record<Role, Principal
     try {
         parsed = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-        throw new CliError('BadInput', `cannot read the deployment file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new CliError('BadInput', `cannot read the deployment file ${path}: ${messageOf(error)}`);
     }
     const peers = typeof parsed === 'object' && parsed !== null && 'peers' in parsed ? parsed.peers : undefined;
     if (typeof peers !== 'object' || peers === null) throw new CliError('BadInput', `${path} has no "peers" object`);

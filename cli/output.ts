@@ -14,11 +14,15 @@ export const consoleOutput: Output = {
     err: (line) => process.stderr.write(`${line}\n`)
 };
 
-/** A JSON replacer for Candid values. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
+/** A Candid value as plain JSON data: `bigint` → decimal text, principal → text, bytes → hex. */
+export function toPlain(value: unknown): unknown {
     if (typeof value === 'bigint') return value.toString();
     if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
-    if (value !== null && typeof value === 'object' && Principal.isPrincipal(value as Principal)) return (value as Principal).toText();
+    if (Array.isArray(value)) return value.map(toPlain);
+    if (value !== null && typeof value === 'object') {
+        if (Principal.isPrincipal(value as Principal)) return (value as Principal).toText();
+        return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toPlain(v)]));
+    }
     return value;
 }
 
@@ -29,7 +33,7 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
  * toJson({ n: 1n, p: Principal.anonymous() }) // '{\n  "n": "1",\n  "p": "2vxsx-fae"\n}'
  */
 export function toJson(value: unknown): string {
-    return JSON.stringify(value, jsonReplacer, 2);
+    return JSON.stringify(toPlain(value), null, 2);
 }
 
 /**

@@ -21,7 +21,7 @@ import type { z } from 'zod';
 
 import { WorkflowDefinitionSchema, type WorkflowDefinition } from '../shared/workflow/definition';
 import { DEFAULT_RECOVERY } from '../shared/workflow/recovery';
-import { CliError } from './errors';
+import { CliError, messageOf, nodeErrorCode } from './errors';
 
 /** One problem of a workflow file: where (path and, when known, line) and what. */
 export type FileIssue = { path: (string | number)[]; line: number | undefined; message: string };
@@ -140,7 +140,7 @@ export function parseWorkflowText(text: string, fileName: string): WorkflowDefin
         try {
             value = JSON.parse(text);
         } catch (error) {
-            throw new CliError('BadInput', `${fileName} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+            throw new CliError('BadInput', `${fileName} is not valid JSON: ${messageOf(error)}`);
         }
     } else {
         const first = doc.errors[0];
@@ -172,7 +172,7 @@ export function loadWorkflowFile(path: string): WorkflowDefinition {
     try {
         text = readFileSync(path, 'utf8');
     } catch (error) {
-        const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+        const code = nodeErrorCode(error) ?? messageOf(error);
         throw new CliError('BadInput', `cannot read workflow file ${path} (${code})`);
     }
     return parseWorkflowText(text, path);
