@@ -1,7 +1,8 @@
 /**
  * Builds the Azle canisters declared in a dfx.json, skipping any whose inputs did not change.
  *
- * Usage: `tsx scripts/build-canisters.ts [--project DIR] [NAME...]`
+ * Usage: `tsx scripts/build-canisters.ts [--project DIR] [NAME...]`, or `--all` for every
+ * dfx.json tracked by git (the product canisters, test fixtures, examples).
  *
  * A canister's inputs are every TypeScript file under its `main` file's folder, under the
  * project's `shared/` and `canisters/common/` folders (when present) and the installed Azle
@@ -10,7 +11,7 @@
  * wasm and the Candid file are already current.
  */
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -90,12 +91,32 @@ export async function buildCanisters(projectDir: string, names: string[] = []): 
     return stale;
 }
 
-if (require.main === module) {
-    const args = process.argv.slice(2);
+/** Every folder with a dfx.json that git tracks, the project root first. */
+export function trackedProjects(root: string): string[] {
+    const listed = execFileSync('git', ['ls-files', '--', 'dfx.json', '*/dfx.json'], { cwd: root, encoding: 'utf8' });
+    return listed
+        .split('\n')
+        .filter((line) => line.endsWith('dfx.json'))
+        .map((file) => resolve(root, dirname(file)))
+        .sort((a, b) => a.length - b.length);
+}
+
+async function main(args: string[]): Promise<void> {
+    const root = resolve(__dirname, '..');
     const projectIndex = args.indexOf('--project');
-    const projectDir = resolve(projectIndex >= 0 ? args.splice(projectIndex, 2)[1]! : '.');
-    buildCanisters(projectDir, args).then(
-        (built) => { if (built.length === 0) console.log(`canisters of ${relative('.', projectDir) || '.'} are up to date`); },
-        (error: unknown) => { console.error(error instanceof Error ? error.message : error); process.exit(1); }
-    );
+    const projects = args.includes('--all')
+        ? trackedProjects(root)
+        : [resolve(projectIndex >= 0 ? args.splice(projectIndex, 2)[1]! : '.')];
+    const names = args.filter((arg) => arg !== '--all');
+    for (const projectDir of projects) {
+        const built = await buildCanisters(projectDir, names);
+        if (built.length === 0) console.log(`canisters of ${relative(root, projectDir) || '.'} are up to date`);
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).catch((error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exit(1);
+    });
 }

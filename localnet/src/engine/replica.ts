@@ -38,6 +38,8 @@ export type IngressRecord = {
 export type ManagementHandler = (request: Request, respond: (result: CallResult, refund?: bigint) => void) => void;
 
 const MANAGEMENT_ID = new Uint8Array(0);
+/** LOCALNET_TRACE=1 logs every execution (kind, entry point, calls made, answer, trap) with the canister logs. */
+const TRACE = process.env.LOCALNET_TRACE === '1';
 /** Most messages one round executes; a canister calling itself forever cannot stall a tick. */
 const MESSAGES_PER_ROUND = 50_000;
 
@@ -255,6 +257,10 @@ export class Replica {
         });
         const persistence: Persistence = kind === 'replicated_query' ? 'none' : 'all';
         const trap = runtime.run(execution, entry, persistence);
+        if (TRACE) {
+            const what = 'export' in entry ? entry.export : `table[${entry.table.fun}]`;
+            this.log(canister, `[trace] ${kind} ${what} calls=${execution.calls.length} answer=${execution.answer?.kind ?? '-'} trap=${trap?.message.slice(0, 120) ?? '-'}`);
+        }
         context.instructions += execution.instructions;
         if (trap !== null) return trap;
         canister.version += 1n;

@@ -292,7 +292,9 @@ export class ModuleCache {
         } catch (error) {
             throw new InvalidModuleError(`the gzip-compressed module cannot be decompressed: ${String(error)}`);
         }
-        const instrumented = cachedInstrumentation(key, raw);
+        // LOCALNET_WRITE_TRACKING=0 turns the instrumentation off (whole-heap snapshots), to
+        // tell an engine problem from a canister problem.
+        const instrumented = process.env.LOCALNET_WRITE_TRACKING === '0' ? null : cachedInstrumentation(key, raw);
         const { bytes, globalExports } = exposeTableAndGlobals(instrumented ?? raw);
         let module: WebAssembly.Module;
         try {
