@@ -99,9 +99,6 @@ describe('Orchestrator > recovery', () => {
         else expect(nodeStatus(done, 'shape')).toBe('Cancelled');
     });
 
-    // Skipped: after an execution ends Failed, the next update call to the orchestrator traps
-    // with rquickjs "already borrowed: BorrowMutError" on the localnet server (see the issue
-    // report); this case needs exactly that sequence (repay fails for good, then a start).
     it('an emergency action pauses all workflows until the monitor lifts emergency mode', async () => {
         await env.oracle.set_price(50_000_000n);
         await env.lending.fail_next(100);
