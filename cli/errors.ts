@@ -65,8 +65,17 @@ export function exitFor(error: unknown): { code: ExitCode; lines: string[] } {
         switch (failure.kind) {
             case 'Unreachable':
                 return { code: ExitCode.Network, lines: [`error: cannot reach the network (${error.canister}.${error.method}): ${failure.message}`, '  check --network and that the network is running (npm start)'] };
+            case 'CanisterNotHosted':
+                return { code: ExitCode.NotFound, lines: [`error: the ${error.canister} canister does not exist on this network (no subnet hosts its id)`, '  check the canister ids (--orchestrator/--scheduler/--monitor or .deflow/deployment.json)'] };
+            case 'Http': {
+                // The IC answers 400 with the error code IC0301 for a canister id with no canister.
+                if (failure.body.includes(CANISTER_NOT_FOUND) || failure.status === 404) {
+                    return { code: ExitCode.NotFound, lines: [`error: the ${error.canister} canister does not exist on this network (${failure.message})`, '  check the canister ids (--orchestrator/--scheduler/--monitor or .deflow/deployment.json)'] };
+                }
+                return { code: ExitCode.Network, lines: [`error: the network refused ${error.canister}.${error.method}: ${failure.message}`] };
+            }
             case 'Agent':
-                return { code: ExitCode.Network, lines: [`error: the network's answer was refused (${failure.agentKind}): ${failure.message}`] };
+                return { code: ExitCode.Network, lines: [`error: the network's answer was refused (${failure.agentKind}/${failure.agentCode}): ${failure.message}`] };
             case 'Rejected': {
                 const where = `${error.canister}.${error.method}`;
                 const code = failure.errorCode === undefined ? `reject code ${failure.rejectCode}` : failure.errorCode;

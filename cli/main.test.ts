@@ -120,7 +120,7 @@ describe('CLI > exit codes of client errors', () => {
         ['canister that does not exist', new DeflowCallError('orchestrator', 'list_workflows', { kind: 'Rejected', rejectCode: 3, errorCode: 'IC0301', message: 'no such canister' }), ExitCode.NotFound],
         ['method that does not exist', new DeflowCallError('monitor', 'get_system_health', { kind: 'Rejected', rejectCode: 3, errorCode: 'IC0536', message: 'no method' }), ExitCode.ApiError],
         ['unreachable network', new DeflowCallError('orchestrator', 'list_workflows', { kind: 'Unreachable', message: 'fetch failed' }), ExitCode.Network],
-        ['refused certificate', new DeflowCallError('orchestrator', 'list_workflows', { kind: 'Agent', agentKind: 'Trust', message: 'bad signature' }), ExitCode.Network],
+        ['refused certificate', new DeflowCallError('orchestrator', 'list_workflows', { kind: 'Agent', agentKind: 'Trust', agentCode: 'CertificateVerificationErrorCode', message: 'bad signature' }), ExitCode.Network],
         ['a bug', new RangeError('oops'), ExitCode.Internal]
     ])('%s', (_what, error, code) => {
         expect(exitFor(error).code).toBe(code);

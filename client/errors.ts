@@ -4,10 +4,11 @@
  * - {@link DeflowError}: the canister answered `Err`; carries the API error variant.
  * - {@link DeflowCallError}: the call itself failed: rejected by the IC (`Rejected`, with the
  *   reject code and the IC error code such as `IC0301` canister not found or `IC0536` method
- *   not found), the network could not be reached (`Unreachable`), or the agent refused the
+ *   not found), the network could not be reached (`Unreachable`), the host answered an HTTP
+ *   error status (`Http`, e.g. 400 for a canister id with no canister), or the agent refused the
  *   answer (`Agent`: a certificate, root key or protocol problem).
  */
-import { AgentError, CertifiedRejectErrorCode, RejectError, TransportError, UncertifiedRejectErrorCode, UncertifiedRejectUpdateErrorCode } from '@dfinity/agent';
+import { AgentError, CertificateNotAuthorizedErrorCode, CertifiedRejectErrorCode, HttpErrorCode, RejectError, TransportError, UncertifiedRejectErrorCode, UncertifiedRejectUpdateErrorCode } from '@dfinity/agent';
 
 import type { Result } from '../shared/common/result';
 import type { WorkflowError } from '../shared/workflow/errors';
@@ -60,7 +61,11 @@ export class DeflowError extends Error {
 export type CallFailure =
     | { kind: 'Rejected'; rejectCode: number; errorCode: string | undefined; message: string }
     | { kind: 'Unreachable'; message: string }
-    | { kind: 'Agent'; agentKind: string; message: string };
+    /** The network's certificates say no subnet of it hosts this canister id (no such canister there). */
+    | { kind: 'CanisterNotHosted'; message: string }
+    /** The host answered an HTTP error status (e.g. 400 for a canister id with no canister). */
+    | { kind: 'Http'; status: number; body: string; message: string }
+    | { kind: 'Agent'; agentKind: string; agentCode: string; message: string };
 
 /**
  * A call to a DeFlow canister failed: see {@link CallFailure}.
@@ -97,9 +102,16 @@ export function callFailureOf(error: unknown): CallFailure | null {
         }
         return { kind: 'Rejected', rejectCode: 0, errorCode: undefined, message: firstLine(error.message) };
     }
-    // The agent wraps a failed fetch (refused connection, unknown host, HTTP error status).
+    if (error instanceof AgentError && error.cause.code instanceof CertificateNotAuthorizedErrorCode) {
+        return { kind: 'CanisterNotHosted', message: firstLine(error.message) };
+    }
+    if (error instanceof AgentError && error.cause.code instanceof HttpErrorCode) {
+        const code = error.cause.code;
+        return { kind: 'Http', status: code.status, body: code.bodyText ?? '', message: `HTTP ${code.status} ${code.statusText}${code.bodyText === undefined || code.bodyText === '' ? '' : `: ${firstLine(code.bodyText)}`}` };
+    }
+    // The agent wraps a failed fetch (refused connection, unknown host).
     if (error instanceof TransportError) return { kind: 'Unreachable', message: firstLine(error.message) };
-    if (error instanceof AgentError) return { kind: 'Agent', agentKind: error.kind, message: firstLine(error.message) };
+    if (error instanceof AgentError) return { kind: 'Agent', agentKind: error.kind, agentCode: error.cause.code.name, message: firstLine(error.message) };
     const code = networkCode(error);
     if (code !== null) return { kind: 'Unreachable', message: `cannot reach the network (${code})` };
     return null;
