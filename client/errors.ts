@@ -111,10 +111,15 @@ export function callFailureOf(error: unknown): CallFailure | null {
     }
     // The agent wraps a failed fetch (refused connection, unknown host).
     if (error instanceof TransportError) return { kind: 'Unreachable', message: firstLine(error.message) };
-    if (error instanceof AgentError) return { kind: 'Agent', agentKind: error.kind, agentCode: error.cause.code.name, message: firstLine(error.message) };
+    if (error instanceof AgentError) return { kind: 'Agent', agentKind: error.kind, agentCode: codeName(error.cause.code), message: firstLine(error.message) };
     const code = networkCode(error);
     if (code !== null) return { kind: 'Unreachable', message: `cannot reach the network (${code})` };
     return null;
+}
+
+/** The class name of an agent error code (`CertificateVerificationErrorCode`, …); every concrete code declares one. */
+function codeName(code: object): string {
+    return 'name' in code && typeof code.name === 'string' ? code.name : 'UnknownErrorCode';
 }
 
 function firstLine(text: string): string {
