@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- SECTION...]`: prints medians and ratios measured in one run.
- * Sections: localnet, workflows.
+ * Sections: localnet, workflows, scheduling.
  */
 import { localnetBench } from './localnet';
+import { schedulingBench } from './scheduling';
 import { workflowsBench } from './workflows';
 
-const sections: Record<string, () => Promise<void>> = { localnet: localnetBench, workflows: workflowsBench };
+const sections: Record<string, () => Promise<void>> = { localnet: localnetBench, workflows: workflowsBench, scheduling: schedulingBench };
 
 async function main(): Promise<void> {
     const wanted = process.argv.slice(2);
