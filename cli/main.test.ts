@@ -6,6 +6,7 @@ import { Principal } from '@dfinity/principal';
 
 import { DeflowCallError, DeflowError } from '../client/errors';
 import { ExitCode, exitFor } from './errors';
+import { readScripts } from './commands/system';
 import { main } from './main';
 import type { Output } from './output';
 
@@ -99,9 +100,18 @@ describe('CLI > dispatch and exit codes (no network)', () => {
     });
 
     it('says the drill is not available yet (exit 2) while the project has no drill script', async () => {
+        // `deflow drill` delegates to `npm run drill` when the project's package.json has it.
+        if (readScripts().drill !== undefined) return;
         const r = await run('drill');
         expect(r.code).toBe(ExitCode.Usage);
         expect(r.err[0]).toContain('not available yet');
+    });
+
+    it('finds the drill script in a package.json', () => {
+        const file = join(dir, 'package.json');
+        writeFileSync(file, JSON.stringify({ scripts: { drill: 'tsx scripts/drill.ts' } }));
+        expect(readScripts(file).drill).toBe('tsx scripts/drill.ts');
+        expect(readScripts(join(dir, 'missing.json'))).toEqual({});
     });
 
     it('prints the caller principal and creates the default identity on first use', async () => {

@@ -38,8 +38,8 @@ export function healthLines(h: SystemHealth): string[] {
     return [...lines, '', ...canisters, '', ...alertRows(h.open_alerts)];
 }
 
-function readScripts(): Record<string, string> {
-    const path = join(PROJECT_ROOT, 'package.json');
+/** The `scripts` of a package.json (empty when the file is missing). */
+export function readScripts(path: string = join(PROJECT_ROOT, 'package.json')): Record<string, string> {
     if (!existsSync(path)) return {};
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
     const scripts = typeof parsed === 'object' && parsed !== null && 'scripts' in parsed ? parsed.scripts : undefined;
