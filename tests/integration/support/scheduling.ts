@@ -20,6 +20,7 @@ import type { Schedule, ScheduleKind, SchedulePolicies, ScheduleRequest } from '
 import { SchedulerServiceIdl, type ExecutionFinished, type ListSchedulesRequest, type ScheduleDetails, type SchedulePage } from '../../../shared/scheduling/service';
 import { fakeOrchestratorIdlFactory, type StartRecord } from './canisters/fake-orchestrator';
 import { deflowActor, deployDeflow, type DeflowDeployment } from './deflow';
+import { createPic } from './pic';
 
 export type SchedulerService = {
     schedule_workflow_execution: ActorMethod<[ScheduleRequest], Result<Schedule, ApiError>>;
@@ -95,4 +96,20 @@ export function request(kind: ScheduleKind, policies?: SchedulePolicies, workflo
 export async function startsOf(orchestrator: Actor<FakeOrchestratorService>, scheduleId: string): Promise<StartRecord[]> {
     const all = await orchestrator.starts();
     return all.filter((s) => s.schedule_id === scheduleId).sort((a, b) => (a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : 0));
+}
+
+/**
+ * One PocketIC instance and a fake-orchestrator deployment for a describe block: created in
+ * `beforeAll`, torn down in `afterAll`. Read `env.pic` / `env.h` inside the tests.
+ */
+export function useSchedulerHarness(options: { admins?: Principal[] } = {}): { pic: PocketIc; h: SchedulerHarness } {
+    const env = {} as { pic: PocketIc; h: SchedulerHarness };
+    beforeAll(async () => {
+        env.pic = await createPic();
+        env.h = await deployWithFakeOrchestrator(env.pic, options);
+    });
+    afterAll(async () => {
+        await env.pic.tearDown();
+    });
+    return env;
 }
