@@ -3,7 +3,7 @@
  * an upgrade, so their only state is this heap handle: after `post_upgrade` the canister
  * re-arms from what its stable state says is due next.
  */
-import { clearTimer, setTimer } from 'azle';
+import { setTimer } from 'azle';
 
 /** Seconds (as Azle's `setTimer` wants them) from IC nanoseconds `now` until `at`, never negative. */
 export function secondsUntil(at: bigint, now: bigint): number {
@@ -21,17 +21,21 @@ export function secondsUntil(at: bigint, now: bigint): number {
  * wake.armAt(nextDueAt, time());
  */
 export class WakeTimer {
-    private armed: { at: bigint; id: bigint } | undefined;
+    private armed: { at: bigint; generation: number } | undefined;
+    private generation = 0;
 
     constructor(private readonly callback: () => Promise<void> | void) {}
 
     armAt(at: bigint, now: bigint): void {
         if (this.armed !== undefined && this.armed.at <= at) return;
-        if (this.armed !== undefined) clearTimer(this.armed.id);
-        const id = setTimer(secondsUntil(at, now), async () => {
+        // Never clearTimer: Azle 0.33 traps with rquickjs BorrowMutError when a pending
+        // callback is dropped. A superseded (later) timer finds its generation stale and does nothing.
+        const generation = ++this.generation;
+        setTimer(secondsUntil(at, now), async () => {
+            if (this.armed?.generation !== generation) return;
             this.armed = undefined;
             await this.callback();
         });
-        this.armed = { at, id };
+        this.armed = { at, generation };
     }
 }

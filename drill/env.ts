@@ -1,0 +1,111 @@
+/**
+ * The system an upgrade drill runs against: the four DeFlow canisters wired as `dfx deploy`
+ * wires them, plus the demo target canisters (a price oracle, a backup oracle, a lending
+ * position), with typed actors for each. Used by `npm run drill`, the drill integration
+ * tests, the upgrade benchmark and the workflow integration tests (which re-export it).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import type { IDL } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
+import { createIdentity, type Actor, type ActorMethod, type PocketIc } from '@dfinity/pic';
+
+import type { MonitorService, OrchestratorService, SchedulerService } from '../client/services';
+import { deflowActor, deployDeflow, type DeflowDeployment } from '../cli/deploy';
+import type { ApiError } from '../shared/common/errors';
+import type { Result } from '../shared/common/result';
+import type { NotificationEntry } from '../shared/monitoring/notifications';
+import { MonitorServiceIdl } from '../shared/monitoring/service';
+import { SchedulerServiceIdl } from '../shared/scheduling/service';
+import { executorIdlFactory, orchestratorIdlFactory, type ExecutorMethods, type WireOf } from '../shared/workflow';
+import { priceOracleIdlFactory, type PriceOracleService } from '../canisters/demo/price-oracle/src/interface';
+import { lendingPositionIdlFactory, type LendingPositionService } from '../canisters/demo/lending-position/src/interface';
+
+const PROJECT_ROOT = resolve(__dirname, '..');
+
+type PicIdlFactory = Parameters<PocketIc['createActor']>[0];
+type WireArgs<A extends readonly unknown[]> = { -readonly [K in keyof A]: WireOf<A[K]> };
+
+/** An identity pic-js actors can speak as. */
+export type Identity = ReturnType<typeof createIdentity>;
+
+/** The executor's service as an actor sees it, typed from its method table. */
+export type ExecutorService = {
+    [K in keyof typeof ExecutorMethods]: (...args: WireArgs<(typeof ExecutorMethods)[K]['args']>) => Promise<WireOf<(typeof ExecutorMethods)[K]['ret']>>;
+};
+
+/** The monitor's service plus the admin-only notification log a drill reads. */
+export type DrillMonitorService = MonitorService & { get_notifications: ActorMethod<[[] | [bigint]], Result<NotificationEntry[], ApiError>> };
+
+/** The demo canisters a drill's workflows call. */
+export type DemoCanisterName = 'price_oracle' | 'lending_position';
+
+/** The wasm `npm run build` produced for a demo canister. */
+export function demoWasm(name: DemoCanisterName): Uint8Array {
+    const path = resolve(PROJECT_ROOT, '.azle', name, `${name}.wasm`);
+    if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build`);
+    return new Uint8Array(readFileSync(path));
+}
+
+/** The demo canisters, installed and ready. */
+export type DemoCanisters = {
+    oracle: Actor<PriceOracleService>;
+    backupOracle: Actor<PriceOracleService>;
+    lending: Actor<LendingPositionService>;
+    ids: { oracle: Principal; backupOracle: Principal; lending: Principal };
+};
+
+/** Installs a price oracle, a backup oracle and a lending position. */
+export async function deployDemoCanisters(pic: PocketIc): Promise<DemoCanisters> {
+    const oracleFactory = priceOracleIdlFactory as unknown as PicIdlFactory;
+    const oracle = await pic.setupCanister<PriceOracleService>({ idlFactory: oracleFactory, wasm: demoWasm('price_oracle') });
+    const backupOracle = await pic.setupCanister<PriceOracleService>({ idlFactory: oracleFactory, wasm: demoWasm('price_oracle') });
+    const lending = await pic.setupCanister<LendingPositionService>({ idlFactory: lendingPositionIdlFactory as unknown as PicIdlFactory, wasm: demoWasm('lending_position') });
+    // Azle seeds its PRNG from raw_rand on a timer after init; let that settle.
+    await pic.tick(3);
+    return {
+        oracle: oracle.actor,
+        backupOracle: backupOracle.actor,
+        lending: lending.actor,
+        ids: { oracle: oracle.canisterId, backupOracle: backupOracle.canisterId, lending: lending.canisterId }
+    };
+}
+
+/** Everything a drill drives: the wired DeFlow canisters, the demo canisters and the callers. */
+export type DrillEnv = DemoCanisters & {
+    pic: PocketIc;
+    deployment: DeflowDeployment;
+    /** Owns the drill's workflows and schedules. */
+    owner: Identity;
+    /** An admin of the deployment (reads every schedule and the notification log). */
+    admin: Identity;
+    orchestrator: Actor<OrchestratorService>;
+    executor: Actor<ExecutorService>;
+    /** The scheduler, speaking as `owner`. */
+    scheduler: Actor<SchedulerService>;
+    /** The monitor, speaking as `admin`. */
+    monitor: Actor<DrillMonitorService>;
+};
+
+/**
+ * Deploys DeFlow (with `admin` as its admin) and the demo canisters. The orchestrator and
+ * scheduler actors speak as the workflow owner, the executor and monitor actors as the admin.
+ */
+export async function deployDrillEnv(pic: PocketIc): Promise<DrillEnv> {
+    const owner = createIdentity('drill-owner');
+    const admin = createIdentity('drill-admin');
+    const deployment = await deployDeflow(pic, { admins: [admin.getPrincipal()] });
+    const demo = await deployDemoCanisters(pic);
+    return {
+        ...demo,
+        pic,
+        deployment,
+        owner,
+        admin,
+        orchestrator: deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, owner),
+        executor: deflowActor<ExecutorService>(pic, deployment, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory, admin),
+        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', () => SchedulerServiceIdl, owner),
+        monitor: deflowActor<DrillMonitorService>(pic, deployment, 'monitor', () => MonitorServiceIdl, admin)
+    };
+}

@@ -1,0 +1,21 @@
+/** A rolling upgrade of all four canisters, then upgrades in a row under continuous load. */
+import { PEER_ROLES } from '../../../shared/common/deployment';
+import { drill, expectPassed } from '../support/drills';
+
+jest.setTimeout(600_000);
+
+describe('Drills > rolling upgrades', () => {
+    it('upgrades all four in turn with nothing lost or run twice', async () => {
+        const result = await drill('rolling', PEER_ROLES);
+        expectPassed(result);
+        expect(result.upgrades.map((u) => u.role)).toEqual([...PEER_ROLES]);
+        for (const role of PEER_ROLES) expect(result.after.versions[role].canister_version).toBeGreaterThan(result.before.versions[role].canister_version);
+    });
+
+    it('survives two rolling rounds in a row under continuous load', async () => {
+        const result = await drill('two rounds', PEER_ROLES, { rounds: 2 });
+        expectPassed(result);
+        expect(result.upgrades).toHaveLength(8);
+        expect(result.upgrades.flatMap((u) => u.startedWhileDown).length).toBeGreaterThan(0);
+    });
+});
