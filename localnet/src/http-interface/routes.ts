@@ -77,6 +77,15 @@ export async function serveIcApi(method: string, path: string, body: Uint8Array,
 }
 
 /** Checks that a call or query addresses its effective canister (any id works for the management canister). */
+/**
+ * As the replica does for an effective canister id outside every subnet's range: HTTP 400
+ * naming the error code, so clients tell "no such canister" from a network failure.
+ */
+function unroutable(host: HttpInterfaceHost, ecid: Uint8Array): IcResponse | null {
+    if (ecid.length === 0 || host.subnetOfRange(ecid) !== null) return null;
+    return text(400, `error: canister_not_found\ndetails: IC0301: Canister ${principalText(ecid)} not found: no subnet hosts this canister id.`);
+}
+
 function checkTarget(request: CheckedRequest, ecid: Uint8Array): IcResponse | null {
     if (request.canisterId.length > 0 && !Buffer.from(request.canisterId).equals(ecid)) {
         return text(400, `Specified CanisterId ${principalText(request.canisterId)} does not match effective canister id in URL ${principalText(ecid)}`);
@@ -101,7 +110,7 @@ function submit(host: HttpInterfaceHost, version: 'v2' | 'v3', ecid: Uint8Array,
     const checked = checkEnvelope(body, 'call', host.getTime(), (r) => (r.canisterId.length > 0 ? r.canisterId : ecid));
     if ('refused' in checked) return { response: fromRefusal(checked.refused) };
     const request = checked.ok;
-    const mismatch = checkTarget(request, ecid);
+    const mismatch = checkTarget(request, ecid) ?? unroutable(host, ecid);
     if (mismatch !== null) return { response: mismatch };
     let result: ReturnType<HttpInterfaceHost['submitIngress']>;
     try {
@@ -156,7 +165,7 @@ function query(host: HttpInterfaceHost, ecid: Uint8Array, body: Uint8Array): IcR
     const checked = checkEnvelope(body, 'query', host.getTime(), (r) => (r.canisterId.length > 0 ? r.canisterId : ecid));
     if ('refused' in checked) return fromRefusal(checked.refused);
     const request = checked.ok;
-    const mismatch = checkTarget(request, ecid);
+    const mismatch = checkTarget(request, ecid) ?? unroutable(host, ecid);
     if (mismatch !== null) return mismatch;
     const certificate = request.canisterId.length > 0 ? dataCertificate(host, request.canisterId) : null;
     const result = host.query(canisterCall(request, ecid), certificate);
@@ -191,8 +200,13 @@ function readState(host: HttpInterfaceHost, scope: ReadStateScope, body: Uint8Ar
         if (subnet === undefined) return text(404, `subnet ${principalText(scope.id)} not found`);
         signer = subnet.subnetId;
     } else {
-        // An effective canister id outside every range (e.g. a ledger id used for time sync) reads the root subnet.
-        signer = host.subnetOfRange(scope.id) ?? rootSubnet(host).subnetId;
+        const routed = host.subnetOfRange(scope.id);
+        // An effective canister id outside every range may still read `/time` (agents sync
+        // their clock through a well-known id such as the ledger's); anything else is refused
+        // as the replica refuses it, so clients see "no such canister".
+        const onlyTime = request.paths.every((path) => path.length === 1 && utf8(path[0]!) === 'time');
+        if (routed === null && !onlyTime) return unroutable(host, scope.id)!;
+        signer = routed ?? rootSubnet(host).subnetId;
     }
     const tree: StateTree = new Map();
     for (const path of request.paths) {

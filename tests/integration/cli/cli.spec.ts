@@ -168,12 +168,8 @@ describe('CLI > end to end on the local network', () => {
             expect((await deflow(['executions', 'watch', 'ex-does-not-exist'])).code).toBe(4);
         });
 
-        // Known divergence of the local network: a query to a canister id no subnet hosts is
-        // answered without node signatures, so the agent refuses the answer (Trust/
-        // MissingSignatureErrorCode, exit 3) before it can see the IC0301 reject. The IC answers
-        // such a request with a signed reject or HTTP 400 (both exit 4 here). `failing` turns
-        // green (and must become `it`) once the local network answers like the IC.
-        it.failing('reports a canister id with no canister as not found (exit 4)', async () => {
+        // The network answers a canister id no subnet hosts with HTTP 400 naming IC0301.
+        it('reports a canister id with no canister as not found (exit 4)', async () => {
             const r = await deflow(['workflow', 'list', '--orchestrator', 'rdmx6-jaaaa-aaaaa-aaadq-cai']);
             expect(r.code).toBe(4);
             expect(r.stderr).toContain('does not exist');
