@@ -34,6 +34,8 @@ export type UpgradeResult = {
     /** Executions started (on an orchestrator that was up) while this canister was down. */
     startedWhileDown: string[];
     counts: { before: SystemCounts; after: SystemCounts };
+    /** Why the IC refused the install (a trapping `post_upgrade`): the canister kept its old code. */
+    refused: string | undefined;
 };
 
 /** Executions and schedules stored, counted around each upgrade. */
@@ -53,6 +55,8 @@ export type DrillOptions = {
     wasm?: Partial<Record<PeerRole, Uint8Array>>;
     /** What `get_version` of an upgraded canister must show. */
     expected?: Partial<Record<PeerRole, ExpectedVersion>>;
+    /** The release is expected to be refused (its `post_upgrade` traps): the old code must keep running. */
+    expectRefusal?: boolean;
     /** Progress lines (the operator tool prints them). */
     log?: (line: string) => void;
 };
@@ -101,17 +105,26 @@ export async function drillUpgrade(env: DrillEnv, role: PeerRole, round: number,
     const before = await countSystem(env);
     const calls: CallRecord[] = [];
     const startedWhileDown: string[] = [];
-    const timing = await upgradeDeflowCanister(env.pic, env.deployment, role, {
-        ...(wasm === undefined ? {} : { wasm }),
-        whileStopped: async () => {
-            for (let elapsed = 0; elapsed < profile.downtimeMs; elapsed += STEP_MS) {
-                if (elapsed === 0) await callOthers(env, role, load, profile, calls, startedWhileDown);
-                await advance(env.pic, STEP_MS, 2);
+    const started = performance.now();
+    let timing: UpgradeTiming = { stopMs: 0, installMs: 0, startMs: 0 };
+    let refused: string | undefined;
+    try {
+        timing = await upgradeDeflowCanister(env.pic, env.deployment, role, {
+            ...(wasm === undefined ? {} : { wasm }),
+            whileStopped: async () => {
+                for (let elapsed = 0; elapsed < profile.downtimeMs; elapsed += STEP_MS) {
+                    if (elapsed === 0) await callOthers(env, role, load, profile, calls, startedWhileDown);
+                    await advance(env.pic, STEP_MS, 2);
+                }
             }
-        }
-    });
+        });
+    } catch (error) {
+        // The install was refused and the canister restarted on its old code; the checks decide whether that was expected.
+        refused = error instanceof Error ? error.message : String(error);
+    }
     await env.pic.tick(4);
-    return { role, round, timing, wallMs: timing.stopMs + timing.installMs + timing.startMs, calls, startedWhileDown, counts: { before, after: await countSystem(env) } };
+    const wallMs = refused === undefined ? timing.stopMs + timing.installMs + timing.startMs : performance.now() - started;
+    return { role, round, timing, wallMs, calls, startedWhileDown, counts: { before, after: await countSystem(env) }, refused };
 }
 
 /** Pauses every schedule and runs on until every execution is final (or the settle bound passes). */
@@ -158,8 +171,13 @@ export async function runDrillOn(env: DrillEnv, options: DrillOptions, log: (lin
     }
     await settle(env, env.pic, load);
     const after = await takeSnapshot(env);
-    const upgraded = [...new Set(options.order)];
+    const upgraded = [...new Set(upgrades.filter((u) => u.refused === undefined).map((u) => u.role))];
+    const refusals = upgrades.map((u): Finding[] => {
+        if (options.expectRefusal === true) return u.refused === undefined ? [{ kind: 'violation', subject: u.role, detail: 'a release whose post_upgrade traps was installed' }] : [];
+        return u.refused === undefined ? [] : [{ kind: 'violation', subject: u.role, detail: `upgrade refused: ${u.refused}` }];
+    });
     const findings = [
+        ...refusals.flat(),
         ...checkNothingLost(before, after),
         ...checkNoDuplicates(after),
         ...checkSchedules(before, after),
