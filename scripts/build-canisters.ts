@@ -5,7 +5,7 @@
  * dfx.json tracked by git (the product canisters, test fixtures, examples).
  *
  * A canister's inputs are every TypeScript file under its `main` file's folder, under the
- * project's `shared/` and `canisters/common/` folders (when present) and the installed Azle
+ * repository's `shared/`, `canisters/common/` and `client/` folders, and the installed Azle
  * version. Their
  * hash is stored beside the wasm (`.azle/<name>/inputs.sha256`); a matching hash means the
  * wasm and the Candid file are already current.
@@ -61,8 +61,11 @@ export async function buildCanisters(projectDir: string, names: string[] = []): 
         canisters: Record<string, CanisterEntry>;
     };
     const wanted = names.length > 0 ? names : Object.keys(dfxJson.canisters);
-    // Code every canister of the project compiles in: the contracts and the canister toolkit.
-    const sharedDirs = [join(projectDir, 'shared'), join(projectDir, 'canisters', 'common')].filter(existsSync);
+    // Code any canister of the repository may compile in: the contracts, the canister toolkit
+    // and the client library (the example dapp imports it), wherever the project lives.
+    const repoRoot = resolve(__dirname, '..');
+    const sharedDirs = [join(repoRoot, 'shared'), join(repoRoot, 'canisters', 'common'), join(repoRoot, 'client'), join(projectDir, 'shared')]
+        .filter((dir, i, all) => existsSync(dir) && all.indexOf(dir) === i);
     const azleBin = join(azleDir, 'src', 'build.ts');
     const tsxBin = require.resolve('tsx/cli');
     const stale = wanted.filter((name) => {
