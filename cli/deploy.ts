@@ -16,6 +16,7 @@ type Identity = Parameters<Actor<Record<string, never>>['setIdentity']>[0];
 import { encodeDeploymentArg, PEER_ROLES, type DeploymentConfig, type PeerRole, type Peers } from '../shared/common/deployment';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
+const INSTALL_ORDER: readonly PeerRole[] = ['monitor', 'orchestrator', 'scheduler', 'executor'];
 
 /** The wasm `npm run build` produced for a DeFlow canister. */
 export function deflowWasmPath(role: PeerRole): string {
@@ -55,7 +56,8 @@ export async function deployDeflow(
         ids[role] = await pic.createCanister(sender === undefined ? {} : { sender });
     }
     const config: DeploymentConfig = { peers: ids, admins: options.admins ?? [] };
-    for (const role of PEER_ROLES) {
+    // The monitor first: the others send it a health report as soon as they are installed.
+    for (const role of INSTALL_ORDER) {
         await pic.installCode({
             canisterId: ids[role],
             wasm: deflowWasm(role),

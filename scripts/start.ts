@@ -20,6 +20,7 @@ import { PocketIc } from '@dfinity/pic';
 
 import { deflowWasm, deployDeflow, upgradeDeflowCanister, type DeflowDeployment } from '../cli/deploy';
 import { PEER_ROLES, type Peers } from '../shared/common/deployment';
+import { MonitorServiceIdl, type SystemHealth } from '../shared/monitoring';
 import type { InstanceConfig } from '../localnet/src/api';
 import { Instance } from '../localnet/src/instance';
 import { hasSavedInstance, loadInstance, saveInstance } from '../localnet/src/persistence';
@@ -70,6 +71,26 @@ async function goLive(restUrl: string, options: StartOptions): Promise<string> {
         | { Error: { message: string } };
     if ('Error' in reply) throw new Error(reply.Error.message);
     return `http://${options.host}:${reply.Created.port}`;
+}
+
+/** One line per canister from the monitor's `get_system_health`. */
+async function printHealth(pic: PocketIc, deployment: DeflowDeployment): Promise<void> {
+    const monitor = pic.createActor<{ get_system_health: () => Promise<SystemHealth> }>(
+        (() => MonitorServiceIdl) as unknown as Parameters<PocketIc['createActor']>[0],
+        deployment.peers.monitor
+    );
+    try {
+        const health = await monitor.get_system_health();
+        console.log(`\nHealth: ${Object.keys(health.status)[0]}; emergency mode: ${Object.keys(health.emergency.mode)[0]}; open alerts: ${health.open_alerts.length}`);
+        for (const canister of health.canisters) {
+            const role = Object.keys(canister.role)[0] ?? '?';
+            const sample = canister.latest[0];
+            const state = canister.stale ? 'stale' : sample === undefined ? 'no report yet' : `reporting (version ${sample.canister_version})`;
+            console.log(`  ${role.padEnd(12)} ${state}`);
+        }
+    } catch (error) {
+        console.warn(`health summary unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    }
 }
 
 type SavedDeployment = { peers: Record<keyof Peers, string>; controller: string };
@@ -151,6 +172,7 @@ async function main(): Promise<void> {
     }
     console.log(`\nDeFlow local network: ${url}`);
     for (const role of PEER_ROLES) console.log(`  ${role.padEnd(12)} ${deployment.peers[role].toText()}`);
+    await printHealth(pic, deployment);
     console.log(`\nState: ${stateDir} (saved every minute and on exit). Press Ctrl-C to stop.`);
 
     const autosave = setInterval(save, AUTOSAVE_MS);
