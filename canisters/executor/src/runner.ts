@@ -50,11 +50,15 @@ function saveAll(changed: StoredAttempt[]): void {
     for (const a of changed) save(getAttempt(attemptKeyText(a.key)), a);
 }
 
-/** Call context: timer. */
+/**
+ * Call context: timer. The wake is re-armed before the calls go out, not only after they
+ * return: a target that never answers must not keep its attempt's timeout from firing.
+ */
 export async function runTimer(): Promise<void> {
     const now = time();
     const step = runDue(runnable(activeAttempts()), now, BATCH);
     saveAll(step.changed);
+    armWake(now);
     await Promise.all(step.effects.map(perform));
     armWake(time());
 }

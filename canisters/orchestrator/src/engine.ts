@@ -14,6 +14,8 @@ import {
     checkTimeouts,
     compileWorkflow,
     handleNodeResult,
+    holdAction,
+    holdCause,
     nextDeadline,
     pauseExecution,
     resumeExecution,
@@ -35,7 +37,6 @@ import {
     putExecution,
     rememberKey,
     updateMeta,
-    type PauseCause,
     type StoredExecution
 } from './state';
 import { armDeadlines, armOutbox } from './timers';
@@ -159,24 +160,28 @@ export function applyReport(executionId: string, report: AttemptReport, now: big
     commit(stored, step, now, wf);
 }
 
-/** Pauses one execution for `cause`; no-op unless it is running. */
-export function pauseOne(id: string, cause: PauseCause, now: bigint): void {
+/**
+ * Pauses, resumes or relabels one unfinished execution so it agrees with what holds it now:
+ * its workflow being paused, or emergency mode. Both are re-read here, so resuming a workflow
+ * during emergency mode leaves its executions paused (relabelled `Emergency`) and lifting
+ * emergency mode leaves paused a workflow the owner paused meanwhile.
+ */
+export function reconcileExecution(id: string, now: bigint): void {
     const stored = getExecution(id);
-    if (stored === undefined || stored.execution.status !== 'Running') return;
-    const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
-    const r = pauseExecution(wf, stored.execution, now);
-    if ('Err' in r) return;
-    commit({ ...stored, pausedBy: cause }, r.Ok, now, wf);
-}
-
-/** Resumes one execution paused for `cause`; no-op otherwise. */
-export function resumeOne(id: string, cause: PauseCause, now: bigint): void {
-    const stored = getExecution(id);
-    if (stored === undefined || stored.execution.status !== 'Paused' || stored.pausedBy !== cause) return;
-    const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
-    const r = resumeExecution(wf, stored.execution, now);
-    if ('Err' in r) return;
-    commit({ ...stored, pausedBy: undefined }, r.Ok, now, wf);
+    if (stored === undefined) return;
+    const x = stored.execution;
+    const cause = holdCause({ workflowPaused: getWorkflow(x.workflowId)?.status === 'Paused', emergencyMode: 'Emergency' in emergency.current.mode });
+    const action = holdAction({ status: x.status, pausedBy: stored.pausedBy }, cause);
+    if (action.kind === 'None') return;
+    const wf = compiledFor(x.workflowId, x.workflowVersion);
+    if (action.kind === 'Relabel') {
+        commit({ ...stored, pausedBy: action.cause }, { state: x, effects: [] }, now, wf);
+        return;
+    }
+    const r = action.kind === 'Pause' ? pauseExecution(wf, x, now) : resumeExecution(wf, x, now);
+    // holdAction only proposes legal transitions; a refusal here is a broken invariant.
+    if ('Err' in r) throw new Error(`invariant: ${action.kind} of ${id}: ${JSON.stringify(r.Err)}`);
+    commit({ ...stored, pausedBy: action.kind === 'Pause' ? action.cause : undefined }, r.Ok, now, wf);
 }
 
 /**
@@ -191,11 +196,7 @@ export function adoptEmergency(incoming: EmergencyState, now: bigint): void {
 
 /** Makes running/paused executions agree with the mode in force (idempotent). */
 export function reconcileMode(now: bigint): void {
-    const isEmergency = 'Emergency' in emergency.current.mode;
-    for (const [id] of activeExecutions()) {
-        if (isEmergency) pauseOne(id, 'Emergency', now);
-        else if (getWorkflow(getExecution(id)?.execution.workflowId ?? '')?.status !== 'Paused') resumeOne(id, 'Emergency', now);
-    }
+    for (const [id] of activeExecutions()) reconcileExecution(id, now);
 }
 
 /** Timer step: fails what is past its deadline, re-runs what became runnable. */

@@ -21,7 +21,7 @@ import { sig } from '../../common/method-sig';
 import { commit, compiledFor, startNew } from './engine';
 import { notFound, transitionConflict, validate } from './errors';
 import { requireOwner } from './guards';
-import { cancelExecution } from './logic';
+import { cancelExecution, triggerForCaller } from './logic';
 import { executionSummaries, getExecution, type StoredExecution } from './state';
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
 
@@ -46,7 +46,8 @@ export class ExecutionMethods {
     /**
      * Starts the latest version of a workflow with an optional JSON input (default `null`).
      * Inline nodes run at once; call and delay nodes are queued for the executor, so the reply
-     * shows the execution Running (or already finished if it has no dispatched node).
+     * shows the execution Running (or already finished if it has no dispatched node). The
+     * trigger is `Dapp { canister }` when the caller is a canister, else `Manual`.
      * Call context: update; the workflow's owner only.
      * Errors: InvalidInput (input not JSON), NotFound, Unauthorized, Conflict (workflow paused),
      * EmergencyMode (emergency mode; safe mode for a workflow not marked critical).
@@ -55,7 +56,8 @@ export class ExecutionMethods {
     start_execution(arg: StartExecutionArg): R<ExecutionWire> {
         const valid = validate(StartSchema, arg);
         if ('Err' in valid) return valid;
-        const r = startNew({ workflowId: arg.workflow_id, caller: msgCaller(), trigger: { kind: 'Manual' }, input: fromOpt(arg.input) ?? 'null' }, time());
+        const caller = msgCaller();
+        const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null' }, time());
         return 'Err' in r ? r : { Ok: encodeExecution(r.Ok) };
     }
 

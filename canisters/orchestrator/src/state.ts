@@ -7,7 +7,7 @@ import { StableBTreeMap } from 'azle';
 
 import type { ExecutionFinished } from '../../../shared/scheduling/service';
 import type { Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
-import type { StartOrigin } from './logic';
+import type { PauseCause, StartOrigin } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
 import { MEMORY } from './memory';
@@ -26,9 +26,6 @@ export type StoredWorkflow = {
 };
 
 export type StoredWorkflowVersion = { schema_version: 1; definition: WorkflowDefinition; createdAt: bigint };
-
-/** Why an execution is paused: resuming the workflow or leaving emergency mode resumes only its own pauses. */
-export type PauseCause = 'Workflow' | 'Emergency';
 
 export type StoredExecution = {
     schema_version: 1;

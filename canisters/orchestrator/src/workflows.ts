@@ -24,7 +24,7 @@ import {
     type WorkflowWire
 } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
-import { pauseOne, resumeOne } from './engine';
+import { reconcileExecution } from './engine';
 import { notFound, validate } from './errors';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
@@ -162,7 +162,8 @@ export class WorkflowMethods {
     }
 
     /**
-     * Executions may start again; the ones paused by `pause_workflow` resume.
+     * Executions may start again; the ones paused by `pause_workflow` resume, except during
+     * emergency mode: they stay Paused (held by it) and resume when it is lifted.
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (not paused).
      */
     @update(...sig(OrchestratorMethods.resume_workflow))
@@ -194,7 +195,7 @@ export class WorkflowMethods {
         const now = time();
         const next: StoredWorkflow = { ...w.Ok, status, updatedAt: now };
         putWorkflow(next);
-        forExecutionsOf(next.id, (id) => (status === 'Paused' ? pauseOne(id, 'Workflow', now) : resumeOne(id, 'Workflow', now)));
+        forExecutionsOf(next.id, (id) => reconcileExecution(id, now));
         return reply(next);
     }
 }

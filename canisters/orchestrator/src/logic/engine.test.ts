@@ -214,3 +214,46 @@ describe('Orchestrator > cancel, pause, timeouts', () => {
         expect(handleNodeResult(wf2, r.state, ok('a', '1'), T0 + 12n * S).ignored).toBe('ExecutionFinished');
     });
 });
+
+describe('Orchestrator > paused executions hold retries', () => {
+    const retrying = recovery({ kind: 'StopExecution' }, { retry: { maxRetries: 2, initialDelayMs: 1000, backoffFactor: 2, maxDelayMs: 10_000, jitter: false } });
+    const wf = compile(def(call('a', { timeoutMs: 10_000, recovery: retrying })));
+    const paused = (): Execution => {
+        const p = pauseExecution(wf, start(wf).exec, T0);
+        if (!('Ok' in p)) throw new Error('expected Ok');
+        return p.Ok.state;
+    };
+
+    it('a failure while paused decides the retry but dispatches nothing', () => {
+        const r = handleNodeResult(wf, paused(), failed('a', 1), T0 + S);
+        expect(r.effects).toEqual([]);
+        expect(status(r.state, 'a')).toMatchObject({ status: 'WaitingRetry', nextAttemptAt: T0 + 2n * S });
+        expect(status(r.state, 'a')?.attempts.map((a) => a.attempt)).toEqual([1]);
+        expect(nextDeadline(wf, r.state, 0)).toBe(r.state.deadlineAt); // nothing is out: only the execution deadline remains
+        expect(handleNodeResult(wf, r.state, failed('a', 1), T0 + S).ignored).toBe('StaleAttempt');
+    });
+
+    it('resume dispatches the held retry at its time, or at once if that passed', () => {
+        const held = handleNodeResult(wf, paused(), failed('a', 1), T0 + S).state;
+        const early = resumeExecution(wf, held, T0 + S);
+        if (!('Ok' in early)) throw new Error('expected Ok');
+        expect(early.Ok.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'a', attempt: 2, dueAt: T0 + 2n * S })]);
+        const late = resumeExecution(wf, held, T0 + 60n * S);
+        if (!('Ok' in late)) throw new Error('expected Ok');
+        expect(late.Ok.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'a', attempt: 2, dueAt: T0 + 60n * S })]);
+        expect(handleNodeResult(wf, late.Ok.state, ok('a', '1', 2), T0 + 61n * S).state.status).toBe('Succeeded');
+    });
+
+    it('a node timing out while paused holds its retry too, and is not timed out again', () => {
+        const deadline = nextDeadline(wf, paused(), 1000);
+        expect(deadline).toBe(T0 + 11n * S);
+        const r = checkTimeouts(wf, paused(), T0 + 11n * S, 1000);
+        expect(r.effects).toEqual([]);
+        expect(status(r.state, 'a')).toMatchObject({ status: 'WaitingRetry', attempts: [expect.objectContaining({ attempt: 1, finishedAt: T0 + 11n * S, error: expect.objectContaining({ kind: 'TimedOut' }) })] });
+        expect(checkTimeouts(wf, r.state, T0 + 30n * S, 1000)).toEqual({ state: r.state, effects: [] });
+    });
+
+    it('a running execution still dispatches its retry at once', () => {
+        expect(handleNodeResult(wf, start(wf).exec, failed('a', 1), T0 + S).effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', attempt: 2 })]);
+    });
+});

@@ -10,3 +10,5 @@ export * from './advance';
 export * from './outcome';
 export * from './lifecycle';
 export * from './retention';
+export * from './hold';
+export * from './trigger';

@@ -1,9 +1,9 @@
-import type { Execution } from '../../../../shared/workflow';
+import type { Execution, NodeError } from '../../../../shared/workflow';
 import { advanceDraft } from './advance';
-import { closeDraft, failExecution, haltNodes, openDraft, setExecutionStatus, type CompiledWorkflow } from './draft';
+import { closeDraft, failExecution, haltNodes, openDraft, patchNode, setExecutionStatus, type CompiledWorkflow } from './draft';
 import type { Step } from './effects';
 import { checkExecutionTransition, isTerminalExecution, type TransitionError } from './machine';
-import { nodeDeadline, recordFailure } from './outcome';
+import { nodeDeadline, recordFailure, releaseHeldRetries } from './outcome';
 
 /**
  * Grace added to a node's timeout before the orchestrator gives up on it: the executor
@@ -32,8 +32,9 @@ export function cancelExecution(wf: CompiledWorkflow, exec: Execution, now: bigi
 }
 
 /**
- * Pauses an execution (its workflow was paused, or safe mode is on): no node starts while
- * paused; attempts already out finish and are recorded (with their retries).
+ * Pauses an execution (its workflow was paused, or emergency mode is on): no node starts and
+ * no retry is dispatched while paused; attempts already out finish and are recorded, and a
+ * retry they call for is held until {@link resumeExecution}.
  */
 export function pauseExecution(wf: CompiledWorkflow, exec: Execution, now: bigint): Transitioned {
     const t = checkExecutionTransition(exec.status, 'Paused');
@@ -43,12 +44,13 @@ export function pauseExecution(wf: CompiledWorkflow, exec: Execution, now: bigin
     return { Ok: closeDraft(d) };
 }
 
-/** Resumes a paused execution and starts what became runnable meanwhile. */
+/** Resumes a paused execution: sends the retries held meanwhile and starts what became runnable. */
 export function resumeExecution(wf: CompiledWorkflow, exec: Execution, now: bigint): Transitioned {
     // Only a paused execution resumes (Pending -> Running is a start, not a resume).
     if (exec.status !== 'Paused') return { Err: { kind: 'IllegalExecutionTransition', from: exec.status, to: 'Running' } };
     const d = openDraft(wf, exec, now);
     setExecutionStatus(d, 'Running');
+    releaseHeldRetries(d);
     advanceDraft(d);
     return { Ok: closeDraft(d) };
 }
@@ -69,7 +71,11 @@ export function checkTimeouts(wf: CompiledWorkflow, exec: Execution, now: bigint
         const deadline = nodeDeadline(wf, exec, s.nodeId, graceMs);
         if (deadline === undefined || now < deadline || isTerminalExecution(d.exec.status)) continue;
         const attempt = s.attempts[s.attempts.length - 1]?.attempt ?? 1;
-        recordFailure(d, s.nodeId, attempt, { kind: 'TimedOut', message: `no result by ${deadline} ns` });
+        const error: NodeError = { kind: 'TimedOut', message: `no result by ${deadline} ns` };
+        // The attempt is recorded as finished here: a late report for it is then stale, and a
+        // retry held while paused is not timed out again.
+        patchNode(d, s.nodeId, { attempts: s.attempts.map((a) => (a.attempt === attempt ? { ...a, finishedAt: now, error } : a)) });
+        recordFailure(d, s.nodeId, attempt, error);
     }
     advanceDraft(d);
     return closeDraft(d);

@@ -1,4 +1,4 @@
-import { DEFAULT_NODE_TIMEOUT_MS, msToNs, nextRetryAt, parseJson, seedFromText, type Execution, type NodeError } from '../../../../shared/workflow';
+import { DEFAULT_NODE_TIMEOUT_MS, msToNs, nextRetryAt, parseJson, seedFromText, type Execution, type NodeError, type NodeState } from '../../../../shared/workflow';
 import { advanceDraft, dispatchAttempt, succeedNode } from './advance';
 import { closeDraft, nodeDef, openDraft, patchNode, type CompiledWorkflow, type Draft } from './draft';
 import type { Step } from './effects';
@@ -43,7 +43,8 @@ function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
     if (isTerminalExecution(d.exec.status)) return 'ExecutionFinished';
     if (!isActiveNode(s.status)) return 'NotAwaited';
     const current = s.attempts[s.attempts.length - 1];
-    if (current === undefined || current.attempt !== r.attempt) return 'StaleAttempt';
+    // A finished current attempt is already recorded (its retry is held while paused).
+    if (current === undefined || current.attempt !== r.attempt || current.finishedAt !== undefined) return 'StaleAttempt';
 
     const error = r.outcome.kind === 'Failed' ? r.outcome.error : undefined;
     const attempts = s.attempts.map((a) => (a.attempt === r.attempt ? { attempt: a.attempt, startedAt: r.startedAt, finishedAt: r.finishedAt, error } : a));
@@ -58,7 +59,11 @@ function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
     return undefined;
 }
 
-/** A failed attempt: retry per policy, or fail for good. Evaluation errors are deterministic: no retry. */
+/**
+ * A failed attempt: retry per policy, or fail for good. Evaluation errors are deterministic: no retry.
+ * While the execution is paused the retry is decided (its due time recorded) but held, not
+ * dispatched: {@link releaseHeldRetries} sends it when the execution resumes.
+ */
 export function recordFailure(d: Draft, nodeId: string, attempt: number, error: NodeError): void {
     const policy = nodeDef(d, nodeId).recovery.retry;
     patchNode(d, nodeId, { error });
@@ -67,14 +72,37 @@ export function recordFailure(d: Draft, nodeId: string, attempt: number, error: 
         failNodeFinally(d, nodeId, error);
         return;
     }
+    if (d.exec.status === 'Paused') {
+        patchNode(d, nodeId, { status: 'WaitingRetry', nextAttemptAt: next.dueAt });
+        return;
+    }
     dispatchAttempt(d, nodeId, next.attempt, next.dueAt);
+}
+
+/**
+ * A retry decided while paused and not sent yet: the node waits for a retry but its latest
+ * attempt is already finished (a dispatched retry appends an unfinished attempt).
+ */
+export function isHeldRetry(s: NodeState): boolean {
+    const current = s.attempts[s.attempts.length - 1];
+    return s.status === 'WaitingRetry' && current !== undefined && current.finishedAt !== undefined;
+}
+
+/** Dispatches the retries held while the execution was paused, at their time or now if that passed. */
+export function releaseHeldRetries(d: Draft): void {
+    for (const [id, s] of d.states) {
+        if (!isHeldRetry(s)) continue;
+        const last = s.attempts[s.attempts.length - 1]?.attempt ?? 0;
+        const due = s.nextAttemptAt !== undefined && s.nextAttemptAt > d.now ? s.nextAttemptAt : d.now;
+        dispatchAttempt(d, id, last + 1, due);
+    }
 }
 
 /** The time by which the current attempt of an active node must have reported. */
 export function nodeDeadline(wf: CompiledWorkflow, exec: Execution, nodeId: string, graceMs: number): bigint | undefined {
     const s = exec.nodes.find((n) => n.nodeId === nodeId);
     const n = wf.nodes.get(nodeId);
-    if (s === undefined || n === undefined || !isActiveNode(s.status)) return undefined;
+    if (s === undefined || n === undefined || !isActiveNode(s.status) || isHeldRetry(s)) return undefined;
     const current = s.attempts[s.attempts.length - 1];
     if (current === undefined) return undefined;
     return current.startedAt + msToNs((n.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS) + graceMs);
