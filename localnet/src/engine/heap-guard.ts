@@ -96,22 +96,34 @@ export class DirtyPageGuard implements HeapGuard {
     }
 
     /**
-     * Calls `copy` for every dirty page below `limit` (and the page after it: a store that
-     * starts near a page's end spills into the next), then clears every flag.
+     * Calls `copy` for every run of dirty pages below `limit`, extended by one page (a store
+     * that starts near a page's end spills into the next), then clears every flag.
      */
     private visitDirty(limit: number, copy: (start: number, end: number) => void): void {
         const flags = new Uint8Array(this.flags.buffer);
         const pages = Math.ceil(new Uint8Array(this.memory.buffer).length / TRACKED_PAGE);
         const words = new Uint32Array(this.flags.buffer, 0, Math.ceil(pages / 4));
+        let runStart = -1;
+        let runEnd = -1;
+        const flush = (): void => {
+            const start = runStart * TRACKED_PAGE;
+            const end = Math.min((runEnd + 2) * TRACKED_PAGE, limit);
+            if (start < end) copy(start, end);
+        };
         for (let word = 0; word < words.length; word++) {
             if (words[word] === 0) continue;
             for (let page = word * 4; page < word * 4 + 4; page++) {
                 if (flags[page] === 0) continue;
                 flags[page] = 0;
-                const start = page * TRACKED_PAGE;
-                const end = Math.min(start + 2 * TRACKED_PAGE, limit);
-                if (start < end) copy(start, end);
+                if (runStart >= 0 && page <= runEnd + 2) {
+                    runEnd = page;
+                } else {
+                    if (runStart >= 0) flush();
+                    runStart = page;
+                    runEnd = page;
+                }
             }
         }
+        if (runStart >= 0) flush();
     }
 }
