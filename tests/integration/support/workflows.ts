@@ -5,7 +5,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { createIdentity, type Actor, type PocketIc } from '@dfinity/pic';
+import { createIdentity, type Actor, type ActorInterface, type PocketIc } from '@dfinity/pic';
 
 import { executorIdlFactory, orchestratorIdlFactory, type ExecutionWire, type WorkflowError, type WorkflowWire } from '../../../shared/workflow';
 import type { PriceOracleService } from '../../../canisters/demo/price-oracle/src/interface';
@@ -100,4 +100,28 @@ export async function driveUntil(env: WorkflowEnv, executionId: string, done: (x
 /** Drives until the execution finished (Succeeded, Failed or Cancelled). */
 export async function driveToEnd(env: WorkflowEnv, executionId: string, options: { stepMs?: number; maxRounds?: number } = {}): Promise<ExecutionWire> {
     return await driveUntil(env, executionId, (x) => TERMINAL.includes(statusOf(x)), options);
+}
+
+/** A copy of a wire definition with node `nodeId`'s timeout set to `ms`. */
+export function withNodeTimeout<D extends { nodes: { id: string; timeout_ms: [] | [bigint] }[] }>(def: D, nodeId: string, ms: number): D {
+    return { ...def, nodes: def.nodes.map((n) => (n.id === nodeId ? { ...n, timeout_ms: [BigInt(ms)] } : n)) };
+}
+
+function actorAs<T extends ActorInterface<T>>(env: WorkflowEnv, role: 'orchestrator' | 'executor', idlFactory: IDL.InterfaceFactory, caller: Principal): Actor<T> {
+    const actor = deflowActor<T>(env.pic, env.deployment, role, idlFactory);
+    actor.setPrincipal(caller);
+    return actor;
+}
+
+/**
+ * An orchestrator actor speaking as `caller`: a peer canister (`env.deployment.peers.monitor`)
+ * or a dapp canister. PocketIC accepts any sender, so tests reach peer endpoints directly.
+ */
+export function orchestratorAs(env: WorkflowEnv, caller: Principal): Actor<OrchestratorService> {
+    return actorAs<OrchestratorService>(env, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, caller);
+}
+
+/** An executor actor speaking as `caller` (e.g. `env.deployment.peers.orchestrator`). */
+export function executorAs(env: WorkflowEnv, caller: Principal): Actor<ExecutorService> {
+    return actorAs<ExecutorService>(env, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory, caller);
 }
