@@ -10,6 +10,7 @@ import { Principal } from '@dfinity/principal';
 import { PocketIc, PocketIcServer } from '@dfinity/pic';
 
 import { Execution } from '../localnet/src/engine/execution';
+import { Instance } from '../localnet/src/instance';
 import { StableMemory } from '../localnet/src/engine/stable-memory';
 import { createSystemApi } from '../localnet/src/engine/system-api';
 import { formatMs, median, printSection, ratioRow, sample, type Row } from './stats';
@@ -54,6 +55,38 @@ function direct(wasm: Uint8Array) {
     return { instantiate, call };
 }
 
+/** The engine without the REST layer: the same calls through `Instance` in this process. */
+async function inProcess(wasm: Uint8Array): Promise<{ query: number; update: number; installSeen: number }> {
+    const instance = new Instance({ subnets: [{ kind: 'Application', instructionConfig: 'Production' }] }, { log: () => undefined });
+    const call = (canisterId: Uint8Array, method: string, arg: Uint8Array): Uint8Array => {
+        const submitted = instance.submitIngress({ sender: SENDER, canisterId, method, payload: arg, effectivePrincipal: { kind: 'none' } });
+        if ('err' in submitted) throw new Error(submitted.err.rejectMessage);
+        const result = instance.awaitIngress(submitted.ok);
+        if (result.kind !== 'reply') throw new Error(result.reject.rejectMessage);
+        return result.payload;
+    };
+    const create = (): Principal => {
+        const reply = call(new Uint8Array(0), 'provisional_create_canister_with_cycles', new Uint8Array(IDL.encode([CREATE_ARGS], [{ amount: [], settings: [], specified_id: [] }])));
+        return (IDL.decode([IDL.Record({ canister_id: IDL.Principal })], reply)[0] as unknown as { canister_id: Principal }).canister_id;
+    };
+    const install = (canisterId: Principal): void => {
+        call(new Uint8Array(0), 'install_code', new Uint8Array(IDL.encode([INSTALL_ARGS], [{ mode: { install: null }, canister_id: canisterId, wasm_module: wasm, arg: COUNTER_INIT }])));
+    };
+    install(create());
+    const installSeen = median(await sample(5, () => install(create())));
+    const counter = create();
+    install(counter);
+    instance.tick();
+    const id = counter.toUint8Array();
+    const query = median(await sample(200, () => instance.query({ sender: SENDER, canisterId: id, method: 'getCount', payload: EMPTY_ARGS, effectivePrincipal: { kind: 'none' } }), 20));
+    const update = median(await sample(100, () => call(id, 'increment', EMPTY_ARGS), 10));
+    instance.dispose();
+    return { query, update, installSeen };
+}
+
+const CREATE_ARGS = IDL.Record({ amount: IDL.Opt(IDL.Nat), settings: IDL.Opt(IDL.Null), specified_id: IDL.Opt(IDL.Principal) });
+const INSTALL_ARGS = IDL.Record({ mode: IDL.Variant({ install: IDL.Null }), canister_id: IDL.Principal, wasm_module: IDL.Vec(IDL.Nat8), arg: IDL.Vec(IDL.Nat8) });
+
 export async function localnetBench(): Promise<void> {
     const counterWasm = wasmOf('counter');
     const rows: Row[] = [];
@@ -65,6 +98,8 @@ export async function localnetBench(): Promise<void> {
     baseline.call(warm, 'canister_init', 'init', COUNTER_INIT);
     const queryDirect = median(await sample(200, () => baseline.call(warm, 'canister_query getCount', 'query'), 20));
     const updateDirect = median(await sample(200, () => baseline.call(warm, 'canister_update increment', 'update'), 20));
+
+    const engine = await inProcess(counterWasm);
 
     // Through the server, driven by the stock pic-js client.
     const server = await PocketIcServer.start({ binPath: process.env.POCKET_IC_BIN ?? resolve(__dirname, '..', 'localnet', 'bin', 'deflow-localnet.js') });
@@ -108,12 +143,18 @@ export async function localnetBench(): Promise<void> {
             { name: 'install, new module (compile + init)', value: formatMs(installNew) },
             { name: 'install, module seen before', value: formatMs(installSeen) },
             ratioRow('seen install / direct instantiate+init', installSeen, initDirect, 1.2),
+            { name: 'install, seen module, engine in-process', value: formatMs(engine.installSeen) },
+            ratioRow('  engine seen install / direct', engine.installSeen, initDirect, 1.2),
             { name: 'query call, direct export', value: formatMs(queryDirect) },
             { name: 'query call, server', value: formatMs(queryServer) },
             ratioRow('query overhead (server / direct)', queryServer, queryDirect, 1.5),
+            { name: 'query call, engine in-process', value: formatMs(engine.query) },
+            ratioRow('  engine query / direct', engine.query, queryDirect, 1.5),
             { name: 'update call, direct export', value: formatMs(updateDirect) },
             { name: 'update call, server (submit + await)', value: formatMs(updateServer) },
             ratioRow('update overhead (server / direct)', updateServer, updateDirect, 3),
+            { name: 'update call, engine in-process', value: formatMs(engine.update) },
+            ratioRow('  engine update / direct', engine.update, updateDirect, 3),
             { name: 'inter-canister round trip (update)', value: formatMs(roundTrip) },
             { name: 'upgrade, 1,000 entries', value: formatMs(upgradeSmall) },
             { name: 'upgrade, 100,000 entries', value: formatMs(upgradeLarge) },
