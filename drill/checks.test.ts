@@ -44,6 +44,7 @@ function interval(firings: FiringSnap[], over: Partial<ScheduleSnap> = {}): Sche
         paused: false,
         next_due_at: undefined,
         last_due_at: firings.reduce<bigint | undefined>((m, f) => (m === undefined || f.due_at > m ? f.due_at : m), undefined),
+        last_fired_at: undefined,
         schema_version: 1,
         firings,
         ...over

@@ -44,6 +44,8 @@ export type ScheduleSnap = {
     paused: boolean;
     next_due_at: bigint | undefined;
     last_due_at: bigint | undefined;
+    /** Schema v2's field; undefined from a v1 scheduler (the field is absent from its replies). */
+    last_fired_at: bigint | undefined;
     schema_version: number;
     firings: FiringSnap[];
 };
@@ -141,6 +143,8 @@ async function schedules(env: DrillEnv): Promise<Record<string, ScheduleSnap>> {
             paused: s.paused,
             next_due_at: optOf(s.next_due_at),
             last_due_at: optOf(s.last_due_at),
+            // A v1 scheduler's reply has no such field; Candid decodes the missing `opt` as none.
+            last_fired_at: optOf(s.last_fired_at ?? []),
             schema_version: s.schema_version,
             firings: details.recent_firings.map(firingSnap)
         };

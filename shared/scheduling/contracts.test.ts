@@ -33,7 +33,8 @@ const schedule: Schedule = {
     buffered_due_at: [now],
     created_at: now,
     updated_at: now,
-    schema_version: 1
+    last_fired_at: [],
+    schema_version: 2
 };
 const firing: FiringEntry = { schedule_id: 's1', due_at: now, started_at: now + 5n, lateness_ns: 5n, outcome: { Skipped: { reason: { MissedRunPolicy: null }, runs: 7n } } };
 const outboxEntry = { key: 's1:1', schedule_id: 's1', workflow_id: 'wf-1', owner, due_at: 1n, enqueued_at: now, attempts: 2, next_attempt_at: now, last_error: ['reject 5: stopped'] as [string] };

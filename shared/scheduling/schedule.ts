@@ -1,7 +1,11 @@
 import { c, type Infer } from '../common/codec';
 
-/** Bumped when the stored shape of `Schedule` changes; records carry the version they were written with. */
-export const SCHEDULE_SCHEMA_VERSION = 1;
+/**
+ * Bumped when the stored shape of `Schedule` changes; records carry the version they were
+ * written with. v2 added `last_fired_at`; the scheduler still reads v1 records (upgrading each
+ * as it reads it, and all of them in timer-driven batches after an upgrade).
+ */
+export const SCHEDULE_SCHEMA_VERSION = 2;
 
 /**
  * When a schedule is due. All times are IC time: nanoseconds since the Unix epoch (nat64).
@@ -73,6 +77,11 @@ export const DEFAULT_POLICIES: SchedulePolicies = { missed_run: { RunOnce: null 
  * - `in_flight`: idempotency keys (`schedule_id:due_at`) of runs that were started (or are
  *   waiting in the outbox) and have not been reported finished; drives the overlap policy.
  * - `buffered_due_at`: a due time held back by `BufferOne`, started when `in_flight` empties.
+ * - `last_fired_at` (schema v2): IC time the scheduler last acted on one of the schedule's due
+ *   times (started, skipped or failed it), `[]` if never; it tells "late" from "stuck" without
+ *   reading the firing history. v1 records get it from the newest entry of their history.
+ * - `schema_version`: the stored shape the record is in (1 until the post-upgrade migration
+ *   or a write rewrites it as 2).
  *
  * @example
  * schedule.next_due_at.length === 0 && !schedule.paused // the schedule has ended
@@ -90,6 +99,7 @@ export const ScheduleCodec = c.record({
     buffered_due_at: c.opt(c.nat64),
     created_at: c.nat64,
     updated_at: c.nat64,
+    last_fired_at: c.opt(c.nat64),
     schema_version: c.nat32
 });
 export type Schedule = Infer<typeof ScheduleCodec>;

@@ -26,6 +26,8 @@ export class InstallMethods {
      * Timers do not survive an upgrade: re-arms the ONE global timer from the due index (one
      * key read, however many schedules exist). Schedules that fell due during the upgrade fire
      * in the next round under their missed-run policy. `null` keeps the stored configuration.
+     * Stored schedules of an older schema are rewritten afterwards in timer-driven batches
+     * (never here: post_upgrade's cost must not grow with the data).
      * Call context: canister_post_upgrade.
      */
     @postUpgrade(DeploymentInitArgs)
@@ -33,6 +35,7 @@ export class InstallMethods {
         deployment.applyInstallArg(config, 'post_upgrade');
         reporter.start();
         runtime.replan();
+        runtime.startMigration();
     }
 
     /** Package, schema and canister version. Call context: query; anyone. Never fails. */

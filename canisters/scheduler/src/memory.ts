@@ -18,5 +18,7 @@ export const MEMORY = {
     /** schedule id → bounded firing history. */
     firings: 6,
     /** 'counters' → id sequence and health counters. */
-    counters: 7
+    counters: 7,
+    /** 'cursor' → last schedule id rewritten by the post-upgrade schema migration. */
+    migration: 8
 } as const;

@@ -6,7 +6,7 @@
  * orchestrator, feeding each answer back to the logic (see OneShotTimer for why timers are
  * never cleared).
  */
-import { call, msgCaller, time, type Principal } from 'azle';
+import { call, msgCaller, setTimer, time, type Principal } from 'azle';
 
 import { assertNever } from '../../../shared/common/result';
 import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
@@ -16,6 +16,7 @@ import { OneShotTimer } from '../../common/one-shot-timer';
 import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
 import { fireDueSchedule, onStartOutcome, retryDueStarts, type FiringContext } from './logic/fire';
+import { MIGRATION_BATCH } from './logic/migration';
 import type { StartOutcome } from './logic/outbox';
 import * as state from './state';
 
@@ -74,6 +75,20 @@ function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecut
         }
     }
     return starts;
+}
+
+/**
+ * Rewrites stored schedules in the current schema, {@link MIGRATION_BATCH} per timer callback,
+ * until every record is current: an upgrade's own cost stays independent of how many
+ * schedules exist, and reads in between upgrade v1 records as they go. A one-shot timer per
+ * batch (never cleared); an upgrade mid-way resumes from the stored cursor.
+ *
+ * Call context: post_upgrade (arms), then timer.
+ */
+export function startMigration(): void {
+    setTimer(0, () => {
+        if (!state.migrateSchedules(MIGRATION_BATCH)) startMigration();
+    });
 }
 
 /** Re-plans the global timer from the due index and the retry index (reads one key of each). */

@@ -1,7 +1,8 @@
 /**
  * The scheduler's durable state: the only module that touches its StableBTreeMaps. Every
  * stored record carries a schema version (`Schedule.schema_version`, and a wrapper for the
- * others) so a later release can migrate records lazily as it reads them.
+ * others). Schedules are stored in schema v2; v1 records are upgraded as they are read and
+ * rewritten in bounded batches by the post-upgrade migration ({@link migrateSchedules}).
  */
 import { StableBTreeMap } from 'azle';
 
@@ -12,6 +13,7 @@ import type { OutboxEntry } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
 import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue } from './logic/due-index';
 import { recordFiring, updateFiringOutcome } from './logic/history';
+import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
 import { MEMORY } from './memory';
 
 /** Stored shape version of outbox entries, firing rings and counters. */
@@ -27,17 +29,27 @@ const COUNTERS_KEY = 'counters';
 
 export const deployment = new DeploymentStore(MEMORY.deployment);
 export const emergency = new EmergencyStore(MEMORY.emergency);
-const schedules = new StableBTreeMap<string, Schedule>(MEMORY.schedules);
+/** Records in schema v1 or v2: always read through {@link readSchedule}. */
+const schedules = new StableBTreeMap<string, StoredSchedule>(MEMORY.schedules);
 const dueIndex = new StableBTreeMap<string, null>(MEMORY.dueIndex);
 const outbox = new StableBTreeMap<string, Stored<OutboxEntry>>(MEMORY.outbox);
 const retryIndex = new StableBTreeMap<string, null>(MEMORY.retryIndex);
 const firings = new StableBTreeMap<string, Stored<FiringEntry[]>>(MEMORY.firings);
 const counters = new StableBTreeMap<string, Stored<SchedulerCounters>>(MEMORY.counters);
+/** 'cursor' → the last schedule id the post-upgrade migration rewrote. */
+const migration = new StableBTreeMap<string, string>(MEMORY.migration);
+const MIGRATION_CURSOR = 'cursor';
 
 // ---- schedules and the due index ----
 
+/** The current-format view of a stored record (a v1 record is upgraded as it is read, not rewritten). */
+function readSchedule(record: StoredSchedule): Schedule {
+    return isCurrent(record) ? record : upgradeScheduleRecord(record, recentFirings(record.id));
+}
+
 export function getSchedule(id: string): Schedule | undefined {
-    return schedules.get(id);
+    const record = schedules.get(id);
+    return record === undefined ? undefined : readSchedule(record);
 }
 
 export function scheduleCount(): number {
@@ -45,11 +57,11 @@ export function scheduleCount(): number {
 }
 
 /** Stores a schedule and moves its due-index key (`before`: the stored version, if any). */
-export function saveSchedule(after: Schedule, before: Schedule | undefined = schedules.get(after.id)): void {
+export function saveSchedule(after: Schedule, before: Schedule | undefined = getSchedule(after.id)): void {
     const delta = dueIndexDelta(before, after);
     if (delta.remove !== undefined) dueIndex.remove(delta.remove);
     if (delta.insert !== undefined) dueIndex.insert(delta.insert, null);
-    schedules.insert(after.id, after);
+    schedules.insert(after.id, asStored(after));
 }
 
 /** Removes a schedule, its due-index key and its firing history. */
@@ -76,7 +88,7 @@ export function dueSchedules(now: bigint, max: number): Schedule[] {
     for (const key of dueIndex.keys(0, max)) {
         const { due_at, schedule_id } = parseDueIndexKey(key);
         if (due_at > now) break;
-        const schedule = schedules.get(schedule_id);
+        const schedule = getSchedule(schedule_id);
         if (schedule === undefined) dueIndex.remove(key);
         else out.push(schedule);
     }
@@ -99,8 +111,9 @@ export function pageSchedules(cursor: string | undefined, limit: number, keep: (
     const total = scheduleCount();
     const CHUNK = 100;
     while (items.length < limit && index < total) {
-        for (const [, schedule] of schedules.items(index, CHUNK)) {
+        for (const [, record] of schedules.items(index, CHUNK)) {
             if (items.length >= limit) break;
+            const schedule = readSchedule(record);
             if (keep(schedule)) items.push(schedule);
         }
         index += CHUNK;
@@ -164,14 +177,40 @@ export function recentFirings(scheduleId: string): FiringEntry[] {
     return firings.get(scheduleId)?.value ?? [];
 }
 
+/** Records a firing and stamps the schedule's `last_fired_at` (schema v2). */
 export function putFiring(entry: FiringEntry): void {
     firings.insert(entry.schedule_id, stored(recordFiring(recentFirings(entry.schedule_id), entry)));
+    const schedule = getSchedule(entry.schedule_id);
+    if (schedule !== undefined) schedules.insert(schedule.id, asStored({ ...schedule, last_fired_at: [entry.started_at] }));
 }
 
 export function setFiringOutcome(scheduleId: string, dueAt: bigint, outcome: FiringOutcome): void {
     const ring = firings.get(scheduleId);
     if (ring === undefined) return;
     firings.insert(scheduleId, stored(updateFiringOutcome(ring.value, dueAt, outcome)));
+}
+
+// ---- the post-upgrade migration of stored schedules ----
+
+/**
+ * Rewrites up to `max` stored schedules after the migration cursor in the current format
+ * (v1 records gain `last_fired_at`); answers whether every record is now current. Bounded
+ * work per call: the caller re-arms a timer until it answers true.
+ */
+export function migrateSchedules(max: number): boolean {
+    const cursor = migration.get(MIGRATION_CURSOR);
+    const start = cursor === undefined ? 0 : firstIndexAfter(cursor);
+    const batch = schedules.items(start, max);
+    for (const [id, record] of batch) {
+        if (!isCurrent(record)) schedules.insert(id, asStored(readSchedule(record)));
+    }
+    const last = batch[batch.length - 1];
+    if (batch.length < max || last === undefined) {
+        migration.remove(MIGRATION_CURSOR);
+        return true;
+    }
+    migration.insert(MIGRATION_CURSOR, last[0]);
+    return false;
 }
 
 // ---- counters ----

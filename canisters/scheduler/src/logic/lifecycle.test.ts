@@ -45,7 +45,7 @@ describe('Scheduler > lifecycle', () => {
     it('creates with the first due time', () => {
         const created = createSchedule({ ...valid, kind: { Cron: { expression: '*/5 * * * *' } } }, 'sch-1', T0 + seconds(1));
         expect('Ok' in created && created.Ok.next_due_at).toEqual([T0 + minutes(5)]);
-        expect('Ok' in created && created.Ok.schema_version).toBe(1);
+        expect('Ok' in created && created.Ok.schema_version).toBe(2);
     });
 
     it('pause leaves the due index, drops the buffered run; resume recomputes from now', () => {

@@ -29,6 +29,7 @@ export function createSchedule(request: ValidScheduleRequest, id: string, now: b
         buffered_due_at: [],
         created_at: now,
         updated_at: now,
+        last_fired_at: [],
         schema_version: SCHEDULE_SCHEMA_VERSION
     });
 }

@@ -19,6 +19,7 @@ export function makeSchedule(kind: ScheduleKind, at: { created_at: bigint; next_
         buffered_due_at: [],
         created_at: at.created_at,
         updated_at: at.created_at,
+        last_fired_at: [],
         schema_version: SCHEDULE_SCHEMA_VERSION
     };
 }

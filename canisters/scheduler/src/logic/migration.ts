@@ -1,0 +1,41 @@
+/**
+ * Stored schedule records across schema versions. v1 records (written by releases before
+ * `last_fired_at`) are read by {@link upgradeScheduleRecord}: lazily whenever one is read, and
+ * all of them in bounded batches driven by a timer after an upgrade (see `state.ts`).
+ */
+import { SCHEDULE_SCHEMA_VERSION, type Schedule } from '../../../../shared/scheduling/schedule';
+import type { FiringEntry } from '../../../../shared/scheduling/firing';
+
+/** A schedule as schema v1 stored it: no `last_fired_at`. */
+export type ScheduleV1 = Omit<Schedule, 'last_fired_at'> & { last_fired_at?: undefined };
+
+/** Any stored schedule record this release can read. */
+export type StoredSchedule = Schedule | ScheduleV1;
+
+/** Records rewritten per migration timer callback: bounded instructions per message. */
+export const MIGRATION_BATCH = 100;
+
+/** True when the record is in the current format. */
+export function isCurrent(record: StoredSchedule): record is Schedule {
+    return record.schema_version === SCHEDULE_SCHEMA_VERSION && record.last_fired_at !== undefined;
+}
+
+/**
+ * The current-format view of a stored record. A v1 record's `last_fired_at` is when the
+ * scheduler acted on the newest entry of its firing history (`history`, newest last), the
+ * value v2 would have stored. `schema_version` keeps saying what is stored, so a reader can
+ * tell a record still waiting for the migration. Idempotent on current records.
+ *
+ * @example
+ * upgradeScheduleRecord(v1, ring).last_fired_at // [ring[ring.length - 1].started_at] or []
+ */
+export function upgradeScheduleRecord(record: StoredSchedule, history: readonly FiringEntry[]): Schedule {
+    if (isCurrent(record)) return record;
+    const newest = history.reduce<bigint | undefined>((max, f) => (max === undefined || f.started_at > max ? f.started_at : max), undefined);
+    return { ...record, last_fired_at: newest === undefined ? [] : [newest] };
+}
+
+/** The record as the current release stores it. */
+export function asStored(schedule: Schedule): Schedule {
+    return { ...schedule, schema_version: SCHEDULE_SCHEMA_VERSION };
+}
