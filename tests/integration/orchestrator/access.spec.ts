@@ -4,7 +4,9 @@ import type { PocketIc } from '@dfinity/pic';
 import { encodeWorkflowDefinition } from '../../../shared/workflow';
 import { after, node } from '../../../shared/workflow/testing';
 import { createPic } from '../support/pic';
-import { createWorkflow, delayDefinition, deployWorkflowEnv, driveUntil, errTag, nodeStatus, okOf, statusOf, type WorkflowEnv } from '../support/workflows';
+import { createWorkflow, delayDefinition, deployWorkflowEnv, driveUntil, errTag, nodeStatus, okOf, orchestratorAs, statusOf, type WorkflowEnv } from '../support/workflows';
+
+const MS = 1_000_000n;
 
 jest.setTimeout(180_000);
 
@@ -49,7 +51,43 @@ describe('Orchestrator > access and validation', () => {
         });
     });
 
+    describe('dapp canister', () => {
+        it('owns its workflows and its starts are recorded as Dapp { canister }', async () => {
+            const dapp = orchestratorAs(env, env.ids.lending);
+            const wf = okOf(await dapp.create_workflow(delayDefinition(60_000)));
+            const x = okOf(await dapp.start_execution({ workflow_id: wf.id, input: [] }));
+            expect(x.trigger).toEqual({ Dapp: { canister: env.ids.lending } });
+            okOf(await dapp.cancel_execution({ execution_id: x.id }));
+            // Its own workflow: the owner tests below count the executions of `workflowId`.
+            const own = await createWorkflow(env, delayDefinition(60_000));
+            const manual = okOf(await env.orchestrator.start_execution({ workflow_id: own.id, input: [] }));
+            expect(manual.trigger).toEqual({ Manual: null });
+            okOf(await env.orchestrator.cancel_execution({ execution_id: manual.id }));
+        });
+    });
+
     describe('owner', () => {
+        it('resuming a workflow during emergency mode leaves its executions paused until the mode is lifted', async () => {
+            const asMonitor = orchestratorAs(env, env.deployment.peers.monitor);
+            const setMode = async (mode: { Emergency: null } | { Normal: null }): Promise<void> => {
+                // Newer than any state the monitor pushed: the newest `changed_at` wins.
+                expect(await asMonitor.set_emergency_mode({ mode, reason: 'access test', changed_at: BigInt(await pic.getTime()) * MS * 2n, changed_by: [] })).toEqual({ Ok: null });
+            };
+            const wf = await createWorkflow(env, delayDefinition(60_000));
+            const x = okOf(await env.orchestrator.start_execution({ workflow_id: wf.id, input: [] }));
+            okOf(await env.orchestrator.pause_workflow({ workflow_id: wf.id }));
+            await setMode({ Emergency: null });
+            try {
+                okOf(await env.orchestrator.resume_workflow({ workflow_id: wf.id }));
+                expect(statusOf(okOf(await env.orchestrator.get_execution({ execution_id: x.id })))).toBe('Paused');
+            } finally {
+                await pic.advanceTime(1);
+                await setMode({ Normal: null });
+            }
+            expect(statusOf(okOf(await env.orchestrator.get_execution({ execution_id: x.id })))).toBe('Running');
+            okOf(await env.orchestrator.cancel_execution({ execution_id: x.id }));
+        });
+
         it('starts and cancels; delete is refused while the execution runs', async () => {
             const x = okOf(await env.orchestrator.start_execution({ workflow_id: workflowId, input: [] }));
             expect(errTag(await env.orchestrator.delete_workflow({ workflow_id: workflowId }))).toBe('Conflict');
