@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
+import { encodeU32, headerStart, readSections, Reader, WasmBinaryError } from './wasm-binary';
 import { instrumentWrites, TRACKER_MODULE } from './write-tracking';
 
 export const TABLE_EXPORT = '__localnet_table';
@@ -48,50 +49,6 @@ export class InvalidModuleError extends Error {
     }
 }
 
-class Reader {
-    constructor(readonly bytes: Uint8Array, public offset = 0) {}
-    byte(): number {
-        if (this.offset >= this.bytes.length) throw new InvalidModuleError('unexpected end of module');
-        return this.bytes[this.offset++]!;
-    }
-    u32(): number {
-        let result = 0;
-        let shift = 0;
-        for (;;) {
-            const b = this.byte();
-            result += (b & 0x7f) * 2 ** shift;
-            if ((b & 0x80) === 0) return result;
-            shift += 7;
-            if (shift > 35) throw new InvalidModuleError('LEB128 too long');
-        }
-    }
-    skipSigned(): void {
-        while (this.byte() & 0x80);
-    }
-    name(): string {
-        const length = this.u32();
-        const text = new TextDecoder().decode(this.bytes.subarray(this.offset, this.offset + length));
-        this.offset += length;
-        return text;
-    }
-    skipLimits(): void {
-        const flags = this.byte();
-        this.u32();
-        if (flags & 1) this.u32();
-    }
-}
-
-function encodeU32(value: number): number[] {
-    const out: number[] = [];
-    do {
-        let b = value & 0x7f;
-        value = Math.floor(value / 128);
-        if (value !== 0) b |= 0x80;
-        out.push(b);
-    } while (value !== 0);
-    return out;
-}
-
 function encodeName(name: string): number[] {
     const bytes = new TextEncoder().encode(name);
     return [...encodeU32(bytes.length), ...bytes];
@@ -106,7 +63,7 @@ function skipConstExpr(reader: Reader): void {
                 return;
             case 0x41:
             case 0x42:
-                reader.skipSigned();
+                reader.skipLeb();
                 break;
             case 0x43:
                 reader.offset += 4;
@@ -129,29 +86,9 @@ function skipConstExpr(reader: Reader): void {
             case 0x7e:
                 break;
             default:
-                throw new InvalidModuleError(`unsupported opcode 0x${op.toString(16)} in a constant expression`);
+                throw new WasmBinaryError(`unsupported opcode 0x${op.toString(16)} in a constant expression`);
         }
     }
-}
-
-type Section = { id: number; start: number; end: number };
-
-function readSections(bytes: Uint8Array): Section[] {
-    const magic = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-    if (bytes.length < 8 || magic.some((b, i) => bytes[i] !== b)) {
-        throw new InvalidModuleError('not a WebAssembly module (bad magic or version)');
-    }
-    const reader = new Reader(bytes, 8);
-    const sections: Section[] = [];
-    while (reader.offset < bytes.length) {
-        const id = reader.byte();
-        const size = reader.u32();
-        const start = reader.offset;
-        if (start + size > bytes.length) throw new InvalidModuleError('section runs past the end of the module');
-        sections.push({ id, start, end: start + size });
-        reader.offset = start + size;
-    }
-    return sections;
 }
 
 /** Returns the module with the table and every mutable global exported, plus the global export names. */
@@ -179,7 +116,7 @@ export function exposeTableAndGlobals(bytes: Uint8Array): { bytes: Uint8Array; g
                     reader.byte();
                     reader.byte();
                     importedGlobals++;
-                } else throw new InvalidModuleError(`unknown import kind ${kind}`);
+                } else throw new WasmBinaryError(`unknown import kind ${kind}`);
             }
         } else if (section.id === 4) {
             definedTables = reader.u32();
@@ -221,11 +158,11 @@ export function exposeTableAndGlobals(bytes: Uint8Array): { bytes: Uint8Array; g
     let insertAt: number;
     let removeUntil: number;
     if (exportSection !== undefined) {
-        insertAt = headerStart(bytes, exportSection);
+        insertAt = headerStart(exportSection);
         removeUntil = exportSection.end;
     } else {
         const after = sections.find((s) => [8, 9, 10, 11, 12].includes(s.id));
-        insertAt = after === undefined ? bytes.length : headerStart(bytes, after);
+        insertAt = after === undefined ? bytes.length : headerStart(after);
         removeUntil = insertAt;
     }
     const out = new Uint8Array(insertAt + newSection.length + (bytes.length - removeUntil));
@@ -235,11 +172,6 @@ export function exposeTableAndGlobals(bytes: Uint8Array): { bytes: Uint8Array; g
     return { bytes: out, globalExports };
 }
 
-/** The offset of a section's id byte (its header precedes `start`). */
-function headerStart(bytes: Uint8Array, section: Section): number {
-    const size = section.end - section.start;
-    return section.start - encodeU32(size).length - 1;
-}
 
 function readMetadata(bytes: Uint8Array): CanisterModule['metadata'] {
     const metadata: CanisterModule['metadata'] = new Map();
@@ -294,8 +226,16 @@ export class ModuleCache {
         }
         // LOCALNET_WRITE_TRACKING=0 turns the instrumentation off (whole-heap snapshots), to
         // tell an engine problem from a canister problem.
-        const instrumented = process.env.LOCALNET_WRITE_TRACKING === '0' ? null : cachedInstrumentation(key, raw);
-        const { bytes, globalExports } = exposeTableAndGlobals(instrumented ?? raw);
+        let bytes: Uint8Array;
+        let globalExports: string[];
+        let instrumented: Uint8Array | null;
+        try {
+            instrumented = process.env.LOCALNET_WRITE_TRACKING === '0' ? null : cachedInstrumentation(key, raw);
+            ({ bytes, globalExports } = exposeTableAndGlobals(instrumented ?? raw));
+        } catch (error) {
+            if (error instanceof WasmBinaryError) throw new InvalidModuleError(error.message);
+            throw error;
+        }
         let module: WebAssembly.Module;
         try {
             module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);

@@ -13,63 +13,13 @@
  * dropped (it would name the wrong functions). Modules using instructions this rewriter does
  * not decode (SIMD, threads) are left as they are and run with whole-heap snapshots.
  */
+import { readSections, Reader, Writer, WasmBinaryError, type Section } from './wasm-binary';
+
 export const TRACKER_MODULE = 'localnet_tracker';
 export const PAGE_SHIFT = 12;
 export const TRACKED_PAGE = 1 << PAGE_SHIFT;
 
 class Unsupported extends Error {}
-
-class Reader {
-    constructor(readonly bytes: Uint8Array, public offset = 0) {}
-    byte(): number {
-        if (this.offset >= this.bytes.length) throw new Unsupported('unexpected end');
-        return this.bytes[this.offset++]!;
-    }
-    u32(): number {
-        let result = 0;
-        let shift = 0;
-        for (;;) {
-            const b = this.byte();
-            result += (b & 0x7f) * 2 ** shift;
-            if ((b & 0x80) === 0) return result;
-            shift += 7;
-        }
-    }
-    skipLeb(): void {
-        while (this.byte() & 0x80);
-    }
-    name(): void {
-        const length = this.u32();
-        this.offset += length;
-    }
-}
-
-class Writer {
-    private chunks: number[] = [];
-    byte(b: number): void {
-        this.chunks.push(b);
-    }
-    u32(value: number): void {
-        do {
-            let b = value & 0x7f;
-            value = Math.floor(value / 128);
-            if (value !== 0) b |= 0x80;
-            this.chunks.push(b);
-        } while (value !== 0);
-    }
-    bytes(source: Uint8Array, start: number, end: number): void {
-        for (let i = start; i < end; i++) this.chunks.push(source[i]!);
-    }
-    append(other: Uint8Array | number[]): void {
-        for (const b of other) this.chunks.push(b);
-    }
-    get length(): number {
-        return this.chunks.length;
-    }
-    finish(): Uint8Array {
-        return Uint8Array.from(this.chunks);
-    }
-}
 
 const I32 = 0x7f;
 const I64 = 0x7e;
@@ -77,20 +27,6 @@ const F32 = 0x7d;
 const F64 = 0x7c;
 /** Value type stored by each store opcode (0x36..0x3e). */
 const STORE_TYPE: Record<number, number> = { 0x36: I32, 0x37: I64, 0x38: F32, 0x39: F64, 0x3a: I32, 0x3b: I32, 0x3c: I64, 0x3d: I64, 0x3e: I64 };
-
-type Section = { id: number; start: number; end: number };
-
-function sections(bytes: Uint8Array): Section[] {
-    const reader = new Reader(bytes, 8);
-    const out: Section[] = [];
-    while (reader.offset < bytes.length) {
-        const id = reader.byte();
-        const size = reader.u32();
-        out.push({ id, start: reader.offset, end: reader.offset + size });
-        reader.offset += size;
-    }
-    return out;
-}
 
 /** Scratch locals appended to every function: four i32, then one i64, f32 and f64. */
 type Scratch = { a: number; b: number; c: number; page: number; i64: number; f32: number; f64: number };
@@ -106,13 +42,13 @@ export function instrumentWrites(bytes: Uint8Array): Uint8Array | null {
     try {
         return rewrite(bytes);
     } catch (error) {
-        if (error instanceof Unsupported) return null;
+        if (error instanceof Unsupported || error instanceof WasmBinaryError) return null;
         throw error;
     }
 }
 
 function rewrite(bytes: Uint8Array): Uint8Array {
-    const all = sections(bytes);
+    const all = readSections(bytes);
     // Function types: parameter counts, and the type indices of the two tracker imports.
     const typeSection = all.find((s) => s.id === 1);
     const params: number[] = [];
@@ -146,8 +82,8 @@ function rewrite(bytes: Uint8Array): Uint8Array {
                 importedFunctions++;
             } else if (kind === 1) {
                 r.byte();
-                skipLimits(r);
-            } else if (kind === 2) skipLimits(r);
+                r.skipLimits();
+            } else if (kind === 2) r.skipLimits();
             else if (kind === 3) {
                 r.offset += 2;
                 importedGlobals++;
@@ -233,12 +169,6 @@ function rewrite(bytes: Uint8Array): Uint8Array {
     if (importSection === undefined) throw new Unsupported('a module without imports');
     if (typeSection === undefined) throw new Unsupported('a module without types');
     return out.finish();
-}
-
-function skipLimits(r: Reader): void {
-    const flags = r.byte();
-    r.u32();
-    if (flags & 1) r.u32();
 }
 
 function rewriteImports(bytes: Uint8Array, section: Section, markType: number, markRangeType: number): Uint8Array {
