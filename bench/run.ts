@@ -1,12 +1,13 @@
 /**
  * `npm run bench [-- SECTION...]`: prints medians and ratios measured in one run.
- * Sections: localnet, workflows, scheduling.
+ * Sections: localnet, workflows, scheduling, upgrades.
  */
 import { localnetBench } from './localnet';
 import { schedulingBench } from './scheduling';
+import { upgradesBench } from './upgrades';
 import { workflowsBench } from './workflows';
 
-const sections: Record<string, () => Promise<void>> = { localnet: localnetBench, workflows: workflowsBench, scheduling: schedulingBench };
+const sections: Record<string, () => Promise<void>> = { localnet: localnetBench, workflows: workflowsBench, scheduling: schedulingBench, upgrades: upgradesBench };
 
 async function main(): Promise<void> {
     const wanted = process.argv.slice(2);
