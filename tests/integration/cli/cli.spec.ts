@@ -171,7 +171,8 @@ describe('CLI > end to end on the local network', () => {
         // The network answers a canister id no subnet hosts with HTTP 400 naming IC0301.
         it('reports a canister id with no canister as not found (exit 4)', async () => {
             const r = await deflow(['workflow', 'list', '--orchestrator', 'rdmx6-jaaaa-aaaaa-aaadq-cai']);
-            expect(r.code).toBe(4);
+            // Compared with stderr so a failure shows why the CLI chose its exit code.
+            expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 4 });
             expect(r.stderr).toContain('does not exist');
         });
 
