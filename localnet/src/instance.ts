@@ -20,7 +20,7 @@ import { Canister } from './engine/canister';
 import { principalText, reject as rejectOf, rejects } from './engine/errors';
 import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
 import { Replica, type IngressRecord, type Request } from './engine/replica';
-import { buildSubnets, canisterIdFromIndex, canisterIndex, subnetOfCanister, type Subnet } from './engine/topology';
+import { buildSubnets, canisterIdFromIndex, subnetOfCanister, type Subnet } from './engine/topology';
 import { ModuleCache } from './engine/wasm-module';
 import { RejectCode } from './api';
 
@@ -369,4 +369,3 @@ export function createInstance(config: InstanceConfig, options?: InstanceOptions
     return new Instance(config, options);
 }
 
-export { canisterIndex };

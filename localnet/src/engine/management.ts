@@ -10,7 +10,7 @@ import { Principal } from '@dfinity/principal';
 
 import { RejectCode, type CallResult, type Reject } from '../api';
 import { Canister, DEFAULT_SETTINGS, type CanisterSettings } from './canister';
-import { principalText, reject as rejectOf, rejects, type ErrorCodeName } from './errors';
+import { reject as rejectOf, rejects, type ErrorCodeName } from './errors';
 import { Execution } from './execution';
 import * as M from './management-idl';
 import { EMPTY_CANDID, Replica, type Request } from './replica';
@@ -107,7 +107,7 @@ export class ManagementCanister {
         switch (request.method) {
             case 'provisional_create_canister_with_cycles': {
                 const args = decode<M.ProvisionalCreateArgsValue>(M.ProvisionalCreateArgs, request.arg, request.method);
-                const canister = this.create(request, caller, args.settings[0], args.amount[0] ?? DEFAULT_CREATE_CYCLES_PROVISIONAL, args.specified_id[0]);
+                const canister = this.create(request, caller, args.settings[0], args.amount[0] ?? DEFAULT_CREATE_CYCLES, args.specified_id[0]);
                 return reply(encode([M.CanisterIdRecord], [{ canister_id: Principal.fromUint8Array(canister.id) }]));
             }
             case 'create_canister': {
@@ -376,8 +376,6 @@ export class ManagementCanister {
     }
 }
 
-const DEFAULT_CREATE_CYCLES_PROVISIONAL = DEFAULT_CREATE_CYCLES;
-
 const MAX_CONTROLLERS = 10;
 
 function applySettings(
@@ -422,4 +420,3 @@ export function randomStream(seed: Uint8Array): (count: number) => Uint8Array {
     };
 }
 
-export { principalText };
