@@ -7,12 +7,12 @@ import { ExecutorMethods } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
 import { versionInfo } from '../../common/version';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
-import { armWake } from './runner';
+import { wakeNow } from './runner';
 import { deployment, SCHEMA_VERSION } from './state';
 
 /** Timers do not survive an upgrade: both hooks arm them from stable state. */
 function armTimers(): void {
-    armWake(time());
+    wakeNow(time());
     setTimerInterval(RETENTION_INTERVAL_SECONDS, () => {
         pruneFinished();
     });

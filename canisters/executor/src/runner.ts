@@ -23,7 +23,16 @@ function runnable(attempts: StoredAttempt[]): StoredAttempt[] {
     return attempts.filter((a) => a.status !== 'Scheduled');
 }
 
-/** Arms the wake timer for the next thing due (call context: any update, init, post_upgrade). */
+/**
+ * Runs the timer pass at once; it re-arms itself for the next thing due. Call context:
+ * init and post_upgrade, which must not read every stored attempt (an upgrade's cost must
+ * not grow with the data).
+ */
+export function wakeNow(now: bigint): void {
+    wake.armAt(now, now);
+}
+
+/** Arms the wake timer for the next thing due (call context: any update or timer). */
 export function armWake(now: bigint): void {
     const at = nextWakeAt(runnable(activeAttempts()));
     if (at !== undefined) wake.armAt(at, now);

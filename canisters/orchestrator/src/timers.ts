@@ -8,7 +8,7 @@ import { WakeTimer } from '../../common/wake-timer';
 import { checkDeadlines } from './engine';
 import { drainOutbox } from './outbox';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
-import { activeExecutions, nextOutboxAt } from './state';
+import { nextOutboxAt } from './state';
 
 const outboxTimer = new WakeTimer(() => drainOutbox());
 const deadlineTimer = new WakeTimer(() => checkDeadlines());
@@ -27,10 +27,10 @@ export function armDeadlines(at: bigint, now: bigint): void {
 /** Call context: init and post_upgrade. Arms every timer from stable state. */
 export function rearmAll(): void {
     const now = time();
-    armOutbox(now);
-    let min: bigint | undefined;
-    for (const [, deadline] of activeExecutions()) if (min === undefined || deadline < min) min = deadline;
-    if (min !== undefined) armDeadlines(min, now);
+    // Both passes run at once and re-arm themselves for whatever is next: working that out
+    // here would read every stored entry and make the upgrade's cost grow with the data.
+    outboxTimer.armAt(now, now);
+    deadlineTimer.armAt(now, now);
     setTimerInterval(RETENTION_INTERVAL_SECONDS, () => {
         pruneFinished();
     });
