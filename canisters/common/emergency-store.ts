@@ -6,7 +6,9 @@
  */
 import { StableBTreeMap } from 'azle';
 
-import { NORMAL_MODE, newerEmergencyState, type EmergencyState } from '../../shared/monitoring/emergency';
+import { parseWith } from '../../shared/common/codec';
+import type { ApiError } from '../../shared/common/errors';
+import { EmergencyStateSchema, NORMAL_MODE, newerEmergencyState, type EmergencyState } from '../../shared/monitoring/emergency';
 
 const KEY = 'emergency';
 /** Stored shape version of the emergency cell. */
@@ -40,4 +42,24 @@ export class EmergencyStore {
         this.store.insert(KEY, { schema_version: EMERGENCY_SCHEMA_VERSION, state: next });
         return Object.keys(before.mode)[0] !== Object.keys(next.mode)[0];
     }
+}
+
+/**
+ * The body every canister's `set_emergency_mode` shares: refuse a caller that is not the
+ * monitor (`denied`, from the canister's own guard), validate, then `adopt` the state (the
+ * canister decides what adopting means: re-arm timers, pause executions).
+ *
+ * @example
+ * return receiveEmergencyState(requirePeer('monitor'), state, (s) => adoptEmergency(s, time()));
+ */
+export function receiveEmergencyState(
+    denied: ApiError | undefined,
+    incoming: EmergencyState,
+    adopt: (state: EmergencyState) => void
+): { Ok: null } | { Err: ApiError } {
+    if (denied !== undefined) return { Err: denied };
+    const valid = parseWith(EmergencyStateSchema, incoming);
+    if ('Err' in valid) return valid;
+    adopt(valid.Ok);
+    return { Ok: null };
 }

@@ -1,9 +1,9 @@
 /** The monitor's emergency state, as the executor applies it. */
 import { time, update } from 'azle';
 
-import { parseWith } from '../../../shared/common/codec';
 import type { ApiError } from '../../../shared/common/errors';
-import { EmergencyStateSchema, type EmergencyState } from '../../../shared/monitoring/emergency';
+import type { EmergencyState } from '../../../shared/monitoring/emergency';
+import { receiveEmergencyState } from '../../common/emergency-store';
 import { ExecutorMethods } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
 import { requirePeer } from './guards';
@@ -23,11 +23,6 @@ export class EmergencyMethods {
      */
     @update(...sig(ExecutorMethods.set_emergency_mode))
     set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
-        const denied = requirePeer('monitor');
-        if (denied !== undefined) return { Err: denied };
-        const valid = parseWith(EmergencyStateSchema, state);
-        if ('Err' in valid) return valid;
-        adoptEmergency(valid.Ok, time());
-        return { Ok: null };
+        return receiveEmergencyState(requirePeer('monitor'), state, (valid) => adoptEmergency(valid, time()));
     }
 }

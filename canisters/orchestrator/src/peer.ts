@@ -3,7 +3,8 @@ import { time, update } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { parseWith } from '../../../shared/common/codec';
-import { EmergencyStateSchema, type EmergencyState } from '../../../shared/monitoring/emergency';
+import type { EmergencyState } from '../../../shared/monitoring/emergency';
+import { receiveEmergencyState } from '../../common/emergency-store';
 import { StartScheduledExecutionRequestCodec, type StartScheduledExecutionRequest } from '../../../shared/scheduling/outbox';
 import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError, type NodeResultReport, type WorkflowError } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
@@ -75,11 +76,6 @@ export class PeerMethods {
      */
     @update(...sig(OrchestratorMethods.set_emergency_mode))
     set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
-        const denied = requirePeer('monitor');
-        if (denied !== undefined) return { Err: denied };
-        const valid = parseWith(EmergencyStateSchema, state);
-        if ('Err' in valid) return valid;
-        adoptEmergency(valid.Ok, time());
-        return { Ok: null };
+        return receiveEmergencyState(requirePeer('monitor'), state, (valid) => adoptEmergency(valid, time()));
     }
 }

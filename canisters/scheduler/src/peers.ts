@@ -4,7 +4,8 @@ import { update } from 'azle';
 import type { ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { parseWith } from '../../../shared/common/codec';
-import { EmergencyStateSchema, type EmergencyState } from '../../../shared/monitoring/emergency';
+import type { EmergencyState } from '../../../shared/monitoring/emergency';
+import { receiveEmergencyState } from '../../common/emergency-store';
 import { ExecutionFinishedSchema, SchedulerMethods as M, type ExecutionFinished } from '../../../shared/scheduling/service';
 import { requirePeer } from './guards';
 import { onExecutionFinished } from './logic/fire';
@@ -41,11 +42,6 @@ export class PeerMethods {
      */
     @update([...M.set_emergency_mode.args], M.set_emergency_mode.ret)
     set_emergency_mode(arg: EmergencyState): Result<null, ApiError> {
-        const denied = requirePeer(runtime.caller(), 'monitor');
-        if (denied !== undefined) return err(denied);
-        const parsed = parseWith(EmergencyStateSchema, arg);
-        if ('Err' in parsed) return parsed;
-        state.emergency.adopt(parsed.Ok);
-        return ok(null);
+        return receiveEmergencyState(requirePeer(runtime.caller(), 'monitor'), arg, (valid) => state.emergency.adopt(valid));
     }
 }
