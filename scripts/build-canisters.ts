@@ -4,41 +4,51 @@
  * Usage: `tsx scripts/build-canisters.ts [--project DIR] [NAME...]`, or `--all` for every
  * dfx.json tracked by git (the product canisters, test fixtures, examples).
  *
- * A canister's inputs are every TypeScript file under its `main` file's folder, under the
- * repository's `shared/`, `canisters/common/` and `client/` folders, and the installed Azle
- * version. Their
+ * A canister's inputs are the files its bundle is made of (its entry point and every file it
+ * imports by relative path), the lockfile and the installed Azle version. Their
  * hash is stored beside the wasm (`.azle/<name>/inputs.sha256`); a matching hash means the
  * wasm and the Candid file are already current.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+
+import { buildSync } from 'esbuild';
 
 /** The project's own Azle; `azle/package.json` is not an export of the package. */
 const azleDir = resolve(__dirname, '..', 'node_modules', 'azle');
+/** Bundled packages (zod, cron-parser, …) are pinned here: a change rebuilds every canister. */
+const lockfile = resolve(__dirname, '..', 'package-lock.json');
 
 type CanisterEntry = { main: string; candid: string };
 
-function listFiles(dir: string): string[] {
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir).flatMap((entry) => {
-        const path = join(dir, entry);
-        if (entry === 'node_modules' || entry.startsWith('.')) return [];
-        return statSync(path).isDirectory() ? listFiles(path) : [path];
+/**
+ * The project files a canister's bundle is made of: its entry point and everything it
+ * imports by relative path, found with esbuild (packages stay external; their versions are
+ * covered by the lockfile).
+ */
+function sourceFiles(projectDir: string, entry: CanisterEntry): string[] {
+    const result = buildSync({
+        entryPoints: [resolve(projectDir, entry.main)],
+        absWorkingDir: projectDir,
+        bundle: true,
+        write: false,
+        metafile: true,
+        packages: 'external',
+        platform: 'neutral',
+        format: 'esm',
+        logLevel: 'silent'
     });
+    return Object.keys(result.metafile.inputs).map((file) => resolve(projectDir, file)).sort();
 }
 
-function inputsHash(projectDir: string, entry: CanisterEntry, extraDirs: string[]): string {
+function inputsHash(projectDir: string, entry: CanisterEntry): string {
     const hash = createHash('sha256');
     const azleVersion = JSON.parse(readFileSync(join(azleDir, 'package.json'), 'utf8')).version;
     hash.update(`azle@${azleVersion}\n`);
-    const dirs = [dirname(resolve(projectDir, entry.main)), ...extraDirs];
-    const files = dirs
-        .flatMap(listFiles)
-        .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
-        .sort();
-    for (const file of files) {
+    hash.update(readFileSync(lockfile));
+    for (const file of sourceFiles(projectDir, entry)) {
         hash.update(`${relative(projectDir, file)}\n`);
         hash.update(readFileSync(file));
     }
@@ -61,11 +71,6 @@ export async function buildCanisters(projectDir: string, names: string[] = []): 
         canisters: Record<string, CanisterEntry>;
     };
     const wanted = names.length > 0 ? names : Object.keys(dfxJson.canisters);
-    // Code any canister of the repository may compile in: the contracts, the canister toolkit
-    // and the client library (the example dapp imports it), wherever the project lives.
-    const repoRoot = resolve(__dirname, '..');
-    const sharedDirs = [join(repoRoot, 'shared'), join(repoRoot, 'canisters', 'common'), join(repoRoot, 'client'), join(projectDir, 'shared')]
-        .filter((dir, i, all) => existsSync(dir) && all.indexOf(dir) === i);
     const azleBin = join(azleDir, 'src', 'build.ts');
     const tsxBin = require.resolve('tsx/cli');
     const stale = wanted.filter((name) => {
@@ -74,7 +79,7 @@ export async function buildCanisters(projectDir: string, names: string[] = []): 
         const stamp = join(projectDir, '.azle', name, 'inputs.sha256');
         const wasm = join(projectDir, '.azle', name, `${name}.wasm`);
         return !(existsSync(wasm) && existsSync(stamp) &&
-            readFileSync(stamp, 'utf8') === inputsHash(projectDir, entry, sharedDirs));
+            readFileSync(stamp, 'utf8') === inputsHash(projectDir, entry));
     });
     // Two builds at a time: each azle build is mostly single-threaded and CI has two cores.
     const queue = [...stale];
@@ -86,7 +91,7 @@ export async function buildCanisters(projectDir: string, names: string[] = []): 
                 ...process.env,
                 CANISTER_CANDID_PATH: resolve(projectDir, entry.candid)
             });
-            writeFileSync(join(projectDir, '.azle', name, 'inputs.sha256'), inputsHash(projectDir, entry, sharedDirs));
+            writeFileSync(join(projectDir, '.azle', name, 'inputs.sha256'), inputsHash(projectDir, entry));
             console.log(`built ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         }
     };
