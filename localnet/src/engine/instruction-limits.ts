@@ -52,6 +52,15 @@ export const SYSTEM_SUBNET_LIMITS: InstructionLimits = {
 /** PocketIC's benchmarking limit, set for messages, slices, rounds and queries (not installs). */
 export const BENCHMARKING_LIMIT = 99_999_999_999_999n;
 
+/** The limits `--instruction-limits benchmarking` replaces: what PocketIC's Benchmarking lifts. */
+export const BENCHMARKING_OVERRIDES: Partial<InstructionLimits> = {
+    message: BENCHMARKING_LIMIT,
+    query: BENCHMARKING_LIMIT,
+    slice: BENCHMARKING_LIMIT,
+    messageWithoutDts: BENCHMARKING_LIMIT,
+    round: BENCHMARKING_LIMIT
+};
+
 /** Per-execution and per-canister overheads the scheduler counts against the round budget. */
 export const INSTRUCTION_OVERHEAD_PER_EXECUTION = 2_000_000n;
 export const INSTRUCTION_OVERHEAD_PER_CANISTER = 8_000_000n;
@@ -61,15 +70,7 @@ const SYSTEM_KINDS: ReadonlySet<SubnetKind> = new Set(['NNS', 'II', 'SNS', 'Syst
 /** The limits of a subnet as PocketIC configures it. */
 export function subnetLimits(kind: SubnetKind, instructionConfig: 'Production' | 'Benchmarking'): InstructionLimits {
     const base = SYSTEM_KINDS.has(kind) ? SYSTEM_SUBNET_LIMITS : APPLICATION_SUBNET_LIMITS;
-    if (instructionConfig === 'Production') return base;
-    return {
-        ...base,
-        message: BENCHMARKING_LIMIT,
-        query: BENCHMARKING_LIMIT,
-        slice: BENCHMARKING_LIMIT,
-        messageWithoutDts: BENCHMARKING_LIMIT,
-        round: base.round > BENCHMARKING_LIMIT ? base.round : BENCHMARKING_LIMIT
-    };
+    return instructionConfig === 'Production' ? base : { ...base, ...BENCHMARKING_OVERRIDES };
 }
 
 /**
@@ -80,4 +81,27 @@ export function subnetLimits(kind: SubnetKind, instructionConfig: 'Production' |
 export function roundBudget(limits: InstructionLimits): bigint {
     const slice = limits.slice > limits.messageWithoutDts ? limits.slice : limits.messageWithoutDts;
     return limits.round - slice + 1n;
+}
+
+const LIMIT_NAMES: ReadonlyArray<keyof InstructionLimits> = ['message', 'query', 'install', 'inspect', 'round', 'slice', 'messageWithoutDts'];
+
+/**
+ * Reads the server's `--instruction-limits` value: `benchmarking` (PocketIC's benchmarking
+ * limits on every subnet) or `name=N[,name=N...]` with names from InstructionLimits.
+ * Throws a readable error for anything else.
+ */
+export function parseInstructionLimits(text: string): Partial<InstructionLimits> {
+    if (text === 'benchmarking') return { ...BENCHMARKING_OVERRIDES };
+    const limits: Partial<InstructionLimits> = {};
+    for (const part of text.split(',')) {
+        const match = /^([A-Za-z]+)=(\d+)$/.exec(part.trim());
+        const name = match?.[1] as keyof InstructionLimits | undefined;
+        if (match === null || name === undefined || !LIMIT_NAMES.includes(name)) {
+            throw new Error(`instruction limits must be "benchmarking" or name=N pairs (names: ${LIMIT_NAMES.join(', ')}), got ${JSON.stringify(part)}`);
+        }
+        const value = BigInt(match[2]!);
+        if (value <= 0n) throw new Error(`instruction limit ${name} must be positive`);
+        limits[name] = value;
+    }
+    return limits;
 }

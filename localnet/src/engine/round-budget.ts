@@ -15,22 +15,21 @@ import { INSTRUCTION_OVERHEAD_PER_CANISTER, INSTRUCTION_OVERHEAD_PER_EXECUTION, 
 export class RoundBudget {
     /** Instructions (with overheads) each canister used in the current round. */
     private used = new Map<string, bigint>();
-    /** Further rounds a canister stays busy with a message longer than one slice. */
-    private readonly busyRounds = new Map<string, number>();
+    /** The last round a canister spends on the slices of a message longer than one slice. */
+    private readonly busyUntil = new Map<string, number>();
+    private round = 0;
 
     constructor(private readonly limitsOf: (canisterKey: string) => InstructionLimits) {}
 
     startRound(): void {
+        this.round++;
         this.used = new Map();
-        for (const [key, rounds] of this.busyRounds) {
-            if (rounds <= 1) this.busyRounds.delete(key);
-            else this.busyRounds.set(key, rounds - 1);
-        }
+        for (const [key, last] of this.busyUntil) if (last < this.round) this.busyUntil.delete(key);
     }
 
-    /** Whether the canister is still running a long message's slices. */
+    /** Whether the canister is still running a long message's slices this round. */
     busy(canisterKey: string): boolean {
-        return this.busyRounds.has(canisterKey);
+        return (this.busyUntil.get(canisterKey) ?? -1) >= this.round;
     }
 
     /** Whether the canister may start another execution this round. */
@@ -46,7 +45,7 @@ export class RoundBudget {
         const slice = this.limitsOf(canisterKey).slice;
         if (instructions > slice) {
             const slices = Number((instructions + slice - 1n) / slice);
-            this.busyRounds.set(canisterKey, Math.max(this.busyRounds.get(canisterKey) ?? 0, slices - 1));
+            this.busyUntil.set(canisterKey, Math.max(this.busyUntil.get(canisterKey) ?? 0, this.round + slices - 1));
         }
     }
 }
