@@ -79,8 +79,11 @@ const FUNCTIONS: FunctionSpec[] = [
 
 const MODULE = buildModule({ imports: IMPORTS, functions: FUNCTIONS });
 
+/** Without the disk cache, so every run tests the rewrite as it is now. */
+const modules = (options: ModuleOptions): ModuleCache => new ModuleCache({ ...options, diskCache: false });
+
 function runtimeFor(options: ModuleOptions): WasmRuntime {
-    const module = new ModuleCache(options).load(MODULE);
+    const module = modules(options).load(MODULE);
     return new WasmRuntime(module, new StableMemory(), () => undefined, CANISTER);
 }
 
@@ -164,7 +167,7 @@ describe('Localnet > engine > instruction metering', () => {
             imports: IMPORTS,
             functions: [{ export: 'canister_update perf1', body: [...op.i32(0), ...op.i32(1), ...op.call(PERF), ...op.i64Store(), ...op.i32(0), ...op.i32(8), ...op.call(APPEND), ...op.call(REPLY), ...op.end] }]
         });
-        const contextRuntime = new WasmRuntime(new ModuleCache(metered).load(module), new StableMemory(), () => undefined, CANISTER);
+        const contextRuntime = new WasmRuntime(modules(metered).load(module), new StableMemory(), () => undefined, CANISTER);
         const second = execution('update', undefined, 10_000n);
         contextRuntime.run(second, { export: 'canister_update perf1' }, 'all');
         expect(replyU64(second)).toBe(10_221n);

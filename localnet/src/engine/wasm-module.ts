@@ -217,7 +217,10 @@ const EXPORT_PREFIXES: Array<[string, MethodKind]> = [
  * snapshots) and `LOCALNET_METERING=0` (no instruction counting) turn them off, to tell an
  * engine problem from a canister problem and to measure what each costs.
  */
-export type ModuleOptions = RewriteOptions;
+export type ModuleOptions = RewriteOptions & {
+    /** Whether rewritten modules are kept on disk for later processes (default: yes). */
+    diskCache?: boolean;
+};
 
 export function defaultModuleOptions(): ModuleOptions {
     return { trackWrites: process.env.LOCALNET_WRITE_TRACKING !== '0', meter: process.env.LOCALNET_METERING !== '0' };
@@ -308,6 +311,7 @@ const CACHE_DIR = join(tmpdir(), 'deflow-localnet-cache');
  */
 function cachedRewrite(hashHex: string, raw: Uint8Array, options: ModuleOptions): Uint8Array | null {
     if (!options.trackWrites && !options.meter) return null;
+    if (options.diskCache === false) return rewriteModule(raw, options);
     const flavour = `${options.trackWrites ? 'w' : ''}${options.meter ? 'm' : ''}`;
     const path = join(CACHE_DIR, `${hashHex}.v${REWRITE_VERSION}${flavour}.wasm`);
     if (existsSync(path)) {
