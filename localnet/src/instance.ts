@@ -42,12 +42,15 @@ export type InstanceOptions = {
      * and `instruction_config`, as in PocketIC): the server's `--instruction-limits` flag.
      */
     instructionLimits?: Partial<InstructionLimits>;
+    /** Where modules are compiled (default: the server's shared cache); benchmarks compare caches. */
+    modules?: ModuleCache;
 };
 
 export class Instance implements InstanceApi {
     readonly topology: Topology;
     private readonly subnets: Subnet[];
     private readonly replica: Replica;
+    private readonly modules: ModuleCache;
     private time = GENESIS_TIME_NANOS;
     private lastRoundTime = 0n;
     private pendingIngress: Request[] = [];
@@ -64,9 +67,10 @@ export class Instance implements InstanceApi {
             (canister, text) => log(`${this.formatTime()}: [Canister ${canister.idText}] ${text}`),
             (subnetIndex) => limits[subnetIndex] ?? limits[0]!
         );
+        this.modules = options.modules ?? sharedModules;
         const management = new ManagementCanister({
             replica: this.replica,
-            modules: sharedModules,
+            modules: this.modules,
             allocateCanisterId: (subnetIndex, specified) => this.allocateCanisterId(subnetIndex, specified),
             randomBytes: randomStream(seed)
         });
@@ -336,7 +340,7 @@ export class Instance implements InstanceApi {
 
     /** The parts of the instance a saved network must keep (see `persistence.ts`). */
     get persistentParts(): { replica: Replica; subnets: Subnet[]; modules: ModuleCache; time: bigint; lastRoundTime: bigint } {
-        return { replica: this.replica, subnets: this.subnets, modules: sharedModules, time: this.time, lastRoundTime: this.lastRoundTime };
+        return { replica: this.replica, subnets: this.subnets, modules: this.modules, time: this.time, lastRoundTime: this.lastRoundTime };
     }
 
     /** Sets the clock of a restored network (time never moves backwards from here). */
