@@ -47,7 +47,7 @@ describe('Localnet > IC HTTP interface > robustness', () => {
     });
 
     async function post(path: string, body: Uint8Array): Promise<Answer> {
-        const response = await fetch(`${url}/api/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/cbor' }, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) });
+        const response = await fetch(`${url}/api/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/cbor' }, body: new Uint8Array(body) });
         const bytes = new Uint8Array(await response.arrayBuffer());
         const isCbor = response.headers.get('content-type') === 'application/cbor';
         const decoded = isCbor ? decodeCbor(bytes) : null;
