@@ -210,6 +210,9 @@ export class Instance implements InstanceApi {
      *   the message; a message already known by that id is not queued again (replay).
      */
     submitIngress(call: CanisterCall, knownId?: Uint8Array): { ok: SubmittedMessage } | { err: Reject } {
+        // A management method users may not call is refused before routing: its argument
+        // (e.g. raw_rand's `()`) names no canister to route by.
+        if (call.canisterId.length === 0 && !INGRESS_METHODS.has(call.method)) return { err: notForIngress(call.method) };
         const subnet = this.routeSubnet(call);
         if (knownId !== undefined && this.replica.ingress.has(Buffer.from(knownId).toString('hex'))) {
             return { ok: { subnetId: subnet.subnetId, messageId: knownId } };
@@ -239,10 +242,7 @@ export class Instance implements InstanceApi {
     /** The checks an ingress message passes before it is accepted into a block. */
     private validateIngress(call: CanisterCall): Reject | null {
         if (call.canisterId.length === 0) {
-            if (!INGRESS_METHODS.has(call.method)) {
-                return rejectOf(RejectCode.CanisterReject, 'CanisterRejectedMessage', `ic00 method ${call.method} can not be called via ingress messages`);
-            }
-            return null;
+            return INGRESS_METHODS.has(call.method) ? null : notForIngress(call.method);
         }
         const canister = this.replica.canister(call.canisterId);
         if (canister === undefined) return rejects.canisterNotFound(call.canisterId);
@@ -383,3 +383,7 @@ export function createInstance(config: InstanceConfig, options?: InstanceOptions
     return new Instance(config, options);
 }
 
+/** The replica's refusal of a management method only canisters may call. */
+function notForIngress(method: string): Reject {
+    return rejectOf(RejectCode.CanisterReject, 'CanisterRejectedMessage', `ic00 method ${method} can not be called via ingress messages`);
+}
