@@ -18,6 +18,7 @@ import { startHttpServer, type RunningServer } from '../src/server/http-server';
 import { InstanceRegistry } from '../src/server/registry';
 import { BURN_STEP_BYTES, COUNT_PERFORMANCE_COUNTER, meteredCanisterWasm, readU32, readU64, u32Arg } from '../../tests/integration/support/metered-canister';
 import { createPic, expectCallFailure } from '../../tests/integration/support/pic';
+import { startServerProcess, type ServerProcess } from '../../tests/integration/support/server-process';
 import { picUrl } from '../../tests/integration/support/server-handle';
 
 jest.setTimeout(120_000);
@@ -166,6 +167,28 @@ describe('Localnet > instruction metering', () => {
             expect(failure.errorCode).toBe('CanisterInstructionLimitExceeded');
             const empty = await expectCallFailure(pic.queryCall({ canisterId, method: 'burns', arg: EMPTY }));
             expect(empty.errorCode).toBe('CanisterWasmModuleNotFound');
+        });
+    });
+
+    describe('on a server started with --instruction-limits', () => {
+        let server: ServerProcess;
+        let pic: PocketIc;
+        beforeAll(async () => {
+            server = await startServerProcess(['--instruction-limits', 'query=100000']);
+            pic = await PocketIc.create(server.url);
+        });
+        afterAll(async () => {
+            await pic.tearDown();
+            await server.stop();
+        });
+
+        it('applies the flag to every instance it creates', async () => {
+            const canisterId = await deploy(pic);
+            expect(readU64(await pic.queryCall({ canisterId, method: 'count', arg: EMPTY }))).toBe(COUNT_PERFORMANCE_COUNTER);
+            const failure = await expectCallFailure(pic.queryCall({ canisterId, method: 'burn_query', arg: u32Arg(1) }));
+            expect(failure.message).toBe(limitText(canisterId, 100_000n));
+            // Updates keep their own limit.
+            expect(readU64(await pic.updateCall({ canisterId, method: 'burn', arg: u32Arg(1) }))).toBeGreaterThan(BigInt(BURN_STEP_BYTES));
         });
     });
 });
