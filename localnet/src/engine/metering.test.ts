@@ -11,7 +11,7 @@ import { StableMemory } from './stable-memory';
 import { createSystemApi } from './system-api';
 import { SYSTEM_API_CHARGES } from './system-api-charges';
 import { buildModule, I32, I64, op, type FunctionSpec } from './wasm-builder';
-import { ModuleCache, type ModuleOptions } from './wasm-module';
+import { InvalidModuleError, ModuleCache, type ModuleOptions } from './wasm-module';
 import { WasmRuntime } from './wasm-runtime';
 
 const CANISTER = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xe0, 0x00, 0x00, 0x01, 0x01]);
@@ -220,6 +220,11 @@ describe('Localnet > engine > instruction metering', () => {
             instructionsUsed: () => 0n
         });
         expect(Object.keys(imports).filter((name) => SYSTEM_API_CHARGES[name] === undefined)).toEqual([]);
+    });
+
+    it("refuses a module that imports the engine's helpers itself", () => {
+        const module = buildModule({ imports: [{ module: 'localnet_tracker', name: 'out_of_instructions' }], functions: [{ export: 'canister_update x', body: [...op.end] }] });
+        expect(() => modules(metered).load(module)).toThrow(new InvalidModuleError('Wasm module imports "localnet_tracker.out_of_instructions"; only ic0 imports are allowed'));
     });
 
     it('leaves a module it cannot decode unrewritten', () => {

@@ -15,7 +15,6 @@ import { gunzipSync } from 'node:zlib';
 
 import { encodeU32, headerStart, readSections, Reader, WasmBinaryError } from './wasm-binary';
 import { rewriteModule, type RewriteOptions } from './module-rewrite';
-import { TRACKER_MODULE } from './write-tracking';
 
 export const TABLE_EXPORT = '__localnet_table';
 export const GLOBAL_EXPORT_PREFIX = '__localnet_global_';
@@ -179,6 +178,28 @@ export function exposeTableAndGlobals(bytes: Uint8Array): { bytes: Uint8Array; g
 }
 
 
+/** The module and field names of every import a module declares. */
+function declaredImports(bytes: Uint8Array): Array<{ module: string; name: string }> {
+    const section = readSections(bytes).find((s) => s.id === 2);
+    if (section === undefined) return [];
+    const reader = new Reader(bytes, section.start);
+    const imports: Array<{ module: string; name: string }> = [];
+    for (let i = reader.u32(); i > 0; i--) {
+        const module = reader.name();
+        const name = reader.name();
+        imports.push({ module, name });
+        const kind = reader.byte();
+        if (kind === 0) reader.u32();
+        else if (kind === 1) {
+            reader.byte();
+            reader.skipLimits();
+        } else if (kind === 2) reader.skipLimits();
+        else if (kind === 3) reader.offset += 2;
+        else throw new WasmBinaryError(`unknown import kind ${kind}`);
+    }
+    return imports;
+}
+
 function readMetadata(bytes: Uint8Array): CanisterModule['metadata'] {
     const metadata: CanisterModule['metadata'] = new Map();
     for (const section of readSections(bytes)) {
@@ -250,6 +271,12 @@ export class ModuleCache {
         let globalExports: string[];
         let rewritten: Uint8Array | null;
         try {
+            // Checked on the module as installed: the engine's own helper imports are added by
+            // the rewrite, and a module must not reach them itself.
+            const badImport = declaredImports(raw).find((i) => i.module !== 'ic0');
+            if (badImport !== undefined) {
+                throw new InvalidModuleError(`Wasm module imports "${badImport.module}.${badImport.name}"; only ic0 imports are allowed`);
+            }
             rewritten = cachedRewrite(key, raw, this.options);
             ({ bytes, globalExports } = exposeTableAndGlobals(rewritten ?? raw));
         } catch (error) {
@@ -261,10 +288,6 @@ export class ModuleCache {
             module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
         } catch (error) {
             throw new InvalidModuleError(`Wasm module failed to compile: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        const badImport = WebAssembly.Module.imports(module).find((i) => i.module !== 'ic0' && i.module !== TRACKER_MODULE);
-        if (badImport !== undefined) {
-            throw new InvalidModuleError(`Wasm module imports "${badImport.module}.${badImport.name}"; only ic0 imports are allowed`);
         }
         const exportNames = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
         const methods = new Map<string, MethodKind>();
