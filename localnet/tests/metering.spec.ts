@@ -16,7 +16,7 @@ import { createInstance } from '../src/instance';
 import { BlobStore } from '../src/server/blob-store';
 import { startHttpServer, type RunningServer } from '../src/server/http-server';
 import { InstanceRegistry } from '../src/server/registry';
-import { BURN_STEP_BYTES, COUNT_PERFORMANCE_COUNTER, meteredCanisterWasm, readU32, readU64, u32Arg } from '../../tests/integration/support/metered-canister';
+import { BURN_STEP_BYTES, CALL_CONTEXT_COUNTERS, COUNT_PERFORMANCE_COUNTER, meteredCanisterWasm, readU32, readU64, u32Arg } from '../../tests/integration/support/metered-canister';
 import { createPic, expectCallFailure } from '../../tests/integration/support/pic';
 import { startServerProcess, type ServerProcess } from '../../tests/integration/support/server-process';
 import { picUrl } from '../../tests/integration/support/server-handle';
@@ -54,6 +54,11 @@ describe('Localnet > instruction metering', () => {
         it('performance_counter(0) returns the instructions the replica counts', async () => {
             expect(readU64(await pic.queryCall({ canisterId, method: 'count', arg: EMPTY }))).toBe(COUNT_PERFORMANCE_COUNTER);
             expect(readU64(await pic.updateCall({ canisterId, method: 'count', arg: EMPTY }))).toBe(COUNT_PERFORMANCE_COUNTER);
+        });
+
+        it('performance_counter(1) adds the call context\'s earlier executions', async () => {
+            const reply = await pic.updateCall({ canisterId, method: 'call_count', arg: EMPTY });
+            expect({ callback: readU64(reply.subarray(0, 8)), callContext: readU64(reply.subarray(8, 16)) }).toEqual(CALL_CONTEXT_COUNTERS);
         });
 
         it('counts a bulk operation by its size', async () => {

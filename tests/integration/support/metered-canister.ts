@@ -3,7 +3,7 @@
  * conformance tests (localnet/tests/metering.spec.ts). Methods take and return raw
  * little-endian integers, not Candid.
  *
- * Heap layout: the method name "burn_one" at 0, the canister's own id at 32, the number of
+ * Heap layout: the method names "burn_one" at 0 and "count" at 16, the canister's own id at 32, the number of
  * completed burns (i32) at 64, the inspect_message burn count at 76, scratch at 128, and the
  * 1 MiB region `burn` fills from 64 KiB.
  */
@@ -43,6 +43,17 @@ export const BURN_STEP_BYTES = 1 << 20;
  * before the call, plus performance_counter's own 200.
  */
 export const COUNT_PERFORMANCE_COUNTER = 221n;
+
+/**
+ * `call_count`, a call context of two executions, by the replica's rules:
+ * - the call: weights 1 + (1+1+5+5) + (1+5+1+1+1+1+1+1+5) + (5+1) = 36, and the system API's
+ *   charges canister_self_size 500 (twice), canister_self_copy 500 + 10 bytes, call_new 1,500
+ *   + 10 + 5 bytes, call_perform 5,000: 8,061 in all;
+ * - its reply callback reads performance_counter(0) after weights 1 + (1+1+5+1) x 2 +
+ *   (1+1+5+5) = 29 and one 200 charge (229), then performance_counter(1): the call's
+ *   8,061 + 29 + 400.
+ */
+export const CALL_CONTEXT_COUNTERS = { callback: 229n, callContext: 8_490n };
 
 /** `arg` (an i32 at 0 of the argument) copied to the scratch word. */
 const argToScratch = [...op.i32(SCRATCH), ...op.i32(0), ...op.i32(4), ...op.call(ARG_COPY)];
@@ -113,15 +124,39 @@ export function meteredCanisterWasm(): Uint8Array {
         { export: 'canister_init', locals: [[1, I32]] as Array<[number, number]>, body: [...argToScratch, ...burnLoop(loadScratch), ...op.end] },
         { export: 'canister_pre_upgrade', locals: [[1, I32]] as Array<[number, number]>, body: [...burnLoop(op.i32(3)), ...op.end] },
         { export: 'canister_post_upgrade', locals: [[1, I32]] as Array<[number, number]>, body: [...argToScratch, ...burnLoop(loadScratch), ...op.end] },
+        {
+            // Calls its own `count`; the callback (table entry 1) replies with both counters.
+            export: 'canister_update call_count',
+            body: [
+                ...op.i32(32), ...op.i32(0), ...op.call(SELF_SIZE), ...op.call(SELF_COPY),
+                ...op.i32(32), ...op.call(SELF_SIZE), ...op.i32(16), ...op.i32(5), ...op.i32(1), ...op.i32(0), ...op.i32(1), ...op.i32(0),
+                ...op.call(CALL_NEW),
+                ...op.call(CALL_PERFORM), ...op.drop,
+                ...op.end
+            ]
+        },
         // The reply callback of flood's calls (table entry 0): nothing to do.
-        { params: [I32], body: [...op.end] }
+        { params: [I32], body: [...op.end] },
+        // The reply callback of call_count (table entry 1): performance_counter(0) and (1).
+        {
+            params: [I32],
+            body: [
+                ...op.i32(SCRATCH), ...op.i32(0), ...op.call(PERF), ...op.i64Store(),
+                ...op.i32(SCRATCH + 8), ...op.i32(1), ...op.call(PERF), ...op.i64Store(),
+                ...op.i32(SCRATCH), ...op.i32(16), ...op.call(APPEND), ...op.call(REPLY),
+                ...op.end
+            ]
+        }
     ];
     return buildModule({
         imports: IMPORTS,
         functions,
         memoryPages: 32,
-        table: [IMPORTS.length + functions.length - 1],
-        data: [{ offset: 0, bytes: new TextEncoder().encode('burn_one') }]
+        table: [IMPORTS.length + functions.length - 2, IMPORTS.length + functions.length - 1],
+        data: [
+            { offset: 0, bytes: new TextEncoder().encode('burn_one') },
+            { offset: 16, bytes: new TextEncoder().encode('count') }
+        ]
     });
 }
 
