@@ -734,6 +734,7 @@ export interface _SERVICE {
             { 'Pending' : null }
         ],
         'workflow_id' : [] | [string],
+        'order' : [] | [{ 'NewestFirst' : null } | { 'OldestFirst' : null }],
         'page' : { 'cursor' : [] | [string], 'limit' : number },
       },
     ],
@@ -2569,6 +2570,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               })
             ),
             'workflow_id' : IDL.Opt(IDL.Text),
+            'order' : IDL.Opt(
+              IDL.Variant({
+                'NewestFirst' : IDL.Null,
+                'OldestFirst' : IDL.Null,
+              })
+            ),
             'page' : IDL.Record({
               'cursor' : IDL.Opt(IDL.Text),
               'limit' : IDL.Nat32,

@@ -11,6 +11,7 @@ import type { PauseCause, StartOrigin } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
 import { MEMORY } from './memory';
+import { scanNewestFirst } from './listing';
 
 /** The schema version of every record this code writes. */
 export const SCHEMA_VERSION = 1;
@@ -232,6 +233,11 @@ export function executionSummaries(after: string | undefined, limit: number, kee
         if (out.length === limit + 1) break;
     }
     return out;
+}
+
+/** Summaries with id < `before` (all without a cursor), newest first, matching `keep`; at most `limit + 1`. */
+export function executionSummariesNewestFirst(before: string | undefined, limit: number, keep: (s: StoredExecutionSummary) => boolean): [string, StoredExecutionSummary][] {
+    return scanNewestFirst((start, count) => summaries.items(start, count), Number(summaries.len()), before, limit, keep);
 }
 
 /** The oldest finished executions (at most `batch`) and how many finished ones are stored. */
