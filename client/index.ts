@@ -31,7 +31,7 @@ import type { JsonValue } from '../shared/workflow/json';
 import { executorIdlFactory } from '../shared/workflow/executor-api';
 import { orchestratorIdlFactory } from '../shared/workflow/orchestrator-api';
 import { fromOpt, toOpt } from '../shared/workflow/wire';
-import { callFailureOf, DeflowCallError, unwrap, type DeflowCanister } from './errors';
+import { callFailureOf, DeflowCallError, isMissingSubnetKeys, unwrap, type CallFailure, type DeflowCanister } from './errors';
 import type { ExecutorService, MonitorService, OrchestratorService, SchedulerService } from './services';
 
 export * from './errors';
@@ -169,11 +169,32 @@ function principalOf(id: Principal | string): Principal {
     return typeof id === 'string' ? Principal.fromText(id) : id;
 }
 
+/** The `read_state` path of a subnet's node keys (what the agent fetches to check query signatures). */
+const SUBNET_PATH = [new TextEncoder().encode('subnet')];
+
 /**
- * Wraps every method of an actor so that agent failures become {@link DeflowCallError}.
- * Canister `Err` answers are left to the caller's `unwrap`.
+ * The cause of a failed call. When the agent could not check a query's signatures because its
+ * fetch of the subnet's keys failed (it swallows that reason), the same `read_state` is asked
+ * directly and its typed failure is the cause: for an id no subnet hosts, both the query and
+ * the key fetch are refused with HTTP 400 / IC0301, and which of the two the agent reported
+ * first used to depend on timing.
  */
-function guarded<S extends object>(canister: DeflowCanister, actor: S): S {
+async function diagnoseCallFailure(failure: CallFailure, agent: Agent, canisterId: Principal): Promise<CallFailure> {
+    if (!isMissingSubnetKeys(failure)) return failure;
+    try {
+        await agent.readState(canisterId, { paths: [SUBNET_PATH] });
+        return failure;
+    } catch (error) {
+        const cause = callFailureOf(error);
+        return cause === null || isMissingSubnetKeys(cause) ? failure : cause;
+    }
+}
+
+/**
+ * Wraps every method of an actor so that agent failures become {@link DeflowCallError},
+ * classified by cause. Canister `Err` answers are left to the caller's `unwrap`.
+ */
+function guarded<S extends object>(canister: DeflowCanister, actor: S, agent: Agent, canisterId: Principal): S {
     return new Proxy(actor, {
         get(target, property, receiver) {
             const value: unknown = Reflect.get(target, property, receiver);
@@ -184,7 +205,7 @@ function guarded<S extends object>(canister: DeflowCanister, actor: S): S {
                 } catch (error) {
                     const failure = callFailureOf(error);
                     if (failure === null) throw error;
-                    throw new DeflowCallError(canister, property, failure, { cause: error });
+                    throw new DeflowCallError(canister, property, await diagnoseCallFailure(failure, agent, canisterId), { cause: error, canisterId });
                 }
             };
         }
@@ -192,7 +213,7 @@ function guarded<S extends object>(canister: DeflowCanister, actor: S): S {
 }
 
 function actorOf<S extends object>(canister: DeflowCanister, idlFactory: IDL.InterfaceFactory, agent: Agent, canisterId: Principal): S {
-    return guarded(canister, Actor.createActor<S>(idlFactory, { agent, canisterId }));
+    return guarded(canister, Actor.createActor<S>(idlFactory, { agent, canisterId }), agent, canisterId);
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
