@@ -21,6 +21,8 @@ export type ExecutionKind =
     | 'heartbeat'
     | 'timer';
 
+import { FREE_FEES, type FeeSchedule } from './fees';
+
 export type TableCallback = { fun: number; env: number };
 
 export type OutgoingCall = {
@@ -33,6 +35,10 @@ export type OutgoingCall = {
     reject: TableCallback;
     cleanup: TableCallback | null;
     timeoutSeconds: number | null;
+    /** Withdrawn by `call_perform` for executing the response callback at the instruction limit. */
+    prepaidExecution: bigint;
+    /** Withdrawn by `call_perform` for transmitting the largest allowed response. */
+    prepaidResponseTransmission: bigint;
 };
 
 export type Answer = { kind: 'reply'; payload: Uint8Array } | { kind: 'reject'; message: string };
@@ -58,6 +64,10 @@ export type ExecutionInput = {
     dataCertificate?: Uint8Array | null;
     /** Accumulated instructions of the call context before this execution. */
     callContextInstructions?: bigint;
+    /** The canister's subnet fees (`cost_call`, call prepayment); free if not given. */
+    fees?: FeeSchedule;
+    /** The balance withdrawals may not go below (the freezing limit). */
+    freezingLimit?: bigint;
 };
 
 /** Largest reply or call payload the IC accepts (2 MiB). */
@@ -76,6 +86,8 @@ export class Execution {
     readonly controllers: Uint8Array[];
     readonly dataCertificate: Uint8Array | null;
     readonly callContextInstructionsBefore: bigint;
+    readonly fees: FeeSchedule;
+    readonly freezingLimit: bigint;
 
     canAnswer: boolean;
     replyChunks: Uint8Array[] = [];
@@ -113,6 +125,8 @@ export class Execution {
         this.controllers = input.controllers;
         this.dataCertificate = input.dataCertificate ?? null;
         this.callContextInstructionsBefore = input.callContextInstructions ?? 0n;
+        this.fees = input.fees ?? FREE_FEES;
+        this.freezingLimit = input.freezingLimit ?? 0n;
     }
 
     /** Non-replicated executions: queries called directly, composite queries and their callbacks, inspect. */

@@ -7,7 +7,7 @@ const PIC_JS_DEFAULT = `{"subnet_config_set":{"system":[],"application":[${spec}
 
 describe('parseInstanceConfig', () => {
     it("accepts pic-js's default body: one application subnet", () => {
-        expect(parseInstanceConfig(parseJson(PIC_JS_DEFAULT))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Production' }] } });
+        expect(parseInstanceConfig(parseJson(PIC_JS_DEFAULT))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Production', costSchedule: 'Normal' }] } });
     });
 
     it('orders single subnets before lists and ignores unknown keys', () => {
@@ -18,7 +18,7 @@ describe('parseInstanceConfig', () => {
 
     it('reads the instruction config', () => {
         const body = `{"subnet_config_set":{"application":[{"state_config":"New","instruction_config":"Benchmarking"}]}}`;
-        expect(parseInstanceConfig(parseJson(body))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Benchmarking' }] } });
+        expect(parseInstanceConfig(parseJson(body))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Benchmarking', costSchedule: 'Normal' }] } });
     });
 
     it.each([
