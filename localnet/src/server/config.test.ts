@@ -21,7 +21,13 @@ describe('parseInstanceConfig', () => {
         expect(parseInstanceConfig(parseJson(body))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Benchmarking', costSchedule: 'Normal' }] } });
     });
 
+    it('reads the cost schedule', () => {
+        const body = `{"subnet_config_set":{"application":[{"state_config":"New","cost_schedule":"Free"}]}}`;
+        expect(parseInstanceConfig(parseJson(body))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Production', costSchedule: 'Free' }] } });
+    });
+
     it.each([
+        ['an unknown cost schedule', '{"subnet_config_set":{"application":[{"state_config":"New","cost_schedule":"Cheap"}]}}'],
         ['no subnet', '{"subnet_config_set":{"system":[],"application":[],"cloud_engine":[],"verified_application":[]}}'],
         ['ICP features', `{"subnet_config_set":{"application":[${spec}]},"icp_features":{"registry":"DefaultConfig"}}`],
         ['state from a directory', `{"subnet_config_set":{"nns":{"state_config":{"FromPath":"/tmp/nns"}}}}`],
