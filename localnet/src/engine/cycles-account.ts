@@ -7,7 +7,7 @@
 import { RejectCode, type Reject } from '../api';
 import type { Canister } from './canister';
 import { reject } from './errors';
-import type { Execution } from './execution';
+import type { ExecutionResult } from './wasm-runtime';
 import {
     canWithdraw,
     executionCost,
@@ -23,11 +23,11 @@ import {
 const NANOS_PER_SECOND = 1_000_000_000n;
 
 /**
- * The instructions an execution is charged for. The one place the count comes from, so the
- * source can change (the interim `performance_counter` estimate, then real metering).
+ * The instructions an execution is charged for: the metered count (metering.ts plus the
+ * system API's charges). The one place the count comes from.
  */
-export function chargedInstructions(execution: Execution): bigint {
-    return execution.instructions;
+export function chargedInstructions(result: ExecutionResult): bigint {
+    return result.instructions;
 }
 
 /** An execution's prepayment: the instruction limit it was paid for and the cycles taken. */

@@ -6,10 +6,12 @@
 import { RejectCode, type CallResult, type Reject } from '../api';
 import { Canister, canisterKey, type CallContext, type Origin } from './canister';
 import { chargedInstructions, CyclesAccount, outOfCycles, type Prepayment } from './cycles-account';
-import { CanisterTrap, reject as rejectWith, rejects } from './errors';
+import { reject as rejectWith, rejects } from './errors';
 import { Execution, type ExecutionInput, type ExecutionKind } from './execution';
-import { APPLICATION_SUBNET_FEES, executionCost, responseTransmissionRefund } from './fees';
-import { WasmRuntime, type EntryPoint, type Persistence } from './wasm-runtime';
+import { APPLICATION_SUBNET_FEES, responseTransmissionRefund } from './fees';
+import { APPLICATION_SUBNET_LIMITS, type InstructionLimits } from './instruction-limits';
+import { RoundBudget } from './round-budget';
+import { WasmRuntime, type EntryPoint, type ExecutionResult, type Persistence } from './wasm-runtime';
 import { methodExportName } from './wasm-module';
 
 export type Request = {
@@ -61,7 +63,24 @@ export class Replica {
     /** Balances, fees and the freezing limit; the instance gives it each subnet's fee schedule. */
     cycles = new CyclesAccount(() => APPLICATION_SUBNET_FEES);
 
-    constructor(private readonly log: (canister: Canister, text: string) => void) {}
+    /** Instructions each canister executed in the current round (the scheduler's round limit). */
+    private readonly roundBudget: RoundBudget;
+
+    constructor(
+        private readonly log: (canister: Canister, text: string) => void,
+        /** The instruction limits of each subnet, by subnet index. */
+        private readonly subnetLimits: (subnetIndex: number) => InstructionLimits = () => APPLICATION_SUBNET_LIMITS
+    ) {
+        this.roundBudget = new RoundBudget((key) => {
+            const canister = this.canisters.get(key);
+            return this.subnetLimits(canister?.subnetIndex ?? 0);
+        });
+    }
+
+    /** The instruction limits that apply to a canister's executions. */
+    limits(canister: Canister): InstructionLimits {
+        return this.subnetLimits(canister.subnetIndex);
+    }
 
     canister(id: Uint8Array): Canister | undefined {
         return this.canisters.get(canisterKey(id));
@@ -82,12 +101,16 @@ export class Replica {
      */
     runRound(time: bigint, inducted: Request[]): void {
         this.roundTime = time;
+        this.roundBudget.startRound();
         for (const canister of [...this.canisters.values()]) {
             if (!this.cycles.chargeResources(canister, time)) this.runDry(canister);
         }
         const system: SystemTask[] = [];
         for (const canister of this.canisters.values()) {
             if (canister.status !== 'running' || canister.runtime === null) continue;
+            // A canister still busy with a long message (deterministic time slicing) runs no
+            // heartbeat and takes no timer this round.
+            if (this.roundBudget.busy(canister.key)) continue;
             if (canister.runtime.module.hasHeartbeat) system.push({ kind: 'heartbeat', canister: canister.key });
             if (canister.timer !== 0n && canister.timer <= time) {
                 // Deactivated when scheduled: a trapping timer handler does not run again.
@@ -134,12 +157,37 @@ export class Replica {
         canister.version += 1n;
     }
 
+    /**
+     * Executes queued messages in order. A message whose canister has spent its round budget
+     * waits, in order, for the next round (as the scheduler leaves it in the canister's queue).
+     */
     private drain(limit: number): void {
+        const waiting: QueuedMessage[] = [];
         for (let executed = 0; executed < limit; executed++) {
             const message = this.queue.shift();
-            if (message === undefined) return;
+            if (message === undefined) break;
+            const key = this.executingCanister(message);
+            if (key !== null && !this.roundBudget.canStart(key)) {
+                waiting.push(message);
+                executed--;
+                continue;
+            }
             this.execute(message);
             this.settleStopping();
+        }
+        this.queue = [...waiting, ...this.queue];
+    }
+
+    /** The canister whose execution a message starts (null: the management canister's). */
+    private executingCanister(message: QueuedMessage): string | null {
+        switch (message.kind) {
+            case 'request':
+                return message.target.length === 0 ? null : canisterKey(message.target);
+            case 'response':
+                return message.caller;
+            case 'heartbeat':
+            case 'timer':
+                return message.canister;
         }
     }
 
@@ -195,11 +243,11 @@ export class Replica {
         if ('rejectCode' in prepayment) return refuse(reject(prepayment));
         if (request.origin.kind === 'ingress') this.markProcessing(request.origin.messageId);
         const context = this.openContext(canister, request.origin, request.sender, request.cycles);
-        const { trap, instructions } = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
+        const executed = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
             export: methodExportName(methodKind, request.method)
         }, { arg: request.arg, methodName: request.method });
-        this.cycles.settleExecution(canister, prepayment, instructions);
-        this.settleContext(canister, context, trap);
+        this.cycles.settleExecution(canister, prepayment, chargedInstructions(executed));
+        this.settleContext(canister, context, executed.trap);
     }
 
     /** Prepays an update-like execution at the message instruction limit (IC0207 if frozen). */
@@ -229,7 +277,7 @@ export class Replica {
             return;
         }
         const isReply = response.result.kind === 'reply';
-        const { trap, instructions } = this.runInContext(
+        const executed = this.runInContext(
             canister,
             context,
             isReply ? 'reply' : 'reject',
@@ -242,12 +290,15 @@ export class Replica {
                       cyclesRefunded: response.refund
                   }
         );
-        let used = instructions;
+        const trap = executed.trap;
+        let used = chargedInstructions(executed);
         if (trap !== null && callback.cleanup !== null) {
             // The cleanup runs as its own transaction; a trap in it is ignored.
-            used += this.runInContext(canister, context, 'cleanup', { table: callback.cleanup }, {
-                rejectCode: isReply ? 0 : response.result.kind === 'reject' ? response.result.reject.rejectCode : 0
-            }).instructions;
+            used += chargedInstructions(
+                this.runInContext(canister, context, 'cleanup', { table: callback.cleanup }, {
+                    rejectCode: isReply ? 0 : response.result.kind === 'reject' ? response.result.reject.rejectCode : 0
+                })
+            );
         }
         this.cycles.settleExecution(canister, prepayment, used);
         this.settleContext(canister, context, trap);
@@ -260,11 +311,11 @@ export class Replica {
         const prepayment = this.prepay(canister, MANAGEMENT_ID);
         if ('rejectCode' in prepayment) return;
         const context = this.openContext(canister, { kind: 'system' }, MANAGEMENT_ID, 0n);
-        const { trap, instructions } = this.runInContext(canister, context, task.kind, {
+        const executed = this.runInContext(canister, context, task.kind, {
             export: task.kind === 'timer' ? 'canister_global_timer' : 'canister_heartbeat'
         }, {});
-        this.cycles.settleExecution(canister, prepayment, instructions);
-        this.settleContext(canister, context, trap);
+        this.cycles.settleExecution(canister, prepayment, chargedInstructions(executed));
+        this.settleContext(canister, context, executed.trap);
     }
 
     private markProcessing(messageId: string): void {
@@ -307,8 +358,10 @@ export class Replica {
     }
 
     /**
-     * Runs one entry point inside a call context and applies its effects if it did not trap:
-     * state, cycles, timer, certified data, outgoing calls and the answer.
+     * Runs one entry point inside a call context, within the per-message instruction limit,
+     * and applies its effects if it did not trap: state, cycles, timer, certified data,
+     * outgoing calls and the answer. Its instructions count towards the call context and the
+     * canister's round budget, trapped or not.
      */
     private runInContext(
         canister: Canister,
@@ -316,7 +369,7 @@ export class Replica {
         kind: ExecutionKind,
         entry: EntryPoint,
         extra: Partial<ExecutionInput>
-    ): { trap: CanisterTrap | null; instructions: bigint } {
+    ): ExecutionResult {
         const runtime = canister.runtime!;
         const execution = new Execution({
             ...this.executionInput(canister, kind),
@@ -324,17 +377,20 @@ export class Replica {
             canAnswer: !context.answered,
             cyclesAvailable: context.cyclesAvailable,
             callContextInstructions: context.instructions,
+            instructionLimit: this.limits(canister).message,
             ...extra
         });
         const persistence: Persistence = kind === 'replicated_query' ? 'none' : 'all';
-        const trap = runtime.run(execution, entry, persistence);
+        const result = runtime.run(execution, entry, persistence);
+        const { trap } = result;
         if (TRACE) {
             const what = 'export' in entry ? entry.export : `table[${entry.table.fun}]`;
-            this.log(canister, `[trace] ${kind} ${what} calls=${execution.calls.length} answer=${execution.answer?.kind ?? '-'} trap=${trap?.message.slice(0, 120) ?? '-'}`);
+            this.log(canister, `[trace] ${kind} ${what} instructions=${result.instructions} calls=${execution.calls.length} answer=${execution.answer?.kind ?? '-'} trap=${trap?.message.slice(0, 120) ?? '-'}`);
         }
-        const instructions = chargedInstructions(execution);
-        context.instructions += execution.instructions;
-        if (trap !== null) return { trap, instructions };
+        context.instructions += result.instructions;
+        canister.instructionsExecuted += result.instructions;
+        this.roundBudget.spend(canister.key, result.instructions);
+        if (trap !== null) return result;
         canister.version += 1n;
         if (persistence === 'all') {
             canister.cycles = execution.balance;
@@ -374,20 +430,20 @@ export class Replica {
         }
         if (execution.answer !== null) {
             context.answered = true;
-            const result: CallResult =
+            const answer: CallResult =
                 execution.answer.kind === 'reply'
                     ? { kind: 'reply', payload: execution.answer.payload }
                     : { kind: 'reject', reject: rejects.explicitReject(execution.answer.message) };
             // Cycles not accepted when the answer was made go back (all of them after a
             // discarded replicated query, which can accept nothing).
-            this.deliver(context.origin, result, persistence === 'all' ? execution.answerRefund : context.cyclesAvailable);
+            this.deliver(context.origin, answer, persistence === 'all' ? execution.answerRefund : context.cyclesAvailable);
             context.cyclesAvailable = 0n;
         }
-        return { trap: null, instructions };
+        return result;
     }
 
     /** Closes a call context that awaits nothing more, answering it if nobody did. */
-    private settleContext(canister: Canister, context: CallContext, trap: CanisterTrap | null, fallback?: Reject): void {
+    private settleContext(canister: Canister, context: CallContext, trap: ExecutionResult['trap'], fallback?: Reject): void {
         if (context.outstanding > 0) return;
         if (!context.answered) {
             context.answered = true;
@@ -465,9 +521,11 @@ export class Replica {
             caller,
             methodName: method,
             canAnswer: true,
-            dataCertificate
+            dataCertificate,
+            instructionLimit: this.limits(canister).query
         });
-        const trap = runtime.run(execution, { export: methodExportName(methodKind, method) }, 'none');
+        const { trap, instructions } = runtime.run(execution, { export: methodExportName(methodKind, method) }, 'none');
+        canister.instructionsExecuted += instructions;
         if (trap !== null) return reject(rejects.trapped(canister.id, trap));
         if (execution.calls.length > 0) {
             return reject(rejects.compositeCallsUnsupported(canister.id));
@@ -485,8 +543,15 @@ export class Replica {
     inspect(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array): CallResult | null {
         const runtime = canister.runtime;
         if (runtime === null || !runtime.module.hasInspectMessage) return null;
-        const execution = new Execution({ ...this.executionInput(canister, 'inspect'), arg, caller, methodName: method });
-        const trap = runtime.run(execution, { export: 'canister_inspect_message' }, 'none');
+        const execution = new Execution({
+            ...this.executionInput(canister, 'inspect'),
+            arg,
+            caller,
+            methodName: method,
+            instructionLimit: this.limits(canister).inspect
+        });
+        const { trap, instructions } = runtime.run(execution, { export: 'canister_inspect_message' }, 'none');
+        canister.instructionsExecuted += instructions;
         if (trap !== null) return reject(rejects.trapped(canister.id, trap));
         if (!execution.acceptedMessage) return reject(rejects.notAccepted(canister.id));
         return null;
