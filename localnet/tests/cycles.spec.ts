@@ -83,6 +83,23 @@ describe('Localnet > cycles', () => {
         });
     });
 
+    describe('metered execution', () => {
+        it('charges 5M plus the instructions performance_counter counts, and those of the reply that follows', async () => {
+            const { actor, canisterId } = await deployCounter(pic);
+            await pic.tick(AZLE_SETTLE_TICKS);
+            const missing = await spentBy(canisterId, () => rawUpdate(canisterId, 'instructionsSoFaz', NO_ARGS));
+            let observed = 0n;
+            const spent = await spentBy(canisterId, async () => {
+                observed = await actor.instructionsSoFar();
+            });
+            const instructionsCharged = spent - missing - 5_000_000n;
+            expect(observed).toBeGreaterThan(0n);
+            expect(instructionsCharged).toBeGreaterThanOrEqual(observed);
+            // After the counter is read only the reply is encoded and sent (about 1.2M instructions in Azle).
+            expect(instructionsCharged - observed).toBeLessThan(5_000_000n);
+        });
+    });
+
     describe('inter-canister calls', () => {
         it('charges the caller 260K + 1,000 per request byte, the response bytes, and both executions; the reservation comes back', async () => {
             const empty = await pic.createCanister();
