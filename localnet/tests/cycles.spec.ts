@@ -120,6 +120,24 @@ describe('Localnet > cycles', () => {
             expect(executions).toBeLessThan(10_000_000n + 2_000_000_000n);
         });
 
+        it('answers ic0.cost_call with the call, the response reservation and the callback prepayment, and leaves only the liquid balance to spend', async () => {
+            const { actor: poor, canisterId: poorId } = await deployCaller(pic, { cycles: 2_000_000_000_000n });
+            await pic.tick(AZLE_SETTLE_TICKS);
+            const { idleCyclesBurnedPerDay } = await pic.canisterStatus({ canisterId: poorId });
+            // Leave 41B above the freezing limit: enough for the ingress and the 40B execution
+            // prepayment, not for a call's 42.1B (260K + bytes + 2.1B reservation + 40B callback).
+            const target = (await balance(poorId)) - 41_000_000_000n;
+            await pic.updateCanisterSettings({ canisterId: poorId, freezingThreshold: (target * DAY_SECONDS) / idleCyclesBurnedPerDay + 1n });
+            // Azle compares ic0.cost_call with ic0.canister_liquid_cycle_balance128 before calling.
+            const failure = await expectCallFailure(poor.callRaw(callerId, 'ping', NO_ARGS, 0n));
+            const costCall = 260_000n + 1_000n * BigInt('ping'.length + NO_ARGS.length) + 1_000n * 2_097_152n + 5_000_000n + 40_000_000_000n;
+            const seen = /insufficient liquid cycles balance, available: (\d+), required: (\d+)/.exec(failure.message);
+            expect(seen?.[2]).toBe(String(costCall));
+            // The liquid balance is what is left above the freezing limit once the execution is prepaid.
+            expect(BigInt(seen![1]!)).toBeLessThan(1_000_000_000n);
+            expect(BigInt(seen![1]!)).toBeGreaterThan(0n);
+        });
+
         it('refunds attached cycles the callee does not accept', async () => {
             const { canisterId: counterId } = await deployCounter(pic);
             const outcome = expectOk(await caller.callRaw(counterId, 'acceptCycles', new Uint8Array(IDL.encode([IDL.Nat], [100n])), 1_000_000n));
