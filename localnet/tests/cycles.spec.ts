@@ -13,7 +13,7 @@ import { createIdentity } from '@dfinity/pic';
 import type { Actor, PocketIc } from '@dfinity/pic';
 
 import { expectErr, expectOk } from '../../tests/integration/support/calls';
-import { AZLE_SETTLE_TICKS, deployCaller, deployCounter } from '../../tests/integration/support/fixtures';
+import { AZLE_SETTLE_TICKS, deployCaller, deployCounter, deployTicker } from '../../tests/integration/support/fixtures';
 import type { CallerService } from '../../tests/integration/support/fixtures';
 import { createPic, expectCallFailure, RejectCodeNumber } from '../../tests/integration/support/pic';
 
@@ -97,6 +97,25 @@ describe('Localnet > cycles', () => {
             expect(instructionsCharged).toBeGreaterThanOrEqual(observed);
             // After the counter is read only the reply is encoded and sent (about 1.2M instructions in Azle).
             expect(instructionsCharged - observed).toBeLessThan(5_000_000n);
+        });
+    });
+
+    describe('heartbeats', () => {
+        it('charge each round 5M plus the heartbeat instructions, and stop running while the canister is frozen', async () => {
+            const { actor: ticker, canisterId } = await deployTicker(pic);
+            await pic.tick(AZLE_SETTLE_TICKS);
+            const beatsBefore = await ticker.beats();
+            const round = await spentBy(canisterId, () => pic.tick());
+            expect(await ticker.beats()).toBe(beatsBefore + 1n);
+            expect(round).toBeGreaterThanOrEqual(5_000_000n);
+            expect(round).toBeLessThan(5_000_000n + 10_000_000_000n);
+
+            await pic.updateCanisterSettings({ canisterId, freezingThreshold: 2n ** 62n });
+            expect(await spentBy(canisterId, () => pic.tick(3))).toBe(0n);
+            await pic.updateCanisterSettings({ canisterId, freezingThreshold: 2_592_000n });
+            // One more beat ran in the round that froze it (heartbeats go before the round's
+            // messages); none while frozen, nor in the round that unfroze it.
+            expect(await ticker.beats()).toBe(beatsBefore + 2n);
         });
     });
 
