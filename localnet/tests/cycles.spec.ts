@@ -67,6 +67,12 @@ describe('Localnet > cycles', () => {
             expect(perByte / 2_000n).toBeLessThan(300n);
         });
 
+        it('refuses a stranger\'s management call about a canister before induction, so the canister pays nothing', async () => {
+            const failure = await expectCallFailure(pic.canisterStatus({ canisterId: callerId, sender: bob.getPrincipal() }));
+            expect(failure.errorCode).toBe('CanisterInvalidController');
+            expect(await spentBy(callerId, () => pic.canisterStatus({ canisterId: callerId, sender: bob.getPrincipal() }))).toBe(0n);
+        });
+
         it('charges nothing for queries', async () => {
             expect(await spentBy(callerId, () => caller.ping())).toBe(0n);
         });
