@@ -21,6 +21,7 @@ import { principalText, reject as rejectOf, rejects } from './engine/errors';
 import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
 import { Replica, type IngressRecord, type Request } from './engine/replica';
 import { buildSubnets, canisterIdFromIndex, subnetOfCanister, type Subnet } from './engine/topology';
+import { subnetLimits, type InstructionLimits } from './engine/instruction-limits';
 import { ModuleCache } from './engine/wasm-module';
 import { RejectCode } from './api';
 
@@ -36,6 +37,11 @@ export type InstanceOptions = {
     /** Receives every canister `debug_print` line. Defaults to stderr. */
     log?: (line: string) => void;
     seed?: Uint8Array;
+    /**
+     * Instruction limits that replace the subnets' own (each subnet's are those of its kind
+     * and `instruction_config`, as in PocketIC): the server's `--instruction-limits` flag.
+     */
+    instructionLimits?: Partial<InstructionLimits>;
 };
 
 export class Instance implements InstanceApi {
@@ -53,7 +59,11 @@ export class Instance implements InstanceApi {
         const seed = options.seed ?? randomBytes(32);
         this.subnets = buildSubnets(config.subnets);
         const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-        this.replica = new Replica((canister, text) => log(`${this.formatTime()}: [Canister ${canister.idText}] ${text}`));
+        const limits = this.subnets.map((subnet) => ({ ...subnetLimits(subnet.kind, subnet.instructionConfig), ...options.instructionLimits }));
+        this.replica = new Replica(
+            (canister, text) => log(`${this.formatTime()}: [Canister ${canister.idText}] ${text}`),
+            (subnetIndex) => limits[subnetIndex] ?? limits[0]!
+        );
         const management = new ManagementCanister({
             replica: this.replica,
             modules: sharedModules,
