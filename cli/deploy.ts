@@ -102,6 +102,21 @@ export async function deployDemoCanisters(pic: PocketIc, controller: Principal):
     return ids;
 }
 
+/** The folder of the system canisters a local network provides (built by `npm run build`). */
+export const SYSTEM_CANISTERS_DIR = resolve(PROJECT_ROOT, 'localnet', 'system-canisters');
+
+/**
+ * Creates and installs the proxy canister icp-cli uses on local networks (`--proxy`), with
+ * `controller` as its only controller and the cycles a provisional creation gives.
+ */
+export async function deployIcpProxy(pic: PocketIc, controller: Principal): Promise<Principal> {
+    const path = resolve(SYSTEM_CANISTERS_DIR, '.azle', 'proxy', 'proxy.wasm');
+    if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build`);
+    const canisterId = await pic.createCanister({ sender: controller });
+    await pic.installCode({ canisterId, wasm: new Uint8Array(readFileSync(path)), sender: controller });
+    return canisterId;
+}
+
 /** Wall-clock milliseconds of each step of {@link upgradeDeflowCanister}. */
 export type UpgradeTiming = { stopMs: number; installMs: number; startMs: number };
 

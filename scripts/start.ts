@@ -24,7 +24,7 @@ import { Principal } from '@dfinity/principal';
 
 import { PocketIc } from '@dfinity/pic';
 
-import { deflowWasm, deployDeflow, deployDemoCanisters, upgradeDeflowCanister, type DeflowDeployment, type DemoIds } from '../cli/deploy';
+import { DEMO_CANISTERS, deflowWasm, deployDeflow, deployDemoCanisters, deployIcpProxy, SYSTEM_CANISTERS_DIR, upgradeDeflowCanister, type DeflowDeployment, type DemoIds } from '../cli/deploy';
 import { loadDefaultIdentity } from '../cli/identity';
 import { PEER_ROLES, type Peers } from '../shared/common/deployment';
 import { MonitorServiceIdl, type SystemHealth } from '../shared/monitoring';
@@ -127,6 +127,12 @@ function writeDemoIds(path: string, ids: DemoIds): void {
     writeFileSync(path, `${JSON.stringify(Object.fromEntries(Object.entries(ids).map(([key, id]) => [key, id.toText()])), null, 2)}\n`);
 }
 
+/** `<state>/icp-proxy.json`: `{ "proxy": "<id>" }`, the proxy canister for `icp ... --proxy`. */
+function readProxy(path: string): Principal | null {
+    if (!existsSync(path)) return null;
+    return Principal.fromText((JSON.parse(readFileSync(path, 'utf8')) as { proxy: string }).proxy);
+}
+
 function writeDeployment(path: string, deployment: DeflowDeployment): void {
     const saved: SavedDeployment = {
         peers: Object.fromEntries(PEER_ROLES.map((role) => [role, deployment.peers[role].toText()])) as Record<keyof Peers, string>,
@@ -143,18 +149,22 @@ async function main(): Promise<void> {
     const networkDir = join(stateDir, 'network');
     const deploymentFile = join(stateDir, 'deployment.json');
     const demoFile = join(stateDir, 'demo.json');
+    const proxyFile = join(stateDir, 'icp-proxy.json');
     mkdirSync(stateDir, { recursive: true });
     // Before anything else, so a second start neither rebuilds nor touches the saved network.
     const unlock = lockStateFolder(stateDir);
     process.on('exit', unlock);
     if (options.fresh) {
-        for (const entry of [networkDir, deploymentFile, demoFile]) rmSync(entry, { recursive: true, force: true });
+        for (const entry of [networkDir, deploymentFile, demoFile, proxyFile]) rmSync(entry, { recursive: true, force: true });
     }
     console.log(`State: ${stateDir} (${formatBytes(folderBytes(stateDir))})`);
     const operator = loadDefaultIdentity();
     const operatorPrincipal = operator.identity.getPrincipal();
 
-    const rebuilt = await buildCanisters(projectRoot, [...PEER_ROLES]);
+    const rebuilt = [
+        ...(await buildCanisters(projectRoot, [...PEER_ROLES, ...new Set(Object.values(DEMO_CANISTERS))])),
+        ...(await buildCanisters(SYSTEM_CANISTERS_DIR, ['proxy']))
+    ];
     console.log(rebuilt.length === 0 ? 'canisters are up to date' : `built ${rebuilt.join(', ')}`);
 
     // The first instance created through the REST API is the saved network, when there is one.
@@ -171,6 +181,7 @@ async function main(): Promise<void> {
 
     let deployment = hasSavedInstance(networkDir) ? readDeployment(deploymentFile) : null;
     let demo = deployment === null ? null : readDemoIds(demoFile);
+    const restored = deployment !== null;
     if (deployment === null) {
         // A new network starts at the wall clock, as live mode will run it: deployed at
         // PocketIC's genesis (2021), the first health check after going live would find every
@@ -198,6 +209,11 @@ async function main(): Promise<void> {
         demo = await deployDemoCanisters(pic, operatorPrincipal);
         console.log('deployed the demo canisters (price_oracle, backup_price_oracle, lending_position)');
     }
+    let proxy = restored ? readProxy(proxyFile) : null;
+    if (proxy === null) {
+        proxy = await deployIcpProxy(pic, operatorPrincipal);
+        writeFileSync(proxyFile, `${JSON.stringify({ proxy: proxy.toText() }, null, 2)}\n`);
+    }
     writeDeployment(deploymentFile, deployment);
     writeDemoIds(demoFile, demo);
     const saver = new IncrementalSaver(networkDir);
@@ -224,6 +240,7 @@ async function main(): Promise<void> {
     for (const role of PEER_ROLES) console.log(`  ${role.padEnd(12)} ${deployment.peers[role].toText()}`);
     console.log(`Demo canisters (${demoFile}):`);
     for (const [name, id] of Object.entries(demo)) console.log(`  ${name.padEnd(20)} ${id.toText()}`);
+    console.log(`icp proxy canister (${proxyFile}; icp canister create --proxy ...): ${proxy.toText()}`);
     console.log(`Controller: ${deployment.controller.toText()}`);
     console.log(`Admins: ${deployment.config.admins.map((a) => a.toText()).join(', ') || '(none)'}`);
     console.log(`Your deflow CLI identity (${operator.source}): ${operatorPrincipal.toText()}`);

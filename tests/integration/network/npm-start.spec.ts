@@ -131,6 +131,29 @@ describe('npm start > the network it makes', () => {
     });
 
     describe('icp-cli against it', () => {
+        beforeAll(() => {
+            if (!existsSync(ICP_BINARY)) return;
+            const imported = icp.run(['identity', 'import', 'deflow', '--storage', 'plaintext', '--from-pem', join(folders.configDir, 'identity.pem')]);
+            if (imported.status !== 0) throw new Error(`icp identity import failed: ${imported.stderr}`);
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('creates a canister through the proxy canister npm start deploys (icp canister create --proxy), controlled by the caller', async () => {
+            const proxy = (JSON.parse(readFileSync(join(folders.stateDir, 'icp-proxy.json'), 'utf8')) as { proxy: string }).proxy;
+            expect(network.output()).toContain(`icp proxy canister (${join(folders.stateDir, 'icp-proxy.json')}; icp canister create --proxy ...): ${proxy}`);
+            // As on the IC, a canister created without settings is controlled by its creator (the
+            // proxy); `--controller` names the user instead.
+            const created = icp.run(['canister', 'create', '--detached', '--proxy', proxy, '--controller', operator.getPrincipal().toText(), '-n', network.url, '-k', 'fetch', '--identity', 'deflow']);
+            expect(created.status === 0 ? 'ok' : created.stderr).toBe('ok');
+            const id = /Created canister with ID (\S+)/.exec(created.stdout + created.stderr)?.[1];
+            expect(id).toBeDefined();
+            const status = await CanisterStatus.request({ agent: await agentAs(), canisterId: Principal.fromText(id!), paths: ['controllers'] });
+            expect((status.get('controllers') as Principal[]).map((p) => p.toText())).toEqual([operator.getPrincipal().toText()]);
+            // Only the proxy's controllers may use it: icp's own default identity is refused.
+            const stranger = icp.run(['canister', 'create', '--detached', '--proxy', proxy, '-n', network.url, '-k', 'fetch']);
+            expect(stranger.status).not.toBe(0);
+            expect(stranger.stderr).toMatch(/Unauthorized: you are not in the proxy canister's controllers list/);
+        });
+
         (existsSync(ICP_BINARY) ? it : it.skip)('calls a demo canister and shows field names from its candid:service metadata', () => {
             const result = icp.run(['canister', 'call', '-n', network.url, '-k', 'fetch', demo['price_oracle']!, 'get_price', '()']);
             expect(result.status === 0 ? 'ok' : result.stderr).toBe('ok');
@@ -138,8 +161,6 @@ describe('npm start > the network it makes', () => {
         });
 
         (existsSync(ICP_BINARY) ? it : it.skip)('stops and starts a canister as its controller (the CLI identity imported into icp)', async () => {
-            const imported = icp.run(['identity', 'import', 'deflow', '--storage', 'plaintext', '--from-pem', join(folders.configDir, 'identity.pem')]);
-            expect(imported.status === 0 ? 'ok' : imported.stderr).toBe('ok');
             const target = demo['lending_position']!;
             const network_ = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
             const stop = icp.run(['canister', 'stop', target, ...network_]);
