@@ -27,6 +27,7 @@ import { buildSubnets, canisterIdFromIndex, subnetOfCanister, type Subnet } from
 import { subnetLimits, type InstructionLimits } from './engine/instruction-limits';
 import { ModuleCache } from './engine/wasm-module';
 import { RejectCode } from './api';
+import type { CanisterCertifiedState } from './http-interface/host';
 
 /** PocketIC's genesis time: 2021-05-06 19:17:10 UTC. */
 export const GENESIS_TIME_NANOS = 1_620_328_630_000_000_000n;
@@ -340,10 +341,15 @@ export class Instance implements InstanceApi {
         return index < 0 ? null : this.subnets[index]!.subnetId;
     }
 
-    canisterState(id: Uint8Array): { moduleHash: Uint8Array | null; controllers: Uint8Array[]; certifiedData: Uint8Array } | null {
+    canisterState(id: Uint8Array): CanisterCertifiedState | null {
         const canister = this.replica.canister(id);
         if (canister === undefined) return null;
-        return { moduleHash: canister.runtime?.module.hash ?? null, controllers: canister.controllers, certifiedData: canister.certifiedData };
+        return {
+            moduleHash: canister.runtime?.module.hash ?? null,
+            controllers: canister.controllers,
+            certifiedData: canister.certifiedData,
+            metadata: canister.runtime?.module.metadata ?? new Map()
+        };
     }
 
     ingressRecord(messageId: Uint8Array): Readonly<IngressRecord> | undefined {

@@ -135,6 +135,12 @@ describe('Localnet > IC HTTP interface', () => {
             expect(subnet.nodeKeys.size).toBe(1);
         });
 
+        it('serves the candid:service metadata the build puts in the wasm, so clients show field names', async () => {
+            const agent = await agentWith(new AnonymousIdentity());
+            const status = await CanisterStatus.request({ agent, canisterId: counterId, paths: ['candid'] });
+            expect(status.get('candid')).toMatch(/getCount/);
+        });
+
         it('reports a trap and an explicit reject as certified rejects with their reject codes', async () => {
             const counter = counterFor(await agentWith(Ed25519KeyIdentity.generate()));
             const trapped = await rejectOf(counter.trapWith('boom'));

@@ -44,10 +44,13 @@ describe('Monitor > health samples', () => {
         expect(ingestSample(freshState(), sample(STRANGER, T0), STRANGER, T0)).toEqual({ Err: { Unauthorized: { caller: STRANGER } } });
     });
 
-    it('stale heartbeat: never reported, or older than the threshold', () => {
+    it('stale heartbeat: older than the threshold, or never reported for longer than the threshold since watched', () => {
         const s = reportAll(freshState(), T0);
         const threshold = s.thresholds.stale_heartbeat_ns;
-        expect(isStale(freshState().canisters[0]!, T0, threshold)).toBe(true);
+        const neverReported = { ...freshState().canisters[0]!, watched_since: T0 };
+        expect(isStale(neverReported, T0 + threshold, threshold)).toBe(false); // just installed: no alert yet
+        expect(isStale(neverReported, T0 + threshold + 1n, threshold)).toBe(true);
+        expect(isStale({ ...neverReported, watched_since: undefined }, T0, threshold)).toBe(true); // an old record without the field
         expect(isStale(s.canisters[0]!, T0 + threshold, threshold)).toBe(false);
         expect(isStale(s.canisters[0]!, T0 + threshold + 1n, threshold)).toBe(true);
     });
