@@ -39,7 +39,8 @@ export function load(): MonitorState {
         samples_received: c.samples_received,
         alerts: alerts.get(),
         next_alert_id: c.next_alert_id,
-        notifications: notifications.get(),
+        // Entries an earlier release logged have no `alert` field.
+        notifications: notifications.get().map((n) => ({ ...n, alert: n.alert ?? [] })),
         next_notification_id: c.next_notification_id,
         dependencies: dependencies.get(),
         emergency: emergency.get(),

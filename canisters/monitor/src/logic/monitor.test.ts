@@ -206,7 +206,7 @@ describe('Monitor > emergency mode', () => {
 describe('Monitor > notification log', () => {
     it('is bounded and numbered', () => {
         let s = freshState();
-        for (let i = 0; i < 12; i += 1) s = appendNotification(s, { Info: null }, `n${i}`, 'test', T0, 10).state;
+        for (let i = 0; i < 12; i += 1) s = appendNotification(s, { Info: null }, `n${i}`, 'test', T0, { cap: 10 }).state;
         expect(s.notifications.map((n) => n.message)).toEqual(['n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9', 'n10', 'n11']);
         expect(s.next_notification_id).toBe(13n);
         expect(appendNotification(s, { Info: null }, 'x'.repeat(5000), 'test', T0).entry.message).toHaveLength(1000);
