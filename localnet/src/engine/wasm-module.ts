@@ -27,6 +27,8 @@ export type CanisterModule = {
     hash: Uint8Array;
     /** The bytes as installed, kept so a saved network can reinstall the exact module. */
     installed: Uint8Array;
+    /** Size of the (decompressed) Wasm binary, as `memory_metrics.wasm_binary_size` counts it. */
+    binarySize: number;
     module: WebAssembly.Module;
     methods: Map<string, MethodKind>;
     globalExports: string[];
@@ -305,6 +307,7 @@ export class ModuleCache {
         const loaded: CanisterModule = {
             hash,
             installed,
+            binarySize: raw.length,
             module,
             methods,
             globalExports,
