@@ -743,11 +743,9 @@ export interface _SERVICE {
       {
         'Err' : { 'EmergencyMode' : { 'message' : string } } |
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
-          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
-          { 'CycleDetected' : { 'path' : Array<string> } } |
           { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
           { 'Conflict' : { 'message' : string } }
       }
@@ -2615,14 +2613,9 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'field' : IDL.Text,
                 'message' : IDL.Text,
               }),
-              'UnknownNode' : IDL.Record({
-                'node_id' : IDL.Text,
-                'referenced_by' : IDL.Text,
-              }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
-              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
               'LimitExceeded' : IDL.Record({
                 'max' : IDL.Nat64,
                 'limit' : IDL.Text,

@@ -1,7 +1,7 @@
 import { Principal } from '@dfinity/principal';
 import { ReplyDecodingWire, type ReplyDecoding } from './node';
 import { NodeErrorWire } from './execution';
-import { EmergencyStateWire, NullApiResultWire, VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
+import { DeadLetterPageResultWire, EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
 import { w, type WireOf } from './wire';
 
 /**
@@ -56,7 +56,9 @@ export const ExecutorMethods = {
     cancel_execution_attempts: { args: [w.record({ execution_id: w.text })], ret: resultWire(w.nat32), mode: 'update' },
     get_version: { args: [], ret: VersionInfoWire, mode: 'query' },
     /** The monitor's emergency state; in `Emergency` no scheduled attempt starts until it is lifted. */
-    set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' }
+    set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
+    /** Admins and controllers only: result reports refused or trapping, oldest first. */
+    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;
 
 export type ExecutorMethodName = keyof typeof ExecutorMethods;

@@ -5,5 +5,6 @@
 import { EmergencyMethods } from './emergency';
 import { LifecycleMethods } from './lifecycle';
 import { NodeAttemptMethods } from './node-attempts';
+import { OperationsMethods } from './operations';
 
-export default [LifecycleMethods, NodeAttemptMethods, EmergencyMethods];
+export default [LifecycleMethods, NodeAttemptMethods, EmergencyMethods, OperationsMethods];

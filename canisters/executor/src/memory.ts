@@ -9,5 +9,7 @@ export const MEMORY = {
     /** 'meta' -> StoredMeta (health counters). */
     meta: 3,
     /** EmergencyStore: the monitor's emergency state in force. */
-    emergency: 4
+    emergency: 4,
+    /** attempt key text -> StoredDeadLetter: reports refused or trapping, kept with their reason. */
+    deadLetters: 5
 } as const;

@@ -19,7 +19,8 @@ import {
 } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
 import { commit, compiledFor, startNew } from './engine';
-import { notFound, transitionConflict, validate } from './errors';
+import { notFound, transitionConflict } from './errors';
+import { parseWith } from '../../../shared/common/codec';
 import { requireOwner } from './guards';
 import { cancelExecution, triggerForCaller } from './logic';
 import { executionSummaries, executionSummariesNewestFirst, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
@@ -34,7 +35,7 @@ const ListSchema = z.object({ workflow_id: z.union([z.tuple([]), z.tuple([IdSche
 
 /** Loads an execution of one of the caller's workflows: NotFound, then Unauthorized. */
 function ownedExecution(arg: { execution_id: string }): R<StoredExecution> {
-    const valid = validate(ExecutionIdSchema, arg);
+    const valid = parseWith(ExecutionIdSchema, arg);
     if ('Err' in valid) return valid;
     const s = getExecution(arg.execution_id);
     if (s === undefined) return { Err: notFound.execution(arg.execution_id) };
@@ -54,7 +55,7 @@ export class ExecutionMethods {
      */
     @update(...sig(OrchestratorMethods.start_execution))
     start_execution(arg: StartExecutionArg): R<ExecutionWire> {
-        const valid = validate(StartSchema, arg);
+        const valid = parseWith(StartSchema, arg);
         if ('Err' in valid) return valid;
         const caller = msgCaller();
         const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null' }, time());
@@ -97,7 +98,7 @@ export class ExecutionMethods {
      */
     @query(...sig(OrchestratorMethods.list_executions))
     list_executions(arg: ListExecutionsArg): R<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
-        const valid = validate(ListSchema, arg);
+        const valid = parseWith(ListSchema, arg);
         if ('Err' in valid) return valid;
         const owner = msgCaller().toText();
         const workflowId = fromOpt(arg.workflow_id);

@@ -25,7 +25,8 @@ import {
 } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
 import { reconcileExecution } from './engine';
-import { notFound, validate } from './errors';
+import { notFound } from './errors';
+import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
 import {
@@ -56,7 +57,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** Schema shape check, then the graph rules: the definition is stored only if both pass. */
 function validDefinition(wire: WorkflowDefinitionWire): R<WorkflowDefinition> {
-    const def = validate(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
+    const def = parseWith(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
     if ('Err' in def) return def;
     const compiled = compileWorkflow(def.Ok);
     return 'Err' in compiled ? { Err: dagErrorToApiError(compiled.Err) } : def;
@@ -126,7 +127,7 @@ export class WorkflowMethods {
      */
     @query(...sig(OrchestratorMethods.get_workflow))
     get_workflow(arg: GetWorkflowArg): R<WorkflowWire> {
-        const valid = validate(WorkflowIdSchema, arg);
+        const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
@@ -139,7 +140,7 @@ export class WorkflowMethods {
      */
     @query(...sig(OrchestratorMethods.list_workflows))
     list_workflows(page: PageRequest): R<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
-        const valid = validate(PageSchema, page);
+        const valid = parseWith(PageSchema, page);
         if ('Err' in valid) return valid;
         const limit = page.limit === 0 ? DEFAULT_PAGE_SIZE : page.limit;
         const found = workflowsOf(msgCaller().toText(), fromOpt(page.cursor), limit);
@@ -177,7 +178,7 @@ export class WorkflowMethods {
      */
     @update(...sig(OrchestratorMethods.delete_workflow))
     delete_workflow(arg: { workflow_id: string }): R<null> {
-        const valid = validate(WorkflowIdSchema, arg);
+        const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
@@ -187,7 +188,7 @@ export class WorkflowMethods {
     }
 
     private setStatus(arg: { workflow_id: string }, status: 'Active' | 'Paused'): R<WorkflowWire> {
-        const valid = validate(WorkflowIdSchema, arg);
+        const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;

@@ -15,6 +15,11 @@ export class StableMemory {
     private pages = 0;
     /** Nested transactions: an upgrade journals pre_upgrade and post_upgrade as one unit. */
     private journals: Journal[] = [];
+    /**
+     * Bumped by every change of content or size (and by a rollback, which may undo one), so a
+     * saver can tell that nothing changed since it last stored this memory without reading it.
+     */
+    revision = 0;
 
     get sizePages(): number {
         return this.pages;
@@ -26,6 +31,7 @@ export class StableMemory {
 
     /** Grows by `delta` pages; returns the old size, or -1 when the limit would be exceeded. */
     grow(delta: number): number {
+        this.revision++;
         const old = this.pages;
         if (delta < 0 || old + delta > MAX_STABLE_PAGES) return -1;
         const needed = (old + delta) * WASM_PAGE;
@@ -52,6 +58,7 @@ export class StableMemory {
     }
 
     write(offset: number, bytes: Uint8Array): void {
+        this.revision++;
         const journal = this.journals[this.journals.length - 1];
         // Bytes beyond the size at the start of the transaction need no journal: a rollback
         // drops those pages, and growing again zeroes them.
@@ -82,6 +89,7 @@ export class StableMemory {
     }
 
     rollback(): void {
+        this.revision++;
         const journal = this.journals.pop();
         if (journal === undefined) return;
         for (let i = journal.entries.length - 1; i >= 0; i--) {
@@ -98,6 +106,7 @@ export class StableMemory {
 
     /** Replaces the whole memory (`set_stable_memory`); the size is rounded up to whole pages. */
     replace(bytes: Uint8Array): void {
+        this.revision++;
         const pages = Math.ceil(bytes.length / WASM_PAGE);
         this.buffer = new Uint8Array(pages * WASM_PAGE);
         this.buffer.set(bytes);
@@ -106,6 +115,7 @@ export class StableMemory {
     }
 
     clear(): void {
+        this.revision++;
         this.buffer = new Uint8Array(0);
         this.pages = 0;
         this.journals = [];

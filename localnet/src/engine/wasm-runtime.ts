@@ -181,8 +181,10 @@ export class WasmRuntime {
         execution.instructions = instructions;
         if (trap === null && persistence !== 'none') this.stable.commit();
         else this.stable.rollback();
-        if (trap === null && persistence === 'all') this.heapGuard.commit();
-        else {
+        if (trap === null && persistence === 'all') {
+            this.heapGuard.commit();
+            this.heapRevision++;
+        } else {
             this.heapGuard.rollback();
             this.globals.forEach((g, i) => {
                 g.value = this.globalsSnapshot[i]!;
@@ -205,13 +207,22 @@ export class WasmRuntime {
         return () => fn(env);
     }
 
+    /** Bumped whenever the committed heap may have changed (a kept execution, a loaded state). */
+    heapRevision = 0;
+
     /** The committed heap and globals, for saving an instance's state to disk. */
     exportState(): { heap: Uint8Array; globals: Array<number | bigint> } {
-        return { heap: new Uint8Array(this.memory.buffer).slice(), globals: this.globals.map((g) => g.value as number | bigint) };
+        return { heap: new Uint8Array(this.memory.buffer).slice(), globals: this.exportGlobals() };
+    }
+
+    /** The committed globals alone (cheap; a saver whose heap copy is current needs only these). */
+    exportGlobals(): Array<number | bigint> {
+        return this.globals.map((g) => g.value as number | bigint);
     }
 
     /** Restores a state saved by `exportState` into this fresh instance of the same module. */
     importState(state: { heap: Uint8Array; globals: Array<number | bigint> }): void {
+        this.heapRevision++;
         const missing = Math.ceil((state.heap.length - this.memory.buffer.byteLength) / 65536);
         if (missing > 0) this.memory.grow(missing);
         new Uint8Array(this.memory.buffer).set(state.heap);

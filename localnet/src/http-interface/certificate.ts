@@ -64,6 +64,12 @@ export function addCanister(tree: StateTree, host: HttpInterfaceHost, canisterId
     }
 }
 
+/** Adds `/canister/<id>/metadata/<name>` when the canister's module has that custom section. */
+export function addCanisterMetadata(tree: StateTree, host: HttpInterfaceHost, canisterId: Uint8Array, name: string): void {
+    const section = host.canisterState(canisterId)?.metadata.get(name);
+    if (section !== undefined) insertPath(tree, ['canister', canisterId, 'metadata', name], section.content);
+}
+
 /** Adds `/request_status/<rid>/…` for a known message. */
 export function addRequestStatus(tree: StateTree, requestId: Uint8Array, record: IngressView): void {
     const base = ['request_status', requestId];

@@ -11,6 +11,8 @@ export type CanisterCertifiedState = {
     moduleHash: Uint8Array | null;
     controllers: Uint8Array[];
     certifiedData: Uint8Array;
+    /** The module's `icp:public <name>` / `icp:private <name>` custom sections, by name. */
+    metadata: ReadonlyMap<string, { visibility: 'public' | 'private'; content: Uint8Array }>;
 };
 
 /** An ingress message as `request_status` reports it. */
