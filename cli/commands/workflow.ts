@@ -40,6 +40,21 @@ async function listWorkflows(client: DeflowClient, limit: number): Promise<Workf
     return items;
 }
 
+/** `workflow pause|resume <id>`: one call that answers the workflow. */
+function workflowChange(verb: 'pause' | 'resume', summary: string, done: string, call: (client: DeflowClient, id: string) => Promise<Workflow>): Command {
+    return {
+        words: ['workflow', verb],
+        synopsis: '<workflow-id>',
+        summary,
+        options: [],
+        args: { min: 1, max: 1 },
+        async run(ctx, [id]) {
+            const wf = await call(await ctx.client(), id!);
+            ctx.show(wf, () => [`${done} workflow ${wf.id}`]);
+        }
+    };
+}
+
 /** What `workflow validate` puts where a placeholder has no value: the management canister's id, a valid principal. */
 const STAND_IN_ID = 'aaaaa-aa';
 
@@ -112,28 +127,8 @@ export const workflowCommands: Command[] = [
             ctx.show(wf, () => [`updated workflow ${wf.id} to version ${wf.version}`, ...workflowLines(wf)]);
         }
     },
-    {
-        words: ['workflow', 'pause'],
-        synopsis: '<workflow-id>',
-        summary: 'pause a workflow (no new executions)',
-        options: [],
-        args: { min: 1, max: 1 },
-        async run(ctx, [id]) {
-            const wf = await (await ctx.client()).workflows.pause(id!);
-            ctx.show(wf, () => [`paused workflow ${wf.id}`]);
-        }
-    },
-    {
-        words: ['workflow', 'resume'],
-        synopsis: '<workflow-id>',
-        summary: 'resume a paused workflow',
-        options: [],
-        args: { min: 1, max: 1 },
-        async run(ctx, [id]) {
-            const wf = await (await ctx.client()).workflows.resume(id!);
-            ctx.show(wf, () => [`resumed workflow ${wf.id}`]);
-        }
-    },
+    workflowChange('pause', 'pause a workflow (no new executions)', 'paused', (client, id) => client.workflows.pause(id)),
+    workflowChange('resume', 'resume a paused workflow', 'resumed', (client, id) => client.workflows.resume(id)),
     {
         words: ['workflow', 'delete'],
         synopsis: '<workflow-id>',

@@ -67,7 +67,7 @@ describe('Orchestrator > hostile input', () => {
     it('start_execution refuses an input nested 8,000 deep with a typed error', async () => {
         const wf = await createWorkflow(env, delayDefinition(1));
         expect(await env.orchestrator.start_execution({ workflow_id: wf.id, input: [nestedJson(8000)] })).toEqual({ Err: TOO_DEEP });
-        expect(okOf(await env.orchestrator.list_executions({ workflow_id: [wf.id], status: [], page: { cursor: [], limit: 10 } })).items).toEqual([]);
+        expect(okOf(await env.orchestrator.list_executions({ workflow_id: [wf.id], status: [], page: { cursor: [], limit: 10 }, order: [] })).items).toEqual([]);
     });
 
     it("an output nested 8,000 deep fails its attempt as InvalidReply instead of trapping the executor's report", async () => {
