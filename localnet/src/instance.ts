@@ -61,6 +61,7 @@ export class Instance implements InstanceApi {
             randomBytes: randomStream(seed)
         });
         this.replica.management = (request, respond) => management.handle(request, respond);
+        this.replica.routes = (id) => subnetOfCanister(this.subnets, id) >= 0;
         const defaultSubnet = this.defaultSubnet();
         this.topology = {
             subnets: this.subnets,

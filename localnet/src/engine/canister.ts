@@ -36,6 +36,8 @@ export type Callback = {
     /** The module generation that registered it; a callback never runs in other code. */
     generation: number;
     cyclesSent: bigint;
+    /** `canisterKey` of the callee: its queue slot is freed when the response arrives. */
+    callee: string;
 };
 
 export type CanisterSettings = {
@@ -74,6 +76,8 @@ export class Canister {
     readonly chunkStore = new Map<string, Uint8Array>();
     readonly callContexts = new Map<number, CallContext>();
     readonly callbacks = new Map<number, Callback>();
+    /** Calls awaiting a response, by callee key: the replica's queue to one callee has a capacity. */
+    private readonly outstanding = new Map<string, number>();
     /** Answers owed to `stop_canister` callers once every call context is closed. */
     pendingStops: Array<{ origin: Origin; reply: (result: CallResult) => void }> = [];
 
@@ -94,6 +98,25 @@ export class Canister {
     /** Open call contexts: answered or not, they still await responses to calls they made. */
     get openCallContexts(): number {
         return this.callContexts.size;
+    }
+
+    outstandingCallsTo(callee: string): number {
+        return this.outstanding.get(callee) ?? 0;
+    }
+
+    callMade(callee: string): void {
+        this.outstanding.set(callee, this.outstandingCallsTo(callee) + 1);
+    }
+
+    callReturned(callee: string): void {
+        const left = this.outstandingCallsTo(callee) - 1;
+        if (left > 0) this.outstanding.set(callee, left);
+        else this.outstanding.delete(callee);
+    }
+
+    /** Every callback was dropped (uninstall): no call awaits a response any more. */
+    forgetCalls(): void {
+        this.outstanding.clear();
     }
 
     memorySize(): bigint {

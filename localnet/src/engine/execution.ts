@@ -35,6 +35,17 @@ export type OutgoingCall = {
     timeoutSeconds: number | null;
 };
 
+/** The argument of an outgoing call, from the chunks `call_data_append` collected. */
+export function callPayload(call: OutgoingCall): Uint8Array {
+    const payload = new Uint8Array(call.size);
+    let offset = 0;
+    for (const chunk of call.chunks) {
+        payload.set(chunk, offset);
+        offset += chunk.length;
+    }
+    return payload;
+}
+
 export type Answer = { kind: 'reply'; payload: Uint8Array } | { kind: 'reject'; message: string };
 
 export type ExecutionInput = {
@@ -58,6 +69,8 @@ export type ExecutionInput = {
     dataCertificate?: Uint8Array | null;
     /** Accumulated instructions of the call context before this execution. */
     callContextInstructions?: bigint;
+    /** Calls of this canister to a callee (by `canisterKey`) that still await their response. */
+    outstandingCalls?: (callee: string) => number;
 };
 
 /** Largest reply or call payload the IC accepts (2 MiB). */
@@ -76,6 +89,7 @@ export class Execution {
     readonly controllers: Uint8Array[];
     readonly dataCertificate: Uint8Array | null;
     readonly callContextInstructionsBefore: bigint;
+    readonly outstandingCalls: (callee: string) => number;
 
     canAnswer: boolean;
     replyChunks: Uint8Array[] = [];
@@ -113,6 +127,7 @@ export class Execution {
         this.controllers = input.controllers;
         this.dataCertificate = input.dataCertificate ?? null;
         this.callContextInstructionsBefore = input.callContextInstructions ?? 0n;
+        this.outstandingCalls = input.outstandingCalls ?? (() => 0);
     }
 
     /** Non-replicated executions: queries called directly, composite queries and their callbacks, inspect. */

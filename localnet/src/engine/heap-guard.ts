@@ -7,6 +7,9 @@
  */
 import { PAGE_SHIFT, TRACKED_PAGE } from './write-tracking';
 
+/** Bytes an execution wrote, kept after it was rolled back (a composite query's caller between calls). */
+export type HeapRun = { start: number; bytes: Uint8Array };
+
 export interface HeapGuard {
     /** Called before an execution. */
     begin(): void;
@@ -18,6 +21,10 @@ export interface HeapGuard {
     hostWrote(dst: number, size: number): void;
     /** The heap was replaced wholesale (a saved state was loaded). */
     reset(): void;
+    /** Like `rollback`, returning what the execution had written so `reapply` can bring it back. */
+    rollbackCapturing(): HeapRun[];
+    /** After `begin`: writes runs captured by `rollbackCapturing` back, undone by the next rollback. */
+    reapply(runs: HeapRun[]): void;
 }
 
 export class WholeHeapGuard implements HeapGuard {
@@ -45,6 +52,17 @@ export class WholeHeapGuard implements HeapGuard {
 
     reset(): void {
         this.snapshot = null;
+    }
+
+    rollbackCapturing(): HeapRun[] {
+        const runs = [{ start: 0, bytes: new Uint8Array(this.memory.buffer).slice() }];
+        this.rollback();
+        return runs;
+    }
+
+    reapply(runs: HeapRun[]): void {
+        const heap = new Uint8Array(this.memory.buffer);
+        for (const run of runs) heap.set(run.bytes, run.start);
     }
 }
 
@@ -93,6 +111,27 @@ export class DirtyPageGuard implements HeapGuard {
     reset(): void {
         this.committed = new Uint8Array(this.memory.buffer).slice();
         new Uint8Array(this.flags.buffer).fill(0);
+    }
+
+    rollbackCapturing(): HeapRun[] {
+        const heap = new Uint8Array(this.memory.buffer);
+        const committed = this.committed;
+        const runs: HeapRun[] = [];
+        this.visitDirty(heap.length, (start, end) => {
+            runs.push({ start, bytes: heap.slice(start, end) });
+            const restoredEnd = Math.min(end, committed.length);
+            if (start < restoredEnd) heap.set(committed.subarray(start, restoredEnd), start);
+        });
+        if (heap.length > committed.length) heap.fill(0, committed.length);
+        return runs;
+    }
+
+    reapply(runs: HeapRun[]): void {
+        const heap = new Uint8Array(this.memory.buffer);
+        for (const run of runs) {
+            heap.set(run.bytes, run.start);
+            this.hostWrote(run.start, run.bytes.length);
+        }
     }
 
     /**

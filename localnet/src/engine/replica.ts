@@ -5,8 +5,9 @@
  */
 import type { CallResult, Reject } from '../api';
 import { Canister, canisterKey, type CallContext, type Origin } from './canister';
-import { CanisterTrap, rejects } from './errors';
-import { Execution, type ExecutionInput, type ExecutionKind } from './execution';
+import { CanisterTrap, messageForCanister, rejects } from './errors';
+import { Execution, callPayload, type ExecutionInput, type ExecutionKind } from './execution';
+import { QueryExecutor } from './query-call-graph';
 import { WasmRuntime, type EntryPoint, type Persistence } from './wasm-runtime';
 import { methodExportName } from './wasm-module';
 
@@ -54,6 +55,13 @@ export class Replica {
     roundTime = 0n;
     management: ManagementHandler = (_request, respond) =>
         respond({ kind: 'reject', reject: rejects.explicitReject('the management canister is not available') });
+    /** Whether an id is inside some subnet's canister ranges (set by the instance from its topology). */
+    routes: (id: Uint8Array) => boolean = () => true;
+    private readonly queries = new QueryExecutor({
+        canister: (id) => this.canister(id),
+        routes: (id) => this.routes(id),
+        executionInput: (canister, kind) => this.executionInput(canister, kind)
+    });
 
     constructor(private readonly log: (canister: Canister, text: string) => void) {}
 
@@ -138,15 +146,16 @@ export class Replica {
         }
         const canister = this.canister(request.target);
         const refuse = (result: CallResult): void => this.deliver(request.origin, result, request.cycles);
-        if (canister === undefined) return refuse(reject(rejects.canisterNotFound(request.target)));
+        if (canister === undefined) {
+            return refuse(reject(this.routes(request.target) ? rejects.canisterNotFound(request.target) : rejects.noRoute(request.target)));
+        }
         if (canister.status === 'stopped') return refuse(reject(rejects.canisterStopped(canister.id)));
         if (canister.status === 'stopping') return refuse(reject(rejects.canisterStopping(canister.id)));
         const runtime = canister.runtime;
         if (runtime === null) return refuse(reject(rejects.noModule(canister.id)));
         const methodKind = runtime.module.methods.get(request.method);
-        if (methodKind === undefined || methodKind === 'composite_query') {
-            return refuse(reject(rejects.methodNotFound(canister.id, 'update', request.method)));
-        }
+        if (methodKind === undefined) return refuse(reject(rejects.methodNotFound(canister.id, 'update', request.method)));
+        if (methodKind === 'composite_query') return refuse(reject(rejects.compositeQueryReplicated()));
         if (request.origin.kind === 'ingress') this.markProcessing(request.origin.messageId);
         const context = this.openContext(canister, request.origin, request.sender, request.cycles);
         const trap = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
@@ -161,6 +170,7 @@ export class Replica {
         const callback = canister.callbacks.get(response.callbackId);
         if (callback === undefined) return;
         canister.callbacks.delete(callback.id);
+        canister.callReturned(callback.callee);
         const context = canister.callContexts.get(callback.contextId);
         canister.cycles += response.refund;
         if (context === undefined) return;
@@ -179,7 +189,7 @@ export class Replica {
                 ? { arg: response.result.payload, cyclesRefunded: response.refund }
                 : {
                       rejectCode: response.result.reject.rejectCode,
-                      rejectMessage: response.result.reject.rejectMessage,
+                      rejectMessage: messageForCanister(response.result.reject),
                       cyclesRefunded: response.refund
                   }
         );
@@ -253,6 +263,7 @@ export class Replica {
             canAnswer: !context.answered,
             cyclesAvailable: context.cyclesAvailable,
             callContextInstructions: context.instructions,
+            outstandingCalls: (callee) => canister.outstandingCallsTo(callee),
             ...extra
         });
         const persistence: Persistence = kind === 'replicated_query' ? 'none' : 'all';
@@ -278,15 +289,12 @@ export class Replica {
                     reject: call.reject,
                     cleanup: call.cleanup,
                     generation: canister.generation,
-                    cyclesSent: call.cycles
+                    cyclesSent: call.cycles,
+                    callee: canisterKey(call.callee)
                 });
+                canister.callMade(canisterKey(call.callee));
                 context.outstanding++;
-                const payload = new Uint8Array(call.size);
-                let offset = 0;
-                for (const chunk of call.chunks) {
-                    payload.set(chunk, offset);
-                    offset += chunk.length;
-                }
+                const payload = callPayload(call);
                 this.queue.push({
                     kind: 'request',
                     origin: { kind: 'canister', caller: canister.key, callbackId },
@@ -331,6 +339,7 @@ export class Replica {
         }
         canister.callContexts.clear();
         canister.callbacks.clear();
+        canister.forgetCalls();
     }
 
     /** Puts a canister into Stopping; `answer` runs once it has no open call contexts. */
@@ -369,34 +378,11 @@ export class Replica {
     }
 
     /**
-     * Runs a query method non-replicated on the current state and discards every change.
+     * Runs a query or composite query method non-replicated on the current state and
+     * discards every change (see `query-call-graph.ts`).
      */
     query(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: Uint8Array | null = null): CallResult {
-        if (canister.status === 'stopped') return reject(rejects.canisterStopped(canister.id));
-        if (canister.status === 'stopping') return reject(rejects.canisterStopping(canister.id));
-        const runtime = canister.runtime;
-        if (runtime === null) return reject(rejects.noModule(canister.id));
-        const methodKind = runtime.module.methods.get(method);
-        if (methodKind !== 'query' && methodKind !== 'composite_query') {
-            return reject(rejects.methodNotFound(canister.id, 'query', method));
-        }
-        const execution = new Execution({
-            ...this.executionInput(canister, methodKind),
-            arg,
-            caller,
-            methodName: method,
-            canAnswer: true,
-            dataCertificate
-        });
-        const trap = runtime.run(execution, { export: methodExportName(methodKind, method) }, 'none');
-        if (trap !== null) return reject(rejects.trapped(canister.id, trap));
-        if (execution.calls.length > 0) {
-            return reject(rejects.compositeCallsUnsupported(canister.id));
-        }
-        if (execution.answer === null) return reject(rejects.didNotReply(canister.id));
-        return execution.answer.kind === 'reply'
-            ? { kind: 'reply', payload: execution.answer.payload }
-            : reject(rejects.explicitReject(execution.answer.message));
+        return this.queries.run(canister, method, arg, caller, dataCertificate);
     }
 
     /**

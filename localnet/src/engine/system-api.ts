@@ -3,6 +3,7 @@
  * availability per execution context, bounds checks that trap, and 128-bit values as
  * little-endian (high, low) pairs.
  */
+import { canisterKey } from './canister';
 import { CanisterTrap } from './errors';
 import { Execution, MAX_PAYLOAD, type ExecutionKind } from './execution';
 import { StableMemory, WASM_PAGE } from './stable-memory';
@@ -27,6 +28,15 @@ const CALL_CYCLES = kinds('update', 'reply', 'reject', 'heartbeat', 'timer');
 const CERTIFY = kinds('init', 'pre_upgrade', 'post_upgrade', 'update', 'reply', 'reject', 'heartbeat', 'timer');
 const CERTIFICATE = kinds('query', 'composite_query');
 const TIMER = kinds('init', 'pre_upgrade', 'post_upgrade', 'update', 'reply', 'reject', 'cleanup', 'heartbeat', 'timer');
+
+/**
+ * Requests one canister may have towards one callee, queued or awaiting their response: the
+ * replica's queue capacity (dfinity/ic rs/config/src/execution_environment.rs,
+ * DEFAULT_QUEUE_CAPACITY).
+ */
+export const QUEUE_CAPACITY = 500;
+/** What `call_perform` returns when the call cannot be queued: reject code 2, SYS_TRANSIENT. */
+const CALL_PERFORM_QUEUE_FULL = 2;
 
 const U64 = (1n << 64n) - 1n;
 const u64 = (value: bigint): bigint => BigInt.asUintN(64, value);
@@ -230,8 +240,16 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         },
         call_perform: () => {
             const execution = building('call_perform');
-            execution.calls.push(execution.pendingCall!);
+            const call = execution.pendingCall!;
             execution.pendingCall = null;
+            const callee = canisterKey(call.callee);
+            const queued = execution.calls.reduce((count, made) => (canisterKey(made.callee) === callee ? count + 1 : count), 0);
+            if (execution.outstandingCalls(callee) + queued >= QUEUE_CAPACITY) {
+                // Not performed: the cycles attached to it go back to the balance.
+                execution.balance += call.cycles;
+                return CALL_PERFORM_QUEUE_FULL;
+            }
+            execution.calls.push(call);
             return 0;
         },
         cost_call: (methodNameSize: bigint, payloadSize: bigint, dst: number) => {

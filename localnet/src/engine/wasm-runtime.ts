@@ -5,8 +5,8 @@
  */
 import { CanisterTrap, toTrap } from './errors';
 import { Execution, type TableCallback } from './execution';
-import { DirtyPageGuard, WholeHeapGuard, type HeapGuard } from './heap-guard';
-import { StableMemory } from './stable-memory';
+import { DirtyPageGuard, WholeHeapGuard, type HeapGuard, type HeapRun } from './heap-guard';
+import { StableMemory, type StableDelta } from './stable-memory';
 import { createSystemApi } from './system-api';
 import { TABLE_EXPORT, type CanisterModule } from './wasm-module';
 import { createTracker, LAST_PAGE_EXPORT, TRACKER_MODULE } from './write-tracking';
@@ -19,6 +19,13 @@ export type EntryPoint = { export: string } | { table: TableCallback };
  * but must survive in full if the upgrade fails).
  */
 export type Persistence = 'all' | 'none' | 'stable';
+
+/**
+ * What a discarded execution changed (heap pages, globals, stable writes), kept aside so a
+ * later execution can continue from it: a composite query's caller between its calls, while
+ * the committed state stays untouched for its callees (including itself).
+ */
+export type TransientState = { heap: HeapRun[]; globals: Array<number | bigint>; stable: StableDelta };
 
 export class WasmRuntime {
     private readonly instance: WebAssembly.Instance;
@@ -110,6 +117,38 @@ export class WasmRuntime {
             });
         }
         return trap;
+    }
+
+    /**
+     * Runs one entry point on the committed state, or on it plus `resume` (a state an earlier
+     * transient run left), and always discards the changes, returning them as a new state.
+     */
+    runTransient(execution: Execution, entry: EntryPoint, resume: TransientState | null): { trap: CanisterTrap | null; state: TransientState } {
+        this.heapGuard.begin();
+        this.globalsSnapshot = this.globals.map((g) => g.value as number | bigint);
+        this.stable.begin(true);
+        if (resume !== null) {
+            this.heapGuard.reapply(resume.heap);
+            this.globals.forEach((g, i) => {
+                g.value = resume.globals[i]!;
+            });
+            this.stable.reapply(resume.stable);
+        }
+        this.current = execution;
+        let trap: CanisterTrap | null = null;
+        try {
+            this.resolve(entry)();
+        } catch (error) {
+            trap = toTrap(error);
+        } finally {
+            this.current = null;
+        }
+        const globals = this.globals.map((g) => g.value as number | bigint);
+        const state = { heap: this.heapGuard.rollbackCapturing(), globals, stable: this.stable.rollbackCapturing() };
+        this.globals.forEach((g, i) => {
+            g.value = this.globalsSnapshot[i]!;
+        });
+        return { trap, state };
     }
 
     private resolve(entry: EntryPoint): () => void {
