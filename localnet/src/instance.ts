@@ -20,7 +20,7 @@ import { Canister } from './engine/canister';
 import { principalText, reject as rejectOf, rejects } from './engine/errors';
 import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
 import { Replica, type IngressRecord, type Request } from './engine/replica';
-import { buildSubnets, canisterIdFromIndex, subnetOfCanister, type Subnet } from './engine/topology';
+import { buildSubnets, canisterIdFromIndex, rootSubnetOf, subnetOfCanister, type Subnet } from './engine/topology';
 import { ModuleCache } from './engine/wasm-module';
 import { RejectCode } from './api';
 
@@ -62,6 +62,8 @@ export class Instance implements InstanceApi {
         });
         this.replica.management = (request, respond) => management.handle(request, respond);
         this.replica.routes = (id) => subnetOfCanister(this.subnets, id) >= 0;
+        this.replica.subnetId = (index) => this.subnets[index]!.subnetId;
+        this.replica.rootKey = rootSubnetOf(this.subnets).publicKeyDer;
         const defaultSubnet = this.defaultSubnet();
         this.topology = {
             subnets: this.subnets,

@@ -38,6 +38,8 @@ export type Callback = {
     cyclesSent: bigint;
     /** `canisterKey` of the callee: its queue slot is freed when the response arrives. */
     callee: string;
+    /** The call's deadline (ns, 0 for a guaranteed response): what `msg_deadline` returns in its callbacks. */
+    deadline: bigint;
 };
 
 export type CanisterSettings = {

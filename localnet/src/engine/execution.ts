@@ -71,6 +71,16 @@ export type ExecutionInput = {
     callContextInstructions?: bigint;
     /** Calls of this canister to a callee (by `canisterKey`) that still await their response. */
     outstandingCalls?: (callee: string) => number;
+    /** `ic0.canister_status`: 1 running, 2 stopping, 3 stopped. */
+    status?: 1 | 2 | 3;
+    /** The id of the canister's subnet (`ic0.subnet_self_copy`). */
+    subnetId?: Uint8Array;
+    /** The DER root key (`ic0.root_key_copy`). */
+    rootKey?: Uint8Array;
+    /** The canister's environment variables, sorted by name (`ic0.env_var_*`). */
+    environmentVariables?: ReadonlyArray<{ name: string; value: string }>;
+    /** `ic0.msg_deadline`: nanoseconds, 0 for guaranteed-response calls, ingress and queries. */
+    deadline?: bigint;
 };
 
 /** Largest reply or call payload the IC accepts (2 MiB). */
@@ -90,6 +100,11 @@ export class Execution {
     readonly dataCertificate: Uint8Array | null;
     readonly callContextInstructionsBefore: bigint;
     readonly outstandingCalls: (callee: string) => number;
+    readonly status: 1 | 2 | 3;
+    readonly subnetId: Uint8Array;
+    readonly rootKey: Uint8Array;
+    readonly environmentVariables: ReadonlyArray<{ name: string; value: string }>;
+    readonly deadline: bigint;
 
     canAnswer: boolean;
     replyChunks: Uint8Array[] = [];
@@ -128,6 +143,11 @@ export class Execution {
         this.dataCertificate = input.dataCertificate ?? null;
         this.callContextInstructionsBefore = input.callContextInstructions ?? 0n;
         this.outstandingCalls = input.outstandingCalls ?? (() => 0);
+        this.status = input.status ?? 1;
+        this.subnetId = input.subnetId ?? new Uint8Array(0);
+        this.rootKey = input.rootKey ?? new Uint8Array(0);
+        this.environmentVariables = input.environmentVariables ?? [];
+        this.deadline = input.deadline ?? 0n;
     }
 
     /** Non-replicated executions: queries called directly, composite queries and their callbacks, inspect. */

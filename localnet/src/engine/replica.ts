@@ -21,6 +21,8 @@ export type Request = {
     cycles: bigint;
     /** For canister creation by ingress: the subnet the message was routed to. */
     subnetIndex?: number;
+    /** Bounded-wait calls: when the caller stops waiting (ns); absent for guaranteed responses. */
+    deadline?: bigint;
 };
 
 export type Response = { kind: 'response'; caller: string; callbackId: number; result: CallResult; refund: bigint };
@@ -57,6 +59,10 @@ export class Replica {
         respond({ kind: 'reject', reject: rejects.explicitReject('the management canister is not available') });
     /** Whether an id is inside some subnet's canister ranges (set by the instance from its topology). */
     routes: (id: Uint8Array) => boolean = () => true;
+    /** The id of a subnet by its index (set by the instance). */
+    subnetId: (subnetIndex: number) => Uint8Array = () => new Uint8Array(0);
+    /** The DER root key canisters read with `ic0.root_key_copy` (set by the instance). */
+    rootKey: Uint8Array = new Uint8Array(0);
     private readonly queries = new QueryExecutor({
         canister: (id) => this.canister(id),
         routes: (id) => this.routes(id),
@@ -160,7 +166,7 @@ export class Replica {
         const context = this.openContext(canister, request.origin, request.sender, request.cycles);
         const trap = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
             export: methodExportName(methodKind, request.method)
-        }, { arg: request.arg, methodName: request.method });
+        }, { arg: request.arg, methodName: request.method, deadline: request.deadline ?? 0n });
         this.settleContext(canister, context, trap);
     }
 
@@ -186,11 +192,12 @@ export class Replica {
             isReply ? 'reply' : 'reject',
             { table: isReply ? callback.reply : callback.reject },
             response.result.kind === 'reply'
-                ? { arg: response.result.payload, cyclesRefunded: response.refund }
+                ? { arg: response.result.payload, cyclesRefunded: response.refund, deadline: callback.deadline }
                 : {
                       rejectCode: response.result.reject.rejectCode,
                       rejectMessage: messageForCanister(response.result.reject),
-                      cyclesRefunded: response.refund
+                      cyclesRefunded: response.refund,
+                      deadline: callback.deadline
                   }
         );
         if (trap !== null && callback.cleanup !== null) {
@@ -241,7 +248,11 @@ export class Replica {
             timer: canister.timer,
             certifiedData: canister.certifiedData,
             canisterVersion: canister.version,
-            controllers: canister.controllers
+            controllers: canister.controllers,
+            status: canister.status === 'running' ? 1 : canister.status === 'stopping' ? 2 : 3,
+            subnetId: this.subnetId(canister.subnetIndex),
+            rootKey: this.rootKey,
+            environmentVariables: [...canister.settings.environmentVariables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
         };
     }
 
@@ -282,6 +293,7 @@ export class Replica {
             context.cyclesAvailable = execution.cyclesAvailable;
             for (const call of execution.calls) {
                 const callbackId = this.nextCallbackId++;
+                const deadline = call.timeoutSeconds === null ? 0n : this.roundTime + BigInt(call.timeoutSeconds) * 1_000_000_000n;
                 canister.callbacks.set(callbackId, {
                     id: callbackId,
                     contextId: context.id,
@@ -290,7 +302,8 @@ export class Replica {
                     cleanup: call.cleanup,
                     generation: canister.generation,
                     cyclesSent: call.cycles,
-                    callee: canisterKey(call.callee)
+                    callee: canisterKey(call.callee),
+                    deadline
                 });
                 canister.callMade(canisterKey(call.callee));
                 context.outstanding++;
@@ -302,7 +315,8 @@ export class Replica {
                     target: call.callee,
                     method: call.method,
                     arg: payload,
-                    cycles: call.cycles
+                    cycles: call.cycles,
+                    ...(deadline === 0n ? {} : { deadline })
                 });
             }
         }

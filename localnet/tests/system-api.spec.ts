@@ -1,0 +1,140 @@
+/**
+ * Conformance: a canister that is not Azle. A hand-built module importing every `ic0` function
+ * of the interface specification (32-bit memory) installs and runs; the imports Azle does not
+ * use answer with their context rules; `call_perform` fails synchronously once the queue to
+ * one callee holds the replica's capacity (500).
+ */
+import { Principal } from '@dfinity/principal';
+import type { PocketIc } from '@dfinity/pic';
+
+import { ErrorCode, RejectCode, createPic, expectReject } from '../../tests/integration/support/pic';
+import { WasmModuleBuilder, op, type Signature } from './support/wasm-builder';
+
+jest.setTimeout(180_000);
+
+const sig = (params: string, results = ''): Signature => ({
+    params: [...params].map((c) => (c === 'l' ? 'i64' : 'i32')),
+    results: [...results].map((c) => (c === 'l' ? 'i64' : 'i32'))
+});
+
+/** Every `ic0` import of the interface specification with its signature (`i` i32, `l` i64). */
+const IC0_IMPORTS: Record<string, Signature> = {
+    msg_arg_data_size: sig('', 'i'), msg_arg_data_copy: sig('iii'), msg_caller_size: sig('', 'i'), msg_caller_copy: sig('iii'),
+    msg_caller_info_data_size: sig('', 'i'), msg_caller_info_data_copy: sig('iii'), msg_caller_info_signer_size: sig('', 'i'), msg_caller_info_signer_copy: sig('iii'),
+    msg_reject_code: sig('', 'i'), msg_reject_msg_size: sig('', 'i'), msg_reject_msg_copy: sig('iii'), msg_deadline: sig('', 'l'),
+    msg_reply_data_append: sig('ii'), msg_reply: sig(''), msg_reject: sig('ii'),
+    msg_cycles_available128: sig('i'), msg_cycles_refunded128: sig('i'), msg_cycles_accept128: sig('lli'), cycles_burn128: sig('lli'),
+    canister_self_size: sig('', 'i'), canister_self_copy: sig('iii'), canister_cycle_balance128: sig('i'), canister_liquid_cycle_balance128: sig('i'),
+    canister_status: sig('', 'i'), canister_version: sig('', 'l'), subnet_self_size: sig('', 'i'), subnet_self_copy: sig('iii'),
+    msg_method_name_size: sig('', 'i'), msg_method_name_copy: sig('iii'), accept_message: sig(''),
+    call_new: sig('iiiiiiii'), call_on_cleanup: sig('ii'), call_data_append: sig('ii'), call_with_best_effort_response: sig('i'), call_cycles_add128: sig('ll'), call_perform: sig('', 'i'),
+    stable64_size: sig('', 'l'), stable64_grow: sig('l', 'l'), stable64_write: sig('lll'), stable64_read: sig('lll'),
+    root_key_size: sig('', 'i'), root_key_copy: sig('iii'), certified_data_set: sig('ii'),
+    data_certificate_present: sig('', 'i'), data_certificate_size: sig('', 'i'), data_certificate_copy: sig('iii'),
+    time: sig('', 'l'), global_timer_set: sig('l', 'l'), performance_counter: sig('i', 'l'), is_controller: sig('ii', 'i'), in_replicated_execution: sig('', 'i'),
+    cost_call: sig('lli'), cost_create_canister: sig('i'), cost_http_request: sig('lli'), cost_sign_with_ecdsa: sig('iiii', 'i'), cost_sign_with_schnorr: sig('iiii', 'i'), cost_vetkd_derive_key: sig('iiii', 'i'),
+    env_var_count: sig('', 'i'), env_var_name_size: sig('i', 'i'), env_var_name_copy: sig('iiii'), env_var_name_exists: sig('ii', 'i'), env_var_value_size: sig('ii', 'i'), env_var_value_copy: sig('iiiii'),
+    debug_print: sig('ii'), trap: sig('ii'), mint_cycles128: sig('lli'),
+    msg_cycles_available: sig('', 'l'), msg_cycles_refunded: sig('', 'l'), msg_cycles_accept: sig('l', 'l'), canister_cycle_balance: sig('', 'l'), call_cycles_add: sig('l'),
+    stable_size: sig('', 'i'), stable_grow: sig('i', 'i'), stable_write: sig('iii'), stable_read: sig('iii')
+};
+
+const SELF_AT = 100;
+const METHOD_AT = 200;
+const REPLY_AT = 0;
+/** Calls `flood` makes to itself in one execution: one more than the queue holds. */
+const FLOOD_CALLS = 501;
+
+/** The probe module: `probe` (query and update) reports environment imports, `flood` fills the queue to itself. */
+function probeModule(): Uint8Array {
+    const builder = new WasmModuleBuilder();
+    const fn: Record<string, number> = {};
+    for (const [importName, signature] of Object.entries(IC0_IMPORTS)) fn[importName] = builder.importIc0(importName, signature);
+    builder.dataAt(METHOD_AT, new TextEncoder().encode('m'));
+
+    const reply = (size: number): number[] => [...op.i32(REPLY_AT), ...op.i32(size), ...op.call(fn.msg_reply_data_append!), ...op.call(fn.msg_reply!)];
+    const storeI32At = (address: number, value: number[]): number[] => [...op.i32(address), ...value, ...op.i32Store];
+    // status@0 replicated@4 deadline@8 subnet_size@16 env_count@20 cost_create@24 (u128) subnet id@40
+    const probe = [
+        ...storeI32At(0, op.call(fn.canister_status!)),
+        ...storeI32At(4, op.call(fn.in_replicated_execution!)),
+        ...op.i32(8), ...op.call(fn.msg_deadline!), ...op.i64Store,
+        ...storeI32At(16, op.call(fn.subnet_self_size!)),
+        ...storeI32At(20, op.call(fn.env_var_count!)),
+        ...op.i32(24), ...op.call(fn.cost_create_canister!),
+        ...op.i32(40), ...op.i32(0), ...op.call(fn.subnet_self_size!), ...op.call(fn.subnet_self_copy!),
+        ...op.i32(REPLY_AT), ...op.i32(40), ...op.call(fn.subnet_self_size!), ...op.i32Add, ...op.call(fn.msg_reply_data_append!), ...op.call(fn.msg_reply!)
+    ];
+    builder.func({ name: 'canister_query probe', signature: sig(''), body: probe });
+    builder.func({ name: 'canister_update probe_update', signature: sig(''), body: probe });
+    builder.func({ name: 'canister_query root_key', signature: sig(''), body: [...storeI32At(0, op.call(fn.root_key_size!)), ...reply(4)] });
+    builder.func({ name: 'canister_update root_key_update', signature: sig(''), body: [...storeI32At(0, op.call(fn.root_key_size!)), ...reply(4)] });
+
+    const callback = builder.tableEntry(builder.func({ signature: sig('i'), body: [] }));
+    const SUM = 0;
+    const oneCall = [
+        ...op.i32(SELF_AT), ...op.call(fn.canister_self_size!), ...op.i32(METHOD_AT), ...op.i32(1),
+        ...op.i32(callback), ...op.i32(0), ...op.i32(callback), ...op.i32(0), ...op.call(fn.call_new!),
+        ...op.localGet(SUM), ...op.call(fn.call_perform!), ...op.i32Add, ...op.localSet(SUM)
+    ];
+    const flood = [
+        ...op.i32(SELF_AT), ...op.i32(0), ...op.call(fn.canister_self_size!), ...op.call(fn.canister_self_copy!),
+        ...Array.from({ length: FLOOD_CALLS }, () => oneCall).flat(),
+        ...storeI32At(REPLY_AT, op.localGet(SUM)),
+        ...reply(4)
+    ];
+    builder.func({ name: 'canister_update flood', signature: sig(''), locals: ['i32'], body: flood });
+    return builder.build();
+}
+
+const u32At = (bytes: Uint8Array, offset: number): number => new DataView(bytes.buffer, bytes.byteOffset).getUint32(offset, true);
+
+describe('Localnet > system API of a non-Azle module', () => {
+    let pic: PocketIc;
+    let canisterId: Principal;
+    const call = (method: string): Promise<Uint8Array> => pic.updateCall({ canisterId, method, arg: new Uint8Array(0) });
+
+    beforeAll(async () => {
+        pic = await createPic();
+        canisterId = await pic.createCanister();
+        await pic.installCode({ canisterId, wasm: probeModule() });
+    });
+    afterAll(async () => {
+        await pic.tearDown();
+    });
+
+    it('links every ic0 import and answers the environment imports in a query', async () => {
+        const reply = await pic.queryCall({ canisterId, method: 'probe', arg: new Uint8Array(0) });
+        const subnetSize = u32At(reply, 16);
+        expect({
+            status: u32At(reply, 0),
+            replicated: u32At(reply, 4),
+            deadline: new DataView(reply.buffer, reply.byteOffset).getBigUint64(8, true),
+            environmentVariables: u32At(reply, 20),
+            createCanisterCost: new DataView(reply.buffer, reply.byteOffset).getBigUint64(24, true)
+        }).toEqual({ status: 1, replicated: 0, deadline: 0n, environmentVariables: 0, createCanisterCost: 500_000_000_000n });
+        const subnet = Principal.fromUint8Array(reply.subarray(40, 40 + subnetSize));
+        expect(subnet.toText()).toBe((await pic.getCanisterSubnetId(canisterId))!.toText());
+    });
+
+    it('runs the same imports replicated in an update', async () => {
+        const reply = await call('probe_update');
+        expect([u32At(reply, 0), u32At(reply, 4)]).toEqual([1, 1]);
+    });
+
+    it('gives the root key to an update and traps root_key_size in a non-replicated query', async () => {
+        expect(u32At(await call('root_key_update'), 0)).toBe(133);
+        const failure = await expectReject(pic.queryCall({ canisterId, method: 'root_key', arg: new Uint8Array(0) }), {
+            rejectCode: RejectCode.CanisterError,
+            errorCode: ErrorCode.CanisterTrapped
+        });
+        expect(failure.message).toContain('"ic0.root_key_size" cannot be executed in query mode');
+    });
+
+    it('fails call_perform synchronously with 2 (SYS_TRANSIENT) once 500 calls to one callee are queued', async () => {
+        // 500 calls return 0, the 501st returns 2: the sum of the codes is 2.
+        expect(u32At(await call('flood'), 0)).toBe(2);
+        // The 500 answered calls freed their slots: the next flood again queues 500.
+        expect(u32At(await call('flood'), 0)).toBe(2);
+    });
+});
