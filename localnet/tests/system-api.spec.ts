@@ -1,7 +1,7 @@
 /**
  * Conformance: a canister that is not Azle. A hand-built module importing every `ic0` function
  * of the interface specification (32-bit memory) installs and runs; the imports Azle does not
- * use answer with their context rules; `call_perform` fails synchronously once the queue to
+ * use answer with their context rules; a REST query has a data certificate; `call_perform` fails synchronously once the queue to
  * one callee holds the replica's capacity (500).
  */
 import { Principal } from '@dfinity/principal';
@@ -70,6 +70,10 @@ function probeModule(): Uint8Array {
     builder.func({ name: 'canister_query root_key', signature: sig(''), body: [...storeI32At(0, op.call(fn.root_key_size!)), ...reply(4)] });
     builder.func({ name: 'canister_update root_key_update', signature: sig(''), body: [...storeI32At(0, op.call(fn.root_key_size!)), ...reply(4)] });
 
+    const certificate = [...storeI32At(0, op.call(fn.data_certificate_present!)), ...reply(4)];
+    builder.func({ name: 'canister_query certificate', signature: sig(''), body: certificate });
+    builder.func({ name: 'canister_update certificate_update', signature: sig(''), body: certificate });
+
     const callback = builder.tableEntry(builder.func({ signature: sig('i'), body: [] }));
     const SUM = 0;
     const oneCall = [
@@ -129,6 +133,11 @@ describe('Localnet > system API of a non-Azle module', () => {
             errorCode: ErrorCode.CanisterTrapped
         });
         expect(failure.message).toContain('"ic0.root_key_size" cannot be executed in query mode');
+    });
+
+    it('has a data certificate in a query sent through the PocketIC REST API, none in an update', async () => {
+        expect(u32At(await pic.queryCall({ canisterId, method: 'certificate', arg: new Uint8Array(0) }), 0)).toBe(1);
+        expect(u32At(await call('certificate_update'), 0)).toBe(0);
     });
 
     it('fails call_perform synchronously with 2 (SYS_TRANSIENT) once 500 calls to one callee are queued', async () => {
