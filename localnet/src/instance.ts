@@ -204,7 +204,8 @@ export class Instance implements InstanceApi {
             return { ok: { subnetId: subnet.subnetId, messageId: knownId } };
         }
         const refusal = this.validateIngress(call);
-        if (refusal !== null) return { err: refusal };
+        // Refused before it enters a block: PocketIC reports such a reject as not certified.
+        if (refusal !== null) return { err: { ...refusal, certified: false } };
         const messageId =
             knownId ??
             new Uint8Array(

@@ -91,6 +91,15 @@ function probeModule(): Uint8Array {
     return builder.build();
 }
 
+/** A module whose `canister_inspect_message` never accepts: every ingress update is refused at submission. */
+function refusingModule(): Uint8Array {
+    const builder = new WasmModuleBuilder();
+    const msgReply = builder.importIc0('msg_reply', sig(''));
+    builder.func({ name: 'canister_inspect_message', signature: sig(''), body: [] });
+    builder.func({ name: 'canister_update go', signature: sig(''), body: op.call(msgReply) });
+    return builder.build();
+}
+
 const u32At = (bytes: Uint8Array, offset: number): number => new DataView(bytes.buffer, bytes.byteOffset).getUint32(offset, true);
 
 describe('Localnet > system API of a non-Azle module', () => {
@@ -138,6 +147,15 @@ describe('Localnet > system API of a non-Azle module', () => {
     it('has a data certificate in a query sent through the PocketIC REST API, none in an update', async () => {
         expect(u32At(await pic.queryCall({ canisterId, method: 'certificate', arg: new Uint8Array(0) }), 0)).toBe(1);
         expect(u32At(await call('certificate_update'), 0)).toBe(0);
+    });
+
+    it('reports an inspect-message refusal at submission as an uncertified IC0406 reject', async () => {
+        const refusing = await pic.createCanister();
+        await pic.installCode({ canisterId: refusing, wasm: refusingModule() });
+        const submitted = pic.updateCall({ canisterId: refusing, method: 'go', arg: new Uint8Array(0) });
+        const failure = await expectReject(submitted, { rejectCode: RejectCode.CanisterReject, errorCode: ErrorCode.CanisterRejectedMessage });
+        expect(failure.message).toBe(`Error from Canister ${refusing.toText()}: Canister rejected the message`);
+        await expect(pic.updateCall({ canisterId: refusing, method: 'go', arg: new Uint8Array(0) })).rejects.toThrow(/Certified: false$/);
     });
 
     it('fails call_perform synchronously with 2 (SYS_TRANSIENT) once 500 calls to one callee are queued', async () => {
