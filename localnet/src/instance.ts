@@ -18,6 +18,7 @@ import {
 } from './api';
 import { Canister } from './engine/canister';
 import { principalText, reject as rejectOf, rejects } from './engine/errors';
+import type { DataCertificateSource } from './engine/execution';
 import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
 import { Replica, type IngressRecord, type Request } from './engine/replica';
 import { buildSubnets, canisterIdFromIndex, rootSubnetOf, subnetOfCanister, type Subnet } from './engine/topology';
@@ -265,7 +266,7 @@ export class Instance implements InstanceApi {
     }
 
     /** @param dataCertificate what `ic0.data_certificate_copy` returns (HTTP interface queries). */
-    query(call: CanisterCall, dataCertificate: Uint8Array | null = null): CallResult {
+    query(call: CanisterCall, dataCertificate: DataCertificateSource = null): CallResult {
         if (call.canisterId.length === 0) {
             return { kind: 'reject', reject: rejects.methodNotFound(call.canisterId, 'query', call.method) };
         }

@@ -46,6 +46,12 @@ export function callPayload(call: OutgoingCall): Uint8Array {
     return payload;
 }
 
+/**
+ * The certificate a non-replicated query may read, or a function making it: signing one costs
+ * milliseconds, and most queries never ask.
+ */
+export type DataCertificateSource = Uint8Array | (() => Uint8Array | null) | null;
+
 export type Answer = { kind: 'reply'; payload: Uint8Array } | { kind: 'reject'; message: string };
 
 export type ExecutionInput = {
@@ -66,7 +72,7 @@ export type ExecutionInput = {
     certifiedData: Uint8Array;
     canisterVersion: bigint;
     controllers: Uint8Array[];
-    dataCertificate?: Uint8Array | null;
+    dataCertificate?: DataCertificateSource;
     /** Accumulated instructions of the call context before this execution. */
     callContextInstructions?: bigint;
     /** Calls of this canister to a callee (by `canisterKey`) that still await their response. */
@@ -97,7 +103,7 @@ export class Execution {
     readonly rejectMessage: string;
     readonly canisterVersion: bigint;
     readonly controllers: Uint8Array[];
-    readonly dataCertificate: Uint8Array | null;
+    private certificateSource: DataCertificateSource;
     readonly callContextInstructionsBefore: bigint;
     readonly outstandingCalls: (callee: string) => number;
     readonly status: 1 | 2 | 3;
@@ -140,7 +146,7 @@ export class Execution {
         this.certifiedData = input.certifiedData;
         this.canisterVersion = input.canisterVersion;
         this.controllers = input.controllers;
-        this.dataCertificate = input.dataCertificate ?? null;
+        this.certificateSource = input.dataCertificate ?? null;
         this.callContextInstructionsBefore = input.callContextInstructions ?? 0n;
         this.outstandingCalls = input.outstandingCalls ?? (() => 0);
         this.status = input.status ?? 1;
@@ -148,6 +154,12 @@ export class Execution {
         this.rootKey = input.rootKey ?? new Uint8Array(0);
         this.environmentVariables = input.environmentVariables ?? [];
         this.deadline = input.deadline ?? 0n;
+    }
+
+    /** What `ic0.data_certificate_*` see; a lazy source is resolved once, on first use. */
+    get dataCertificate(): Uint8Array | null {
+        if (typeof this.certificateSource === 'function') this.certificateSource = this.certificateSource();
+        return this.certificateSource;
     }
 
     /** Non-replicated executions: queries called directly, composite queries and their callbacks, inspect. */

@@ -11,7 +11,7 @@
 import type { CallResult, Reject } from '../api';
 import type { Canister } from './canister';
 import { messageForCanister, rejects, type CanisterTrap } from './errors';
-import { Execution, callPayload, type ExecutionInput, type ExecutionKind, type OutgoingCall } from './execution';
+import { Execution, callPayload, type DataCertificateSource, type ExecutionInput, type ExecutionKind, type OutgoingCall } from './execution';
 import { methodExportName } from './wasm-module';
 import type { EntryPoint, TransientState } from './wasm-runtime';
 
@@ -53,7 +53,7 @@ export class QueryExecutor {
     constructor(private readonly host: QueryHost) {}
 
     /** Runs a query or composite query method called by a user; every change is discarded. */
-    run(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: Uint8Array | null): CallResult {
+    run(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: DataCertificateSource): CallResult {
         const refusal = this.refusal(canister);
         if (refusal !== null) return rejected(refusal);
         const methodKind = canister.runtime!.module.methods.get(method);
@@ -117,7 +117,7 @@ export class QueryExecutor {
     }
 
     /** Runs a composite query method; it either answers or becomes a node awaiting its calls. */
-    private start(canister: Canister, kind: 'composite_query', method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: Uint8Array | null): NodeOutcome {
+    private start(canister: Canister, kind: 'composite_query', method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: DataCertificateSource): NodeOutcome {
         const execution = new Execution({ ...this.host.executionInput(canister, kind), arg, caller, methodName: method, canAnswer: true, dataCertificate });
         const { trap, state } = canister.runtime!.runTransient(execution, { export: methodExportName(kind, method) }, null);
         return this.settle({ canister, caller, state, calls: [], awaiting: null }, execution, trap);

@@ -6,7 +6,7 @@
 import type { CallResult, Reject } from '../api';
 import { Canister, canisterKey, type CallContext, type Origin } from './canister';
 import { CanisterTrap, messageForCanister, rejects } from './errors';
-import { Execution, callPayload, type ExecutionInput, type ExecutionKind } from './execution';
+import { Execution, callPayload, type DataCertificateSource, type ExecutionInput, type ExecutionKind } from './execution';
 import { QueryExecutor } from './query-call-graph';
 import { WasmRuntime, type EntryPoint, type Persistence } from './wasm-runtime';
 import { methodExportName } from './wasm-module';
@@ -395,7 +395,7 @@ export class Replica {
      * Runs a query or composite query method non-replicated on the current state and
      * discards every change (see `query-call-graph.ts`).
      */
-    query(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: Uint8Array | null = null): CallResult {
+    query(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: DataCertificateSource = null): CallResult {
         return this.queries.run(canister, method, arg, caller, dataCertificate);
     }
 

@@ -132,7 +132,7 @@ async function startGateway(request: ServerRequest, _params: string[], { registr
 function restQuery(api: InstanceApi, call: CanisterCall): CallResult {
     const host = asHttpInterfaceHost(api);
     if (host === null || call.canisterId.length === 0) return api.query(call);
-    return host.query(call, dataCertificate(host, call.canisterId));
+    return host.query(call, () => dataCertificate(host, call.canisterId));
 }
 
 function topology(api: InstanceApi): JsonValue {
