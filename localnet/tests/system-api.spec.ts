@@ -8,14 +8,17 @@ import { Principal } from '@dfinity/principal';
 import type { PocketIc } from '@dfinity/pic';
 
 import { ErrorCode, RejectCode, createPic, expectReject } from '../../tests/integration/support/pic';
-import { WasmModuleBuilder, op, type Signature } from './support/wasm-builder';
+import { I32, I64, buildModule, op, type FunctionSpec } from '../src/engine/wasm-builder';
+
+type Signature = { params: number[]; results: number[] };
 
 jest.setTimeout(180_000);
 
 const sig = (params: string, results = ''): Signature => ({
-    params: [...params].map((c) => (c === 'l' ? 'i64' : 'i32')),
-    results: [...results].map((c) => (c === 'l' ? 'i64' : 'i32'))
+    params: [...params].map((c) => (c === 'l' ? I64 : I32)),
+    results: [...results].map((c) => (c === 'l' ? I64 : I32))
 });
+const I32_ADD = 0x6a;
 
 /** Every `ic0` import of the interface specification with its signature (`i` i32, `l` i64). */
 const IC0_IMPORTS: Record<string, Signature> = {
@@ -47,57 +50,70 @@ const FLOOD_CALLS = 501;
 
 /** The probe module: `probe` (query and update) reports environment imports, `flood` fills the queue to itself. */
 function probeModule(): Uint8Array {
-    const builder = new WasmModuleBuilder();
-    const fn: Record<string, number> = {};
-    for (const [importName, signature] of Object.entries(IC0_IMPORTS)) fn[importName] = builder.importIc0(importName, signature);
-    builder.dataAt(METHOD_AT, new TextEncoder().encode('m'));
+    const names = Object.keys(IC0_IMPORTS);
+    const fn = Object.fromEntries(names.map((name, index) => [name, index])) as Record<keyof typeof IC0_IMPORTS, number>;
+    const functions: FunctionSpec[] = [];
+    /** Adds a function; returns its index (imports count first). */
+    const define = (spec: Omit<FunctionSpec, 'body'> & { body: number[] }): number => {
+        functions.push({ ...spec, body: [...spec.body, ...op.end] });
+        return names.length + functions.length - 1;
+    };
 
-    const reply = (size: number): number[] => [...op.i32(REPLY_AT), ...op.i32(size), ...op.call(fn.msg_reply_data_append!), ...op.call(fn.msg_reply!)];
-    const storeI32At = (address: number, value: number[]): number[] => [...op.i32(address), ...value, ...op.i32Store];
+    const reply = (size: number): number[] => [...op.i32(REPLY_AT), ...op.i32(size), ...op.call(fn.msg_reply_data_append), ...op.call(fn.msg_reply)];
+    const storeI32At = (address: number, value: number[]): number[] => [...op.i32(address), ...value, ...op.i32Store()];
     // status@0 replicated@4 deadline@8 subnet_size@16 env_count@20 cost_create@24 (u128) subnet id@40
     const probe = [
-        ...storeI32At(0, op.call(fn.canister_status!)),
-        ...storeI32At(4, op.call(fn.in_replicated_execution!)),
-        ...op.i32(8), ...op.call(fn.msg_deadline!), ...op.i64Store,
-        ...storeI32At(16, op.call(fn.subnet_self_size!)),
-        ...storeI32At(20, op.call(fn.env_var_count!)),
-        ...op.i32(24), ...op.call(fn.cost_create_canister!),
-        ...op.i32(40), ...op.i32(0), ...op.call(fn.subnet_self_size!), ...op.call(fn.subnet_self_copy!),
-        ...op.i32(REPLY_AT), ...op.i32(40), ...op.call(fn.subnet_self_size!), ...op.i32Add, ...op.call(fn.msg_reply_data_append!), ...op.call(fn.msg_reply!)
+        ...storeI32At(0, op.call(fn.canister_status)),
+        ...storeI32At(4, op.call(fn.in_replicated_execution)),
+        ...op.i32(8), ...op.call(fn.msg_deadline), ...op.i64Store(),
+        ...storeI32At(16, op.call(fn.subnet_self_size)),
+        ...storeI32At(20, op.call(fn.env_var_count)),
+        ...op.i32(24), ...op.call(fn.cost_create_canister),
+        ...op.i32(40), ...op.i32(0), ...op.call(fn.subnet_self_size), ...op.call(fn.subnet_self_copy),
+        ...op.i32(REPLY_AT), ...op.i32(40), ...op.call(fn.subnet_self_size), I32_ADD, ...op.call(fn.msg_reply_data_append), ...op.call(fn.msg_reply)
     ];
-    builder.func({ name: 'canister_query probe', signature: sig(''), body: probe });
-    builder.func({ name: 'canister_update probe_update', signature: sig(''), body: probe });
-    builder.func({ name: 'canister_query root_key', signature: sig(''), body: [...storeI32At(0, op.call(fn.root_key_size!)), ...reply(4)] });
-    builder.func({ name: 'canister_update root_key_update', signature: sig(''), body: [...storeI32At(0, op.call(fn.root_key_size!)), ...reply(4)] });
+    define({ export: 'canister_query probe', body: probe });
+    define({ export: 'canister_update probe_update', body: probe });
+    define({ export: 'canister_query root_key', body: [...storeI32At(0, op.call(fn.root_key_size)), ...reply(4)] });
+    define({ export: 'canister_update root_key_update', body: [...storeI32At(0, op.call(fn.root_key_size)), ...reply(4)] });
+    const certificate = [...storeI32At(0, op.call(fn.data_certificate_present)), ...reply(4)];
+    define({ export: 'canister_query certificate', body: certificate });
+    define({ export: 'canister_update certificate_update', body: certificate });
 
-    const certificate = [...storeI32At(0, op.call(fn.data_certificate_present!)), ...reply(4)];
-    builder.func({ name: 'canister_query certificate', signature: sig(''), body: certificate });
-    builder.func({ name: 'canister_update certificate_update', signature: sig(''), body: certificate });
-
-    const callback = builder.tableEntry(builder.func({ signature: sig('i'), body: [] }));
+    const callback = define({ params: [I32], body: [] });
+    const CALLBACK_SLOT = 0;
     const SUM = 0;
     const oneCall = [
-        ...op.i32(SELF_AT), ...op.call(fn.canister_self_size!), ...op.i32(METHOD_AT), ...op.i32(1),
-        ...op.i32(callback), ...op.i32(0), ...op.i32(callback), ...op.i32(0), ...op.call(fn.call_new!),
-        ...op.localGet(SUM), ...op.call(fn.call_perform!), ...op.i32Add, ...op.localSet(SUM)
+        ...op.i32(SELF_AT), ...op.call(fn.canister_self_size), ...op.i32(METHOD_AT), ...op.i32(1),
+        ...op.i32(CALLBACK_SLOT), ...op.i32(0), ...op.i32(CALLBACK_SLOT), ...op.i32(0), ...op.call(fn.call_new),
+        ...op.localGet(SUM), ...op.call(fn.call_perform), I32_ADD, ...op.localSet(SUM)
     ];
     const flood = [
-        ...op.i32(SELF_AT), ...op.i32(0), ...op.call(fn.canister_self_size!), ...op.call(fn.canister_self_copy!),
+        ...op.i32(SELF_AT), ...op.i32(0), ...op.call(fn.canister_self_size), ...op.call(fn.canister_self_copy),
         ...Array.from({ length: FLOOD_CALLS }, () => oneCall).flat(),
         ...storeI32At(REPLY_AT, op.localGet(SUM)),
         ...reply(4)
     ];
-    builder.func({ name: 'canister_update flood', signature: sig(''), locals: ['i32'], body: flood });
-    return builder.build();
+    define({ export: 'canister_update flood', locals: [[1, I32]], body: flood });
+    return buildModule({
+        imports: names.map((name) => ({ module: 'ic0', name, ...IC0_IMPORTS[name]! })),
+        functions,
+        memoryPages: 1,
+        table: [callback],
+        data: [{ offset: METHOD_AT, bytes: new TextEncoder().encode('m') }]
+    });
 }
 
 /** A module whose `canister_inspect_message` never accepts: every ingress update is refused at submission. */
 function refusingModule(): Uint8Array {
-    const builder = new WasmModuleBuilder();
-    const msgReply = builder.importIc0('msg_reply', sig(''));
-    builder.func({ name: 'canister_inspect_message', signature: sig(''), body: [] });
-    builder.func({ name: 'canister_update go', signature: sig(''), body: op.call(msgReply) });
-    return builder.build();
+    return buildModule({
+        imports: [{ module: 'ic0', name: 'msg_reply' }],
+        functions: [
+            { export: 'canister_inspect_message', body: [...op.end] },
+            { export: 'canister_update go', body: [...op.call(0), ...op.end] }
+        ],
+        memoryPages: 1
+    });
 }
 
 const u32At = (bytes: Uint8Array, offset: number): number => new DataView(bytes.buffer, bytes.byteOffset).getUint32(offset, true);

@@ -3,6 +3,7 @@ import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from '
 import { EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
 import { w, type WireOf } from './wire';
 import { ApiErrorIdl, type ApiError } from '../common/errors';
+import { DeadLetterCodec, type DeadLetter } from '../common/dead-letter';
 import { StartScheduledExecutionRequestIdl, type StartScheduledExecutionRequest } from '../scheduling/outbox';
 
 /**
@@ -82,6 +83,9 @@ export const NodeResultReportWire = w.record({
 });
 export type NodeResultReport = WireOf<typeof NodeResultReportWire>;
 
+/** An outbox entry kept with the reason it was not delivered (admins read them with `list_dead_letters`). */
+export const DeadLetterWire = w.from<DeadLetter>(DeadLetterCodec.idl);
+
 const WorkflowResult = resultWire(WorkflowWire);
 const ExecutionResult = resultWire(ExecutionWire);
 
@@ -110,7 +114,9 @@ export const OrchestratorMethods = {
     get_version: { args: [], ret: VersionInfoWire, mode: 'query' },
     start_scheduled_execution: { args: [w.from<StartScheduledExecutionRequest>(StartScheduledExecutionRequestIdl)], ret: StartScheduledExecutionResultWire, mode: 'update' },
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' },
-    set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' }
+    set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
+    /** Admins and controllers only: outbox entries refused, given up or trapping, oldest first. */
+    list_dead_letters: { args: [PageRequestWire], ret: resultWire(pageWire(DeadLetterWire)), mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;
 
 export type OrchestratorMethodName = keyof typeof OrchestratorMethods;

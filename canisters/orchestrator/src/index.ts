@@ -4,7 +4,8 @@
  */
 import { ExecutionMethods } from './executions';
 import { LifecycleMethods } from './lifecycle';
+import { OperationsMethods } from './operations';
 import { PeerMethods } from './peer';
 import { WorkflowMethods } from './workflows';
 
-export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods];
+export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, OperationsMethods];

@@ -80,6 +80,8 @@ export class Canister {
     readonly callbacks = new Map<number, Callback>();
     /** Calls awaiting a response, by callee key: the replica's queue to one callee has a capacity. */
     private readonly outstanding = new Map<string, number>();
+    /** Every instruction the canister's executions used (queries and trapped ones included). */
+    instructionsExecuted = 0n;
     /** Answers owed to `stop_canister` callers once every call context is closed. */
     pendingStops: Array<{ origin: Origin; reply: (result: CallResult) => void }> = [];
 

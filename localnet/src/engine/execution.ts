@@ -3,6 +3,8 @@
  * time, cycles) and what it records (reply, outgoing calls, timer, certified data). The
  * engine applies the record only if the execution did not trap.
  */
+import { APPLICATION_SUBNET_LIMITS } from './instruction-limits';
+
 export type ExecutionKind =
     | 'start'
     | 'init'
@@ -87,7 +89,20 @@ export type ExecutionInput = {
     environmentVariables?: ReadonlyArray<{ name: string; value: string }>;
     /** `ic0.msg_deadline`: nanoseconds, 0 for guaranteed-response calls, ingress and queries. */
     deadline?: bigint;
+    /**
+     * The instruction limit of the message this execution belongs to, as reported in IC0522
+     * (default: an application subnet's per-message limit).
+     */
+    instructionLimit?: bigint;
+    /** Instructions the same message used in earlier executions (install: pre_upgrade etc.). */
+    instructionsBefore?: bigint;
 };
+
+/** The budget left for an execution: its message's limit minus what earlier steps used. */
+export function instructionBudget(execution: Execution): bigint {
+    const left = execution.instructionLimit - execution.instructionsBefore;
+    return left > 0n ? left : 0n;
+}
 
 /** Largest reply or call payload the IC accepts (2 MiB). */
 export const MAX_PAYLOAD = 2 * 1024 * 1024;
@@ -111,6 +126,8 @@ export class Execution {
     readonly rootKey: Uint8Array;
     readonly environmentVariables: ReadonlyArray<{ name: string; value: string }>;
     readonly deadline: bigint;
+    readonly instructionLimit: bigint;
+    readonly instructionsBefore: bigint;
 
     canAnswer: boolean;
     replyChunks: Uint8Array[] = [];
@@ -127,6 +144,7 @@ export class Execution {
     pendingCall: OutgoingCall | null = null;
     readonly calls: OutgoingCall[] = [];
     acceptedMessage = false;
+    /** Instructions this execution used (set by the runtime when it ends; see ExecutionResult). */
     instructions = 0n;
 
     constructor(input: ExecutionInput) {
@@ -154,6 +172,8 @@ export class Execution {
         this.rootKey = input.rootKey ?? new Uint8Array(0);
         this.environmentVariables = input.environmentVariables ?? [];
         this.deadline = input.deadline ?? 0n;
+        this.instructionLimit = input.instructionLimit ?? APPLICATION_SUBNET_LIMITS.message;
+        this.instructionsBefore = input.instructionsBefore ?? 0n;
     }
 
     /** What `ic0.data_certificate_*` see; a lazy source is resolved once, on first use. */

@@ -24,6 +24,10 @@ export type QueryHost = {
     /** Whether an id is inside some subnet's canister ranges. */
     routes(id: Uint8Array): boolean;
     executionInput(canister: Canister, kind: ExecutionKind): ExecutionInput;
+    /** The per-query instruction limit of the canister's subnet. */
+    queryInstructionLimit(canister: Canister): bigint;
+    /** Told the instructions each execution of the graph used (they count though discarded). */
+    executed(canister: Canister, instructions: bigint): void;
 };
 
 /** One call context of the graph that awaits a response: its canister, state and remaining calls. */
@@ -60,11 +64,7 @@ export class QueryExecutor {
         if (methodKind !== 'query' && methodKind !== 'composite_query') {
             return rejected(rejects.methodNotFound(canister.id, 'query', method));
         }
-        if (methodKind === 'query') {
-            const execution = new Execution({ ...this.host.executionInput(canister, 'query'), arg, caller, methodName: method, canAnswer: true, dataCertificate });
-            const trap = canister.runtime!.run(execution, { export: methodExportName('query', method) }, 'none');
-            return answerOf(canister, execution, trap) ?? rejected(rejects.didNotReply(canister.id));
-        }
+        if (methodKind === 'query') return this.plainQuery(canister, method, arg, caller, dataCertificate);
         const first = this.start(canister, 'composite_query', method, arg, caller, dataCertificate);
         return 'result' in first ? first.result : this.walk(first.node);
     }
@@ -111,15 +111,31 @@ export class QueryExecutor {
             return { result: rejected(rejects.noQueryMethod(callee.id, call.method)) };
         }
         if (methodKind === 'composite_query') return this.start(callee, 'composite_query', call.method, payload, caller.id, null);
-        const execution = new Execution({ ...this.host.executionInput(callee, 'query'), arg: payload, caller: caller.id, methodName: call.method, canAnswer: true });
-        const trap = callee.runtime!.run(execution, { export: methodExportName('query', call.method) }, 'none');
-        return { result: answerOf(callee, execution, trap) ?? rejected(rejects.didNotReply(callee.id)) };
+        return { result: this.plainQuery(callee, call.method, payload, caller.id, null) };
+    }
+
+    /** A query method (not composite): one discarded execution, which cannot make calls. */
+    private plainQuery(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: DataCertificateSource): CallResult {
+        const execution = this.execution(canister, { kind: 'query', arg, caller, methodName: method, dataCertificate });
+        const { trap, instructions } = canister.runtime!.run(execution, { export: methodExportName('query', method) }, 'none');
+        this.host.executed(canister, instructions);
+        return answerOf(canister, execution, trap) ?? rejected(rejects.didNotReply(canister.id));
+    }
+
+    private execution(canister: Canister, input: Partial<ExecutionInput> & { kind: ExecutionKind }): Execution {
+        return new Execution({
+            ...this.host.executionInput(canister, input.kind),
+            canAnswer: true,
+            instructionLimit: this.host.queryInstructionLimit(canister),
+            ...input
+        });
     }
 
     /** Runs a composite query method; it either answers or becomes a node awaiting its calls. */
     private start(canister: Canister, kind: 'composite_query', method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: DataCertificateSource): NodeOutcome {
-        const execution = new Execution({ ...this.host.executionInput(canister, kind), arg, caller, methodName: method, canAnswer: true, dataCertificate });
-        const { trap, state } = canister.runtime!.runTransient(execution, { export: methodExportName(kind, method) }, null);
+        const execution = this.execution(canister, { kind, arg, caller, methodName: method, dataCertificate });
+        const { trap, instructions, state } = canister.runtime!.runTransient(execution, { export: methodExportName(kind, method) }, null);
+        this.host.executed(canister, instructions);
         return this.settle({ canister, caller, state, calls: [], awaiting: null }, execution, trap);
     }
 
@@ -132,8 +148,9 @@ export class QueryExecutor {
                 ? { kind: 'composite_reply', arg: result.payload }
                 : { kind: 'composite_reject', rejectCode: result.reject.rejectCode, rejectMessage: messageForCanister(result.reject) };
         const entry: EntryPoint = { table: result.kind === 'reply' ? call.reply : call.reject };
-        const execution = new Execution({ ...this.host.executionInput(node.canister, input.kind!), caller: node.caller, canAnswer: true, ...input });
-        const { trap, state } = node.canister.runtime!.runTransient(execution, entry, node.state);
+        const execution = this.execution(node.canister, { kind: input.kind!, caller: node.caller, ...input });
+        const { trap, instructions, state } = node.canister.runtime!.runTransient(execution, entry, node.state);
+        this.host.executed(node.canister, instructions);
         node.state = state;
         return this.settle(node, execution, trap);
     }
