@@ -62,3 +62,15 @@ describe.each([
         expect([replay[7], replay[50_000]]).toEqual([4, 5]);
     });
 });
+
+describe('Localnet > heap guard (dirty pages) > stores across a page boundary', () => {
+    it('rolls back the bytes an 8-byte store spills into the next page, which the tracker did not mark', () => {
+        const { guard, heap } = dirtyGuard();
+        guard.begin();
+        // An i64 store at the last 4 bytes of tracked page 0: the tracker marks page 0 only.
+        heap().set([1, 2, 3, 4, 5, 6, 7, 8], 4092);
+        guard.hostWrote(4092, 1);
+        guard.rollback();
+        expect([...heap().subarray(4092, 4100)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    });
+});

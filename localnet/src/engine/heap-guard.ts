@@ -66,6 +66,13 @@ export class WholeHeapGuard implements HeapGuard {
     }
 }
 
+/**
+ * Bytes a marked store can write past its page: the tracker marks the page of a store's first
+ * byte, and the widest store it instruments is 8 bytes (SIMD modules are not instrumented);
+ * bulk writes mark every page they touch.
+ */
+const STORE_SPILL = 7;
+
 export class DirtyPageGuard implements HeapGuard {
     /** The heap as of the last commit. */
     private committed: Uint8Array;
@@ -135,8 +142,8 @@ export class DirtyPageGuard implements HeapGuard {
     }
 
     /**
-     * Calls `copy` for every run of dirty pages below `limit`, extended by one page (a store
-     * that starts near a page's end spills into the next), then clears every flag.
+     * Calls `copy` for every run of dirty pages below `limit`, extended by `STORE_SPILL` bytes
+     * (a store that starts near a page's end spills into the next), then clears every flag.
      */
     private visitDirty(limit: number, copy: (start: number, end: number) => void): void {
         const flags = new Uint8Array(this.flags.buffer);
@@ -146,7 +153,7 @@ export class DirtyPageGuard implements HeapGuard {
         let runEnd = -1;
         const flush = (): void => {
             const start = runStart * TRACKED_PAGE;
-            const end = Math.min((runEnd + 2) * TRACKED_PAGE, limit);
+            const end = Math.min((runEnd + 1) * TRACKED_PAGE + STORE_SPILL, limit);
             if (start < end) copy(start, end);
         };
         for (let word = 0; word < words.length; word++) {
@@ -154,7 +161,7 @@ export class DirtyPageGuard implements HeapGuard {
             for (let page = word * 4; page < word * 4 + 4; page++) {
                 if (flags[page] === 0) continue;
                 flags[page] = 0;
-                if (runStart >= 0 && page <= runEnd + 2) {
+                if (runStart >= 0 && page <= runEnd + 1) {
                     runEnd = page;
                 } else {
                     if (runStart >= 0) flush();
