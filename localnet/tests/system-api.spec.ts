@@ -45,6 +45,9 @@ const IC0_IMPORTS: Record<string, Signature> = {
 const SELF_AT = 100;
 const METHOD_AT = 200;
 const REPLY_AT = 0;
+const DEADLINE_METHOD_AT = 300;
+const DEADLINE_METHOD = 'deadline';
+const BOUNDED_WAIT_SECONDS = 60;
 /** Calls `flood` makes to itself in one execution: one more than the queue holds. */
 const FLOOD_CALLS = 501;
 
@@ -82,6 +85,23 @@ function probeModule(): Uint8Array {
 
     const callback = define({ params: [I32], body: [] });
     const CALLBACK_SLOT = 0;
+    // `deadline` answers msg_deadline; `call_deadline` calls it bounded-wait and relays the answer.
+    define({ export: 'canister_update deadline', body: [...op.i32(0), ...op.call(fn.msg_deadline), ...op.i64Store(), ...reply(8)] });
+    const relay = define({
+        params: [I32],
+        body: [...op.i32(REPLY_AT), ...op.i32(0), ...op.i32(8), ...op.call(fn.msg_arg_data_copy), ...reply(8)]
+    });
+    const RELAY_SLOT = 1;
+    define({
+        export: 'canister_update call_deadline',
+        body: [
+            ...op.i32(SELF_AT), ...op.i32(0), ...op.call(fn.canister_self_size), ...op.call(fn.canister_self_copy),
+            ...op.i32(SELF_AT), ...op.call(fn.canister_self_size), ...op.i32(DEADLINE_METHOD_AT), ...op.i32(DEADLINE_METHOD.length),
+            ...op.i32(RELAY_SLOT), ...op.i32(0), ...op.i32(CALLBACK_SLOT), ...op.i32(0), ...op.call(fn.call_new),
+            ...op.i32(BOUNDED_WAIT_SECONDS), ...op.call(fn.call_with_best_effort_response),
+            ...op.call(fn.call_perform), ...op.drop
+        ]
+    });
     const SUM = 0;
     const oneCall = [
         ...op.i32(SELF_AT), ...op.call(fn.canister_self_size), ...op.i32(METHOD_AT), ...op.i32(1),
@@ -99,8 +119,11 @@ function probeModule(): Uint8Array {
         imports: names.map((name) => ({ module: 'ic0', name, ...IC0_IMPORTS[name]! })),
         functions,
         memoryPages: 1,
-        table: [callback],
-        data: [{ offset: METHOD_AT, bytes: new TextEncoder().encode('m') }]
+        table: [callback, relay],
+        data: [
+            { offset: METHOD_AT, bytes: new TextEncoder().encode('m') },
+            { offset: DEADLINE_METHOD_AT, bytes: new TextEncoder().encode(DEADLINE_METHOD) }
+        ]
     });
 }
 
@@ -172,6 +195,20 @@ describe('Localnet > system API of a non-Azle module', () => {
         const failure = await expectReject(submitted, { rejectCode: RejectCode.CanisterReject, errorCode: ErrorCode.CanisterRejectedMessage });
         expect(failure.message).toBe(`Error from Canister ${refusing.toText()}: Canister rejected the message`);
         await expect(pic.updateCall({ canisterId: refusing, method: 'go', arg: new Uint8Array(0) })).rejects.toThrow(/Certified: false$/);
+    });
+
+    it('gives msg_deadline 0 to an ingress update and the call time plus the timeout to a bounded-wait callee', async () => {
+        const u64At = (bytes: Uint8Array): bigint => new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true);
+        expect(u64At(await call('deadline'))).toBe(0n);
+        const before = BigInt(Math.floor(await pic.getTime())) * 1_000_000n;
+        const deadline = u64At(await call('call_deadline'));
+        const after = BigInt(Math.ceil(await pic.getTime())) * 1_000_000n;
+        const second = 1_000_000_000n;
+        const timeout = BigInt(BOUNDED_WAIT_SECONDS) * second;
+        // Whole seconds: the call's round time rounded down, plus the timeout.
+        expect(deadline % second).toBe(0n);
+        expect(deadline).toBeGreaterThanOrEqual((before / second) * second + timeout);
+        expect(deadline).toBeLessThanOrEqual(after + timeout);
     });
 
     it('fails call_perform synchronously with 2 (SYS_TRANSIENT) once 500 calls to one callee are queued', async () => {

@@ -43,6 +43,7 @@ export type IngressRecord = {
 export type ManagementHandler = (request: Request, respond: (result: CallResult, refund?: bigint) => void) => void;
 
 const MANAGEMENT_ID = new Uint8Array(0);
+const NANOS_PER_SECOND = 1_000_000_000n;
 /** LOCALNET_TRACE=1 logs every execution (kind, entry point, calls made, answer, trap) with the canister logs. */
 const TRACE = process.env.LOCALNET_TRACE === '1';
 /** Most messages one round executes; a canister calling itself forever cannot stall a tick. */
@@ -351,7 +352,8 @@ export class Replica {
             context.cyclesAvailable = execution.cyclesAvailable;
             for (const call of execution.calls) {
                 const callbackId = this.nextCallbackId++;
-                const deadline = call.timeoutSeconds === null ? 0n : this.roundTime + BigInt(call.timeoutSeconds) * 1_000_000_000n;
+                // Deadlines are whole seconds (a `CoarseTime` in dfinity/ic rs/types/types/src/messages/inter_canister.rs).
+                const deadline = call.timeoutSeconds === null ? 0n : (this.roundTime / NANOS_PER_SECOND + BigInt(call.timeoutSeconds)) * NANOS_PER_SECOND;
                 canister.callbacks.set(callbackId, {
                     id: callbackId,
                     contextId: context.id,
