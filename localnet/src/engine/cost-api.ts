@@ -1,8 +1,10 @@
 /**
- * What the `ic0.cost_*` imports answer: the cycles an operation would cost a canister of a
- * 13-node application subnet, from one function so the fee schedule has one source. Threshold
- * keys are not emulated, so signing and key derivation name no known key.
+ * What the `ic0.cost_*` imports answer: the cycles an operation would cost the calling
+ * canister on its subnet, from its fee schedule (`fees.ts`). Threshold keys are not emulated,
+ * so signing and key derivation name no known key.
  */
+import { callTotalFee, canisterCreationFee, httpRequestFee, type FeeSchedule } from './fees';
+
 export type CostQuery =
     | { kind: 'call'; methodNameSize: bigint; payloadSize: bigint }
     | { kind: 'create_canister' }
@@ -14,21 +16,19 @@ export type CostQuery =
 /** A cost, or why there is none: the `cost_sign_*` / `cost_vetkd_*` return codes of the interface specification. */
 export type CostAnswer = { cycles: bigint } | { error: 'invalid_curve_or_algorithm' | 'unknown_key' };
 
-const SUBNET_SIZE = 13n;
 /** Curves and algorithms the interface specification names: ECDSA secp256k1; Schnorr bip340secp256k1, ed25519; vetKD bls12_381_g2. */
 const ECDSA_CURVES = new Set([0]);
 const SCHNORR_ALGORITHMS = new Set([0, 1]);
 const VETKD_CURVES = new Set([0]);
 
-export function costOf(query: CostQuery): CostAnswer {
+export function costOf(fees: FeeSchedule, query: CostQuery): CostAnswer {
     switch (query.kind) {
         case 'call':
-            return { cycles: 260_000n + 1_000n * (query.methodNameSize + query.payloadSize) + 5_000_000_000n };
+            return { cycles: callTotalFee(fees, query.methodNameSize + query.payloadSize) };
         case 'create_canister':
-            return { cycles: 500_000_000_000n };
+            return { cycles: canisterCreationFee(fees) };
         case 'http_request':
-            // (3M + 60k n) n + 400 n per request byte + 800 n per response byte (interface specification, "Cycles costs").
-            return { cycles: (3_000_000n + 60_000n * SUBNET_SIZE) * SUBNET_SIZE + 400n * SUBNET_SIZE * query.requestSize + 800n * SUBNET_SIZE * query.maxResponseBytes };
+            return { cycles: httpRequestFee(fees, query.requestSize, query.maxResponseBytes) };
         case 'sign_with_ecdsa':
             return ECDSA_CURVES.has(query.curve) ? { error: 'unknown_key' } : { error: 'invalid_curve_or_algorithm' };
         case 'sign_with_schnorr':

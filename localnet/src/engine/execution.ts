@@ -23,6 +23,8 @@ export type ExecutionKind =
     | 'heartbeat'
     | 'timer';
 
+import { FREE_FEES, type FeeSchedule } from './fees';
+
 export type TableCallback = { fun: number; env: number };
 
 export type OutgoingCall = {
@@ -35,6 +37,10 @@ export type OutgoingCall = {
     reject: TableCallback;
     cleanup: TableCallback | null;
     timeoutSeconds: number | null;
+    /** Withdrawn by `call_perform` for executing the response callback at the instruction limit. */
+    prepaidExecution: bigint;
+    /** Withdrawn by `call_perform` for transmitting the largest allowed response. */
+    prepaidResponseTransmission: bigint;
 };
 
 /** The argument of an outgoing call, from the chunks `call_data_append` collected. */
@@ -89,6 +95,10 @@ export type ExecutionInput = {
     environmentVariables?: ReadonlyArray<{ name: string; value: string }>;
     /** `ic0.msg_deadline`: nanoseconds, 0 for guaranteed-response calls, ingress and queries. */
     deadline?: bigint;
+    /** The canister's subnet fees (`cost_call`, call prepayment); free if not given. */
+    fees?: FeeSchedule;
+    /** The balance withdrawals may not go below (the freezing limit). */
+    freezingLimit?: bigint;
     /**
      * The instruction limit of the message this execution belongs to, as reported in IC0522
      * (default: an application subnet's per-message limit).
@@ -126,6 +136,8 @@ export class Execution {
     readonly rootKey: Uint8Array;
     readonly environmentVariables: ReadonlyArray<{ name: string; value: string }>;
     readonly deadline: bigint;
+    readonly fees: FeeSchedule;
+    readonly freezingLimit: bigint;
     readonly instructionLimit: bigint;
     readonly instructionsBefore: bigint;
 
@@ -172,6 +184,8 @@ export class Execution {
         this.rootKey = input.rootKey ?? new Uint8Array(0);
         this.environmentVariables = input.environmentVariables ?? [];
         this.deadline = input.deadline ?? 0n;
+        this.fees = input.fees ?? FREE_FEES;
+        this.freezingLimit = input.freezingLimit ?? 0n;
         this.instructionLimit = input.instructionLimit ?? APPLICATION_SUBNET_LIMITS.message;
         this.instructionsBefore = input.instructionsBefore ?? 0n;
     }

@@ -28,6 +28,8 @@ export type QueryHost = {
     queryInstructionLimit(canister: Canister): bigint;
     /** Told the instructions each execution of the graph used (they count though discarded). */
     executed(canister: Canister, instructions: bigint): void;
+    /** The reject for a frozen canister, which runs no query; null if it is not frozen. */
+    frozen(canister: Canister): Reject | null;
 };
 
 /** One call context of the graph that awaits a response: its canister, state and remaining calls. */
@@ -64,6 +66,8 @@ export class QueryExecutor {
         if (methodKind !== 'query' && methodKind !== 'composite_query') {
             return rejected(rejects.methodNotFound(canister.id, 'query', method));
         }
+        const frozen = this.host.frozen(canister);
+        if (frozen !== null) return rejected(frozen);
         if (methodKind === 'query') return this.plainQuery(canister, method, arg, caller, dataCertificate);
         const first = this.start(canister, 'composite_query', method, arg, caller, dataCertificate);
         return 'result' in first ? first.result : this.walk(first.node);
@@ -110,6 +114,8 @@ export class QueryExecutor {
         if (methodKind !== 'query' && methodKind !== 'composite_query') {
             return { result: rejected(rejects.noQueryMethod(callee.id, call.method)) };
         }
+        const frozen = this.host.frozen(callee);
+        if (frozen !== null) return { result: rejected(frozen) };
         if (methodKind === 'composite_query') return this.start(callee, 'composite_query', call.method, payload, caller.id, null);
         return { result: this.plainQuery(callee, call.method, payload, caller.id, null) };
     }

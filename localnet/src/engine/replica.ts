@@ -3,10 +3,12 @@
  * and callbacks, and the execution of requests, responses, heartbeats and timers as atomic
  * transactions. Time and rounds are driven from outside (`Instance`).
  */
-import type { CallResult, Reject } from '../api';
+import { RejectCode, type CallResult, type Reject } from '../api';
 import { Canister, canisterKey, type CallContext, type Origin } from './canister';
-import { messageForCanister, rejects } from './errors';
+import { chargedInstructions, CyclesAccount, outOfCycles, type Prepayment } from './cycles-account';
+import { messageForCanister, reject as rejectWith, rejects } from './errors';
 import { Execution, callPayload, type DataCertificateSource, type ExecutionInput, type ExecutionKind } from './execution';
+import { APPLICATION_SUBNET_FEES, responseTransmissionRefund } from './fees';
 import { APPLICATION_SUBNET_LIMITS, type InstructionLimits } from './instruction-limits';
 import { QueryExecutor } from './query-call-graph';
 import { RoundBudget } from './round-budget';
@@ -25,6 +27,8 @@ export type Request = {
     subnetIndex?: number;
     /** Bounded-wait calls: when the caller stops waiting (ns); absent for guaranteed responses. */
     deadline?: bigint;
+    /** An ingress message's induction fee and the canister that pays it (none: free). */
+    induction?: { payer: Uint8Array; cost: bigint };
 };
 
 export type Response = { kind: 'response'; caller: string; callbackId: number; result: CallResult; refund: bigint };
@@ -73,8 +77,14 @@ export class Replica {
         queryInstructionLimit: (canister) => this.limits(canister).query,
         executed: (canister, instructions) => {
             canister.instructionsExecuted += instructions;
-        }
+        },
+        frozen: (canister) =>
+            this.cycles.isFrozen(canister)
+                ? outOfCycles(`Canister ${canister.idText} is unable to process query calls because it's frozen. Please top up the canister with cycles and try again.`)
+                : null
     });
+    /** Balances, fees and the freezing limit; the instance gives it each subnet's fee schedule. */
+    cycles = new CyclesAccount(() => APPLICATION_SUBNET_FEES);
 
     /** Instructions each canister executed in the current round (the scheduler's round limit). */
     private readonly roundBudget: RoundBudget;
@@ -115,6 +125,9 @@ export class Replica {
     runRound(time: bigint, inducted: Request[]): void {
         this.roundTime = time;
         this.roundBudget.startRound();
+        for (const canister of [...this.canisters.values()]) {
+            if (!this.cycles.chargeResources(canister, time)) this.runDry(canister);
+        }
         const system: SystemTask[] = [];
         for (const canister of this.canisters.values()) {
             if (canister.status !== 'running' || canister.runtime === null) continue;
@@ -128,8 +141,43 @@ export class Replica {
                 if (canister.runtime.module.hasGlobalTimer) system.push({ kind: 'timer', canister: canister.key });
             }
         }
-        this.queue = [...system, ...inducted, ...this.queue];
+        this.queue = [...system, ...inducted.filter((request) => this.induct(request)), ...this.queue];
         this.drain(MESSAGES_PER_ROUND);
+    }
+
+    /** Charges an ingress message's induction fee to its payer; a payer that cannot pay fails the message. */
+    private induct(request: Request): boolean {
+        if (request.induction === undefined) return true;
+        const payer = this.canister(request.induction.payer);
+        if (payer === undefined) return true;
+        const refused = this.cycles.consume(payer, request.induction.cost, payer.isController(request.sender));
+        if (refused === null) return true;
+        this.deliver(request.origin, reject(refused));
+        return false;
+    }
+
+    /**
+     * A canister that cannot pay for its storage is uninstalled, as the replica does: its code
+     * and memory are dropped, open calls rejected, and what is left of its balance burned.
+     */
+    private runDry(canister: Canister): void {
+        this.uninstallCode(canister);
+        canister.cycles = 0n;
+        this.log(canister, `Uninstalling canister ${canister.idText} because it ran out of cycles`);
+    }
+
+    /** Removes a canister's code and memory, rejecting every call context still open. */
+    uninstallCode(canister: Canister): void {
+        this.rejectOpenContexts(
+            canister,
+            rejectWith(RejectCode.CanisterReject, 'CanisterWasmModuleNotFound', `Canister ${canister.idText} has been uninstalled.`)
+        );
+        canister.runtime = null;
+        canister.generation++;
+        canister.stable.clear();
+        canister.certifiedData = new Uint8Array(0);
+        canister.timer = 0n;
+        canister.version += 1n;
     }
 
     /**
@@ -214,13 +262,27 @@ export class Replica {
         if (runtime === null) return refuse(reject(rejects.noModule(canister.id)));
         const methodKind = runtime.module.methods.get(request.method);
         if (methodKind === undefined) return refuse(reject(rejects.methodNotFound(canister.id, 'update', request.method)));
-        if (methodKind === 'composite_query') return refuse(reject(rejects.compositeQueryReplicated()));
+        const prepayment = this.prepay(canister, request.sender);
+        if ('rejectCode' in prepayment) return refuse(reject(prepayment));
+        if (methodKind === 'composite_query') {
+            // Refused once prepaid, as the replica does: the message's base fee is spent.
+            this.cycles.settleExecution(canister, prepayment, 0n);
+            return refuse(reject(rejects.compositeQueryReplicated()));
+        }
         if (request.origin.kind === 'ingress') this.markProcessing(request.origin.messageId);
         const context = this.openContext(canister, request.origin, request.sender, request.cycles);
-        const { trap } = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
+        const executed = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
             export: methodExportName(methodKind, request.method)
         }, { arg: request.arg, methodName: request.method, deadline: request.deadline ?? 0n });
-        this.settleContext(canister, context, trap);
+        this.cycles.settleExecution(canister, prepayment, chargedInstructions(executed));
+        this.settleContext(canister, context, executed.trap);
+    }
+
+    /** Prepays an update-like execution at the message instruction limit (IC0207 if frozen). */
+    private prepay(canister: Canister, sender: Uint8Array): Prepayment | Reject {
+        const prepayment = this.cycles.prepayExecution(canister, this.cycles.fees(canister).maxInstructionsPerMessage, canister.isController(sender));
+        if ('rejectCode' in prepayment) return outOfCycles(prepayment.rejectMessage);
+        return prepayment;
     }
 
     private executeResponse(response: Response): void {
@@ -231,15 +293,20 @@ export class Replica {
         canister.callbacks.delete(callback.id);
         canister.callReturned(callback.callee);
         const context = canister.callContexts.get(callback.contextId);
-        canister.cycles += response.refund;
-        if (context === undefined) return;
+        const fees = this.cycles.fees(canister);
+        // The attached cycles not accepted, and the unused part of the response reservation.
+        canister.cycles += response.refund + responseTransmissionRefund(fees, BigInt(responseBytes(response.result)));
+        // The callback's execution was prepaid at the limit by call_perform.
+        const prepayment: Prepayment = { instructions: fees.maxInstructionsPerMessage, cycles: callback.prepaidExecution };
+        if (context === undefined) return this.cycles.settleExecution(canister, prepayment, 0n);
         context.outstanding--;
         if (canister.runtime === null || callback.generation !== canister.generation) {
+            this.cycles.settleExecution(canister, prepayment, 0n);
             this.settleContext(canister, context, null, rejects.callbackInvalidated(canister.id));
             return;
         }
         const isReply = response.result.kind === 'reply';
-        const { trap } = this.runInContext(
+        const executed = this.runInContext(
             canister,
             context,
             isReply ? 'reply' : 'reject',
@@ -253,23 +320,32 @@ export class Replica {
                       deadline: callback.deadline
                   }
         );
+        const trap = executed.trap;
+        let used = chargedInstructions(executed);
         if (trap !== null && callback.cleanup !== null) {
             // The cleanup runs as its own transaction; a trap in it is ignored.
-            this.runInContext(canister, context, 'cleanup', { table: callback.cleanup }, {
-                rejectCode: isReply ? 0 : response.result.kind === 'reject' ? response.result.reject.rejectCode : 0
-            });
+            used += chargedInstructions(
+                this.runInContext(canister, context, 'cleanup', { table: callback.cleanup }, {
+                    rejectCode: isReply ? 0 : response.result.kind === 'reject' ? response.result.reject.rejectCode : 0
+                })
+            );
         }
+        this.cycles.settleExecution(canister, prepayment, used);
         this.settleContext(canister, context, trap);
     }
 
     private executeSystemTask(task: SystemTask): void {
         const canister = this.canisters.get(task.canister);
         if (canister === undefined || canister.status !== 'running' || canister.runtime === null) return;
+        // A canister that cannot prepay its heartbeat or timer simply does not run it.
+        const prepayment = this.prepay(canister, MANAGEMENT_ID);
+        if ('rejectCode' in prepayment) return;
         const context = this.openContext(canister, { kind: 'system' }, MANAGEMENT_ID, 0n);
-        const { trap } = this.runInContext(canister, context, task.kind, {
+        const executed = this.runInContext(canister, context, task.kind, {
             export: task.kind === 'timer' ? 'canister_global_timer' : 'canister_heartbeat'
         }, {});
-        this.settleContext(canister, context, trap);
+        this.cycles.settleExecution(canister, prepayment, chargedInstructions(executed));
+        this.settleContext(canister, context, executed.trap);
     }
 
     private markProcessing(messageId: string): void {
@@ -305,8 +381,14 @@ export class Replica {
             status: canister.status === 'running' ? 1 : canister.status === 'stopping' ? 2 : 3,
             subnetId: this.subnetId(canister.subnetIndex),
             rootKey: this.rootKey,
-            environmentVariables: [...canister.settings.environmentVariables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+            environmentVariables: [...canister.settings.environmentVariables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+            fees: this.cycles.fees(canister),
+            freezingLimit: this.cycles.freezingLimit(canister)
         };
+    }
+
+    idleCyclesBurnedPerDay(canister: Canister): bigint {
+        return this.cycles.idleCyclesBurnedPerDay(canister);
     }
 
     /**
@@ -363,7 +445,9 @@ export class Replica {
                     generation: canister.generation,
                     cyclesSent: call.cycles,
                     callee: canisterKey(call.callee),
-                    deadline
+                    deadline,
+                    prepaidExecution: call.prepaidExecution,
+                    prepaidResponseTransmission: call.prepaidResponseTransmission
                 });
                 canister.callMade(canisterKey(call.callee));
                 context.outstanding++;
@@ -490,4 +574,9 @@ export const EMPTY_CANDID = Uint8Array.from([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]
 
 export function reject(failure: Reject): CallResult {
     return { kind: 'reject', reject: failure };
+}
+
+/** Bytes a response transmits: the reply payload or the reject message. */
+function responseBytes(result: CallResult): number {
+    return result.kind === 'reply' ? result.payload.length : new TextEncoder().encode(result.reject.rejectMessage).length;
 }

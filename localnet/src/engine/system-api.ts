@@ -7,6 +7,7 @@ import { canisterKey } from './canister';
 import { costOf, type CostAnswer } from './cost-api';
 import { CanisterTrap } from './errors';
 import { Execution, MAX_PAYLOAD, type ExecutionKind } from './execution';
+import { callTotalFee, canWithdraw, liquidBalance, responseExecutionPrepayment, responseTransmissionPrepayment } from './fees';
 import { StableMemory, WASM_PAGE } from './stable-memory';
 
 type Kinds = ReadonlySet<ExecutionKind>;
@@ -44,10 +45,10 @@ const MAX_STABLE32_PAGES = 65_536;
  * DEFAULT_QUEUE_CAPACITY).
  */
 export const QUEUE_CAPACITY = 500;
-/** What `call_perform` returns when the call cannot be queued: reject code 2, SYS_TRANSIENT. */
-const CALL_PERFORM_QUEUE_FULL = 2;
 
 const U64 = (1n << 64n) - 1n;
+/** `call_perform`'s result when the call could not be made (reject code SYS_TRANSIENT). */
+const SYS_TRANSIENT = 2;
 const u64 = (value: bigint): bigint => BigInt.asUintN(64, value);
 const u32 = (value: number): number => value >>> 0;
 
@@ -131,8 +132,11 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
     const addCallCycles = (name: string, amount: bigint): void => {
         const execution = exec(name, CALL_CYCLES);
         const call = building(name).pendingCall!;
-        if (amount > execution.balance) {
-            throw new CanisterTrap(`ic0.${name}: cannot add ${amount} cycles, the balance is ${execution.balance}`, 'system');
+        if (!canWithdraw(execution.balance, amount, execution.freezingLimit)) {
+            throw new CanisterTrap(
+                `ic0.${name}: cannot add ${amount} cycles, the balance is ${execution.balance} and the freezing limit ${execution.freezingLimit}`,
+                'system'
+            );
         }
         execution.balance -= amount;
         call.cycles += amount;
@@ -236,7 +240,8 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         cycles_burn128: (high: bigint, low: bigint, dst: number) => {
             const execution = exec('cycles_burn128', BURN);
             const wanted = amount128(high, low);
-            const burned = wanted < execution.balance ? wanted : execution.balance;
+            const liquid = liquidBalance(execution.balance, execution.freezingLimit);
+            const burned = wanted < liquid ? wanted : liquid;
             execution.balance -= burned;
             write128(dst, burned);
         },
@@ -244,7 +249,10 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         canister_self_copy: (dst: number, offset: number, size: number) =>
             copyOut('canister_self_copy', exec('canister_self_copy', ALL).canisterId, dst, offset, size),
         canister_cycle_balance128: (dst: number) => write128(dst, exec('canister_cycle_balance128', ALL).balance),
-        canister_liquid_cycle_balance128: (dst: number) => write128(dst, exec('canister_liquid_cycle_balance128', ALL).balance),
+        canister_liquid_cycle_balance128: (dst: number) => {
+            const execution = exec('canister_liquid_cycle_balance128', ALL);
+            write128(dst, liquidBalance(execution.balance, execution.freezingLimit));
+        },
         canister_version: () => exec('canister_version', ALL).canisterVersion,
         canister_status: () => exec('canister_status', ALL).status,
         subnet_self_size: () => exec('subnet_self_size', ALL).subnetId.length,
@@ -330,7 +338,9 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
                 reply: { fun: u32(replyFun), env: u32(replyEnv) },
                 reject: { fun: u32(rejectFun), env: u32(rejectEnv) },
                 cleanup: null,
-                timeoutSeconds: null
+                timeoutSeconds: null,
+                prepaidExecution: 0n,
+                prepaidResponseTransmission: 0n
             };
         },
         call_on_cleanup: (fun: number, env: number) => {
@@ -359,34 +369,43 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
             if (execution.outstandingCalls(callee) + queued >= QUEUE_CAPACITY) {
                 // Not performed: the cycles attached to it go back to the balance.
                 execution.balance += call.cycles;
-                return CALL_PERFORM_QUEUE_FULL;
+                return SYS_TRANSIENT;
             }
+            // The request, the largest response and its execution are paid now, above the
+            // freezing limit; short of that the call is not made and its cycles come back.
+            const fee = callTotalFee(execution.fees, BigInt(new TextEncoder().encode(call.method).length + call.size));
+            if (!canWithdraw(execution.balance, fee, execution.freezingLimit)) {
+                execution.balance += call.cycles;
+                return SYS_TRANSIENT;
+            }
+            execution.balance -= fee;
+            call.prepaidExecution = responseExecutionPrepayment(execution.fees);
+            call.prepaidResponseTransmission = responseTransmissionPrepayment(execution.fees);
             execution.calls.push(call);
             return 0;
         },
         cost_call: (methodNameSize: bigint, payloadSize: bigint, dst: number) => {
-            exec('cost_call', ALL_AND_START);
-            costCycles(costOf({ kind: 'call', methodNameSize: u64(methodNameSize), payloadSize: u64(payloadSize) }), dst);
+            costCycles(costOf(exec('cost_call', ALL_AND_START).fees, { kind: 'call', methodNameSize: u64(methodNameSize), payloadSize: u64(payloadSize) }), dst);
         },
         cost_create_canister: (dst: number) => {
-            exec('cost_create_canister', ALL_AND_START);
-            costCycles(costOf({ kind: 'create_canister' }), dst);
+            const { fees } = exec('cost_create_canister', ALL_AND_START);
+            costCycles(costOf(fees, { kind: 'create_canister' }), dst);
         },
         cost_http_request: (requestSize: bigint, maxResponseBytes: bigint, dst: number) => {
-            exec('cost_http_request', ALL_AND_START);
-            costCycles(costOf({ kind: 'http_request', requestSize: u64(requestSize), maxResponseBytes: u64(maxResponseBytes) }), dst);
+            const { fees } = exec('cost_http_request', ALL_AND_START);
+            costCycles(costOf(fees, { kind: 'http_request', requestSize: u64(requestSize), maxResponseBytes: u64(maxResponseBytes) }), dst);
         },
         cost_sign_with_ecdsa: (src: number, size: number, curve: number, dst: number) => {
-            exec('cost_sign_with_ecdsa', ALL_AND_START);
-            return costCode(costOf({ kind: 'sign_with_ecdsa', keyName: utf8('cost_sign_with_ecdsa', readHeap(src, size)), curve: u32(curve) }), dst);
+            const { fees } = exec('cost_sign_with_ecdsa', ALL_AND_START);
+            return costCode(costOf(fees, { kind: 'sign_with_ecdsa', keyName: utf8('cost_sign_with_ecdsa', readHeap(src, size)), curve: u32(curve) }), dst);
         },
         cost_sign_with_schnorr: (src: number, size: number, algorithm: number, dst: number) => {
-            exec('cost_sign_with_schnorr', ALL_AND_START);
-            return costCode(costOf({ kind: 'sign_with_schnorr', keyName: utf8('cost_sign_with_schnorr', readHeap(src, size)), algorithm: u32(algorithm) }), dst);
+            const { fees } = exec('cost_sign_with_schnorr', ALL_AND_START);
+            return costCode(costOf(fees, { kind: 'sign_with_schnorr', keyName: utf8('cost_sign_with_schnorr', readHeap(src, size)), algorithm: u32(algorithm) }), dst);
         },
         cost_vetkd_derive_key: (src: number, size: number, curve: number, dst: number) => {
-            exec('cost_vetkd_derive_key', ALL_AND_START);
-            return costCode(costOf({ kind: 'vetkd_derive_key', keyName: utf8('cost_vetkd_derive_key', readHeap(src, size)), curve: u32(curve) }), dst);
+            const { fees } = exec('cost_vetkd_derive_key', ALL_AND_START);
+            return costCode(costOf(fees, { kind: 'vetkd_derive_key', keyName: utf8('cost_vetkd_derive_key', readHeap(src, size)), curve: u32(curve) }), dst);
         },
         stable64_size: () => {
             exec('stable64_size', ALL_AND_START);
