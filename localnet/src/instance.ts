@@ -21,9 +21,10 @@ import { CyclesAccount } from './engine/cycles-account';
 import { canWithdraw, ingressInductionCost, outOfCyclesMessage } from './engine/fees';
 import { encodeCbor } from './http-interface/cbor';
 import { principalText, reject as rejectOf, rejects } from './engine/errors';
+import type { DataCertificateSource } from './engine/execution';
 import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
 import { Replica, type IngressRecord, type Request } from './engine/replica';
-import { buildSubnets, canisterIdFromIndex, subnetOfCanister, type Subnet } from './engine/topology';
+import { buildSubnets, canisterIdFromIndex, rootSubnetOf, subnetOfCanister, type Subnet } from './engine/topology';
 import { subnetLimits, type InstructionLimits } from './engine/instruction-limits';
 import { ModuleCache } from './engine/wasm-module';
 import { RejectCode } from './api';
@@ -79,6 +80,9 @@ export class Instance implements InstanceApi {
             randomBytes: randomStream(seed)
         });
         this.replica.management = (request, respond) => management.handle(request, respond);
+        this.replica.routes = (id) => subnetOfCanister(this.subnets, id) >= 0;
+        this.replica.subnetId = (index) => this.subnets[index]!.subnetId;
+        this.replica.rootKey = rootSubnetOf(this.subnets).publicKeyDer;
         this.replica.cycles = new CyclesAccount((subnetIndex) => this.subnets[subnetIndex]!.fees);
         const defaultSubnet = this.defaultSubnet();
         this.topology = {
@@ -223,11 +227,12 @@ export class Instance implements InstanceApi {
             return { ok: { subnetId: subnet.subnetId, messageId: knownId } };
         }
         const refusal = this.validateIngress(call);
-        if (refusal !== null) return { err: refusal };
+        // Refused before it enters a block: PocketIC reports such a reject as not certified.
+        if (refusal !== null) return { err: { ...refusal, certified: false } };
         const induction = this.inductionCharge(call);
         if (induction !== undefined) {
             const unpaid = this.refuseUnpaidIngress(call, induction);
-            if (unpaid !== null) return { err: unpaid };
+            if (unpaid !== null) return { err: { ...unpaid, certified: false } };
         }
         const messageId =
             knownId ??
@@ -314,7 +319,7 @@ export class Instance implements InstanceApi {
     }
 
     /** @param dataCertificate what `ic0.data_certificate_copy` returns (HTTP interface queries). */
-    query(call: CanisterCall, dataCertificate: Uint8Array | null = null): CallResult {
+    query(call: CanisterCall, dataCertificate: DataCertificateSource = null): CallResult {
         if (call.canisterId.length === 0) {
             return { kind: 'reject', reject: rejects.methodNotFound(call.canisterId, 'query', call.method) };
         }

@@ -36,6 +36,10 @@ export type Callback = {
     /** The module generation that registered it; a callback never runs in other code. */
     generation: number;
     cyclesSent: bigint;
+    /** `canisterKey` of the callee: its queue slot is freed when the response arrives. */
+    callee: string;
+    /** The call's deadline (ns, 0 for a guaranteed response): what `msg_deadline` returns in its callbacks. */
+    deadline: bigint;
     /** Paid by `call_perform` for the callback's execution and the response's transmission. */
     prepaidExecution: bigint;
     prepaidResponseTransmission: bigint;
@@ -138,6 +142,8 @@ export class Canister {
     readonly chunkStore = new Map<string, Uint8Array>();
     readonly callContexts = new Map<number, CallContext>();
     readonly callbacks = new Map<number, Callback>();
+    /** Calls awaiting a response, by callee key: the replica's queue to one callee has a capacity. */
+    private readonly outstanding = new Map<string, number>();
     /** Every instruction the canister's executions used (queries and trapped ones included). */
     instructionsExecuted = 0n;
     /** Answers owed to `stop_canister` callers once every call context is closed. */
@@ -165,6 +171,25 @@ export class Canister {
     /** Open call contexts: answered or not, they still await responses to calls they made. */
     get openCallContexts(): number {
         return this.callContexts.size;
+    }
+
+    outstandingCallsTo(callee: string): number {
+        return this.outstanding.get(callee) ?? 0;
+    }
+
+    callMade(callee: string): void {
+        this.outstanding.set(callee, this.outstandingCallsTo(callee) + 1);
+    }
+
+    callReturned(callee: string): void {
+        const left = this.outstandingCallsTo(callee) - 1;
+        if (left > 0) this.outstanding.set(callee, left);
+        else this.outstanding.delete(callee);
+    }
+
+    /** Every callback was dropped (uninstall): no call awaits a response any more. */
+    forgetCalls(): void {
+        this.outstanding.clear();
     }
 
     recordChange(change: CanisterChange): void {

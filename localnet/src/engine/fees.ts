@@ -34,6 +34,11 @@ export type FeeSchedule = {
     maxInstructionsPerInstallCode: bigint;
     /** Instructions `upload_chunk` charges (DEFAULT_UPLOAD_CHUNK_INSTRUCTIONS). */
     uploadChunkInstructions: bigint;
+    /** HTTPS outcalls: `(linear + quadratic·n)·n + perRequestByte·n·request + perResponseByte·n·max_response`. */
+    httpRequestLinearBaselineFee: bigint;
+    httpRequestQuadraticBaselineFee: bigint;
+    httpRequestPerByteFee: bigint;
+    httpResponsePerByteFee: bigint;
 };
 
 const B = 1_000_000_000n;
@@ -58,7 +63,11 @@ export const APPLICATION_SUBNET_FEES: FeeSchedule = {
     secondsBetweenAllocationCharges: 10n,
     maxInstructionsPerMessage: 40n * B,
     maxInstructionsPerInstallCode: 300n * B,
-    uploadChunkInstructions: 200_000_000n
+    uploadChunkInstructions: 200_000_000n,
+    httpRequestLinearBaselineFee: 3_000_000n,
+    httpRequestQuadraticBaselineFee: 60_000n,
+    httpRequestPerByteFee: 400n,
+    httpResponsePerByteFee: 800n
 };
 
 /** `CyclesAccountManagerConfig::system_subnet()` / a `cost_schedule: "Free"` subnet: nothing is charged. */
@@ -72,7 +81,11 @@ export const FREE_FEES: FeeSchedule = {
     ingressMessageReceptionFee: 0n,
     ingressByteReceptionFee: 0n,
     gibStoragePerSecondFee: 0n,
-    computePercentAllocatedPerSecondFee: 0n
+    computePercentAllocatedPerSecondFee: 0n,
+    httpRequestLinearBaselineFee: 0n,
+    httpRequestQuadraticBaselineFee: 0n,
+    httpRequestPerByteFee: 0n,
+    httpResponsePerByteFee: 0n
 };
 
 /** Node counts PocketIC gives each subnet kind (as on the ICP mainnet). */
@@ -201,6 +214,16 @@ export function resourceCharge(fees: FeeSchedule, use: ResourceUse, seconds: big
     const memory = (memoryCost(fees, chargedBytes(use), SECONDS_PER_DAY) * seconds) / SECONDS_PER_DAY;
     const compute = (computeAllocationCost(fees, use.computeAllocation, SECONDS_PER_DAY) * seconds) / SECONDS_PER_DAY;
     return memory + compute;
+}
+
+/** An HTTPS outcall's fee on a subnet of `subnetSize` nodes (the interface specification's formula, not scaled). */
+export function httpRequestFee(fees: FeeSchedule, requestBytes: bigint, maxResponseBytes: bigint): bigint {
+    const n = fees.subnetSize;
+    return (
+        (fees.httpRequestLinearBaselineFee + fees.httpRequestQuadraticBaselineFee * n) * n +
+        fees.httpRequestPerByteFee * n * requestBytes +
+        fees.httpResponsePerByteFee * n * maxResponseBytes
+    );
 }
 
 export function canisterCreationFee(fees: FeeSchedule): bigint {

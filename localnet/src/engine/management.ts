@@ -226,7 +226,7 @@ export class ManagementCanister {
             case 'raw_rand':
                 return reply(encode([M.RawRandResult], [this.host.randomBytes(32)]));
             default:
-                return fail(RejectCode.DestinationInvalid, 'UnknownManagementMessage', `Management canister has no method '${request.method}'`);
+                throw new ManagementReject(rejects.managementMethodNotFound(request.method));
         }
     }
 

@@ -6,10 +6,11 @@
 import { RejectCode, type CallResult, type Reject } from '../api';
 import { Canister, canisterKey, type CallContext, type Origin } from './canister';
 import { chargedInstructions, CyclesAccount, outOfCycles, type Prepayment } from './cycles-account';
-import { reject as rejectWith, rejects } from './errors';
-import { Execution, type ExecutionInput, type ExecutionKind } from './execution';
+import { messageForCanister, reject as rejectWith, rejects } from './errors';
+import { Execution, callPayload, type DataCertificateSource, type ExecutionInput, type ExecutionKind } from './execution';
 import { APPLICATION_SUBNET_FEES, responseTransmissionRefund } from './fees';
 import { APPLICATION_SUBNET_LIMITS, type InstructionLimits } from './instruction-limits';
+import { QueryExecutor } from './query-call-graph';
 import { RoundBudget } from './round-budget';
 import { WasmRuntime, type EntryPoint, type ExecutionResult, type Persistence } from './wasm-runtime';
 import { methodExportName } from './wasm-module';
@@ -24,6 +25,8 @@ export type Request = {
     cycles: bigint;
     /** For canister creation by ingress: the subnet the message was routed to. */
     subnetIndex?: number;
+    /** Bounded-wait calls: when the caller stops waiting (ns); absent for guaranteed responses. */
+    deadline?: bigint;
     /** An ingress message's induction fee and the canister that pays it (none: free). */
     induction?: { payer: Uint8Array; cost: bigint };
 };
@@ -44,6 +47,7 @@ export type IngressRecord = {
 export type ManagementHandler = (request: Request, respond: (result: CallResult, refund?: bigint) => void) => void;
 
 const MANAGEMENT_ID = new Uint8Array(0);
+const NANOS_PER_SECOND = 1_000_000_000n;
 /** LOCALNET_TRACE=1 logs every execution (kind, entry point, calls made, answer, trap) with the canister logs. */
 const TRACE = process.env.LOCALNET_TRACE === '1';
 /** Most messages one round executes; a canister calling itself forever cannot stall a tick. */
@@ -60,6 +64,25 @@ export class Replica {
     roundTime = 0n;
     management: ManagementHandler = (_request, respond) =>
         respond({ kind: 'reject', reject: rejects.explicitReject('the management canister is not available') });
+    /** Whether an id is inside some subnet's canister ranges (set by the instance from its topology). */
+    routes: (id: Uint8Array) => boolean = () => true;
+    /** The id of a subnet by its index (set by the instance). */
+    subnetId: (subnetIndex: number) => Uint8Array = () => new Uint8Array(0);
+    /** The DER root key canisters read with `ic0.root_key_copy` (set by the instance). */
+    rootKey: Uint8Array = new Uint8Array(0);
+    private readonly queries = new QueryExecutor({
+        canister: (id) => this.canister(id),
+        routes: (id) => this.routes(id),
+        executionInput: (canister, kind) => this.executionInput(canister, kind),
+        queryInstructionLimit: (canister) => this.limits(canister).query,
+        executed: (canister, instructions) => {
+            canister.instructionsExecuted += instructions;
+        },
+        frozen: (canister) =>
+            this.cycles.isFrozen(canister)
+                ? outOfCycles(`Canister ${canister.idText} is unable to process query calls because it's frozen. Please top up the canister with cycles and try again.`)
+                : null
+    });
     /** Balances, fees and the freezing limit; the instance gives it each subnet's fee schedule. */
     cycles = new CyclesAccount(() => APPLICATION_SUBNET_FEES);
 
@@ -230,22 +253,27 @@ export class Replica {
         }
         const canister = this.canister(request.target);
         const refuse = (result: CallResult): void => this.deliver(request.origin, result, request.cycles);
-        if (canister === undefined) return refuse(reject(rejects.canisterNotFound(request.target)));
+        if (canister === undefined) {
+            return refuse(reject(this.routes(request.target) ? rejects.canisterNotFound(request.target) : rejects.noRoute(request.target)));
+        }
         if (canister.status === 'stopped') return refuse(reject(rejects.canisterStopped(canister.id)));
         if (canister.status === 'stopping') return refuse(reject(rejects.canisterStopping(canister.id)));
         const runtime = canister.runtime;
         if (runtime === null) return refuse(reject(rejects.noModule(canister.id)));
         const methodKind = runtime.module.methods.get(request.method);
-        if (methodKind === undefined || methodKind === 'composite_query') {
-            return refuse(reject(rejects.methodNotFound(canister.id, 'update', request.method)));
-        }
+        if (methodKind === undefined) return refuse(reject(rejects.methodNotFound(canister.id, 'update', request.method)));
         const prepayment = this.prepay(canister, request.sender);
         if ('rejectCode' in prepayment) return refuse(reject(prepayment));
+        if (methodKind === 'composite_query') {
+            // Refused once prepaid, as the replica does: the message's base fee is spent.
+            this.cycles.settleExecution(canister, prepayment, 0n);
+            return refuse(reject(rejects.compositeQueryReplicated()));
+        }
         if (request.origin.kind === 'ingress') this.markProcessing(request.origin.messageId);
         const context = this.openContext(canister, request.origin, request.sender, request.cycles);
         const executed = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
             export: methodExportName(methodKind, request.method)
-        }, { arg: request.arg, methodName: request.method });
+        }, { arg: request.arg, methodName: request.method, deadline: request.deadline ?? 0n });
         this.cycles.settleExecution(canister, prepayment, chargedInstructions(executed));
         this.settleContext(canister, context, executed.trap);
     }
@@ -263,6 +291,7 @@ export class Replica {
         const callback = canister.callbacks.get(response.callbackId);
         if (callback === undefined) return;
         canister.callbacks.delete(callback.id);
+        canister.callReturned(callback.callee);
         const context = canister.callContexts.get(callback.contextId);
         const fees = this.cycles.fees(canister);
         // The attached cycles not accepted, and the unused part of the response reservation.
@@ -283,11 +312,12 @@ export class Replica {
             isReply ? 'reply' : 'reject',
             { table: isReply ? callback.reply : callback.reject },
             response.result.kind === 'reply'
-                ? { arg: response.result.payload, cyclesRefunded: response.refund }
+                ? { arg: response.result.payload, cyclesRefunded: response.refund, deadline: callback.deadline }
                 : {
                       rejectCode: response.result.reject.rejectCode,
-                      rejectMessage: response.result.reject.rejectMessage,
-                      cyclesRefunded: response.refund
+                      rejectMessage: messageForCanister(response.result.reject),
+                      cyclesRefunded: response.refund,
+                      deadline: callback.deadline
                   }
         );
         const trap = executed.trap;
@@ -348,6 +378,10 @@ export class Replica {
             certifiedData: canister.certifiedData,
             canisterVersion: canister.version,
             controllers: canister.controllers,
+            status: canister.status === 'running' ? 1 : canister.status === 'stopping' ? 2 : 3,
+            subnetId: this.subnetId(canister.subnetIndex),
+            rootKey: this.rootKey,
+            environmentVariables: [...canister.settings.environmentVariables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
             fees: this.cycles.fees(canister),
             freezingLimit: this.cycles.freezingLimit(canister)
         };
@@ -377,6 +411,7 @@ export class Replica {
             canAnswer: !context.answered,
             cyclesAvailable: context.cyclesAvailable,
             callContextInstructions: context.instructions,
+            outstandingCalls: (callee) => canister.outstandingCallsTo(callee),
             instructionLimit: this.limits(canister).message,
             ...extra
         });
@@ -399,6 +434,8 @@ export class Replica {
             context.cyclesAvailable = execution.cyclesAvailable;
             for (const call of execution.calls) {
                 const callbackId = this.nextCallbackId++;
+                // Deadlines are whole seconds (a `CoarseTime` in dfinity/ic rs/types/types/src/messages/inter_canister.rs).
+                const deadline = call.timeoutSeconds === null ? 0n : (this.roundTime / NANOS_PER_SECOND + BigInt(call.timeoutSeconds)) * NANOS_PER_SECOND;
                 canister.callbacks.set(callbackId, {
                     id: callbackId,
                     contextId: context.id,
@@ -407,16 +444,14 @@ export class Replica {
                     cleanup: call.cleanup,
                     generation: canister.generation,
                     cyclesSent: call.cycles,
+                    callee: canisterKey(call.callee),
+                    deadline,
                     prepaidExecution: call.prepaidExecution,
                     prepaidResponseTransmission: call.prepaidResponseTransmission
                 });
+                canister.callMade(canisterKey(call.callee));
                 context.outstanding++;
-                const payload = new Uint8Array(call.size);
-                let offset = 0;
-                for (const chunk of call.chunks) {
-                    payload.set(chunk, offset);
-                    offset += chunk.length;
-                }
+                const payload = callPayload(call);
                 this.queue.push({
                     kind: 'request',
                     origin: { kind: 'canister', caller: canister.key, callbackId },
@@ -424,7 +459,8 @@ export class Replica {
                     target: call.callee,
                     method: call.method,
                     arg: payload,
-                    cycles: call.cycles
+                    cycles: call.cycles,
+                    ...(deadline === 0n ? {} : { deadline })
                 });
             }
         }
@@ -461,6 +497,7 @@ export class Replica {
         }
         canister.callContexts.clear();
         canister.callbacks.clear();
+        canister.forgetCalls();
     }
 
     /** Puts a canister into Stopping; `answer` runs once it has no open call contexts. */
@@ -499,41 +536,11 @@ export class Replica {
     }
 
     /**
-     * Runs a query method non-replicated on the current state and discards every change.
+     * Runs a query or composite query method non-replicated on the current state and
+     * discards every change (see `query-call-graph.ts`).
      */
-    query(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: Uint8Array | null = null): CallResult {
-        if (canister.status === 'stopped') return reject(rejects.canisterStopped(canister.id));
-        if (canister.status === 'stopping') return reject(rejects.canisterStopping(canister.id));
-        const runtime = canister.runtime;
-        if (runtime === null) return reject(rejects.noModule(canister.id));
-        const methodKind = runtime.module.methods.get(method);
-        if (methodKind !== 'query' && methodKind !== 'composite_query') {
-            return reject(rejects.methodNotFound(canister.id, 'query', method));
-        }
-        if (this.cycles.isFrozen(canister)) {
-            return reject(
-                outOfCycles(`Canister ${canister.idText} is unable to process query calls because it's frozen. Please top up the canister with cycles and try again.`)
-            );
-        }
-        const execution = new Execution({
-            ...this.executionInput(canister, methodKind),
-            arg,
-            caller,
-            methodName: method,
-            canAnswer: true,
-            dataCertificate,
-            instructionLimit: this.limits(canister).query
-        });
-        const { trap, instructions } = runtime.run(execution, { export: methodExportName(methodKind, method) }, 'none');
-        canister.instructionsExecuted += instructions;
-        if (trap !== null) return reject(rejects.trapped(canister.id, trap));
-        if (execution.calls.length > 0) {
-            return reject(rejects.compositeCallsUnsupported(canister.id));
-        }
-        if (execution.answer === null) return reject(rejects.didNotReply(canister.id));
-        return execution.answer.kind === 'reply'
-            ? { kind: 'reply', payload: execution.answer.payload }
-            : reject(rejects.explicitReject(execution.answer.message));
+    query(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: DataCertificateSource = null): CallResult {
+        return this.queries.run(canister, method, arg, caller, dataCertificate);
     }
 
     /**

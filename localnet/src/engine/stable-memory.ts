@@ -8,7 +8,10 @@ export const WASM_PAGE = 65536;
 export const MAX_STABLE_PAGES = (500 * 1024 * 1024 * 1024) / WASM_PAGE;
 
 type JournalEntry = { offset: number; before: Uint8Array };
-type Journal = { entries: JournalEntry[]; pagesAtBegin: number };
+type Journal = { entries: JournalEntry[]; pagesAtBegin: number; written: Array<[offset: number, size: number]> | null };
+
+/** What a rolled-back transaction had written, to bring it back later (see `StableMemory.rollbackCapturing`). */
+export type StableDelta = { pages: number; writes: Array<{ offset: number; bytes: Uint8Array }> };
 
 export class StableMemory {
     private buffer = new Uint8Array(0);
@@ -66,12 +69,33 @@ export class StableMemory {
             const end = Math.min(offset + bytes.length, journal.pagesAtBegin * WASM_PAGE);
             journal.entries.push({ offset, before: this.buffer.slice(offset, end) });
         }
+        journal?.written?.push([offset, bytes.length]);
         this.buffer.set(bytes, offset);
     }
 
-    /** Starts a (possibly nested) transaction; `rollback` undoes everything written since. */
-    begin(): void {
-        this.journals.push({ entries: [], pagesAtBegin: this.pages });
+    /**
+     * Starts a (possibly nested) transaction; `rollback` undoes everything written since.
+     * With `capture`, the written ranges are remembered for `rollbackCapturing`.
+     */
+    begin(capture = false): void {
+        this.journals.push({ entries: [], pagesAtBegin: this.pages, written: capture ? [] : null });
+    }
+
+    /** Rolls the innermost (capturing) transaction back, returning what it had written. */
+    rollbackCapturing(): StableDelta {
+        const journal = this.journals[this.journals.length - 1];
+        const delta: StableDelta = {
+            pages: this.pages,
+            writes: (journal?.written ?? []).map(([offset, size]) => ({ offset, bytes: this.buffer.slice(offset, offset + size) }))
+        };
+        this.rollback();
+        return delta;
+    }
+
+    /** Writes a captured delta again inside the current transaction (so a rollback undoes it). */
+    reapply(delta: StableDelta): void {
+        if (delta.pages > this.pages) this.grow(delta.pages - this.pages);
+        for (const write of delta.writes) this.write(write.offset, write.bytes);
     }
 
     /** Ends the innermost transaction, keeping its writes (undoable by an outer rollback). */

@@ -102,3 +102,11 @@ export function subnetOfCanister(subnets: Subnet[], id: Uint8Array): number {
     if (index === null) return -1;
     return subnets.findIndex((s) => index >= s.first && index <= s.last);
 }
+
+/**
+ * The root subnet, whose key is the root key (`/api/v2/status`, `ic0.root_key_copy`): NNS when
+ * the instance has one (as on the IC and in PocketIC), otherwise the first subnet.
+ */
+export function rootSubnetOf<T extends { kind: SubnetKind }>(subnets: T[]): T {
+    return subnets.find((s) => s.kind === 'NNS') ?? subnets[0]!;
+}

@@ -181,7 +181,7 @@ function query(host: HttpInterfaceHost, ecid: Uint8Array, body: Uint8Array): IcR
     const request = checked.ok;
     const mismatch = checkTarget(request, ecid) ?? unroutable(host, ecid);
     if (mismatch !== null) return mismatch;
-    const certificate = request.canisterId.length > 0 ? dataCertificate(host, request.canisterId) : null;
+    const certificate = request.canisterId.length > 0 ? (): Uint8Array | null => dataCertificate(host, request.canisterId) : null;
     const result = host.query(canisterCall(request, ecid), certificate);
     const timestamp = host.getTime();
     const subnetId = host.subnetOfRange(ecid) ?? rootSubnet(host).subnetId;
