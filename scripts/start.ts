@@ -221,7 +221,7 @@ async function main(): Promise<void> {
         if (network === null) return;
         const report = saver.save(network.instance, network.config);
         if (process.env.DEFLOW_SAVE_LOG === '1') {
-            console.log(`saved: wrote ${formatBytes(report.bytesWritten)} (${report.chunksWritten} of ${report.chunksSeen} chunks) in ${Math.round(report.ms)} ms; state folder ${formatBytes(folderBytes(stateDir))}`);
+            console.log(`saved: wrote ${formatBytes(report.bytesWritten)} (${report.chunksWritten} new chunks of ${report.chunksSeen} hashed) in ${Math.round(report.ms)} ms; state folder ${formatBytes(folderBytes(stateDir))}`);
         }
     };
     save();
