@@ -256,6 +256,19 @@ export class Instance implements InstanceApi {
     }
 
     /**
+     * A management call about a canister from someone who does not control it is refused
+     * before induction, as the replica's ingress filter does, so strangers cannot make a
+     * canister pay for their messages.
+     */
+    private refuseNonController(call: CanisterCall): Reject | null {
+        if (ANYONE_MAY_SEND.has(call.method)) return null;
+        const target = managementTarget(call);
+        const canister = target === null ? undefined : this.replica.canister(target);
+        if (canister === undefined || canister.isController(call.sender)) return null;
+        return rejects.notController(canister.id, call.sender, call.method);
+    }
+
+    /**
      * What inducting an ingress message costs and who pays: the receiving canister, or for a
      * management call the canister it is about. Creating canisters, and small update_settings
      * calls (so a canister frozen by its own settings can be unfrozen), are free.
@@ -286,7 +299,8 @@ export class Instance implements InstanceApi {
     /** The checks an ingress message passes before it is accepted into a block. */
     private validateIngress(call: CanisterCall): Reject | null {
         if (call.canisterId.length === 0) {
-            return INGRESS_METHODS.has(call.method) ? null : notForIngress(call.method);
+            if (!INGRESS_METHODS.has(call.method)) return notForIngress(call.method);
+            return this.refuseNonController(call);
         }
         const canister = this.replica.canister(call.canisterId);
         if (canister === undefined) return rejects.canisterNotFound(call.canisterId);
@@ -411,6 +425,8 @@ export class Instance implements InstanceApi {
     }
 }
 
+/** Management methods any user may send about any canister (the provisional API). */
+const ANYONE_MAY_SEND = new Set(['provisional_create_canister_with_cycles', 'provisional_top_up_canister']);
 /** Management methods whose ingress nobody pays for (no canister exists to pay yet). */
 const FREE_INGRESS_METHODS = new Set(['provisional_create_canister_with_cycles', 'create_canister']);
 /** update_settings payloads up to this size are inducted free (the replica's MAX_DELAYED_INGRESS_COST_PAYLOAD_SIZE). */

@@ -294,8 +294,11 @@ export class Replica {
         canister.callReturned(callback.callee);
         const context = canister.callContexts.get(callback.contextId);
         const fees = this.cycles.fees(canister);
-        // The attached cycles not accepted, and the unused part of the response reservation.
-        canister.cycles += response.refund + responseTransmissionRefund(fees, BigInt(responseBytes(response.result)));
+        // The attached cycles not accepted, and the unused part of the response reservation
+        // (never more than call_perform reserved: nothing for a free call).
+        const unusedReservation = responseTransmissionRefund(fees, BigInt(responseBytes(response.result)));
+        const reserved = callback.prepaidResponseTransmission;
+        canister.cycles += response.refund + (unusedReservation < reserved ? unusedReservation : reserved);
         // The callback's execution was prepaid at the limit by call_perform.
         const prepayment: Prepayment = { instructions: fees.maxInstructionsPerMessage, cycles: callback.prepaidExecution };
         if (context === undefined) return this.cycles.settleExecution(canister, prepayment, 0n);

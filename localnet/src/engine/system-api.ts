@@ -373,14 +373,17 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
             }
             // The request, the largest response and its execution are paid now, above the
             // freezing limit; short of that the call is not made and its cycles come back.
-            const fee = callTotalFee(execution.fees, BigInt(new TextEncoder().encode(call.method).length + call.size));
+            // Calls from composite queries (non-replicated) are free, as queries are.
+            const fee = execution.replicated ? callTotalFee(execution.fees, BigInt(new TextEncoder().encode(call.method).length + call.size)) : 0n;
             if (!canWithdraw(execution.balance, fee, execution.freezingLimit)) {
                 execution.balance += call.cycles;
                 return SYS_TRANSIENT;
             }
             execution.balance -= fee;
-            call.prepaidExecution = responseExecutionPrepayment(execution.fees);
-            call.prepaidResponseTransmission = responseTransmissionPrepayment(execution.fees);
+            if (fee > 0n) {
+                call.prepaidExecution = responseExecutionPrepayment(execution.fees);
+                call.prepaidResponseTransmission = responseTransmissionPrepayment(execution.fees);
+            }
             execution.calls.push(call);
             return 0;
         },
