@@ -764,6 +764,7 @@ export interface _SERVICE {
             { 'Pending' : null }
         ],
         'workflow_id' : [] | [string],
+        'order' : [] | [{ 'NewestFirst' : null } | { 'OldestFirst' : null }],
         'page' : { 'cursor' : [] | [string], 'limit' : number },
       },
     ],
@@ -2646,6 +2647,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               })
             ),
             'workflow_id' : IDL.Opt(IDL.Text),
+            'order' : IDL.Opt(
+              IDL.Variant({
+                'NewestFirst' : IDL.Null,
+                'OldestFirst' : IDL.Null,
+              })
+            ),
             'page' : IDL.Record({
               'cursor' : IDL.Opt(IDL.Text),
               'limit' : IDL.Nat32,

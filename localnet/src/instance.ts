@@ -17,6 +17,9 @@ import {
     type Topology
 } from './api';
 import { Canister } from './engine/canister';
+import { CyclesAccount } from './engine/cycles-account';
+import { canWithdraw, ingressInductionCost, outOfCyclesMessage } from './engine/fees';
+import { encodeCbor } from './http-interface/cbor';
 import { principalText, reject as rejectOf, rejects } from './engine/errors';
 import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
 import { Replica, type IngressRecord, type Request } from './engine/replica';
@@ -43,12 +46,15 @@ export type InstanceOptions = {
      * and `instruction_config`, as in PocketIC): the server's `--instruction-limits` flag.
      */
     instructionLimits?: Partial<InstructionLimits>;
+    /** Where modules are compiled (default: the server's shared cache); benchmarks compare caches. */
+    modules?: ModuleCache;
 };
 
 export class Instance implements InstanceApi {
     readonly topology: Topology;
     private readonly subnets: Subnet[];
     private readonly replica: Replica;
+    private readonly modules: ModuleCache;
     private time = GENESIS_TIME_NANOS;
     private lastRoundTime = 0n;
     private pendingIngress: Request[] = [];
@@ -65,13 +71,15 @@ export class Instance implements InstanceApi {
             (canister, text) => log(`${this.formatTime()}: [Canister ${canister.idText}] ${text}`),
             (subnetIndex) => limits[subnetIndex] ?? limits[0]!
         );
+        this.modules = options.modules ?? sharedModules;
         const management = new ManagementCanister({
             replica: this.replica,
-            modules: sharedModules,
+            modules: this.modules,
             allocateCanisterId: (subnetIndex, specified) => this.allocateCanisterId(subnetIndex, specified),
             randomBytes: randomStream(seed)
         });
         this.replica.management = (request, respond) => management.handle(request, respond);
+        this.replica.cycles = new CyclesAccount((subnetIndex) => this.subnets[subnetIndex]!.fees);
         const defaultSubnet = this.defaultSubnet();
         this.topology = {
             subnets: this.subnets,
@@ -216,6 +224,11 @@ export class Instance implements InstanceApi {
         }
         const refusal = this.validateIngress(call);
         if (refusal !== null) return { err: refusal };
+        const induction = this.inductionCharge(call);
+        if (induction !== undefined) {
+            const unpaid = this.refuseUnpaidIngress(call, induction);
+            if (unpaid !== null) return { err: unpaid };
+        }
         const messageId =
             knownId ??
             new Uint8Array(
@@ -231,9 +244,38 @@ export class Instance implements InstanceApi {
             method: call.method,
             arg: call.payload,
             cycles: 0n,
-            subnetIndex: this.subnets.indexOf(subnet)
+            subnetIndex: this.subnets.indexOf(subnet),
+            ...(induction === undefined ? {} : { induction })
         });
         return { ok: { subnetId: subnet.subnetId, messageId } };
+    }
+
+    /**
+     * What inducting an ingress message costs and who pays: the receiving canister, or for a
+     * management call the canister it is about. Creating canisters, and small update_settings
+     * calls (so a canister frozen by its own settings can be unfrozen), are free.
+     */
+    private inductionCharge(call: CanisterCall): { payer: Uint8Array; cost: bigint } | undefined {
+        let payer: Uint8Array | null = call.canisterId;
+        if (call.canisterId.length === 0) {
+            const free = FREE_INGRESS_METHODS.has(call.method) || (call.method === 'update_settings' && call.payload.length <= MAX_DELAYED_INGRESS_COST_PAYLOAD);
+            payer = free ? null : managementTarget(call);
+        }
+        if (payer === null) return undefined;
+        const canister = this.replica.canister(payer);
+        if (canister === undefined) return undefined;
+        const fees = this.replica.cycles.fees(canister);
+        return { payer, cost: ingressInductionCost(fees, BigInt(ingressMessageBytes(call, this.time))) };
+    }
+
+    /** Refuses at submission a message whose payer cannot pay its induction above the freezing limit. */
+    private refuseUnpaidIngress(call: CanisterCall, induction: { payer: Uint8Array; cost: bigint }): Reject | null {
+        const canister = this.replica.canister(induction.payer);
+        if (canister === undefined) return null;
+        const limit = this.replica.cycles.freezingLimit(canister);
+        if (canWithdraw(canister.cycles, induction.cost, limit)) return null;
+        const message = outOfCyclesMessage(canister.idText, canister.cycles, induction.cost, limit, canister.isController(call.sender));
+        return rejectOf(RejectCode.SysTransient, 'CanisterOutOfCycles', message);
     }
 
     /** The checks an ingress message passes before it is accepted into a block. */
@@ -342,7 +384,7 @@ export class Instance implements InstanceApi {
 
     /** The parts of the instance a saved network must keep (see `persistence.ts`). */
     get persistentParts(): { replica: Replica; subnets: Subnet[]; modules: ModuleCache; time: bigint; lastRoundTime: bigint } {
-        return { replica: this.replica, subnets: this.subnets, modules: sharedModules, time: this.time, lastRoundTime: this.lastRoundTime };
+        return { replica: this.replica, subnets: this.subnets, modules: this.modules, time: this.time, lastRoundTime: this.lastRoundTime };
     }
 
     /** Sets the clock of a restored network (time never moves backwards from here). */
@@ -362,6 +404,30 @@ export class Instance implements InstanceApi {
     canisterRecord(id: Uint8Array): Canister | undefined {
         return this.replica.canister(id);
     }
+}
+
+/** Management methods whose ingress nobody pays for (no canister exists to pay yet). */
+const FREE_INGRESS_METHODS = new Set(['provisional_create_canister_with_cycles', 'create_canister']);
+/** update_settings payloads up to this size are inducted free (the replica's MAX_DELAYED_INGRESS_COST_PAYLOAD_SIZE). */
+const MAX_DELAYED_INGRESS_COST_PAYLOAD = 366;
+/** Ingress expiry PocketIC gives the messages it submits (5 minutes ahead). */
+const INGRESS_EXPIRY_NANOS = 5n * 60n * 1_000_000_000n;
+
+/**
+ * Size of an ingress message as the replica charges it: the CBOR envelope of an unsigned call,
+ * as PocketIC builds it for a submitted message.
+ */
+export function ingressMessageBytes(call: CanisterCall, time: bigint): number {
+    return encodeCbor({
+        content: {
+            request_type: 'call',
+            canister_id: call.canisterId,
+            method_name: call.method,
+            arg: call.payload,
+            sender: call.sender,
+            ingress_expiry: time + INGRESS_EXPIRY_NANOS
+        }
+    }).length;
 }
 
 const CANISTER_ID_ARG = IDL.Record({ canister_id: IDL.Principal });

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 
 import type { InstanceConfig } from './api';
-import { Canister, type CanisterRunStatus, type CanisterSettings } from './engine/canister';
+import { Canister, DEFAULT_SETTINGS, type CanisterChange, type CanisterRunStatus, type CanisterSettings, type Visibility } from './engine/canister';
 import { Instance, type InstanceOptions } from './instance';
 import { ChunkStore, type StoredMemory, type WriteStats } from './persistence/chunk-store';
 
@@ -37,15 +37,47 @@ type SavedCanister = {
     certifiedData: string;
     settings: {
         numbers: Record<string, string>;
-        logVisibility: 'controllers' | 'public' | string[];
+        logVisibility: SavedVisibility;
+        snapshotVisibility?: SavedVisibility;
+        statusVisibility?: SavedVisibility;
         environmentVariables: CanisterSettings['environmentVariables'];
     };
     moduleHash: string | null;
     globals: Array<{ type: 'number' | 'bigint'; value: string }>;
+    /** Absent in saves made before cycles were charged: storage is charged from the load on. */
+    lastResourceCharge?: string;
+    totalChanges?: string;
+    /** The recent changes, bigints as strings and bytes as hex (see `saveChange`). */
+    history?: unknown[];
     /** Format 2: where the heap (null without a module) and stable memory are in the chunk store. */
     heap?: StoredMemory | null;
     stable?: StoredMemory;
 };
+
+type SavedVisibility = 'controllers' | 'public' | string[];
+
+const saveVisibility = (v: Visibility): SavedVisibility =>
+    'allowed_viewers' in v ? v.allowed_viewers.map(hex) : 'public' in v ? 'public' : 'controllers';
+const loadVisibility = (v: SavedVisibility | undefined, fallback: Visibility): Visibility =>
+    v === undefined ? fallback : Array.isArray(v) ? { allowed_viewers: v.map(unhex) } : v === 'public' ? { public: null } : { controllers: null };
+
+/** Bytes become `{hex}` and bigints `{n}` so a change round-trips through JSON. */
+function saveChange(value: unknown): unknown {
+    if (value instanceof Uint8Array) return { hex: hex(value) };
+    if (typeof value === 'bigint') return { n: String(value) };
+    if (Array.isArray(value)) return value.map(saveChange);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, saveChange(v)]));
+    return value;
+}
+function loadChange(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(loadChange);
+    if (value !== null && typeof value === 'object') {
+        if ('hex' in value && typeof value.hex === 'string') return unhex(value.hex);
+        if ('n' in value && typeof value.n === 'string') return BigInt(value.n);
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, loadChange(v)]));
+    }
+    return value;
+}
 
 type Manifest = {
     format: number;
@@ -150,8 +182,12 @@ function writeSave(instance: Instance, config: InstanceConfig, dir: string, stor
             certifiedData: hex(canister.certifiedData),
             settings: {
                 environmentVariables: s.environmentVariables,
-                logVisibility: 'allowed_viewers' in s.logVisibility ? s.logVisibility.allowed_viewers.map(hex) : 'public' in s.logVisibility ? 'public' : 'controllers',
+                logVisibility: saveVisibility(s.logVisibility),
+                snapshotVisibility: saveVisibility(s.snapshotVisibility),
+                statusVisibility: saveVisibility(s.statusVisibility),
                 numbers: {
+                    logMemoryLimit: String(s.logMemoryLimit),
+                    minimumIncomingCanisterCallCycles: String(s.minimumIncomingCanisterCallCycles),
                     computeAllocation: String(s.computeAllocation),
                     memoryAllocation: String(s.memoryAllocation),
                     freezingThreshold: String(s.freezingThreshold),
@@ -162,6 +198,9 @@ function writeSave(instance: Instance, config: InstanceConfig, dir: string, stor
             },
             moduleHash: runtime === null ? null : hex(runtime.module.hash),
             globals,
+            lastResourceCharge: String(canister.lastResourceCharge),
+            totalChanges: String(canister.totalChanges),
+            history: canister.history.map(saveChange),
             heap,
             stable
         });
@@ -223,7 +262,6 @@ export function loadInstance(dir: string, options: InstanceOptions = {}): { inst
         canister.timer = BigInt(saved.timer);
         canister.certifiedData = unhex(saved.certifiedData);
         const n = saved.settings.numbers;
-        const visibility = saved.settings.logVisibility;
         canister.settings = {
             computeAllocation: BigInt(n['computeAllocation'] ?? 0),
             memoryAllocation: BigInt(n['memoryAllocation'] ?? 0),
@@ -231,9 +269,16 @@ export function loadInstance(dir: string, options: InstanceOptions = {}): { inst
             reservedCyclesLimit: BigInt(n['reservedCyclesLimit'] ?? 0),
             wasmMemoryLimit: BigInt(n['wasmMemoryLimit'] ?? 0),
             wasmMemoryThreshold: BigInt(n['wasmMemoryThreshold'] ?? 0),
-            logVisibility: Array.isArray(visibility) ? { allowed_viewers: visibility.map(unhex) } : visibility === 'public' ? { public: null } : { controllers: null },
+            logVisibility: loadVisibility(saved.settings.logVisibility, DEFAULT_SETTINGS.logVisibility),
+            logMemoryLimit: BigInt(n['logMemoryLimit'] ?? DEFAULT_SETTINGS.logMemoryLimit),
+            snapshotVisibility: loadVisibility(saved.settings.snapshotVisibility, DEFAULT_SETTINGS.snapshotVisibility),
+            statusVisibility: loadVisibility(saved.settings.statusVisibility, DEFAULT_SETTINGS.statusVisibility),
+            minimumIncomingCanisterCallCycles: BigInt(n['minimumIncomingCanisterCallCycles'] ?? DEFAULT_SETTINGS.minimumIncomingCanisterCallCycles),
             environmentVariables: saved.settings.environmentVariables
         };
+        canister.lastResourceCharge = BigInt(saved.lastResourceCharge ?? manifest.lastRoundTime);
+        canister.totalChanges = BigInt(saved.totalChanges ?? 0);
+        canister.history = (saved.history ?? []).map(loadChange) as CanisterChange[];
         canister.stable.replace(stableOf(saved));
         if (saved.moduleHash !== null) {
             const module = parts.modules.load(new Uint8Array(readFileSync(join(dir, MODULES, `${saved.moduleHash}.wasm`))));

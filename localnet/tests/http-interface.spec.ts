@@ -222,6 +222,17 @@ describe('Localnet > IC HTTP interface', () => {
             expect(query.status === 0 ? 'ok' : query.stderr).toBe('ok');
             expect(query.stdout).toMatch(/\(\d+ : nat\)/);
         });
+
+        (existsSync(icp) ? it : it.skip)('decodes canister_status (the current management canister record) with `icp canister status`', () => {
+            const result = runIcp(['canister', 'status', counterId.toText(), '-n', gatewayUrl, '-k', 'fetch', '--identity', 'anonymous', '--json']);
+            expect(result.status === 0 ? 'ok' : result.stderr).toBe('ok');
+            const status = JSON.parse(result.stdout) as { status: string; settings: Record<string, unknown>; memory_size: string; idle_cycles_burned_per_day: string };
+            const nat = (text: string): bigint => BigInt(text.replaceAll('_', ''));
+            expect(status.status).toBe('Running');
+            expect(status.settings['log_memory_limit']).toBe('4_096');
+            expect(status.settings['status_visibility']).toEqual({ type: 'Controllers' });
+            expect(nat(status.idle_cycles_burned_per_day)).toBe((nat(status.memory_size) * 127_000n * 86_400n) / 1024n ** 3n);
+        });
     });
 
     describe('through the instance-scoped routes of the PocketIC server (not live)', () => {

@@ -72,6 +72,8 @@ describe('Localnet > persistence', () => {
         instance.tick();
         const versionBefore = query<bigint>(instance, id, 'version', IDL.Nat64);
         const timeBefore = instance.getTime();
+        const record = instance.canisterRecord(id)!;
+        const accountBefore = { cycles: record.cycles, lastResourceCharge: record.lastResourceCharge, totalChanges: record.totalChanges, history: record.history };
 
         saveInstance(instance, CONFIG, dir);
         instance.dispose();
@@ -82,6 +84,15 @@ describe('Localnet > persistence', () => {
         expect(query<[] | [string]>(restored, id, 'initArg', IDL.Opt(IDL.Text))).toEqual(['saved']);
         expect(IDL.decode([IDL.Opt(IDL.Text)], reply(restored.query({ sender: USER, canisterId: id, method: 'get', payload: new Uint8Array(IDL.encode([IDL.Text], ['k'])), effectivePrincipal: { kind: 'none' } })))[0]).toEqual(['v']); // stable state
         expect(query<bigint>(restored, id, 'version', IDL.Nat64)).toBe(versionBefore);
+        // Cycles, when storage was last charged and the canister history (canister_info) survive.
+        const restoredRecord = restored.canisterRecord(id)!;
+        expect({
+            cycles: restoredRecord.cycles,
+            lastResourceCharge: restoredRecord.lastResourceCharge,
+            totalChanges: restoredRecord.totalChanges,
+            history: restoredRecord.history
+        }).toEqual(accountBefore);
+        expect(accountBefore.history.map((change) => change.details.kind)).toEqual(['creation', 'code_deployment']);
         reply(call(restored, id, 'increment', new Uint8Array(IDL.encode([], []))));
         expect(query<bigint>(restored, id, 'getCount', IDL.Nat)).toBe(2n);
         restored.dispose();

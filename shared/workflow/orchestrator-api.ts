@@ -37,8 +37,15 @@ export type WorkflowSummary = WireOf<typeof WorkflowSummaryWire>;
 export const StartExecutionArgWire = w.record({ workflow_id: w.text, input: w.opt(w.text) });
 export type StartExecutionArg = WireOf<typeof StartExecutionArgWire>;
 
-/** `list_executions`: filters are ANDed; the caller sees only executions of own workflows. */
-export const ListExecutionsArgWire = w.record({ workflow_id: w.opt(w.text), status: w.opt(ExecutionStatusWire), page: PageRequestWire });
+/** Creation order of a listing: oldest first (the default when absent) or newest first. */
+export const ListOrderWire = w.variant({ OldestFirst: w.null, NewestFirst: w.null });
+export type ListOrder = WireOf<typeof ListOrderWire>;
+
+/**
+ * `list_executions`: filters are ANDed; the caller sees only executions of own workflows.
+ * `page.cursor` is the last id of the previous page (same `order`); `order` absent means oldest first.
+ */
+export const ListExecutionsArgWire = w.record({ workflow_id: w.opt(w.text), status: w.opt(ExecutionStatusWire), page: PageRequestWire, order: w.opt(ListOrderWire) });
 export type ListExecutionsArg = WireOf<typeof ListExecutionsArgWire>;
 
 export const ExecutionSummaryWire = w.record({

@@ -16,6 +16,7 @@ import { deliveryFrom, newDelivery, type Delivery } from '../../common/outbox/de
 import type { OutboxStore } from '../../common/outbox/outbox';
 import { describeOutboxMessage, type OutboxMessage } from './logic/outbox';
 import { MEMORY } from './memory';
+import { scanNewestFirst } from './listing';
 
 /** The schema version of every record this code writes. */
 export const SCHEMA_VERSION = 1;
@@ -237,6 +238,11 @@ export function executionSummaries(after: string | undefined, limit: number, kee
         if (out.length === limit + 1) break;
     }
     return out;
+}
+
+/** Summaries with id < `before` (all without a cursor), newest first, matching `keep`; at most `limit + 1`. */
+export function executionSummariesNewestFirst(before: string | undefined, limit: number, keep: (s: StoredExecutionSummary) => boolean): [string, StoredExecutionSummary][] {
+    return scanNewestFirst((start, count) => summaries.items(start, count), Number(summaries.len()), before, limit, keep);
 }
 
 /** The oldest finished executions (at most `batch`) and how many finished ones are stored. */

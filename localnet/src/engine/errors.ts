@@ -46,6 +46,7 @@ export const ErrorCode = {
     CanisterNotFound: 'IC0301',
     CanisterRejectedMessage: 'IC0406',
     CanisterOutOfCycles: 'IC0207',
+    InsufficientCyclesForCreateCanister: 'IC0403',
     CanisterTrapped: 'IC0502',
     CanisterCalledTrap: 'IC0503',
     CanisterContractViolation: 'IC0504',

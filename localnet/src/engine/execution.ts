@@ -23,6 +23,8 @@ export type ExecutionKind =
     | 'heartbeat'
     | 'timer';
 
+import { FREE_FEES, type FeeSchedule } from './fees';
+
 export type TableCallback = { fun: number; env: number };
 
 export type OutgoingCall = {
@@ -35,6 +37,10 @@ export type OutgoingCall = {
     reject: TableCallback;
     cleanup: TableCallback | null;
     timeoutSeconds: number | null;
+    /** Withdrawn by `call_perform` for executing the response callback at the instruction limit. */
+    prepaidExecution: bigint;
+    /** Withdrawn by `call_perform` for transmitting the largest allowed response. */
+    prepaidResponseTransmission: bigint;
 };
 
 export type Answer = { kind: 'reply'; payload: Uint8Array } | { kind: 'reject'; message: string };
@@ -60,6 +66,10 @@ export type ExecutionInput = {
     dataCertificate?: Uint8Array | null;
     /** Accumulated instructions of the call context before this execution. */
     callContextInstructions?: bigint;
+    /** The canister's subnet fees (`cost_call`, call prepayment); free if not given. */
+    fees?: FeeSchedule;
+    /** The balance withdrawals may not go below (the freezing limit). */
+    freezingLimit?: bigint;
     /**
      * The instruction limit of the message this execution belongs to, as reported in IC0522
      * (default: an application subnet's per-message limit).
@@ -91,6 +101,8 @@ export class Execution {
     readonly controllers: Uint8Array[];
     readonly dataCertificate: Uint8Array | null;
     readonly callContextInstructionsBefore: bigint;
+    readonly fees: FeeSchedule;
+    readonly freezingLimit: bigint;
     readonly instructionLimit: bigint;
     readonly instructionsBefore: bigint;
 
@@ -131,6 +143,8 @@ export class Execution {
         this.controllers = input.controllers;
         this.dataCertificate = input.dataCertificate ?? null;
         this.callContextInstructionsBefore = input.callContextInstructions ?? 0n;
+        this.fees = input.fees ?? FREE_FEES;
+        this.freezingLimit = input.freezingLimit ?? 0n;
         this.instructionLimit = input.instructionLimit ?? APPLICATION_SUBNET_LIMITS.message;
         this.instructionsBefore = input.instructionsBefore ?? 0n;
     }

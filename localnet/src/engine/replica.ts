@@ -3,10 +3,12 @@
  * and callbacks, and the execution of requests, responses, heartbeats and timers as atomic
  * transactions. Time and rounds are driven from outside (`Instance`).
  */
-import type { CallResult, Reject } from '../api';
+import { RejectCode, type CallResult, type Reject } from '../api';
 import { Canister, canisterKey, type CallContext, type Origin } from './canister';
-import { rejects } from './errors';
+import { chargedInstructions, CyclesAccount, outOfCycles, type Prepayment } from './cycles-account';
+import { reject as rejectWith, rejects } from './errors';
 import { Execution, type ExecutionInput, type ExecutionKind } from './execution';
+import { APPLICATION_SUBNET_FEES, responseTransmissionRefund } from './fees';
 import { APPLICATION_SUBNET_LIMITS, type InstructionLimits } from './instruction-limits';
 import { RoundBudget } from './round-budget';
 import { WasmRuntime, type EntryPoint, type ExecutionResult, type Persistence } from './wasm-runtime';
@@ -22,6 +24,8 @@ export type Request = {
     cycles: bigint;
     /** For canister creation by ingress: the subnet the message was routed to. */
     subnetIndex?: number;
+    /** An ingress message's induction fee and the canister that pays it (none: free). */
+    induction?: { payer: Uint8Array; cost: bigint };
 };
 
 export type Response = { kind: 'response'; caller: string; callbackId: number; result: CallResult; refund: bigint };
@@ -56,6 +60,8 @@ export class Replica {
     roundTime = 0n;
     management: ManagementHandler = (_request, respond) =>
         respond({ kind: 'reject', reject: rejects.explicitReject('the management canister is not available') });
+    /** Balances, fees and the freezing limit; the instance gives it each subnet's fee schedule. */
+    cycles = new CyclesAccount(() => APPLICATION_SUBNET_FEES);
 
     /** Instructions each canister executed in the current round (the scheduler's round limit). */
     private readonly roundBudget: RoundBudget;
@@ -96,6 +102,9 @@ export class Replica {
     runRound(time: bigint, inducted: Request[]): void {
         this.roundTime = time;
         this.roundBudget.startRound();
+        for (const canister of [...this.canisters.values()]) {
+            if (!this.cycles.chargeResources(canister, time)) this.runDry(canister);
+        }
         const system: SystemTask[] = [];
         for (const canister of this.canisters.values()) {
             if (canister.status !== 'running' || canister.runtime === null) continue;
@@ -109,8 +118,43 @@ export class Replica {
                 if (canister.runtime.module.hasGlobalTimer) system.push({ kind: 'timer', canister: canister.key });
             }
         }
-        this.queue = [...system, ...inducted, ...this.queue];
+        this.queue = [...system, ...inducted.filter((request) => this.induct(request)), ...this.queue];
         this.drain(MESSAGES_PER_ROUND);
+    }
+
+    /** Charges an ingress message's induction fee to its payer; a payer that cannot pay fails the message. */
+    private induct(request: Request): boolean {
+        if (request.induction === undefined) return true;
+        const payer = this.canister(request.induction.payer);
+        if (payer === undefined) return true;
+        const refused = this.cycles.consume(payer, request.induction.cost, payer.isController(request.sender));
+        if (refused === null) return true;
+        this.deliver(request.origin, reject(refused));
+        return false;
+    }
+
+    /**
+     * A canister that cannot pay for its storage is uninstalled, as the replica does: its code
+     * and memory are dropped, open calls rejected, and what is left of its balance burned.
+     */
+    private runDry(canister: Canister): void {
+        this.uninstallCode(canister);
+        canister.cycles = 0n;
+        this.log(canister, `Uninstalling canister ${canister.idText} because it ran out of cycles`);
+    }
+
+    /** Removes a canister's code and memory, rejecting every call context still open. */
+    uninstallCode(canister: Canister): void {
+        this.rejectOpenContexts(
+            canister,
+            rejectWith(RejectCode.CanisterReject, 'CanisterWasmModuleNotFound', `Canister ${canister.idText} has been uninstalled.`)
+        );
+        canister.runtime = null;
+        canister.generation++;
+        canister.stable.clear();
+        canister.certifiedData = new Uint8Array(0);
+        canister.timer = 0n;
+        canister.version += 1n;
     }
 
     /**
@@ -195,12 +239,22 @@ export class Replica {
         if (methodKind === undefined || methodKind === 'composite_query') {
             return refuse(reject(rejects.methodNotFound(canister.id, 'update', request.method)));
         }
+        const prepayment = this.prepay(canister, request.sender);
+        if ('rejectCode' in prepayment) return refuse(reject(prepayment));
         if (request.origin.kind === 'ingress') this.markProcessing(request.origin.messageId);
         const context = this.openContext(canister, request.origin, request.sender, request.cycles);
-        const { trap } = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
+        const executed = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
             export: methodExportName(methodKind, request.method)
         }, { arg: request.arg, methodName: request.method });
-        this.settleContext(canister, context, trap);
+        this.cycles.settleExecution(canister, prepayment, chargedInstructions(executed));
+        this.settleContext(canister, context, executed.trap);
+    }
+
+    /** Prepays an update-like execution at the message instruction limit (IC0207 if frozen). */
+    private prepay(canister: Canister, sender: Uint8Array): Prepayment | Reject {
+        const prepayment = this.cycles.prepayExecution(canister, this.cycles.fees(canister).maxInstructionsPerMessage, canister.isController(sender));
+        if ('rejectCode' in prepayment) return outOfCycles(prepayment.rejectMessage);
+        return prepayment;
     }
 
     private executeResponse(response: Response): void {
@@ -210,15 +264,20 @@ export class Replica {
         if (callback === undefined) return;
         canister.callbacks.delete(callback.id);
         const context = canister.callContexts.get(callback.contextId);
-        canister.cycles += response.refund;
-        if (context === undefined) return;
+        const fees = this.cycles.fees(canister);
+        // The attached cycles not accepted, and the unused part of the response reservation.
+        canister.cycles += response.refund + responseTransmissionRefund(fees, BigInt(responseBytes(response.result)));
+        // The callback's execution was prepaid at the limit by call_perform.
+        const prepayment: Prepayment = { instructions: fees.maxInstructionsPerMessage, cycles: callback.prepaidExecution };
+        if (context === undefined) return this.cycles.settleExecution(canister, prepayment, 0n);
         context.outstanding--;
         if (canister.runtime === null || callback.generation !== canister.generation) {
+            this.cycles.settleExecution(canister, prepayment, 0n);
             this.settleContext(canister, context, null, rejects.callbackInvalidated(canister.id));
             return;
         }
         const isReply = response.result.kind === 'reply';
-        const { trap } = this.runInContext(
+        const executed = this.runInContext(
             canister,
             context,
             isReply ? 'reply' : 'reject',
@@ -231,23 +290,32 @@ export class Replica {
                       cyclesRefunded: response.refund
                   }
         );
+        const trap = executed.trap;
+        let used = chargedInstructions(executed);
         if (trap !== null && callback.cleanup !== null) {
             // The cleanup runs as its own transaction; a trap in it is ignored.
-            this.runInContext(canister, context, 'cleanup', { table: callback.cleanup }, {
-                rejectCode: isReply ? 0 : response.result.kind === 'reject' ? response.result.reject.rejectCode : 0
-            });
+            used += chargedInstructions(
+                this.runInContext(canister, context, 'cleanup', { table: callback.cleanup }, {
+                    rejectCode: isReply ? 0 : response.result.kind === 'reject' ? response.result.reject.rejectCode : 0
+                })
+            );
         }
+        this.cycles.settleExecution(canister, prepayment, used);
         this.settleContext(canister, context, trap);
     }
 
     private executeSystemTask(task: SystemTask): void {
         const canister = this.canisters.get(task.canister);
         if (canister === undefined || canister.status !== 'running' || canister.runtime === null) return;
+        // A canister that cannot prepay its heartbeat or timer simply does not run it.
+        const prepayment = this.prepay(canister, MANAGEMENT_ID);
+        if ('rejectCode' in prepayment) return;
         const context = this.openContext(canister, { kind: 'system' }, MANAGEMENT_ID, 0n);
-        const { trap } = this.runInContext(canister, context, task.kind, {
+        const executed = this.runInContext(canister, context, task.kind, {
             export: task.kind === 'timer' ? 'canister_global_timer' : 'canister_heartbeat'
         }, {});
-        this.settleContext(canister, context, trap);
+        this.cycles.settleExecution(canister, prepayment, chargedInstructions(executed));
+        this.settleContext(canister, context, executed.trap);
     }
 
     private markProcessing(messageId: string): void {
@@ -279,8 +347,14 @@ export class Replica {
             timer: canister.timer,
             certifiedData: canister.certifiedData,
             canisterVersion: canister.version,
-            controllers: canister.controllers
+            controllers: canister.controllers,
+            fees: this.cycles.fees(canister),
+            freezingLimit: this.cycles.freezingLimit(canister)
         };
+    }
+
+    idleCyclesBurnedPerDay(canister: Canister): bigint {
+        return this.cycles.idleCyclesBurnedPerDay(canister);
     }
 
     /**
@@ -332,7 +406,9 @@ export class Replica {
                     reject: call.reject,
                     cleanup: call.cleanup,
                     generation: canister.generation,
-                    cyclesSent: call.cycles
+                    cyclesSent: call.cycles,
+                    prepaidExecution: call.prepaidExecution,
+                    prepaidResponseTransmission: call.prepaidResponseTransmission
                 });
                 context.outstanding++;
                 const payload = new Uint8Array(call.size);
@@ -434,6 +510,11 @@ export class Replica {
         if (methodKind !== 'query' && methodKind !== 'composite_query') {
             return reject(rejects.methodNotFound(canister.id, 'query', method));
         }
+        if (this.cycles.isFrozen(canister)) {
+            return reject(
+                outOfCycles(`Canister ${canister.idText} is unable to process query calls because it's frozen. Please top up the canister with cycles and try again.`)
+            );
+        }
         const execution = new Execution({
             ...this.executionInput(canister, methodKind),
             arg,
@@ -486,4 +567,9 @@ export const EMPTY_CANDID = Uint8Array.from([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]
 
 export function reject(failure: Reject): CallResult {
     return { kind: 'reject', reject: failure };
+}
+
+/** Bytes a response transmits: the reply payload or the reject message. */
+function responseBytes(result: CallResult): number {
+    return result.kind === 'reply' ? result.payload.length : new TextEncoder().encode(result.reject.rejectMessage).length;
 }

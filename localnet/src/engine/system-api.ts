@@ -5,6 +5,7 @@
  */
 import { CanisterTrap } from './errors';
 import { Execution, MAX_PAYLOAD, type ExecutionKind } from './execution';
+import { callTotalFee, canWithdraw, liquidBalance, responseExecutionPrepayment, responseTransmissionPrepayment } from './fees';
 import { StableMemory, WASM_PAGE } from './stable-memory';
 
 type Kinds = ReadonlySet<ExecutionKind>;
@@ -29,6 +30,8 @@ const CERTIFICATE = kinds('query', 'composite_query');
 const TIMER = kinds('init', 'pre_upgrade', 'post_upgrade', 'update', 'reply', 'reject', 'cleanup', 'heartbeat', 'timer');
 
 const U64 = (1n << 64n) - 1n;
+/** `call_perform`'s result when the call could not be made (reject code SYS_TRANSIENT). */
+const SYS_TRANSIENT = 2;
 const u64 = (value: bigint): bigint => BigInt.asUintN(64, value);
 const u32 = (value: number): number => value >>> 0;
 
@@ -168,7 +171,8 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         cycles_burn128: (high: bigint, low: bigint, dst: number) => {
             const execution = exec('cycles_burn128', BURN);
             const wanted = amount128(high, low);
-            const burned = wanted < execution.balance ? wanted : execution.balance;
+            const liquid = liquidBalance(execution.balance, execution.freezingLimit);
+            const burned = wanted < liquid ? wanted : liquid;
             execution.balance -= burned;
             write128(dst, burned);
         },
@@ -176,7 +180,10 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         canister_self_copy: (dst: number, offset: number, size: number) =>
             copyOut('canister_self_copy', exec('canister_self_copy', ALL).canisterId, dst, offset, size),
         canister_cycle_balance128: (dst: number) => write128(dst, exec('canister_cycle_balance128', ALL).balance),
-        canister_liquid_cycle_balance128: (dst: number) => write128(dst, exec('canister_liquid_cycle_balance128', ALL).balance),
+        canister_liquid_cycle_balance128: (dst: number) => {
+            const execution = exec('canister_liquid_cycle_balance128', ALL);
+            write128(dst, liquidBalance(execution.balance, execution.freezingLimit));
+        },
         canister_version: () => exec('canister_version', ALL).canisterVersion,
         msg_method_name_size: () => new TextEncoder().encode(exec('msg_method_name_size', INSPECT).methodName).length,
         msg_method_name_copy: (dst: number, offset: number, size: number) =>
@@ -201,7 +208,9 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
                 reply: { fun: u32(replyFun), env: u32(replyEnv) },
                 reject: { fun: u32(rejectFun), env: u32(rejectEnv) },
                 cleanup: null,
-                timeoutSeconds: null
+                timeoutSeconds: null,
+                prepaidExecution: 0n,
+                prepaidResponseTransmission: 0n
             };
         },
         call_on_cleanup: (fun: number, env: number) => {
@@ -219,8 +228,11 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
             const execution = exec('call_cycles_add128', CALL_CYCLES);
             const call = building('call_cycles_add128').pendingCall!;
             const amount = amount128(high, low);
-            if (amount > execution.balance) {
-                throw new CanisterTrap(`ic0.call_cycles_add128: cannot add ${amount} cycles, the balance is ${execution.balance}`, 'system');
+            if (!canWithdraw(execution.balance, amount, execution.freezingLimit)) {
+                throw new CanisterTrap(
+                    `ic0.call_cycles_add128: cannot add ${amount} cycles, the balance is ${execution.balance} and the freezing limit ${execution.freezingLimit}`,
+                    'system'
+                );
             }
             execution.balance -= amount;
             call.cycles += amount;
@@ -232,13 +244,24 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         },
         call_perform: () => {
             const execution = building('call_perform');
-            execution.calls.push(execution.pendingCall!);
+            const call = execution.pendingCall!;
             execution.pendingCall = null;
+            // The request, the largest response and its execution are paid now, above the
+            // freezing limit; short of that the call is not made and its cycles come back.
+            const fee = callTotalFee(execution.fees, BigInt(new TextEncoder().encode(call.method).length + call.size));
+            if (!canWithdraw(execution.balance, fee, execution.freezingLimit)) {
+                execution.balance += call.cycles;
+                return SYS_TRANSIENT;
+            }
+            execution.balance -= fee;
+            call.prepaidExecution = responseExecutionPrepayment(execution.fees);
+            call.prepaidResponseTransmission = responseTransmissionPrepayment(execution.fees);
+            execution.calls.push(call);
             return 0;
         },
         cost_call: (methodNameSize: bigint, payloadSize: bigint, dst: number) => {
-            exec('cost_call', ALL_AND_START);
-            write128(dst, 260_000n + 1_000n * (u64(methodNameSize) + u64(payloadSize)) + 5_000_000_000n);
+            const execution = exec('cost_call', ALL_AND_START);
+            write128(dst, callTotalFee(execution.fees, u64(methodNameSize) + u64(payloadSize)));
         },
         stable64_size: () => {
             exec('stable64_size', ALL_AND_START);

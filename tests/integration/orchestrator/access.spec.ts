@@ -98,7 +98,7 @@ describe('Orchestrator > access and validation', () => {
             await driveUntil(env, x.id, () => false, { maxRounds: 3 });
             const attempt = okOf(await env.executor.get_node_attempt({ execution_id: x.id, node_id: 'wait', attempt: 1 }));
             expect(Object.keys(attempt.status)[0]).toBe('Cancelled');
-            expect(okOf(await env.orchestrator.list_executions({ workflow_id: [workflowId], status: [{ Cancelled: null }], page: { cursor: [], limit: 10 } })).items.map((i) => i.id)).toEqual([x.id]);
+            expect(okOf(await env.orchestrator.list_executions({ workflow_id: [workflowId], status: [{ Cancelled: null }], page: { cursor: [], limit: 10 }, order: [] })).items.map((i) => i.id)).toEqual([x.id]);
         });
 
         it('gets typed errors for malformed definitions and nothing is stored', async () => {
