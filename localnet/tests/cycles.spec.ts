@@ -185,7 +185,8 @@ describe('Localnet > cycles', () => {
             const failure = expectErr(await caller.callRaw(Principal.managementCanister(), 'create_canister', createArg, 100_000_000_000n));
             expect(failure.code).toBe(RejectCodeNumber.CanisterReject);
             expect(failure.message).toBe(
-                "Creating a canister requires a fee of 500000000000 that is deducted from the canister's initial balance but only 100000000000 cycles were received with the create_canister request."
+                // A management canister execution failure reaches a canister with its code prefix.
+                "IC0403: Creating a canister requires a fee of 500000000000 that is deducted from the canister's initial balance but only 100000000000 cycles were received with the create_canister request."
             );
             expect(failure.refunded).toBe(100_000_000_000n);
         });

@@ -93,7 +93,10 @@ const UNPREFIXED_FOR_CANISTERS: ReadonlySet<string> = new Set<ErrorCodeName>([
     'CanisterStopped',
     'CanisterStopping',
     'CanisterQueueFull',
-    'CanisterRejectedMessage'
+    'CanisterRejectedMessage',
+    // Induction refuses a request to a frozen canister with the bare `StateError` text
+    // (dfinity/ic rs/replicated_state: CanisterOutOfCyclesError's Display), no code prefix.
+    'CanisterOutOfCycles'
 ]);
 
 /** Rejects the replica builds from a bare `UserError` description whatever their code. */
