@@ -22,7 +22,7 @@ function start(wf: CompiledWorkflow, input = '{}'): { exec: Execution; effects: 
 }
 
 const ok = (nodeId: string, output: string, attempt = 1): AttemptReport => ({ nodeId, attempt, startedAt: T0, finishedAt: T0, outcome: { kind: 'Succeeded', output } });
-const failed = (nodeId: string, attempt = 1, error: NodeError = { kind: 'Rejected', message: 'boom', rejectCode: 5 }): AttemptReport => ({ nodeId, attempt, startedAt: T0, finishedAt: T0, outcome: { kind: 'Failed', error } });
+const failed = (nodeId: string, attempt = 1, finishedAt = T0, error: NodeError = { kind: 'Rejected', message: 'boom', rejectCode: 5 }): AttemptReport => ({ nodeId, attempt, startedAt: T0, finishedAt, outcome: { kind: 'Failed', error } });
 const status = (e: Execution, id: string) => e.nodes.find((n) => n.nodeId === id);
 const kinds = (effects: Effect[]) => effects.map((e) => e.kind);
 
@@ -65,15 +65,22 @@ describe('Orchestrator > execution: liquidation protection', () => {
         expect(status(r.state, 'summary')?.output).toBe('{"price":150,"repaid":null}');
     });
 
+    it('counts the backoff from when the attempt failed, not from when its report arrived', () => {
+        const exec = start(wf, '{"threshold_e8s": 100}').exec;
+        // The report of a failure at T0 arrives 600 ms late (outbox, busy rounds): the retry stays due at T0 + 1 s.
+        const r = handleNodeResult(wf, exec, failed('price', 1, T0), T0 + 600n * (S / 1000n));
+        expect(r.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'price', attempt: 2, dueAt: T0 + S })]);
+    });
+
     it('retries with backoff 1 s then 2 s, then takes the alternative node whose output dependents read', () => {
         let exec = start(wf, '{"threshold_e8s": 100}').exec;
         let r = handleNodeResult(wf, exec, failed('price', 1), T0);
         expect(r.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'price', attempt: 2, dueAt: T0 + S })]);
         expect(status(r.state, 'price')).toMatchObject({ status: 'WaitingRetry', nextAttemptAt: T0 + S });
         exec = r.state;
-        r = handleNodeResult(wf, exec, failed('price', 2), T0 + S);
+        r = handleNodeResult(wf, exec, failed('price', 2, T0 + S), T0 + S);
         expect(r.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', attempt: 3, dueAt: T0 + 3n * S })]);
-        r = handleNodeResult(wf, r.state, failed('price', 3), T0 + 3n * S);
+        r = handleNodeResult(wf, r.state, failed('price', 3, T0 + 3n * S), T0 + 3n * S);
         expect(status(r.state, 'price')).toMatchObject({ status: 'Failed', fallbackTaken: 'UseAlternativeNode' });
         expect(status(r.state, 'backup_price')).toMatchObject({ status: 'Running', alternativeFor: 'price' });
         expect(r.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'backup_price', attempt: 1 })]);
@@ -225,16 +232,16 @@ describe('Orchestrator > paused executions hold retries', () => {
     };
 
     it('a failure while paused decides the retry but dispatches nothing', () => {
-        const r = handleNodeResult(wf, paused(), failed('a', 1), T0 + S);
+        const r = handleNodeResult(wf, paused(), failed('a', 1, T0 + S), T0 + S);
         expect(r.effects).toEqual([]);
         expect(status(r.state, 'a')).toMatchObject({ status: 'WaitingRetry', nextAttemptAt: T0 + 2n * S });
         expect(status(r.state, 'a')?.attempts.map((a) => a.attempt)).toEqual([1]);
         expect(nextDeadline(wf, r.state, 0)).toBe(r.state.deadlineAt); // nothing is out: only the execution deadline remains
-        expect(handleNodeResult(wf, r.state, failed('a', 1), T0 + S).ignored).toBe('StaleAttempt');
+        expect(handleNodeResult(wf, r.state, failed('a', 1, T0 + S), T0 + S).ignored).toBe('StaleAttempt');
     });
 
     it('resume dispatches the held retry at its time, or at once if that passed', () => {
-        const held = handleNodeResult(wf, paused(), failed('a', 1), T0 + S).state;
+        const held = handleNodeResult(wf, paused(), failed('a', 1, T0 + S), T0 + S).state;
         const early = resumeExecution(wf, held, T0 + S);
         if (!('Ok' in early)) throw new Error('expected Ok');
         expect(early.Ok.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'a', attempt: 2, dueAt: T0 + 2n * S })]);
@@ -254,6 +261,6 @@ describe('Orchestrator > paused executions hold retries', () => {
     });
 
     it('a running execution still dispatches its retry at once', () => {
-        expect(handleNodeResult(wf, start(wf).exec, failed('a', 1), T0 + S).effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', attempt: 2 })]);
+        expect(handleNodeResult(wf, start(wf).exec, failed('a', 1, T0 + S), T0 + S).effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', attempt: 2 })]);
     });
 });

@@ -53,7 +53,7 @@ function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
     const attempts = s.attempts.map((a) => (a.attempt === r.attempt ? { attempt: a.attempt, startedAt: r.startedAt, finishedAt: r.finishedAt, error } : a));
     patchNode(d, r.nodeId, { attempts });
 
-    if (error !== undefined) recordFailure(d, r.nodeId, r.attempt, error);
+    if (error !== undefined) recordFailure(d, r.nodeId, r.attempt, error, r.finishedAt);
     else if (r.outcome.kind === 'Succeeded') succeedNode(d, r.nodeId, r.outcome.output);
     return undefined;
 }
@@ -62,11 +62,13 @@ function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
  * A failed attempt: retry per policy, or fail for good. Evaluation errors are deterministic: no retry.
  * While the execution is paused the retry is decided (its due time recorded) but held, not
  * dispatched: {@link releaseHeldRetries} sends it when the execution resumes.
+ * The backoff counts from when the attempt failed (`failedAt`), not from when its report
+ * arrived: a report delayed by the outbox must not stretch the retry delay.
  */
-export function recordFailure(d: Draft, nodeId: string, attempt: number, error: NodeError): void {
+export function recordFailure(d: Draft, nodeId: string, attempt: number, error: NodeError, failedAt: bigint = d.now): void {
     const policy = nodeDef(d, nodeId).recovery.retry;
     patchNode(d, nodeId, { error });
-    const next = error.kind === 'Evaluation' ? undefined : nextRetryAt(policy, attempt, d.now, seedFromText(`${d.exec.id}/${nodeId}`));
+    const next = error.kind === 'Evaluation' ? undefined : nextRetryAt(policy, attempt, failedAt < d.now ? failedAt : d.now, seedFromText(`${d.exec.id}/${nodeId}`));
     if (next === undefined || next.kind === 'Exhausted') {
         failNodeFinally(d, nodeId, error);
         return;
