@@ -17,6 +17,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -44,6 +54,7 @@ export interface _SERVICE {
               'kind' : { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
+                { 'CallRefused' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null },
@@ -63,6 +74,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -121,6 +142,7 @@ export interface _SERVICE {
               'kind' : { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
+                { 'CallRefused' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null },
@@ -140,6 +162,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -188,6 +220,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -231,6 +273,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Internal' : IDL.Null,
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
+                    'CallRefused' : IDL.Null,
                     'Rejected' : IDL.Null,
                     'TimedOut' : IDL.Null,
                     'Unavailable' : IDL.Null,
@@ -256,6 +299,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -329,6 +382,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Internal' : IDL.Null,
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
+                    'CallRefused' : IDL.Null,
                     'Rejected' : IDL.Null,
                     'TimedOut' : IDL.Null,
                     'Unavailable' : IDL.Null,
@@ -354,6 +408,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),

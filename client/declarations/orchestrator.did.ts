@@ -59,6 +59,7 @@ export interface _SERVICE {
                       'kind' : { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
+                        { 'CallRefused' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null },
@@ -75,6 +76,7 @@ export interface _SERVICE {
                   'kind' : { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
+                    { 'CallRefused' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null },
@@ -103,6 +105,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -416,6 +428,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -431,6 +453,41 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'get_call_allow_list' : ActorMethod<
+    [],
+    { 'Ok' : { 'targets' : Array<Principal> } } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -488,6 +545,7 @@ export interface _SERVICE {
                       'kind' : { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
+                        { 'CallRefused' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null },
@@ -504,6 +562,7 @@ export interface _SERVICE {
                   'kind' : { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
+                    { 'CallRefused' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null },
@@ -532,6 +591,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -715,6 +784,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -766,6 +845,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -796,6 +885,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -969,6 +1068,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -986,6 +1095,7 @@ export interface _SERVICE {
               'kind' : { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
+                { 'CallRefused' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null },
@@ -1005,6 +1115,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -1178,6 +1298,41 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'set_call_allow_list' : ActorMethod<
+    [{ 'targets' : Array<Principal> }],
+    { 'Ok' : { 'targets' : Array<Principal> } } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -1257,6 +1412,7 @@ export interface _SERVICE {
                       'kind' : { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
+                        { 'CallRefused' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null },
@@ -1273,6 +1429,7 @@ export interface _SERVICE {
                   'kind' : { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
+                    { 'CallRefused' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null },
@@ -1301,6 +1458,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -1642,6 +1809,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -1720,6 +1897,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
+                            'CallRefused' : IDL.Null,
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
@@ -1738,6 +1916,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
+                        'CallRefused' : IDL.Null,
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
@@ -1772,6 +1951,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2151,6 +2340,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2180,6 +2379,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2192,6 +2401,45 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           }),
         ],
         [],
+      ),
+    'get_call_allow_list' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({ 'targets' : IDL.Vec(IDL.Principal) }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
       ),
     'get_execution' : IDL.Func(
         [IDL.Record({ 'execution_id' : IDL.Text })],
@@ -2261,6 +2509,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
+                            'CallRefused' : IDL.Null,
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
@@ -2279,6 +2528,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
+                        'CallRefused' : IDL.Null,
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
@@ -2313,6 +2563,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2542,6 +2802,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2617,6 +2887,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2661,6 +2941,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2872,6 +3162,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2896,6 +3196,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'Internal' : IDL.Null,
                   'Evaluation' : IDL.Null,
                   'InvalidReply' : IDL.Null,
+                  'CallRefused' : IDL.Null,
                   'Rejected' : IDL.Null,
                   'TimedOut' : IDL.Null,
                   'Unavailable' : IDL.Null,
@@ -2924,6 +3225,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -3135,6 +3446,55 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_call_allow_list' : IDL.Func(
+        [IDL.Record({ 'targets' : IDL.Vec(IDL.Principal) })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({ 'targets' : IDL.Vec(IDL.Principal) }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -3251,6 +3611,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
+                            'CallRefused' : IDL.Null,
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
@@ -3269,6 +3630,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
+                        'CallRefused' : IDL.Null,
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
@@ -3303,6 +3665,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -3721,6 +4093,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),

@@ -10,6 +10,7 @@ import { sig } from '../../common/method-sig';
 import { callRaw, callTyped } from '../../common/peer-call';
 import { WakeTimer } from '../../common/wake-timer';
 import { attemptKeyText, completeCall, isFinished, nextWakeAt, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS, type AttemptKey, type ExecutorEffect, type StoredAttempt } from './logic';
+import { refusedTarget } from './call-policy';
 import { activeAttempts, deployment, emergency, getAttempt, putAttempt, updateMeta } from './state';
 
 /** Attempts started per timer run, so one message's work stays bounded. */
@@ -65,7 +66,7 @@ function saveAll(changed: StoredAttempt[]): void {
  */
 export async function runTimer(): Promise<void> {
     const now = time();
-    const step = runDue(runnable(activeAttempts()), now, BATCH);
+    const step = runDue(runnable(activeAttempts()), now, BATCH, refusedTarget);
     saveAll(step.changed);
     armWake(now);
     await Promise.all(step.effects.map(perform));

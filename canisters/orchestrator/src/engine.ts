@@ -10,6 +10,7 @@ import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { Execution, Trigger } from '../../../shared/workflow';
 import { BUILD_ID, PACKAGE_VERSION } from '../../common/version';
+import { callRefusalOf, type CallRefusedError } from './call-policy';
 import {
     checkTimeouts,
     compileWorkflow,
@@ -128,9 +129,11 @@ export type StartRequest = {
 
 /**
  * Starts an execution of the latest version of a workflow for `caller`, who must own it.
- * Errors: NotFound, Unauthorized, Conflict (workflow paused), EmergencyMode.
+ * Errors: NotFound, Unauthorized, Conflict (workflow paused), EmergencyMode, CallRefused (a
+ * call node of the version outside the owner's current rule: stored before the rule, or the
+ * owner narrowed their allow-list since).
  */
-export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { Err: ApiError } {
+export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { Err: ApiError | CallRefusedError } {
     if (req.scheduled !== undefined) {
         const existing = executionForKey(req.scheduled.idempotencyKey);
         const stored = existing === undefined ? undefined : getExecution(existing);
@@ -143,6 +146,8 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
     const wf = compiledFor(w.id, w.latestVersion);
     const blocked = emergencyBlocks(wf.def.critical === true);
     if (blocked !== undefined) return { Err: blocked };
+    const refused = callRefusalOf(wf.def, req.caller);
+    if (refused !== undefined) return { Err: refused };
     const id = nextExecutionId();
     const step = startExecution(wf, { id, workflowId: w.id, workflowVersion: w.latestVersion, trigger: req.trigger, input: req.input, ranBy: ranBy() }, now);
     if (req.scheduled !== undefined) rememberKey(req.scheduled.idempotencyKey, id);

@@ -2,9 +2,10 @@
  * The orchestrator canister: workflow definitions, executions and their per-node state.
  * This file only composes the method classes; see docs/workflows.md for the API.
  */
+import { CallPolicyMethods } from './call-policy';
 import { ExecutionMethods } from './executions';
 import { LifecycleMethods } from './lifecycle';
 import { PeerMethods } from './peer';
 import { WorkflowMethods } from './workflows';
 
-export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods];
+export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, CallPolicyMethods];

@@ -24,5 +24,7 @@ export const MEMORY = {
     /** `${finished_at padded}|${execution id}` -> execution id: finished executions, oldest first, for retention. */
     finished: 9,
     /** EmergencyStore: the monitor's emergency state in force. */
-    emergency: 10
+    emergency: 10,
+    /** owner principal text -> StoredAllowList (the owner's call allow-list; absent: none). */
+    callAllowLists: 11
 } as const;

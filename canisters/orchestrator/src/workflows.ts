@@ -3,7 +3,7 @@
  * Every method validates its argument and answers `Result<T, WorkflowError>`; none traps on
  * bad input.
  */
-import { msgCaller, query, time, update } from 'azle';
+import { msgCaller, Principal, query, time, update } from 'azle';
 import { z } from 'zod';
 
 import {
@@ -24,6 +24,7 @@ import {
     type WorkflowWire
 } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
+import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
 import { notFound, validate } from './errors';
 import { requireOwner, requireSignedIn } from './guards';
@@ -54,12 +55,14 @@ export const PageSchema = z.object({
 });
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** Schema shape check, then the graph rules: the definition is stored only if both pass. */
-function validDefinition(wire: WorkflowDefinitionWire): R<WorkflowDefinition> {
+/** Schema shape check, the graph rules, then the owner's call policy: the definition is stored only if all pass. */
+function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): R<WorkflowDefinition> {
     const def = validate(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
     if ('Err' in def) return def;
     const compiled = compileWorkflow(def.Ok);
-    return 'Err' in compiled ? { Err: dagErrorToApiError(compiled.Err) } : def;
+    if ('Err' in compiled) return { Err: dagErrorToApiError(compiled.Err) };
+    const refused = callRefusalOf(def.Ok, owner);
+    return refused === undefined ? def : { Err: refused };
 }
 
 /** Loads a workflow the caller owns: NotFound, then Unauthorized. */
@@ -85,13 +88,15 @@ export class WorkflowMethods {
     /**
      * Registers a workflow (version 1) owned by the caller.
      * Call context: update; any non-anonymous caller.
-     * Errors: Unauthorized (anonymous), InvalidInput (field path), LimitExceeded, CycleDetected, UnknownNode.
+     * Errors: Unauthorized (anonymous), InvalidInput (field path), LimitExceeded, CycleDetected, UnknownNode,
+     * CallRefused (a call node targets a DeFlow canister, the management canister, a non-canister
+     * principal, or a canister outside the owner's allow-list; see docs/security.md).
      */
     @update(...sig(OrchestratorMethods.create_workflow))
     create_workflow(definition: WorkflowDefinitionWire): R<WorkflowWire> {
         const denied = requireSignedIn();
         if (denied !== undefined) return { Err: denied };
-        const def = validDefinition(definition);
+        const def = validDefinition(definition, msgCaller());
         if ('Err' in def) return def;
         const now = time();
         const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: msgCaller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
@@ -111,7 +116,7 @@ export class WorkflowMethods {
         if ('Err' in w) return w;
         const expected = fromOpt(arg.expected_version);
         if (expected !== undefined && expected !== w.Ok.latestVersion) return { Err: workflowError.conflict(`latest version is ${w.Ok.latestVersion}, not ${expected}`) };
-        const def = validDefinition(arg.definition);
+        const def = validDefinition(arg.definition, msgCaller());
         if ('Err' in def) return def;
         const now = time();
         const next: StoredWorkflow = { ...w.Ok, latestVersion: w.Ok.latestVersion + 1, updatedAt: now };

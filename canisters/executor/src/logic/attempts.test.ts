@@ -1,13 +1,14 @@
 import { IDL } from '@dfinity/candid';
 import type { NodeTask } from '../../../../shared/workflow';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptRequest, type StoredAttempt } from './attempts';
-import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS } from './run';
+import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS, type TargetCheck } from './run';
 import { interpretCallResult } from './reply';
 
 const S = 1_000_000_000n;
 const T0 = 1_000n * S;
 const call: NodeTask = { kind: 'Call', canister: 'aaaaa-aa', method: 'get_price', args: new Uint8Array([1]), cycles: 0n, reply: { kind: 'Candid', types: '(record { price_e8s: nat64 })' } };
 const req = (attempt = 1, dueAt = T0, task: NodeTask = call): AttemptRequest => ({ key: { executionId: 'ex-1', nodeId: 'price', attempt }, dueAt, timeoutMs: 10_000, task });
+const allowAll: TargetCheck = () => undefined;
 const accepted = (r: AttemptRequest): StoredAttempt => acceptAttempt(undefined, r, T0).attempt;
 
 describe('Executor > attempts are idempotent on (execution, node, attempt)', () => {
@@ -23,10 +24,30 @@ describe('Executor > attempts are idempotent on (execution, node, attempt)', () 
     });
 });
 
+describe('Executor > call policy at run time', () => {
+    it('fails a call the policy refuses with CallRefused, sends nothing and reports the failure', () => {
+        const refuseAll: TargetCheck = () => 'DeflowCanister';
+        const r = runDue([accepted(req())], T0, 1, refuseAll);
+        expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
+        expect(r.changed[0]).toMatchObject({ status: 'Failed', error: { kind: 'CallRefused' } });
+    });
+
+    it('asks the policy about the call target only, and waits are never refused', () => {
+        const asked: string[] = [];
+        const check: TargetCheck = (c) => {
+            asked.push(c);
+            return undefined;
+        };
+        const r = runDue([accepted(req(1)), accepted(req(2, T0, { kind: 'Wait' }))], T0, 2, check);
+        expect(asked).toEqual(['aaaaa-aa']);
+        expect(r.effects.map((e) => e.kind).sort()).toEqual(['PerformCall', 'ReportResult']);
+    });
+});
+
 describe('Executor > running attempts', () => {
     it('starts only due attempts, earliest first, bounded by the batch size', () => {
         const xs = [accepted(req(3, T0 + 2n * S)), accepted(req(1, T0)), accepted(req(2, T0 + S)), accepted(req(4, T0 + 10n * S))];
-        const r = runDue(xs, T0 + 2n * S, 2);
+        const r = runDue(xs, T0 + 2n * S, 2, allowAll);
         expect(r.effects).toEqual([expect.objectContaining({ kind: 'PerformCall', key: req(1).key }), expect.objectContaining({ kind: 'PerformCall', key: req(2).key })]);
         expect(r.changed.map((a) => [a.key.attempt, a.status, a.deadlineAt])).toEqual([
             [1, 'Running', T0 + 12n * S],
@@ -35,13 +56,13 @@ describe('Executor > running attempts', () => {
     });
 
     it('a Wait task succeeds with null when due and is reported', () => {
-        const r = runDue([accepted(req(1, T0 + 5n * S, { kind: 'Wait' }))], T0 + 5n * S, 10);
+        const r = runDue([accepted(req(1, T0 + 5n * S, { kind: 'Wait' }))], T0 + 5n * S, 10, allowAll);
         expect(r.changed[0]).toMatchObject({ status: 'Succeeded', output: 'null' });
         expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
     });
 
     it('records a decoded reply as JSON output', () => {
-        const running = runDue([accepted(req())], T0, 1).changed[0];
+        const running = runDue([accepted(req())], T0, 1, allowAll).changed[0];
         const bytes = IDL.encode([IDL.Record({ price_e8s: IDL.Nat64 })], [{ price_e8s: 90n }]);
         const r = completeCall(running, { kind: 'Reply', bytes }, T0 + S);
         expect(r.changed[0]).toMatchObject({ status: 'Succeeded', output: '{"price_e8s":90}', finishedAt: T0 + S });
@@ -49,8 +70,8 @@ describe('Executor > running attempts', () => {
     });
 
     it('times out a running attempt and ignores its late reply', () => {
-        const running = runDue([accepted(req())], T0, 1).changed[0];
-        const r = runDue([running], T0 + 10n * S, 1);
+        const running = runDue([accepted(req())], T0, 1, allowAll).changed[0];
+        const r = runDue([running], T0 + 10n * S, 1, allowAll);
         expect(r.changed[0]).toMatchObject({ status: 'Failed', error: { kind: 'TimedOut' } });
         expect(completeCall(r.changed[0], { kind: 'Reply', bytes: new Uint8Array() }, T0 + 11n * S)).toEqual({ changed: [], effects: [] });
     });
@@ -65,11 +86,11 @@ describe('Executor > running attempts', () => {
 
 describe('Executor > result reports (outbox)', () => {
     it('re-sends an unacknowledged report after the resend delay, backs off on failure, stops once delivered', () => {
-        const r = runDue([accepted(req(1, T0, { kind: 'Wait' }))], T0, 1);
+        const r = runDue([accepted(req(1, T0, { kind: 'Wait' }))], T0, 1, allowAll);
         const done = r.changed[0];
         const resendAt = T0 + BigInt(REPORT_RESEND_AFTER_MS) * 1_000_000n;
         expect(nextWakeAt([done])).toBe(resendAt);
-        expect(runDue([done], resendAt, 1).effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
+        expect(runDue([done], resendAt, 1, allowAll).effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
         const failedOnce = reportFailed(done, T0);
         expect(failedOnce.report).toMatchObject({ kind: 'Pending', tries: 1 });
         const failedTwice = reportFailed(failedOnce, T0);
@@ -77,7 +98,7 @@ describe('Executor > result reports (outbox)', () => {
         expect(failedTwice.report.nextAt).toBeGreaterThan(T0);
         const delivered = reportDelivered(failedTwice, T0 + S);
         expect(nextWakeAt([delivered])).toBeUndefined();
-        expect(runDue([delivered], T0 + 1000n * S, 1).effects).toEqual([]);
+        expect(runDue([delivered], T0 + 1000n * S, 1, allowAll).effects).toEqual([]);
     });
 
     it('wakes for the earliest of due attempts, deadlines and reports', () => {

@@ -1,4 +1,4 @@
-import { msToNs, nextRetryAt, seedFromText, type NodeError, type RetryPolicy } from '../../../../shared/workflow';
+import { msToNs, nextRetryAt, seedFromText, type CallRefusalReason, type NodeError, type RetryPolicy } from '../../../../shared/workflow';
 import { attemptKeyText, isFinished, type AttemptKey, type StoredAttempt } from './attempts';
 import { interpretCallResult, type CallResult } from './reply';
 
@@ -25,15 +25,19 @@ function finish(a: StoredAttempt, now: bigint, outcome: { output: string } | { e
     return { ...a, ...outcome, status: 'output' in outcome ? 'Succeeded' : 'Failed', finishedAt: now, report: { kind: 'Pending', tries: 0, nextAt: now + msToNs(REPORT_RESEND_AFTER_MS) } };
 }
 
+/** Why the call policy refuses a target canister (text form), or `undefined` if it may be called. */
+export type TargetCheck = (canister: string) => CallRefusalReason | undefined;
+
 /**
  * The timer step: starts due attempts (at most `maxBatch`, earliest first, so one message's
  * work is bounded), fails running attempts past their deadline, and re-sends due reports.
- * A `Wait` task succeeds with output `null` as soon as it is due.
+ * A `Wait` task succeeds with output `null` as soon as it is due. A call whose target
+ * `checkTarget` refuses fails at once with `CallRefused` (never retried) and is not sent.
  *
  * @example
- * const { changed, effects } = runDue([...store.values()], now, 20);
+ * const { changed, effects } = runDue([...store.values()], now, 20, (c) => refuseCallTarget(Principal.fromText(c), rule));
  */
-export function runDue(attempts: readonly StoredAttempt[], now: bigint, maxBatch: number): ExecutorStep {
+export function runDue(attempts: readonly StoredAttempt[], now: bigint, maxBatch: number, checkTarget: TargetCheck): ExecutorStep {
     const changed: StoredAttempt[] = [];
     const effects: ExecutorEffect[] = [];
     const due = attempts.filter((a) => a.status === 'Scheduled' && a.dueAt <= now).sort((x, y) => (x.dueAt < y.dueAt ? -1 : x.dueAt > y.dueAt ? 1 : 0));
@@ -42,10 +46,16 @@ export function runDue(attempts: readonly StoredAttempt[], now: bigint, maxBatch
         if (a.task.kind === 'Wait') {
             changed.push(finish(running, now, { output: 'null' }));
             effects.push({ kind: 'ReportResult', key: a.key });
-        } else {
-            changed.push(running);
-            effects.push({ kind: 'PerformCall', key: a.key, canister: a.task.canister, method: a.task.method, args: a.task.args, cycles: a.task.cycles });
+            continue;
         }
+        const refused = checkTarget(a.task.canister);
+        if (refused !== undefined) {
+            changed.push(finish(running, now, { error: { kind: 'CallRefused', message: `call to ${a.task.canister} refused (${refused}); nothing was sent` } }));
+            effects.push({ kind: 'ReportResult', key: a.key });
+            continue;
+        }
+        changed.push(running);
+        effects.push({ kind: 'PerformCall', key: a.key, canister: a.task.canister, method: a.task.method, args: a.task.args, cycles: a.task.cycles });
     }
     for (const a of attempts) {
         if (a.status === 'Running' && a.deadlineAt !== undefined && a.deadlineAt <= now) {
