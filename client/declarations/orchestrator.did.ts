@@ -62,7 +62,8 @@ export interface _SERVICE {
                         { 'CallRefused' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
-                        { 'Unavailable' : null },
+                        { 'Unavailable' : null } |
+                        { 'QuotaExceeded' : null },
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -79,7 +80,8 @@ export interface _SERVICE {
                     { 'CallRefused' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
-                    { 'Unavailable' : null },
+                    { 'Unavailable' : null } |
+                    { 'QuotaExceeded' : null },
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -548,7 +550,8 @@ export interface _SERVICE {
                         { 'CallRefused' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
-                        { 'Unavailable' : null },
+                        { 'Unavailable' : null } |
+                        { 'QuotaExceeded' : null },
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -565,7 +568,8 @@ export interface _SERVICE {
                     { 'CallRefused' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
-                    { 'Unavailable' : null },
+                    { 'Unavailable' : null } |
+                    { 'QuotaExceeded' : null },
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -584,6 +588,39 @@ export interface _SERVICE {
           'workflow_version' : number,
           'started_at' : [] | [bigint],
           'finished_at' : [] | [bigint],
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'get_owner_quotas' : ActorMethod<
+    [],
+    {
+        'Ok' : {
+          'usage' : {
+            'notifications_this_hour' : number,
+            'notifications_refused' : bigint,
+          },
+          'limits' : { 'notifications_per_hour' : number },
         }
       } |
       {
@@ -1098,7 +1135,8 @@ export interface _SERVICE {
                 { 'CallRefused' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
-                { 'Unavailable' : null },
+                { 'Unavailable' : null } |
+                { 'QuotaExceeded' : null },
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -1415,7 +1453,8 @@ export interface _SERVICE {
                         { 'CallRefused' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
-                        { 'Unavailable' : null },
+                        { 'Unavailable' : null } |
+                        { 'QuotaExceeded' : null },
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -1432,7 +1471,8 @@ export interface _SERVICE {
                     { 'CallRefused' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
-                    { 'Unavailable' : null },
+                    { 'Unavailable' : null } |
+                    { 'QuotaExceeded' : null },
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -1901,6 +1941,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
+                            'QuotaExceeded' : IDL.Null,
                           }),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
@@ -1920,6 +1961,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
+                        'QuotaExceeded' : IDL.Null,
                       }),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
@@ -2513,6 +2555,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
+                            'QuotaExceeded' : IDL.Null,
                           }),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
@@ -2532,6 +2575,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
+                        'QuotaExceeded' : IDL.Null,
                       }),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
@@ -2551,6 +2595,51 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'workflow_version' : IDL.Nat32,
               'started_at' : IDL.Opt(IDL.Nat64),
               'finished_at' : IDL.Opt(IDL.Nat64),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
+      ),
+    'get_owner_quotas' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'usage' : IDL.Record({
+                'notifications_this_hour' : IDL.Nat32,
+                'notifications_refused' : IDL.Nat64,
+              }),
+              'limits' : IDL.Record({ 'notifications_per_hour' : IDL.Nat32 }),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -3200,6 +3289,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'Rejected' : IDL.Null,
                   'TimedOut' : IDL.Null,
                   'Unavailable' : IDL.Null,
+                  'QuotaExceeded' : IDL.Null,
                 }),
                 'reject_code' : IDL.Opt(IDL.Nat32),
                 'message' : IDL.Text,
@@ -3615,6 +3705,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
+                            'QuotaExceeded' : IDL.Null,
                           }),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
@@ -3634,6 +3725,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
+                        'QuotaExceeded' : IDL.Null,
                       }),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,

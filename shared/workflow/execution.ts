@@ -110,8 +110,9 @@ export const decodeExecutionStatus = (v: ExecutionStatusWire): ExecutionStatus =
 
 /**
  * Why a node attempt failed. `Evaluation` (a condition/transform/template that cannot be
- * evaluated) and `CallRefused` (the call policy refused the target: nothing was sent) are
- * deterministic and never retried; every other kind is retried per policy.
+ * evaluated), `CallRefused` (the call policy refused the target: nothing was sent) and
+ * `QuotaExceeded` (an owner quota had no room: nothing was sent) are never retried; every
+ * other kind is retried per policy.
  */
 export const NodeErrorKind = {
     Rejected: 'Rejected',
@@ -120,13 +121,14 @@ export const NodeErrorKind = {
     Evaluation: 'Evaluation',
     Unavailable: 'Unavailable',
     Internal: 'Internal',
-    CallRefused: 'CallRefused'
+    CallRefused: 'CallRefused',
+    QuotaExceeded: 'QuotaExceeded'
 } as const;
 export type NodeErrorKind = (typeof NodeErrorKind)[keyof typeof NodeErrorKind];
 const NODE_ERROR_KINDS = Object.values(NodeErrorKind);
 
 export const NodeErrorWire = w.record({
-    kind: w.variant({ Rejected: w.null, TimedOut: w.null, InvalidReply: w.null, Evaluation: w.null, Unavailable: w.null, Internal: w.null, CallRefused: w.null }),
+    kind: w.variant({ Rejected: w.null, TimedOut: w.null, InvalidReply: w.null, Evaluation: w.null, Unavailable: w.null, Internal: w.null, CallRefused: w.null, QuotaExceeded: w.null }),
     message: w.text,
     reject_code: w.opt(w.nat32)
 });
@@ -141,7 +143,7 @@ export type NodeError = z.infer<typeof NodeErrorSchema>;
 
 /** Whether a failed attempt of this kind may be retried (the others fail the same way every time). */
 export function isRetryableNodeError(kind: NodeErrorKind): boolean {
-    return kind !== 'Evaluation' && kind !== 'CallRefused';
+    return kind !== 'Evaluation' && kind !== 'CallRefused' && kind !== 'QuotaExceeded';
 }
 
 export function encodeNodeError(e: NodeError): NodeErrorWire {

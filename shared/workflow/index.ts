@@ -14,4 +14,5 @@ export * from './retry';
 export * from './api-common';
 export * from './orchestrator-api';
 export * from './owner-api';
+export * from './quotas';
 export * from './executor-api';

@@ -2,6 +2,7 @@ import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWir
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
 import { EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
 import { OwnerSettingsMethods } from './owner-api';
+import { OwnerQuotaMethods } from './quotas';
 import { w, type WireOf } from './wire';
 import { ApiErrorIdl, type ApiError } from '../common/errors';
 import { StartScheduledExecutionRequestIdl, type StartScheduledExecutionRequest } from '../scheduling/outbox';
@@ -112,7 +113,8 @@ export const OrchestratorMethods = {
     start_scheduled_execution: { args: [w.from<StartScheduledExecutionRequest>(StartScheduledExecutionRequestIdl)], ret: StartScheduledExecutionResultWire, mode: 'update' },
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
-    ...OwnerSettingsMethods
+    ...OwnerSettingsMethods,
+    ...OwnerQuotaMethods
 } as const satisfies Record<string, MethodSpec>;
 
 export type OrchestratorMethodName = keyof typeof OrchestratorMethods;

@@ -11,6 +11,7 @@ import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { Execution, Trigger } from '../../../shared/workflow';
 import { BUILD_ID, PACKAGE_VERSION } from '../../common/version';
 import { callRefusalOf, type CallRefusedError } from './call-policy';
+import { budgetOf, chargeNotificationTo, countRefusedNotificationOf } from './quotas';
 import {
     checkTimeouts,
     compileWorkflow,
@@ -43,15 +44,17 @@ import {
 import { armDeadlines, armOutbox } from './timers';
 
 /**
- * The compiled definition an execution runs. Stored versions passed validation when they were
- * written, so a failure here is a broken invariant (trap: the message is rolled back).
+ * The compiled definition an execution runs, with what its owner may still spend in this
+ * message. Stored versions passed validation when they were written, so a failure here is a
+ * broken invariant (trap: the message is rolled back).
  */
 export function compiledFor(workflowId: string, version: number): CompiledWorkflow {
     const v = getWorkflowVersion(workflowId, version);
     if (v === undefined) throw new Error(`invariant: workflow ${workflowId} v${version} missing`);
     const c = compileWorkflow(v.definition);
     if ('Err' in c) throw new Error(`invariant: stored workflow ${workflowId} v${version} invalid: ${c.Err.kind}`);
-    return c.Ok;
+    const owner = getWorkflow(workflowId)?.owner;
+    return owner === undefined ? c.Ok : { ...c.Ok, budget: budgetOf(owner, time()) };
 }
 
 /** Persists a step's execution and queues its effects. */
@@ -77,7 +80,11 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
             enqueue({ kind: 'StartWorkflow', owner: stored.owner, workflowId: e.workflowId, input: e.input, origin: e.origin }, now);
             return;
         case 'Notify':
+            chargeNotificationTo(stored.owner, now);
             enqueue({ kind: 'Notify', level: e.level, message: `[${e.executionId}${e.nodeId === undefined ? '' : `/${e.nodeId}`}] ${e.message}` }, now);
+            return;
+        case 'NotificationRefused':
+            countRefusedNotificationOf(stored.owner);
             return;
         case 'PauseAllWorkflows':
         case 'EnableSafeMode': {

@@ -6,6 +6,7 @@ import { CallPolicyMethods } from './call-policy';
 import { ExecutionMethods } from './executions';
 import { LifecycleMethods } from './lifecycle';
 import { PeerMethods } from './peer';
+import { QuotaMethods } from './quotas';
 import { WorkflowMethods } from './workflows';
 
-export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, CallPolicyMethods];
+export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, CallPolicyMethods, QuotaMethods];

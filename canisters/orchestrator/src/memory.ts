@@ -26,5 +26,7 @@ export const MEMORY = {
     /** EmergencyStore: the monitor's emergency state in force. */
     emergency: 10,
     /** owner principal text -> StoredAllowList (the owner's call allow-list; absent: none). */
-    callAllowLists: 11
+    callAllowLists: 11,
+    /** owner principal text -> StoredOwnerUsage (what the owner used of their quotas). */
+    ownerUsage: 12
 } as const;
