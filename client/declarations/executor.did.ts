@@ -57,7 +57,8 @@ export interface _SERVICE {
                 { 'CallRefused' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
-                { 'Unavailable' : null },
+                { 'Unavailable' : null } |
+                { 'QuotaExceeded' : null },
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -145,7 +146,8 @@ export interface _SERVICE {
                 { 'CallRefused' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
-                { 'Unavailable' : null },
+                { 'Unavailable' : null } |
+                { 'QuotaExceeded' : null },
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -277,6 +279,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Rejected' : IDL.Null,
                     'TimedOut' : IDL.Null,
                     'Unavailable' : IDL.Null,
+                    'QuotaExceeded' : IDL.Null,
                   }),
                   'reject_code' : IDL.Opt(IDL.Nat32),
                   'message' : IDL.Text,
@@ -386,6 +389,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Rejected' : IDL.Null,
                     'TimedOut' : IDL.Null,
                     'Unavailable' : IDL.Null,
+                    'QuotaExceeded' : IDL.Null,
                   }),
                   'reject_code' : IDL.Opt(IDL.Nat32),
                   'message' : IDL.Text,
