@@ -29,6 +29,7 @@ import { decodeWorkflow, encodeWorkflowDefinition, type Workflow, type WorkflowD
 import { decodeExecution, decodeExecutionStatus, decodeTrigger, encodeExecutionStatus, type Execution, type ExecutionStatus, type Trigger } from '../shared/workflow/execution';
 import type { JsonValue } from '../shared/workflow/json';
 import { orchestratorIdlFactory } from '../shared/workflow/orchestrator-api';
+import type { OwnerAgentWire } from '../shared/workflow/owner-api';
 import { fromOpt, toOpt } from '../shared/workflow/wire';
 import { callFailureOf, DeflowCallError, unwrap, type DeflowCanister } from './errors';
 import type { MonitorService, OrchestratorService, SchedulerService } from './services';
@@ -153,6 +154,13 @@ export interface DeflowClient {
     };
     /** `get_version` of the three canisters. */
     versions(): Promise<Record<'orchestrator' | 'scheduler' | 'monitor', VersionInfo>>;
+    /**
+     * `get_agent` (query): the caller's agent, the principal every call node of theirs goes out
+     * from (grant it access on the canisters your workflows call). `Requested` until the
+     * executor has created it, right after the first workflow. Errors: NotFound (no workflow
+     * yet), Unauthorized (anonymous caller).
+     */
+    agent(): Promise<OwnerAgentWire>;
 }
 
 function principalOf(id: Principal | string): Principal {
@@ -348,6 +356,9 @@ export function createDeflowClient(options: DeflowClientOptions): DeflowClient {
         async versions() {
             const [o, s, m] = await Promise.all([orchestrator.get_version(), scheduler.get_version(), monitor.get_version()]);
             return { orchestrator: o, scheduler: s, monitor: m };
+        },
+        async agent() {
+            return unwrap(await orchestrator.get_agent(), 'orchestrator', 'get_agent');
         }
     };
 }

@@ -34,6 +34,46 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'ensure_agent' : ActorMethod<
+    [{ 'owner' : Principal }],
+    {
+        'Ok' : {
+          'status' : { 'Creating' : null } |
+            { 'Ready' : null },
+          'agent' : [] | [Principal],
+          'owner' : Principal,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'get_agent' : ActorMethod<
+    [{ 'owner' : Principal }],
+    {
+        'Ok' : {
+          'status' : { 'Creating' : null } |
+            { 'Ready' : null },
+          'agent' : [] | [Principal],
+          'owner' : Principal,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'get_node_attempt' : ActorMethod<
     [{ 'node_id' : string, 'attempt' : number, 'execution_id' : string }],
     {
@@ -110,6 +150,7 @@ export interface _SERVICE {
           'attempt' : number,
           'execution_id' : string,
         },
+        'owner' : [] | [Principal],
         'task' : {
             'Call' : {
               'method' : string,
@@ -181,6 +222,19 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'set_agent_module' : ActorMethod<
+    [{ 'wasm_module_hash' : Uint8Array, 'chunk_hashes' : Array<Uint8Array> }],
+    { 'Ok' : null } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'set_emergency_mode' : ActorMethod<
     [
       {
@@ -244,6 +298,68 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           }),
         ],
         [],
+      ),
+    'ensure_agent' : IDL.Func(
+        [IDL.Record({ 'owner' : IDL.Principal })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'status' : IDL.Variant({
+                'Creating' : IDL.Null,
+                'Ready' : IDL.Null,
+              }),
+              'agent' : IDL.Opt(IDL.Principal),
+              'owner' : IDL.Principal,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'get_agent' : IDL.Func(
+        [IDL.Record({ 'owner' : IDL.Principal })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'status' : IDL.Variant({
+                'Creating' : IDL.Null,
+                'Ready' : IDL.Null,
+              }),
+              'agent' : IDL.Opt(IDL.Principal),
+              'owner' : IDL.Principal,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
       ),
     'get_node_attempt' : IDL.Func(
         [
@@ -346,6 +462,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'attempt' : IDL.Nat32,
               'execution_id' : IDL.Text,
             }),
+            'owner' : IDL.Opt(IDL.Principal),
             'task' : IDL.Variant({
               'Call' : IDL.Record({
                 'method' : IDL.Text,
@@ -425,6 +542,35 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_agent_module' : IDL.Func(
+        [
+          IDL.Record({
+            'wasm_module_hash' : IDL.Vec(IDL.Nat8),
+            'chunk_hashes' : IDL.Vec(IDL.Vec(IDL.Nat8)),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Null,
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'LimitExceeded' : IDL.Record({
                 'max' : IDL.Nat64,
                 'limit' : IDL.Text,

@@ -472,6 +472,38 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'get_agent' : ActorMethod<
+    [],
+    {
+        'Ok' : {
+          'status' : { 'Ready' : null } |
+            { 'Requested' : null },
+          'agent' : [] | [Principal],
+          'owner' : Principal,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'get_call_allow_list' : ActorMethod<
     [],
     { 'Ok' : { 'targets' : Array<Principal> } } |
@@ -2443,6 +2475,52 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           }),
         ],
         [],
+      ),
+    'get_agent' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'status' : IDL.Variant({
+                'Ready' : IDL.Null,
+                'Requested' : IDL.Null,
+              }),
+              'agent' : IDL.Opt(IDL.Principal),
+              'owner' : IDL.Principal,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
       ),
     'get_call_allow_list' : IDL.Func(
         [],

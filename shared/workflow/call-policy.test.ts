@@ -36,6 +36,12 @@ describe('Call policy > targets', () => {
         expect(refuseCallTarget(lending, { ...rule, allowList: [lending] })).toBeUndefined();
     });
 
+    it("refuses any owner's agent (a lookup, not a list)", () => {
+        const isAgent = (p: Principal) => p.toText() === LENDING;
+        expect(refuseCallTarget(lending, { ...rule, isAgent })).toBe('DeflowCanister');
+        expect(refuseCallTarget(oracle, { ...rule, isAgent })).toBeUndefined();
+    });
+
     it('refuses a protected canister even when the owner allow-lists it', () => {
         expect(refuseCallTarget(orchestrator, { ...rule, allowList: [orchestrator] })).toBe('DeflowCanister');
     });

@@ -45,6 +45,8 @@ export type CallRefusedWire = WireOf<typeof CallRefusedWire>;
  */
 export type CallTargetRule = {
     readonly protectedCanisters: readonly Principal[];
+    /** DeFlow canisters too many to list (the agents): answered by a lookup. */
+    readonly isAgent?: (target: Principal) => boolean;
     readonly allowList?: readonly Principal[];
 };
 
@@ -65,7 +67,7 @@ export function refuseCallTarget(target: Principal, rule: CallTargetRule): CallR
     const bytes = target.toUint8Array();
     if (bytes.length === 0) return 'ManagementCanister';
     if (bytes[bytes.length - 1] !== OPAQUE_ID_CLASS) return 'NotACanister';
-    if (rule.protectedCanisters.some((p) => sameBytes(p, target))) return 'DeflowCanister';
+    if (rule.protectedCanisters.some((p) => sameBytes(p, target)) || rule.isAgent?.(target) === true) return 'DeflowCanister';
     const allow = rule.allowList ?? [];
     if (allow.length > 0 && !allow.some((p) => sameBytes(p, target))) return 'NotOnAllowList';
     return undefined;
@@ -91,6 +93,19 @@ export function refusedCallOf(def: WorkflowDefinition, rule: CallTargetRule): Ca
     return undefined;
 }
 
+export function encodeCallRefusalReason(reason: CallRefusalReason): CallRefusalReasonWire {
+    switch (reason) {
+        case 'DeflowCanister':
+            return { DeflowCanister: null };
+        case 'ManagementCanister':
+            return { ManagementCanister: null };
+        case 'NotACanister':
+            return { NotACanister: null };
+        case 'NotOnAllowList':
+            return { NotOnAllowList: null };
+    }
+}
+
 export function encodeCallRefusal(r: CallRefusal): CallRefusedWire {
-    return { node_id: r.nodeId, target: r.target, reason: { [r.reason]: null } as CallRefusalReasonWire };
+    return { node_id: r.nodeId, target: r.target, reason: encodeCallRefusalReason(r.reason) };
 }

@@ -1,7 +1,7 @@
 import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
 import { EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
-import { OwnerSettingsMethods } from './owner-api';
+import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
 import { w, type WireOf } from './wire';
 import { ApiErrorIdl, type ApiError } from '../common/errors';
@@ -114,7 +114,8 @@ export const OrchestratorMethods = {
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
     ...OwnerSettingsMethods,
-    ...OwnerQuotaMethods
+    ...OwnerQuotaMethods,
+    ...OwnerAgentMethods
 } as const satisfies Record<string, MethodSpec>;
 
 export type OrchestratorMethodName = keyof typeof OrchestratorMethods;

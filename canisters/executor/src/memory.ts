@@ -9,5 +9,11 @@ export const MEMORY = {
     /** 'meta' -> StoredMeta (health counters). */
     meta: 3,
     /** EmergencyStore: the monitor's emergency state in force. */
-    emergency: 4
+    emergency: 4,
+    /** 'module' -> StoredAgentModule (the gzip-compressed agent wasm new agents are installed with). */
+    agentModule: 5,
+    /** owner principal text -> StoredAgent (each owner's agent canister). */
+    agents: 6,
+    /** agent canister text -> owner principal text: what the call policy looks agents up in. */
+    agentOwners: 7
 } as const;

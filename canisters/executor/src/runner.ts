@@ -7,9 +7,10 @@ import { Principal, time } from 'azle';
 
 import { OrchestratorMethods, encodeNodeError, msToNs, type WorkflowError } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
-import { callRaw, callTyped } from '../../common/peer-call';
+import { callTyped } from '../../common/peer-call';
+import { callThroughAgent, ensureAgent } from './agents';
 import { WakeTimer } from '../../common/wake-timer';
-import { attemptKeyText, completeCall, isFinished, nextWakeAt, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS, type AttemptKey, type ExecutorEffect, type StoredAttempt } from './logic';
+import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, nextWakeAt, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS, type AttemptKey, type ExecutorEffect, type StoredAttempt } from './logic';
 import { refusedTarget } from './call-policy';
 import { activeAttempts, deployment, emergency, getAttempt, putAttempt, updateMeta } from './state';
 
@@ -78,10 +79,19 @@ async function perform(e: ExecutorEffect): Promise<void> {
         await report(e.key);
         return;
     }
-    const result = await callRaw(Principal.fromText(e.canister), e.method, e.args, e.cycles);
+    const agent = await ensureAgent(Principal.fromText(e.owner));
+    if ('Err' in agent || agent.Ok.canisterId === undefined) {
+        // No agent yet (being created, no module deployed, the management canister refused):
+        // the call waits, unsent and not counted as a failure; the orchestrator's node deadline bounds the wait.
+        const waiting = getAttempt(attemptKeyText(e.key));
+        if (waiting !== undefined) putAttempt(deferCall(waiting, time(), AGENT_WAIT_MS));
+        armWake(time());
+        return;
+    }
+    const result = await callThroughAgent(Principal.fromText(agent.Ok.canisterId), e.key, e.canister, e.method, e.args, e.cycles);
     const current = getAttempt(attemptKeyText(e.key));
     if (current === undefined) return;
-    const step = completeCall(current, result.kind === 'Replied' ? { kind: 'Reply', bytes: result.value } : { kind: 'Reject', code: result.code, message: result.message }, time());
+    const step = completeCall(current, result, time());
     saveAll(step.changed);
     await Promise.all(step.effects.map(perform));
 }

@@ -21,19 +21,19 @@ import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { sig } from '../../common/method-sig';
 import { requireSignedIn } from './guards';
-import { allowListOf, putAllowList } from './owner-state';
+import { allowListOf, isKnownAgent, putAllowList } from './owner-state';
 import { deployment } from './state';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
 
-/** DeFlow's own canisters, as wired at install time. */
+/** DeFlow's own canisters, as wired at install time (agents are looked up: {@link isKnownAgent}). */
 export function protectedCanisters(): Principal[] {
     return PEER_ROLES.map((role) => deployment.peer(role));
 }
 
 /** The rule for one owner's workflows: DeFlow's canisters, then the owner's allow-list. */
 export function callRuleFor(owner: Principal): CallTargetRule {
-    return { protectedCanisters: protectedCanisters(), allowList: allowListOf(owner) };
+    return { protectedCanisters: protectedCanisters(), isAgent: isKnownAgent, allowList: allowListOf(owner) };
 }
 
 export type CallRefusedError = Extract<WorkflowError, { CallRefused: unknown }>;
@@ -71,7 +71,7 @@ export class CallPolicyMethods {
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
         if (arg.targets.length > MAX_ALLOW_LIST_TARGETS) return { Err: workflowError.limitExceeded('call_allow_list_targets', BigInt(MAX_ALLOW_LIST_TARGETS)) };
-        const base: CallTargetRule = { protectedCanisters: protectedCanisters() };
+        const base: CallTargetRule = { protectedCanisters: protectedCanisters(), isAgent: isKnownAgent };
         for (const [i, target] of arg.targets.entries()) {
             const reason = refuseCallTarget(target, base);
             if (reason !== undefined) return { Err: workflowError.invalidInput(`targets.${i}`, `${target.toText()} can never be called (${reason})`) };

@@ -28,5 +28,9 @@ export const MEMORY = {
     /** owner principal text -> StoredAllowList (the owner's call allow-list; absent: none). */
     callAllowLists: 11,
     /** owner principal text -> StoredOwnerUsage (what the owner used of their quotas). */
-    ownerUsage: 12
+    ownerUsage: 12,
+    /** owner principal text -> StoredOwnerAgent (the owner's agent: asked for, or its principal). */
+    ownerAgents: 13,
+    /** agent principal text -> owner principal text: every agent is a DeFlow canister no call node may target. */
+    agentOwners: 14
 } as const;

@@ -14,10 +14,12 @@ import type { ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { PeerRole } from '../../../shared/common/deployment';
 import { assertNever } from '../../../shared/common/result';
+import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { sig, type MethodSig } from '../../common/method-sig';
 import { callTyped, isRetryableReject, type CallOutcome } from '../../common/peer-call';
+import { recordAgent } from './agents';
 import { adoptEmergency, applyReport, startNew } from './engine';
-import { deployment, dueOutbox, putOutboxEntry, removeOutboxEntry, type OutboxMessage, type StoredOutboxEntry } from './state';
+import { deployment, dueOutbox, getExecution, putOutboxEntry, removeOutboxEntry, type OutboxMessage, type StoredOutboxEntry } from './state';
 import { armOutbox } from './timers';
 
 /** Entries delivered per timer run, so one message's work stays bounded. */
@@ -57,7 +59,9 @@ async function deliver(entry: StoredOutboxEntry): Promise<Delivery> {
     const m = entry.message;
     switch (m.kind) {
         case 'Dispatch': {
-            const request = { key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, due_at: m.dueAt, timeout_ms: BigInt(m.timeoutMs), task: encodeNodeTask(m.task) };
+            // The owner names the agent the call goes out from (read here: entries stored before agents carry none).
+            const owner = getExecution(m.executionId)?.owner;
+            const request = { key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, due_at: m.dueAt, timeout_ms: BigInt(m.timeoutMs), task: encodeNodeTask(m.task), owner: owner === undefined ? [] : [Principal.fromText(owner)] };
             const r = await callPeer<{ Ok: unknown } | { Err: WorkflowError }>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
             if (r.kind === 'Rejected') return onReject(m, r);
             // A typed refusal (e.g. Unauthorized after a bad deployment) will not change by
@@ -87,6 +91,14 @@ async function deliver(entry: StoredOutboxEntry): Promise<Delivery> {
         case 'StartWorkflow':
             startLocal(m);
             return 'Done';
+        case 'EnsureAgent': {
+            const r = await callPeer<{ Ok: AgentRecordWire } | { Err: ApiError }>('executor', 'ensure_agent', ExecutorMethods.ensure_agent, { owner: Principal.fromText(m.owner) });
+            if (r.kind === 'Rejected') return onReject(m, r);
+            // Unavailable (module not deployed yet, creation in flight): ask again later.
+            if ('Err' in r.value) return 'Retry';
+            recordAgent(m.owner, r.value.Ok);
+            return 'Done';
+        }
         default:
             return assertNever(m, 'outbox message');
     }

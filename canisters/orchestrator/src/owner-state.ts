@@ -34,3 +34,24 @@ export function usageOf(owner: string): OwnerUsage {
 export function updateUsage(owner: string, change: (u: OwnerUsage) => OwnerUsage): void {
     usage.insert(owner, { schema_version: 1, usage: change(usageOf(owner)) });
 }
+
+/** `Requested`: the executor was asked to create it; `Ready`: its principal is known. */
+export type StoredOwnerAgent = { schema_version: 1; status: 'Requested' | 'Ready'; agent?: string; requestedAt: bigint };
+
+const ownerAgents = new StableBTreeMap<string, StoredOwnerAgent>(MEMORY.ownerAgents);
+
+export function ownerAgentOf(owner: string): StoredOwnerAgent | undefined {
+    return ownerAgents.get(owner);
+}
+
+const agentOwners = new StableBTreeMap<string, string>(MEMORY.agentOwners);
+
+export function putOwnerAgent(owner: string, a: StoredOwnerAgent): void {
+    ownerAgents.insert(owner, a);
+    if (a.agent !== undefined) agentOwners.insert(a.agent, owner);
+}
+
+/** Whether `p` is some owner's agent. */
+export function isKnownAgent(p: Principal): boolean {
+    return agentOwners.containsKey(p.toText());
+}

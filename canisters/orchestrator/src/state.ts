@@ -54,7 +54,9 @@ export type OutboxMessage =
     | { kind: 'ScheduledFinished'; notice: ExecutionFinished }
     | { kind: 'Notify'; level: NotifyLevel; message: string }
     | { kind: 'RequestEmergency'; mode: 'Safe' | 'Emergency'; reason: string }
-    | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin };
+    | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin }
+    /** Ask the executor for the owner's agent (created at their first workflow); the answer names its principal. */
+    | { kind: 'EnsureAgent'; owner: string };
 
 export type StoredOutboxEntry = { schema_version: 1; id: string; message: OutboxMessage; tries: number; nextAt: bigint; createdAt: bigint };
 

@@ -24,8 +24,10 @@ import {
     type WorkflowWire
 } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
+import { requestAgent } from './agents';
 import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
+import { armOutbox } from './timers';
 import { notFound, validate } from './errors';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
@@ -102,6 +104,8 @@ export class WorkflowMethods {
         const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: msgCaller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
         putWorkflowVersion(w.id, 1, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(w);
+        requestAgent(w.owner, now);
+        armOutbox(now);
         return reply(w);
     }
 

@@ -134,7 +134,8 @@ describe('Security > call policy', () => {
                 key: { execution_id: id, node_id: 'attack', attempt: 1 },
                 due_at: BigInt(await pic.getTime()) * MS,
                 timeout_ms: 10_000n,
-                task: { Call: { canister: target, method, args, cycles, reply: { Raw: null } } }
+                task: { Call: { canister: target, method, args, cycles, reply: { Raw: null } } },
+                owner: [env.stranger.getPrincipal()]
             };
             okOf(await asOrchestrator.run_node_attempt(request));
             await pic.tick(3);

@@ -1,13 +1,13 @@
 import { IDL } from '@dfinity/candid';
 import type { NodeTask } from '../../../../shared/workflow';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptRequest, type StoredAttempt } from './attempts';
-import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS, type TargetCheck } from './run';
+import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS, deferCall, type TargetCheck } from './run';
 import { interpretCallResult } from './reply';
 
 const S = 1_000_000_000n;
 const T0 = 1_000n * S;
 const call: NodeTask = { kind: 'Call', canister: 'aaaaa-aa', method: 'get_price', args: new Uint8Array([1]), cycles: 0n, reply: { kind: 'Candid', types: '(record { price_e8s: nat64 })' } };
-const req = (attempt = 1, dueAt = T0, task: NodeTask = call): AttemptRequest => ({ key: { executionId: 'ex-1', nodeId: 'price', attempt }, dueAt, timeoutMs: 10_000, task });
+const req = (attempt = 1, dueAt = T0, task: NodeTask = call): AttemptRequest => ({ key: { executionId: 'ex-1', nodeId: 'price', attempt }, dueAt, timeoutMs: 10_000, task, owner: 'owner-1' });
 const allowAll: TargetCheck = () => undefined;
 const accepted = (r: AttemptRequest): StoredAttempt => acceptAttempt(undefined, r, T0).attempt;
 
@@ -41,6 +41,27 @@ describe('Executor > call policy at run time', () => {
         const r = runDue([accepted(req(1)), accepted(req(2, T0, { kind: 'Wait' }))], T0, 2, check);
         expect(asked).toEqual(['aaaaa-aa']);
         expect(r.effects.map((e) => e.kind).sort()).toEqual(['PerformCall', 'ReportResult']);
+    });
+});
+
+describe('Executor > calls go out from the owner\'s agent', () => {
+    it('names the owner on the call effect', () => {
+        expect(runDue([accepted(req())], T0, 1, allowAll).effects).toEqual([expect.objectContaining({ kind: 'PerformCall', owner: 'owner-1' })]);
+    });
+
+    it('puts a call whose agent is not ready back to Scheduled, later, unsent and not failed', () => {
+        const running = runDue([accepted(req())], T0, 1, allowAll).changed[0];
+        const waiting = deferCall(running, T0 + S, 5_000);
+        expect(waiting).toMatchObject({ status: 'Scheduled', dueAt: T0 + 6n * S, startedAt: undefined, deadlineAt: undefined });
+        expect(runDue([waiting], T0 + 5n * S, 1, allowAll).effects).toEqual([]);
+        expect(runDue([waiting], T0 + 6n * S, 1, allowAll).effects).toEqual([expect.objectContaining({ kind: 'PerformCall' })]);
+        expect(deferCall({ ...running, status: 'Succeeded' }, T0, 5_000).status).toBe('Succeeded');
+    });
+
+    it('refuses a call that names no owner (an orchestrator older than agents): nothing is sent', () => {
+        const r = runDue([accepted({ ...req(), owner: undefined })], T0, 1, allowAll);
+        expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
+        expect(r.changed[0]).toMatchObject({ status: 'Failed', error: { kind: 'CallRefused' } });
     });
 });
 

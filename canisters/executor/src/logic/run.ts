@@ -5,7 +5,7 @@ import { interpretCallResult, type CallResult } from './reply';
 /** What the executor's adapter must do after a step. */
 export type ExecutorEffect =
     /** Perform the inter-canister call of a running attempt, then call {@link completeCall}. */
-    | { kind: 'PerformCall'; key: AttemptKey; canister: string; method: string; args: Uint8Array; cycles: bigint }
+    | { kind: 'PerformCall'; key: AttemptKey; owner: string; canister: string; method: string; args: Uint8Array; cycles: bigint }
     /** Send the attempt's result to the orchestrator (`report_node_result`), then {@link reportDelivered} or {@link reportFailed}. */
     | { kind: 'ReportResult'; key: AttemptKey };
 
@@ -54,8 +54,14 @@ export function runDue(attempts: readonly StoredAttempt[], now: bigint, maxBatch
             effects.push({ kind: 'ReportResult', key: a.key });
             continue;
         }
+        if (a.owner === undefined) {
+            // From an orchestrator older than agents: the executor no longer calls as itself.
+            changed.push(finish(running, now, { error: { kind: 'CallRefused', message: 'the attempt names no owner, so no agent can make the call; nothing was sent' } }));
+            effects.push({ kind: 'ReportResult', key: a.key });
+            continue;
+        }
         changed.push(running);
-        effects.push({ kind: 'PerformCall', key: a.key, canister: a.task.canister, method: a.task.method, args: a.task.args, cycles: a.task.cycles });
+        effects.push({ kind: 'PerformCall', key: a.key, owner: a.owner, canister: a.task.canister, method: a.task.method, args: a.task.args, cycles: a.task.cycles });
     }
     for (const a of attempts) {
         if (a.status === 'Running' && a.deadlineAt !== undefined && a.deadlineAt <= now) {
@@ -77,6 +83,18 @@ export function completeCall(a: StoredAttempt, result: CallResult, now: bigint):
     const r = interpretCallResult(a.task.reply, result);
     const next = finish(a, now, r.ok ? { output: r.output } : { error: r.error });
     return { changed: [next], effects: [{ kind: 'ReportResult', key: a.key }] };
+}
+
+/** How long a call waits for its owner's agent before the executor tries again. */
+export const AGENT_WAIT_MS = 5_000;
+
+/**
+ * A running call whose owner has no agent yet goes back to `Scheduled`, due `waitMs` later:
+ * nothing was sent, so it is neither a failure nor an attempt used up.
+ */
+export function deferCall(a: StoredAttempt, now: bigint, waitMs: number): StoredAttempt {
+    if (a.status !== 'Running') return a;
+    return { ...a, status: 'Scheduled', dueAt: now + msToNs(waitMs), startedAt: undefined, deadlineAt: undefined };
 }
 
 export function reportDelivered(a: StoredAttempt, now: bigint): StoredAttempt {
