@@ -870,6 +870,46 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'list_dead_letters' : ActorMethod<
+    [{ 'cursor' : [] | [string], 'limit' : number }],
+    {
+        'Ok' : {
+          'next_cursor' : [] | [string],
+          'items' : Array<
+            {
+              'id' : string,
+              'what' : string,
+              'enqueued_at' : bigint,
+              'dead_at' : bigint,
+              'reason' : { 'Trapped' : { 'handlings' : number } } |
+                { 'GaveUp' : { 'last_error' : string, 'attempts' : number } } |
+                { 'Refused' : { 'error' : string } },
+            }
+          >,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'list_executions' : ActorMethod<
     [
       {
@@ -2957,6 +2997,63 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 ),
                 'critical' : IDL.Opt(IDL.Bool),
               }),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
+      ),
+    'list_dead_letters' : IDL.Func(
+        [IDL.Record({ 'cursor' : IDL.Opt(IDL.Text), 'limit' : IDL.Nat32 })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'next_cursor' : IDL.Opt(IDL.Text),
+              'items' : IDL.Vec(
+                IDL.Record({
+                  'id' : IDL.Text,
+                  'what' : IDL.Text,
+                  'enqueued_at' : IDL.Nat64,
+                  'dead_at' : IDL.Nat64,
+                  'reason' : IDL.Variant({
+                    'Trapped' : IDL.Record({ 'handlings' : IDL.Nat32 }),
+                    'GaveUp' : IDL.Record({
+                      'last_error' : IDL.Text,
+                      'attempts' : IDL.Nat32,
+                    }),
+                    'Refused' : IDL.Record({ 'error' : IDL.Text }),
+                  }),
+                })
+              ),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),

@@ -21,6 +21,7 @@ import { principalText, reject as rejectOf, rejects } from './engine/errors';
 import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
 import { Replica, type IngressRecord, type Request } from './engine/replica';
 import { buildSubnets, canisterIdFromIndex, subnetOfCanister, type Subnet } from './engine/topology';
+import { subnetLimits, type InstructionLimits } from './engine/instruction-limits';
 import { ModuleCache } from './engine/wasm-module';
 import { RejectCode } from './api';
 
@@ -36,6 +37,11 @@ export type InstanceOptions = {
     /** Receives every canister `debug_print` line. Defaults to stderr. */
     log?: (line: string) => void;
     seed?: Uint8Array;
+    /**
+     * Instruction limits that replace the subnets' own (each subnet's are those of its kind
+     * and `instruction_config`, as in PocketIC): the server's `--instruction-limits` flag.
+     */
+    instructionLimits?: Partial<InstructionLimits>;
 };
 
 export class Instance implements InstanceApi {
@@ -53,7 +59,11 @@ export class Instance implements InstanceApi {
         const seed = options.seed ?? randomBytes(32);
         this.subnets = buildSubnets(config.subnets);
         const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-        this.replica = new Replica((canister, text) => log(`${this.formatTime()}: [Canister ${canister.idText}] ${text}`));
+        const limits = this.subnets.map((subnet) => ({ ...subnetLimits(subnet.kind, subnet.instructionConfig), ...options.instructionLimits }));
+        this.replica = new Replica(
+            (canister, text) => log(`${this.formatTime()}: [Canister ${canister.idText}] ${text}`),
+            (subnetIndex) => limits[subnetIndex] ?? limits[0]!
+        );
         const management = new ManagementCanister({
             replica: this.replica,
             modules: sharedModules,
@@ -196,6 +206,9 @@ export class Instance implements InstanceApi {
      *   the message; a message already known by that id is not queued again (replay).
      */
     submitIngress(call: CanisterCall, knownId?: Uint8Array): { ok: SubmittedMessage } | { err: Reject } {
+        // A management method users may not call is refused before routing: its argument
+        // (e.g. raw_rand's `()`) names no canister to route by.
+        if (call.canisterId.length === 0 && !INGRESS_METHODS.has(call.method)) return { err: notForIngress(call.method) };
         const subnet = this.routeSubnet(call);
         if (knownId !== undefined && this.replica.ingress.has(Buffer.from(knownId).toString('hex'))) {
             return { ok: { subnetId: subnet.subnetId, messageId: knownId } };
@@ -225,10 +238,7 @@ export class Instance implements InstanceApi {
     /** The checks an ingress message passes before it is accepted into a block. */
     private validateIngress(call: CanisterCall): Reject | null {
         if (call.canisterId.length === 0) {
-            if (!INGRESS_METHODS.has(call.method)) {
-                return rejectOf(RejectCode.CanisterReject, 'CanisterRejectedMessage', `ic00 method ${call.method} can not be called via ingress messages`);
-            }
-            return null;
+            return INGRESS_METHODS.has(call.method) ? null : notForIngress(call.method);
         }
         const canister = this.replica.canister(call.canisterId);
         if (canister === undefined) return rejects.canisterNotFound(call.canisterId);
@@ -369,3 +379,7 @@ export function createInstance(config: InstanceConfig, options?: InstanceOptions
     return new Instance(config, options);
 }
 
+/** The replica's refusal of a management method only canisters may call. */
+function notForIngress(method: string): Reject {
+    return rejectOf(RejectCode.CanisterReject, 'CanisterRejectedMessage', `ic00 method ${method} can not be called via ingress messages`);
+}

@@ -4,6 +4,7 @@
  * Process contract: ENGINE-NOTES §1.
  */
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { parseInstructionLimits, type InstructionLimits } from './engine/instruction-limits';
 import { blobStore } from './server/blob-store';
 import { RunningServer, startHttpServer } from './server/http-server';
 import { errorLog, serverLog, setRequestLogging } from './server/log';
@@ -25,17 +26,28 @@ Options:
   --ip ADDR         address to listen on (default 127.0.0.1)
   --ttl SECONDS     exit after this long without requests (default ${DEFAULT_TTL_SECONDS})
   --log             log every request to stdout
+  --instruction-limits SPEC
+                    instruction limits for every subnet: "benchmarking" (PocketIC's
+                    benchmarking limits) or name=N pairs, e.g. message=1000000000,query=500000
+                    (names: message, query, install, inspect, round, slice, messageWithoutDts)
   --version         print the version and exit
   --help            print this help and exit
 `;
 
-type Options = { portFile: string | undefined; port: number; ip: string; ttlSeconds: number; log: boolean };
+type Options = {
+    portFile: string | undefined;
+    port: number;
+    ip: string;
+    ttlSeconds: number;
+    log: boolean;
+    instructionLimits: Partial<InstructionLimits> | undefined;
+};
 
 /** Command-line parsing failed; reported with the usage text and exit code 2 (as clap does). */
 class UsageError extends Error {}
 
 function parseArgs(args: string[]): Options | 'version' | 'help' {
-    const options: Options = { portFile: undefined, port: 0, ip: '127.0.0.1', ttlSeconds: DEFAULT_TTL_SECONDS, log: false };
+    const options: Options = { portFile: undefined, port: 0, ip: '127.0.0.1', ttlSeconds: DEFAULT_TTL_SECONDS, log: false, instructionLimits: undefined };
     for (let i = 0; i < args.length; i++) {
         // Accept both `--flag value` and `--flag=value`.
         const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
@@ -66,6 +78,13 @@ function parseArgs(args: string[]): Options | 'version' | 'help' {
             case '--log':
                 options.log = true;
                 break;
+            case '--instruction-limits':
+                try {
+                    options.instructionLimits = parseInstructionLimits(value());
+                } catch (error) {
+                    throw new UsageError(`${flag}: ${error instanceof Error ? error.message : String(error)}`);
+                }
+                break;
             default:
                 throw new UsageError(`unknown argument ${args[i]}`);
         }
@@ -84,9 +103,9 @@ function unsignedInteger(flag: string, text: string, max: number): number {
  * client gets that error as a reply, instead of a process that dies before writing its port
  * file (pic-js hides stderr by default and would only report a 90 s timeout).
  */
-function loadEngine(): InstanceFactory {
+function loadEngine(instructionLimits: Partial<InstructionLimits> | undefined): InstanceFactory {
     const engine: typeof import('./instance') = require('./instance');
-    return engine.createInstance;
+    return (config) => engine.createInstance(config, instructionLimits === undefined ? {} : { instructionLimits });
 }
 
 /** Creates the port file exclusively; `undefined` means it exists (another server owns it). */
@@ -115,7 +134,7 @@ async function run(options: Options): Promise<void> {
         process.exit(0);
     }
 
-    const registry = new InstanceRegistry(loadEngine);
+    const registry = new InstanceRegistry(() => loadEngine(options.instructionLimits));
     let server: RunningServer;
     try {
         server = await startHttpServer({ host: options.ip, port: options.port, context: { registry, blobs: blobStore } });

@@ -27,14 +27,14 @@ describe('Localnet > engine > write tracking', () => {
         const module = new ModuleCache().load(fixtureWasm('counter'));
         expect(module.tracked).toBe(true);
         const runtime = new WasmRuntime(module, new StableMemory(), () => undefined, CANISTER);
-        expect(runtime.run(execution('init', new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]]))), { export: 'canister_init' }, 'all')).toBeNull();
+        expect(runtime.run(execution('init', new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]]))), { export: 'canister_init' }, 'all').trap).toBeNull();
         const empty = new Uint8Array(IDL.encode([], []));
-        expect(runtime.run(execution('update', empty), { export: 'canister_update increment' }, 'all')).toBeNull();
+        expect(runtime.run(execution('update', empty), { export: 'canister_update increment' }, 'all').trap).toBeNull();
         const heapAfterCommit = runtime.exportState().heap;
 
         // A query that mutates the heap, then a trapping update: both must leave no trace.
         runtime.run(execution('query', new Uint8Array(IDL.encode([IDL.Text], ['scratch']))), { export: 'canister_query queryMutate' }, 'none');
-        const trap = runtime.run(execution('update', new Uint8Array(IDL.encode([IDL.Text], ['x']))), { export: 'canister_update mutateThenTrap' }, 'all');
+        const { trap } = runtime.run(execution('update', new Uint8Array(IDL.encode([IDL.Text], ['x']))), { export: 'canister_update mutateThenTrap' }, 'all');
         expect(trap).not.toBeNull();
         expect(Buffer.from(runtime.exportState().heap).equals(Buffer.from(heapAfterCommit))).toBe(true);
 

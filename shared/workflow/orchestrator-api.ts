@@ -5,6 +5,7 @@ import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
 import { w, type WireOf } from './wire';
 import { ApiErrorIdl, type ApiError } from '../common/errors';
+import { DeadLetterCodec, type DeadLetter } from '../common/dead-letter';
 import { StartScheduledExecutionRequestIdl, type StartScheduledExecutionRequest } from '../scheduling/outbox';
 
 /**
@@ -84,6 +85,9 @@ export const NodeResultReportWire = w.record({
 });
 export type NodeResultReport = WireOf<typeof NodeResultReportWire>;
 
+/** An outbox entry kept with the reason it was not delivered (admins read them with `list_dead_letters`). */
+export const DeadLetterWire = w.from<DeadLetter>(DeadLetterCodec.idl);
+
 const WorkflowResult = resultWire(WorkflowWire);
 const ExecutionResult = resultWire(ExecutionWire);
 
@@ -113,6 +117,8 @@ export const OrchestratorMethods = {
     start_scheduled_execution: { args: [w.from<StartScheduledExecutionRequest>(StartScheduledExecutionRequestIdl)], ret: StartScheduledExecutionResultWire, mode: 'update' },
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
+    /** Admins and controllers only: outbox entries refused, given up or trapping, oldest first. */
+    list_dead_letters: { args: [PageRequestWire], ret: resultWire(pageWire(DeadLetterWire)), mode: 'query' },
     ...OwnerSettingsMethods,
     ...OwnerQuotaMethods,
     ...OwnerAgentMethods

@@ -65,7 +65,7 @@ export function commit(stored: StoredExecution, step: Step<Execution>, now: bigi
     putExecution(next, deadline);
     if (deadline !== undefined) armDeadlines(deadline, now);
     for (const effect of step.effects) applyEffect(next, effect, now);
-    armOutbox(now);
+    armOutbox();
 }
 
 function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {

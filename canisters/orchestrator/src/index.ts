@@ -6,8 +6,9 @@ import { AgentQueryMethods } from './agents';
 import { CallPolicyMethods } from './call-policy';
 import { ExecutionMethods } from './executions';
 import { LifecycleMethods } from './lifecycle';
+import { OperationsMethods } from './operations';
 import { PeerMethods } from './peer';
 import { QuotaMethods } from './quotas';
 import { WorkflowMethods } from './workflows';
 
-export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, CallPolicyMethods, QuotaMethods, AgentQueryMethods];
+export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, OperationsMethods, CallPolicyMethods, QuotaMethods, AgentQueryMethods];

@@ -10,6 +10,11 @@ import type { Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workfl
 import type { PauseCause, StartOrigin } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
+import type { DeadLetter, DeadLetterReason } from '../../../shared/common/dead-letter';
+import { encodeDeadLetterReason } from '../../../shared/common/dead-letter';
+import { deliveryFrom, newDelivery, type Delivery } from '../../common/outbox/delivery';
+import type { OutboxStore } from '../../common/outbox/outbox';
+import { describeOutboxMessage, type OutboxMessage } from './logic/outbox';
 import { MEMORY } from './memory';
 
 /** The schema version of every record this code writes. */
@@ -47,18 +52,15 @@ export type StoredExecutionSummary = {
     finishedAt?: bigint;
 };
 
-/** What the outbox delivers; `Local` messages are handled in the orchestrator itself, from a timer. */
-export type OutboxMessage =
-    | { kind: 'Dispatch'; executionId: string; nodeId: string; attempt: number; dueAt: bigint; timeoutMs: number; task: NodeTask }
-    | { kind: 'CancelDispatched'; executionId: string }
-    | { kind: 'ScheduledFinished'; notice: ExecutionFinished }
-    | { kind: 'Notify'; level: NotifyLevel; message: string }
-    | { kind: 'RequestEmergency'; mode: 'Safe' | 'Emergency'; reason: string }
-    | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin }
-    /** Ask the executor for the owner's agent (created at their first workflow); the answer names its principal. */
-    | { kind: 'EnsureAgent'; owner: string };
+export type { OutboxMessage };
 
-export type StoredOutboxEntry = { schema_version: 1; id: string; message: OutboxMessage; tries: number; nextAt: bigint; createdAt: bigint };
+/**
+ * `tries`/`nextAt` are what the first release wrote and still read by it after a rollback;
+ * `delivery` (absent in its records) is the toolkit's bookkeeping, kept in step with them.
+ */
+export type StoredOutboxEntry = { schema_version: 1; id: string; message: OutboxMessage; tries: number; nextAt: bigint; createdAt: bigint; delivery?: Delivery };
+
+export type StoredDeadLetter = { schema_version: 1; id: string; what: string; reason: DeadLetterReason; enqueuedAt: bigint; deadAt: bigint; message: OutboxMessage };
 
 export type HealthCounters = { failuresTotal: bigint; completedTotal: bigint; executionTimeNsTotal: bigint };
 
@@ -91,6 +93,7 @@ const executions = new StableBTreeMap<string, StoredExecution>(MEMORY.executions
 const summaries = new StableBTreeMap<string, StoredExecutionSummary>(MEMORY.executionSummaries);
 const active = new StableBTreeMap<string, bigint>(MEMORY.activeExecutions);
 const outbox = new StableBTreeMap<string, StoredOutboxEntry>(MEMORY.outbox);
+const deadLetters = new StableBTreeMap<string, StoredDeadLetter>(MEMORY.deadLetters);
 const idempotency = new StableBTreeMap<string, string>(MEMORY.idempotency);
 const meta = new StableBTreeMap<string, StoredMeta>(MEMORY.meta);
 const finished = new StableBTreeMap<string, string>(MEMORY.finished);
@@ -270,32 +273,41 @@ export function rememberKey(key: string, executionId: string): void {
 
 export function enqueue(message: OutboxMessage, now: bigint, dueAt: bigint = now): StoredOutboxEntry {
     const m = updateMeta((x) => ({ ...x, nextOutboxSeq: x.nextOutboxSeq + 1 }));
-    const entry: StoredOutboxEntry = { schema_version: 1, id: pad(m.nextOutboxSeq - 1, 16), message, tries: 0, nextAt: dueAt, createdAt: now };
+    const delivery = newDelivery(now, dueAt);
+    const entry: StoredOutboxEntry = { schema_version: 1, id: pad(m.nextOutboxSeq - 1, 16), message, tries: 0, nextAt: dueAt, createdAt: now, delivery };
     outbox.insert(entry.id, entry);
     return entry;
 }
 
-export function putOutboxEntry(e: StoredOutboxEntry): void {
-    outbox.insert(e.id, e);
-}
+/** The outbox as the shared toolkit (`canisters/common/outbox`) drives it. */
+export const outboxStore: OutboxStore<StoredOutboxEntry> = {
+    due: (now, limit) =>
+        outbox
+            .values()
+            .filter((e) => e.nextAt <= now)
+            .slice(0, limit),
+    get: (id) => outbox.get(id),
+    put: (e) => outbox.insert(e.id, e),
+    remove: (id) => outbox.remove(id),
+    deadLetter: (e, reason, now) => {
+        deadLetters.insert(e.id, { schema_version: 1, id: e.id, what: describeOutboxMessage(e.message), reason, enqueuedAt: e.createdAt, deadAt: now, message: e.message });
+        outbox.remove(e.id);
+    },
+    nextAt: () => {
+        let min: bigint | undefined;
+        for (const e of outbox.values()) if (min === undefined || e.nextAt < min) min = e.nextAt;
+        return min;
+    },
+    idOf: (e) => e.id,
+    deliveryOf: (e) => deliveryFrom(e.delivery ?? { attempts: e.tries, next_at: e.nextAt }, e.createdAt),
+    withDelivery: (e, d) => ({ ...e, delivery: d, tries: d.attempts, nextAt: d.next_at })
+};
 
-export function removeOutboxEntry(id: string): void {
-    outbox.remove(id);
-}
-
-/** Entries due at `now`, oldest first, at most `limit`. */
-export function dueOutbox(now: bigint, limit: number): StoredOutboxEntry[] {
-    return outbox
-        .values()
-        .filter((e) => e.nextAt <= now)
-        .slice(0, limit);
-}
-
-/** When the outbox next has something due, if anything. */
-export function nextOutboxAt(): bigint | undefined {
-    let min: bigint | undefined;
-    for (const e of outbox.values()) if (min === undefined || e.nextAt < min) min = e.nextAt;
-    return min;
+/** Dead letters after `cursor` (their ids sort by enqueue order), at most `limit`. */
+export function listDeadLetters(cursor: string | undefined, limit: number): { items: DeadLetter[]; next: string | undefined } {
+    const page = deadLetters.values().filter((d) => cursor === undefined || d.id > cursor);
+    const items = page.slice(0, limit).map((d) => ({ id: d.id, what: d.what, reason: encodeDeadLetterReason(d.reason), enqueued_at: d.enqueuedAt, dead_at: d.deadAt }));
+    return { items, next: page.length > limit ? items[items.length - 1]?.id : undefined };
 }
 
 export function outboxLength(): number {

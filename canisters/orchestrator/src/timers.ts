@@ -4,19 +4,16 @@
  */
 import { setTimerInterval, time } from 'azle';
 
-import { WakeTimer } from '../../common/wake-timer';
+import { ReArmableTimer } from '../../common/outbox/timer';
 import { checkDeadlines } from './engine';
-import { drainOutbox } from './outbox';
+import { outbox } from './outbox';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
-import { nextOutboxAt } from './state';
 
-const outboxTimer = new WakeTimer(() => drainOutbox());
-const deadlineTimer = new WakeTimer(() => checkDeadlines());
+const deadlineTimer = new ReArmableTimer(() => checkDeadlines());
 
 /** Wakes the outbox at its next due entry (at once if one is due). */
-export function armOutbox(now: bigint): void {
-    const at = nextOutboxAt();
-    if (at !== undefined) outboxTimer.armAt(at, now);
+export function armOutbox(): void {
+    outbox.arm();
 }
 
 /** Wakes the timeout check by `at`. */
@@ -29,7 +26,7 @@ export function rearmAll(): void {
     const now = time();
     // Both passes run at once and re-arm themselves for whatever is next: working that out
     // here would read every stored entry and make the upgrade's cost grow with the data.
-    outboxTimer.armAt(now, now);
+    outbox.armNow();
     deadlineTimer.armAt(now, now);
     setTimerInterval(RETENTION_INTERVAL_SECONDS, () => {
         pruneFinished();

@@ -105,7 +105,7 @@ export class WorkflowMethods {
         putWorkflowVersion(w.id, 1, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(w);
         requestAgent(w.owner, now);
-        armOutbox(now);
+        armOutbox();
         return reply(w);
     }
 

@@ -74,6 +74,8 @@ export class Canister {
     readonly chunkStore = new Map<string, Uint8Array>();
     readonly callContexts = new Map<number, CallContext>();
     readonly callbacks = new Map<number, Callback>();
+    /** Every instruction the canister's executions used (queries and trapped ones included). */
+    instructionsExecuted = 0n;
     /** Answers owed to `stop_canister` callers once every call context is closed. */
     pendingStops: Array<{ origin: Origin; reply: (result: CallResult) => void }> = [];
 

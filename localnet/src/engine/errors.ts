@@ -6,11 +6,25 @@ import { RejectCode, type Reject, type RejectCodeNumber } from '../api';
 export class CanisterTrap extends Error {
     constructor(
         message: string,
-        /** `explicit` for `ic0.trap`, `wasm` for a Wasm fault, `system` for a system API misuse. */
-        override readonly cause: 'explicit' | 'wasm' | 'system'
+        /**
+         * `explicit` for `ic0.trap`, `wasm` for a Wasm fault, `system` for a system API misuse,
+         * `instruction_limit` for an execution that ran out of instructions.
+         */
+        override readonly cause: 'explicit' | 'wasm' | 'system' | 'instruction_limit'
     ) {
         super(message);
         this.name = 'CanisterTrap';
+    }
+}
+
+/** An execution used more instructions than its limit; rolled back like a trap (IC0522). */
+export class InstructionLimitExceeded extends CanisterTrap {
+    constructor(
+        /** The limit of the message as the replica reports it (install: all its steps together). */
+        readonly limit: bigint
+    ) {
+        super(`Canister exceeded the limit of ${limit} instructions for single message execution.`, 'instruction_limit');
+        this.name = 'InstructionLimitExceeded';
     }
 }
 
@@ -46,6 +60,7 @@ export const ErrorCode = {
     CanisterRejectedByInspect: 'IC0516',
     CanisterMethodNotFound: 'IC0536',
     CanisterWasmModuleNotFound: 'IC0537',
+    CanisterInstructionLimitExceeded: 'IC0522',
     CanisterInstallCodeRateLimited: 'IC0523',
     CompositeQueryCalledInReplicatedMode: 'IC0527',
     InvalidManagementPayload: 'IC0311',
@@ -60,6 +75,21 @@ export type ErrorCodeName = keyof typeof ErrorCode;
 
 export function reject(rejectCode: RejectCodeNumber, errorCode: ErrorCodeName, message: string): Reject {
     return { rejectCode, rejectMessage: message, errorCode, certified: true };
+}
+
+/**
+ * IC0522 as the replica words it (`HypervisorError::InstructionLimitExceeded` through
+ * `into_user_error`, dfinity/ic `rs/interfaces/src/execution_environment/errors.rs`): the
+ * description, a period, then the help text with its documentation link.
+ */
+export function instructionLimitExceeded(id: Uint8Array, limit: bigint): Reject {
+    return reject(
+        RejectCode.CanisterError,
+        'CanisterInstructionLimitExceeded',
+        `Error from Canister ${principalText(id)}: Canister exceeded the limit of ${limit} instructions for single message execution..\n` +
+            'Try optimizing this method to consume fewer instructions or split the work across multiple messages. ' +
+            'See documentation: http://internetcomputer.org/docs/current/references/execution-errors#instruction-limit-exceeded'
+    );
 }
 
 /** The rejects every caller can meet, worded as the replica words them. */
@@ -89,7 +119,9 @@ export const rejects = {
             `Error from Canister ${principalText(id)}: Canister did not produce a response.`
         ),
     trapped: (id: Uint8Array, trap: CanisterTrap): Reject =>
-        trap.cause === 'explicit'
+        trap instanceof InstructionLimitExceeded
+            ? instructionLimitExceeded(id, trap.limit)
+            : trap.cause === 'explicit'
             ? reject(
                   RejectCode.CanisterError,
                   'CanisterCalledTrap',

@@ -3,6 +3,8 @@
  * time, cycles) and what it records (reply, outgoing calls, timer, certified data). The
  * engine applies the record only if the execution did not trap.
  */
+import { APPLICATION_SUBNET_LIMITS } from './instruction-limits';
+
 export type ExecutionKind =
     | 'start'
     | 'init'
@@ -58,7 +60,20 @@ export type ExecutionInput = {
     dataCertificate?: Uint8Array | null;
     /** Accumulated instructions of the call context before this execution. */
     callContextInstructions?: bigint;
+    /**
+     * The instruction limit of the message this execution belongs to, as reported in IC0522
+     * (default: an application subnet's per-message limit).
+     */
+    instructionLimit?: bigint;
+    /** Instructions the same message used in earlier executions (install: pre_upgrade etc.). */
+    instructionsBefore?: bigint;
 };
+
+/** The budget left for an execution: its message's limit minus what earlier steps used. */
+export function instructionBudget(execution: Execution): bigint {
+    const left = execution.instructionLimit - execution.instructionsBefore;
+    return left > 0n ? left : 0n;
+}
 
 /** Largest reply or call payload the IC accepts (2 MiB). */
 export const MAX_PAYLOAD = 2 * 1024 * 1024;
@@ -76,6 +91,8 @@ export class Execution {
     readonly controllers: Uint8Array[];
     readonly dataCertificate: Uint8Array | null;
     readonly callContextInstructionsBefore: bigint;
+    readonly instructionLimit: bigint;
+    readonly instructionsBefore: bigint;
 
     canAnswer: boolean;
     replyChunks: Uint8Array[] = [];
@@ -92,6 +109,7 @@ export class Execution {
     pendingCall: OutgoingCall | null = null;
     readonly calls: OutgoingCall[] = [];
     acceptedMessage = false;
+    /** Instructions this execution used (set by the runtime when it ends; see ExecutionResult). */
     instructions = 0n;
 
     constructor(input: ExecutionInput) {
@@ -113,6 +131,8 @@ export class Execution {
         this.controllers = input.controllers;
         this.dataCertificate = input.dataCertificate ?? null;
         this.callContextInstructionsBefore = input.callContextInstructions ?? 0n;
+        this.instructionLimit = input.instructionLimit ?? APPLICATION_SUBNET_LIMITS.message;
+        this.instructionsBefore = input.instructionsBefore ?? 0n;
     }
 
     /** Non-replicated executions: queries called directly, composite queries and their callbacks, inspect. */

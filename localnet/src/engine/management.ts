@@ -10,11 +10,12 @@ import { Principal } from '@dfinity/principal';
 
 import { RejectCode, type CallResult, type Reject } from '../api';
 import { Canister, DEFAULT_SETTINGS, type CanisterSettings } from './canister';
-import { reject as rejectOf, rejects, type ErrorCodeName } from './errors';
-import { Execution } from './execution';
+import { CanisterTrap, instructionLimitExceeded, InstructionLimitExceeded, reject as rejectOf, rejects, type ErrorCodeName } from './errors';
+import { Execution, type ExecutionInput } from './execution';
 import * as M from './management-idl';
 import { EMPTY_CANDID, Replica, type Request } from './replica';
 import { InvalidModuleError, ModuleCache, sha256 } from './wasm-module';
+import type { Persistence } from './wasm-runtime';
 
 /** What the management canister needs from the instance that hosts it. */
 export type ManagementHost = {
@@ -244,12 +245,28 @@ export class ManagementCanister {
             throw error;
         }
         const replica = this.host.replica;
-        const failed = (step: string, trap: { message: string; cause: string }): never =>
-            fail(
+        const failed = (step: string, trap: CanisterTrap): never => {
+            if (trap instanceof InstructionLimitExceeded) throw new ManagementReject(instructionLimitExceeded(canister.id, trap.limit));
+            return fail(
                 RejectCode.CanisterError,
                 trap.cause === 'explicit' ? 'CanisterCalledTrap' : 'CanisterTrapped',
                 `Error from Canister ${canister.idText}: Canister called \`ic0.trap\` with message: '${trap.message}' during ${step}.`
             );
+        };
+        // One install_code has one budget: start + init, or pre_upgrade + start + post_upgrade.
+        const installLimit = replica.limits(canister).install;
+        let installInstructions = 0n;
+        const step = (runtime: NonNullable<Canister['runtime']>, execution: Execution, entry: string, persistence: Persistence, name: string): void => {
+            const { trap, instructions } = runtime.run(execution, { export: entry }, persistence);
+            installInstructions += instructions;
+            canister.instructionsExecuted += instructions;
+            if (trap !== null) failed(name, trap);
+        };
+        const started = (runtime: NonNullable<Canister['runtime']>): void => {
+            installInstructions += runtime.startInstructions;
+            if (installInstructions > installLimit) failed('start', new InstructionLimitExceeded(installLimit));
+        };
+        const budget = (): Partial<ExecutionInput> => ({ instructionLimit: installLimit, instructionsBefore: installInstructions });
         if ('upgrade' in mode) {
             const old = canister.runtime;
             if (old === null) return void fail(RejectCode.CanisterError, 'CanisterWasmModuleNotFound', `Error from Canister ${canister.idText}: Attempted to upgrade a canister that contains no Wasm module.`);
@@ -261,22 +278,20 @@ export class ManagementCanister {
             canister.stable.begin();
             try {
                 if (old.module.hasPreUpgrade && options?.skip_pre_upgrade[0] !== true) {
-                    const pre = new Execution({ ...replica.executionInput(canister, 'pre_upgrade'), caller: sender });
-                    const trap = old.run(pre, { export: 'canister_pre_upgrade' }, 'stable');
-                    if (trap !== null) failed('pre_upgrade', trap);
+                    const pre = new Execution({ ...replica.executionInput(canister, 'pre_upgrade'), caller: sender, ...budget() });
+                    step(old, pre, 'canister_pre_upgrade', 'stable', 'pre_upgrade');
                 }
                 const next = this.instantiate(canister, module);
+                started(next);
                 const post = new Execution({
                     ...replica.executionInput(canister, 'post_upgrade'),
                     caller: sender,
                     arg,
                     timer: 0n,
-                    canisterVersion: canister.version + 1n
+                    canisterVersion: canister.version + 1n,
+                    ...budget()
                 });
-                if (module.hasPostUpgrade) {
-                    const trap = next.run(post, { export: 'canister_post_upgrade' }, 'all');
-                    if (trap !== null) failed('post_upgrade', trap);
-                }
+                if (module.hasPostUpgrade) step(next, post, 'canister_post_upgrade', 'all', 'post_upgrade');
                 canister.stable.commit();
                 this.replaceCode(canister, next, post);
             } catch (error) {
@@ -293,18 +308,17 @@ export class ManagementCanister {
         canister.stable.clear();
         try {
             const next = this.instantiate(canister, module);
+            started(next);
             const init = new Execution({
                 ...replica.executionInput(canister, 'init'),
                 caller: sender,
                 arg,
                 timer: 0n,
                 certifiedData: new Uint8Array(0),
-                canisterVersion: canister.version + 1n
+                canisterVersion: canister.version + 1n,
+                ...budget()
             });
-            if (module.hasInit) {
-                const trap = next.run(init, { export: 'canister_init' }, 'all');
-                if (trap !== null) failed('init', trap);
-            }
+            if (module.hasInit) step(next, init, 'canister_init', 'all', 'init');
             this.replaceCode(canister, next, init);
         } catch (error) {
             canister.stable.replace(oldStable);

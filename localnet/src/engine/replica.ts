@@ -5,9 +5,11 @@
  */
 import type { CallResult, Reject } from '../api';
 import { Canister, canisterKey, type CallContext, type Origin } from './canister';
-import { CanisterTrap, rejects } from './errors';
+import { rejects } from './errors';
 import { Execution, type ExecutionInput, type ExecutionKind } from './execution';
-import { WasmRuntime, type EntryPoint, type Persistence } from './wasm-runtime';
+import { APPLICATION_SUBNET_LIMITS, type InstructionLimits } from './instruction-limits';
+import { RoundBudget } from './round-budget';
+import { WasmRuntime, type EntryPoint, type ExecutionResult, type Persistence } from './wasm-runtime';
 import { methodExportName } from './wasm-module';
 
 export type Request = {
@@ -55,7 +57,24 @@ export class Replica {
     management: ManagementHandler = (_request, respond) =>
         respond({ kind: 'reject', reject: rejects.explicitReject('the management canister is not available') });
 
-    constructor(private readonly log: (canister: Canister, text: string) => void) {}
+    /** Instructions each canister executed in the current round (the scheduler's round limit). */
+    private readonly roundBudget: RoundBudget;
+
+    constructor(
+        private readonly log: (canister: Canister, text: string) => void,
+        /** The instruction limits of each subnet, by subnet index. */
+        private readonly subnetLimits: (subnetIndex: number) => InstructionLimits = () => APPLICATION_SUBNET_LIMITS
+    ) {
+        this.roundBudget = new RoundBudget((key) => {
+            const canister = this.canisters.get(key);
+            return this.subnetLimits(canister?.subnetIndex ?? 0);
+        });
+    }
+
+    /** The instruction limits that apply to a canister's executions. */
+    limits(canister: Canister): InstructionLimits {
+        return this.subnetLimits(canister.subnetIndex);
+    }
 
     canister(id: Uint8Array): Canister | undefined {
         return this.canisters.get(canisterKey(id));
@@ -76,9 +95,13 @@ export class Replica {
      */
     runRound(time: bigint, inducted: Request[]): void {
         this.roundTime = time;
+        this.roundBudget.startRound();
         const system: SystemTask[] = [];
         for (const canister of this.canisters.values()) {
             if (canister.status !== 'running' || canister.runtime === null) continue;
+            // A canister still busy with a long message (deterministic time slicing) runs no
+            // heartbeat and takes no timer this round.
+            if (this.roundBudget.busy(canister.key)) continue;
             if (canister.runtime.module.hasHeartbeat) system.push({ kind: 'heartbeat', canister: canister.key });
             if (canister.timer !== 0n && canister.timer <= time) {
                 // Deactivated when scheduled: a trapping timer handler does not run again.
@@ -90,12 +113,37 @@ export class Replica {
         this.drain(MESSAGES_PER_ROUND);
     }
 
+    /**
+     * Executes queued messages in order. A message whose canister has spent its round budget
+     * waits, in order, for the next round (as the scheduler leaves it in the canister's queue).
+     */
     private drain(limit: number): void {
+        const waiting: QueuedMessage[] = [];
         for (let executed = 0; executed < limit; executed++) {
             const message = this.queue.shift();
-            if (message === undefined) return;
+            if (message === undefined) break;
+            const key = this.executingCanister(message);
+            if (key !== null && !this.roundBudget.canStart(key)) {
+                waiting.push(message);
+                executed--;
+                continue;
+            }
             this.execute(message);
             this.settleStopping();
+        }
+        this.queue = [...waiting, ...this.queue];
+    }
+
+    /** The canister whose execution a message starts (null: the management canister's). */
+    private executingCanister(message: QueuedMessage): string | null {
+        switch (message.kind) {
+            case 'request':
+                return message.target.length === 0 ? null : canisterKey(message.target);
+            case 'response':
+                return message.caller;
+            case 'heartbeat':
+            case 'timer':
+                return message.canister;
         }
     }
 
@@ -149,7 +197,7 @@ export class Replica {
         }
         if (request.origin.kind === 'ingress') this.markProcessing(request.origin.messageId);
         const context = this.openContext(canister, request.origin, request.sender, request.cycles);
-        const trap = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
+        const { trap } = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
             export: methodExportName(methodKind, request.method)
         }, { arg: request.arg, methodName: request.method });
         this.settleContext(canister, context, trap);
@@ -170,7 +218,7 @@ export class Replica {
             return;
         }
         const isReply = response.result.kind === 'reply';
-        const trap = this.runInContext(
+        const { trap } = this.runInContext(
             canister,
             context,
             isReply ? 'reply' : 'reject',
@@ -196,7 +244,7 @@ export class Replica {
         const canister = this.canisters.get(task.canister);
         if (canister === undefined || canister.status !== 'running' || canister.runtime === null) return;
         const context = this.openContext(canister, { kind: 'system' }, MANAGEMENT_ID, 0n);
-        const trap = this.runInContext(canister, context, task.kind, {
+        const { trap } = this.runInContext(canister, context, task.kind, {
             export: task.kind === 'timer' ? 'canister_global_timer' : 'canister_heartbeat'
         }, {});
         this.settleContext(canister, context, trap);
@@ -236,8 +284,10 @@ export class Replica {
     }
 
     /**
-     * Runs one entry point inside a call context and applies its effects if it did not trap:
-     * state, cycles, timer, certified data, outgoing calls and the answer.
+     * Runs one entry point inside a call context, within the per-message instruction limit,
+     * and applies its effects if it did not trap: state, cycles, timer, certified data,
+     * outgoing calls and the answer. Its instructions count towards the call context and the
+     * canister's round budget, trapped or not.
      */
     private runInContext(
         canister: Canister,
@@ -245,7 +295,7 @@ export class Replica {
         kind: ExecutionKind,
         entry: EntryPoint,
         extra: Partial<ExecutionInput>
-    ): CanisterTrap | null {
+    ): ExecutionResult {
         const runtime = canister.runtime!;
         const execution = new Execution({
             ...this.executionInput(canister, kind),
@@ -253,16 +303,20 @@ export class Replica {
             canAnswer: !context.answered,
             cyclesAvailable: context.cyclesAvailable,
             callContextInstructions: context.instructions,
+            instructionLimit: this.limits(canister).message,
             ...extra
         });
         const persistence: Persistence = kind === 'replicated_query' ? 'none' : 'all';
-        const trap = runtime.run(execution, entry, persistence);
+        const result = runtime.run(execution, entry, persistence);
+        const { trap } = result;
         if (TRACE) {
             const what = 'export' in entry ? entry.export : `table[${entry.table.fun}]`;
-            this.log(canister, `[trace] ${kind} ${what} calls=${execution.calls.length} answer=${execution.answer?.kind ?? '-'} trap=${trap?.message.slice(0, 120) ?? '-'}`);
+            this.log(canister, `[trace] ${kind} ${what} instructions=${result.instructions} calls=${execution.calls.length} answer=${execution.answer?.kind ?? '-'} trap=${trap?.message.slice(0, 120) ?? '-'}`);
         }
-        context.instructions += execution.instructions;
-        if (trap !== null) return trap;
+        context.instructions += result.instructions;
+        canister.instructionsExecuted += result.instructions;
+        this.roundBudget.spend(canister.key, result.instructions);
+        if (trap !== null) return result;
         canister.version += 1n;
         if (persistence === 'all') {
             canister.cycles = execution.balance;
@@ -300,20 +354,20 @@ export class Replica {
         }
         if (execution.answer !== null) {
             context.answered = true;
-            const result: CallResult =
+            const answer: CallResult =
                 execution.answer.kind === 'reply'
                     ? { kind: 'reply', payload: execution.answer.payload }
                     : { kind: 'reject', reject: rejects.explicitReject(execution.answer.message) };
             // Cycles not accepted when the answer was made go back (all of them after a
             // discarded replicated query, which can accept nothing).
-            this.deliver(context.origin, result, persistence === 'all' ? execution.answerRefund : context.cyclesAvailable);
+            this.deliver(context.origin, answer, persistence === 'all' ? execution.answerRefund : context.cyclesAvailable);
             context.cyclesAvailable = 0n;
         }
-        return null;
+        return result;
     }
 
     /** Closes a call context that awaits nothing more, answering it if nobody did. */
-    private settleContext(canister: Canister, context: CallContext, trap: CanisterTrap | null, fallback?: Reject): void {
+    private settleContext(canister: Canister, context: CallContext, trap: ExecutionResult['trap'], fallback?: Reject): void {
         if (context.outstanding > 0) return;
         if (!context.answered) {
             context.answered = true;
@@ -386,9 +440,11 @@ export class Replica {
             caller,
             methodName: method,
             canAnswer: true,
-            dataCertificate
+            dataCertificate,
+            instructionLimit: this.limits(canister).query
         });
-        const trap = runtime.run(execution, { export: methodExportName(methodKind, method) }, 'none');
+        const { trap, instructions } = runtime.run(execution, { export: methodExportName(methodKind, method) }, 'none');
+        canister.instructionsExecuted += instructions;
         if (trap !== null) return reject(rejects.trapped(canister.id, trap));
         if (execution.calls.length > 0) {
             return reject(rejects.compositeCallsUnsupported(canister.id));
@@ -406,8 +462,15 @@ export class Replica {
     inspect(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array): CallResult | null {
         const runtime = canister.runtime;
         if (runtime === null || !runtime.module.hasInspectMessage) return null;
-        const execution = new Execution({ ...this.executionInput(canister, 'inspect'), arg, caller, methodName: method });
-        const trap = runtime.run(execution, { export: 'canister_inspect_message' }, 'none');
+        const execution = new Execution({
+            ...this.executionInput(canister, 'inspect'),
+            arg,
+            caller,
+            methodName: method,
+            instructionLimit: this.limits(canister).inspect
+        });
+        const { trap, instructions } = runtime.run(execution, { export: 'canister_inspect_message' }, 'none');
+        canister.instructionsExecuted += instructions;
         if (trap !== null) return reject(rejects.trapped(canister.id, trap));
         if (!execution.acceptedMessage) return reject(rejects.notAccepted(canister.id));
         return null;

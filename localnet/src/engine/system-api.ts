@@ -40,6 +40,8 @@ export type SystemApiHost = {
     log(text: string): void;
     /** Told about every heap write the host makes (argument copies etc.), for dirty tracking. */
     heapWritten(dst: number, size: number): void;
+    /** Instructions the current execution has used so far (its own charge included). */
+    instructionsUsed(): bigint;
 };
 
 export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports {
@@ -286,10 +288,10 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         },
         performance_counter: (counterType: number) => {
             const execution = exec('performance_counter', ALL_AND_START);
-            // No instruction metering yet: a monotonic estimate so Azle's benchmarks and
-            // loops that watch the counter see it move.
-            execution.instructions += 1_000n;
-            return counterType === 1 ? execution.callContextInstructionsBefore + execution.instructions : execution.instructions;
+            const used = host.instructionsUsed();
+            if (counterType === 0) return used;
+            if (counterType === 1) return execution.callContextInstructionsBefore + used;
+            throw new CanisterTrap(`Error getting performance counter type ${u32(counterType)}`, 'system');
         },
         is_controller: (src: number, size: number) => {
             exec('is_controller', ALL_AND_START);

@@ -70,6 +70,32 @@ export class Writer {
         for (const b of other) this.chunks.push(b);
     }
 
+    /** A signed LEB128 integer (`i32.const`/`i64.const` immediates). */
+    signed(value: number | bigint): void {
+        if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 31) {
+            let v = value | 0;
+            for (;;) {
+                const b = v & 0x7f;
+                v >>= 7;
+                if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+                    this.chunks.push(b);
+                    return;
+                }
+                this.chunks.push(b | 0x80);
+            }
+        }
+        let v = BigInt(value);
+        for (;;) {
+            const b = Number(v & 0x7fn);
+            v >>= 7n;
+            if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+                this.chunks.push(b);
+                return;
+            }
+            this.chunks.push(b | 0x80);
+        }
+    }
+
     get length(): number {
         return this.chunks.length;
     }
@@ -114,4 +140,96 @@ export function readSections(bytes: Uint8Array): Section[] {
 /** The offset of a section's id byte (its header precedes `start`). */
 export function headerStart(section: Section): number {
     return section.start - encodeU32(section.end - section.start).length - 1;
+}
+
+/** Opcodes with no immediates: unreachable, nop, else, end, return, drop, select, ref.is_null, numeric ops. */
+function hasNoImmediates(op: number): boolean {
+    return op <= 0x01 || op === 0x05 || op === 0x0b || op === 0x0f || op === 0x1a || op === 0x1b || op === 0xd1 || (op >= 0x45 && op <= 0xc4);
+}
+
+/** `0xfc` sub-opcodes and how many single-byte (`b`) or LEB (`l`) immediates follow them. */
+const PREFIXED_IMMEDIATES: Record<number, string> = {
+    8: 'lb', // memory.init data, memory
+    9: 'l', // data.drop
+    10: 'bb', // memory.copy
+    11: 'b', // memory.fill
+    12: 'll', // table.init
+    13: 'l', // elem.drop
+    14: 'll', // table.copy
+    15: 'l', // table.grow
+    16: 'l', // table.size
+    17: 'l' // table.fill
+};
+
+/**
+ * Moves `reader` past the immediates of an instruction whose opcode byte was just read, and
+ * returns the sub-opcode of a `0xfc` instruction (-1 for any other). Throws for the
+ * instructions the engine's rewrites do not decode (SIMD, atomics, exceptions, multi-memory).
+ */
+export function skipImmediates(reader: Reader, op: number): number {
+    if (hasNoImmediates(op)) return -1;
+    switch (op) {
+        case 0x02: // block, loop, if: a block type (0x40, a value type or a signed type index)
+        case 0x03:
+        case 0x04:
+        case 0x0c: // br, br_if
+        case 0x0d:
+        case 0x10: // call, return_call
+        case 0x12:
+        case 0x20: // local.get/set/tee, global.get/set, table.get/set
+        case 0x21:
+        case 0x22:
+        case 0x23:
+        case 0x24:
+        case 0x25:
+        case 0x26:
+        case 0x3f: // memory.size, memory.grow: memory index
+        case 0x40:
+        case 0x41: // i32.const, i64.const
+        case 0x42:
+        case 0xd0: // ref.null: heap type
+        case 0xd2: // ref.func
+            reader.skipLeb();
+            return -1;
+        case 0x0e: {
+            const targets = reader.u32();
+            for (let i = 0; i <= targets; i++) reader.skipLeb();
+            return -1;
+        }
+        case 0x11: // call_indirect, return_call_indirect: type, table
+        case 0x13:
+            reader.skipLeb();
+            reader.skipLeb();
+            return -1;
+        case 0x1c: {
+            const types = reader.u32();
+            reader.offset += types;
+            return -1;
+        }
+        case 0x43:
+            reader.offset += 4;
+            return -1;
+        case 0x44:
+            reader.offset += 8;
+            return -1;
+        case 0xfc: {
+            const sub = reader.u32();
+            if (sub <= 7) return sub;
+            const immediates = PREFIXED_IMMEDIATES[sub];
+            if (immediates === undefined) throw new WasmBinaryError(`unsupported instruction 0xfc ${sub}`);
+            for (const kind of immediates) {
+                if (kind === 'b') reader.byte();
+                else reader.skipLeb();
+            }
+            return sub;
+        }
+        default:
+            if (op >= 0x28 && op <= 0x3e) {
+                // Loads and stores: alignment (bit 6 would announce a memory index) and offset.
+                if (reader.u32() & 0x40) throw new WasmBinaryError('multiple memories are not supported');
+                reader.skipLeb();
+                return -1;
+            }
+            throw new WasmBinaryError(`unsupported opcode 0x${op.toString(16)}`);
+    }
 }

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 import { encodeU32, headerStart, readSections, Reader, WasmBinaryError } from './wasm-binary';
-import { instrumentWrites, TRACKER_MODULE } from './write-tracking';
+import { rewriteModule, type RewriteOptions } from './module-rewrite';
+import { TRACKER_MODULE } from './write-tracking';
 
 export const TABLE_EXPORT = '__localnet_table';
 export const GLOBAL_EXPORT_PREFIX = '__localnet_global_';
@@ -32,6 +33,11 @@ export type CanisterModule = {
     globalExports: string[];
     /** Whether stores report dirty pages (see write-tracking.ts); if not, whole-heap snapshots. */
     tracked: boolean;
+    /**
+     * Whether the code counts instructions (see metering.ts). If not, only the system API's
+     * charges are counted, and instruction limits only stop executions through them.
+     */
+    metered: boolean;
     hasInit: boolean;
     hasPostUpgrade: boolean;
     hasPreUpgrade: boolean;
@@ -207,11 +213,24 @@ const EXPORT_PREFIXES: Array<[string, MethodKind]> = [
 ];
 
 /**
+ * What the module rewrite does. Defaults: both on; `LOCALNET_WRITE_TRACKING=0` (whole-heap
+ * snapshots) and `LOCALNET_METERING=0` (no instruction counting) turn them off, to tell an
+ * engine problem from a canister problem and to measure what each costs.
+ */
+export type ModuleOptions = RewriteOptions;
+
+export function defaultModuleOptions(): ModuleOptions {
+    return { trackWrites: process.env.LOCALNET_WRITE_TRACKING !== '0', meter: process.env.LOCALNET_METERING !== '0' };
+}
+
+/**
  * Compiles canister modules, caching the result by module hash: installing a module seen
  * before costs only instantiation.
  */
 export class ModuleCache {
     private readonly modules = new Map<string, CanisterModule>();
+
+    constructor(readonly options: ModuleOptions = defaultModuleOptions()) {}
 
     load(installed: Uint8Array): CanisterModule {
         const hash = sha256(installed);
@@ -224,14 +243,12 @@ export class ModuleCache {
         } catch (error) {
             throw new InvalidModuleError(`the gzip-compressed module cannot be decompressed: ${String(error)}`);
         }
-        // LOCALNET_WRITE_TRACKING=0 turns the instrumentation off (whole-heap snapshots), to
-        // tell an engine problem from a canister problem.
         let bytes: Uint8Array;
         let globalExports: string[];
-        let instrumented: Uint8Array | null;
+        let rewritten: Uint8Array | null;
         try {
-            instrumented = process.env.LOCALNET_WRITE_TRACKING === '0' ? null : cachedInstrumentation(key, raw);
-            ({ bytes, globalExports } = exposeTableAndGlobals(instrumented ?? raw));
+            rewritten = cachedRewrite(key, raw, this.options);
+            ({ bytes, globalExports } = exposeTableAndGlobals(rewritten ?? raw));
         } catch (error) {
             if (error instanceof WasmBinaryError) throw new InvalidModuleError(error.message);
             throw error;
@@ -265,7 +282,8 @@ export class ModuleCache {
             module,
             methods,
             globalExports,
-            tracked: instrumented !== null,
+            tracked: rewritten !== null && this.options.trackWrites,
+            metered: rewritten !== null && this.options.meter,
             hasInit: exportNames.has('canister_init'),
             hasPostUpgrade: exportNames.has('canister_post_upgrade'),
             hasPreUpgrade: exportNames.has('canister_pre_upgrade'),
@@ -279,36 +297,38 @@ export class ModuleCache {
     }
 }
 
-/** Bumped whenever the instrumentation changes, so stale cached rewrites are not used. */
-const INSTRUMENTATION_VERSION = 2;
+/** Bumped whenever the rewrite changes, so stale cached rewrites are not used. */
+const REWRITE_VERSION = 3;
 const CACHE_DIR = join(tmpdir(), 'deflow-localnet-cache');
 
 /**
- * Write-tracking instrumentation takes a second or two for an Azle module; keep the result on
- * disk by module hash so later server processes (every test run) skip it. The cache is only
- * an accelerator: any failure to read or write it is ignored.
+ * The rewrite takes a second or two for an Azle module; keep the result on disk by module
+ * hash and options so later server processes (every test run) skip it. The cache is only an
+ * accelerator: any failure to read or write it is ignored.
  */
-function cachedInstrumentation(hashHex: string, raw: Uint8Array): Uint8Array | null {
-    const path = join(CACHE_DIR, `${hashHex}.v${INSTRUMENTATION_VERSION}.wasm`);
+function cachedRewrite(hashHex: string, raw: Uint8Array, options: ModuleOptions): Uint8Array | null {
+    if (!options.trackWrites && !options.meter) return null;
+    const flavour = `${options.trackWrites ? 'w' : ''}${options.meter ? 'm' : ''}`;
+    const path = join(CACHE_DIR, `${hashHex}.v${REWRITE_VERSION}${flavour}.wasm`);
     if (existsSync(path)) {
         try {
             return new Uint8Array(readFileSync(path));
         } catch {
-            // Unreadable cache entry: instrument again below.
+            // Unreadable cache entry: rewrite again below.
         }
     }
-    const instrumented = instrumentWrites(raw);
-    if (instrumented !== null) {
+    const rewritten = rewriteModule(raw, options);
+    if (rewritten !== null) {
         try {
             mkdirSync(CACHE_DIR, { recursive: true });
             const staging = `${path}.${process.pid}`;
-            writeFileSync(staging, instrumented);
+            writeFileSync(staging, rewritten);
             renameSync(staging, path);
         } catch {
             // A read-only or full temp folder only costs the next process the same work.
         }
     }
-    return instrumented;
+    return rewritten;
 }
 
 /** Export name of a method of the given kind. */

@@ -3,13 +3,15 @@
  * against a snapshot of the heap and globals (and a journal of stable writes), so a trap, or
  * any query, leaves no trace.
  */
-import { CanisterTrap, toTrap } from './errors';
-import { Execution, type TableCallback } from './execution';
+import { CanisterTrap, InstructionLimitExceeded, toTrap } from './errors';
+import { Execution, instructionBudget, type TableCallback } from './execution';
 import { DirtyPageGuard, WholeHeapGuard, type HeapGuard } from './heap-guard';
+import { COUNTER_EXPORT, OUT_OF_INSTRUCTIONS_IMPORT, START_FUNCTION_BUDGET } from './metering';
 import { StableMemory } from './stable-memory';
 import { createSystemApi } from './system-api';
+import { chargedImports, type InstructionMeter } from './system-api-charges';
 import { TABLE_EXPORT, type CanisterModule } from './wasm-module';
-import { createTracker, LAST_PAGE_EXPORT, TRACKER_MODULE } from './write-tracking';
+import { createTracker, LAST_PAGE_EXPORT, PAGE_SHIFT, TRACKER_MODULE } from './write-tracking';
 
 export type EntryPoint = { export: string } | { table: TableCallback };
 
@@ -20,6 +22,17 @@ export type EntryPoint = { export: string } | { table: TableCallback };
  */
 export type Persistence = 'all' | 'none' | 'stable';
 
+/** What an execution ended with: its trap (null if it succeeded) and the instructions it used. */
+export type ExecutionResult = {
+    trap: CanisterTrap | null;
+    /**
+     * Instructions counted as the replica counts them: the module's own (per basic block,
+     * metering.ts) plus the system API's charges (system-api-charges.ts). For a module the
+     * rewrite could not meter, only the system API's charges.
+     */
+    instructions: bigint;
+};
+
 export class WasmRuntime {
     private readonly instance: WebAssembly.Instance;
     private readonly memory: WebAssembly.Memory;
@@ -28,6 +41,14 @@ export class WasmRuntime {
     private readonly heapGuard: HeapGuard;
     private globalsSnapshot: Array<number | bigint> = [];
     private current: Execution | null = null;
+    /** The metered module's instruction counter (counts down from the execution's budget). */
+    private readonly counter: WebAssembly.Global | null;
+    /** Budget of the current execution; for an unmetered module, what the system API charged. */
+    private budget = 0n;
+    private unmeteredUsed = 0n;
+    private stableDirty = new Set<number>();
+    /** Instructions the module's start function used when it was instantiated. */
+    readonly startInstructions: bigint;
 
     constructor(
         readonly module: CanisterModule,
@@ -35,17 +56,31 @@ export class WasmRuntime {
         log: (text: string) => void,
         canisterId: Uint8Array
     ) {
-        const imports = createSystemApi({
-            memory: () => this.memory,
-            execution: () => {
-                if (this.current === null) throw new CanisterTrap('system API called outside an execution', 'system');
-                return this.current;
-            },
-            stable,
-            log,
-            heapWritten: (dst, size) => this.heapGuard.hostWrote(dst, size)
-        });
+        const meter: InstructionMeter = {
+            charge: (instructions) => this.charge(instructions),
+            newlyDirtiedStablePages: (offset, size) => this.newlyDirtiedStablePages(offset, size)
+        };
+        const imports = chargedImports(
+            createSystemApi({
+                memory: () => this.memory,
+                execution: () => {
+                    if (this.current === null) throw new CanisterTrap('system API called outside an execution', 'system');
+                    return this.current;
+                },
+                stable,
+                log,
+                heapWritten: (dst, size) => this.heapGuard.hostWrote(dst, size),
+                instructionsUsed: () => this.instructionsUsed()
+            }),
+            meter
+        );
         const tracker = module.tracked ? createTracker() : null;
+        const helpers: WebAssembly.ModuleImports = { ...(tracker?.imports ?? {}) };
+        if (module.metered) {
+            helpers[OUT_OF_INSTRUCTIONS_IMPORT] = () => {
+                throw new InstructionLimitExceeded(this.current?.instructionLimit ?? START_FUNCTION_BUDGET);
+            };
+        }
         this.current = new Execution({
             kind: 'start',
             canisterId,
@@ -56,14 +91,19 @@ export class WasmRuntime {
             canisterVersion: 0n,
             controllers: []
         });
+        this.budget = START_FUNCTION_BUDGET;
+        this.unmeteredUsed = 0n;
         try {
-            this.instance = new WebAssembly.Instance(module.module, tracker === null ? { ic0: imports } : { ic0: imports, [TRACKER_MODULE]: tracker.imports });
+            this.instance = new WebAssembly.Instance(module.module, { ic0: imports, [TRACKER_MODULE]: helpers });
         } catch (error) {
             throw toTrap(error);
         } finally {
             this.current = null;
         }
         const exports = this.instance.exports;
+        const counter = exports[COUNTER_EXPORT];
+        this.counter = module.metered && counter instanceof WebAssembly.Global ? counter : null;
+        this.startInstructions = this.instructionsUsed();
         const memory = exports['memory'];
         if (!(memory instanceof WebAssembly.Memory)) throw new CanisterTrap('the module exports no memory named "memory"', 'system');
         this.memory = memory;
@@ -83,15 +123,51 @@ export class WasmRuntime {
         return this.memory.buffer.byteLength;
     }
 
+    /** Instructions the current execution has used so far. */
+    private instructionsUsed(): bigint {
+        if (this.counter === null) return this.unmeteredUsed;
+        return this.budget - (this.counter.value as bigint);
+    }
+
+    private charge(instructions: number): void {
+        if (this.counter === null) {
+            this.unmeteredUsed += BigInt(instructions);
+            if (this.unmeteredUsed > this.budget) throw new InstructionLimitExceeded(this.current?.instructionLimit ?? this.budget);
+            return;
+        }
+        const left = (this.counter.value as bigint) - BigInt(instructions);
+        this.counter.value = left;
+        if (left < 0n) throw new InstructionLimitExceeded(this.current?.instructionLimit ?? this.budget);
+    }
+
+    private newlyDirtiedStablePages(offset: bigint, size: bigint): number {
+        if (size <= 0n) return 0;
+        let added = 0;
+        const last = (offset + size - 1n) >> BigInt(PAGE_SHIFT);
+        for (let page = offset >> BigInt(PAGE_SHIFT); page <= last; page++) {
+            const key = Number(page);
+            if (!this.stableDirty.has(key)) {
+                this.stableDirty.add(key);
+                added++;
+            }
+        }
+        return added;
+    }
+
     /**
-     * Runs one entry point. A trap returns the heap, globals and stable memory to their state
-     * before the call; otherwise `persistence` says what is kept. Returns the trap, if any.
+     * Runs one entry point within the execution's instruction budget. A trap (running out of
+     * instructions included) returns the heap, globals and stable memory to their state before
+     * the call; otherwise `persistence` says what is kept.
      */
-    run(execution: Execution, entry: EntryPoint, persistence: Persistence): CanisterTrap | null {
+    run(execution: Execution, entry: EntryPoint, persistence: Persistence): ExecutionResult {
         this.heapGuard.begin();
         this.globalsSnapshot = this.globals.map((g) => g.value as number | bigint);
         this.stable.begin();
         this.current = execution;
+        this.budget = instructionBudget(execution);
+        this.unmeteredUsed = 0n;
+        this.stableDirty = new Set();
+        if (this.counter !== null) this.counter.value = this.budget;
         let trap: CanisterTrap | null = null;
         try {
             this.resolve(entry)();
@@ -100,6 +176,9 @@ export class WasmRuntime {
         } finally {
             this.current = null;
         }
+        // Read before a rollback restores the globals (the counter is one of them).
+        const instructions = this.instructionsUsed();
+        execution.instructions = instructions;
         if (trap === null && persistence !== 'none') this.stable.commit();
         else this.stable.rollback();
         if (trap === null && persistence === 'all') this.heapGuard.commit();
@@ -109,7 +188,7 @@ export class WasmRuntime {
                 g.value = this.globalsSnapshot[i]!;
             });
         }
-        return trap;
+        return { trap, instructions };
     }
 
     private resolve(entry: EntryPoint): () => void {

@@ -12,6 +12,14 @@ import { authenticate } from './signatures';
 /** A request the interface refuses, with the HTTP status and the plain-text body to answer. */
 export type HttpRefusal = { status: 400 | 403 | 404 | 413; message: string };
 
+/**
+ * Largest ingress message (the signed request bytes) an application subnet accepts:
+ * `MAX_INGRESS_BYTES_PER_MESSAGE_APP_SUBNET` (2 MiB) in dfinity/ic `rs/limits/src/lib.rs`, which
+ * `rs/config/src/subnet_config.rs` gives application subnets; the HTTP endpoint
+ * (`rs/http_endpoints/public/src/call.rs`) refuses a larger one with 413 before validating it.
+ */
+export const MAX_INGRESS_BYTES_PER_MESSAGE = 2 * 1024 * 1024;
+
 /** Longest time into the future an ingress expiry may lie (the IC's 5 min plus 1 min of clock drift). */
 export const MAX_INGRESS_TTL_NANOS = 6n * 60n * 1_000_000_000n;
 
@@ -37,7 +45,13 @@ function field(content: CborMap, name: string): CborValue {
  * Decodes and checks an envelope. `target` is the canister the request addresses (for
  * delegation targets); `now` the instance time in nanoseconds.
  */
-export function checkEnvelope(body: Uint8Array, expected: RequestType, now: bigint, target: (content: CheckedRequest) => Uint8Array | null): { ok: CheckedRequest } | { refused: HttpRefusal } {
+export function checkEnvelope(
+    body: Uint8Array,
+    expected: RequestType,
+    now: bigint,
+    target: (content: CheckedRequest) => Uint8Array | null,
+    maxBytes: number = Number.POSITIVE_INFINITY
+): { ok: CheckedRequest } | { refused: HttpRefusal } {
     let envelope: CborValue;
     try {
         envelope = decodeCbor(body);
@@ -78,6 +92,10 @@ export function checkEnvelope(body: Uint8Array, expected: RequestType, now: bigi
         checked.requestId = requestIdOf(content);
     } catch (error) {
         return refuse(400, `the content cannot be hashed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // Worded as the replica words it; checked before expiry and signature, as the replica does.
+    if (body.length > maxBytes) {
+        return refuse(413, `Request ${Buffer.from(checked.requestId).toString('hex')} is too large. Message byte size ${body.length} is larger than the max allowed ${maxBytes}.`);
     }
 
     // Worded as the replica words it: agents recognise the prefix and resynchronise their clock.

@@ -32,7 +32,7 @@ export class GatewayRegistry {
         const server = createServer((request, response) => {
             this.activity?.begin();
             response.on('close', () => this.activity?.end());
-            void handle(request, response, target.run);
+            handle(request, response, target.run).catch((error: unknown) => answerUnexpected(response, error));
         });
         server.keepAliveTimeout = 65_000;
         server.requestTimeout = 0;
@@ -74,12 +74,37 @@ const CORS_HEADERS = {
     'Access-Control-Expose-Headers': 'Content-Length,Content-Range'
 };
 
+/**
+ * Largest request body the endpoint reads: the replica's `max_request_size_bytes` (5 MiB,
+ * dfinity/ic `rs/config/src/http_handler.rs`). A larger body is refused with 413 as soon as
+ * its declared length or its bytes pass the limit, without reading (or keeping) the rest.
+ */
+export const MAX_REQUEST_BODY_BYTES = 5 * 1024 * 1024;
+
+/** The last resort: a failure outside the handler's own error handling answers 500, never kills the process. */
+function answerUnexpected(response: ServerResponse, error: unknown): void {
+    console.error(`the HTTP gateway failed to answer a request: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (response.headersSent) {
+        response.destroy();
+        return;
+    }
+    try {
+        writeIcResponse(response, { status: 500, text: `Unexpected error: ${error instanceof Error ? error.message : String(error)}` }, CORS_HEADERS);
+    } catch {
+        response.destroy();
+    }
+}
+
 async function handle(request: IncomingMessage, response: ServerResponse, run: InstanceRunner): Promise<void> {
     const method = request.method ?? 'GET';
     const path = (request.url ?? '/').split('?')[0]!;
     let reply: IcResponse;
     try {
-        const body = await readBody(request);
+        const body = await readBody(request, MAX_REQUEST_BODY_BYTES);
+        if (body === 'too large') {
+            writeIcResponse(response, { status: 413, text: `the request body is larger than the endpoint accepts (${MAX_REQUEST_BODY_BYTES} bytes)` }, CORS_HEADERS);
+            return;
+        }
         if (method === 'OPTIONS') {
             response.writeHead(204, CORS_HEADERS);
             response.end();
@@ -112,11 +137,37 @@ export function writeIcResponse(response: ServerResponse, reply: IcResponse, ext
     }
 }
 
-function readBody(request: IncomingMessage): Promise<Uint8Array> {
+/**
+ * Reads a body of at most `limit` bytes, or 'too large' as soon as the declared length or the
+ * bytes received pass it; the rest is then discarded as it arrives (not buffered).
+ */
+export function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array | 'too large'> {
     return new Promise((resolve, reject) => {
+        const declared = Number(request.headers['content-length'] ?? 0);
+        if (Number.isFinite(declared) && declared > limit) {
+            request.resume();
+            resolve('too large');
+            return;
+        }
         const chunks: Buffer[] = [];
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+        let received = 0;
+        let over = false;
+        request.on('data', (chunk: Buffer) => {
+            if (over) return;
+            received += chunk.length;
+            if (received > limit) {
+                // Answered at once; the rest of the body is read and dropped, so the client can
+                // finish sending and read the answer.
+                over = true;
+                chunks.length = 0;
+                resolve('too large');
+                return;
+            }
+            chunks.push(chunk);
+        });
+        request.on('end', () => {
+            if (!over) resolve(new Uint8Array(Buffer.concat(chunks)));
+        });
         request.on('error', reject);
     });
 }

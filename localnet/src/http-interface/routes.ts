@@ -8,7 +8,7 @@ import { Principal } from '@dfinity/principal';
 import { OperationError, type CanisterCall, type InstanceApi, type SubmittedMessage } from '../api';
 import { encodeCbor, type CborInput } from './cbor';
 import { addCanister, addRequestStatus, addSubnet, certify, dataCertificate, icErrorCode, rootSubnet, signQueryResponse, type StateTree } from './certificate';
-import { checkEnvelope, principalText, type CheckedRequest, type HttpRefusal } from './envelope';
+import { checkEnvelope, MAX_INGRESS_BYTES_PER_MESSAGE, principalText, type CheckedRequest, type HttpRefusal } from './envelope';
 import { asHttpInterfaceHost, type HttpInterfaceHost } from './host';
 import { hashOfMap } from './request-id';
 
@@ -47,6 +47,17 @@ function parsePrincipal(textId: string, what: string): Uint8Array | IcResponse {
  * Instance-level failures (unknown instance) propagate as `OperationError`.
  */
 export async function serveIcApi(method: string, path: string, body: Uint8Array, run: InstanceRunner): Promise<IcResponse> {
+    try {
+        return await route(method, path, body, run);
+    } catch (error) {
+        // Unknown instances and refused operations keep their status (the REST server maps them);
+        // anything else is this server's fault, answered as the replica answers its own (500).
+        if (error instanceof OperationError) throw error;
+        return text(500, `Unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+async function route(method: string, path: string, body: Uint8Array, run: InstanceRunner): Promise<IcResponse> {
     if (path === 'v2/status') {
         if (method !== 'GET') return text(405, 'use GET for /api/v2/status');
         return await run((api) => {
@@ -76,13 +87,16 @@ export async function serveIcApi(method: string, path: string, body: Uint8Array,
     }
 }
 
-/** Checks that a call or query addresses its effective canister (any id works for the management canister). */
 /**
  * As the replica does for an effective canister id outside every subnet's range: HTTP 400
  * naming the error code, so clients tell "no such canister" from a network failure.
  */
 function unroutable(host: HttpInterfaceHost, ecid: Uint8Array): IcResponse | null {
     if (ecid.length === 0 || host.subnetOfRange(ecid) !== null) return null;
+    return unroutableText(ecid);
+}
+
+function unroutableText(ecid: Uint8Array): IcResponse {
     return text(400, `error: canister_not_found\ndetails: IC0301: Canister ${principalText(ecid)} not found: no subnet hosts this canister id.`);
 }
 
@@ -107,7 +121,7 @@ function canisterCall(request: CheckedRequest, ecid: Uint8Array): CanisterCall {
 type Submitted = { response: IcResponse } | { message: SubmittedMessage; requestId: Uint8Array; sender: Uint8Array };
 
 function submit(host: HttpInterfaceHost, version: 'v2' | 'v3', ecid: Uint8Array, body: Uint8Array): Submitted {
-    const checked = checkEnvelope(body, 'call', host.getTime(), (r) => (r.canisterId.length > 0 ? r.canisterId : ecid));
+    const checked = checkEnvelope(body, 'call', host.getTime(), (r) => (r.canisterId.length > 0 ? r.canisterId : ecid), MAX_INGRESS_BYTES_PER_MESSAGE);
     if ('refused' in checked) return { response: fromRefusal(checked.refused) };
     const request = checked.ok;
     const mismatch = checkTarget(request, ecid) ?? unroutable(host, ecid);
@@ -203,9 +217,11 @@ function readState(host: HttpInterfaceHost, scope: ReadStateScope, body: Uint8Ar
         const routed = host.subnetOfRange(scope.id);
         // An effective canister id outside every range may still read `/time` (agents sync
         // their clock through a well-known id such as the ledger's); anything else is refused
-        // as the replica refuses it, so clients see "no such canister".
+        // as the replica refuses it, so clients see "no such canister". The management
+        // canister (`aaaaa-aa`, empty bytes) exists on every subnet: the root subnet answers
+        // for it, and its paths certify absence (it has no module, controllers or metadata).
         const onlyTime = request.paths.every((path) => path.length === 1 && utf8(path[0]!) === 'time');
-        if (routed === null && !onlyTime) return unroutable(host, scope.id)!;
+        if (routed === null && !onlyTime && scope.id.length > 0) return unroutableText(scope.id);
         signer = routed ?? rootSubnet(host).subnetId;
     }
     const tree: StateTree = new Map();

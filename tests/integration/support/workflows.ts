@@ -26,6 +26,8 @@ export type WorkflowEnv = {
     deployment: DeflowDeployment;
     owner: Identity;
     stranger: Identity;
+    /** A configured admin (emergency mode, dead letters). */
+    admin: Identity;
     orchestrator: Actor<OrchestratorService>;
     executor: Actor<ExecutorService>;
     oracle: Actor<PriceOracleService>;
@@ -36,7 +38,8 @@ export type WorkflowEnv = {
 
 /** Deploys DeFlow and the demo canisters; the orchestrator actor speaks as `owner`. */
 export async function deployWorkflowEnv(pic: PocketIc): Promise<WorkflowEnv> {
-    const deployment = await deployDeflow(pic);
+    const admin = createIdentity('workflow-admin');
+    const deployment = await deployDeflow(pic, { admins: [admin.getPrincipal()] });
     const demo = await deployDemoCanisters(pic);
     const owner = createIdentity('workflow-owner');
     const stranger = createIdentity('workflow-stranger');
@@ -45,6 +48,7 @@ export async function deployWorkflowEnv(pic: PocketIc): Promise<WorkflowEnv> {
         deployment,
         owner,
         stranger,
+        admin,
         orchestrator: deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, owner),
         executor: deflowActor<ExecutorService>(pic, deployment, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory),
         ...demo

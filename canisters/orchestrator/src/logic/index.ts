@@ -12,3 +12,4 @@ export * from './lifecycle';
 export * from './retention';
 export * from './hold';
 export * from './trigger';
+export * from './outbox';

@@ -1,0 +1,93 @@
+/**
+ * The orchestrator's outbox policy as plain data and functions (the toolkit in
+ * `canisters/common/outbox` performs it): what each message is, how long it is retried, and
+ * what the outcome of a local start means for the node that asked for it.
+ */
+import type { ExecutionFinished } from '../../../../shared/scheduling/service';
+import type { NodeTask, NotifyLevel } from '../../../../shared/workflow';
+import { NS_PER_SECOND, type RetryPolicy } from '../../../common/outbox/retry-policy';
+import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
+import type { StartOrigin } from './effects';
+
+/** What the outbox delivers; `StartWorkflow` is handled in the orchestrator itself, in its own message. */
+export type OutboxMessage =
+    | { kind: 'Dispatch'; executionId: string; nodeId: string; attempt: number; dueAt: bigint; timeoutMs: number; task: NodeTask }
+    | { kind: 'CancelDispatched'; executionId: string }
+    | { kind: 'ScheduledFinished'; notice: ExecutionFinished }
+    | { kind: 'Notify'; level: NotifyLevel; message: string }
+    | { kind: 'RequestEmergency'; mode: 'Safe' | 'Emergency'; reason: string }
+    | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin }
+    /** Ask the executor for the owner's agent (created at their first workflow); the answer names its principal. */
+    | { kind: 'EnsureAgent'; owner: string };
+
+/**
+ * Essential work (dispatches, cancellations, the scheduler's finish notices, local starts):
+ * 1 s doubling to 1 min apart, never given up while the peer is only unavailable (an upgrade
+ * takes minutes; a stuck one is fixed by an operator). Three handlings without an outcome
+ * (traps) dead-letter it.
+ */
+export const OUTBOX_RETRY: RetryPolicy = { initial_delay_ns: NS_PER_SECOND, factor: 2, max_delay_ns: 60n * NS_PER_SECOND, max_attempts: 0, give_up_after_ns: 0n, max_traps: 3 };
+
+/** Notifications and emergency requests are best effort: given up after five tries. */
+export const BEST_EFFORT_RETRY: RetryPolicy = { ...OUTBOX_RETRY, max_attempts: 5 };
+
+/** A taken entry with no recorded outcome (its handling trapped) is taken again after this long. */
+export const OUTBOX_RESEND_AFTER_NS = 120n * NS_PER_SECOND;
+
+/** Entries taken per drain. */
+export const OUTBOX_BATCH = 20;
+
+/** The retry policy of a message. */
+export function outboxPolicyOf(m: OutboxMessage): RetryPolicy {
+    return m.kind === 'Notify' || m.kind === 'RequestEmergency' ? BEST_EFFORT_RETRY : OUTBOX_RETRY;
+}
+
+/**
+ * What a message is for, in a dead letter.
+ *
+ * @example
+ * describeOutboxMessage({ kind: 'CancelDispatched', executionId: 'ex-1' }) // 'CancelDispatched ex-1'
+ */
+export function describeOutboxMessage(m: OutboxMessage): string {
+    switch (m.kind) {
+        case 'Dispatch':
+            return `Dispatch ${m.executionId}/${m.nodeId}#${m.attempt}`;
+        case 'CancelDispatched':
+            return `CancelDispatched ${m.executionId}`;
+        case 'ScheduledFinished':
+            return `ScheduledFinished ${m.notice.execution_id} (${m.notice.idempotency_key})`;
+        case 'Notify':
+            return `Notify ${m.level}`;
+        case 'RequestEmergency':
+            return `RequestEmergency ${m.mode}`;
+        case 'StartWorkflow':
+            return `StartWorkflow ${m.workflowId} (${m.origin.executionId}/${m.origin.nodeId}${m.origin.kind === 'Node' ? `#${m.origin.attempt}` : ''})`;
+        case 'EnsureAgent':
+            return `EnsureAgent ${m.owner}`;
+    }
+}
+
+/** What a local start answered, as the starting node's outcome. */
+export type StartAnswer = { Ok: { id: string } } | { Err: Record<string, unknown> };
+
+/**
+ * The outcome a `start_workflow` node records: the child's id, or a failure (`Unavailable`
+ * in emergency mode, which a retry may get past; `Evaluation` otherwise).
+ *
+ * @example
+ * startNodeOutcome({ Ok: { id: 'ex-2' } }, 'wf-2') // { kind: 'Succeeded', output: '{"execution_id":"ex-2"}' }
+ */
+export function startNodeOutcome(answer: StartAnswer, workflowId: string): { kind: 'Succeeded'; output: string } | { kind: 'Failed'; error: { kind: 'Unavailable' | 'Evaluation'; message: string } } {
+    if ('Ok' in answer) return { kind: 'Succeeded', output: JSON.stringify({ execution_id: answer.Ok.id }) };
+    const tag = Object.keys(answer.Err)[0] ?? 'Unknown';
+    return { kind: 'Failed', error: { kind: tag === 'EmergencyMode' ? 'Unavailable' : 'Evaluation', message: `cannot start ${workflowId}: ${tag}` } };
+}
+
+/**
+ * The outcome a `start_workflow` node records when its start was dead-lettered (its handling
+ * kept trapping): failed, so the execution's recovery policy takes over instead of waiting
+ * for its timeout.
+ */
+export function deadStartOutcome(workflowId: string, reason: DeadLetterReason): { kind: 'Failed'; error: { kind: 'Evaluation'; message: string } } {
+    return { kind: 'Failed', error: { kind: 'Evaluation', message: `cannot start ${workflowId}: dead-lettered (${reason.kind})` } };
+}
