@@ -95,6 +95,7 @@ export interface _SERVICE {
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
                 { 'CallRefused' : null } |
+                { 'InsufficientCycles' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null } |
@@ -185,6 +186,7 @@ export interface _SERVICE {
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
                 { 'CallRefused' : null } |
+                { 'InsufficientCycles' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null } |
@@ -392,6 +394,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
                     'CallRefused' : IDL.Null,
+                    'InsufficientCycles' : IDL.Null,
                     'Rejected' : IDL.Null,
                     'TimedOut' : IDL.Null,
                     'Unavailable' : IDL.Null,
@@ -503,6 +506,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
                     'CallRefused' : IDL.Null,
+                    'InsufficientCycles' : IDL.Null,
                     'Rejected' : IDL.Null,
                     'TimedOut' : IDL.Null,
                     'Unavailable' : IDL.Null,

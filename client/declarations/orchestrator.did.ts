@@ -60,6 +60,7 @@ export interface _SERVICE {
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
+                        { 'InsufficientCycles' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
@@ -78,6 +79,7 @@ export interface _SERVICE {
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
+                    { 'InsufficientCycles' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
@@ -580,6 +582,7 @@ export interface _SERVICE {
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
+                        { 'InsufficientCycles' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
@@ -598,6 +601,7 @@ export interface _SERVICE {
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
+                    { 'InsufficientCycles' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
@@ -1205,6 +1209,7 @@ export interface _SERVICE {
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
                 { 'CallRefused' : null } |
+                { 'InsufficientCycles' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null } |
@@ -1523,6 +1528,7 @@ export interface _SERVICE {
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
+                        { 'InsufficientCycles' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
@@ -1541,6 +1547,7 @@ export interface _SERVICE {
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
+                    { 'InsufficientCycles' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
@@ -2010,6 +2017,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
                             'CallRefused' : IDL.Null,
+                            'InsufficientCycles' : IDL.Null,
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
@@ -2030,6 +2038,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
                         'CallRefused' : IDL.Null,
+                        'InsufficientCycles' : IDL.Null,
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
@@ -2670,6 +2679,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
                             'CallRefused' : IDL.Null,
+                            'InsufficientCycles' : IDL.Null,
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
@@ -2690,6 +2700,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
                         'CallRefused' : IDL.Null,
+                        'InsufficientCycles' : IDL.Null,
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
@@ -3461,6 +3472,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'Evaluation' : IDL.Null,
                   'InvalidReply' : IDL.Null,
                   'CallRefused' : IDL.Null,
+                  'InsufficientCycles' : IDL.Null,
                   'Rejected' : IDL.Null,
                   'TimedOut' : IDL.Null,
                   'Unavailable' : IDL.Null,
@@ -3877,6 +3889,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
                             'CallRefused' : IDL.Null,
+                            'InsufficientCycles' : IDL.Null,
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
@@ -3897,6 +3910,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
                         'CallRefused' : IDL.Null,
+                        'InsufficientCycles' : IDL.Null,
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,

@@ -27,11 +27,15 @@ export const AgentInitArgs: IDL.Type[] = [AgentInitArgWire.idl];
 export const AgentCallRequestWire = w.record({ key: AttemptKeyWire, canister: w.principal, method: w.text, args: w.blob, cycles: w.nat });
 export type AgentCallRequest = WireOf<typeof AgentCallRequestWire>;
 
-/** What happened to the call: the target's reply bytes, its reject, or the agent's own refusal (nothing sent). */
+/**
+ * What happened to the call: the target's reply bytes, its reject, the agent's own refusal
+ * (nothing sent), or too few cycles for what the call attaches (nothing sent).
+ */
 export const AgentCallOutcomeWire = w.variant({
     Replied: w.blob,
     Rejected: w.record({ code: w.nat32, message: w.text }),
-    Refused: w.record({ reason: CallRefusalReasonWire })
+    Refused: w.record({ reason: CallRefusalReasonWire }),
+    InsufficientCycles: w.record({ balance: w.nat, needed: w.nat })
 });
 export type AgentCallOutcome = WireOf<typeof AgentCallOutcomeWire>;
 
@@ -40,10 +44,21 @@ export type AgentInfo = WireOf<typeof AgentInfoWire>;
 
 const ApiErrorWire = w.from<ApiError>(ApiErrorIdl);
 
+/**
+ * What an agent keeps for itself: attached cycles and withdrawals may not take its balance
+ * below this (it pays its own calls and storage, and must stay clear of its freezing threshold).
+ */
+export const AGENT_MIN_BALANCE = 100_000_000_000n;
+
+/** `withdraw_cycles`: the owner sends `amount` of their agent's cycles to canister `to` (`deposit_cycles`). */
+export const WithdrawCyclesArgWire = w.record({ to: w.principal, amount: w.nat });
+export type WithdrawCyclesArg = WireOf<typeof WithdrawCyclesArgWire>;
+
 /** Method table of the agent. */
 export const AgentMethods = {
     perform_call: { args: [AgentCallRequestWire], ret: w.variant({ Ok: AgentCallOutcomeWire, Err: ApiErrorWire }), mode: 'update' },
     get_agent_info: { args: [], ret: AgentInfoWire, mode: 'query' },
+    withdraw_cycles: { args: [WithdrawCyclesArgWire], ret: w.variant({ Ok: w.record({ balance: w.nat }), Err: ApiErrorWire }), mode: 'update' },
     get_version: { args: [], ret: w.from<VersionInfo>(VersionInfoIdl), mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;
 

@@ -122,13 +122,15 @@ export const NodeErrorKind = {
     Unavailable: 'Unavailable',
     Internal: 'Internal',
     CallRefused: 'CallRefused',
-    QuotaExceeded: 'QuotaExceeded'
+    QuotaExceeded: 'QuotaExceeded',
+    /** The owner's agent had too few cycles for what the call attaches; retried per policy (a top-up fixes it). */
+    InsufficientCycles: 'InsufficientCycles'
 } as const;
 export type NodeErrorKind = (typeof NodeErrorKind)[keyof typeof NodeErrorKind];
 const NODE_ERROR_KINDS = Object.values(NodeErrorKind);
 
 export const NodeErrorWire = w.record({
-    kind: w.variant({ Rejected: w.null, TimedOut: w.null, InvalidReply: w.null, Evaluation: w.null, Unavailable: w.null, Internal: w.null, CallRefused: w.null, QuotaExceeded: w.null }),
+    kind: w.variant({ Rejected: w.null, TimedOut: w.null, InvalidReply: w.null, Evaluation: w.null, Unavailable: w.null, Internal: w.null, CallRefused: w.null, QuotaExceeded: w.null, InsufficientCycles: w.null }),
     message: w.text,
     reject_code: w.opt(w.nat32)
 });

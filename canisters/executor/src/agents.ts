@@ -103,6 +103,10 @@ export async function callThroughAgent(agent: Principal, key: { executionId: str
     const outcome = r.value.Ok;
     if ('Replied' in outcome) return { kind: 'Reply', bytes: Uint8Array.from(outcome.Replied) };
     if ('Rejected' in outcome) return { kind: 'Reject', code: outcome.Rejected.code, message: outcome.Rejected.message };
+    if ('InsufficientCycles' in outcome) {
+        const c = outcome.InsufficientCycles;
+        return { kind: 'InsufficientCycles', message: `the owner's agent holds ${c.balance} cycles, the call needs ${c.needed} (attached cycles plus the agent's minimum); top it up; nothing was sent` };
+    }
     return { kind: 'Refused', message: `the agent refused ${canister} (${Object.keys(outcome.Refused.reason)[0]}); nothing was sent` };
 }
 
