@@ -10,6 +10,8 @@ import { Principal } from '@dfinity/principal';
 import { PocketIc, PocketIcServer } from '@dfinity/pic';
 
 import { Execution } from '../localnet/src/engine/execution';
+import { InstallCodeArgs, type InstallModeValue } from '../localnet/src/engine/management-idl';
+import { ModuleCache } from '../localnet/src/engine/wasm-module';
 import { Instance } from '../localnet/src/instance';
 import { StableMemory } from '../localnet/src/engine/stable-memory';
 import { createSystemApi } from '../localnet/src/engine/system-api';
@@ -39,7 +41,7 @@ function direct(wasm: Uint8Array) {
     let current: Execution | null = null;
     const instantiate = (): WebAssembly.Instance => {
         let memory: WebAssembly.Memory | null = null;
-        const imports = createSystemApi({ memory: () => memory!, execution: () => current!, stable, log: () => undefined, heapWritten: () => undefined });
+        const imports = createSystemApi({ memory: () => memory!, execution: () => current!, stable, log: () => undefined, heapWritten: () => undefined, instructionsUsed: () => 0n });
         current = execution('start');
         const instance = new WebAssembly.Instance(module.module, { ic0: imports });
         memory = instance.exports['memory'] as WebAssembly.Memory;
@@ -55,9 +57,20 @@ function direct(wasm: Uint8Array) {
     return { instantiate, call };
 }
 
-/** The engine without the REST layer: the same calls through `Instance` in this process. */
-async function inProcess(wasm: Uint8Array): Promise<{ query: number; update: number; installSeen: number }> {
-    const instance = new Instance({ subnets: [{ kind: 'Application', instructionConfig: 'Production' }] }, { log: () => undefined });
+/** What the engine alone costs, and the instructions it counted for the same calls. */
+type EngineFigures = {
+    query: number;
+    update: number;
+    installSeen: number;
+    instructions: { install: bigint; upgrade: bigint; query: bigint; update: bigint };
+};
+
+/**
+ * The engine without the REST layer: the same calls through `Instance` in this process,
+ * compiling modules with `modules` (metered or not).
+ */
+async function inProcess(wasm: Uint8Array, modules: ModuleCache): Promise<EngineFigures> {
+    const instance = new Instance({ subnets: [{ kind: 'Application', instructionConfig: 'Production' }] }, { log: () => undefined, modules });
     const call = (canisterId: Uint8Array, method: string, arg: Uint8Array): Uint8Array => {
         const submitted = instance.submitIngress({ sender: SENDER, canisterId, method, payload: arg, effectivePrincipal: { kind: 'none' } });
         if ('err' in submitted) throw new Error(submitted.err.rejectMessage);
@@ -69,23 +82,53 @@ async function inProcess(wasm: Uint8Array): Promise<{ query: number; update: num
         const reply = call(new Uint8Array(0), 'provisional_create_canister_with_cycles', new Uint8Array(IDL.encode([CREATE_ARGS], [{ amount: [], settings: [], specified_id: [] }])));
         return (IDL.decode([IDL.Record({ canister_id: IDL.Principal })], reply)[0] as unknown as { canister_id: Principal }).canister_id;
     };
-    const install = (canisterId: Principal): void => {
-        call(new Uint8Array(0), 'install_code', new Uint8Array(IDL.encode([INSTALL_ARGS], [{ mode: { install: null }, canister_id: canisterId, wasm_module: wasm, arg: COUNTER_INIT }])));
+    const install = (canisterId: Principal, mode: InstallModeValue = { install: null }): void => {
+        call(new Uint8Array(0), 'install_code', new Uint8Array(IDL.encode([InstallCodeArgs], [{ mode, canister_id: canisterId, wasm_module: wasm, arg: COUNTER_INIT, sender_canister_version: [] }])));
     };
     install(create());
     const installSeen = median(await sample(5, () => install(create())));
     const counter = create();
-    install(counter);
-    instance.tick();
     const id = counter.toUint8Array();
-    const query = median(await sample(200, () => instance.query({ sender: SENDER, canisterId: id, method: 'getCount', payload: EMPTY_ARGS, effectivePrincipal: { kind: 'none' } }), 20));
+    const record = instance.canisterRecord(id)!;
+    /** Instructions the canister's executions used while `body` ran. */
+    const counted = (body: () => unknown): bigint => {
+        const before = record.instructionsExecuted;
+        body();
+        return record.instructionsExecuted - before;
+    };
+    const queryArgs = { sender: SENDER, canisterId: id, method: 'getCount', payload: EMPTY_ARGS, effectivePrincipal: { kind: 'none' } } as const;
+    const instructions = {
+        install: counted(() => install(counter)),
+        upgrade: counted(() => install(counter, { upgrade: [] })),
+        query: counted(() => instance.query(queryArgs)),
+        update: counted(() => call(id, 'increment', EMPTY_ARGS))
+    };
+    instance.tick();
+    const query = median(await sample(200, () => instance.query(queryArgs), 20));
     const update = median(await sample(100, () => call(id, 'increment', EMPTY_ARGS), 10));
     instance.dispose();
-    return { query, update, installSeen };
+    return { query, update, installSeen, instructions };
+}
+
+/** The engine's figures with and without instruction metering, side by side. */
+function meteringRows(metered: EngineFigures, unmetered: EngineFigures): Row[] {
+    const pair = (name: string, key: 'query' | 'update' | 'installSeen'): Row[] => [
+        { name: `${name}, engine metered`, value: formatMs(metered[key]) },
+        { name: `${name}, engine unmetered`, value: formatMs(unmetered[key]), note: `metering costs ${(((metered[key] - unmetered[key]) / unmetered[key]) * 100).toFixed(0)}%` }
+    ];
+    const count = (value: bigint): string => value.toLocaleString('en-US');
+    return [
+        ...pair('query call', 'query'),
+        ...pair('update call', 'update'),
+        ...pair('install, seen module', 'installSeen'),
+        { name: 'instructions: install (start + canister_init)', value: count(metered.instructions.install) },
+        { name: 'instructions: upgrade (pre + post_upgrade)', value: count(metered.instructions.upgrade) },
+        { name: 'instructions: query getCount', value: count(metered.instructions.query) },
+        { name: 'instructions: update increment', value: count(metered.instructions.update) }
+    ];
 }
 
 const CREATE_ARGS = IDL.Record({ amount: IDL.Opt(IDL.Nat), settings: IDL.Opt(IDL.Null), specified_id: IDL.Opt(IDL.Principal) });
-const INSTALL_ARGS = IDL.Record({ mode: IDL.Variant({ install: IDL.Null }), canister_id: IDL.Principal, wasm_module: IDL.Vec(IDL.Nat8), arg: IDL.Vec(IDL.Nat8) });
 
 export async function localnetBench(): Promise<void> {
     const counterWasm = wasmOf('counter');
@@ -99,7 +142,8 @@ export async function localnetBench(): Promise<void> {
     const queryDirect = median(await sample(200, () => baseline.call(warm, 'canister_query getCount', 'query'), 20));
     const updateDirect = median(await sample(200, () => baseline.call(warm, 'canister_update increment', 'update'), 20));
 
-    const engine = await inProcess(counterWasm);
+    const engine = await inProcess(counterWasm, new ModuleCache({ trackWrites: true, meter: true }));
+    const unmetered = await inProcess(counterWasm, new ModuleCache({ trackWrites: true, meter: false }));
 
     // Through the server, driven by the stock pic-js client.
     const server = await PocketIcServer.start({ binPath: process.env.POCKET_IC_BIN ?? resolve(__dirname, '..', 'localnet', 'bin', 'deflow-localnet.js') });
@@ -164,4 +208,5 @@ export async function localnetBench(): Promise<void> {
         await server.stop();
     }
     printSection('localnet (medians)', rows);
+    printSection('localnet engine: instruction metering (counter fixture, medians)', meteringRows(engine, unmetered));
 }

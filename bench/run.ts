@@ -1,13 +1,15 @@
 /**
  * `npm run bench [-- SECTION...]`: prints medians and ratios measured in one run.
- * Sections: localnet, workflows, scheduling, upgrades.
+ * Sections: localnet, cycles, workflows, scheduling, upgrades, persistence.
  */
+import { cyclesBench } from './cycles';
 import { localnetBench } from './localnet';
+import { persistenceBench } from './persistence';
 import { schedulingBench } from './scheduling';
 import { upgradesBench } from './upgrades';
 import { workflowsBench } from './workflows';
 
-const sections: Record<string, () => Promise<void>> = { localnet: localnetBench, workflows: workflowsBench, scheduling: schedulingBench, upgrades: upgradesBench };
+const sections: Record<string, () => Promise<void>> = { localnet: localnetBench, cycles: cyclesBench, workflows: workflowsBench, scheduling: schedulingBench, upgrades: upgradesBench, persistence: persistenceBench };
 
 async function main(): Promise<void> {
     const wanted = process.argv.slice(2);

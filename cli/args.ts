@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 
 import { CliError, messageOf, nodeErrorCode } from './errors';
 
-/** Every flag the CLI knows: name → takes a value (`string`) or not (`boolean`). */
+/** Every flag the CLI knows: name → takes a value (`string`), may be repeated (`strings`) or not (`boolean`). */
 export const OPTION_TYPES = {
     // global
     network: 'string',
@@ -14,7 +14,9 @@ export const OPTION_TYPES = {
     orchestrator: 'string',
     scheduler: 'string',
     monitor: 'string',
+    executor: 'string',
     deployment: 'string',
+    var: 'strings',
     json: 'boolean',
     help: 'boolean',
     // per command
@@ -25,7 +27,10 @@ export const OPTION_TYPES = {
     workflow: 'string',
     status: 'string',
     limit: 'string',
+    cursor: 'string',
+    order: 'string',
     version: 'string',
+    'expected-version': 'string',
     cron: 'string',
     every: 'string',
     at: 'string',
@@ -39,15 +44,18 @@ export const OPTION_TYPES = {
 export type OptionName = keyof typeof OPTION_TYPES;
 
 /** Flags every command accepts. */
-export const GLOBAL_OPTIONS: readonly OptionName[] = ['network', 'identity', 'orchestrator', 'scheduler', 'monitor', 'deployment', 'json', 'help'];
+export const GLOBAL_OPTIONS: readonly OptionName[] = ['network', 'identity', 'orchestrator', 'scheduler', 'monitor', 'executor', 'deployment', 'var', 'json', 'help'];
 
-/** Parsed flag values: strings for value flags, `true` for switches given. */
-export type OptionValues = { [K in OptionName]?: (typeof OPTION_TYPES)[K] extends 'string' ? string : boolean };
+type OptionValueOf<T> = T extends 'string' ? string : T extends 'strings' ? string[] : boolean;
+/** Parsed flag values: strings for value flags, a list for repeatable ones, `true` for switches given. */
+export type OptionValues = { [K in OptionName]?: OptionValueOf<(typeof OPTION_TYPES)[K]> };
 
 /** A parsed command line: the words (command and its arguments) and the flags. */
 export type ParsedArgs = { words: string[]; options: OptionValues };
 
-const PARSE_OPTIONS = Object.fromEntries(Object.entries(OPTION_TYPES).map(([name, type]) => [name, { type }])) as { [K in OptionName]: { type: (typeof OPTION_TYPES)[K] } };
+const PARSE_OPTIONS = Object.fromEntries(
+    Object.entries(OPTION_TYPES).map(([name, type]) => [name, type === 'strings' ? { type: 'string', multiple: true } : { type }])
+) as Record<OptionName, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
 /**
  * Splits argv into words and flags; unknown flags and missing values are usage errors.

@@ -6,8 +6,9 @@ import { createDeflowClient, type DeflowClient } from '../client';
 import type { OptionName, OptionValues } from './args';
 import type { ExitCode } from './errors';
 import { loadDefaultIdentity, loadIdentityFile, type LoadedIdentity } from './identity';
-import { createAgent, requireIds, resolveCanisterIds, resolveNetwork, type NetworkTarget } from './network';
-import type { Output } from './output';
+import { createAgent, demoIdsBeside, deploymentFileFor, readDeploymentFile, requireIds, resolveCanisterIds, resolveNetwork, type NetworkTarget } from './network';
+import { printLines, toJson, type Output } from './output';
+import { placeholderValues } from './placeholders';
 
 /** The environment of one CLI run. */
 export type CommandContext = {
@@ -17,8 +18,16 @@ export type CommandContext = {
     readonly env: NodeJS.ProcessEnv;
     readonly cwd: string;
     network(): NetworkTarget;
+    /** The network if {@link network} resolved it already (for error messages), else `undefined`. */
+    resolvedNetwork(): NetworkTarget | undefined;
     identity(): LoadedIdentity;
     client(): Promise<DeflowClient>;
+    /** The deployment file in use (`--deployment`, or `.deflow/deployment.json` found for a local network). */
+    deploymentFile(): string | undefined;
+    /** Values of workflow-file placeholders (`--var`, `$DEFLOW_VAR_…`, the demo ids file, the deployment). */
+    placeholder(name: string): string | undefined;
+    /** Prints `value` as JSON with `--json`, else the human `lines`. */
+    show(value: unknown, lines: () => readonly string[]): void;
 };
 
 /** One `deflow` command. */
@@ -31,6 +40,7 @@ export type Command = {
     /** Flags of its own (global flags are always accepted). */
     readonly options: readonly OptionName[];
     readonly args: { min: number; max: number };
+    /** Answers the exit code, or nothing for success; `main` refuses any other value (a write once returned `true` here). */
     run(ctx: CommandContext, args: string[]): Promise<ExitCode | void>;
 };
 
@@ -39,6 +49,7 @@ export function createContext(options: OptionValues, out: Output, env: NodeJS.Pr
     let network: NetworkTarget | undefined;
     let identity: LoadedIdentity | undefined;
     let client: Promise<DeflowClient> | undefined;
+    let placeholder: ((name: string) => string | undefined) | undefined;
     const ctx: CommandContext = {
         options,
         json: options.json === true,
@@ -47,6 +58,9 @@ export function createContext(options: OptionValues, out: Output, env: NodeJS.Pr
         cwd,
         network() {
             network ??= resolveNetwork(options.network ?? env.DEFLOW_NETWORK ?? 'local', env);
+            return network;
+        },
+        resolvedNetwork() {
             return network;
         },
         identity() {
@@ -65,15 +79,27 @@ export function createContext(options: OptionValues, out: Output, env: NodeJS.Pr
         client() {
             client ??= (async () => {
                 const target = ctx.network();
-                const { ids } = resolveCanisterIds(
-                    { orchestrator: options.orchestrator, scheduler: options.scheduler, monitor: options.monitor },
-                    { network: target, deploymentFile: options.deployment, cwd, env }
-                );
+                const ids = resolveCanisterIds({ orchestrator: options.orchestrator, scheduler: options.scheduler, monitor: options.monitor, executor: options.executor }, { deploymentFile: ctx.deploymentFile(), env });
                 const canisterIds = requireIds(ids);
                 const agent = await createAgent(target, ctx.identity().identity);
                 return createDeflowClient({ agent, canisterIds });
             })();
             return client;
+        },
+        deploymentFile() {
+            return deploymentFileFor(options.deployment, ctx.network(), cwd);
+        },
+        placeholder(name) {
+            if (placeholder === undefined) {
+                const file = ctx.deploymentFile();
+                const deflow = file === undefined ? {} : Object.fromEntries(Object.entries(readDeploymentFile(file)).map(([role, id]) => [role, id.toText()]));
+                placeholder = placeholderValues({ flags: options.var ?? [], env, demo: file === undefined ? undefined : demoIdsBeside(file), deflow });
+            }
+            return placeholder(name);
+        },
+        show(value, lines) {
+            if (options.json === true) out.out(toJson(value));
+            else printLines(out, lines());
         }
     };
     return ctx;

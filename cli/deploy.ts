@@ -22,21 +22,30 @@ import { encodeDeploymentArg, PEER_ROLES, type DeploymentConfig, type PeerRole, 
 const PROJECT_ROOT = resolve(__dirname, '..');
 const INSTALL_ORDER: readonly PeerRole[] = ['monitor', 'orchestrator', 'scheduler', 'executor'];
 
-/** The wasm `npm run build` produced for a DeFlow canister (or the agent module). */
-export function deflowWasmPath(role: PeerRole | 'agent'): string {
-    const path = resolve(PROJECT_ROOT, '.azle', role, `${role}.wasm`);
+/** The wasm `npm run build` produced for a canister of dfx.json. */
+export function builtWasmPath(name: string): string {
+    const path = resolve(PROJECT_ROOT, '.azle', name, `${name}.wasm`);
     if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build`);
     return path;
 }
 
-const wasmCache = new Map<PeerRole, Uint8Array>();
-export function deflowWasm(role: PeerRole): Uint8Array {
-    let wasm = wasmCache.get(role);
+/** The wasm `npm run build` produced for a DeFlow canister. */
+export function deflowWasmPath(role: PeerRole): string {
+    return builtWasmPath(role);
+}
+
+const wasmCache = new Map<string, Uint8Array>();
+function builtWasm(name: string): Uint8Array {
+    let wasm = wasmCache.get(name);
     if (wasm === undefined) {
-        wasm = new Uint8Array(readFileSync(deflowWasmPath(role)));
-        wasmCache.set(role, wasm);
+        wasm = new Uint8Array(readFileSync(builtWasmPath(name)));
+        wasmCache.set(name, wasm);
     }
     return wasm;
+}
+
+export function deflowWasm(role: PeerRole): Uint8Array {
+    return builtWasm(role);
 }
 
 export type DeflowDeployment = {
@@ -78,7 +87,7 @@ export async function deployDeflow(
 /** The agent module, gzip-compressed (about 1.3 MB instead of 4.3 MB: two chunks instead of five). */
 let agentModuleCache: Uint8Array | undefined;
 export function agentModuleBytes(): Uint8Array {
-    agentModuleCache ??= new Uint8Array(gzipSync(readFileSync(deflowWasmPath('agent')), { level: 9 }));
+    agentModuleCache ??= new Uint8Array(gzipSync(readFileSync(builtWasmPath('agent')), { level: 9 }));
     return agentModuleCache;
 }
 
@@ -116,6 +125,44 @@ export async function uploadAgentModule(pic: PocketIc, executor: Principal, send
     });
     const [result] = IDL.decode([IDL.Variant({ Ok: IDL.Null, Err: IDL.Reserved })], reply) as unknown as [{ Ok: null } | { Err: unknown }];
     if (!('Ok' in result)) throw new Error('the executor refused the agent module (set_agent_module)');
+}
+
+/** The demo canisters the examples call, by the names `.deflow/demo.json` gives them. */
+export const DEMO_CANISTERS = {
+    price_oracle: 'price_oracle',
+    backup_price_oracle: 'price_oracle',
+    lending_position: 'lending_position'
+} as const;
+export type DemoCanisterKey = keyof typeof DEMO_CANISTERS;
+export type DemoIds = Record<DemoCanisterKey, Principal>;
+
+/**
+ * Creates and installs the demo canisters (a price oracle, a backup oracle, a lending
+ * position), controlled by `controller`. They take no init argument.
+ */
+export async function deployDemoCanisters(pic: PocketIc, controller: Principal): Promise<DemoIds> {
+    const ids = {} as DemoIds;
+    for (const key of Object.keys(DEMO_CANISTERS) as DemoCanisterKey[]) {
+        ids[key] = await pic.createCanister({ sender: controller });
+        await pic.installCode({ canisterId: ids[key], wasm: builtWasm(DEMO_CANISTERS[key]), sender: controller });
+    }
+    await pic.tick(3);
+    return ids;
+}
+
+/** The folder of the system canisters a local network provides (built by `npm run build`). */
+export const SYSTEM_CANISTERS_DIR = resolve(PROJECT_ROOT, 'localnet', 'system-canisters');
+
+/**
+ * Creates and installs the proxy canister icp-cli uses on local networks (`--proxy`), with
+ * `controller` as its only controller and the cycles a provisional creation gives.
+ */
+export async function deployIcpProxy(pic: PocketIc, controller: Principal): Promise<Principal> {
+    const path = resolve(SYSTEM_CANISTERS_DIR, '.azle', 'proxy', 'proxy.wasm');
+    if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build`);
+    const canisterId = await pic.createCanister({ sender: controller });
+    await pic.installCode({ canisterId, wasm: new Uint8Array(readFileSync(path)), sender: controller });
+    return canisterId;
 }
 
 /** Wall-clock milliseconds of each step of {@link upgradeDeflowCanister}. */

@@ -7,7 +7,7 @@ import { Principal } from '@dfinity/principal';
 import { DeflowCallError, DeflowError } from '../client/errors';
 import { ExitCode, exitFor } from './errors';
 import { readScripts } from './commands/system';
-import { main } from './main';
+import { main, onStandardStreamError } from './main';
 import type { Output } from './output';
 
 jest.setTimeout(30_000);
@@ -57,7 +57,7 @@ describe('CLI > dispatch and exit codes (no network)', () => {
     it('refuses a broken workflow file with exit 2 and one line per offending field, before any network call', async () => {
         const file = join(dir, 'broken.json');
         writeFileSync(file, JSON.stringify({ name: 'x', nodes: [{ id: 'a', config: { kind: 'Delay', durationMs: 1 } }, { id: 'b', config: { kind: 'Call', canister: 'aaaaa-aa', method: '', args: { kind: 'Raw', bytes: '' }, reply: { kind: 'Raw' } } }] }, null, 2));
-        const r = await run('workflow', 'create', file, '--network', 'http://127.0.0.1:9', ...IDS);
+        const r = await run('workflow', 'create', file, '--network', 'http://127.0.0.1:4979', ...IDS);
         expect(r.code).toBe(ExitCode.Usage);
         expect(r.err[0]).toBe(`error: ${file} is not a valid workflow (1 problem)`);
         expect(r.err[1]).toMatch(/^ {2}nodes\[1\]\.config\.method \(line \d+\): /);
@@ -88,15 +88,15 @@ describe('CLI > dispatch and exit codes (no network)', () => {
         const out: string[] = [];
         const err: string[] = [];
         // `local` on a port where nothing listens: the ids come from the file, the network fails.
-        const code = await main(['workflow', 'list'], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...env, DEFLOW_PORT: '9' }, join(dir, 'sub'));
+        const code = await main(['workflow', 'list'], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...env, DEFLOW_PORT: '4979' }, join(dir, 'sub'));
         expect(code).toBe(ExitCode.Network);
-        expect(err.join('\n')).toContain('cannot reach the local network at http://127.0.0.1:9');
+        expect(err.join('\n')).toContain('nothing answers at http://127.0.0.1:4979 (connection refused)');
     });
 
     it('reports an unreachable network with exit 3', async () => {
-        const r = await run('health', '--network', 'http://127.0.0.1:9', ...IDS);
+        const r = await run('health', '--network', 'http://127.0.0.1:4979', ...IDS);
         expect(r.code).toBe(ExitCode.Network);
-        expect(r.err.join('\n')).toContain('cannot reach the http://127.0.0.1:9 network');
+        expect(r.err.join('\n')).toContain('nothing answers at http://127.0.0.1:4979');
     });
 
     it('says the drill is not available yet (exit 2) while the project has no drill script', async () => {
@@ -129,7 +129,7 @@ describe('CLI > exit codes of client errors', () => {
         ['InvalidInput variant', new DeflowError('orchestrator', 'create_workflow', { InvalidInput: { field: 'nodes.0.id', message: 'bad' } }), ExitCode.ApiError],
         ['canister that does not exist', new DeflowCallError('orchestrator', 'list_workflows', { kind: 'Rejected', rejectCode: 3, errorCode: 'IC0301', message: 'no such canister' }), ExitCode.NotFound],
         ['method that does not exist', new DeflowCallError('monitor', 'get_system_health', { kind: 'Rejected', rejectCode: 3, errorCode: 'IC0536', message: 'no method' }), ExitCode.ApiError],
-        ['unreachable network', new DeflowCallError('orchestrator', 'list_workflows', { kind: 'Unreachable', message: 'fetch failed' }), ExitCode.Network],
+        ['unreachable network', new DeflowCallError('orchestrator', 'list_workflows', { kind: 'Unreachable', cause: 'ConnectionRefused', systemCode: 'ECONNREFUSED', message: 'fetch failed' }), ExitCode.Network],
         ['refused certificate', new DeflowCallError('orchestrator', 'list_workflows', { kind: 'Agent', agentKind: 'Trust', agentCode: 'CertificateVerificationErrorCode', message: 'bad signature' }), ExitCode.Network],
         ['a bug', new RangeError('oops'), ExitCode.Internal]
     ])('%s', (_what, error, code) => {
@@ -138,5 +138,14 @@ describe('CLI > exit codes of client errors', () => {
 
     it('names the field of an InvalidInput answer in the message', () => {
         expect(exitFor(new DeflowError('orchestrator', 'create_workflow', { InvalidInput: { field: 'nodes.0.id', message: 'bad' } })).lines[0]).toBe('error: orchestrator.create_workflow: nodes.0.id: bad');
+    });
+});
+
+describe('CLI > standard stream failures', () => {
+    it('ends quietly with exit 0 when the reader went away (EPIPE), and with 70 on any other stream error', () => {
+        const codes: number[] = [];
+        onStandardStreamError(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }), (code) => codes.push(code));
+        onStandardStreamError(Object.assign(new Error('write EIO'), { code: 'EIO' }), (code) => codes.push(code));
+        expect(codes).toEqual([ExitCode.Ok, ExitCode.Internal]);
     });
 });

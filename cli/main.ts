@@ -13,8 +13,8 @@ import { executionCommands } from './commands/executions';
 import { scheduleCommands } from './commands/schedule';
 import { systemCommands } from './commands/system';
 import { workflowCommands } from './commands/workflow';
-import { createContext, type Command } from './context';
-import { CliError, ExitCode, exitFor } from './errors';
+import { createContext, type Command, type CommandContext } from './context';
+import { CliError, ExitCode, exitFor, isExitCode, nodeErrorCode } from './errors';
 import { consoleOutput, type Output } from './output';
 
 /** Every command, in help order. */
@@ -55,6 +55,7 @@ export function findCommand(words: readonly string[]): { command: Command; args:
  * process.exitCode = await main(process.argv.slice(2));
  */
 export async function main(argv: readonly string[], out: Output = consoleOutput, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<ExitCode> {
+    let ctx: CommandContext | undefined;
     try {
         const parsed = parseCommandLine(argv);
         if (parsed.words.length === 0 || (parsed.options.help === true && findCommand(parsed.words) === undefined)) {
@@ -78,17 +79,50 @@ export async function main(argv: readonly string[], out: Output = consoleOutput,
         if (args.length < command.args.min || args.length > command.args.max) {
             throw new CliError('Usage', `usage: deflow ${name} ${command.synopsis}`.trimEnd());
         }
-        const ctx = createContext(parsed.options, out, env, cwd);
-        return (await command.run(ctx, args)) ?? ExitCode.Ok;
+        ctx = createContext(parsed.options, out, env, cwd);
+        const result: unknown = await command.run(ctx, args);
+        if (result === undefined) return ExitCode.Ok;
+        // A command answering anything but an exit code is a bug (a write's `true` once leaked here).
+        if (!isExitCode(result)) throw new Error(`command "${name}" answered ${String(result)}, not an exit code`);
+        return result;
     } catch (error) {
-        const { code, lines } = exitFor(error);
+        const { code, lines } = exitFor(error, ctx?.resolvedNetwork());
         for (const line of lines) out.err(line);
         return code;
     }
 }
 
-if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => {
+/**
+ * Ends the process quietly (exit 0) when the reader of its output went away (`deflow … | head`):
+ * the reader chose to stop, so nothing more is written and nothing is reported. Any other
+ * failure of a standard stream ends the process with the internal-error code.
+ */
+export function onStandardStreamError(error: unknown, exit: (code: ExitCode) => void = (code) => process.exit(code)): void {
+    exit(nodeErrorCode(error) === 'EPIPE' ? ExitCode.Ok : ExitCode.Internal);
+}
+
+/**
+ * The agent library writes its own diagnostics to the console (a failed subnet-key fetch prints
+ * a 30-line stack); the CLI reports every failure itself through {@link exitFor}, so those are
+ * shown only with `DEFLOW_DEBUG=1`. The CLI never writes through `console`.
+ */
+function muteLibraryConsole(): void {
+    for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'group', 'groupCollapsed', 'groupEnd'] as const) {
+        console[method] = () => undefined;
+    }
+}
+
+/**
+ * The `deflow` process (cli/bin/deflow.js): runs {@link main} on the process's arguments and
+ * streams, and sets the exit code.
+ */
+export function runAsProcess(argv: readonly string[] = process.argv.slice(2)): void {
+    process.stdout.on('error', (error) => onStandardStreamError(error));
+    process.stderr.on('error', (error) => onStandardStreamError(error));
+    if (process.env.DEFLOW_DEBUG !== '1') muteLibraryConsole();
+    void main(argv).then((code) => {
         process.exitCode = code;
     });
 }
+
+if (require.main === module) runAsProcess();

@@ -7,8 +7,8 @@
  * - `--network <url>`: any other URL; the root key is fetched unless the host is
  *   `icp-api.io`/`ic0.app`/`icp0.io`.
  *
- * Canister ids: `--orchestrator/--scheduler/--monitor ID`, else `$DEFLOW_ORCHESTRATOR_ID`
- * (…`_SCHEDULER_ID`, …`_MONITOR_ID`), else the deployment file `npm start` writes
+ * Canister ids: `--orchestrator/--scheduler/--monitor/--executor ID`, else `$DEFLOW_ORCHESTRATOR_ID`
+ * (…`_SCHEDULER_ID`, …`_MONITOR_ID`, …`_EXECUTOR_ID`), else the deployment file `npm start` writes
  * (`--deployment PATH`, or `.deflow/deployment.json` in this folder or a parent; only for a
  * local network).
  */
@@ -19,7 +19,8 @@ import { HttpAgent, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 
 import { callFailureOf } from '../client/errors';
-import { CliError, messageOf } from './errors';
+import { CliError, messageOf, notAnIcNetworkAdvice, unreachableAdvice, type Advice } from './errors';
+import { readIdsFile } from './placeholders';
 
 /** Where to send requests and whether to trust the network's own root key. */
 export type NetworkTarget = { name: string; url: string; fetchRootKey: boolean };
@@ -47,10 +48,12 @@ export function resolveNetwork(network: string, env: NodeJS.ProcessEnv = process
     return { name: network, url: url.origin, fetchRootKey: !isIc };
 }
 
-/** The canister ids the CLI uses. */
-export type CanisterIds = { orchestrator: Principal; scheduler: Principal; monitor: Principal };
+/** The canister ids the CLI uses; the executor's only for `versions`. */
+export type CanisterIds = { orchestrator: Principal; scheduler: Principal; monitor: Principal; executor?: Principal };
 type Role = keyof CanisterIds;
-const ROLES: readonly Role[] = ['orchestrator', 'scheduler', 'monitor'];
+/** The roles every networked command needs. */
+const REQUIRED_ROLES = ['orchestrator', 'scheduler', 'monitor'] as const;
+const ROLES: readonly Role[] = [...REQUIRED_ROLES, 'executor'];
 
 /** Finds `.deflow/deployment.json` in `dir` or a parent. */
 export function findDeploymentFile(dir: string): string | undefined {
@@ -89,16 +92,35 @@ export function readDeploymentFile(path: string): Partial<Record<Role, Principal
     return out;
 }
 
+/** The deployment file to use: the one given, else (local network only) `.deflow/deployment.json` in `cwd` or a parent. */
+export function deploymentFileFor(given: string | undefined, network: NetworkTarget, cwd: string): string | undefined {
+    return given ?? (network.name === 'local' ? findDeploymentFile(cwd) : undefined);
+}
+
+/** The file of demo canister ids `npm start` writes beside the deployment file. */
+export const DEMO_IDS_FILE = 'demo.json';
+
+/**
+ * The demo canister ids of a deployment (`{ price_oracle: "…", … }`): the deployment file's
+ * `demo` object when it has one, else `demo.json` beside it; `undefined` when neither exists.
+ */
+export function demoIdsBeside(deploymentFile: string): Record<string, string> | undefined {
+    const parsed: unknown = JSON.parse(readFileSync(deploymentFile, 'utf8'));
+    const inline = typeof parsed === 'object' && parsed !== null && 'demo' in parsed ? parsed.demo : undefined;
+    if (typeof inline === 'object' && inline !== null) {
+        return Object.fromEntries(Object.entries(inline).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    }
+    const beside = join(dirname(deploymentFile), DEMO_IDS_FILE);
+    return existsSync(beside) ? readIdsFile(beside) : undefined;
+}
+
 /**
  * Canister ids from flags, environment and deployment file, in that order of precedence.
- * Only the roles a command needs must be present; a missing one is reported by {@link requireId}.
+ * Only the roles a command needs must be present; a missing one is reported by {@link requireIds}.
  */
-export function resolveCanisterIds(
-    flags: Partial<Record<Role, string>>,
-    options: { network: NetworkTarget; deploymentFile?: string; cwd: string; env?: NodeJS.ProcessEnv }
-): { ids: Partial<CanisterIds>; deploymentFile: string | undefined } {
+export function resolveCanisterIds(flags: Partial<Record<Role, string>>, options: { deploymentFile: string | undefined; env?: NodeJS.ProcessEnv }): Partial<CanisterIds> {
     const env = options.env ?? process.env;
-    const file = options.deploymentFile ?? (options.network.name === 'local' ? findDeploymentFile(options.cwd) : undefined);
+    const file = options.deploymentFile;
     const fromFile = file === undefined ? {} : readDeploymentFile(file);
     const ids: Partial<CanisterIds> = {};
     for (const role of ROLES) {
@@ -108,12 +130,12 @@ export function resolveCanisterIds(
         else if (fromEnv !== undefined && fromEnv !== '') ids[role] = parsePrincipal(fromEnv, `$DEFLOW_${role.toUpperCase()}_ID`);
         else if (fromFile[role] !== undefined) ids[role] = fromFile[role];
     }
-    return { ids, deploymentFile: file };
+    return ids;
 }
 
-/** Every id, or a usage error naming the missing ones and how to give them. */
+/** Every required id, or a usage error naming the missing ones and how to give them. */
 export function requireIds(ids: Partial<CanisterIds>): CanisterIds {
-    const missing = ROLES.filter((r) => ids[r] === undefined);
+    const missing = REQUIRED_ROLES.filter((r) => ids[r] === undefined);
     if (missing.length > 0) {
         throw new CliError(
             'Usage',
@@ -126,7 +148,7 @@ export function requireIds(ids: Partial<CanisterIds>): CanisterIds {
 
 /**
  * An HttpAgent for the network; a local network's root key is fetched here, so an
- * unreachable URL fails now with a network error.
+ * unreachable or wrong URL fails now, with a message that says what to do.
  */
 export async function createAgent(network: NetworkTarget, identity: Identity): Promise<HttpAgent> {
     try {
@@ -134,6 +156,12 @@ export async function createAgent(network: NetworkTarget, identity: Identity): P
     } catch (error) {
         const failure = callFailureOf(error);
         if (failure === null) throw error;
-        throw new CliError('Network', `cannot reach the ${network.name} network at ${network.url}: ${failure.message}`, ['is it running? `npm start` serves the local network on http://127.0.0.1:4943']);
+        const advice: Advice =
+            failure.kind === 'Unreachable'
+                ? unreachableAdvice(network, failure)
+                : failure.kind === 'Http'
+                  ? notAnIcNetworkAdvice(network, failure)
+                  : { message: `the ${network.name} network at ${network.url} gave an answer the agent refused: ${failure.message}`, hints: ['check --network'] };
+        throw new CliError('Network', advice.message, advice.hints);
     }
 }

@@ -8,11 +8,23 @@ import { Principal } from '@dfinity/principal';
 /** Where a command writes; replaceable in tests. */
 export type Output = { out: (line: string) => void; err: (line: string) => void };
 
-/** The process's stdout/stderr. */
+/**
+ * The process's stdout/stderr. Block bodies on purpose: `write` answers a boolean, which must
+ * never leak out as a command's result (it once became the exit code).
+ */
 export const consoleOutput: Output = {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`)
+    out(line) {
+        process.stdout.write(`${line}\n`);
+    },
+    err(line) {
+        process.stderr.write(`${line}\n`);
+    }
 };
+
+/** Prints every line on stdout. */
+export function printLines(out: Output, lines: readonly string[]): void {
+    for (const line of lines) out.out(line);
+}
 
 /** A Candid value as plain JSON data: `bigint` → decimal text, principal → text, bytes → hex. */
 export function toPlain(value: unknown): unknown {

@@ -10,6 +10,9 @@
  *   array of byte values;
  * - `description` defaults to `""`.
  *
+ * Placeholders such as `${demo.price_oracle}` in any string are replaced first (see
+ * {@link ./placeholders}); a placeholder with no value is an error naming how to give it.
+ *
  * Problems are reported per field, with the file position when it can be found:
  * `nodes[2].config.method (line 31): Too small: expected string to have >=1 characters`.
  */
@@ -22,6 +25,20 @@ import type { z } from 'zod';
 import { WorkflowDefinitionSchema, type WorkflowDefinition } from '../shared/workflow/definition';
 import { DEFAULT_RECOVERY } from '../shared/workflow/recovery';
 import { CliError, messageOf, nodeErrorCode } from './errors';
+import { howToSet, substitutePlaceholders } from './placeholders';
+
+/**
+ * How a file's placeholders get their values: `lookup` answers a value or `undefined`. With a
+ * `standIn`, a placeholder without a value is replaced by it (offline validation checks the
+ * shape with a stand-in canister id) and listed in the result instead of failing.
+ */
+export type PlaceholderOptions = { lookup: (name: string) => string | undefined; standIn?: string };
+
+/** No placeholder has a value. */
+export const NO_PLACEHOLDERS: PlaceholderOptions = { lookup: () => undefined };
+
+/** A loaded workflow file: its definition and the placeholders that got the stand-in. */
+export type LoadedWorkflow = { definition: WorkflowDefinition; unresolved: string[] };
 
 /** One problem of a workflow file: where (path and, when known, line) and what. */
 export type FileIssue = { path: (string | number)[]; line: number | undefined; message: string };
@@ -131,8 +148,22 @@ export function validateDefinition(value: unknown, lineOf: (path: (string | numb
     return { ok: true, definition: parsed.data };
 }
 
+/** Replaces the placeholders of a parsed file; a missing or malformed one is a bad-input error unless a stand-in is given. */
+function resolvePlaceholders(value: unknown, fileName: string, placeholders: PlaceholderOptions): { value: unknown; unresolved: string[] } {
+    const first = substitutePlaceholders(value, placeholders.lookup);
+    if (first.invalid.length > 0) {
+        throw new CliError('BadInput', `${fileName} has malformed placeholders`, first.invalid.map((n) => `\${${n}}: a name is dot-separated lower-case words, e.g. \${demo.price_oracle} (write $\${ for a literal \${)`));
+    }
+    if (first.missing.length === 0) return { value: first.value, unresolved: [] };
+    const { standIn } = placeholders;
+    if (standIn === undefined) {
+        throw new CliError('BadInput', `${fileName} names ${first.missing.length === 1 ? 'a placeholder' : 'placeholders'} with no value`, first.missing.map((n) => `\${${n}}: give it with ${howToSet(n)}`));
+    }
+    return { value: substitutePlaceholders(value, (name) => placeholders.lookup(name) ?? standIn).value, unresolved: first.missing };
+}
+
 /** Parses workflow file text: JSON for `.json`, YAML otherwise (YAML also reads JSON). */
-export function parseWorkflowText(text: string, fileName: string): WorkflowDefinition {
+export function parseWorkflowText(text: string, fileName: string, placeholders: PlaceholderOptions = NO_PLACEHOLDERS): LoadedWorkflow {
     const counter = new LineCounter();
     const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
     let value: unknown;
@@ -150,6 +181,7 @@ export function parseWorkflowText(text: string, fileName: string): WorkflowDefin
         }
         value = doc.toJS();
     }
+    const resolved = resolvePlaceholders(value, fileName, placeholders);
     const lineOf = (path: (string | number)[]): number | undefined => {
         // The deepest part of the path that exists in the file (a missing field points at its parent).
         for (let n = path.length; n >= 0; n--) {
@@ -158,22 +190,25 @@ export function parseWorkflowText(text: string, fileName: string): WorkflowDefin
         }
         return undefined;
     };
-    const result = validateDefinition(value, doc.errors.length === 0 ? lineOf : () => undefined);
+    const result = validateDefinition(resolved.value, doc.errors.length === 0 ? lineOf : () => undefined);
     if (!result.ok) {
         const count = result.issues.length;
         throw new CliError('BadInput', `${fileName} is not a valid workflow (${count} problem${count === 1 ? '' : 's'})`, result.issues.map(formatIssue));
     }
-    return result.definition;
+    return { definition: result.definition, unresolved: resolved.unresolved };
+}
+
+/** The text of a file the user named, or a bad-input error saying which file and why. */
+export function readUserFile(path: string, what: string): string {
+    try {
+        return readFileSync(path, 'utf8');
+    } catch (error) {
+        const code = nodeErrorCode(error) ?? messageOf(error);
+        throw new CliError('BadInput', `cannot read ${what} ${path} (${code})`);
+    }
 }
 
 /** Reads and validates a workflow file. */
-export function loadWorkflowFile(path: string): WorkflowDefinition {
-    let text: string;
-    try {
-        text = readFileSync(path, 'utf8');
-    } catch (error) {
-        const code = nodeErrorCode(error) ?? messageOf(error);
-        throw new CliError('BadInput', `cannot read workflow file ${path} (${code})`);
-    }
-    return parseWorkflowText(text, path);
+export function loadWorkflowFile(path: string, placeholders: PlaceholderOptions = NO_PLACEHOLDERS): LoadedWorkflow {
+    return parseWorkflowText(readUserFile(path, 'workflow file'), path, placeholders);
 }

@@ -28,17 +28,24 @@ import { SchedulerServiceIdl, type ScheduleDetails, type SchedulePage } from '..
 import { decodeWorkflow, encodeWorkflowDefinition, type Workflow, type WorkflowDefinition, type WorkflowStatus } from '../shared/workflow/definition';
 import { decodeExecution, decodeExecutionStatus, decodeTrigger, encodeExecutionStatus, type Execution, type ExecutionStatus, type Trigger } from '../shared/workflow/execution';
 import type { JsonValue } from '../shared/workflow/json';
+import { executorIdlFactory } from '../shared/workflow/executor-api';
 import { orchestratorIdlFactory } from '../shared/workflow/orchestrator-api';
 import type { OwnerAgentWire } from '../shared/workflow/owner-api';
 import { fromOpt, toOpt } from '../shared/workflow/wire';
-import { callFailureOf, DeflowCallError, unwrap, type DeflowCanister } from './errors';
-import type { MonitorService, OrchestratorService, SchedulerService } from './services';
+import { callFailureOf, DeflowCallError, isMissingSubnetKeys, unwrap, type CallFailure, type DeflowCanister } from './errors';
+import type { ExecutorService, MonitorService, OrchestratorService, SchedulerService } from './services';
 
 export * from './errors';
-export type { MonitorService, OrchestratorService, SchedulerService } from './services';
+export type { ExecutorService, MonitorService, OrchestratorService, SchedulerService } from './services';
 
-/** Canister ids of a deployment (principals or their text form). */
-export type DeflowCanisterIds = { orchestrator: Principal | string; scheduler: Principal | string; monitor: Principal | string };
+/** Canister ids of a deployment (principals or their text form); the executor's is needed only for `versions()`. */
+export type DeflowCanisterIds = { orchestrator: Principal | string; scheduler: Principal | string; monitor: Principal | string; executor?: Principal | string };
+
+/** `get_version` of each canister; `executor` is `undefined` when the client was not given its id. */
+export type DeflowVersions = Record<'orchestrator' | 'scheduler' | 'monitor', VersionInfo> & { executor: VersionInfo | undefined };
+
+/** Listing order by creation time. */
+export type ListOrder = 'OldestFirst' | 'NewestFirst';
 
 /** Options of {@link createDeflowClient}. */
 export type DeflowClientOptions = {
@@ -97,7 +104,7 @@ export const DEFAULT_PAGE_LIMIT = 50;
 export interface DeflowClient {
     /** The raw typed actors, for methods the wrappers do not cover. */
     readonly actors: { orchestrator: OrchestratorService; scheduler: SchedulerService; monitor: MonitorService };
-    readonly canisterIds: { orchestrator: Principal; scheduler: Principal; monitor: Principal };
+    readonly canisterIds: { orchestrator: Principal; scheduler: Principal; monitor: Principal; executor: Principal | undefined };
     readonly workflows: {
         /** `create_workflow` (update). Errors: InvalidInput, LimitExceeded, CycleDetected, UnknownNode, Unauthorized (anonymous caller). */
         create(definition: WorkflowDefinition): Promise<Workflow>;
@@ -119,8 +126,11 @@ export interface DeflowClient {
         start(workflowId: string, input?: JsonValue): Promise<Execution>;
         /** `get_execution` (query). Errors: NotFound, Unauthorized. */
         get(executionId: string): Promise<Execution>;
-        /** `list_executions` (query), filters ANDed. */
-        list(filter?: { workflowId?: string; status?: ExecutionStatus; cursor?: string; limit?: number }): Promise<Page<ExecutionSummary>>;
+        /**
+         * `list_executions` (query), filters ANDed, one page (at most 100) in `order` (default
+         * oldest first); pass `nextCursor` back with the same order for the next page.
+         */
+        list(filter?: { workflowId?: string; status?: ExecutionStatus; cursor?: string; limit?: number; order?: ListOrder }): Promise<Page<ExecutionSummary>>;
         /** `cancel_execution` (update). Errors: NotFound, Unauthorized, Conflict (already finished). */
         cancel(executionId: string): Promise<Execution>;
         /** Polls `get_execution` until the execution reaches a terminal status; answers the final state. */
@@ -152,6 +162,8 @@ export interface DeflowClient {
         /** `disable_emergency_mode` (update; admins/controllers, else Unauthorized). */
         disableEmergency(reason: string): Promise<EmergencyState>;
     };
+    /** `get_version` of every canister (the executor's only when its id was given). */
+    versions(): Promise<DeflowVersions>;
     /** `get_version` of the three canisters. */
     versions(): Promise<Record<'orchestrator' | 'scheduler' | 'monitor', VersionInfo>>;
     /**
@@ -167,11 +179,32 @@ function principalOf(id: Principal | string): Principal {
     return typeof id === 'string' ? Principal.fromText(id) : id;
 }
 
+/** The `read_state` path of a subnet's node keys (what the agent fetches to check query signatures). */
+const SUBNET_PATH = [new TextEncoder().encode('subnet')];
+
 /**
- * Wraps every method of an actor so that agent failures become {@link DeflowCallError}.
- * Canister `Err` answers are left to the caller's `unwrap`.
+ * The cause of a failed call. When the agent could not check a query's signatures because its
+ * fetch of the subnet's keys failed (it swallows that reason), the same `read_state` is asked
+ * directly and its typed failure is the cause: for an id no subnet hosts, both the query and
+ * the key fetch are refused with HTTP 400 / IC0301, and which of the two the agent reported
+ * first used to depend on timing.
  */
-function guarded<S extends object>(canister: DeflowCanister, actor: S): S {
+async function diagnoseCallFailure(failure: CallFailure, agent: Agent, canisterId: Principal): Promise<CallFailure> {
+    if (!isMissingSubnetKeys(failure)) return failure;
+    try {
+        await agent.readState(canisterId, { paths: [SUBNET_PATH] });
+        return failure;
+    } catch (error) {
+        const cause = callFailureOf(error);
+        return cause === null || isMissingSubnetKeys(cause) ? failure : cause;
+    }
+}
+
+/**
+ * Wraps every method of an actor so that agent failures become {@link DeflowCallError},
+ * classified by cause. Canister `Err` answers are left to the caller's `unwrap`.
+ */
+function guarded<S extends object>(canister: DeflowCanister, actor: S, agent: Agent, canisterId: Principal): S {
     return new Proxy(actor, {
         get(target, property, receiver) {
             const value: unknown = Reflect.get(target, property, receiver);
@@ -182,7 +215,7 @@ function guarded<S extends object>(canister: DeflowCanister, actor: S): S {
                 } catch (error) {
                     const failure = callFailureOf(error);
                     if (failure === null) throw error;
-                    throw new DeflowCallError(canister, property, failure, { cause: error });
+                    throw new DeflowCallError(canister, property, await diagnoseCallFailure(failure, agent, canisterId), { cause: error, canisterId });
                 }
             };
         }
@@ -190,7 +223,7 @@ function guarded<S extends object>(canister: DeflowCanister, actor: S): S {
 }
 
 function actorOf<S extends object>(canister: DeflowCanister, idlFactory: IDL.InterfaceFactory, agent: Agent, canisterId: Principal): S {
-    return guarded(canister, Actor.createActor<S>(idlFactory, { agent, canisterId }));
+    return guarded(canister, Actor.createActor<S>(idlFactory, { agent, canisterId }), agent, canisterId);
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -224,11 +257,13 @@ export function createDeflowClient(options: DeflowClientOptions): DeflowClient {
     const ids = {
         orchestrator: principalOf(options.canisterIds.orchestrator),
         scheduler: principalOf(options.canisterIds.scheduler),
-        monitor: principalOf(options.canisterIds.monitor)
+        monitor: principalOf(options.canisterIds.monitor),
+        executor: options.canisterIds.executor === undefined ? undefined : principalOf(options.canisterIds.executor)
     };
     const orchestrator = actorOf<OrchestratorService>('orchestrator', orchestratorIdlFactory as IDL.InterfaceFactory, options.agent, ids.orchestrator);
     const scheduler = actorOf<SchedulerService>('scheduler', () => SchedulerServiceIdl, options.agent, ids.scheduler);
     const monitor = actorOf<MonitorService>('monitor', () => MonitorServiceIdl, options.agent, ids.monitor);
+    const executor = ids.executor === undefined ? undefined : actorOf<ExecutorService>('executor', executorIdlFactory as IDL.InterfaceFactory, options.agent, ids.executor);
 
     const workflows: DeflowClient['workflows'] = {
         async create(definition) {
@@ -271,7 +306,8 @@ export function createDeflowClient(options: DeflowClientOptions): DeflowClient {
             const arg = {
                 workflow_id: toOpt(filter.workflowId),
                 status: toOpt(filter.status === undefined ? undefined : encodeExecutionStatus(filter.status)),
-                page: { cursor: toOpt(filter.cursor), limit: filter.limit ?? DEFAULT_PAGE_LIMIT }
+                page: { cursor: toOpt(filter.cursor), limit: filter.limit ?? DEFAULT_PAGE_LIMIT },
+                order: toOpt(filter.order === undefined ? undefined : filter.order === 'NewestFirst' ? { NewestFirst: null } : { OldestFirst: null })
             };
             const r = unwrap(await orchestrator.list_executions(arg), 'orchestrator', 'list_executions');
             return {
@@ -354,8 +390,8 @@ export function createDeflowClient(options: DeflowClientOptions): DeflowClient {
         schedules,
         monitor: monitorApi,
         async versions() {
-            const [o, s, m] = await Promise.all([orchestrator.get_version(), scheduler.get_version(), monitor.get_version()]);
-            return { orchestrator: o, scheduler: s, monitor: m };
+            const [o, s, m, e] = await Promise.all([orchestrator.get_version(), scheduler.get_version(), monitor.get_version(), executor?.get_version()]);
+            return { orchestrator: o, scheduler: s, monitor: m, executor: e };
         },
         async agent() {
             return unwrap(await orchestrator.get_agent(), 'orchestrator', 'get_agent');

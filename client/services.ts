@@ -13,6 +13,7 @@ import type { SystemHealth, SystemMetrics } from '../shared/monitoring/metrics';
 import type { MonitorMethods } from '../shared/monitoring/service';
 import type { Schedule, ScheduleRequest } from '../shared/scheduling/schedule';
 import type { ListSchedulesRequest, ScheduleDetails, SchedulePage, SchedulerMethods } from '../shared/scheduling/service';
+import type { ExecutorMethods } from '../shared/workflow/executor-api';
 import type { OrchestratorMethods } from '../shared/workflow/orchestrator-api';
 import type { WireOf } from '../shared/workflow/wire';
 
@@ -56,7 +57,13 @@ export interface MonitorService {
     get_version(): Promise<VersionInfo>;
 }
 
+/** What a client reads from the executor: its version (everything else is for its peers). */
+export interface ExecutorService {
+    get_version(): Promise<VersionInfo>;
+}
+
 // Every method spelled above exists in the canister's method table (a renamed method fails to compile).
 type Assert<T extends true> = T;
 export type SchedulerServiceIsInTable = Assert<keyof SchedulerService extends keyof typeof SchedulerMethods ? true : false>;
 export type MonitorServiceIsInTable = Assert<keyof MonitorService extends keyof typeof MonitorMethods ? true : false>;
+export type ExecutorServiceIsInTable = Assert<keyof ExecutorService extends keyof typeof ExecutorMethods ? true : false>;

@@ -106,9 +106,9 @@ export async function advance(pic: PocketIc, ms: number, rounds = 2): Promise<vo
 
 /**
  * Every drill workflow has the liquidation workflow's one-hour timeout, so execution deadlines
- * only grow in start order. Why: the orchestrator's WakeTimer calls Azle 0.33's `clearTimer`
- * when an earlier deadline arrives, which traps (rquickjs BorrowMutError) — reported, not
- * worked around in the canister here.
+ * only grow in start order. Why: an earlier release's orchestrator timer called Azle 0.33's
+ * `clearTimer` when an earlier deadline arrived, which traps (rquickjs BorrowMutError); the
+ * drill keeps the order so it also runs against that release.
  */
 const TIMEOUT = { timeoutMs: 60 * 60 * 1000 };
 

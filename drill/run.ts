@@ -134,7 +134,7 @@ async function settle(env: DrillEnv, pic: PocketIc, load: LoadState): Promise<vo
         await advance(pic, STEP_MS, 2);
         if (elapsed % (6 * STEP_MS) !== 0) continue;
         const open = await Promise.all(
-            OPEN_STATUSES.map(async (status) => unwrapOk(await env.orchestrator.list_executions({ workflow_id: [], status: [status], page: { cursor: [], limit: 1 } })).items.length)
+            OPEN_STATUSES.map(async (status) => unwrapOk(await env.orchestrator.list_executions({ workflow_id: [], status: [status], page: { cursor: [], limit: 1 }, order: [] })).items.length)
         );
         if (open.every((n) => n === 0)) return;
     }

@@ -117,7 +117,7 @@ async function allPages<T>(fetchPage: (cursor: Cursor) => Promise<{ items: T[]; 
 
 /** Summaries of every execution the owner sees. */
 export async function listExecutions(env: DrillEnv): Promise<ExecutionSummary[]> {
-    return await allPages(async (cursor) => unwrapOk(await env.orchestrator.list_executions({ workflow_id: [], status: [], page: { cursor, limit: PAGE } })));
+    return await allPages(async (cursor) => unwrapOk(await env.orchestrator.list_executions({ workflow_id: [], status: [], page: { cursor, limit: PAGE }, order: [] })));
 }
 
 /** Every schedule the owner sees. */

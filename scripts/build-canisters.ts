@@ -8,6 +8,10 @@
  * imports by relative path), the lockfile and the installed Azle version. Their
  * hash is stored beside the wasm (`.azle/<name>/inputs.sha256`); a matching hash means the
  * wasm and the Candid file are already current.
+ *
+ * Every built wasm carries its Candid interface as the custom section
+ * `icp:public candid:service` (added here, see wasm-metadata.ts), which the IC serves as
+ * canister metadata so clients show field names.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
@@ -15,6 +19,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 import { buildSync } from 'esbuild';
+
+import { withCustomSection } from './wasm-metadata';
 
 /** The project's own Azle; `azle/package.json` is not an export of the package. */
 const azleDir = resolve(__dirname, '..', 'node_modules', 'azle');
@@ -96,7 +102,19 @@ export async function buildCanisters(projectDir: string, names: string[] = []): 
         }
     };
     await Promise.all([worker(), worker()]);
+    // Also for builds made before the metadata step existed (idempotent, no rebuild needed).
+    for (const name of wanted) addCandidMetadata(projectDir, name, dfxJson.canisters[name]!);
     return stale;
+}
+
+/** Puts the canister's `.did` into its wasm as `icp:public candid:service`, when not there yet. */
+function addCandidMetadata(projectDir: string, name: string, entry: CanisterEntry): void {
+    const wasmPath = join(projectDir, '.azle', name, `${name}.wasm`);
+    const candidPath = resolve(projectDir, entry.candid);
+    if (!existsSync(wasmPath) || !existsSync(candidPath)) return;
+    const wasm = new Uint8Array(readFileSync(wasmPath));
+    const updated = withCustomSection(wasm, 'icp:public candid:service', new Uint8Array(readFileSync(candidPath)));
+    if (updated !== wasm) writeFileSync(wasmPath, updated);
 }
 
 /** Every folder with a dfx.json that git tracks, the project root first. */

@@ -7,7 +7,13 @@
  * minute; the next start loads it, reuses the deployed canisters and upgrades those whose
  * code changed. `--fresh` starts from an empty network.
  *
- * Options: `--port N` (default 4943, or $DEFLOW_PORT), `--host ADDR` (default 127.0.0.1),
+ * The caller's deflow CLI identity (`~/.config/deflow/identity.pem`, or `$DEFLOW_CONFIG_DIR`)
+ * controls every canister and is the deployment's admin. The demo canisters the examples call
+ * are deployed too; their ids go to `<state>/demo.json` (`{ "price_oracle": "<id>", ... }`).
+ * One process per state folder: a second start on the same folder is refused (`<state>/lock`).
+ *
+ * Options: `--port N` (default 4943, or $DEFLOW_PORT; 0 picks a free port), `--host ADDR`
+ * (default 127.0.0.1), `--state DIR` (default `.deflow/` in the project, or $DEFLOW_STATE_DIR),
  * `--fresh`.
  */
 import { createHash } from 'node:crypto';
@@ -18,23 +24,26 @@ import { Principal } from '@dfinity/principal';
 
 import { PocketIc } from '@dfinity/pic';
 
-import { deflowWasm, deployDeflow, upgradeDeflowCanister, type DeflowDeployment } from '../cli/deploy';
+import { DEMO_CANISTERS, deflowWasm, deployDeflow, deployDemoCanisters, deployIcpProxy, SYSTEM_CANISTERS_DIR, upgradeDeflowCanister, type DeflowDeployment, type DemoIds } from '../cli/deploy';
+import { loadDefaultIdentity } from '../cli/identity';
 import { PEER_ROLES, type Peers } from '../shared/common/deployment';
 import { MonitorServiceIdl, type SystemHealth } from '../shared/monitoring';
 import type { InstanceConfig } from '../localnet/src/api';
 import { Instance } from '../localnet/src/instance';
-import { hasSavedInstance, loadInstance, saveInstance } from '../localnet/src/persistence';
+import { hasSavedInstance, IncrementalSaver, loadInstance } from '../localnet/src/persistence';
 import { blobStore } from '../localnet/src/server/blob-store';
 import { startHttpServer } from '../localnet/src/server/http-server';
 import { InstanceRegistry } from '../localnet/src/server/registry';
 import { buildCanisters } from './build-canisters';
+import { folderBytes, formatBytes, lockStateFolder, StateFolderBusy } from './state-folder';
 
-type StartOptions = { host: string; port: number; fresh: boolean };
+type StartOptions = { host: string; port: number; fresh: boolean; stateDir: string | undefined };
 
 const AUTOSAVE_MS = 60_000;
 
 function parseOptions(args: string[]): StartOptions {
-    const options: StartOptions = { host: '127.0.0.1', port: Number(process.env.DEFLOW_PORT ?? 4943), fresh: false };
+    const envState = process.env.DEFLOW_STATE_DIR;
+    const options: StartOptions = { host: '127.0.0.1', port: Number(process.env.DEFLOW_PORT ?? 4943), fresh: false, stateDir: envState === undefined || envState === '' ? undefined : envState };
     for (let i = 0; i < args.length; i++) {
         const value = args[i + 1];
         if (args[i] === '--fresh') {
@@ -45,8 +54,11 @@ function parseOptions(args: string[]): StartOptions {
         } else if (args[i] === '--host' && value !== undefined) {
             options.host = value;
             i++;
+        } else if (args[i] === '--state' && value !== undefined) {
+            options.stateDir = value;
+            i++;
         } else {
-            throw new Error(`unknown option ${args[i]}; usage: npm start -- [--port N] [--host ADDR] [--fresh]`);
+            throw new Error(`unknown option ${args[i]}; usage: npm start -- [--port N] [--host ADDR] [--state DIR] [--fresh]`);
         }
     }
     if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) {
@@ -82,6 +94,8 @@ async function printHealth(pic: PocketIc, deployment: DeflowDeployment): Promise
     try {
         const health = await monitor.get_system_health();
         console.log(`\nHealth: ${Object.keys(health.status)[0]}; emergency mode: ${Object.keys(health.emergency.mode)[0]}; open alerts: ${health.open_alerts.length}`);
+        // The monitor answered this very query, so it is up; the others report to it.
+        console.log(`  ${'Monitor'.padEnd(12)} answering (checks ${health.canisters.length} canisters)`);
         for (const canister of health.canisters) {
             const role = Object.keys(canister.role)[0] ?? '?';
             const sample = canister.latest[0];
@@ -93,19 +107,37 @@ async function printHealth(pic: PocketIc, deployment: DeflowDeployment): Promise
     }
 }
 
-type SavedDeployment = { peers: Record<keyof Peers, string>; controller: string };
+type SavedDeployment = { peers: Record<keyof Peers, string>; controller: string; admins?: string[] };
 
 function readDeployment(path: string): DeflowDeployment | null {
     if (!existsSync(path)) return null;
     const saved = JSON.parse(readFileSync(path, 'utf8')) as SavedDeployment;
     const peers = Object.fromEntries(PEER_ROLES.map((role) => [role, Principal.fromText(saved.peers[role])])) as Peers;
-    return { peers, config: { peers, admins: [] }, controller: Principal.fromText(saved.controller) };
+    return { peers, config: { peers, admins: (saved.admins ?? []).map((a) => Principal.fromText(a)) }, controller: Principal.fromText(saved.controller) };
+}
+
+/** `<state>/demo.json`: the demo canister ids by name, which the CLI fills into `${demo.<name>}` placeholders. */
+function readDemoIds(path: string): DemoIds | null {
+    if (!existsSync(path)) return null;
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as Record<keyof DemoIds, string>;
+    return Object.fromEntries(Object.entries(saved).map(([key, id]) => [key, Principal.fromText(id)])) as DemoIds;
+}
+
+function writeDemoIds(path: string, ids: DemoIds): void {
+    writeFileSync(path, `${JSON.stringify(Object.fromEntries(Object.entries(ids).map(([key, id]) => [key, id.toText()])), null, 2)}\n`);
+}
+
+/** `<state>/icp-proxy.json`: `{ "proxy": "<id>" }`, the proxy canister for `icp ... --proxy`. */
+function readProxy(path: string): Principal | null {
+    if (!existsSync(path)) return null;
+    return Principal.fromText((JSON.parse(readFileSync(path, 'utf8')) as { proxy: string }).proxy);
 }
 
 function writeDeployment(path: string, deployment: DeflowDeployment): void {
     const saved: SavedDeployment = {
         peers: Object.fromEntries(PEER_ROLES.map((role) => [role, deployment.peers[role].toText()])) as Record<keyof Peers, string>,
-        controller: deployment.controller.toText()
+        controller: deployment.controller.toText(),
+        admins: deployment.config.admins.map((a) => a.toText())
     };
     writeFileSync(path, `${JSON.stringify(saved, null, 2)}\n`);
 }
@@ -113,13 +145,26 @@ function writeDeployment(path: string, deployment: DeflowDeployment): void {
 async function main(): Promise<void> {
     const options = parseOptions(process.argv.slice(2));
     const projectRoot = resolve(__dirname, '..');
-    const stateDir = resolve(projectRoot, '.deflow');
+    const stateDir = resolve(projectRoot, options.stateDir ?? '.deflow');
     const networkDir = join(stateDir, 'network');
     const deploymentFile = join(stateDir, 'deployment.json');
-    if (options.fresh) rmSync(stateDir, { recursive: true, force: true });
+    const demoFile = join(stateDir, 'demo.json');
+    const proxyFile = join(stateDir, 'icp-proxy.json');
     mkdirSync(stateDir, { recursive: true });
+    // Before anything else, so a second start neither rebuilds nor touches the saved network.
+    const unlock = lockStateFolder(stateDir);
+    process.on('exit', unlock);
+    if (options.fresh) {
+        for (const entry of [networkDir, deploymentFile, demoFile, proxyFile]) rmSync(entry, { recursive: true, force: true });
+    }
+    console.log(`State: ${stateDir} (${formatBytes(folderBytes(stateDir))})`);
+    const operator = loadDefaultIdentity();
+    const operatorPrincipal = operator.identity.getPrincipal();
 
-    const rebuilt = await buildCanisters(projectRoot, [...PEER_ROLES]);
+    const rebuilt = [
+        ...(await buildCanisters(projectRoot, [...PEER_ROLES, ...new Set(Object.values(DEMO_CANISTERS))])),
+        ...(await buildCanisters(SYSTEM_CANISTERS_DIR, ['proxy']))
+    ];
     console.log(rebuilt.length === 0 ? 'canisters are up to date' : `built ${rebuilt.join(', ')}`);
 
     // The first instance created through the REST API is the saved network, when there is one.
@@ -135,8 +180,14 @@ async function main(): Promise<void> {
     const pic = await PocketIc.create(`http://127.0.0.1:${server.port}`);
 
     let deployment = hasSavedInstance(networkDir) ? readDeployment(deploymentFile) : null;
+    let demo = deployment === null ? null : readDemoIds(demoFile);
+    const restored = deployment !== null;
     if (deployment === null) {
-        deployment = await deployDeflow(pic);
+        // A new network starts at the wall clock, as live mode will run it: deployed at
+        // PocketIC's genesis (2021), the first health check after going live would find every
+        // report five years old and raise StaleHeartbeat alerts.
+        await pic.setTime(Date.now());
+        deployment = await deployDeflow(pic, { admins: [operatorPrincipal], controller: operatorPrincipal });
         console.log('deployed the four canisters');
     } else {
         for (const role of PEER_ROLES) {
@@ -154,9 +205,24 @@ async function main(): Promise<void> {
             }
         }
     }
+    if (demo === null) {
+        demo = await deployDemoCanisters(pic, operatorPrincipal);
+        console.log('deployed the demo canisters (price_oracle, backup_price_oracle, lending_position)');
+    }
+    let proxy = restored ? readProxy(proxyFile) : null;
+    if (proxy === null) {
+        proxy = await deployIcpProxy(pic, operatorPrincipal);
+        writeFileSync(proxyFile, `${JSON.stringify({ proxy: proxy.toText() }, null, 2)}\n`);
+    }
     writeDeployment(deploymentFile, deployment);
+    writeDemoIds(demoFile, demo);
+    const saver = new IncrementalSaver(networkDir);
     const save = (): void => {
-        if (network !== null) saveInstance(network.instance, network.config, networkDir);
+        if (network === null) return;
+        const report = saver.save(network.instance, network.config);
+        if (process.env.DEFLOW_SAVE_LOG === '1') {
+            console.log(`saved: wrote ${formatBytes(report.bytesWritten)} (${report.chunksWritten} new chunks of ${report.chunksSeen} hashed) in ${Math.round(report.ms)} ms; state folder ${formatBytes(folderBytes(stateDir))}`);
+        }
     };
     save();
 
@@ -172,8 +238,14 @@ async function main(): Promise<void> {
     }
     console.log(`\nDeFlow local network: ${url}`);
     for (const role of PEER_ROLES) console.log(`  ${role.padEnd(12)} ${deployment.peers[role].toText()}`);
+    console.log(`Demo canisters (${demoFile}):`);
+    for (const [name, id] of Object.entries(demo)) console.log(`  ${name.padEnd(20)} ${id.toText()}`);
+    console.log(`icp proxy canister (${proxyFile}; icp canister create --proxy ...): ${proxy.toText()}`);
+    console.log(`Controller: ${deployment.controller.toText()}`);
+    console.log(`Admins: ${deployment.config.admins.map((a) => a.toText()).join(', ') || '(none)'}`);
+    console.log(`Your deflow CLI identity (${operator.source}): ${operatorPrincipal.toText()}`);
     await printHealth(pic, deployment);
-    console.log(`\nState: ${stateDir} (saved every minute and on exit). Press Ctrl-C to stop.`);
+    console.log(`\nState: ${stateDir} (${formatBytes(folderBytes(stateDir))}; saved every minute and on exit). Press Ctrl-C to stop.`);
 
     const autosave = setInterval(save, AUTOSAVE_MS);
     const stop = async (): Promise<void> => {
@@ -191,5 +263,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
     console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    // A refused second start is the user's situation, not a failure of this one: exit code 2.
+    process.exit(error instanceof StateFolderBusy ? 2 : 1);
 });

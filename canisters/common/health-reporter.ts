@@ -24,7 +24,7 @@ import type { Result } from '../../shared/common/result';
 import type { EmergencyState } from '../../shared/monitoring/emergency';
 import { HealthReportAckCodec, HealthSampleCodec, type CanisterRole, type HealthReportAck, type HealthSample } from '../../shared/monitoring/health';
 import { HealthReportAckResultCodec } from '../../shared/monitoring/service';
-import { callFailureOf, type CallFailure } from './call-error';
+import { callFailureOf, type CallFailure } from './outbox/calls';
 import type { EmergencyStore } from './emergency-store';
 
 /** Default report period: the monitor's stale threshold (5 min) tolerates four lost reports. */

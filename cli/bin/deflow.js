@@ -2,8 +2,4 @@
 'use strict';
 // The `deflow` command: loads the TypeScript sources through tsx (as the localnet binary does).
 require('tsx/cjs');
-require('../main.ts')
-    .main(process.argv.slice(2))
-    .then((code) => {
-        process.exitCode = code;
-    });
+require('../main.ts').runAsProcess(process.argv.slice(2));

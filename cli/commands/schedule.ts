@@ -1,11 +1,14 @@
-/** `deflow schedule add|list|cancel`. */
+/** `deflow schedule add|list|show|pause|resume|cancel`. */
+import type { DeflowClient } from '../../client';
+import type { FiringOutcome } from '../../shared/scheduling/firing';
 import type { MissedRunPolicy, OverlapPolicy, Schedule, ScheduleKind, SchedulePolicies } from '../../shared/scheduling/schedule';
 import { DEFAULT_POLICIES } from '../../shared/scheduling/schedule';
+import { MAX_PAGE_SIZE, type ScheduleDetails } from '../../shared/scheduling/service';
 import type { OptionValues } from '../args';
 import { parseTime, positiveInt } from '../args';
 import type { Command } from '../context';
 import { CliError } from '../errors';
-import { formatTable, formatTime, tagText, toJson } from '../output';
+import { formatFields, formatTable, formatTime, tagText } from '../output';
 
 /**
  * The schedule kind from exactly one of `--cron EXPR`, `--every SECONDS`, `--at TIME`, `--heartbeat`.
@@ -49,11 +52,57 @@ export function kindText(kind: ScheduleKind): string {
     return 'every heartbeat';
 }
 
+function stateText(s: Schedule): string {
+    return s.paused ? 'paused' : s.next_due_at.length === 0 ? 'ended' : 'active';
+}
+
 function scheduleRow(s: Schedule): string[] {
-    return [s.id, s.workflow_id, kindText(s.kind), s.paused ? 'paused' : s.next_due_at.length === 0 ? 'ended' : 'active', formatTime(s.next_due_at[0]), `${tagText(s.policies.missed_run)}/${tagText(s.policies.overlap)}`];
+    return [s.id, s.workflow_id, kindText(s.kind), stateText(s), formatTime(s.next_due_at[0]), `${tagText(s.policies.missed_run)}/${tagText(s.policies.overlap)}`];
 }
 
 const HEADERS = ['ID', 'WORKFLOW', 'WHEN', 'STATE', 'NEXT DUE', 'MISSED/OVERLAP'];
+
+/** What became of one due time, in a few words. */
+export function outcomeText(outcome: FiringOutcome): string {
+    if ('Started' in outcome) return `started ${outcome.Started.execution_id}`;
+    if ('Pending' in outcome) return 'starting';
+    if ('Skipped' in outcome) return `skipped (${tagText(outcome.Skipped.reason)}${outcome.Skipped.runs > 1n ? `, ${outcome.Skipped.runs} runs` : ''})`;
+    const failure = outcome.Failed.failure;
+    return `failed after ${outcome.Failed.attempts} attempts: ${'Refused' in failure ? `refused (${tagText(failure.Refused.error)})` : `unreachable (${failure.Unreachable.message})`}`;
+}
+
+/** Human view of `get_schedule`: the schedule and its recent firings, newest last. */
+export function scheduleDetailLines(d: ScheduleDetails): string[] {
+    const s = d.schedule;
+    const fields = formatFields([
+        ['id', s.id],
+        ['workflow', s.workflow_id],
+        ['owner', s.owner.toText()],
+        ['when', kindText(s.kind)],
+        ['state', stateText(s)],
+        ['next due', formatTime(s.next_due_at[0])],
+        ['last fired', formatTime(s.last_fired_at[0])],
+        ['missed/overlap', `${tagText(s.policies.missed_run)}/${tagText(s.policies.overlap)}`],
+        ['in flight', s.in_flight.length === 0 ? '-' : s.in_flight.join(', ')]
+    ]);
+    const firings = d.recent_firings.length === 0 ? ['no firings yet'] : formatTable(['DUE', 'ACTED', 'OUTCOME'], d.recent_firings.map((f) => [formatTime(f.due_at), formatTime(f.started_at), outcomeText(f.outcome)]));
+    return [...fields, '', ...firings];
+}
+
+/** `schedule cancel|pause|resume <id>`: one call that answers the schedule. */
+function scheduleChange(verb: 'cancel' | 'pause' | 'resume', summary: string, done: string, call: (client: DeflowClient, id: string) => Promise<Schedule>): Command {
+    return {
+        words: ['schedule', verb],
+        synopsis: '<schedule-id>',
+        summary,
+        options: [],
+        args: { min: 1, max: 1 },
+        async run(ctx, [id]) {
+            const s = await call(await ctx.client(), id!);
+            ctx.show(s, () => [`${done} schedule ${s.id}${s.paused || verb === 'cancel' ? '' : `, next due ${formatTime(s.next_due_at[0])}`}`]);
+        }
+    };
+}
 
 export const scheduleCommands: Command[] = [
     {
@@ -66,34 +115,39 @@ export const scheduleCommands: Command[] = [
             const kind = scheduleKindOf(ctx.options);
             const policies = schedulePoliciesOf(ctx.options);
             const s = await (await ctx.client()).schedules.add(workflowId!, kind, policies);
-            if (ctx.json) ctx.out.out(toJson(s));
-            else ctx.out.out(`created schedule ${s.id}: ${kindText(s.kind)}, next due ${formatTime(s.next_due_at[0])}`);
+            ctx.show(s, () => [`created schedule ${s.id}: ${kindText(s.kind)}, next due ${formatTime(s.next_due_at[0])}`]);
         }
     },
     {
         words: ['schedule', 'list'],
         synopsis: '',
-        summary: "list the caller's schedules (--workflow ID)",
-        options: ['workflow', 'limit'],
+        summary: `the caller's schedules (--workflow ID, --limit N up to ${MAX_PAGE_SIZE}, --cursor ID for the next page)`,
+        options: ['workflow', 'limit', 'cursor'],
         args: { min: 0, max: 0 },
         async run(ctx) {
-            const limit = ctx.options.limit === undefined ? undefined : positiveInt(ctx.options.limit, 'limit', 100);
-            const page = await (await ctx.client()).schedules.list({ workflowId: ctx.options.workflow, limit });
-            if (ctx.json) return ctx.out.out(toJson(page.items));
-            if (page.items.length === 0) return ctx.out.out('no schedules');
-            for (const line of formatTable(HEADERS, page.items.map(scheduleRow))) ctx.out.out(line);
+            const limit = ctx.options.limit === undefined ? undefined : positiveInt(ctx.options.limit, 'limit', MAX_PAGE_SIZE);
+            if (limit !== undefined && limit > MAX_PAGE_SIZE) throw new CliError('Usage', `--limit is at most ${MAX_PAGE_SIZE} (one page); follow --cursor for more`);
+            const page = await (await ctx.client()).schedules.list({ workflowId: ctx.options.workflow, limit, cursor: ctx.options.cursor });
+            const next = page.next_cursor[0];
+            ctx.show({ items: page.items, nextCursor: next }, () => {
+                if (page.items.length === 0) return ['no schedules'];
+                const table = formatTable(HEADERS, page.items.map(scheduleRow));
+                return next === undefined ? table : [...table, '', `more: add --cursor ${next} for the next page`];
+            });
         }
     },
     {
-        words: ['schedule', 'cancel'],
+        words: ['schedule', 'show'],
         synopsis: '<schedule-id>',
-        summary: 'cancel a schedule',
+        summary: 'a schedule and what became of its recent due times',
         options: [],
         args: { min: 1, max: 1 },
         async run(ctx, [id]) {
-            const s = await (await ctx.client()).schedules.cancel(id!);
-            if (ctx.json) ctx.out.out(toJson(s));
-            else ctx.out.out(`cancelled schedule ${s.id}`);
+            const d = await (await ctx.client()).schedules.get(id!);
+            ctx.show(d, () => scheduleDetailLines(d));
         }
-    }
+    },
+    scheduleChange('pause', 'pause a schedule (due times pass without runs until resumed)', 'paused', (client, id) => client.schedules.pause(id)),
+    scheduleChange('resume', 'resume a paused schedule', 'resumed', (client, id) => client.schedules.resume(id)),
+    scheduleChange('cancel', 'cancel a schedule', 'cancelled', (client, id) => client.schedules.cancel(id))
 ];

@@ -3,11 +3,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import type { DeflowVersions } from '../../client';
+import type { VersionInfo } from '../../shared/common/version';
 import type { Alert } from '../../shared/monitoring/alerts';
 import type { SystemHealth } from '../../shared/monitoring/metrics';
 import type { Command } from '../context';
 import { CliError, type ExitCode } from '../errors';
-import { formatFields, formatTable, formatTime, tagText, toJson } from '../output';
+import { formatFields, formatTable, formatTime, tagText } from '../output';
 
 /** The project the CLI belongs to (where `npm run drill` would live). */
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -38,6 +40,14 @@ export function healthLines(h: SystemHealth): string[] {
     return [...lines, '', ...canisters, '', ...alertRows(h.open_alerts)];
 }
 
+/** The table of `versions`: one row per canister, the executor's saying how to give its id when unknown. */
+export function versionLines(v: DeflowVersions): string[] {
+    const row = (role: string, info: VersionInfo | undefined): string[] =>
+        info === undefined ? [role, 'unknown: no executor id (--executor ID, $DEFLOW_EXECUTOR_ID or the deployment file)'] : [role, info.package_version, String(info.schema_version), info.canister_version.toString(), info.build_id];
+    const rows = [row('orchestrator', v.orchestrator), row('scheduler', v.scheduler), row('executor', v.executor), row('monitor', v.monitor)];
+    return formatTable(['CANISTER', 'PACKAGE', 'SCHEMA', 'CANISTER VERSION', 'BUILD'], rows);
+}
+
 /** The `scripts` of a package.json (empty when the file is missing). */
 export function readScripts(path: string = join(PROJECT_ROOT, 'package.json')): Record<string, string> {
     if (!existsSync(path)) return {};
@@ -55,8 +65,7 @@ export const systemCommands: Command[] = [
         args: { min: 0, max: 0 },
         async run(ctx) {
             const h = await (await ctx.client()).monitor.health();
-            if (ctx.json) ctx.out.out(toJson(h));
-            else for (const line of healthLines(h)) ctx.out.out(line);
+            ctx.show(h, () => healthLines(h));
         }
     },
     {
@@ -70,12 +79,11 @@ export const systemCommands: Command[] = [
             if (ctx.options.ack !== undefined) {
                 if (!/^\d+$/.test(ctx.options.ack)) throw new CliError('Usage', `--ack must be an alert id (a number), got "${ctx.options.ack}"`);
                 const a = await client.monitor.acknowledgeAlert(BigInt(ctx.options.ack));
-                if (ctx.json) return ctx.out.out(toJson(a));
-                return ctx.out.out(`acknowledged alert ${a.id}`);
+                ctx.show(a, () => [`acknowledged alert ${a.id} (${tagText(a.status)})`]);
+                return;
             }
             const alerts = await client.monitor.alerts();
-            if (ctx.json) ctx.out.out(toJson(alerts));
-            else for (const line of alertRows(alerts)) ctx.out.out(line);
+            ctx.show(alerts, () => alertRows(alerts));
         }
     },
     {
@@ -87,8 +95,7 @@ export const systemCommands: Command[] = [
         async run(ctx) {
             const mode = ctx.options.safe === true ? 'Safe' : 'Emergency';
             const state = await (await ctx.client()).monitor.enableEmergency(mode, ctx.options.reason ?? `set by deflow CLI`);
-            if (ctx.json) ctx.out.out(toJson(state));
-            else ctx.out.out(`${tagText(state.mode)} mode is on: ${state.reason}`);
+            ctx.show(state, () => [`${tagText(state.mode)} mode is on: ${state.reason}`]);
         }
     },
     {
@@ -99,8 +106,7 @@ export const systemCommands: Command[] = [
         args: { min: 0, max: 0 },
         async run(ctx) {
             const state = await (await ctx.client()).monitor.disableEmergency(ctx.options.reason ?? 'cleared by deflow CLI');
-            if (ctx.json) ctx.out.out(toJson(state));
-            else ctx.out.out(`${tagText(state.mode)} mode`);
+            ctx.show(state, () => [`${tagText(state.mode)} mode`]);
         }
     },
     {
@@ -111,9 +117,7 @@ export const systemCommands: Command[] = [
         args: { min: 0, max: 0 },
         async run(ctx) {
             const v = await (await ctx.client()).versions();
-            if (ctx.json) return ctx.out.out(toJson(v));
-            const rows = (['orchestrator', 'scheduler', 'monitor'] as const).map((r) => [r, v[r].package_version, String(v[r].schema_version), v[r].canister_version.toString(), v[r].build_id]);
-            for (const line of formatTable(['CANISTER', 'PACKAGE', 'SCHEMA', 'CANISTER VERSION', 'BUILD'], rows)) ctx.out.out(line);
+            ctx.show(v, () => versionLines(v));
         }
     },
     {
@@ -125,8 +129,7 @@ export const systemCommands: Command[] = [
         async run(ctx) {
             const id = ctx.identity();
             const principal = id.identity.getPrincipal().toText();
-            if (ctx.json) ctx.out.out(toJson({ principal, keyType: id.keyType, source: id.source }));
-            else ctx.out.out(`${principal} (${id.keyType}, ${id.source})`);
+            ctx.show({ principal, keyType: id.keyType, source: id.source }, () => [`${principal} (${id.keyType}, ${id.source})`]);
         }
     },
     {

@@ -1,8 +1,10 @@
-/** `deflow workflow create|validate|list|show|pause|resume`. */
-import type { Workflow } from '../../shared/workflow/definition';
+/** `deflow workflow create|validate|list|show|update|pause|resume|delete`. */
+import type { DeflowClient, WorkflowSummary } from '../../client';
+import type { Workflow, WorkflowDefinition } from '../../shared/workflow/definition';
+import { WORKFLOW_LIMITS } from '../../shared/workflow/limits';
 import { positiveInt } from '../args';
 import type { Command, CommandContext } from '../context';
-import { formatFields, formatTable, formatTime, toJson } from '../output';
+import { formatFields, formatTable, formatTime } from '../output';
 import { loadWorkflowFile } from '../workflow-file';
 
 /** Human summary of a workflow (used by create/show/pause/resume). */
@@ -21,25 +23,55 @@ export function workflowLines(wf: Workflow): string[] {
     return [...lines, '', ...formatTable(['NODE', 'KIND', 'AFTER', 'RETRIES', 'FALLBACK'], rows)];
 }
 
-function print(ctx: CommandContext, wf: Workflow, headline: string): void {
-    if (ctx.json) ctx.out.out(toJson(wf));
-    else {
-        ctx.out.out(headline);
-        for (const line of workflowLines(wf)) ctx.out.out(line);
-    }
+/** The workflow file named on the command line, its placeholders filled from the context. */
+function loadFile(ctx: CommandContext, file: string): WorkflowDefinition {
+    return loadWorkflowFile(file, { lookup: (name) => ctx.placeholder(name) }).definition;
 }
+
+/** Reads every page of the caller's workflows, up to `limit`. */
+async function listWorkflows(client: DeflowClient, limit: number): Promise<WorkflowSummary[]> {
+    const items: WorkflowSummary[] = [];
+    let cursor: string | undefined;
+    do {
+        const page = await client.workflows.list({ cursor, limit: Math.min(limit - items.length, MAX_PAGE) });
+        items.push(...page.items);
+        cursor = page.nextCursor;
+    } while (cursor !== undefined && items.length < limit);
+    return items;
+}
+
+/** `workflow pause|resume <id>`: one call that answers the workflow. */
+function workflowChange(verb: 'pause' | 'resume', summary: string, done: string, call: (client: DeflowClient, id: string) => Promise<Workflow>): Command {
+    return {
+        words: ['workflow', verb],
+        synopsis: '<workflow-id>',
+        summary,
+        options: [],
+        args: { min: 1, max: 1 },
+        async run(ctx, [id]) {
+            const wf = await call(await ctx.client(), id!);
+            ctx.show(wf, () => [`${done} workflow ${wf.id}`]);
+        }
+    };
+}
+
+/** What `workflow validate` puts where a placeholder has no value: the management canister's id, a valid principal. */
+const STAND_IN_ID = 'aaaaa-aa';
+
+/** The orchestrator's page cap (`WORKFLOW_LIMITS.maxPageSize`). */
+const MAX_PAGE = WORKFLOW_LIMITS.maxPageSize;
 
 export const workflowCommands: Command[] = [
     {
         words: ['workflow', 'create'],
         synopsis: '<file.json|file.yaml>',
-        summary: 'validate a workflow file with the shared schema and create the workflow',
+        summary: 'create a workflow from a file (placeholders such as ${demo.price_oracle} are filled in)',
         options: [],
         args: { min: 1, max: 1 },
         async run(ctx, [file]) {
-            const definition = loadWorkflowFile(file!);
+            const definition = loadFile(ctx, file!); // before any network call: a bad file never waits on the network
             const wf = await (await ctx.client()).workflows.create(definition);
-            print(ctx, wf, `created workflow ${wf.id} (version ${wf.version})`);
+            ctx.show(wf, () => [`created workflow ${wf.id} (version ${wf.version})`, ...workflowLines(wf)]);
         }
     },
     {
@@ -49,30 +81,25 @@ export const workflowCommands: Command[] = [
         options: [],
         args: { min: 1, max: 1 },
         async run(ctx, [file]) {
-            const definition = loadWorkflowFile(file!);
-            if (ctx.json) ctx.out.out(toJson({ valid: true, name: definition.name, nodes: definition.nodes.length }));
-            else ctx.out.out(`${file}: valid (${definition.nodes.length} nodes)`);
+            // Offline: a placeholder with no value is checked with a stand-in canister id and reported.
+            const { definition, unresolved } = loadWorkflowFile(file!, { lookup: (name) => ctx.placeholder(name), standIn: STAND_IN_ID });
+            ctx.show({ valid: true, name: definition.name, nodes: definition.nodes.length, unresolved }, () => [
+                `${file}: valid (${definition.nodes.length} nodes)`,
+                ...(unresolved.length === 0 ? [] : [`  placeholders without a value here (checked with a stand-in id): ${unresolved.map((n) => `\${${n}}`).join(', ')}`])
+            ]);
         }
     },
     {
         words: ['workflow', 'list'],
         synopsis: '',
-        summary: "list the caller's workflows",
+        summary: "list the caller's workflows (--limit N, default 100)",
         options: ['limit'],
         args: { min: 0, max: 0 },
         async run(ctx) {
-            const client = await ctx.client();
-            const limit = positiveInt(ctx.options.limit, 'limit', 100);
-            const items = [];
-            let cursor: string | undefined;
-            do {
-                const page = await client.workflows.list({ cursor, limit: Math.min(limit - items.length, 100) });
-                items.push(...page.items);
-                cursor = page.nextCursor;
-            } while (cursor !== undefined && items.length < limit);
-            if (ctx.json) return ctx.out.out(toJson(items));
-            if (items.length === 0) return ctx.out.out('no workflows');
-            for (const line of formatTable(['ID', 'NAME', 'VERSION', 'STATUS', 'NODES', 'UPDATED'], items.map((w) => [w.id, w.name, String(w.version), w.status, String(w.nodeCount), formatTime(w.updatedAt)]))) ctx.out.out(line);
+            const items = await listWorkflows(await ctx.client(), positiveInt(ctx.options.limit, 'limit', 100));
+            ctx.show(items, () =>
+                items.length === 0 ? ['no workflows'] : formatTable(['ID', 'NAME', 'VERSION', 'STATUS', 'NODES', 'UPDATED'], items.map((w) => [w.id, w.name, String(w.version), w.status, String(w.nodeCount), formatTime(w.updatedAt)]))
+            );
         }
     },
     {
@@ -84,31 +111,33 @@ export const workflowCommands: Command[] = [
         async run(ctx, [id]) {
             const version = ctx.options.version === undefined ? undefined : positiveInt(ctx.options.version, 'version', 1);
             const wf = await (await ctx.client()).workflows.get(id!, version);
-            print(ctx, wf, `workflow ${wf.id}`);
+            ctx.show(wf, () => [`workflow ${wf.id}`, ...workflowLines(wf)]);
         }
     },
     {
-        words: ['workflow', 'pause'],
-        synopsis: '<workflow-id>',
-        summary: 'pause a workflow (no new executions)',
-        options: [],
-        args: { min: 1, max: 1 },
-        async run(ctx, [id]) {
-            const wf = await (await ctx.client()).workflows.pause(id!);
-            if (ctx.json) ctx.out.out(toJson(wf));
-            else ctx.out.out(`paused workflow ${wf.id}`);
+        words: ['workflow', 'update'],
+        synopsis: '<workflow-id> <file.json|file.yaml>',
+        summary: 'a new version from a file (--expected-version N refuses if someone else updated it first); running executions keep their version',
+        options: ['expected-version'],
+        args: { min: 2, max: 2 },
+        async run(ctx, [id, file]) {
+            const expected = ctx.options['expected-version'] === undefined ? undefined : positiveInt(ctx.options['expected-version'], 'expected-version', 1);
+            const definition = loadFile(ctx, file!);
+            const wf = await (await ctx.client()).workflows.update(id!, definition, expected);
+            ctx.show(wf, () => [`updated workflow ${wf.id} to version ${wf.version}`, ...workflowLines(wf)]);
         }
     },
+    workflowChange('pause', 'pause a workflow (no new executions)', 'paused', (client, id) => client.workflows.pause(id)),
+    workflowChange('resume', 'resume a paused workflow', 'resumed', (client, id) => client.workflows.resume(id)),
     {
-        words: ['workflow', 'resume'],
+        words: ['workflow', 'delete'],
         synopsis: '<workflow-id>',
-        summary: 'resume a paused workflow',
+        summary: 'delete a workflow and its versions (refused while any of its executions is unfinished)',
         options: [],
         args: { min: 1, max: 1 },
         async run(ctx, [id]) {
-            const wf = await (await ctx.client()).workflows.resume(id!);
-            if (ctx.json) ctx.out.out(toJson(wf));
-            else ctx.out.out(`resumed workflow ${wf.id}`);
+            await (await ctx.client()).workflows.delete(id!);
+            ctx.show({ deleted: id }, () => [`deleted workflow ${id}`]);
         }
     }
 ];

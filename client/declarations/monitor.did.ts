@@ -140,6 +140,20 @@ export interface _SERVICE {
           {
             'at' : bigint,
             'id' : bigint,
+            'alert' : [] | [
+              {
+                'subject' : string,
+                'kind' : { 'StaleHeartbeat' : null } |
+                  { 'LowCycles' : null } |
+                  { 'FailureRate' : null } |
+                  { 'HighMemory' : null } |
+                  { 'RepeatedUpgradeFailures' : null } |
+                  { 'DependencyUnreachable' : null },
+                'alert_id' : bigint,
+                'change' : { 'Resolved' : null } |
+                  { 'Raised' : null },
+              }
+            ],
             'source' : string,
             'level' : { 'Error' : null } |
               { 'Info' : null } |
@@ -342,6 +356,20 @@ export interface _SERVICE {
         'Ok' : {
           'at' : bigint,
           'id' : bigint,
+          'alert' : [] | [
+            {
+              'subject' : string,
+              'kind' : { 'StaleHeartbeat' : null } |
+                { 'LowCycles' : null } |
+                { 'FailureRate' : null } |
+                { 'HighMemory' : null } |
+                { 'RepeatedUpgradeFailures' : null } |
+                { 'DependencyUnreachable' : null },
+              'alert_id' : bigint,
+              'change' : { 'Resolved' : null } |
+                { 'Raised' : null },
+            }
+          ],
           'source' : string,
           'level' : { 'Error' : null } |
             { 'Info' : null } |
@@ -728,6 +756,24 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               IDL.Record({
                 'at' : IDL.Nat64,
                 'id' : IDL.Nat64,
+                'alert' : IDL.Opt(
+                  IDL.Record({
+                    'subject' : IDL.Text,
+                    'kind' : IDL.Variant({
+                      'StaleHeartbeat' : IDL.Null,
+                      'LowCycles' : IDL.Null,
+                      'FailureRate' : IDL.Null,
+                      'HighMemory' : IDL.Null,
+                      'RepeatedUpgradeFailures' : IDL.Null,
+                      'DependencyUnreachable' : IDL.Null,
+                    }),
+                    'alert_id' : IDL.Nat64,
+                    'change' : IDL.Variant({
+                      'Resolved' : IDL.Null,
+                      'Raised' : IDL.Null,
+                    }),
+                  })
+                ),
                 'source' : IDL.Text,
                 'level' : IDL.Variant({
                   'Error' : IDL.Null,
@@ -984,6 +1030,24 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'Ok' : IDL.Record({
               'at' : IDL.Nat64,
               'id' : IDL.Nat64,
+              'alert' : IDL.Opt(
+                IDL.Record({
+                  'subject' : IDL.Text,
+                  'kind' : IDL.Variant({
+                    'StaleHeartbeat' : IDL.Null,
+                    'LowCycles' : IDL.Null,
+                    'FailureRate' : IDL.Null,
+                    'HighMemory' : IDL.Null,
+                    'RepeatedUpgradeFailures' : IDL.Null,
+                    'DependencyUnreachable' : IDL.Null,
+                  }),
+                  'alert_id' : IDL.Nat64,
+                  'change' : IDL.Variant({
+                    'Resolved' : IDL.Null,
+                    'Raised' : IDL.Null,
+                  }),
+                })
+              ),
               'source' : IDL.Text,
               'level' : IDL.Variant({
                 'Error' : IDL.Null,

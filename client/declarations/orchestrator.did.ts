@@ -895,21 +895,9 @@ export interface _SERVICE {
       {
         'Err' : { 'EmergencyMode' : { 'message' : string } } |
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
-          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
-          {
-            'CallRefused' : {
-              'node_id' : string,
-              'target' : Principal,
-              'reason' : { 'NotACanister' : null } |
-                { 'NotOnAllowList' : null } |
-                { 'ManagementCanister' : null } |
-                { 'DeflowCanister' : null },
-            }
-          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
-          { 'CycleDetected' : { 'path' : Array<string> } } |
           { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
           { 'Conflict' : { 'message' : string } }
       }
@@ -926,6 +914,7 @@ export interface _SERVICE {
             { 'Pending' : null }
         ],
         'workflow_id' : [] | [string],
+        'order' : [] | [{ 'NewestFirst' : null } | { 'OldestFirst' : null }],
         'page' : { 'cursor' : [] | [string], 'limit' : number },
       },
     ],
@@ -3072,24 +3061,9 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'field' : IDL.Text,
                 'message' : IDL.Text,
               }),
-              'UnknownNode' : IDL.Record({
-                'node_id' : IDL.Text,
-                'referenced_by' : IDL.Text,
-              }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
-              'CallRefused' : IDL.Record({
-                'node_id' : IDL.Text,
-                'target' : IDL.Principal,
-                'reason' : IDL.Variant({
-                  'NotACanister' : IDL.Null,
-                  'NotOnAllowList' : IDL.Null,
-                  'ManagementCanister' : IDL.Null,
-                  'DeflowCanister' : IDL.Null,
-                }),
-              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
-              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
               'LimitExceeded' : IDL.Record({
                 'max' : IDL.Nat64,
                 'limit' : IDL.Text,
@@ -3114,6 +3088,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               })
             ),
             'workflow_id' : IDL.Opt(IDL.Text),
+            'order' : IDL.Opt(
+              IDL.Variant({
+                'NewestFirst' : IDL.Null,
+                'OldestFirst' : IDL.Null,
+              })
+            ),
             'page' : IDL.Record({
               'cursor' : IDL.Opt(IDL.Text),
               'limit' : IDL.Nat32,

@@ -110,5 +110,6 @@ export interface InstanceApi {
 
 /** The parsed subnet part of PocketIC's InstanceConfig. */
 export type InstanceConfig = {
-    subnets: Array<{ kind: SubnetKind; instructionConfig: 'Production' | 'Benchmarking' }>;
+    /** `costSchedule` Free: the subnet charges no cycles (absent = Normal). */
+    subnets: Array<{ kind: SubnetKind; instructionConfig: 'Production' | 'Benchmarking'; costSchedule?: 'Normal' | 'Free' }>;
 };

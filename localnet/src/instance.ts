@@ -17,13 +17,18 @@ import {
     type Topology
 } from './api';
 import { Canister } from './engine/canister';
+import { CyclesAccount } from './engine/cycles-account';
+import { canWithdraw, ingressInductionCost, outOfCyclesMessage } from './engine/fees';
+import { encodeCbor } from './http-interface/cbor';
 import { principalText, reject as rejectOf, rejects } from './engine/errors';
+import type { DataCertificateSource } from './engine/execution';
 import { INGRESS_METHODS, ManagementCanister, randomStream } from './engine/management';
 import { Replica, type IngressRecord, type Request } from './engine/replica';
-import { buildSubnets, canisterIdFromIndex, subnetOfCanister, type Subnet } from './engine/topology';
+import { buildSubnets, canisterIdFromIndex, rootSubnetOf, subnetOfCanister, type Subnet } from './engine/topology';
 import { subnetLimits, type InstructionLimits } from './engine/instruction-limits';
 import { ModuleCache } from './engine/wasm-module';
 import { RejectCode } from './api';
+import type { CanisterCertifiedState } from './http-interface/host';
 
 /** PocketIC's genesis time: 2021-05-06 19:17:10 UTC. */
 export const GENESIS_TIME_NANOS = 1_620_328_630_000_000_000n;
@@ -42,12 +47,15 @@ export type InstanceOptions = {
      * and `instruction_config`, as in PocketIC): the server's `--instruction-limits` flag.
      */
     instructionLimits?: Partial<InstructionLimits>;
+    /** Where modules are compiled (default: the server's shared cache); benchmarks compare caches. */
+    modules?: ModuleCache;
 };
 
 export class Instance implements InstanceApi {
     readonly topology: Topology;
     private readonly subnets: Subnet[];
     private readonly replica: Replica;
+    private readonly modules: ModuleCache;
     private time = GENESIS_TIME_NANOS;
     private lastRoundTime = 0n;
     private pendingIngress: Request[] = [];
@@ -64,13 +72,18 @@ export class Instance implements InstanceApi {
             (canister, text) => log(`${this.formatTime()}: [Canister ${canister.idText}] ${text}`),
             (subnetIndex) => limits[subnetIndex] ?? limits[0]!
         );
+        this.modules = options.modules ?? sharedModules;
         const management = new ManagementCanister({
             replica: this.replica,
-            modules: sharedModules,
+            modules: this.modules,
             allocateCanisterId: (subnetIndex, specified) => this.allocateCanisterId(subnetIndex, specified),
             randomBytes: randomStream(seed)
         });
         this.replica.management = (request, respond) => management.handle(request, respond);
+        this.replica.routes = (id) => subnetOfCanister(this.subnets, id) >= 0;
+        this.replica.subnetId = (index) => this.subnets[index]!.subnetId;
+        this.replica.rootKey = rootSubnetOf(this.subnets).publicKeyDer;
+        this.replica.cycles = new CyclesAccount((subnetIndex) => this.subnets[subnetIndex]!.fees);
         const defaultSubnet = this.defaultSubnet();
         this.topology = {
             subnets: this.subnets,
@@ -214,7 +227,13 @@ export class Instance implements InstanceApi {
             return { ok: { subnetId: subnet.subnetId, messageId: knownId } };
         }
         const refusal = this.validateIngress(call);
-        if (refusal !== null) return { err: refusal };
+        // Refused before it enters a block: PocketIC reports such a reject as not certified.
+        if (refusal !== null) return { err: { ...refusal, certified: false } };
+        const induction = this.inductionCharge(call);
+        if (induction !== undefined) {
+            const unpaid = this.refuseUnpaidIngress(call, induction);
+            if (unpaid !== null) return { err: { ...unpaid, certified: false } };
+        }
         const messageId =
             knownId ??
             new Uint8Array(
@@ -230,15 +249,58 @@ export class Instance implements InstanceApi {
             method: call.method,
             arg: call.payload,
             cycles: 0n,
-            subnetIndex: this.subnets.indexOf(subnet)
+            subnetIndex: this.subnets.indexOf(subnet),
+            ...(induction === undefined ? {} : { induction })
         });
         return { ok: { subnetId: subnet.subnetId, messageId } };
+    }
+
+    /**
+     * A management call about a canister from someone who does not control it is refused
+     * before induction, as the replica's ingress filter does, so strangers cannot make a
+     * canister pay for their messages.
+     */
+    private refuseNonController(call: CanisterCall): Reject | null {
+        if (ANYONE_MAY_SEND.has(call.method)) return null;
+        const target = managementTarget(call);
+        const canister = target === null ? undefined : this.replica.canister(target);
+        if (canister === undefined || canister.isController(call.sender)) return null;
+        return rejects.notController(canister.id, call.sender, call.method);
+    }
+
+    /**
+     * What inducting an ingress message costs and who pays: the receiving canister, or for a
+     * management call the canister it is about. Creating canisters, and small update_settings
+     * calls (so a canister frozen by its own settings can be unfrozen), are free.
+     */
+    private inductionCharge(call: CanisterCall): { payer: Uint8Array; cost: bigint } | undefined {
+        let payer: Uint8Array | null = call.canisterId;
+        if (call.canisterId.length === 0) {
+            const free = FREE_INGRESS_METHODS.has(call.method) || (call.method === 'update_settings' && call.payload.length <= MAX_DELAYED_INGRESS_COST_PAYLOAD);
+            payer = free ? null : managementTarget(call);
+        }
+        if (payer === null) return undefined;
+        const canister = this.replica.canister(payer);
+        if (canister === undefined) return undefined;
+        const fees = this.replica.cycles.fees(canister);
+        return { payer, cost: ingressInductionCost(fees, BigInt(ingressMessageBytes(call, this.time))) };
+    }
+
+    /** Refuses at submission a message whose payer cannot pay its induction above the freezing limit. */
+    private refuseUnpaidIngress(call: CanisterCall, induction: { payer: Uint8Array; cost: bigint }): Reject | null {
+        const canister = this.replica.canister(induction.payer);
+        if (canister === undefined) return null;
+        const limit = this.replica.cycles.freezingLimit(canister);
+        if (canWithdraw(canister.cycles, induction.cost, limit)) return null;
+        const message = outOfCyclesMessage(canister.idText, canister.cycles, induction.cost, limit, canister.isController(call.sender));
+        return rejectOf(RejectCode.SysTransient, 'CanisterOutOfCycles', message);
     }
 
     /** The checks an ingress message passes before it is accepted into a block. */
     private validateIngress(call: CanisterCall): Reject | null {
         if (call.canisterId.length === 0) {
-            return INGRESS_METHODS.has(call.method) ? null : notForIngress(call.method);
+            if (!INGRESS_METHODS.has(call.method)) return notForIngress(call.method);
+            return this.refuseNonController(call);
         }
         const canister = this.replica.canister(call.canisterId);
         if (canister === undefined) return rejects.canisterNotFound(call.canisterId);
@@ -271,7 +333,7 @@ export class Instance implements InstanceApi {
     }
 
     /** @param dataCertificate what `ic0.data_certificate_copy` returns (HTTP interface queries). */
-    query(call: CanisterCall, dataCertificate: Uint8Array | null = null): CallResult {
+    query(call: CanisterCall, dataCertificate: DataCertificateSource = null): CallResult {
         if (call.canisterId.length === 0) {
             return { kind: 'reject', reject: rejects.methodNotFound(call.canisterId, 'query', call.method) };
         }
@@ -298,10 +360,15 @@ export class Instance implements InstanceApi {
         return index < 0 ? null : this.subnets[index]!.subnetId;
     }
 
-    canisterState(id: Uint8Array): { moduleHash: Uint8Array | null; controllers: Uint8Array[]; certifiedData: Uint8Array } | null {
+    canisterState(id: Uint8Array): CanisterCertifiedState | null {
         const canister = this.replica.canister(id);
         if (canister === undefined) return null;
-        return { moduleHash: canister.runtime?.module.hash ?? null, controllers: canister.controllers, certifiedData: canister.certifiedData };
+        return {
+            moduleHash: canister.runtime?.module.hash ?? null,
+            controllers: canister.controllers,
+            certifiedData: canister.certifiedData,
+            metadata: canister.runtime?.module.metadata ?? new Map()
+        };
     }
 
     ingressRecord(messageId: Uint8Array): Readonly<IngressRecord> | undefined {
@@ -336,7 +403,7 @@ export class Instance implements InstanceApi {
 
     /** The parts of the instance a saved network must keep (see `persistence.ts`). */
     get persistentParts(): { replica: Replica; subnets: Subnet[]; modules: ModuleCache; time: bigint; lastRoundTime: bigint } {
-        return { replica: this.replica, subnets: this.subnets, modules: sharedModules, time: this.time, lastRoundTime: this.lastRoundTime };
+        return { replica: this.replica, subnets: this.subnets, modules: this.modules, time: this.time, lastRoundTime: this.lastRoundTime };
     }
 
     /** Sets the clock of a restored network (time never moves backwards from here). */
@@ -356,6 +423,32 @@ export class Instance implements InstanceApi {
     canisterRecord(id: Uint8Array): Canister | undefined {
         return this.replica.canister(id);
     }
+}
+
+/** Management methods any user may send about any canister (the provisional API). */
+const ANYONE_MAY_SEND = new Set(['provisional_create_canister_with_cycles', 'provisional_top_up_canister']);
+/** Management methods whose ingress nobody pays for (no canister exists to pay yet). */
+const FREE_INGRESS_METHODS = new Set(['provisional_create_canister_with_cycles', 'create_canister']);
+/** update_settings payloads up to this size are inducted free (the replica's MAX_DELAYED_INGRESS_COST_PAYLOAD_SIZE). */
+const MAX_DELAYED_INGRESS_COST_PAYLOAD = 366;
+/** Ingress expiry PocketIC gives the messages it submits (5 minutes ahead). */
+const INGRESS_EXPIRY_NANOS = 5n * 60n * 1_000_000_000n;
+
+/**
+ * Size of an ingress message as the replica charges it: the CBOR envelope of an unsigned call,
+ * as PocketIC builds it for a submitted message.
+ */
+export function ingressMessageBytes(call: CanisterCall, time: bigint): number {
+    return encodeCbor({
+        content: {
+            request_type: 'call',
+            canister_id: call.canisterId,
+            method_name: call.method,
+            arg: call.payload,
+            sender: call.sender,
+            ingress_expiry: time + INGRESS_EXPIRY_NANOS
+        }
+    }).length;
 }
 
 const CANISTER_ID_ARG = IDL.Record({ canister_id: IDL.Principal });

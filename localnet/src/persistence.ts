@@ -5,16 +5,26 @@
  *
  * Messages still in flight are not saved: `save` first runs rounds until the instance is
  * idle, and refuses if it cannot get there.
+ *
+ * Saves are incremental (format 2): heaps and stable memories go to a content-addressed chunk
+ * store (persistence/chunk-store.ts), so a save writes only the chunks that changed since the
+ * last one and the folder holds each distinct chunk once; modules are stored once by hash.
+ * The manifest is replaced atomically last, then what it no longer lists is deleted. A folder
+ * saved in format 1 (whole files per canister) still loads and is converted by the next save.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { InstanceConfig } from './api';
-import { Canister, type CanisterRunStatus, type CanisterSettings } from './engine/canister';
+import { Canister, DEFAULT_SETTINGS, type CanisterChange, type CanisterRunStatus, type CanisterSettings, type Visibility } from './engine/canister';
 import { Instance, type InstanceOptions } from './instance';
+import { ChunkStore, type StoredMemory, type WriteStats } from './persistence/chunk-store';
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
+const READABLE_FORMATS = [1, 2];
 const MANIFEST = 'network.json';
+const CHUNKS = 'chunks';
+const MODULES = 'modules';
 
 type SavedCanister = {
     id: string;
@@ -27,12 +37,47 @@ type SavedCanister = {
     certifiedData: string;
     settings: {
         numbers: Record<string, string>;
-        logVisibility: 'controllers' | 'public' | string[];
+        logVisibility: SavedVisibility;
+        snapshotVisibility?: SavedVisibility;
+        statusVisibility?: SavedVisibility;
         environmentVariables: CanisterSettings['environmentVariables'];
     };
     moduleHash: string | null;
     globals: Array<{ type: 'number' | 'bigint'; value: string }>;
+    /** Absent in saves made before cycles were charged: storage is charged from the load on. */
+    lastResourceCharge?: string;
+    totalChanges?: string;
+    /** The recent changes, bigints as strings and bytes as hex (see `saveChange`). */
+    history?: unknown[];
+    /** Format 2: where the heap (null without a module) and stable memory are in the chunk store. */
+    heap?: StoredMemory | null;
+    stable?: StoredMemory;
 };
+
+type SavedVisibility = 'controllers' | 'public' | string[];
+
+const saveVisibility = (v: Visibility): SavedVisibility =>
+    'allowed_viewers' in v ? v.allowed_viewers.map(hex) : 'public' in v ? 'public' : 'controllers';
+const loadVisibility = (v: SavedVisibility | undefined, fallback: Visibility): Visibility =>
+    v === undefined ? fallback : Array.isArray(v) ? { allowed_viewers: v.map(unhex) } : v === 'public' ? { public: null } : { controllers: null };
+
+/** Bytes become `{hex}` and bigints `{n}` so a change round-trips through JSON. */
+function saveChange(value: unknown): unknown {
+    if (value instanceof Uint8Array) return { hex: hex(value) };
+    if (typeof value === 'bigint') return { n: String(value) };
+    if (Array.isArray(value)) return value.map(saveChange);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, saveChange(v)]));
+    return value;
+}
+function loadChange(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(loadChange);
+    if (value !== null && typeof value === 'object') {
+        if ('hex' in value && typeof value.hex === 'string') return unhex(value.hex);
+        if ('n' in value && typeof value.n === 'string') return BigInt(value.n);
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, loadChange(v)]));
+    }
+    return value;
+}
 
 type Manifest = {
     format: number;
@@ -46,26 +91,85 @@ type Manifest = {
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const unhex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));
 
-/** Writes the instance to `dir` (replacing what was there). */
-export function saveInstance(instance: Instance, config: InstanceConfig, dir: string): void {
+/** What a save did: bytes and chunks written (only what changed), what it deleted, how long it took. */
+export type SaveReport = WriteStats & { removedFiles: number; ms: number };
+
+function writeAtomically(path: string, bytes: Uint8Array | string): void {
+    writeFileSync(`${path}.tmp`, bytes);
+    renameSync(`${path}.tmp`, path);
+}
+
+/** What the saver stored for a canister last time, and the revisions it stored. */
+type StoredCanister = {
+    runtime: object | null;
+    heapRevision: number;
+    heap: StoredMemory | null;
+    stableMemory: object;
+    stableRevision: number;
+    stable: StoredMemory;
+};
+
+/**
+ * Saves one instance to one folder again and again. It remembers what each save stored, so a
+ * canister whose heap or stable memory has not changed since (no kept execution, no install)
+ * is neither copied nor hashed again: a save's cost follows what changed.
+ */
+export class IncrementalSaver {
+    private readonly store: ChunkStore;
+    private readonly stored = new Map<string, StoredCanister>();
+
+    constructor(private readonly dir: string) {
+        mkdirSync(join(dir, MODULES), { recursive: true });
+        this.store = new ChunkStore(join(dir, CHUNKS));
+    }
+
+    /** Writes what changed since the last save of this saver (everything, the first time). */
+    save(instance: Instance, config: InstanceConfig): SaveReport {
+        const before = { ...this.store.stats };
+        const report = writeSave(instance, config, this.dir, this.store, this.stored);
+        return {
+            ...report,
+            chunksWritten: this.store.stats.chunksWritten - before.chunksWritten,
+            bytesWritten: this.store.stats.bytesWritten - before.bytesWritten,
+            chunksSeen: this.store.stats.chunksSeen - before.chunksSeen
+        };
+    }
+}
+
+/** Writes the instance to `dir`, writing only the chunks that differ from the save already there. */
+export function saveInstance(instance: Instance, config: InstanceConfig, dir: string): SaveReport {
+    return new IncrementalSaver(dir).save(instance, config);
+}
+
+function writeSave(instance: Instance, config: InstanceConfig, dir: string, store: ChunkStore, stored: Map<string, StoredCanister>): SaveReport {
+    const started = performance.now();
     if (!instance.settle(100)) throw new Error('the network did not become idle within 100 rounds; not saved');
     const parts = instance.persistentParts;
-    const staging = `${dir}.saving`;
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(join(staging, 'modules'), { recursive: true });
-    mkdirSync(join(staging, 'canisters'), { recursive: true });
+    const liveModules = new Set<string>();
     const canisters: SavedCanister[] = [];
     for (const canister of parts.replica.canisters.values()) {
         const runtime = canister.runtime;
+        const previous = stored.get(canister.key);
         let globals: SavedCanister['globals'] = [];
+        let heap: StoredMemory | null = null;
         if (runtime !== null) {
-            const modulePath = join(staging, 'modules', `${hex(runtime.module.hash)}.wasm`);
-            if (!existsSync(modulePath)) writeFileSync(modulePath, runtime.module.installed);
-            const state = runtime.exportState();
-            writeFileSync(join(staging, 'canisters', `${canister.key}.heap`), state.heap);
-            globals = state.globals.map((value) => ({ type: typeof value === 'bigint' ? 'bigint' : 'number', value: String(value) }));
+            const name = `${hex(runtime.module.hash)}.wasm`;
+            liveModules.add(name);
+            if (!existsSync(join(dir, MODULES, name))) writeAtomically(join(dir, MODULES, name), runtime.module.installed);
+            const unchanged = previous !== undefined && previous.runtime === runtime && previous.heapRevision === runtime.heapRevision && previous.heap !== null;
+            heap = unchanged ? previous.heap : store.put(runtime.exportState().heap);
+            globals = runtime.exportGlobals().map((value) => ({ type: typeof value === 'bigint' ? 'bigint' : 'number', value: String(value) }));
         }
-        writeFileSync(join(staging, 'canisters', `${canister.key}.stable`), canister.stable.snapshot());
+        const stableUnchanged = previous !== undefined && previous.stableMemory === canister.stable && previous.stableRevision === canister.stable.revision;
+        const stable = stableUnchanged ? previous.stable : store.put(canister.stable.snapshot());
+        stored.set(canister.key, {
+            runtime,
+            heapRevision: runtime?.heapRevision ?? 0,
+            heap,
+            stableMemory: canister.stable,
+            stableRevision: canister.stable.revision,
+            stable
+        });
         const s = canister.settings;
         canisters.push({
             id: canister.key,
@@ -78,8 +182,12 @@ export function saveInstance(instance: Instance, config: InstanceConfig, dir: st
             certifiedData: hex(canister.certifiedData),
             settings: {
                 environmentVariables: s.environmentVariables,
-                logVisibility: 'allowed_viewers' in s.logVisibility ? s.logVisibility.allowed_viewers.map(hex) : 'public' in s.logVisibility ? 'public' : 'controllers',
+                logVisibility: saveVisibility(s.logVisibility),
+                snapshotVisibility: saveVisibility(s.snapshotVisibility),
+                statusVisibility: saveVisibility(s.statusVisibility),
                 numbers: {
+                    logMemoryLimit: String(s.logMemoryLimit),
+                    minimumIncomingCanisterCallCycles: String(s.minimumIncomingCanisterCallCycles),
                     computeAllocation: String(s.computeAllocation),
                     memoryAllocation: String(s.memoryAllocation),
                     freezingThreshold: String(s.freezingThreshold),
@@ -89,7 +197,12 @@ export function saveInstance(instance: Instance, config: InstanceConfig, dir: st
                 }
             },
             moduleHash: runtime === null ? null : hex(runtime.module.hash),
-            globals
+            globals,
+            lastResourceCharge: String(canister.lastResourceCharge),
+            totalChanges: String(canister.totalChanges),
+            history: canister.history.map(saveChange),
+            heap,
+            stable
         });
     }
     const manifest: Manifest = {
@@ -100,10 +213,24 @@ export function saveInstance(instance: Instance, config: InstanceConfig, dir: st
         nextCanisterIndex: parts.subnets.map((s) => String(s.next)),
         canisters
     };
-    writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest, null, 1));
-    // Replace the old save only once the new one is complete.
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(staging, dir);
+    writeAtomically(join(dir, MANIFEST), JSON.stringify(manifest, null, 1));
+    for (const key of [...stored.keys()]) if (!parts.replica.canisters.has(key)) stored.delete(key);
+    // Only now that the new manifest is in place: drop what no saved state refers to any more
+    // (including a format-1 save's whole-file copies and an interrupted old-style staging folder).
+    const liveChunks = new Set(canisters.flatMap((c) => [...(c.heap?.chunks ?? []), ...(c.stable?.chunks ?? [])]));
+    let removedFiles = store.collect(liveChunks);
+    for (const name of readdirSync(join(dir, MODULES))) {
+        if (liveModules.has(name)) continue;
+        rmSync(join(dir, MODULES, name), { force: true });
+        removedFiles++;
+    }
+    for (const leftover of [join(dir, 'canisters'), `${dir}.saving`]) {
+        if (existsSync(leftover)) {
+            rmSync(leftover, { recursive: true, force: true });
+            removedFiles++;
+        }
+    }
+    return { ...store.stats, removedFiles, ms: performance.now() - started };
 }
 
 /** True when `dir` holds a saved network. */
@@ -114,7 +241,13 @@ export function hasSavedInstance(dir: string): boolean {
 /** Recreates a saved instance; its canisters resume exactly where they were. */
 export function loadInstance(dir: string, options: InstanceOptions = {}): { instance: Instance; config: InstanceConfig } {
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as Manifest;
-    if (manifest.format !== FORMAT_VERSION) throw new Error(`${dir} was saved in format ${manifest.format}; this server reads format ${FORMAT_VERSION}`);
+    if (!READABLE_FORMATS.includes(manifest.format)) throw new Error(`${dir} was saved in format ${manifest.format}; this server reads formats ${READABLE_FORMATS.join(', ')}`);
+    const store = new ChunkStore(join(dir, CHUNKS));
+    // Format 2 keeps memories in the chunk store; format 1 kept one file per canister and memory.
+    const stableOf = (saved: SavedCanister): Uint8Array =>
+        saved.stable !== undefined ? store.get(saved.stable) : new Uint8Array(readFileSync(join(dir, 'canisters', `${saved.id}.stable`)));
+    const heapOf = (saved: SavedCanister): Uint8Array =>
+        saved.heap !== undefined && saved.heap !== null ? store.get(saved.heap) : new Uint8Array(readFileSync(join(dir, 'canisters', `${saved.id}.heap`)));
     const instance = new Instance(manifest.config, options);
     const parts = instance.persistentParts;
     manifest.nextCanisterIndex.forEach((next, i) => {
@@ -129,7 +262,6 @@ export function loadInstance(dir: string, options: InstanceOptions = {}): { inst
         canister.timer = BigInt(saved.timer);
         canister.certifiedData = unhex(saved.certifiedData);
         const n = saved.settings.numbers;
-        const visibility = saved.settings.logVisibility;
         canister.settings = {
             computeAllocation: BigInt(n['computeAllocation'] ?? 0),
             memoryAllocation: BigInt(n['memoryAllocation'] ?? 0),
@@ -137,15 +269,22 @@ export function loadInstance(dir: string, options: InstanceOptions = {}): { inst
             reservedCyclesLimit: BigInt(n['reservedCyclesLimit'] ?? 0),
             wasmMemoryLimit: BigInt(n['wasmMemoryLimit'] ?? 0),
             wasmMemoryThreshold: BigInt(n['wasmMemoryThreshold'] ?? 0),
-            logVisibility: Array.isArray(visibility) ? { allowed_viewers: visibility.map(unhex) } : visibility === 'public' ? { public: null } : { controllers: null },
+            logVisibility: loadVisibility(saved.settings.logVisibility, DEFAULT_SETTINGS.logVisibility),
+            logMemoryLimit: BigInt(n['logMemoryLimit'] ?? DEFAULT_SETTINGS.logMemoryLimit),
+            snapshotVisibility: loadVisibility(saved.settings.snapshotVisibility, DEFAULT_SETTINGS.snapshotVisibility),
+            statusVisibility: loadVisibility(saved.settings.statusVisibility, DEFAULT_SETTINGS.statusVisibility),
+            minimumIncomingCanisterCallCycles: BigInt(n['minimumIncomingCanisterCallCycles'] ?? DEFAULT_SETTINGS.minimumIncomingCanisterCallCycles),
             environmentVariables: saved.settings.environmentVariables
         };
-        canister.stable.replace(new Uint8Array(readFileSync(join(dir, 'canisters', `${saved.id}.stable`))));
+        canister.lastResourceCharge = BigInt(saved.lastResourceCharge ?? manifest.lastRoundTime);
+        canister.totalChanges = BigInt(saved.totalChanges ?? 0);
+        canister.history = (saved.history ?? []).map(loadChange) as CanisterChange[];
+        canister.stable.replace(stableOf(saved));
         if (saved.moduleHash !== null) {
-            const module = parts.modules.load(new Uint8Array(readFileSync(join(dir, 'modules', `${saved.moduleHash}.wasm`))));
+            const module = parts.modules.load(new Uint8Array(readFileSync(join(dir, MODULES, `${saved.moduleHash}.wasm`))));
             const runtime = parts.replica.instantiate(canister, module);
             runtime.importState({
-                heap: new Uint8Array(readFileSync(join(dir, 'canisters', `${saved.id}.heap`))),
+                heap: heapOf(saved),
                 globals: saved.globals.map((g) => (g.type === 'bigint' ? BigInt(g.value) : Number(g.value)))
             });
             canister.runtime = runtime;

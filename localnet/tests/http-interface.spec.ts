@@ -135,6 +135,12 @@ describe('Localnet > IC HTTP interface', () => {
             expect(subnet.nodeKeys.size).toBe(1);
         });
 
+        it('serves the candid:service metadata the build puts in the wasm, so clients show field names', async () => {
+            const agent = await agentWith(new AnonymousIdentity());
+            const status = await CanisterStatus.request({ agent, canisterId: counterId, paths: ['candid'] });
+            expect(status.get('candid')).toMatch(/getCount/);
+        });
+
         it('reports a trap and an explicit reject as certified rejects with their reject codes', async () => {
             const counter = counterFor(await agentWith(Ed25519KeyIdentity.generate()));
             const trapped = await rejectOf(counter.trapWith('boom'));
@@ -215,6 +221,17 @@ describe('Localnet > IC HTTP interface', () => {
             const query = runIcp(['canister', 'call', counterId.toText(), 'getCount', '()', '--query', ...network]);
             expect(query.status === 0 ? 'ok' : query.stderr).toBe('ok');
             expect(query.stdout).toMatch(/\(\d+ : nat\)/);
+        });
+
+        (existsSync(icp) ? it : it.skip)('decodes canister_status (the current management canister record) with `icp canister status`', () => {
+            const result = runIcp(['canister', 'status', counterId.toText(), '-n', gatewayUrl, '-k', 'fetch', '--identity', 'anonymous', '--json']);
+            expect(result.status === 0 ? 'ok' : result.stderr).toBe('ok');
+            const status = JSON.parse(result.stdout) as { status: string; settings: Record<string, unknown>; memory_size: string; idle_cycles_burned_per_day: string };
+            const nat = (text: string): bigint => BigInt(text.replaceAll('_', ''));
+            expect(status.status).toBe('Running');
+            expect(status.settings['log_memory_limit']).toBe('4_096');
+            expect(status.settings['status_visibility']).toEqual({ type: 'Controllers' });
+            expect(nat(status.idle_cycles_burned_per_day)).toBe((nat(status.memory_size) * 127_000n * 86_400n) / 1024n ** 3n);
         });
     });
 

@@ -8,23 +8,14 @@ import { Principal } from '@dfinity/principal';
 import type { Actor, PocketIc } from '@dfinity/pic';
 
 import { AZLE_SETTLE_TICKS, deployCaller, deployCounter } from '../../tests/integration/support/fixtures';
-import type { CallOutcome, CallerService, CounterService } from '../../tests/integration/support/fixtures';
+import type { CallerService, CounterService } from '../../tests/integration/support/fixtures';
+import { expectErr, expectOk } from '../../tests/integration/support/calls';
 import { appSubnetCanisterId } from '../../tests/integration/support/ids';
 import { RejectCodeNumber, createPic, expectReject } from '../../tests/integration/support/pic';
 
 jest.setTimeout(180_000);
 
 const NO_ARGS = new Uint8Array(IDL.encode([], []));
-
-function expectOk(outcome: CallOutcome): { reply: Uint8Array; refunded: bigint } {
-    if ('Err' in outcome) throw new Error(`expected a reply, got reject ${outcome.Err.code}: ${outcome.Err.message}`);
-    return { reply: new Uint8Array(outcome.Ok.reply), refunded: outcome.Ok.refunded };
-}
-
-function expectErr(outcome: CallOutcome): { code: number; message: string; refunded: bigint } {
-    if ('Ok' in outcome) throw new Error('expected a reject, got a reply');
-    return outcome.Err;
-}
 
 describe('Localnet > inter-canister calls', () => {
     let pic: PocketIc;

@@ -11,7 +11,7 @@ import { Principal } from '@dfinity/principal';
 
 import type { CallResult, InstanceConfig } from '../src/api';
 import { Instance } from '../src/instance';
-import { loadInstance, saveInstance } from '../src/persistence';
+import { IncrementalSaver, loadInstance, saveInstance } from '../src/persistence';
 import { fixtureWasm } from '../../tests/integration/support/fixtures';
 
 const CONFIG: InstanceConfig = { subnets: [{ kind: 'Application', instructionConfig: 'Production' }] };
@@ -54,10 +54,26 @@ describe('Localnet > persistence', () => {
         instance.tick();
         reply(call(instance, id, 'increment', new Uint8Array(IDL.encode([], []))));
         reply(call(instance, id, 'put', new Uint8Array(IDL.encode([IDL.Text, IDL.Text], ['k', 'v']))));
+        const saver = new IncrementalSaver(dir);
+        const first = saver.save(instance, CONFIG);
+        expect(first.bytesWritten).toBeGreaterThan(0);
+        // Saving again with nothing changed neither writes nor reads the memories again.
+        const unchanged = saver.save(instance, CONFIG);
+        expect(unchanged).toMatchObject({ bytesWritten: 0, chunksSeen: 0 });
+        // A new saver on the folder hashes again but writes nothing: the chunks are there.
+        expect(saveInstance(instance, CONFIG, dir).bytesWritten).toBe(0);
+        // After one update, a few chunks only.
+        reply(call(instance, id, 'put', new Uint8Array(IDL.encode([IDL.Text, IDL.Text], ['k2', 'v2']))));
+        const afterUpdate = saver.save(instance, CONFIG);
+        expect(afterUpdate.bytesWritten).toBeGreaterThan(0);
+        expect(afterUpdate.bytesWritten).toBeLessThan(first.bytesWritten / 4);
+        expect(afterUpdate.removedFiles).toBeGreaterThan(0); // the chunks the update replaced
         instance.setTime(instance.getTime() + 5_000_000_000n);
         instance.tick();
         const versionBefore = query<bigint>(instance, id, 'version', IDL.Nat64);
         const timeBefore = instance.getTime();
+        const record = instance.canisterRecord(id)!;
+        const accountBefore = { cycles: record.cycles, lastResourceCharge: record.lastResourceCharge, totalChanges: record.totalChanges, history: record.history };
 
         saveInstance(instance, CONFIG, dir);
         instance.dispose();
@@ -68,6 +84,15 @@ describe('Localnet > persistence', () => {
         expect(query<[] | [string]>(restored, id, 'initArg', IDL.Opt(IDL.Text))).toEqual(['saved']);
         expect(IDL.decode([IDL.Opt(IDL.Text)], reply(restored.query({ sender: USER, canisterId: id, method: 'get', payload: new Uint8Array(IDL.encode([IDL.Text], ['k'])), effectivePrincipal: { kind: 'none' } })))[0]).toEqual(['v']); // stable state
         expect(query<bigint>(restored, id, 'version', IDL.Nat64)).toBe(versionBefore);
+        // Cycles, when storage was last charged and the canister history (canister_info) survive.
+        const restoredRecord = restored.canisterRecord(id)!;
+        expect({
+            cycles: restoredRecord.cycles,
+            lastResourceCharge: restoredRecord.lastResourceCharge,
+            totalChanges: restoredRecord.totalChanges,
+            history: restoredRecord.history
+        }).toEqual(accountBefore);
+        expect(accountBefore.history.map((change) => change.details.kind)).toEqual(['creation', 'code_deployment']);
         reply(call(restored, id, 'increment', new Uint8Array(IDL.encode([], []))));
         expect(query<bigint>(restored, id, 'getCount', IDL.Nat)).toBe(2n);
         restored.dispose();

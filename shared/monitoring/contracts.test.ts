@@ -62,7 +62,10 @@ describe('Contracts > monitoring > Candid round trips', () => {
             { level: { Error: null }, message: 'm', source: 'executor', event: [] },
             { level: { Info: null }, message: 'm', source: 'deploy', event: [{ UpgradeSucceeded: { canister: p, canister_version: 2n } }] }
         ]),
-        ...cases(NotificationEntryCodec, [{ id: 1n, level: { Critical: null }, message: 'm', source: 's', at: now }]),
+        ...cases(NotificationEntryCodec, [
+            { id: 1n, level: { Critical: null }, message: 'm', source: 's', at: now, alert: [] },
+            { id: 2n, level: { Info: null }, message: 'm', source: 'monitor', at: now, alert: [{ alert_id: 3n, kind: { StaleHeartbeat: null }, subject: 's', change: { Resolved: null } }] }
+        ]),
         ...cases(DependencyProbeConfigCodec, [dependency.config]),
         ...cases(DependencyProbeResultCodec, [{ canister_id: p, checked_at: now, reachable: true, latency_ns: [5n], error: [] }]),
         ...cases(DependencyStatusCodec, [dependency]),

@@ -1,4 +1,5 @@
 import { c, type Infer } from '../common/codec';
+import { AlertKindCodec } from './alerts';
 
 /** @example const l: NotificationLevel = { Warning: null }; */
 export const NotificationLevelCodec = c.tags(['Info', 'Warning', 'Error', 'Critical'] as const);
@@ -36,17 +37,34 @@ export const NotificationRequestIdl = NotificationRequestCodec.idl;
 export const NotificationRequestSchema = NotificationRequestCodec.schema;
 
 /**
- * One line of the bounded notification log.
+ * What an alert notification is about, as data: which alert, of what kind, raised or
+ * resolved. Readers match these fields, never the message text.
  *
  * @example
- * const e: NotificationEntry = { id: 1n, level: { Info: null }, message: 'emergency mode off', source: 'monitor', at: now };
+ * const a: NotificationAlert = { alert_id: 3n, kind: { StaleHeartbeat: null }, subject: 'rdmx6-…', change: { Raised: null } };
+ */
+export const NotificationAlertCodec = c.record({
+    alert_id: c.nat64,
+    kind: AlertKindCodec,
+    subject: c.text,
+    change: c.tags(['Raised', 'Resolved'] as const)
+});
+export type NotificationAlert = Infer<typeof NotificationAlertCodec>;
+
+/**
+ * One line of the bounded notification log. `alert` is set for alert notifications (absent
+ * in entries an earlier release logged).
+ *
+ * @example
+ * const e: NotificationEntry = { id: 1n, level: { Info: null }, message: 'emergency mode off', source: 'monitor', at: now, alert: [] };
  */
 export const NotificationEntryCodec = c.record({
     id: c.nat64,
     level: NotificationLevelCodec,
     message: c.text,
     source: c.text,
-    at: c.nat64
+    at: c.nat64,
+    alert: c.opt(NotificationAlertCodec)
 });
 export type NotificationEntry = Infer<typeof NotificationEntryCodec>;
 export const NotificationEntryIdl = NotificationEntryCodec.idl;

@@ -4,7 +4,7 @@ import { ApiErrorIdl } from '../common/errors';
 import { ApiErrorCodec, ApiErrorStructuralIdl } from './api-error';
 import { c, NAT64_MAX, parseWith, tagOf, type Codec } from '../common/codec';
 import { FiringEntryCodec, FiringOutcomeCodec, type FiringEntry } from './firing';
-import { OutboxEntryCodec, RetryPolicyCodec, StartScheduledExecutionRequestCodec } from './outbox';
+import { OutboxEntryCodec, StartScheduledExecutionRequestCodec } from './outbox';
 import { roundTrip } from './round-trip';
 import { MissedRunPolicyCodec, OverlapPolicyCodec, ScheduleCodec, ScheduleKindCodec, ScheduleRequestCodec, ScheduleRequestSchema, type Schedule } from './schedule';
 import {
@@ -65,7 +65,6 @@ describe('Contracts > scheduling > Candid round trips', () => {
         ...cases(FiringEntryCodec, [firing]),
         ...cases(OutboxEntryCodec, [outboxEntry]),
         ...cases(StartScheduledExecutionRequestCodec, [{ idempotency_key: 's1:1', schedule_id: 's1', workflow_id: 'wf', owner, due_at: 1n, attempt: 1 }]),
-        ...cases(RetryPolicyCodec, [{ initial_delay_ns: 1n, factor: 2, max_delay_ns: 9n, max_attempts: 0, give_up_after_ns: 0n }]),
         ...cases(ListSchedulesRequestCodec, [{ workflow_id: ['wf'], owner: [], cursor: ['s1'], limit: [10] }]),
         ...cases(ExecutionFinishedCodec, [{ schedule_id: 's1', idempotency_key: 's1:1', execution_id: 'e1', finished_at: now }]),
         ...cases(ScheduleResultCodec, [{ Ok: schedule }, { Err: { Unauthorized: { caller: owner } } }]),

@@ -42,40 +42,6 @@ export type OutboxEntry = Infer<typeof OutboxEntryCodec>;
 export const OutboxEntryIdl = OutboxEntryCodec.idl;
 export const OutboxEntrySchema = OutboxEntryCodec.schema;
 
-/**
- * Retry policy for start requests, as data (all durations in ns). Delay before attempt n+1 is
- * `min(initial_delay_ns * factor^(n-1), max_delay_ns)`; the request is given up after
- * `max_attempts` calls (0: no limit) or once it is older than `give_up_after_ns` (0: never).
- *
- * @example
- * const p: RetryPolicy = { initial_delay_ns: 1_000_000_000n, factor: 2, max_delay_ns: 60_000_000_000n, max_attempts: 0, give_up_after_ns: 86_400_000_000_000n };
- */
-export const RetryPolicyCodec = c.record({
-    initial_delay_ns: c.nat64,
-    factor: c.nat32,
-    max_delay_ns: c.nat64,
-    max_attempts: c.nat32,
-    give_up_after_ns: c.nat64
-});
-export type RetryPolicy = Infer<typeof RetryPolicyCodec>;
-export const RetryPolicyIdl = RetryPolicyCodec.idl;
-export const RetryPolicySchema = RetryPolicyCodec.schema;
-
-/**
- * Delay before the next attempt once `attempts` calls were made (attempts ≥ 1):
- * `min(initial * factor^(attempts-1), max)`.
- *
- * @example
- * backoffDelay({ initial_delay_ns: 1_000_000_000n, factor: 2, max_delay_ns: 60_000_000_000n, max_attempts: 0, give_up_after_ns: 0n }, 3) // 4 s
- */
-export function backoffDelay(policy: RetryPolicy, attempts: number): bigint {
-    let delay = policy.initial_delay_ns;
-    const factor = BigInt(Math.max(1, policy.factor));
-    for (let i = 1; i < attempts && delay < policy.max_delay_ns; i += 1) delay *= factor;
-    return delay < policy.max_delay_ns ? delay : policy.max_delay_ns;
-}
-
-
 /** What the orchestrator's `start_scheduled_execution` answers: the execution started (or already started for this key). */
 export const StartScheduledExecutionReplyCodec = c.record({ execution_id: c.text });
 export type StartScheduledExecutionReply = Infer<typeof StartScheduledExecutionReplyCodec>;

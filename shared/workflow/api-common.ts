@@ -3,6 +3,7 @@ import { VersionInfoIdl, type VersionInfo } from '../common/version';
 import { WorkflowErrorWire, type WorkflowError } from './errors';
 import { w, type Wire, type WireOf } from './wire';
 import { ApiErrorIdl, type ApiError } from '../common/errors';
+import { DeadLetterCodec, type DeadLetter } from '../common/dead-letter';
 import { EmergencyStateIdl, type EmergencyState } from '../monitoring/emergency';
 
 /** `variant { Ok: T; Err: WorkflowError }` with its TypeScript type. */
@@ -44,3 +45,9 @@ export const EmergencyStateWire: Wire<EmergencyState> = w.from<EmergencyState>(E
 
 /** `variant { Ok: null; Err: ApiError }`: peer endpoints answer the plain error the monitor/scheduler decode. */
 export const NullApiResultWire = w.variant({ Ok: w.null, Err: w.from<ApiError>(ApiErrorIdl) });
+
+/** An outbox entry kept with the reason it was not delivered (admins read them with `list_dead_letters`). */
+export const DeadLetterWire: Wire<DeadLetter> = w.from<DeadLetter>(DeadLetterCodec.idl);
+
+/** `list_dead_letters` (orchestrator and executor): a page, or the plain ApiError (Unauthorized, InvalidInput). */
+export const DeadLetterPageResultWire = w.variant({ Ok: pageWire(DeadLetterWire), Err: w.from<ApiError>(ApiErrorIdl) });

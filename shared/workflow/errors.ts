@@ -1,5 +1,4 @@
 import { IDL } from '@dfinity/candid';
-import type { z } from 'zod';
 import { ApiErrorIdl, apiError, type ApiError } from '../common/errors';
 import { CallRefusedWire, encodeCallRefusal, type CallRefusal } from './call-policy';
 import { w, type Wire, type WireOf } from './wire';
@@ -35,21 +34,3 @@ export const workflowError = {
     unknownNode: (nodeId: string, referencedBy: string): WorkflowError => ({ UnknownNode: { node_id: nodeId, referenced_by: referencedBy } }),
     callRefused: (r: CallRefusal): WorkflowError => ({ CallRefused: encodeCallRefusal(r) })
 };
-
-/** Dotted path of a zod issue (`nodes.3.config.method`), the `field` of `InvalidInput`. */
-export function issuePath(issue: z.core.$ZodIssue): string {
-    return issue.path.map((p) => String(p)).join('.');
-}
-
-/**
- * The first zod issue as a typed API error.
- *
- * @example
- * const r = WorkflowDefinitionSchema.safeParse(def);
- * if (!r.success) return err(zodErrorToApiError(r.error));
- */
-export function zodErrorToApiError(error: z.ZodError): WorkflowError {
-    const first = error.issues[0];
-    if (first === undefined) return apiError.invalidInput('', 'invalid input');
-    return apiError.invalidInput(issuePath(first), first.message);
-}

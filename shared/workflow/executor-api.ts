@@ -1,7 +1,7 @@
 import { Principal } from '@dfinity/principal';
 import { ReplyDecodingWire, type ReplyDecoding } from './node';
 import { NodeErrorWire } from './execution';
-import { EmergencyStateWire, NullApiResultWire, VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
+import { DeadLetterPageResultWire, EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
 import { w, type WireOf } from './wire';
 import { ExecutorAgentMethods } from '../agent/executor-agent-api';
 
@@ -63,6 +63,8 @@ export const ExecutorMethods = {
     get_version: { args: [], ret: VersionInfoWire, mode: 'query' },
     /** The monitor's emergency state; in `Emergency` no scheduled attempt starts until it is lifted. */
     set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
+    /** Admins and controllers only: result reports refused or trapping, oldest first. */
+    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' },
     ...ExecutorAgentMethods
 } as const satisfies Record<string, MethodSpec>;
 

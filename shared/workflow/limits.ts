@@ -15,6 +15,12 @@ export const WORKFLOW_LIMITS = {
     maxNodeIdChars: 64,
     /** UTF-8 bytes of any one node payload: call argument, JSON constant, template, message. */
     maxPayloadBytes: 16 * 1024,
+    /**
+     * Nesting depth of any JSON value (execution inputs, constants, default values, outputs):
+     * checked on the text before it is parsed, since parsing and every later walk of a value
+     * recurse, and a value nested ~5,000 deep overflows a canister's stack.
+     */
+    maxJsonDepth: 64,
     /** UTF-8 bytes of one node's recorded output or error message. */
     maxOutputBytes: 16 * 1024,
     /** Characters of a Candid method name. */

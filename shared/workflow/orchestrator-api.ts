@@ -1,11 +1,10 @@
 import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
-import { EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
+import { DeadLetterPageResultWire, EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
 import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
 import { w, type WireOf } from './wire';
 import { ApiErrorIdl, type ApiError } from '../common/errors';
-import { DeadLetterCodec, type DeadLetter } from '../common/dead-letter';
 import { StartScheduledExecutionRequestIdl, type StartScheduledExecutionRequest } from '../scheduling/outbox';
 
 /**
@@ -39,8 +38,15 @@ export type WorkflowSummary = WireOf<typeof WorkflowSummaryWire>;
 export const StartExecutionArgWire = w.record({ workflow_id: w.text, input: w.opt(w.text) });
 export type StartExecutionArg = WireOf<typeof StartExecutionArgWire>;
 
-/** `list_executions`: filters are ANDed; the caller sees only executions of own workflows. */
-export const ListExecutionsArgWire = w.record({ workflow_id: w.opt(w.text), status: w.opt(ExecutionStatusWire), page: PageRequestWire });
+/** Creation order of a listing: oldest first (the default when absent) or newest first. */
+export const ListOrderWire = w.variant({ OldestFirst: w.null, NewestFirst: w.null });
+export type ListOrder = WireOf<typeof ListOrderWire>;
+
+/**
+ * `list_executions`: filters are ANDed; the caller sees only executions of own workflows.
+ * `page.cursor` is the last id of the previous page (same `order`); `order` absent means oldest first.
+ */
+export const ListExecutionsArgWire = w.record({ workflow_id: w.opt(w.text), status: w.opt(ExecutionStatusWire), page: PageRequestWire, order: w.opt(ListOrderWire) });
 export type ListExecutionsArg = WireOf<typeof ListExecutionsArgWire>;
 
 export const ExecutionSummaryWire = w.record({
@@ -85,8 +91,6 @@ export const NodeResultReportWire = w.record({
 });
 export type NodeResultReport = WireOf<typeof NodeResultReportWire>;
 
-/** An outbox entry kept with the reason it was not delivered (admins read them with `list_dead_letters`). */
-export const DeadLetterWire = w.from<DeadLetter>(DeadLetterCodec.idl);
 
 const WorkflowResult = resultWire(WorkflowWire);
 const ExecutionResult = resultWire(ExecutionWire);
@@ -118,7 +122,7 @@ export const OrchestratorMethods = {
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: outbox entries refused, given up or trapping, oldest first. */
-    list_dead_letters: { args: [PageRequestWire], ret: resultWire(pageWire(DeadLetterWire)), mode: 'query' },
+    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' },
     ...OwnerSettingsMethods,
     ...OwnerQuotaMethods,
     ...OwnerAgentMethods

@@ -11,9 +11,8 @@ import { CanisterIdRecordIdl } from '../../../shared/agent/management';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { VersionInfo } from '../../../shared/common/version';
 import { encodeCallRefusalReason, refuseCallTarget } from '../../../shared/workflow/call-policy';
-import { callFailureOf } from '../../common/call-error';
+import { callFailureOf, callRaw } from '../../common/outbox/calls';
 import { sig } from '../../common/method-sig';
-import { callRaw } from '../../common/peer-call';
 import { versionInfo } from '../../common/version';
 import { agentConfig, SCHEMA_VERSION, storeConfig } from './state';
 
@@ -48,7 +47,7 @@ export default class {
         const balance = canisterCycleBalance();
         if (req.cycles > 0n && balance < req.cycles + AGENT_MIN_BALANCE) return { Ok: { InsufficientCycles: { balance, needed: req.cycles + AGENT_MIN_BALANCE } } };
         const r = await callRaw(Principal.fromUint8Array(req.canister.toUint8Array()), req.method, req.args, req.cycles);
-        return { Ok: r.kind === 'Replied' ? { Replied: r.value } : { Rejected: { code: r.code, message: r.message } } };
+        return { Ok: r.kind === 'Replied' ? { Replied: r.value } : { Rejected: { code: r.reject_code, message: r.message } } };
     }
 
     /**

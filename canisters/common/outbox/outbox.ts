@@ -20,7 +20,8 @@ export interface OutboxStore<E> {
     due(now: bigint, limit: number): E[];
     get(id: string): E | undefined;
     put(entry: E): void;
-    remove(id: string): void;
+    /** The entry was delivered: remove it (or mark it delivered where its record stays). */
+    complete(entry: E, now: bigint): void;
     /** Removes the entry from the outbox and keeps it, with its reason, where the API shows it. */
     deadLetter(entry: E, reason: DeadLetterReason, now: bigint): void;
     /** The earliest `next_at`, if any entry is left. */
@@ -96,7 +97,7 @@ export class DurableOutbox<E> {
         const decision = settle(store.deliveryOf(current), outcome, now, this.o.policyOf(current));
         switch (decision.kind) {
             case 'Done':
-                store.remove(id);
+                store.complete(current, now);
                 break;
             case 'Retry':
                 store.put(store.withDelivery(current, decision.delivery));

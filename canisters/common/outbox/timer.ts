@@ -13,20 +13,22 @@ import { setTimer } from 'azle';
 import { NS_PER_SECOND } from './retry-policy';
 
 /**
- * Whole seconds (what Azle's `setTimer` takes) from `now` until `at`, rounded UP so a timer
- * never fires before its due time and finds nothing to do; never negative.
+ * Whole seconds (what Azle's `setTimer` takes) from `now` until `at`, rounded DOWN, never
+ * negative: a timer may fire up to a second early, and every callback re-plans from what is
+ * due (under a second becomes 0 s: the next round), so work is late by at most one round
+ * rather than by up to a second.
  *
  * @example
- * timerDelaySeconds(1_500_000_000n, 0n) // 2
+ * timerDelaySeconds(1_500_000_000n, 0n) // 1
  */
 export function timerDelaySeconds(at: bigint, now: bigint): number {
     const ns = at > now ? at - now : 0n;
-    return Number((ns + NS_PER_SECOND - 1n) / NS_PER_SECOND);
+    return Number(ns / NS_PER_SECOND);
 }
 
 /**
  * @example
- * const wake = new ReArmableTimer(() => drain());
+ * const wake = new ReArmableTimer(() => drain()); // drain() ends by re-arming for what is left
  * wake.armAt(nextDueAt, time());
  */
 export class ReArmableTimer {

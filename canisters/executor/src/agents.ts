@@ -11,9 +11,8 @@ import { CanisterIdRecordIdl, CreateCanisterArgsIdl, InstallChunkedCodeArgsIdl, 
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { ExecutorMethods, WORKFLOW_LIMITS } from '../../../shared/workflow';
-import { callFailureOf } from '../../common/call-error';
+import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { sig } from '../../common/method-sig';
-import { callTyped } from '../../common/peer-call';
 import { agentModule, agentOf, putAgent, putAgentModule, type StoredAgent } from './agent-state';
 import { requirePeer } from './guards';
 import type { CallResult } from './logic';
@@ -98,7 +97,7 @@ export async function callThroughAgent(agent: Principal, key: { executionId: str
     const [argTypes, ret] = sig(AgentMethods.perform_call);
     const request = { key: { execution_id: key.executionId, node_id: key.nodeId, attempt: key.attempt }, canister: Principal.fromText(canister), method, args, cycles };
     const r = await callTyped<{ Ok: AgentCallOutcome } | { Err: ApiError }>(agent, 'perform_call', argTypes, [request], ret);
-    if (r.kind === 'Rejected') return { kind: 'Reject', code: r.code, message: `agent: ${r.message}` };
+    if (r.kind === 'Rejected') return { kind: 'Reject', code: r.reject_code, message: `agent: ${r.message}` };
     if ('Err' in r.value) return { kind: 'Reject', code: 5, message: `agent refused the request: ${Object.keys(r.value.Err)[0]}` };
     const outcome = r.value.Ok;
     if ('Replied' in outcome) return { kind: 'Reply', bytes: Uint8Array.from(outcome.Replied) };

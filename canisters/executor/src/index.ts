@@ -6,5 +6,6 @@ import { AgentMethodsOfExecutor } from './agents';
 import { EmergencyMethods } from './emergency';
 import { LifecycleMethods } from './lifecycle';
 import { NodeAttemptMethods } from './node-attempts';
+import { OperationsMethods } from './operations';
 
-export default [LifecycleMethods, NodeAttemptMethods, EmergencyMethods, AgentMethodsOfExecutor];
+export default [LifecycleMethods, NodeAttemptMethods, EmergencyMethods, OperationsMethods, AgentMethodsOfExecutor];

@@ -3,7 +3,8 @@ import { query, time, update } from 'azle';
 import { z } from 'zod';
 
 import { ExecutorMethods, WORKFLOW_LIMITS, decodeNodeTask, type AttemptKey as AttemptKeyWire, type NodeAttemptRequest, type NodeAttemptWire, type WorkflowError } from '../../../shared/workflow';
-import { zodErrorToApiError, workflowError } from '../../../shared/workflow';
+import { workflowError } from '../../../shared/workflow';
+import { parseWith } from '../../../shared/common/codec';
 import { sig } from '../../common/method-sig';
 import { requireOrchestratorOrAdmin, requirePeer } from './guards';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptKey } from './logic';
@@ -29,10 +30,6 @@ const RequestSchema = z.object({
     ])
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): R<T> {
-    const r = schema.safeParse(value);
-    return r.success ? { Ok: r.data } : { Err: zodErrorToApiError(r.error) };
-}
 
 function keyOf(k: AttemptKeyWire): AttemptKey {
     return { executionId: k.execution_id, nodeId: k.node_id, attempt: k.attempt };
@@ -49,7 +46,7 @@ export class NodeAttemptMethods {
     run_node_attempt(req: NodeAttemptRequest): R<NodeAttemptWire> {
         const denied = requirePeer('orchestrator');
         if (denied !== undefined) return { Err: denied };
-        const valid = parse(RequestSchema, req);
+        const valid = parseWith(RequestSchema, req);
         if ('Err' in valid) return valid;
         const now = time();
         const key = keyOf(req.key);
@@ -69,7 +66,7 @@ export class NodeAttemptMethods {
     get_node_attempt(k: AttemptKeyWire): R<NodeAttemptWire> {
         const denied = requireOrchestratorOrAdmin();
         if (denied !== undefined) return { Err: denied };
-        const valid = parse(KeySchema, k);
+        const valid = parseWith(KeySchema, k);
         if ('Err' in valid) return valid;
         const keyText = attemptKeyText(keyOf(k));
         const a = getAttempt(keyText);
@@ -84,7 +81,7 @@ export class NodeAttemptMethods {
     cancel_execution_attempts(arg: { execution_id: string }): R<number> {
         const denied = requirePeer('orchestrator');
         if (denied !== undefined) return { Err: denied };
-        const valid = parse(z.object({ execution_id: IdSchema }), arg);
+        const valid = parseWith(z.object({ execution_id: IdSchema }), arg);
         if ('Err' in valid) return valid;
         const changed = cancelScheduled(activeAttempts(), arg.execution_id, time());
         for (const a of changed) putAttempt(a);

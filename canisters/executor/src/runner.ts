@@ -5,19 +5,31 @@
  */
 import { Principal, time } from 'azle';
 
-import { OrchestratorMethods, encodeNodeError, msToNs, type WorkflowError } from '../../../shared/workflow';
+import { OrchestratorMethods, encodeNodeError, type WorkflowError } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
-import { callTyped } from '../../common/peer-call';
+import { callTyped } from '../../common/outbox/calls';
+import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
+import { DurableOutbox } from '../../common/outbox/outbox';
+import { ReArmableTimer } from '../../common/outbox/timer';
 import { callThroughAgent, ensureAgent } from './agents';
-import { WakeTimer } from '../../common/wake-timer';
-import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, nextWakeAt, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS, type AttemptKey, type ExecutorEffect, type StoredAttempt } from './logic';
 import { refusedTarget } from './call-policy';
-import { activeAttempts, deployment, emergency, getAttempt, putAttempt, updateMeta } from './state';
+import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, nextWakeAt, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
+import { activeAttempts, deployment, emergency, getAttempt, putAttempt, reportsStore, updateMeta } from './state';
 
 /** Attempts started per timer run, so one message's work stays bounded. */
 const BATCH = 20;
 
-const wake = new WakeTimer(() => runTimer());
+const wake = new ReArmableTimer(() => runTimer());
+
+/** Results waiting for the orchestrator's acknowledgement: the shared durable outbox, one message per report. */
+export const reports = new DurableOutbox<StoredAttempt>({
+    store: reportsStore,
+    handle: sendReport,
+    policyOf: () => REPORT_RETRY,
+    batch: BATCH,
+    resendAfterNs: REPORT_RESEND_AFTER_NS,
+    now: () => time()
+});
 
 /** In emergency mode scheduled attempts are held (not started) until the mode is lifted. */
 function runnable(attempts: StoredAttempt[]): StoredAttempt[] {
@@ -32,6 +44,7 @@ function runnable(attempts: StoredAttempt[]): StoredAttempt[] {
  */
 export function wakeNow(now: bigint): void {
     wake.armAt(now, now);
+    reports.armNow();
 }
 
 /** Arms the wake timer for the next thing due (call context: any update or timer). */
@@ -76,7 +89,7 @@ export async function runTimer(): Promise<void> {
 
 async function perform(e: ExecutorEffect): Promise<void> {
     if (e.kind === 'ReportResult') {
-        await report(e.key);
+        reports.arm();
         return;
     }
     const agent = await ensureAgent(Principal.fromText(e.owner));
@@ -97,39 +110,24 @@ async function perform(e: ExecutorEffect): Promise<void> {
 }
 
 /**
- * Sends a finished attempt's result to the orchestrator until it answers. The resend time is
- * pushed out before the call so a concurrent timer run does not send it twice meanwhile
- * (a duplicate would be harmless: the orchestrator ignores reports it already recorded).
+ * Sends a finished attempt's result to the orchestrator (call context: the outbox's own timer
+ * message). A typed refusal (Unauthorized after a bad deployment, InvalidInput) will not change
+ * by retrying: it is dead-lettered, visible in `list_dead_letters`; a reject is judged by the
+ * one reject rule (the orchestrator stopped or upgrading: retried with backoff).
  */
-async function report(key: AttemptKey): Promise<void> {
-    const keyText = attemptKeyText(key);
-    const before = getAttempt(keyText);
-    if (before === undefined || !isFinished(before) || before.report.kind === 'Delivered' || before.status === 'Cancelled') return;
-    const tries = before.report.kind === 'Pending' ? before.report.tries : 0;
-    putAttempt({ ...before, report: { kind: 'Pending', tries, nextAt: time() + msToNs(REPORT_RESEND_AFTER_MS) } });
-    const outcome = before.error !== undefined ? { Failed: encodeNodeError(before.error) } : { Succeeded: { output: before.output ?? 'null' } };
+async function sendReport(a: StoredAttempt): Promise<HandleOutcome> {
+    const outcome = a.error !== undefined ? { Failed: encodeNodeError(a.error) } : { Succeeded: { output: a.output ?? 'null' } };
     const request = {
-        execution_id: key.executionId,
-        node_id: key.nodeId,
-        attempt: key.attempt,
-        started_at: before.startedAt ?? before.dueAt,
-        finished_at: before.finishedAt ?? time(),
+        execution_id: a.key.executionId,
+        node_id: a.key.nodeId,
+        attempt: a.key.attempt,
+        started_at: a.startedAt ?? a.dueAt,
+        finished_at: a.finishedAt ?? time(),
         outcome
     };
     const [args, ret] = sig(OrchestratorMethods.report_node_result);
     const r = await callTyped<{ Ok: null } | { Err: WorkflowError }>(deployment.peer('orchestrator'), 'report_node_result', args, [request], ret);
-    const after = getAttempt(keyText);
-    if (after === undefined) return;
-    if (r.kind === 'Replied') {
-        const answer = r.value;
-        if ('Ok' in answer) {
-            putAttempt(reportDelivered(after, time()));
-            return;
-        }
-        // A typed refusal will not change by itself; keep retrying (capped) so a fixed deployment resumes it.
-        console.log(`report ${keyText} refused: ${Object.keys(answer.Err)[0]}`);
-    }
-    // A reject (orchestrator stopped or upgrading) or a refusal: keep it and retry with backoff.
-    putAttempt(reportFailed(after, time()));
+    if (r.kind === 'Rejected') return failedCall(r);
+    if ('Err' in r.value) return { kind: 'Failed', retryable: false, reason: `refused: ${Object.keys(r.value.Err)[0] ?? 'unknown'}` };
+    return { kind: 'Done' };
 }
-

@@ -7,7 +7,9 @@ import { StableBTreeMap } from 'azle';
 import { encodeNodeError, toOpt, type NodeAttemptWire } from '../../../shared/workflow';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
-import { attemptKeyText, isFinished, type StoredAttempt } from './logic';
+import { DeadLetterStore } from '../../common/outbox/dead-letters';
+import type { OutboxStore } from '../../common/outbox/outbox';
+import { attemptKeyText, isFinished, reportDeadLettered, reportDelivered, reportDelivery, reportPending, withReportDelivery, type StoredAttempt } from './logic';
 import { MEMORY } from './memory';
 
 export const SCHEMA_VERSION = 1;
@@ -64,6 +66,35 @@ export function activeAttempts(): StoredAttempt[] {
         return a === undefined ? [] : [a.attempt];
     });
 }
+
+/** Reports refused, given up or trapping, with their reason. */
+export const deadLetters = new DeadLetterStore(MEMORY.deadLetters);
+
+/** Pending result reports as the shared outbox toolkit drives them (the entry is the attempt). */
+export const reportsStore: OutboxStore<StoredAttempt> = {
+    due: (now, limit) =>
+        activeAttempts()
+            .filter((a) => reportPending(a) && a.report.nextAt <= now)
+            .slice(0, limit),
+    get: (id) => {
+        const a = getAttempt(id);
+        return a !== undefined && reportPending(a) ? a : undefined;
+    },
+    put: putAttempt,
+    complete: (a, now) => putAttempt(reportDelivered(a, now)),
+    deadLetter: (a, reason, now) => {
+        putAttempt(reportDeadLettered(a, reason, now));
+        deadLetters.add(attemptKeyText(a.key), `Report ${a.key.executionId}/${a.key.nodeId}#${a.key.attempt}`, reason, a.finishedAt ?? a.receivedAt, now);
+    },
+    nextAt: () => {
+        let min: bigint | undefined;
+        for (const a of activeAttempts()) if (reportPending(a) && (min === undefined || a.report.nextAt < min)) min = a.report.nextAt;
+        return min;
+    },
+    idOf: (a) => attemptKeyText(a.key),
+    deliveryOf: reportDelivery,
+    withDelivery: withReportDelivery
+};
 
 export function activeCount(): number {
     return Number(active.len());

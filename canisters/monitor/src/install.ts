@@ -1,5 +1,5 @@
 /** Install, upgrade and version: the monitor's lifecycle methods. */
-import { init, postUpgrade, query } from 'azle';
+import { init, postUpgrade, query, time } from 'azle';
 
 import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
 import type { VersionInfo } from '../../../shared/common/version';
@@ -13,7 +13,7 @@ export const MONITOR_SCHEMA_VERSION = 1;
 
 function install(config: [] | [DeploymentConfig], context: 'init' | 'post_upgrade'): void {
     deployment.applyInstallArg(config, context);
-    reconcileCanisters(deployment.config.peers);
+    reconcileCanisters(deployment.config.peers, time());
     runtime.startTimers();
 }
 

@@ -11,8 +11,8 @@ import { tagOf } from '../../../shared/common/codec';
 import type { DependencyProbeResult } from '../../../shared/monitoring/dependencies';
 import { EmergencyStateCodec } from '../../../shared/monitoring/emergency';
 import { NullResultCodec } from '../../../shared/scheduling/service';
-import { callFailureOf } from '../../common/call-error';
-import { OneShotTimer } from '../../common/one-shot-timer';
+import { callFailureOf } from '../../common/outbox/calls';
+import { ReArmableTimer } from '../../common/outbox/timer';
 import { runAlertCheck } from './logic/alerts';
 import { recordProbeResult } from './logic/dependencies';
 import { appendNotification } from './logic/notifications';
@@ -25,7 +25,7 @@ export const CHECK_INTERVAL_SECONDS = 60;
 /** An empty Candid argument list (`()`): probes call methods that take none. */
 const EMPTY_CANDID_ARGS = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]);
 
-const pushTimer = new OneShotTimer(() => pushDue());
+const pushTimer = new ReArmableTimer(() => pushDue());
 
 export function now(): bigint {
     return time();
@@ -95,8 +95,7 @@ async function probe(canisterId: Principal, method: string): Promise<void> {
 function replanPushes(): void {
     const at = earliestPropagation(state.getPropagation());
     if (at === undefined) return;
-    const current = time();
-    pushTimer.arm(at, at > current ? at - current : 0n);
+    pushTimer.armAt(at, time());
 }
 
 /** Sends every push whose attempt is due (timer), each counted before it goes out. */

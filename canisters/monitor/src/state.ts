@@ -39,7 +39,8 @@ export function load(): MonitorState {
         samples_received: c.samples_received,
         alerts: alerts.get(),
         next_alert_id: c.next_alert_id,
-        notifications: notifications.get(),
+        // Entries an earlier release logged have no `alert` field.
+        notifications: notifications.get().map((n) => ({ ...n, alert: n.alert ?? [] })),
         next_notification_id: c.next_notification_id,
         dependencies: dependencies.get(),
         emergency: emergency.get(),
@@ -75,12 +76,17 @@ const ROLES: [keyof Omit<Peers, 'monitor'>, CanisterRole][] = [
     ['executor', { Executor: null }]
 ];
 
-/** The monitored canisters follow the wiring: keeps what is known about peers that stay. */
-export function reconcileCanisters(peers: Peers): void {
+/**
+ * The monitored canisters follow the wiring: keeps what is known about peers that stay; a new
+ * peer (and a record stored before `watched_since` existed) is watched from `now`.
+ */
+export function reconcileCanisters(peers: Peers, now: bigint): void {
     const known = canisters.get();
     canisters.set(ROLES.map(([role, canisterRole]) => {
         const id = peers[role];
-        return known.find((r) => r.canister.toText() === id.toText()) ?? { canister: id, role: canisterRole, latest: undefined, upgrade_failures: 0 };
+        const kept = known.find((r) => r.canister.toText() === id.toText());
+        if (kept === undefined) return { canister: id, role: canisterRole, latest: undefined, upgrade_failures: 0, watched_since: now };
+        return kept.watched_since === undefined ? { ...kept, watched_since: now } : kept;
     }));
 }
 

@@ -19,10 +19,11 @@ import {
 } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
 import { commit, compiledFor, startNew } from './engine';
-import { notFound, transitionConflict, validate } from './errors';
+import { notFound, transitionConflict } from './errors';
+import { parseWith } from '../../../shared/common/codec';
 import { requireOwner } from './guards';
 import { cancelExecution, triggerForCaller } from './logic';
-import { executionSummaries, getExecution, type StoredExecution } from './state';
+import { executionSummaries, executionSummariesNewestFirst, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
@@ -30,11 +31,11 @@ type R<T> = { Ok: T } | { Err: WorkflowError };
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const StartSchema = z.object({ workflow_id: IdSchema, input: z.union([z.tuple([]), z.tuple([JsonTextSchema])]) });
 const ExecutionIdSchema = z.object({ execution_id: IdSchema });
-const ListSchema = z.object({ workflow_id: z.union([z.tuple([]), z.tuple([IdSchema])]), page: PageSchema });
+const ListSchema = z.object({ workflow_id: z.union([z.tuple([]), z.tuple([IdSchema])]), page: PageSchema, order: z.union([z.tuple([]), z.tuple([z.union([z.object({ OldestFirst: z.null() }), z.object({ NewestFirst: z.null() })])])]) });
 
 /** Loads an execution of one of the caller's workflows: NotFound, then Unauthorized. */
 function ownedExecution(arg: { execution_id: string }): R<StoredExecution> {
-    const valid = validate(ExecutionIdSchema, arg);
+    const valid = parseWith(ExecutionIdSchema, arg);
     if ('Err' in valid) return valid;
     const s = getExecution(arg.execution_id);
     if (s === undefined) return { Err: notFound.execution(arg.execution_id) };
@@ -54,7 +55,7 @@ export class ExecutionMethods {
      */
     @update(...sig(OrchestratorMethods.start_execution))
     start_execution(arg: StartExecutionArg): R<ExecutionWire> {
-        const valid = validate(StartSchema, arg);
+        const valid = parseWith(StartSchema, arg);
         if ('Err' in valid) return valid;
         const caller = msgCaller();
         const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null' }, time());
@@ -89,19 +90,25 @@ export class ExecutionMethods {
     }
 
     /**
-     * The caller's executions in creation order, filtered by workflow and status (ANDed).
-     * Call context: query; anyone (sees only executions of own workflows). Errors: InvalidInput.
+     * The caller's executions in creation order (oldest first, or newest first with
+     * `order = NewestFirst`), filtered by workflow and status (ANDed); a page holds at most
+     * `WORKFLOW_LIMITS.maxPageSize` items and `next_cursor` continues it in the same order.
+     * Call context: query; anyone (sees only executions of own workflows). Errors: InvalidInput
+     * (limit above the cap, cursor too long).
      */
     @query(...sig(OrchestratorMethods.list_executions))
     list_executions(arg: ListExecutionsArg): R<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
-        const valid = validate(ListSchema, arg);
+        const valid = parseWith(ListSchema, arg);
         if ('Err' in valid) return valid;
         const owner = msgCaller().toText();
         const workflowId = fromOpt(arg.workflow_id);
         const statusWire = fromOpt(arg.status);
         const status = statusWire === undefined ? undefined : decodeExecutionStatus(statusWire);
         const limit = arg.page.limit === 0 ? DEFAULT_PAGE_SIZE : arg.page.limit;
-        const found = executionSummaries(fromOpt(arg.page.cursor), limit, (s) => s.owner === owner && (workflowId === undefined || s.workflowId === workflowId) && (status === undefined || s.status === status));
+        const keep = (s: StoredExecutionSummary): boolean => s.owner === owner && (workflowId === undefined || s.workflowId === workflowId) && (status === undefined || s.status === status);
+        const order = fromOpt(arg.order);
+        const scan = order !== undefined && 'NewestFirst' in order ? executionSummariesNewestFirst : executionSummaries;
+        const found = scan(fromOpt(arg.page.cursor), limit, keep);
         const items = found.slice(0, limit).map(
             ([id, s]): ExecutionSummary => ({
                 id,

@@ -10,7 +10,6 @@ import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError,
 import { sig } from '../../common/method-sig';
 import { asPlainApiError } from './call-policy';
 import { adoptEmergency, applyReport, startNew } from './engine';
-import { validate } from './errors';
 import { requirePeer } from './guards';
 import { z } from 'zod';
 
@@ -54,14 +53,14 @@ export class PeerMethods {
     report_node_result(report: NodeResultReport): { Ok: null } | { Err: WorkflowError } {
         const denied = requirePeer('executor');
         if (denied !== undefined) return { Err: denied };
-        const valid = validate(ReportSchema, report);
+        const valid = parseWith(ReportSchema, report);
         if ('Err' in valid) return valid;
         const o = report.outcome;
         let outcome: { kind: 'Succeeded'; output: string } | { kind: 'Failed'; error: ReturnType<typeof decodeNodeError> };
         if ('Succeeded' in o) {
             outcome = { kind: 'Succeeded', output: o.Succeeded.output };
         } else {
-            const error = validate(NodeErrorSchema, decodeNodeError(o.Failed));
+            const error = parseWith(NodeErrorSchema, decodeNodeError(o.Failed));
             if ('Err' in error) return error;
             outcome = { kind: 'Failed', error: error.Ok };
         }

@@ -10,12 +10,12 @@ import type { Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workfl
 import type { PauseCause, StartOrigin } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
-import type { DeadLetter, DeadLetterReason } from '../../../shared/common/dead-letter';
-import { encodeDeadLetterReason } from '../../../shared/common/dead-letter';
 import { deliveryFrom, newDelivery, type Delivery } from '../../common/outbox/delivery';
+import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import type { OutboxStore } from '../../common/outbox/outbox';
 import { describeOutboxMessage, type OutboxMessage } from './logic/outbox';
 import { MEMORY } from './memory';
+import { scanNewestFirst } from './listing';
 
 /** The schema version of every record this code writes. */
 export const SCHEMA_VERSION = 1;
@@ -60,7 +60,6 @@ export type { OutboxMessage };
  */
 export type StoredOutboxEntry = { schema_version: 1; id: string; message: OutboxMessage; tries: number; nextAt: bigint; createdAt: bigint; delivery?: Delivery };
 
-export type StoredDeadLetter = { schema_version: 1; id: string; what: string; reason: DeadLetterReason; enqueuedAt: bigint; deadAt: bigint; message: OutboxMessage };
 
 export type HealthCounters = { failuresTotal: bigint; completedTotal: bigint; executionTimeNsTotal: bigint };
 
@@ -93,7 +92,9 @@ const executions = new StableBTreeMap<string, StoredExecution>(MEMORY.executions
 const summaries = new StableBTreeMap<string, StoredExecutionSummary>(MEMORY.executionSummaries);
 const active = new StableBTreeMap<string, bigint>(MEMORY.activeExecutions);
 const outbox = new StableBTreeMap<string, StoredOutboxEntry>(MEMORY.outbox);
-const deadLetters = new StableBTreeMap<string, StoredDeadLetter>(MEMORY.deadLetters);
+
+/** Outbox entries refused, given up or trapping, with their reason. */
+export const deadLetters = new DeadLetterStore(MEMORY.deadLetters);
 const idempotency = new StableBTreeMap<string, string>(MEMORY.idempotency);
 const meta = new StableBTreeMap<string, StoredMeta>(MEMORY.meta);
 const finished = new StableBTreeMap<string, string>(MEMORY.finished);
@@ -239,6 +240,11 @@ export function executionSummaries(after: string | undefined, limit: number, kee
     return out;
 }
 
+/** Summaries with id < `before` (all without a cursor), newest first, matching `keep`; at most `limit + 1`. */
+export function executionSummariesNewestFirst(before: string | undefined, limit: number, keep: (s: StoredExecutionSummary) => boolean): [string, StoredExecutionSummary][] {
+    return scanNewestFirst((start, count) => summaries.items(start, count), Number(summaries.len()), before, limit, keep);
+}
+
 /** The oldest finished executions (at most `batch`) and how many finished ones are stored. */
 export function oldestFinished(batch: number): { candidates: { id: string; status: ExecutionStatus; finishedAt?: bigint }[]; total: number } {
     const candidates = finished.values(0, batch).flatMap((id) => {
@@ -288,9 +294,9 @@ export const outboxStore: OutboxStore<StoredOutboxEntry> = {
             .slice(0, limit),
     get: (id) => outbox.get(id),
     put: (e) => outbox.insert(e.id, e),
-    remove: (id) => outbox.remove(id),
+    complete: (e) => outbox.remove(e.id),
     deadLetter: (e, reason, now) => {
-        deadLetters.insert(e.id, { schema_version: 1, id: e.id, what: describeOutboxMessage(e.message), reason, enqueuedAt: e.createdAt, deadAt: now, message: e.message });
+        deadLetters.add(e.id, describeOutboxMessage(e.message), reason, e.createdAt, now);
         outbox.remove(e.id);
     },
     nextAt: () => {
@@ -302,13 +308,6 @@ export const outboxStore: OutboxStore<StoredOutboxEntry> = {
     deliveryOf: (e) => deliveryFrom(e.delivery ?? { attempts: e.tries, next_at: e.nextAt }, e.createdAt),
     withDelivery: (e, d) => ({ ...e, delivery: d, tries: d.attempts, nextAt: d.next_at })
 };
-
-/** Dead letters after `cursor` (their ids sort by enqueue order), at most `limit`. */
-export function listDeadLetters(cursor: string | undefined, limit: number): { items: DeadLetter[]; next: string | undefined } {
-    const page = deadLetters.values().filter((d) => cursor === undefined || d.id > cursor);
-    const items = page.slice(0, limit).map((d) => ({ id: d.id, what: d.what, reason: encodeDeadLetterReason(d.reason), enqueued_at: d.enqueuedAt, dead_at: d.deadAt }));
-    return { items, next: page.length > limit ? items[items.length - 1]?.id : undefined };
-}
 
 export function outboxLength(): number {
     return Number(outbox.len());

@@ -28,7 +28,8 @@ import { requestAgent } from './agents';
 import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
 import { armOutbox } from './timers';
-import { notFound, validate } from './errors';
+import { notFound } from './errors';
+import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
 import {
@@ -59,7 +60,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** Schema shape check, the graph rules, then the owner's call policy: the definition is stored only if all pass. */
 function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): R<WorkflowDefinition> {
-    const def = validate(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
+    const def = parseWith(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
     if ('Err' in def) return def;
     const compiled = compileWorkflow(def.Ok);
     if ('Err' in compiled) return { Err: dagErrorToApiError(compiled.Err) };
@@ -135,7 +136,7 @@ export class WorkflowMethods {
      */
     @query(...sig(OrchestratorMethods.get_workflow))
     get_workflow(arg: GetWorkflowArg): R<WorkflowWire> {
-        const valid = validate(WorkflowIdSchema, arg);
+        const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
@@ -148,7 +149,7 @@ export class WorkflowMethods {
      */
     @query(...sig(OrchestratorMethods.list_workflows))
     list_workflows(page: PageRequest): R<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
-        const valid = validate(PageSchema, page);
+        const valid = parseWith(PageSchema, page);
         if ('Err' in valid) return valid;
         const limit = page.limit === 0 ? DEFAULT_PAGE_SIZE : page.limit;
         const found = workflowsOf(msgCaller().toText(), fromOpt(page.cursor), limit);
@@ -186,7 +187,7 @@ export class WorkflowMethods {
      */
     @update(...sig(OrchestratorMethods.delete_workflow))
     delete_workflow(arg: { workflow_id: string }): R<null> {
-        const valid = validate(WorkflowIdSchema, arg);
+        const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
@@ -196,7 +197,7 @@ export class WorkflowMethods {
     }
 
     private setStatus(arg: { workflow_id: string }, status: 'Active' | 'Paused'): R<WorkflowWire> {
-        const valid = validate(WorkflowIdSchema, arg);
+        const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;

@@ -3,7 +3,7 @@
  * `call()`, `setTimer()`. It applies the effects the pure logic returns, in
  * order (stable writes before the start request they protect), keeps the ONE global timer
  * armed for the earliest due schedule or outbox retry, and sends start requests to the
- * orchestrator, feeding each answer back to the logic (see OneShotTimer for why timers are
+ * orchestrator, feeding each answer back to the logic (see ReArmableTimer for why timers are
  * never cleared).
  */
 import { call, msgCaller, setTimer, time, type Principal } from 'azle';
@@ -11,8 +11,8 @@ import { call, msgCaller, setTimer, time, type Principal } from 'azle';
 import { assertNever } from '../../../shared/common/result';
 import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
-import { callFailureOf } from '../../common/call-error';
-import { OneShotTimer } from '../../common/one-shot-timer';
+import { callFailureOf } from '../../common/outbox/calls';
+import { ReArmableTimer } from '../../common/outbox/timer';
 import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
 import { fireDueSchedule, onStartOutcome, retryDueStarts, type FiringContext } from './logic/fire';
@@ -26,7 +26,7 @@ export const FIRE_BATCH = 50;
 export const RETRY_BATCH = 50;
 
 /** The ONE global timer (heap: an upgrade drops it, `postUpgrade` re-arms from stable state). */
-const timer = new OneShotTimer(() => onTimer());
+const timer = new ReArmableTimer(() => onTimer());
 
 /** Current IC time (ns). */
 export function now(): bigint {
@@ -65,7 +65,7 @@ function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecut
                 state.countSettledStart('Failed' in effect.outcome);
                 break;
             case 'ArmTimer':
-                timer.arm(effect.at, effect.delay_ns);
+                timer.armAt(effect.at, time());
                 break;
             case 'CancelTimer':
                 timer.disarm();

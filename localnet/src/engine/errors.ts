@@ -43,9 +43,11 @@ export function principalText(bytes: Uint8Array): string {
 
 /** PocketIC's ErrorCode names with the IC error number each stands for. */
 export const ErrorCode = {
+    CanisterQueueFull: 'IC0201',
     CanisterNotFound: 'IC0301',
     CanisterRejectedMessage: 'IC0406',
     CanisterOutOfCycles: 'IC0207',
+    InsufficientCyclesForCreateCanister: 'IC0403',
     CanisterTrapped: 'IC0502',
     CanisterCalledTrap: 'IC0503',
     CanisterContractViolation: 'IC0504',
@@ -62,6 +64,7 @@ export const ErrorCode = {
     CanisterWasmModuleNotFound: 'IC0537',
     CanisterInstructionLimitExceeded: 'IC0522',
     CanisterInstallCodeRateLimited: 'IC0523',
+    QueryCallGraphTooDeep: 'IC0525',
     CompositeQueryCalledInReplicatedMode: 'IC0527',
     InvalidManagementPayload: 'IC0311',
     UnknownManagementMessage: 'IC0302',
@@ -75,6 +78,40 @@ export type ErrorCodeName = keyof typeof ErrorCode;
 
 export function reject(rejectCode: RejectCodeNumber, errorCode: ErrorCodeName, message: string): Reject {
     return { rejectCode, rejectMessage: message, errorCode, certified: true };
+}
+
+/**
+ * Rejects made when a request cannot be delivered (routing and induction: no canister, a
+ * stopped or stopping one, a full queue) and explicit `msg_reject`s. The replica turns these
+ * into a `RejectContext` from the bare description; every other failure is the outcome of an
+ * execution (of the callee or of the management canister), whose `UserError` reaches the
+ * calling canister through its `Display` form, `ICxxxx: description`
+ * (dfinity/ic rs/types/types/src/messages/inter_canister.rs, `From<Result<..>> for Payload`).
+ */
+const UNPREFIXED_FOR_CANISTERS: ReadonlySet<string> = new Set<ErrorCodeName>([
+    'CanisterNotFound',
+    'CanisterStopped',
+    'CanisterStopping',
+    'CanisterQueueFull',
+    'CanisterRejectedMessage',
+    // Induction refuses a request to a frozen canister with the bare `StateError` text
+    // (dfinity/ic rs/replicated_state: CanisterOutOfCyclesError's Display), no code prefix.
+    'CanisterOutOfCycles'
+]);
+
+/** Rejects the replica builds from a bare `UserError` description whatever their code. */
+const bareDescriptions = new WeakSet<Reject>();
+
+function bare(failure: Reject): Reject {
+    bareDescriptions.add(failure);
+    return failure;
+}
+
+/** The reject message a calling canister reads with `msg_reject_msg_copy`. */
+export function messageForCanister(failure: Reject): string {
+    if (UNPREFIXED_FOR_CANISTERS.has(failure.errorCode) || bareDescriptions.has(failure)) return failure.rejectMessage;
+    const number = (ErrorCode as Record<string, string>)[failure.errorCode];
+    return number === undefined ? failure.rejectMessage : `${number}: ${failure.rejectMessage}`;
 }
 
 /**
@@ -96,6 +133,24 @@ export function instructionLimitExceeded(id: Uint8Array, limit: bigint): Reject 
 export const rejects = {
     canisterNotFound: (id: Uint8Array): Reject =>
         reject(RejectCode.DestinationInvalid, 'CanisterNotFound', `Canister ${principalText(id)} not found`),
+    /** An id outside every subnet's canister ranges (dfinity/ic rs/messaging/src/routing/stream_builder.rs). */
+    noRoute: (id: Uint8Array): Reject =>
+        reject(RejectCode.DestinationInvalid, 'CanisterNotFound', `No route to canister ${principalText(id)}`),
+    managementMethodNotFound: (method: string): Reject =>
+        reject(RejectCode.CanisterError, 'CanisterMethodNotFound', `Management canister has no method '${method}'`),
+    /** A composite query reached by an update or another canister's update (dfinity/ic rs/execution_environment/src/execution/call_or_task.rs). */
+    compositeQueryReplicated: (): Reject =>
+        reject(RejectCode.CanisterError, 'CompositeQueryCalledInReplicatedMode', 'Composite query cannot be called in replicated mode'),
+    /**
+     * A composite query calling a method that is neither a query nor a composite query; the
+     * caller reads the bare text (Azle's composite_queries example test expects
+     * "Rejection code 5, Canister <id> has no query method").
+     */
+    noQueryMethod: (id: Uint8Array, method: string): Reject =>
+        bare(reject(RejectCode.CanisterError, 'CanisterMethodNotFound', `Canister ${principalText(id)} has no query method '${method}'`)),
+    /** dfinity/ic rs/execution_environment/src/query_handler/query_call_graph.rs */
+    queryCallGraphTooDeep: (): Reject =>
+        reject(RejectCode.CanisterError, 'QueryCallGraphTooDeep', 'Composite query calls exceeded the maximum call depth.'),
     canisterStopped: (id: Uint8Array): Reject =>
         reject(RejectCode.CanisterError, 'CanisterStopped', `Canister ${principalText(id)} is stopped`),
     canisterStopping: (id: Uint8Array): Reject =>
@@ -137,12 +192,6 @@ export const rejects = {
             RejectCode.CanisterReject,
             'CanisterRejectedMessage',
             `Error from Canister ${principalText(id)}: Canister rejected the message`
-        ),
-    compositeCallsUnsupported: (id: Uint8Array): Reject =>
-        reject(
-            RejectCode.CanisterError,
-            'CanisterContractViolation',
-            `Error from Canister ${principalText(id)}: calls from composite queries are not supported by this server yet`
         ),
     explicitReject: (message: string): Reject => reject(RejectCode.CanisterReject, 'CanisterRejectedMessage', message),
     notController: (id: Uint8Array, caller: Uint8Array, method: string): Reject =>

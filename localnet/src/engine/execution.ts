@@ -23,6 +23,8 @@ export type ExecutionKind =
     | 'heartbeat'
     | 'timer';
 
+import { FREE_FEES, type FeeSchedule } from './fees';
+
 export type TableCallback = { fun: number; env: number };
 
 export type OutgoingCall = {
@@ -35,7 +37,28 @@ export type OutgoingCall = {
     reject: TableCallback;
     cleanup: TableCallback | null;
     timeoutSeconds: number | null;
+    /** Withdrawn by `call_perform` for executing the response callback at the instruction limit. */
+    prepaidExecution: bigint;
+    /** Withdrawn by `call_perform` for transmitting the largest allowed response. */
+    prepaidResponseTransmission: bigint;
 };
+
+/** The argument of an outgoing call, from the chunks `call_data_append` collected. */
+export function callPayload(call: OutgoingCall): Uint8Array {
+    const payload = new Uint8Array(call.size);
+    let offset = 0;
+    for (const chunk of call.chunks) {
+        payload.set(chunk, offset);
+        offset += chunk.length;
+    }
+    return payload;
+}
+
+/**
+ * The certificate a non-replicated query may read, or a function making it: signing one costs
+ * milliseconds, and most queries never ask.
+ */
+export type DataCertificateSource = Uint8Array | (() => Uint8Array | null) | null;
 
 export type Answer = { kind: 'reply'; payload: Uint8Array } | { kind: 'reject'; message: string };
 
@@ -57,9 +80,25 @@ export type ExecutionInput = {
     certifiedData: Uint8Array;
     canisterVersion: bigint;
     controllers: Uint8Array[];
-    dataCertificate?: Uint8Array | null;
+    dataCertificate?: DataCertificateSource;
     /** Accumulated instructions of the call context before this execution. */
     callContextInstructions?: bigint;
+    /** Calls of this canister to a callee (by `canisterKey`) that still await their response. */
+    outstandingCalls?: (callee: string) => number;
+    /** `ic0.canister_status`: 1 running, 2 stopping, 3 stopped. */
+    status?: 1 | 2 | 3;
+    /** The id of the canister's subnet (`ic0.subnet_self_copy`). */
+    subnetId?: Uint8Array;
+    /** The DER root key (`ic0.root_key_copy`). */
+    rootKey?: Uint8Array;
+    /** The canister's environment variables, sorted by name (`ic0.env_var_*`). */
+    environmentVariables?: ReadonlyArray<{ name: string; value: string }>;
+    /** `ic0.msg_deadline`: nanoseconds, 0 for guaranteed-response calls, ingress and queries. */
+    deadline?: bigint;
+    /** The canister's subnet fees (`cost_call`, call prepayment); free if not given. */
+    fees?: FeeSchedule;
+    /** The balance withdrawals may not go below (the freezing limit). */
+    freezingLimit?: bigint;
     /**
      * The instruction limit of the message this execution belongs to, as reported in IC0522
      * (default: an application subnet's per-message limit).
@@ -89,8 +128,16 @@ export class Execution {
     readonly rejectMessage: string;
     readonly canisterVersion: bigint;
     readonly controllers: Uint8Array[];
-    readonly dataCertificate: Uint8Array | null;
+    private certificateSource: DataCertificateSource;
     readonly callContextInstructionsBefore: bigint;
+    readonly outstandingCalls: (callee: string) => number;
+    readonly status: 1 | 2 | 3;
+    readonly subnetId: Uint8Array;
+    readonly rootKey: Uint8Array;
+    readonly environmentVariables: ReadonlyArray<{ name: string; value: string }>;
+    readonly deadline: bigint;
+    readonly fees: FeeSchedule;
+    readonly freezingLimit: bigint;
     readonly instructionLimit: bigint;
     readonly instructionsBefore: bigint;
 
@@ -129,10 +176,24 @@ export class Execution {
         this.certifiedData = input.certifiedData;
         this.canisterVersion = input.canisterVersion;
         this.controllers = input.controllers;
-        this.dataCertificate = input.dataCertificate ?? null;
+        this.certificateSource = input.dataCertificate ?? null;
         this.callContextInstructionsBefore = input.callContextInstructions ?? 0n;
+        this.outstandingCalls = input.outstandingCalls ?? (() => 0);
+        this.status = input.status ?? 1;
+        this.subnetId = input.subnetId ?? new Uint8Array(0);
+        this.rootKey = input.rootKey ?? new Uint8Array(0);
+        this.environmentVariables = input.environmentVariables ?? [];
+        this.deadline = input.deadline ?? 0n;
+        this.fees = input.fees ?? FREE_FEES;
+        this.freezingLimit = input.freezingLimit ?? 0n;
         this.instructionLimit = input.instructionLimit ?? APPLICATION_SUBNET_LIMITS.message;
         this.instructionsBefore = input.instructionsBefore ?? 0n;
+    }
+
+    /** What `ic0.data_certificate_*` see; a lazy source is resolved once, on first use. */
+    get dataCertificate(): Uint8Array | null {
+        if (typeof this.certificateSource === 'function') this.certificateSource = this.certificateSource();
+        return this.certificateSource;
     }
 
     /** Non-replicated executions: queries called directly, composite queries and their callbacks, inspect. */

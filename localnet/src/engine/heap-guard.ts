@@ -7,6 +7,9 @@
  */
 import { PAGE_SHIFT, TRACKED_PAGE } from './write-tracking';
 
+/** Bytes an execution wrote, kept after it was rolled back (a composite query's caller between calls). */
+export type HeapRun = { start: number; bytes: Uint8Array };
+
 export interface HeapGuard {
     /** Called before an execution. */
     begin(): void;
@@ -18,6 +21,10 @@ export interface HeapGuard {
     hostWrote(dst: number, size: number): void;
     /** The heap was replaced wholesale (a saved state was loaded). */
     reset(): void;
+    /** Like `rollback`, returning what the execution had written so `reapply` can bring it back. */
+    rollbackCapturing(): HeapRun[];
+    /** After `begin`: writes runs captured by `rollbackCapturing` back, undone by the next rollback. */
+    reapply(runs: HeapRun[]): void;
 }
 
 export class WholeHeapGuard implements HeapGuard {
@@ -46,7 +53,25 @@ export class WholeHeapGuard implements HeapGuard {
     reset(): void {
         this.snapshot = null;
     }
+
+    rollbackCapturing(): HeapRun[] {
+        const runs = [{ start: 0, bytes: new Uint8Array(this.memory.buffer).slice() }];
+        this.rollback();
+        return runs;
+    }
+
+    reapply(runs: HeapRun[]): void {
+        const heap = new Uint8Array(this.memory.buffer);
+        for (const run of runs) heap.set(run.bytes, run.start);
+    }
 }
+
+/**
+ * Bytes a marked store can write past its page: the tracker marks the page of a store's first
+ * byte, and the widest store it instruments is 8 bytes (SIMD modules are not instrumented);
+ * bulk writes mark every page they touch.
+ */
+const STORE_SPILL = 7;
 
 export class DirtyPageGuard implements HeapGuard {
     /** The heap as of the last commit. */
@@ -95,9 +120,30 @@ export class DirtyPageGuard implements HeapGuard {
         new Uint8Array(this.flags.buffer).fill(0);
     }
 
+    rollbackCapturing(): HeapRun[] {
+        const heap = new Uint8Array(this.memory.buffer);
+        const committed = this.committed;
+        const runs: HeapRun[] = [];
+        this.visitDirty(heap.length, (start, end) => {
+            runs.push({ start, bytes: heap.slice(start, end) });
+            const restoredEnd = Math.min(end, committed.length);
+            if (start < restoredEnd) heap.set(committed.subarray(start, restoredEnd), start);
+        });
+        if (heap.length > committed.length) heap.fill(0, committed.length);
+        return runs;
+    }
+
+    reapply(runs: HeapRun[]): void {
+        const heap = new Uint8Array(this.memory.buffer);
+        for (const run of runs) {
+            heap.set(run.bytes, run.start);
+            this.hostWrote(run.start, run.bytes.length);
+        }
+    }
+
     /**
-     * Calls `copy` for every run of dirty pages below `limit`, extended by one page (a store
-     * that starts near a page's end spills into the next), then clears every flag.
+     * Calls `copy` for every run of dirty pages below `limit`, extended by `STORE_SPILL` bytes
+     * (a store that starts near a page's end spills into the next), then clears every flag.
      */
     private visitDirty(limit: number, copy: (start: number, end: number) => void): void {
         const flags = new Uint8Array(this.flags.buffer);
@@ -107,7 +153,7 @@ export class DirtyPageGuard implements HeapGuard {
         let runEnd = -1;
         const flush = (): void => {
             const start = runStart * TRACKED_PAGE;
-            const end = Math.min((runEnd + 2) * TRACKED_PAGE, limit);
+            const end = Math.min((runEnd + 1) * TRACKED_PAGE + STORE_SPILL, limit);
             if (start < end) copy(start, end);
         };
         for (let word = 0; word < words.length; word++) {
@@ -115,7 +161,7 @@ export class DirtyPageGuard implements HeapGuard {
             for (let page = word * 4; page < word * 4 + 4; page++) {
                 if (flags[page] === 0) continue;
                 flags[page] = 0;
-                if (runStart >= 0 && page <= runEnd + 2) {
+                if (runStart >= 0 && page <= runEnd + 1) {
                     runEnd = page;
                 } else {
                     if (runStart >= 0) flush();

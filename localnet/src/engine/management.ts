@@ -9,9 +9,10 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
 import { RejectCode, type CallResult, type Reject } from '../api';
-import { Canister, DEFAULT_SETTINGS, type CanisterSettings } from './canister';
+import { Canister, DEFAULT_SETTINGS, type CanisterSettings, type ChangeDetails, type ChangeOrigin, type Visibility } from './canister';
 import { CanisterTrap, instructionLimitExceeded, InstructionLimitExceeded, reject as rejectOf, rejects, type ErrorCodeName } from './errors';
 import { Execution, type ExecutionInput } from './execution';
+import { canisterCreationFee, instructionsCost } from './fees';
 import * as M from './management-idl';
 import { EMPTY_CANDID, Replica, type Request } from './replica';
 import { InvalidModuleError, ModuleCache, sha256 } from './wasm-module';
@@ -113,7 +114,16 @@ export class ManagementCanister {
             }
             case 'create_canister': {
                 const args = decode<M.CreateCanisterArgsValue>(M.CreateCanisterArgs, request.arg, request.method);
-                const canister = this.create(request, caller, args.settings[0], request.cycles, undefined);
+                // The creation fee comes out of the cycles sent with the request.
+                const fee = caller === null ? 0n : canisterCreationFee(replica.cycles.fees(caller));
+                if (request.cycles < fee) {
+                    fail(
+                        RejectCode.CanisterReject,
+                        'InsufficientCyclesForCreateCanister',
+                        `Creating a canister requires a fee of ${fee} that is deducted from the canister's initial balance but only ${request.cycles} cycles were received with the create_canister request.`
+                    );
+                }
+                const canister = this.create(request, caller, args.settings[0], request.cycles - fee, undefined);
                 return { payload: encode([M.CanisterIdRecord], [{ canister_id: Principal.fromUint8Array(canister.id) }]), refund: 0n };
             }
             case 'provisional_top_up_canister': {
@@ -129,7 +139,7 @@ export class ManagementCanister {
             case 'install_code': {
                 const args = decode<M.InstallCodeArgsValue>(M.InstallCodeArgs, request.arg, request.method);
                 const target = this.controlled(request, args.canister_id);
-                this.install(target, args.mode, bytes(args.wasm_module), bytes(args.arg), request.sender);
+                this.install(target, args.mode, bytes(args.wasm_module), bytes(args.arg), request);
                 return reply(EMPTY_CANDID);
             }
             case 'install_chunked_code': {
@@ -147,7 +157,7 @@ export class ManagementCanister {
                 if (hex(sha256(wasm)) !== hex(bytes(args.wasm_module_hash))) {
                     fail(RejectCode.CanisterError, 'CanisterContractViolation', `Error from Canister aaaaa-aa: the assembled module's hash ${hex(sha256(wasm))} does not match wasm_module_hash ${hex(bytes(args.wasm_module_hash))}`);
                 }
-                this.install(target, args.mode, new Uint8Array(wasm), bytes(args.arg), request.sender);
+                this.install(target, args.mode, new Uint8Array(wasm), bytes(args.arg), request);
                 return reply(EMPTY_CANDID);
             }
             case 'upload_chunk': {
@@ -156,6 +166,10 @@ export class ManagementCanister {
                 const chunk = bytes(args.chunk);
                 if (chunk.length > MAX_CHUNK) fail(RejectCode.CanisterError, 'CanisterContractViolation', `Error from Canister aaaaa-aa: a chunk is at most ${MAX_CHUNK} bytes, got ${chunk.length}`);
                 if (target.chunkStore.size >= MAX_CHUNKS) fail(RejectCode.CanisterError, 'CanisterOutOfMemory', `Error from Canister aaaaa-aa: the chunk store of ${target.idText} is full`);
+                // The management canister's own work is charged to the target, without a base fee.
+                const fees = replica.cycles.fees(target);
+                const unpaid = replica.cycles.consume(target, instructionsCost(fees, fees.uploadChunkInstructions), true);
+                if (unpaid !== null) throw new ManagementReject(unpaid);
                 const hash = sha256(chunk);
                 target.chunkStore.set(hex(hash), chunk);
                 return reply(encode([M.UploadChunkResult], [{ hash }]));
@@ -167,7 +181,8 @@ export class ManagementCanister {
                 return reply(encode([M.StoredChunksResult], [[...targetOf().chunkStore.keys()].map((h) => ({ hash: Buffer.from(h, 'hex') }))]));
             case 'uninstall_code': {
                 const target = targetOf();
-                this.uninstall(target);
+                replica.uninstallCode(target);
+                this.record(target, request, { kind: 'code_uninstall' });
                 return reply(EMPTY_CANDID);
             }
             case 'start_canister': {
@@ -194,16 +209,24 @@ export class ManagementCanister {
                 const target = this.controlled(request, args.canister_id);
                 const { settings, controllers } = applySettings(target.settings, args.settings);
                 target.settings = settings;
-                if (controllers !== null) target.controllers = controllers;
                 target.version += 1n;
+                if (controllers !== null) {
+                    target.controllers = controllers;
+                    this.record(target, request, { kind: 'controllers_change', controllers });
+                }
                 return reply(EMPTY_CANDID);
             }
             case 'canister_status':
                 return reply(encode([M.CanisterStatusResult], [this.status(targetOf())]));
+            case 'canister_info': {
+                // Any canister may ask (no controller check); ingress cannot reach it (INGRESS_METHODS).
+                const args = decode<M.CanisterInfoArgsValue>(M.CanisterInfoArgs, request.arg, request.method);
+                return reply(encode([M.CanisterInfoResult], [canisterInfo(this.existing(args.canister_id), args.num_requested_changes[0] ?? 0n)]));
+            }
             case 'raw_rand':
                 return reply(encode([M.RawRandResult], [this.host.randomBytes(32)]));
             default:
-                return fail(RejectCode.DestinationInvalid, 'UnknownManagementMessage', `Management canister has no method '${request.method}'`);
+                throw new ManagementReject(rejects.managementMethodNotFound(request.method));
         }
     }
 
@@ -226,15 +249,41 @@ export class ManagementCanister {
         const applied = settings === undefined ? { settings: { ...DEFAULT_SETTINGS }, controllers: null } : applySettings(DEFAULT_SETTINGS, settings);
         const canister = new Canister(allocated.id, allocated.subnetIndex, applied.controllers ?? [request.sender], cycles);
         canister.settings = applied.settings;
+        canister.lastResourceCharge = this.host.replica.roundTime;
         this.host.replica.canisters.set(canister.key, canister);
+        this.record(canister, request, { kind: 'creation', controllers: canister.controllers });
         return canister;
     }
 
+    /** Adds a change, made by the request's sender, to the canister's history. */
+    private record(canister: Canister, request: Request, details: ChangeDetails): void {
+        canister.recordChange({ timestampNanos: this.host.replica.roundTime, canisterVersion: canister.version, origin: changeOrigin(request), details });
+    }
+
     /**
-     * install / reinstall / upgrade. Every step runs against the canister's state; if any step
-     * traps, the canister keeps its old module, heap, stable memory, timer and certified data.
+     * install / reinstall / upgrade. Prepays the install at the install_code instruction limit (the canister must stay above
+     * its freezing limit), runs it, charges what it used and records the deployment. Every
+     * step runs against the canister's state; if any step traps, the canister keeps its old
+     * module, heap, stable memory, timer and certified data.
      */
-    private install(canister: Canister, mode: M.InstallModeValue, wasm: Uint8Array, arg: Uint8Array, sender: Uint8Array): void {
+    private install(canister: Canister, mode: M.InstallModeValue, wasm: Uint8Array, arg: Uint8Array, request: Request): void {
+        const cycles = this.host.replica.cycles;
+        const prepayment = cycles.prepayExecution(canister, cycles.fees(canister).maxInstructionsPerInstallCode, true);
+        if ('rejectCode' in prepayment) {
+            fail(RejectCode.SysTransient, 'CanisterOutOfCycles', `Canister installation failed with \`${prepayment.rejectMessage}\`.`);
+            return;
+        }
+        const meter = { instructions: 0n };
+        try {
+            this.runInstall(canister, mode, wasm, arg, request.sender, meter);
+        } finally {
+            cycles.settleExecution(canister, prepayment, meter.instructions);
+        }
+        const deployed = 'upgrade' in mode ? 'upgrade' : 'install' in mode ? 'install' : 'reinstall';
+        this.record(canister, request, { kind: 'code_deployment', mode: deployed, moduleHash: canister.runtime!.module.hash });
+    }
+
+    private runInstall(canister: Canister, mode: M.InstallModeValue, wasm: Uint8Array, arg: Uint8Array, sender: Uint8Array, meter: { instructions: bigint }): void {
         let module;
         try {
             module = this.host.modules.load(wasm);
@@ -255,18 +304,17 @@ export class ManagementCanister {
         };
         // One install_code has one budget: start + init, or pre_upgrade + start + post_upgrade.
         const installLimit = replica.limits(canister).install;
-        let installInstructions = 0n;
         const step = (runtime: NonNullable<Canister['runtime']>, execution: Execution, entry: string, persistence: Persistence, name: string): void => {
             const { trap, instructions } = runtime.run(execution, { export: entry }, persistence);
-            installInstructions += instructions;
+            meter.instructions += instructions;
             canister.instructionsExecuted += instructions;
             if (trap !== null) failed(name, trap);
         };
         const started = (runtime: NonNullable<Canister['runtime']>): void => {
-            installInstructions += runtime.startInstructions;
-            if (installInstructions > installLimit) failed('start', new InstructionLimitExceeded(installLimit));
+            meter.instructions += runtime.startInstructions;
+            if (meter.instructions > installLimit) failed('start', new InstructionLimitExceeded(installLimit));
         };
-        const budget = (): Partial<ExecutionInput> => ({ instructionLimit: installLimit, instructionsBefore: installInstructions });
+        const budget = (): Partial<ExecutionInput> => ({ instructionLimit: installLimit, instructionsBefore: meter.instructions });
         if ('upgrade' in mode) {
             const old = canister.runtime;
             if (old === null) return void fail(RejectCode.CanisterError, 'CanisterWasmModuleNotFound', `Error from Canister ${canister.idText}: Attempted to upgrade a canister that contains no Wasm module.`);
@@ -344,42 +392,45 @@ export class ManagementCanister {
         canister.cycles = execution.balance;
     }
 
-    private uninstall(canister: Canister): void {
-        this.host.replica.rejectOpenContexts(
-            canister,
-            rejectOf(RejectCode.CanisterReject, 'CanisterWasmModuleNotFound', `Canister ${canister.idText} has been uninstalled.`)
-        );
-        canister.runtime = null;
-        canister.generation++;
-        canister.stable.clear();
-        canister.certifiedData = new Uint8Array(0);
-        canister.timer = 0n;
-        canister.version += 1n;
-    }
-
     private status(canister: Canister): unknown {
         const s = canister.settings;
+        const metrics = canister.memoryMetrics();
         return {
             status: { [canister.status]: null },
+            ready_for_migration: false,
+            version: canister.version,
             settings: {
                 controllers: canister.controllers.map((c) => Principal.fromUint8Array(c)),
                 compute_allocation: s.computeAllocation,
                 memory_allocation: s.memoryAllocation,
                 freezing_threshold: s.freezingThreshold,
                 reserved_cycles_limit: s.reservedCyclesLimit,
-                log_visibility:
-                    'allowed_viewers' in s.logVisibility
-                        ? { allowed_viewers: s.logVisibility.allowed_viewers.map((p) => Principal.fromUint8Array(p)) }
-                        : s.logVisibility,
+                log_visibility: visibilityValue(s.logVisibility),
+                log_memory_limit: s.logMemoryLimit,
+                snapshot_visibility: visibilityValue(s.snapshotVisibility),
+                status_visibility: visibilityValue(s.statusVisibility),
                 wasm_memory_limit: s.wasmMemoryLimit,
                 wasm_memory_threshold: s.wasmMemoryThreshold,
+                minimum_incoming_canister_call_cycles: s.minimumIncomingCanisterCallCycles,
                 environment_variables: s.environmentVariables
             },
             module_hash: canister.runtime === null ? [] : [canister.runtime.module.hash],
             memory_size: canister.memorySize(),
+            memory_metrics: {
+                wasm_memory_size: metrics.wasmMemorySize,
+                stable_memory_size: metrics.stableMemorySize,
+                global_memory_size: metrics.globalMemorySize,
+                wasm_binary_size: metrics.wasmBinarySize,
+                custom_sections_size: metrics.customSectionsSize,
+                canister_history_size: metrics.canisterHistorySize,
+                wasm_chunk_store_size: metrics.wasmChunkStoreSize,
+                snapshots_size: metrics.snapshotsSize,
+                log_memory_store_size: metrics.logMemoryStoreSize
+            },
             cycles: canister.cycles,
+            // Storage reservation starts above 750 GiB of subnet usage; a local subnet stays below.
             reserved_cycles: 0n,
-            idle_cycles_burned_per_day: 0n,
+            idle_cycles_burned_per_day: this.host.replica.idleCyclesBurnedPerDay(canister),
             query_stats: {
                 num_calls_total: 0n,
                 num_instructions_total: 0n,
@@ -389,6 +440,69 @@ export class ManagementCanister {
         };
     }
 }
+
+/** Who made a change: a user (ingress) or a canister, with the version it said it had. */
+function changeOrigin(request: Request): ChangeOrigin {
+    if (request.origin.kind !== 'canister') return { kind: 'user', user: request.sender };
+    return { kind: 'canister', canister: request.sender, canisterVersion: senderCanisterVersion(request.arg) };
+}
+
+const SENDER_VERSION_ARG = IDL.Record({ sender_canister_version: IDL.Opt(IDL.Nat64) });
+
+/** `sender_canister_version` of a management argument that has one (null when absent or unreadable). */
+function senderCanisterVersion(arg: Uint8Array): bigint | null {
+    try {
+        const [value] = IDL.decode([SENDER_VERSION_ARG], arg) as unknown as [{ sender_canister_version: [] | [bigint] }];
+        return value.sender_canister_version[0] ?? null;
+    } catch {
+        // Arguments without the field (or not a record) carry no version.
+        return null;
+    }
+}
+
+/** `canister_info`: controllers, module hash and the `requested` most recent changes (at most 20 are kept). */
+function canisterInfo(canister: Canister, requested: bigint): unknown {
+    const count = Number(requested < BigInt(canister.history.length) ? requested : BigInt(canister.history.length));
+    return {
+        total_num_changes: canister.totalChanges,
+        recent_changes: canister.history.slice(canister.history.length - count).map((change) => ({
+            timestamp_nanos: change.timestampNanos,
+            canister_version: change.canisterVersion,
+            origin:
+                change.origin.kind === 'user'
+                    ? { from_user: { user_id: Principal.fromUint8Array(change.origin.user) } }
+                    : {
+                          from_canister: {
+                              canister_id: Principal.fromUint8Array(change.origin.canister),
+                              canister_version: change.origin.canisterVersion === null ? [] : [change.origin.canisterVersion]
+                          }
+                      },
+            details: changeDetailsValue(change.details)
+        })),
+        module_hash: canister.runtime === null ? [] : [canister.runtime.module.hash],
+        controllers: canister.controllers.map((c) => Principal.fromUint8Array(c))
+    };
+}
+
+function changeDetailsValue(details: ChangeDetails): unknown {
+    const principals = (list: Uint8Array[]): Principal[] => list.map((c) => Principal.fromUint8Array(c));
+    switch (details.kind) {
+        case 'creation':
+            return { creation: { controllers: principals(details.controllers), environment_variables_hash: [] } };
+        case 'code_uninstall':
+            return { code_uninstall: null };
+        case 'code_deployment':
+            return { code_deployment: { mode: { [details.mode]: null }, module_hash: details.moduleHash } };
+        case 'controllers_change':
+            return { controllers_change: { controllers: principals(details.controllers) } };
+    }
+}
+
+const visibilityValue = (v: Visibility): M.VisibilityValue =>
+    'allowed_viewers' in v ? { allowed_viewers: v.allowed_viewers.map((p) => Principal.fromUint8Array(p)) } : v;
+
+const visibilityOf = (v: M.VisibilityValue | undefined, current: Visibility): Visibility =>
+    v === undefined ? current : 'allowed_viewers' in v ? { allowed_viewers: v.allowed_viewers.map((p) => p.toUint8Array()) } : v;
 
 const MAX_CONTROLLERS = 10;
 
@@ -400,7 +514,6 @@ function applySettings(
     if (controllers !== undefined && controllers.length > MAX_CONTROLLERS) {
         fail(RejectCode.CanisterReject, 'InvalidManagementPayload', `Invalid settings: at most ${MAX_CONTROLLERS} controllers are allowed, got ${controllers.length}`);
     }
-    const visibility = update.log_visibility[0];
     return {
         controllers: controllers === undefined ? null : controllers.map((p) => p.toUint8Array()),
         settings: {
@@ -408,14 +521,13 @@ function applySettings(
             memoryAllocation: update.memory_allocation[0] ?? current.memoryAllocation,
             freezingThreshold: update.freezing_threshold[0] ?? current.freezingThreshold,
             reservedCyclesLimit: update.reserved_cycles_limit[0] ?? current.reservedCyclesLimit,
-            logVisibility:
-                visibility === undefined
-                    ? current.logVisibility
-                    : 'allowed_viewers' in visibility
-                      ? { allowed_viewers: visibility.allowed_viewers.map((p) => p.toUint8Array()) }
-                      : visibility,
+            logVisibility: visibilityOf(update.log_visibility[0], current.logVisibility),
+            logMemoryLimit: update.log_memory_limit?.[0] ?? current.logMemoryLimit,
+            snapshotVisibility: visibilityOf(update.snapshot_visibility?.[0], current.snapshotVisibility),
+            statusVisibility: visibilityOf(update.status_visibility?.[0], current.statusVisibility),
             wasmMemoryLimit: update.wasm_memory_limit[0] ?? current.wasmMemoryLimit,
             wasmMemoryThreshold: update.wasm_memory_threshold[0] ?? current.wasmMemoryThreshold,
+            minimumIncomingCanisterCallCycles: update.minimum_incoming_canister_call_cycles?.[0] ?? current.minimumIncomingCanisterCallCycles,
             environmentVariables: update.environment_variables[0] ?? current.environmentVariables
         }
     };

@@ -11,7 +11,7 @@ import { StableMemory } from './stable-memory';
 import { createSystemApi } from './system-api';
 import { SYSTEM_API_CHARGES } from './system-api-charges';
 import { buildModule, I32, I64, op, type FunctionSpec } from './wasm-builder';
-import { ModuleCache, type ModuleOptions } from './wasm-module';
+import { InvalidModuleError, ModuleCache, type ModuleOptions } from './wasm-module';
 import { WasmRuntime } from './wasm-runtime';
 
 const CANISTER = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xe0, 0x00, 0x00, 0x01, 0x01]);
@@ -79,8 +79,11 @@ const FUNCTIONS: FunctionSpec[] = [
 
 const MODULE = buildModule({ imports: IMPORTS, functions: FUNCTIONS });
 
+/** Without the disk cache, so every run tests the rewrite as it is now. */
+const modules = (options: ModuleOptions): ModuleCache => new ModuleCache({ ...options, diskCache: false });
+
 function runtimeFor(options: ModuleOptions): WasmRuntime {
-    const module = new ModuleCache(options).load(MODULE);
+    const module = modules(options).load(MODULE);
     return new WasmRuntime(module, new StableMemory(), () => undefined, CANISTER);
 }
 
@@ -164,7 +167,7 @@ describe('Localnet > engine > instruction metering', () => {
             imports: IMPORTS,
             functions: [{ export: 'canister_update perf1', body: [...op.i32(0), ...op.i32(1), ...op.call(PERF), ...op.i64Store(), ...op.i32(0), ...op.i32(8), ...op.call(APPEND), ...op.call(REPLY), ...op.end] }]
         });
-        const contextRuntime = new WasmRuntime(new ModuleCache(metered).load(module), new StableMemory(), () => undefined, CANISTER);
+        const contextRuntime = new WasmRuntime(modules(metered).load(module), new StableMemory(), () => undefined, CANISTER);
         const second = execution('update', undefined, 10_000n);
         contextRuntime.run(second, { export: 'canister_update perf1' }, 'all');
         expect(replyU64(second)).toBe(10_221n);
@@ -217,6 +220,11 @@ describe('Localnet > engine > instruction metering', () => {
             instructionsUsed: () => 0n
         });
         expect(Object.keys(imports).filter((name) => SYSTEM_API_CHARGES[name] === undefined)).toEqual([]);
+    });
+
+    it("refuses a module that imports the engine's helpers itself", () => {
+        const module = buildModule({ imports: [{ module: 'localnet_tracker', name: 'out_of_instructions' }], functions: [{ export: 'canister_update x', body: [...op.end] }] });
+        expect(() => modules(metered).load(module)).toThrow(new InvalidModuleError('Wasm module imports "localnet_tracker.out_of_instructions"; only ic0 imports are allowed'));
     });
 
     it('leaves a module it cannot decode unrewritten', () => {

@@ -3,11 +3,14 @@
  * and callbacks, and the execution of requests, responses, heartbeats and timers as atomic
  * transactions. Time and rounds are driven from outside (`Instance`).
  */
-import type { CallResult, Reject } from '../api';
+import { RejectCode, type CallResult, type Reject } from '../api';
 import { Canister, canisterKey, type CallContext, type Origin } from './canister';
-import { rejects } from './errors';
-import { Execution, type ExecutionInput, type ExecutionKind } from './execution';
+import { chargedInstructions, CyclesAccount, outOfCycles, type Prepayment } from './cycles-account';
+import { messageForCanister, reject as rejectWith, rejects } from './errors';
+import { Execution, callPayload, type DataCertificateSource, type ExecutionInput, type ExecutionKind } from './execution';
+import { APPLICATION_SUBNET_FEES, responseTransmissionRefund } from './fees';
 import { APPLICATION_SUBNET_LIMITS, type InstructionLimits } from './instruction-limits';
+import { QueryExecutor } from './query-call-graph';
 import { RoundBudget } from './round-budget';
 import { WasmRuntime, type EntryPoint, type ExecutionResult, type Persistence } from './wasm-runtime';
 import { methodExportName } from './wasm-module';
@@ -22,6 +25,10 @@ export type Request = {
     cycles: bigint;
     /** For canister creation by ingress: the subnet the message was routed to. */
     subnetIndex?: number;
+    /** Bounded-wait calls: when the caller stops waiting (ns); absent for guaranteed responses. */
+    deadline?: bigint;
+    /** An ingress message's induction fee and the canister that pays it (none: free). */
+    induction?: { payer: Uint8Array; cost: bigint };
 };
 
 export type Response = { kind: 'response'; caller: string; callbackId: number; result: CallResult; refund: bigint };
@@ -40,6 +47,7 @@ export type IngressRecord = {
 export type ManagementHandler = (request: Request, respond: (result: CallResult, refund?: bigint) => void) => void;
 
 const MANAGEMENT_ID = new Uint8Array(0);
+const NANOS_PER_SECOND = 1_000_000_000n;
 /** LOCALNET_TRACE=1 logs every execution (kind, entry point, calls made, answer, trap) with the canister logs. */
 const TRACE = process.env.LOCALNET_TRACE === '1';
 /** Most messages one round executes; a canister calling itself forever cannot stall a tick. */
@@ -56,6 +64,27 @@ export class Replica {
     roundTime = 0n;
     management: ManagementHandler = (_request, respond) =>
         respond({ kind: 'reject', reject: rejects.explicitReject('the management canister is not available') });
+    /** Whether an id is inside some subnet's canister ranges (set by the instance from its topology). */
+    routes: (id: Uint8Array) => boolean = () => true;
+    /** The id of a subnet by its index (set by the instance). */
+    subnetId: (subnetIndex: number) => Uint8Array = () => new Uint8Array(0);
+    /** The DER root key canisters read with `ic0.root_key_copy` (set by the instance). */
+    rootKey: Uint8Array = new Uint8Array(0);
+    private readonly queries = new QueryExecutor({
+        canister: (id) => this.canister(id),
+        routes: (id) => this.routes(id),
+        executionInput: (canister, kind) => this.executionInput(canister, kind),
+        queryInstructionLimit: (canister) => this.limits(canister).query,
+        executed: (canister, instructions) => {
+            canister.instructionsExecuted += instructions;
+        },
+        frozen: (canister) =>
+            this.cycles.isFrozen(canister)
+                ? outOfCycles(`Canister ${canister.idText} is unable to process query calls because it's frozen. Please top up the canister with cycles and try again.`)
+                : null
+    });
+    /** Balances, fees and the freezing limit; the instance gives it each subnet's fee schedule. */
+    cycles = new CyclesAccount(() => APPLICATION_SUBNET_FEES);
 
     /** Instructions each canister executed in the current round (the scheduler's round limit). */
     private readonly roundBudget: RoundBudget;
@@ -96,6 +125,9 @@ export class Replica {
     runRound(time: bigint, inducted: Request[]): void {
         this.roundTime = time;
         this.roundBudget.startRound();
+        for (const canister of [...this.canisters.values()]) {
+            if (!this.cycles.chargeResources(canister, time)) this.runDry(canister);
+        }
         const system: SystemTask[] = [];
         for (const canister of this.canisters.values()) {
             if (canister.status !== 'running' || canister.runtime === null) continue;
@@ -109,8 +141,43 @@ export class Replica {
                 if (canister.runtime.module.hasGlobalTimer) system.push({ kind: 'timer', canister: canister.key });
             }
         }
-        this.queue = [...system, ...inducted, ...this.queue];
+        this.queue = [...system, ...inducted.filter((request) => this.induct(request)), ...this.queue];
         this.drain(MESSAGES_PER_ROUND);
+    }
+
+    /** Charges an ingress message's induction fee to its payer; a payer that cannot pay fails the message. */
+    private induct(request: Request): boolean {
+        if (request.induction === undefined) return true;
+        const payer = this.canister(request.induction.payer);
+        if (payer === undefined) return true;
+        const refused = this.cycles.consume(payer, request.induction.cost, payer.isController(request.sender));
+        if (refused === null) return true;
+        this.deliver(request.origin, reject(refused));
+        return false;
+    }
+
+    /**
+     * A canister that cannot pay for its storage is uninstalled, as the replica does: its code
+     * and memory are dropped, open calls rejected, and what is left of its balance burned.
+     */
+    private runDry(canister: Canister): void {
+        this.uninstallCode(canister);
+        canister.cycles = 0n;
+        this.log(canister, `Uninstalling canister ${canister.idText} because it ran out of cycles`);
+    }
+
+    /** Removes a canister's code and memory, rejecting every call context still open. */
+    uninstallCode(canister: Canister): void {
+        this.rejectOpenContexts(
+            canister,
+            rejectWith(RejectCode.CanisterReject, 'CanisterWasmModuleNotFound', `Canister ${canister.idText} has been uninstalled.`)
+        );
+        canister.runtime = null;
+        canister.generation++;
+        canister.stable.clear();
+        canister.certifiedData = new Uint8Array(0);
+        canister.timer = 0n;
+        canister.version += 1n;
     }
 
     /**
@@ -186,21 +253,36 @@ export class Replica {
         }
         const canister = this.canister(request.target);
         const refuse = (result: CallResult): void => this.deliver(request.origin, result, request.cycles);
-        if (canister === undefined) return refuse(reject(rejects.canisterNotFound(request.target)));
+        if (canister === undefined) {
+            return refuse(reject(this.routes(request.target) ? rejects.canisterNotFound(request.target) : rejects.noRoute(request.target)));
+        }
         if (canister.status === 'stopped') return refuse(reject(rejects.canisterStopped(canister.id)));
         if (canister.status === 'stopping') return refuse(reject(rejects.canisterStopping(canister.id)));
         const runtime = canister.runtime;
         if (runtime === null) return refuse(reject(rejects.noModule(canister.id)));
         const methodKind = runtime.module.methods.get(request.method);
-        if (methodKind === undefined || methodKind === 'composite_query') {
-            return refuse(reject(rejects.methodNotFound(canister.id, 'update', request.method)));
+        if (methodKind === undefined) return refuse(reject(rejects.methodNotFound(canister.id, 'update', request.method)));
+        const prepayment = this.prepay(canister, request.sender);
+        if ('rejectCode' in prepayment) return refuse(reject(prepayment));
+        if (methodKind === 'composite_query') {
+            // Refused once prepaid, as the replica does: the message's base fee is spent.
+            this.cycles.settleExecution(canister, prepayment, 0n);
+            return refuse(reject(rejects.compositeQueryReplicated()));
         }
         if (request.origin.kind === 'ingress') this.markProcessing(request.origin.messageId);
         const context = this.openContext(canister, request.origin, request.sender, request.cycles);
-        const { trap } = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
+        const executed = this.runInContext(canister, context, methodKind === 'update' ? 'update' : 'replicated_query', {
             export: methodExportName(methodKind, request.method)
-        }, { arg: request.arg, methodName: request.method });
-        this.settleContext(canister, context, trap);
+        }, { arg: request.arg, methodName: request.method, deadline: request.deadline ?? 0n });
+        this.cycles.settleExecution(canister, prepayment, chargedInstructions(executed));
+        this.settleContext(canister, context, executed.trap);
+    }
+
+    /** Prepays an update-like execution at the message instruction limit (IC0207 if frozen). */
+    private prepay(canister: Canister, sender: Uint8Array): Prepayment | Reject {
+        const prepayment = this.cycles.prepayExecution(canister, this.cycles.fees(canister).maxInstructionsPerMessage, canister.isController(sender));
+        if ('rejectCode' in prepayment) return outOfCycles(prepayment.rejectMessage);
+        return prepayment;
     }
 
     private executeResponse(response: Response): void {
@@ -209,45 +291,64 @@ export class Replica {
         const callback = canister.callbacks.get(response.callbackId);
         if (callback === undefined) return;
         canister.callbacks.delete(callback.id);
+        canister.callReturned(callback.callee);
         const context = canister.callContexts.get(callback.contextId);
-        canister.cycles += response.refund;
-        if (context === undefined) return;
+        const fees = this.cycles.fees(canister);
+        // The attached cycles not accepted, and the unused part of the response reservation
+        // (never more than call_perform reserved: nothing for a free call).
+        const unusedReservation = responseTransmissionRefund(fees, BigInt(responseBytes(response.result)));
+        const reserved = callback.prepaidResponseTransmission;
+        canister.cycles += response.refund + (unusedReservation < reserved ? unusedReservation : reserved);
+        // The callback's execution was prepaid at the limit by call_perform.
+        const prepayment: Prepayment = { instructions: fees.maxInstructionsPerMessage, cycles: callback.prepaidExecution };
+        if (context === undefined) return this.cycles.settleExecution(canister, prepayment, 0n);
         context.outstanding--;
         if (canister.runtime === null || callback.generation !== canister.generation) {
+            this.cycles.settleExecution(canister, prepayment, 0n);
             this.settleContext(canister, context, null, rejects.callbackInvalidated(canister.id));
             return;
         }
         const isReply = response.result.kind === 'reply';
-        const { trap } = this.runInContext(
+        const executed = this.runInContext(
             canister,
             context,
             isReply ? 'reply' : 'reject',
             { table: isReply ? callback.reply : callback.reject },
             response.result.kind === 'reply'
-                ? { arg: response.result.payload, cyclesRefunded: response.refund }
+                ? { arg: response.result.payload, cyclesRefunded: response.refund, deadline: callback.deadline }
                 : {
                       rejectCode: response.result.reject.rejectCode,
-                      rejectMessage: response.result.reject.rejectMessage,
-                      cyclesRefunded: response.refund
+                      rejectMessage: messageForCanister(response.result.reject),
+                      cyclesRefunded: response.refund,
+                      deadline: callback.deadline
                   }
         );
+        const trap = executed.trap;
+        let used = chargedInstructions(executed);
         if (trap !== null && callback.cleanup !== null) {
             // The cleanup runs as its own transaction; a trap in it is ignored.
-            this.runInContext(canister, context, 'cleanup', { table: callback.cleanup }, {
-                rejectCode: isReply ? 0 : response.result.kind === 'reject' ? response.result.reject.rejectCode : 0
-            });
+            used += chargedInstructions(
+                this.runInContext(canister, context, 'cleanup', { table: callback.cleanup }, {
+                    rejectCode: isReply ? 0 : response.result.kind === 'reject' ? response.result.reject.rejectCode : 0
+                })
+            );
         }
+        this.cycles.settleExecution(canister, prepayment, used);
         this.settleContext(canister, context, trap);
     }
 
     private executeSystemTask(task: SystemTask): void {
         const canister = this.canisters.get(task.canister);
         if (canister === undefined || canister.status !== 'running' || canister.runtime === null) return;
+        // A canister that cannot prepay its heartbeat or timer simply does not run it.
+        const prepayment = this.prepay(canister, MANAGEMENT_ID);
+        if ('rejectCode' in prepayment) return;
         const context = this.openContext(canister, { kind: 'system' }, MANAGEMENT_ID, 0n);
-        const { trap } = this.runInContext(canister, context, task.kind, {
+        const executed = this.runInContext(canister, context, task.kind, {
             export: task.kind === 'timer' ? 'canister_global_timer' : 'canister_heartbeat'
         }, {});
-        this.settleContext(canister, context, trap);
+        this.cycles.settleExecution(canister, prepayment, chargedInstructions(executed));
+        this.settleContext(canister, context, executed.trap);
     }
 
     private markProcessing(messageId: string): void {
@@ -279,8 +380,18 @@ export class Replica {
             timer: canister.timer,
             certifiedData: canister.certifiedData,
             canisterVersion: canister.version,
-            controllers: canister.controllers
+            controllers: canister.controllers,
+            status: canister.status === 'running' ? 1 : canister.status === 'stopping' ? 2 : 3,
+            subnetId: this.subnetId(canister.subnetIndex),
+            rootKey: this.rootKey,
+            environmentVariables: [...canister.settings.environmentVariables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+            fees: this.cycles.fees(canister),
+            freezingLimit: this.cycles.freezingLimit(canister)
         };
+    }
+
+    idleCyclesBurnedPerDay(canister: Canister): bigint {
+        return this.cycles.idleCyclesBurnedPerDay(canister);
     }
 
     /**
@@ -303,6 +414,7 @@ export class Replica {
             canAnswer: !context.answered,
             cyclesAvailable: context.cyclesAvailable,
             callContextInstructions: context.instructions,
+            outstandingCalls: (callee) => canister.outstandingCallsTo(callee),
             instructionLimit: this.limits(canister).message,
             ...extra
         });
@@ -325,6 +437,8 @@ export class Replica {
             context.cyclesAvailable = execution.cyclesAvailable;
             for (const call of execution.calls) {
                 const callbackId = this.nextCallbackId++;
+                // Deadlines are whole seconds (a `CoarseTime` in dfinity/ic rs/types/types/src/messages/inter_canister.rs).
+                const deadline = call.timeoutSeconds === null ? 0n : (this.roundTime / NANOS_PER_SECOND + BigInt(call.timeoutSeconds)) * NANOS_PER_SECOND;
                 canister.callbacks.set(callbackId, {
                     id: callbackId,
                     contextId: context.id,
@@ -332,15 +446,15 @@ export class Replica {
                     reject: call.reject,
                     cleanup: call.cleanup,
                     generation: canister.generation,
-                    cyclesSent: call.cycles
+                    cyclesSent: call.cycles,
+                    callee: canisterKey(call.callee),
+                    deadline,
+                    prepaidExecution: call.prepaidExecution,
+                    prepaidResponseTransmission: call.prepaidResponseTransmission
                 });
+                canister.callMade(canisterKey(call.callee));
                 context.outstanding++;
-                const payload = new Uint8Array(call.size);
-                let offset = 0;
-                for (const chunk of call.chunks) {
-                    payload.set(chunk, offset);
-                    offset += chunk.length;
-                }
+                const payload = callPayload(call);
                 this.queue.push({
                     kind: 'request',
                     origin: { kind: 'canister', caller: canister.key, callbackId },
@@ -348,7 +462,8 @@ export class Replica {
                     target: call.callee,
                     method: call.method,
                     arg: payload,
-                    cycles: call.cycles
+                    cycles: call.cycles,
+                    ...(deadline === 0n ? {} : { deadline })
                 });
             }
         }
@@ -385,6 +500,7 @@ export class Replica {
         }
         canister.callContexts.clear();
         canister.callbacks.clear();
+        canister.forgetCalls();
     }
 
     /** Puts a canister into Stopping; `answer` runs once it has no open call contexts. */
@@ -423,36 +539,11 @@ export class Replica {
     }
 
     /**
-     * Runs a query method non-replicated on the current state and discards every change.
+     * Runs a query or composite query method non-replicated on the current state and
+     * discards every change (see `query-call-graph.ts`).
      */
-    query(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: Uint8Array | null = null): CallResult {
-        if (canister.status === 'stopped') return reject(rejects.canisterStopped(canister.id));
-        if (canister.status === 'stopping') return reject(rejects.canisterStopping(canister.id));
-        const runtime = canister.runtime;
-        if (runtime === null) return reject(rejects.noModule(canister.id));
-        const methodKind = runtime.module.methods.get(method);
-        if (methodKind !== 'query' && methodKind !== 'composite_query') {
-            return reject(rejects.methodNotFound(canister.id, 'query', method));
-        }
-        const execution = new Execution({
-            ...this.executionInput(canister, methodKind),
-            arg,
-            caller,
-            methodName: method,
-            canAnswer: true,
-            dataCertificate,
-            instructionLimit: this.limits(canister).query
-        });
-        const { trap, instructions } = runtime.run(execution, { export: methodExportName(methodKind, method) }, 'none');
-        canister.instructionsExecuted += instructions;
-        if (trap !== null) return reject(rejects.trapped(canister.id, trap));
-        if (execution.calls.length > 0) {
-            return reject(rejects.compositeCallsUnsupported(canister.id));
-        }
-        if (execution.answer === null) return reject(rejects.didNotReply(canister.id));
-        return execution.answer.kind === 'reply'
-            ? { kind: 'reply', payload: execution.answer.payload }
-            : reject(rejects.explicitReject(execution.answer.message));
+    query(canister: Canister, method: string, arg: Uint8Array, caller: Uint8Array, dataCertificate: DataCertificateSource = null): CallResult {
+        return this.queries.run(canister, method, arg, caller, dataCertificate);
     }
 
     /**
@@ -486,4 +577,9 @@ export const EMPTY_CANDID = Uint8Array.from([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]
 
 export function reject(failure: Reject): CallResult {
     return { kind: 'reject', reject: failure };
+}
+
+/** Bytes a response transmits: the reply payload or the reject message. */
+function responseBytes(result: CallResult): number {
+    return result.kind === 'reply' ? result.payload.length : new TextEncoder().encode(result.reject.rejectMessage).length;
 }

@@ -85,7 +85,41 @@ export const SYSTEM_API_CHARGES: Record<string, SystemApiCharge> = {
     // capacity) and for bytes sent to a log that has room; this server keeps no canister log,
     // so the charge is that of a full one.
     debug_print: { overhead: 100, bytes: (args) => size(1)(args) + 2 * Math.min(size(1)(args), CANISTER_LOG_CAPACITY) },
-    trap: { overhead: 500, bytes: size(1) }
+    trap: { overhead: 500, bytes: size(1) },
+    // The imports Azle does not use, with the same overheads as their siblings above.
+    subnet_self_size: fixed(500),
+    subnet_self_copy: { overhead: 500, bytes: size(2) },
+    root_key_size: fixed(500),
+    root_key_copy: { overhead: 500, bytes: size(2) },
+    msg_caller_info_data_size: fixed(500),
+    msg_caller_info_data_copy: { overhead: 500, bytes: size(2) },
+    msg_caller_info_signer_size: fixed(500),
+    msg_caller_info_signer_copy: { overhead: 500, bytes: size(2) },
+    msg_deadline: fixed(500),
+    cost_create_canister: fixed(500),
+    cost_http_request: fixed(500),
+    cost_sign_with_ecdsa: { overhead: 500, bytes: size(1) },
+    cost_sign_with_schnorr: { overhead: 500, bytes: size(1) },
+    cost_vetkd_derive_key: { overhead: 500, bytes: size(1) },
+    env_var_count: fixed(500),
+    env_var_name_size: fixed(500),
+    env_var_name_copy: { overhead: 500, bytes: size(3) },
+    env_var_name_exists: { overhead: 500, bytes: size(1) },
+    env_var_value_size: { overhead: 500, bytes: size(1) },
+    env_var_value_copy: { overhead: 500, bytes: (args) => size(1)(args) + size(4)(args) },
+    mint_cycles128: fixed(500),
+    msg_cycles_available: fixed(500),
+    msg_cycles_refunded: fixed(500),
+    msg_cycles_accept: fixed(500),
+    canister_cycle_balance: fixed(500),
+    call_cycles_add: fixed(500),
+    stable_size: fixed(0),
+    stable_grow: fixed(100),
+    stable_write: {
+        overhead: 20,
+        bytes: (args, meter) => size(2)(args) + STABLE_DIRTY_PAGE_OVERHEAD * meter.newlyDirtiedStablePages(BigInt(args[0]!), BigInt(args[2]!))
+    },
+    stable_read: { overhead: 20, bytes: size(2) }
 };
 
 /**

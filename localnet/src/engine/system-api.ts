@@ -3,8 +3,11 @@
  * availability per execution context, bounds checks that trap, and 128-bit values as
  * little-endian (high, low) pairs.
  */
+import { canisterKey } from './canister';
+import { costOf, type CostAnswer } from './cost-api';
 import { CanisterTrap } from './errors';
 import { Execution, MAX_PAYLOAD, type ExecutionKind } from './execution';
+import { callTotalFee, canWithdraw, liquidBalance, responseExecutionPrepayment, responseTransmissionPrepayment } from './fees';
 import { StableMemory, WASM_PAGE } from './stable-memory';
 
 type Kinds = ReadonlySet<ExecutionKind>;
@@ -27,8 +30,25 @@ const CALL_CYCLES = kinds('update', 'reply', 'reject', 'heartbeat', 'timer');
 const CERTIFY = kinds('init', 'pre_upgrade', 'post_upgrade', 'update', 'reply', 'reject', 'heartbeat', 'timer');
 const CERTIFICATE = kinds('query', 'composite_query');
 const TIMER = kinds('init', 'pre_upgrade', 'post_upgrade', 'update', 'reply', 'reject', 'cleanup', 'heartbeat', 'timer');
+const CALLER_INFO = kinds('update', 'replicated_query', 'query', 'composite_query', 'reply', 'reject', 'composite_reply', 'composite_reject', 'cleanup', 'inspect');
+const DEADLINE = kinds('update', 'replicated_query', 'query', 'composite_query', 'reply', 'reject', 'composite_reply', 'composite_reject');
+const ROOT_KEY = kinds('init', 'pre_upgrade', 'post_upgrade', 'update', 'replicated_query', 'reply', 'reject', 'cleanup', 'heartbeat', 'timer');
+const MINT = kinds('update', 'reply', 'reject');
+/** Only the cycles minting canister may mint (rkp4c-7iaaa-aaaaa-aaaca-cai). */
+const CYCLES_MINTING_CANISTER = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 4, 1, 1);
+/** The 32-bit stable memory API addresses at most 4 GiB. */
+const MAX_STABLE32_PAGES = 65_536;
+
+/**
+ * Requests one canister may have towards one callee, queued or awaiting their response: the
+ * replica's queue capacity (dfinity/ic rs/config/src/execution_environment.rs,
+ * DEFAULT_QUEUE_CAPACITY).
+ */
+export const QUEUE_CAPACITY = 500;
 
 const U64 = (1n << 64n) - 1n;
+/** `call_perform`'s result when the call could not be made (reject code SYS_TRANSIENT). */
+const SYS_TRANSIENT = 2;
 const u64 = (value: bigint): bigint => BigInt.asUintN(64, value);
 const u32 = (value: number): number => value >>> 0;
 
@@ -101,6 +121,66 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         return execution;
     };
     const decodeText = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+    const accept = (name: string, wanted: bigint): bigint => {
+        const execution = exec(name, CYCLES_IN);
+        const taken = wanted < execution.cyclesAvailable ? wanted : execution.cyclesAvailable;
+        execution.cyclesAvailable -= taken;
+        execution.cyclesAccepted += taken;
+        execution.balance += taken;
+        return taken;
+    };
+    const addCallCycles = (name: string, amount: bigint): void => {
+        const execution = exec(name, CALL_CYCLES);
+        const call = building(name).pendingCall!;
+        if (!canWithdraw(execution.balance, amount, execution.freezingLimit)) {
+            throw new CanisterTrap(
+                `ic0.${name}: cannot add ${amount} cycles, the balance is ${execution.balance} and the freezing limit ${execution.freezingLimit}`,
+                'system'
+            );
+        }
+        execution.balance -= amount;
+        call.cycles += amount;
+    };
+    /** `cost_sign_*`-style answer: 0 and the cost at `dst`, or the specification's error code. */
+    const costCode = (answer: CostAnswer, dst: number): number => {
+        if ('cycles' in answer) {
+            write128(dst, answer.cycles);
+            return 0;
+        }
+        return answer.error === 'invalid_curve_or_algorithm' ? 1 : 2;
+    };
+    const costCycles = (answer: CostAnswer, dst: number): void => {
+        if (!('cycles' in answer)) throw new Error('a cost query without a key always has a cost');
+        write128(dst, answer.cycles);
+    };
+    const utf8 = (name: string, bytes: Uint8Array): string => {
+        try {
+            return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        } catch {
+            throw new CanisterTrap(`ic0.${name}: the name is not valid UTF-8`, 'system');
+        }
+    };
+    const envVar = (name: string, index: number): { name: string; value: string } => {
+        const variables = exec(name, ALL).environmentVariables;
+        const variable = variables[u32(index)];
+        if (variable === undefined) throw new CanisterTrap(`ic0.${name}: index ${u32(index)} is out of bounds (${variables.length} variables)`, 'system');
+        return variable;
+    };
+    const envValue = (name: string, src: number, size: number): string => {
+        const wanted = utf8(name, readHeap(src, size));
+        const variable = exec(name, ALL).environmentVariables.find((v) => v.name === wanted);
+        if (variable === undefined) throw new CanisterTrap(`ic0.${name}: no environment variable named "${wanted}"`, 'system');
+        return variable.value;
+    };
+    /** The legacy 64-bit cycle imports trap when the amount does not fit. */
+    const cycles64 = (name: string, amount: bigint): bigint => {
+        if (amount > U64) throw new CanisterTrap(`ic0.${name}: the amount ${amount} does not fit in 64 bits`, 'system');
+        return amount;
+    };
+    const stable32 = (name: string): void => {
+        exec(name, ALL_AND_START);
+        if (host.stable.sizePages > MAX_STABLE32_PAGES) throw new CanisterTrap(`ic0.${name}: stable memory is larger than 4 GiB; use the 64-bit API`, 'system');
+    };
     const stableRange = (offset: bigint, size: bigint): [number, number] => {
         const o = u64(offset);
         const s = u64(size);
@@ -156,19 +236,12 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         },
         msg_cycles_available128: (dst: number) => write128(dst, exec('msg_cycles_available128', CYCLES_IN).cyclesAvailable),
         msg_cycles_refunded128: (dst: number) => write128(dst, exec('msg_cycles_refunded128', REFUNDED).cyclesRefunded),
-        msg_cycles_accept128: (high: bigint, low: bigint, dst: number) => {
-            const execution = exec('msg_cycles_accept128', CYCLES_IN);
-            const wanted = amount128(high, low);
-            const taken = wanted < execution.cyclesAvailable ? wanted : execution.cyclesAvailable;
-            execution.cyclesAvailable -= taken;
-            execution.cyclesAccepted += taken;
-            execution.balance += taken;
-            write128(dst, taken);
-        },
+        msg_cycles_accept128: (high: bigint, low: bigint, dst: number) => write128(dst, accept('msg_cycles_accept128', amount128(high, low))),
         cycles_burn128: (high: bigint, low: bigint, dst: number) => {
             const execution = exec('cycles_burn128', BURN);
             const wanted = amount128(high, low);
-            const burned = wanted < execution.balance ? wanted : execution.balance;
+            const liquid = liquidBalance(execution.balance, execution.freezingLimit);
+            const burned = wanted < liquid ? wanted : liquid;
             execution.balance -= burned;
             write128(dst, burned);
         },
@@ -176,8 +249,72 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         canister_self_copy: (dst: number, offset: number, size: number) =>
             copyOut('canister_self_copy', exec('canister_self_copy', ALL).canisterId, dst, offset, size),
         canister_cycle_balance128: (dst: number) => write128(dst, exec('canister_cycle_balance128', ALL).balance),
-        canister_liquid_cycle_balance128: (dst: number) => write128(dst, exec('canister_liquid_cycle_balance128', ALL).balance),
+        canister_liquid_cycle_balance128: (dst: number) => {
+            const execution = exec('canister_liquid_cycle_balance128', ALL);
+            write128(dst, liquidBalance(execution.balance, execution.freezingLimit));
+        },
         canister_version: () => exec('canister_version', ALL).canisterVersion,
+        canister_status: () => exec('canister_status', ALL).status,
+        subnet_self_size: () => exec('subnet_self_size', ALL).subnetId.length,
+        subnet_self_copy: (dst: number, offset: number, size: number) =>
+            copyOut('subnet_self_copy', exec('subnet_self_copy', ALL).subnetId, dst, offset, size),
+        root_key_size: () => exec('root_key_size', ROOT_KEY).rootKey.length,
+        root_key_copy: (dst: number, offset: number, size: number) =>
+            copyOut('root_key_copy', exec('root_key_copy', ROOT_KEY).rootKey, dst, offset, size),
+        // Callers are never authenticated by canister signatures here: the caller info is empty.
+        msg_caller_info_data_size: () => (exec('msg_caller_info_data_size', CALLER_INFO), 0),
+        msg_caller_info_data_copy: (dst: number, offset: number, size: number) =>
+            copyOut('msg_caller_info_data_copy', (exec('msg_caller_info_data_copy', CALLER_INFO), new Uint8Array(0)), dst, offset, size),
+        msg_caller_info_signer_size: () => (exec('msg_caller_info_signer_size', CALLER_INFO), 0),
+        msg_caller_info_signer_copy: (dst: number, offset: number, size: number) =>
+            copyOut('msg_caller_info_signer_copy', (exec('msg_caller_info_signer_copy', CALLER_INFO), new Uint8Array(0)), dst, offset, size),
+        msg_deadline: () => exec('msg_deadline', DEADLINE).deadline,
+        env_var_count: () => exec('env_var_count', ALL).environmentVariables.length,
+        env_var_name_size: (index: number) => new TextEncoder().encode(envVar('env_var_name_size', index).name).length,
+        env_var_name_copy: (index: number, dst: number, offset: number, size: number) =>
+            copyOut('env_var_name_copy', new TextEncoder().encode(envVar('env_var_name_copy', index).name), dst, offset, size),
+        env_var_name_exists: (src: number, size: number) => {
+            const wanted = utf8('env_var_name_exists', readHeap(src, size));
+            return exec('env_var_name_exists', ALL).environmentVariables.some((v) => v.name === wanted) ? 1 : 0;
+        },
+        env_var_value_size: (src: number, size: number) => new TextEncoder().encode(envValue('env_var_value_size', src, size)).length,
+        env_var_value_copy: (src: number, size: number, dst: number, offset: number, length: number) =>
+            copyOut('env_var_value_copy', new TextEncoder().encode(envValue('env_var_value_copy', src, size)), dst, offset, length),
+        mint_cycles128: (high: bigint, low: bigint, dst: number) => {
+            const execution = exec('mint_cycles128', MINT);
+            if (!Buffer.from(execution.canisterId).equals(CYCLES_MINTING_CANISTER)) {
+                throw new CanisterTrap('ic0.mint_cycles128 can only be executed on the Cycles Minting Canister', 'system');
+            }
+            const amount = amount128(high, low);
+            execution.balance += amount;
+            write128(dst, amount);
+        },
+        // The legacy 64-bit cycle and 32-bit stable memory imports, for modules built against them.
+        msg_cycles_available: () => cycles64('msg_cycles_available', exec('msg_cycles_available', CYCLES_IN).cyclesAvailable),
+        msg_cycles_refunded: () => cycles64('msg_cycles_refunded', exec('msg_cycles_refunded', REFUNDED).cyclesRefunded),
+        msg_cycles_accept: (max: bigint) => accept('msg_cycles_accept', u64(max)),
+        canister_cycle_balance: () => cycles64('canister_cycle_balance', exec('canister_cycle_balance', ALL).balance),
+        call_cycles_add: (amount: bigint) => addCallCycles('call_cycles_add', u64(amount)),
+        stable_size: () => {
+            stable32('stable_size');
+            return host.stable.sizePages;
+        },
+        stable_grow: (pages: number) => {
+            stable32('stable_grow');
+            const delta = u32(pages);
+            if (host.stable.sizePages + delta > MAX_STABLE32_PAGES) return -1;
+            return host.stable.grow(delta);
+        },
+        stable_write: (offset: number, src: number, size: number) => {
+            stable32('stable_write');
+            const [o, s] = stableRange(BigInt(u32(offset)), BigInt(u32(size)));
+            host.stable.write(o, readHeap(src, s));
+        },
+        stable_read: (dst: number, offset: number, size: number) => {
+            stable32('stable_read');
+            const [o, s] = stableRange(BigInt(u32(offset)), BigInt(u32(size)));
+            writeHeap(dst, host.stable.read(o, s));
+        },
         msg_method_name_size: () => new TextEncoder().encode(exec('msg_method_name_size', INSPECT).methodName).length,
         msg_method_name_copy: (dst: number, offset: number, size: number) =>
             copyOut('msg_method_name_copy', new TextEncoder().encode(exec('msg_method_name_copy', INSPECT).methodName), dst, offset, size),
@@ -201,7 +338,9 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
                 reply: { fun: u32(replyFun), env: u32(replyEnv) },
                 reject: { fun: u32(rejectFun), env: u32(rejectEnv) },
                 cleanup: null,
-                timeoutSeconds: null
+                timeoutSeconds: null,
+                prepaidExecution: 0n,
+                prepaidResponseTransmission: 0n
             };
         },
         call_on_cleanup: (fun: number, env: number) => {
@@ -215,16 +354,7 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
             call.chunks.push(readHeap(src, size));
             call.size += u32(size);
         },
-        call_cycles_add128: (high: bigint, low: bigint) => {
-            const execution = exec('call_cycles_add128', CALL_CYCLES);
-            const call = building('call_cycles_add128').pendingCall!;
-            const amount = amount128(high, low);
-            if (amount > execution.balance) {
-                throw new CanisterTrap(`ic0.call_cycles_add128: cannot add ${amount} cycles, the balance is ${execution.balance}`, 'system');
-            }
-            execution.balance -= amount;
-            call.cycles += amount;
-        },
+        call_cycles_add128: (high: bigint, low: bigint) => addCallCycles('call_cycles_add128', amount128(high, low)),
         call_with_best_effort_response: (timeoutSeconds: number) => {
             const call = building('call_with_best_effort_response').pendingCall!;
             if (call.timeoutSeconds !== null) throw new CanisterTrap('ic0.call_with_best_effort_response called twice', 'system');
@@ -232,13 +362,53 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         },
         call_perform: () => {
             const execution = building('call_perform');
-            execution.calls.push(execution.pendingCall!);
+            const call = execution.pendingCall!;
             execution.pendingCall = null;
+            const callee = canisterKey(call.callee);
+            const queued = execution.calls.reduce((count, made) => (canisterKey(made.callee) === callee ? count + 1 : count), 0);
+            if (execution.outstandingCalls(callee) + queued >= QUEUE_CAPACITY) {
+                // Not performed: the cycles attached to it go back to the balance.
+                execution.balance += call.cycles;
+                return SYS_TRANSIENT;
+            }
+            // The request, the largest response and its execution are paid now, above the
+            // freezing limit; short of that the call is not made and its cycles come back.
+            // Calls from composite queries (non-replicated) are free, as queries are.
+            const fee = execution.replicated ? callTotalFee(execution.fees, BigInt(new TextEncoder().encode(call.method).length + call.size)) : 0n;
+            if (!canWithdraw(execution.balance, fee, execution.freezingLimit)) {
+                execution.balance += call.cycles;
+                return SYS_TRANSIENT;
+            }
+            execution.balance -= fee;
+            if (fee > 0n) {
+                call.prepaidExecution = responseExecutionPrepayment(execution.fees);
+                call.prepaidResponseTransmission = responseTransmissionPrepayment(execution.fees);
+            }
+            execution.calls.push(call);
             return 0;
         },
         cost_call: (methodNameSize: bigint, payloadSize: bigint, dst: number) => {
-            exec('cost_call', ALL_AND_START);
-            write128(dst, 260_000n + 1_000n * (u64(methodNameSize) + u64(payloadSize)) + 5_000_000_000n);
+            costCycles(costOf(exec('cost_call', ALL_AND_START).fees, { kind: 'call', methodNameSize: u64(methodNameSize), payloadSize: u64(payloadSize) }), dst);
+        },
+        cost_create_canister: (dst: number) => {
+            const { fees } = exec('cost_create_canister', ALL_AND_START);
+            costCycles(costOf(fees, { kind: 'create_canister' }), dst);
+        },
+        cost_http_request: (requestSize: bigint, maxResponseBytes: bigint, dst: number) => {
+            const { fees } = exec('cost_http_request', ALL_AND_START);
+            costCycles(costOf(fees, { kind: 'http_request', requestSize: u64(requestSize), maxResponseBytes: u64(maxResponseBytes) }), dst);
+        },
+        cost_sign_with_ecdsa: (src: number, size: number, curve: number, dst: number) => {
+            const { fees } = exec('cost_sign_with_ecdsa', ALL_AND_START);
+            return costCode(costOf(fees, { kind: 'sign_with_ecdsa', keyName: utf8('cost_sign_with_ecdsa', readHeap(src, size)), curve: u32(curve) }), dst);
+        },
+        cost_sign_with_schnorr: (src: number, size: number, algorithm: number, dst: number) => {
+            const { fees } = exec('cost_sign_with_schnorr', ALL_AND_START);
+            return costCode(costOf(fees, { kind: 'sign_with_schnorr', keyName: utf8('cost_sign_with_schnorr', readHeap(src, size)), algorithm: u32(algorithm) }), dst);
+        },
+        cost_vetkd_derive_key: (src: number, size: number, curve: number, dst: number) => {
+            const { fees } = exec('cost_vetkd_derive_key', ALL_AND_START);
+            return costCode(costOf(fees, { kind: 'vetkd_derive_key', keyName: utf8('cost_vetkd_derive_key', readHeap(src, size)), curve: u32(curve) }), dst);
         },
         stable64_size: () => {
             exec('stable64_size', ALL_AND_START);

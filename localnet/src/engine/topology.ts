@@ -8,6 +8,7 @@ import { bls12_381 } from '@noble/curves/bls12-381';
 import { Principal } from '@dfinity/principal';
 
 import type { SubnetKind, SubnetTopology } from '../api';
+import { feeScheduleFor, type CostSchedule, type FeeSchedule } from './fees';
 
 /** DER prefix of a BLS12-381 G2 public key as the IC encodes it. */
 const BLS_DER_PREFIX = Buffer.from('308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100', 'hex');
@@ -37,6 +38,8 @@ const NAMED_RANGES: Partial<Record<SubnetKind, bigint>> = {
 };
 
 export type Subnet = SubnetTopology & {
+    /** What the subnet charges (by kind and the instance config's `cost_schedule`). */
+    fees: FeeSchedule;
     secretKey: Uint8Array;
     publicKeyDer: Uint8Array;
     first: bigint;
@@ -64,7 +67,7 @@ function subnetKey(subnetSeed: Uint8Array): { secretKey: Uint8Array; publicKeyDe
  * Builds the subnets of an instance. As in PocketIC, a subnet's seed (and so its key and id)
  * depends on its kind and position, so the same configuration gives the same subnet ids.
  */
-export function buildSubnets(specs: Array<{ kind: SubnetKind; instructionConfig: 'Production' | 'Benchmarking' }>): Subnet[] {
+export function buildSubnets(specs: Array<{ kind: SubnetKind; instructionConfig: 'Production' | 'Benchmarking'; costSchedule?: CostSchedule }>): Subnet[] {
     let fromTop = 0n;
     return specs.map((spec, index) => {
         const subnetSeed = createHash('sha256').update(`deflow-localnet/${spec.kind}/${index}`).digest();
@@ -82,6 +85,7 @@ export function buildSubnets(specs: Array<{ kind: SubnetKind; instructionConfig:
             kind: spec.kind,
             seed: new Uint8Array(subnetSeed),
             instructionConfig: spec.instructionConfig,
+            fees: feeScheduleFor(spec.kind, spec.costSchedule ?? 'Normal'),
             ranges: [{ start: canisterIdFromIndex(first), end: canisterIdFromIndex(last) }],
             nodeIds: [Principal.selfAuthenticating(new Uint8Array(createHash('sha256').update(subnetSeed).update('node').digest())).toUint8Array()],
             secretKey,
@@ -97,4 +101,12 @@ export function subnetOfCanister(subnets: Subnet[], id: Uint8Array): number {
     const index = canisterIndex(id);
     if (index === null) return -1;
     return subnets.findIndex((s) => index >= s.first && index <= s.last);
+}
+
+/**
+ * The root subnet, whose key is the root key (`/api/v2/status`, `ic0.root_key_copy`): NNS when
+ * the instance has one (as on the IC and in PocketIC), otherwise the first subnet.
+ */
+export function rootSubnetOf<T extends { kind: SubnetKind }>(subnets: T[]): T {
+    return subnets.find((s) => s.kind === 'NNS') ?? subnets[0]!;
 }

@@ -51,23 +51,43 @@ export class Reader {
     }
 }
 
+/** Appends bytes to a growing buffer (the rewrites write several megabytes byte by byte). */
 export class Writer {
-    private readonly chunks: number[] = [];
+    private buffer = new Uint8Array(256);
+    private size = 0;
+
+    private reserve(extra: number): void {
+        if (this.size + extra <= this.buffer.length) return;
+        const next = new Uint8Array(Math.max(this.buffer.length * 2, this.size + extra));
+        next.set(this.buffer.subarray(0, this.size));
+        this.buffer = next;
+    }
 
     byte(b: number): void {
-        this.chunks.push(b);
+        if (this.size === this.buffer.length) this.reserve(1);
+        this.buffer[this.size++] = b;
     }
 
     u32(value: number): void {
-        this.chunks.push(...encodeU32(value));
+        this.reserve(5);
+        do {
+            let b = value & 0x7f;
+            value = Math.floor(value / 128);
+            if (value !== 0) b |= 0x80;
+            this.buffer[this.size++] = b;
+        } while (value !== 0);
     }
 
     bytes(source: Uint8Array, start: number, end: number): void {
-        for (let i = start; i < end; i++) this.chunks.push(source[i]!);
+        this.reserve(end - start);
+        this.buffer.set(source.subarray(start, end), this.size);
+        this.size += end - start;
     }
 
     append(other: Uint8Array | number[]): void {
-        for (const b of other) this.chunks.push(b);
+        this.reserve(other.length);
+        this.buffer.set(other, this.size);
+        this.size += other.length;
     }
 
     /** A signed LEB128 integer (`i32.const`/`i64.const` immediates). */
@@ -78,10 +98,10 @@ export class Writer {
                 const b = v & 0x7f;
                 v >>= 7;
                 if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-                    this.chunks.push(b);
+                    this.byte(b);
                     return;
                 }
-                this.chunks.push(b | 0x80);
+                this.byte(b | 0x80);
             }
         }
         let v = BigInt(value);
@@ -89,19 +109,19 @@ export class Writer {
             const b = Number(v & 0x7fn);
             v >>= 7n;
             if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
-                this.chunks.push(b);
+                this.byte(b);
                 return;
             }
-            this.chunks.push(b | 0x80);
+            this.byte(b | 0x80);
         }
     }
 
     get length(): number {
-        return this.chunks.length;
+        return this.size;
     }
 
     finish(): Uint8Array {
-        return Uint8Array.from(this.chunks);
+        return this.buffer.slice(0, this.size);
     }
 }
 

@@ -15,7 +15,6 @@ import { gunzipSync } from 'node:zlib';
 
 import { encodeU32, headerStart, readSections, Reader, WasmBinaryError } from './wasm-binary';
 import { rewriteModule, type RewriteOptions } from './module-rewrite';
-import { TRACKER_MODULE } from './write-tracking';
 
 export const TABLE_EXPORT = '__localnet_table';
 export const GLOBAL_EXPORT_PREFIX = '__localnet_global_';
@@ -28,6 +27,8 @@ export type CanisterModule = {
     hash: Uint8Array;
     /** The bytes as installed, kept so a saved network can reinstall the exact module. */
     installed: Uint8Array;
+    /** Size of the (decompressed) Wasm binary, as `memory_metrics.wasm_binary_size` counts it. */
+    binarySize: number;
     module: WebAssembly.Module;
     methods: Map<string, MethodKind>;
     globalExports: string[];
@@ -179,6 +180,28 @@ export function exposeTableAndGlobals(bytes: Uint8Array): { bytes: Uint8Array; g
 }
 
 
+/** The module and field names of every import a module declares. */
+function declaredImports(bytes: Uint8Array): Array<{ module: string; name: string }> {
+    const section = readSections(bytes).find((s) => s.id === 2);
+    if (section === undefined) return [];
+    const reader = new Reader(bytes, section.start);
+    const imports: Array<{ module: string; name: string }> = [];
+    for (let i = reader.u32(); i > 0; i--) {
+        const module = reader.name();
+        const name = reader.name();
+        imports.push({ module, name });
+        const kind = reader.byte();
+        if (kind === 0) reader.u32();
+        else if (kind === 1) {
+            reader.byte();
+            reader.skipLimits();
+        } else if (kind === 2) reader.skipLimits();
+        else if (kind === 3) reader.offset += 2;
+        else throw new WasmBinaryError(`unknown import kind ${kind}`);
+    }
+    return imports;
+}
+
 function readMetadata(bytes: Uint8Array): CanisterModule['metadata'] {
     const metadata: CanisterModule['metadata'] = new Map();
     for (const section of readSections(bytes)) {
@@ -217,7 +240,10 @@ const EXPORT_PREFIXES: Array<[string, MethodKind]> = [
  * snapshots) and `LOCALNET_METERING=0` (no instruction counting) turn them off, to tell an
  * engine problem from a canister problem and to measure what each costs.
  */
-export type ModuleOptions = RewriteOptions;
+export type ModuleOptions = RewriteOptions & {
+    /** Whether rewritten modules are kept on disk for later processes (default: yes). */
+    diskCache?: boolean;
+};
 
 export function defaultModuleOptions(): ModuleOptions {
     return { trackWrites: process.env.LOCALNET_WRITE_TRACKING !== '0', meter: process.env.LOCALNET_METERING !== '0' };
@@ -247,6 +273,12 @@ export class ModuleCache {
         let globalExports: string[];
         let rewritten: Uint8Array | null;
         try {
+            // Checked on the module as installed: the engine's own helper imports are added by
+            // the rewrite, and a module must not reach them itself.
+            const badImport = declaredImports(raw).find((i) => i.module !== 'ic0');
+            if (badImport !== undefined) {
+                throw new InvalidModuleError(`Wasm module imports "${badImport.module}.${badImport.name}"; only ic0 imports are allowed`);
+            }
             rewritten = cachedRewrite(key, raw, this.options);
             ({ bytes, globalExports } = exposeTableAndGlobals(rewritten ?? raw));
         } catch (error) {
@@ -258,10 +290,6 @@ export class ModuleCache {
             module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
         } catch (error) {
             throw new InvalidModuleError(`Wasm module failed to compile: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        const badImport = WebAssembly.Module.imports(module).find((i) => i.module !== 'ic0' && i.module !== TRACKER_MODULE);
-        if (badImport !== undefined) {
-            throw new InvalidModuleError(`Wasm module imports "${badImport.module}.${badImport.name}"; only ic0 imports are allowed`);
         }
         const exportNames = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
         const methods = new Map<string, MethodKind>();
@@ -279,6 +307,7 @@ export class ModuleCache {
         const loaded: CanisterModule = {
             hash,
             installed,
+            binarySize: raw.length,
             module,
             methods,
             globalExports,
@@ -308,6 +337,7 @@ const CACHE_DIR = join(tmpdir(), 'deflow-localnet-cache');
  */
 function cachedRewrite(hashHex: string, raw: Uint8Array, options: ModuleOptions): Uint8Array | null {
     if (!options.trackWrites && !options.meter) return null;
+    if (options.diskCache === false) return rewriteModule(raw, options);
     const flavour = `${options.trackWrites ? 'w' : ''}${options.meter ? 'm' : ''}`;
     const path = join(CACHE_DIR, `${hashHex}.v${REWRITE_VERSION}${flavour}.wasm`);
     if (existsSync(path)) {

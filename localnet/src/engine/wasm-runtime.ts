@@ -5,9 +5,9 @@
  */
 import { CanisterTrap, InstructionLimitExceeded, toTrap } from './errors';
 import { Execution, instructionBudget, type TableCallback } from './execution';
-import { DirtyPageGuard, WholeHeapGuard, type HeapGuard } from './heap-guard';
+import { DirtyPageGuard, WholeHeapGuard, type HeapGuard, type HeapRun } from './heap-guard';
 import { COUNTER_EXPORT, OUT_OF_INSTRUCTIONS_IMPORT, START_FUNCTION_BUDGET } from './metering';
-import { StableMemory } from './stable-memory';
+import { StableMemory, type StableDelta } from './stable-memory';
 import { createSystemApi } from './system-api';
 import { chargedImports, type InstructionMeter } from './system-api-charges';
 import { TABLE_EXPORT, type CanisterModule } from './wasm-module';
@@ -21,6 +21,13 @@ export type EntryPoint = { export: string } | { table: TableCallback };
  * but must survive in full if the upgrade fails).
  */
 export type Persistence = 'all' | 'none' | 'stable';
+
+/**
+ * What a discarded execution changed (heap pages, globals, stable writes), kept aside so a
+ * later execution can continue from it: a composite query's caller between its calls, while
+ * the committed state stays untouched for its callees (including itself).
+ */
+export type TransientState = { heap: HeapRun[]; globals: Array<number | bigint>; stable: StableDelta };
 
 /** What an execution ended with: its trap (null if it succeeded) and the instructions it used. */
 export type ExecutionResult = {
@@ -163,32 +170,67 @@ export class WasmRuntime {
         this.heapGuard.begin();
         this.globalsSnapshot = this.globals.map((g) => g.value as number | bigint);
         this.stable.begin();
-        this.current = execution;
-        this.budget = instructionBudget(execution);
-        this.unmeteredUsed = 0n;
-        this.stableDirty = new Set();
-        if (this.counter !== null) this.counter.value = this.budget;
-        let trap: CanisterTrap | null = null;
-        try {
-            this.resolve(entry)();
-        } catch (error) {
-            trap = toTrap(error);
-        } finally {
-            this.current = null;
-        }
+        const trap = this.invoke(execution, entry);
         // Read before a rollback restores the globals (the counter is one of them).
         const instructions = this.instructionsUsed();
         execution.instructions = instructions;
         if (trap === null && persistence !== 'none') this.stable.commit();
         else this.stable.rollback();
-        if (trap === null && persistence === 'all') this.heapGuard.commit();
-        else {
+        if (trap === null && persistence === 'all') {
+            this.heapGuard.commit();
+            this.heapRevision++;
+        } else {
             this.heapGuard.rollback();
-            this.globals.forEach((g, i) => {
-                g.value = this.globalsSnapshot[i]!;
-            });
+            this.restoreGlobals();
         }
         return { trap, instructions };
+    }
+
+    /**
+     * Runs one entry point on the committed state, or on it plus `resume` (a state an earlier
+     * transient run left), and always discards the changes, returning them as a new state.
+     */
+    runTransient(execution: Execution, entry: EntryPoint, resume: TransientState | null): ExecutionResult & { state: TransientState } {
+        this.heapGuard.begin();
+        this.globalsSnapshot = this.globals.map((g) => g.value as number | bigint);
+        this.stable.begin(true);
+        if (resume !== null) {
+            this.heapGuard.reapply(resume.heap);
+            this.globals.forEach((g, i) => {
+                g.value = resume.globals[i]!;
+            });
+            this.stable.reapply(resume.stable);
+        }
+        const trap = this.invoke(execution, entry);
+        const instructions = this.instructionsUsed();
+        execution.instructions = instructions;
+        const globals = this.globals.map((g) => g.value as number | bigint);
+        const state = { heap: this.heapGuard.rollbackCapturing(), globals, stable: this.stable.rollbackCapturing() };
+        this.restoreGlobals();
+        return { trap, instructions, state };
+    }
+
+    /** Calls the entry point within the execution's instruction budget; returns its trap, if any. */
+    private invoke(execution: Execution, entry: EntryPoint): CanisterTrap | null {
+        this.current = execution;
+        this.budget = instructionBudget(execution);
+        this.unmeteredUsed = 0n;
+        this.stableDirty = new Set();
+        if (this.counter !== null) this.counter.value = this.budget;
+        try {
+            this.resolve(entry)();
+            return null;
+        } catch (error) {
+            return toTrap(error);
+        } finally {
+            this.current = null;
+        }
+    }
+
+    private restoreGlobals(): void {
+        this.globals.forEach((g, i) => {
+            g.value = this.globalsSnapshot[i]!;
+        });
     }
 
     private resolve(entry: EntryPoint): () => void {
@@ -205,13 +247,22 @@ export class WasmRuntime {
         return () => fn(env);
     }
 
+    /** Bumped whenever the committed heap may have changed (a kept execution, a loaded state). */
+    heapRevision = 0;
+
     /** The committed heap and globals, for saving an instance's state to disk. */
     exportState(): { heap: Uint8Array; globals: Array<number | bigint> } {
-        return { heap: new Uint8Array(this.memory.buffer).slice(), globals: this.globals.map((g) => g.value as number | bigint) };
+        return { heap: new Uint8Array(this.memory.buffer).slice(), globals: this.exportGlobals() };
+    }
+
+    /** The committed globals alone (cheap; a saver whose heap copy is current needs only these). */
+    exportGlobals(): Array<number | bigint> {
+        return this.globals.map((g) => g.value as number | bigint);
     }
 
     /** Restores a state saved by `exportState` into this fresh instance of the same module. */
     importState(state: { heap: Uint8Array; globals: Array<number | bigint> }): void {
+        this.heapRevision++;
         const missing = Math.ceil((state.heap.length - this.memory.buffer.byteLength) / 65536);
         if (missing > 0) this.memory.grow(missing);
         new Uint8Array(this.memory.buffer).set(state.heap);

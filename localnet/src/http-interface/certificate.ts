@@ -15,6 +15,7 @@ import { ed25519 } from '@noble/curves/ed25519';
 
 import type { SubnetTopology } from '../api';
 import { ErrorCode } from '../engine/errors';
+import { rootSubnetOf } from '../engine/topology';
 import { concat, encodeCbor } from './cbor';
 import { buildTree, insertPath, treeDigest, treeToCbor, type LabeledTree } from './hash-tree';
 import type { HttpInterfaceHost, IngressView } from './host';
@@ -31,8 +32,7 @@ const ED25519_DER_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
  * has one (as on the IC and in PocketIC), otherwise the first subnet.
  */
 export function rootSubnet(host: HttpInterfaceHost): SubnetTopology {
-    const subnets = host.topology.subnets;
-    return subnets.find((s) => s.kind === 'NNS') ?? subnets[0]!;
+    return rootSubnetOf(host.topology.subnets);
 }
 
 /** The Ed25519 key of a subnet's (single) node, which signs query responses. */
@@ -62,6 +62,12 @@ export function addCanister(tree: StateTree, host: HttpInterfaceHost, canisterId
         if (part === 'module_hash' && state.moduleHash !== null) insertPath(tree, [...base, part], state.moduleHash);
         if (part === 'controllers') insertPath(tree, [...base, part], encodeCbor(state.controllers));
     }
+}
+
+/** Adds `/canister/<id>/metadata/<name>` when the canister's module has that custom section. */
+export function addCanisterMetadata(tree: StateTree, host: HttpInterfaceHost, canisterId: Uint8Array, name: string): void {
+    const section = host.canisterState(canisterId)?.metadata.get(name);
+    if (section !== undefined) insertPath(tree, ['canister', canisterId, 'metadata', name], section.content);
 }
 
 /** Adds `/request_status/<rid>/…` for a known message. */

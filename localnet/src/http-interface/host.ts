@@ -4,6 +4,7 @@
  * state, ingress records by message id, and queries with a data certificate.
  */
 import type { CallResult, CanisterCall, InstanceApi, Reject, SubmittedMessage } from '../api';
+import type { DataCertificateSource } from '../engine/execution';
 
 /** The parts of a canister the state tree certifies. */
 export type CanisterCertifiedState = {
@@ -11,6 +12,8 @@ export type CanisterCertifiedState = {
     moduleHash: Uint8Array | null;
     controllers: Uint8Array[];
     certifiedData: Uint8Array;
+    /** The module's `icp:public <name>` / `icp:private <name>` custom sections, by name. */
+    metadata: ReadonlyMap<string, { visibility: 'public' | 'private'; content: Uint8Array }>;
 };
 
 /** An ingress message as `request_status` reports it. */
@@ -33,7 +36,7 @@ export interface HttpInterfaceHost extends InstanceApi {
     /** With `messageId`, the message is known by that id (the request id); a duplicate is not queued twice. */
     submitIngress(call: CanisterCall, messageId?: Uint8Array): { ok: SubmittedMessage } | { err: Reject };
     /** With `dataCertificate`, `ic0.data_certificate_*` return it during the query. */
-    query(call: CanisterCall, dataCertificate?: Uint8Array | null): CallResult;
+    query(call: CanisterCall, dataCertificate?: DataCertificateSource): CallResult;
 }
 
 /** The instance as a host, or null for an engine without HTTP interface support. */

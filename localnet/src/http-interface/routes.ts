@@ -7,7 +7,7 @@ import { Principal } from '@dfinity/principal';
 
 import { OperationError, type CanisterCall, type InstanceApi, type SubmittedMessage } from '../api';
 import { encodeCbor, type CborInput } from './cbor';
-import { addCanister, addRequestStatus, addSubnet, certify, dataCertificate, icErrorCode, rootSubnet, signQueryResponse, type StateTree } from './certificate';
+import { addCanister, addCanisterMetadata, addRequestStatus, addSubnet, certify, dataCertificate, icErrorCode, rootSubnet, signQueryResponse, type StateTree } from './certificate';
 import { checkEnvelope, MAX_INGRESS_BYTES_PER_MESSAGE, principalText, type CheckedRequest, type HttpRefusal } from './envelope';
 import { asHttpInterfaceHost, type HttpInterfaceHost } from './host';
 import { hashOfMap } from './request-id';
@@ -181,7 +181,7 @@ function query(host: HttpInterfaceHost, ecid: Uint8Array, body: Uint8Array): IcR
     const request = checked.ok;
     const mismatch = checkTarget(request, ecid) ?? unroutable(host, ecid);
     if (mismatch !== null) return mismatch;
-    const certificate = request.canisterId.length > 0 ? dataCertificate(host, request.canisterId) : null;
+    const certificate = request.canisterId.length > 0 ? (): Uint8Array | null => dataCertificate(host, request.canisterId) : null;
     const result = host.query(canisterCall(request, ecid), certificate);
     const timestamp = host.getTime();
     const subnetId = host.subnetOfRange(ecid) ?? rootSubnet(host).subnetId;
@@ -260,11 +260,34 @@ function addPath(host: HttpInterfaceHost, tree: StateTree, scope: ReadStateScope
             }
             const part = third === undefined ? '' : utf8(third);
             if (part === 'module_hash' || part === 'controllers' || part === 'certified_data') addCanister(tree, host, second, [part]);
-            else if (part !== 'metadata') return text(400, `unknown canister path component ${JSON.stringify(part)}`);
-            // Custom sections (metadata) are not kept by this emulator: such paths are absent.
+            else if (part === 'metadata') return addMetadata(host, tree, second, path[3], request.sender);
+            else return text(400, `unknown canister path component ${JSON.stringify(part)}`);
             return null;
         }
         default:
             return text(400, `invalid read_state path starting with ${JSON.stringify(head)}`);
     }
+}
+
+/**
+ * `/canister/<id>/metadata/<name>`: the module's custom section `icp:public <name>` for anyone,
+ * `icp:private <name>` for controllers only (403 otherwise, worded as the replica's
+ * `can_read_canister_metadata` in dfinity/ic `rs/http_endpoints/public/src/read_state/canister.rs`);
+ * absent for an unknown canister, an empty one, or a name the module does not have.
+ */
+function addMetadata(host: HttpInterfaceHost, tree: StateTree, canisterId: Uint8Array, nameLabel: Uint8Array | undefined, sender: Uint8Array): IcResponse | null {
+    if (nameLabel === undefined) return text(404, 'Invalid path requested.');
+    let name: string;
+    try {
+        name = new TextDecoder('utf-8', { fatal: true }).decode(nameLabel);
+    } catch (error) {
+        return text(400, `Could not parse the custom section name: ${error instanceof Error ? error.message : String(error)}.`);
+    }
+    const state = host.canisterState(canisterId);
+    const section = state?.metadata.get(name);
+    if (state !== null && section?.visibility === 'private' && !state.controllers.some((c) => Buffer.from(c).equals(sender))) {
+        return text(403, `Custom section ${name.slice(0, 100)} can only be requested by the controllers of the canister.`);
+    }
+    addCanisterMetadata(tree, host, canisterId, name);
+    return null;
 }

@@ -7,7 +7,7 @@ const PIC_JS_DEFAULT = `{"subnet_config_set":{"system":[],"application":[${spec}
 
 describe('parseInstanceConfig', () => {
     it("accepts pic-js's default body: one application subnet", () => {
-        expect(parseInstanceConfig(parseJson(PIC_JS_DEFAULT))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Production' }] } });
+        expect(parseInstanceConfig(parseJson(PIC_JS_DEFAULT))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Production', costSchedule: 'Normal' }] } });
     });
 
     it('orders single subnets before lists and ignores unknown keys', () => {
@@ -18,10 +18,16 @@ describe('parseInstanceConfig', () => {
 
     it('reads the instruction config', () => {
         const body = `{"subnet_config_set":{"application":[{"state_config":"New","instruction_config":"Benchmarking"}]}}`;
-        expect(parseInstanceConfig(parseJson(body))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Benchmarking' }] } });
+        expect(parseInstanceConfig(parseJson(body))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Benchmarking', costSchedule: 'Normal' }] } });
+    });
+
+    it('reads the cost schedule', () => {
+        const body = `{"subnet_config_set":{"application":[{"state_config":"New","cost_schedule":"Free"}]}}`;
+        expect(parseInstanceConfig(parseJson(body))).toEqual({ ok: { subnets: [{ kind: 'Application', instructionConfig: 'Production', costSchedule: 'Free' }] } });
     });
 
     it.each([
+        ['an unknown cost schedule', '{"subnet_config_set":{"application":[{"state_config":"New","cost_schedule":"Cheap"}]}}'],
         ['no subnet', '{"subnet_config_set":{"system":[],"application":[],"cloud_engine":[],"verified_application":[]}}'],
         ['ICP features', `{"subnet_config_set":{"application":[${spec}]},"icp_features":{"registry":"DefaultConfig"}}`],
         ['state from a directory', `{"subnet_config_set":{"nns":{"state_config":{"FromPath":"/tmp/nns"}}}}`],

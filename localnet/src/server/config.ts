@@ -72,8 +72,12 @@ function parseSubnetSpec(kind: SubnetKind, value: JsonValue): { ok: SubnetSpec }
     if (instructionConfig !== 'Production' && instructionConfig !== 'Benchmarking') {
         return { error: `${kind} subnet: unknown instruction_config ${JSON.stringify(instructionConfig)}` };
     }
-    // dts_flag and cost_schedule only change timing and cycle charges; the engine has one mode.
-    return { ok: { kind, instructionConfig } };
+    const costSchedule = optionalField(spec, 'cost_schedule') ?? 'Normal';
+    if (costSchedule !== 'Normal' && costSchedule !== 'Free') {
+        return { error: `${kind} subnet: unknown cost_schedule ${JSON.stringify(costSchedule)}` };
+    }
+    // dts_flag only changes how long messages are sliced over rounds; the engine runs them whole.
+    return { ok: { kind, instructionConfig, costSchedule } };
 }
 
 /** True if any system canister is requested (`"DefaultConfig"`); an empty object asks for none. */

@@ -2,7 +2,9 @@
  * PocketIC's REST endpoints as used by @dfinity/pic 0.23 (see ENGINE-NOTES §2). Every handler
  * answers synchronously: this server never sends 202 (started) or 409 (busy).
  */
-import { InstanceApi, OperationError } from '../api';
+import { InstanceApi, OperationError, type CallResult, type CanisterCall } from '../api';
+import { dataCertificate } from '../http-interface/certificate';
+import { asHttpInterfaceHost } from '../http-interface/host';
 import { GatewayRegistry, type ActivityTracker } from '../http-interface/gateway';
 import { serveIcApi, type IcResponse } from '../http-interface/routes';
 import { BlobStore } from './blob-store';
@@ -122,6 +124,17 @@ async function startGateway(request: ServerRequest, _params: string[], { registr
     return { status: 201, json: { Created: { instance_id: started.instanceId, port: started.port } } };
 }
 
+/**
+ * A query through the REST API. PocketIC runs it with the certificate of the canister's
+ * certified data, as a replica answering a query over HTTP does, so
+ * `ic0.data_certificate_present` is 1 there too.
+ */
+function restQuery(api: InstanceApi, call: CanisterCall): CallResult {
+    const host = asHttpInterfaceHost(api);
+    if (host === null || call.canisterId.length === 0) return api.query(call);
+    return host.query(call, () => dataCertificate(host, call.canisterId));
+}
+
 function topology(api: InstanceApi): JsonValue {
     return encodeTopology(api.topology);
 }
@@ -201,7 +214,7 @@ function routes(context: ServerContext): Route[] {
             const status = api.ingressStatus(message.messageId, callerBytes);
             return status === null ? null : encodeCallResult(status);
         }),
-        instanceRoute('POST', '/read/query', (api, body) => encodeCallResult(api.query(decodeCanisterCall(body)))),
+        instanceRoute('POST', '/read/query', (api, body) => encodeCallResult(restQuery(api, decodeCanisterCall(body)))),
         // HTTP outcalls are not emulated: nothing is ever pending, so nothing can be mocked.
         instanceRoute('GET', '/read/get_canister_http', () => []),
         instanceRoute('POST', '/read/get_canister_http', () => []),

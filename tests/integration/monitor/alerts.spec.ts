@@ -62,9 +62,10 @@ describe('Monitor > health and alerts', () => {
         const after = unwrap(await monitor.check_system_alerts());
         expect(after.find((a) => a.id === stale!.id)).toBeUndefined();
         const log = unwrap(await asAdmin.get_notifications([]));
-        expect(log.map((n) => n.message).filter((m) => m.includes(`alert ${stale!.id} `))).toEqual([
-            expect.stringContaining('raised: StaleHeartbeat'),
-            expect.stringContaining('resolved: StaleHeartbeat')
+        const aboutStale = log.flatMap((n) => (n.alert[0]?.alert_id === stale!.id ? [n.alert[0]] : []));
+        expect(aboutStale).toEqual([
+            { alert_id: stale!.id, kind: { StaleHeartbeat: null }, subject: scheduler.toText(), change: { Raised: null } },
+            { alert_id: stale!.id, kind: { StaleHeartbeat: null }, subject: scheduler.toText(), change: { Resolved: null } }
         ]);
     });
 

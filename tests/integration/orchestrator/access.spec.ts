@@ -4,9 +4,8 @@ import type { PocketIc } from '@dfinity/pic';
 import { encodeWorkflowDefinition } from '../../../shared/workflow';
 import { after, node } from '../../../shared/workflow/testing';
 import { createPic } from '../support/pic';
-import { createWorkflow, delayDefinition, deployWorkflowEnv, driveUntil, errTag, nodeStatus, okOf, orchestratorAs, statusOf, type WorkflowEnv } from '../support/workflows';
+import { createWorkflow, delayDefinition, deployWorkflowEnv, driveUntil, errTag, nodeStatus, okOf, orchestratorAs, setSystemMode, statusOf, type WorkflowEnv } from '../support/workflows';
 
-const MS = 1_000_000n;
 
 jest.setTimeout(180_000);
 
@@ -68,21 +67,15 @@ describe('Orchestrator > access and validation', () => {
 
     describe('owner', () => {
         it('resuming a workflow during emergency mode leaves its executions paused until the mode is lifted', async () => {
-            const asMonitor = orchestratorAs(env, env.deployment.peers.monitor);
-            const setMode = async (mode: { Emergency: null } | { Normal: null }): Promise<void> => {
-                // Newer than any state the monitor pushed: the newest `changed_at` wins.
-                expect(await asMonitor.set_emergency_mode({ mode, reason: 'access test', changed_at: BigInt(await pic.getTime()) * MS * 2n, changed_by: [] })).toEqual({ Ok: null });
-            };
             const wf = await createWorkflow(env, delayDefinition(60_000));
             const x = okOf(await env.orchestrator.start_execution({ workflow_id: wf.id, input: [] }));
             okOf(await env.orchestrator.pause_workflow({ workflow_id: wf.id }));
-            await setMode({ Emergency: null });
+            await setSystemMode(env, 'Emergency');
             try {
                 okOf(await env.orchestrator.resume_workflow({ workflow_id: wf.id }));
                 expect(statusOf(okOf(await env.orchestrator.get_execution({ execution_id: x.id })))).toBe('Paused');
             } finally {
-                await pic.advanceTime(1);
-                await setMode({ Normal: null });
+                await setSystemMode(env, 'Normal');
             }
             expect(statusOf(okOf(await env.orchestrator.get_execution({ execution_id: x.id })))).toBe('Running');
             okOf(await env.orchestrator.cancel_execution({ execution_id: x.id }));
@@ -98,7 +91,7 @@ describe('Orchestrator > access and validation', () => {
             await driveUntil(env, x.id, () => false, { maxRounds: 3 });
             const attempt = okOf(await env.executor.get_node_attempt({ execution_id: x.id, node_id: 'wait', attempt: 1 }));
             expect(Object.keys(attempt.status)[0]).toBe('Cancelled');
-            expect(okOf(await env.orchestrator.list_executions({ workflow_id: [workflowId], status: [{ Cancelled: null }], page: { cursor: [], limit: 10 } })).items.map((i) => i.id)).toEqual([x.id]);
+            expect(okOf(await env.orchestrator.list_executions({ workflow_id: [workflowId], status: [{ Cancelled: null }], page: { cursor: [], limit: 10 }, order: [] })).items.map((i) => i.id)).toEqual([x.id]);
         });
 
         it('gets typed errors for malformed definitions and nothing is stored', async () => {

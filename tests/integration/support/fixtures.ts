@@ -14,6 +14,8 @@ import type { CanisterFixture, PocketIc } from '@dfinity/pic';
 
 import { callerIdlFactory } from '../../../localnet/tests/fixtures/caller/interface';
 import type { CallerService } from '../../../localnet/tests/fixtures/caller/interface';
+import { composerIdlFactory } from '../../../localnet/tests/fixtures/composer/interface';
+import type { ComposerService } from '../../../localnet/tests/fixtures/composer/interface';
 import { counterIdlFactory, lifecycleArgTypes } from '../../../localnet/tests/fixtures/counter/interface';
 import type { CounterService } from '../../../localnet/tests/fixtures/counter/interface';
 import { fillerIdlFactory } from '../../../localnet/tests/fixtures/filler/interface';
@@ -22,6 +24,7 @@ import { tickerIdlFactory } from '../../../localnet/tests/fixtures/ticker/interf
 import type { TickerService } from '../../../localnet/tests/fixtures/ticker/interface';
 
 export type { CallerService, CallOutcome } from '../../../localnet/tests/fixtures/caller/interface';
+export type { ComposerService, QueryOutcome } from '../../../localnet/tests/fixtures/composer/interface';
 export type { CounterService } from '../../../localnet/tests/fixtures/counter/interface';
 export type { FillerService } from '../../../localnet/tests/fixtures/filler/interface';
 export type { TickerService } from '../../../localnet/tests/fixtures/ticker/interface';
@@ -30,7 +33,7 @@ export { fillerValue } from '../../../localnet/tests/fixtures/filler/interface';
 
 const FIXTURES_DIR = resolve(__dirname, '..', '..', '..', 'localnet', 'tests', 'fixtures');
 
-export const FIXTURE_NAMES = ['counter', 'caller', 'ticker', 'filler'] as const;
+export const FIXTURE_NAMES = ['counter', 'caller', 'ticker', 'filler', 'composer'] as const;
 export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 /** The IDL factory type pic-js expects (its own `@icp-sdk/core` flavour of Candid). */
@@ -41,7 +44,8 @@ export const idlFactories = {
     counter: counterIdlFactory,
     caller: callerIdlFactory,
     ticker: tickerIdlFactory,
-    filler: fillerIdlFactory
+    filler: fillerIdlFactory,
+    composer: composerIdlFactory
 } as const satisfies Record<FixtureName, PicIdlFactory>;
 
 /** Absolute path of a fixture's wasm; throws with the build command when it is missing. */
@@ -98,6 +102,11 @@ export async function deployTicker(pic: PocketIc, options: DeployOptions = {}): 
 /** Creates a canister and installs `filler`. */
 export async function deployFiller(pic: PocketIc, options: DeployOptions = {}): Promise<CanisterFixture<FillerService>> {
     return await pic.setupCanister<FillerService>({ idlFactory: idlFactories.filler, wasm: fixtureWasm('filler'), ...options });
+}
+
+/** Creates a canister and installs `composer`. */
+export async function deployComposer(pic: PocketIc, options: DeployOptions = {}): Promise<CanisterFixture<ComposerService>> {
+    return await pic.setupCanister<ComposerService>({ idlFactory: idlFactories.composer, wasm: fixtureWasm('composer'), ...options });
 }
 
 /**

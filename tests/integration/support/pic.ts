@@ -44,6 +44,8 @@ export const ErrorCode = {
     CanisterStopped: 'CanisterStopped', // IC0508
     CanisterStopping: 'CanisterStopping', // IC0509
     CanisterInvalidController: 'CanisterInvalidController', // IC0512
+    QueryCallGraphTooDeep: 'QueryCallGraphTooDeep', // IC0525
+    CompositeQueryCalledInReplicatedMode: 'CompositeQueryCalledInReplicatedMode', // IC0527
     CanisterMethodNotFound: 'CanisterMethodNotFound', // IC0536
     CanisterWasmModuleNotFound: 'CanisterWasmModuleNotFound' // IC0537
 } as const;

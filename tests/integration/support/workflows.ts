@@ -13,6 +13,7 @@ import type { LendingPositionService } from '../../../canisters/demo/lending-pos
 import { deployDemoCanisters } from '../../../drill/env';
 import { liquidationDefinition } from '../../../drill/workflows';
 import { deployDeflow, deflowActor, type DeflowDeployment } from './deflow';
+import { monitorActor } from './monitoring';
 import type { OrchestratorService, ExecutorService } from './workflow-services';
 
 export type { OrchestratorService, ExecutorService } from './workflow-services';
@@ -128,4 +129,16 @@ export function orchestratorAs(env: WorkflowEnv, caller: Principal): Actor<Orche
 /** An executor actor speaking as `caller` (e.g. `env.deployment.peers.orchestrator`). */
 export function executorAs(env: WorkflowEnv, caller: Principal): Actor<ExecutorService> {
     return actorAs<ExecutorService>(env, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory, caller);
+}
+
+/**
+ * Sets the system mode the way an operator does: `env.admin` asks the monitor, which pushes
+ * the state to the orchestrator, scheduler and executor; a few rounds let the pushes land.
+ * (Tests no longer impersonate the monitor with a far-future `changed_at`.)
+ */
+export async function setSystemMode(env: WorkflowEnv, mode: 'Emergency' | 'Safe' | 'Normal', reason = 'integration test'): Promise<void> {
+    const monitor = monitorActor(env.pic, env.deployment, env.admin);
+    const r = mode === 'Normal' ? await monitor.disable_emergency_mode({ reason }) : await monitor.enable_emergency_mode({ mode: mode === 'Safe' ? { Safe: null } : { Emergency: null }, reason });
+    okOf(r);
+    await env.pic.tick(3);
 }

@@ -1,7 +1,8 @@
 import { IDL } from '@dfinity/candid';
 import type { NodeTask } from '../../../../shared/workflow';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptRequest, type StoredAttempt } from './attempts';
-import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportFailed, runDue, REPORT_RESEND_AFTER_MS, deferCall, type TargetCheck } from './run';
+import { failedCall, settle, take } from '../../../common/outbox/delivery';
+import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportDelivery, reportPending, runDue, withReportDelivery, REPORT_RESEND_AFTER_NS, REPORT_RETRY, deferCall, type TargetCheck } from './run';
 import { interpretCallResult } from './reply';
 
 const S = 1_000_000_000n;
@@ -106,20 +107,33 @@ describe('Executor > running attempts', () => {
 });
 
 describe('Executor > result reports (outbox)', () => {
-    it('re-sends an unacknowledged report after the resend delay, backs off on failure, stops once delivered', () => {
+    it('hands a finished result to the reports outbox, backs off with growing delays while the orchestrator is unavailable, stops once delivered', () => {
         const r = runDue([accepted(req(1, T0, { kind: 'Wait' }))], T0, 1, allowAll);
-        const done = r.changed[0];
-        const resendAt = T0 + BigInt(REPORT_RESEND_AFTER_MS) * 1_000_000n;
-        expect(nextWakeAt([done])).toBe(resendAt);
-        expect(runDue([done], resendAt, 1, allowAll).effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
-        const failedOnce = reportFailed(done, T0);
-        expect(failedOnce.report).toMatchObject({ kind: 'Pending', tries: 1 });
-        const failedTwice = reportFailed(failedOnce, T0);
-        if (failedOnce.report.kind !== 'Pending' || failedTwice.report.kind !== 'Pending') throw new Error('expected pending');
-        expect(failedTwice.report.nextAt).toBeGreaterThan(T0);
-        const delivered = reportDelivered(failedTwice, T0 + S);
+        expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
+        let a = r.changed[0];
+        expect(reportPending(a) && a.report.nextAt).toBe(T0);
+        const delays: bigint[] = [];
+        let now = T0;
+        for (let i = 0; i < 4; i++) {
+            const taken = take(reportDelivery(a), now, REPORT_RETRY, REPORT_RESEND_AFTER_NS);
+            if (taken.kind !== 'Handle') throw new Error('expected Handle');
+            expect(withReportDelivery(a, taken.delivery).report).toMatchObject({ kind: 'Pending', tries: i + 1, nextAt: now + REPORT_RESEND_AFTER_NS });
+            const settled = settle(taken.delivery, failedCall({ reject_code: 5, message: 'orchestrator stopped' }), now, REPORT_RETRY);
+            if (settled.kind !== 'Retry') throw new Error('expected Retry');
+            a = withReportDelivery(a, settled.delivery);
+            if (a.report.kind !== 'Pending') throw new Error('expected Pending');
+            delays.push(a.report.nextAt - now);
+            now = a.report.nextAt;
+        }
+        expect(delays).toEqual([S, 2n * S, 4n * S, 8n * S]);
+        const delivered = reportDelivered(a, now);
+        expect(reportPending(delivered)).toBe(false);
         expect(nextWakeAt([delivered])).toBeUndefined();
-        expect(runDue([delivered], T0 + 1000n * S, 1, allowAll).effects).toEqual([]);
+    });
+
+    it("reads a pending report written by the first release (tries, nextAt) as the outbox's bookkeeping", () => {
+        const old: StoredAttempt = { ...accepted(req()), status: 'Succeeded', finishedAt: T0, report: { kind: 'Pending', tries: 2, nextAt: T0 + 5n * S } };
+        expect(reportDelivery(old)).toEqual({ attempts: 2, next_at: T0 + 5n * S, first_at: T0, taken_at: undefined, traps: 0, last_error: undefined });
     });
 
     it('wakes for the earliest of due attempts, deadlines and reports', () => {

@@ -1,4 +1,6 @@
+import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
 import { WORKFLOW_LIMITS, type NodeError, type NodeTask } from '../../../../shared/workflow';
+import type { Delivery } from '../../../common/outbox/delivery';
 
 /** Identity of one node attempt: the idempotency key of `run_node_attempt`. */
 export type AttemptKey = { executionId: string; nodeId: string; attempt: number };
@@ -11,8 +13,17 @@ export function attemptKeyText(k: AttemptKey): string {
 export const AttemptStatus = { Scheduled: 'Scheduled', Running: 'Running', Succeeded: 'Succeeded', Failed: 'Failed', Cancelled: 'Cancelled' } as const;
 export type AttemptStatus = (typeof AttemptStatus)[keyof typeof AttemptStatus];
 
-/** Delivery of the result to the orchestrator: an outbox entry retried until acknowledged. */
-export type ReportState = { kind: 'NotYet' } | { kind: 'Pending'; tries: number; nextAt: bigint } | { kind: 'Delivered'; at: bigint };
+/**
+ * Delivery of the result to the orchestrator: an entry of the reports outbox
+ * (`canisters/common/outbox`) until acknowledged, or dead-lettered with its reason.
+ * `tries`/`nextAt` are what the first release wrote; `delivery` (absent in its records) is the
+ * toolkit's bookkeeping, kept in step with them.
+ */
+export type ReportState =
+    | { kind: 'NotYet' }
+    | { kind: 'Pending'; tries: number; nextAt: bigint; delivery?: Delivery }
+    | { kind: 'Delivered'; at: bigint }
+    | { kind: 'DeadLettered'; at: bigint; reason: DeadLetterReason };
 
 /** One attempt as the executor stores it (in a StableBTreeMap keyed by {@link attemptKeyText}). */
 export type StoredAttempt = {

@@ -1,4 +1,7 @@
-import { msToNs, nextRetryAt, seedFromText, type CallRefusalReason, type NodeError, type RetryPolicy } from '../../../../shared/workflow';
+import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
+import { msToNs, type CallRefusalReason, type NodeError } from '../../../../shared/workflow';
+import { deliveryFrom, newDelivery, type Delivery } from '../../../common/outbox/delivery';
+import { NS_PER_SECOND, type RetryPolicy } from '../../../common/outbox/retry-policy';
 import { attemptKeyText, isFinished, type AttemptKey, type StoredAttempt } from './attempts';
 import { interpretCallResult, type CallResult } from './reply';
 
@@ -6,23 +9,26 @@ import { interpretCallResult, type CallResult } from './reply';
 export type ExecutorEffect =
     /** Perform the inter-canister call of a running attempt, then call {@link completeCall}. */
     | { kind: 'PerformCall'; key: AttemptKey; owner: string; canister: string; method: string; args: Uint8Array; cycles: bigint }
-    /** Send the attempt's result to the orchestrator (`report_node_result`), then {@link reportDelivered} or {@link reportFailed}. */
+    /** A result is ready: the reports outbox sends it to the orchestrator (`report_node_result`). */
     | { kind: 'ReportResult'; key: AttemptKey };
 
 export type ExecutorStep = { changed: StoredAttempt[]; effects: ExecutorEffect[] };
 
-/** Report delivery backoff: an upgrade of the orchestrator only delays reports, never drops them. */
-export const REPORT_RETRY: RetryPolicy = { maxRetries: 10, initialDelayMs: 1000, backoffFactor: 2, maxDelayMs: 60_000, jitter: true };
+/**
+ * Report delivery: 1 s doubling to 1 min apart, never given up while the orchestrator is
+ * only unavailable (an upgrade only delays reports); three handlings that trap dead-letter it.
+ */
+export const REPORT_RETRY: RetryPolicy = { initial_delay_ns: NS_PER_SECOND, factor: 2, max_delay_ns: 60n * NS_PER_SECOND, max_attempts: 0, give_up_after_ns: 0n, max_traps: 3 };
 
 /**
- * How long a sent report may stay unacknowledged before the timer re-sends it. Covers the
+ * How long a sent report may stay unacknowledged before it is sent again. Covers the
  * executor being upgraded between sending and recording delivery: the report is in stable
  * state as Pending, so it is sent again (the orchestrator ignores duplicates).
  */
-export const REPORT_RESEND_AFTER_MS = 30_000;
+export const REPORT_RESEND_AFTER_NS = 30n * NS_PER_SECOND;
 
 function finish(a: StoredAttempt, now: bigint, outcome: { output: string } | { error: NodeError }): StoredAttempt {
-    return { ...a, ...outcome, status: 'output' in outcome ? 'Succeeded' : 'Failed', finishedAt: now, report: { kind: 'Pending', tries: 0, nextAt: now + msToNs(REPORT_RESEND_AFTER_MS) } };
+    return { ...a, ...outcome, status: 'output' in outcome ? 'Succeeded' : 'Failed', finishedAt: now, report: { kind: 'Pending', tries: 0, nextAt: now, delivery: newDelivery(now) } };
 }
 
 /** Why the call policy refuses a target canister (text form), or `undefined` if it may be called. */
@@ -30,7 +36,8 @@ export type TargetCheck = (canister: string) => CallRefusalReason | undefined;
 
 /**
  * The timer step: starts due attempts (at most `maxBatch`, earliest first, so one message's
- * work is bounded), fails running attempts past their deadline, and re-sends due reports.
+ * work is bounded) and fails running attempts past their deadline. Each finished attempt's
+ * result goes to the reports outbox (`ReportResult`).
  * A `Wait` task succeeds with output `null` as soon as it is due. A call whose target
  * `checkTarget` refuses fails at once with `CallRefused` (never retried) and is not sent.
  *
@@ -67,8 +74,6 @@ export function runDue(attempts: readonly StoredAttempt[], now: bigint, maxBatch
         if (a.status === 'Running' && a.deadlineAt !== undefined && a.deadlineAt <= now) {
             changed.push(finish(a, now, { error: { kind: 'TimedOut', message: `no reply within ${a.timeoutMs} ms` } }));
             effects.push({ kind: 'ReportResult', key: a.key });
-        } else if (a.report.kind === 'Pending' && a.report.nextAt <= now) {
-            effects.push({ kind: 'ReportResult', key: a.key });
         }
     }
     return { changed, effects };
@@ -101,15 +106,28 @@ export function reportDelivered(a: StoredAttempt, now: bigint): StoredAttempt {
     return { ...a, report: { kind: 'Delivered', at: now } };
 }
 
-/** A report that could not be delivered is retried with backoff, indefinitely (capped delay). */
-export function reportFailed(a: StoredAttempt, now: bigint): StoredAttempt {
-    const tries = a.report.kind === 'Pending' ? a.report.tries + 1 : 1;
-    const next = nextRetryAt(REPORT_RETRY, Math.min(tries, REPORT_RETRY.maxRetries), now, seedFromText(attemptKeyText(a.key)));
-    const nextAt = next.kind === 'RetryAt' ? next.dueAt : now + msToNs(REPORT_RETRY.maxDelayMs);
-    return { ...a, report: { kind: 'Pending', tries, nextAt } };
+/** A report the outbox gave up on: kept, with its reason, until retention removes it. */
+export function reportDeadLettered(a: StoredAttempt, reason: DeadLetterReason, now: bigint): StoredAttempt {
+    return { ...a, report: { kind: 'DeadLettered', at: now, reason } };
 }
 
-/** When the adapter's single timer should fire next, or `undefined` if nothing waits. */
+/** Whether an attempt's result waits in the reports outbox. */
+export function reportPending(a: StoredAttempt): a is StoredAttempt & { report: { kind: 'Pending' } } {
+    return a.report.kind === 'Pending' && a.status !== 'Cancelled';
+}
+
+/** The outbox bookkeeping of a pending report (defaults for a record of the first release). */
+export function reportDelivery(a: StoredAttempt): Delivery {
+    if (a.report.kind !== 'Pending') throw new Error(`invariant: report of ${attemptKeyText(a.key)} is ${a.report.kind}, not Pending`);
+    return deliveryFrom(a.report.delivery ?? { attempts: a.report.tries, next_at: a.report.nextAt }, a.finishedAt ?? a.receivedAt);
+}
+
+/** A pending report with new bookkeeping (`tries`/`nextAt` kept in step for the first release). */
+export function withReportDelivery(a: StoredAttempt, d: Delivery): StoredAttempt {
+    return { ...a, report: { kind: 'Pending', tries: d.attempts, nextAt: d.next_at, delivery: d } };
+}
+
+/** When the attempts timer should fire next (reports have the outbox's timer), or `undefined` if nothing waits. */
 export function nextWakeAt(attempts: readonly StoredAttempt[]): bigint | undefined {
     let min: bigint | undefined;
     const consider = (t: bigint | undefined): void => {
@@ -118,7 +136,6 @@ export function nextWakeAt(attempts: readonly StoredAttempt[]): bigint | undefin
     for (const a of attempts) {
         if (a.status === 'Scheduled') consider(a.dueAt);
         if (a.status === 'Running') consider(a.deadlineAt);
-        if (a.report.kind === 'Pending') consider(a.report.nextAt);
     }
     return min;
 }

@@ -161,9 +161,13 @@ export function runAlertCheck(state: MonitorState, now: bigint): { state: Monito
     let next: MonitorState = { ...state, alerts: result.alerts, next_alert_id: result.next_alert_id };
     for (const a of result.raised) {
         const level = 'Critical' in a.severity ? { Critical: null } : 'Warning' in a.severity ? { Warning: null } : { Info: null };
-        next = appendNotification(next, level, `alert ${a.id} raised: ${tagOf(a.kind)} on ${a.subject}: ${a.message}`, 'monitor', now).state;
+        const alert = { alert_id: a.id, kind: a.kind, subject: a.subject, change: { Raised: null } };
+        next = appendNotification(next, level, `alert ${a.id} raised: ${tagOf(a.kind)} on ${a.subject}: ${a.message}`, 'monitor', now, { alert }).state;
     }
-    for (const a of result.resolved) next = appendNotification(next, { Info: null }, `alert ${a.id} resolved: ${tagOf(a.kind)} on ${a.subject}`, 'monitor', now).state;
+    for (const a of result.resolved) {
+        const alert = { alert_id: a.id, kind: a.kind, subject: a.subject, change: { Resolved: null } };
+        next = appendNotification(next, { Info: null }, `alert ${a.id} resolved: ${tagOf(a.kind)} on ${a.subject}`, 'monitor', now, { alert }).state;
+    }
     return { state: next, raised: result.raised, resolved: result.resolved };
 }
 

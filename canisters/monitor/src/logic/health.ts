@@ -65,11 +65,13 @@ export function applySystemEvent(state: MonitorState, event: SystemEvent): Monit
 }
 
 /**
- * Whether a canister's heartbeat is stale at `now`: never reported, or older than the threshold.
+ * Whether a canister's heartbeat is stale at `now`: its last heartbeat is older than the
+ * threshold, or it never reported although the monitor has watched it for longer than that.
  *
  * @example
  * isStale(record, now, thresholds.stale_heartbeat_ns)
  */
 export function isStale(record: CanisterRecord, now: bigint, staleAfterNs: bigint): boolean {
-    return record.latest === undefined || now - record.latest.last_heartbeat > staleAfterNs;
+    const since = record.latest === undefined ? (record.watched_since ?? 0n) : record.latest.last_heartbeat;
+    return now - since > staleAfterNs;
 }

@@ -44,10 +44,13 @@ describe('Monitor > health samples', () => {
         expect(ingestSample(freshState(), sample(STRANGER, T0), STRANGER, T0)).toEqual({ Err: { Unauthorized: { caller: STRANGER } } });
     });
 
-    it('stale heartbeat: never reported, or older than the threshold', () => {
+    it('stale heartbeat: older than the threshold, or never reported for longer than the threshold since watched', () => {
         const s = reportAll(freshState(), T0);
         const threshold = s.thresholds.stale_heartbeat_ns;
-        expect(isStale(freshState().canisters[0]!, T0, threshold)).toBe(true);
+        const neverReported = { ...freshState().canisters[0]!, watched_since: T0 };
+        expect(isStale(neverReported, T0 + threshold, threshold)).toBe(false); // just installed: no alert yet
+        expect(isStale(neverReported, T0 + threshold + 1n, threshold)).toBe(true);
+        expect(isStale({ ...neverReported, watched_since: undefined }, T0, threshold)).toBe(true); // an old record without the field
         expect(isStale(s.canisters[0]!, T0 + threshold, threshold)).toBe(false);
         expect(isStale(s.canisters[0]!, T0 + threshold + 1n, threshold)).toBe(true);
     });
@@ -203,7 +206,7 @@ describe('Monitor > emergency mode', () => {
 describe('Monitor > notification log', () => {
     it('is bounded and numbered', () => {
         let s = freshState();
-        for (let i = 0; i < 12; i += 1) s = appendNotification(s, { Info: null }, `n${i}`, 'test', T0, 10).state;
+        for (let i = 0; i < 12; i += 1) s = appendNotification(s, { Info: null }, `n${i}`, 'test', T0, { cap: 10 }).state;
         expect(s.notifications.map((n) => n.message)).toEqual(['n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9', 'n10', 'n11']);
         expect(s.next_notification_id).toBe(13n);
         expect(appendNotification(s, { Info: null }, 'x'.repeat(5000), 'test', T0).entry.message).toHaveLength(1000);

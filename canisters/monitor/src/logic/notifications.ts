@@ -1,4 +1,4 @@
-import type { NotificationEntry, NotificationLevel } from '../../../../shared/monitoring/notifications';
+import type { NotificationAlert, NotificationEntry, NotificationLevel } from '../../../../shared/monitoring/notifications';
 import type { MonitorState } from './state';
 
 /** Notification log capacity: the oldest entries go first. */
@@ -11,6 +11,7 @@ export const MAX_NOTIFICATION_LENGTH = 1_000;
  *
  * @example
  * const { state: next, entry } = appendNotification(state, { Warning: null }, 'low cycles', 'monitor', now);
+ * appendNotification(state, { Info: null }, 'alert 3 resolved', 'monitor', now, { alert: { alert_id: 3n, kind, subject, change: { Resolved: null } } });
  */
 export function appendNotification(
     state: MonitorState,
@@ -18,9 +19,17 @@ export function appendNotification(
     message: string,
     source: string,
     now: bigint,
-    cap: number = NOTIFICATION_LOG_CAP
+    options: { cap?: number; alert?: NotificationAlert } = {}
 ): { state: MonitorState; entry: NotificationEntry } {
-    const entry: NotificationEntry = { id: state.next_notification_id, level, message: message.slice(0, MAX_NOTIFICATION_LENGTH), source: source.slice(0, 64), at: now };
+    const cap = options.cap ?? NOTIFICATION_LOG_CAP;
+    const entry: NotificationEntry = {
+        id: state.next_notification_id,
+        level,
+        message: message.slice(0, MAX_NOTIFICATION_LENGTH),
+        source: source.slice(0, 64),
+        at: now,
+        alert: options.alert === undefined ? [] : [options.alert]
+    };
     const log = [...state.notifications, entry];
     return {
         state: { ...state, notifications: log.length > cap ? log.slice(log.length - cap) : log, next_notification_id: state.next_notification_id + 1n },

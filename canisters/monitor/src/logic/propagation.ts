@@ -1,6 +1,6 @@
 import type { Principal } from '@dfinity/principal';
 import type { EmergencyState } from '../../../../shared/monitoring/emergency';
-import { backoffDelay, type RetryPolicy } from '../../../../shared/scheduling/outbox';
+import { backoffDelay, isRetryableReject, type RetryPolicy } from '../../../common/outbox/retry-policy';
 
 /**
  * A pending push of the emergency state to one peer's `set_emergency_mode`. One entry per
@@ -9,10 +9,7 @@ import { backoffDelay, type RetryPolicy } from '../../../../shared/scheduling/ou
 export type PropagationEntry = { target: Principal; state: EmergencyState; attempts: number; next_attempt_at: bigint };
 
 /** Retry pushes from 1 s up to 1 min apart, forever: peers also converge through report_health acks. */
-export const PROPAGATION_RETRY: RetryPolicy = { initial_delay_ns: 1_000_000_000n, factor: 2, max_delay_ns: 60_000_000_000n, max_attempts: 0, give_up_after_ns: 0n };
-
-/** Reject codes that mean "peer unavailable right now" (stopped, upgrading, queue full). */
-const RETRYABLE = [2, 5, 6];
+export const PROPAGATION_RETRY: RetryPolicy = { initial_delay_ns: 1_000_000_000n, factor: 2, max_delay_ns: 60_000_000_000n, max_attempts: 0, give_up_after_ns: 0n, max_traps: 3 };
 
 /**
  * Queues a push of `state` to each target, replacing what was pending for it, due now.
@@ -48,7 +45,7 @@ export type PushOutcome = { kind: 'Delivered' } | { kind: 'Refused'; error_tag: 
  * settlePropagation(entries, entry, { kind: 'Rejected', reject_code: 5 }) // kept, retried at entry.next_attempt_at
  */
 export function settlePropagation(entries: readonly PropagationEntry[], pushed: PropagationEntry, outcome: PushOutcome): { entries: PropagationEntry[]; dropped_for_good: boolean } {
-    const retry = outcome.kind === 'Rejected' && RETRYABLE.includes(outcome.reject_code);
+    const retry = outcome.kind === 'Rejected' && isRetryableReject(outcome.reject_code);
     if (retry) return { entries: [...entries], dropped_for_good: false };
     const same = (e: PropagationEntry): boolean => e.target.toText() === pushed.target.toText() && e.state.changed_at === pushed.state.changed_at;
     return { entries: entries.filter((e) => !same(e)), dropped_for_good: outcome.kind !== 'Delivered' };

@@ -7,7 +7,19 @@ import type { NotificationEntry } from '../../../../shared/monitoring/notificati
 import type { RollingWindow } from './rolling-window';
 
 /** What the monitor knows about one DeFlow canister. */
-export type CanisterRecord = { canister: Principal; role: CanisterRole; latest: HealthSample | undefined; upgrade_failures: number };
+export type CanisterRecord = {
+    canister: Principal;
+    role: CanisterRole;
+    latest: HealthSample | undefined;
+    upgrade_failures: number;
+    /**
+     * When the monitor began watching this canister (its install, or the wiring that added the
+     * canister). A canister that never reported counts as stale only once the stale threshold
+     * has passed since: peers installed a moment after the monitor are not alerted on.
+     * Absent in records stored before the field existed (post_upgrade fills it in).
+     */
+    watched_since?: bigint;
+};
 
 /**
  * The monitor's domain state as the pure functions see it. Every collection is bounded

@@ -1,4 +1,4 @@
-import { DEFAULT_NODE_TIMEOUT_MS, isRetryableNodeError, msToNs, nextRetryAt, parseJson, seedFromText, type Execution, type NodeError, type NodeState } from '../../../../shared/workflow';
+import { DEFAULT_NODE_TIMEOUT_MS, isRetryableNodeError, msToNs, nextRetryAt, parseJson, seedFromText, WORKFLOW_LIMITS, type Execution, type NodeError, type NodeState } from '../../../../shared/workflow';
 import { advanceDraft, dispatchAttempt, succeedNode } from './advance';
 import { closeDraft, nodeDef, openDraft, patchNode, type CompiledWorkflow, type Draft } from './draft';
 import type { Step } from './effects';
@@ -46,16 +46,15 @@ function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
     // A finished current attempt is already recorded (its retry is held while paused).
     if (current === undefined || current.attempt !== r.attempt || current.finishedAt !== undefined) return 'StaleAttempt';
 
-    const error = r.outcome.kind === 'Failed' ? r.outcome.error : undefined;
+    // An output that is not JSON, or nested too deep to parse safely, fails the attempt.
+    const parsed = r.outcome.kind === 'Succeeded' ? parseJson(r.outcome.output) : undefined;
+    const error: NodeError | undefined =
+        r.outcome.kind === 'Failed' ? r.outcome.error : parsed !== undefined && !parsed.ok ? { kind: 'InvalidReply', message: `output is not JSON: ${parsed.message}`.slice(0, WORKFLOW_LIMITS.maxDescriptionChars) } : undefined;
     const attempts = s.attempts.map((a) => (a.attempt === r.attempt ? { attempt: a.attempt, startedAt: r.startedAt, finishedAt: r.finishedAt, error } : a));
     patchNode(d, r.nodeId, { attempts });
 
-    if (r.outcome.kind === 'Succeeded') {
-        if (!parseJson(r.outcome.output).ok) recordFailure(d, r.nodeId, r.attempt, { kind: 'InvalidReply', message: 'output is not JSON' });
-        else succeedNode(d, r.nodeId, r.outcome.output);
-    } else {
-        recordFailure(d, r.nodeId, r.attempt, r.outcome.error);
-    }
+    if (error !== undefined) recordFailure(d, r.nodeId, r.attempt, error);
+    else if (r.outcome.kind === 'Succeeded') succeedNode(d, r.nodeId, r.outcome.output);
     return undefined;
 }
 

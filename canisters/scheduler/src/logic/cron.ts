@@ -1,6 +1,6 @@
 /**
  * The only module that touches cron-parser. Two measures make it work inside an Azle
- * canister (QuickJS, stable mode), see /work/shared/ENVIRONMENT.md:
+ * canister (QuickJS, stable mode), see docs/scheduling-and-monitoring.md (cron-parser inside the canister):
  * 1. import the parser module directly: the package index also loads a file parser that
  *    imports `fs`, which fails the Azle build;
  * 2. QuickJS has no `Intl`, and luxon asks Intl for the system zone and locale unless

@@ -29,7 +29,7 @@ describe('Scheduler > firing', () => {
         expect(step.schedule.in_flight).toEqual([`s1:${T0}`]);
         const record = step.effects[1];
         expect(record?.type === 'RecordFiring' && record.entry.lateness_ns).toBe(seconds(1));
-        expect(step.effects.map(describeEffect)).toHaveLength(3);
+        expect(step.effects.map(describeEffect)).toEqual([`outbox put s1:${T0} (attempt 1)`, `firing s1@${T0}`, `start s1:${T0}`]);
     });
 
     it('not yet due, paused or ended: unchanged, no effects', () => {

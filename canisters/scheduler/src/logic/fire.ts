@@ -1,7 +1,8 @@
 import { assertNever } from '../../../../shared/common/result';
 import { fromOpt, toOpt } from '../../../../shared/common/codec';
 import type { FiringOutcome, SkipReason } from '../../../../shared/scheduling/firing';
-import type { OutboxEntry, RetryPolicy } from '../../../../shared/scheduling/outbox';
+import type { OutboxEntry } from '../../../../shared/scheduling/outbox';
+import type { RetryPolicy } from '../../../common/outbox/retry-policy';
 import type { Schedule } from '../../../../shared/scheduling/schedule';
 import type { ExecutionFinished } from '../../../../shared/scheduling/service';
 import type { SystemMode } from '../../../../shared/monitoring/emergency';

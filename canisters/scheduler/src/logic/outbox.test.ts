@@ -1,5 +1,5 @@
 import { DEFAULT_POLICIES } from '../../../../shared/scheduling/schedule';
-import type { RetryPolicy } from '../../../../shared/scheduling/outbox';
+import type { RetryPolicy } from '../../../common/outbox/retry-policy';
 import { OWNER, makeSchedule } from './test-fixtures';
 import { applyStartOutcome, backoffDelay, beginRetry, DEFAULT_RETRY_POLICY, idempotencyKey, newOutboxEntry, type StartOutcome } from './outbox';
 import { hours, isoNs, seconds } from './time';

@@ -2,9 +2,10 @@ import type { ApiError } from '../../../../shared/common/errors';
 import type { Result } from '../../../../shared/common/result';
 import { toOpt } from '../../../../shared/common/codec';
 import type { FiringOutcome } from '../../../../shared/scheduling/firing';
-import { backoffDelay, type OutboxEntry, type RetryPolicy, type StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
+import type { OutboxEntry, StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
+import { backoffDelay, isRetryableReject, type RetryPolicy } from '../../../common/outbox/retry-policy';
 
-/** Re-exported: the backoff is part of the shared `RetryPolicy` contract (the monitor uses it too). */
+/** Re-exported: the backoff of the one outbox `RetryPolicy` (`canisters/common/outbox`). */
 export { backoffDelay };
 import type { Schedule } from '../../../../shared/scheduling/schedule';
 import { hours, seconds } from './time';
@@ -18,7 +19,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
     factor: 2,
     max_delay_ns: seconds(60),
     max_attempts: 0,
-    give_up_after_ns: hours(24)
+    give_up_after_ns: hours(24),
+    max_traps: 3
 };
 
 /**
@@ -79,9 +81,6 @@ export type StartDecision =
     | { kind: 'Settled'; outcome: FiringOutcome }
     | { kind: 'Retry'; entry: OutboxEntry };
 
-/** Reject codes worth retrying: SYS_TRANSIENT (2), CANISTER_ERROR (5: stopped, stopping, trapped), SYS_UNKNOWN (6). */
-export const RETRYABLE_REJECT_CODES: readonly number[] = [2, 5, 6];
-
 /**
  * Decides what an outcome means for an outbox entry: settled (started, refused for good,
  * skipped because of emergency mode, or given up) or retry at `entry.next_attempt_at`.
@@ -106,7 +105,7 @@ export function applyStartOutcome(entry: OutboxEntry, outcome: StartOutcome, now
         failure = { reject_code: 0, message: retryable };
     } else {
         failure = { reject_code: outcome.reject_code, message: outcome.message };
-        if (!RETRYABLE_REJECT_CODES.includes(outcome.reject_code)) {
+        if (!isRetryableReject(outcome.reject_code)) {
             return { kind: 'Settled', outcome: { Failed: { attempts: entry.attempts, failure: { Unreachable: failure } } } };
         }
         retryable = `reject ${outcome.reject_code}: ${outcome.message}`;

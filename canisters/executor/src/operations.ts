@@ -1,0 +1,23 @@
+/** Operator endpoints: the result reports the executor did not deliver. */
+import { msgCaller, query } from 'azle';
+
+import type { ApiError } from '../../../shared/common/errors';
+import { ExecutorMethods, type PageRequest } from '../../../shared/workflow';
+import { sig } from '../../common/method-sig';
+import { listDeadLetters, type DeadLetterPage } from '../../common/outbox/dead-letters';
+import { deadLetters, deployment } from './state';
+
+export class OperationsMethods {
+    /**
+     * Result reports that were not delivered to the orchestrator and why: refused (a reject retrying cannot
+     * change), given up (out of attempts) or trapping every time they were handled. Oldest
+     * first; pass `next_cursor` back for the next page.
+     * Call context: query. Callers: configured admins and controllers only.
+     * Errors: Unauthorized, InvalidInput (limit above 100).
+     */
+    @query(...sig(ExecutorMethods.list_dead_letters))
+    list_dead_letters(page: PageRequest): { Ok: DeadLetterPage } | { Err: ApiError } {
+        const caller = msgCaller();
+        return listDeadLetters(deadLetters, caller, deployment.isAdmin(caller), page);
+    }
+}

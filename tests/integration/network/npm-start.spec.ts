@@ -1,0 +1,212 @@
+/**
+ * `npm start` end to end, as a new user meets it: `scripts/start.ts` as a child process on a
+ * free port with a temporary state folder, driven through its IC HTTP interface by
+ * `@dfinity/agent` and by the shipped `icp` binary (icp-cli 1.5). Covers the failures of
+ * issue 10: one `icp` call that killed the network, a 3 MiB message that froze it, the CLI
+ * identity that could not use admin commands, demo canisters that were not deployed, a second
+ * start forking the state, StaleHeartbeat alerts dated 2021, a health summary without the
+ * monitor, and a state folder rewritten whole.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { Actor, CanisterStatus, HttpAgent, type Identity } from '@dfinity/agent';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+
+import { loadIdentityFile } from '../../../cli/identity';
+import { encodeCbor } from '../../../localnet/src/http-interface/cbor';
+import { MonitorServiceIdl, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
+import { ICP_BINARY, icpRunner, runStartToExit, startFolders, startNetwork, type StartedNetwork, type StartFolders } from '../support/npm-start';
+
+// A fresh start builds nothing (the suite builds first) but deploys seven Azle canisters.
+jest.setTimeout(600_000);
+
+type Monitor = { get_system_health: () => Promise<SystemHealth>; get_notifications: (after: [] | [bigint]) => Promise<{ Ok: NotificationEntry[] } | { Err: unknown }> };
+
+const GENESIS_2022_NS = BigInt(Date.UTC(2022, 0, 1)) * 1_000_000n;
+
+describe('npm start > the network it makes', () => {
+    let folders: StartFolders;
+    let network: StartedNetwork;
+    let operator: Identity;
+    let deployment: { peers: Record<string, string>; controller: string; admins: string[] };
+    let demo: Record<string, string>;
+    const icp = icpRunner();
+
+    async function agentAs(identity?: Identity): Promise<HttpAgent> {
+        return await HttpAgent.create({ host: network.url, shouldFetchRootKey: true, ...(identity === undefined ? {} : { identity }) });
+    }
+
+    beforeAll(async () => {
+        folders = startFolders();
+        network = await startNetwork(folders);
+        operator = loadIdentityFile(join(folders.configDir, 'identity.pem')).identity;
+        deployment = JSON.parse(readFileSync(join(folders.stateDir, 'deployment.json'), 'utf8')) as typeof deployment;
+        demo = JSON.parse(readFileSync(join(folders.stateDir, 'demo.json'), 'utf8')) as Record<string, string>;
+    });
+    afterAll(async () => {
+        if (network !== undefined && network.child.exitCode === null) await network.stop();
+    });
+
+    describe('identity and deployment', () => {
+        it('makes the caller\'s deflow CLI identity the admin and the only controller, and prints it', async () => {
+            const principal = operator.getPrincipal().toText();
+            expect(network.output()).toContain(`Controller: ${principal}`);
+            expect(network.output()).toContain(`Admins: ${principal}`);
+            expect(deployment).toMatchObject({ controller: principal, admins: [principal] });
+            const agent = await agentAs();
+            for (const id of [...Object.values(deployment.peers), ...Object.values(demo)]) {
+                const status = await CanisterStatus.request({ agent, canisterId: Principal.fromText(id), paths: ['controllers'] });
+                expect((status.get('controllers') as Principal[]).map((p) => p.toText())).toEqual([principal]);
+            }
+        });
+
+        it('lets that identity use an admin-only method (the notification log) and refuses the anonymous caller', async () => {
+            const monitorId = deployment.peers['monitor']!;
+            const asOperator = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: monitorId });
+            const asAnonymous = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(), canisterId: monitorId });
+            expect(await asOperator.get_notifications([])).toHaveProperty('Ok');
+            expect(Object.keys((await asAnonymous.get_notifications([])) as object)).toEqual(['Err']);
+        });
+
+        it('deploys the demo canisters the examples call and writes their ids to <state>/demo.json', async () => {
+            expect(Object.keys(demo).sort()).toEqual(['backup_price_oracle', 'lending_position', 'price_oracle']);
+            const agent = await agentAs();
+            for (const key of ['price_oracle', 'backup_price_oracle']) {
+                const oracle = Actor.createActor<{ get_price: () => Promise<{ price_e8s: bigint }> }>(
+                    ({ IDL: I }) => I.Service({ get_price: I.Func([], [I.Record({ price_e8s: I.Nat64 })], []) }),
+                    { agent, canisterId: demo[key]! }
+                );
+                expect((await oracle.get_price()).price_e8s).toBeGreaterThan(0n);
+            }
+            const lending = Actor.createActor<{ repay_count: () => Promise<bigint> }>(({ IDL: I }) => I.Service({ repay_count: I.Func([], [I.Nat64], ['query']) }), {
+                agent,
+                canisterId: demo['lending_position']!
+            });
+            expect(await lending.repay_count()).toBe(0n);
+        });
+    });
+
+    describe('health at start', () => {
+        it('prints a health summary that includes the monitor', () => {
+            expect(network.output()).toMatch(/Health: Healthy; emergency mode: Normal; open alerts: 0/);
+            expect(network.output()).toMatch(/\n {2}Monitor {6}answering/);
+            for (const role of ['Orchestrator', 'Scheduler', 'Executor']) expect(network.output()).toMatch(new RegExp(`\\n  ${role} +reporting`));
+        });
+
+        it('raises no StaleHeartbeat alert and logs nothing dated before 2022 (the clock starts at wall time)', async () => {
+            const monitor = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: deployment.peers['monitor']! });
+            const health = await monitor.get_system_health();
+            expect(health.open_alerts.map((a) => Object.keys(a.kind)[0])).toEqual([]);
+            const log = await monitor.get_notifications([]);
+            if (!('Ok' in log)) throw new Error('the operator cannot read the notification log');
+            expect(log.Ok.filter((entry) => entry.at < GENESIS_2022_NS || /StaleHeartbeat|stale/i.test(entry.message))).toEqual([]);
+        });
+    });
+
+    describe('requests that used to crash or freeze it', () => {
+        (existsSync(ICP_BINARY) ? it : it.skip)('answers `icp canister call aaaaa-aa raw_rand` with the IC\'s refusal and keeps serving', async () => {
+            const result = icp.run(['canister', 'call', '-n', network.url, '-k', 'fetch', 'aaaaa-aa', 'raw_rand', '()']);
+            expect(result.status).not.toBe(0);
+            expect(result.stderr).toMatch(/ic00 method raw_rand can not be called via ingress messages/);
+            expect((await fetch(`${network.url}/api/v2/status`)).status).toBe(200);
+            expect(network.child.exitCode).toBeNull();
+        });
+
+        it('refuses a 3 MiB ingress message at once with 413, and the network keeps running its canisters', async () => {
+            const oracle = Principal.fromText(demo['price_oracle']!).toUint8Array();
+            const body = encodeCbor({
+                content: { request_type: 'call', canister_id: oracle, method_name: 'set_price', arg: new Uint8Array(3 * 1024 * 1024), sender: new Uint8Array([4]), ingress_expiry: BigInt(Date.now() + 120_000) * 1_000_000n }
+            });
+            const started = performance.now();
+            const response = await fetch(`${network.url}/api/v3/canister/${demo['price_oracle']}/call`, { method: 'POST', headers: { 'Content-Type': 'application/cbor' }, body: new Uint8Array(body) });
+            expect(response.status).toBe(413);
+            expect(await response.text()).toMatch(/is too large\. Message byte size \d+ is larger than the max allowed 2097152\./);
+            expect(performance.now() - started).toBeLessThan(10_000);
+            const agent = await agentAs();
+            const reply = await agent.query(demo['price_oracle']!, { methodName: 'calls', arg: IDL.encode([], []) });
+            expect(reply.status).toBe('replied');
+        });
+    });
+
+    describe('icp-cli against it', () => {
+        beforeAll(() => {
+            if (!existsSync(ICP_BINARY)) return;
+            const imported = icp.run(['identity', 'import', 'deflow', '--storage', 'plaintext', '--from-pem', join(folders.configDir, 'identity.pem')]);
+            if (imported.status !== 0) throw new Error(`icp identity import failed: ${imported.stderr}`);
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('creates a canister through the proxy canister npm start deploys (icp canister create --proxy), controlled by the caller', async () => {
+            const proxy = (JSON.parse(readFileSync(join(folders.stateDir, 'icp-proxy.json'), 'utf8')) as { proxy: string }).proxy;
+            expect(network.output()).toContain(`icp proxy canister (${join(folders.stateDir, 'icp-proxy.json')}; icp canister create --proxy ...): ${proxy}`);
+            // As on the IC, a canister created without settings is controlled by its creator (the
+            // proxy); `--controller` names the user instead.
+            const created = icp.run(['canister', 'create', '--detached', '--proxy', proxy, '--controller', operator.getPrincipal().toText(), '-n', network.url, '-k', 'fetch', '--identity', 'deflow']);
+            expect(created.status === 0 ? 'ok' : created.stderr).toBe('ok');
+            const id = /Created canister with ID (\S+)/.exec(created.stdout + created.stderr)?.[1];
+            expect(id).toBeDefined();
+            const status = await CanisterStatus.request({ agent: await agentAs(), canisterId: Principal.fromText(id!), paths: ['controllers'] });
+            expect((status.get('controllers') as Principal[]).map((p) => p.toText())).toEqual([operator.getPrincipal().toText()]);
+            // Only the proxy's controllers may use it: icp's own default identity is refused.
+            const stranger = icp.run(['canister', 'create', '--detached', '--proxy', proxy, '-n', network.url, '-k', 'fetch']);
+            expect(stranger.status).not.toBe(0);
+            expect(stranger.stderr).toMatch(/Unauthorized: you are not in the proxy canister's controllers list/);
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('calls a demo canister and shows field names from its candid:service metadata', () => {
+            const result = icp.run(['canister', 'call', '-n', network.url, '-k', 'fetch', demo['price_oracle']!, 'get_price', '()']);
+            expect(result.status === 0 ? 'ok' : result.stderr).toBe('ok');
+            expect(result.stdout).toMatch(/price_e8s = \d/);
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('stops and starts a canister as its controller (the CLI identity imported into icp)', async () => {
+            const target = demo['lending_position']!;
+            const network_ = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
+            const stop = icp.run(['canister', 'stop', target, ...network_]);
+            expect(stop.status === 0 ? 'ok' : stop.stderr).toBe('ok');
+            const whileStopped = icp.run(['canister', 'call', target, 'repay_count', '()', '--query', ...network_]);
+            expect(whileStopped.status).not.toBe(0);
+            expect(whileStopped.stderr).toMatch(/stopped/i);
+            const start = icp.run(['canister', 'start', target, ...network_]);
+            expect(start.status === 0 ? 'ok' : start.stderr).toBe('ok');
+            const afterStart = icp.run(['canister', 'call', target, 'repay_count', '()', '--query', ...network_]);
+            expect(afterStart.status === 0 ? 'ok' : afterStart.stderr).toBe('ok');
+            // A stranger (icp's own default identity) is not a controller.
+            const stranger = icp.run(['canister', 'stop', target, '-n', network.url, '-k', 'fetch']);
+            expect(stranger.status).not.toBe(0);
+            expect(stranger.stderr).toMatch(/controller/i);
+        });
+    });
+
+    describe('one process per state folder, saved incrementally', () => {
+        it('refuses a second start on the same state folder, naming the first one\'s pid, and leaves its state alone', async () => {
+            // The lock names the process that runs the network (tsx's child, not the spawned wrapper).
+            const holder = readFileSync(join(folders.stateDir, 'lock'), 'utf8').trim();
+            const second = await runStartToExit(folders);
+            expect(second.code).toBe(2);
+            expect(second.output).toContain(`another npm start (pid ${holder}) is running on ${folders.stateDir}`);
+            expect((await fetch(`${network.url}/api/v2/status`)).status).toBe(200);
+        });
+
+        it('saves on SIGTERM, and the next start resumes the same canisters without redeploying, reporting the folder size', async () => {
+            const code = await network.stop();
+            expect(code).toBe(0);
+            expect(network.output()).toMatch(/saved the network to /);
+            const resumed = await startNetwork(folders);
+            try {
+                expect(resumed.output()).not.toMatch(/deployed the/);
+                expect(resumed.output()).toMatch(new RegExp(`State: ${folders.stateDir.replace(/[/.]/g, '\\$&')} \\(\\d+(\\.\\d)? MB\\)`));
+                const again = JSON.parse(readFileSync(join(folders.stateDir, 'deployment.json'), 'utf8')) as typeof deployment;
+                expect(again.peers).toEqual(deployment.peers);
+                // The first save of a resumed network finds every chunk already on disk.
+                expect(resumed.output()).toMatch(/saved: wrote (\d+ B|[\d.]+ (kB|MB)) \(\d+ new chunks of \d+ hashed\)/);
+                const agent = await HttpAgent.create({ host: resumed.url, shouldFetchRootKey: true });
+                const reply = await agent.query(demo['price_oracle']!, { methodName: 'calls', arg: IDL.encode([], []) });
+                expect(reply.status).toBe('replied');
+            } finally {
+                expect(await resumed.stop()).toBe(0);
+            }
+        });
+    });
+});
