@@ -6,13 +6,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 
-import type { IDL } from '@dfinity/candid';
+import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import type { Actor, ActorInterface, PocketIc } from '@dfinity/pic';
 
 type Identity = Parameters<Actor<Record<string, never>>['setIdentity']>[0];
 
+import { AgentModuleWire } from '../shared/agent/executor-agent-api';
+import { ChunkHashIdl, UploadChunkArgsIdl } from '../shared/agent/management';
 import { encodeDeploymentArg, PEER_ROLES, type DeploymentConfig, type PeerRole, type Peers } from '../shared/common/deployment';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -74,9 +78,53 @@ export async function deployDeflow(
             ...(sender === undefined ? {} : { sender })
         });
     }
+    await uploadAgentModule(pic, ids.executor, sender);
     // Azle seeds its PRNG from raw_rand on a timer after init; let that settle.
     await pic.tick(3);
     return { peers: ids, config, controller: sender ?? Principal.anonymous() };
+}
+
+/** The agent module, gzip-compressed (about 1.3 MB instead of 4.3 MB: two chunks instead of five). */
+let agentModuleCache: Uint8Array | undefined;
+export function agentModuleBytes(): Uint8Array {
+    agentModuleCache ??= new Uint8Array(gzipSync(readFileSync(builtWasmPath('agent')), { level: 9 }));
+    return agentModuleCache;
+}
+
+/** `upload_chunk` takes at most 1 MiB (IC interface specification). */
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Hands the executor the module it creates owners' agents from: the executor becomes one of
+ * its own controllers (so it may install from its own chunk store), the module's chunks go
+ * into that store (`upload_chunk`), and `set_agent_module` names them (admins and controllers
+ * only). Part of every deployment; a new agent module is the same three steps.
+ */
+export async function uploadAgentModule(pic: PocketIc, executor: Principal, sender?: Principal): Promise<void> {
+    const controller = sender ?? Principal.anonymous();
+    await pic.updateCanisterSettings({ canisterId: executor, controllers: [controller, executor], ...(sender === undefined ? {} : { sender }) });
+    const subnet = await pic.getCanisterSubnetId(executor);
+    const wasm = agentModuleBytes();
+    const hashes: Uint8Array[] = [];
+    for (let offset = 0; offset < wasm.length; offset += CHUNK_BYTES) {
+        const reply = await pic.updateCall({
+            canisterId: Principal.managementCanister(),
+            method: 'upload_chunk',
+            arg: new Uint8Array(IDL.encode([UploadChunkArgsIdl], [{ canister_id: executor, chunk: wasm.subarray(offset, offset + CHUNK_BYTES) }])),
+            ...(subnet === null ? {} : { targetSubnetId: subnet }),
+            ...(sender === undefined ? {} : { sender })
+        });
+        const [chunk] = IDL.decode([ChunkHashIdl], reply) as unknown as [{ hash: Uint8Array }];
+        hashes.push(new Uint8Array(chunk.hash));
+    }
+    const reply = await pic.updateCall({
+        canisterId: executor,
+        method: 'set_agent_module',
+        arg: new Uint8Array(IDL.encode([AgentModuleWire.idl], [{ chunk_hashes: hashes, wasm_module_hash: new Uint8Array(createHash('sha256').update(wasm).digest()) }])),
+        ...(sender === undefined ? {} : { sender })
+    });
+    const [result] = IDL.decode([IDL.Variant({ Ok: IDL.Null, Err: IDL.Reserved })], reply) as unknown as [{ Ok: null } | { Err: unknown }];
+    if (!('Ok' in result)) throw new Error('the executor refused the agent module (set_agent_module)');
 }
 
 /** The demo canisters the examples call, by the names `.deflow/demo.json` gives them. */

@@ -8,6 +8,7 @@
  * npx deflow run wf-1 --input '{"threshold_e8s": 100}' --watch
  */
 import { checkOptions, parseCommandLine } from './args';
+import { agentCommands } from './commands/agent';
 import { executionCommands } from './commands/executions';
 import { scheduleCommands } from './commands/schedule';
 import { systemCommands } from './commands/system';
@@ -17,7 +18,7 @@ import { CliError, ExitCode, exitFor, isExitCode, nodeErrorCode } from './errors
 import { consoleOutput, type Output } from './output';
 
 /** Every command, in help order. */
-export const COMMANDS: readonly Command[] = [...workflowCommands, ...executionCommands, ...scheduleCommands, ...systemCommands];
+export const COMMANDS: readonly Command[] = [...workflowCommands, ...executionCommands, ...scheduleCommands, ...agentCommands, ...systemCommands];
 
 /** The help text. */
 export function usage(): string[] {

@@ -44,6 +44,7 @@ export function describeApiError(error: DeflowApiError): string {
     if ('Unavailable' in error) return `unavailable: ${error.Unavailable.message}`;
     if ('EmergencyMode' in error) return `emergency mode: ${error.EmergencyMode.message}`;
     if ('CycleDetected' in error) return `cycle detected: ${error.CycleDetected.path.join(' -> ')}`;
+    if ('CallRefused' in error) return `node ${error.CallRefused.node_id} may not call ${error.CallRefused.target.toText()}: ${tagOf(error.CallRefused.reason)}`;
     return `node ${error.UnknownNode.node_id} (referenced by ${error.UnknownNode.referenced_by}) does not exist`;
 }
 

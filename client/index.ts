@@ -30,6 +30,7 @@ import { decodeExecution, decodeExecutionStatus, decodeTrigger, encodeExecutionS
 import type { JsonValue } from '../shared/workflow/json';
 import { executorIdlFactory } from '../shared/workflow/executor-api';
 import { orchestratorIdlFactory } from '../shared/workflow/orchestrator-api';
+import type { OwnerAgentWire } from '../shared/workflow/owner-api';
 import { fromOpt, toOpt } from '../shared/workflow/wire';
 import { callFailureOf, DeflowCallError, isMissingSubnetKeys, unwrap, type CallFailure, type DeflowCanister } from './errors';
 import type { ExecutorService, MonitorService, OrchestratorService, SchedulerService } from './services';
@@ -163,6 +164,15 @@ export interface DeflowClient {
     };
     /** `get_version` of every canister (the executor's only when its id was given). */
     versions(): Promise<DeflowVersions>;
+    /** `get_version` of the three canisters. */
+    versions(): Promise<Record<'orchestrator' | 'scheduler' | 'monitor', VersionInfo>>;
+    /**
+     * `get_agent` (query): the caller's agent, the principal every call node of theirs goes out
+     * from (grant it access on the canisters your workflows call). `Requested` until the
+     * executor has created it, right after the first workflow. Errors: NotFound (no workflow
+     * yet), Unauthorized (anonymous caller).
+     */
+    agent(): Promise<OwnerAgentWire>;
 }
 
 function principalOf(id: Principal | string): Principal {
@@ -382,6 +392,9 @@ export function createDeflowClient(options: DeflowClientOptions): DeflowClient {
         async versions() {
             const [o, s, m, e] = await Promise.all([orchestrator.get_version(), scheduler.get_version(), monitor.get_version(), executor?.get_version()]);
             return { orchestrator: o, scheduler: s, monitor: m, executor: e };
+        },
+        async agent() {
+            return unwrap(await orchestrator.get_agent(), 'orchestrator', 'get_agent');
         }
     };
 }

@@ -17,9 +17,59 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'ensure_agent' : ActorMethod<
+    [{ 'owner' : Principal }],
+    {
+        'Ok' : {
+          'status' : { 'Creating' : null } |
+            { 'Ready' : null },
+          'agent' : [] | [Principal],
+          'owner' : Principal,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'get_agent' : ActorMethod<
+    [{ 'owner' : Principal }],
+    {
+        'Ok' : {
+          'status' : { 'Creating' : null } |
+            { 'Ready' : null },
+          'agent' : [] | [Principal],
+          'owner' : Principal,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
           { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
           { 'Conflict' : { 'message' : string } }
       }
@@ -44,9 +94,12 @@ export interface _SERVICE {
               'kind' : { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
+                { 'CallRefused' : null } |
+                { 'InsufficientCycles' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
-                { 'Unavailable' : null },
+                { 'Unavailable' : null } |
+                { 'QuotaExceeded' : null },
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -63,6 +116,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -116,6 +179,7 @@ export interface _SERVICE {
           'attempt' : number,
           'execution_id' : string,
         },
+        'owner' : [] | [Principal],
         'task' : {
             'Call' : {
               'method' : string,
@@ -149,9 +213,12 @@ export interface _SERVICE {
               'kind' : { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
+                { 'CallRefused' : null } |
+                { 'InsufficientCycles' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
-                { 'Unavailable' : null },
+                { 'Unavailable' : null } |
+                { 'QuotaExceeded' : null },
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -168,9 +235,32 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'set_agent_module' : ActorMethod<
+    [{ 'wasm_module_hash' : Uint8Array, 'chunk_hashes' : Array<Uint8Array> }],
+    { 'Ok' : null } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
           { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
           { 'Conflict' : { 'message' : string } }
       }
@@ -216,6 +306,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -228,6 +328,68 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           }),
         ],
         [],
+      ),
+    'ensure_agent' : IDL.Func(
+        [IDL.Record({ 'owner' : IDL.Principal })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'status' : IDL.Variant({
+                'Creating' : IDL.Null,
+                'Ready' : IDL.Null,
+              }),
+              'agent' : IDL.Opt(IDL.Principal),
+              'owner' : IDL.Principal,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'get_agent' : IDL.Func(
+        [IDL.Record({ 'owner' : IDL.Principal })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'status' : IDL.Variant({
+                'Creating' : IDL.Null,
+                'Ready' : IDL.Null,
+              }),
+              'agent' : IDL.Opt(IDL.Principal),
+              'owner' : IDL.Principal,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
       ),
     'get_node_attempt' : IDL.Func(
         [
@@ -259,9 +421,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Internal' : IDL.Null,
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
+                    'CallRefused' : IDL.Null,
+                    'InsufficientCycles' : IDL.Null,
                     'Rejected' : IDL.Null,
                     'TimedOut' : IDL.Null,
                     'Unavailable' : IDL.Null,
+                    'QuotaExceeded' : IDL.Null,
                   }),
                   'reject_code' : IDL.Opt(IDL.Nat32),
                   'message' : IDL.Text,
@@ -284,6 +449,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -360,6 +535,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'attempt' : IDL.Nat32,
               'execution_id' : IDL.Text,
             }),
+            'owner' : IDL.Opt(IDL.Principal),
             'task' : IDL.Variant({
               'Call' : IDL.Record({
                 'method' : IDL.Text,
@@ -399,9 +575,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Internal' : IDL.Null,
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
+                    'CallRefused' : IDL.Null,
+                    'InsufficientCycles' : IDL.Null,
                     'Rejected' : IDL.Null,
                     'TimedOut' : IDL.Null,
                     'Unavailable' : IDL.Null,
+                    'QuotaExceeded' : IDL.Null,
                   }),
                   'reject_code' : IDL.Opt(IDL.Nat32),
                   'message' : IDL.Text,
@@ -424,9 +603,48 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_agent_module' : IDL.Func(
+        [
+          IDL.Record({
+            'wasm_module_hash' : IDL.Vec(IDL.Nat8),
+            'chunk_hashes' : IDL.Vec(IDL.Vec(IDL.Nat8)),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Null,
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'LimitExceeded' : IDL.Record({
                 'max' : IDL.Nat64,
                 'limit' : IDL.Text,

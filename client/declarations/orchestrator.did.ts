@@ -59,9 +59,12 @@ export interface _SERVICE {
                       'kind' : { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
+                        { 'CallRefused' : null } |
+                        { 'InsufficientCycles' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
-                        { 'Unavailable' : null },
+                        { 'Unavailable' : null } |
+                        { 'QuotaExceeded' : null },
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -75,9 +78,12 @@ export interface _SERVICE {
                   'kind' : { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
+                    { 'CallRefused' : null } |
+                    { 'InsufficientCycles' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
-                    { 'Unavailable' : null },
+                    { 'Unavailable' : null } |
+                    { 'QuotaExceeded' : null },
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -103,6 +109,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -416,6 +432,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -431,6 +457,73 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'get_agent' : ActorMethod<
+    [],
+    {
+        'Ok' : {
+          'status' : { 'Ready' : null } |
+            { 'Requested' : null },
+          'agent' : [] | [Principal],
+          'owner' : Principal,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'get_call_allow_list' : ActorMethod<
+    [],
+    { 'Ok' : { 'targets' : Array<Principal> } } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -488,9 +581,12 @@ export interface _SERVICE {
                       'kind' : { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
+                        { 'CallRefused' : null } |
+                        { 'InsufficientCycles' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
-                        { 'Unavailable' : null },
+                        { 'Unavailable' : null } |
+                        { 'QuotaExceeded' : null },
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -504,9 +600,12 @@ export interface _SERVICE {
                   'kind' : { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
+                    { 'CallRefused' : null } |
+                    { 'InsufficientCycles' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
-                    { 'Unavailable' : null },
+                    { 'Unavailable' : null } |
+                    { 'QuotaExceeded' : null },
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -532,6 +631,49 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'get_owner_quotas' : ActorMethod<
+    [],
+    {
+        'Ok' : {
+          'usage' : {
+            'notifications_this_hour' : number,
+            'notifications_refused' : bigint,
+          },
+          'limits' : { 'notifications_per_hour' : number },
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -715,6 +857,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -795,6 +947,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -825,6 +987,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -998,6 +1170,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -1015,9 +1197,12 @@ export interface _SERVICE {
               'kind' : { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
+                { 'CallRefused' : null } |
+                { 'InsufficientCycles' : null } |
                 { 'Rejected' : null } |
                 { 'TimedOut' : null } |
-                { 'Unavailable' : null },
+                { 'Unavailable' : null } |
+                { 'QuotaExceeded' : null },
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -1034,6 +1219,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -1207,6 +1402,41 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'set_call_allow_list' : ActorMethod<
+    [{ 'targets' : Array<Principal> }],
+    { 'Ok' : { 'targets' : Array<Principal> } } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -1286,9 +1516,12 @@ export interface _SERVICE {
                       'kind' : { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
+                        { 'CallRefused' : null } |
+                        { 'InsufficientCycles' : null } |
                         { 'Rejected' : null } |
                         { 'TimedOut' : null } |
-                        { 'Unavailable' : null },
+                        { 'Unavailable' : null } |
+                        { 'QuotaExceeded' : null },
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -1302,9 +1535,12 @@ export interface _SERVICE {
                   'kind' : { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
+                    { 'CallRefused' : null } |
+                    { 'InsufficientCycles' : null } |
                     { 'Rejected' : null } |
                     { 'TimedOut' : null } |
-                    { 'Unavailable' : null },
+                    { 'Unavailable' : null } |
+                    { 'QuotaExceeded' : null },
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -1330,6 +1566,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -1671,6 +1917,16 @@ export interface _SERVICE {
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
           { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
           { 'CycleDetected' : { 'path' : Array<string> } } |
@@ -1749,9 +2005,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
+                            'CallRefused' : IDL.Null,
+                            'InsufficientCycles' : IDL.Null,
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
+                            'QuotaExceeded' : IDL.Null,
                           }),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
@@ -1767,9 +2026,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
+                        'CallRefused' : IDL.Null,
+                        'InsufficientCycles' : IDL.Null,
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
+                        'QuotaExceeded' : IDL.Null,
                       }),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
@@ -1801,6 +2063,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2180,6 +2452,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2209,6 +2491,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2221,6 +2513,91 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           }),
         ],
         [],
+      ),
+    'get_agent' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'status' : IDL.Variant({
+                'Ready' : IDL.Null,
+                'Requested' : IDL.Null,
+              }),
+              'agent' : IDL.Opt(IDL.Principal),
+              'owner' : IDL.Principal,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
+      ),
+    'get_call_allow_list' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({ 'targets' : IDL.Vec(IDL.Principal) }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
       ),
     'get_execution' : IDL.Func(
         [IDL.Record({ 'execution_id' : IDL.Text })],
@@ -2290,9 +2667,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
+                            'CallRefused' : IDL.Null,
+                            'InsufficientCycles' : IDL.Null,
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
+                            'QuotaExceeded' : IDL.Null,
                           }),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
@@ -2308,9 +2688,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
+                        'CallRefused' : IDL.Null,
+                        'InsufficientCycles' : IDL.Null,
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
+                        'QuotaExceeded' : IDL.Null,
                       }),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
@@ -2342,6 +2725,61 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
+      ),
+    'get_owner_quotas' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'usage' : IDL.Record({
+                'notifications_this_hour' : IDL.Nat32,
+                'notifications_refused' : IDL.Nat64,
+              }),
+              'limits' : IDL.Record({ 'notifications_per_hour' : IDL.Nat32 }),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2571,6 +3009,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2694,6 +3142,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2738,6 +3196,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2949,6 +3417,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -2973,9 +3451,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'Internal' : IDL.Null,
                   'Evaluation' : IDL.Null,
                   'InvalidReply' : IDL.Null,
+                  'CallRefused' : IDL.Null,
+                  'InsufficientCycles' : IDL.Null,
                   'Rejected' : IDL.Null,
                   'TimedOut' : IDL.Null,
                   'Unavailable' : IDL.Null,
+                  'QuotaExceeded' : IDL.Null,
                 }),
                 'reject_code' : IDL.Opt(IDL.Nat32),
                 'message' : IDL.Text,
@@ -3001,6 +3482,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -3212,6 +3703,55 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_call_allow_list' : IDL.Func(
+        [IDL.Record({ 'targets' : IDL.Vec(IDL.Principal) })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({ 'targets' : IDL.Vec(IDL.Principal) }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -3328,9 +3868,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
+                            'CallRefused' : IDL.Null,
+                            'InsufficientCycles' : IDL.Null,
                             'Rejected' : IDL.Null,
                             'TimedOut' : IDL.Null,
                             'Unavailable' : IDL.Null,
+                            'QuotaExceeded' : IDL.Null,
                           }),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
@@ -3346,9 +3889,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
+                        'CallRefused' : IDL.Null,
+                        'InsufficientCycles' : IDL.Null,
                         'Rejected' : IDL.Null,
                         'TimedOut' : IDL.Null,
                         'Unavailable' : IDL.Null,
+                        'QuotaExceeded' : IDL.Null,
                       }),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
@@ -3380,6 +3926,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
@@ -3798,6 +4354,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'referenced_by' : IDL.Text,
               }),
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
               'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),

@@ -110,7 +110,9 @@ export const decodeExecutionStatus = (v: ExecutionStatusWire): ExecutionStatus =
 
 /**
  * Why a node attempt failed. `Evaluation` (a condition/transform/template that cannot be
- * evaluated) is deterministic and never retried; every other kind is retried per policy.
+ * evaluated), `CallRefused` (the call policy refused the target: nothing was sent) and
+ * `QuotaExceeded` (an owner quota had no room: nothing was sent) are never retried; every
+ * other kind is retried per policy.
  */
 export const NodeErrorKind = {
     Rejected: 'Rejected',
@@ -118,13 +120,17 @@ export const NodeErrorKind = {
     InvalidReply: 'InvalidReply',
     Evaluation: 'Evaluation',
     Unavailable: 'Unavailable',
-    Internal: 'Internal'
+    Internal: 'Internal',
+    CallRefused: 'CallRefused',
+    QuotaExceeded: 'QuotaExceeded',
+    /** The owner's agent had too few cycles for what the call attaches; retried per policy (a top-up fixes it). */
+    InsufficientCycles: 'InsufficientCycles'
 } as const;
 export type NodeErrorKind = (typeof NodeErrorKind)[keyof typeof NodeErrorKind];
 const NODE_ERROR_KINDS = Object.values(NodeErrorKind);
 
 export const NodeErrorWire = w.record({
-    kind: w.variant({ Rejected: w.null, TimedOut: w.null, InvalidReply: w.null, Evaluation: w.null, Unavailable: w.null, Internal: w.null }),
+    kind: w.variant({ Rejected: w.null, TimedOut: w.null, InvalidReply: w.null, Evaluation: w.null, Unavailable: w.null, Internal: w.null, CallRefused: w.null, QuotaExceeded: w.null, InsufficientCycles: w.null }),
     message: w.text,
     reject_code: w.opt(w.nat32)
 });
@@ -136,6 +142,11 @@ export const NodeErrorSchema = z.object({
     rejectCode: z.number().int().min(0).optional()
 });
 export type NodeError = z.infer<typeof NodeErrorSchema>;
+
+/** Whether a failed attempt of this kind may be retried (the others fail the same way every time). */
+export function isRetryableNodeError(kind: NodeErrorKind): boolean {
+    return kind !== 'Evaluation' && kind !== 'CallRefused' && kind !== 'QuotaExceeded';
+}
 
 export function encodeNodeError(e: NodeError): NodeErrorWire {
     return { kind: encodeTag(e.kind), message: e.message, reject_code: toOpt(e.rejectCode) };

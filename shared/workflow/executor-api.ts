@@ -3,6 +3,7 @@ import { ReplyDecodingWire, type ReplyDecoding } from './node';
 import { NodeErrorWire } from './execution';
 import { DeadLetterPageResultWire, EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
 import { w, type WireOf } from './wire';
+import { ExecutorAgentMethods } from '../agent/executor-agent-api';
 
 /**
  * The executor's Candid API. Only the orchestrator (given at install time) may call
@@ -29,7 +30,12 @@ export const NodeAttemptRequestWire = w.record({
     key: AttemptKeyWire,
     due_at: w.nat64,
     timeout_ms: w.nat64,
-    task: NodeTaskWire
+    task: NodeTaskWire,
+    /**
+     * The workflow's owner: a `Call` task goes out from this owner's agent. Absent only from an
+     * orchestrator older than agents; such a call is refused (the executor no longer calls as itself).
+     */
+    owner: w.opt(w.principal)
 });
 export type NodeAttemptRequest = WireOf<typeof NodeAttemptRequestWire>;
 
@@ -58,7 +64,8 @@ export const ExecutorMethods = {
     /** The monitor's emergency state; in `Emergency` no scheduled attempt starts until it is lifted. */
     set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: result reports refused or trapping, oldest first. */
-    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' }
+    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' },
+    ...ExecutorAgentMethods
 } as const satisfies Record<string, MethodSpec>;
 
 export type ExecutorMethodName = keyof typeof ExecutorMethods;

@@ -1,6 +1,8 @@
 import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
 import { DeadLetterPageResultWire, EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
+import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
+import { OwnerQuotaMethods } from './quotas';
 import { w, type WireOf } from './wire';
 import { ApiErrorIdl, type ApiError } from '../common/errors';
 import { StartScheduledExecutionRequestIdl, type StartScheduledExecutionRequest } from '../scheduling/outbox';
@@ -120,7 +122,10 @@ export const OrchestratorMethods = {
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: outbox entries refused, given up or trapping, oldest first. */
-    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' }
+    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' },
+    ...OwnerSettingsMethods,
+    ...OwnerQuotaMethods,
+    ...OwnerAgentMethods
 } as const satisfies Record<string, MethodSpec>;
 
 export type OrchestratorMethodName = keyof typeof OrchestratorMethods;

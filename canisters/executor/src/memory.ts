@@ -11,5 +11,11 @@ export const MEMORY = {
     /** EmergencyStore: the monitor's emergency state in force. */
     emergency: 4,
     /** attempt key text -> StoredDeadLetter: reports refused or trapping, kept with their reason. */
-    deadLetters: 5
+    deadLetters: 5,
+    /** 'module' -> StoredAgentModule (the gzip-compressed agent wasm new agents are installed with). */
+    agentModule: 6,
+    /** owner principal text -> StoredAgent (each owner's agent canister). */
+    agents: 7,
+    /** agent canister text -> owner principal text: what the call policy looks agents up in. */
+    agentOwners: 8
 } as const;

@@ -7,11 +7,13 @@ import { Principal, time } from 'azle';
 
 import { OrchestratorMethods, encodeNodeError, type WorkflowError } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
-import { callRaw, callTyped } from '../../common/outbox/calls';
+import { callTyped } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReArmableTimer } from '../../common/outbox/timer';
-import { attemptKeyText, completeCall, isFinished, nextWakeAt, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
+import { callThroughAgent, ensureAgent } from './agents';
+import { refusedTarget } from './call-policy';
+import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, nextWakeAt, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
 import { activeAttempts, deployment, emergency, getAttempt, putAttempt, reportsStore, updateMeta } from './state';
 
 /** Attempts started per timer run, so one message's work stays bounded. */
@@ -78,7 +80,7 @@ function saveAll(changed: StoredAttempt[]): void {
  */
 export async function runTimer(): Promise<void> {
     const now = time();
-    const step = runDue(runnable(activeAttempts()), now, BATCH);
+    const step = runDue(runnable(activeAttempts()), now, BATCH, refusedTarget);
     saveAll(step.changed);
     armWake(now);
     await Promise.all(step.effects.map(perform));
@@ -90,10 +92,19 @@ async function perform(e: ExecutorEffect): Promise<void> {
         reports.arm();
         return;
     }
-    const result = await callRaw(Principal.fromText(e.canister), e.method, e.args, e.cycles);
+    const agent = await ensureAgent(Principal.fromText(e.owner));
+    if ('Err' in agent || agent.Ok.canisterId === undefined) {
+        // No agent yet (being created, no module deployed, the management canister refused):
+        // the call waits, unsent and not counted as a failure; the orchestrator's node deadline bounds the wait.
+        const waiting = getAttempt(attemptKeyText(e.key));
+        if (waiting !== undefined) putAttempt(deferCall(waiting, time(), AGENT_WAIT_MS));
+        armWake(time());
+        return;
+    }
+    const result = await callThroughAgent(Principal.fromText(agent.Ok.canisterId), e.key, e.canister, e.method, e.args, e.cycles);
     const current = getAttempt(attemptKeyText(e.key));
     if (current === undefined) return;
-    const step = completeCall(current, result.kind === 'Replied' ? { kind: 'Reply', bytes: result.value } : { kind: 'Reject', code: result.reject_code, message: result.message }, time());
+    const step = completeCall(current, result, time());
     saveAll(step.changed);
     await Promise.all(step.effects.map(perform));
 }

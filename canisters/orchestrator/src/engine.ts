@@ -10,6 +10,8 @@ import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { Execution, Trigger } from '../../../shared/workflow';
 import { BUILD_ID, PACKAGE_VERSION } from '../../common/version';
+import { callRefusalOf, type CallRefusedError } from './call-policy';
+import { budgetOf, chargeNotificationTo, countRefusedNotificationOf } from './quotas';
 import {
     checkTimeouts,
     compileWorkflow,
@@ -42,15 +44,17 @@ import {
 import { armDeadlines, armOutbox } from './timers';
 
 /**
- * The compiled definition an execution runs. Stored versions passed validation when they were
- * written, so a failure here is a broken invariant (trap: the message is rolled back).
+ * The compiled definition an execution runs, with what its owner may still spend in this
+ * message. Stored versions passed validation when they were written, so a failure here is a
+ * broken invariant (trap: the message is rolled back).
  */
 export function compiledFor(workflowId: string, version: number): CompiledWorkflow {
     const v = getWorkflowVersion(workflowId, version);
     if (v === undefined) throw new Error(`invariant: workflow ${workflowId} v${version} missing`);
     const c = compileWorkflow(v.definition);
     if ('Err' in c) throw new Error(`invariant: stored workflow ${workflowId} v${version} invalid: ${c.Err.kind}`);
-    return c.Ok;
+    const owner = getWorkflow(workflowId)?.owner;
+    return owner === undefined ? c.Ok : { ...c.Ok, budget: budgetOf(owner, time()) };
 }
 
 /** Persists a step's execution and queues its effects. */
@@ -76,7 +80,11 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
             enqueue({ kind: 'StartWorkflow', owner: stored.owner, workflowId: e.workflowId, input: e.input, origin: e.origin }, now);
             return;
         case 'Notify':
+            chargeNotificationTo(stored.owner, now);
             enqueue({ kind: 'Notify', level: e.level, message: `[${e.executionId}${e.nodeId === undefined ? '' : `/${e.nodeId}`}] ${e.message}` }, now);
+            return;
+        case 'NotificationRefused':
+            countRefusedNotificationOf(stored.owner);
             return;
         case 'PauseAllWorkflows':
         case 'EnableSafeMode': {
@@ -128,9 +136,11 @@ export type StartRequest = {
 
 /**
  * Starts an execution of the latest version of a workflow for `caller`, who must own it.
- * Errors: NotFound, Unauthorized, Conflict (workflow paused), EmergencyMode.
+ * Errors: NotFound, Unauthorized, Conflict (workflow paused), EmergencyMode, CallRefused (a
+ * call node of the version outside the owner's current rule: stored before the rule, or the
+ * owner narrowed their allow-list since).
  */
-export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { Err: ApiError } {
+export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { Err: ApiError | CallRefusedError } {
     if (req.scheduled !== undefined) {
         const existing = executionForKey(req.scheduled.idempotencyKey);
         const stored = existing === undefined ? undefined : getExecution(existing);
@@ -143,6 +153,8 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
     const wf = compiledFor(w.id, w.latestVersion);
     const blocked = emergencyBlocks(wf.def.critical === true);
     if (blocked !== undefined) return { Err: blocked };
+    const refused = callRefusalOf(wf.def, req.caller);
+    if (refused !== undefined) return { Err: refused };
     const id = nextExecutionId();
     const step = startExecution(wf, { id, workflowId: w.id, workflowVersion: w.latestVersion, trigger: req.trigger, input: req.input, ranBy: ranBy() }, now);
     if (req.scheduled !== undefined) rememberKey(req.scheduled.idempotencyKey, id);

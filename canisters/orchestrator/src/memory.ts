@@ -26,5 +26,13 @@ export const MEMORY = {
     /** EmergencyStore: the monitor's emergency state in force. */
     emergency: 10,
     /** outbox entry id -> StoredDeadLetter: entries refused, given up or trapping, kept with their reason. */
-    deadLetters: 11
+    deadLetters: 11,
+    /** owner principal text -> StoredAllowList (the owner's call allow-list; absent: none). */
+    callAllowLists: 12,
+    /** owner principal text -> StoredOwnerUsage (what the owner used of their quotas). */
+    ownerUsage: 13,
+    /** owner principal text -> StoredOwnerAgent (the owner's agent: asked for, or its principal). */
+    ownerAgents: 14,
+    /** agent principal text -> owner principal text: every agent is a DeFlow canister no call node may target. */
+    agentOwners: 15
 } as const;

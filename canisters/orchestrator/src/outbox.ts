@@ -16,13 +16,15 @@ import type { DeadLetterReason } from '../../../shared/common/dead-letter';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { PeerRole } from '../../../shared/common/deployment';
 import { assertNever } from '../../../shared/common/result';
+import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { sig, type MethodSig } from '../../common/method-sig';
 import { callTyped, type CallOutcome } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
+import { recordAgent } from './agents';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { deadStartOutcome, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
-import { deployment, outboxStore, type StoredOutboxEntry } from './state';
+import { deployment, getExecution, outboxStore, type StoredOutboxEntry } from './state';
 
 async function callPeer<T>(role: PeerRole, method: string, spec: MethodSig, arg: unknown): Promise<CallOutcome<T>> {
     const [args, ret] = sig(spec);
@@ -40,7 +42,9 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
     const m = entry.message;
     switch (m.kind) {
         case 'Dispatch': {
-            const request = { key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, due_at: m.dueAt, timeout_ms: BigInt(m.timeoutMs), task: encodeNodeTask(m.task) };
+            // The owner names the agent the call goes out from (read here: entries stored before agents carry none).
+            const owner = getExecution(m.executionId)?.owner;
+            const request = { key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, due_at: m.dueAt, timeout_ms: BigInt(m.timeoutMs), task: encodeNodeTask(m.task), owner: owner === undefined ? [] : [Principal.fromText(owner)] };
             const r = await callPeer<{ Ok: unknown } | { Err: WorkflowError }>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
             // A typed refusal (e.g. Unauthorized after a bad deployment) will not change by
             // retrying; the orchestrator's node deadline then fails the attempt as TimedOut.
@@ -64,6 +68,14 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
         case 'StartWorkflow':
             startLocal(m);
             return { kind: 'Done' };
+        case 'EnsureAgent': {
+            const r = await callPeer<{ Ok: AgentRecordWire } | { Err: ApiError }>('executor', 'ensure_agent', ExecutorMethods.ensure_agent, { owner: Principal.fromText(m.owner) });
+            if (r.kind === 'Rejected') return failedCall(r);
+            // Unavailable (module not deployed yet, creation in flight): ask again later.
+            if ('Err' in r.value) return { kind: 'Failed', retryable: true, reason: `ensure_agent: ${Object.keys(r.value.Err)[0] ?? ''}` };
+            recordAgent(m.owner, r.value.Ok);
+            return { kind: 'Done' };
+        }
         default:
             return assertNever(m, 'outbox message');
     }

@@ -8,6 +8,7 @@ import { receiveEmergencyState } from '../../common/emergency-store';
 import { StartScheduledExecutionRequestCodec, type StartScheduledExecutionRequest } from '../../../shared/scheduling/outbox';
 import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError, type NodeResultReport, type WorkflowError } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
+import { asPlainApiError } from './call-policy';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { requirePeer } from './guards';
 import { z } from 'zod';
@@ -21,7 +22,8 @@ export class PeerMethods {
      * of the execution it started the first time, even after an upgrade; never a second one.
      * Call context: inter-canister update; the scheduler only.
      * Errors (plain ApiError): Unauthorized (not the scheduler, or `owner` does not own the
-     * workflow), InvalidInput, NotFound, Conflict (workflow paused), EmergencyMode.
+     * workflow), InvalidInput (also a call node the call policy refuses), NotFound, Conflict
+     * (workflow paused), EmergencyMode.
      */
     @update(...sig(OrchestratorMethods.start_scheduled_execution))
     start_scheduled_execution(arg: StartScheduledExecutionRequest): { Ok: { execution_id: string } } | { Err: ApiError } {
@@ -39,7 +41,7 @@ export class PeerMethods {
             },
             time()
         );
-        return 'Err' in r ? r : { Ok: { execution_id: r.Ok.id } };
+        return 'Err' in r ? { Err: asPlainApiError(r.Err) } : { Ok: { execution_id: r.Ok.id } };
     }
 
     /**

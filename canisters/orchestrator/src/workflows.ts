@@ -3,7 +3,7 @@
  * Every method validates its argument and answers `Result<T, WorkflowError>`; none traps on
  * bad input.
  */
-import { msgCaller, query, time, update } from 'azle';
+import { msgCaller, Principal, query, time, update } from 'azle';
 import { z } from 'zod';
 
 import {
@@ -24,7 +24,10 @@ import {
     type WorkflowWire
 } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
+import { requestAgent } from './agents';
+import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
+import { armOutbox } from './timers';
 import { notFound } from './errors';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
@@ -55,12 +58,14 @@ export const PageSchema = z.object({
 });
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** Schema shape check, then the graph rules: the definition is stored only if both pass. */
-function validDefinition(wire: WorkflowDefinitionWire): R<WorkflowDefinition> {
+/** Schema shape check, the graph rules, then the owner's call policy: the definition is stored only if all pass. */
+function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): R<WorkflowDefinition> {
     const def = parseWith(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
     if ('Err' in def) return def;
     const compiled = compileWorkflow(def.Ok);
-    return 'Err' in compiled ? { Err: dagErrorToApiError(compiled.Err) } : def;
+    if ('Err' in compiled) return { Err: dagErrorToApiError(compiled.Err) };
+    const refused = callRefusalOf(def.Ok, owner);
+    return refused === undefined ? def : { Err: refused };
 }
 
 /** Loads a workflow the caller owns: NotFound, then Unauthorized. */
@@ -86,18 +91,22 @@ export class WorkflowMethods {
     /**
      * Registers a workflow (version 1) owned by the caller.
      * Call context: update; any non-anonymous caller.
-     * Errors: Unauthorized (anonymous), InvalidInput (field path), LimitExceeded, CycleDetected, UnknownNode.
+     * Errors: Unauthorized (anonymous), InvalidInput (field path), LimitExceeded, CycleDetected, UnknownNode,
+     * CallRefused (a call node targets a DeFlow canister, the management canister, a non-canister
+     * principal, or a canister outside the owner's allow-list; see docs/security.md).
      */
     @update(...sig(OrchestratorMethods.create_workflow))
     create_workflow(definition: WorkflowDefinitionWire): R<WorkflowWire> {
         const denied = requireSignedIn();
         if (denied !== undefined) return { Err: denied };
-        const def = validDefinition(definition);
+        const def = validDefinition(definition, msgCaller());
         if ('Err' in def) return def;
         const now = time();
         const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: msgCaller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
         putWorkflowVersion(w.id, 1, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(w);
+        requestAgent(w.owner, now);
+        armOutbox();
         return reply(w);
     }
 
@@ -112,7 +121,7 @@ export class WorkflowMethods {
         if ('Err' in w) return w;
         const expected = fromOpt(arg.expected_version);
         if (expected !== undefined && expected !== w.Ok.latestVersion) return { Err: workflowError.conflict(`latest version is ${w.Ok.latestVersion}, not ${expected}`) };
-        const def = validDefinition(arg.definition);
+        const def = validDefinition(arg.definition, msgCaller());
         if ('Err' in def) return def;
         const now = time();
         const next: StoredWorkflow = { ...w.Ok, latestVersion: w.Ok.latestVersion + 1, updatedAt: now };

@@ -51,7 +51,8 @@ describe('Executor > node attempts', () => {
                 cycles: 0n,
                 reply: { Candid: { types: '(variant { Ok: nat; Err: text })' } }
             }
-        }
+        },
+        owner: [env.owner.getPrincipal()]
     });
 
     beforeAll(async () => {

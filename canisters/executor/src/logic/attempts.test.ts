@@ -2,13 +2,14 @@ import { IDL } from '@dfinity/candid';
 import type { NodeTask } from '../../../../shared/workflow';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptRequest, type StoredAttempt } from './attempts';
 import { failedCall, settle, take } from '../../../common/outbox/delivery';
-import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportDelivery, reportPending, runDue, withReportDelivery, REPORT_RESEND_AFTER_NS, REPORT_RETRY } from './run';
+import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportDelivery, reportPending, runDue, withReportDelivery, REPORT_RESEND_AFTER_NS, REPORT_RETRY, deferCall, type TargetCheck } from './run';
 import { interpretCallResult } from './reply';
 
 const S = 1_000_000_000n;
 const T0 = 1_000n * S;
 const call: NodeTask = { kind: 'Call', canister: 'aaaaa-aa', method: 'get_price', args: new Uint8Array([1]), cycles: 0n, reply: { kind: 'Candid', types: '(record { price_e8s: nat64 })' } };
-const req = (attempt = 1, dueAt = T0, task: NodeTask = call): AttemptRequest => ({ key: { executionId: 'ex-1', nodeId: 'price', attempt }, dueAt, timeoutMs: 10_000, task });
+const req = (attempt = 1, dueAt = T0, task: NodeTask = call): AttemptRequest => ({ key: { executionId: 'ex-1', nodeId: 'price', attempt }, dueAt, timeoutMs: 10_000, task, owner: 'owner-1' });
+const allowAll: TargetCheck = () => undefined;
 const accepted = (r: AttemptRequest): StoredAttempt => acceptAttempt(undefined, r, T0).attempt;
 
 describe('Executor > attempts are idempotent on (execution, node, attempt)', () => {
@@ -24,10 +25,51 @@ describe('Executor > attempts are idempotent on (execution, node, attempt)', () 
     });
 });
 
+describe('Executor > call policy at run time', () => {
+    it('fails a call the policy refuses with CallRefused, sends nothing and reports the failure', () => {
+        const refuseAll: TargetCheck = () => 'DeflowCanister';
+        const r = runDue([accepted(req())], T0, 1, refuseAll);
+        expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
+        expect(r.changed[0]).toMatchObject({ status: 'Failed', error: { kind: 'CallRefused' } });
+    });
+
+    it('asks the policy about the call target only, and waits are never refused', () => {
+        const asked: string[] = [];
+        const check: TargetCheck = (c) => {
+            asked.push(c);
+            return undefined;
+        };
+        const r = runDue([accepted(req(1)), accepted(req(2, T0, { kind: 'Wait' }))], T0, 2, check);
+        expect(asked).toEqual(['aaaaa-aa']);
+        expect(r.effects.map((e) => e.kind).sort()).toEqual(['PerformCall', 'ReportResult']);
+    });
+});
+
+describe('Executor > calls go out from the owner\'s agent', () => {
+    it('names the owner on the call effect', () => {
+        expect(runDue([accepted(req())], T0, 1, allowAll).effects).toEqual([expect.objectContaining({ kind: 'PerformCall', owner: 'owner-1' })]);
+    });
+
+    it('puts a call whose agent is not ready back to Scheduled, later, unsent and not failed', () => {
+        const running = runDue([accepted(req())], T0, 1, allowAll).changed[0];
+        const waiting = deferCall(running, T0 + S, 5_000);
+        expect(waiting).toMatchObject({ status: 'Scheduled', dueAt: T0 + 6n * S, startedAt: undefined, deadlineAt: undefined });
+        expect(runDue([waiting], T0 + 5n * S, 1, allowAll).effects).toEqual([]);
+        expect(runDue([waiting], T0 + 6n * S, 1, allowAll).effects).toEqual([expect.objectContaining({ kind: 'PerformCall' })]);
+        expect(deferCall({ ...running, status: 'Succeeded' }, T0, 5_000).status).toBe('Succeeded');
+    });
+
+    it('refuses a call that names no owner (an orchestrator older than agents): nothing is sent', () => {
+        const r = runDue([accepted({ ...req(), owner: undefined })], T0, 1, allowAll);
+        expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
+        expect(r.changed[0]).toMatchObject({ status: 'Failed', error: { kind: 'CallRefused' } });
+    });
+});
+
 describe('Executor > running attempts', () => {
     it('starts only due attempts, earliest first, bounded by the batch size', () => {
         const xs = [accepted(req(3, T0 + 2n * S)), accepted(req(1, T0)), accepted(req(2, T0 + S)), accepted(req(4, T0 + 10n * S))];
-        const r = runDue(xs, T0 + 2n * S, 2);
+        const r = runDue(xs, T0 + 2n * S, 2, allowAll);
         expect(r.effects).toEqual([expect.objectContaining({ kind: 'PerformCall', key: req(1).key }), expect.objectContaining({ kind: 'PerformCall', key: req(2).key })]);
         expect(r.changed.map((a) => [a.key.attempt, a.status, a.deadlineAt])).toEqual([
             [1, 'Running', T0 + 12n * S],
@@ -36,13 +78,13 @@ describe('Executor > running attempts', () => {
     });
 
     it('a Wait task succeeds with null when due and is reported', () => {
-        const r = runDue([accepted(req(1, T0 + 5n * S, { kind: 'Wait' }))], T0 + 5n * S, 10);
+        const r = runDue([accepted(req(1, T0 + 5n * S, { kind: 'Wait' }))], T0 + 5n * S, 10, allowAll);
         expect(r.changed[0]).toMatchObject({ status: 'Succeeded', output: 'null' });
         expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
     });
 
     it('records a decoded reply as JSON output', () => {
-        const running = runDue([accepted(req())], T0, 1).changed[0];
+        const running = runDue([accepted(req())], T0, 1, allowAll).changed[0];
         const bytes = IDL.encode([IDL.Record({ price_e8s: IDL.Nat64 })], [{ price_e8s: 90n }]);
         const r = completeCall(running, { kind: 'Reply', bytes }, T0 + S);
         expect(r.changed[0]).toMatchObject({ status: 'Succeeded', output: '{"price_e8s":90}', finishedAt: T0 + S });
@@ -50,8 +92,8 @@ describe('Executor > running attempts', () => {
     });
 
     it('times out a running attempt and ignores its late reply', () => {
-        const running = runDue([accepted(req())], T0, 1).changed[0];
-        const r = runDue([running], T0 + 10n * S, 1);
+        const running = runDue([accepted(req())], T0, 1, allowAll).changed[0];
+        const r = runDue([running], T0 + 10n * S, 1, allowAll);
         expect(r.changed[0]).toMatchObject({ status: 'Failed', error: { kind: 'TimedOut' } });
         expect(completeCall(r.changed[0], { kind: 'Reply', bytes: new Uint8Array() }, T0 + 11n * S)).toEqual({ changed: [], effects: [] });
     });
@@ -66,7 +108,7 @@ describe('Executor > running attempts', () => {
 
 describe('Executor > result reports (outbox)', () => {
     it('hands a finished result to the reports outbox, backs off with growing delays while the orchestrator is unavailable, stops once delivered', () => {
-        const r = runDue([accepted(req(1, T0, { kind: 'Wait' }))], T0, 1);
+        const r = runDue([accepted(req(1, T0, { kind: 'Wait' }))], T0, 1, allowAll);
         expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
         let a = r.changed[0];
         expect(reportPending(a) && a.report.nextAt).toBe(T0);

@@ -40,10 +40,12 @@ export type StoredAttempt = {
     error?: NodeError;
     report: ReportState;
     receivedAt: bigint;
+    /** The workflow's owner (principal text): a call goes out from their agent. */
+    owner?: string;
 };
 
 /** What `run_node_attempt` brings. */
-export type AttemptRequest = { key: AttemptKey; dueAt: bigint; timeoutMs: number; task: NodeTask };
+export type AttemptRequest = { key: AttemptKey; dueAt: bigint; timeoutMs: number; task: NodeTask; owner?: string };
 
 /**
  * Stores a requested attempt, or answers the one already stored under the same key: a
@@ -64,7 +66,8 @@ export function acceptAttempt(existing: StoredAttempt | undefined, req: AttemptR
             dueAt: req.dueAt,
             timeoutMs: Math.min(Math.max(req.timeoutMs, 1), WORKFLOW_LIMITS.maxNodeTimeoutMs),
             report: { kind: 'NotYet' },
-            receivedAt: now
+            receivedAt: now,
+            owner: req.owner
         },
         created: true
     };

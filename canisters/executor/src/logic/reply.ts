@@ -1,7 +1,12 @@
 import { WORKFLOW_LIMITS, decodeReplyToJson, parseCandidTypes, utf8Bytes, type NodeError, type ReplyDecoding } from '../../../../shared/workflow';
 
-/** What came back from the target canister. */
-export type CallResult = { kind: 'Reply'; bytes: Uint8Array } | { kind: 'Reject'; code: number; message: string };
+/** What came back from the target canister; `Refused`: the owner's agent refused the target (nothing sent). */
+export type CallResult =
+    | { kind: 'Reply'; bytes: Uint8Array }
+    | { kind: 'Reject'; code: number; message: string }
+    | { kind: 'Refused'; message: string }
+    /** The owner's agent has too few cycles for what the call attaches (nothing sent). */
+    | { kind: 'InsufficientCycles'; message: string };
 
 /** IC reject code for transient system errors (e.g. the callee is stopping for an upgrade). */
 export const SYS_TRANSIENT = 2;
@@ -15,6 +20,8 @@ export const SYS_TRANSIENT = 2;
  * interpretCallResult({ kind: 'Candid', types: '(nat64)' }, { kind: 'Reply', bytes }); // { ok: true, output: '42' }
  */
 export function interpretCallResult(decoding: ReplyDecoding, result: CallResult): { ok: true; output: string } | { ok: false; error: NodeError } {
+    if (result.kind === 'Refused') return { ok: false, error: { kind: 'CallRefused', message: result.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars) } };
+    if (result.kind === 'InsufficientCycles') return { ok: false, error: { kind: 'InsufficientCycles', message: result.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars) } };
     if (result.kind === 'Reject') {
         const message = result.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars);
         return { ok: false, error: { kind: result.code === SYS_TRANSIENT ? 'Unavailable' : 'Rejected', message, rejectCode: result.code } };

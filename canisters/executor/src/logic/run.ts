@@ -1,5 +1,5 @@
 import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
-import { msToNs, type NodeError } from '../../../../shared/workflow';
+import { msToNs, type CallRefusalReason, type NodeError } from '../../../../shared/workflow';
 import { deliveryFrom, newDelivery, type Delivery } from '../../../common/outbox/delivery';
 import { NS_PER_SECOND, type RetryPolicy } from '../../../common/outbox/retry-policy';
 import { attemptKeyText, isFinished, type AttemptKey, type StoredAttempt } from './attempts';
@@ -8,7 +8,7 @@ import { interpretCallResult, type CallResult } from './reply';
 /** What the executor's adapter must do after a step. */
 export type ExecutorEffect =
     /** Perform the inter-canister call of a running attempt, then call {@link completeCall}. */
-    | { kind: 'PerformCall'; key: AttemptKey; canister: string; method: string; args: Uint8Array; cycles: bigint }
+    | { kind: 'PerformCall'; key: AttemptKey; owner: string; canister: string; method: string; args: Uint8Array; cycles: bigint }
     /** A result is ready: the reports outbox sends it to the orchestrator (`report_node_result`). */
     | { kind: 'ReportResult'; key: AttemptKey };
 
@@ -31,16 +31,20 @@ function finish(a: StoredAttempt, now: bigint, outcome: { output: string } | { e
     return { ...a, ...outcome, status: 'output' in outcome ? 'Succeeded' : 'Failed', finishedAt: now, report: { kind: 'Pending', tries: 0, nextAt: now, delivery: newDelivery(now) } };
 }
 
+/** Why the call policy refuses a target canister (text form), or `undefined` if it may be called. */
+export type TargetCheck = (canister: string) => CallRefusalReason | undefined;
+
 /**
  * The timer step: starts due attempts (at most `maxBatch`, earliest first, so one message's
  * work is bounded) and fails running attempts past their deadline. Each finished attempt's
  * result goes to the reports outbox (`ReportResult`).
- * A `Wait` task succeeds with output `null` as soon as it is due.
+ * A `Wait` task succeeds with output `null` as soon as it is due. A call whose target
+ * `checkTarget` refuses fails at once with `CallRefused` (never retried) and is not sent.
  *
  * @example
- * const { changed, effects } = runDue([...store.values()], now, 20);
+ * const { changed, effects } = runDue([...store.values()], now, 20, (c) => refuseCallTarget(Principal.fromText(c), rule));
  */
-export function runDue(attempts: readonly StoredAttempt[], now: bigint, maxBatch: number): ExecutorStep {
+export function runDue(attempts: readonly StoredAttempt[], now: bigint, maxBatch: number, checkTarget: TargetCheck): ExecutorStep {
     const changed: StoredAttempt[] = [];
     const effects: ExecutorEffect[] = [];
     const due = attempts.filter((a) => a.status === 'Scheduled' && a.dueAt <= now).sort((x, y) => (x.dueAt < y.dueAt ? -1 : x.dueAt > y.dueAt ? 1 : 0));
@@ -49,10 +53,22 @@ export function runDue(attempts: readonly StoredAttempt[], now: bigint, maxBatch
         if (a.task.kind === 'Wait') {
             changed.push(finish(running, now, { output: 'null' }));
             effects.push({ kind: 'ReportResult', key: a.key });
-        } else {
-            changed.push(running);
-            effects.push({ kind: 'PerformCall', key: a.key, canister: a.task.canister, method: a.task.method, args: a.task.args, cycles: a.task.cycles });
+            continue;
         }
+        const refused = checkTarget(a.task.canister);
+        if (refused !== undefined) {
+            changed.push(finish(running, now, { error: { kind: 'CallRefused', message: `call to ${a.task.canister} refused (${refused}); nothing was sent` } }));
+            effects.push({ kind: 'ReportResult', key: a.key });
+            continue;
+        }
+        if (a.owner === undefined) {
+            // From an orchestrator older than agents: the executor no longer calls as itself.
+            changed.push(finish(running, now, { error: { kind: 'CallRefused', message: 'the attempt names no owner, so no agent can make the call; nothing was sent' } }));
+            effects.push({ kind: 'ReportResult', key: a.key });
+            continue;
+        }
+        changed.push(running);
+        effects.push({ kind: 'PerformCall', key: a.key, owner: a.owner, canister: a.task.canister, method: a.task.method, args: a.task.args, cycles: a.task.cycles });
     }
     for (const a of attempts) {
         if (a.status === 'Running' && a.deadlineAt !== undefined && a.deadlineAt <= now) {
@@ -72,6 +88,18 @@ export function completeCall(a: StoredAttempt, result: CallResult, now: bigint):
     const r = interpretCallResult(a.task.reply, result);
     const next = finish(a, now, r.ok ? { output: r.output } : { error: r.error });
     return { changed: [next], effects: [{ kind: 'ReportResult', key: a.key }] };
+}
+
+/** How long a call waits for its owner's agent before the executor tries again. */
+export const AGENT_WAIT_MS = 5_000;
+
+/**
+ * A running call whose owner has no agent yet goes back to `Scheduled`, due `waitMs` later:
+ * nothing was sent, so it is neither a failure nor an attempt used up.
+ */
+export function deferCall(a: StoredAttempt, now: bigint, waitMs: number): StoredAttempt {
+    if (a.status !== 'Running') return a;
+    return { ...a, status: 'Scheduled', dueAt: now + msToNs(waitMs), startedAt: undefined, deadlineAt: undefined };
 }
 
 export function reportDelivered(a: StoredAttempt, now: bigint): StoredAttempt {

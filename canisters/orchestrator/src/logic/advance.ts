@@ -16,7 +16,7 @@ import {
     type Trigger
 } from '../../../../shared/workflow';
 import { assertNever } from '../../../../shared/common/result';
-import { closeDraft, nodeDef, nodeState, openDraft, patchNode, setExecutionStatus, type CompiledWorkflow, type Draft } from './draft';
+import { closeDraft, emitNotification, nodeDef, nodeState, openDraft, patchNode, setExecutionStatus, type CompiledWorkflow, type Draft } from './draft';
 import type { Step } from './effects';
 import { describeEvalError, evaluateCondition, evaluateTransform, resolveAll, type EvalContext } from './evaluate';
 import { nextRunnable, resolutionOf } from './readiness';
@@ -205,8 +205,8 @@ function startNode(d: Draft, id: string): void {
         }
         case 'Notify':
             patchNode(d, id, { startedAt: d.now });
-            d.effects.push({ kind: 'Notify', level: c.level, message: c.message, executionId: d.exec.id, nodeId: id });
-            succeedNode(d, id, 'null');
+            if (emitNotification(d, { kind: 'Notify', level: c.level, message: c.message, executionId: d.exec.id, nodeId: id })) succeedNode(d, id, 'null');
+            else failNodeFinally(d, id, { kind: 'QuotaExceeded', message: "the owner's notification quota for this hour is used up; nothing was sent" });
             return;
         case 'Delay':
             dispatchAttempt(d, id, 1, d.now + msToNs(c.durationMs));

@@ -1,6 +1,12 @@
 import { type Execution, type ExecutionFailure, type ExecutionStatus, type NodeState, type WorkflowDefinition, type WorkflowNode } from '../../../../shared/workflow';
 import { validateDag, type DagError } from './dag';
 import type { Effect, Step } from './effects';
+
+/**
+ * What the workflow's owner may still spend in the message that runs a step, set by the
+ * adapter from the owner's quotas; absent (unit tests, tools), nothing is limited.
+ */
+export type OwnerBudget = { readonly notifications: number };
 import { checkExecutionTransition, checkNodeTransition, isActiveNode, isTerminalExecution } from './machine';
 
 /** A definition with its validated graph index, computed once per message. */
@@ -9,6 +15,7 @@ export type CompiledWorkflow = {
     readonly nodes: ReadonlyMap<string, WorkflowNode>;
     readonly order: readonly string[];
     readonly standby: ReadonlySet<string>;
+    readonly budget?: OwnerBudget;
 };
 
 /**
@@ -34,10 +41,35 @@ export type Draft = {
     exec: Execution;
     readonly states: Map<string, NodeState>;
     readonly effects: Effect[];
+    /** Notifications the owner may still send in this step (from `wf.budget`). */
+    notificationsLeft: number;
 };
 
 export function openDraft(wf: CompiledWorkflow, exec: Execution, now: bigint): Draft {
-    return { wf, now, exec: { ...exec }, states: new Map(exec.nodes.map((n) => [n.nodeId, { ...n, attempts: n.attempts.map((a) => ({ ...a })) }])), effects: [] };
+    return {
+        wf,
+        now,
+        exec: { ...exec },
+        states: new Map(exec.nodes.map((n) => [n.nodeId, { ...n, attempts: n.attempts.map((a) => ({ ...a })) }])),
+        effects: [],
+        notificationsLeft: wf.budget?.notifications ?? Number.POSITIVE_INFINITY
+    };
+}
+
+export type NotifyEffect = Extract<Effect, { kind: 'Notify' }>;
+
+/**
+ * Emits a notification if the owner's quota has room, else a `NotificationRefused` effect
+ * (counted for the owner, who sees it in their quotas). Answers whether it was emitted.
+ */
+export function emitNotification(d: Draft, n: NotifyEffect): boolean {
+    if (d.notificationsLeft <= 0) {
+        d.effects.push({ kind: 'NotificationRefused', executionId: n.executionId, nodeId: n.nodeId });
+        return false;
+    }
+    d.notificationsLeft -= 1;
+    d.effects.push(n);
+    return true;
 }
 
 export function closeDraft(d: Draft): Step<Execution> {

@@ -14,6 +14,8 @@ export type Effect =
     | { kind: 'StartWorkflow'; workflowId: string; input: string; origin: StartOrigin }
     /** Record a notification (and forward it to the monitor). */
     | { kind: 'Notify'; level: NotifyLevel; message: string; executionId: string; nodeId?: string }
+    /** A notification the owner's quota had no room for: not sent, counted for the owner. */
+    | { kind: 'NotificationRefused'; executionId: string; nodeId?: string }
     /** Emergency action: pause every workflow (no new executions start). */
     | { kind: 'PauseAllWorkflows'; executionId: string; nodeId: string }
     /** Emergency action: enter safe mode (the orchestrator's flag; peers learn it through the monitor). */

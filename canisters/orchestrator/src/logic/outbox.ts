@@ -16,7 +16,9 @@ export type OutboxMessage =
     | { kind: 'ScheduledFinished'; notice: ExecutionFinished }
     | { kind: 'Notify'; level: NotifyLevel; message: string }
     | { kind: 'RequestEmergency'; mode: 'Safe' | 'Emergency'; reason: string }
-    | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin };
+    | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin }
+    /** Ask the executor for the owner's agent (created at their first workflow); the answer names its principal. */
+    | { kind: 'EnsureAgent'; owner: string };
 
 /**
  * Essential work (dispatches, cancellations, the scheduler's finish notices, local starts):
@@ -60,6 +62,8 @@ export function describeOutboxMessage(m: OutboxMessage): string {
             return `RequestEmergency ${m.mode}`;
         case 'StartWorkflow':
             return `StartWorkflow ${m.workflowId} (${m.origin.executionId}/${m.origin.nodeId}${m.origin.kind === 'Node' ? `#${m.origin.attempt}` : ''})`;
+        case 'EnsureAgent':
+            return `EnsureAgent ${m.owner}`;
     }
 }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_NODE_TIMEOUT_MS, msToNs, nextRetryAt, parseJson, seedFromText, WORKFLOW_LIMITS, type Execution, type NodeError, type NodeState } from '../../../../shared/workflow';
+import { DEFAULT_NODE_TIMEOUT_MS, isRetryableNodeError, msToNs, nextRetryAt, parseJson, seedFromText, WORKFLOW_LIMITS, type Execution, type NodeError, type NodeState } from '../../../../shared/workflow';
 import { advanceDraft, dispatchAttempt, succeedNode } from './advance';
 import { closeDraft, nodeDef, openDraft, patchNode, type CompiledWorkflow, type Draft } from './draft';
 import type { Step } from './effects';
@@ -59,7 +59,7 @@ function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
 }
 
 /**
- * A failed attempt: retry per policy, or fail for good. Evaluation errors are deterministic: no retry.
+ * A failed attempt: retry per policy, or fail for good. Deterministic errors (Evaluation, CallRefused) are not retried.
  * While the execution is paused the retry is decided (its due time recorded) but held, not
  * dispatched: {@link releaseHeldRetries} sends it when the execution resumes.
  * The backoff counts from when the attempt failed (`failedAt`), not from when its report
@@ -68,7 +68,7 @@ function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
 export function recordFailure(d: Draft, nodeId: string, attempt: number, error: NodeError, failedAt: bigint = d.now): void {
     const policy = nodeDef(d, nodeId).recovery.retry;
     patchNode(d, nodeId, { error });
-    const next = error.kind === 'Evaluation' ? undefined : nextRetryAt(policy, attempt, failedAt < d.now ? failedAt : d.now, seedFromText(`${d.exec.id}/${nodeId}`));
+    const next = !isRetryableNodeError(error.kind) ? undefined : nextRetryAt(policy, attempt, failedAt < d.now ? failedAt : d.now, seedFromText(`${d.exec.id}/${nodeId}`));
     if (next === undefined || next.kind === 'Exhausted') {
         failNodeFinally(d, nodeId, error);
         return;

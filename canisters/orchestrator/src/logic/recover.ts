@@ -1,7 +1,7 @@
 import { WORKFLOW_LIMITS, type EmergencyAction, type NodeError } from '../../../../shared/workflow';
 import { assertNever } from '../../../../shared/common/result';
 import type { Effect } from './effects';
-import { failExecution, nodeDef, nodeState, patchNode, type Draft } from './draft';
+import { emitNotification, failExecution, nodeDef, nodeState, patchNode, type Draft } from './draft';
 
 /** The effect of one emergency action of node `nodeId`. */
 export function emergencyEffect(a: EmergencyAction, executionId: string, nodeId: string, error: NodeError): Effect {
@@ -37,7 +37,11 @@ export function emergencyEffect(a: EmergencyAction, executionId: string, nodeId:
 export function failNodeFinally(d: Draft, nodeId: string, error: NodeError): void {
     const node = nodeDef(d, nodeId);
     patchNode(d, nodeId, { status: 'Failed', error, finishedAt: d.now, nextAttemptAt: undefined });
-    for (const a of node.recovery.emergencyActions) d.effects.push(emergencyEffect(a, d.exec.id, nodeId, error));
+    for (const a of node.recovery.emergencyActions) {
+        const e = emergencyEffect(a, d.exec.id, nodeId, error);
+        if (e.kind === 'Notify') emitNotification(d, e);
+        else d.effects.push(e);
+    }
     const fb = node.recovery.fallback;
     switch (fb.kind) {
         case 'StopExecution':
@@ -51,7 +55,7 @@ export function failNodeFinally(d: Draft, nodeId: string, error: NodeError): voi
             patchNode(d, nodeId, { fallbackTaken: 'UseDefaultValue', output: fb.value });
             return;
         case 'NotifyAndContinue':
-            d.effects.push({ kind: 'Notify', level: fb.level, message: fb.message, executionId: d.exec.id, nodeId });
+            emitNotification(d, { kind: 'Notify', level: fb.level, message: fb.message, executionId: d.exec.id, nodeId });
             patchNode(d, nodeId, { fallbackTaken: 'NotifyAndContinue', output: 'null' });
             return;
         case 'UseAlternativeNode': {

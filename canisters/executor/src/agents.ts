@@ -1,0 +1,152 @@
+/**
+ * Agents as the executor runs them: it keeps the agent module, creates each owner's agent
+ * (controlled by the executor alone) and makes every call of an owner's attempts through that
+ * owner's agent. Why the executor and why it alone controls agents: docs/security.md, "Agents".
+ */
+import { call, canisterSelf, IDL, msgCaller, Principal, query, time, update } from 'azle';
+
+import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
+import type { AgentModule, AgentRecordWire } from '../../../shared/agent/executor-agent-api';
+import { CanisterIdRecordIdl, CreateCanisterArgsIdl, InstallChunkedCodeArgsIdl, type CanisterIdRecord, type CreateCanisterArgs, type InstallChunkedCodeArgs } from '../../../shared/agent/management';
+import { PEER_ROLES } from '../../../shared/common/deployment';
+import { apiError, type ApiError } from '../../../shared/common/errors';
+import { ExecutorMethods, WORKFLOW_LIMITS } from '../../../shared/workflow';
+import { callFailureOf, callTyped } from '../../common/outbox/calls';
+import { sig } from '../../common/method-sig';
+import { agentModule, agentOf, putAgent, putAgentModule, type StoredAgent } from './agent-state';
+import { requirePeer } from './guards';
+import type { CallResult } from './logic';
+import { deployment } from './state';
+
+/**
+ * Cycles a new agent is created with, from the executor's balance: the creation fee of a
+ * 13-node application subnet (500B, IC docs "Cycles costs") plus 1T for its first calls.
+ */
+export const AGENT_CREATION_CYCLES = 1_500_000_000_000n;
+
+/** Agents being created by a call in flight (heap: an upgrade cannot happen while one awaits). */
+const creating = new Set<string>();
+
+const MANAGEMENT = Principal.fromText('aaaaa-aa');
+const SHA256_BYTES = 32;
+/** A module is at most 100 MiB of 1 MiB chunks (IC interface specification, `upload_chunk`); far above any agent. */
+const MAX_MODULE_CHUNKS = 100;
+
+function toWire(a: StoredAgent): AgentRecordWire {
+    return { owner: Principal.fromText(a.owner), agent: a.canisterId === undefined ? [] : [Principal.fromText(a.canisterId)], status: a.status === 'Ready' ? { Ready: null } : { Creating: null } };
+}
+
+async function management<T>(method: string, argType: IDL.Type, arg: unknown, retType: IDL.Type | undefined, cycles = 0n): Promise<{ Ok: T } | { Err: ApiError }> {
+    try {
+        const value = await call<unknown[], T>(MANAGEMENT, method, { paramIdlTypes: [argType], args: [arg], ...(retType === undefined ? {} : { returnIdlType: retType }), cycles });
+        return { Ok: value };
+    } catch (error) {
+        const f = callFailureOf(error);
+        return { Err: apiError.unavailable(`${method} failed (reject ${f.reject_code}): ${f.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars)}`) };
+    }
+}
+
+/**
+ * The owner's agent, created and installed if it does not exist yet. Resumable: a canister
+ * created by an earlier try that could not install is installed, never created twice.
+ * Call context: update or timer (awaits the management canister).
+ */
+export async function ensureAgent(owner: Principal): Promise<{ Ok: StoredAgent } | { Err: ApiError }> {
+    const known = agentOf(owner);
+    if (known?.status === 'Ready') return { Ok: known };
+    if (creating.has(owner.toText())) return { Err: apiError.unavailable(`the agent of ${owner.toText()} is being created`) };
+    const module = agentModule();
+    if (module === undefined) return { Err: apiError.unavailable('no agent module is installed: the deploy step uploads it (set_agent_module)') };
+    creating.add(owner.toText());
+    try {
+        let record: StoredAgent = known ?? { schema_version: 1, owner: owner.toText(), status: 'Creating', createdAt: time() };
+        putAgent(record);
+        if (record.canisterId === undefined) {
+            const args: CreateCanisterArgs = { settings: [{ controllers: [[canisterSelf()]] }] };
+            const created = await management<CanisterIdRecord>('create_canister', CreateCanisterArgsIdl, args, CanisterIdRecordIdl, AGENT_CREATION_CYCLES);
+            if ('Err' in created) return created;
+            record = { ...record, canisterId: created.Ok.canister_id.toText() };
+            putAgent(record);
+        }
+        const canisterId = Principal.fromText(record.canisterId ?? '');
+        const install: InstallChunkedCodeArgs = {
+            mode: { install: null },
+            target_canister: canisterId,
+            store_canister: [canisterSelf()],
+            chunk_hashes_list: module.chunkHashes.map((hash) => ({ hash })),
+            wasm_module_hash: module.wasmModuleHash,
+            arg: encodeAgentInitArg({ owner, executor: canisterSelf(), protected_canisters: PEER_ROLES.map((role) => deployment.peer(role)) })
+        };
+        const installed = await management<null>('install_chunked_code', InstallChunkedCodeArgsIdl, install, undefined);
+        if ('Err' in installed) return installed;
+        record = { ...record, status: 'Ready' };
+        putAgent(record);
+        return { Ok: record };
+    } finally {
+        creating.delete(owner.toText());
+    }
+}
+
+/**
+ * Performs one call of an owner's attempt through that owner's agent (see {@link ensureAgent}). What the agent answers
+ * is applied to this attempt only (the caller holds the attempt's key); no DeFlow endpoint
+ * accepts anything from an agent's principal.
+ * Call context: timer.
+ */
+export async function callThroughAgent(agent: Principal, key: { executionId: string; nodeId: string; attempt: number }, canister: string, method: string, args: Uint8Array, cycles: bigint): Promise<CallResult> {
+    const [argTypes, ret] = sig(AgentMethods.perform_call);
+    const request = { key: { execution_id: key.executionId, node_id: key.nodeId, attempt: key.attempt }, canister: Principal.fromText(canister), method, args, cycles };
+    const r = await callTyped<{ Ok: AgentCallOutcome } | { Err: ApiError }>(agent, 'perform_call', argTypes, [request], ret);
+    if (r.kind === 'Rejected') return { kind: 'Reject', code: r.reject_code, message: `agent: ${r.message}` };
+    if ('Err' in r.value) return { kind: 'Reject', code: 5, message: `agent refused the request: ${Object.keys(r.value.Err)[0]}` };
+    const outcome = r.value.Ok;
+    if ('Replied' in outcome) return { kind: 'Reply', bytes: Uint8Array.from(outcome.Replied) };
+    if ('Rejected' in outcome) return { kind: 'Reject', code: outcome.Rejected.code, message: outcome.Rejected.message };
+    if ('InsufficientCycles' in outcome) {
+        const c = outcome.InsufficientCycles;
+        return { kind: 'InsufficientCycles', message: `the owner's agent holds ${c.balance} cycles, the call needs ${c.needed} (attached cycles plus the agent's minimum); top it up; nothing was sent` };
+    }
+    return { kind: 'Refused', message: `the agent refused ${canister} (${Object.keys(outcome.Refused.reason)[0]}); nothing was sent` };
+}
+
+export class AgentMethodsOfExecutor {
+    /**
+     * Names the module new agents are installed with: chunks the deploy step uploaded to the
+     * executor's own chunk store (the executor must be one of its own controllers to install
+     * from it). Agents already installed keep theirs.
+     * Call context: update; admins and controllers (the deploy step). Errors: Unauthorized, InvalidInput.
+     */
+    @update(...sig(ExecutorMethods.set_agent_module))
+    set_agent_module(arg: AgentModule): { Ok: null } | { Err: ApiError } {
+        const caller = msgCaller();
+        if (!deployment.isAdmin(caller)) return { Err: apiError.unauthorized(caller) };
+        if (arg.chunk_hashes.length === 0 || arg.chunk_hashes.length > MAX_MODULE_CHUNKS) return { Err: apiError.invalidInput('chunk_hashes', `1 to ${MAX_MODULE_CHUNKS} chunks`) };
+        if ([arg.wasm_module_hash, ...arg.chunk_hashes].some((h) => h.length !== SHA256_BYTES)) return { Err: apiError.invalidInput('chunk_hashes', 'every hash is a 32-byte sha256') };
+        putAgentModule({ schema_version: 1, chunkHashes: arg.chunk_hashes.map((h) => Uint8Array.from(h)), wasmModuleHash: Uint8Array.from(arg.wasm_module_hash) });
+        return { Ok: null };
+    }
+
+    /**
+     * The owner's agent, created (and installed) now if it does not exist. The orchestrator
+     * asks at an owner's first workflow, so the agent's principal is known before the first run.
+     * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized,
+     * Unavailable (no module yet, being created, or the management canister refused: retry later).
+     */
+    @update(...sig(ExecutorMethods.ensure_agent))
+    async ensure_agent(arg: { owner: Principal }): Promise<{ Ok: AgentRecordWire } | { Err: ApiError }> {
+        const denied = requirePeer('orchestrator');
+        if (denied !== undefined) return { Err: denied };
+        const r = await ensureAgent(arg.owner);
+        return 'Err' in r ? r : { Ok: toWire(r.Ok) };
+    }
+
+    /**
+     * The owner's agent as the executor knows it. Call context: query; anyone (an agent's
+     * principal is public: targets grant it access). Errors: NotFound.
+     */
+    @query(...sig(ExecutorMethods.get_agent))
+    get_agent(arg: { owner: Principal }): { Ok: AgentRecordWire } | { Err: ApiError } {
+        const a = agentOf(arg.owner);
+        return a === undefined ? { Err: apiError.notFound('agent', arg.owner.toText()) } : { Ok: toWire(a) };
+    }
+}

@@ -1,0 +1,46 @@
+/**
+ * The owner's agent as the orchestrator knows it: asked of the executor (through the outbox)
+ * at the owner's first workflow, so its principal is known before the first run, and shown
+ * by `get_agent`. The executor creates and runs agents (canisters/executor/src/agents.ts).
+ */
+import { msgCaller, Principal, query } from 'azle';
+
+import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
+import { OrchestratorMethods, workflowError, type OwnerAgentWire, type WorkflowError } from '../../../shared/workflow';
+import { sig } from '../../common/method-sig';
+import { requireSignedIn } from './guards';
+import { ownerAgentOf, putOwnerAgent } from './owner-state';
+import { enqueue } from './state';
+
+/** Asks for the owner's agent once (call context: update; the caller arms the outbox). */
+export function requestAgent(owner: string, now: bigint): void {
+    if (ownerAgentOf(owner) !== undefined) return;
+    putOwnerAgent(owner, { schema_version: 1, status: 'Requested', requestedAt: now });
+    enqueue({ kind: 'EnsureAgent', owner }, now);
+}
+
+/** Records the executor's answer (call context: the outbox timer). */
+export function recordAgent(owner: string, answer: AgentRecordWire): void {
+    const known = ownerAgentOf(owner);
+    const agent = answer.agent[0];
+    if (known === undefined || agent === undefined || !('Ready' in answer.status)) return;
+    putOwnerAgent(owner, { ...known, status: 'Ready', agent: agent.toText() });
+}
+
+export class AgentQueryMethods {
+    /**
+     * The caller's agent: `Requested` until the executor created it, then `Ready` with its
+     * principal (grant it access on the canisters your workflows call).
+     * Call context: query; any non-anonymous caller, for themselves.
+     * Errors: Unauthorized (anonymous), NotFound (no workflow created yet, so no agent asked for).
+     */
+    @query(...sig(OrchestratorMethods.get_agent))
+    get_agent(): { Ok: OwnerAgentWire } | { Err: WorkflowError } {
+        const caller = msgCaller();
+        const denied = requireSignedIn(caller);
+        if (denied !== undefined) return { Err: denied };
+        const a = ownerAgentOf(caller.toText());
+        if (a === undefined) return { Err: workflowError.notFound('agent', caller.toText()) };
+        return { Ok: { owner: caller, status: a.status === 'Ready' ? { Ready: null } : { Requested: null }, agent: a.agent === undefined ? [] : [Principal.fromText(a.agent)] } };
+    }
+}

@@ -1,0 +1,57 @@
+/**
+ * The orchestrator's per-owner settings and quota usage in stable memory: the only module that
+ * touches their StableBTreeMaps. Principals are stored as text (one canonical spelling: `Principal.toText`).
+ */
+import { Principal, StableBTreeMap } from 'azle';
+
+import { EMPTY_USAGE, type OwnerUsage } from '../../../shared/workflow';
+import { MEMORY } from './memory';
+
+export type StoredAllowList = { schema_version: 1; targets: string[] };
+
+const allowLists = new StableBTreeMap<string, StoredAllowList>(MEMORY.callAllowLists);
+
+/** The owner's call allow-list; empty when they keep none. */
+export function allowListOf(owner: Principal): Principal[] {
+    return (allowLists.get(owner.toText())?.targets ?? []).map((t) => Principal.fromText(t));
+}
+
+/** Replaces the owner's list; an empty list removes the entry. */
+export function putAllowList(owner: Principal, targets: readonly Principal[]): void {
+    if (targets.length === 0) allowLists.remove(owner.toText());
+    else allowLists.insert(owner.toText(), { schema_version: 1, targets: targets.map((t) => t.toText()) });
+}
+
+export type StoredOwnerUsage = { schema_version: 1; usage: OwnerUsage };
+
+const usage = new StableBTreeMap<string, StoredOwnerUsage>(MEMORY.ownerUsage);
+
+/** What the owner (principal text) used of their quotas. */
+export function usageOf(owner: string): OwnerUsage {
+    return usage.get(owner)?.usage ?? EMPTY_USAGE;
+}
+
+export function updateUsage(owner: string, change: (u: OwnerUsage) => OwnerUsage): void {
+    usage.insert(owner, { schema_version: 1, usage: change(usageOf(owner)) });
+}
+
+/** `Requested`: the executor was asked to create it; `Ready`: its principal is known. */
+export type StoredOwnerAgent = { schema_version: 1; status: 'Requested' | 'Ready'; agent?: string; requestedAt: bigint };
+
+const ownerAgents = new StableBTreeMap<string, StoredOwnerAgent>(MEMORY.ownerAgents);
+
+export function ownerAgentOf(owner: string): StoredOwnerAgent | undefined {
+    return ownerAgents.get(owner);
+}
+
+const agentOwners = new StableBTreeMap<string, string>(MEMORY.agentOwners);
+
+export function putOwnerAgent(owner: string, a: StoredOwnerAgent): void {
+    ownerAgents.insert(owner, a);
+    if (a.agent !== undefined) agentOwners.insert(a.agent, owner);
+}
+
+/** Whether `p` is some owner's agent. */
+export function isKnownAgent(p: Principal): boolean {
+    return agentOwners.containsKey(p.toText());
+}
