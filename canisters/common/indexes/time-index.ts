@@ -28,6 +28,11 @@ export class TimeIndex {
         return takeDueKeys(this.map.keys(0, max + 1), now, max);
     }
 
+    /** The ids of the earliest `count` entries, whatever their time. */
+    first(count: number): string[] {
+        return this.map.keys(0, count).map((key) => parseTimeKey(key).id);
+    }
+
     /** The earliest time in the index (reads one key). */
     earliest(): bigint | undefined {
         const [first] = this.map.keys(0, 1);

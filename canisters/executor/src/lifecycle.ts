@@ -8,7 +8,7 @@ import { sig } from '../../common/method-sig';
 import { versionInfo } from '../../common/version';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
 import { wakeNow } from './runner';
-import { deployment, SCHEMA_VERSION } from './state';
+import { deployment, indexRebuild, SCHEMA_VERSION } from './state';
 
 /** Timers do not survive an upgrade: both hooks arm them from stable state. */
 function armTimers(): void {
@@ -24,13 +24,18 @@ export class LifecycleMethods {
     @init(DeploymentInitArgs)
     init(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'init');
+        indexRebuild.markBuilt();
         armTimers();
     }
 
-    /** Call context: upgrade. `null` keeps the stored configuration; scheduled attempts and pending reports resume. */
+    /**
+     * Call context: upgrade. `null` keeps the stored configuration; scheduled attempts and
+     * pending reports resume. Indexes missing from an older release are rebuilt by timer, in bounded batches.
+     */
     @postUpgrade(DeploymentInitArgs)
     postUpgrade(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'post_upgrade');
+        indexRebuild.resume();
         armTimers();
     }
 

@@ -6,7 +6,7 @@ import type { VersionInfo } from '../../../shared/common/version';
 import { OrchestratorMethods } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
 import { versionInfo } from '../../common/version';
-import { markIndexesBuilt, resumeIndexBuild } from './index-rebuild';
+import { indexRebuild } from './index-rebuild';
 import { deployment, SCHEMA_VERSION } from './state';
 import { rearmAll } from './timers';
 
@@ -15,7 +15,7 @@ export class LifecycleMethods {
     @init(DeploymentInitArgs)
     init(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'init');
-        markIndexesBuilt();
+        indexRebuild.markBuilt();
         rearmAll();
     }
 
@@ -27,7 +27,7 @@ export class LifecycleMethods {
     @postUpgrade(DeploymentInitArgs)
     postUpgrade(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'post_upgrade');
-        resumeIndexBuild();
+        indexRebuild.resume();
         rearmAll();
     }
 
