@@ -91,10 +91,10 @@ async function fill(b: Bench, size: number): Promise<void> {
     while (b.loaded.workflows.length < size) {
         const count = Math.min(LOAD_CHUNK, size - b.loaded.workflows.length);
         const requests = unwrapOk(await b.orchestratorBench.bulk_load({ definition, workflows: count }));
-        if (process.env.DEFLOW_BENCH_SCALE_DEBUG === '1') console.log(`bulk_load ${count} at ${b.loaded.workflows.length}`);
         unwrapOk(await b.executorBench.bulk_load(requests));
         b.loaded.workflows.push(...requests.map((r) => r.key.execution_id));
     }
+    debug(`records loaded: ${b.loaded.workflows.length}`);
     const wanted = Math.min(size, MAX_SCHEDULES);
     // Schedules go through the public API (10,000 at most): their workflow ids are wf-00000002.. (wf-1 is the 3-node one).
     while (b.loaded.schedules < wanted) {
@@ -124,6 +124,10 @@ async function tickUntil(pic: PocketIc, done: () => Promise<boolean>, rounds = 2
     }
     throw new Error(`not done within ${rounds} rounds`);
 }
+
+const debug = (text: string): void => {
+    if (process.env.DEFLOW_BENCH_SCALE_DEBUG === '1') console.log(`scale: ${text}`);
+};
 
 async function finished(orchestrator: Actor<OrchestratorService>, executionId: string): Promise<boolean> {
     const x = unwrapOk(await orchestrator.get_execution({ execution_id: executionId }));
@@ -168,7 +172,9 @@ async function measure(b: Bench, threeNode: string): Promise<SizeResult> {
         // A 3-node execution, end to end: cycles of the four DeFlow canisters.
         const before = b.cycles();
         const x = unwrapOk(await orchestrator.start_execution({ workflow_id: threeNode, input: [] }));
-        await tickUntil(env.pic, () => finished(orchestrator, x.id));
+        await tickUntil(env.pic, () => finished(orchestrator, x.id)).catch(async (error: unknown) => {
+            throw new Error(`the 3-node execution did not finish: ${JSON.stringify(unwrapOk(await orchestrator.get_execution({ execution_id: x.id })), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`, { cause: error });
+        });
         const executionCycles = before - b.cycles();
         // One schedule firing (every 60 s), with the execution it starts.
         const firing = unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: threeNode, kind: { Interval: { every_seconds: 60n, start_at: [], end_at: [] } }, policies: [], owner: [] }));

@@ -37,8 +37,16 @@ export class IndexRebuild {
     /**
      * @param version the set of indexes the code keeps; raise it when one is added, and the rebuild runs once
      * @param batch records indexed per timer message
+     * @param onDone runs in the message that ends the rebuild: the timers armed in post_upgrade
+     *   saw incomplete indexes, so what they act on is looked up again here
      */
-    constructor(memoryId: number, private readonly version: number, private readonly stages: RebuildStage[], private readonly batch: number) {
+    constructor(
+        memoryId: number,
+        private readonly version: number,
+        private readonly stages: RebuildStage[],
+        private readonly batch: number,
+        private readonly onDone: () => void
+    ) {
         this.build = new StableBTreeMap<string, StoredIndexBuild>(memoryId);
     }
 
@@ -70,7 +78,10 @@ export class IndexRebuild {
         this.stages[at]!.indexBatch(start, state.position - start);
         if (start > 0) this.build.insert(BUILD_KEY, { ...state, position: start });
         else this.enter(at + 1);
-        if (this.done) return false;
+        if (this.done) {
+            this.onDone();
+            return false;
+        }
         setTimer(0, () => void this.step());
         return true;
     }

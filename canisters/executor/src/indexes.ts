@@ -36,7 +36,10 @@ export const INDEX_VERSION = 1;
 /** Attempts indexed per timer message of the rebuild. */
 export const REBUILD_BATCH = 500;
 
-/** Fills the indexes from the stored attempts (`records`: state.ts's map, read by position). */
-export function attemptIndexRebuild(records: { len: () => number; at: (start: number, count: number) => [string, { attempt: StoredAttempt }][] }): IndexRebuild {
-    return new IndexRebuild(MEMORY.indexBuild, INDEX_VERSION, [rebuildStage('attempts', records, (key, r) => reindexAttempt(key, undefined, r.attempt))], REBUILD_BATCH);
+/**
+ * Fills the indexes from the stored attempts (`records`: state.ts's map, read by position);
+ * `onDone` re-arms the timers that ran over the incomplete indexes.
+ */
+export function attemptIndexRebuild(records: { len: () => number; at: (start: number, count: number) => [string, { attempt: StoredAttempt }][] }, onDone: () => void): IndexRebuild {
+    return new IndexRebuild(MEMORY.indexBuild, INDEX_VERSION, [rebuildStage('attempts', records, (key, r) => reindexAttempt(key, undefined, r.attempt))], REBUILD_BATCH, onDone);
 }

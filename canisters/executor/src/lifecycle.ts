@@ -8,7 +8,11 @@ import { sig } from '../../common/method-sig';
 import { versionInfo } from '../../common/version';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
 import { wakeNow } from './runner';
-import { deployment, indexRebuild, SCHEMA_VERSION } from './state';
+import { attemptIndexRebuild } from './indexes';
+import { deployment, SCHEMA_VERSION, storedAttempts } from './state';
+
+/** Fills the indexes after an upgrade from a release without them, then wakes the timers that ran over the incomplete ones. */
+const indexRebuild = attemptIndexRebuild(storedAttempts, () => wakeNow(time()));
 
 /** Timers do not survive an upgrade: both hooks arm them from stable state. */
 function armTimers(): void {

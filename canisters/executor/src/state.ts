@@ -10,7 +10,7 @@ import { EmergencyStore } from '../../common/emergency-store';
 import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import type { OutboxStore } from '../../common/outbox/outbox';
 import { attemptKeyText, isFinished, reportDeadLettered, reportDelivered, reportDelivery, reportPending, withReportDelivery, type StoredAttempt } from './logic';
-import { attemptIndexRebuild, reindexAttempt, reportIndex, retentionIndex, runningIndex, scheduledByExecution, scheduledIndex } from './indexes';
+import { reindexAttempt, reportIndex, retentionIndex, runningIndex, scheduledByExecution, scheduledIndex } from './indexes';
 import { MEMORY } from './memory';
 
 export const SCHEMA_VERSION = 1;
@@ -129,8 +129,8 @@ export function deleteAttempt(keyText: string): void {
     active.remove(keyText);
 }
 
-/** Fills the indexes from the stored attempts after an upgrade from a release without them. */
-export const indexRebuild = attemptIndexRebuild({ len: () => Number(attempts.len()), at: (start, count) => attempts.items(start, count) });
+/** The stored attempts by position, in bounded batches: what the index rebuild reads. */
+export const storedAttempts = { len: (): number => Number(attempts.len()), at: (start: number, count: number): [string, StoredAttemptRecord][] => attempts.items(start, count) };
 
 /** Storage -> API. */
 export function toAttemptWire(a: StoredAttempt): NodeAttemptWire {

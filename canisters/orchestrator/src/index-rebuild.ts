@@ -5,6 +5,7 @@
 import { IndexRebuild, rebuildStage } from '../../common/indexes/rebuild';
 import { indexDeadline, indexNewExecution, outboxDueIndex, ownerGroup, workflowGroups } from './indexes';
 import { MEMORY } from './memory';
+import { rearmAfterRebuild } from './timers';
 import { activeDeadlineOf, indexedRecords, type StoredExecutionSummary, type StoredOutboxEntry, type StoredWorkflow } from './state';
 
 /** The set of indexes this code keeps (raise it when one is added). */
@@ -25,5 +26,6 @@ export const indexRebuild = new IndexRebuild(
         }),
         rebuildStage<StoredOutboxEntry>('outbox', indexedRecords.outbox, (id, e) => outboxDueIndex.move(id, undefined, e.nextAt))
     ],
-    REBUILD_BATCH
+    REBUILD_BATCH,
+    () => rearmAfterRebuild()
 );
