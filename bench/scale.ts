@@ -25,9 +25,10 @@ import { deployDrillEnv, type DrillEnv } from '../drill/env';
 import { unwrapOk } from '../drill/result';
 import { delayDefinition } from '../drill/workflows';
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
+import type { ScheduleRequest } from '../shared/scheduling/schedule';
 import { encodeWorkflowDefinition, orchestratorIdlFactory, type NodeAttemptRequest, type WireOf } from '../shared/workflow';
 import { after, node } from '../shared/workflow/testing';
-import { ExecutorBulkLoadMethod, OrchestratorBulkLoadMethod } from './scale/canisters/contract';
+import { ExecutorBulkLoadMethod, OrchestratorBulkLoadMethod, SchedulerBulkLoadMethod } from './scale/canisters/contract';
 import { limitOf, Meter, type EntryKind } from './scale/meter';
 import { startInProcessServer } from './scale/server';
 import { printSection, type Row } from './stats';
@@ -37,8 +38,8 @@ const SIZES = (process.env.DEFLOW_BENCH_SCALE_SIZES ?? '1000,10000').split(',').
 const MAX_SCHEDULES = 10_000;
 /** Workflows (each with its execution) per orchestrator bulk_load call: within one message's 40B instructions. */
 const LOAD_CHUNK = Number(process.env.DEFLOW_BENCH_SCALE_CHUNK ?? 50);
-/** Schedule creations in flight at once. */
-const SCHEDULE_CONCURRENCY = 50;
+/** Schedules per scheduler bulk_load call. */
+const SCHEDULE_CHUNK = 200;
 /** USD per XDR (1 XDR buys 1T cycles); override with DEFLOW_XDR_USD. */
 const XDR_USD = Number(process.env.DEFLOW_XDR_USD ?? 1.33);
 /** Start rates (executions per round) tried for the sustained-throughput figure; override with DEFLOW_BENCH_SCALE_RATES. */
@@ -48,14 +49,23 @@ const PROCESSING_TIMEOUT_MS = 30 * 60_000;
 
 const BENCH_WASM_DIR = resolve(__dirname, 'scale', 'canisters', '.azle');
 const benchWasm = (name: string): Uint8Array => new Uint8Array(readFileSync(resolve(BENCH_WASM_DIR, name, `${name}.wasm`)));
+const benchUpgrade = (role: PeerRole): { wasm?: Uint8Array } => {
+    const build = BENCH_BUILDS[role];
+    return build === undefined ? {} : { wasm: benchWasm(build) };
+};
 
 type OrchestratorBench = {
     bulk_load: (arg: WireOf<(typeof OrchestratorBulkLoadMethod)['args'][0]>) => Promise<{ Ok: NodeAttemptRequest[] } | { Err: object }>;
 };
 type ExecutorBench = { bulk_load: (requests: NodeAttemptRequest[]) => Promise<{ Ok: number } | { Err: object }> };
+type SchedulerBench = { bulk_load: (arg: { request: ScheduleRequest; workflow_ids: string[] }) => Promise<{ Ok: number } | { Err: string }> };
 
-const benchIdl = (spec: { args: readonly { idl: IDL.Type }[]; ret: { idl: IDL.Type } }): IDL.InterfaceFactory => () =>
-    IDL.Service({ bulk_load: IDL.Func(spec.args.map((a) => a.idl) as [IDL.Type], [spec.ret.idl], []) });
+type AnyIdl = { idl: IDL.Type } | IDL.Type;
+const idlOf = (t: AnyIdl): IDL.Type => ('idl' in t ? t.idl : t);
+const benchIdl = (spec: { args: readonly AnyIdl[]; ret: AnyIdl }): IDL.InterfaceFactory => () => IDL.Service({ bulk_load: IDL.Func(spec.args.map(idlOf) as [IDL.Type], [idlOf(spec.ret)], []) });
+
+/** The bench builds: what each role is upgraded to for the run. */
+const BENCH_BUILDS: Partial<Record<PeerRole, string>> = { orchestrator: 'orchestrator_bench', executor: 'executor_bench', scheduler: 'scheduler_bench' };
 
 const digits = (value: bigint | number): string => value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const share = (instructions: bigint, limit: bigint): string => `${((Number(instructions) / Number(limit)) * 100).toFixed(3)}%`;
@@ -79,6 +89,7 @@ type Bench = {
     orchestrator: Actor<OrchestratorService>;
     orchestratorBench: Actor<OrchestratorBench>;
     executorBench: Actor<ExecutorBench>;
+    schedulerBench: Actor<SchedulerBench>;
     cycles: () => bigint;
     schedulerCycles: () => bigint;
     meter: Meter;
@@ -96,14 +107,12 @@ async function fill(b: Bench, size: number): Promise<void> {
     }
     debug(`records loaded: ${b.loaded.workflows.length}`);
     const wanted = Math.min(size, MAX_SCHEDULES);
-    // Schedules go through the public API (10,000 at most): their workflow ids are wf-00000002.. (wf-1 is the 3-node one).
+    // Hourly schedules of the loaded workflows wf-00000002.. (wf-1 is the 3-node one).
+    const request: ScheduleRequest = { workflow_id: '', kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [] };
     while (b.loaded.schedules < wanted) {
-        const batch = Math.min(SCHEDULE_CONCURRENCY, wanted - b.loaded.schedules);
-        await Promise.all(
-            Array.from({ length: batch }, (_, k) =>
-                b.env.scheduler.schedule_workflow_execution({ workflow_id: workflowId(b.loaded.schedules + k + 2), kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [] }).then(unwrapOk)
-            )
-        );
+        const batch = Math.min(SCHEDULE_CHUNK, wanted - b.loaded.schedules);
+        const loaded = await b.schedulerBench.bulk_load({ request, workflow_ids: Array.from({ length: batch }, (_, k) => workflowId(b.loaded.schedules + k + 2)) });
+        if ('Err' in loaded) throw new Error(`scheduler bulk_load: ${loaded.Err}`);
         b.loaded.schedules += batch;
     }
     await b.env.pic.tick(3);
@@ -116,10 +125,10 @@ async function advance(pic: PocketIc, ms: number, rounds: number): Promise<void>
     await pic.tick(rounds);
 }
 
-/** Runs until `done` holds (at most `rounds` rounds); returns the rounds taken. */
+/** Runs rounds a second apart (as on a subnet) until `done` holds, at most `rounds`; returns the rounds taken. */
 async function tickUntil(pic: PocketIc, done: () => Promise<boolean>, rounds = 200): Promise<number> {
     for (let round = 1; round <= rounds; round++) {
-        await pic.tick(1);
+        await advance(pic, 1_000, 1);
         if (await done()) return round;
     }
     throw new Error(`not done within ${rounds} rounds`);
@@ -189,7 +198,7 @@ async function measure(b: Bench, threeNode: string): Promise<SizeResult> {
         const [firingCycles, firingSchedulerCycles] = [all - b.cycles(), sched - b.schedulerCycles()];
         unwrapOk(await env.scheduler.cancel_persistent_execution(firing.id));
         // Upgrades (stop, upgrade, start), each canister once.
-        for (const role of PEER_ROLES) await upgradeDeflowCanister(env.pic, env.deployment, role, role === 'orchestrator' || role === 'executor' ? { wasm: benchWasm(`${role}_bench`) } : {});
+        for (const role of PEER_ROLES) await upgradeDeflowCanister(env.pic, env.deployment, role, benchUpgrade(role));
         await env.pic.tick(3);
         return { instructions: b.meter.results(), executionCycles, firingCycles, firingSchedulerCycles };
     } finally {
@@ -275,7 +284,7 @@ export async function scaleBench(): Promise<void> {
     try {
         const env = await deployDrillEnv(pic);
         const { peers } = env.deployment;
-        for (const role of ['orchestrator', 'executor'] as const) await upgradeDeflowCanister(pic, env.deployment, role, { wasm: benchWasm(`${role}_bench`) });
+        for (const role of PEER_ROLES) if (BENCH_BUILDS[role] !== undefined) await upgradeDeflowCanister(pic, env.deployment, role, benchUpgrade(role));
         const instance = server.instances[server.instances.length - 1]!;
         const cyclesOf = (id: Principal): bigint => instance.canisterRecord(id.toUint8Array())?.cycles ?? 0n;
         const b: Bench = {
@@ -283,6 +292,7 @@ export async function scaleBench(): Promise<void> {
             orchestrator: deflowActor<OrchestratorService>(pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.admin),
             orchestratorBench: deflowActor<OrchestratorBench>(pic, env.deployment, 'orchestrator', benchIdl(OrchestratorBulkLoadMethod), env.admin),
             executorBench: deflowActor<ExecutorBench>(pic, env.deployment, 'executor', benchIdl(ExecutorBulkLoadMethod), env.admin),
+            schedulerBench: deflowActor<SchedulerBench>(pic, env.deployment, 'scheduler', benchIdl(SchedulerBulkLoadMethod), env.admin),
             cycles: () => PEER_ROLES.reduce((sum, role) => sum + cyclesOf(peers[role]), 0n),
             schedulerCycles: () => cyclesOf(peers.scheduler),
             meter: new Meter(peers),
@@ -291,6 +301,9 @@ export async function scaleBench(): Promise<void> {
         // wf-00000001: the 3-node workflow; the scheduler actor speaks as the admin, who owns everything here.
         const threeNode = unwrapOk(await b.orchestrator.create_workflow(threeNodeDefinition(env.ids.oracle))).id;
         env.scheduler.setIdentity(env.admin);
+        // Warm-up: the first run creates the owner's agent, which later runs reuse.
+        const warm = unwrapOk(await b.orchestrator.start_execution({ workflow_id: threeNode, input: [] }));
+        await tickUntil(pic, () => finished(b.orchestrator, warm.id));
         const results = new Map<number, SizeResult>();
         for (const size of SIZES) {
             const started = performance.now();

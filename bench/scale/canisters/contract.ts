@@ -4,6 +4,9 @@
  * through the canisters' own code paths. They exist only in these builds; a test checks that
  * the production wasm has no such method (tests/integration/scale/guard.spec.ts).
  */
+import { IDL } from '@dfinity/candid';
+
+import { ScheduleRequestCodec } from '../../../shared/scheduling/schedule';
 import { NodeAttemptRequestWire, resultWire, w, WorkflowDefinitionWire } from '../../../shared/workflow';
 
 export const BULK_LOAD_METHOD = 'bulk_load';
@@ -16,3 +19,7 @@ export const OrchestratorBulkLoadMethod = { args: [OrchestratorBulkLoadArg], ret
 
 /** Executor: records the attempts as run_node_attempt would. */
 export const ExecutorBulkLoadMethod = { args: [w.vec(NodeAttemptRequestWire)], ret: resultWire(w.nat32), mode: 'update' } as const;
+
+/** Scheduler: `request` once per workflow id, as schedule_workflow_execution (the production method) takes it. */
+export const SchedulerBulkLoadArg = IDL.Record({ request: ScheduleRequestCodec.idl, workflow_ids: IDL.Vec(IDL.Text) });
+export const SchedulerBulkLoadMethod = { args: [SchedulerBulkLoadArg], ret: IDL.Variant({ Ok: IDL.Nat32, Err: IDL.Text }), mode: 'update' } as const;
