@@ -16,7 +16,7 @@ import { Principal } from '@dfinity/principal';
 
 import { loadIdentityFile } from '../../../cli/identity';
 import { encodeCbor } from '../../../localnet/src/http-interface/cbor';
-import { MonitorServiceIdl, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
+import { monitorIdlFactory, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
 import { ICP_BINARY, icpRunner, runStartToExit, startFolders, startNetwork, type StartedNetwork, type StartFolders } from '../support/npm-start';
 
 // A fresh start builds nothing (the suite builds first) but deploys seven Azle canisters.
@@ -50,22 +50,26 @@ describe('npm start > the network it makes', () => {
     });
 
     describe('identity and deployment', () => {
-        it('makes the caller\'s deflow CLI identity the admin and the only controller, and prints it', async () => {
+        it('makes the caller\'s deflow CLI identity the admin and the only outside controller, and prints it', async () => {
             const principal = operator.getPrincipal().toText();
             expect(network.output()).toContain(`Controller: ${principal}`);
             expect(network.output()).toContain(`Admins: ${principal}`);
             expect(deployment).toMatchObject({ controller: principal, admins: [principal] });
             const agent = await agentAs();
+            // The executor also controls itself: it installs agents from its own chunk store
+            // (docs/security.md, "Agents"). No other principal controls anything.
+            const executor = deployment.peers['executor'];
             for (const id of [...Object.values(deployment.peers), ...Object.values(demo)]) {
                 const status = await CanisterStatus.request({ agent, canisterId: Principal.fromText(id), paths: ['controllers'] });
-                expect((status.get('controllers') as Principal[]).map((p) => p.toText())).toEqual([principal]);
+                const expected = id === executor ? [principal, executor] : [principal];
+                expect((status.get('controllers') as Principal[]).map((p) => p.toText()).sort()).toEqual(expected.sort());
             }
         });
 
         it('lets that identity use an admin-only method (the notification log) and refuses the anonymous caller', async () => {
             const monitorId = deployment.peers['monitor']!;
-            const asOperator = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: monitorId });
-            const asAnonymous = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(), canisterId: monitorId });
+            const asOperator = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(operator), canisterId: monitorId });
+            const asAnonymous = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(), canisterId: monitorId });
             expect(await asOperator.get_notifications([])).toHaveProperty('Ok');
             expect(Object.keys((await asAnonymous.get_notifications([])) as object)).toEqual(['Err']);
         });
@@ -96,7 +100,7 @@ describe('npm start > the network it makes', () => {
         });
 
         it('raises no StaleHeartbeat alert and logs nothing dated before 2022 (the clock starts at wall time)', async () => {
-            const monitor = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: deployment.peers['monitor']! });
+            const monitor = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(operator), canisterId: deployment.peers['monitor']! });
             const health = await monitor.get_system_health();
             expect(health.open_alerts.map((a) => Object.keys(a.kind)[0])).toEqual([]);
             const log = await monitor.get_notifications([]);
