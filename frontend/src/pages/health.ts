@@ -22,7 +22,8 @@ function recordCycles(health: SystemHealth): void {
         if (sample === undefined) continue;
         const key = tagOf(canister.role);
         const points = cyclesHistory.get(key) ?? [];
-        const atMs = Number(sample.last_heartbeat / 1_000_000n);
+        // One point per health check: the balance the monitor knew at that time.
+        const atMs = Number(health.checked_at / 1_000_000n);
         if (points[points.length - 1]?.atMs !== atMs) points.push({ atMs, cycles: Number(sample.cycles_balance) / 1e12 });
         cyclesHistory.set(key, points.slice(-HISTORY_POINTS));
     }

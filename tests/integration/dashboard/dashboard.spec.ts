@@ -16,7 +16,7 @@ import { createDeflowClient, type DeflowClient } from '../../../client';
 import { loadIdentityFile } from '../../../cli/identity';
 import { priceOracleIdlFactory, type PriceOracleService } from '../../../canisters/demo/price-oracle/src/interface';
 import { DEFAULT_THRESHOLDS } from '../../../shared/monitoring/alerts';
-import { MonitorServiceIdl } from '../../../shared/monitoring/service';
+import { monitorIdlFactory } from '../../../shared/monitoring/service';
 import { pointAtDemo } from '../../../drill/workflows';
 import { liquidationWorkflow } from '../../../shared/workflow/testing';
 import { LOCAL_KEY_STORAGE } from '../../../frontend/src/storage-keys';
@@ -146,7 +146,7 @@ describe('the dashboard in Chromium', () => {
         // Every canister's balance is under a 10^19-cycle threshold: LowCycles alerts rise at the next check.
         const agent = await HttpAgent.create({ host: network.url, identity: admin, shouldFetchRootKey: true });
         const deployment = JSON.parse(readFileSync(join(folders.stateDir, 'deployment.json'), 'utf8')) as { peers: { monitor: string } };
-        const monitor = Actor.createActor<{ set_thresholds: (t: typeof DEFAULT_THRESHOLDS) => Promise<{ Ok: unknown } | { Err: unknown }> }>(() => MonitorServiceIdl, { agent, canisterId: deployment.peers.monitor });
+        const monitor = Actor.createActor<{ set_thresholds: (t: typeof DEFAULT_THRESHOLDS) => Promise<{ Ok: unknown } | { Err: unknown }> }>(monitorIdlFactory, { agent, canisterId: deployment.peers.monitor });
         expect(await monitor.set_thresholds({ ...DEFAULT_THRESHOLDS, low_cycles: 10_000_000_000_000_000_000n })).toHaveProperty('Ok');
 
         const { page } = await pageSignedInAs(admin as Ed25519KeyIdentity);
