@@ -16,6 +16,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -482,6 +483,15 @@ export interface _SERVICE {
             { 'Requested' : null },
           'agent' : [] | [Principal],
           'owner' : Principal,
+          'funding' : [] | [
+            {
+              'balance' : bigint,
+              'minimum' : bigint,
+              'waiting_runs' : number,
+              'underfunded' : boolean,
+              'checked_at' : bigint,
+            }
+          ],
         }
       } |
       {
@@ -538,6 +548,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -908,6 +919,7 @@ export interface _SERVICE {
         'status' : [] | [
           { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -926,6 +938,7 @@ export interface _SERVICE {
               'id' : string,
               'status' : { 'Failed' : null } |
                 { 'Paused' : null } |
+                { 'Underfunded' : null } |
                 { 'Succeeded' : null } |
                 { 'Running' : null } |
                 { 'Cancelled' : null } |
@@ -1473,6 +1486,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -1601,6 +1615,38 @@ export interface _SERVICE {
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'top_up_agent' : ActorMethod<
+    [{ 'owner' : Principal }],
+    {
+        'Ok' : {
+          'deposited' : bigint,
+          'agent' : Principal,
+          'balance' : [] | [bigint],
+          'underfunded' : boolean,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
           { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
           { 'Conflict' : { 'message' : string } }
       }
@@ -1946,6 +1992,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -2525,6 +2572,15 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               }),
               'agent' : IDL.Opt(IDL.Principal),
               'owner' : IDL.Principal,
+              'funding' : IDL.Opt(
+                IDL.Record({
+                  'balance' : IDL.Nat,
+                  'minimum' : IDL.Nat,
+                  'waiting_runs' : IDL.Nat32,
+                  'underfunded' : IDL.Bool,
+                  'checked_at' : IDL.Nat64,
+                })
+              ),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -2608,6 +2664,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -3081,6 +3138,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -3110,6 +3168,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'status' : IDL.Variant({
                     'Failed' : IDL.Null,
                     'Paused' : IDL.Null,
+                    'Underfunded' : IDL.Null,
                     'Succeeded' : IDL.Null,
                     'Running' : IDL.Null,
                     'Cancelled' : IDL.Null,
@@ -3809,6 +3868,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -3972,6 +4032,50 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'top_up_agent' : IDL.Func(
+        [IDL.Record({ 'owner' : IDL.Principal })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'deposited' : IDL.Nat,
+              'agent' : IDL.Principal,
+              'balance' : IDL.Opt(IDL.Nat),
+              'underfunded' : IDL.Bool,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
               'LimitExceeded' : IDL.Record({
                 'max' : IDL.Nat64,
                 'limit' : IDL.Text,

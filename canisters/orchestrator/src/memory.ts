@@ -34,5 +34,7 @@ export const MEMORY = {
     /** owner principal text -> StoredOwnerAgent (the owner's agent: asked for, or its principal). */
     ownerAgents: 14,
     /** agent principal text -> owner principal text: every agent is a DeFlow canister no call node may target. */
-    agentOwners: 15
+    agentOwners: 15,
+    /** owner principal text -> StoredAgentFunding (their agent's balance as last read, runs waiting for a top-up). */
+    ownerFunding: 16
 } as const;

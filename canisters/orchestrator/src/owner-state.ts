@@ -4,6 +4,7 @@
  */
 import { Principal, StableBTreeMap } from 'azle';
 
+import { UNKNOWN_FUNDING, type AgentFunding } from '../../../shared/agent/funding';
 import { EMPTY_USAGE, type OwnerUsage } from '../../../shared/workflow';
 import { MEMORY } from './memory';
 
@@ -54,4 +55,19 @@ export function putOwnerAgent(owner: string, a: StoredOwnerAgent): void {
 /** Whether `p` is some owner's agent. */
 export function isKnownAgent(p: Principal): boolean {
     return agentOwners.containsKey(p.toText());
+}
+
+export type StoredAgentFunding = { schema_version: 1; funding: AgentFunding };
+
+const funding = new StableBTreeMap<string, StoredAgentFunding>(MEMORY.ownerFunding);
+
+/** The owner's agent funding as last read (unknown before the first read: runs go). */
+export function fundingOf(owner: string): AgentFunding {
+    return funding.get(owner)?.funding ?? UNKNOWN_FUNDING;
+}
+
+export function updateFunding(owner: string, change: (f: AgentFunding) => AgentFunding): AgentFunding {
+    const next = change(fundingOf(owner));
+    funding.insert(owner, { schema_version: 1, funding: next });
+    return next;
 }
