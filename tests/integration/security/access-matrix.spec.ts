@@ -53,6 +53,8 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         get_call_allow_list: SIGNED_IN,
         get_owner_quotas: SIGNED_IN,
         get_agent: SIGNED_IN,
+        // Any canister may top up any owner's agent (only canisters can attach cycles).
+        top_up_agent: ANYONE,
         list_dead_letters: ADMINS,
         start_scheduled_execution: only('scheduler'),
         report_node_result: only('executor'),
