@@ -12,7 +12,7 @@ import type { DisableEmergencyRequest, EmergencyState, EnableEmergencyRequest } 
 import type { SystemHealth, SystemMetrics } from '../shared/monitoring/metrics';
 import type { MonitorMethods } from '../shared/monitoring/service';
 import type { Schedule, ScheduleRequest } from '../shared/scheduling/schedule';
-import type { ListSchedulesRequest, ScheduleDetails, SchedulePage, SchedulerMethods } from '../shared/scheduling/service';
+import type { ListSchedulesRequest, ScheduleDetails, SchedulePage, ScheduleQuota, SchedulerMethods, SetScheduleQuotaRequest } from '../shared/scheduling/service';
 import type { ExecutorMethods } from '../shared/workflow/executor-api';
 import type { OrchestratorMethods } from '../shared/workflow/orchestrator-api';
 import type { WireOf } from '../shared/workflow/wire';
@@ -41,6 +41,10 @@ export interface SchedulerService {
     cancel_persistent_execution(scheduleId: string): Promise<Result<Schedule, ApiError>>;
     get_schedule(scheduleId: string): Promise<Result<ScheduleDetails, ApiError>>;
     pause_schedule(scheduleId: string): Promise<Result<Schedule, ApiError>>;
+    /** Admins: the schedules one owner (or, `owner = []`, every owner without their own) may hold. */
+    set_schedule_quota(request: SetScheduleQuotaRequest): Promise<Result<number, ApiError>>;
+    /** The caller's schedule quota and how many schedules they hold. */
+    get_schedule_quota(): Promise<Result<ScheduleQuota, ApiError>>;
     resume_schedule(scheduleId: string): Promise<Result<Schedule, ApiError>>;
     get_version(): Promise<VersionInfo>;
 }

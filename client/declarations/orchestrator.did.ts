@@ -664,10 +664,17 @@ export interface _SERVICE {
     {
         'Ok' : {
           'usage' : {
+            'workflows' : number,
+            'concurrent_executions' : number,
             'notifications_this_hour' : number,
             'notifications_refused' : bigint,
           },
-          'limits' : { 'notifications_per_hour' : number },
+          'limits' : {
+            'workflows' : number,
+            'notifications_per_hour' : number,
+            'concurrent_executions' : number,
+            'versions_per_workflow' : number,
+          },
         }
       } |
       {
@@ -1475,6 +1482,48 @@ export interface _SERVICE {
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'set_owner_quotas' : ActorMethod<
+    [
+      {
+        'owner' : [] | [Principal],
+        'limits' : {
+          'workflows' : number,
+          'notifications_per_hour' : number,
+          'concurrent_executions' : number,
+          'versions_per_workflow' : number,
+        },
+      },
+    ],
+    {
+        'Ok' : {
+          'workflows' : number,
+          'notifications_per_hour' : number,
+          'concurrent_executions' : number,
+          'versions_per_workflow' : number,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
           { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
           { 'Conflict' : { 'message' : string } }
       }
@@ -2811,10 +2860,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           IDL.Variant({
             'Ok' : IDL.Record({
               'usage' : IDL.Record({
+                'workflows' : IDL.Nat32,
+                'concurrent_executions' : IDL.Nat32,
                 'notifications_this_hour' : IDL.Nat32,
                 'notifications_refused' : IDL.Nat64,
               }),
-              'limits' : IDL.Record({ 'notifications_per_hour' : IDL.Nat32 }),
+              'limits' : IDL.Record({
+                'workflows' : IDL.Nat32,
+                'notifications_per_hour' : IDL.Nat32,
+                'concurrent_executions' : IDL.Nat32,
+                'versions_per_workflow' : IDL.Nat32,
+              }),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -3849,6 +3905,60 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_owner_quotas' : IDL.Func(
+        [
+          IDL.Record({
+            'owner' : IDL.Opt(IDL.Principal),
+            'limits' : IDL.Record({
+              'workflows' : IDL.Nat32,
+              'notifications_per_hour' : IDL.Nat32,
+              'concurrent_executions' : IDL.Nat32,
+              'versions_per_workflow' : IDL.Nat32,
+            }),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'workflows' : IDL.Nat32,
+              'notifications_per_hour' : IDL.Nat32,
+              'concurrent_executions' : IDL.Nat32,
+              'versions_per_workflow' : IDL.Nat32,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
               'LimitExceeded' : IDL.Record({
                 'max' : IDL.Nat64,
                 'limit' : IDL.Text,

@@ -14,7 +14,7 @@ import { MAX_UNDERFUNDED_RUNS, hasRoomToWait, withWaiting } from '../../../share
 import { requestFundingCheck } from './agents';
 import { callRefusalOf, type CallRefusedError } from './call-policy';
 import { fundingOf, updateFunding } from './owner-state';
-import { budgetOf, chargeNotificationTo, countRefusedNotificationOf } from './quotas';
+import { budgetOf, chargeNotificationTo, countFor, countRefusedNotificationOf, quotaExceeded } from './quotas';
 import {
     checkTimeouts,
     compileWorkflow,
@@ -22,6 +22,7 @@ import {
     handleNodeResult,
     holdAction,
     holdCause,
+    isTerminalExecution,
     nextDeadline,
     pauseExecution,
     resumeExecution,
@@ -111,6 +112,7 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
                     executionTimeNsTotal: m.counters.executionTimeNsTotal + (e.finishedAt - e.startedAt)
                 }
             }));
+            countFor(stored.owner, 'concurrent_executions', -1);
             // A run spent the agent's cycles (calls, attached cycles): read its balance again.
             requestFundingCheck(stored.owner, now);
             if (stored.scheduled !== undefined) {
@@ -145,8 +147,9 @@ export type StartRequest = {
  * Starts an execution of the latest version of a workflow for `caller`, who must own it.
  * Errors: NotFound, Unauthorized, Conflict (workflow paused), EmergencyMode, CallRefused (a
  * call node of the version outside the owner's current rule: stored before the rule, or the
- * owner narrowed their allow-list since), LimitExceeded (`underfunded_runs`: the owner's agent
- * is short and `MAX_UNDERFUNDED_RUNS` runs already wait). While the owner's agent is short the
+ * owner narrowed their allow-list since), LimitExceeded (`concurrent_executions`: the owner's
+ * quota of unfinished executions; `underfunded_runs`: the owner's agent is short and
+ * `MAX_UNDERFUNDED_RUNS` runs already wait). While the owner's agent is short the
  * execution is created `Underfunded` and starts after a top-up.
  */
 export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { Err: ApiError | CallRefusedError } {
@@ -164,6 +167,8 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
     if (blocked !== undefined) return { Err: blocked };
     const refused = callRefusalOf(wf.def, req.caller);
     if (refused !== undefined) return { Err: refused };
+    const full = quotaExceeded(w.owner, 'concurrent_executions');
+    if (full !== undefined) return { Err: full };
     // The owner's agent is short of cycles: the run is created and waits (funding.ts starts it after a top-up).
     const underfunded = fundingOf(w.owner).underfunded;
     if (underfunded && !hasRoomToWait(fundingOf(w.owner))) return { Err: apiError.limitExceeded('underfunded_runs', BigInt(MAX_UNDERFUNDED_RUNS)) };
@@ -172,6 +177,7 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
     const step = underfunded ? createUnderfunded(wf, fresh, now) : startExecution(wf, fresh, now);
     if (underfunded) updateFunding(w.owner, (f) => withWaiting(f, id));
     if (req.scheduled !== undefined) rememberKey(req.scheduled.idempotencyKey, id);
+    countFor(w.owner, 'concurrent_executions', 1);
     commit({ schema_version: 1, execution: step.state, owner: w.owner, scheduled: req.scheduled }, step, now, wf);
     return { Ok: step.state };
 }
@@ -180,6 +186,8 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
 export function applyReport(executionId: string, report: AttemptReport, now: bigint): void {
     const stored = getExecution(executionId);
     if (stored === undefined) return; // pruned or unknown: nothing waits for it
+    // Finished: a late report changes nothing (and its version may have been pruned since).
+    if (isTerminalExecution(stored.execution.status)) return;
     const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
     const step = handleNodeResult(wf, stored.execution, report, now);
     if (step.ignored !== undefined) return;

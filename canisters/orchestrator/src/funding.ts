@@ -10,14 +10,14 @@ import { call, msgCyclesAccept, msgCyclesAvailable, Principal, time, update } fr
 import { AgentMethods, type AgentInfo } from '../../../shared/agent/api';
 import { recordBalance, takeWaiting, type TopUpAgentArg, type TopUpAgentReply } from '../../../shared/agent/funding';
 import { CanisterIdRecordIdl } from '../../../shared/agent/management';
-import { DEFAULT_OWNER_QUOTAS, OrchestratorMethods, notificationsLeft, workflowError, type WorkflowError } from '../../../shared/workflow';
+import { OrchestratorMethods, notificationsLeft, workflowError, type WorkflowError } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
 import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { requestFundingCheck } from './agents';
 import { commit, compiledFor, holdCauseOf } from './engine';
 import { pauseExecution, releaseUnderfunded } from './logic';
-import { fundingOf, ownerAgentOf, updateFunding, usageOf } from './owner-state';
+import { fundingOf, limitsOf, ownerAgentOf, updateFunding, usageOf } from './owner-state';
 import { chargeNotificationTo, countRefusedNotificationOf } from './quotas';
 import { enqueue, getExecution } from './state';
 import { armOutbox } from './timers';
@@ -45,7 +45,7 @@ export function applyBalance(owner: string, agent: string, balance: bigint, now:
     const { funding, change } = recordBalance(fundingOf(owner), balance, now);
     let next = funding;
     if (change === 'BecameUnderfunded') {
-        if (notificationsLeft(usageOf(owner), now, DEFAULT_OWNER_QUOTAS) > 0) {
+        if (notificationsLeft(usageOf(owner), now, limitsOf(owner)) > 0) {
             chargeNotificationTo(owner, now);
             enqueue({ kind: 'FundingAlert', owner, agent, balance, change: 'Underfunded' }, now);
             next = { ...next, alertOpen: true };
@@ -70,12 +70,13 @@ export function applyBalance(owner: string, agent: string, balance: bigint, now:
  */
 function startWaiting(id: string, now: bigint): void {
     const stored = getExecution(id);
-    if (stored === undefined) return; // pruned
+    // Pruned, or no longer waiting (cancelled, timed out; its version may be pruned since).
+    if (stored === undefined || stored.execution.status !== 'Underfunded') return;
     const x = stored.execution;
     const wf = compiledFor(x.workflowId, x.workflowVersion);
     const cause = holdCauseOf(x.workflowId);
     const r = cause === undefined ? releaseUnderfunded(wf, x, now) : pauseExecution(wf, x, now);
-    if ('Err' in r) return; // cancelled or timed out meanwhile: nothing waits any more
+    if ('Err' in r) throw new Error(`invariant: start of waiting ${id}: ${JSON.stringify(r.Err)}`);
     commit({ ...stored, pausedBy: cause }, r.Ok, now, wf);
 }
 

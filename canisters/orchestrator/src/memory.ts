@@ -36,5 +36,7 @@ export const MEMORY = {
     /** agent principal text -> owner principal text: every agent is a DeFlow canister no call node may target. */
     agentOwners: 15,
     /** owner principal text -> StoredAgentFunding (their agent's balance as last read, runs waiting for a top-up). */
-    ownerFunding: 16
+    ownerFunding: 16,
+    /** '' -> the default OwnerQuotaLimits admins set; owner principal text -> that owner's own limits. */
+    quotaLimits: 17
 } as const;

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 
 import type { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import type { Actor, ActorMethod, PocketIc } from '@dfinity/pic';
+import { createIdentity, type Actor, type ActorMethod, type PocketIc } from '@dfinity/pic';
 
 import { encodeDeploymentArg } from '../../../shared/common/deployment';
 import type { ApiError } from '../../../shared/common/errors';
@@ -17,7 +17,7 @@ import type { Result } from '../../../shared/common/result';
 import type { VersionInfo } from '../../../shared/common/version';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { Schedule, ScheduleKind, SchedulePolicies, ScheduleRequest } from '../../../shared/scheduling/schedule';
-import { SchedulerServiceIdl, type ExecutionFinished, type ListSchedulesRequest, type ScheduleDetails, type SchedulePage } from '../../../shared/scheduling/service';
+import { SchedulerServiceIdl, type ExecutionFinished, type ListSchedulesRequest, type ScheduleDetails, type SchedulePage, type ScheduleQuota, type SetScheduleQuotaRequest } from '../../../shared/scheduling/service';
 import { fakeOrchestratorIdlFactory, type StartRecord } from './canisters/fake-orchestrator';
 import { deflowActor, deployDeflow, type DeflowDeployment } from './deflow';
 import { createPic } from './pic';
@@ -32,6 +32,8 @@ export type SchedulerService = {
     get_version: ActorMethod<[], VersionInfo>;
     notify_execution_finished: ActorMethod<[ExecutionFinished], Result<null, ApiError>>;
     set_emergency_mode: ActorMethod<[EmergencyState], Result<null, ApiError>>;
+    set_schedule_quota: ActorMethod<[SetScheduleQuotaRequest], Result<number, ApiError>>;
+    get_schedule_quota: ActorMethod<[], Result<ScheduleQuota, ApiError>>;
 };
 
 export type FakeOrchestratorService = {
@@ -59,7 +61,8 @@ export async function deployWithFakeOrchestrator(pic: PocketIc, options: { admin
     await pic.tick(2);
     return {
         deployment,
-        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory),
+        // A signed-in owner: the anonymous principal may hold no schedule (the schedule quota).
+        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, createIdentity('schedule-owner')),
         orchestrator: deflowActor<FakeOrchestratorService>(pic, deployment, 'orchestrator', fakeOrchestratorIdlFactory)
     };
 }
