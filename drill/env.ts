@@ -9,16 +9,13 @@ import { resolve } from 'node:path';
 
 import type { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { createIdentity, type Actor, type ActorMethod, type PocketIc } from '@dfinity/pic';
+import { createIdentity, type Actor, type PocketIc } from '@dfinity/pic';
 
 import type { MonitorService, OrchestratorService, SchedulerService } from '../client/services';
 import { deflowActor, deployDeflow, type DeflowDeployment } from '../cli/deploy';
-import type { ApiError } from '../shared/common/errors';
-import type { Result } from '../shared/common/result';
-import type { NotificationEntry } from '../shared/monitoring/notifications';
-import { MonitorServiceIdl } from '../shared/monitoring/service';
-import { SchedulerServiceIdl } from '../shared/scheduling/service';
-import { MAX_OWNER_QUOTAS, encodeQuotaLimits, executorIdlFactory, orchestratorIdlFactory, type ExecutorMethods, type WireOf } from '../shared/workflow';
+import { monitorIdlFactory, type MonitorMethods } from '../shared/monitoring/service';
+import { schedulerIdlFactory } from '../shared/scheduling/service';
+import { MAX_OWNER_QUOTAS, encodeQuotaLimits, executorIdlFactory, orchestratorIdlFactory, type ExecutorMethods, type ServiceOf } from '../shared/workflow';
 import { MAX_SCHEDULES } from '../canisters/scheduler/src/logic/quota';
 import { priceOracleIdlFactory, type PriceOracleService } from '../canisters/demo/price-oracle/src/interface';
 import { lendingPositionIdlFactory, type LendingPositionService } from '../canisters/demo/lending-position/src/interface';
@@ -26,18 +23,15 @@ import { lendingPositionIdlFactory, type LendingPositionService } from '../canis
 const PROJECT_ROOT = resolve(__dirname, '..');
 
 type PicIdlFactory = Parameters<PocketIc['createActor']>[0];
-type WireArgs<A extends readonly unknown[]> = { -readonly [K in keyof A]: WireOf<A[K]> };
 
 /** An identity pic-js actors can speak as. */
 export type Identity = ReturnType<typeof createIdentity>;
 
 /** The executor's service as an actor sees it, typed from its method table. */
-export type ExecutorService = {
-    [K in keyof typeof ExecutorMethods]: (...args: WireArgs<(typeof ExecutorMethods)[K]['args']>) => Promise<WireOf<(typeof ExecutorMethods)[K]['ret']>>;
-};
+export type ExecutorService = ServiceOf<typeof ExecutorMethods>;
 
 /** The monitor's service plus the admin-only notification log a drill reads. */
-export type DrillMonitorService = MonitorService & { get_notifications: ActorMethod<[[] | [bigint]], Result<NotificationEntry[], ApiError>> };
+export type DrillMonitorService = MonitorService & Pick<ServiceOf<typeof MonitorMethods>, 'get_notifications'>;
 
 /** The demo canisters a drill's workflows call. */
 export type DemoCanisterName = 'price_oracle' | 'lending_position';
@@ -95,7 +89,7 @@ export type DrillEnv = DemoCanisters & {
  */
 async function allowHeavyUse(pic: PocketIc, deployment: DeflowDeployment, admin: Identity, owner: Identity): Promise<void> {
     const orchestrator = deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, admin);
-    const scheduler = deflowActor<SchedulerService>(pic, deployment, 'scheduler', () => SchedulerServiceIdl, admin);
+    const scheduler = deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, admin);
     const limits = await orchestrator.set_owner_quotas({ owner: [owner.getPrincipal()], limits: encodeQuotaLimits(MAX_OWNER_QUOTAS) });
     const schedules = await scheduler.set_schedule_quota({ owner: [owner.getPrincipal()], max_schedules: MAX_SCHEDULES });
     if ('Err' in limits || 'Err' in schedules) throw new Error(`raising the drill owner's quotas was refused: ${JSON.stringify({ limits, schedules }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
@@ -119,7 +113,7 @@ export async function deployDrillEnv(pic: PocketIc): Promise<DrillEnv> {
         admin,
         orchestrator: deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, owner),
         executor: deflowActor<ExecutorService>(pic, deployment, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory, admin),
-        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', () => SchedulerServiceIdl, owner),
-        monitor: deflowActor<DrillMonitorService>(pic, deployment, 'monitor', () => MonitorServiceIdl, admin)
+        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, owner),
+        monitor: deflowActor<DrillMonitorService>(pic, deployment, 'monitor', monitorIdlFactory, admin)
     };
 }

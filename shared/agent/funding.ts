@@ -5,7 +5,7 @@
  * (canisters/orchestrator/src/funding.ts). Why the orchestrator reads balances instead of
  * agents reporting them: no DeFlow endpoint accepts anything from an agent (docs/security.md).
  */
-import { w, type WireOf } from '../workflow/wire';
+import { c, type Infer } from '../common/codec';
 import { AGENT_MIN_BALANCE } from './api';
 
 /**
@@ -69,14 +69,14 @@ export function takeWaiting(f: AgentFunding, batch: number): { funding: AgentFun
 }
 
 /** The owner's view of their agent's funding (`get_agent`). */
-export const AgentFundingWire = w.record({
-    balance: w.nat,
-    checked_at: w.nat64,
-    minimum: w.nat,
-    underfunded: w.bool,
-    waiting_runs: w.nat32
+export const AgentFundingWire = c.record({
+    balance: c.nat,
+    checked_at: c.nat64,
+    minimum: c.nat,
+    underfunded: c.bool,
+    waiting_runs: c.nat32
 });
-export type AgentFundingWire = WireOf<typeof AgentFundingWire>;
+export type AgentFundingWire = Infer<typeof AgentFundingWire>;
 
 /** `[]` until the balance was read once. */
 export function encodeAgentFunding(f: AgentFunding): [] | [AgentFundingWire] {
@@ -85,9 +85,9 @@ export function encodeAgentFunding(f: AgentFunding): [] | [AgentFundingWire] {
 }
 
 /** `top_up_agent`: cycles attached to the call go to `owner`'s agent. */
-export const TopUpAgentArgWire = w.record({ owner: w.principal });
-export type TopUpAgentArg = WireOf<typeof TopUpAgentArgWire>;
+export const TopUpAgentArgWire = c.record({ owner: c.principal });
+export type TopUpAgentArg = Infer<typeof TopUpAgentArgWire>;
 
 /** What `top_up_agent` did: the cycles deposited, and the agent's balance read right after (`[]`: the read failed, one is queued). */
-export const TopUpAgentReplyWire = w.record({ agent: w.principal, deposited: w.nat, balance: w.opt(w.nat), underfunded: w.bool });
-export type TopUpAgentReply = WireOf<typeof TopUpAgentReplyWire>;
+export const TopUpAgentReplyWire = c.record({ agent: c.principal, deposited: c.nat, balance: c.opt(c.nat), underfunded: c.bool });
+export type TopUpAgentReply = Infer<typeof TopUpAgentReplyWire>;

@@ -4,15 +4,15 @@
  * the owner's agent (the canister all their call nodes go out from).
  */
 import { AgentFundingWire, TopUpAgentArgWire, TopUpAgentReplyWire } from '../agent/funding';
-import { resultWire, type MethodSpec } from './api-common';
-import { w, type WireOf } from './wire';
+import { resultWire } from './api-common';
+import { c, type Infer, type MethodSpec } from '../common/codec';
 
 /** Targets at most in one allow-list: the check runs for every call node of every stored definition. */
 export const MAX_ALLOW_LIST_TARGETS = 100;
 
 /** `set_call_allow_list`: replaces the caller's list; an empty list lifts the restriction. */
-export const CallAllowListWire = w.record({ targets: w.vec(w.principal) });
-export type CallAllowList = WireOf<typeof CallAllowListWire>;
+export const CallAllowListWire = c.record({ targets: c.vec(c.principal) });
+export type CallAllowList = Infer<typeof CallAllowListWire>;
 
 /** Method table entries of the orchestrator for owner settings (spread into `OrchestratorMethods`). */
 export const OwnerSettingsMethods = {
@@ -25,8 +25,8 @@ export const OwnerSettingsMethods = {
  * first workflow asks for it); then `Ready` with the principal targets grant access to.
  * `funding`: its balance as last read, and whether new runs wait for a top-up (`[]` until read).
  */
-export const OwnerAgentWire = w.record({ owner: w.principal, status: w.variant({ Requested: w.null, Ready: w.null }), agent: w.opt(w.principal), funding: w.opt(AgentFundingWire) });
-export type OwnerAgentWire = WireOf<typeof OwnerAgentWire>;
+export const OwnerAgentWire = c.record({ owner: c.principal, status: c.variant({ Requested: c.null, Ready: c.null }), agent: c.opt(c.principal), funding: c.opt(AgentFundingWire) });
+export type OwnerAgentWire = Infer<typeof OwnerAgentWire>;
 
 export const OwnerAgentMethods = {
     get_agent: { args: [], ret: resultWire(OwnerAgentWire), mode: 'query' },

@@ -3,8 +3,8 @@
  * Pure accounting here (unit-tested beside it); the orchestrator stores one usage record per
  * owner and answers `get_owner_quotas`.
  */
-import { resultWire, type MethodSpec } from './api-common';
-import { w, type WireOf } from './wire';
+import { resultWire } from './api-common';
+import { c, type Infer, type MethodSpec } from '../common/codec';
 
 /** The limits that apply to one owner. */
 export type OwnerQuotaLimits = {
@@ -106,8 +106,8 @@ export function countRefusedNotification(u: OwnerUsage): OwnerUsage {
     return { ...u, notificationsRefused: u.notificationsRefused + 1n };
 }
 
-export const OwnerQuotaLimitsWire = w.record({ notifications_per_hour: w.nat32, workflows: w.nat32, versions_per_workflow: w.nat32, concurrent_executions: w.nat32 });
-export type OwnerQuotaLimitsWire = WireOf<typeof OwnerQuotaLimitsWire>;
+export const OwnerQuotaLimitsWire = c.record({ notifications_per_hour: c.nat32, workflows: c.nat32, versions_per_workflow: c.nat32, concurrent_executions: c.nat32 });
+export type OwnerQuotaLimitsWire = Infer<typeof OwnerQuotaLimitsWire>;
 
 export function encodeQuotaLimits(l: OwnerQuotaLimits): OwnerQuotaLimitsWire {
     return { notifications_per_hour: l.notificationsPerHour, workflows: l.workflows, versions_per_workflow: l.versionsPerWorkflow, concurrent_executions: l.concurrentExecutions };
@@ -135,11 +135,11 @@ export function invalidQuotaLimit(l: OwnerQuotaLimits): { field: string; message
 }
 
 /** `get_owner_quotas`: the caller's limits and what they used. */
-export const OwnerQuotasWire = w.record({
+export const OwnerQuotasWire = c.record({
     limits: OwnerQuotaLimitsWire,
-    usage: w.record({ notifications_this_hour: w.nat32, notifications_refused: w.nat64, workflows: w.nat32, concurrent_executions: w.nat32 })
+    usage: c.record({ notifications_this_hour: c.nat32, notifications_refused: c.nat64, workflows: c.nat32, concurrent_executions: c.nat32 })
 });
-export type OwnerQuotasWire = WireOf<typeof OwnerQuotasWire>;
+export type OwnerQuotasWire = Infer<typeof OwnerQuotasWire>;
 
 export function encodeOwnerQuotas(u: OwnerUsage, now: bigint, limits: OwnerQuotaLimits): OwnerQuotasWire {
     return {
@@ -149,8 +149,8 @@ export function encodeOwnerQuotas(u: OwnerUsage, now: bigint, limits: OwnerQuota
 }
 
 /** `set_owner_quotas`: the default for every owner (`owner = []`), or one owner's own limits. */
-export const SetOwnerQuotasArgWire = w.record({ owner: w.opt(w.principal), limits: OwnerQuotaLimitsWire });
-export type SetOwnerQuotasArg = WireOf<typeof SetOwnerQuotasArgWire>;
+export const SetOwnerQuotasArgWire = c.record({ owner: c.opt(c.principal), limits: OwnerQuotaLimitsWire });
+export type SetOwnerQuotasArg = Infer<typeof SetOwnerQuotasArgWire>;
 
 /** Method table entries of the orchestrator for quotas (spread into `OrchestratorMethods`). */
 export const OwnerQuotaMethods = {

@@ -5,13 +5,13 @@
  * `top_up_agent`. The arithmetic is `shared/agent/funding.ts`; the model is docs/security.md,
  * "Cost and funding model".
  */
-import { call, msgCyclesAccept, msgCyclesAvailable, Principal, time, update } from 'azle';
+import { call, msgCyclesAccept, msgCyclesAvailable, Principal, time } from 'azle';
 
 import { AgentMethods, type AgentInfo } from '../../../shared/agent/api';
 import { recordBalance, takeWaiting, type TopUpAgentArg, type TopUpAgentReply } from '../../../shared/agent/funding';
 import { CanisterIdRecordIdl } from '../../../shared/agent/management';
 import { OrchestratorMethods, notificationsLeft, workflowError, type WorkflowError } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { requestFundingCheck } from './agents';
@@ -29,8 +29,7 @@ const MANAGEMENT = Principal.fromText('aaaaa-aa');
 
 /** Reads the agent's balance (its public `get_agent_info`). */
 async function readBalance(agent: Principal): Promise<{ Ok: bigint } | { Err: ReturnType<typeof callFailureOf> }> {
-    const [args, ret] = sig(AgentMethods.get_agent_info);
-    const r = await callTyped<AgentInfo>(agent, 'get_agent_info', args, [], ret);
+    const r = await callTyped<AgentInfo>(agent, 'get_agent_info', AgentMethods.get_agent_info, []);
     return r.kind === 'Rejected' ? { Err: r } : { Ok: r.value.cycles };
 }
 
@@ -114,7 +113,7 @@ export class FundingMethods {
      * NotFound (the owner has no agent yet; nothing accepted), Unavailable (the deposit was
      * rejected; the cycles stay with the orchestrator).
      */
-    @update(...sig(OrchestratorMethods.top_up_agent))
+    @method(OrchestratorMethods.top_up_agent)
     async top_up_agent(arg: TopUpAgentArg): Promise<{ Ok: TopUpAgentReply } | { Err: WorkflowError }> {
         const owner = arg.owner.toText();
         const agent = ownerAgentOf(owner)?.agent;

@@ -2,7 +2,7 @@
  * Owner quotas as the orchestrator applies them: the budget a step may spend, the accounting
  * of what it spent, and the owner's view of both. The arithmetic is `shared/workflow/quotas.ts`.
  */
-import { msgCaller, query, time, update } from 'azle';
+import { msgCaller, time } from 'azle';
 
 import {
     OrchestratorMethods,
@@ -23,7 +23,7 @@ import {
     type WorkflowError
 } from '../../../shared/workflow';
 import { apiError, type ApiError } from '../../../shared/common/errors';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import type { OwnerBudget } from './logic';
 import { limitsOf, putLimits, updateUsage, usageOf } from './owner-state';
@@ -58,7 +58,7 @@ export class QuotaMethods {
      * The caller's quotas: the limits that apply to them and what they used.
      * Call context: query; any non-anonymous caller, for themselves. Errors: Unauthorized (anonymous).
      */
-    @query(...sig(OrchestratorMethods.get_owner_quotas))
+    @method(OrchestratorMethods.get_owner_quotas)
     get_owner_quotas(): { Ok: OwnerQuotasWire } | { Err: WorkflowError } {
         const caller = msgCaller();
         const denied = requireSignedIn(caller);
@@ -73,7 +73,7 @@ export class QuotaMethods {
      * pruned at their next update). Answers the limits stored.
      * Call context: update; admins and controllers. Errors: Unauthorized, InvalidInput (`limits.<field>`).
      */
-    @update(...sig(OrchestratorMethods.set_owner_quotas))
+    @method(OrchestratorMethods.set_owner_quotas)
     set_owner_quotas(arg: SetOwnerQuotasArg): { Ok: OwnerQuotaLimitsWire } | { Err: WorkflowError } {
         const caller = msgCaller();
         if (!deployment.isAdmin(caller)) return { Err: workflowError.unauthorized(caller) };

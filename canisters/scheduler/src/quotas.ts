@@ -1,10 +1,9 @@
 /** The schedule quota as admins set it and owners see it (the check itself: `logic/quota.ts`). */
-import { query, update } from 'azle';
-
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { SchedulerMethods as M, type ScheduleQuota, type SetScheduleQuotaRequest } from '../../../shared/scheduling/service';
 import { MAX_SCHEDULES } from './errors';
+import { method } from '../../common/method';
 import * as runtime from './runtime';
 import * as state from './state';
 
@@ -15,7 +14,7 @@ export class ScheduleQuotaMethods {
      * until the owner is under it. Answers the limit stored.
      * Call context: update. Callers: admins, controllers. Errors: `Unauthorized`, `InvalidInput` (`max_schedules`: 1 to 20,000).
      */
-    @update([...M.set_schedule_quota.args], M.set_schedule_quota.ret)
+    @method(M.set_schedule_quota)
     set_schedule_quota(arg: SetScheduleQuotaRequest): Result<number, ApiError> {
         const caller = runtime.caller();
         if (!state.deployment.isAdmin(caller)) return err(apiError.unauthorized(caller));
@@ -28,7 +27,7 @@ export class ScheduleQuotaMethods {
      * The caller's schedule quota and how many schedules they hold.
      * Call context: query. Callers: any non-anonymous principal, for themselves. Errors: `Unauthorized` (anonymous).
      */
-    @query([...M.get_schedule_quota.args], M.get_schedule_quota.ret)
+    @method(M.get_schedule_quota)
     get_schedule_quota(): Result<ScheduleQuota, ApiError> {
         const caller = runtime.caller();
         if (caller.isAnonymous()) return err(apiError.unauthorized(caller));
