@@ -214,6 +214,22 @@ export interface _SERVICE {
       'canisters' : Array<
         {
           'upgrade_failures' : number,
+          'status' : [] | [
+            {
+              'read_at' : bigint,
+              'status' : { 'Stopped' : null } |
+                { 'Stopping' : null } |
+                { 'Running' : null },
+              'canister_version' : bigint,
+              'memory_size' : bigint,
+              'freezing_limit' : bigint,
+              'stable_memory_size' : bigint,
+              'cycles' : bigint,
+              'idle_cycles_burned_per_day' : bigint,
+              'module_hash' : [] | [string],
+              'wasm_memory_size' : bigint,
+            }
+          ],
           'role' : { 'Orchestrator' : null } |
             { 'Monitor' : null } |
             { 'Executor' : null } |
@@ -239,6 +255,9 @@ export interface _SERVICE {
           ],
           'stale' : boolean,
           'canister' : Principal,
+          'status_error' : [] | [
+            { 'at' : bigint, 'reject_code' : number, 'message' : string }
+          ],
         }
       >,
       'dependencies' : Array<
@@ -507,6 +526,22 @@ export interface _SERVICE {
           'canisters' : Array<
             {
               'upgrade_failures' : number,
+              'status' : [] | [
+                {
+                  'read_at' : bigint,
+                  'status' : { 'Stopped' : null } |
+                    { 'Stopping' : null } |
+                    { 'Running' : null },
+                  'canister_version' : bigint,
+                  'memory_size' : bigint,
+                  'freezing_limit' : bigint,
+                  'stable_memory_size' : bigint,
+                  'cycles' : bigint,
+                  'idle_cycles_burned_per_day' : bigint,
+                  'module_hash' : [] | [string],
+                  'wasm_memory_size' : bigint,
+                }
+              ],
               'role' : { 'Orchestrator' : null } |
                 { 'Monitor' : null } |
                 { 'Executor' : null } |
@@ -532,6 +567,9 @@ export interface _SERVICE {
               ],
               'stale' : boolean,
               'canister' : Principal,
+              'status_error' : [] | [
+                { 'at' : bigint, 'reject_code' : number, 'message' : string }
+              ],
             }
           >,
           'dependencies' : Array<
@@ -855,6 +893,24 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'canisters' : IDL.Vec(
               IDL.Record({
                 'upgrade_failures' : IDL.Nat32,
+                'status' : IDL.Opt(
+                  IDL.Record({
+                    'read_at' : IDL.Nat64,
+                    'status' : IDL.Variant({
+                      'Stopped' : IDL.Null,
+                      'Stopping' : IDL.Null,
+                      'Running' : IDL.Null,
+                    }),
+                    'canister_version' : IDL.Nat64,
+                    'memory_size' : IDL.Nat,
+                    'freezing_limit' : IDL.Nat,
+                    'stable_memory_size' : IDL.Nat,
+                    'cycles' : IDL.Nat,
+                    'idle_cycles_burned_per_day' : IDL.Nat,
+                    'module_hash' : IDL.Opt(IDL.Text),
+                    'wasm_memory_size' : IDL.Nat,
+                  })
+                ),
                 'role' : IDL.Variant({
                   'Orchestrator' : IDL.Null,
                   'Monitor' : IDL.Null,
@@ -884,6 +940,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 ),
                 'stale' : IDL.Bool,
                 'canister' : IDL.Principal,
+                'status_error' : IDL.Opt(
+                  IDL.Record({
+                    'at' : IDL.Nat64,
+                    'reject_code' : IDL.Nat32,
+                    'message' : IDL.Text,
+                  })
+                ),
               })
             ),
             'dependencies' : IDL.Vec(
@@ -1229,6 +1292,24 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'canisters' : IDL.Vec(
                 IDL.Record({
                   'upgrade_failures' : IDL.Nat32,
+                  'status' : IDL.Opt(
+                    IDL.Record({
+                      'read_at' : IDL.Nat64,
+                      'status' : IDL.Variant({
+                        'Stopped' : IDL.Null,
+                        'Stopping' : IDL.Null,
+                        'Running' : IDL.Null,
+                      }),
+                      'canister_version' : IDL.Nat64,
+                      'memory_size' : IDL.Nat,
+                      'freezing_limit' : IDL.Nat,
+                      'stable_memory_size' : IDL.Nat,
+                      'cycles' : IDL.Nat,
+                      'idle_cycles_burned_per_day' : IDL.Nat,
+                      'module_hash' : IDL.Opt(IDL.Text),
+                      'wasm_memory_size' : IDL.Nat,
+                    })
+                  ),
                   'role' : IDL.Variant({
                     'Orchestrator' : IDL.Null,
                     'Monitor' : IDL.Null,
@@ -1258,6 +1339,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'stale' : IDL.Bool,
                   'canister' : IDL.Principal,
+                  'status_error' : IDL.Opt(
+                    IDL.Record({
+                      'at' : IDL.Nat64,
+                      'reject_code' : IDL.Nat32,
+                      'message' : IDL.Text,
+                    })
+                  ),
                 })
               ),
               'dependencies' : IDL.Vec(

@@ -4,7 +4,7 @@ import { roundTrip } from '../scheduling/round-trip';
 import { AlertCodec, AlertKindCodec, DEFAULT_THRESHOLDS, ThresholdsCodec, type Alert } from './alerts';
 import { DependencyProbeConfigCodec, DependencyProbeResultCodec, DependencyStatusCodec, type DependencyStatus } from './dependencies';
 import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyRequestCodec, NORMAL_MODE, newerEmergencyState, type EmergencyState } from './emergency';
-import { CanisterHealthCodec, HealthReportAckCodec, HealthSampleCodec, type HealthSample } from './health';
+import { CanisterHealthCodec, HealthReportAckCodec, HealthSampleCodec, type CanisterStatusReading, type HealthSample } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
 import { AlertResultCodec, AlertsResultCodec, EmergencyStateResultCodec, HealthReportAckResultCodec, MonitorMethods, MonitorServiceIdl, SystemHealthResultCodec } from './service';
@@ -44,6 +44,18 @@ const dependency: DependencyStatus = {
     consecutive_failures: 3,
     last_success_at: [now]
 };
+const reading: CanisterStatusReading = {
+    read_at: now,
+    status: { Stopping: null },
+    cycles: 4_900_000_000_000n,
+    memory_size: 98_000_000n,
+    wasm_memory_size: 60_000_000n,
+    stable_memory_size: 8_388_608n,
+    idle_cycles_burned_per_day: 140_000_000n,
+    freezing_limit: 48_000_000n,
+    module_hash: ['ab01'],
+    canister_version: 3n
+};
 const emergency: EmergencyState = { mode: { Safe: null }, reason: 'r', changed_at: now, changed_by: [p] };
 
 function cases<T>(codec: Codec<T>, values: T[]): [Codec<unknown>, unknown][] {
@@ -54,7 +66,10 @@ describe('Contracts > monitoring > Candid round trips', () => {
     it.each([
         ...cases(HealthSampleCodec, [sample]),
         ...cases(HealthReportAckCodec, [{ emergency: NORMAL_MODE, received_at: now }]),
-        ...cases(CanisterHealthCodec, [{ canister: p, role: { Scheduler: null }, latest: [sample], stale: false, upgrade_failures: 0 }]),
+        ...cases(CanisterHealthCodec, [
+            { canister: p, role: { Scheduler: null }, latest: [sample], stale: false, upgrade_failures: 0, status: [], status_error: [] },
+            { canister: p, role: { Executor: null }, latest: [], stale: true, upgrade_failures: 1, status: [reading], status_error: [{ at: now, reject_code: 5, message: 'Only controllers' }] }
+        ]),
         ...cases(AlertKindCodec, [{ StaleHeartbeat: null }, { FailureRate: null }, { LowCycles: null }, { HighMemory: null }, { RepeatedUpgradeFailures: null }, { DependencyUnreachable: null }]),
         ...cases(AlertCodec, [alert, { ...alert, status: { Resolved: null }, resolved_at: [now], acknowledged_by: [], acknowledged_at: [] }]),
         ...cases(ThresholdsCodec, [DEFAULT_THRESHOLDS]),

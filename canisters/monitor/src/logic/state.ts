@@ -2,7 +2,7 @@ import type { Principal } from '@dfinity/principal';
 import type { Alert, Thresholds } from '../../../../shared/monitoring/alerts';
 import type { DependencyStatus } from '../../../../shared/monitoring/dependencies';
 import type { EmergencyState } from '../../../../shared/monitoring/emergency';
-import type { CanisterRole, HealthSample } from '../../../../shared/monitoring/health';
+import type { CanisterRole, CanisterStatusReading, HealthSample, StatusReadError } from '../../../../shared/monitoring/health';
 import type { NotificationEntry } from '../../../../shared/monitoring/notifications';
 import type { RollingWindow } from './rolling-window';
 
@@ -19,6 +19,10 @@ export type CanisterRecord = {
      * Absent in records stored before the field existed (post_upgrade fills it in).
      */
     watched_since?: bigint;
+    /** The last successful `canister_status` read (absent until the first, and in records stored before reads existed). */
+    status?: CanisterStatusReading;
+    /** Why the last read failed; cleared by the next successful one. */
+    status_error?: StatusReadError;
 };
 
 /**

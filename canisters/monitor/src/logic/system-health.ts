@@ -39,7 +39,9 @@ export function computeSystemHealth(state: MonitorState, now: bigint): SystemHea
             role: c.role,
             latest: toOpt(c.latest),
             stale: isStale(c, now, state.thresholds.stale_heartbeat_ns),
-            upgrade_failures: c.upgrade_failures
+            upgrade_failures: c.upgrade_failures,
+            status: toOpt(c.status),
+            status_error: toOpt(c.status_error)
         })),
         dependencies: state.dependencies,
         emergency: state.emergency,

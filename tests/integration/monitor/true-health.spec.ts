@@ -1,0 +1,113 @@
+/**
+ * Monitor > true health: the monitor controls its peers and reads their real
+ * `canister_status` (memory, cycles, idle burn, module hash, run status); alerts judge those
+ * numbers, so a peer whose balance falls under the threshold (the server charges every
+ * execution) raises LowCycles.
+ */
+import { createHash } from 'node:crypto';
+
+import type { Actor, PocketIc } from '@dfinity/pic';
+import type { Principal } from '@dfinity/principal';
+
+import { DEFAULT_THRESHOLDS } from '../../../shared/monitoring/alerts';
+import type { CanisterHealth } from '../../../shared/monitoring/health';
+import { deflowWasm, deployDeflow, type DeflowDeployment } from '../support/deflow';
+import { identities, monitorActor, type MonitorService } from '../support/monitoring';
+import { createPic } from '../support/pic';
+import { advanceSeconds, unwrap } from '../support/scheduling';
+
+jest.setTimeout(240_000);
+
+describe('Monitor > true health', () => {
+    let pic: PocketIc;
+    let deployment: DeflowDeployment;
+    let monitor: Actor<MonitorService>;
+    let asAdmin: Actor<MonitorService>;
+    const { admin } = identities();
+
+    /** What the management canister says now, read as the deploying controller. */
+    const statusOf = (canisterId: Principal) => pic.canisterStatus({ canisterId, sender: deployment.controller });
+    const healthOf = async (canister: Principal): Promise<CanisterHealth> => {
+        const health = unwrap(await asAdmin.trigger_health_check());
+        return health.canisters.find((c) => c.canister.toText() === canister.toText())!;
+    };
+
+    beforeAll(async () => {
+        pic = await createPic();
+        deployment = await deployDeflow(pic, { admins: [admin.getPrincipal()] });
+        monitor = monitorActor(pic, deployment);
+        asAdmin = monitorActor(pic, deployment, admin);
+        await advanceSeconds(pic, 61);
+    });
+    afterAll(async () => {
+        await pic.tearDown();
+    });
+
+    it('deployment makes the monitor a controller of the three canisters it watches', async () => {
+        const { orchestrator, scheduler, executor, monitor: monitorId } = deployment.peers;
+        for (const peer of [orchestrator, scheduler, executor]) {
+            const controllers = (await statusOf(peer)).settings.controllers.map((p) => p.toText());
+            expect(controllers).toContain(monitorId.toText());
+            expect(controllers).toContain(deployment.controller.toText());
+        }
+        expect((await statusOf(monitorId)).settings.controllers.map((p) => p.toText())).toEqual([deployment.controller.toText()]);
+    });
+
+    it('reports each peer’s real module hash, memory, idle burn and run status', async () => {
+        for (const role of ['orchestrator', 'scheduler', 'executor'] as const) {
+            const canister = deployment.peers[role];
+            const reading = (await healthOf(canister)).status[0]!;
+            expect(reading.module_hash).toEqual([createHash('sha256').update(deflowWasm(role)).digest('hex')]);
+            expect(reading.status).toEqual({ Running: null });
+            const truth = await statusOf(canister);
+            // Read a moment apart: the canister may have run a timer in between.
+            expect(Number(reading.memory_size)).toBeGreaterThan(Number(truth.memorySize) * 0.95);
+            expect(Number(reading.memory_size)).toBeLessThanOrEqual(Number(truth.memorySize) * 1.05);
+            expect(reading.memory_size).toBeGreaterThan(1_000_000n); // an Azle canister's heap, not the 0 it reports itself
+            expect(reading.idle_cycles_burned_per_day).toBe(truth.idleCyclesBurnedPerDay);
+            expect(reading.freezing_limit).toBe((truth.idleCyclesBurnedPerDay * truth.settings.freezingThreshold) / 86_400n);
+        }
+    });
+
+    it('a stopped peer reads as Stopped, with its memory unchanged', async () => {
+        const scheduler = deployment.peers.scheduler;
+        await pic.stopCanister({ canisterId: scheduler, sender: deployment.controller });
+        const reading = (await healthOf(scheduler)).status[0]!;
+        expect(reading.status).toEqual({ Stopped: null });
+        expect(reading.memory_size).toBe((await statusOf(scheduler)).memorySize);
+        await pic.startCanister({ canisterId: scheduler, sender: deployment.controller });
+    });
+
+    it('raises LowCycles when a peer’s real balance falls under the threshold, and resolves it when it recovers', async () => {
+        const scheduler = deployment.peers.scheduler;
+        const before = (await statusOf(scheduler)).cycles;
+        await advanceSeconds(pic, 120);
+        const drained = (await statusOf(scheduler)).cycles;
+        expect(drained).toBeLessThan(before); // the server charges every timer and call
+        // The threshold at the balance just measured: the peer spends more before the monitor looks.
+        unwrap(await asAdmin.set_thresholds({ ...DEFAULT_THRESHOLDS, low_cycles: drained }));
+        await advanceSeconds(pic, 61);
+        const health = unwrap(await asAdmin.trigger_health_check());
+        const alert = health.open_alerts.find((a) => 'LowCycles' in a.kind && a.subject === scheduler.toText());
+        const seen = health.canisters.find((c) => c.canister.toText() === scheduler.toText())!.status[0]!.cycles;
+        expect(seen).toBeLessThan(drained);
+        expect(alert).toMatchObject({ severity: { Warning: null }, status: { Raised: null } });
+        expect(alert!.message).toContain(`cycles balance ${seen} (canister_status)`);
+
+        await pic.addCycles(scheduler, 1_000_000_000_000n);
+        const after = unwrap(await asAdmin.trigger_health_check());
+        expect(after.open_alerts.find((a) => a.id === alert!.id)).toBeUndefined();
+        unwrap(await asAdmin.set_thresholds(DEFAULT_THRESHOLDS));
+    });
+
+    it('raises HighMemory from the real memory of a peer', async () => {
+        const executor = deployment.peers.executor;
+        const reading = (await healthOf(executor)).status[0]!;
+        const used = reading.wasm_memory_size + reading.stable_memory_size;
+        unwrap(await asAdmin.set_thresholds({ ...DEFAULT_THRESHOLDS, high_memory_bytes: used - 1n }));
+        const health = unwrap(await asAdmin.trigger_health_check());
+        expect(health.open_alerts.find((a) => 'HighMemory' in a.kind && a.subject === executor.toText())?.message).toMatch(/\(canister_status\)$/);
+        unwrap(await asAdmin.set_thresholds(DEFAULT_THRESHOLDS));
+        expect(unwrap(await monitor.check_system_alerts()).find((a) => 'HighMemory' in a.kind)).toBeUndefined();
+    });
+});
