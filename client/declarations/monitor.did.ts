@@ -287,15 +287,20 @@ export interface _SERVICE {
   'get_system_metrics' : ActorMethod<
     [],
     {
+      'node_attempt_failures_last_24h' : bigint,
       'active_executions' : number,
+      'schedule_firings_last_24h' : bigint,
+      'node_attempts_last_24h' : bigint,
       'monitored_canisters' : number,
       'average_execution_time_ns' : [] | [bigint],
       'failures_last_24h' : bigint,
       'samples_received' : bigint,
       'open_alerts' : number,
       'window_ns' : bigint,
+      'average_node_attempt_time_ns' : [] | [bigint],
       'executions_last_24h' : bigint,
       'computed_at' : bigint,
+      'schedule_firing_failures_last_24h' : bigint,
     }
   >,
   'get_version' : ActorMethod<
@@ -984,15 +989,20 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [],
         [
           IDL.Record({
+            'node_attempt_failures_last_24h' : IDL.Nat64,
             'active_executions' : IDL.Nat32,
+            'schedule_firings_last_24h' : IDL.Nat64,
+            'node_attempts_last_24h' : IDL.Nat64,
             'monitored_canisters' : IDL.Nat32,
             'average_execution_time_ns' : IDL.Opt(IDL.Nat64),
             'failures_last_24h' : IDL.Nat64,
             'samples_received' : IDL.Nat64,
             'open_alerts' : IDL.Nat32,
             'window_ns' : IDL.Nat64,
+            'average_node_attempt_time_ns' : IDL.Opt(IDL.Nat64),
             'executions_last_24h' : IDL.Nat64,
             'computed_at' : IDL.Nat64,
+            'schedule_firing_failures_last_24h' : IDL.Nat64,
           }),
         ],
         ['query'],

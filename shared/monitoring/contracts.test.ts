@@ -87,7 +87,7 @@ describe('Contracts > monitoring > Candid round trips', () => {
         ...cases(EmergencyStateCodec, [NORMAL_MODE, emergency]),
         ...cases(EnableEmergencyRequestCodec, [{ mode: { Emergency: null }, reason: 'r' }]),
         ...cases(DisableEmergencyRequestCodec, [{ reason: 'r' }]),
-        ...cases(SystemMetricsCodec, [{ computed_at: now, window_ns: 1n, failures_last_24h: 2n, executions_last_24h: 3n, average_execution_time_ns: [], active_executions: 1, monitored_canisters: 3, open_alerts: 0, samples_received: 9n }]),
+        ...cases(SystemMetricsCodec, [{ computed_at: now, window_ns: 1n, failures_last_24h: 2n, executions_last_24h: 3n, average_execution_time_ns: [], node_attempts_last_24h: 4n, node_attempt_failures_last_24h: 1n, average_node_attempt_time_ns: [7n], schedule_firings_last_24h: 2n, schedule_firing_failures_last_24h: 0n, active_executions: 1, monitored_canisters: 3, open_alerts: 0, samples_received: 9n }]),
         ...cases(SystemHealthCodec, [{ status: { Degraded: null }, checked_at: now, canisters: [], dependencies: [dependency], emergency, open_alerts: [alert] }]),
         ...cases(SystemHealthResultCodec, [{ Err: { Unauthorized: { caller: p } } }]),
         ...cases(AlertsResultCodec, [{ Ok: [alert] }]),

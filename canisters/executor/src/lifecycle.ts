@@ -5,7 +5,7 @@ import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/commo
 import type { VersionInfo } from '../../../shared/common/version';
 import { ExecutorMethods } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
-import { versionInfo } from '../../common/version';
+import { learnModuleHash, versionInfo } from '../../common/version';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
 import { wakeNow } from './runner';
 import { deployment, SCHEMA_VERSION } from './state';
@@ -24,6 +24,7 @@ export class LifecycleMethods {
     @init(DeploymentInitArgs)
     init(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'init');
+        learnModuleHash();
         armTimers();
     }
 
@@ -31,6 +32,7 @@ export class LifecycleMethods {
     @postUpgrade(DeploymentInitArgs)
     postUpgrade(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'post_upgrade');
+        learnModuleHash();
         armTimers();
     }
 

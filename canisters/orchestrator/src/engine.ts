@@ -9,7 +9,7 @@ import { canisterSelf, canisterVersion, Principal, time } from 'azle';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { Execution, Trigger } from '../../../shared/workflow';
-import { BUILD_ID, PACKAGE_VERSION } from '../../common/version';
+import { buildId, PACKAGE_VERSION } from '../../common/version';
 import { callRefusalOf, type CallRefusedError } from './call-policy';
 import { budgetOf, chargeNotificationTo, countRefusedNotificationOf } from './quotas';
 import {
@@ -113,9 +113,9 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
     }
 }
 
-/** The code running now, recorded on every execution it starts. */
+/** The code running now (its module hash: see `buildId`), recorded on every execution it starts. */
 function ranBy(): Execution['ranBy'] {
-    return { packageVersion: PACKAGE_VERSION, buildId: BUILD_ID, canisterVersion: canisterVersion() };
+    return { packageVersion: PACKAGE_VERSION, buildId: buildId(), canisterVersion: canisterVersion() };
 }
 
 /** Whether the current system mode lets a workflow start. */

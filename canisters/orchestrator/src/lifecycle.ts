@@ -5,7 +5,7 @@ import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/commo
 import type { VersionInfo } from '../../../shared/common/version';
 import { OrchestratorMethods } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
-import { versionInfo } from '../../common/version';
+import { learnModuleHash, versionInfo } from '../../common/version';
 import { deployment, SCHEMA_VERSION } from './state';
 import { rearmAll } from './timers';
 
@@ -14,6 +14,7 @@ export class LifecycleMethods {
     @init(DeploymentInitArgs)
     init(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'init');
+        learnModuleHash();
         rearmAll();
     }
 
@@ -24,6 +25,7 @@ export class LifecycleMethods {
     @postUpgrade(DeploymentInitArgs)
     postUpgrade(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'post_upgrade');
+        learnModuleHash();
         rearmAll();
     }
 

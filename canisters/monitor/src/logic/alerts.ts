@@ -54,10 +54,11 @@ export function collectConditions(state: MonitorState, now: bigint): AlertCondit
         });
         out.push({ kind: { RepeatedUpgradeFailures: null }, subject, severity: { Critical: null }, message: `${c.upgrade_failures} failed upgrades in a row`, holds: c.upgrade_failures >= t.upgrade_failures });
     }
-    const totals = windowTotals(state.window, now);
-    const enough = totals.executions >= BigInt(t.failure_rate_min_executions) && totals.executions > 0n;
-    const percent = enough ? (totals.failures * 100n) / totals.executions : 0n;
-    out.push({ kind: { FailureRate: null }, subject: SYSTEM_SUBJECT, severity: { Warning: null }, message: `${totals.failures} failures in ${totals.executions} executions (24 h)`, holds: enough && percent >= BigInt(t.failure_rate_percent) });
+    // The rate of failed executions: a node attempt that failed and was retried is not a failed run.
+    const totals = windowTotals(state.windows.executions, now);
+    const enough = totals.count >= BigInt(t.failure_rate_min_executions) && totals.count > 0n;
+    const percent = enough ? (totals.failures * 100n) / totals.count : 0n;
+    out.push({ kind: { FailureRate: null }, subject: SYSTEM_SUBJECT, severity: { Warning: null }, message: `${totals.failures} failures in ${totals.count} executions (24 h)`, holds: enough && percent >= BigInt(t.failure_rate_percent) });
     for (const d of state.dependencies) {
         out.push({
             kind: { DependencyUnreachable: null },
