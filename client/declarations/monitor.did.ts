@@ -489,6 +489,23 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'set_top_up_policy' : ActorMethod<
+    [[] | [{ 'reserve_floor' : bigint, 'below' : bigint, 'amount' : bigint }]],
+    {
+        'Ok' : [] | [
+          { 'reserve_floor' : bigint, 'below' : bigint, 'amount' : bigint }
+        ]
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'trigger_health_check' : ActorMethod<
     [],
     {
@@ -1230,6 +1247,44 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'high_memory_bytes' : IDL.Nat64,
               'dependency_failures' : IDL.Nat32,
             }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_top_up_policy' : IDL.Func(
+        [
+          IDL.Opt(
+            IDL.Record({
+              'reserve_floor' : IDL.Nat,
+              'below' : IDL.Nat,
+              'amount' : IDL.Nat,
+            })
+          ),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Opt(
+              IDL.Record({
+                'reserve_floor' : IDL.Nat,
+                'below' : IDL.Nat,
+                'amount' : IDL.Nat,
+              })
+            ),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
               'InvalidInput' : IDL.Record({

@@ -27,5 +27,7 @@ export const MEMORY = {
     /** Pending emergency pushes to peers. */
     propagation: 9,
     /** The rolling windows of executions, node attempts and schedule firings, counted apart. */
-    workWindows: 10
+    workWindows: 10,
+    /** The top-up policy (absent: off). */
+    topUpPolicy: 11
 } as const;

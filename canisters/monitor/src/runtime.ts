@@ -3,7 +3,7 @@
  * `call()` and the timers. It reads the peers' `canister_status`, probes dependencies, pushes the emergency state to the peers
  * through a stable outbox retried with backoff, and runs the periodic check.
  */
-import { call, msgCaller, Principal, setTimerInterval, time } from 'azle';
+import { call, canisterCycleBalance, msgCaller, Principal, setTimerInterval, time } from 'azle';
 
 import { assertNever, type Result } from '../../../shared/common/result';
 import type { ApiError } from '../../../shared/common/errors';
@@ -20,6 +20,8 @@ import { appendNotification } from './logic/notifications';
 import { earliestPropagation, enqueuePropagation, settlePropagation, takeDuePropagations, type PropagationEntry, type PushOutcome } from './logic/propagation';
 import type { MonitorEffect } from './logic/state';
 import { recordStatusRead, type StatusReadOutcome } from './logic/status';
+import { planTopUps, type TopUp } from './logic/top-up';
+import type { NotificationEntry } from '../../../shared/monitoring/notifications';
 import * as state from './state';
 
 /** How often the monitor probes dependencies and checks thresholds. */
@@ -77,7 +79,28 @@ export function checkAlerts(): void {
 export async function probeAll(): Promise<void> {
     const peers = state.load().canisters.map((c) => c.canister);
     await Promise.all([...peers.map(readStatus), ...state.load().dependencies.map((d) => probe(d.config.canister_id, d.config.method))]);
+    const topUps = planTopUps(state.load().canisters, state.getTopUpPolicy(), canisterCycleBalance());
+    // Sequential: each deposit leaves the monitor's balance lower before the next is sent.
+    for (const t of topUps) await deposit(t);
+    await Promise.all(topUps.map((t) => readStatus(t.canister)));
     checkAlerts();
+}
+
+/** One `deposit_cycles` from the monitor's reserve, logged either way. */
+async function deposit(topUp: TopUp): Promise<void> {
+    let message: string;
+    let level: NotificationEntry['level'];
+    try {
+        await call<[CanisterIdArg], void>(Principal.managementCanister(), 'deposit_cycles', { paramIdlTypes: [CanisterIdArgIdl], args: [{ canister_id: topUp.canister }], cycles: topUp.amount });
+        message = `topped up ${topUp.canister.toText()} with ${topUp.amount} cycles from the monitor's reserve`;
+        level = { Info: null };
+    } catch (error) {
+        const failure = callFailureOf(error);
+        message = `top-up of ${topUp.canister.toText()} failed: reject ${failure.reject_code}: ${failure.message}`;
+        level = { Error: null };
+    }
+    const at = time();
+    state.update((s) => appendNotification(s, level, message, 'monitor', at));
 }
 
 /**

@@ -11,6 +11,7 @@ import { NORMAL_MODE, type EmergencyState } from '../../../shared/monitoring/eme
 import type { CanisterRole } from '../../../shared/monitoring/health';
 import type { NotificationEntry } from '../../../shared/monitoring/notifications';
 import type { Peers } from '../../../shared/common/deployment';
+import type { TopUpPolicy } from '../../../shared/monitoring/top-up';
 import { DeploymentStore } from '../../common/deployment-store';
 import { StableCell } from '../../common/stable-cell';
 import type { PropagationEntry } from './logic/propagation';
@@ -94,6 +95,17 @@ export function reconcileCanisters(peers: Peers, now: bigint): void {
 export function emergencyTargets(): Principal[] {
     const peers = deployment.config.peers;
     return [peers.orchestrator, peers.scheduler, peers.executor];
+}
+
+const topUp = new StableCell<TopUpPolicy | null>(MEMORY.topUpPolicy, () => null);
+
+/** The top-up policy, `undefined` when off. */
+export function getTopUpPolicy(): TopUpPolicy | undefined {
+    return topUp.get() ?? undefined;
+}
+
+export function setTopUpPolicy(policy: TopUpPolicy | undefined): void {
+    topUp.set(policy ?? null);
 }
 
 export function getPropagation(): PropagationEntry[] {

@@ -131,6 +131,30 @@ describe('Monitor > true health', () => {
         unwrap(await asAdmin.set_thresholds(DEFAULT_THRESHOLDS));
     });
 
+    it('tops a peer up from the monitor’s reserve when its balance falls below the policy’s threshold; admins only', async () => {
+        const scheduler = deployment.peers.scheduler;
+        const asStranger = monitorActor(pic, deployment, env.stranger);
+        const policyFor = (below: bigint) => ({ below, amount: 500_000_000_000n, reserve_floor: 0n });
+        const current = (await managementStatus(scheduler)).cycles;
+        expect(await asStranger.set_top_up_policy([policyFor(current)])).toEqual({ Err: { Unauthorized: { caller: env.stranger.getPrincipal() } } });
+        expect(await asAdmin.set_top_up_policy([{ ...policyFor(current), amount: 0n }])).toMatchObject({ Err: { InvalidInput: {} } });
+        const reserveBefore = (await managementStatus(deployment.peers.monitor)).cycles;
+        // Just above the scheduler's balance (the poorer peers are topped up too).
+        expect(unwrap(await asAdmin.set_top_up_policy([policyFor(current + 1n)]))).toEqual([policyFor(current + 1n)]);
+        const health = unwrap(await asAdmin.trigger_health_check());
+        unwrap(await asAdmin.set_top_up_policy([]));
+        const after = (await managementStatus(scheduler)).cycles;
+        expect(after).toBeGreaterThan(current + 400_000_000_000n); // 0.5 T in, less what it spent meanwhile
+        expect(health.canisters.find((c) => c.canister.toText() === scheduler.toText())!.status[0]!.cycles).toBeGreaterThan(current);
+        const toppedUp = unwrap(await asAdmin.get_notifications([])).filter((n) => n.message.startsWith('topped up'));
+        expect(toppedUp.map((n) => n.message)).toContain(`topped up ${scheduler.toText()} with 500000000000 cycles from the monitor's reserve`);
+        const reserveAfter = (await managementStatus(deployment.peers.monitor)).cycles;
+        expect(reserveBefore - reserveAfter).toBeGreaterThanOrEqual(BigInt(toppedUp.length) * 500_000_000_000n);
+        // Off: nothing more is sent.
+        unwrap(await asAdmin.trigger_health_check());
+        expect(unwrap(await asAdmin.get_notifications([])).filter((n) => n.message.startsWith('topped up'))).toHaveLength(toppedUp.length);
+    });
+
     it('raises HighMemory from the real memory of a peer', async () => {
         const executor = deployment.peers.executor;
         const reading = (await healthOf(executor)).status[0]!;

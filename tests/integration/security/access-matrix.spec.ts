@@ -94,6 +94,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         get_notifications: ADMINS,
         set_dependencies: ADMINS,
         set_thresholds: ADMINS,
+        set_top_up_policy: ADMINS,
         send_system_notification: only('orchestrator', 'scheduler', 'executor', 'admin', 'controller'),
         report_health: only('orchestrator', 'scheduler', 'executor'),
         get_version: ANYONE

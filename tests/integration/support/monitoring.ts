@@ -12,6 +12,7 @@ import type { HealthReportAck, HealthSample } from '../../../shared/monitoring/h
 import type { SystemHealth, SystemMetrics } from '../../../shared/monitoring/metrics';
 import type { NotificationEntry, NotificationRequest } from '../../../shared/monitoring/notifications';
 import { MonitorServiceIdl } from '../../../shared/monitoring/service';
+import type { TopUpPolicy } from '../../../shared/monitoring/top-up';
 import { deflowActor, type DeflowDeployment } from './deflow';
 
 export type MonitorService = {
@@ -28,6 +29,7 @@ export type MonitorService = {
     set_dependencies: ActorMethod<[DependencyProbeConfig[]], Result<DependencyStatus[], ApiError>>;
     set_thresholds: ActorMethod<[Thresholds], Result<Thresholds, ApiError>>;
     get_notifications: ActorMethod<[[] | [bigint]], Result<NotificationEntry[], ApiError>>;
+    set_top_up_policy: ActorMethod<[[] | [TopUpPolicy]], Result<[] | [TopUpPolicy], ApiError>>;
 };
 
 export const monitorIdlFactory: IDL.InterfaceFactory = () => MonitorServiceIdl;
