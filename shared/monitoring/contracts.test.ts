@@ -115,6 +115,7 @@ describe('Contracts > monitoring > service and helpers', () => {
                 'trigger_health_check',
                 'set_dependencies',
                 'set_thresholds',
+                'set_top_up_policy',
                 'get_notifications'
             ].sort()
         );
