@@ -6,9 +6,9 @@
  * after `max_traps` tries, while the entries behind it go out. The receivers are idempotent
  * on their keys (attempt key, idempotency key), so a re-sent entry never repeats its effect.
  */
-import { Principal, time } from 'azle';
+import { IDL, Principal, time } from 'azle';
 
-import { ExecutorMethods, encodeNodeTask, type WorkflowError } from '../../../shared/workflow';
+import { ExecutionCompletionWire, ExecutorMethods, encodeNodeTask, type WorkflowError } from '../../../shared/workflow';
 import { MonitorMethods } from '../../../shared/monitoring/service';
 import { SchedulerMethods } from '../../../shared/scheduling/service';
 import type { ApiError } from '../../../shared/common/errors';
@@ -18,7 +18,7 @@ import type { PeerRole } from '../../../shared/common/deployment';
 import { assertNever } from '../../../shared/common/result';
 import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { sig, type MethodSig } from '../../common/method-sig';
-import { callTyped, type CallOutcome } from '../../common/outbox/calls';
+import { callRaw, callTyped, type CallOutcome } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
 import { recordAgent } from './agents';
@@ -75,6 +75,14 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             if ('Err' in r.value) return { kind: 'Failed', retryable: true, reason: `ensure_agent: ${Object.keys(r.value.Err)[0] ?? ''}` };
             recordAgent(m.owner, r.value.Ok);
             return { kind: 'Done' };
+        }
+        case 'CompletionCallback': {
+            // The dapp's reply is not read: any answer means it has the result. Every failure
+            // is retried (bounded by CALLBACK_RETRY), whatever its reject code: a trap is the
+            // dapp's own problem, not a reason to give up on the first try.
+            const args = new Uint8Array(IDL.encode([ExecutionCompletionWire.idl], [m.completion]));
+            const r = await callRaw(Principal.fromText(m.canister), m.method, args);
+            return r.kind === 'Replied' ? { kind: 'Done' } : { kind: 'Failed', retryable: true, reason: `reject ${r.reject_code}: ${r.message}` };
         }
         default:
             return assertNever(m, 'outbox message');
