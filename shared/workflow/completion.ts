@@ -11,11 +11,11 @@ import type { Principal } from '@dfinity/principal';
 import { refuseCallTarget, type CallRefusalReason, type CallTargetRule } from './call-policy';
 import { ExecutionFailureWire, ExecutionStatusWire, encodeExecution, type Execution } from './execution';
 import { WORKFLOW_LIMITS } from './limits';
-import { w, type WireOf } from './wire';
+import { c, type Infer } from '../common/codec';
 
 /** `start_execution_with_callback`: `start_execution`'s argument and the caller's method to call when the run ends. */
-export const StartWithCallbackArgWire = w.record({ workflow_id: w.text, input: w.opt(w.text), callback_method: w.text });
-export type StartWithCallbackArg = WireOf<typeof StartWithCallbackArgWire>;
+export const StartWithCallbackArgWire = c.record({ workflow_id: c.text, input: c.opt(c.text), callback_method: c.text });
+export type StartWithCallbackArg = Infer<typeof StartWithCallbackArgWire>;
 
 /**
  * The argument of the dapp's callback method, `(ExecutionCompletion) -> ()`: the final status,
@@ -25,15 +25,15 @@ export type StartWithCallbackArg = WireOf<typeof StartWithCallbackArgWire>;
  * @example
  * // Motoko: public shared ({ caller }) func on_execution_complete(c : ExecutionCompletion) : async () { assert caller == orchestrator; … }
  */
-export const ExecutionCompletionWire = w.record({
-    execution_id: w.text,
-    workflow_id: w.text,
+export const ExecutionCompletionWire = c.record({
+    execution_id: c.text,
+    workflow_id: c.text,
     status: ExecutionStatusWire,
-    finished_at: w.nat64,
-    failure: w.opt(ExecutionFailureWire),
-    outputs: w.vec(w.record({ node_id: w.text, output: w.text }))
+    finished_at: c.nat64,
+    failure: c.opt(ExecutionFailureWire),
+    outputs: c.vec(c.record({ node_id: c.text, output: c.text }))
 });
-export type ExecutionCompletion = WireOf<typeof ExecutionCompletionWire>;
+export type ExecutionCompletion = Infer<typeof ExecutionCompletionWire>;
 
 /** Where a completion goes: the canister that started the execution, and its method. */
 export type CompletionCallback = { canister: string; method: string };

@@ -1,5 +1,4 @@
 /** The optional top-up of the peers from the monitor's reserve. */
-import { update } from 'azle';
 import { z } from 'zod';
 
 import type { ApiError } from '../../../shared/common/errors';
@@ -10,6 +9,7 @@ import { TopUpPolicySchema, type TopUpPolicy } from '../../../shared/monitoring/
 import { requireAdmin } from './guards';
 import * as runtime from './runtime';
 import * as state from './state';
+import { method } from '../../common/method';
 
 export class TopUpMethods {
     /**
@@ -20,7 +20,7 @@ export class TopUpMethods {
      * Call context: update. Callers: admins, controllers.
      * Errors: `Unauthorized`, `InvalidInput` (`below` or `amount` zero).
      */
-    @update([...M.set_top_up_policy.args], M.set_top_up_policy.ret)
+    @method(M.set_top_up_policy)
     set_top_up_policy(arg: [] | [TopUpPolicy]): Result<[] | [TopUpPolicy], ApiError> {
         const denied = requireAdmin(runtime.caller());
         if (denied !== undefined) return err(denied);
