@@ -47,6 +47,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         list_workflows: ANYONE,
         list_executions: ANYONE,
         start_execution: only('owner'),
+        start_execution_with_callback: only('owner'),
         cancel_execution: only('owner'),
         get_execution: only('owner'),
         set_call_allow_list: SIGNED_IN,
@@ -99,6 +100,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         get_notifications: ADMINS,
         set_dependencies: ADMINS,
         set_thresholds: ADMINS,
+        set_top_up_policy: ADMINS,
         send_system_notification: only('orchestrator', 'scheduler', 'executor', 'admin', 'controller'),
         report_health: only('orchestrator', 'scheduler', 'executor'),
         get_version: ANYONE
@@ -191,6 +193,8 @@ describe('Security > access matrix', () => {
             pause_workflow: workflowRef,
             resume_workflow: workflowRef,
             start_execution: fixed({ workflow_id: workflow.id, input: [] }),
+            // The owner is a user: past the caller rule it is refused as a callback target (InvalidInput).
+            start_execution_with_callback: fixed({ workflow_id: workflow.id, input: [], callback_method: 'on_execution_complete' }),
             get_execution: fixed({ execution_id: execution.id }),
             cancel_execution: fixed({ execution_id: execution.id }),
             // Last in the method order below: deleting it ends the other owner-scoped checks.
