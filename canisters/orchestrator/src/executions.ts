@@ -22,7 +22,7 @@ import { commit, compiledFor, startNew } from './engine';
 import { notFound, transitionConflict } from './errors';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner } from './guards';
-import { cancelExecution, triggerForCaller } from './logic';
+import { cancelExecution, isTerminalExecution, triggerForCaller } from './logic';
 import { executionSummaryPage, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
 
@@ -72,6 +72,8 @@ export class ExecutionMethods {
         const s = ownedExecution(arg);
         if ('Err' in s) return s;
         const now = time();
+        // A finished execution's version may have been pruned: refuse before compiling it.
+        if (isTerminalExecution(s.Ok.execution.status)) return { Err: transitionConflict({ kind: 'IllegalExecutionTransition', from: s.Ok.execution.status, to: 'Cancelled' }) };
         const wf = compiledFor(s.Ok.execution.workflowId, s.Ok.execution.workflowVersion);
         const r = cancelExecution(wf, s.Ok.execution, now);
         if ('Err' in r) return { Err: transitionConflict(r.Err) };

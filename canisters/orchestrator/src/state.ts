@@ -159,6 +159,10 @@ export function putWorkflowVersion(id: string, version: number, v: StoredWorkflo
     workflowVersions.insert(versionKey(id, version), v);
 }
 
+export function deleteWorkflowVersion(id: string, version: number): void {
+    workflowVersions.remove(versionKey(id, version));
+}
+
 export function deleteWorkflow(w: StoredWorkflow): void {
     for (let v = 1; v <= w.latestVersion; v++) workflowVersions.remove(versionKey(w.id, v));
     workflows.remove(w.id);
