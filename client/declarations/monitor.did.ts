@@ -21,6 +21,7 @@ export interface _SERVICE {
           'subject' : string,
           'last_seen_at' : bigint,
           'kind' : { 'StaleHeartbeat' : null } |
+            { 'AgentUnderfunded' : null } |
             { 'LowCycles' : null } |
             { 'FailureRate' : null } |
             { 'HighMemory' : null } |
@@ -58,6 +59,7 @@ export interface _SERVICE {
             'subject' : string,
             'last_seen_at' : bigint,
             'kind' : { 'StaleHeartbeat' : null } |
+              { 'AgentUnderfunded' : null } |
               { 'LowCycles' : null } |
               { 'FailureRate' : null } |
               { 'HighMemory' : null } |
@@ -144,6 +146,7 @@ export interface _SERVICE {
               {
                 'subject' : string,
                 'kind' : { 'StaleHeartbeat' : null } |
+                  { 'AgentUnderfunded' : null } |
                   { 'LowCycles' : null } |
                   { 'FailureRate' : null } |
                   { 'HighMemory' : null } |
@@ -197,6 +200,7 @@ export interface _SERVICE {
           'subject' : string,
           'last_seen_at' : bigint,
           'kind' : { 'StaleHeartbeat' : null } |
+            { 'AgentUnderfunded' : null } |
             { 'LowCycles' : null } |
             { 'FailureRate' : null } |
             { 'HighMemory' : null } |
@@ -367,6 +371,21 @@ export interface _SERVICE {
         'event' : [] | [
           { 'UpgradeFailed' : { 'canister' : Principal } } |
             {
+              'AgentFunded' : {
+                'agent' : Principal,
+                'balance' : bigint,
+                'owner' : Principal,
+              }
+            } |
+            {
+              'AgentUnderfunded' : {
+                'agent' : Principal,
+                'balance' : bigint,
+                'owner' : Principal,
+                'minimum' : bigint,
+              }
+            } |
+            {
               'UpgradeSucceeded' : {
                 'canister_version' : bigint,
                 'canister' : Principal,
@@ -384,6 +403,7 @@ export interface _SERVICE {
             {
               'subject' : string,
               'kind' : { 'StaleHeartbeat' : null } |
+                { 'AgentUnderfunded' : null } |
                 { 'LowCycles' : null } |
                 { 'FailureRate' : null } |
                 { 'HighMemory' : null } |
@@ -531,6 +551,7 @@ export interface _SERVICE {
               'subject' : string,
               'last_seen_at' : bigint,
               'kind' : { 'StaleHeartbeat' : null } |
+                { 'AgentUnderfunded' : null } |
                 { 'LowCycles' : null } |
                 { 'FailureRate' : null } |
                 { 'HighMemory' : null } |
@@ -649,6 +670,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'last_seen_at' : IDL.Nat64,
               'kind' : IDL.Variant({
                 'StaleHeartbeat' : IDL.Null,
+                'AgentUnderfunded' : IDL.Null,
                 'LowCycles' : IDL.Null,
                 'FailureRate' : IDL.Null,
                 'HighMemory' : IDL.Null,
@@ -701,6 +723,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'last_seen_at' : IDL.Nat64,
                 'kind' : IDL.Variant({
                   'StaleHeartbeat' : IDL.Null,
+                  'AgentUnderfunded' : IDL.Null,
                   'LowCycles' : IDL.Null,
                   'FailureRate' : IDL.Null,
                   'HighMemory' : IDL.Null,
@@ -821,6 +844,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'subject' : IDL.Text,
                     'kind' : IDL.Variant({
                       'StaleHeartbeat' : IDL.Null,
+                      'AgentUnderfunded' : IDL.Null,
                       'LowCycles' : IDL.Null,
                       'FailureRate' : IDL.Null,
                       'HighMemory' : IDL.Null,
@@ -895,6 +919,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'last_seen_at' : IDL.Nat64,
                 'kind' : IDL.Variant({
                   'StaleHeartbeat' : IDL.Null,
+                  'AgentUnderfunded' : IDL.Null,
                   'LowCycles' : IDL.Null,
                   'FailureRate' : IDL.Null,
                   'HighMemory' : IDL.Null,
@@ -1106,6 +1131,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'event' : IDL.Opt(
               IDL.Variant({
                 'UpgradeFailed' : IDL.Record({ 'canister' : IDL.Principal }),
+                'AgentFunded' : IDL.Record({
+                  'agent' : IDL.Principal,
+                  'balance' : IDL.Nat,
+                  'owner' : IDL.Principal,
+                }),
+                'AgentUnderfunded' : IDL.Record({
+                  'agent' : IDL.Principal,
+                  'balance' : IDL.Nat,
+                  'owner' : IDL.Principal,
+                  'minimum' : IDL.Nat,
+                }),
                 'UpgradeSucceeded' : IDL.Record({
                   'canister_version' : IDL.Nat64,
                   'canister' : IDL.Principal,
@@ -1125,6 +1161,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'subject' : IDL.Text,
                   'kind' : IDL.Variant({
                     'StaleHeartbeat' : IDL.Null,
+                    'AgentUnderfunded' : IDL.Null,
                     'LowCycles' : IDL.Null,
                     'FailureRate' : IDL.Null,
                     'HighMemory' : IDL.Null,
@@ -1337,6 +1374,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_seen_at' : IDL.Nat64,
                   'kind' : IDL.Variant({
                     'StaleHeartbeat' : IDL.Null,
+                    'AgentUnderfunded' : IDL.Null,
                     'LowCycles' : IDL.Null,
                     'FailureRate' : IDL.Null,
                     'HighMemory' : IDL.Null,

@@ -14,6 +14,7 @@ import type { Schedule } from '../../../shared/scheduling/schedule';
 import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue } from './logic/due-index';
 import { recordFiring, updateFiringOutcome } from './logic/history';
 import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
+import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';
 import { MEMORY } from './memory';
 
 /** Stored shape version of outbox entries, firing rings and counters. */
@@ -44,6 +45,35 @@ const counters = new StableBTreeMap<string, Stored<SchedulerCounters>>(MEMORY.co
 /** 'cursor' → the last schedule id the post-upgrade migration rewrote. */
 const migration = new StableBTreeMap<string, string>(MEMORY.migration);
 const MIGRATION_CURSOR = 'cursor';
+/**
+ * Schedules per owner, kept by {@link saveSchedule} and {@link deleteSchedule}. Counting began
+ * with the schedule quota: schedules created before are not counted (never below zero).
+ */
+const ownerScheduleCounts = new StableBTreeMap<string, number>(MEMORY.ownerScheduleCounts);
+
+/** How many schedules `owner` holds (principal text). */
+export function schedulesOwnedBy(owner: string): number {
+    return ownerScheduleCounts.get(owner) ?? 0;
+}
+
+const scheduleQuotas = new StableBTreeMap<string, number>(MEMORY.scheduleQuotas);
+const DEFAULT_QUOTA_KEY = '';
+
+/** The schedules `owner` may hold: their own limit, else the default admins set, else `MAX_SCHEDULES_PER_OWNER`. */
+export function scheduleQuotaOf(owner: string): number {
+    return scheduleQuotas.get(owner) ?? scheduleQuotas.get(DEFAULT_QUOTA_KEY) ?? MAX_SCHEDULES_PER_OWNER;
+}
+
+/** Sets one owner's schedule quota, or (`owner` undefined) the default. */
+export function putScheduleQuota(owner: string | undefined, max: number): void {
+    scheduleQuotas.insert(owner ?? DEFAULT_QUOTA_KEY, max);
+}
+
+function countOwned(owner: string, delta: 1 | -1): void {
+    const n = Math.max(0, schedulesOwnedBy(owner) + delta);
+    if (n === 0) ownerScheduleCounts.remove(owner);
+    else ownerScheduleCounts.insert(owner, n);
+}
 
 // ---- schedules and the due index ----
 
@@ -67,6 +97,7 @@ export function saveSchedule(after: Schedule, before: Schedule | undefined = get
     if (delta.remove !== undefined) dueIndex.remove(delta.remove);
     if (delta.insert !== undefined) dueIndex.insert(delta.insert, null);
     schedules.insert(after.id, asStored(after));
+    if (before === undefined) countOwned(after.owner.toText(), 1);
 }
 
 /** Removes a schedule, its due-index key and its firing history. */
@@ -75,6 +106,7 @@ export function deleteSchedule(schedule: Schedule): void {
     if (delta.remove !== undefined) dueIndex.remove(delta.remove);
     schedules.remove(schedule.id);
     firings.remove(schedule.id);
+    countOwned(schedule.owner.toText(), -1);
 }
 
 /** A new schedule id; ids sort in creation order (`sch-000000000001`). */
