@@ -46,7 +46,8 @@ export type ListOrder = Infer<typeof ListOrderWire>;
 
 /**
  * `list_executions`: filters are ANDed; the caller sees only executions of own workflows.
- * `page.cursor` is the last id of the previous page (same `order`); `order` absent means oldest first.
+ * `page.cursor` is the previous page's `next_cursor` (same `order`): the last id it examined, which a
+ * sparse `status` filter may leave short of `limit` items; `order` absent means oldest first.
  */
 export const ListExecutionsArgWire = c.record({ workflow_id: c.opt(c.text), status: c.opt(ExecutionStatusWire), page: PageRequestWire, order: c.opt(ListOrderWire) });
 export type ListExecutionsArg = Infer<typeof ListExecutionsArgWire>;

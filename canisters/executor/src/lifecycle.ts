@@ -28,8 +28,8 @@ export class LifecycleMethods {
     @init(DeploymentInitArgs)
     init(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'init');
-        learnModuleHash();
         indexRebuild.markBuilt();
+        learnModuleHash();
         armTimers();
     }
 
@@ -40,8 +40,8 @@ export class LifecycleMethods {
     @postUpgrade(DeploymentInitArgs)
     postUpgrade(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'post_upgrade');
-        learnModuleHash();
         indexRebuild.resume();
+        learnModuleHash();
         armTimers();
     }
 

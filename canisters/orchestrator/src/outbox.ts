@@ -77,14 +77,6 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             recordAgent(m.owner, r.value.Ok);
             return { kind: 'Done' };
         }
-        case 'CompletionCallback': {
-            // The dapp's reply is not read: any answer means it has the result. Every failure
-            // is retried (bounded by CALLBACK_RETRY), whatever its reject code: a trap is the
-            // dapp's own problem, not a reason to give up on the first try.
-            const args = new Uint8Array(IDL.encode([ExecutionCompletionWire.idl], [m.completion]));
-            const r = await callRaw(Principal.fromText(m.canister), m.method, args);
-            return r.kind === 'Replied' ? { kind: 'Done' } : { kind: 'Failed', retryable: true, reason: `reject ${r.reject_code}: ${r.message}` };
-        }
         case 'CheckFunding':
             return await checkFunding(m.owner, m.seq);
         case 'FundingAlert': {
@@ -92,6 +84,14 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             const event = m.change === 'Underfunded' ? { AgentUnderfunded: { ...ids, minimum: AGENT_RUN_MIN_BALANCE } } : { AgentFunded: ids };
             const message = m.change === 'Underfunded' ? `agent ${m.agent} of ${m.owner} holds ${m.balance} cycles, under the ${AGENT_RUN_MIN_BALANCE} new runs need: they wait until it is topped up` : `agent ${m.agent} of ${m.owner} topped up (${m.balance} cycles): waiting runs start`;
             return replied(await callPeer<unknown>('monitor', 'send_system_notification', MonitorMethods.send_system_notification, { level: { Warning: null }, message, source: 'orchestrator', event: [event] }));
+        }
+        case 'CompletionCallback': {
+            // The dapp's reply is not read: any answer means it has the result. Every failure
+            // is retried (bounded by CALLBACK_RETRY), whatever its reject code: a trap is the
+            // dapp's own problem, not a reason to give up on the first try.
+            const args = new Uint8Array(IDL.encode([ExecutionCompletionWire.idl], [m.completion]));
+            const r = await callRaw(Principal.fromText(m.canister), m.method, args);
+            return r.kind === 'Replied' ? { kind: 'Done' } : { kind: 'Failed', retryable: true, reason: `reject ${r.reject_code}: ${r.message}` };
         }
         default:
             return assertNever(m, 'outbox message');

@@ -15,14 +15,13 @@ import { createIdentity, type PocketIc } from '@dfinity/pic';
 import { agentIdlFactory } from '../../../shared/agent/api';
 import { PEER_ROLES, type PeerRole } from '../../../shared/common/deployment';
 import { executorIdlFactory, orchestratorIdlFactory } from '../../../shared/workflow';
-import { customSection } from '../../../scripts/wasm-metadata';
 import { builtWasmPath, deployDeflow, type DeflowDeployment } from '../../../cli/deploy';
 import { defaultArgs } from '../support/candid-defaults';
+import { declaredMethodsOf } from '../support/candid-methods';
 import { monitorIdlFactory } from '../support/monitoring';
 import { createPic } from '../support/pic';
 import { schedulerIdlFactory } from '../support/scheduling';
 import { delayDefinition, okOf, type OrchestratorService } from '../support/workflows';
-import { readFileSync } from 'node:fs';
 
 jest.setTimeout(300_000);
 
@@ -123,11 +122,7 @@ const FACTORIES: Record<CanisterName, IDL.InterfaceFactory> = {
 
 /** The method names a module declares in its `candid:service` metadata. */
 function declaredMethods(name: CanisterName): string[] {
-    const section = customSection(new Uint8Array(readFileSync(builtWasmPath(name))), 'icp:public candid:service');
-    if (section === null) throw new Error(`${name}.wasm has no candid:service metadata`);
-    const text = new TextDecoder().decode(section);
-    const service = text.slice(text.lastIndexOf('service'));
-    return [...service.matchAll(/^\s*"?([A-Za-z_][A-Za-z0-9_]*)"?\s*:/gm)].map((m) => m[1] as string).filter((m) => m !== 'service').sort();
+    return declaredMethodsOf(builtWasmPath(name));
 }
 
 type Outcome = 'allowed' | 'Unauthorized' | `reject: ${string}`;

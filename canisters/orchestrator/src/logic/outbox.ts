@@ -19,12 +19,12 @@ export type OutboxMessage =
     | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin }
     /** Ask the executor for the owner's agent (created at their first workflow); the answer names its principal. */
     | { kind: 'EnsureAgent'; owner: string }
-    /** Call the dapp that started an execution back with its final result (its own method: see `shared/workflow/completion.ts`). */
-    | { kind: 'CompletionCallback'; canister: string; method: string; completion: ExecutionCompletion }
     /** Read the balance of the owner's agent; re-read with backoff while it is under the run minimum. */
     | { kind: 'CheckFunding'; owner: string; seq: number }
     /** Tell the monitor the owner's agent became underfunded (raises its alert) or funded again (resolves it). */
-    | { kind: 'FundingAlert'; owner: string; agent: string; balance: bigint; change: 'Underfunded' | 'Funded' };
+    | { kind: 'FundingAlert'; owner: string; agent: string; balance: bigint; change: 'Underfunded' | 'Funded' }
+    /** Call the dapp that started an execution back with its final result (its own method: see `shared/workflow/completion.ts`). */
+    | { kind: 'CompletionCallback'; canister: string; method: string; completion: ExecutionCompletion };
 
 /**
  * Essential work (dispatches, cancellations, the scheduler's finish notices, local starts):
@@ -59,8 +59,8 @@ export const CALLBACK_RETRY: RetryPolicy = { ...OUTBOX_RETRY, max_attempts: 10 }
 
 /** The retry policy of a message. */
 export function outboxPolicyOf(m: OutboxMessage): RetryPolicy {
-    if (m.kind === 'CompletionCallback') return CALLBACK_RETRY;
     if (m.kind === 'CheckFunding') return FUNDING_RECHECK_RETRY;
+    if (m.kind === 'CompletionCallback') return CALLBACK_RETRY;
     return m.kind === 'Notify' || m.kind === 'RequestEmergency' ? BEST_EFFORT_RETRY : OUTBOX_RETRY;
 }
 
@@ -86,12 +86,12 @@ export function describeOutboxMessage(m: OutboxMessage): string {
             return `StartWorkflow ${m.workflowId} (${m.origin.executionId}/${m.origin.nodeId}${m.origin.kind === 'Node' ? `#${m.origin.attempt}` : ''})`;
         case 'EnsureAgent':
             return `EnsureAgent ${m.owner}`;
-        case 'CompletionCallback':
-            return `CompletionCallback ${m.completion.execution_id} to ${m.canister}.${m.method}`;
         case 'CheckFunding':
             return `CheckFunding ${m.owner} #${m.seq}`;
         case 'FundingAlert':
             return `FundingAlert ${m.change} ${m.owner}`;
+        case 'CompletionCallback':
+            return `CompletionCallback ${m.completion.execution_id} to ${m.canister}.${m.method}`;
     }
 }
 
