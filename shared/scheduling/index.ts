@@ -5,3 +5,4 @@ export * from './firing';
 export * from './outbox';
 export * from './schedule';
 export * from './service';
+export * from './target';

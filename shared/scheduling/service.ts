@@ -5,6 +5,7 @@ import { ApiErrorCodec } from './api-error';
 import { c, serviceIdl, type Codec, type Infer, type MethodSpec } from '../common/codec';
 import { FiringEntryCodec } from './firing';
 import { ScheduleCodec, ScheduleRequestCodec } from './schedule';
+import { WorkflowTargetCodec } from './target';
 
 /** Largest page `list_persistent_scheduled_executions` returns. */
 export const MAX_PAGE_SIZE = 100;
@@ -60,12 +61,13 @@ export const NullResultCodec = R(c.null);
  * The scheduler's Candid methods, one IDL per method so the canister's decorators and the
  * service description share them. Call contexts and callers:
  *
- * - `schedule_workflow_execution` (update; users, or the orchestrator on a user's behalf)
+ * - `schedule_workflow_execution` (update, awaits the orchestrator's `check_schedule_target`;
+ *   non-anonymous users, or the orchestrator on a user's behalf)
  * - `list_persistent_scheduled_executions` (query; anyone, filtered to the caller's schedules unless admin)
  * - `cancel_persistent_execution`, `pause_schedule`, `resume_schedule` (update; owner, orchestrator, admins)
  * - `get_schedule` (query; owner, orchestrator, admins)
  * - `get_version` (query; anyone)
- * - `notify_execution_finished` (update; the orchestrator only)
+ * - `notify_execution_finished`, `notify_workflow_changed` (update; the orchestrator only)
  * - `set_emergency_mode` (update; the monitor only)
  *
  * Errors: `InvalidInput` (field path, e.g. `kind.Cron.expression`), `NotFound`, `Unauthorized`,
@@ -83,6 +85,7 @@ export const SchedulerMethods = {
     resume_schedule: { args: [IDL.Text], ret: ScheduleResultCodec.idl, mode: 'update' },
     get_version: { args: [], ret: VersionInfoIdl, mode: 'query' },
     notify_execution_finished: { args: [ExecutionFinishedCodec.idl], ret: NullResultCodec.idl, mode: 'update' },
+    notify_workflow_changed: { args: [WorkflowTargetCodec.idl], ret: NullResultCodec.idl, mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateCodec.idl], ret: NullResultCodec.idl, mode: 'update' }
 } as const satisfies Record<string, MethodSpec>;
 

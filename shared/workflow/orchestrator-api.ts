@@ -5,7 +5,8 @@ import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
 import { w, type WireOf } from './wire';
 import { ApiErrorIdl, type ApiError } from '../common/errors';
-import { StartScheduledExecutionRequestIdl, type StartScheduledExecutionRequest } from '../scheduling/outbox';
+import { StartScheduledExecutionRequestIdl, StartScheduledExecutionResultCodec, type StartScheduledExecutionRequest, type StartScheduledExecutionResult as ScheduledStartResult } from '../scheduling/outbox';
+import { CheckScheduleTargetMethod, type ScheduleTargetRequest, type WorkflowTargetResult } from '../scheduling/target';
 
 /**
  * The orchestrator's Candid API. Every fallible method returns `Result<T, WorkflowError>`.
@@ -65,12 +66,13 @@ export type ExecutionSummary = WireOf<typeof ExecutionSummaryWire>;
  * type ({@link StartScheduledExecutionRequestIdl}, one definition in `shared/scheduling`). The
  * same `idempotency_key` always answers the first execution's id, so a retried start after an
  * upgrade never starts twice. The error is the plain {@link ApiError} the scheduler decodes
- * (a Candid variant with tags it does not know would fail to decode on its side).
+ * (a Candid variant with tags it does not know would fail to decode on its side); `Held`
+ * says the workflow is paused or deleted. One definition: the scheduler's contract.
  */
 export const StartedExecutionWire = w.record({ execution_id: w.text });
 export type StartedExecution = WireOf<typeof StartedExecutionWire>;
-export const StartScheduledExecutionResultWire = w.variant({ Ok: StartedExecutionWire, Err: w.from<ApiError>(ApiErrorIdl) });
-export type StartScheduledExecutionResult = WireOf<typeof StartScheduledExecutionResultWire>;
+export const StartScheduledExecutionResultWire = w.from<ScheduledStartResult>(StartScheduledExecutionResultCodec.idl);
+export type StartScheduledExecutionResult = ScheduledStartResult;
 
 /** The outcome of one node attempt: JSON output text, or a typed error. */
 export const AttemptOutcomeWire = w.variant({ Succeeded: w.record({ output: w.text }), Failed: NodeErrorWire });
@@ -119,6 +121,8 @@ export const OrchestratorMethods = {
     list_executions: { args: [ListExecutionsArgWire], ret: resultWire(pageWire(ExecutionSummaryWire)), mode: 'query' },
     get_version: { args: [], ret: VersionInfoWire, mode: 'query' },
     start_scheduled_execution: { args: [w.from<StartScheduledExecutionRequest>(StartScheduledExecutionRequestIdl)], ret: StartScheduledExecutionResultWire, mode: 'update' },
+    /** Scheduler only: whether a schedule's owner may schedule a workflow, and the workflow's state and required input. */
+    check_schedule_target: { args: [w.from<ScheduleTargetRequest>(CheckScheduleTargetMethod.args[0])], ret: w.from<WorkflowTargetResult>(CheckScheduleTargetMethod.ret), mode: 'query' },
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: outbox entries refused, given up or trapping, oldest first. */

@@ -29,6 +29,7 @@ import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
 import { armOutbox } from './timers';
 import { notFound } from './errors';
+import { deletedTarget, notifyWorkflowChanged, targetOf } from './schedule-targets';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
@@ -127,6 +128,8 @@ export class WorkflowMethods {
         const next: StoredWorkflow = { ...w.Ok, latestVersion: w.Ok.latestVersion + 1, updatedAt: now };
         putWorkflowVersion(next.id, next.latestVersion, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(next);
+        // Its schedules check their input against the new version's required paths.
+        notifyWorkflowChanged(targetOf(next), now);
         return reply(next);
     }
 
@@ -163,7 +166,8 @@ export class WorkflowMethods {
     }
 
     /**
-     * No new execution starts; running ones pause at their next node boundary.
+     * No new execution starts; running ones pause at their next node boundary; its schedules
+     * are held (`WorkflowPaused`) until it resumes (notice through the outbox).
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already paused).
      */
     @update(...sig(OrchestratorMethods.pause_workflow))
@@ -183,6 +187,7 @@ export class WorkflowMethods {
 
     /**
      * Deletes a workflow and its versions; finished executions stay until retention drops them.
+     * Its schedules are told (outbox) and held as `WorkflowDeleted`.
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (executions still running or paused).
      */
     @update(...sig(OrchestratorMethods.delete_workflow))
@@ -193,6 +198,8 @@ export class WorkflowMethods {
         if ('Err' in w) return w;
         if (hasActiveExecutionOf(w.Ok.id)) return { Err: workflowError.conflict(`workflow ${w.Ok.id} has unfinished executions`) };
         deleteWorkflow(w.Ok);
+        const now = time();
+        notifyWorkflowChanged(deletedTarget(w.Ok.id, now), now);
         return { Ok: null };
     }
 
@@ -206,6 +213,7 @@ export class WorkflowMethods {
         const next: StoredWorkflow = { ...w.Ok, status, updatedAt: now };
         putWorkflow(next);
         forExecutionsOf(next.id, (id) => reconcileExecution(id, now));
+        notifyWorkflowChanged(targetOf(next), now);
         return reply(next);
     }
 }

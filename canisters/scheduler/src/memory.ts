@@ -20,5 +20,7 @@ export const MEMORY = {
     /** 'counters' → id sequence and health counters. */
     counters: 7,
     /** 'cursor' → last schedule id rewritten by the post-upgrade schema migration. */
-    migration: 8
+    migration: 8,
+    /** workflowIndexKey(workflow_id, schedule_id) → null: the schedules of one workflow. */
+    workflowIndex: 9
 } as const;

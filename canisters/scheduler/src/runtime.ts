@@ -11,7 +11,10 @@ import { call, msgCaller, setTimer, time, type Principal } from 'azle';
 import { assertNever } from '../../../shared/common/result';
 import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
-import { callFailureOf } from '../../common/outbox/calls';
+import { apiError, type ApiError } from '../../../shared/common/errors';
+import type { Result } from '../../../shared/common/result';
+import { CheckScheduleTargetMethod, type WorkflowTarget, type WorkflowTargetResult } from '../../../shared/scheduling/target';
+import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
@@ -105,6 +108,35 @@ export function replan(): void {
 export function commit(schedule: Schedule | undefined, effects: readonly SchedulerEffect[], before?: Schedule): void {
     if (schedule !== undefined) state.saveSchedule(schedule, before);
     const starts = applyEffects(effects);
+    replan();
+    launch(starts);
+}
+
+/**
+ * Asks the orchestrator whether `owner` may schedule `workflowId`, and in what state the
+ * workflow is: the schedule is created only on its answer. A reject (orchestrator stopped,
+ * upgrading) is `Unavailable`: nothing was created, the caller may try again.
+ *
+ * Call context: update (awaits an inter-canister query).
+ */
+export async function checkTarget(workflowId: string, owner: Principal): Promise<Result<WorkflowTarget, ApiError>> {
+    const [arg] = CheckScheduleTargetMethod.args;
+    const r = await callTyped<WorkflowTargetResult>(state.deployment.peer('orchestrator'), 'check_schedule_target', [arg], [{ workflow_id: workflowId, owner }], CheckScheduleTargetMethod.ret);
+    if (r.kind === 'Rejected') return { Err: apiError.unavailable(`orchestrator did not answer (reject ${r.reject_code}): ${r.message}`) };
+    return r.value;
+}
+
+/**
+ * Stores schedules changed by a workflow notice, applies their effects and re-plans once.
+ *
+ * Call context: update.
+ */
+export function commitAll(steps: readonly { before: Schedule; after: Schedule; effects: readonly SchedulerEffect[] }[]): void {
+    const starts: StartScheduledExecutionRequest[] = [];
+    for (const step of steps) {
+        state.saveSchedule(step.after, step.before);
+        starts.push(...applyEffects(step.effects));
+    }
     replan();
     launch(starts);
 }

@@ -1,6 +1,7 @@
 /**
  * Test-only stand-in for the orchestrator: the scheduler-facing contract
- * (`start_scheduled_execution`, idempotent by key; `set_emergency_mode`) plus test controls.
+ * (`start_scheduled_execution`, idempotent by key; `check_schedule_target`, accepting every
+ * workflow; `set_emergency_mode`) plus test controls.
  * One definition for the canister and the tests.
  */
 import { IDL } from '@dfinity/candid';
@@ -9,6 +10,7 @@ import { c, serviceIdl, type Infer, type MethodSpec } from '../../../../shared/c
 import { ApiErrorCodec } from '../../../../shared/scheduling/api-error';
 import { StartScheduledExecutionMethod } from '../../../../shared/scheduling/outbox';
 import { NullResultCodec } from '../../../../shared/scheduling/service';
+import { CheckScheduleTargetMethod } from '../../../../shared/scheduling/target';
 import { EmergencyStateCodec } from '../../../../shared/monitoring/emergency';
 
 /** One idempotency key as the fake saw it: how often it was asked, what it answered. */
@@ -17,6 +19,8 @@ export type StartRecord = Infer<typeof StartRecordCodec>;
 
 export const FakeOrchestratorMethods = {
     start_scheduled_execution: StartScheduledExecutionMethod,
+    /** Every workflow exists, is active, is the asking owner's and reads no input. */
+    check_schedule_target: CheckScheduleTargetMethod,
     set_emergency_mode: { args: [EmergencyStateCodec.idl], ret: NullResultCodec.idl, mode: 'update' },
     starts: { args: [], ret: c.vec(StartRecordCodec).idl, mode: 'query' },
     emergency_pushes: { args: [], ret: c.vec(EmergencyStateCodec).idl, mode: 'query' },
