@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 
 import type { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import type { Actor, ActorMethod, PocketIc } from '@dfinity/pic';
+import { createIdentity, type Actor, type ActorMethod, type PocketIc } from '@dfinity/pic';
 
 import { encodeDeploymentArg } from '../../../shared/common/deployment';
 import type { ApiError } from '../../../shared/common/errors';
@@ -59,7 +59,8 @@ export async function deployWithFakeOrchestrator(pic: PocketIc, options: { admin
     await pic.tick(2);
     return {
         deployment,
-        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory),
+        // A signed-in user: the anonymous principal may not own schedules.
+        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, createIdentity('schedule-owner')),
         orchestrator: deflowActor<FakeOrchestratorService>(pic, deployment, 'orchestrator', fakeOrchestratorIdlFactory)
     };
 }
