@@ -39,7 +39,8 @@ const schedule: Schedule = {
     schema_version: 3,
     input: '{"threshold_e8s":200000000}',
     hold: [{ InputRejected: { field: 'input.repay', message: 'required by the workflow' } }],
-    workflow_changed_at: now
+    workflow_changed_at: now,
+    condition: [{ armed: false, last_value: ['50000000'], last_read_at: [now], last_run_at: [now], reads: 3n, read_failures: 1n, last_error: [] }]
 };
 const firing: FiringEntry = { schedule_id: 's1', due_at: now, started_at: now + 5n, lateness_ns: 5n, outcome: { Skipped: { reason: { MissedRunPolicy: null }, runs: 7n } } };
 const outboxEntry = { key: 's1:1', schedule_id: 's1', workflow_id: 'wf-1', owner, due_at: 1n, enqueued_at: now, attempts: 2, next_attempt_at: now, last_error: ['reject 5: stopped'] as [string], input: ['{"a":1}'] as [string] };
@@ -54,7 +55,8 @@ describe('Contracts > scheduling > Candid round trips', () => {
             { Once: { at: now } },
             { Interval: { every_seconds: 1n, start_at: [], end_at: [NAT64_MAX] } },
             { Cron: { expression: '0 9 * * 1-5' } },
-            { EveryHeartbeat: null }
+            { EveryHeartbeat: null },
+            { Condition: { every_seconds: 30n, read: { canister: owner, method: 'get_price', args: new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]), reply_types: '(record { price_e8s: nat64 })' }, path: 'price_e8s', op: { Lt: null }, value: '60000000', cooldown_seconds: 0n } }
         ]),
         ...cases(MissedRunPolicyCodec, [{ Skip: null }, { RunOnce: null }, { RunAll: { cap: 100 } }]),
         ...cases(OverlapPolicyCodec, [{ Skip: null }, { BufferOne: null }, { Allow: null }]),

@@ -1,6 +1,7 @@
 /** Scheduling contracts: schedule kinds and policies, firing history, outbox, scheduler service. */
 export * from './api-error';
 export * from '../common/codec';
+export * from './condition';
 export * from './firing';
 export * from './outbox';
 export * from './schedule';

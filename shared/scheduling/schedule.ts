@@ -1,4 +1,5 @@
 import { c, type Infer } from '../common/codec';
+import { ConditionStateCodec, ConditionTriggerCodec } from './condition';
 
 /**
  * Bumped when the stored shape of `Schedule` changes; records carry the version they were
@@ -16,6 +17,8 @@ export const SCHEDULE_SCHEMA_VERSION = 3;
  * - `Cron`: 5 fields (minute hour day-of-month month day-of-week), 6 fields (seconds first) or
  *   an alias such as `@daily`; always evaluated in UTC.
  * - `EveryHeartbeat`: every round the canister gets. Costly (cycles on every round); opt-in.
+ * - `Condition`: a read every `every_seconds` (grid anchored at creation); a run starts when a
+ *   condition on the reply holds, once per crossing (see {@link ConditionTriggerCodec}).
  *
  * @example
  * const k: ScheduleKind = { Cron: { expression: '0 9 * * 1-5' } };
@@ -24,7 +27,8 @@ export const ScheduleKindCodec = c.variant({
     Once: c.record({ at: c.nat64 }),
     Interval: c.record({ every_seconds: c.nat64, start_at: c.opt(c.nat64), end_at: c.opt(c.nat64) }),
     Cron: c.record({ expression: c.text }),
-    EveryHeartbeat: c.null
+    EveryHeartbeat: c.null,
+    Condition: ConditionTriggerCodec
 });
 export type ScheduleKind = Infer<typeof ScheduleKindCodec>;
 export const ScheduleKindIdl = ScheduleKindCodec.idl;
@@ -97,6 +101,7 @@ export const DEFAULT_SCHEDULE_INPUT = 'null';
  * - `paused`: its owner paused it. `hold` (v3): it follows its workflow (see {@link ScheduleHoldCodec});
  *   either one keeps it from firing.
  * - `workflow_changed_at` (v3): `changed_at` of the newest workflow notice applied (0 = none).
+ * - `condition` (v3): what a `Condition` trigger has seen (`[]` for time-based kinds).
  * - `next_due_at`: the next due time, `[]` while paused or held, or once the schedule has ended.
  * - `last_due_at`: the latest due time already handled (fired or skipped).
  * - `in_flight`: idempotency keys (`schedule_id:due_at`) of runs that were started (or are
@@ -128,7 +133,8 @@ export const ScheduleCodec = c.record({
     schema_version: c.nat32,
     input: c.text,
     hold: c.opt(ScheduleHoldCodec),
-    workflow_changed_at: c.nat64
+    workflow_changed_at: c.nat64,
+    condition: c.opt(ConditionStateCodec)
 });
 export type Schedule = Infer<typeof ScheduleCodec>;
 export const ScheduleIdl = ScheduleCodec.idl;

@@ -29,8 +29,12 @@ export const WorkflowTargetCodec = c.record({
 export type WorkflowTarget = Infer<typeof WorkflowTargetCodec>;
 export const WorkflowTargetSchema = WorkflowTargetCodec.schema;
 
-/** Argument of the orchestrator's `check_schedule_target`: may `owner` schedule `workflow_id`? */
-export const ScheduleTargetRequestCodec = c.record({ workflow_id: c.text, owner: c.principal });
+/**
+ * Argument of the orchestrator's `check_schedule_target`: may `owner` schedule `workflow_id`,
+ * and (a condition trigger) may a read of `read_target` be made on their behalf? The
+ * orchestrator applies the call policy of call nodes to it (shared/workflow/call-policy.ts).
+ */
+export const ScheduleTargetRequestCodec = c.record({ workflow_id: c.text, owner: c.principal, read_target: c.opt(c.principal) });
 export type ScheduleTargetRequest = Infer<typeof ScheduleTargetRequestCodec>;
 
 export const WorkflowTargetResultCodec = c.result(WorkflowTargetCodec, ApiErrorCodec);
@@ -39,7 +43,8 @@ export type WorkflowTargetResult = Infer<typeof WorkflowTargetResultCodec>;
 /**
  * The orchestrator method the scheduler calls when a schedule is created (query; the wired
  * scheduler only): the workflow's target state for `owner`. Errors: `NotFound` (no such
- * workflow), `Unauthorized` (not the scheduler, or `owner` does not own the workflow).
+ * workflow), `Unauthorized` (not the scheduler, or `owner` does not own the workflow),
+ * `InvalidInput` (`kind.Condition.read.canister`: the call policy refuses the read target).
  *
  * @example
  * @query(CheckScheduleTargetMethod.args, CheckScheduleTargetMethod.ret)

@@ -12,7 +12,8 @@ import { deletedTarget, targetOf } from './schedule-targets';
 import { executionForKey, getWorkflow } from './state';
 import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError, type NodeResultReport, type WorkflowError } from '../../../shared/workflow';
 import { sig } from '../../common/method-sig';
-import { asPlainApiError } from './call-policy';
+import { asPlainApiError, callRuleFor } from './call-policy';
+import { refuseCallTarget } from '../../../shared/workflow/call-policy';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { requireOwner, requirePeer } from './guards';
 import { z } from 'zod';
@@ -25,7 +26,10 @@ export class PeerMethods {
      * Whether `owner` may schedule `workflow_id`, and the workflow's state and required input
      * paths (the scheduler checks the schedule's input against them).
      * Call context: query (inter-canister); the scheduler only.
-     * Errors: Unauthorized (not the scheduler, or `owner` does not own the workflow), NotFound.
+     * Errors: Unauthorized (not the scheduler, or `owner` does not own the workflow), NotFound,
+     * InvalidInput (`kind.Condition.read.canister`: a condition trigger's read target the
+     * owner's call policy refuses: a DeFlow canister, the management canister, a non-canister,
+     * or one outside their allow-list).
      */
     @query(...sig(OrchestratorMethods.check_schedule_target))
     check_schedule_target(arg: ScheduleTargetRequest): WorkflowTargetResult {
@@ -34,7 +38,11 @@ export class PeerMethods {
         const w = getWorkflow(arg.workflow_id);
         if (w === undefined) return { Err: apiError.notFound('workflow', arg.workflow_id) };
         const notOwner = requireOwner(w, arg.owner);
-        return notOwner === undefined ? { Ok: targetOf(w) } : { Err: notOwner };
+        if (notOwner !== undefined) return { Err: notOwner };
+        const readTarget = fromOpt(arg.read_target);
+        const refused = readTarget === undefined ? undefined : refuseCallTarget(readTarget, callRuleFor(arg.owner));
+        if (refused !== undefined) return { Err: apiError.invalidInput('kind.Condition.read.canister', `the call policy refuses this target: ${refused}`) };
+        return { Ok: targetOf(w) };
     }
 
     /**

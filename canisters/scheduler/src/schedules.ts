@@ -45,7 +45,8 @@ function change(id: string, step: (schedule: Schedule, now: bigint) => ScheduleS
 
 export class ScheduleMethods {
     /**
-     * Creates a schedule (once, interval, cron in UTC, every heartbeat) for `workflow_id`,
+     * Creates a schedule (once, interval, cron in UTC, every heartbeat, or a condition trigger
+     * that reads a canister every N seconds) for `workflow_id`,
      * whose runs get `input` (JSON text, default `null`). The orchestrator is asked first
      * (inter-canister `check_schedule_target`): the workflow must exist and be the owner's, and
      * `input` must have every path the workflow reads. A schedule of a paused workflow is
@@ -53,7 +54,8 @@ export class ScheduleMethods {
      * Call context: update (awaits the orchestrator). Callers: anyone non-anonymous (they own
      * the schedule); the wired orchestrator may name another `owner`.
      * Errors: `InvalidInput` (field path such as `kind.Cron.expression` or
-     * `input.threshold_e8s`), `NotFound` (`workflow`), `Unauthorized` (anonymous, or the owner
+     * `input.threshold_e8s`, `kind.Condition.read.canister` when the call policy refuses the
+     * read target), `NotFound` (`workflow`), `Unauthorized` (anonymous, or the owner
      * does not own the workflow), `Unavailable` (the orchestrator did not answer; nothing
      * created), `LimitExceeded` (`schedules`).
      */
@@ -66,7 +68,8 @@ export class ScheduleMethods {
         if (caller.isAnonymous()) return err(schedulerError.unauthorized(caller));
         const valid = validateScheduleRequest(parsed.Ok, caller, state.deployment.isPeer(caller, 'orchestrator'), runtime.now());
         if ('Err' in valid) return valid;
-        const target = await runtime.checkTarget(valid.Ok.workflow_id, valid.Ok.owner);
+        const readTarget = 'Condition' in valid.Ok.kind ? valid.Ok.kind.Condition.read.canister : undefined;
+        const target = await runtime.checkTarget(valid.Ok.workflow_id, valid.Ok.owner, readTarget);
         if ('Err' in target) return target;
         const hold = holdFor(target.Ok, valid.Ok.input);
         if (hold !== undefined && 'InputRejected' in hold) return err(apiError.invalidInput(hold.InputRejected.field, hold.InputRejected.message));

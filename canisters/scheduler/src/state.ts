@@ -23,8 +23,8 @@ type Stored<T> = { schema_version: number; value: T };
 const stored = <T>(value: T): Stored<T> => ({ schema_version: RECORD_SCHEMA_VERSION, value });
 
 /** Cumulative counters behind the scheduler's health report. */
-export type SchedulerCounters = { next_schedule_seq: bigint; starts_settled: bigint; starts_failed: bigint };
-const ZERO_COUNTERS: SchedulerCounters = { next_schedule_seq: 1n, starts_settled: 0n, starts_failed: 0n };
+export type SchedulerCounters = { next_schedule_seq: bigint; starts_settled: bigint; starts_failed: bigint; condition_reads?: bigint; condition_read_failures?: bigint };
+const ZERO_COUNTERS: SchedulerCounters = { next_schedule_seq: 1n, starts_settled: 0n, starts_failed: 0n, condition_reads: 0n, condition_read_failures: 0n };
 const COUNTERS_KEY = 'counters';
 
 export const deployment = new DeploymentStore(MEMORY.deployment);
@@ -259,6 +259,12 @@ export function getCounters(): SchedulerCounters {
 
 function putCounters(value: SchedulerCounters): void {
     counters.insert(COUNTERS_KEY, stored(value));
+}
+
+/** Counts a condition trigger's read (and whether it failed): reads are calls the scheduler pays for. */
+export function countConditionRead(failed: boolean): void {
+    const c = getCounters();
+    putCounters({ ...c, condition_reads: (c.condition_reads ?? 0n) + 1n, condition_read_failures: (c.condition_read_failures ?? 0n) + (failed ? 1n : 0n) });
 }
 
 /** Counts a start request answered for good (and whether it failed). */

@@ -8,6 +8,7 @@ import type { ExecutionFinished } from '../../../../shared/scheduling/service';
 import type { SystemMode } from '../../../../shared/monitoring/emergency';
 import type { SchedulerEffect } from './effects';
 import { DEFAULT_GRACE_NS, planMissedRuns } from './missed-runs';
+import { nextDueAfter } from './next-due';
 import { applyStartOutcome, beginRetry, DEFAULT_RETRY_POLICY, isRetryDue, newOutboxEntry, startRequestOf, type StartOutcome } from './outbox';
 import { applyWorkflowTarget } from './hold';
 import { isSuspended } from './lifecycle';
@@ -49,7 +50,7 @@ function startRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): Schedu
 }
 
 /** Offers one due time to the emergency switch and the overlap policy. */
-function offerRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): ScheduleStep {
+export function offerRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): ScheduleStep {
     if ('Emergency' in ctx.mode) return { schedule, effects: [firing(schedule, dueAt, ctx.now, skipped({ EmergencyMode: null }))] };
     const decision = decideOverlap(schedule.policies.overlap, schedule.in_flight.length, fromOpt(schedule.buffered_due_at), ctx.max_in_flight ?? MAX_IN_FLIGHT_PER_SCHEDULE);
     switch (decision.kind) {
@@ -80,6 +81,11 @@ function offerRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): Schedu
 export function fireDueSchedule(schedule: Schedule, ctx: FiringContext): ScheduleStep {
     const due = fromOpt(schedule.next_due_at);
     if (isSuspended(schedule) || due === undefined || due > ctx.now) return { schedule, effects: [] };
+    if ('Condition' in schedule.kind) {
+        // A trigger reads now, once however late; the run (if any) is decided on the reply.
+        const next: Schedule = { ...schedule, next_due_at: toOpt(nextDueAfter(schedule.kind, ctx.now, schedule.created_at)), updated_at: ctx.now };
+        return { schedule: next, effects: [{ type: 'ReadCondition', schedule_id: schedule.id, due_at: due, read: schedule.kind.Condition.read }] };
+    }
     const plan = planMissedRuns(schedule.kind, schedule.policies.missed_run, due, ctx.now, schedule.created_at, ctx.grace_ns ?? DEFAULT_GRACE_NS);
     let current: Schedule = { ...schedule, next_due_at: toOpt(plan.next_due_at), last_due_at: [plan.last_due_at], updated_at: ctx.now };
     const effects: SchedulerEffect[] = [];

@@ -1,6 +1,7 @@
 import { apiError, type ApiError } from '../../../../shared/common/errors';
 import { err, ok, type Result } from '../../../../shared/common/result';
 import { fromOpt, toOpt } from '../../../../shared/common/codec';
+import { INITIAL_CONDITION_STATE } from '../../../../shared/scheduling/condition';
 import { SCHEDULE_SCHEMA_VERSION, type Schedule, type ScheduleHold } from '../../../../shared/scheduling/schedule';
 import type { ScheduleStep } from './fire';
 import { firstDueAt } from './next-due';
@@ -38,7 +39,8 @@ export function createSchedule(request: ValidScheduleRequest, id: string, now: b
         schema_version: SCHEDULE_SCHEMA_VERSION,
         input: request.input,
         hold: toOpt(target.hold),
-        workflow_changed_at: target.changed_at
+        workflow_changed_at: target.changed_at,
+        condition: 'Condition' in request.kind ? [INITIAL_CONDITION_STATE] : []
     });
 }
 

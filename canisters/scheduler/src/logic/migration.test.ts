@@ -7,7 +7,7 @@ const schedule = () => makeSchedule({ Interval: { every_seconds: 60n, start_at: 
 const entry = (due: bigint, started: bigint): FiringEntry => ({ schedule_id: 's1', due_at: due, started_at: started, lateness_ns: started - due, outcome: { Started: { execution_id: `e${due}` } } });
 
 function v2(): ScheduleV2 {
-    const { input: _i, hold: _h, workflow_changed_at: _w, ...rest } = { ...schedule(), last_fired_at: [5n] as [bigint] };
+    const { input: _i, hold: _h, workflow_changed_at: _w, condition: _c, ...rest } = { ...schedule(), last_fired_at: [5n] as [bigint] };
     return { ...rest, schema_version: 2 };
 }
 
@@ -16,7 +16,7 @@ function v1(): ScheduleV1 {
     return { ...rest, schema_version: 1 };
 }
 
-const V3_DEFAULTS = { input: 'null', hold: [], workflow_changed_at: 0n };
+const V3_DEFAULTS = { input: 'null', hold: [], workflow_changed_at: 0n, condition: [] };
 
 describe('Scheduler > schema migration v1/v2 → v3', () => {
     it('gives a v1 record the start time of its newest firing', () => {

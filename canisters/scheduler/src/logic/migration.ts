@@ -8,10 +8,10 @@ import { DEFAULT_SCHEDULE_INPUT, SCHEDULE_SCHEMA_VERSION, type Schedule } from '
 import type { FiringEntry } from '../../../../shared/scheduling/firing';
 
 /** Fields schema v3 added. */
-type V3Fields = 'input' | 'hold' | 'workflow_changed_at';
+type V3Fields = 'input' | 'hold' | 'workflow_changed_at' | 'condition';
 
 /** A schedule as schema v2 stored it: no input, no hold. */
-export type ScheduleV2 = Omit<Schedule, V3Fields> & { input?: undefined; hold?: undefined; workflow_changed_at?: undefined };
+export type ScheduleV2 = Omit<Schedule, V3Fields> & { input?: undefined; hold?: undefined; workflow_changed_at?: undefined; condition?: undefined };
 
 /** A schedule as schema v1 stored it: no `last_fired_at` either. */
 export type ScheduleV1 = Omit<ScheduleV2, 'last_fired_at'> & { last_fired_at?: undefined };
@@ -24,7 +24,7 @@ export const MIGRATION_BATCH = 100;
 
 /** True when the record is in the current format. */
 export function isCurrent(record: StoredSchedule): record is Schedule {
-    return record.schema_version === SCHEDULE_SCHEMA_VERSION && record.last_fired_at !== undefined && record.input !== undefined && record.hold !== undefined && record.workflow_changed_at !== undefined;
+    return record.schema_version === SCHEDULE_SCHEMA_VERSION && record.last_fired_at !== undefined && record.input !== undefined && record.hold !== undefined && record.workflow_changed_at !== undefined && record.condition !== undefined;
 }
 
 /**
@@ -41,7 +41,7 @@ export function upgradeScheduleRecord(record: StoredSchedule, history: readonly 
     if (isCurrent(record)) return record;
     const newest = history.reduce<bigint | undefined>((max, f) => (max === undefined || f.started_at > max ? f.started_at : max), undefined);
     const last_fired_at = record.last_fired_at ?? (newest === undefined ? [] : [newest]);
-    return { ...record, last_fired_at, input: record.input ?? DEFAULT_SCHEDULE_INPUT, hold: record.hold ?? [], workflow_changed_at: record.workflow_changed_at ?? 0n };
+    return { ...record, last_fired_at, input: record.input ?? DEFAULT_SCHEDULE_INPUT, hold: record.hold ?? [], workflow_changed_at: record.workflow_changed_at ?? 0n, condition: record.condition ?? [] };
 }
 
 /** The record as the current release stores it. */

@@ -23,6 +23,7 @@ export function makeSchedule(kind: ScheduleKind, at: { created_at: bigint; next_
         schema_version: SCHEDULE_SCHEMA_VERSION,
         input: 'null',
         hold: [],
-        workflow_changed_at: 0n
+        workflow_changed_at: 0n,
+        condition: []
     };
 }

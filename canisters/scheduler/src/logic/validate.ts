@@ -4,6 +4,7 @@ import { assertNever, err, ok, type Result } from '../../../../shared/common/res
 import { fromOpt, NAT64_MAX } from '../../../../shared/common/codec';
 import { JsonTextSchema } from '../../../../shared/workflow/json';
 import { DEFAULT_POLICIES, DEFAULT_SCHEDULE_INPUT, type ScheduleKind, type SchedulePolicies, type ScheduleRequest } from '../../../../shared/scheduling/schedule';
+import { validateCondition } from './condition';
 import { validateCron } from './cron';
 import { MAX_RUN_ALL_CAP } from './missed-runs';
 import { NS_PER_SECOND, seconds } from './time';
@@ -46,6 +47,7 @@ export function validateScheduleKind(kind: ScheduleKind, now: bigint): Result<nu
     }
     if ('Cron' in kind) return validateCron(kind.Cron.expression, now);
     if ('EveryHeartbeat' in kind) return ok(null);
+    if ('Condition' in kind) return validateCondition(kind.Condition);
     return assertNever(kind, 'schedule kind');
 }
 
