@@ -9,17 +9,20 @@ import { parseTime, positiveInt } from '../args';
 import type { Command } from '../context';
 import { CliError } from '../errors';
 import { formatFields, formatTable, formatTime, tagText } from '../output';
+import { conditionText, conditionTriggerOf } from './condition';
 import { parseInput } from './executions';
 
 /**
- * The schedule kind from exactly one of `--cron EXPR`, `--every SECONDS`, `--at TIME`, `--heartbeat`.
+ * The schedule kind from exactly one of `--cron EXPR`, `--every SECONDS`, `--at TIME`,
+ * `--heartbeat`, `--when JSON|@FILE` (a condition trigger, see `./condition.ts`).
  *
  * @example
  * scheduleKindOf({ every: '3600' }) // { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }
  */
 export function scheduleKindOf(options: OptionValues): ScheduleKind {
-    const given = (['cron', 'every', 'at', 'heartbeat'] as const).filter((k) => options[k] !== undefined);
-    if (given.length !== 1) throw new CliError('Usage', 'give exactly one of --cron EXPR, --every SECONDS, --at TIME, --heartbeat');
+    const given = (['cron', 'every', 'at', 'heartbeat', 'when'] as const).filter((k) => options[k] !== undefined);
+    if (given.length !== 1) throw new CliError('Usage', 'give exactly one of --cron EXPR, --every SECONDS, --at TIME, --heartbeat, --when JSON|@FILE');
+    if (options.when !== undefined) return { Condition: conditionTriggerOf(parseInput(options.when)!) };
     if (options.cron !== undefined) return { Cron: { expression: options.cron } };
     if (options.every !== undefined) return { Interval: { every_seconds: BigInt(positiveInt(options.every, 'every', 1)), start_at: [], end_at: [] } };
     if (options.at !== undefined) return { Once: { at: parseTime(options.at, 'at') } };
@@ -50,6 +53,7 @@ export function kindText(kind: ScheduleKind): string {
     if ('Cron' in kind) return `cron ${kind.Cron.expression}`;
     if ('Interval' in kind) return `every ${kind.Interval.every_seconds}s`;
     if ('Once' in kind) return `once ${formatTime(kind.Once.at)}`;
+    if ('Condition' in kind) return conditionText(kind.Condition);
     return 'every heartbeat';
 }
 
@@ -121,8 +125,8 @@ export const scheduleCommands: Command[] = [
     {
         words: ['schedule', 'add'],
         synopsis: '<workflow-id>',
-        summary: 'schedule a workflow: --cron EXPR | --every SECONDS | --at TIME | --heartbeat [--missed skip|once|all:N] [--overlap skip|buffer|allow] [--input JSON|@FILE]',
-        options: ['cron', 'every', 'at', 'heartbeat', 'missed', 'overlap', 'input'],
+        summary: 'schedule a workflow: --cron EXPR | --every SECONDS | --at TIME | --heartbeat | --when JSON|@FILE (condition trigger) [--missed skip|once|all:N] [--overlap skip|buffer|allow] [--input JSON|@FILE]',
+        options: ['cron', 'every', 'at', 'heartbeat', 'when', 'missed', 'overlap', 'input'],
         args: { min: 1, max: 1 },
         async run(ctx, [workflowId]) {
             const kind = scheduleKindOf(ctx.options);
