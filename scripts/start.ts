@@ -27,7 +27,7 @@ import { PocketIc } from '@dfinity/pic';
 import { DEMO_CANISTERS, deflowWasm, deployDeflow, deployDemoCanisters, deployIcpProxy, SYSTEM_CANISTERS_DIR, upgradeDeflowCanister, type DeflowDeployment, type DemoIds } from '../cli/deploy';
 import { loadDefaultIdentity } from '../cli/identity';
 import { PEER_ROLES, type Peers } from '../shared/common/deployment';
-import { MonitorServiceIdl, type SystemHealth } from '../shared/monitoring';
+import { monitorIdlFactory, type SystemHealth } from '../shared/monitoring';
 import type { InstanceConfig } from '../localnet/src/api';
 import { Instance } from '../localnet/src/instance';
 import { hasSavedInstance, IncrementalSaver, loadInstance } from '../localnet/src/persistence';
@@ -88,7 +88,7 @@ async function goLive(restUrl: string, options: StartOptions): Promise<string> {
 /** One line per canister from the monitor's `get_system_health`. */
 async function printHealth(pic: PocketIc, deployment: DeflowDeployment): Promise<void> {
     const monitor = pic.createActor<{ get_system_health: () => Promise<SystemHealth> }>(
-        (() => MonitorServiceIdl) as unknown as Parameters<PocketIc['createActor']>[0],
+        monitorIdlFactory as unknown as Parameters<PocketIc['createActor']>[0],
         deployment.peers.monitor
     );
     try {

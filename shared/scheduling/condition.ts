@@ -1,6 +1,3 @@
-import { IDL } from '@dfinity/candid';
-import { z } from 'zod';
-
 import { c, type Infer } from '../common/codec';
 
 /** Largest argument a condition's read may send, in bytes. */
@@ -10,7 +7,6 @@ export const MAX_CONDITION_ARGS_BYTES = 2_048;
 export const ConditionOpCodec = c.tags(['Lt', 'Le', 'Gt', 'Ge', 'Eq', 'Ne'] as const);
 export type ConditionOp = Infer<typeof ConditionOpCodec>;
 
-const BlobCodec = c.external<Uint8Array>(IDL.Vec(IDL.Nat8), z.instanceof(Uint8Array).refine((b) => b.length <= MAX_CONDITION_ARGS_BYTES, { message: `at most ${MAX_CONDITION_ARGS_BYTES} bytes` }));
 
 /**
  * The read a condition trigger makes: a call (to a query or update method) of `canister`
@@ -22,7 +18,7 @@ const BlobCodec = c.external<Uint8Array>(IDL.Vec(IDL.Nat8), z.instanceof(Uint8Ar
  * @example
  * const r: ConditionRead = { canister: oracle, method: 'get_price', args: new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]), reply_types: '(record { price_e8s: nat64 })' };
  */
-export const ConditionReadCodec = c.record({ canister: c.principal, method: c.text, args: BlobCodec, reply_types: c.text });
+export const ConditionReadCodec = c.record({ canister: c.principal, method: c.text, args: c.blob, reply_types: c.text });
 export type ConditionRead = Infer<typeof ConditionReadCodec>;
 
 /**

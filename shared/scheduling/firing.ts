@@ -1,4 +1,4 @@
-import { ApiErrorCodec } from './api-error';
+import { ApiErrorCodec } from '../common/errors';
 import { c, type Infer } from '../common/codec';
 
 /**
@@ -17,7 +17,6 @@ import { c, type Infer } from '../common/codec';
  */
 export const SkipReasonCodec = c.tags(['Overlap', 'Paused', 'EmergencyMode', 'MissedRunPolicy', 'Backpressure', 'WorkflowHeld'] as const);
 export type SkipReason = Infer<typeof SkipReasonCodec>;
-export const SkipReasonIdl = SkipReasonCodec.idl;
 
 /**
  * Why a start request failed for good: the orchestrator answered with an error that retrying
@@ -31,7 +30,6 @@ export const StartFailureCodec = c.variant({
     Unreachable: c.record({ reject_code: c.nat32, message: c.text })
 });
 export type StartFailure = Infer<typeof StartFailureCodec>;
-export const StartFailureIdl = StartFailureCodec.idl;
 
 /**
  * What became of one due time. `Pending` while the start request waits in the outbox;
@@ -49,8 +47,6 @@ export const FiringOutcomeCodec = c.variant({
     Failed: c.record({ attempts: c.nat32, failure: StartFailureCodec })
 });
 export type FiringOutcome = Infer<typeof FiringOutcomeCodec>;
-export const FiringOutcomeIdl = FiringOutcomeCodec.idl;
-export const FiringOutcomeSchema = FiringOutcomeCodec.schema;
 
 /**
  * One line of a schedule's firing history (a bounded ring of the last entries).
@@ -67,5 +63,3 @@ export const FiringEntryCodec = c.record({
     outcome: FiringOutcomeCodec
 });
 export type FiringEntry = Infer<typeof FiringEntryCodec>;
-export const FiringEntryIdl = FiringEntryCodec.idl;
-export const FiringEntrySchema = FiringEntryCodec.schema;

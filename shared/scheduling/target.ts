@@ -1,5 +1,5 @@
 import { c, type Infer, type MethodSpec } from '../common/codec';
-import { ApiErrorCodec } from './api-error';
+import { ApiErrorCodec } from '../common/errors';
 
 /**
  * The state of a workflow as far as its schedules care: `Active` (runs may start), `Paused`
@@ -27,7 +27,6 @@ export const WorkflowTargetCodec = c.record({
     changed_at: c.nat64
 });
 export type WorkflowTarget = Infer<typeof WorkflowTargetCodec>;
-export const WorkflowTargetSchema = WorkflowTargetCodec.schema;
 
 /**
  * Argument of the orchestrator's `check_schedule_target`: may `owner` schedule `workflow_id`,
@@ -47,10 +46,10 @@ export type WorkflowTargetResult = Infer<typeof WorkflowTargetResultCodec>;
  * `InvalidInput` (`kind.Condition.read.canister`: the call policy refuses the read target).
  *
  * @example
- * @query(CheckScheduleTargetMethod.args, CheckScheduleTargetMethod.ret)
+ * @method(CheckScheduleTargetMethod)
  */
 export const CheckScheduleTargetMethod = {
-    args: [ScheduleTargetRequestCodec.idl],
-    ret: WorkflowTargetResultCodec.idl,
+    args: [ScheduleTargetRequestCodec],
+    ret: WorkflowTargetResultCodec,
     mode: 'query'
 } as const satisfies MethodSpec;

@@ -1,10 +1,10 @@
 /** Install, upgrade and version: the executor's lifecycle hooks. */
-import { init, postUpgrade, query, setTimerInterval, time } from 'azle';
+import { init, postUpgrade, setTimerInterval, time } from 'azle';
 
 import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
 import type { VersionInfo } from '../../../shared/common/version';
 import { ExecutorMethods } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { versionInfo } from '../../common/version';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
 import { wakeNow } from './runner';
@@ -35,7 +35,7 @@ export class LifecycleMethods {
     }
 
     /** Call context: query; anyone. */
-    @query(...sig(ExecutorMethods.get_version))
+    @method(ExecutorMethods.get_version)
     get_version(): VersionInfo {
         return versionInfo('executor', SCHEMA_VERSION);
     }

@@ -6,7 +6,6 @@
 import { Principal, time } from 'azle';
 
 import { OrchestratorMethods, encodeNodeError, type WorkflowError } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
 import { callTyped } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
@@ -125,8 +124,7 @@ async function sendReport(a: StoredAttempt): Promise<HandleOutcome> {
         finished_at: a.finishedAt ?? time(),
         outcome
     };
-    const [args, ret] = sig(OrchestratorMethods.report_node_result);
-    const r = await callTyped<{ Ok: null } | { Err: WorkflowError }>(deployment.peer('orchestrator'), 'report_node_result', args, [request], ret);
+    const r = await callTyped<{ Ok: null } | { Err: WorkflowError }>(deployment.peer('orchestrator'), 'report_node_result', OrchestratorMethods.report_node_result, [request]);
     if (r.kind === 'Rejected') return failedCall(r);
     if ('Err' in r.value) return { kind: 'Failed', retryable: false, reason: `refused: ${Object.keys(r.value.Err)[0] ?? 'unknown'}` };
     return { kind: 'Done' };

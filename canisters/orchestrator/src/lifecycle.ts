@@ -1,10 +1,10 @@
 /** Install, upgrade and version: the canister's lifecycle hooks. */
-import { init, postUpgrade, query } from 'azle';
+import { init, postUpgrade } from 'azle';
 
 import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
 import type { VersionInfo } from '../../../shared/common/version';
 import { OrchestratorMethods } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { versionInfo } from '../../common/version';
 import { deployment, SCHEMA_VERSION } from './state';
 import { rearmAll } from './timers';
@@ -28,7 +28,7 @@ export class LifecycleMethods {
     }
 
     /** Call context: query; anyone. */
-    @query(...sig(OrchestratorMethods.get_version))
+    @method(OrchestratorMethods.get_version)
     get_version(): VersionInfo {
         return versionInfo('orchestrator', SCHEMA_VERSION);
     }

@@ -1,5 +1,5 @@
 /** Inter-canister endpoints: only the peer canisters wired at install time may call them. */
-import { query, time, update } from 'azle';
+import { time } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { parseWith } from '../../../shared/common/codec';
@@ -11,7 +11,7 @@ import { fromOpt } from '../../../shared/common/codec';
 import { deletedTarget, targetOf } from './schedule-targets';
 import { executionForKey, getWorkflow } from './state';
 import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError, type NodeResultReport, type WorkflowError } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { asPlainApiError, callRuleFor } from './call-policy';
 import { refuseCallTarget } from '../../../shared/workflow/call-policy';
 import { adoptEmergency, applyReport, startNew } from './engine';
@@ -31,7 +31,7 @@ export class PeerMethods {
      * owner's call policy refuses: a DeFlow canister, the management canister, a non-canister,
      * or one outside their allow-list).
      */
-    @query(...sig(OrchestratorMethods.check_schedule_target))
+    @method(OrchestratorMethods.check_schedule_target)
     check_schedule_target(arg: ScheduleTargetRequest): WorkflowTargetResult {
         const denied = requirePeer('scheduler');
         if (denied !== undefined) return { Err: denied };
@@ -55,7 +55,7 @@ export class PeerMethods {
      * Errors (plain ApiError): Unauthorized (not the scheduler, or `owner` does not own the
      * workflow), InvalidInput (also a call node the call policy refuses), EmergencyMode.
      */
-    @update(...sig(OrchestratorMethods.start_scheduled_execution))
+    @method(OrchestratorMethods.start_scheduled_execution)
     start_scheduled_execution(arg: StartScheduledExecutionRequest): StartScheduledExecutionResult {
         const denied = requirePeer('scheduler');
         if (denied !== undefined) return { Err: denied };
@@ -87,7 +87,7 @@ export class PeerMethods {
      * or late report is answered Ok and changes nothing.
      * Call context: inter-canister update; the executor only. Errors: Unauthorized, InvalidInput.
      */
-    @update(...sig(OrchestratorMethods.report_node_result))
+    @method(OrchestratorMethods.report_node_result)
     report_node_result(report: NodeResultReport): { Ok: null } | { Err: WorkflowError } {
         const denied = requirePeer('executor');
         if (denied !== undefined) return { Err: denied };
@@ -113,7 +113,7 @@ export class PeerMethods {
      * workflows start; Normal: what emergency mode paused resumes.
      * Call context: inter-canister update; the monitor only. Errors: Unauthorized, InvalidInput.
      */
-    @update(...sig(OrchestratorMethods.set_emergency_mode))
+    @method(OrchestratorMethods.set_emergency_mode)
     set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
         return receiveEmergencyState(requirePeer('monitor'), state, (valid) => adoptEmergency(valid, time()));
     }

@@ -3,7 +3,7 @@
  * Every method validates its argument and answers `Result<T, WorkflowError>`; none traps on
  * bad input.
  */
-import { msgCaller, Principal, query, time, update } from 'azle';
+import { msgCaller, Principal, time } from 'azle';
 import { z } from 'zod';
 
 import {
@@ -23,7 +23,7 @@ import {
     type WorkflowSummary,
     type WorkflowWire
 } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { requestAgent } from './agents';
 import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
@@ -96,7 +96,7 @@ export class WorkflowMethods {
      * CallRefused (a call node targets a DeFlow canister, the management canister, a non-canister
      * principal, or a canister outside the owner's allow-list; see docs/security.md).
      */
-    @update(...sig(OrchestratorMethods.create_workflow))
+    @method(OrchestratorMethods.create_workflow)
     create_workflow(definition: WorkflowDefinitionWire): R<WorkflowWire> {
         const denied = requireSignedIn();
         if (denied !== undefined) return { Err: denied };
@@ -116,7 +116,7 @@ export class WorkflowMethods {
      * Call context: update; owner only.
      * Errors: NotFound, Unauthorized, Conflict (`expected_version` is not the latest), and the definition errors of create_workflow.
      */
-    @update(...sig(OrchestratorMethods.update_workflow))
+    @method(OrchestratorMethods.update_workflow)
     update_workflow(arg: UpdateWorkflowArg): R<WorkflowWire> {
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
@@ -137,7 +137,7 @@ export class WorkflowMethods {
      * The latest version, or the one asked for.
      * Call context: query; owner only. Errors: NotFound, Unauthorized, InvalidInput.
      */
-    @query(...sig(OrchestratorMethods.get_workflow))
+    @method(OrchestratorMethods.get_workflow)
     get_workflow(arg: GetWorkflowArg): R<WorkflowWire> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
@@ -150,7 +150,7 @@ export class WorkflowMethods {
      * The caller's workflows in id order; pass `next_cursor` back for the next page.
      * Call context: query; anyone (sees only own workflows). Errors: InvalidInput (limit above the cap).
      */
-    @query(...sig(OrchestratorMethods.list_workflows))
+    @method(OrchestratorMethods.list_workflows)
     list_workflows(page: PageRequest): R<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
         const valid = parseWith(PageSchema, page);
         if ('Err' in valid) return valid;
@@ -170,7 +170,7 @@ export class WorkflowMethods {
      * are held (`WorkflowPaused`) until it resumes (notice through the outbox).
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already paused).
      */
-    @update(...sig(OrchestratorMethods.pause_workflow))
+    @method(OrchestratorMethods.pause_workflow)
     pause_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
         return this.setStatus(arg, 'Paused');
     }
@@ -180,7 +180,7 @@ export class WorkflowMethods {
      * emergency mode: they stay Paused (held by it) and resume when it is lifted.
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (not paused).
      */
-    @update(...sig(OrchestratorMethods.resume_workflow))
+    @method(OrchestratorMethods.resume_workflow)
     resume_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
         return this.setStatus(arg, 'Active');
     }
@@ -190,7 +190,7 @@ export class WorkflowMethods {
      * Its schedules are told (outbox) and held as `WorkflowDeleted`.
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (executions still running or paused).
      */
-    @update(...sig(OrchestratorMethods.delete_workflow))
+    @method(OrchestratorMethods.delete_workflow)
     delete_workflow(arg: { workflow_id: string }): R<null> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;

@@ -9,6 +9,7 @@
 import { call, msgCaller, setTimer, time, type Principal } from 'azle';
 
 import { assertNever } from '../../../shared/common/result';
+import { candidOf } from '../../../shared/common/codec';
 import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
 import { apiError, type ApiError } from '../../../shared/common/errors';
@@ -138,9 +139,8 @@ export function commit(schedule: Schedule | undefined, effects: readonly Schedul
  * Call context: update (awaits an inter-canister query).
  */
 export async function checkTarget(workflowId: string, owner: Principal, readTarget: Principal | undefined): Promise<Result<WorkflowTarget, ApiError>> {
-    const [arg] = CheckScheduleTargetMethod.args;
     const request = { workflow_id: workflowId, owner, read_target: readTarget === undefined ? [] : [readTarget] };
-    const r = await callTyped<WorkflowTargetResult>(state.deployment.peer('orchestrator'), 'check_schedule_target', [arg], [request], CheckScheduleTargetMethod.ret);
+    const r = await callTyped<WorkflowTargetResult>(state.deployment.peer('orchestrator'), 'check_schedule_target', CheckScheduleTargetMethod, [request]);
     if (r.kind === 'Rejected') return { Err: apiError.unavailable(`orchestrator did not answer (reject ${r.reject_code}): ${r.message}`) };
     return r.value;
 }
@@ -208,11 +208,8 @@ async function readCondition(effect: ReadRequest): Promise<void> {
 async function sendStart(request: StartScheduledExecutionRequest): Promise<void> {
     let outcome: StartOutcome;
     try {
-        const result = await call<[StartScheduledExecutionRequest], StartScheduledExecutionResult>(state.deployment.peer('orchestrator'), 'start_scheduled_execution', {
-            paramIdlTypes: [...StartScheduledExecutionMethod.args],
-            returnIdlType: StartScheduledExecutionMethod.ret,
-            args: [request]
-        });
+        const [paramIdlTypes, returnIdlType] = candidOf(StartScheduledExecutionMethod);
+        const result = await call<[StartScheduledExecutionRequest], StartScheduledExecutionResult>(state.deployment.peer('orchestrator'), 'start_scheduled_execution', { paramIdlTypes, returnIdlType, args: [request] });
         outcome = { kind: 'Replied', result };
     } catch (error) {
         const failure = callFailureOf(error);

@@ -6,7 +6,7 @@
 import { apiError, type ApiError } from '../../../../shared/common/errors';
 import { err, ok, type Result } from '../../../../shared/common/result';
 import { toOpt } from '../../../../shared/common/codec';
-import { INITIAL_CONDITION_STATE, type ConditionOp, type ConditionState, type ConditionTrigger } from '../../../../shared/scheduling/condition';
+import { INITIAL_CONDITION_STATE, MAX_CONDITION_ARGS_BYTES, type ConditionOp, type ConditionState, type ConditionTrigger } from '../../../../shared/scheduling/condition';
 import type { Schedule } from '../../../../shared/scheduling/schedule';
 import { parseCandidTypes } from '../../../../shared/workflow/candid-text';
 import { getPath, JsonPathSchema, parseJson, type JsonValue } from '../../../../shared/workflow/json';
@@ -34,6 +34,7 @@ export function validateCondition(t: ConditionTrigger): Result<null, ApiError> {
     if (t.read.method.length === 0 || t.read.method.length > WORKFLOW_LIMITS.maxMethodChars) {
         return err(apiError.invalidInput(field('read.method'), `expected 1..${WORKFLOW_LIMITS.maxMethodChars} characters`));
     }
+    if (t.read.args.length > MAX_CONDITION_ARGS_BYTES) return err(apiError.invalidInput(field('read.args'), `at most ${MAX_CONDITION_ARGS_BYTES} bytes`));
     const types = parseCandidTypes(t.read.reply_types);
     if (!types.ok) return err(apiError.invalidInput(field('read.reply_types'), types.message));
     if (!JsonPathSchema.safeParse(t.path).success) return err(apiError.invalidInput(field('path'), 'dot-separated keys or indices'));
