@@ -21,6 +21,7 @@ export interface _SERVICE {
           'subject' : string,
           'last_seen_at' : bigint,
           'kind' : { 'StaleHeartbeat' : null } |
+            { 'AgentUnderfunded' : null } |
             { 'LowCycles' : null } |
             { 'FailureRate' : null } |
             { 'HighMemory' : null } |
@@ -58,6 +59,7 @@ export interface _SERVICE {
             'subject' : string,
             'last_seen_at' : bigint,
             'kind' : { 'StaleHeartbeat' : null } |
+              { 'AgentUnderfunded' : null } |
               { 'LowCycles' : null } |
               { 'FailureRate' : null } |
               { 'HighMemory' : null } |
@@ -144,6 +146,7 @@ export interface _SERVICE {
               {
                 'subject' : string,
                 'kind' : { 'StaleHeartbeat' : null } |
+                  { 'AgentUnderfunded' : null } |
                   { 'LowCycles' : null } |
                   { 'FailureRate' : null } |
                   { 'HighMemory' : null } |
@@ -197,6 +200,7 @@ export interface _SERVICE {
           'subject' : string,
           'last_seen_at' : bigint,
           'kind' : { 'StaleHeartbeat' : null } |
+            { 'AgentUnderfunded' : null } |
             { 'LowCycles' : null } |
             { 'FailureRate' : null } |
             { 'HighMemory' : null } |
@@ -343,6 +347,21 @@ export interface _SERVICE {
         'event' : [] | [
           { 'UpgradeFailed' : { 'canister' : Principal } } |
             {
+              'AgentFunded' : {
+                'agent' : Principal,
+                'balance' : bigint,
+                'owner' : Principal,
+              }
+            } |
+            {
+              'AgentUnderfunded' : {
+                'agent' : Principal,
+                'balance' : bigint,
+                'owner' : Principal,
+                'minimum' : bigint,
+              }
+            } |
+            {
               'UpgradeSucceeded' : {
                 'canister_version' : bigint,
                 'canister' : Principal,
@@ -360,6 +379,7 @@ export interface _SERVICE {
             {
               'subject' : string,
               'kind' : { 'StaleHeartbeat' : null } |
+                { 'AgentUnderfunded' : null } |
                 { 'LowCycles' : null } |
                 { 'FailureRate' : null } |
                 { 'HighMemory' : null } |
@@ -490,6 +510,7 @@ export interface _SERVICE {
               'subject' : string,
               'last_seen_at' : bigint,
               'kind' : { 'StaleHeartbeat' : null } |
+                { 'AgentUnderfunded' : null } |
                 { 'LowCycles' : null } |
                 { 'FailureRate' : null } |
                 { 'HighMemory' : null } |
@@ -589,6 +610,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'last_seen_at' : IDL.Nat64,
               'kind' : IDL.Variant({
                 'StaleHeartbeat' : IDL.Null,
+                'AgentUnderfunded' : IDL.Null,
                 'LowCycles' : IDL.Null,
                 'FailureRate' : IDL.Null,
                 'HighMemory' : IDL.Null,
@@ -641,6 +663,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'last_seen_at' : IDL.Nat64,
                 'kind' : IDL.Variant({
                   'StaleHeartbeat' : IDL.Null,
+                  'AgentUnderfunded' : IDL.Null,
                   'LowCycles' : IDL.Null,
                   'FailureRate' : IDL.Null,
                   'HighMemory' : IDL.Null,
@@ -761,6 +784,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'subject' : IDL.Text,
                     'kind' : IDL.Variant({
                       'StaleHeartbeat' : IDL.Null,
+                      'AgentUnderfunded' : IDL.Null,
                       'LowCycles' : IDL.Null,
                       'FailureRate' : IDL.Null,
                       'HighMemory' : IDL.Null,
@@ -835,6 +859,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'last_seen_at' : IDL.Nat64,
                 'kind' : IDL.Variant({
                   'StaleHeartbeat' : IDL.Null,
+                  'AgentUnderfunded' : IDL.Null,
                   'LowCycles' : IDL.Null,
                   'FailureRate' : IDL.Null,
                   'HighMemory' : IDL.Null,
@@ -1016,6 +1041,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'event' : IDL.Opt(
               IDL.Variant({
                 'UpgradeFailed' : IDL.Record({ 'canister' : IDL.Principal }),
+                'AgentFunded' : IDL.Record({
+                  'agent' : IDL.Principal,
+                  'balance' : IDL.Nat,
+                  'owner' : IDL.Principal,
+                }),
+                'AgentUnderfunded' : IDL.Record({
+                  'agent' : IDL.Principal,
+                  'balance' : IDL.Nat,
+                  'owner' : IDL.Principal,
+                  'minimum' : IDL.Nat,
+                }),
                 'UpgradeSucceeded' : IDL.Record({
                   'canister_version' : IDL.Nat64,
                   'canister' : IDL.Principal,
@@ -1035,6 +1071,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'subject' : IDL.Text,
                   'kind' : IDL.Variant({
                     'StaleHeartbeat' : IDL.Null,
+                    'AgentUnderfunded' : IDL.Null,
                     'LowCycles' : IDL.Null,
                     'FailureRate' : IDL.Null,
                     'HighMemory' : IDL.Null,
@@ -1209,6 +1246,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_seen_at' : IDL.Nat64,
                   'kind' : IDL.Variant({
                     'StaleHeartbeat' : IDL.Null,
+                    'AgentUnderfunded' : IDL.Null,
                     'LowCycles' : IDL.Null,
                     'FailureRate' : IDL.Null,
                     'HighMemory' : IDL.Null,

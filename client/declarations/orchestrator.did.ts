@@ -16,6 +16,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -482,6 +483,15 @@ export interface _SERVICE {
             { 'Requested' : null },
           'agent' : [] | [Principal],
           'owner' : Principal,
+          'funding' : [] | [
+            {
+              'balance' : bigint,
+              'minimum' : bigint,
+              'waiting_runs' : number,
+              'underfunded' : boolean,
+              'checked_at' : bigint,
+            }
+          ],
         }
       } |
       {
@@ -538,6 +548,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -653,10 +664,17 @@ export interface _SERVICE {
     {
         'Ok' : {
           'usage' : {
+            'workflows' : number,
+            'concurrent_executions' : number,
             'notifications_this_hour' : number,
             'notifications_refused' : bigint,
           },
-          'limits' : { 'notifications_per_hour' : number },
+          'limits' : {
+            'workflows' : number,
+            'notifications_per_hour' : number,
+            'concurrent_executions' : number,
+            'versions_per_workflow' : number,
+          },
         }
       } |
       {
@@ -908,6 +926,7 @@ export interface _SERVICE {
         'status' : [] | [
           { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -926,6 +945,7 @@ export interface _SERVICE {
               'id' : string,
               'status' : { 'Failed' : null } |
                 { 'Paused' : null } |
+                { 'Underfunded' : null } |
                 { 'Succeeded' : null } |
                 { 'Running' : null } |
                 { 'Cancelled' : null } |
@@ -1466,6 +1486,48 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'set_owner_quotas' : ActorMethod<
+    [
+      {
+        'owner' : [] | [Principal],
+        'limits' : {
+          'workflows' : number,
+          'notifications_per_hour' : number,
+          'concurrent_executions' : number,
+          'versions_per_workflow' : number,
+        },
+      },
+    ],
+    {
+        'Ok' : {
+          'workflows' : number,
+          'notifications_per_hour' : number,
+          'concurrent_executions' : number,
+          'versions_per_workflow' : number,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'start_execution' : ActorMethod<
     [{ 'workflow_id' : string, 'input' : [] | [string] }],
     {
@@ -1473,6 +1535,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -1601,6 +1664,38 @@ export interface _SERVICE {
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'top_up_agent' : ActorMethod<
+    [{ 'owner' : Principal }],
+    {
+        'Ok' : {
+          'deposited' : bigint,
+          'agent' : Principal,
+          'balance' : [] | [bigint],
+          'underfunded' : boolean,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
           { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
           { 'Conflict' : { 'message' : string } }
       }
@@ -1946,6 +2041,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -2525,6 +2621,15 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               }),
               'agent' : IDL.Opt(IDL.Principal),
               'owner' : IDL.Principal,
+              'funding' : IDL.Opt(
+                IDL.Record({
+                  'balance' : IDL.Nat,
+                  'minimum' : IDL.Nat,
+                  'waiting_runs' : IDL.Nat32,
+                  'underfunded' : IDL.Bool,
+                  'checked_at' : IDL.Nat64,
+                })
+              ),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -2608,6 +2713,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -2754,10 +2860,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           IDL.Variant({
             'Ok' : IDL.Record({
               'usage' : IDL.Record({
+                'workflows' : IDL.Nat32,
+                'concurrent_executions' : IDL.Nat32,
                 'notifications_this_hour' : IDL.Nat32,
                 'notifications_refused' : IDL.Nat64,
               }),
-              'limits' : IDL.Record({ 'notifications_per_hour' : IDL.Nat32 }),
+              'limits' : IDL.Record({
+                'workflows' : IDL.Nat32,
+                'notifications_per_hour' : IDL.Nat32,
+                'concurrent_executions' : IDL.Nat32,
+                'versions_per_workflow' : IDL.Nat32,
+              }),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -3081,6 +3194,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -3110,6 +3224,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'status' : IDL.Variant({
                     'Failed' : IDL.Null,
                     'Paused' : IDL.Null,
+                    'Underfunded' : IDL.Null,
                     'Succeeded' : IDL.Null,
                     'Running' : IDL.Null,
                     'Cancelled' : IDL.Null,
@@ -3800,6 +3915,60 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         [],
       ),
+    'set_owner_quotas' : IDL.Func(
+        [
+          IDL.Record({
+            'owner' : IDL.Opt(IDL.Principal),
+            'limits' : IDL.Record({
+              'workflows' : IDL.Nat32,
+              'notifications_per_hour' : IDL.Nat32,
+              'concurrent_executions' : IDL.Nat32,
+              'versions_per_workflow' : IDL.Nat32,
+            }),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'workflows' : IDL.Nat32,
+              'notifications_per_hour' : IDL.Nat32,
+              'concurrent_executions' : IDL.Nat32,
+              'versions_per_workflow' : IDL.Nat32,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
     'start_execution' : IDL.Func(
         [IDL.Record({ 'workflow_id' : IDL.Text, 'input' : IDL.Opt(IDL.Text) })],
         [
@@ -3809,6 +3978,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -3972,6 +4142,50 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'top_up_agent' : IDL.Func(
+        [IDL.Record({ 'owner' : IDL.Principal })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'deposited' : IDL.Nat,
+              'agent' : IDL.Principal,
+              'balance' : IDL.Opt(IDL.Nat),
+              'underfunded' : IDL.Bool,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
               'LimitExceeded' : IDL.Record({
                 'max' : IDL.Nat64,
                 'limit' : IDL.Text,

@@ -10,14 +10,19 @@ import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { Execution, Trigger } from '../../../shared/workflow';
 import { BUILD_ID, PACKAGE_VERSION } from '../../common/version';
+import { MAX_UNDERFUNDED_RUNS, hasRoomToWait, withWaiting } from '../../../shared/agent/funding';
+import { requestFundingCheck } from './agents';
 import { callRefusalOf, type CallRefusedError } from './call-policy';
-import { budgetOf, chargeNotificationTo, countRefusedNotificationOf } from './quotas';
+import { fundingOf, updateFunding } from './owner-state';
+import { budgetOf, chargeNotificationTo, countFor, countRefusedNotificationOf, quotaExceeded } from './quotas';
 import {
     checkTimeouts,
     compileWorkflow,
+    createUnderfunded,
     handleNodeResult,
     holdAction,
     holdCause,
+    isTerminalExecution,
     nextDeadline,
     pauseExecution,
     resumeExecution,
@@ -25,10 +30,12 @@ import {
     type AttemptReport,
     type CompiledWorkflow,
     type Effect,
+    type PauseCause,
     type Step
 } from './logic';
 import {
     activeExecutions,
+    dueExecutions,
     emergency,
     enqueue,
     executionForKey,
@@ -42,6 +49,9 @@ import {
     type StoredExecution
 } from './state';
 import { armDeadlines, armOutbox } from './timers';
+
+/** Executions the deadline pass handles per timer message: its instructions stay bounded whatever is stored. */
+export const DEADLINE_BATCH = 50;
 
 /**
  * The compiled definition an execution runs, with what its owner may still spend in this
@@ -106,6 +116,9 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
                     executionTimeNsTotal: m.counters.executionTimeNsTotal + (e.finishedAt - e.startedAt)
                 }
             }));
+            countFor(stored.owner, 'concurrent_executions', -1);
+            // A run spent the agent's cycles (calls, attached cycles): read its balance again.
+            requestFundingCheck(stored.owner, now);
             if (stored.scheduled !== undefined) {
                 enqueue({ kind: 'ScheduledFinished', notice: { schedule_id: stored.scheduled.scheduleId, idempotency_key: stored.scheduled.idempotencyKey, execution_id: e.executionId, finished_at: e.finishedAt } }, now);
             }
@@ -138,7 +151,10 @@ export type StartRequest = {
  * Starts an execution of the latest version of a workflow for `caller`, who must own it.
  * Errors: NotFound, Unauthorized, Conflict (workflow paused), EmergencyMode, CallRefused (a
  * call node of the version outside the owner's current rule: stored before the rule, or the
- * owner narrowed their allow-list since).
+ * owner narrowed their allow-list since), LimitExceeded (`concurrent_executions`: the owner's
+ * quota of unfinished executions; `underfunded_runs`: the owner's agent is short and
+ * `MAX_UNDERFUNDED_RUNS` runs already wait). While the owner's agent is short the
+ * execution is created `Underfunded` and starts after a top-up.
  */
 export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { Err: ApiError | CallRefusedError } {
     if (req.scheduled !== undefined) {
@@ -155,9 +171,17 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
     if (blocked !== undefined) return { Err: blocked };
     const refused = callRefusalOf(wf.def, req.caller);
     if (refused !== undefined) return { Err: refused };
+    const full = quotaExceeded(w.owner, 'concurrent_executions');
+    if (full !== undefined) return { Err: full };
+    // The owner's agent is short of cycles: the run is created and waits (funding.ts starts it after a top-up).
+    const underfunded = fundingOf(w.owner).underfunded;
+    if (underfunded && !hasRoomToWait(fundingOf(w.owner))) return { Err: apiError.limitExceeded('underfunded_runs', BigInt(MAX_UNDERFUNDED_RUNS)) };
     const id = nextExecutionId();
-    const step = startExecution(wf, { id, workflowId: w.id, workflowVersion: w.latestVersion, trigger: req.trigger, input: req.input, ranBy: ranBy() }, now);
+    const fresh = { id, workflowId: w.id, workflowVersion: w.latestVersion, trigger: req.trigger, input: req.input, ranBy: ranBy() };
+    const step = underfunded ? createUnderfunded(wf, fresh, now) : startExecution(wf, fresh, now);
+    if (underfunded) updateFunding(w.owner, (f) => withWaiting(f, id));
     if (req.scheduled !== undefined) rememberKey(req.scheduled.idempotencyKey, id);
+    countFor(w.owner, 'concurrent_executions', 1);
     commit({ schema_version: 1, execution: step.state, owner: w.owner, scheduled: req.scheduled }, step, now, wf);
     return { Ok: step.state };
 }
@@ -166,10 +190,17 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
 export function applyReport(executionId: string, report: AttemptReport, now: bigint): void {
     const stored = getExecution(executionId);
     if (stored === undefined) return; // pruned or unknown: nothing waits for it
+    // Finished: a late report changes nothing (and its version may have been pruned since).
+    if (isTerminalExecution(stored.execution.status)) return;
     const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
     const step = handleNodeResult(wf, stored.execution, report, now);
     if (step.ignored !== undefined) return;
     commit(stored, step, now, wf);
+}
+
+/** What holds executions of the workflow now (its owner paused it, or emergency mode), if anything. */
+export function holdCauseOf(workflowId: string): PauseCause | undefined {
+    return holdCause({ workflowPaused: getWorkflow(workflowId)?.status === 'Paused', emergencyMode: 'Emergency' in emergency.current.mode });
 }
 
 /**
@@ -182,7 +213,7 @@ export function reconcileExecution(id: string, now: bigint): void {
     const stored = getExecution(id);
     if (stored === undefined) return;
     const x = stored.execution;
-    const cause = holdCause({ workflowPaused: getWorkflow(x.workflowId)?.status === 'Paused', emergencyMode: 'Emergency' in emergency.current.mode });
+    const cause = holdCauseOf(x.workflowId);
     const action = holdAction({ status: x.status, pausedBy: stored.pausedBy }, cause);
     if (action.kind === 'None') return;
     const wf = compiledFor(x.workflowId, x.workflowVersion);
@@ -213,14 +244,14 @@ export function reconcileMode(now: bigint): void {
 
 /** Timer step: fails what is past its deadline, re-runs what became runnable. */
 export function checkDeadlines(now: bigint = time()): void {
-    for (const [id, deadline] of activeExecutions()) {
-        if (deadline > now) {
-            armDeadlines(deadline, now);
-            continue;
-        }
+    // Only what is due is read (the deadline index's front), a bounded batch per pass.
+    const due = dueExecutions(now, DEADLINE_BATCH);
+    for (const id of due.ids) {
         const stored = getExecution(id);
         if (stored === undefined) continue;
         const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
         commit(stored, checkTimeouts(wf, stored.execution, now), now, wf);
     }
+    const next = dueExecutions(now, 0).next;
+    if (next !== undefined) armDeadlines(next, now);
 }

@@ -22,8 +22,8 @@ import { commit, compiledFor, startNew } from './engine';
 import { notFound, transitionConflict } from './errors';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner } from './guards';
-import { cancelExecution, triggerForCaller } from './logic';
-import { executionSummaries, executionSummariesNewestFirst, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
+import { cancelExecution, isTerminalExecution, triggerForCaller } from './logic';
+import { executionSummaryPage, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
@@ -72,6 +72,8 @@ export class ExecutionMethods {
         const s = ownedExecution(arg);
         if ('Err' in s) return s;
         const now = time();
+        // A finished execution's version may have been pruned: refuse before compiling it.
+        if (isTerminalExecution(s.Ok.execution.status)) return { Err: transitionConflict({ kind: 'IllegalExecutionTransition', from: s.Ok.execution.status, to: 'Cancelled' }) };
         const wf = compiledFor(s.Ok.execution.workflowId, s.Ok.execution.workflowVersion);
         const r = cancelExecution(wf, s.Ok.execution, now);
         if ('Err' in r) return { Err: transitionConflict(r.Err) };
@@ -105,11 +107,10 @@ export class ExecutionMethods {
         const statusWire = fromOpt(arg.status);
         const status = statusWire === undefined ? undefined : decodeExecutionStatus(statusWire);
         const limit = arg.page.limit === 0 ? DEFAULT_PAGE_SIZE : arg.page.limit;
-        const keep = (s: StoredExecutionSummary): boolean => s.owner === owner && (workflowId === undefined || s.workflowId === workflowId) && (status === undefined || s.status === status);
+        const keep = (s: StoredExecutionSummary): boolean => status === undefined || s.status === status;
         const order = fromOpt(arg.order);
-        const scan = order !== undefined && 'NewestFirst' in order ? executionSummariesNewestFirst : executionSummaries;
-        const found = scan(fromOpt(arg.page.cursor), limit, keep);
-        const items = found.slice(0, limit).map(
+        const page = executionSummaryPage({ owner, workflowId }, order !== undefined && 'NewestFirst' in order ? 'NewestFirst' : 'OldestFirst', fromOpt(arg.page.cursor), limit, keep);
+        const items = page.items.map(
             ([id, s]): ExecutionSummary => ({
                 id,
                 workflow_id: s.workflowId,
@@ -120,7 +121,6 @@ export class ExecutionMethods {
                 finished_at: s.finishedAt === undefined ? [] : [s.finishedAt]
             })
         );
-        const last = items[items.length - 1];
-        return { Ok: { items, next_cursor: found.length > limit && last !== undefined ? [last.id] : [] } };
+        return { Ok: { items, next_cursor: page.next_cursor === undefined ? [] : [page.next_cursor] } };
     }
 }

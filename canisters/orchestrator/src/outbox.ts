@@ -21,7 +21,9 @@ import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { callTyped, type CallOutcome } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
+import { AGENT_RUN_MIN_BALANCE } from '../../../shared/agent/funding';
 import { recordAgent } from './agents';
+import { checkFunding, forgetFundingCheck } from './funding';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { deadStartOutcome, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
 import { deployment, getExecution, outboxStore, type StoredOutboxEntry } from './state';
@@ -77,6 +79,14 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             recordAgent(m.owner, r.value.Ok);
             return { kind: 'Done' };
         }
+        case 'CheckFunding':
+            return await checkFunding(m.owner, m.seq);
+        case 'FundingAlert': {
+            const ids = { owner: Principal.fromText(m.owner), agent: Principal.fromText(m.agent), balance: m.balance };
+            const event = m.change === 'Underfunded' ? { AgentUnderfunded: { ...ids, minimum: AGENT_RUN_MIN_BALANCE } } : { AgentFunded: ids };
+            const message = m.change === 'Underfunded' ? `agent ${m.agent} of ${m.owner} holds ${m.balance} cycles, under the ${AGENT_RUN_MIN_BALANCE} new runs need: they wait until it is topped up` : `agent ${m.agent} of ${m.owner} topped up (${m.balance} cycles): waiting runs start`;
+            return replied(await callPeer<unknown>('monitor', 'send_system_notification', MonitorMethods.send_system_notification, { level: { Warning: null }, message, source: 'orchestrator', event: [event] }));
+        }
         default:
             return assertNever(m, 'outbox message');
     }
@@ -93,6 +103,7 @@ function startLocal(m: Extract<OutboxMessage, { kind: 'StartWorkflow' }>): void 
 /** A dead-lettered start fails the node that waits for it (its recovery policy decides what next). */
 function onDeadLetter(entry: StoredOutboxEntry, reason: DeadLetterReason): void {
     const m = entry.message;
+    if (m.kind === 'CheckFunding') forgetFundingCheck(m.owner, m.seq);
     if (m.kind !== 'StartWorkflow' || m.origin.kind !== 'Node') return;
     const now = time();
     applyReport(m.origin.executionId, { nodeId: m.origin.nodeId, attempt: m.origin.attempt, startedAt: now, finishedAt: now, outcome: deadStartOutcome(m.workflowId, reason) }, now);

@@ -21,6 +21,10 @@ export const MEMORY = {
     counters: 7,
     /** 'cursor' → last schedule id rewritten by the post-upgrade schema migration. */
     migration: 8,
+    /** owner principal text → number of schedules they hold (the schedule quota). */
+    ownerScheduleCounts: 9,
+    /** '' → the default schedule quota admins set; owner principal text → that owner's own. */
+    scheduleQuotas: 10,
     /** workflowIndexKey(workflow_id, schedule_id) → null: the schedules of one workflow. */
-    workflowIndex: 9
+    workflowIndex: 11
 } as const;

@@ -16,6 +16,7 @@ import { isPrivileged, requireManage } from './guards';
 import { createSchedule, pauseSchedule, resumeSchedule } from './logic/lifecycle';
 import type { ScheduleStep } from './logic/fire';
 import { holdFor } from './logic/hold';
+import { scheduleQuotaRefusal } from './logic/quota';
 import { validateScheduleRequest } from './logic/validate';
 import * as runtime from './runtime';
 import * as state from './state';
@@ -58,7 +59,8 @@ export class ScheduleMethods {
      * `input.threshold_e8s`, `kind.Condition.read.canister` when the call policy refuses the
      * read target), `NotFound` (`workflow`), `Unauthorized` (anonymous, or the owner
      * does not own the workflow), `Unavailable` (the orchestrator did not answer; nothing
-     * created), `LimitExceeded` (`schedules`).
+     * created), `LimitExceeded` (`schedules`: the scheduler is full; `schedules_per_owner`:
+     * the owner's quota, `MAX_SCHEDULES_PER_OWNER`).
      */
     @method(M.schedule_workflow_execution)
     async schedule_workflow_execution(arg: ScheduleRequest): Promise<Result<Schedule, ApiError>> {
@@ -74,8 +76,11 @@ export class ScheduleMethods {
         if ('Err' in target) return target;
         const hold = holdFor(target.Ok, valid.Ok.input);
         if (hold !== undefined && 'InputRejected' in hold) return err(apiError.invalidInput(hold.InputRejected.field, hold.InputRejected.message));
-        // Other messages ran while we awaited: the limit is checked again against what is stored now.
+        // Other messages ran while we awaited: the limits are checked against what is stored now.
         if (state.scheduleCount() >= MAX_SCHEDULES) return err(schedulerError.tooManySchedules());
+        const owner = valid.Ok.owner.toText();
+        const quota = scheduleQuotaRefusal(valid.Ok.owner, state.schedulesOwnedBy(owner), state.scheduleQuotaOf(owner));
+        if (quota !== undefined) return err(quota);
         const now = runtime.now();
         const created = createSchedule(valid.Ok, state.nextScheduleId(), now, { hold, changed_at: target.Ok.changed_at });
         if ('Err' in created) return created;

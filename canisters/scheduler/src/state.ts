@@ -14,6 +14,7 @@ import type { Schedule } from '../../../shared/scheduling/schedule';
 import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue, workflowIndexKey, workflowIndexPrefix } from './logic/due-index';
 import { recordFiring, updateFiringOutcome } from './logic/history';
 import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
+import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';
 import { MEMORY } from './memory';
 
 /** Stored shape version of outbox entries, firing rings and counters. */
@@ -41,6 +42,35 @@ const migration = new StableBTreeMap<string, string>(MEMORY.migration);
 /** Filled for every schedule written since schema v3 (a v2 record gets its key when the migration rewrites it). */
 const workflowIndex = new StableBTreeMap<string, null>(MEMORY.workflowIndex);
 const MIGRATION_CURSOR = 'cursor';
+/**
+ * Schedules per owner, kept by {@link saveSchedule} and {@link deleteSchedule}. Counting began
+ * with the schedule quota: schedules created before are not counted (never below zero).
+ */
+const ownerScheduleCounts = new StableBTreeMap<string, number>(MEMORY.ownerScheduleCounts);
+
+/** How many schedules `owner` holds (principal text). */
+export function schedulesOwnedBy(owner: string): number {
+    return ownerScheduleCounts.get(owner) ?? 0;
+}
+
+const scheduleQuotas = new StableBTreeMap<string, number>(MEMORY.scheduleQuotas);
+const DEFAULT_QUOTA_KEY = '';
+
+/** The schedules `owner` may hold: their own limit, else the default admins set, else `MAX_SCHEDULES_PER_OWNER`. */
+export function scheduleQuotaOf(owner: string): number {
+    return scheduleQuotas.get(owner) ?? scheduleQuotas.get(DEFAULT_QUOTA_KEY) ?? MAX_SCHEDULES_PER_OWNER;
+}
+
+/** Sets one owner's schedule quota, or (`owner` undefined) the default. */
+export function putScheduleQuota(owner: string | undefined, max: number): void {
+    scheduleQuotas.insert(owner ?? DEFAULT_QUOTA_KEY, max);
+}
+
+function countOwned(owner: string, delta: 1 | -1): void {
+    const n = Math.max(0, schedulesOwnedBy(owner) + delta);
+    if (n === 0) ownerScheduleCounts.remove(owner);
+    else ownerScheduleCounts.insert(owner, n);
+}
 
 // ---- schedules and the due index ----
 
@@ -65,6 +95,7 @@ export function saveSchedule(after: Schedule, before: Schedule | undefined = get
     if (delta.insert !== undefined) dueIndex.insert(delta.insert, null);
     schedules.insert(after.id, asStored(after));
     workflowIndex.insert(workflowIndexKey(after.workflow_id, after.id), null);
+    if (before === undefined) countOwned(after.owner.toText(), 1);
 }
 
 /** Removes a schedule, its index keys and its firing history. */
@@ -74,6 +105,7 @@ export function deleteSchedule(schedule: Schedule): void {
     schedules.remove(schedule.id);
     workflowIndex.remove(workflowIndexKey(schedule.workflow_id, schedule.id));
     firings.remove(schedule.id);
+    countOwned(schedule.owner.toText(), -1);
 }
 
 /**

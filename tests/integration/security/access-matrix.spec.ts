@@ -52,7 +52,10 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         set_call_allow_list: SIGNED_IN,
         get_call_allow_list: SIGNED_IN,
         get_owner_quotas: SIGNED_IN,
+        set_owner_quotas: ADMINS,
         get_agent: SIGNED_IN,
+        // Any canister may top up any owner's agent (only canisters can attach cycles).
+        top_up_agent: ANYONE,
         list_dead_letters: ADMINS,
         start_scheduled_execution: only('scheduler'),
         check_schedule_target: only('scheduler'),
@@ -83,6 +86,8 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         notify_execution_finished: only('orchestrator'),
         notify_workflow_changed: only('orchestrator'),
         set_emergency_mode: only('monitor'),
+        set_schedule_quota: ADMINS,
+        get_schedule_quota: SIGNED_IN,
         get_version: ANYONE
     },
     monitor: {

@@ -41,7 +41,7 @@ export async function deployWithFakeOrchestrator(pic: PocketIc, options: { admin
     await pic.tick(2);
     return {
         deployment,
-        // A signed-in user: the anonymous principal may not own schedules.
+        // A signed-in owner: the anonymous principal may hold no schedule (the schedule quota).
         scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, createIdentity('schedule-owner')),
         orchestrator: deflowActor<FakeOrchestratorService>(pic, deployment, 'orchestrator', fakeOrchestratorIdlFactory)
     };

@@ -3,6 +3,7 @@ import { apiError, type ApiError } from '../../../../shared/common/errors';
 import { assertNever, err, ok, type Result } from '../../../../shared/common/result';
 import type { Alert, AlertKind, AlertSeverity, Thresholds } from '../../../../shared/monitoring/alerts';
 import { tagOf } from '../../../../shared/common/codec';
+import type { SystemEvent } from '../../../../shared/monitoring/notifications';
 import { isStale } from './health';
 import { appendNotification } from './notifications';
 import { windowTotals } from './rolling-window';
@@ -151,13 +152,14 @@ export function acknowledgeAlert(alerts: readonly Alert[], id: bigint, caller: P
 
 /**
  * A full alert check (`check_system_alerts`, `trigger_health_check`, the monitor's timer):
- * evaluates the conditions and logs a notification per raised or resolved alert.
+ * evaluates the conditions, and `extra` ones known only from an event (an agent's funding),
+ * and logs a notification per raised or resolved alert.
  *
  * @example
  * const { state: next, raised } = runAlertCheck(state, now);
  */
-export function runAlertCheck(state: MonitorState, now: bigint): { state: MonitorState; raised: Alert[]; resolved: Alert[] } {
-    const result = evaluateAlerts(state.alerts, state.next_alert_id, collectConditions(state, now), now);
+export function runAlertCheck(state: MonitorState, now: bigint, extra: readonly AlertCondition[] = []): { state: MonitorState; raised: Alert[]; resolved: Alert[] } {
+    const result = evaluateAlerts(state.alerts, state.next_alert_id, [...collectConditions(state, now), ...extra], now);
     let next: MonitorState = { ...state, alerts: result.alerts, next_alert_id: result.next_alert_id };
     for (const a of result.raised) {
         const level = 'Critical' in a.severity ? { Critical: null } : 'Warning' in a.severity ? { Warning: null } : { Info: null };
@@ -174,4 +176,32 @@ export function runAlertCheck(state: MonitorState, now: bigint): { state: Monito
 /** The open alerts, oldest first. */
 export function openAlerts(alerts: readonly Alert[]): Alert[] {
     return alerts.filter(isOpen);
+}
+
+/**
+ * Open `AgentUnderfunded` alerts at most: one per owner whose agent is short, so their number
+ * grows with owners, and the monitor keeps its alerts in one stable cell. Past it a new
+ * episode is only logged (the event's notification); the owner still sees it in `get_agent`.
+ */
+export const MAX_OPEN_FUNDING_ALERTS = 100;
+
+/**
+ * The `AgentUnderfunded` condition a funding event states (the agent is the subject), or
+ * `undefined` for other events and for a new alert past `MAX_OPEN_FUNDING_ALERTS`.
+ *
+ * @example
+ * fundingCondition(alerts, { AgentFunded: { owner, agent, balance: 5n } }) // { kind: { AgentUnderfunded: null }, holds: false, ... }
+ */
+export function fundingCondition(alerts: readonly Alert[], event: SystemEvent): AlertCondition | undefined {
+    if ('AgentFunded' in event) {
+        const e = event.AgentFunded;
+        return { kind: { AgentUnderfunded: null }, subject: e.agent.toText(), severity: { Warning: null }, message: `agent of ${e.owner.toText()} topped up: ${e.balance} cycles`, holds: false };
+    }
+    if (!('AgentUnderfunded' in event)) return undefined;
+    const e = event.AgentUnderfunded;
+    const subject = e.agent.toText();
+    const open = alerts.filter((a) => isOpen(a) && 'AgentUnderfunded' in a.kind);
+    if (open.length >= MAX_OPEN_FUNDING_ALERTS && !open.some((a) => a.subject === subject)) return undefined;
+    const message = `agent of ${e.owner.toText()} holds ${e.balance} cycles, under the ${e.minimum} new runs need: they wait until it is topped up`;
+    return { kind: { AgentUnderfunded: null }, subject, severity: { Warning: null }, message, holds: true };
 }

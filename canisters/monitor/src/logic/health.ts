@@ -56,6 +56,7 @@ export function ingestSample(state: MonitorState, sample: HealthSample, caller: 
  * applySystemEvent(state, { UpgradeFailed: { canister } })
  */
 export function applySystemEvent(state: MonitorState, event: SystemEvent): MonitorState {
+    if (!('UpgradeFailed' in event) && !('UpgradeSucceeded' in event)) return state; // funding events: alerts only (fundingCondition)
     const target = 'UpgradeFailed' in event ? event.UpgradeFailed.canister : event.UpgradeSucceeded.canister;
     const canisters = state.canisters.map((c) => {
         if (c.canister.toText() !== target.toText()) return c;

@@ -1,5 +1,7 @@
+import { Principal } from '@dfinity/principal';
+
 import type { Alert } from '../../../../shared/monitoring/alerts';
-import { acknowledgeAlert, collectConditions, evaluateAlerts, openAlerts, runAlertCheck, type AlertCondition } from './alerts';
+import { MAX_OPEN_FUNDING_ALERTS, acknowledgeAlert, collectConditions, evaluateAlerts, fundingCondition, openAlerts, runAlertCheck, type AlertCondition } from './alerts';
 import { configureDependencies, planProbes, recordProbeResult, summariseDependencies } from './dependencies';
 import { disableEmergencyMode, enableEmergencyMode, isAdmin } from './emergency';
 import { applySystemEvent, ingestSample, isStale } from './health';
@@ -210,5 +212,32 @@ describe('Monitor > notification log', () => {
         expect(s.notifications.map((n) => n.message)).toEqual(['n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9', 'n10', 'n11']);
         expect(s.next_notification_id).toBe(13n);
         expect(appendNotification(s, { Info: null }, 'x'.repeat(5000), 'test', T0).entry.message).toHaveLength(1000);
+    });
+});
+
+describe('Monitor > agent funding alerts', () => {
+    const owner = Principal.fromText('2vxsx-fae');
+    const agentOf = (n: number) => Principal.fromUint8Array(new Uint8Array([0, 0, 0, 0, 0, 0x10, n, 1, 1, 1]));
+    const short = (agent: Principal) => ({ AgentUnderfunded: { owner, agent, balance: 1n, minimum: 2n } });
+
+    it('raises an alert about the agent on AgentUnderfunded and resolves it on AgentFunded', () => {
+        const s0 = freshState();
+        const raisedCond = fundingCondition(s0.alerts, short(agentOf(1)));
+        const raised = runAlertCheck(s0, 10n, raisedCond === undefined ? [] : [raisedCond]);
+        expect(raised.raised.map((a) => [Object.keys(a.kind)[0], a.subject])).toEqual([['AgentUnderfunded', agentOf(1).toText()]]);
+        const resolvedCond = fundingCondition(raised.state.alerts, { AgentFunded: { owner, agent: agentOf(1), balance: 3n } });
+        const resolved = runAlertCheck(raised.state, 20n, resolvedCond === undefined ? [] : [resolvedCond]);
+        expect(resolved.resolved.map((a) => a.subject)).toEqual([agentOf(1).toText()]);
+        expect(fundingCondition([], { UpgradeFailed: { canister: agentOf(1) } })).toBeUndefined();
+    });
+
+    it(`keeps at most ${MAX_OPEN_FUNDING_ALERTS} funding alerts open, still refreshing open ones`, () => {
+        let s = freshState();
+        for (let i = 0; i < MAX_OPEN_FUNDING_ALERTS; i++) {
+            const c = fundingCondition(s.alerts, short(agentOf(i)));
+            s = runAlertCheck(s, 10n, c === undefined ? [] : [c]).state;
+        }
+        expect(fundingCondition(s.alerts, short(agentOf(MAX_OPEN_FUNDING_ALERTS)))).toBeUndefined();
+        expect(fundingCondition(s.alerts, short(agentOf(0)))?.holds).toBe(true);
     });
 });

@@ -21,7 +21,11 @@ export type OutboxMessage =
     | { kind: 'RequestEmergency'; mode: 'Safe' | 'Emergency'; reason: string }
     | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin }
     /** Ask the executor for the owner's agent (created at their first workflow); the answer names its principal. */
-    | { kind: 'EnsureAgent'; owner: string };
+    | { kind: 'EnsureAgent'; owner: string }
+    /** Read the balance of the owner's agent; re-read with backoff while it is under the run minimum. */
+    | { kind: 'CheckFunding'; owner: string; seq: number }
+    /** Tell the monitor the owner's agent became underfunded (raises its alert) or funded again (resolves it). */
+    | { kind: 'FundingAlert'; owner: string; agent: string; balance: bigint; change: 'Underfunded' | 'Funded' };
 
 /**
  * Essential work (dispatches, cancellations, the scheduler's finish notices, local starts):
@@ -34,6 +38,12 @@ export const OUTBOX_RETRY: RetryPolicy = { initial_delay_ns: NS_PER_SECOND, fact
 /** Notifications and emergency requests are best effort: given up after five tries. */
 export const BEST_EFFORT_RETRY: RetryPolicy = { ...OUTBOX_RETRY, max_attempts: 5 };
 
+/**
+ * Balance reads of an underfunded agent: 5 s doubling to 1 min apart until a read finds it
+ * topped up (a `deposit_cycles` straight to the agent tells DeFlow nothing), never given up.
+ */
+export const FUNDING_RECHECK_RETRY: RetryPolicy = { ...OUTBOX_RETRY, initial_delay_ns: 5n * NS_PER_SECOND };
+
 /** A taken entry with no recorded outcome (its handling trapped) is taken again after this long. */
 export const OUTBOX_RESEND_AFTER_NS = 120n * NS_PER_SECOND;
 
@@ -42,6 +52,7 @@ export const OUTBOX_BATCH = 20;
 
 /** The retry policy of a message. */
 export function outboxPolicyOf(m: OutboxMessage): RetryPolicy {
+    if (m.kind === 'CheckFunding') return FUNDING_RECHECK_RETRY;
     return m.kind === 'Notify' || m.kind === 'RequestEmergency' ? BEST_EFFORT_RETRY : OUTBOX_RETRY;
 }
 
@@ -69,6 +80,10 @@ export function describeOutboxMessage(m: OutboxMessage): string {
             return `StartWorkflow ${m.workflowId} (${m.origin.executionId}/${m.origin.nodeId}${m.origin.kind === 'Node' ? `#${m.origin.attempt}` : ''})`;
         case 'EnsureAgent':
             return `EnsureAgent ${m.owner}`;
+        case 'CheckFunding':
+            return `CheckFunding ${m.owner} #${m.seq}`;
+        case 'FundingAlert':
+            return `FundingAlert ${m.change} ${m.owner}`;
     }
 }
 
