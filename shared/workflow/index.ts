@@ -11,6 +11,7 @@ export * from './input';
 export * from './execution';
 export * from './errors';
 export * from './call-policy';
+export * from './completion';
 export * from './retry';
 export * from './api-common';
 export * from './orchestrator-api';

@@ -64,6 +64,7 @@ function merge(into: Outgoing, more: Outgoing): Outgoing {
 function applyEffects(effects: readonly SchedulerEffect[]): Outgoing {
     const starts: StartScheduledExecutionRequest[] = [];
     const reads: ReadRequest[] = [];
+    const at = time();
     for (const effect of effects) {
         switch (effect.type) {
             case 'PutOutbox':
@@ -83,7 +84,7 @@ function applyEffects(effects: readonly SchedulerEffect[]): Outgoing {
                 break;
             case 'UpdateFiring':
                 state.setFiringOutcome(effect.schedule_id, effect.due_at, effect.outcome);
-                state.countSettledStart('Failed' in effect.outcome);
+                state.countSettledStart('Failed' in effect.outcome, at > effect.due_at ? at - effect.due_at : 0n);
                 break;
             case 'ArmTimer':
                 timer.armAt(effect.at, time());
