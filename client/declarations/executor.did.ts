@@ -91,7 +91,10 @@ export interface _SERVICE {
           'output' : [] | [string],
           'error' : [] | [
             {
-              'kind' : { 'Internal' : null } |
+              'value' : [] | [string],
+              'case' : [] | [string],
+              'kind' : { 'ReplyErr' : null } |
+                { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
                 { 'CallRefused' : null } |
@@ -100,6 +103,7 @@ export interface _SERVICE {
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null } |
                 { 'QuotaExceeded' : null },
+              'detail' : [] | [string],
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -210,7 +214,10 @@ export interface _SERVICE {
           'output' : [] | [string],
           'error' : [] | [
             {
-              'kind' : { 'Internal' : null } |
+              'value' : [] | [string],
+              'case' : [] | [string],
+              'kind' : { 'ReplyErr' : null } |
+                { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
                 { 'CallRefused' : null } |
@@ -219,6 +226,7 @@ export interface _SERVICE {
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null } |
                 { 'QuotaExceeded' : null },
+              'detail' : [] | [string],
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -417,7 +425,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'output' : IDL.Opt(IDL.Text),
               'error' : IDL.Opt(
                 IDL.Record({
+                  'value' : IDL.Opt(IDL.Text),
+                  'case' : IDL.Opt(IDL.Text),
                   'kind' : IDL.Variant({
+                    'ReplyErr' : IDL.Null,
                     'Internal' : IDL.Null,
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
@@ -428,6 +439,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Unavailable' : IDL.Null,
                     'QuotaExceeded' : IDL.Null,
                   }),
+                  'detail' : IDL.Opt(IDL.Text),
                   'reject_code' : IDL.Opt(IDL.Nat32),
                   'message' : IDL.Text,
                 })
@@ -571,7 +583,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'output' : IDL.Opt(IDL.Text),
               'error' : IDL.Opt(
                 IDL.Record({
+                  'value' : IDL.Opt(IDL.Text),
+                  'case' : IDL.Opt(IDL.Text),
                   'kind' : IDL.Variant({
+                    'ReplyErr' : IDL.Null,
                     'Internal' : IDL.Null,
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
@@ -582,6 +597,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Unavailable' : IDL.Null,
                     'QuotaExceeded' : IDL.Null,
                   }),
+                  'detail' : IDL.Opt(IDL.Text),
                   'reject_code' : IDL.Opt(IDL.Nat32),
                   'message' : IDL.Text,
                 })

@@ -56,7 +56,10 @@ export interface _SERVICE {
                   'attempt' : number,
                   'error' : [] | [
                     {
-                      'kind' : { 'Internal' : null } |
+                      'value' : [] | [string],
+                      'case' : [] | [string],
+                      'kind' : { 'ReplyErr' : null } |
+                        { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
@@ -65,6 +68,7 @@ export interface _SERVICE {
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
                         { 'QuotaExceeded' : null },
+                      'detail' : [] | [string],
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -75,7 +79,10 @@ export interface _SERVICE {
               >,
               'error' : [] | [
                 {
-                  'kind' : { 'Internal' : null } |
+                  'value' : [] | [string],
+                  'case' : [] | [string],
+                  'kind' : { 'ReplyErr' : null } |
+                    { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
@@ -84,6 +91,7 @@ export interface _SERVICE {
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
                     { 'QuotaExceeded' : null },
+                  'detail' : [] | [string],
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -174,6 +182,35 @@ export interface _SERVICE {
                 { 'UseAlternativeNode' : { 'node_id' : string } } |
                 { 'SkipNode' : null } |
                 { 'StopExecution' : null },
+              'retry_on' : [] | [
+                Array<
+                  {
+                    'errors' : Array<
+                      {
+                          'Kind' : { 'ReplyErr' : null } |
+                            { 'Internal' : null } |
+                            { 'Evaluation' : null } |
+                            { 'InvalidReply' : null } |
+                            { 'CallRefused' : null } |
+                            { 'InsufficientCycles' : null } |
+                            { 'Rejected' : null } |
+                            { 'TimedOut' : null } |
+                            { 'Unavailable' : null } |
+                            { 'QuotaExceeded' : null }
+                        } |
+                        { 'RejectCode' : number } |
+                        { 'ErrCase' : string }
+                    >,
+                    'retry' : {
+                      'jitter' : boolean,
+                      'max_delay_ms' : bigint,
+                      'initial_delay_ms' : bigint,
+                      'backoff_factor' : number,
+                      'max_retries' : number,
+                    },
+                  }
+                >
+              ],
               'retry' : {
                 'jitter' : boolean,
                 'max_delay_ms' : bigint,
@@ -185,12 +222,69 @@ export interface _SERVICE {
             'config' : {
                 'Call' : {
                   'method' : string,
+                  'failure' : [] | [
+                    { 'Never' : null } |
+                      { 'ErrCase' : null } |
+                      {
+                        'Condition' : {
+                          'mode' : { 'All' : null } |
+                            { 'Any' : null },
+                          'clauses' : Array<
+                            {
+                              'op' : { 'Eq' : null } |
+                                { 'Ge' : null } |
+                                { 'Gt' : null } |
+                                { 'Le' : null } |
+                                { 'Lt' : null } |
+                                { 'Ne' : null } |
+                                { 'Exists' : null },
+                              'left' : {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
+                                  'Node' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                { 'Input' : { 'path' : string } } |
+                                { 'Const' : string },
+                              'right' : [] | [
+                                {
+                                    'Error' : {
+                                      'node_id' : string,
+                                      'path' : string,
+                                    }
+                                  } |
+                                  {
+                                    'Node' : {
+                                      'node_id' : string,
+                                      'path' : string,
+                                    }
+                                  } |
+                                  { 'Input' : { 'path' : string } } |
+                                  { 'Const' : string }
+                              ],
+                            }
+                          >,
+                        }
+                      } |
+                      { 'Cases' : { 'cases' : Array<string> } }
+                  ],
                   'args' : { 'Raw' : Uint8Array } |
                     {
                       'Template' : {
                         'types' : string,
                         'values' : Array<
-                          { 'Node' : { 'node_id' : string, 'path' : string } } |
+                          {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
+                              'Node' : { 'node_id' : string, 'path' : string }
+                            } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string }
                         >,
@@ -206,7 +300,8 @@ export interface _SERVICE {
                 'StartWorkflow' : {
                   'workflow_id' : string,
                   'input' : [] | [
-                    { 'Node' : { 'node_id' : string, 'path' : string } } |
+                    { 'Error' : { 'node_id' : string, 'path' : string } } |
+                      { 'Node' : { 'node_id' : string, 'path' : string } } |
                       { 'Input' : { 'path' : string } } |
                       { 'Const' : string }
                   ],
@@ -236,12 +331,14 @@ export interface _SERVICE {
                         { 'Ne' : null } |
                         { 'Exists' : null },
                       'left' : {
-                          'Node' : { 'node_id' : string, 'path' : string }
+                          'Error' : { 'node_id' : string, 'path' : string }
                         } |
+                        { 'Node' : { 'node_id' : string, 'path' : string } } |
                         { 'Input' : { 'path' : string } } |
                         { 'Const' : string },
                       'right' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -255,8 +352,9 @@ export interface _SERVICE {
                     {
                       'key' : string,
                       'value' : {
-                          'Node' : { 'node_id' : string, 'path' : string }
+                          'Error' : { 'node_id' : string, 'path' : string }
                         } |
+                        { 'Node' : { 'node_id' : string, 'path' : string } } |
                         { 'Input' : { 'path' : string } } |
                         { 'Const' : string },
                     }
@@ -325,6 +423,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -336,12 +463,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -362,7 +547,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -392,12 +578,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -413,6 +608,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -578,7 +776,10 @@ export interface _SERVICE {
                   'attempt' : number,
                   'error' : [] | [
                     {
-                      'kind' : { 'Internal' : null } |
+                      'value' : [] | [string],
+                      'case' : [] | [string],
+                      'kind' : { 'ReplyErr' : null } |
+                        { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
@@ -587,6 +788,7 @@ export interface _SERVICE {
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
                         { 'QuotaExceeded' : null },
+                      'detail' : [] | [string],
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -597,7 +799,10 @@ export interface _SERVICE {
               >,
               'error' : [] | [
                 {
-                  'kind' : { 'Internal' : null } |
+                  'value' : [] | [string],
+                  'case' : [] | [string],
+                  'kind' : { 'ReplyErr' : null } |
+                    { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
@@ -606,6 +811,7 @@ export interface _SERVICE {
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
                     { 'QuotaExceeded' : null },
+                  'detail' : [] | [string],
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -750,6 +956,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -761,12 +996,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -787,7 +1080,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -817,12 +1111,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -838,6 +1141,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -1063,6 +1369,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -1074,12 +1409,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -1100,7 +1493,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -1130,12 +1524,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -1151,6 +1554,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -1194,7 +1600,10 @@ export interface _SERVICE {
         'attempt' : number,
         'outcome' : {
             'Failed' : {
-              'kind' : { 'Internal' : null } |
+              'value' : [] | [string],
+              'case' : [] | [string],
+              'kind' : { 'ReplyErr' : null } |
+                { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
                 { 'CallRefused' : null } |
@@ -1203,6 +1612,7 @@ export interface _SERVICE {
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null } |
                 { 'QuotaExceeded' : null },
+              'detail' : [] | [string],
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -1295,6 +1705,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -1306,12 +1745,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -1332,7 +1829,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -1362,12 +1860,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -1383,6 +1890,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -1513,7 +2023,10 @@ export interface _SERVICE {
                   'attempt' : number,
                   'error' : [] | [
                     {
-                      'kind' : { 'Internal' : null } |
+                      'value' : [] | [string],
+                      'case' : [] | [string],
+                      'kind' : { 'ReplyErr' : null } |
+                        { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
@@ -1522,6 +2035,7 @@ export interface _SERVICE {
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
                         { 'QuotaExceeded' : null },
+                      'detail' : [] | [string],
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -1532,7 +2046,10 @@ export interface _SERVICE {
               >,
               'error' : [] | [
                 {
-                  'kind' : { 'Internal' : null } |
+                  'value' : [] | [string],
+                  'case' : [] | [string],
+                  'kind' : { 'ReplyErr' : null } |
+                    { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
@@ -1541,6 +2058,7 @@ export interface _SERVICE {
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
                     { 'QuotaExceeded' : null },
+                  'detail' : [] | [string],
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -1656,6 +2174,35 @@ export interface _SERVICE {
                   { 'UseAlternativeNode' : { 'node_id' : string } } |
                   { 'SkipNode' : null } |
                   { 'StopExecution' : null },
+                'retry_on' : [] | [
+                  Array<
+                    {
+                      'errors' : Array<
+                        {
+                            'Kind' : { 'ReplyErr' : null } |
+                              { 'Internal' : null } |
+                              { 'Evaluation' : null } |
+                              { 'InvalidReply' : null } |
+                              { 'CallRefused' : null } |
+                              { 'InsufficientCycles' : null } |
+                              { 'Rejected' : null } |
+                              { 'TimedOut' : null } |
+                              { 'Unavailable' : null } |
+                              { 'QuotaExceeded' : null }
+                          } |
+                          { 'RejectCode' : number } |
+                          { 'ErrCase' : string }
+                      >,
+                      'retry' : {
+                        'jitter' : boolean,
+                        'max_delay_ms' : bigint,
+                        'initial_delay_ms' : bigint,
+                        'backoff_factor' : number,
+                        'max_retries' : number,
+                      },
+                    }
+                  >
+                ],
                 'retry' : {
                   'jitter' : boolean,
                   'max_delay_ms' : bigint,
@@ -1667,12 +2214,70 @@ export interface _SERVICE {
               'config' : {
                   'Call' : {
                     'method' : string,
+                    'failure' : [] | [
+                      { 'Never' : null } |
+                        { 'ErrCase' : null } |
+                        {
+                          'Condition' : {
+                            'mode' : { 'All' : null } |
+                              { 'Any' : null },
+                            'clauses' : Array<
+                              {
+                                'op' : { 'Eq' : null } |
+                                  { 'Ge' : null } |
+                                  { 'Gt' : null } |
+                                  { 'Le' : null } |
+                                  { 'Lt' : null } |
+                                  { 'Ne' : null } |
+                                  { 'Exists' : null },
+                                'left' : {
+                                    'Error' : {
+                                      'node_id' : string,
+                                      'path' : string,
+                                    }
+                                  } |
+                                  {
+                                    'Node' : {
+                                      'node_id' : string,
+                                      'path' : string,
+                                    }
+                                  } |
+                                  { 'Input' : { 'path' : string } } |
+                                  { 'Const' : string },
+                                'right' : [] | [
+                                  {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string }
+                                ],
+                              }
+                            >,
+                          }
+                        } |
+                        { 'Cases' : { 'cases' : Array<string> } }
+                    ],
                     'args' : { 'Raw' : Uint8Array } |
                       {
                         'Template' : {
                           'types' : string,
                           'values' : Array<
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -1690,7 +2295,8 @@ export interface _SERVICE {
                   'StartWorkflow' : {
                     'workflow_id' : string,
                     'input' : [] | [
-                      { 'Node' : { 'node_id' : string, 'path' : string } } |
+                      { 'Error' : { 'node_id' : string, 'path' : string } } |
+                        { 'Node' : { 'node_id' : string, 'path' : string } } |
                         { 'Input' : { 'path' : string } } |
                         { 'Const' : string }
                     ],
@@ -1720,12 +2326,18 @@ export interface _SERVICE {
                           { 'Ne' : null } |
                           { 'Exists' : null },
                         'left' : {
-                            'Node' : { 'node_id' : string, 'path' : string }
+                            'Error' : { 'node_id' : string, 'path' : string }
                           } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string },
                         'right' : [] | [
-                          { 'Node' : { 'node_id' : string, 'path' : string } } |
+                          {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
+                              'Node' : { 'node_id' : string, 'path' : string }
+                            } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string }
                         ],
@@ -1739,8 +2351,9 @@ export interface _SERVICE {
                       {
                         'key' : string,
                         'value' : {
-                            'Node' : { 'node_id' : string, 'path' : string }
+                            'Error' : { 'node_id' : string, 'path' : string }
                           } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string },
                       }
@@ -1810,6 +2423,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -1821,12 +2463,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -1847,7 +2547,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -1877,12 +2578,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -1898,6 +2608,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -2001,7 +2714,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'attempt' : IDL.Nat32,
                       'error' : IDL.Opt(
                         IDL.Record({
+                          'value' : IDL.Opt(IDL.Text),
+                          'case' : IDL.Opt(IDL.Text),
                           'kind' : IDL.Variant({
+                            'ReplyErr' : IDL.Null,
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
@@ -2012,6 +2728,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Unavailable' : IDL.Null,
                             'QuotaExceeded' : IDL.Null,
                           }),
+                          'detail' : IDL.Opt(IDL.Text),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
                         })
@@ -2022,7 +2739,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'error' : IDL.Opt(
                     IDL.Record({
+                      'value' : IDL.Opt(IDL.Text),
+                      'case' : IDL.Opt(IDL.Text),
                       'kind' : IDL.Variant({
+                        'ReplyErr' : IDL.Null,
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
@@ -2033,6 +2753,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Unavailable' : IDL.Null,
                         'QuotaExceeded' : IDL.Null,
                       }),
+                      'detail' : IDL.Opt(IDL.Text),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
                     })
@@ -2141,6 +2862,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'SkipNode' : IDL.Null,
                     'StopExecution' : IDL.Null,
                   }),
+                  'retry_on' : IDL.Opt(
+                    IDL.Vec(
+                      IDL.Record({
+                        'errors' : IDL.Vec(
+                          IDL.Variant({
+                            'Kind' : IDL.Variant({
+                              'ReplyErr' : IDL.Null,
+                              'Internal' : IDL.Null,
+                              'Evaluation' : IDL.Null,
+                              'InvalidReply' : IDL.Null,
+                              'CallRefused' : IDL.Null,
+                              'InsufficientCycles' : IDL.Null,
+                              'Rejected' : IDL.Null,
+                              'TimedOut' : IDL.Null,
+                              'Unavailable' : IDL.Null,
+                              'QuotaExceeded' : IDL.Null,
+                            }),
+                            'RejectCode' : IDL.Nat32,
+                            'ErrCase' : IDL.Text,
+                          })
+                        ),
+                        'retry' : IDL.Record({
+                          'jitter' : IDL.Bool,
+                          'max_delay_ms' : IDL.Nat64,
+                          'initial_delay_ms' : IDL.Nat64,
+                          'backoff_factor' : IDL.Float64,
+                          'max_retries' : IDL.Nat32,
+                        }),
+                      })
+                    )
+                  ),
                   'retry' : IDL.Record({
                     'jitter' : IDL.Bool,
                     'max_delay_ms' : IDL.Nat64,
@@ -2152,12 +2904,68 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'config' : IDL.Variant({
                   'Call' : IDL.Record({
                     'method' : IDL.Text,
+                    'failure' : IDL.Opt(
+                      IDL.Variant({
+                        'Never' : IDL.Null,
+                        'ErrCase' : IDL.Null,
+                        'Condition' : IDL.Record({
+                          'mode' : IDL.Variant({
+                            'All' : IDL.Null,
+                            'Any' : IDL.Null,
+                          }),
+                          'clauses' : IDL.Vec(
+                            IDL.Record({
+                              'op' : IDL.Variant({
+                                'Eq' : IDL.Null,
+                                'Ge' : IDL.Null,
+                                'Gt' : IDL.Null,
+                                'Le' : IDL.Null,
+                                'Lt' : IDL.Null,
+                                'Ne' : IDL.Null,
+                                'Exists' : IDL.Null,
+                              }),
+                              'left' : IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
+                                'Node' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
+                                'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                'Const' : IDL.Text,
+                              }),
+                              'right' : IDL.Opt(
+                                IDL.Variant({
+                                  'Error' : IDL.Record({
+                                    'node_id' : IDL.Text,
+                                    'path' : IDL.Text,
+                                  }),
+                                  'Node' : IDL.Record({
+                                    'node_id' : IDL.Text,
+                                    'path' : IDL.Text,
+                                  }),
+                                  'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                  'Const' : IDL.Text,
+                                })
+                              ),
+                            })
+                          ),
+                        }),
+                        'Cases' : IDL.Record({ 'cases' : IDL.Vec(IDL.Text) }),
+                      })
+                    ),
                     'args' : IDL.Variant({
                       'Raw' : IDL.Vec(IDL.Nat8),
                       'Template' : IDL.Record({
                         'types' : IDL.Text,
                         'values' : IDL.Vec(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -2179,6 +2987,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'workflow_id' : IDL.Text,
                     'input' : IDL.Opt(
                       IDL.Variant({
+                        'Error' : IDL.Record({
+                          'node_id' : IDL.Text,
+                          'path' : IDL.Text,
+                        }),
                         'Node' : IDL.Record({
                           'node_id' : IDL.Text,
                           'path' : IDL.Text,
@@ -2215,6 +3027,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           'Exists' : IDL.Null,
                         }),
                         'left' : IDL.Variant({
+                          'Error' : IDL.Record({
+                            'node_id' : IDL.Text,
+                            'path' : IDL.Text,
+                          }),
                           'Node' : IDL.Record({
                             'node_id' : IDL.Text,
                             'path' : IDL.Text,
@@ -2224,6 +3040,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         }),
                         'right' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -2240,6 +3060,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       IDL.Record({
                         'key' : IDL.Text,
                         'value' : IDL.Variant({
+                          'Error' : IDL.Record({
+                            'node_id' : IDL.Text,
+                            'path' : IDL.Text,
+                          }),
                           'Node' : IDL.Record({
                             'node_id' : IDL.Text,
                             'path' : IDL.Text,
@@ -2326,6 +3150,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -2337,12 +3192,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -2364,6 +3279,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -2400,6 +3319,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -2409,6 +3332,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -2425,6 +3352,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -2663,7 +3594,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'attempt' : IDL.Nat32,
                       'error' : IDL.Opt(
                         IDL.Record({
+                          'value' : IDL.Opt(IDL.Text),
+                          'case' : IDL.Opt(IDL.Text),
                           'kind' : IDL.Variant({
+                            'ReplyErr' : IDL.Null,
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
@@ -2674,6 +3608,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Unavailable' : IDL.Null,
                             'QuotaExceeded' : IDL.Null,
                           }),
+                          'detail' : IDL.Opt(IDL.Text),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
                         })
@@ -2684,7 +3619,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'error' : IDL.Opt(
                     IDL.Record({
+                      'value' : IDL.Opt(IDL.Text),
+                      'case' : IDL.Opt(IDL.Text),
                       'kind' : IDL.Variant({
+                        'ReplyErr' : IDL.Null,
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
@@ -2695,6 +3633,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Unavailable' : IDL.Null,
                         'QuotaExceeded' : IDL.Null,
                       }),
+                      'detail' : IDL.Opt(IDL.Text),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
                     })
@@ -2883,6 +3822,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -2894,12 +3864,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -2921,6 +3951,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -2957,6 +3991,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -2966,6 +4004,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -2982,6 +4024,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3291,6 +4337,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -3302,12 +4379,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3329,6 +4466,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -3365,6 +4506,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3374,6 +4519,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3390,6 +4539,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3447,7 +4600,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'attempt' : IDL.Nat32,
             'outcome' : IDL.Variant({
               'Failed' : IDL.Record({
+                'value' : IDL.Opt(IDL.Text),
+                'case' : IDL.Opt(IDL.Text),
                 'kind' : IDL.Variant({
+                  'ReplyErr' : IDL.Null,
                   'Internal' : IDL.Null,
                   'Evaluation' : IDL.Null,
                   'InvalidReply' : IDL.Null,
@@ -3458,6 +4614,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'Unavailable' : IDL.Null,
                   'QuotaExceeded' : IDL.Null,
                 }),
+                'detail' : IDL.Opt(IDL.Text),
                 'reject_code' : IDL.Opt(IDL.Nat32),
                 'message' : IDL.Text,
               }),
@@ -3577,6 +4734,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -3588,12 +4776,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3615,6 +4863,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -3651,6 +4903,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3660,6 +4916,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3676,6 +4936,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3864,7 +5128,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'attempt' : IDL.Nat32,
                       'error' : IDL.Opt(
                         IDL.Record({
+                          'value' : IDL.Opt(IDL.Text),
+                          'case' : IDL.Opt(IDL.Text),
                           'kind' : IDL.Variant({
+                            'ReplyErr' : IDL.Null,
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
@@ -3875,6 +5142,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Unavailable' : IDL.Null,
                             'QuotaExceeded' : IDL.Null,
                           }),
+                          'detail' : IDL.Opt(IDL.Text),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
                         })
@@ -3885,7 +5153,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'error' : IDL.Opt(
                     IDL.Record({
+                      'value' : IDL.Opt(IDL.Text),
+                      'case' : IDL.Opt(IDL.Text),
                       'kind' : IDL.Variant({
+                        'ReplyErr' : IDL.Null,
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
@@ -3896,6 +5167,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Unavailable' : IDL.Null,
                         'QuotaExceeded' : IDL.Null,
                       }),
+                      'detail' : IDL.Opt(IDL.Text),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
                     })
@@ -4042,6 +5314,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'SkipNode' : IDL.Null,
                       'StopExecution' : IDL.Null,
                     }),
+                    'retry_on' : IDL.Opt(
+                      IDL.Vec(
+                        IDL.Record({
+                          'errors' : IDL.Vec(
+                            IDL.Variant({
+                              'Kind' : IDL.Variant({
+                                'ReplyErr' : IDL.Null,
+                                'Internal' : IDL.Null,
+                                'Evaluation' : IDL.Null,
+                                'InvalidReply' : IDL.Null,
+                                'CallRefused' : IDL.Null,
+                                'InsufficientCycles' : IDL.Null,
+                                'Rejected' : IDL.Null,
+                                'TimedOut' : IDL.Null,
+                                'Unavailable' : IDL.Null,
+                                'QuotaExceeded' : IDL.Null,
+                              }),
+                              'RejectCode' : IDL.Nat32,
+                              'ErrCase' : IDL.Text,
+                            })
+                          ),
+                          'retry' : IDL.Record({
+                            'jitter' : IDL.Bool,
+                            'max_delay_ms' : IDL.Nat64,
+                            'initial_delay_ms' : IDL.Nat64,
+                            'backoff_factor' : IDL.Float64,
+                            'max_retries' : IDL.Nat32,
+                          }),
+                        })
+                      )
+                    ),
                     'retry' : IDL.Record({
                       'jitter' : IDL.Bool,
                       'max_delay_ms' : IDL.Nat64,
@@ -4053,12 +5356,68 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'config' : IDL.Variant({
                     'Call' : IDL.Record({
                       'method' : IDL.Text,
+                      'failure' : IDL.Opt(
+                        IDL.Variant({
+                          'Never' : IDL.Null,
+                          'ErrCase' : IDL.Null,
+                          'Condition' : IDL.Record({
+                            'mode' : IDL.Variant({
+                              'All' : IDL.Null,
+                              'Any' : IDL.Null,
+                            }),
+                            'clauses' : IDL.Vec(
+                              IDL.Record({
+                                'op' : IDL.Variant({
+                                  'Eq' : IDL.Null,
+                                  'Ge' : IDL.Null,
+                                  'Gt' : IDL.Null,
+                                  'Le' : IDL.Null,
+                                  'Lt' : IDL.Null,
+                                  'Ne' : IDL.Null,
+                                  'Exists' : IDL.Null,
+                                }),
+                                'left' : IDL.Variant({
+                                  'Error' : IDL.Record({
+                                    'node_id' : IDL.Text,
+                                    'path' : IDL.Text,
+                                  }),
+                                  'Node' : IDL.Record({
+                                    'node_id' : IDL.Text,
+                                    'path' : IDL.Text,
+                                  }),
+                                  'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                  'Const' : IDL.Text,
+                                }),
+                                'right' : IDL.Opt(
+                                  IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  })
+                                ),
+                              })
+                            ),
+                          }),
+                          'Cases' : IDL.Record({ 'cases' : IDL.Vec(IDL.Text) }),
+                        })
+                      ),
                       'args' : IDL.Variant({
                         'Raw' : IDL.Vec(IDL.Nat8),
                         'Template' : IDL.Record({
                           'types' : IDL.Text,
                           'values' : IDL.Vec(
                             IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -4080,6 +5439,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'workflow_id' : IDL.Text,
                       'input' : IDL.Opt(
                         IDL.Variant({
+                          'Error' : IDL.Record({
+                            'node_id' : IDL.Text,
+                            'path' : IDL.Text,
+                          }),
                           'Node' : IDL.Record({
                             'node_id' : IDL.Text,
                             'path' : IDL.Text,
@@ -4116,6 +5479,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Exists' : IDL.Null,
                           }),
                           'left' : IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -4125,6 +5492,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           }),
                           'right' : IDL.Opt(
                             IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -4141,6 +5512,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         IDL.Record({
                           'key' : IDL.Text,
                           'value' : IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -4228,6 +5603,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -4239,12 +5645,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -4266,6 +5732,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -4302,6 +5772,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -4311,6 +5785,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -4327,6 +5805,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,

@@ -67,7 +67,7 @@ describe('Security > call policy', () => {
             IDL.encode([NodeResultReportWire.idl], [{ execution_id: victimExecution, node_id: 'wait', attempt: 1, started_at: 0n, finished_at: 1n, outcome } satisfies NodeResultReport])
         );
     const forgedSucceeded = (): Uint8Array<ArrayBuffer> => forgedReport({ Succeeded: { output: '"forged"' } });
-    const forgedFailed = (): Uint8Array<ArrayBuffer> => forgedReport({ Failed: { kind: { Rejected: null }, message: 'forged', reject_code: [] } });
+    const forgedFailed = (): Uint8Array<ArrayBuffer> => forgedReport({ Failed: { kind: { Rejected: null }, message: 'forged', reject_code: [], case: [], detail: [], value: [] } });
     const depositTo = (canister: Principal): Uint8Array<ArrayBuffer> => new Uint8Array(IDL.encode([DepositCyclesArg], [{ canister_id: canister }]));
 
     async function expectVictimUntouched(): Promise<void> {
