@@ -50,15 +50,19 @@ describe('npm start > the network it makes', () => {
     });
 
     describe('identity and deployment', () => {
-        it('makes the caller\'s deflow CLI identity the admin and the only controller, and prints it', async () => {
+        it('makes the caller\'s deflow CLI identity the admin and the only outside controller, and prints it', async () => {
             const principal = operator.getPrincipal().toText();
             expect(network.output()).toContain(`Controller: ${principal}`);
             expect(network.output()).toContain(`Admins: ${principal}`);
             expect(deployment).toMatchObject({ controller: principal, admins: [principal] });
             const agent = await agentAs();
+            // The executor also controls itself: it installs agents from its own chunk store
+            // (docs/security.md, "Agents"). No other principal controls anything.
+            const executor = deployment.peers['executor'];
             for (const id of [...Object.values(deployment.peers), ...Object.values(demo)]) {
                 const status = await CanisterStatus.request({ agent, canisterId: Principal.fromText(id), paths: ['controllers'] });
-                expect((status.get('controllers') as Principal[]).map((p) => p.toText())).toEqual([principal]);
+                const expected = id === executor ? [principal, executor] : [principal];
+                expect((status.get('controllers') as Principal[]).map((p) => p.toText()).sort()).toEqual(expected.sort());
             }
         });
 
