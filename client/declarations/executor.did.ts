@@ -197,6 +197,7 @@ export interface _SERVICE {
           { 'Wait' : null },
         'timeout_ms' : bigint,
         'due_at' : bigint,
+        'critical' : [] | [boolean],
       },
     ],
     {
@@ -563,6 +564,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             }),
             'timeout_ms' : IDL.Nat64,
             'due_at' : IDL.Nat64,
+            'critical' : IDL.Opt(IDL.Bool),
           }),
         ],
         [

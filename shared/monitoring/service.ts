@@ -4,7 +4,7 @@ import { ApiErrorCodec } from '../scheduling/api-error';
 import { c, serviceIdl, type Codec, type MethodSpec } from '../common/codec';
 import { AlertCodec, ThresholdsCodec } from './alerts';
 import { DependencyProbeConfigCodec, DependencyStatusCodec } from './dependencies';
-import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyRequestCodec } from './emergency';
+import { DisableEmergencyRequestCodec, EmergencyAuthorityCodec, EmergencyStateCodec, EnableEmergencyRequestCodec, RaiseEmergencyRequestCodec, RaiseEmergencyResultIdl, SetEmergencyOwnerRequestCodec } from './emergency';
 import { HealthReportAckCodec, HealthSampleCodec } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
@@ -36,6 +36,10 @@ export const MAX_NOTIFICATION_PAGE = 100;
  * - `report_health` (update; the three peer canisters only; answers the emergency state)
  * - `set_dependencies`, `set_thresholds` (update; admins/controllers: what is probed, when alerts rise)
  * - `get_notifications` (query; admins/controllers: log entries with id > `after`, oldest first, at most 100)
+ * - `raise_emergency_for_owner` (update; the orchestrator only: a node's emergency action, with the
+ *   workflow owner's authority; `OwnerNotAllowed { owner }` for an owner not allowed, recorded)
+ * - `set_emergency_owner` (update; admins/controllers: who may raise modes from workflows; `LimitExceeded`)
+ * - `get_emergency_authority` (query; admins/controllers: allowed owners and recorded refusals)
  *
  * @example
  * const idlFactory = () => MonitorServiceIdl;
@@ -53,7 +57,10 @@ export const MonitorMethods = {
     report_health: { args: [HealthSampleCodec.idl], ret: HealthReportAckResultCodec.idl, mode: 'update' },
     set_dependencies: { args: [c.vec(DependencyProbeConfigCodec).idl], ret: DependenciesResultCodec.idl, mode: 'update' },
     set_thresholds: { args: [ThresholdsCodec.idl], ret: ThresholdsResultCodec.idl, mode: 'update' },
-    get_notifications: { args: [c.opt(c.nat64).idl], ret: R(c.vec(NotificationEntryCodec)).idl, mode: 'query' }
+    get_notifications: { args: [c.opt(c.nat64).idl], ret: R(c.vec(NotificationEntryCodec)).idl, mode: 'query' },
+    raise_emergency_for_owner: { args: [RaiseEmergencyRequestCodec.idl], ret: RaiseEmergencyResultIdl, mode: 'update' },
+    set_emergency_owner: { args: [SetEmergencyOwnerRequestCodec.idl], ret: R(EmergencyAuthorityCodec).idl, mode: 'update' },
+    get_emergency_authority: { args: [], ret: R(EmergencyAuthorityCodec).idl, mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;
 
 /** The monitor service IDL. */

@@ -35,7 +35,12 @@ export const NodeAttemptRequestWire = w.record({
      * The workflow's owner: a `Call` task goes out from this owner's agent. Absent only from an
      * orchestrator older than agents; such a call is refused (the executor no longer calls as itself).
      */
-    owner: w.opt(w.principal)
+    owner: w.opt(w.principal),
+    /**
+     * An attempt of an emergency workflow (started by a node's `ExecuteEmergencyWorkflow`):
+     * it runs while emergency mode holds every other attempt. Absent: `false`.
+     */
+    critical: w.opt(w.bool)
 });
 export type NodeAttemptRequest = WireOf<typeof NodeAttemptRequestWire>;
 

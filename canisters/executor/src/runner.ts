@@ -13,7 +13,7 @@ import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { callThroughAgent, ensureAgent } from './agents';
 import { refusedTarget } from './call-policy';
-import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, nextWakeAt, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
+import { AGENT_WAIT_MS, attemptKeyText, runnableAttempts, completeCall, deferCall, isFinished, nextWakeAt, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
 import { activeAttempts, deployment, emergency, getAttempt, putAttempt, reportsStore, updateMeta } from './state';
 
 /** Attempts started per timer run, so one message's work stays bounded. */
@@ -31,10 +31,8 @@ export const reports = new DurableOutbox<StoredAttempt>({
     now: () => time()
 });
 
-/** In emergency mode scheduled attempts are held (not started) until the mode is lifted. */
 function runnable(attempts: StoredAttempt[]): StoredAttempt[] {
-    if (!('Emergency' in emergency.current.mode)) return attempts;
-    return attempts.filter((a) => a.status !== 'Scheduled');
+    return runnableAttempts(attempts, 'Emergency' in emergency.current.mode);
 }
 
 /**

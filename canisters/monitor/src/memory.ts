@@ -22,5 +22,7 @@ export const MEMORY = {
     /** Id sequences and the samples counter. */
     counters: 8,
     /** Pending emergency pushes to peers. */
-    propagation: 9
+    propagation: 9,
+    /** Owners allowed to raise modes from workflows, and the refusals recorded. */
+    emergencyAuthority: 10
 } as const;

@@ -39,6 +39,8 @@ export type StoredExecution = {
     /** Set for executions the scheduler started: the scheduler is told when they finish. */
     scheduled?: { scheduleId: string; idempotencyKey: string };
     pausedBy?: PauseCause;
+    /** Started by a node's `ExecuteEmergencyWorkflow`: critical by definition, so emergency mode neither blocks nor pauses it. */
+    emergencyRun?: true;
 };
 
 export type StoredExecutionSummary = {

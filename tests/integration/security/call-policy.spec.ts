@@ -135,7 +135,8 @@ describe('Security > call policy', () => {
                 due_at: BigInt(await pic.getTime()) * MS,
                 timeout_ms: 10_000n,
                 task: { Call: { canister: target, method, args, cycles, reply: { Raw: null } } },
-                owner: [env.stranger.getPrincipal()]
+                owner: [env.stranger.getPrincipal()],
+                critical: []
             };
             okOf(await asOrchestrator.run_node_attempt(request));
             await pic.tick(3);

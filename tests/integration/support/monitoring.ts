@@ -7,7 +7,15 @@ import type { Result } from '../../../shared/common/result';
 import type { VersionInfo } from '../../../shared/common/version';
 import type { Alert, Thresholds } from '../../../shared/monitoring/alerts';
 import type { DependencyProbeConfig, DependencyStatus } from '../../../shared/monitoring/dependencies';
-import type { DisableEmergencyRequest, EmergencyState, EnableEmergencyRequest } from '../../../shared/monitoring/emergency';
+import type {
+    DisableEmergencyRequest,
+    EmergencyAuthority,
+    EmergencyState,
+    EnableEmergencyRequest,
+    RaiseEmergencyError,
+    RaiseEmergencyRequest,
+    SetEmergencyOwnerRequest
+} from '../../../shared/monitoring/emergency';
 import type { HealthReportAck, HealthSample } from '../../../shared/monitoring/health';
 import type { SystemHealth, SystemMetrics } from '../../../shared/monitoring/metrics';
 import type { NotificationEntry, NotificationRequest } from '../../../shared/monitoring/notifications';
@@ -28,6 +36,9 @@ export type MonitorService = {
     set_dependencies: ActorMethod<[DependencyProbeConfig[]], Result<DependencyStatus[], ApiError>>;
     set_thresholds: ActorMethod<[Thresholds], Result<Thresholds, ApiError>>;
     get_notifications: ActorMethod<[[] | [bigint]], Result<NotificationEntry[], ApiError>>;
+    raise_emergency_for_owner: ActorMethod<[RaiseEmergencyRequest], Result<EmergencyState, RaiseEmergencyError>>;
+    set_emergency_owner: ActorMethod<[SetEmergencyOwnerRequest], Result<EmergencyAuthority, ApiError>>;
+    get_emergency_authority: ActorMethod<[], Result<EmergencyAuthority, ApiError>>;
 };
 
 export const monitorIdlFactory: IDL.InterfaceFactory = () => MonitorServiceIdl;

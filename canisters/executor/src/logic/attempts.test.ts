@@ -1,6 +1,6 @@
 import { IDL } from '@dfinity/candid';
 import type { NodeTask } from '../../../../shared/workflow';
-import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptRequest, type StoredAttempt } from './attempts';
+import { acceptAttempt, attemptKeyText, cancelScheduled, runnableAttempts, type AttemptRequest, type StoredAttempt } from './attempts';
 import { failedCall, settle, take } from '../../../common/outbox/delivery';
 import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportDelivery, reportPending, runDue, withReportDelivery, REPORT_RESEND_AFTER_NS, REPORT_RETRY, deferCall, type TargetCheck } from './run';
 import { interpretCallResult } from './reply';
@@ -171,5 +171,22 @@ describe('Executor > retention', () => {
         const xs = [mk(1, 500n, true), mk(2, 50n, true), mk(3, 40n, true), mk(4, 600n, false)];
         expect(pruneAttempts(xs, T0, { maxRecords: 10, maxAgeMs: 100_000 })).toEqual([attemptKeyText(req(1).key)]);
         expect(pruneAttempts(xs, T0, { maxRecords: 1, maxAgeMs: 100_000 })).toEqual([attemptKeyText(req(1).key), attemptKeyText(req(2).key)]);
+    });
+});
+
+describe('Executor > emergency mode holds attempts, except an emergency workflow\'s', () => {
+    const plain = accepted(req(1));
+    const critical = accepted({ ...req(2), critical: true });
+    const running: StoredAttempt = { ...accepted(req(3)), status: 'Running' };
+    it.each<[string, boolean, StoredAttempt[]]>([
+        ['normal mode: everything runs', false, [plain, critical, running]],
+        ['emergency mode: scheduled attempts wait, critical ones and those already out do not', true, [critical, running]]
+    ])('%s', (_label, emergencyMode, expected) => {
+        expect(runnableAttempts([plain, critical, running], emergencyMode)).toEqual(expected);
+    });
+
+    it('a request without the flag is not critical', () => {
+        expect(plain.critical).toBeUndefined();
+        expect(critical.critical).toBe(true);
     });
 });
