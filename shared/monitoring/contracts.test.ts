@@ -1,3 +1,4 @@
+import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import type { Codec } from '../common/codec';
 import { roundTrip } from '../scheduling/round-trip';
@@ -7,7 +8,7 @@ import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyReque
 import { CanisterHealthCodec, HealthReportAckCodec, HealthSampleCodec, type HealthSample } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
-import { AlertResultCodec, AlertsResultCodec, EmergencyStateResultCodec, HealthReportAckResultCodec, MonitorMethods, MonitorServiceIdl, SystemHealthResultCodec } from './service';
+import { AlertResultCodec, AlertsResultCodec, EmergencyStateResultCodec, HealthReportAckResultCodec, MonitorMethods, monitorIdlFactory, SystemHealthResultCodec } from './service';
 
 const p = Principal.fromText('rrkah-fqaaa-aaaaa-aaaaq-cai');
 const now = 1_741_608_000_000_000_000n;
@@ -85,7 +86,7 @@ describe('Contracts > monitoring > Candid round trips', () => {
 });
 
 describe('Contracts > monitoring > service and helpers', () => {
-    it('keeps the original method names plus acknowledge_alert, get_version, report_health and the admin settings', () => {
+    it('keeps the original method names plus acknowledge_alert, get_version, report_health, the admin settings and the emergency authority', () => {
         expect(Object.keys(MonitorMethods).sort()).toEqual(
             [
                 'acknowledge_alert',
@@ -100,10 +101,13 @@ describe('Contracts > monitoring > service and helpers', () => {
                 'trigger_health_check',
                 'set_dependencies',
                 'set_thresholds',
-                'get_notifications'
+                'get_notifications',
+                'raise_emergency_for_owner',
+                'set_emergency_owner',
+                'get_emergency_authority'
             ].sort()
         );
-        expect(MonitorServiceIdl.display()).toContain('get_system_health');
+        expect(monitorIdlFactory({ IDL }).display()).toContain('get_system_health');
     });
 
     it('the latest emergency state wins', () => {

@@ -1,6 +1,4 @@
-import { IDL } from '@dfinity/candid';
-import type { Principal } from '@dfinity/principal';
-import { ApiErrorIdl, type ApiError } from '../common/errors';
+import { apiErrorVariants } from '../common/errors';
 import { c, type Infer } from '../common/codec';
 
 /**
@@ -14,7 +12,6 @@ import { c, type Infer } from '../common/codec';
  */
 export const SystemModeCodec = c.tags(['Normal', 'Safe', 'Emergency'] as const);
 export type SystemMode = Infer<typeof SystemModeCodec>;
-export const SystemModeIdl = SystemModeCodec.idl;
 
 /**
  * The emergency/safe mode state: what is on, why, since when, who switched it.
@@ -30,8 +27,6 @@ export const EmergencyStateCodec = c.record({
     changed_by: c.opt(c.principal)
 });
 export type EmergencyState = Infer<typeof EmergencyStateCodec>;
-export const EmergencyStateIdl = EmergencyStateCodec.idl;
-export const EmergencyStateSchema = EmergencyStateCodec.schema;
 
 /** The state every canister starts in. */
 export const NORMAL_MODE: EmergencyState = { mode: { Normal: null }, reason: '', changed_at: 0n, changed_by: [] };
@@ -47,14 +42,10 @@ export const EnableEmergencyRequestCodec = c.record({
     reason: c.text
 });
 export type EnableEmergencyRequest = Infer<typeof EnableEmergencyRequestCodec>;
-export const EnableEmergencyRequestIdl = EnableEmergencyRequestCodec.idl;
-export const EnableEmergencyRequestSchema = EnableEmergencyRequestCodec.schema;
 
 /** Argument of `disable_emergency_mode`. @example const r: DisableEmergencyRequest = { reason: 'incident closed' }; */
 export const DisableEmergencyRequestCodec = c.record({ reason: c.text });
 export type DisableEmergencyRequest = Infer<typeof DisableEmergencyRequestCodec>;
-export const DisableEmergencyRequestIdl = DisableEmergencyRequestCodec.idl;
-export const DisableEmergencyRequestSchema = DisableEmergencyRequestCodec.schema;
 
 /**
  * Which of two emergency states wins: the one changed last (`changed_at`), so pushes and
@@ -83,12 +74,10 @@ export const RaiseEmergencyRequestCodec = c.record({
     reason: c.text
 });
 export type RaiseEmergencyRequest = Infer<typeof RaiseEmergencyRequestCodec>;
-export const RaiseEmergencyRequestSchema = RaiseEmergencyRequestCodec.schema;
 
 /** Argument of `set_emergency_owner`: whether `owner`'s workflows may raise system-wide modes. */
 export const SetEmergencyOwnerRequestCodec = c.record({ owner: c.principal, allowed: c.bool });
 export type SetEmergencyOwnerRequest = Infer<typeof SetEmergencyOwnerRequestCodec>;
-export const SetEmergencyOwnerRequestSchema = SetEmergencyOwnerRequestCodec.schema;
 
 /** One refused `raise_emergency_for_owner`: whose workflow asked for what, when, why. */
 export const EmergencyRefusalCodec = c.record({
@@ -122,8 +111,8 @@ export const MAX_EMERGENCY_OWNERS = 100;
  * request was well formed and came from the orchestrator, but the workflow's owner is not one
  * the admins allowed; the refusal is recorded).
  */
-export type RaiseEmergencyError = ApiError | { OwnerNotAllowed: { owner: Principal } };
-export const RaiseEmergencyErrorIdl = IDL.Variant({ ...Object.fromEntries(ApiErrorIdl._fields), OwnerNotAllowed: IDL.Record({ owner: IDL.Principal }) });
-export const RaiseEmergencyResultIdl = IDL.Variant({ Ok: EmergencyStateIdl, Err: RaiseEmergencyErrorIdl });
+export const RaiseEmergencyErrorCodec = c.variant({ ...apiErrorVariants, OwnerNotAllowed: c.record({ owner: c.principal }) });
+export type RaiseEmergencyError = Infer<typeof RaiseEmergencyErrorCodec>;
+export const RaiseEmergencyResultCodec = c.result(EmergencyStateCodec, RaiseEmergencyErrorCodec);
 
 export const NO_EMERGENCY_AUTHORITY: EmergencyAuthority = { owners: [], refusals: [], refused_total: 0n };

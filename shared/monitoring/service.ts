@@ -1,10 +1,9 @@
-import { IDL } from '@dfinity/candid';
-import { VersionInfoIdl } from '../common/version';
-import { ApiErrorCodec } from '../scheduling/api-error';
-import { c, serviceIdl, type Codec, type MethodSpec } from '../common/codec';
+import { VersionInfoCodec } from '../common/version';
+import { ApiErrorCodec } from '../common/errors';
+import { c, idlFactory, type Codec, type MethodSpec } from '../common/codec';
 import { AlertCodec, ThresholdsCodec } from './alerts';
 import { DependencyProbeConfigCodec, DependencyStatusCodec } from './dependencies';
-import { DisableEmergencyRequestCodec, EmergencyAuthorityCodec, EmergencyStateCodec, EnableEmergencyRequestCodec, RaiseEmergencyRequestCodec, RaiseEmergencyResultIdl, SetEmergencyOwnerRequestCodec } from './emergency';
+import { DisableEmergencyRequestCodec, EmergencyAuthorityCodec, EmergencyStateCodec, EnableEmergencyRequestCodec, RaiseEmergencyRequestCodec, RaiseEmergencyResultCodec, SetEmergencyOwnerRequestCodec } from './emergency';
 import { HealthReportAckCodec, HealthSampleCodec } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
@@ -42,26 +41,26 @@ export const MAX_NOTIFICATION_PAGE = 100;
  * - `get_emergency_authority` (query; admins/controllers: allowed owners and recorded refusals)
  *
  * @example
- * const idlFactory = () => MonitorServiceIdl;
+ * const monitor = pic.createActor<MonitorService>(monitorIdlFactory, monitorId);
  */
 export const MonitorMethods = {
-    get_system_health: { args: [], ret: SystemHealthCodec.idl, mode: 'query' },
-    get_system_metrics: { args: [], ret: SystemMetricsCodec.idl, mode: 'query' },
-    trigger_health_check: { args: [], ret: SystemHealthResultCodec.idl, mode: 'update' },
-    check_system_alerts: { args: [], ret: AlertsResultCodec.idl, mode: 'update' },
-    enable_emergency_mode: { args: [EnableEmergencyRequestCodec.idl], ret: EmergencyStateResultCodec.idl, mode: 'update' },
-    disable_emergency_mode: { args: [DisableEmergencyRequestCodec.idl], ret: EmergencyStateResultCodec.idl, mode: 'update' },
-    send_system_notification: { args: [NotificationRequestCodec.idl], ret: NotificationEntryResultCodec.idl, mode: 'update' },
-    acknowledge_alert: { args: [IDL.Nat64], ret: AlertResultCodec.idl, mode: 'update' },
-    get_version: { args: [], ret: VersionInfoIdl, mode: 'query' },
-    report_health: { args: [HealthSampleCodec.idl], ret: HealthReportAckResultCodec.idl, mode: 'update' },
-    set_dependencies: { args: [c.vec(DependencyProbeConfigCodec).idl], ret: DependenciesResultCodec.idl, mode: 'update' },
-    set_thresholds: { args: [ThresholdsCodec.idl], ret: ThresholdsResultCodec.idl, mode: 'update' },
-    get_notifications: { args: [c.opt(c.nat64).idl], ret: R(c.vec(NotificationEntryCodec)).idl, mode: 'query' },
-    raise_emergency_for_owner: { args: [RaiseEmergencyRequestCodec.idl], ret: RaiseEmergencyResultIdl, mode: 'update' },
-    set_emergency_owner: { args: [SetEmergencyOwnerRequestCodec.idl], ret: R(EmergencyAuthorityCodec).idl, mode: 'update' },
-    get_emergency_authority: { args: [], ret: R(EmergencyAuthorityCodec).idl, mode: 'query' }
+    get_system_health: { args: [], ret: SystemHealthCodec, mode: 'query' },
+    get_system_metrics: { args: [], ret: SystemMetricsCodec, mode: 'query' },
+    trigger_health_check: { args: [], ret: SystemHealthResultCodec, mode: 'update' },
+    check_system_alerts: { args: [], ret: AlertsResultCodec, mode: 'update' },
+    enable_emergency_mode: { args: [EnableEmergencyRequestCodec], ret: EmergencyStateResultCodec, mode: 'update' },
+    disable_emergency_mode: { args: [DisableEmergencyRequestCodec], ret: EmergencyStateResultCodec, mode: 'update' },
+    send_system_notification: { args: [NotificationRequestCodec], ret: NotificationEntryResultCodec, mode: 'update' },
+    acknowledge_alert: { args: [c.nat64], ret: AlertResultCodec, mode: 'update' },
+    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
+    report_health: { args: [HealthSampleCodec], ret: HealthReportAckResultCodec, mode: 'update' },
+    set_dependencies: { args: [c.vec(DependencyProbeConfigCodec)], ret: DependenciesResultCodec, mode: 'update' },
+    set_thresholds: { args: [ThresholdsCodec], ret: ThresholdsResultCodec, mode: 'update' },
+    get_notifications: { args: [c.opt(c.nat64)], ret: R(c.vec(NotificationEntryCodec)), mode: 'query' },
+    raise_emergency_for_owner: { args: [RaiseEmergencyRequestCodec], ret: RaiseEmergencyResultCodec, mode: 'update' },
+    set_emergency_owner: { args: [SetEmergencyOwnerRequestCodec], ret: R(EmergencyAuthorityCodec), mode: 'update' },
+    get_emergency_authority: { args: [], ret: R(EmergencyAuthorityCodec), mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;
 
-/** The monitor service IDL. */
-export const MonitorServiceIdl = serviceIdl(MonitorMethods);
+/** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the monitor. */
+export const monitorIdlFactory = idlFactory(MonitorMethods);

@@ -1,4 +1,4 @@
-import { w } from './wire';
+import { c } from '../common/codec';
 
 /**
  * Why a node attempt failed. `Evaluation` (a condition/transform/template that cannot be
@@ -25,15 +25,15 @@ export type NodeErrorKind = (typeof NodeErrorKind)[keyof typeof NodeErrorKind];
 export const NODE_ERROR_KINDS = Object.values(NodeErrorKind);
 
 /** Candid variant of {@link NodeErrorKind}. */
-export const NodeErrorKindWire = w.variant({
-    Rejected: w.null,
-    TimedOut: w.null,
-    InvalidReply: w.null,
-    Evaluation: w.null,
-    Unavailable: w.null,
-    Internal: w.null,
-    CallRefused: w.null,
-    QuotaExceeded: w.null,
-    InsufficientCycles: w.null,
-    ReplyErr: w.null
+export const NodeErrorKindWire = c.variant({
+    Rejected: c.null,
+    TimedOut: c.null,
+    InvalidReply: c.null,
+    Evaluation: c.null,
+    Unavailable: c.null,
+    Internal: c.null,
+    CallRefused: c.null,
+    QuotaExceeded: c.null,
+    InsufficientCycles: c.null,
+    ReplyErr: c.null
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { JsonTextSchema } from './json';
 import { WORKFLOW_LIMITS } from './limits';
 import { NODE_ERROR_KINDS, NodeErrorKindWire } from './node-error-kind';
-import { fromOpt, w, type WireOf } from './wire';
+import { c, fromOpt, type Infer } from '../common/codec';
 
 // ---- notification level (used by notify nodes, fallbacks and emergency actions) ----
 
@@ -10,8 +10,8 @@ import { fromOpt, w, type WireOf } from './wire';
 export const NotifyLevel = { Info: 'Info', Warning: 'Warning', Error: 'Error', Critical: 'Critical' } as const;
 export type NotifyLevel = (typeof NotifyLevel)[keyof typeof NotifyLevel];
 export const NotifyLevelSchema = z.enum(['Info', 'Warning', 'Error', 'Critical']);
-export const NotifyLevelWire = w.variant({ Info: w.null, Warning: w.null, Error: w.null, Critical: w.null });
-export type NotifyLevelWire = WireOf<typeof NotifyLevelWire>;
+export const NotifyLevelWire = c.variant({ Info: c.null, Warning: c.null, Error: c.null, Critical: c.null });
+export type NotifyLevelWire = Infer<typeof NotifyLevelWire>;
 
 export function encodeNotifyLevel(l: NotifyLevel): NotifyLevelWire {
     switch (l) {
@@ -38,14 +38,14 @@ const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 
 // ---- retry policy ----
 
-export const RetryPolicyWire = w.record({
-    max_retries: w.nat32,
-    initial_delay_ms: w.nat64,
-    backoff_factor: w.float64,
-    max_delay_ms: w.nat64,
-    jitter: w.bool
+export const RetryPolicyWire = c.record({
+    max_retries: c.nat32,
+    initial_delay_ms: c.nat64,
+    backoff_factor: c.float64,
+    max_delay_ms: c.nat64,
+    jitter: c.bool
 });
-export type RetryPolicyWire = WireOf<typeof RetryPolicyWire>;
+export type RetryPolicyWire = Infer<typeof RetryPolicyWire>;
 
 /**
  * When failed attempts are retried: attempt `n` (1-based, the first retry is attempt 2) waits
@@ -94,9 +94,9 @@ export function decodeRetryPolicy(v: RetryPolicyWire): RetryPolicy {
  * - `RejectCode`: a reject with this IC reject code (1 SYS_FATAL .. 6 SYS_UNKNOWN);
  * - `ErrCase`: a `ReplyErr` whose case, or whose error value's own case (`detail`), is this name.
  */
-export const ErrorMatcherWire = w.variant({ Kind: NodeErrorKindWire, RejectCode: w.nat32, ErrCase: w.text });
-export type ErrorMatcherWire = WireOf<typeof ErrorMatcherWire>;
-type ErrorMatcherWireKind = WireOf<typeof NodeErrorKindWire>;
+export const ErrorMatcherWire = c.variant({ Kind: NodeErrorKindWire, RejectCode: c.nat32, ErrCase: c.text });
+export type ErrorMatcherWire = Infer<typeof ErrorMatcherWire>;
+type ErrorMatcherWireKind = Infer<typeof NodeErrorKindWire>;
 
 export const ErrorMatcherSchema = z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('Kind'), errorKind: z.enum(NODE_ERROR_KINDS) }),
@@ -105,7 +105,7 @@ export const ErrorMatcherSchema = z.discriminatedUnion('kind', [
 ]);
 export type ErrorMatcher = z.infer<typeof ErrorMatcherSchema>;
 
-export const RetryRuleWire = w.record({ errors: w.vec(ErrorMatcherWire), retry: RetryPolicyWire });
+export const RetryRuleWire = c.record({ errors: c.vec(ErrorMatcherWire), retry: RetryPolicyWire });
 
 /** A retry policy for the errors any of `errors` matches. */
 export const RetryRuleSchema = z.object({ errors: z.array(ErrorMatcherSchema).min(1).max(WORKFLOW_LIMITS.maxClauses), retry: RetryPolicySchema });
@@ -135,14 +135,14 @@ function decodeErrorMatcher(v: ErrorMatcherWire): ErrorMatcher {
 
 // ---- fallback ----
 
-export const FallbackWire = w.variant({
-    UseAlternativeNode: w.record({ node_id: w.text }),
-    SkipNode: w.null,
-    UseDefaultValue: w.record({ value: w.text }),
-    NotifyAndContinue: w.record({ level: NotifyLevelWire, message: w.text }),
-    StopExecution: w.null
+export const FallbackWire = c.variant({
+    UseAlternativeNode: c.record({ node_id: c.text }),
+    SkipNode: c.null,
+    UseDefaultValue: c.record({ value: c.text }),
+    NotifyAndContinue: c.record({ level: NotifyLevelWire, message: c.text }),
+    StopExecution: c.null
 });
-export type FallbackWire = WireOf<typeof FallbackWire>;
+export type FallbackWire = Infer<typeof FallbackWire>;
 
 /** What happens to a node once its retries are exhausted. */
 export const FallbackSchema = z.discriminatedUnion('kind', [
@@ -182,13 +182,13 @@ export function decodeFallback(v: FallbackWire): Fallback {
 
 // ---- emergency actions ----
 
-export const EmergencyActionWire = w.variant({
-    SendNotification: w.record({ level: NotifyLevelWire, message: w.text }),
-    ExecuteEmergencyWorkflow: w.record({ workflow_id: w.text }),
-    PauseAllWorkflows: w.null,
-    EnableSafeMode: w.null
+export const EmergencyActionWire = c.variant({
+    SendNotification: c.record({ level: NotifyLevelWire, message: c.text }),
+    ExecuteEmergencyWorkflow: c.record({ workflow_id: c.text }),
+    PauseAllWorkflows: c.null,
+    EnableSafeMode: c.null
 });
-export type EmergencyActionWire = WireOf<typeof EmergencyActionWire>;
+export type EmergencyActionWire = Infer<typeof EmergencyActionWire>;
 
 /** Run once when a node fails for good (after retries), before its fallback applies. */
 export const EmergencyActionSchema = z.discriminatedUnion('kind', [
@@ -223,14 +223,14 @@ export function decodeEmergencyAction(v: EmergencyActionWire): EmergencyAction {
 
 // ---- recovery policy ----
 
-export const RecoveryPolicyWire = w.record({
+export const RecoveryPolicyWire = c.record({
     retry: RetryPolicyWire,
     fallback: FallbackWire,
-    emergency_actions: w.vec(EmergencyActionWire),
+    emergency_actions: c.vec(EmergencyActionWire),
     /** Absent in definitions stored before retry rules existed: only `retry` applies. */
-    retry_on: w.opt(w.vec(RetryRuleWire))
+    retry_on: c.opt(c.vec(RetryRuleWire))
 });
-export type RecoveryPolicyWire = WireOf<typeof RecoveryPolicyWire>;
+export type RecoveryPolicyWire = Infer<typeof RecoveryPolicyWire>;
 
 /**
  * A node's recovery policy. A failed attempt is retried with the first rule of `retryOn`

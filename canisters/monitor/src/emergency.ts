@@ -1,22 +1,10 @@
 /** Emergency and safe mode: decided here, pushed to orchestrator, scheduler and executor. */
-import { isController, query, update, type Principal } from 'azle';
+import { isController, type Principal } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { ok, type Result } from '../../../shared/common/result';
 import { parseWith } from '../../../shared/common/codec';
-import {
-    DisableEmergencyRequestSchema,
-    EnableEmergencyRequestSchema,
-    RaiseEmergencyRequestSchema,
-    SetEmergencyOwnerRequestSchema,
-    type DisableEmergencyRequest,
-    type EmergencyAuthority,
-    type EmergencyState,
-    type EnableEmergencyRequest,
-    type RaiseEmergencyError,
-    type RaiseEmergencyRequest,
-    type SetEmergencyOwnerRequest
-} from '../../../shared/monitoring/emergency';
+import { DisableEmergencyRequestCodec, EnableEmergencyRequestCodec, RaiseEmergencyRequestCodec, SetEmergencyOwnerRequestCodec, type DisableEmergencyRequest, type EmergencyAuthority, type EmergencyState, type EnableEmergencyRequest, type RaiseEmergencyError, type RaiseEmergencyRequest, type SetEmergencyOwnerRequest } from '../../../shared/monitoring/emergency';
 import { apiError } from '../../../shared/common/errors';
 import { raiseForOwner, setEmergencyOwner } from './logic/emergency-authority';
 import { MonitorMethods as M } from '../../../shared/monitoring/service';
@@ -24,6 +12,7 @@ import { disableEmergencyMode, enableEmergencyMode, isAdmin, type AdminCheck } f
 import type { MonitorEffect, MonitorState } from './logic/state';
 import * as runtime from './runtime';
 import * as state from './state';
+import { method } from '../../common/method';
 
 function adminCheck(caller: Principal): AdminCheck {
     return { admins: state.deployment.config.admins, caller_is_controller: isController(caller) };
@@ -38,9 +27,9 @@ export class EmergencyMethods {
      * Call context: update. Callers: admins and controllers only.
      * Errors: `Unauthorized`, `InvalidInput` (`reason` empty or over 500 characters).
      */
-    @update([...M.enable_emergency_mode.args], M.enable_emergency_mode.ret)
+    @method(M.enable_emergency_mode)
     enable_emergency_mode(arg: EnableEmergencyRequest): Result<EmergencyState, ApiError> {
-        const parsed = parseWith(EnableEmergencyRequestSchema, arg);
+        const parsed = parseWith(EnableEmergencyRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const caller = runtime.caller();
         return applyChange((s, now) => enableEmergencyMode(s, parsed.Ok, caller, adminCheck(caller), state.emergencyTargets(), now));
@@ -51,9 +40,9 @@ export class EmergencyMethods {
      * a half-propagated change). Call context: update. Callers: admins and controllers only.
      * Errors: `Unauthorized`, `InvalidInput`.
      */
-    @update([...M.disable_emergency_mode.args], M.disable_emergency_mode.ret)
+    @method(M.disable_emergency_mode)
     disable_emergency_mode(arg: DisableEmergencyRequest): Result<EmergencyState, ApiError> {
-        const parsed = parseWith(DisableEmergencyRequestSchema, arg);
+        const parsed = parseWith(DisableEmergencyRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const caller = runtime.caller();
         return applyChange((s, now) => disableEmergencyMode(s, parsed.Ok, caller, adminCheck(caller), state.emergencyTargets(), now));
@@ -69,11 +58,11 @@ export class EmergencyMethods {
      * the workflow's owner when it stored the workflow).
      * Errors: `Unauthorized` (not the orchestrator), `OwnerNotAllowed { owner }` (recorded), `InvalidInput`.
      */
-    @update([...M.raise_emergency_for_owner.args], M.raise_emergency_for_owner.ret)
+    @method(M.raise_emergency_for_owner)
     raise_emergency_for_owner(arg: RaiseEmergencyRequest): Result<EmergencyState, RaiseEmergencyError> {
         const caller = runtime.caller();
         if (!state.deployment.isPeer(caller, 'orchestrator')) return { Err: apiError.unauthorized(caller) };
-        const parsed = parseWith(RaiseEmergencyRequestSchema, arg);
+        const parsed = parseWith(RaiseEmergencyRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const before = state.load();
         const r = raiseForOwner(before, state.emergencyAuthority.get(), parsed.Ok, state.emergencyTargets(), runtime.now());
@@ -91,9 +80,9 @@ export class EmergencyMethods {
      * Call context: update. Callers: admins and controllers only.
      * Errors: `Unauthorized`, `LimitExceeded` (more than 100 owners), `InvalidInput`.
      */
-    @update([...M.set_emergency_owner.args], M.set_emergency_owner.ret)
+    @method(M.set_emergency_owner)
     set_emergency_owner(arg: SetEmergencyOwnerRequest): Result<EmergencyAuthority, ApiError> {
-        const parsed = parseWith(SetEmergencyOwnerRequestSchema, arg);
+        const parsed = parseWith(SetEmergencyOwnerRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const caller = runtime.caller();
         const r = setEmergencyOwner(state.emergencyAuthority.get(), parsed.Ok, caller, adminCheck(caller));
@@ -105,7 +94,7 @@ export class EmergencyMethods {
      * The owners allowed to raise modes and the refusals recorded (latest 100, oldest first).
      * Call context: query. Callers: admins and controllers only. Errors: `Unauthorized`.
      */
-    @query([...M.get_emergency_authority.args], M.get_emergency_authority.ret)
+    @method(M.get_emergency_authority)
     get_emergency_authority(): Result<EmergencyAuthority, ApiError> {
         const caller = runtime.caller();
         if (!isAdmin(caller, adminCheck(caller))) return { Err: apiError.unauthorized(caller) };

@@ -16,7 +16,7 @@ import { Principal } from '@dfinity/principal';
 
 import { loadIdentityFile } from '../../../cli/identity';
 import { encodeCbor } from '../../../localnet/src/http-interface/cbor';
-import { MonitorServiceIdl, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
+import { monitorIdlFactory, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
 import { ICP_BINARY, icpRunner, runStartToExit, startFolders, startNetwork, type StartedNetwork, type StartFolders } from '../support/npm-start';
 
 // A fresh start builds nothing (the suite builds first) but deploys seven Azle canisters.
@@ -68,8 +68,8 @@ describe('npm start > the network it makes', () => {
 
         it('lets that identity use an admin-only method (the notification log) and refuses the anonymous caller', async () => {
             const monitorId = deployment.peers['monitor']!;
-            const asOperator = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: monitorId });
-            const asAnonymous = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(), canisterId: monitorId });
+            const asOperator = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(operator), canisterId: monitorId });
+            const asAnonymous = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(), canisterId: monitorId });
             expect(await asOperator.get_notifications([])).toHaveProperty('Ok');
             expect(Object.keys((await asAnonymous.get_notifications([])) as object)).toEqual(['Err']);
         });
@@ -100,7 +100,7 @@ describe('npm start > the network it makes', () => {
         });
 
         it('raises no StaleHeartbeat alert and logs nothing dated before 2022 (the clock starts at wall time)', async () => {
-            const monitor = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: deployment.peers['monitor']! });
+            const monitor = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(operator), canisterId: deployment.peers['monitor']! });
             const health = await monitor.get_system_health();
             expect(health.open_alerts.map((a) => Object.keys(a.kind)[0])).toEqual([]);
             const log = await monitor.get_notifications([]);
