@@ -7,6 +7,7 @@ import { DisableEmergencyRequestCodec, EmergencyAuthorityCodec, EmergencyStateCo
 import { HealthReportAckCodec, HealthSampleCodec } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
+import { TopUpPolicyCodec } from './top-up';
 
 const R = <T>(ok: Codec<T>) => c.result(ok, ApiErrorCodec);
 
@@ -35,6 +36,7 @@ export const MAX_NOTIFICATION_PAGE = 100;
  * - `report_health` (update; the three peer canisters only; answers the emergency state)
  * - `set_dependencies`, `set_thresholds` (update; admins/controllers: what is probed, when alerts rise)
  * - `get_notifications` (query; admins/controllers: log entries with id > `after`, oldest first, at most 100)
+ * - `set_top_up_policy` (update; admins/controllers: keep peers above a balance from the monitor's reserve, `null` turns it off)
  * - `raise_emergency_for_owner` (update; the orchestrator only: a node's emergency action, with the
  *   workflow owner's authority; `OwnerNotAllowed { owner }` for an owner not allowed, recorded)
  * - `set_emergency_owner` (update; admins/controllers: who may raise modes from workflows; `LimitExceeded`)
@@ -57,6 +59,7 @@ export const MonitorMethods = {
     set_dependencies: { args: [c.vec(DependencyProbeConfigCodec)], ret: DependenciesResultCodec, mode: 'update' },
     set_thresholds: { args: [ThresholdsCodec], ret: ThresholdsResultCodec, mode: 'update' },
     get_notifications: { args: [c.opt(c.nat64)], ret: R(c.vec(NotificationEntryCodec)), mode: 'query' },
+    set_top_up_policy: { args: [c.opt(TopUpPolicyCodec)], ret: R(c.opt(TopUpPolicyCodec)), mode: 'update' },
     raise_emergency_for_owner: { args: [RaiseEmergencyRequestCodec], ret: RaiseEmergencyResultCodec, mode: 'update' },
     set_emergency_owner: { args: [SetEmergencyOwnerRequestCodec], ret: R(EmergencyAuthorityCodec), mode: 'update' },
     get_emergency_authority: { args: [], ret: R(EmergencyAuthorityCodec), mode: 'query' }
