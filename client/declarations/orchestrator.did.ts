@@ -2086,7 +2086,10 @@ export interface _SERVICE {
                   'attempt' : number,
                   'error' : [] | [
                     {
-                      'kind' : { 'Internal' : null } |
+                      'value' : [] | [string],
+                      'case' : [] | [string],
+                      'kind' : { 'ReplyErr' : null } |
+                        { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
@@ -2095,6 +2098,7 @@ export interface _SERVICE {
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
                         { 'QuotaExceeded' : null },
+                      'detail' : [] | [string],
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -2105,7 +2109,10 @@ export interface _SERVICE {
               >,
               'error' : [] | [
                 {
-                  'kind' : { 'Internal' : null } |
+                  'value' : [] | [string],
+                  'case' : [] | [string],
+                  'kind' : { 'ReplyErr' : null } |
+                    { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
@@ -2114,6 +2121,7 @@ export interface _SERVICE {
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
                     { 'QuotaExceeded' : null },
+                  'detail' : [] | [string],
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -2169,6 +2177,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -5421,7 +5430,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'attempt' : IDL.Nat32,
                       'error' : IDL.Opt(
                         IDL.Record({
+                          'value' : IDL.Opt(IDL.Text),
+                          'case' : IDL.Opt(IDL.Text),
                           'kind' : IDL.Variant({
+                            'ReplyErr' : IDL.Null,
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
@@ -5432,6 +5444,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Unavailable' : IDL.Null,
                             'QuotaExceeded' : IDL.Null,
                           }),
+                          'detail' : IDL.Opt(IDL.Text),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
                         })
@@ -5442,7 +5455,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'error' : IDL.Opt(
                     IDL.Record({
+                      'value' : IDL.Opt(IDL.Text),
+                      'case' : IDL.Opt(IDL.Text),
                       'kind' : IDL.Variant({
+                        'ReplyErr' : IDL.Null,
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
@@ -5453,6 +5469,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Unavailable' : IDL.Null,
                         'QuotaExceeded' : IDL.Null,
                       }),
+                      'detail' : IDL.Opt(IDL.Text),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
                     })
@@ -5521,6 +5538,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
