@@ -7,8 +7,10 @@
  * start forking the state, StaleHeartbeat alerts dated 2021, a health summary without the
  * monitor, and a state folder rewritten whole.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 import { Actor, CanisterStatus, HttpAgent, type Identity } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
@@ -26,6 +28,7 @@ jest.setTimeout(600_000);
 
 type Monitor = { get_system_health: () => Promise<SystemHealth>; get_notifications: (after: [] | [bigint]) => Promise<{ Ok: NotificationEntry[] } | { Err: unknown }> };
 
+const ROOT = resolve(__dirname, '..', '..', '..');
 const GENESIS_2022_NS = BigInt(Date.UTC(2022, 0, 1)) * 1_000_000n;
 
 describe('npm start > the network it makes', () => {
@@ -239,6 +242,38 @@ describe('npm start > the network it makes', () => {
             const stranger = icp.run(['canister', 'stop', target, '-n', network.url, '-k', 'fetch']);
             expect(stranger.status).not.toBe(0);
             expect(stranger.stderr).toMatch(/controller/i);
+        });
+
+        describe('icp deploy from icp.yaml', () => {
+            (existsSync(ICP_BINARY) ? it : it.skip)('brings up the four canisters wired to each other (npm run icp:deploy), and a second run upgrades them in place', async () => {
+                // The project's icp.yaml, connected to this network's URL instead of port 4943.
+                const project = mkdtempSync(join(tmpdir(), 'deflow-icp-project-'));
+                writeFileSync(join(project, 'icp.yaml'), readFileSync(join(ROOT, 'icp.yaml'), 'utf8').replace('url: http://127.0.0.1:4943', `url: ${network.url}`));
+                symlinkSync(join(ROOT, '.azle'), join(project, '.azle'));
+                const deploy = (): ReturnType<typeof spawnSync> =>
+                    spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'icp-deploy.ts'), '--project-dir', project, '--identity', 'deflow'], {
+                        encoding: 'utf8',
+                        env: { ...process.env, HOME: icp.home, DO_NOT_TRACK: '1', RUST_BACKTRACE: '0' },
+                        timeout: 300_000
+                    });
+                const first = deploy();
+                expect(first.status === 0 ? 'ok' : `${String(first.stdout)}\n${String(first.stderr)}`).toBe('ok');
+                const ids = Object.fromEntries([...String(first.stdout).matchAll(/Created canister (\w+) with ID (\S+)/g)].map((m) => [m[1]!, m[2]!]));
+                expect(Object.keys(ids).sort()).toEqual(['executor', 'monitor', 'orchestrator', 'scheduler']);
+                const monitor = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: ids['monitor']! });
+                // Wired: the other three know the monitor's id from their init argument and have reported to it.
+                const health = await monitor.get_system_health();
+                expect(health.canisters.map((c) => Object.keys(c.role)[0]).sort()).toEqual(['Executor', 'Orchestrator', 'Scheduler']);
+                expect(health.canisters.filter((c) => c.latest.length === 0 || c.stale)).toEqual([]);
+                // The deploying identity is the deployment's admin; nobody else is.
+                expect(await monitor.get_notifications([])).toHaveProperty('Ok');
+                const asAnonymous = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(), canisterId: ids['monitor']! });
+                expect(Object.keys((await asAnonymous.get_notifications([])) as object)).toEqual(['Err']);
+                const second = deploy();
+                expect(second.status === 0 ? 'ok' : String(second.stderr)).toBe('ok');
+                expect(String(second.stdout)).not.toMatch(/Created canister/);
+                expect((await monitor.get_system_health()).canisters).toHaveLength(3);
+            });
         });
     });
 
