@@ -35,7 +35,7 @@ export function deflowWasmPath(role: PeerRole): string {
 }
 
 const wasmCache = new Map<string, Uint8Array>();
-function builtWasm(name: string): Uint8Array {
+export function builtWasm(name: string): Uint8Array {
     let wasm = wasmCache.get(name);
     if (wasm === undefined) {
         wasm = new Uint8Array(readFileSync(builtWasmPath(name)));

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 
 import { IDL } from '@dfinity/candid';
 
-import { MonitorServiceIdl } from '../shared/monitoring/service';
-import { SchedulerServiceIdl } from '../shared/scheduling/service';
+import { monitorIdlFactory } from '../shared/monitoring/service';
+import { schedulerIdlFactory } from '../shared/scheduling/service';
 import { executorIdlFactory } from '../shared/workflow/executor-api';
 import { orchestratorIdlFactory } from '../shared/workflow/orchestrator-api';
 
@@ -34,9 +34,9 @@ function signatures(factory: Factory): Map<string, string> {
 
 const CASES: [string, Factory, Factory][] = [
     ['orchestrator', generated('orchestrator'), orchestratorIdlFactory],
-    ['scheduler', generated('scheduler'), () => SchedulerServiceIdl],
+    ['scheduler', generated('scheduler'), schedulerIdlFactory],
     ['executor', generated('executor'), executorIdlFactory],
-    ['monitor', generated('monitor'), () => MonitorServiceIdl]
+    ['monitor', generated('monitor'), monitorIdlFactory]
 ];
 
 describe('Client > generated declarations match the shared contracts', () => {

@@ -24,7 +24,7 @@ import type { Principal } from '@dfinity/principal';
 
 import type { Result } from '../shared/common/result';
 import type { WorkflowError } from '../shared/workflow/errors';
-import { tagOf } from '../shared/workflow/wire';
+import { tagOf } from '../shared/common/codec';
 
 /** Which DeFlow canister a client call went to. */
 export type DeflowCanister = 'orchestrator' | 'scheduler' | 'executor' | 'monitor';

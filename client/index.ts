@@ -22,16 +22,16 @@ import type { VersionInfo } from '../shared/common/version';
 import type { Alert } from '../shared/monitoring/alerts';
 import type { EmergencyState } from '../shared/monitoring/emergency';
 import type { SystemHealth, SystemMetrics } from '../shared/monitoring/metrics';
-import { MonitorServiceIdl } from '../shared/monitoring/service';
+import { monitorIdlFactory } from '../shared/monitoring/service';
 import type { Schedule, ScheduleKind, SchedulePolicies } from '../shared/scheduling/schedule';
-import { SchedulerServiceIdl, type ScheduleDetails, type SchedulePage } from '../shared/scheduling/service';
+import { schedulerIdlFactory, type ScheduleDetails, type SchedulePage } from '../shared/scheduling/service';
 import { decodeWorkflow, encodeWorkflowDefinition, type Workflow, type WorkflowDefinition, type WorkflowStatus } from '../shared/workflow/definition';
 import { decodeExecution, decodeExecutionStatus, decodeTrigger, encodeExecutionStatus, type Execution, type ExecutionStatus, type Trigger } from '../shared/workflow/execution';
 import type { JsonValue } from '../shared/workflow/json';
 import { executorIdlFactory } from '../shared/workflow/executor-api';
 import { orchestratorIdlFactory } from '../shared/workflow/orchestrator-api';
 import type { OwnerAgentWire } from '../shared/workflow/owner-api';
-import { fromOpt, toOpt } from '../shared/workflow/wire';
+import { fromOpt, toOpt } from '../shared/common/codec';
 import { callFailureOf, DeflowCallError, isMissingSubnetKeys, unwrap, type CallFailure, type DeflowCanister } from './errors';
 import type { ExecutorService, MonitorService, OrchestratorService, SchedulerService } from './services';
 
@@ -261,8 +261,8 @@ export function createDeflowClient(options: DeflowClientOptions): DeflowClient {
         executor: options.canisterIds.executor === undefined ? undefined : principalOf(options.canisterIds.executor)
     };
     const orchestrator = actorOf<OrchestratorService>('orchestrator', orchestratorIdlFactory as IDL.InterfaceFactory, options.agent, ids.orchestrator);
-    const scheduler = actorOf<SchedulerService>('scheduler', () => SchedulerServiceIdl, options.agent, ids.scheduler);
-    const monitor = actorOf<MonitorService>('monitor', () => MonitorServiceIdl, options.agent, ids.monitor);
+    const scheduler = actorOf<SchedulerService>('scheduler', schedulerIdlFactory, options.agent, ids.scheduler);
+    const monitor = actorOf<MonitorService>('monitor', monitorIdlFactory, options.agent, ids.monitor);
     const executor = ids.executor === undefined ? undefined : actorOf<ExecutorService>('executor', executorIdlFactory as IDL.InterfaceFactory, options.agent, ids.executor);
 
     const workflows: DeflowClient['workflows'] = {

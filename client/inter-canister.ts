@@ -12,9 +12,7 @@
 import type { IDL } from '@dfinity/candid';
 
 import { OrchestratorMethods, type OrchestratorMethodName } from '../shared/workflow/orchestrator-api';
-import type { WireOf } from '../shared/workflow/wire';
-
-type WireArgs<A extends readonly unknown[]> = { -readonly [K in keyof A]: WireOf<A[K]> };
+import { candidOf, type ArgsOf, type ReturnOf } from '../shared/common/codec';
 
 /** One inter-canister call, in the shape Azle's `call(canisterId, method, options)` takes. */
 export type TypedCall<R> = {
@@ -30,9 +28,9 @@ export type TypedCall<R> = {
 export type ReplyOf<C> = C extends TypedCall<infer R> ? R : never;
 
 /** Argument list of an orchestrator method, in Candid wire form. */
-export type OrchestratorArgs<M extends OrchestratorMethodName> = WireArgs<(typeof OrchestratorMethods)[M]['args']>;
+export type OrchestratorArgs<M extends OrchestratorMethodName> = ArgsOf<(typeof OrchestratorMethods)[M]>;
 /** Reply of an orchestrator method, in Candid wire form (`{ Ok } | { Err }` for fallible ones). */
-export type OrchestratorReply<M extends OrchestratorMethodName> = WireOf<(typeof OrchestratorMethods)[M]['ret']>;
+export type OrchestratorReply<M extends OrchestratorMethodName> = ReturnOf<(typeof OrchestratorMethods)[M]>;
 
 /**
  * A typed call of one orchestrator method. Methods that only peers may call (e.g.
@@ -42,6 +40,6 @@ export type OrchestratorReply<M extends OrchestratorMethodName> = WireOf<(typeof
  * const c = orchestratorCall('create_workflow', encodeWorkflowDefinition(definition));
  */
 export function orchestratorCall<M extends OrchestratorMethodName>(method: M, ...args: OrchestratorArgs<M>): TypedCall<OrchestratorReply<M>> {
-    const spec = OrchestratorMethods[method];
-    return { method, paramIdlTypes: spec.args.map((a) => a.idl), returnIdlType: spec.ret.idl, args };
+    const [paramIdlTypes, returnIdlType] = candidOf(OrchestratorMethods[method]);
+    return { method, paramIdlTypes, returnIdlType, args };
 }

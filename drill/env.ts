@@ -9,34 +9,28 @@ import { resolve } from 'node:path';
 
 import type { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { createIdentity, type Actor, type ActorMethod, type PocketIc } from '@dfinity/pic';
+import { createIdentity, type Actor, type PocketIc } from '@dfinity/pic';
 
 import type { MonitorService, OrchestratorService, SchedulerService } from '../client/services';
 import { deflowActor, deployDeflow, type DeflowDeployment } from '../cli/deploy';
-import type { ApiError } from '../shared/common/errors';
-import type { Result } from '../shared/common/result';
-import type { NotificationEntry } from '../shared/monitoring/notifications';
-import { MonitorServiceIdl } from '../shared/monitoring/service';
-import { SchedulerServiceIdl } from '../shared/scheduling/service';
-import { executorIdlFactory, orchestratorIdlFactory, type ExecutorMethods, type WireOf } from '../shared/workflow';
+import { monitorIdlFactory, type MonitorMethods } from '../shared/monitoring/service';
+import { schedulerIdlFactory } from '../shared/scheduling/service';
+import { executorIdlFactory, orchestratorIdlFactory, type ExecutorMethods, type ServiceOf } from '../shared/workflow';
 import { priceOracleIdlFactory, type PriceOracleService } from '../canisters/demo/price-oracle/src/interface';
 import { lendingPositionIdlFactory, type LendingPositionService } from '../canisters/demo/lending-position/src/interface';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 
 type PicIdlFactory = Parameters<PocketIc['createActor']>[0];
-type WireArgs<A extends readonly unknown[]> = { -readonly [K in keyof A]: WireOf<A[K]> };
 
 /** An identity pic-js actors can speak as. */
 export type Identity = ReturnType<typeof createIdentity>;
 
 /** The executor's service as an actor sees it, typed from its method table. */
-export type ExecutorService = {
-    [K in keyof typeof ExecutorMethods]: (...args: WireArgs<(typeof ExecutorMethods)[K]['args']>) => Promise<WireOf<(typeof ExecutorMethods)[K]['ret']>>;
-};
+export type ExecutorService = ServiceOf<typeof ExecutorMethods>;
 
 /** The monitor's service plus the admin-only notification log a drill reads. */
-export type DrillMonitorService = MonitorService & { get_notifications: ActorMethod<[[] | [bigint]], Result<NotificationEntry[], ApiError>> };
+export type DrillMonitorService = MonitorService & Pick<ServiceOf<typeof MonitorMethods>, 'get_notifications'>;
 
 /** The demo canisters a drill's workflows call. */
 export type DemoCanisterName = 'price_oracle' | 'lending_position';
@@ -105,7 +99,7 @@ export async function deployDrillEnv(pic: PocketIc): Promise<DrillEnv> {
         admin,
         orchestrator: deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, owner),
         executor: deflowActor<ExecutorService>(pic, deployment, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory, admin),
-        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', () => SchedulerServiceIdl, owner),
-        monitor: deflowActor<DrillMonitorService>(pic, deployment, 'monitor', () => MonitorServiceIdl, admin)
+        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, owner),
+        monitor: deflowActor<DrillMonitorService>(pic, deployment, 'monitor', monitorIdlFactory, admin)
     };
 }

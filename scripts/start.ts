@@ -12,6 +12,9 @@
  * are deployed too; their ids go to `<state>/demo.json` (`{ "price_oracle": "<id>", ... }`).
  * One process per state folder: a second start on the same folder is refused (`<state>/lock`).
  *
+ * The dashboard (frontend/, built with Vite) is served by the `dashboard` canister through the
+ * gateway at `http://<dashboard id>.localhost:<port>/`; its id goes to `<state>/dashboard.json`.
+ *
  * Options: `--port N` (default 4943, or $DEFLOW_PORT; 0 picks a free port), `--host ADDR`
  * (default 127.0.0.1), `--state DIR` (default `.deflow/` in the project, or $DEFLOW_STATE_DIR),
  * `--fresh`.
@@ -27,16 +30,18 @@ import { PocketIc } from '@dfinity/pic';
 import { DEMO_CANISTERS, deflowWasm, deployDeflow, deployDemoCanisters, deployIcpProxy, SYSTEM_CANISTERS_DIR, upgradeDeflowCanister, type DeflowDeployment, type DemoIds } from '../cli/deploy';
 import { loadDefaultIdentity } from '../cli/identity';
 import { PEER_ROLES, type Peers } from '../shared/common/deployment';
-import { MonitorServiceIdl, type SystemHealth } from '../shared/monitoring';
+import { monitorIdlFactory, type SystemHealth } from '../shared/monitoring';
 import type { InstanceConfig } from '../localnet/src/api';
 import { Instance } from '../localnet/src/instance';
 import { hasSavedInstance, IncrementalSaver, loadInstance } from '../localnet/src/persistence';
 import { blobStore } from '../localnet/src/server/blob-store';
 import { startHttpServer } from '../localnet/src/server/http-server';
 import { InstanceRegistry } from '../localnet/src/server/registry';
+import { createDashboardCanister, dashboardUrl, dashboardWasmHash, localDashboardConfig, upgradeDashboardCanister, uploadDashboard } from '../cli/dashboard-deploy';
 import { buildCanisters } from './build-canisters';
 import { deployLocalCycles, hasCyclesSubnets, LOCAL_NETWORK_SUBNETS, SEEDED_CYCLES } from '../cli/local-cycles';
 import { CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID } from '../localnet/system-canisters/common/interfaces';
+import { buildFrontend } from './build-frontend';
 import { folderBytes, formatBytes, lockStateFolder, StateFolderBusy } from './state-folder';
 
 type StartOptions = { host: string; port: number; fresh: boolean; stateDir: string | undefined };
@@ -90,7 +95,7 @@ async function goLive(restUrl: string, options: StartOptions): Promise<string> {
 /** One line per canister from the monitor's `get_system_health`. */
 async function printHealth(pic: PocketIc, deployment: DeflowDeployment): Promise<void> {
     const monitor = pic.createActor<{ get_system_health: () => Promise<SystemHealth> }>(
-        (() => MonitorServiceIdl) as unknown as Parameters<PocketIc['createActor']>[0],
+        monitorIdlFactory as unknown as Parameters<PocketIc['createActor']>[0],
         deployment.peers.monitor
     );
     try {
@@ -125,6 +130,30 @@ async function ensureLocalCycles(pic: PocketIc, instance: Instance, operator: Pr
 }
 
 const formatCycles = (cycles: bigint): string => `${cycles / 1_000_000_000_000n} T`;
+/** `<state>/dashboard.json`: `{ "dashboard": "<id>" }`. */
+function readDashboard(path: string): Principal | null {
+    if (!existsSync(path)) return null;
+    return Principal.fromText((JSON.parse(readFileSync(path, 'utf8')) as { dashboard: string }).dashboard);
+}
+
+/**
+ * Builds the frontend and puts it on the dashboard canister: created on a new network,
+ * upgraded when its code changed, its files replaced on every start (the bundle may have).
+ */
+async function deployDashboard(pic: PocketIc, instance: Instance, deployment: DeflowDeployment, saved: Principal | null): Promise<Principal> {
+    const distDir = await buildFrontend();
+    const controller = deployment.controller;
+    let canisterId = saved;
+    if (canisterId === null) {
+        canisterId = await createDashboardCanister(pic, controller);
+    } else {
+        const installed = instance.canisterRecord(canisterId.toUint8Array())?.runtime?.module.hash;
+        if (installed === undefined || !dashboardWasmHash().equals(Buffer.from(installed))) await upgradeDashboardCanister(pic, canisterId, controller);
+    }
+    const files = await uploadDashboard(pic, canisterId, controller, distDir, localDashboardConfig(deployment));
+    console.log(`dashboard: ${files} files on ${canisterId.toText()}`);
+    return canisterId;
+}
 
 type SavedDeployment = { peers: Record<keyof Peers, string>; controller: string; admins?: string[] };
 
@@ -169,19 +198,20 @@ async function main(): Promise<void> {
     const deploymentFile = join(stateDir, 'deployment.json');
     const demoFile = join(stateDir, 'demo.json');
     const proxyFile = join(stateDir, 'icp-proxy.json');
+    const dashboardFile = join(stateDir, 'dashboard.json');
     mkdirSync(stateDir, { recursive: true });
     // Before anything else, so a second start neither rebuilds nor touches the saved network.
     const unlock = lockStateFolder(stateDir);
     process.on('exit', unlock);
     if (options.fresh) {
-        for (const entry of [networkDir, deploymentFile, demoFile, proxyFile]) rmSync(entry, { recursive: true, force: true });
+        for (const entry of [networkDir, deploymentFile, demoFile, proxyFile, dashboardFile]) rmSync(entry, { recursive: true, force: true });
     }
     console.log(`State: ${stateDir} (${formatBytes(folderBytes(stateDir))})`);
     const operator = loadDefaultIdentity();
     const operatorPrincipal = operator.identity.getPrincipal();
 
     const rebuilt = [
-        ...(await buildCanisters(projectRoot, [...PEER_ROLES, ...new Set(Object.values(DEMO_CANISTERS))])),
+        ...(await buildCanisters(projectRoot, [...PEER_ROLES, ...new Set(Object.values(DEMO_CANISTERS)), 'dashboard'])),
         ...(await buildCanisters(SYSTEM_CANISTERS_DIR, ['proxy', 'cmc', 'cycles_ledger']))
     ];
     console.log(rebuilt.length === 0 ? 'canisters are up to date' : `built ${rebuilt.join(', ')}`);
@@ -234,6 +264,8 @@ async function main(): Promise<void> {
         writeFileSync(proxyFile, `${JSON.stringify({ proxy: proxy.toText() }, null, 2)}\n`);
     }
     const cycles = await ensureLocalCycles(pic, network!.instance, operatorPrincipal);
+    const dashboard = await deployDashboard(pic, network!.instance, deployment, restored ? readDashboard(dashboardFile) : null);
+    writeFileSync(dashboardFile, `${JSON.stringify({ dashboard: dashboard.toText() }, null, 2)}\n`);
     writeDeployment(deploymentFile, deployment);
     writeDemoIds(demoFile, demo);
     const saver = new IncrementalSaver(networkDir);
@@ -257,6 +289,7 @@ async function main(): Promise<void> {
         console.warn(`the IC HTTP interface is unavailable (${error instanceof Error ? error.message : String(error)}); serving the PocketIC REST API only`);
     }
     console.log(`\nDeFlow local network: ${url}`);
+    console.log(`Dashboard: ${url === restUrl ? '(needs the HTTP gateway)' : dashboardUrl(url, dashboard)}`);
     for (const role of PEER_ROLES) console.log(`  ${role.padEnd(12)} ${deployment.peers[role].toText()}`);
     console.log(`Demo canisters (${demoFile}):`);
     for (const [name, id] of Object.entries(demo)) console.log(`  ${name.padEnd(20)} ${id.toText()}`);

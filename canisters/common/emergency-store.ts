@@ -8,7 +8,7 @@ import { StableBTreeMap } from 'azle';
 
 import { parseWith } from '../../shared/common/codec';
 import type { ApiError } from '../../shared/common/errors';
-import { EmergencyStateSchema, NORMAL_MODE, newerEmergencyState, type EmergencyState } from '../../shared/monitoring/emergency';
+import { EmergencyStateCodec, NORMAL_MODE, newerEmergencyState, type EmergencyState } from '../../shared/monitoring/emergency';
 
 const KEY = 'emergency';
 /** Stored shape version of the emergency cell. */
@@ -58,7 +58,7 @@ export function receiveEmergencyState(
     adopt: (state: EmergencyState) => void
 ): { Ok: null } | { Err: ApiError } {
     if (denied !== undefined) return { Err: denied };
-    const valid = parseWith(EmergencyStateSchema, incoming);
+    const valid = parseWith(EmergencyStateCodec.schema, incoming);
     if ('Err' in valid) return valid;
     adopt(valid.Ok);
     return { Ok: null };

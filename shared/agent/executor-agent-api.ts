@@ -3,27 +3,24 @@
  * from the agent's own contract (`api.ts`) so `shared/workflow/executor-api.ts` can spread
  * these entries into `ExecutorMethods` without an import cycle.
  */
-import { ApiErrorIdl, type ApiError } from '../common/errors';
-import type { MethodSpec } from '../workflow/api-common';
-import { w, type WireOf } from '../workflow/wire';
-
-const ApiErrorWire = w.from<ApiError>(ApiErrorIdl);
+import { ApiErrorCodec } from '../common/errors';
+import { c, type Infer, type MethodSpec } from '../common/codec';
 
 /**
  * `set_agent_module`: the agent module new agents are installed with, as chunks already in the
  * executor's own chunk store (the deploy step uploads them with the management canister's
  * `upload_chunk`): their hashes in order and the hash of the assembled module (sha256).
  */
-export const AgentModuleWire = w.record({ chunk_hashes: w.vec(w.blob), wasm_module_hash: w.blob });
-export type AgentModule = WireOf<typeof AgentModuleWire>;
+export const AgentModuleWire = c.record({ chunk_hashes: c.vec(c.blob), wasm_module_hash: c.blob });
+export type AgentModule = Infer<typeof AgentModuleWire>;
 
 /** An owner's agent as the executor knows it. `Creating`: asked for, not installed yet. */
-export const AgentRecordWire = w.record({ owner: w.principal, agent: w.opt(w.principal), status: w.variant({ Creating: w.null, Ready: w.null }) });
-export type AgentRecordWire = WireOf<typeof AgentRecordWire>;
+export const AgentRecordWire = c.record({ owner: c.principal, agent: c.opt(c.principal), status: c.variant({ Creating: c.null, Ready: c.null }) });
+export type AgentRecordWire = Infer<typeof AgentRecordWire>;
 
 /** Method table entries of the executor for agents (spread into `ExecutorMethods`). */
 export const ExecutorAgentMethods = {
-    set_agent_module: { args: [AgentModuleWire], ret: w.variant({ Ok: w.null, Err: ApiErrorWire }), mode: 'update' },
-    ensure_agent: { args: [w.record({ owner: w.principal })], ret: w.variant({ Ok: AgentRecordWire, Err: ApiErrorWire }), mode: 'update' },
-    get_agent: { args: [w.record({ owner: w.principal })], ret: w.variant({ Ok: AgentRecordWire, Err: ApiErrorWire }), mode: 'query' }
+    set_agent_module: { args: [AgentModuleWire], ret: c.result(c.null, ApiErrorCodec), mode: 'update' },
+    ensure_agent: { args: [c.record({ owner: c.principal })], ret: c.result(AgentRecordWire, ApiErrorCodec), mode: 'update' },
+    get_agent: { args: [c.record({ owner: c.principal })], ret: c.result(AgentRecordWire, ApiErrorCodec), mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;

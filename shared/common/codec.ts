@@ -3,11 +3,18 @@ import { Principal } from '@dfinity/principal';
 import { z } from 'zod';
 
 /**
- * One definition, three views: a Candid IDL type, a zod schema and (by inference) the
- * TypeScript type. Every contract in `shared/scheduling` and `shared/monitoring` is built
- * from these combinators, so the IDL, the validator and the type cannot drift apart.
+ * The one contract builder of DeFlow. One definition, three views: a Candid IDL type, a zod
+ * schema and (by inference) the TypeScript type. Every contract in `shared/` is built from
+ * these combinators, so the IDL, the validator and the type cannot drift apart, and the method
+ * tables built from them ({@link MethodSpec}) give the canisters' decorators, the clients'
+ * `idlFactory` and the service types ({@link ServiceOf}).
  *
- * Generic on purpose; it lives here until `shared/common` adopts it.
+ * Where the domain form differs from the wire form (workflow definitions, executions: camelCase,
+ * numbers, string principals), the codec describes the wire form (named `XWire`) and explicit
+ * `encodeX`/`decodeX` functions beside it convert; where they agree the codec is named `XCodec`.
+ *
+ * Number widths follow `@dfinity/candid`'s decoder: `nat8`..`nat32` are `number`,
+ * `nat64`/`nat` are `bigint`, `vec nat8` is `Uint8Array`.
  *
  * @example
  * const Point = c.record({ x: c.nat32, label: c.opt(c.text) });
@@ -31,56 +38,74 @@ type TagsOf<Tags extends readonly string[]> = { [I in keyof Tags]: { [P in Tags[
 
 export const NAT64_MAX = (1n << 64n) - 1n;
 export const NAT32_MAX = 2 ** 32 - 1;
+const NAT8_MAX = 255;
 
-/** Casts a structurally built zod schema to the type the combinator promises (checked by tests). */
-function typed<T>(schema: z.ZodType): z.ZodType<T> {
-    return schema as z.ZodType<T>;
+/**
+ * A codec whose zod schema is built on first use. Canisters build every contract at module
+ * load (each install and upgrade) but validate only a few of them, so the schemas of the wire
+ * types they merely encode cost nothing.
+ */
+function codec<T>(idl: IDL.Type, buildSchema: () => z.ZodType): Codec<T> {
+    let schema: z.ZodType<T> | undefined;
+    return {
+        idl,
+        get schema(): z.ZodType<T> {
+            // The cast is the combinator's promise about the structure it built (checked by the contract tests).
+            schema ??= buildSchema() as z.ZodType<T>;
+            return schema;
+        }
+    };
 }
 
-const text: Codec<string> = { idl: IDL.Text, schema: z.string() };
-const bool: Codec<boolean> = { idl: IDL.Bool, schema: z.boolean() };
-const nat64: Codec<bigint> = { idl: IDL.Nat64, schema: z.bigint().min(0n).max(NAT64_MAX) };
+function leaf<T>(idl: IDL.Type, schema: z.ZodType<T>): Codec<T> {
+    return { idl, schema };
+}
+
+const text = leaf<string>(IDL.Text, z.string());
+const bool = leaf<boolean>(IDL.Bool, z.boolean());
+const nat64 = leaf<bigint>(IDL.Nat64, z.bigint().min(0n).max(NAT64_MAX));
 /** Unbounded `nat` (cycles balances). */
-const nat: Codec<bigint> = { idl: IDL.Nat, schema: z.bigint().min(0n) };
-const nat32: Codec<number> = { idl: IDL.Nat32, schema: z.number().int().min(0).max(NAT32_MAX) };
-const float64: Codec<number> = { idl: IDL.Float64, schema: z.number() };
-const null_: Codec<null> = { idl: IDL.Null, schema: z.null() };
-const principal: Codec<Principal> = {
-    idl: IDL.Principal,
+const nat = leaf<bigint>(IDL.Nat, z.bigint().min(0n));
+const nat32 = leaf<number>(IDL.Nat32, z.number().int().min(0).max(NAT32_MAX));
+const nat8 = leaf<number>(IDL.Nat8, z.number().int().min(0).max(NAT8_MAX));
+const float64 = leaf<number>(IDL.Float64, z.number());
+const null_ = leaf<null>(IDL.Null, z.null());
+/** `vec nat8`, which agent-js decodes to a `Uint8Array`. */
+const blob = leaf<Uint8Array>(IDL.Vec(IDL.Nat8), z.instanceof(Uint8Array));
+const principal = leaf<Principal>(
+    IDL.Principal,
     // `isPrincipal` rather than instanceof: decoded values may come from another copy of the library.
-    schema: z.custom<Principal>((value) => Principal.isPrincipal(value), { message: 'expected a principal' })
-};
+    z.custom<Principal>((value) => Principal.isPrincipal(value), { message: 'expected a principal' })
+);
 
 /** Candid `opt T`, represented as agent-js does: `[]` or `[value]`. */
 function opt<T>(inner: Codec<T>): Codec<[] | [T]> {
-    return { idl: IDL.Opt(inner.idl), schema: typed<[] | [T]>(z.union([z.tuple([]), z.tuple([inner.schema])])) };
+    return codec(IDL.Opt(inner.idl), () => z.union([z.tuple([]), z.tuple([inner.schema])]));
 }
 
 function vec<T>(inner: Codec<T>): Codec<T[]> {
-    return { idl: IDL.Vec(inner.idl), schema: z.array(inner.schema) };
+    return codec(IDL.Vec(inner.idl), () => z.array(inner.schema));
 }
 
 function record<S extends Fields>(fields: S): Codec<RecordOf<S>> {
     const idl: Record<string, IDL.Type> = {};
-    const shape: Record<string, z.ZodType> = {};
-    for (const [name, field] of Object.entries(fields)) {
-        idl[name] = field.idl;
-        shape[name] = field.schema;
-    }
-    return { idl: IDL.Record(idl), schema: typed<RecordOf<S>>(z.object(shape)) };
+    for (const [name, field] of Object.entries(fields)) idl[name] = field.idl;
+    return codec(IDL.Record(idl), () => {
+        const shape: Record<string, z.ZodType> = {};
+        for (const [name, field] of Object.entries(fields)) shape[name] = field.schema;
+        return z.object(shape);
+    });
 }
 
 /** Candid variant; each alternative is `{ Tag: payload }` with exactly one key. */
 function variant<S extends Fields>(tags: S): Codec<VariantOf<S>> {
     const idl: Record<string, IDL.Type> = {};
-    const options: z.ZodType[] = [];
-    for (const [tag, payload] of Object.entries(tags)) {
-        idl[tag] = payload.idl;
-        options.push(z.strictObject({ [tag]: payload.schema }));
-    }
-    const [first, ...rest] = options;
-    if (first === undefined) throw new Error('a variant needs at least one tag');
-    return { idl: IDL.Variant(idl), schema: typed<VariantOf<S>>(z.union([first, ...rest])) };
+    for (const [tag, payload] of Object.entries(tags)) idl[tag] = payload.idl;
+    if (Object.keys(idl).length === 0) throw new Error('a variant needs at least one tag');
+    return codec(IDL.Variant(idl), () => {
+        const options = Object.entries(tags).map(([tag, payload]) => z.strictObject({ [tag]: payload.schema }));
+        return z.union(options);
+    });
 }
 
 /**
@@ -96,18 +121,13 @@ function tags<const Tags extends readonly [string, ...string[]]>(names: Tags): C
     return variant(fields) as Codec<unknown> as Codec<TagsOf<Tags>>;
 }
 
-/** Wraps a hand-written IDL (such as `ApiErrorIdl`) with a schema, for values that already exist in shared/common. */
-function external<T>(idl: IDL.Type, schema: z.ZodType<T>): Codec<T> {
-    return { idl, schema };
-}
-
 /** Candid `variant { Ok: T; Err: E }`. */
 function result<T, E>(okCodec: Codec<T>, errCodec: Codec<E>): Codec<{ Ok: T } | { Err: E }> {
     return variant({ Ok: okCodec, Err: errCodec }) as Codec<unknown> as Codec<{ Ok: T } | { Err: E }>;
 }
 
 /** The combinators. */
-export const c = { text, bool, nat, nat64, nat32, float64, null: null_, principal, opt, vec, record, variant, tags, external, result };
+export const c = { text, bool, nat, nat64, nat32, nat8, float64, null: null_, blob, principal, opt, vec, record, variant, tags, result };
 
 /**
  * The tag of a variant value, typed as the union of its tags, for exhaustive switches.
@@ -116,8 +136,9 @@ export const c = { text, bool, nat, nat64, nat32, float64, null: null_, principa
  * switch (tagOf(policy)) { case 'Skip': ...; case 'Allow': ...; default: assertNever(...) }
  */
 export function tagOf<V extends object>(value: V): V extends unknown ? keyof V & string : never {
-    const [tag] = Object.keys(value);
-    if (tag === undefined) throw new Error('variant value without a tag');
+    const keys = Object.keys(value);
+    const [tag] = keys;
+    if (tag === undefined || keys.length !== 1) throw new Error(`a variant value has exactly one tag, got ${keys.length}`);
     return tag as V extends unknown ? keyof V & string : never;
 }
 
@@ -131,23 +152,48 @@ export function toOpt<T>(value: T | undefined): [] | [T] {
     return value === undefined ? [] : [value];
 }
 
-/** One canister method: Candid argument types, the single return type, query or update. */
-export type MethodSpec = { readonly args: readonly IDL.Type[]; readonly ret: IDL.Type; readonly mode: 'query' | 'update' };
+/** One canister method: the codecs of its arguments and of its single result, query or update. */
+export type MethodSpec = { readonly args: readonly Codec<unknown>[]; readonly ret: Codec<unknown>; readonly mode: 'query' | 'update' };
+
+/** The TypeScript argument tuple of a method. */
+export type ArgsOf<M extends MethodSpec> = InferAll<M['args']>;
+type InferAll<A extends readonly unknown[]> = { -readonly [K in keyof A]: Infer<A[K]> };
+/** The TypeScript result of a method. */
+export type ReturnOf<M extends MethodSpec> = Infer<M['ret']>;
 
 /**
- * Builds an `IDL.Service` from method specs, e.g. for an agent actor or a test client.
+ * A service as an agent actor sees it: one async function per method of the table.
  *
  * @example
- * const idlFactory = () => serviceIdl(SchedulerMethods);
+ * type SchedulerService = ServiceOf<typeof SchedulerMethods>;
  */
-export function serviceIdl(methods: Record<string, MethodSpec>): IDL.ServiceClass {
-    const fields: Record<string, IDL.FuncClass> = {};
-    for (const [name, m] of Object.entries(methods)) {
-        const [first, ...rest] = m.args;
-        const args: [] | [IDL.Type, ...IDL.Type[]] = first === undefined ? [] : [first, ...rest];
-        fields[name] = IDL.Func(args, [m.ret], m.mode === 'query' ? ['query'] : []);
-    }
-    return IDL.Service(fields);
+export type ServiceOf<Methods extends Record<string, MethodSpec>> = {
+    [K in keyof Methods]: (...args: ArgsOf<Methods[K]>) => Promise<ReturnOf<Methods[K]>>;
+};
+
+/** The Candid argument types and result type of a method, as Azle's decorators take them. */
+export function candidOf(spec: MethodSpec): [IDL.Type[], IDL.Type] {
+    return [spec.args.map((a) => a.idl), spec.ret.idl];
+}
+
+/**
+ * An `idlFactory` (as `@dfinity/agent` and `@dfinity/pic` expect) from a method table, so the
+ * canisters' decorators and the clients read the same definitions.
+ *
+ * @example
+ * const actor = pic.createActor<ServiceOf<typeof SchedulerMethods>>(idlFactory(SchedulerMethods), id);
+ */
+export function idlFactory(methods: Record<string, MethodSpec>): IDL.InterfaceFactory {
+    return ({ IDL: idl }) => {
+        const fields: Record<string, IDL.FuncClass> = {};
+        for (const [name, m] of Object.entries(methods)) {
+            const [argTypes, retType] = candidOf(m);
+            const [first, ...rest] = argTypes;
+            const args: [] | [IDL.Type, ...IDL.Type[]] = first === undefined ? [] : [first, ...rest];
+            fields[name] = idl.Func(args, [retType], m.mode === 'query' ? ['query'] : []);
+        }
+        return idl.Service(fields);
+    };
 }
 
 /**
@@ -155,7 +201,7 @@ export function serviceIdl(methods: Record<string, MethodSpec>): IDL.ServiceClas
  * turns the first problem into a typed `InvalidInput` whose `field` is the dotted path.
  *
  * @example
- * parseWith(ScheduleRequestSchema, arg) // { Ok: request } or { Err: { InvalidInput: { field: 'kind.Once.at', ... } } }
+ * parseWith(ScheduleRequestCodec.schema, arg) // { Ok: request } or { Err: { InvalidInput: { field: 'kind.Once.at', ... } } }
  */
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown): { Ok: T } | { Err: { InvalidInput: { field: string; message: string } } } {
     const parsed = schema.safeParse(value);

@@ -32,11 +32,9 @@ export const DeploymentConfigCodec = c.record({
     admins: c.vec(c.principal)
 });
 export type DeploymentConfig = Infer<typeof DeploymentConfigCodec>;
-export const DeploymentConfigIdl = DeploymentConfigCodec.idl;
-export const DeploymentConfigSchema = DeploymentConfigCodec.schema;
 
 /** The Candid init argument list of every DeFlow canister: `(opt DeploymentConfig)`. */
-export const DeploymentInitArgs: IDL.Type[] = [IDL.Opt(DeploymentConfigIdl)];
+export const DeploymentInitArgs: IDL.Type[] = [IDL.Opt(DeploymentConfigCodec.idl)];
 
 /** Roles of the four canisters, as named in `Peers`. */
 export type PeerRole = keyof Peers;

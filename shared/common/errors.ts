@@ -1,28 +1,29 @@
-import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
+import { c, type Infer } from './codec';
+
+/**
+ * The variants of the error every DeFlow canister API shares, as codec fields, so an API with
+ * more variants (the workflow APIs' `WorkflowError`) extends them by construction.
+ */
+export const apiErrorVariants = {
+    NotFound: c.record({ entity: c.text, id: c.text }),
+    Unauthorized: c.record({ caller: c.principal }),
+    InvalidInput: c.record({ field: c.text, message: c.text }),
+    Conflict: c.record({ message: c.text }),
+    LimitExceeded: c.record({ limit: c.text, max: c.nat64 }),
+    Unavailable: c.record({ message: c.text }),
+    EmergencyMode: c.record({ message: c.text })
+};
 
 /**
  * The error variant shared by every DeFlow canister API. Callers match the tag, never the
  * text: `message` fields are for humans.
+ *
+ * @example
+ * const E = c.record({ error: ApiErrorCodec });
  */
-export type ApiError =
-    | { NotFound: { entity: string; id: string } }
-    | { Unauthorized: { caller: Principal } }
-    | { InvalidInput: { field: string; message: string } }
-    | { Conflict: { message: string } }
-    | { LimitExceeded: { limit: string; max: bigint } }
-    | { Unavailable: { message: string } }
-    | { EmergencyMode: { message: string } };
-
-export const ApiErrorIdl = IDL.Variant({
-    NotFound: IDL.Record({ entity: IDL.Text, id: IDL.Text }),
-    Unauthorized: IDL.Record({ caller: IDL.Principal }),
-    InvalidInput: IDL.Record({ field: IDL.Text, message: IDL.Text }),
-    Conflict: IDL.Record({ message: IDL.Text }),
-    LimitExceeded: IDL.Record({ limit: IDL.Text, max: IDL.Nat64 }),
-    Unavailable: IDL.Record({ message: IDL.Text }),
-    EmergencyMode: IDL.Record({ message: IDL.Text })
-});
+export const ApiErrorCodec = c.variant(apiErrorVariants);
+export type ApiError = Infer<typeof ApiErrorCodec>;
 
 export const apiError = {
     notFound: (entity: string, id: string): ApiError => ({ NotFound: { entity, id } }),

@@ -1,18 +1,11 @@
-import { IDL } from '@dfinity/candid';
+import { c, type Infer } from './codec';
 
 /** What `get_version` answers, so an upgrade drill can prove which code runs. */
-export type VersionInfo = {
-    canister: string;
-    package_version: string;
-    schema_version: number;
-    canister_version: bigint;
-    build_id: string;
-};
-
-export const VersionInfoIdl = IDL.Record({
-    canister: IDL.Text,
-    package_version: IDL.Text,
-    schema_version: IDL.Nat32,
-    canister_version: IDL.Nat64,
-    build_id: IDL.Text
+export const VersionInfoCodec = c.record({
+    canister: c.text,
+    package_version: c.text,
+    schema_version: c.nat32,
+    canister_version: c.nat64,
+    build_id: c.text
 });
+export type VersionInfo = Infer<typeof VersionInfoCodec>;

@@ -10,12 +10,10 @@ export const AlertKindCodec = c.tags([
     'DependencyUnreachable'
 ] as const);
 export type AlertKind = Infer<typeof AlertKindCodec>;
-export const AlertKindIdl = AlertKindCodec.idl;
 
 /** @example const s: AlertSeverity = { Critical: null }; */
 export const AlertSeverityCodec = c.tags(['Info', 'Warning', 'Critical'] as const);
 export type AlertSeverity = Infer<typeof AlertSeverityCodec>;
-export const AlertSeverityIdl = AlertSeverityCodec.idl;
 
 /**
  * Lifecycle: `Raised` → (`Acknowledged`) → `Resolved`. An acknowledged alert stays open until
@@ -26,7 +24,6 @@ export const AlertSeverityIdl = AlertSeverityCodec.idl;
  */
 export const AlertStatusCodec = c.tags(['Raised', 'Acknowledged', 'Resolved'] as const);
 export type AlertStatus = Infer<typeof AlertStatusCodec>;
-export const AlertStatusIdl = AlertStatusCodec.idl;
 
 /**
  * One alert. At most one open (not resolved) alert exists per (`kind`, `subject`);
@@ -49,8 +46,6 @@ export const AlertCodec = c.record({
     resolved_at: c.opt(c.nat64)
 });
 export type Alert = Infer<typeof AlertCodec>;
-export const AlertIdl = AlertCodec.idl;
-export const AlertSchema = AlertCodec.schema;
 
 /**
  * Alert thresholds (configurable at init and by admins).
@@ -76,8 +71,6 @@ export const ThresholdsCodec = c.record({
     dependency_failures: c.nat32
 });
 export type Thresholds = Infer<typeof ThresholdsCodec>;
-export const ThresholdsIdl = ThresholdsCodec.idl;
-export const ThresholdsSchema = ThresholdsCodec.schema;
 
 const SECOND = 1_000_000_000n;
 

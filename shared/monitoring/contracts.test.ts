@@ -1,3 +1,4 @@
+import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import type { Codec } from '../common/codec';
 import { roundTrip } from '../scheduling/round-trip';
@@ -7,7 +8,7 @@ import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyReque
 import { CanisterHealthCodec, HealthReportAckCodec, HealthSampleCodec, type HealthSample } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
-import { AlertResultCodec, AlertsResultCodec, EmergencyStateResultCodec, HealthReportAckResultCodec, MonitorMethods, MonitorServiceIdl, SystemHealthResultCodec } from './service';
+import { AlertResultCodec, AlertsResultCodec, EmergencyStateResultCodec, HealthReportAckResultCodec, MonitorMethods, monitorIdlFactory, SystemHealthResultCodec } from './service';
 
 const p = Principal.fromText('rrkah-fqaaa-aaaaa-aaaaq-cai');
 const now = 1_741_608_000_000_000_000n;
@@ -103,7 +104,7 @@ describe('Contracts > monitoring > service and helpers', () => {
                 'get_notifications'
             ].sort()
         );
-        expect(MonitorServiceIdl.display()).toContain('get_system_health');
+        expect(monitorIdlFactory({ IDL }).display()).toContain('get_system_health');
     });
 
     it('the latest emergency state wins', () => {

@@ -15,8 +15,6 @@ export const DependencyProbeConfigCodec = c.record({
     critical: c.bool
 });
 export type DependencyProbeConfig = Infer<typeof DependencyProbeConfigCodec>;
-export const DependencyProbeConfigIdl = DependencyProbeConfigCodec.idl;
-export const DependencyProbeConfigSchema = DependencyProbeConfigCodec.schema;
 
 /**
  * The outcome of one probe. `error` holds the reject code and message when unreachable.
@@ -32,8 +30,6 @@ export const DependencyProbeResultCodec = c.record({
     error: c.opt(c.record({ reject_code: c.nat32, message: c.text }))
 });
 export type DependencyProbeResult = Infer<typeof DependencyProbeResultCodec>;
-export const DependencyProbeResultIdl = DependencyProbeResultCodec.idl;
-export const DependencyProbeResultSchema = DependencyProbeResultCodec.schema;
 
 /**
  * What the monitor knows about a dependency: its config, the last probe and the streak of
@@ -49,4 +45,3 @@ export const DependencyStatusCodec = c.record({
     last_success_at: c.opt(c.nat64)
 });
 export type DependencyStatus = Infer<typeof DependencyStatusCodec>;
-export const DependencyStatusIdl = DependencyStatusCodec.idl;

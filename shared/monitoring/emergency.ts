@@ -11,7 +11,6 @@ import { c, type Infer } from '../common/codec';
  */
 export const SystemModeCodec = c.tags(['Normal', 'Safe', 'Emergency'] as const);
 export type SystemMode = Infer<typeof SystemModeCodec>;
-export const SystemModeIdl = SystemModeCodec.idl;
 
 /**
  * The emergency/safe mode state: what is on, why, since when, who switched it.
@@ -27,8 +26,6 @@ export const EmergencyStateCodec = c.record({
     changed_by: c.opt(c.principal)
 });
 export type EmergencyState = Infer<typeof EmergencyStateCodec>;
-export const EmergencyStateIdl = EmergencyStateCodec.idl;
-export const EmergencyStateSchema = EmergencyStateCodec.schema;
 
 /** The state every canister starts in. */
 export const NORMAL_MODE: EmergencyState = { mode: { Normal: null }, reason: '', changed_at: 0n, changed_by: [] };
@@ -44,14 +41,10 @@ export const EnableEmergencyRequestCodec = c.record({
     reason: c.text
 });
 export type EnableEmergencyRequest = Infer<typeof EnableEmergencyRequestCodec>;
-export const EnableEmergencyRequestIdl = EnableEmergencyRequestCodec.idl;
-export const EnableEmergencyRequestSchema = EnableEmergencyRequestCodec.schema;
 
 /** Argument of `disable_emergency_mode`. @example const r: DisableEmergencyRequest = { reason: 'incident closed' }; */
 export const DisableEmergencyRequestCodec = c.record({ reason: c.text });
 export type DisableEmergencyRequest = Infer<typeof DisableEmergencyRequestCodec>;
-export const DisableEmergencyRequestIdl = DisableEmergencyRequestCodec.idl;
-export const DisableEmergencyRequestSchema = DisableEmergencyRequestCodec.schema;
 
 /**
  * Which of two emergency states wins: the one changed last (`changed_at`), so pushes and

@@ -4,7 +4,6 @@ import { EmergencyStateCodec } from './emergency';
 /** Which DeFlow canister a sample comes from. @example const r: CanisterRole = { Scheduler: null }; */
 export const CanisterRoleCodec = c.tags(['Orchestrator', 'Scheduler', 'Executor', 'Monitor'] as const);
 export type CanisterRole = Infer<typeof CanisterRoleCodec>;
-export const CanisterRoleIdl = CanisterRoleCodec.idl;
 
 /**
  * What a canister reports to the monitor on its health timer (argument of `report_health`).
@@ -34,8 +33,6 @@ export const HealthSampleCodec = c.record({
     canister_version: c.nat64
 });
 export type HealthSample = Infer<typeof HealthSampleCodec>;
-export const HealthSampleIdl = HealthSampleCodec.idl;
-export const HealthSampleSchema = HealthSampleCodec.schema;
 
 /**
  * Reply to `report_health`: the current emergency state, so a canister that missed a push
@@ -46,12 +43,10 @@ export const HealthSampleSchema = HealthSampleCodec.schema;
  */
 export const HealthReportAckCodec = c.record({ emergency: EmergencyStateCodec, received_at: c.nat64 });
 export type HealthReportAck = Infer<typeof HealthReportAckCodec>;
-export const HealthReportAckIdl = HealthReportAckCodec.idl;
 
 /** Overall verdict. @example const s: HealthStatus = { Degraded: null }; */
 export const HealthStatusCodec = c.tags(['Healthy', 'Degraded', 'Critical'] as const);
 export type HealthStatus = Infer<typeof HealthStatusCodec>;
-export const HealthStatusIdl = HealthStatusCodec.idl;
 
 /**
  * Health of one monitored canister: its latest sample and whether its heartbeat is stale.
@@ -67,4 +62,3 @@ export const CanisterHealthCodec = c.record({
     upgrade_failures: c.nat32
 });
 export type CanisterHealth = Infer<typeof CanisterHealthCodec>;
-export const CanisterHealthIdl = CanisterHealthCodec.idl;

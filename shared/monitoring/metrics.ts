@@ -23,8 +23,6 @@ export const SystemMetricsCodec = c.record({
     samples_received: c.nat64
 });
 export type SystemMetrics = Infer<typeof SystemMetricsCodec>;
-export const SystemMetricsIdl = SystemMetricsCodec.idl;
-export const SystemMetricsSchema = SystemMetricsCodec.schema;
 
 /**
  * Answer of `get_system_health` and `trigger_health_check`.
@@ -41,5 +39,3 @@ export const SystemHealthCodec = c.record({
     open_alerts: c.vec(AlertCodec)
 });
 export type SystemHealth = Infer<typeof SystemHealthCodec>;
-export const SystemHealthIdl = SystemHealthCodec.idl;
-export const SystemHealthSchema = SystemHealthCodec.schema;

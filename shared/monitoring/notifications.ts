@@ -4,7 +4,6 @@ import { AlertKindCodec } from './alerts';
 /** @example const l: NotificationLevel = { Warning: null }; */
 export const NotificationLevelCodec = c.tags(['Info', 'Warning', 'Error', 'Critical'] as const);
 export type NotificationLevel = Infer<typeof NotificationLevelCodec>;
-export const NotificationLevelIdl = NotificationLevelCodec.idl;
 
 /**
  * Machine-readable events a notification may carry, which the monitor acts on (besides
@@ -18,7 +17,6 @@ export const SystemEventCodec = c.variant({
     UpgradeSucceeded: c.record({ canister: c.principal, canister_version: c.nat64 })
 });
 export type SystemEvent = Infer<typeof SystemEventCodec>;
-export const SystemEventIdl = SystemEventCodec.idl;
 
 /**
  * Argument of `send_system_notification`.
@@ -33,8 +31,6 @@ export const NotificationRequestCodec = c.record({
     event: c.opt(SystemEventCodec)
 });
 export type NotificationRequest = Infer<typeof NotificationRequestCodec>;
-export const NotificationRequestIdl = NotificationRequestCodec.idl;
-export const NotificationRequestSchema = NotificationRequestCodec.schema;
 
 /**
  * What an alert notification is about, as data: which alert, of what kind, raised or
@@ -67,5 +63,3 @@ export const NotificationEntryCodec = c.record({
     alert: c.opt(NotificationAlertCodec)
 });
 export type NotificationEntry = Infer<typeof NotificationEntryCodec>;
-export const NotificationEntryIdl = NotificationEntryCodec.idl;
-export const NotificationEntrySchema = NotificationEntryCodec.schema;

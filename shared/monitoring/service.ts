@@ -1,7 +1,6 @@
-import { IDL } from '@dfinity/candid';
-import { VersionInfoIdl } from '../common/version';
-import { ApiErrorCodec } from '../scheduling/api-error';
-import { c, serviceIdl, type Codec, type MethodSpec } from '../common/codec';
+import { VersionInfoCodec } from '../common/version';
+import { ApiErrorCodec } from '../common/errors';
+import { c, idlFactory, type Codec, type MethodSpec } from '../common/codec';
 import { AlertCodec, ThresholdsCodec } from './alerts';
 import { DependencyProbeConfigCodec, DependencyStatusCodec } from './dependencies';
 import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyRequestCodec } from './emergency';
@@ -38,23 +37,23 @@ export const MAX_NOTIFICATION_PAGE = 100;
  * - `get_notifications` (query; admins/controllers: log entries with id > `after`, oldest first, at most 100)
  *
  * @example
- * const idlFactory = () => MonitorServiceIdl;
+ * const monitor = pic.createActor<MonitorService>(monitorIdlFactory, monitorId);
  */
 export const MonitorMethods = {
-    get_system_health: { args: [], ret: SystemHealthCodec.idl, mode: 'query' },
-    get_system_metrics: { args: [], ret: SystemMetricsCodec.idl, mode: 'query' },
-    trigger_health_check: { args: [], ret: SystemHealthResultCodec.idl, mode: 'update' },
-    check_system_alerts: { args: [], ret: AlertsResultCodec.idl, mode: 'update' },
-    enable_emergency_mode: { args: [EnableEmergencyRequestCodec.idl], ret: EmergencyStateResultCodec.idl, mode: 'update' },
-    disable_emergency_mode: { args: [DisableEmergencyRequestCodec.idl], ret: EmergencyStateResultCodec.idl, mode: 'update' },
-    send_system_notification: { args: [NotificationRequestCodec.idl], ret: NotificationEntryResultCodec.idl, mode: 'update' },
-    acknowledge_alert: { args: [IDL.Nat64], ret: AlertResultCodec.idl, mode: 'update' },
-    get_version: { args: [], ret: VersionInfoIdl, mode: 'query' },
-    report_health: { args: [HealthSampleCodec.idl], ret: HealthReportAckResultCodec.idl, mode: 'update' },
-    set_dependencies: { args: [c.vec(DependencyProbeConfigCodec).idl], ret: DependenciesResultCodec.idl, mode: 'update' },
-    set_thresholds: { args: [ThresholdsCodec.idl], ret: ThresholdsResultCodec.idl, mode: 'update' },
-    get_notifications: { args: [c.opt(c.nat64).idl], ret: R(c.vec(NotificationEntryCodec)).idl, mode: 'query' }
+    get_system_health: { args: [], ret: SystemHealthCodec, mode: 'query' },
+    get_system_metrics: { args: [], ret: SystemMetricsCodec, mode: 'query' },
+    trigger_health_check: { args: [], ret: SystemHealthResultCodec, mode: 'update' },
+    check_system_alerts: { args: [], ret: AlertsResultCodec, mode: 'update' },
+    enable_emergency_mode: { args: [EnableEmergencyRequestCodec], ret: EmergencyStateResultCodec, mode: 'update' },
+    disable_emergency_mode: { args: [DisableEmergencyRequestCodec], ret: EmergencyStateResultCodec, mode: 'update' },
+    send_system_notification: { args: [NotificationRequestCodec], ret: NotificationEntryResultCodec, mode: 'update' },
+    acknowledge_alert: { args: [c.nat64], ret: AlertResultCodec, mode: 'update' },
+    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
+    report_health: { args: [HealthSampleCodec], ret: HealthReportAckResultCodec, mode: 'update' },
+    set_dependencies: { args: [c.vec(DependencyProbeConfigCodec)], ret: DependenciesResultCodec, mode: 'update' },
+    set_thresholds: { args: [ThresholdsCodec], ret: ThresholdsResultCodec, mode: 'update' },
+    get_notifications: { args: [c.opt(c.nat64)], ret: R(c.vec(NotificationEntryCodec)), mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;
 
-/** The monitor service IDL. */
-export const MonitorServiceIdl = serviceIdl(MonitorMethods);
+/** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the monitor. */
+export const monitorIdlFactory = idlFactory(MonitorMethods);

@@ -1,19 +1,19 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { ApiErrorIdl } from '../common/errors';
-import { ApiErrorCodec, ApiErrorStructuralIdl } from './api-error';
+import { ApiErrorCodec } from '../common/errors';
+import { WorkflowErrorWire } from '../workflow/errors';
 import { c, NAT64_MAX, parseWith, tagOf, type Codec } from '../common/codec';
 import { FiringEntryCodec, FiringOutcomeCodec, type FiringEntry } from './firing';
 import { OutboxEntryCodec, StartScheduledExecutionRequestCodec } from './outbox';
 import { roundTrip } from './round-trip';
-import { MissedRunPolicyCodec, OverlapPolicyCodec, ScheduleCodec, ScheduleKindCodec, ScheduleRequestCodec, ScheduleRequestSchema, type Schedule } from './schedule';
+import { MissedRunPolicyCodec, OverlapPolicyCodec, ScheduleCodec, ScheduleKindCodec, ScheduleRequestCodec, type Schedule } from './schedule';
 import {
     ExecutionFinishedCodec,
     ListSchedulesRequestCodec,
     ScheduleDetailsResultCodec,
     SchedulePageResultCodec,
     SchedulerMethods,
-    SchedulerServiceIdl,
+    schedulerIdlFactory,
     ScheduleResultCodec
 } from './service';
 
@@ -77,8 +77,10 @@ describe('Contracts > scheduling > Candid round trips', () => {
 });
 
 describe('Contracts > scheduling > drift and validation', () => {
-    it('ApiErrorCodec matches the hand-written ApiErrorIdl in shared/common', () => {
-        expect(ApiErrorStructuralIdl.display()).toBe(ApiErrorIdl.display());
+    it('an ApiError the orchestrator answers in a WorkflowError decodes as the scheduler\'s ApiError', () => {
+        const error = { LimitExceeded: { limit: 'schedules', max: 10n } };
+        const [decoded] = IDL.decode([ApiErrorCodec.idl], IDL.encode([WorkflowErrorWire.idl], [error]));
+        expect(ApiErrorCodec.schema.parse(decoded)).toEqual(error);
     });
 
     it('the service keeps the original method names', () => {
@@ -95,7 +97,7 @@ describe('Contracts > scheduling > drift and validation', () => {
                 'set_emergency_mode'
             ].sort()
         );
-        expect(SchedulerServiceIdl.display()).toContain('list_persistent_scheduled_executions');
+        expect(schedulerIdlFactory({ IDL }).display()).toContain('list_persistent_scheduled_executions');
     });
 
     it('schemas reject what the IDL would not carry', () => {
@@ -109,9 +111,9 @@ describe('Contracts > scheduling > drift and validation', () => {
 
     it('parseWith gives a typed InvalidInput with the field path', () => {
         const bad = { workflow_id: 'wf', kind: { Interval: { every_seconds: 'often', start_at: [], end_at: [] } }, policies: [], owner: [] };
-        const result = parseWith(ScheduleRequestSchema, bad);
+        const result = parseWith(ScheduleRequestCodec.schema, bad);
         expect(result).toEqual({ Err: { InvalidInput: { field: 'kind.Interval.every_seconds', message: expect.any(String) } } });
-        expect(parseWith(ScheduleRequestSchema, { workflow_id: 'wf', kind: { EveryHeartbeat: null }, policies: [], owner: [] })).toHaveProperty('Ok');
+        expect(parseWith(ScheduleRequestCodec.schema, { workflow_id: 'wf', kind: { EveryHeartbeat: null }, policies: [], owner: [] })).toHaveProperty('Ok');
     });
 
     it('tagOf gives the variant tag', () => {

@@ -1,4 +1,4 @@
-import { ApiErrorCodec } from './api-error';
+import { ApiErrorCodec } from '../common/errors';
 import { c, type Infer } from '../common/codec';
 
 /**
@@ -15,7 +15,6 @@ import { c, type Infer } from '../common/codec';
  */
 export const SkipReasonCodec = c.tags(['Overlap', 'Paused', 'EmergencyMode', 'MissedRunPolicy', 'Backpressure'] as const);
 export type SkipReason = Infer<typeof SkipReasonCodec>;
-export const SkipReasonIdl = SkipReasonCodec.idl;
 
 /**
  * Why a start request failed for good: the orchestrator answered with an error that retrying
@@ -29,7 +28,6 @@ export const StartFailureCodec = c.variant({
     Unreachable: c.record({ reject_code: c.nat32, message: c.text })
 });
 export type StartFailure = Infer<typeof StartFailureCodec>;
-export const StartFailureIdl = StartFailureCodec.idl;
 
 /**
  * What became of one due time. `Pending` while the start request waits in the outbox;
@@ -47,8 +45,6 @@ export const FiringOutcomeCodec = c.variant({
     Failed: c.record({ attempts: c.nat32, failure: StartFailureCodec })
 });
 export type FiringOutcome = Infer<typeof FiringOutcomeCodec>;
-export const FiringOutcomeIdl = FiringOutcomeCodec.idl;
-export const FiringOutcomeSchema = FiringOutcomeCodec.schema;
 
 /**
  * One line of a schedule's firing history (a bounded ring of the last entries).
@@ -65,5 +61,3 @@ export const FiringEntryCodec = c.record({
     outcome: FiringOutcomeCodec
 });
 export type FiringEntry = Infer<typeof FiringEntryCodec>;
-export const FiringEntryIdl = FiringEntryCodec.idl;
-export const FiringEntrySchema = FiringEntryCodec.schema;

@@ -1,5 +1,4 @@
 /** Scheduling contracts: schedule kinds and policies, firing history, outbox, scheduler service. */
-export * from './api-error';
 export * from '../common/codec';
 export * from './firing';
 export * from './outbox';

@@ -1,5 +1,5 @@
 import { c, type Infer, type MethodSpec } from '../common/codec';
-import { ApiErrorCodec } from './api-error';
+import { ApiErrorCodec } from '../common/errors';
 
 /**
  * Argument the scheduler sends the orchestrator to start a scheduled execution. The
@@ -18,7 +18,6 @@ export const StartScheduledExecutionRequestCodec = c.record({
     attempt: c.nat32
 });
 export type StartScheduledExecutionRequest = Infer<typeof StartScheduledExecutionRequestCodec>;
-export const StartScheduledExecutionRequestIdl = StartScheduledExecutionRequestCodec.idl;
 
 /**
  * A start request kept in the scheduler's stable outbox until the orchestrator has answered.
@@ -39,8 +38,6 @@ export const OutboxEntryCodec = c.record({
     last_error: c.opt(c.text)
 });
 export type OutboxEntry = Infer<typeof OutboxEntryCodec>;
-export const OutboxEntryIdl = OutboxEntryCodec.idl;
-export const OutboxEntrySchema = OutboxEntryCodec.schema;
 
 /** What the orchestrator's `start_scheduled_execution` answers: the execution started (or already started for this key). */
 export const StartScheduledExecutionReplyCodec = c.record({ execution_id: c.text });
@@ -55,10 +52,10 @@ export type StartScheduledExecutionResult = Infer<typeof StartScheduledExecution
  * critical), `Unavailable` (retried), anything else is final (`NotFound`, `Unauthorized`, ...).
  *
  * @example
- * @update(StartScheduledExecutionMethod.args, StartScheduledExecutionMethod.ret)
+ * @method(StartScheduledExecutionMethod)
  */
 export const StartScheduledExecutionMethod = {
-    args: [StartScheduledExecutionRequestCodec.idl],
-    ret: StartScheduledExecutionResultCodec.idl,
+    args: [StartScheduledExecutionRequestCodec],
+    ret: StartScheduledExecutionResultCodec,
     mode: 'update'
 } as const satisfies MethodSpec;

@@ -27,8 +27,6 @@ export const ScheduleKindCodec = c.variant({
     EveryHeartbeat: c.null
 });
 export type ScheduleKind = Infer<typeof ScheduleKindCodec>;
-export const ScheduleKindIdl = ScheduleKindCodec.idl;
-export const ScheduleKindSchema = ScheduleKindCodec.schema;
 
 /**
  * What to do with due times that passed while the scheduler could not fire (downtime,
@@ -44,8 +42,6 @@ export const MissedRunPolicyCodec = c.variant({
     RunAll: c.record({ cap: c.nat32 })
 });
 export type MissedRunPolicy = Infer<typeof MissedRunPolicyCodec>;
-export const MissedRunPolicyIdl = MissedRunPolicyCodec.idl;
-export const MissedRunPolicySchema = MissedRunPolicyCodec.schema;
 
 /**
  * What to do when a run falls due while an earlier run of the same schedule is still
@@ -57,14 +53,10 @@ export const MissedRunPolicySchema = MissedRunPolicyCodec.schema;
  */
 export const OverlapPolicyCodec = c.tags(['Skip', 'BufferOne', 'Allow'] as const);
 export type OverlapPolicy = Infer<typeof OverlapPolicyCodec>;
-export const OverlapPolicyIdl = OverlapPolicyCodec.idl;
-export const OverlapPolicySchema = OverlapPolicyCodec.schema;
 
 /** @example const p: SchedulePolicies = { missed_run: { RunOnce: null }, overlap: { Skip: null } }; */
 export const SchedulePoliciesCodec = c.record({ missed_run: MissedRunPolicyCodec, overlap: OverlapPolicyCodec });
 export type SchedulePolicies = Infer<typeof SchedulePoliciesCodec>;
-export const SchedulePoliciesIdl = SchedulePoliciesCodec.idl;
-export const SchedulePoliciesSchema = SchedulePoliciesCodec.schema;
 
 /** Policies a schedule gets when its request names none: catch up once, never overlap. */
 export const DEFAULT_POLICIES: SchedulePolicies = { missed_run: { RunOnce: null }, overlap: { Skip: null } };
@@ -103,8 +95,6 @@ export const ScheduleCodec = c.record({
     schema_version: c.nat32
 });
 export type Schedule = Infer<typeof ScheduleCodec>;
-export const ScheduleIdl = ScheduleCodec.idl;
-export const ScheduleSchema = ScheduleCodec.schema;
 
 /**
  * Argument of `schedule_workflow_execution`. `owner` is honoured only when the caller is the
@@ -120,5 +110,3 @@ export const ScheduleRequestCodec = c.record({
     owner: c.opt(c.principal)
 });
 export type ScheduleRequest = Infer<typeof ScheduleRequestCodec>;
-export const ScheduleRequestIdl = ScheduleRequestCodec.idl;
-export const ScheduleRequestSchema = ScheduleRequestCodec.schema;

@@ -1,8 +1,7 @@
-import { IDL } from '@dfinity/candid';
-import { VersionInfoIdl } from '../common/version';
+import { VersionInfoCodec } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';
-import { ApiErrorCodec } from './api-error';
-import { c, serviceIdl, type Codec, type Infer, type MethodSpec } from '../common/codec';
+import { ApiErrorCodec } from '../common/errors';
+import { c, idlFactory, type Codec, type Infer, type MethodSpec } from '../common/codec';
 import { FiringEntryCodec } from './firing';
 import { ScheduleCodec, ScheduleRequestCodec } from './schedule';
 
@@ -23,7 +22,6 @@ export const ListSchedulesRequestCodec = c.record({
     limit: c.opt(c.nat32)
 });
 export type ListSchedulesRequest = Infer<typeof ListSchedulesRequestCodec>;
-export const ListSchedulesRequestSchema = ListSchedulesRequestCodec.schema;
 
 /** @example page.next_cursor.length === 0 // last page */
 export const SchedulePageCodec = c.record({ items: c.vec(ScheduleCodec), next_cursor: c.opt(c.text) });
@@ -47,7 +45,6 @@ export const ExecutionFinishedCodec = c.record({
     finished_at: c.nat64
 });
 export type ExecutionFinished = Infer<typeof ExecutionFinishedCodec>;
-export const ExecutionFinishedSchema = ExecutionFinishedCodec.schema;
 
 const R = <T>(ok: Codec<T>) => c.result(ok, ApiErrorCodec);
 
@@ -72,19 +69,19 @@ export const NullResultCodec = R(c.null);
  * `LimitExceeded`, `Conflict`.
  *
  * @example
- * @update([SchedulerMethods.schedule_workflow_execution.args[0]], SchedulerMethods.schedule_workflow_execution.ret)
+ * @method(SchedulerMethods.schedule_workflow_execution)
  */
 export const SchedulerMethods = {
-    schedule_workflow_execution: { args: [ScheduleRequestCodec.idl], ret: ScheduleResultCodec.idl, mode: 'update' },
-    list_persistent_scheduled_executions: { args: [ListSchedulesRequestCodec.idl], ret: SchedulePageResultCodec.idl, mode: 'query' },
-    cancel_persistent_execution: { args: [IDL.Text], ret: ScheduleResultCodec.idl, mode: 'update' },
-    get_schedule: { args: [IDL.Text], ret: ScheduleDetailsResultCodec.idl, mode: 'query' },
-    pause_schedule: { args: [IDL.Text], ret: ScheduleResultCodec.idl, mode: 'update' },
-    resume_schedule: { args: [IDL.Text], ret: ScheduleResultCodec.idl, mode: 'update' },
-    get_version: { args: [], ret: VersionInfoIdl, mode: 'query' },
-    notify_execution_finished: { args: [ExecutionFinishedCodec.idl], ret: NullResultCodec.idl, mode: 'update' },
-    set_emergency_mode: { args: [EmergencyStateCodec.idl], ret: NullResultCodec.idl, mode: 'update' }
+    schedule_workflow_execution: { args: [ScheduleRequestCodec], ret: ScheduleResultCodec, mode: 'update' },
+    list_persistent_scheduled_executions: { args: [ListSchedulesRequestCodec], ret: SchedulePageResultCodec, mode: 'query' },
+    cancel_persistent_execution: { args: [c.text], ret: ScheduleResultCodec, mode: 'update' },
+    get_schedule: { args: [c.text], ret: ScheduleDetailsResultCodec, mode: 'query' },
+    pause_schedule: { args: [c.text], ret: ScheduleResultCodec, mode: 'update' },
+    resume_schedule: { args: [c.text], ret: ScheduleResultCodec, mode: 'update' },
+    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
+    notify_execution_finished: { args: [ExecutionFinishedCodec], ret: NullResultCodec, mode: 'update' },
+    set_emergency_mode: { args: [EmergencyStateCodec], ret: NullResultCodec, mode: 'update' }
 } as const satisfies Record<string, MethodSpec>;
 
-/** The scheduler service IDL. */
-export const SchedulerServiceIdl = serviceIdl(SchedulerMethods);
+/** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the scheduler. */
+export const schedulerIdlFactory = idlFactory(SchedulerMethods);

@@ -11,7 +11,7 @@
 import { Principal } from '@dfinity/principal';
 
 import type { WorkflowDefinition } from './definition';
-import { w, type WireOf } from './wire';
+import { c, type Infer } from '../common/codec';
 
 /** Why a call target is refused. */
 export const CallRefusalReason = {
@@ -32,12 +32,12 @@ export const CallRefusalReason = {
 } as const;
 export type CallRefusalReason = (typeof CallRefusalReason)[keyof typeof CallRefusalReason];
 
-export const CallRefusalReasonWire = w.variant({ DeflowCanister: w.null, ManagementCanister: w.null, NotACanister: w.null, NotOnAllowList: w.null });
-export type CallRefusalReasonWire = WireOf<typeof CallRefusalReasonWire>;
+export const CallRefusalReasonWire = c.variant({ DeflowCanister: c.null, ManagementCanister: c.null, NotACanister: c.null, NotOnAllowList: c.null });
+export type CallRefusalReasonWire = Infer<typeof CallRefusalReasonWire>;
 
 /** `CallRefused` error data: the node, its target, and why. */
-export const CallRefusedWire = w.record({ node_id: w.text, target: w.principal, reason: CallRefusalReasonWire });
-export type CallRefusedWire = WireOf<typeof CallRefusedWire>;
+export const CallRefusedWire = c.record({ node_id: c.text, target: c.principal, reason: CallRefusalReasonWire });
+export type CallRefusedWire = Infer<typeof CallRefusedWire>;
 
 /**
  * What the rule needs: DeFlow's protected canisters, and the owner's allow-list (`undefined`

@@ -6,9 +6,9 @@ import { parseWith } from '../common/codec';
 import { WorkflowErrorWire, type WorkflowError } from './errors';
 import { WORKFLOW_LIMITS } from './limits';
 import { after, liquidationWorkflow, node } from './testing';
-import type { Wire } from './wire';
+import type { Codec } from '../common/codec';
 
-function roundTrip<T>(wire: Wire<T>, value: T): T {
+function roundTrip<T>(wire: Codec<T>, value: T): T {
     const bytes = IDL.encode([wire.idl], [value]);
     return IDL.decode([wire.idl], bytes)[0] as unknown as T;
 }

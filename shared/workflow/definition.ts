@@ -2,19 +2,19 @@ import { Principal } from '@dfinity/principal';
 import { z } from 'zod';
 import { WORKFLOW_LIMITS } from './limits';
 import { NodeSchema, NodeWire, PrincipalTextSchema, decodeNode, encodeNode } from './node';
-import { fromOpt, toOpt, w, type WireOf } from './wire';
+import { fromOpt, toOpt, c, type Infer } from '../common/codec';
 
 // ---- definition: what a user submits to create_workflow / update_workflow ----
 
-export const WorkflowDefinitionWire = w.record({
-    name: w.text,
-    description: w.text,
-    nodes: w.vec(NodeWire),
-    timeout_ms: w.opt(w.nat64),
+export const WorkflowDefinitionWire = c.record({
+    name: c.text,
+    description: c.text,
+    nodes: c.vec(NodeWire),
+    timeout_ms: c.opt(c.nat64),
     /** Critical workflows still start in safe mode; absent means false. */
-    critical: w.opt(w.bool)
+    critical: c.opt(c.bool)
 });
-export type WorkflowDefinitionWire = WireOf<typeof WorkflowDefinitionWire>;
+export type WorkflowDefinitionWire = Infer<typeof WorkflowDefinitionWire>;
 
 /**
  * The user-authored part of a workflow. The schema checks shapes and bounds; graph rules
@@ -55,18 +55,18 @@ export function decodeWorkflowDefinition(v: WorkflowDefinitionWire): WorkflowDef
 
 export const WorkflowStatus = { Active: 'Active', Paused: 'Paused' } as const;
 export type WorkflowStatus = (typeof WorkflowStatus)[keyof typeof WorkflowStatus];
-export const WorkflowStatusWire = w.variant({ Active: w.null, Paused: w.null });
+export const WorkflowStatusWire = c.variant({ Active: c.null, Paused: c.null });
 
-export const WorkflowWire = w.record({
-    id: w.text,
-    owner: w.principal,
-    version: w.nat32,
+export const WorkflowWire = c.record({
+    id: c.text,
+    owner: c.principal,
+    version: c.nat32,
     status: WorkflowStatusWire,
     definition: WorkflowDefinitionWire,
-    created_at: w.nat64,
-    updated_at: w.nat64
+    created_at: c.nat64,
+    updated_at: c.nat64
 });
-export type WorkflowWire = WireOf<typeof WorkflowWire>;
+export type WorkflowWire = Infer<typeof WorkflowWire>;
 
 /** A workflow as the orchestrator keeps and returns it. Times are IC nanoseconds. */
 export const WorkflowSchema = z.object({

@@ -1,7 +1,6 @@
-import { IDL } from '@dfinity/candid';
-import { ApiErrorIdl, apiError, type ApiError } from '../common/errors';
+import { apiError, apiErrorVariants } from '../common/errors';
 import { CallRefusedWire, encodeCallRefusal, type CallRefusal } from './call-policy';
-import { w, type Wire, type WireOf } from './wire';
+import { c, type Infer } from '../common/codec';
 
 /**
  * The error variant of the orchestrator and executor APIs: the shared {@link ApiError} plus
@@ -10,23 +9,14 @@ import { w, type Wire, type WireOf } from './wire';
  * definition can get wrong is `InvalidInput { field; message }` (field = the offending path)
  * or `LimitExceeded`.
  */
-export type WorkflowError =
-    | ApiError
-    | { CycleDetected: { path: string[] } }
-    | { UnknownNode: { node_id: string; referenced_by: string } }
-    | { CallRefused: WireOf<typeof CallRefusedWire> };
-
-const workflowErrorIdl = IDL.Variant({
-    // Reuse the common variants by construction, so the two cannot drift.
-    ...Object.fromEntries(ApiErrorIdl._fields),
-    CycleDetected: IDL.Record({ path: IDL.Vec(IDL.Text) }),
-    UnknownNode: IDL.Record({ node_id: IDL.Text, referenced_by: IDL.Text }),
-    CallRefused: CallRefusedWire.idl
+export const WorkflowErrorWire = c.variant({
+    // The common variants by construction, so the two cannot drift.
+    ...apiErrorVariants,
+    CycleDetected: c.record({ path: c.vec(c.text) }),
+    UnknownNode: c.record({ node_id: c.text, referenced_by: c.text }),
+    CallRefused: CallRefusedWire
 });
-
-/** Candid IDL of {@link WorkflowError}. */
-export const WorkflowErrorWire: Wire<WorkflowError> = w.from<WorkflowError>(workflowErrorIdl);
-export const WorkflowErrorIdl = workflowErrorIdl;
+export type WorkflowError = Infer<typeof WorkflowErrorWire>;
 
 export const workflowError = {
     ...apiError,

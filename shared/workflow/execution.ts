@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { jsonTextSchema } from './json';
 import { WORKFLOW_LIMITS } from './limits';
 import { PrincipalTextSchema } from './node';
-import { fromOpt, toOpt, w, type WireOf } from './wire';
+import { fromOpt, toOpt, c, type Infer } from '../common/codec';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const TimeSchema = z.bigint().min(0n);
@@ -11,13 +11,13 @@ const OutputJsonSchema = jsonTextSchema(WORKFLOW_LIMITS.maxOutputBytes);
 
 // ---- trigger ----
 
-export const TriggerWire = w.variant({
-    Manual: w.null,
-    Schedule: w.record({ schedule_id: w.text, due_at: w.nat64 }),
-    Workflow: w.record({ execution_id: w.text }),
-    Dapp: w.record({ canister: w.principal })
+export const TriggerWire = c.variant({
+    Manual: c.null,
+    Schedule: c.record({ schedule_id: c.text, due_at: c.nat64 }),
+    Workflow: c.record({ execution_id: c.text }),
+    Dapp: c.record({ canister: c.principal })
 });
-export type TriggerWire = WireOf<typeof TriggerWire>;
+export type TriggerWire = Infer<typeof TriggerWire>;
 
 /** Who or what started an execution. */
 export const TriggerSchema = z.discriminatedUnion('kind', [
@@ -61,8 +61,8 @@ export const ExecutionStatus = {
 export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
 const EXECUTION_STATUSES = Object.values(ExecutionStatus);
 export const ExecutionStatusSchema = z.enum(EXECUTION_STATUSES);
-export const ExecutionStatusWire = w.variant({ Pending: w.null, Running: w.null, Succeeded: w.null, Failed: w.null, Cancelled: w.null, Paused: w.null });
-export type ExecutionStatusWire = WireOf<typeof ExecutionStatusWire>;
+export const ExecutionStatusWire = c.variant({ Pending: c.null, Running: c.null, Succeeded: c.null, Failed: c.null, Cancelled: c.null, Paused: c.null });
+export type ExecutionStatusWire = Infer<typeof ExecutionStatusWire>;
 
 /**
  * Per-node status. `Standby` nodes are alternatives that run only when a failed node's
@@ -81,15 +81,15 @@ export const NodeStatus = {
 export type NodeStatus = (typeof NodeStatus)[keyof typeof NodeStatus];
 const NODE_STATUSES = Object.values(NodeStatus);
 export const NodeStatusSchema = z.enum(NODE_STATUSES);
-export const NodeStatusWire = w.variant({
-    Standby: w.null,
-    Pending: w.null,
-    Running: w.null,
-    WaitingRetry: w.null,
-    Succeeded: w.null,
-    Failed: w.null,
-    Skipped: w.null,
-    Cancelled: w.null
+export const NodeStatusWire = c.variant({
+    Standby: c.null,
+    Pending: c.null,
+    Running: c.null,
+    WaitingRetry: c.null,
+    Succeeded: c.null,
+    Failed: c.null,
+    Skipped: c.null,
+    Cancelled: c.null
 });
 
 /** A string-union status to its Candid variant `{ Tag: null }` and back. */
@@ -129,12 +129,12 @@ export const NodeErrorKind = {
 export type NodeErrorKind = (typeof NodeErrorKind)[keyof typeof NodeErrorKind];
 const NODE_ERROR_KINDS = Object.values(NodeErrorKind);
 
-export const NodeErrorWire = w.record({
-    kind: w.variant({ Rejected: w.null, TimedOut: w.null, InvalidReply: w.null, Evaluation: w.null, Unavailable: w.null, Internal: w.null, CallRefused: w.null, QuotaExceeded: w.null, InsufficientCycles: w.null }),
-    message: w.text,
-    reject_code: w.opt(w.nat32)
+export const NodeErrorWire = c.record({
+    kind: c.variant({ Rejected: c.null, TimedOut: c.null, InvalidReply: c.null, Evaluation: c.null, Unavailable: c.null, Internal: c.null, CallRefused: c.null, QuotaExceeded: c.null, InsufficientCycles: c.null }),
+    message: c.text,
+    reject_code: c.opt(c.nat32)
 });
-export type NodeErrorWire = WireOf<typeof NodeErrorWire>;
+export type NodeErrorWire = Infer<typeof NodeErrorWire>;
 
 export const NodeErrorSchema = z.object({
     kind: z.enum(NODE_ERROR_KINDS),
@@ -159,9 +159,9 @@ export function decodeNodeError(v: NodeErrorWire): NodeError {
 // ---- per-node state ----
 
 export const FALLBACK_KINDS = ['UseAlternativeNode', 'SkipNode', 'UseDefaultValue', 'NotifyAndContinue', 'StopExecution'] as const;
-export const FallbackKindWire = w.variant({ UseAlternativeNode: w.null, SkipNode: w.null, UseDefaultValue: w.null, NotifyAndContinue: w.null, StopExecution: w.null });
+export const FallbackKindWire = c.variant({ UseAlternativeNode: c.null, SkipNode: c.null, UseDefaultValue: c.null, NotifyAndContinue: c.null, StopExecution: c.null });
 
-export const AttemptRecordWire = w.record({ attempt: w.nat32, started_at: w.nat64, finished_at: w.opt(w.nat64), error: w.opt(NodeErrorWire) });
+export const AttemptRecordWire = c.record({ attempt: c.nat32, started_at: c.nat64, finished_at: c.opt(c.nat64), error: c.opt(NodeErrorWire) });
 export const AttemptRecordSchema = z.object({
     attempt: z.number().int().min(1),
     startedAt: TimeSchema,
@@ -170,19 +170,19 @@ export const AttemptRecordSchema = z.object({
 });
 export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
 
-export const NodeStateWire = w.record({
-    node_id: w.text,
+export const NodeStateWire = c.record({
+    node_id: c.text,
     status: NodeStatusWire,
-    attempts: w.vec(AttemptRecordWire),
-    next_attempt_at: w.opt(w.nat64),
-    started_at: w.opt(w.nat64),
-    finished_at: w.opt(w.nat64),
-    output: w.opt(w.text),
-    error: w.opt(NodeErrorWire),
-    fallback_taken: w.opt(FallbackKindWire),
-    alternative_for: w.opt(w.text)
+    attempts: c.vec(AttemptRecordWire),
+    next_attempt_at: c.opt(c.nat64),
+    started_at: c.opt(c.nat64),
+    finished_at: c.opt(c.nat64),
+    output: c.opt(c.text),
+    error: c.opt(NodeErrorWire),
+    fallback_taken: c.opt(FallbackKindWire),
+    alternative_for: c.opt(c.text)
 });
-export type NodeStateWire = WireOf<typeof NodeStateWire>;
+export type NodeStateWire = Infer<typeof NodeStateWire>;
 
 /**
  * What happened to one node in one execution. `output` is JSON text: what dependents read
@@ -240,13 +240,13 @@ export function decodeNodeState(v: NodeStateWire): NodeState {
 // ---- execution ----
 
 /** The code that ran an execution, so a drill can tell executions of old and new modules apart. */
-export const CodeVersionWire = w.record({ package_version: w.text, build_id: w.text, canister_version: w.nat64 });
+export const CodeVersionWire = c.record({ package_version: c.text, build_id: c.text, canister_version: c.nat64 });
 export const CodeVersionSchema = z.object({ packageVersion: z.string(), buildId: z.string(), canisterVersion: z.bigint().min(0n) });
 export type CodeVersion = z.infer<typeof CodeVersionSchema>;
 
-export const ExecutionFailureWire = w.variant({
-    NodeFailed: w.record({ node_id: w.text, message: w.text }),
-    TimedOut: w.record({ deadline_at: w.nat64 })
+export const ExecutionFailureWire = c.variant({
+    NodeFailed: c.record({ node_id: c.text, message: c.text }),
+    TimedOut: c.record({ deadline_at: c.nat64 })
 });
 export const ExecutionFailureSchema = z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('NodeFailed'), nodeId: IdSchema, message: z.string() }),
@@ -254,22 +254,22 @@ export const ExecutionFailureSchema = z.discriminatedUnion('kind', [
 ]);
 export type ExecutionFailure = z.infer<typeof ExecutionFailureSchema>;
 
-export const ExecutionWire = w.record({
-    id: w.text,
-    workflow_id: w.text,
-    workflow_version: w.nat32,
+export const ExecutionWire = c.record({
+    id: c.text,
+    workflow_id: c.text,
+    workflow_version: c.nat32,
     trigger: TriggerWire,
     status: ExecutionStatusWire,
-    input: w.text,
-    nodes: w.vec(NodeStateWire),
-    created_at: w.nat64,
-    started_at: w.opt(w.nat64),
-    finished_at: w.opt(w.nat64),
-    deadline_at: w.nat64,
-    failure: w.opt(ExecutionFailureWire),
+    input: c.text,
+    nodes: c.vec(NodeStateWire),
+    created_at: c.nat64,
+    started_at: c.opt(c.nat64),
+    finished_at: c.opt(c.nat64),
+    deadline_at: c.nat64,
+    failure: c.opt(ExecutionFailureWire),
     ran_by: CodeVersionWire
 });
-export type ExecutionWire = WireOf<typeof ExecutionWire>;
+export type ExecutionWire = Infer<typeof ExecutionWire>;
 
 /** One run of one workflow version. Times are IC nanoseconds. */
 export const ExecutionSchema = z.object({

@@ -1,8 +1,10 @@
 import { Principal } from '@dfinity/principal';
 import { ReplyDecodingWire, type ReplyDecoding } from './node';
 import { NodeErrorWire } from './execution';
-import { DeadLetterPageResultWire, EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
-import { w, type WireOf } from './wire';
+import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, resultWire } from './api-common';
+import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
+import { VersionInfoCodec } from '../common/version';
+import { EmergencyStateCodec } from '../monitoring/emergency';
 import { ExecutorAgentMethods } from '../agent/executor-agent-api';
 
 /**
@@ -11,58 +13,58 @@ import { ExecutorAgentMethods } from '../agent/executor-agent-api';
  */
 
 /** The work of one attempt. Templates are already rendered: the executor sees final bytes. */
-export const NodeTaskWire = w.variant({
-    Call: w.record({ canister: w.principal, method: w.text, args: w.blob, cycles: w.nat, reply: ReplyDecodingWire }),
+export const NodeTaskWire = c.variant({
+    Call: c.record({ canister: c.principal, method: c.text, args: c.blob, cycles: c.nat, reply: ReplyDecodingWire }),
     /** A `delay` node, or any wait: succeeds with output `null` at `due_at`. */
-    Wait: w.null
+    Wait: c.null
 });
-export type NodeTaskWire = WireOf<typeof NodeTaskWire>;
+export type NodeTaskWire = Infer<typeof NodeTaskWire>;
 
-export const AttemptKeyWire = w.record({ execution_id: w.text, node_id: w.text, attempt: w.nat32 });
-export type AttemptKey = WireOf<typeof AttemptKeyWire>;
+export const AttemptKeyWire = c.record({ execution_id: c.text, node_id: c.text, attempt: c.nat32 });
+export type AttemptKey = Infer<typeof AttemptKeyWire>;
 
 /**
  * `run_node_attempt`: store the attempt, arm a timer for `due_at` (now or a backoff time),
  * run it, report the result to the orchestrator. Idempotent on (execution_id, node_id,
  * attempt): a repeated request answers the recorded attempt and never runs the effect twice.
  */
-export const NodeAttemptRequestWire = w.record({
+export const NodeAttemptRequestWire = c.record({
     key: AttemptKeyWire,
-    due_at: w.nat64,
-    timeout_ms: w.nat64,
+    due_at: c.nat64,
+    timeout_ms: c.nat64,
     task: NodeTaskWire,
     /**
      * The workflow's owner: a `Call` task goes out from this owner's agent. Absent only from an
      * orchestrator older than agents; such a call is refused (the executor no longer calls as itself).
      */
-    owner: w.opt(w.principal)
+    owner: c.opt(c.principal)
 });
-export type NodeAttemptRequest = WireOf<typeof NodeAttemptRequestWire>;
+export type NodeAttemptRequest = Infer<typeof NodeAttemptRequestWire>;
 
-export const AttemptStatusWire = w.variant({ Scheduled: w.null, Running: w.null, Succeeded: w.null, Failed: w.null, Cancelled: w.null });
+export const AttemptStatusWire = c.variant({ Scheduled: c.null, Running: c.null, Succeeded: c.null, Failed: c.null, Cancelled: c.null });
 
-export const NodeAttemptWire = w.record({
+export const NodeAttemptWire = c.record({
     key: AttemptKeyWire,
     status: AttemptStatusWire,
-    due_at: w.nat64,
-    deadline_at: w.opt(w.nat64),
-    started_at: w.opt(w.nat64),
-    finished_at: w.opt(w.nat64),
-    output: w.opt(w.text),
-    error: w.opt(NodeErrorWire),
-    reported: w.bool
+    due_at: c.nat64,
+    deadline_at: c.opt(c.nat64),
+    started_at: c.opt(c.nat64),
+    finished_at: c.opt(c.nat64),
+    output: c.opt(c.text),
+    error: c.opt(NodeErrorWire),
+    reported: c.bool
 });
-export type NodeAttemptWire = WireOf<typeof NodeAttemptWire>;
+export type NodeAttemptWire = Infer<typeof NodeAttemptWire>;
 
 /** Method table of the executor; see {@link OrchestratorMethods} for use. */
 export const ExecutorMethods = {
     run_node_attempt: { args: [NodeAttemptRequestWire], ret: resultWire(NodeAttemptWire), mode: 'update' },
     get_node_attempt: { args: [AttemptKeyWire], ret: resultWire(NodeAttemptWire), mode: 'query' },
     /** Cancels the scheduled (not yet running) attempts of an execution; answers how many. */
-    cancel_execution_attempts: { args: [w.record({ execution_id: w.text })], ret: resultWire(w.nat32), mode: 'update' },
-    get_version: { args: [], ret: VersionInfoWire, mode: 'query' },
+    cancel_execution_attempts: { args: [c.record({ execution_id: c.text })], ret: resultWire(c.nat32), mode: 'update' },
+    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
     /** The monitor's emergency state; in `Emergency` no scheduled attempt starts until it is lifted. */
-    set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
+    set_emergency_mode: { args: [EmergencyStateCodec], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: result reports refused or trapping, oldest first. */
     list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' },
     ...ExecutorAgentMethods
@@ -70,7 +72,7 @@ export const ExecutorMethods = {
 
 export type ExecutorMethodName = keyof typeof ExecutorMethods;
 
-export const executorIdlFactory = serviceFactory(ExecutorMethods);
+export const executorIdlFactory = idlFactory(ExecutorMethods);
 
 // ---- domain form of a task, for the orchestrator's DispatchNode effect ----
 

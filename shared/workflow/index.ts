@@ -1,5 +1,5 @@
 /** The workflow contract shared by the orchestrator and executor: IDL, zod schemas, TS types. */
-export * from './wire';
+export * from '../common/codec';
 export * from './limits';
 export * from './json';
 export * from './candid-text';

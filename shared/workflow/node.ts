@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { JsonPathSchema, JsonTextSchema } from './json';
 import { WORKFLOW_LIMITS, utf8Bytes } from './limits';
 import { NotifyLevelSchema, NotifyLevelWire, RecoveryPolicySchema, RecoveryPolicyWire, decodeNotifyLevel, decodeRecoveryPolicy, encodeNotifyLevel, encodeRecoveryPolicy } from './recovery';
-import { fromOpt, toOpt, w, type WireOf } from './wire';
+import { fromOpt, toOpt, c, type Infer } from '../common/codec';
 import { CandidTypeTextSchema } from './candid-text';
 
 /** Node ids: short, and safe inside JSON paths and Candid text. */
@@ -27,12 +27,12 @@ export const PrincipalTextSchema = z.string().refine(
 
 // ---- operands: where a value comes from (data, never code) ----
 
-export const OperandWire = w.variant({
-    Const: w.text,
-    Input: w.record({ path: w.text }),
-    Node: w.record({ node_id: w.text, path: w.text })
+export const OperandWire = c.variant({
+    Const: c.text,
+    Input: c.record({ path: c.text }),
+    Node: c.record({ node_id: c.text, path: c.text })
 });
-export type OperandWire = WireOf<typeof OperandWire>;
+export type OperandWire = Infer<typeof OperandWire>;
 
 /**
  * A value read at run time: a JSON constant, a path into the execution's input, or a path
@@ -67,16 +67,16 @@ export function decodeOperand(v: OperandWire): Operand {
 export const CompareOp = { Eq: 'Eq', Ne: 'Ne', Lt: 'Lt', Le: 'Le', Gt: 'Gt', Ge: 'Ge', Exists: 'Exists' } as const;
 export type CompareOp = (typeof CompareOp)[keyof typeof CompareOp];
 const CompareOpSchema = z.enum(['Eq', 'Ne', 'Lt', 'Le', 'Gt', 'Ge', 'Exists']);
-const CompareOpWire = w.variant({ Eq: w.null, Ne: w.null, Lt: w.null, Le: w.null, Gt: w.null, Ge: w.null, Exists: w.null });
+const CompareOpWire = c.variant({ Eq: c.null, Ne: c.null, Lt: c.null, Le: c.null, Gt: c.null, Ge: c.null, Exists: c.null });
 const COMPARE_OPS: readonly CompareOp[] = ['Eq', 'Ne', 'Lt', 'Le', 'Gt', 'Ge', 'Exists'];
 
-function decodeCompareOp(v: WireOf<typeof CompareOpWire>): CompareOp {
+function decodeCompareOp(v: Infer<typeof CompareOpWire>): CompareOp {
     const op = COMPARE_OPS.find((o) => o in v);
     if (op === undefined) throw new Error('unknown compare op');
     return op;
 }
 
-function encodeCompareOp(op: CompareOp): WireOf<typeof CompareOpWire> {
+function encodeCompareOp(op: CompareOp): Infer<typeof CompareOpWire> {
     switch (op) {
         case 'Eq':
             return { Eq: null };
@@ -95,7 +95,7 @@ function encodeCompareOp(op: CompareOp): WireOf<typeof CompareOpWire> {
     }
 }
 
-export const ComparisonWire = w.record({ left: OperandWire, op: CompareOpWire, right: w.opt(OperandWire) });
+export const ComparisonWire = c.record({ left: OperandWire, op: CompareOpWire, right: c.opt(OperandWire) });
 
 /** `left op right`; `Exists` takes no right operand and tests that `left` resolves. */
 export const ComparisonSchema = z
@@ -106,9 +106,9 @@ export const ComparisonSchema = z
     });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
-export const ConditionConfigWire = w.record({
-    mode: w.variant({ All: w.null, Any: w.null }),
-    clauses: w.vec(ComparisonWire)
+export const ConditionConfigWire = c.record({
+    mode: c.variant({ All: c.null, Any: c.null }),
+    clauses: c.vec(ComparisonWire)
 });
 
 /** A condition outputs JSON `true` or `false`; edges choose a branch with `when`. */
@@ -120,7 +120,7 @@ export type ConditionConfig = z.infer<typeof ConditionConfigSchema>;
 
 // ---- transform ----
 
-export const TransformConfigWire = w.record({ fields: w.vec(w.record({ key: w.text, value: OperandWire })) });
+export const TransformConfigWire = c.record({ fields: c.vec(c.record({ key: c.text, value: OperandWire })) });
 
 /** Builds the JSON object `{ key: value, ... }` from operands. */
 export const TransformConfigSchema = z.object({
@@ -134,9 +134,9 @@ export type TransformConfig = z.infer<typeof TransformConfigSchema>;
 
 // ---- call ----
 
-export const CallArgsWire = w.variant({
-    Raw: w.blob,
-    Template: w.record({ types: w.text, values: w.vec(OperandWire) })
+export const CallArgsWire = c.variant({
+    Raw: c.blob,
+    Template: c.record({ types: c.text, values: c.vec(OperandWire) })
 });
 
 /**
@@ -154,7 +154,7 @@ export const CallArgsSchema = z.discriminatedUnion('kind', [
 ]);
 export type CallArgs = z.infer<typeof CallArgsSchema>;
 
-export const ReplyDecodingWire = w.variant({ Raw: w.null, Candid: w.record({ types: w.text }) });
+export const ReplyDecodingWire = c.variant({ Raw: c.null, Candid: c.record({ types: c.text }) });
 
 /** How a reply becomes the node's JSON output: hex text of the bytes, or decoded with Candid types. */
 export const ReplyDecodingSchema = z.discriminatedUnion('kind', [
@@ -163,11 +163,11 @@ export const ReplyDecodingSchema = z.discriminatedUnion('kind', [
 ]);
 export type ReplyDecoding = z.infer<typeof ReplyDecodingSchema>;
 
-export const CallConfigWire = w.record({
-    canister: w.principal,
-    method: w.text,
+export const CallConfigWire = c.record({
+    canister: c.principal,
+    method: c.text,
     args: CallArgsWire,
-    cycles: w.nat,
+    cycles: c.nat,
     reply: ReplyDecodingWire
 });
 
@@ -182,15 +182,15 @@ export type CallConfig = z.infer<typeof CallConfigSchema>;
 
 // ---- node config ----
 
-export const NodeConfigWire = w.variant({
+export const NodeConfigWire = c.variant({
     Call: CallConfigWire,
     Condition: ConditionConfigWire,
     Transform: TransformConfigWire,
-    Delay: w.record({ duration_ms: w.nat64 }),
-    Notify: w.record({ level: NotifyLevelWire, message: w.text }),
-    StartWorkflow: w.record({ workflow_id: w.text, input: w.opt(OperandWire) })
+    Delay: c.record({ duration_ms: c.nat64 }),
+    Notify: c.record({ level: NotifyLevelWire, message: c.text }),
+    StartWorkflow: c.record({ workflow_id: c.text, input: c.opt(OperandWire) })
 });
-export type NodeConfigWire = WireOf<typeof NodeConfigWire>;
+export type NodeConfigWire = Infer<typeof NodeConfigWire>;
 
 /** What a node does. `kind` doubles as the node kind. */
 export const NodeConfigSchema = z.discriminatedUnion('kind', [
@@ -276,7 +276,7 @@ export function decodeNodeConfig(v: NodeConfigWire): NodeConfig {
 export const EdgeWhen = { Always: 'Always', IfTrue: 'IfTrue', IfFalse: 'IfFalse' } as const;
 export type EdgeWhen = (typeof EdgeWhen)[keyof typeof EdgeWhen];
 
-export const DependencyWire = w.record({ node_id: w.text, when: w.variant({ Always: w.null, IfTrue: w.null, IfFalse: w.null }) });
+export const DependencyWire = c.record({ node_id: c.text, when: c.variant({ Always: c.null, IfTrue: c.null, IfFalse: c.null }) });
 
 /** An edge: run after `nodeId`; `IfTrue`/`IfFalse` only from a condition node, taking one branch. */
 export const DependencySchema = z.object({ nodeId: NodeIdSchema, when: z.enum(['Always', 'IfTrue', 'IfFalse']) });
@@ -289,15 +289,15 @@ export type Dependency = z.infer<typeof DependencySchema>;
 export const JoinMode = { All: 'All', Any: 'Any' } as const;
 export type JoinMode = (typeof JoinMode)[keyof typeof JoinMode];
 
-export const NodeWire = w.record({
-    id: w.text,
+export const NodeWire = c.record({
+    id: c.text,
     config: NodeConfigWire,
-    depends_on: w.vec(DependencyWire),
-    join: w.variant({ All: w.null, Any: w.null }),
-    timeout_ms: w.opt(w.nat64),
+    depends_on: c.vec(DependencyWire),
+    join: c.variant({ All: c.null, Any: c.null }),
+    timeout_ms: c.opt(c.nat64),
     recovery: RecoveryPolicyWire
 });
-export type NodeWire = WireOf<typeof NodeWire>;
+export type NodeWire = Infer<typeof NodeWire>;
 
 /** One node of a workflow DAG. */
 export const NodeSchema = z.object({

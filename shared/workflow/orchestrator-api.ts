@@ -1,11 +1,12 @@
 import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
-import { DeadLetterPageResultWire, EmergencyStateWire, NullApiResultWire, PageRequestWire, VersionInfoWire, pageWire, resultWire, serviceFactory, type MethodSpec } from './api-common';
+import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, pageWire, resultWire } from './api-common';
 import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
-import { w, type WireOf } from './wire';
-import { ApiErrorIdl, type ApiError } from '../common/errors';
-import { StartScheduledExecutionRequestIdl, type StartScheduledExecutionRequest } from '../scheduling/outbox';
+import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
+import { VersionInfoCodec } from '../common/version';
+import { EmergencyStateCodec } from '../monitoring/emergency';
+import { StartScheduledExecutionMethod } from '../scheduling/outbox';
 
 /**
  * The orchestrator's Candid API. Every fallible method returns `Result<T, WorkflowError>`.
@@ -13,83 +14,72 @@ import { StartScheduledExecutionRequestIdl, type StartScheduledExecutionRequest 
  * accept only the scheduler/executor principals given at install time.
  */
 
-const WorkflowIdArg = w.record({ workflow_id: w.text });
-const ExecutionIdArg = w.record({ execution_id: w.text });
+const WorkflowIdArg = c.record({ workflow_id: c.text });
+const ExecutionIdArg = c.record({ execution_id: c.text });
 
 /** `update_workflow`: a new version; `expected_version` guards against lost updates (`Conflict`). */
-export const UpdateWorkflowArgWire = w.record({ workflow_id: w.text, expected_version: w.opt(w.nat32), definition: WorkflowDefinitionWire });
-export type UpdateWorkflowArg = WireOf<typeof UpdateWorkflowArgWire>;
+export const UpdateWorkflowArgWire = c.record({ workflow_id: c.text, expected_version: c.opt(c.nat32), definition: WorkflowDefinitionWire });
+export type UpdateWorkflowArg = Infer<typeof UpdateWorkflowArgWire>;
 
 /** `get_workflow`: the latest version, or the given one (executions keep their version). */
-export const GetWorkflowArgWire = w.record({ workflow_id: w.text, version: w.opt(w.nat32) });
-export type GetWorkflowArg = WireOf<typeof GetWorkflowArgWire>;
+export const GetWorkflowArgWire = c.record({ workflow_id: c.text, version: c.opt(c.nat32) });
+export type GetWorkflowArg = Infer<typeof GetWorkflowArgWire>;
 
-export const WorkflowSummaryWire = w.record({
-    id: w.text,
-    name: w.text,
-    version: w.nat32,
+export const WorkflowSummaryWire = c.record({
+    id: c.text,
+    name: c.text,
+    version: c.nat32,
     status: WorkflowStatusWire,
-    node_count: w.nat32,
-    updated_at: w.nat64
+    node_count: c.nat32,
+    updated_at: c.nat64
 });
-export type WorkflowSummary = WireOf<typeof WorkflowSummaryWire>;
+export type WorkflowSummary = Infer<typeof WorkflowSummaryWire>;
 
 /** `start_execution`: input is JSON text (default `null`). */
-export const StartExecutionArgWire = w.record({ workflow_id: w.text, input: w.opt(w.text) });
-export type StartExecutionArg = WireOf<typeof StartExecutionArgWire>;
+export const StartExecutionArgWire = c.record({ workflow_id: c.text, input: c.opt(c.text) });
+export type StartExecutionArg = Infer<typeof StartExecutionArgWire>;
 
 /** Creation order of a listing: oldest first (the default when absent) or newest first. */
-export const ListOrderWire = w.variant({ OldestFirst: w.null, NewestFirst: w.null });
-export type ListOrder = WireOf<typeof ListOrderWire>;
+export const ListOrderWire = c.variant({ OldestFirst: c.null, NewestFirst: c.null });
+export type ListOrder = Infer<typeof ListOrderWire>;
 
 /**
  * `list_executions`: filters are ANDed; the caller sees only executions of own workflows.
  * `page.cursor` is the last id of the previous page (same `order`); `order` absent means oldest first.
  */
-export const ListExecutionsArgWire = w.record({ workflow_id: w.opt(w.text), status: w.opt(ExecutionStatusWire), page: PageRequestWire, order: w.opt(ListOrderWire) });
-export type ListExecutionsArg = WireOf<typeof ListExecutionsArgWire>;
+export const ListExecutionsArgWire = c.record({ workflow_id: c.opt(c.text), status: c.opt(ExecutionStatusWire), page: PageRequestWire, order: c.opt(ListOrderWire) });
+export type ListExecutionsArg = Infer<typeof ListExecutionsArgWire>;
 
-export const ExecutionSummaryWire = w.record({
-    id: w.text,
-    workflow_id: w.text,
-    workflow_version: w.nat32,
+export const ExecutionSummaryWire = c.record({
+    id: c.text,
+    workflow_id: c.text,
+    workflow_version: c.nat32,
     trigger: TriggerWire,
     status: ExecutionStatusWire,
-    created_at: w.nat64,
-    finished_at: w.opt(w.nat64)
+    created_at: c.nat64,
+    finished_at: c.opt(c.nat64)
 });
-export type ExecutionSummary = WireOf<typeof ExecutionSummaryWire>;
+export type ExecutionSummary = Infer<typeof ExecutionSummaryWire>;
 
-/**
- * `start_scheduled_execution` (scheduler only). The argument is the scheduler's own contract
- * type ({@link StartScheduledExecutionRequestIdl}, one definition in `shared/scheduling`). The
- * same `idempotency_key` always answers the first execution's id, so a retried start after an
- * upgrade never starts twice. The error is the plain {@link ApiError} the scheduler decodes
- * (a Candid variant with tags it does not know would fail to decode on its side).
- */
-export const StartedExecutionWire = w.record({ execution_id: w.text });
-export type StartedExecution = WireOf<typeof StartedExecutionWire>;
-export const StartScheduledExecutionResultWire = w.variant({ Ok: StartedExecutionWire, Err: w.from<ApiError>(ApiErrorIdl) });
-export type StartScheduledExecutionResult = WireOf<typeof StartScheduledExecutionResultWire>;
 
 /** The outcome of one node attempt: JSON output text, or a typed error. */
-export const AttemptOutcomeWire = w.variant({ Succeeded: w.record({ output: w.text }), Failed: NodeErrorWire });
-export type AttemptOutcomeWire = WireOf<typeof AttemptOutcomeWire>;
+export const AttemptOutcomeWire = c.variant({ Succeeded: c.record({ output: c.text }), Failed: NodeErrorWire });
+export type AttemptOutcomeWire = Infer<typeof AttemptOutcomeWire>;
 
 /**
  * `report_node_result` (executor only), keyed by (execution_id, node_id, attempt). A repeated
  * report of a recorded attempt is answered `Ok` and changes nothing; a report for an attempt
  * the orchestrator no longer waits for (cancelled, timed out) is also `Ok` and ignored.
  */
-export const NodeResultReportWire = w.record({
-    execution_id: w.text,
-    node_id: w.text,
-    attempt: w.nat32,
-    started_at: w.nat64,
-    finished_at: w.nat64,
+export const NodeResultReportWire = c.record({
+    execution_id: c.text,
+    node_id: c.text,
+    attempt: c.nat32,
+    started_at: c.nat64,
+    finished_at: c.nat64,
     outcome: AttemptOutcomeWire
 });
-export type NodeResultReport = WireOf<typeof NodeResultReportWire>;
+export type NodeResultReport = Infer<typeof NodeResultReportWire>;
 
 
 const WorkflowResult = resultWire(WorkflowWire);
@@ -112,15 +102,20 @@ export const OrchestratorMethods = {
     pause_workflow: { args: [WorkflowIdArg], ret: WorkflowResult, mode: 'update' },
     resume_workflow: { args: [WorkflowIdArg], ret: WorkflowResult, mode: 'update' },
     /** Refused with `Conflict` while executions of the workflow are not finished. */
-    delete_workflow: { args: [WorkflowIdArg], ret: resultWire(w.null), mode: 'update' },
+    delete_workflow: { args: [WorkflowIdArg], ret: resultWire(c.null), mode: 'update' },
     start_execution: { args: [StartExecutionArgWire], ret: ExecutionResult, mode: 'update' },
     cancel_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'update' },
     get_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'query' },
     list_executions: { args: [ListExecutionsArgWire], ret: resultWire(pageWire(ExecutionSummaryWire)), mode: 'query' },
-    get_version: { args: [], ret: VersionInfoWire, mode: 'query' },
-    start_scheduled_execution: { args: [w.from<StartScheduledExecutionRequest>(StartScheduledExecutionRequestIdl)], ret: StartScheduledExecutionResultWire, mode: 'update' },
-    report_node_result: { args: [NodeResultReportWire], ret: resultWire(w.null), mode: 'update' },
-    set_emergency_mode: { args: [EmergencyStateWire], ret: NullApiResultWire, mode: 'update' },
+    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
+    /**
+     * Scheduler only. The scheduler's own contract (one definition in `shared/scheduling`): the
+     * same `idempotency_key` always answers the first execution's id, so a retried start after
+     * an upgrade never starts twice; the error is the plain `ApiError` the scheduler decodes.
+     */
+    start_scheduled_execution: StartScheduledExecutionMethod,
+    report_node_result: { args: [NodeResultReportWire], ret: resultWire(c.null), mode: 'update' },
+    set_emergency_mode: { args: [EmergencyStateCodec], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: outbox entries refused, given up or trapping, oldest first. */
     list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' },
     ...OwnerSettingsMethods,
@@ -131,7 +126,7 @@ export const OrchestratorMethods = {
 export type OrchestratorMethodName = keyof typeof OrchestratorMethods;
 
 /** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the orchestrator. */
-export const orchestratorIdlFactory = serviceFactory(OrchestratorMethods);
+export const orchestratorIdlFactory = idlFactory(OrchestratorMethods);
 
 /** Convenience for clients: a `get_workflow` reply's `Ok` in domain form. */
 export const decodeWorkflowReply = decodeWorkflow;

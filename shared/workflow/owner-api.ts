@@ -3,15 +3,15 @@
  * restrict their own workflows further than the call policy does (see `call-policy.ts`), and
  * the owner's agent (the canister all their call nodes go out from).
  */
-import { resultWire, type MethodSpec } from './api-common';
-import { w, type WireOf } from './wire';
+import { resultWire } from './api-common';
+import { c, type Infer, type MethodSpec } from '../common/codec';
 
 /** Targets at most in one allow-list: the check runs for every call node of every stored definition. */
 export const MAX_ALLOW_LIST_TARGETS = 100;
 
 /** `set_call_allow_list`: replaces the caller's list; an empty list lifts the restriction. */
-export const CallAllowListWire = w.record({ targets: w.vec(w.principal) });
-export type CallAllowList = WireOf<typeof CallAllowListWire>;
+export const CallAllowListWire = c.record({ targets: c.vec(c.principal) });
+export type CallAllowList = Infer<typeof CallAllowListWire>;
 
 /** Method table entries of the orchestrator for owner settings (spread into `OrchestratorMethods`). */
 export const OwnerSettingsMethods = {
@@ -23,8 +23,8 @@ export const OwnerSettingsMethods = {
  * `get_agent`: the caller's agent. `Requested` until the executor has created it (the owner's
  * first workflow asks for it); then `Ready` with the principal targets grant access to.
  */
-export const OwnerAgentWire = w.record({ owner: w.principal, status: w.variant({ Requested: w.null, Ready: w.null }), agent: w.opt(w.principal) });
-export type OwnerAgentWire = WireOf<typeof OwnerAgentWire>;
+export const OwnerAgentWire = c.record({ owner: c.principal, status: c.variant({ Requested: c.null, Ready: c.null }), agent: c.opt(c.principal) });
+export type OwnerAgentWire = Infer<typeof OwnerAgentWire>;
 
 export const OwnerAgentMethods = {
     get_agent: { args: [], ret: resultWire(OwnerAgentWire), mode: 'query' }

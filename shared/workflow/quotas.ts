@@ -3,8 +3,8 @@
  * Pure accounting here (unit-tested beside it); the orchestrator stores one usage record per
  * owner and answers `get_owner_quotas`.
  */
-import { resultWire, type MethodSpec } from './api-common';
-import { w, type WireOf } from './wire';
+import { resultWire } from './api-common';
+import { c, type Infer, type MethodSpec } from '../common/codec';
 
 /** The limits that apply to one owner. */
 export type OwnerQuotaLimits = {
@@ -58,11 +58,11 @@ export function countRefusedNotification(u: OwnerUsage): OwnerUsage {
 }
 
 /** `get_owner_quotas`: the caller's limits and what they used. */
-export const OwnerQuotasWire = w.record({
-    limits: w.record({ notifications_per_hour: w.nat32 }),
-    usage: w.record({ notifications_this_hour: w.nat32, notifications_refused: w.nat64 })
+export const OwnerQuotasWire = c.record({
+    limits: c.record({ notifications_per_hour: c.nat32 }),
+    usage: c.record({ notifications_this_hour: c.nat32, notifications_refused: c.nat64 })
 });
-export type OwnerQuotasWire = WireOf<typeof OwnerQuotasWire>;
+export type OwnerQuotasWire = Infer<typeof OwnerQuotasWire>;
 
 export function encodeOwnerQuotas(u: OwnerUsage, now: bigint, limits: OwnerQuotaLimits): OwnerQuotasWire {
     return {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JsonTextSchema } from './json';
 import { WORKFLOW_LIMITS } from './limits';
-import { w, type WireOf } from './wire';
+import { c, type Infer } from '../common/codec';
 
 // ---- notification level (used by notify nodes, fallbacks and emergency actions) ----
 
@@ -9,8 +9,8 @@ import { w, type WireOf } from './wire';
 export const NotifyLevel = { Info: 'Info', Warning: 'Warning', Error: 'Error', Critical: 'Critical' } as const;
 export type NotifyLevel = (typeof NotifyLevel)[keyof typeof NotifyLevel];
 export const NotifyLevelSchema = z.enum(['Info', 'Warning', 'Error', 'Critical']);
-export const NotifyLevelWire = w.variant({ Info: w.null, Warning: w.null, Error: w.null, Critical: w.null });
-export type NotifyLevelWire = WireOf<typeof NotifyLevelWire>;
+export const NotifyLevelWire = c.variant({ Info: c.null, Warning: c.null, Error: c.null, Critical: c.null });
+export type NotifyLevelWire = Infer<typeof NotifyLevelWire>;
 
 export function encodeNotifyLevel(l: NotifyLevel): NotifyLevelWire {
     switch (l) {
@@ -37,14 +37,14 @@ const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 
 // ---- retry policy ----
 
-export const RetryPolicyWire = w.record({
-    max_retries: w.nat32,
-    initial_delay_ms: w.nat64,
-    backoff_factor: w.float64,
-    max_delay_ms: w.nat64,
-    jitter: w.bool
+export const RetryPolicyWire = c.record({
+    max_retries: c.nat32,
+    initial_delay_ms: c.nat64,
+    backoff_factor: c.float64,
+    max_delay_ms: c.nat64,
+    jitter: c.bool
 });
-export type RetryPolicyWire = WireOf<typeof RetryPolicyWire>;
+export type RetryPolicyWire = Infer<typeof RetryPolicyWire>;
 
 /**
  * When failed attempts are retried: attempt `n` (1-based, the first retry is attempt 2) waits
@@ -87,14 +87,14 @@ export function decodeRetryPolicy(v: RetryPolicyWire): RetryPolicy {
 
 // ---- fallback ----
 
-export const FallbackWire = w.variant({
-    UseAlternativeNode: w.record({ node_id: w.text }),
-    SkipNode: w.null,
-    UseDefaultValue: w.record({ value: w.text }),
-    NotifyAndContinue: w.record({ level: NotifyLevelWire, message: w.text }),
-    StopExecution: w.null
+export const FallbackWire = c.variant({
+    UseAlternativeNode: c.record({ node_id: c.text }),
+    SkipNode: c.null,
+    UseDefaultValue: c.record({ value: c.text }),
+    NotifyAndContinue: c.record({ level: NotifyLevelWire, message: c.text }),
+    StopExecution: c.null
 });
-export type FallbackWire = WireOf<typeof FallbackWire>;
+export type FallbackWire = Infer<typeof FallbackWire>;
 
 /** What happens to a node once its retries are exhausted. */
 export const FallbackSchema = z.discriminatedUnion('kind', [
@@ -134,13 +134,13 @@ export function decodeFallback(v: FallbackWire): Fallback {
 
 // ---- emergency actions ----
 
-export const EmergencyActionWire = w.variant({
-    SendNotification: w.record({ level: NotifyLevelWire, message: w.text }),
-    ExecuteEmergencyWorkflow: w.record({ workflow_id: w.text }),
-    PauseAllWorkflows: w.null,
-    EnableSafeMode: w.null
+export const EmergencyActionWire = c.variant({
+    SendNotification: c.record({ level: NotifyLevelWire, message: c.text }),
+    ExecuteEmergencyWorkflow: c.record({ workflow_id: c.text }),
+    PauseAllWorkflows: c.null,
+    EnableSafeMode: c.null
 });
-export type EmergencyActionWire = WireOf<typeof EmergencyActionWire>;
+export type EmergencyActionWire = Infer<typeof EmergencyActionWire>;
 
 /** Run once when a node fails for good (after retries), before its fallback applies. */
 export const EmergencyActionSchema = z.discriminatedUnion('kind', [
@@ -175,12 +175,12 @@ export function decodeEmergencyAction(v: EmergencyActionWire): EmergencyAction {
 
 // ---- recovery policy ----
 
-export const RecoveryPolicyWire = w.record({
+export const RecoveryPolicyWire = c.record({
     retry: RetryPolicyWire,
     fallback: FallbackWire,
-    emergency_actions: w.vec(EmergencyActionWire)
+    emergency_actions: c.vec(EmergencyActionWire)
 });
-export type RecoveryPolicyWire = WireOf<typeof RecoveryPolicyWire>;
+export type RecoveryPolicyWire = Infer<typeof RecoveryPolicyWire>;
 
 /**
  * A node's recovery policy.

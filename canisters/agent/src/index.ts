@@ -4,7 +4,7 @@
  * policy once more, performs the call and answers the outcome. Controlled by the executor
  * alone (docs/security.md, "Agents").
  */
-import { call, canisterCycleBalance, canisterSelf, init, msgCaller, Principal, postUpgrade, query, update } from 'azle';
+import { call, canisterCycleBalance, canisterSelf, init, msgCaller, Principal, postUpgrade } from 'azle';
 
 import { AGENT_MIN_BALANCE, AgentInitArgs, AgentMethods, type AgentCallOutcome, type AgentCallRequest, type AgentInfo, type AgentInitArg, type WithdrawCyclesArg } from '../../../shared/agent/api';
 import { CanisterIdRecordIdl } from '../../../shared/agent/management';
@@ -12,7 +12,7 @@ import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { VersionInfo } from '../../../shared/common/version';
 import { encodeCallRefusalReason, refuseCallTarget } from '../../../shared/workflow/call-policy';
 import { callFailureOf, callRaw } from '../../common/outbox/calls';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { versionInfo } from '../../common/version';
 import { agentConfig, SCHEMA_VERSION, storeConfig } from './state';
 
@@ -37,7 +37,7 @@ export default class {
      * `AGENT_MIN_BALANCE` answers `InsufficientCycles`, nothing sent.
      * Call context: inter-canister update; the executor only. Errors: Unauthorized.
      */
-    @update(...sig(AgentMethods.perform_call))
+    @method(AgentMethods.perform_call)
     async perform_call(req: AgentCallRequest): Promise<{ Ok: AgentCallOutcome } | { Err: ApiError }> {
         const cfg = agentConfig();
         const caller = msgCaller();
@@ -57,7 +57,7 @@ export default class {
      * not a canister id), LimitExceeded (`withdrawable_cycles`: more than the balance above the
      * minimum), Unavailable (the deposit was rejected; nothing left the agent).
      */
-    @update(...sig(AgentMethods.withdraw_cycles))
+    @method(AgentMethods.withdraw_cycles)
     async withdraw_cycles(arg: WithdrawCyclesArg): Promise<{ Ok: { balance: bigint } } | { Err: ApiError }> {
         const cfg = agentConfig();
         const caller = msgCaller();
@@ -76,14 +76,14 @@ export default class {
     }
 
     /** Call context: query; anyone (an agent's owner and balance are public). */
-    @query(...sig(AgentMethods.get_agent_info))
+    @method(AgentMethods.get_agent_info)
     get_agent_info(): AgentInfo {
         const cfg = agentConfig();
         return { owner: cfg.owner, executor: cfg.executor, cycles: canisterCycleBalance() };
     }
 
     /** Call context: query; anyone. */
-    @query(...sig(AgentMethods.get_version))
+    @method(AgentMethods.get_version)
     get_version(): VersionInfo {
         return versionInfo('agent', SCHEMA_VERSION);
     }

@@ -3,9 +3,10 @@
  * data (the reject code and message a retry policy decides on), and the two call helpers
  * every outbox and probe uses, which never throw for a reject.
  */
-import { call, IDL, Principal } from 'azle';
+import { call, Principal } from 'azle';
 import type { CallError } from 'azle';
 
+import { candidOf, type MethodSpec } from '../../../shared/common/codec';
 import type { CallFailure } from './retry-policy';
 
 export type { CallFailure };
@@ -48,15 +49,17 @@ export function callFailureOf(error: unknown): CallFailure {
 }
 
 /**
- * Calls `method` of `target` with Candid-typed arguments and decodes the reply.
+ * Calls `method` of `target` with the Candid types of its contract (`spec`, from a method table
+ * in `shared/`) and decodes the reply.
  *
  * Call context: update or timer. Never throws for a reject.
  *
  * @example
- * const r = await callTyped<Result>(executor, 'run_node_attempt', [RequestIdl], [request], ResultIdl);
+ * const r = await callTyped<Result>(executor, 'run_node_attempt', ExecutorMethods.run_node_attempt, [request]);
  * if (r.kind === 'Rejected' && isRetryableReject(r.reject_code)) retryLater();
  */
-export async function callTyped<T>(target: Principal, method: string, paramIdlTypes: IDL.Type[], args: unknown[], returnIdlType: IDL.Type): Promise<CallOutcome<T>> {
+export async function callTyped<T>(target: Principal, method: string, spec: MethodSpec, args: unknown[]): Promise<CallOutcome<T>> {
+    const [paramIdlTypes, returnIdlType] = candidOf(spec);
     try {
         const value: T = await call<unknown[], T>(target, method, { paramIdlTypes, args, returnIdlType });
         return { kind: 'Replied', value };

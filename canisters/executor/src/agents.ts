@@ -3,7 +3,7 @@
  * (controlled by the executor alone) and makes every call of an owner's attempts through that
  * owner's agent. Why the executor and why it alone controls agents: docs/security.md, "Agents".
  */
-import { call, canisterSelf, IDL, msgCaller, Principal, query, time, update } from 'azle';
+import { call, canisterSelf, IDL, msgCaller, Principal, time } from 'azle';
 
 import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
 import type { AgentModule, AgentRecordWire } from '../../../shared/agent/executor-agent-api';
@@ -12,7 +12,7 @@ import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { ExecutorMethods, WORKFLOW_LIMITS } from '../../../shared/workflow';
 import { callFailureOf, callTyped } from '../../common/outbox/calls';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { agentModule, agentOf, putAgent, putAgentModule, type StoredAgent } from './agent-state';
 import { requirePeer } from './guards';
 import type { CallResult } from './logic';
@@ -94,9 +94,8 @@ export async function ensureAgent(owner: Principal): Promise<{ Ok: StoredAgent }
  * Call context: timer.
  */
 export async function callThroughAgent(agent: Principal, key: { executionId: string; nodeId: string; attempt: number }, canister: string, method: string, args: Uint8Array, cycles: bigint): Promise<CallResult> {
-    const [argTypes, ret] = sig(AgentMethods.perform_call);
     const request = { key: { execution_id: key.executionId, node_id: key.nodeId, attempt: key.attempt }, canister: Principal.fromText(canister), method, args, cycles };
-    const r = await callTyped<{ Ok: AgentCallOutcome } | { Err: ApiError }>(agent, 'perform_call', argTypes, [request], ret);
+    const r = await callTyped<{ Ok: AgentCallOutcome } | { Err: ApiError }>(agent, 'perform_call', AgentMethods.perform_call, [request]);
     if (r.kind === 'Rejected') return { kind: 'Reject', code: r.reject_code, message: `agent: ${r.message}` };
     if ('Err' in r.value) return { kind: 'Reject', code: 5, message: `agent refused the request: ${Object.keys(r.value.Err)[0]}` };
     const outcome = r.value.Ok;
@@ -116,7 +115,7 @@ export class AgentMethodsOfExecutor {
      * from it). Agents already installed keep theirs.
      * Call context: update; admins and controllers (the deploy step). Errors: Unauthorized, InvalidInput.
      */
-    @update(...sig(ExecutorMethods.set_agent_module))
+    @method(ExecutorMethods.set_agent_module)
     set_agent_module(arg: AgentModule): { Ok: null } | { Err: ApiError } {
         const caller = msgCaller();
         if (!deployment.isAdmin(caller)) return { Err: apiError.unauthorized(caller) };
@@ -132,7 +131,7 @@ export class AgentMethodsOfExecutor {
      * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized,
      * Unavailable (no module yet, being created, or the management canister refused: retry later).
      */
-    @update(...sig(ExecutorMethods.ensure_agent))
+    @method(ExecutorMethods.ensure_agent)
     async ensure_agent(arg: { owner: Principal }): Promise<{ Ok: AgentRecordWire } | { Err: ApiError }> {
         const denied = requirePeer('orchestrator');
         if (denied !== undefined) return { Err: denied };
@@ -144,7 +143,7 @@ export class AgentMethodsOfExecutor {
      * The owner's agent as the executor knows it. Call context: query; anyone (an agent's
      * principal is public: targets grant it access). Errors: NotFound.
      */
-    @query(...sig(ExecutorMethods.get_agent))
+    @method(ExecutorMethods.get_agent)
     get_agent(arg: { owner: Principal }): { Ok: AgentRecordWire } | { Err: ApiError } {
         const a = agentOf(arg.owner);
         return a === undefined ? { Err: apiError.notFound('agent', arg.owner.toText()) } : { Ok: toWire(a) };

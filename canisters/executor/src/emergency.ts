@@ -1,11 +1,11 @@
 /** The monitor's emergency state, as the executor applies it. */
-import { time, update } from 'azle';
+import { time } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import { receiveEmergencyState } from '../../common/emergency-store';
 import { ExecutorMethods } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { requirePeer } from './guards';
 import { armWake } from './runner';
 import { emergency } from './state';
@@ -21,7 +21,7 @@ export class EmergencyMethods {
      * or Safe: they run again. A state older than the held one is ignored.
      * Call context: inter-canister update; the monitor only. Errors: Unauthorized, InvalidInput.
      */
-    @update(...sig(ExecutorMethods.set_emergency_mode))
+    @method(ExecutorMethods.set_emergency_mode)
     set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
         return receiveEmergencyState(requirePeer('monitor'), state, (valid) => adoptEmergency(valid, time()));
     }

@@ -1,15 +1,15 @@
 /** The orchestrator-facing methods: run, inspect and cancel node attempts. */
-import { query, time, update } from 'azle';
+import { time } from 'azle';
 import { z } from 'zod';
 
 import { ExecutorMethods, WORKFLOW_LIMITS, decodeNodeTask, type AttemptKey as AttemptKeyWire, type NodeAttemptRequest, type NodeAttemptWire, type WorkflowError } from '../../../shared/workflow';
 import { workflowError } from '../../../shared/workflow';
 import { parseWith } from '../../../shared/common/codec';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { requireOrchestratorOrAdmin, requirePeer } from './guards';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptKey } from './logic';
 import { armWake } from './runner';
-import { activeAttempts, getAttempt, putAttempt, toAttemptWire } from './state';
+import { getAttempt, putAttempt, scheduledAttemptsOf, toAttemptWire } from './state';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
 
@@ -42,7 +42,7 @@ export class NodeAttemptMethods {
      * node_id, attempt): a repeated request answers the stored attempt and never runs it twice.
      * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized, InvalidInput.
      */
-    @update(...sig(ExecutorMethods.run_node_attempt))
+    @method(ExecutorMethods.run_node_attempt)
     run_node_attempt(req: NodeAttemptRequest): R<NodeAttemptWire> {
         const denied = requirePeer('orchestrator');
         if (denied !== undefined) return { Err: denied };
@@ -62,7 +62,7 @@ export class NodeAttemptMethods {
      * One attempt as recorded.
      * Call context: query; the orchestrator, admins and controllers. Errors: Unauthorized, InvalidInput, NotFound.
      */
-    @query(...sig(ExecutorMethods.get_node_attempt))
+    @method(ExecutorMethods.get_node_attempt)
     get_node_attempt(k: AttemptKeyWire): R<NodeAttemptWire> {
         const denied = requireOrchestratorOrAdmin();
         if (denied !== undefined) return { Err: denied };
@@ -77,13 +77,13 @@ export class NodeAttemptMethods {
      * Cancels the attempts of an execution that have not started; answers how many.
      * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized, InvalidInput.
      */
-    @update(...sig(ExecutorMethods.cancel_execution_attempts))
+    @method(ExecutorMethods.cancel_execution_attempts)
     cancel_execution_attempts(arg: { execution_id: string }): R<number> {
         const denied = requirePeer('orchestrator');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(z.object({ execution_id: IdSchema }), arg);
         if ('Err' in valid) return valid;
-        const changed = cancelScheduled(activeAttempts(), arg.execution_id, time());
+        const changed = cancelScheduled(scheduledAttemptsOf(arg.execution_id), arg.execution_id, time());
         for (const a of changed) putAttempt(a);
         return { Ok: changed.length };
     }

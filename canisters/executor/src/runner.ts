@@ -6,15 +6,14 @@
 import { Principal, time } from 'azle';
 
 import { OrchestratorMethods, encodeNodeError, type WorkflowError } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
 import { callTyped } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { callThroughAgent, ensureAgent } from './agents';
 import { refusedTarget } from './call-policy';
-import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, nextWakeAt, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
-import { activeAttempts, deployment, emergency, getAttempt, putAttempt, reportsStore, updateMeta } from './state';
+import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
+import { deployment, dueAttempts, emergency, getAttempt, nextWakeTime, putAttempt, reportsStore, updateMeta } from './state';
 
 /** Attempts started per timer run, so one message's work stays bounded. */
 const BATCH = 20;
@@ -32,9 +31,8 @@ export const reports = new DurableOutbox<StoredAttempt>({
 });
 
 /** In emergency mode scheduled attempts are held (not started) until the mode is lifted. */
-function runnable(attempts: StoredAttempt[]): StoredAttempt[] {
-    if (!('Emergency' in emergency.current.mode)) return attempts;
-    return attempts.filter((a) => a.status !== 'Scheduled');
+function holdScheduled(): boolean {
+    return 'Emergency' in emergency.current.mode;
 }
 
 /**
@@ -49,7 +47,7 @@ export function wakeNow(now: bigint): void {
 
 /** Arms the wake timer for the next thing due (call context: any update or timer). */
 export function armWake(now: bigint): void {
-    const at = nextWakeAt(runnable(activeAttempts()));
+    const at = nextWakeTime(holdScheduled());
     if (at !== undefined) wake.armAt(at, now);
 }
 
@@ -80,7 +78,7 @@ function saveAll(changed: StoredAttempt[]): void {
  */
 export async function runTimer(): Promise<void> {
     const now = time();
-    const step = runDue(runnable(activeAttempts()), now, BATCH, refusedTarget);
+    const step = runDue(dueAttempts(now, BATCH, holdScheduled()), now, BATCH, refusedTarget);
     saveAll(step.changed);
     armWake(now);
     await Promise.all(step.effects.map(perform));
@@ -125,8 +123,7 @@ async function sendReport(a: StoredAttempt): Promise<HandleOutcome> {
         finished_at: a.finishedAt ?? time(),
         outcome
     };
-    const [args, ret] = sig(OrchestratorMethods.report_node_result);
-    const r = await callTyped<{ Ok: null } | { Err: WorkflowError }>(deployment.peer('orchestrator'), 'report_node_result', args, [request], ret);
+    const r = await callTyped<{ Ok: null } | { Err: WorkflowError }>(deployment.peer('orchestrator'), 'report_node_result', OrchestratorMethods.report_node_result, [request]);
     if (r.kind === 'Rejected') return failedCall(r);
     if ('Err' in r.value) return { kind: 'Failed', retryable: false, reason: `refused: ${Object.keys(r.value.Err)[0] ?? 'unknown'}` };
     return { kind: 'Done' };

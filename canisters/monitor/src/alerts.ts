@@ -1,12 +1,11 @@
 /** Alerts, thresholds and the notification log. */
-import { query, update } from 'azle';
 import { z } from 'zod';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { fromOpt, parseWith } from '../../../shared/common/codec';
-import { ThresholdsSchema, type Alert, type Thresholds } from '../../../shared/monitoring/alerts';
-import { NotificationRequestSchema, type NotificationEntry, type NotificationRequest } from '../../../shared/monitoring/notifications';
+import { ThresholdsCodec, type Alert, type Thresholds } from '../../../shared/monitoring/alerts';
+import { NotificationRequestCodec, type NotificationEntry, type NotificationRequest } from '../../../shared/monitoring/notifications';
 import { MAX_NOTIFICATION_PAGE, MonitorMethods as M } from '../../../shared/monitoring/service';
 import { requireAdmin, requirePeerOrAdmin } from './guards';
 import { acknowledgeAlert, openAlerts, runAlertCheck } from './logic/alerts';
@@ -14,13 +13,14 @@ import { applySystemEvent } from './logic/health';
 import { appendNotification } from './logic/notifications';
 import * as runtime from './runtime';
 import * as state from './state';
+import { method } from '../../common/method';
 
 export class AlertMethods {
     /**
      * Evaluates every threshold now (raising and resolving alerts) and answers the open ones.
      * Call context: update; anyone (it only reads what the monitor already knows).
      */
-    @update([...M.check_system_alerts.args], M.check_system_alerts.ret)
+    @method(M.check_system_alerts)
     check_system_alerts(): Result<Alert[], ApiError> {
         const now = runtime.now();
         const result = state.update((s) => runAlertCheck(s, now));
@@ -31,7 +31,7 @@ export class AlertMethods {
      * Marks an open alert as seen. Call context: update. Callers: admins, controllers.
      * Errors: `Unauthorized`, `NotFound` (unknown id), `Conflict` (already resolved).
      */
-    @update([...M.acknowledge_alert.args], M.acknowledge_alert.ret)
+    @method(M.acknowledge_alert)
     acknowledge_alert(id: bigint): Result<Alert, ApiError> {
         const caller = runtime.caller();
         const denied = requireAdmin(caller);
@@ -51,11 +51,11 @@ export class AlertMethods {
      * Call context: update. Callers: the peers, admins, controllers.
      * Errors: `Unauthorized`, `InvalidInput`.
      */
-    @update([...M.send_system_notification.args], M.send_system_notification.ret)
+    @method(M.send_system_notification)
     send_system_notification(arg: NotificationRequest): Result<NotificationEntry, ApiError> {
         const denied = requirePeerOrAdmin(runtime.caller());
         if (denied !== undefined) return err(denied);
-        const parsed = parseWith(NotificationRequestSchema, arg);
+        const parsed = parseWith(NotificationRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const request = parsed.Ok;
         const now = runtime.now();
@@ -72,7 +72,7 @@ export class AlertMethods {
      * Notification log entries with id greater than `after`, oldest first, at most 100.
      * Call context: query. Callers: admins, controllers. Errors: `Unauthorized`.
      */
-    @query([...M.get_notifications.args], M.get_notifications.ret)
+    @method(M.get_notifications)
     get_notifications(after: [] | [bigint]): Result<NotificationEntry[], ApiError> {
         const denied = requireAdmin(runtime.caller());
         if (denied !== undefined) return err(denied);
@@ -84,11 +84,11 @@ export class AlertMethods {
      * Replaces the alert thresholds and re-checks alerts against them.
      * Call context: update. Callers: admins, controllers. Errors: `Unauthorized`, `InvalidInput`.
      */
-    @update([...M.set_thresholds.args], M.set_thresholds.ret)
+    @method(M.set_thresholds)
     set_thresholds(arg: Thresholds): Result<Thresholds, ApiError> {
         const denied = requireAdmin(runtime.caller());
         if (denied !== undefined) return err(denied);
-        const parsed = parseWith(ThresholdsSchema, arg);
+        const parsed = parseWith(ThresholdsCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const now = runtime.now();
         state.update((s) => runAlertCheck({ ...s, thresholds: parsed.Ok }, now));

@@ -1,19 +1,19 @@
 /** External canisters the monitor probes (ledgers, the EVM RPC canister, any target). */
-import { update } from 'azle';
 import { z } from 'zod';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { parseWith } from '../../../shared/common/codec';
-import { DependencyProbeConfigSchema, type DependencyProbeConfig, type DependencyStatus } from '../../../shared/monitoring/dependencies';
+import { DependencyProbeConfigCodec, type DependencyProbeConfig, type DependencyStatus } from '../../../shared/monitoring/dependencies';
 import { MonitorMethods as M } from '../../../shared/monitoring/service';
 import { requireAdmin } from './guards';
 import { evaluateAlerts } from './logic/alerts';
 import { configureDependencies, MAX_DEPENDENCIES, removedDependencyConditions } from './logic/dependencies';
 import * as runtime from './runtime';
 import * as state from './state';
+import { method } from '../../common/method';
 
-const ConfigsSchema = z.array(DependencyProbeConfigSchema).max(MAX_DEPENDENCIES);
+const ConfigsSchema = z.array(DependencyProbeConfigCodec.schema).max(MAX_DEPENDENCIES);
 
 export class DependencyMethods {
     /**
@@ -24,7 +24,7 @@ export class DependencyMethods {
      * Call context: update. Callers: admins, controllers.
      * Errors: `Unauthorized`, `InvalidInput` (more than 32, or a malformed entry).
      */
-    @update([...M.set_dependencies.args], M.set_dependencies.ret)
+    @method(M.set_dependencies)
     set_dependencies(arg: DependencyProbeConfig[]): Result<DependencyStatus[], ApiError> {
         const denied = requireAdmin(runtime.caller());
         if (denied !== undefined) return err(denied);

@@ -1,15 +1,16 @@
 /** Emergency and safe mode: decided here, pushed to orchestrator, scheduler and executor. */
-import { isController, update, type Principal } from 'azle';
+import { isController, type Principal } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { ok, type Result } from '../../../shared/common/result';
 import { parseWith } from '../../../shared/common/codec';
-import { DisableEmergencyRequestSchema, EnableEmergencyRequestSchema, type DisableEmergencyRequest, type EmergencyState, type EnableEmergencyRequest } from '../../../shared/monitoring/emergency';
+import { DisableEmergencyRequestCodec, EnableEmergencyRequestCodec, type DisableEmergencyRequest, type EmergencyState, type EnableEmergencyRequest } from '../../../shared/monitoring/emergency';
 import { MonitorMethods as M } from '../../../shared/monitoring/service';
 import { disableEmergencyMode, enableEmergencyMode, type AdminCheck } from './logic/emergency';
 import type { MonitorEffect, MonitorState } from './logic/state';
 import * as runtime from './runtime';
 import * as state from './state';
+import { method } from '../../common/method';
 
 function adminCheck(caller: Principal): AdminCheck {
     return { admins: state.deployment.config.admins, caller_is_controller: isController(caller) };
@@ -24,9 +25,9 @@ export class EmergencyMethods {
      * Call context: update. Callers: admins and controllers only.
      * Errors: `Unauthorized`, `InvalidInput` (`reason` empty or over 500 characters).
      */
-    @update([...M.enable_emergency_mode.args], M.enable_emergency_mode.ret)
+    @method(M.enable_emergency_mode)
     enable_emergency_mode(arg: EnableEmergencyRequest): Result<EmergencyState, ApiError> {
-        const parsed = parseWith(EnableEmergencyRequestSchema, arg);
+        const parsed = parseWith(EnableEmergencyRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const caller = runtime.caller();
         return applyChange((s, now) => enableEmergencyMode(s, parsed.Ok, caller, adminCheck(caller), state.emergencyTargets(), now));
@@ -37,9 +38,9 @@ export class EmergencyMethods {
      * a half-propagated change). Call context: update. Callers: admins and controllers only.
      * Errors: `Unauthorized`, `InvalidInput`.
      */
-    @update([...M.disable_emergency_mode.args], M.disable_emergency_mode.ret)
+    @method(M.disable_emergency_mode)
     disable_emergency_mode(arg: DisableEmergencyRequest): Result<EmergencyState, ApiError> {
-        const parsed = parseWith(DisableEmergencyRequestSchema, arg);
+        const parsed = parseWith(DisableEmergencyRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const caller = runtime.caller();
         return applyChange((s, now) => disableEmergencyMode(s, parsed.Ok, caller, adminCheck(caller), state.emergencyTargets(), now));

@@ -1,10 +1,10 @@
 /** Health: ingestion of peer reports and the health and metrics views. */
-import { query, update } from 'azle';
+
 
 import type { ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { parseWith } from '../../../shared/common/codec';
-import { HealthSampleSchema, type HealthReportAck, type HealthSample } from '../../../shared/monitoring/health';
+import { HealthSampleCodec, type HealthReportAck, type HealthSample } from '../../../shared/monitoring/health';
 import type { SystemHealth, SystemMetrics } from '../../../shared/monitoring/metrics';
 import { MonitorMethods as M } from '../../../shared/monitoring/service';
 import { requireAdmin } from './guards';
@@ -13,6 +13,7 @@ import { ingestSample } from './logic/health';
 import { computeMetrics, computeSystemHealth } from './logic/system-health';
 import * as runtime from './runtime';
 import * as state from './state';
+import { method } from '../../common/method';
 
 export class HealthMethods {
     /**
@@ -23,9 +24,9 @@ export class HealthMethods {
      * Call context: update (inter-canister). Callers: orchestrator, scheduler, executor.
      * Errors: `Unauthorized`, `InvalidInput`.
      */
-    @update([...M.report_health.args], M.report_health.ret)
+    @method(M.report_health)
     report_health(arg: HealthSample): Result<HealthReportAck, ApiError> {
-        const parsed = parseWith(HealthSampleSchema, arg);
+        const parsed = parseWith(HealthSampleCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const caller = runtime.caller();
         const now = runtime.now();
@@ -38,13 +39,13 @@ export class HealthMethods {
     }
 
     /** The overall verdict, each canister, dependencies, emergency state, open alerts. Call context: query; anyone. */
-    @query([...M.get_system_health.args], M.get_system_health.ret)
+    @method(M.get_system_health)
     get_system_health(): SystemHealth {
         return computeSystemHealth(state.load(), runtime.now());
     }
 
     /** Rolling 24 h totals. Call context: query; anyone. */
-    @query([...M.get_system_metrics.args], M.get_system_metrics.ret)
+    @method(M.get_system_metrics)
     get_system_metrics(): SystemMetrics {
         return computeMetrics(state.load(), runtime.now());
     }
@@ -53,7 +54,7 @@ export class HealthMethods {
      * Probes every dependency now (awaiting the answers), evaluates thresholds, answers the
      * fresh health. Call context: update. Callers: admins, controllers. Errors: `Unauthorized`.
      */
-    @update([...M.trigger_health_check.args], M.trigger_health_check.ret)
+    @method(M.trigger_health_check)
     async trigger_health_check(): Promise<Result<SystemHealth, ApiError>> {
         const denied = requireAdmin(runtime.caller());
         if (denied !== undefined) return err(denied);

@@ -1,5 +1,5 @@
 /** Install, upgrade and version: the monitor's lifecycle methods. */
-import { init, postUpgrade, query, time } from 'azle';
+import { init, postUpgrade, time } from 'azle';
 
 import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
 import type { VersionInfo } from '../../../shared/common/version';
@@ -7,6 +7,7 @@ import { MonitorMethods as M } from '../../../shared/monitoring/service';
 import { versionInfo } from '../../common/version';
 import * as runtime from './runtime';
 import { deployment, reconcileCanisters } from './state';
+import { method } from '../../common/method';
 
 /** Stored shape version of the monitor's cells. */
 export const MONITOR_SCHEMA_VERSION = 1;
@@ -31,7 +32,7 @@ export class InstallMethods {
     }
 
     /** Call context: query; anyone. */
-    @query([...M.get_version.args], M.get_version.ret)
+    @method(M.get_version)
     get_version(): VersionInfo {
         return versionInfo('monitor', MONITOR_SCHEMA_VERSION);
     }

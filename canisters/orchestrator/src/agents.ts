@@ -3,11 +3,11 @@
  * at the owner's first workflow, so its principal is known before the first run, and shown
  * by `get_agent`. The executor creates and runs agents (canisters/executor/src/agents.ts).
  */
-import { msgCaller, Principal, query } from 'azle';
+import { msgCaller, Principal } from 'azle';
 
 import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { OrchestratorMethods, workflowError, type OwnerAgentWire, type WorkflowError } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import { ownerAgentOf, putOwnerAgent } from './owner-state';
 import { enqueue } from './state';
@@ -34,7 +34,7 @@ export class AgentQueryMethods {
      * Call context: query; any non-anonymous caller, for themselves.
      * Errors: Unauthorized (anonymous), NotFound (no workflow created yet, so no agent asked for).
      */
-    @query(...sig(OrchestratorMethods.get_agent))
+    @method(OrchestratorMethods.get_agent)
     get_agent(): { Ok: OwnerAgentWire } | { Err: WorkflowError } {
         const caller = msgCaller();
         const denied = requireSignedIn(caller);

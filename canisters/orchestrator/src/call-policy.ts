@@ -3,7 +3,7 @@
  * allow-list, and the methods an owner uses to keep that list. The rule itself is
  * `shared/workflow/call-policy.ts`.
  */
-import { msgCaller, Principal, query, update } from 'azle';
+import { msgCaller, Principal } from 'azle';
 
 import {
     MAX_ALLOW_LIST_TARGETS,
@@ -19,7 +19,7 @@ import {
 } from '../../../shared/workflow';
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import { allowListOf, isKnownAgent, putAllowList } from './owner-state';
 import { deployment } from './state';
@@ -65,7 +65,7 @@ export class CallPolicyMethods {
      * (`targets.<i>`: a target the call policy refuses anyway: a DeFlow canister, the
      * management canister, not a canister id).
      */
-    @update(...sig(OrchestratorMethods.set_call_allow_list))
+    @method(OrchestratorMethods.set_call_allow_list)
     set_call_allow_list(arg: CallAllowList): R<CallAllowList> {
         const caller = msgCaller();
         const denied = requireSignedIn(caller);
@@ -85,7 +85,7 @@ export class CallPolicyMethods {
      * The caller's call allow-list (empty: no restriction beyond the call policy).
      * Call context: query; any non-anonymous caller, for their own list. Errors: Unauthorized (anonymous).
      */
-    @query(...sig(OrchestratorMethods.get_call_allow_list))
+    @method(OrchestratorMethods.get_call_allow_list)
     get_call_allow_list(): R<CallAllowList> {
         const caller = msgCaller();
         const denied = requireSignedIn(caller);

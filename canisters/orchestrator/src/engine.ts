@@ -29,6 +29,7 @@ import {
 } from './logic';
 import {
     activeExecutions,
+    dueExecutions,
     emergency,
     enqueue,
     executionForKey,
@@ -42,6 +43,9 @@ import {
     type StoredExecution
 } from './state';
 import { armDeadlines, armOutbox } from './timers';
+
+/** Executions the deadline pass handles per timer message: its instructions stay bounded whatever is stored. */
+export const DEADLINE_BATCH = 50;
 
 /**
  * The compiled definition an execution runs, with what its owner may still spend in this
@@ -213,14 +217,14 @@ export function reconcileMode(now: bigint): void {
 
 /** Timer step: fails what is past its deadline, re-runs what became runnable. */
 export function checkDeadlines(now: bigint = time()): void {
-    for (const [id, deadline] of activeExecutions()) {
-        if (deadline > now) {
-            armDeadlines(deadline, now);
-            continue;
-        }
+    // Only what is due is read (the deadline index's front), a bounded batch per pass.
+    const due = dueExecutions(now, DEADLINE_BATCH);
+    for (const id of due.ids) {
         const stored = getExecution(id);
         if (stored === undefined) continue;
         const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
         commit(stored, checkTimeouts(wf, stored.execution, now), now, wf);
     }
+    const next = dueExecutions(now, 0).next;
+    if (next !== undefined) armDeadlines(next, now);
 }

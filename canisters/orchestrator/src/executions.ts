@@ -1,5 +1,5 @@
 /** Execution methods for users: start, cancel, get, list. */
-import { msgCaller, query, time, update } from 'azle';
+import { msgCaller, time } from 'azle';
 import { z } from 'zod';
 
 import {
@@ -17,13 +17,13 @@ import {
     type StartExecutionArg,
     type WorkflowError
 } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { commit, compiledFor, startNew } from './engine';
 import { notFound, transitionConflict } from './errors';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner } from './guards';
 import { cancelExecution, triggerForCaller } from './logic';
-import { executionSummaries, executionSummariesNewestFirst, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
+import { executionSummaryPage, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
@@ -53,7 +53,7 @@ export class ExecutionMethods {
      * Errors: InvalidInput (input not JSON), NotFound, Unauthorized, Conflict (workflow paused),
      * EmergencyMode (emergency mode; safe mode for a workflow not marked critical).
      */
-    @update(...sig(OrchestratorMethods.start_execution))
+    @method(OrchestratorMethods.start_execution)
     start_execution(arg: StartExecutionArg): R<ExecutionWire> {
         const valid = parseWith(StartSchema, arg);
         if ('Err' in valid) return valid;
@@ -67,7 +67,7 @@ export class ExecutionMethods {
      * attempts not yet started (an attempt already calling its target finishes; its result is ignored).
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already finished).
      */
-    @update(...sig(OrchestratorMethods.cancel_execution))
+    @method(OrchestratorMethods.cancel_execution)
     cancel_execution(arg: { execution_id: string }): R<ExecutionWire> {
         const s = ownedExecution(arg);
         if ('Err' in s) return s;
@@ -83,7 +83,7 @@ export class ExecutionMethods {
      * One execution with its per-node state.
      * Call context: query; owner only. Errors: NotFound, Unauthorized, InvalidInput.
      */
-    @query(...sig(OrchestratorMethods.get_execution))
+    @method(OrchestratorMethods.get_execution)
     get_execution(arg: { execution_id: string }): R<ExecutionWire> {
         const s = ownedExecution(arg);
         return 'Err' in s ? s : { Ok: encodeExecution(s.Ok.execution) };
@@ -96,7 +96,7 @@ export class ExecutionMethods {
      * Call context: query; anyone (sees only executions of own workflows). Errors: InvalidInput
      * (limit above the cap, cursor too long).
      */
-    @query(...sig(OrchestratorMethods.list_executions))
+    @method(OrchestratorMethods.list_executions)
     list_executions(arg: ListExecutionsArg): R<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
         const valid = parseWith(ListSchema, arg);
         if ('Err' in valid) return valid;
@@ -105,11 +105,10 @@ export class ExecutionMethods {
         const statusWire = fromOpt(arg.status);
         const status = statusWire === undefined ? undefined : decodeExecutionStatus(statusWire);
         const limit = arg.page.limit === 0 ? DEFAULT_PAGE_SIZE : arg.page.limit;
-        const keep = (s: StoredExecutionSummary): boolean => s.owner === owner && (workflowId === undefined || s.workflowId === workflowId) && (status === undefined || s.status === status);
+        const keep = (s: StoredExecutionSummary): boolean => status === undefined || s.status === status;
         const order = fromOpt(arg.order);
-        const scan = order !== undefined && 'NewestFirst' in order ? executionSummariesNewestFirst : executionSummaries;
-        const found = scan(fromOpt(arg.page.cursor), limit, keep);
-        const items = found.slice(0, limit).map(
+        const page = executionSummaryPage({ owner, workflowId }, order !== undefined && 'NewestFirst' in order ? 'NewestFirst' : 'OldestFirst', fromOpt(arg.page.cursor), limit, keep);
+        const items = page.items.map(
             ([id, s]): ExecutionSummary => ({
                 id,
                 workflow_id: s.workflowId,
@@ -120,7 +119,6 @@ export class ExecutionMethods {
                 finished_at: s.finishedAt === undefined ? [] : [s.finishedAt]
             })
         );
-        const last = items[items.length - 1];
-        return { Ok: { items, next_cursor: found.length > limit && last !== undefined ? [last.id] : [] } };
+        return { Ok: { items, next_cursor: page.next_cursor === undefined ? [] : [page.next_cursor] } };
     }
 }

@@ -1,9 +1,9 @@
 /** Operator endpoints: what an admin needs to see that the outbox did not deliver. */
-import { msgCaller, query } from 'azle';
+import { msgCaller } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { OrchestratorMethods, type PageRequest } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { listDeadLetters, type DeadLetterPage } from '../../common/outbox/dead-letters';
 import { deadLetters, deployment } from './state';
 
@@ -15,7 +15,7 @@ export class OperationsMethods {
      * Call context: query. Callers: configured admins and controllers only.
      * Errors: Unauthorized, InvalidInput (limit above 100).
      */
-    @query(...sig(OrchestratorMethods.list_dead_letters))
+    @method(OrchestratorMethods.list_dead_letters)
     list_dead_letters(page: PageRequest): { Ok: DeadLetterPage } | { Err: ApiError } {
         const caller = msgCaller();
         return listDeadLetters(deadLetters, caller, deployment.isAdmin(caller), page);

@@ -16,8 +16,8 @@ import type { DeadLetterReason } from '../../../shared/common/dead-letter';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { PeerRole } from '../../../shared/common/deployment';
 import { assertNever } from '../../../shared/common/result';
+import type { MethodSpec } from '../../../shared/common/codec';
 import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
-import { sig, type MethodSig } from '../../common/method-sig';
 import { callTyped, type CallOutcome } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
@@ -26,9 +26,8 @@ import { adoptEmergency, applyReport, startNew } from './engine';
 import { deadStartOutcome, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
 import { deployment, getExecution, outboxStore, type StoredOutboxEntry } from './state';
 
-async function callPeer<T>(role: PeerRole, method: string, spec: MethodSig, arg: unknown): Promise<CallOutcome<T>> {
-    const [args, ret] = sig(spec);
-    return await callTyped<T>(deployment.peer(role), method, args, [arg], ret);
+async function callPeer<T>(role: PeerRole, method: string, spec: MethodSpec, arg: unknown): Promise<CallOutcome<T>> {
+    return await callTyped<T>(deployment.peer(role), method, spec, [arg]);
 }
 
 /** A peer's reply settles the entry; a reject is judged by the one reject rule. */

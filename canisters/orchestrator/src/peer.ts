@@ -1,5 +1,5 @@
 /** Inter-canister endpoints: only the peer canisters wired at install time may call them. */
-import { time, update } from 'azle';
+import { time } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { parseWith } from '../../../shared/common/codec';
@@ -7,7 +7,7 @@ import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import { receiveEmergencyState } from '../../common/emergency-store';
 import { StartScheduledExecutionRequestCodec, type StartScheduledExecutionRequest } from '../../../shared/scheduling/outbox';
 import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError, type NodeResultReport, type WorkflowError } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { asPlainApiError } from './call-policy';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { requirePeer } from './guards';
@@ -25,7 +25,7 @@ export class PeerMethods {
      * workflow), InvalidInput (also a call node the call policy refuses), NotFound, Conflict
      * (workflow paused), EmergencyMode.
      */
-    @update(...sig(OrchestratorMethods.start_scheduled_execution))
+    @method(OrchestratorMethods.start_scheduled_execution)
     start_scheduled_execution(arg: StartScheduledExecutionRequest): { Ok: { execution_id: string } } | { Err: ApiError } {
         const denied = requirePeer('scheduler');
         if (denied !== undefined) return { Err: denied };
@@ -49,7 +49,7 @@ export class PeerMethods {
      * or late report is answered Ok and changes nothing.
      * Call context: inter-canister update; the executor only. Errors: Unauthorized, InvalidInput.
      */
-    @update(...sig(OrchestratorMethods.report_node_result))
+    @method(OrchestratorMethods.report_node_result)
     report_node_result(report: NodeResultReport): { Ok: null } | { Err: WorkflowError } {
         const denied = requirePeer('executor');
         if (denied !== undefined) return { Err: denied };
@@ -75,7 +75,7 @@ export class PeerMethods {
      * workflows start; Normal: what emergency mode paused resumes.
      * Call context: inter-canister update; the monitor only. Errors: Unauthorized, InvalidInput.
      */
-    @update(...sig(OrchestratorMethods.set_emergency_mode))
+    @method(OrchestratorMethods.set_emergency_mode)
     set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
         return receiveEmergencyState(requirePeer('monitor'), state, (valid) => adoptEmergency(valid, time()));
     }

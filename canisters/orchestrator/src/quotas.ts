@@ -2,10 +2,10 @@
  * Owner quotas as the orchestrator applies them: the budget a step may spend, the accounting
  * of what it spent, and the owner's view of both. The arithmetic is `shared/workflow/quotas.ts`.
  */
-import { msgCaller, query, time } from 'azle';
+import { msgCaller, time } from 'azle';
 
 import { DEFAULT_OWNER_QUOTAS, OrchestratorMethods, chargeNotification, countRefusedNotification, encodeOwnerQuotas, notificationsLeft, type OwnerQuotasWire, type WorkflowError } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import type { OwnerBudget } from './logic';
 import { updateUsage, usageOf } from './owner-state';
@@ -28,7 +28,7 @@ export class QuotaMethods {
      * The caller's quotas: the limits that apply to them and what they used.
      * Call context: query; any non-anonymous caller, for themselves. Errors: Unauthorized (anonymous).
      */
-    @query(...sig(OrchestratorMethods.get_owner_quotas))
+    @method(OrchestratorMethods.get_owner_quotas)
     get_owner_quotas(): { Ok: OwnerQuotasWire } | { Err: WorkflowError } {
         const caller = msgCaller();
         const denied = requireSignedIn(caller);

@@ -3,7 +3,7 @@
  * Every method validates its argument and answers `Result<T, WorkflowError>`; none traps on
  * bad input.
  */
-import { msgCaller, Principal, query, time, update } from 'azle';
+import { msgCaller, Principal, time } from 'azle';
 import { z } from 'zod';
 
 import {
@@ -23,7 +23,7 @@ import {
     type WorkflowSummary,
     type WorkflowWire
 } from '../../../shared/workflow';
-import { sig } from '../../common/method-sig';
+import { method } from '../../common/method';
 import { requestAgent } from './agents';
 import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
@@ -33,7 +33,7 @@ import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
 import {
-    activeExecutions,
+    activeExecutionsOf,
     deleteWorkflow,
     getExecution,
     getWorkflow,
@@ -84,7 +84,7 @@ function reply(w: StoredWorkflow, version = w.latestVersion): R<WorkflowWire> {
 
 /** Applies `change` to running executions of one workflow. */
 function forExecutionsOf(workflowId: string, change: (id: string) => void): void {
-    for (const [id] of activeExecutions()) if (getExecution(id)?.execution.workflowId === workflowId) change(id);
+    for (const id of activeExecutionsOf(workflowId)) change(id);
 }
 
 export class WorkflowMethods {
@@ -95,7 +95,7 @@ export class WorkflowMethods {
      * CallRefused (a call node targets a DeFlow canister, the management canister, a non-canister
      * principal, or a canister outside the owner's allow-list; see docs/security.md).
      */
-    @update(...sig(OrchestratorMethods.create_workflow))
+    @method(OrchestratorMethods.create_workflow)
     create_workflow(definition: WorkflowDefinitionWire): R<WorkflowWire> {
         const denied = requireSignedIn();
         if (denied !== undefined) return { Err: denied };
@@ -115,7 +115,7 @@ export class WorkflowMethods {
      * Call context: update; owner only.
      * Errors: NotFound, Unauthorized, Conflict (`expected_version` is not the latest), and the definition errors of create_workflow.
      */
-    @update(...sig(OrchestratorMethods.update_workflow))
+    @method(OrchestratorMethods.update_workflow)
     update_workflow(arg: UpdateWorkflowArg): R<WorkflowWire> {
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
@@ -134,7 +134,7 @@ export class WorkflowMethods {
      * The latest version, or the one asked for.
      * Call context: query; owner only. Errors: NotFound, Unauthorized, InvalidInput.
      */
-    @query(...sig(OrchestratorMethods.get_workflow))
+    @method(OrchestratorMethods.get_workflow)
     get_workflow(arg: GetWorkflowArg): R<WorkflowWire> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
@@ -147,7 +147,7 @@ export class WorkflowMethods {
      * The caller's workflows in id order; pass `next_cursor` back for the next page.
      * Call context: query; anyone (sees only own workflows). Errors: InvalidInput (limit above the cap).
      */
-    @query(...sig(OrchestratorMethods.list_workflows))
+    @method(OrchestratorMethods.list_workflows)
     list_workflows(page: PageRequest): R<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
         const valid = parseWith(PageSchema, page);
         if ('Err' in valid) return valid;
@@ -166,7 +166,7 @@ export class WorkflowMethods {
      * No new execution starts; running ones pause at their next node boundary.
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already paused).
      */
-    @update(...sig(OrchestratorMethods.pause_workflow))
+    @method(OrchestratorMethods.pause_workflow)
     pause_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
         return this.setStatus(arg, 'Paused');
     }
@@ -176,7 +176,7 @@ export class WorkflowMethods {
      * emergency mode: they stay Paused (held by it) and resume when it is lifted.
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (not paused).
      */
-    @update(...sig(OrchestratorMethods.resume_workflow))
+    @method(OrchestratorMethods.resume_workflow)
     resume_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
         return this.setStatus(arg, 'Active');
     }
@@ -185,7 +185,7 @@ export class WorkflowMethods {
      * Deletes a workflow and its versions; finished executions stay until retention drops them.
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (executions still running or paused).
      */
-    @update(...sig(OrchestratorMethods.delete_workflow))
+    @method(OrchestratorMethods.delete_workflow)
     delete_workflow(arg: { workflow_id: string }): R<null> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;

@@ -1,5 +1,5 @@
 /** Install, upgrade and version: the scheduler's lifecycle methods. */
-import { init, postUpgrade, query } from 'azle';
+import { init, postUpgrade } from 'azle';
 
 import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
 import type { VersionInfo } from '../../../shared/common/version';
@@ -9,6 +9,7 @@ import { versionInfo } from '../../common/version';
 import { reporter } from './health';
 import * as runtime from './runtime';
 import { deployment } from './state';
+import { method } from '../../common/method';
 
 export class InstallMethods {
     /**
@@ -39,7 +40,7 @@ export class InstallMethods {
     }
 
     /** Package, schema and canister version. Call context: query; anyone. Never fails. */
-    @query([...M.get_version.args], M.get_version.ret)
+    @method(M.get_version)
     get_version(): VersionInfo {
         return versionInfo('scheduler', SCHEDULE_SCHEMA_VERSION);
     }

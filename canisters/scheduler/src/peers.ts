@@ -1,16 +1,17 @@
 /** Inter-canister endpoints: only the wired peer may call each (else `Unauthorized`). */
-import { update } from 'azle';
+
 
 import type { ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { parseWith } from '../../../shared/common/codec';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import { receiveEmergencyState } from '../../common/emergency-store';
-import { ExecutionFinishedSchema, SchedulerMethods as M, type ExecutionFinished } from '../../../shared/scheduling/service';
+import { ExecutionFinishedCodec, SchedulerMethods as M, type ExecutionFinished } from '../../../shared/scheduling/service';
 import { requirePeer } from './guards';
 import { onExecutionFinished } from './logic/fire';
 import * as runtime from './runtime';
 import * as state from './state';
+import { method } from '../../common/method';
 
 export class PeerMethods {
     /**
@@ -20,11 +21,11 @@ export class PeerMethods {
      * Call context: update (inter-canister). Caller: the wired orchestrator only.
      * Errors: `Unauthorized`, `InvalidInput`.
      */
-    @update([...M.notify_execution_finished.args], M.notify_execution_finished.ret)
+    @method(M.notify_execution_finished)
     notify_execution_finished(arg: ExecutionFinished): Result<null, ApiError> {
         const denied = requirePeer(runtime.caller(), 'orchestrator');
         if (denied !== undefined) return err(denied);
-        const parsed = parseWith(ExecutionFinishedSchema, arg);
+        const parsed = parseWith(ExecutionFinishedCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const schedule = state.getSchedule(parsed.Ok.schedule_id);
         if (schedule === undefined) return ok(null);
@@ -40,7 +41,7 @@ export class PeerMethods {
      * Call context: update (inter-canister). Caller: the wired monitor only.
      * Errors: `Unauthorized`, `InvalidInput`.
      */
-    @update([...M.set_emergency_mode.args], M.set_emergency_mode.ret)
+    @method(M.set_emergency_mode)
     set_emergency_mode(arg: EmergencyState): Result<null, ApiError> {
         return receiveEmergencyState(requirePeer(runtime.caller(), 'monitor'), arg, (valid) => state.emergency.adopt(valid));
     }

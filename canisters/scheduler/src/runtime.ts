@@ -9,6 +9,7 @@
 import { call, msgCaller, setTimer, time, type Principal } from 'azle';
 
 import { assertNever } from '../../../shared/common/result';
+import { candidOf } from '../../../shared/common/codec';
 import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
 import { callFailureOf } from '../../common/outbox/calls';
@@ -130,11 +131,8 @@ async function sendStarts(starts: readonly StartScheduledExecutionRequest[]): Pr
 async function sendStart(request: StartScheduledExecutionRequest): Promise<void> {
     let outcome: StartOutcome;
     try {
-        const result = await call<[StartScheduledExecutionRequest], StartScheduledExecutionResult>(state.deployment.peer('orchestrator'), 'start_scheduled_execution', {
-            paramIdlTypes: [...StartScheduledExecutionMethod.args],
-            returnIdlType: StartScheduledExecutionMethod.ret,
-            args: [request]
-        });
+        const [paramIdlTypes, returnIdlType] = candidOf(StartScheduledExecutionMethod);
+        const result = await call<[StartScheduledExecutionRequest], StartScheduledExecutionResult>(state.deployment.peer('orchestrator'), 'start_scheduled_execution', { paramIdlTypes, returnIdlType, args: [request] });
         outcome = { kind: 'Replied', result };
     } catch (error) {
         const failure = callFailureOf(error);

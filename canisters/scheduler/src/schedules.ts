@@ -3,14 +3,14 @@
  * with the contract's zod schemas (`InvalidInput` with a field path, never a trap); callers
  * are checked against the schedule's owner.
  */
-import { query, update, type Principal } from 'azle';
+import { type Principal } from 'azle';
 import { z } from 'zod';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { fromOpt, parseWith, toOpt } from '../../../shared/common/codec';
-import { ScheduleRequestSchema, type Schedule, type ScheduleRequest } from '../../../shared/scheduling/schedule';
-import { ListSchedulesRequestSchema, MAX_PAGE_SIZE, SchedulerMethods as M, type ListSchedulesRequest, type ScheduleDetails, type SchedulePage } from '../../../shared/scheduling/service';
+import { ScheduleRequestCodec, type Schedule, type ScheduleRequest } from '../../../shared/scheduling/schedule';
+import { ListSchedulesRequestCodec, MAX_PAGE_SIZE, SchedulerMethods as M, type ListSchedulesRequest, type ScheduleDetails, type SchedulePage } from '../../../shared/scheduling/service';
 import { MAX_SCHEDULES, schedulerError } from './errors';
 import { isPrivileged, requireManage } from './guards';
 import { createSchedule, pauseSchedule, resumeSchedule } from './logic/lifecycle';
@@ -18,6 +18,7 @@ import type { ScheduleStep } from './logic/fire';
 import { validateScheduleRequest } from './logic/validate';
 import * as runtime from './runtime';
 import * as state from './state';
+import { method } from '../../common/method';
 
 /** Page size when the request names none. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -49,9 +50,9 @@ export class ScheduleMethods {
      * may name another `owner`. Errors: `InvalidInput` (field path such as
      * `kind.Cron.expression`), `LimitExceeded` (`schedules`).
      */
-    @update([...M.schedule_workflow_execution.args], M.schedule_workflow_execution.ret)
+    @method(M.schedule_workflow_execution)
     schedule_workflow_execution(arg: ScheduleRequest): Result<Schedule, ApiError> {
-        const parsed = parseWith(ScheduleRequestSchema, arg);
+        const parsed = parseWith(ScheduleRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         if (state.scheduleCount() >= MAX_SCHEDULES) return err(schedulerError.tooManySchedules());
         const caller = runtime.caller();
@@ -69,9 +70,9 @@ export class ScheduleMethods {
      * admins, controllers and the orchestrator see other owners' schedules (the `owner`
      * filter is forced to the caller otherwise). Errors: `InvalidInput` (`limit` 0 or a bad cursor).
      */
-    @query([...M.list_persistent_scheduled_executions.args], M.list_persistent_scheduled_executions.ret)
+    @method(M.list_persistent_scheduled_executions)
     list_persistent_scheduled_executions(arg: ListSchedulesRequest): Result<SchedulePage, ApiError> {
-        const parsed = parseWith(ListSchedulesRequestSchema, arg);
+        const parsed = parseWith(ListSchedulesRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const request = parsed.Ok;
         const caller = runtime.caller();
@@ -89,7 +90,7 @@ export class ScheduleMethods {
      * Call context: update. Callers: owner, orchestrator, admins, controllers.
      * Errors: `NotFound`, `Unauthorized`, `InvalidInput` (`id`).
      */
-    @update([...M.cancel_persistent_execution.args], M.cancel_persistent_execution.ret)
+    @method(M.cancel_persistent_execution)
     cancel_persistent_execution(id: string): Result<Schedule, ApiError> {
         const found = managed(id, runtime.caller());
         if ('Err' in found) return found;
@@ -102,7 +103,7 @@ export class ScheduleMethods {
      * Call context: query. Callers: owner, orchestrator, admins, controllers.
      * Errors: `NotFound`, `Unauthorized`, `InvalidInput`.
      */
-    @query([...M.get_schedule.args], M.get_schedule.ret)
+    @method(M.get_schedule)
     get_schedule(id: string): Result<ScheduleDetails, ApiError> {
         const found = managed(id, runtime.caller());
         if ('Err' in found) return found;
@@ -113,7 +114,7 @@ export class ScheduleMethods {
      * Pauses: the schedule leaves the due index (time paused is never "missed"). Idempotent.
      * Call context: update. Callers and errors as `cancel_persistent_execution`.
      */
-    @update([...M.pause_schedule.args], M.pause_schedule.ret)
+    @method(M.pause_schedule)
     pause_schedule(id: string): Result<Schedule, ApiError> {
         return change(id, pauseSchedule);
     }
@@ -122,7 +123,7 @@ export class ScheduleMethods {
      * Resumes from now (the next due time is recomputed). Idempotent.
      * Call context: update. Callers and errors as `cancel_persistent_execution`.
      */
-    @update([...M.resume_schedule.args], M.resume_schedule.ret)
+    @method(M.resume_schedule)
     resume_schedule(id: string): Result<Schedule, ApiError> {
         return change(id, resumeSchedule);
     }

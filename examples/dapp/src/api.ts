@@ -4,48 +4,39 @@
  */
 import { IDL } from '@dfinity/candid';
 
-import { WorkflowErrorWire, type WorkflowError } from '../../../shared/workflow/errors';
-import { w, type WireOf } from '../../../shared/workflow/wire';
+import { WorkflowErrorWire } from '../../../shared/workflow/errors';
+import { c, idlFactory, type Infer, type MethodSpec, type ServiceOf } from '../../../shared/common/codec';
 
 /**
  * Why a dapp call failed: DeFlow answered an error variant, or the inter-canister call was
  * rejected (the orchestrator is stopped, upgrading, or does not exist).
  */
-export const DappErrorWire = w.variant({
-    Deflow: w.from<WorkflowError>(WorkflowErrorWire.idl),
-    CallRejected: w.record({ reject_code: w.nat32, message: w.text }),
-    NotConfigured: w.null
+export const DappErrorWire = c.variant({
+    Deflow: WorkflowErrorWire,
+    CallRejected: c.record({ reject_code: c.nat32, message: c.text }),
+    NotConfigured: c.null
 });
-export type DappError = WireOf<typeof DappErrorWire>;
+export type DappError = Infer<typeof DappErrorWire>;
 
 /** `protect`: the workflow the dapp created (once) and the execution it just started. */
-export const ProtectionWire = w.record({ workflow_id: w.text, execution_id: w.text, status: w.text });
-export type Protection = WireOf<typeof ProtectionWire>;
+export const ProtectionWire = c.record({ workflow_id: c.text, execution_id: c.text, status: c.text });
+export type Protection = Infer<typeof ProtectionWire>;
 
 /** `execution_status`: the status of an execution the dapp started, read from the orchestrator. */
-export const ExecutionStatusReplyWire = w.record({ execution_id: w.text, status: w.text, output: w.opt(w.text) });
-export type ExecutionStatusReply = WireOf<typeof ExecutionStatusReplyWire>;
+export const ExecutionStatusReplyWire = c.record({ execution_id: c.text, status: c.text, output: c.opt(c.text) });
+export type ExecutionStatusReply = Infer<typeof ExecutionStatusReplyWire>;
 
 export const DappMethods = {
-    protect: { args: [w.nat64], ret: w.variant({ Ok: ProtectionWire, Err: DappErrorWire }) },
-    execution_status: { args: [w.text], ret: w.variant({ Ok: ExecutionStatusReplyWire, Err: DappErrorWire }) },
-    orchestrator: { args: [], ret: w.opt(w.principal) }
-} as const;
+    protect: { args: [c.nat64], ret: c.result(ProtectionWire, DappErrorWire), mode: 'update' },
+    execution_status: { args: [c.text], ret: c.result(ExecutionStatusReplyWire, DappErrorWire), mode: 'update' },
+    orchestrator: { args: [], ret: c.opt(c.principal), mode: 'query' }
+} as const satisfies Record<string, MethodSpec>;
 
 /** Init argument: the orchestrator to call. */
 export const DappInitArgs: IDL.Type[] = [IDL.Principal];
 
 /** `idlFactory` for actors of the dapp (tests, frontends). */
-export const dappIdlFactory = ({ IDL: idl }: { IDL: typeof IDL }): IDL.ServiceClass =>
-    idl.Service({
-        protect: idl.Func([DappMethods.protect.args[0].idl], [DappMethods.protect.ret.idl], []),
-        execution_status: idl.Func([DappMethods.execution_status.args[0].idl], [DappMethods.execution_status.ret.idl], []),
-        orchestrator: idl.Func([], [DappMethods.orchestrator.ret.idl], ['query'])
-    });
+export const dappIdlFactory = idlFactory(DappMethods);
 
 /** The dapp's service as an actor sees it. */
-export type DappService = {
-    protect: (thresholdE8s: bigint) => Promise<WireOf<typeof DappMethods.protect.ret>>;
-    execution_status: (executionId: string) => Promise<WireOf<typeof DappMethods.execution_status.ret>>;
-    orchestrator: () => Promise<[] | [import('@dfinity/principal').Principal]>;
-};
+export type DappService = ServiceOf<typeof DappMethods>;

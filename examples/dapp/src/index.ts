@@ -5,12 +5,13 @@
  * Calls are described with the client library's typed descriptors (`client/inter-canister`),
  * so argument and reply types come from DeFlow's shared contracts.
  */
-import { call, init, postUpgrade, query, StableBTreeMap, update, type CallError } from 'azle';
+import { call, init, postUpgrade, StableBTreeMap, type CallError } from 'azle';
 import type { Principal } from 'azle';
 
 import { orchestratorCall, type ReplyOf, type TypedCall } from '../../../client/inter-canister';
 import { encodeWorkflowDefinition } from '../../../shared/workflow/definition';
-import { tagOf } from '../../../shared/workflow/wire';
+import { tagOf } from '../../../shared/common/codec';
+import { method } from '../../../canisters/common/method';
 import { DappInitArgs, DappMethods as M, type DappError, type ExecutionStatusReply, type Protection } from './api';
 import { protectionWorkflow } from './workflow';
 
@@ -60,7 +61,7 @@ export default class {
     }
 
     /** Update: creates the workflow once, then starts an execution with `{ price_e8s: 100_000_000, threshold_e8s }`. */
-    @update([M.protect.args[0].idl], M.protect.ret.idl)
+    @method(M.protect)
     async protect(thresholdE8s: bigint): Promise<Outcome<Protection>> {
         const wf = await workflowId();
         if ('Err' in wf) return wf;
@@ -72,7 +73,7 @@ export default class {
     }
 
     /** Update (calls the orchestrator's `get_execution` query): the status of one of the dapp's executions. */
-    @update([M.execution_status.args[0].idl], M.execution_status.ret.idl)
+    @method(M.execution_status)
     async execution_status(executionId: string): Promise<Outcome<ExecutionStatusReply>> {
         const r = await callOrchestrator(orchestratorCall('get_execution', { execution_id: executionId }));
         if ('Err' in r) return r;
@@ -82,7 +83,7 @@ export default class {
     }
 
     /** Query: the orchestrator this dapp calls. */
-    @query([], M.orchestrator.ret.idl)
+    @method(M.orchestrator)
     orchestrator(): [] | [Principal] {
         const id = orchestratorStore.get('id');
         return id === undefined ? [] : [id];

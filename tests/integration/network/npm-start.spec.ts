@@ -20,7 +20,7 @@ import { builtWasmPath } from '../../../cli/deploy';
 import { loadIdentityFile } from '../../../cli/identity';
 import { deploymentArgText, type DeploymentConfig } from '../../../shared/common/deployment';
 import { encodeCbor } from '../../../localnet/src/http-interface/cbor';
-import { MonitorServiceIdl, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
+import { monitorIdlFactory, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
 import { ICP_BINARY, icpRunner, runStartToExit, startFolders, startNetwork, type StartedNetwork, type StartFolders } from '../support/npm-start';
 
 // A fresh start builds nothing (the suite builds first) but deploys seven Azle canisters.
@@ -73,8 +73,8 @@ describe('npm start > the network it makes', () => {
 
         it('lets that identity use an admin-only method (the notification log) and refuses the anonymous caller', async () => {
             const monitorId = deployment.peers['monitor']!;
-            const asOperator = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: monitorId });
-            const asAnonymous = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(), canisterId: monitorId });
+            const asOperator = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(operator), canisterId: monitorId });
+            const asAnonymous = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(), canisterId: monitorId });
             expect(await asOperator.get_notifications([])).toHaveProperty('Ok');
             expect(Object.keys((await asAnonymous.get_notifications([])) as object)).toEqual(['Err']);
         });
@@ -105,7 +105,7 @@ describe('npm start > the network it makes', () => {
         });
 
         it('raises no StaleHeartbeat alert and logs nothing dated before 2022 (the clock starts at wall time)', async () => {
-            const monitor = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: deployment.peers['monitor']! });
+            const monitor = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(operator), canisterId: deployment.peers['monitor']! });
             const health = await monitor.get_system_health();
             expect(health.open_alerts.map((a) => Object.keys(a.kind)[0])).toEqual([]);
             const log = await monitor.get_notifications([]);
@@ -260,14 +260,14 @@ describe('npm start > the network it makes', () => {
                 expect(first.status === 0 ? 'ok' : `${String(first.stdout)}\n${String(first.stderr)}`).toBe('ok');
                 const ids = Object.fromEntries([...String(first.stdout).matchAll(/Created canister (\w+) with ID (\S+)/g)].map((m) => [m[1]!, m[2]!]));
                 expect(Object.keys(ids).sort()).toEqual(['executor', 'monitor', 'orchestrator', 'scheduler']);
-                const monitor = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(operator), canisterId: ids['monitor']! });
+                const monitor = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(operator), canisterId: ids['monitor']! });
                 // Wired: the other three know the monitor's id from their init argument and have reported to it.
                 const health = await monitor.get_system_health();
                 expect(health.canisters.map((c) => Object.keys(c.role)[0]).sort()).toEqual(['Executor', 'Orchestrator', 'Scheduler']);
                 expect(health.canisters.filter((c) => c.latest.length === 0 || c.stale)).toEqual([]);
                 // The deploying identity is the deployment's admin; nobody else is.
                 expect(await monitor.get_notifications([])).toHaveProperty('Ok');
-                const asAnonymous = Actor.createActor<Monitor>(() => MonitorServiceIdl, { agent: await agentAs(), canisterId: ids['monitor']! });
+                const asAnonymous = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(), canisterId: ids['monitor']! });
                 expect(Object.keys((await asAnonymous.get_notifications([])) as object)).toEqual(['Err']);
                 const second = deploy();
                 expect(second.status === 0 ? 'ok' : String(second.stderr)).toBe('ok');

@@ -1,36 +1,13 @@
 /** Monitor test support: the typed actor and caller identities. */
-import type { IDL } from '@dfinity/candid';
-import { createIdentity, type Actor, type ActorMethod, type PocketIc } from '@dfinity/pic';
+import { createIdentity, type Actor, type PocketIc } from '@dfinity/pic';
 
-import type { ApiError } from '../../../shared/common/errors';
-import type { Result } from '../../../shared/common/result';
-import type { VersionInfo } from '../../../shared/common/version';
-import type { Alert, Thresholds } from '../../../shared/monitoring/alerts';
-import type { DependencyProbeConfig, DependencyStatus } from '../../../shared/monitoring/dependencies';
-import type { DisableEmergencyRequest, EmergencyState, EnableEmergencyRequest } from '../../../shared/monitoring/emergency';
-import type { HealthReportAck, HealthSample } from '../../../shared/monitoring/health';
-import type { SystemHealth, SystemMetrics } from '../../../shared/monitoring/metrics';
-import type { NotificationEntry, NotificationRequest } from '../../../shared/monitoring/notifications';
-import { MonitorServiceIdl } from '../../../shared/monitoring/service';
+import { monitorIdlFactory, type MonitorMethods } from '../../../shared/monitoring/service';
+import type { ServiceOf } from '../../../shared/common/codec';
 import { deflowActor, type DeflowDeployment } from './deflow';
 
-export type MonitorService = {
-    get_system_health: ActorMethod<[], SystemHealth>;
-    get_system_metrics: ActorMethod<[], SystemMetrics>;
-    trigger_health_check: ActorMethod<[], Result<SystemHealth, ApiError>>;
-    check_system_alerts: ActorMethod<[], Result<Alert[], ApiError>>;
-    enable_emergency_mode: ActorMethod<[EnableEmergencyRequest], Result<EmergencyState, ApiError>>;
-    disable_emergency_mode: ActorMethod<[DisableEmergencyRequest], Result<EmergencyState, ApiError>>;
-    send_system_notification: ActorMethod<[NotificationRequest], Result<NotificationEntry, ApiError>>;
-    acknowledge_alert: ActorMethod<[bigint], Result<Alert, ApiError>>;
-    get_version: ActorMethod<[], VersionInfo>;
-    report_health: ActorMethod<[HealthSample], Result<HealthReportAck, ApiError>>;
-    set_dependencies: ActorMethod<[DependencyProbeConfig[]], Result<DependencyStatus[], ApiError>>;
-    set_thresholds: ActorMethod<[Thresholds], Result<Thresholds, ApiError>>;
-    get_notifications: ActorMethod<[[] | [bigint]], Result<NotificationEntry[], ApiError>>;
-};
+export type MonitorService = ServiceOf<typeof MonitorMethods>;
 
-export const monitorIdlFactory: IDL.InterfaceFactory = () => MonitorServiceIdl;
+export { monitorIdlFactory };
 
 /** Identities of the caller roles the monitor tells apart. */
 export function identities(): { admin: ReturnType<typeof createIdentity>; stranger: ReturnType<typeof createIdentity> } {

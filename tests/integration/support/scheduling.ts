@@ -7,41 +7,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import type { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import type { Actor, ActorMethod, PocketIc } from '@dfinity/pic';
+import type { Actor, PocketIc } from '@dfinity/pic';
 
 import { encodeDeploymentArg } from '../../../shared/common/deployment';
 import type { ApiError } from '../../../shared/common/errors';
 import type { Result } from '../../../shared/common/result';
-import type { VersionInfo } from '../../../shared/common/version';
-import type { EmergencyState } from '../../../shared/monitoring/emergency';
-import type { Schedule, ScheduleKind, SchedulePolicies, ScheduleRequest } from '../../../shared/scheduling/schedule';
-import { SchedulerServiceIdl, type ExecutionFinished, type ListSchedulesRequest, type ScheduleDetails, type SchedulePage } from '../../../shared/scheduling/service';
-import { fakeOrchestratorIdlFactory, type StartRecord } from './canisters/fake-orchestrator';
+import type { ScheduleKind, SchedulePolicies, ScheduleRequest } from '../../../shared/scheduling/schedule';
+import { schedulerIdlFactory, type SchedulerMethods } from '../../../shared/scheduling/service';
+import type { ServiceOf } from '../../../shared/common/codec';
+import { fakeOrchestratorIdlFactory, type FakeOrchestratorMethods, type StartRecord } from './canisters/fake-orchestrator';
 import { deflowActor, deployDeflow, type DeflowDeployment } from './deflow';
 import { createPic } from './pic';
 
-export type SchedulerService = {
-    schedule_workflow_execution: ActorMethod<[ScheduleRequest], Result<Schedule, ApiError>>;
-    list_persistent_scheduled_executions: ActorMethod<[ListSchedulesRequest], Result<SchedulePage, ApiError>>;
-    cancel_persistent_execution: ActorMethod<[string], Result<Schedule, ApiError>>;
-    get_schedule: ActorMethod<[string], Result<ScheduleDetails, ApiError>>;
-    pause_schedule: ActorMethod<[string], Result<Schedule, ApiError>>;
-    resume_schedule: ActorMethod<[string], Result<Schedule, ApiError>>;
-    get_version: ActorMethod<[], VersionInfo>;
-    notify_execution_finished: ActorMethod<[ExecutionFinished], Result<null, ApiError>>;
-    set_emergency_mode: ActorMethod<[EmergencyState], Result<null, ApiError>>;
-};
+export type SchedulerService = ServiceOf<typeof SchedulerMethods>;
+export type FakeOrchestratorService = ServiceOf<typeof FakeOrchestratorMethods>;
 
-export type FakeOrchestratorService = {
-    starts: ActorMethod<[], StartRecord[]>;
-    emergency_pushes: ActorMethod<[], EmergencyState[]>;
-    set_refusal: ActorMethod<[[] | [ApiError]], null>;
-    finish: ActorMethod<[string], Result<null, ApiError>>;
-};
-
-export const schedulerIdlFactory: IDL.InterfaceFactory = () => SchedulerServiceIdl;
+export { schedulerIdlFactory };
 
 const FAKE_WASM = resolve(__dirname, 'canisters', '.azle', 'fake_orchestrator', 'fake_orchestrator.wasm');
 

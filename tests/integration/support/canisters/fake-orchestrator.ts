@@ -3,10 +3,8 @@
  * (`start_scheduled_execution`, idempotent by key; `set_emergency_mode`) plus test controls.
  * One definition for the canister and the tests.
  */
-import { IDL } from '@dfinity/candid';
-
-import { c, serviceIdl, type Infer, type MethodSpec } from '../../../../shared/common/codec';
-import { ApiErrorCodec } from '../../../../shared/scheduling/api-error';
+import { c, idlFactory, type Infer, type MethodSpec } from '../../../../shared/common/codec';
+import { ApiErrorCodec } from '../../../../shared/common/errors';
 import { StartScheduledExecutionMethod } from '../../../../shared/scheduling/outbox';
 import { NullResultCodec } from '../../../../shared/scheduling/service';
 import { EmergencyStateCodec } from '../../../../shared/monitoring/emergency';
@@ -17,13 +15,13 @@ export type StartRecord = Infer<typeof StartRecordCodec>;
 
 export const FakeOrchestratorMethods = {
     start_scheduled_execution: StartScheduledExecutionMethod,
-    set_emergency_mode: { args: [EmergencyStateCodec.idl], ret: NullResultCodec.idl, mode: 'update' },
-    starts: { args: [], ret: c.vec(StartRecordCodec).idl, mode: 'query' },
-    emergency_pushes: { args: [], ret: c.vec(EmergencyStateCodec).idl, mode: 'query' },
+    set_emergency_mode: { args: [EmergencyStateCodec], ret: NullResultCodec, mode: 'update' },
+    starts: { args: [], ret: c.vec(StartRecordCodec), mode: 'query' },
+    emergency_pushes: { args: [], ret: c.vec(EmergencyStateCodec), mode: 'query' },
     /** While set, every start is answered with this error (not recorded as started). */
-    set_refusal: { args: [c.opt(ApiErrorCodec).idl], ret: IDL.Null, mode: 'update' },
+    set_refusal: { args: [c.opt(ApiErrorCodec)], ret: c.null, mode: 'update' },
     /** Reports the execution of `key` finished to the scheduler. */
-    finish: { args: [IDL.Text], ret: NullResultCodec.idl, mode: 'update' }
+    finish: { args: [c.text], ret: NullResultCodec, mode: 'update' }
 } as const satisfies Record<string, MethodSpec>;
 
-export const fakeOrchestratorIdlFactory = (): IDL.ServiceClass => serviceIdl(FakeOrchestratorMethods);
+export const fakeOrchestratorIdlFactory = idlFactory(FakeOrchestratorMethods);
