@@ -7,8 +7,9 @@
  * 2. the ids (`icp canister status <name> --id-only`) and the caller's principal
  *    (`icp identity principal`, the deployment's admin) become the Candid init argument in
  *    `.icp-deflow/init-arg.did`, which `icp.yaml` names as every canister's `init_args`;
- * 3. `icp deploy` builds (the pre-built Azle wasm of `npm run build`) and installs all four
- *    with that argument (on a later run it upgrades them with it).
+ * 3. `icp deploy monitor`, then `icp deploy` of the other three: builds (the pre-built Azle
+ *    wasm of `npm run build`) and installs them with that argument (a later run upgrades them
+ *    with it); the monitor first, so the others' first health reports reach it.
  *
  * Not done here: the executor's agent module (`uploadAgentModule` in cli/deploy.ts, which
  * `npm start` runs); until it is set, creating an owner's agent answers an error.
@@ -72,7 +73,10 @@ function main(): void {
     const admin = Principal.fromText(icp(options, ['identity', 'principal'], false).trim());
     writeFileSync(argFile, `${deploymentArgText({ peers, admins: [admin] })}\n`);
     console.log(`init argument: peers ${PEER_ROLES.map((role) => `${role} ${peers[role].toText()}`).join(', ')}; admin ${admin.toText()}`);
-    console.log(icp(options, ['deploy']).trim());
+    // The monitor first, as cli/deploy.ts installs: the others send it a health report as
+    // soon as they are installed.
+    console.log(icp(options, ['deploy', 'monitor']).trim());
+    console.log(icp(options, ['deploy', ...PEER_ROLES.filter((role) => role !== 'monitor')]).trim());
 }
 
 try {
