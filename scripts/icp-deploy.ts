@@ -9,7 +9,8 @@
  *    `.icp-deflow/init-arg.did`, which `icp.yaml` names as every canister's `init_args`;
  * 3. `icp deploy monitor`, then `icp deploy` of the other three: builds (the pre-built Azle
  *    wasm of `npm run build`) and installs them with that argument (a later run upgrades them
- *    with it); the monitor first, so the others' first health reports reach it.
+ *    with it); the monitor first, so the others' first health reports reach it;
+ * 4. the monitor is added as a controller of the other three, and the executor of itself.
  *
  * Not done here: the executor's agent module (`uploadAgentModule` in cli/deploy.ts, which
  * `npm start` runs); until it is set, creating an owner's agent answers an error.
@@ -77,6 +78,11 @@ function main(): void {
     // soon as they are installed.
     console.log(icp(options, ['deploy', 'monitor']).trim());
     console.log(icp(options, ['deploy', ...PEER_ROLES.filter((role) => role !== 'monitor')]).trim());
+    // As every deployment path grants it (cli/deploy.ts, docs/security.md): the monitor controls
+    // the canisters it watches (it reads their canister_status), the executor controls itself
+    // (it installs agents from its own chunk store).
+    for (const role of ['orchestrator', 'scheduler', 'executor'] as const) icp(options, ['canister', 'settings', 'update', role, '--add-controller', peers.monitor.toText()]);
+    icp(options, ['canister', 'settings', 'update', 'executor', '--add-controller', peers.executor.toText()]);
 }
 
 try {

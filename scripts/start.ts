@@ -27,7 +27,7 @@ import { Principal } from '@dfinity/principal';
 
 import { PocketIc } from '@dfinity/pic';
 
-import { DEMO_CANISTERS, deflowWasm, deployDeflow, deployDemoCanisters, deployIcpProxy, SYSTEM_CANISTERS_DIR, upgradeDeflowCanister, type DeflowDeployment, type DemoIds } from '../cli/deploy';
+import { DEMO_CANISTERS, deflowWasm, deployDeflow, deployDemoCanisters, deployIcpProxy, grantMonitorControl, SYSTEM_CANISTERS_DIR, upgradeDeflowCanister, type DeflowDeployment, type DemoIds } from '../cli/deploy';
 import { loadDefaultIdentity } from '../cli/identity';
 import { PEER_ROLES, type Peers } from '../shared/common/deployment';
 import { monitorIdlFactory, type SystemHealth } from '../shared/monitoring';
@@ -239,6 +239,8 @@ async function main(): Promise<void> {
         deployment = await deployDeflow(pic, { admins: [operatorPrincipal], controller: operatorPrincipal });
         console.log('deployed the four canisters');
     } else {
+        // A network saved before the monitor controlled its peers: grant it now (see docs/security.md).
+        await grantMonitorControl(pic, deployment.peers, deployment.controller);
         for (const role of PEER_ROLES) {
             const record = network!.instance.canisterRecord(deployment.peers[role].toUint8Array());
             const installed = record?.runtime?.module.hash;

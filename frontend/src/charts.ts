@@ -15,7 +15,7 @@ export function timePlot(title: string, times: number[], series: SeriesSpec[], o
             width: 560,
             height: 200,
             series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: options.bars === true ? `${s.color}55` : undefined, scale: s.scale ?? 'y', paths: options.bars === true ? uPlot.paths.bars!({ size: [0.8] }) : undefined, points: { show: times.length < 2 } }))],
-            axes: [{}, { scale: 'y', label: options.yLabel }, ...(scales.includes('rate') ? [{ scale: 'rate', side: 1, label: options.y2Label, grid: { show: false } }] : [])],
+            axes: [{}, { scale: 'y', label: options.yLabel, size: 80 }, ...(scales.includes('rate') ? [{ scale: 'rate', side: 1, label: options.y2Label, grid: { show: false } }] : [])],
             scales: { x: { time: true }, ...(scales.includes('rate') ? { rate: { range: [0, 1] as [number, number] } } : {}) }
         },
         [times.map((t) => t / 1000), ...series.map((s) => s.values)],

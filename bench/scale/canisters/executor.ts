@@ -1,9 +1,9 @@
 /** The executor's bench build: the production canister plus `bulk_load` (see contract.ts). */
-import { msgCaller, time, update } from 'azle';
+import { msgCaller, time } from 'azle';
 
 import { apiError } from '../../../shared/common/errors';
 import { decodeNodeTask, type NodeAttemptRequest, type WorkflowError } from '../../../shared/workflow';
-import { sig } from '../../../canisters/common/method-sig';
+import { method } from '../../../canisters/common/method';
 import production from '../../../canisters/executor/src/index';
 import { acceptAttempt, attemptKeyText } from '../../../canisters/executor/src/logic';
 import { armWake } from '../../../canisters/executor/src/runner';
@@ -14,7 +14,7 @@ type R<T> = { Ok: T } | { Err: WorkflowError };
 
 class BulkLoadMethods {
     /** Records each attempt as run_node_attempt does. Call context: update; admins only (and only in this build). */
-    @update(...sig(ExecutorBulkLoadMethod))
+    @method(ExecutorBulkLoadMethod)
     bulk_load(requests: NodeAttemptRequest[]): R<number> {
         if (!deployment.isAdmin(msgCaller())) return { Err: apiError.unauthorized(msgCaller()) };
         const now = time();

@@ -6,11 +6,11 @@
  * production create + start costs ~300M instructions per pair, this about a third. The Dispatch
  * effects are not queued: they are returned, and the executor's bulk_load records them.
  */
-import { canisterVersion, msgCaller, Principal, time, update } from 'azle';
+import { canisterVersion, msgCaller, Principal, time } from 'azle';
 
 import { apiError } from '../../../shared/common/errors';
 import { decodeWorkflowDefinition, encodeNodeTask, type NodeAttemptRequest, type WorkflowDefinitionWire, type WorkflowError } from '../../../shared/workflow';
-import { sig } from '../../../canisters/common/method-sig';
+import { method } from '../../../canisters/common/method';
 import { BUILD_ID, PACKAGE_VERSION } from '../../../canisters/common/version';
 import production from '../../../canisters/orchestrator/src/index';
 import { compileWorkflow, nextDeadline, startExecution } from '../../../canisters/orchestrator/src/logic';
@@ -21,7 +21,7 @@ type R<T> = { Ok: T } | { Err: WorkflowError };
 
 class BulkLoadMethods {
     /** Call context: update; admins only (and only in this build). Errors: Unauthorized, InvalidInput (the definition does not compile). */
-    @update(...sig(OrchestratorBulkLoadMethod))
+    @method(OrchestratorBulkLoadMethod)
     bulk_load(arg: { definition: WorkflowDefinitionWire; workflows: number }): R<NodeAttemptRequest[]> {
         const caller = msgCaller();
         if (!deployment.isAdmin(caller)) return { Err: apiError.unauthorized(caller) };

@@ -3,7 +3,9 @@
  * which runs the production `schedule_workflow_execution` once per workflow id in one message
  * (unbound: instantiating a decorated class would register its methods a second time).
  */
-import { msgCaller, update } from 'azle';
+import { msgCaller } from 'azle';
+
+import { method } from '../../../canisters/common/method';
 
 import type { ScheduleRequest } from '../../../shared/scheduling/schedule';
 import production from '../../../canisters/scheduler/src/index';
@@ -13,7 +15,7 @@ import { SchedulerBulkLoadMethod } from './contract';
 
 class BulkLoadMethods {
     /** Call context: update; admins only (and only in this build). Errors: the first refusal, as text. */
-    @update([...SchedulerBulkLoadMethod.args], SchedulerBulkLoadMethod.ret)
+    @method(SchedulerBulkLoadMethod)
     bulk_load(arg: { request: ScheduleRequest; workflow_ids: string[] }): { Ok: number } | { Err: string } {
         if (!deployment.isAdmin(msgCaller())) return { Err: 'Unauthorized' };
         const schedule = ScheduleMethods.prototype.schedule_workflow_execution;

@@ -142,7 +142,7 @@ describe('the dashboard in Chromium', () => {
         await screenshot(ownerPage, SHOTS, 'agent');
     });
 
-    it('lets an admin see a raised alert, acknowledge it, and find the emergency controls', async () => {
+    it('lets an admin see a raised alert, acknowledge it, and enter and leave safe mode', async () => {
         // Every canister's balance is under a 10^19-cycle threshold: LowCycles alerts rise at the next check.
         const agent = await HttpAgent.create({ host: network.url, identity: admin, shouldFetchRootKey: true });
         const deployment = JSON.parse(readFileSync(join(folders.stateDir, 'deployment.json'), 'utf8')) as { peers: { monitor: string } };
@@ -164,6 +164,16 @@ describe('the dashboard in Chromium', () => {
         await page.locator(`[data-alert-id="${alertId}"][data-alert-status=Acknowledged]`).waitFor(WAIT);
         expect(Number(await page.getByTestId('cycles-plot').getAttribute('data-points'))).toBeGreaterThan(0);
         await screenshot(page, SHOTS, 'health-admin');
+
+        // Safe mode and back, through the monitor, as the admin.
+        const mode = page.getByTestId('system-mode');
+        await page.getByTestId('emergency-reason').fill('browser test');
+        await page.getByRole('button', { name: 'Enter safe mode' }).click();
+        await page.waitForFunction(() => document.querySelector('[data-testid=system-mode]')?.textContent === 'Safe', undefined, WAIT);
+        expect(await page.locator('.summary').textContent()).toContain('browser test');
+        await page.getByRole('button', { name: 'Back to normal' }).click();
+        await page.waitForFunction(() => document.querySelector('[data-testid=system-mode]')?.textContent === 'Normal', undefined, WAIT);
+        expect(await mode.textContent()).toBe('Normal');
         expect(errors).toEqual([]);
     });
 });

@@ -265,6 +265,8 @@ describe('npm start > the network it makes', () => {
                 const health = await monitor.get_system_health();
                 expect(health.canisters.map((c) => Object.keys(c.role)[0]).sort()).toEqual(['Executor', 'Orchestrator', 'Scheduler']);
                 expect(health.canisters.filter((c) => c.latest.length === 0 || c.stale)).toEqual([]);
+            const controllers = await CanisterStatus.request({ agent: await agentAs(), canisterId: Principal.fromText(ids['orchestrator']!), paths: ['controllers'] });
+            expect((controllers.get('controllers') as Principal[]).map((p) => p.toText()).sort()).toEqual([operator.getPrincipal().toText(), ids['monitor']!].sort());
                 // The deploying identity is the deployment's admin; nobody else is.
                 expect(await monitor.get_notifications([])).toHaveProperty('Ok');
                 const asAnonymous = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(), canisterId: ids['monitor']! });
