@@ -5,7 +5,7 @@ import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/commo
 import type { VersionInfo } from '../../../shared/common/version';
 import { ExecutorMethods } from '../../../shared/workflow';
 import { method } from '../../common/method';
-import { versionInfo } from '../../common/version';
+import { learnModuleHash, versionInfo } from '../../common/version';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
 import { wakeNow } from './runner';
 import { attemptIndexRebuild } from './indexes';
@@ -29,6 +29,7 @@ export class LifecycleMethods {
     init(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'init');
         indexRebuild.markBuilt();
+        learnModuleHash();
         armTimers();
     }
 
@@ -40,6 +41,7 @@ export class LifecycleMethods {
     postUpgrade(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'post_upgrade');
         indexRebuild.resume();
+        learnModuleHash();
         armTimers();
     }
 

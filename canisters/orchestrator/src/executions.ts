@@ -15,6 +15,7 @@ import {
     type ExecutionWire,
     type ListExecutionsArg,
     type StartExecutionArg,
+    type StartWithCallbackArg,
     type WorkflowError
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
@@ -22,7 +23,7 @@ import { commit, compiledFor, startNew } from './engine';
 import { notFound, transitionConflict } from './errors';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner } from './guards';
-import { cancelExecution, triggerForCaller } from './logic';
+import { cancelExecution, isTerminalExecution, triggerForCaller } from './logic';
 import { executionSummaryPage, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
 
@@ -30,6 +31,7 @@ type R<T> = { Ok: T } | { Err: WorkflowError };
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const StartSchema = z.object({ workflow_id: IdSchema, input: z.union([z.tuple([]), z.tuple([JsonTextSchema])]) });
+const StartWithCallbackSchema = StartSchema.extend({ callback_method: z.string() });
 const ExecutionIdSchema = z.object({ execution_id: IdSchema });
 const ListSchema = z.object({ workflow_id: z.union([z.tuple([]), z.tuple([IdSchema])]), page: PageSchema, order: z.union([z.tuple([]), z.tuple([z.union([z.object({ OldestFirst: z.null() }), z.object({ NewestFirst: z.null() })])])]) });
 
@@ -63,6 +65,27 @@ export class ExecutionMethods {
     }
 
     /**
+     * `start_execution` for a dapp canister that wants the final result pushed to it: once the
+     * execution finishes (Succeeded, Failed or Cancelled) the orchestrator calls the caller's
+     * own `callback_method` with an `ExecutionCompletion`, once; a trap or reject is retried
+     * (1 s doubling to 1 min, at most 10 calls), then dead-lettered (`list_dead_letters`). The
+     * callback target is always the caller: a user, the management canister or a DeFlow
+     * canister cannot ask for one (the call policy's rule, see `shared/workflow/completion.ts`).
+     * Call context: update; the workflow's owner, a canister.
+     * Errors: as `start_execution`, and InvalidInput (`callback_method` empty or over 128
+     * characters, or the caller is not a canister outside DeFlow).
+     */
+    @method(OrchestratorMethods.start_execution_with_callback)
+    start_execution_with_callback(arg: StartWithCallbackArg): R<ExecutionWire> {
+        const valid = parseWith(StartWithCallbackSchema, arg);
+        if ('Err' in valid) return valid;
+        const caller = msgCaller();
+        const completionCallback = { canister: caller.toText(), method: arg.callback_method };
+        const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null', completionCallback }, time());
+        return 'Err' in r ? r : { Ok: encodeExecution(r.Ok) };
+    }
+
+    /**
      * Cancels an unfinished execution: its pending nodes are cancelled and the executor drops
      * attempts not yet started (an attempt already calling its target finishes; its result is ignored).
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already finished).
@@ -72,6 +95,8 @@ export class ExecutionMethods {
         const s = ownedExecution(arg);
         if ('Err' in s) return s;
         const now = time();
+        // A finished execution's version may have been pruned: refuse before compiling it.
+        if (isTerminalExecution(s.Ok.execution.status)) return { Err: transitionConflict({ kind: 'IllegalExecutionTransition', from: s.Ok.execution.status, to: 'Cancelled' }) };
         const wf = compiledFor(s.Ok.execution.workflowId, s.Ok.execution.workflowVersion);
         const r = cancelExecution(wf, s.Ok.execution, now);
         if ('Err' in r) return { Err: transitionConflict(r.Err) };

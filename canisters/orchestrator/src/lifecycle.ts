@@ -5,7 +5,7 @@ import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/commo
 import type { VersionInfo } from '../../../shared/common/version';
 import { OrchestratorMethods } from '../../../shared/workflow';
 import { method } from '../../common/method';
-import { versionInfo } from '../../common/version';
+import { learnModuleHash, versionInfo } from '../../common/version';
 import { indexRebuild } from './index-rebuild';
 import { deployment, SCHEMA_VERSION } from './state';
 import { rearmAll } from './timers';
@@ -16,6 +16,7 @@ export class LifecycleMethods {
     init(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'init');
         indexRebuild.markBuilt();
+        learnModuleHash();
         rearmAll();
     }
 
@@ -28,6 +29,7 @@ export class LifecycleMethods {
     postUpgrade(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'post_upgrade');
         indexRebuild.resume();
+        learnModuleHash();
         rearmAll();
     }
 

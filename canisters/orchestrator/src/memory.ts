@@ -35,6 +35,10 @@ export const MEMORY = {
     ownerAgents: 14,
     /** agent principal text -> owner principal text: every agent is a DeFlow canister no call node may target. */
     agentOwners: 15,
+    /** owner principal text -> StoredAgentFunding (their agent's balance as last read, runs waiting for a top-up). */
+    ownerFunding: 16,
+    /** '' -> the default OwnerQuotaLimits admins set; owner principal text -> that owner's own limits. */
+    quotaLimits: 17,
     // 40-49: the indexes (./indexes.ts), kept apart from the record maps' ids above.
     /** `timeKey(deadline, execution id)` -> null: unfinished executions by next deadline (the deadline pass reads the front). */
     deadlineIndex: 40,

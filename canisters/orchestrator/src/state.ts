@@ -6,7 +6,7 @@
 import { StableBTreeMap } from 'azle';
 
 import type { ExecutionFinished } from '../../../shared/scheduling/service';
-import type { Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
+import type { CompletionCallback, Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
 import type { PauseCause, StartOrigin } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
@@ -38,6 +38,8 @@ export type StoredExecution = {
     owner: string;
     /** Set for executions the scheduler started: the scheduler is told when they finish. */
     scheduled?: { scheduleId: string; idempotencyKey: string };
+    /** Set for executions a dapp started with a completion callback: called once when they finish. */
+    completionCallback?: CompletionCallback;
     pausedBy?: PauseCause;
 };
 
@@ -157,6 +159,10 @@ export function putWorkflow(w: StoredWorkflow): void {
 
 export function putWorkflowVersion(id: string, version: number, v: StoredWorkflowVersion): void {
     workflowVersions.insert(versionKey(id, version), v);
+}
+
+export function deleteWorkflowVersion(id: string, version: number): void {
+    workflowVersions.remove(versionKey(id, version));
 }
 
 export function deleteWorkflow(w: StoredWorkflow): void {

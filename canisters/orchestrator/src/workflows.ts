@@ -21,12 +21,15 @@ import {
     type WorkflowDefinitionWire,
     type WorkflowError,
     type WorkflowSummary,
-    type WorkflowWire
+    type WorkflowWire,
+    versionsToPrune
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { requestAgent } from './agents';
 import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
+import { limitsOf } from './owner-state';
+import { countFor, quotaExceeded } from './quotas';
 import { armOutbox } from './timers';
 import { notFound } from './errors';
 import { parseWith } from '../../../shared/common/codec';
@@ -35,6 +38,7 @@ import { compileWorkflow, dagErrorToApiError } from './logic';
 import {
     activeExecutionsOf,
     deleteWorkflow,
+    deleteWorkflowVersion,
     getExecution,
     getWorkflow,
     getWorkflowVersion,
@@ -82,6 +86,19 @@ function reply(w: StoredWorkflow, version = w.latestVersion): R<WorkflowWire> {
     return { Ok: encodeWorkflow(toWorkflow(w, version, v)) };
 }
 
+/**
+ * Keeps at most the owner's `versionsPerWorkflow` newest versions of a workflow, plus older
+ * ones an unfinished execution still runs (deleted by a later update once it finished).
+ */
+function pruneVersions(w: StoredWorkflow): void {
+    const running = new Set<number>();
+    forExecutionsOf(w.id, (id) => {
+        const v = getExecution(id)?.execution.workflowVersion;
+        if (v !== undefined) running.add(v);
+    });
+    for (const v of versionsToPrune(w.latestVersion, limitsOf(w.owner).versionsPerWorkflow, running, (x) => getWorkflowVersion(w.id, x) !== undefined)) deleteWorkflowVersion(w.id, v);
+}
+
 /** Applies `change` to running executions of one workflow. */
 function forExecutionsOf(workflowId: string, change: (id: string) => void): void {
     for (const id of activeExecutionsOf(workflowId)) change(id);
@@ -91,7 +108,8 @@ export class WorkflowMethods {
     /**
      * Registers a workflow (version 1) owned by the caller.
      * Call context: update; any non-anonymous caller.
-     * Errors: Unauthorized (anonymous), InvalidInput (field path), LimitExceeded, CycleDetected, UnknownNode,
+     * Errors: Unauthorized (anonymous), InvalidInput (field path), LimitExceeded (a definition
+     * limit, or `workflows`: the owner's quota), CycleDetected, UnknownNode,
      * CallRefused (a call node targets a DeFlow canister, the management canister, a non-canister
      * principal, or a canister outside the owner's allow-list; see docs/security.md).
      */
@@ -101,17 +119,22 @@ export class WorkflowMethods {
         if (denied !== undefined) return { Err: denied };
         const def = validDefinition(definition, msgCaller());
         if ('Err' in def) return def;
+        const full = quotaExceeded(msgCaller().toText(), 'workflows');
+        if (full !== undefined) return { Err: full };
         const now = time();
         const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: msgCaller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
         putWorkflowVersion(w.id, 1, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(w);
+        countFor(w.owner, 'workflows', 1);
         requestAgent(w.owner, now);
         armOutbox();
         return reply(w);
     }
 
     /**
-     * Stores a new version; running executions keep the version they started with.
+     * Stores a new version; running executions keep the version they started with. Versions
+     * beyond the owner's `versions_per_workflow` newest are deleted, oldest first, except those
+     * an unfinished execution runs (`get_workflow` of a deleted version answers NotFound).
      * Call context: update; owner only.
      * Errors: NotFound, Unauthorized, Conflict (`expected_version` is not the latest), and the definition errors of create_workflow.
      */
@@ -127,6 +150,7 @@ export class WorkflowMethods {
         const next: StoredWorkflow = { ...w.Ok, latestVersion: w.Ok.latestVersion + 1, updatedAt: now };
         putWorkflowVersion(next.id, next.latestVersion, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(next);
+        pruneVersions(next);
         return reply(next);
     }
 
@@ -193,6 +217,7 @@ export class WorkflowMethods {
         if ('Err' in w) return w;
         if (hasActiveExecutionOf(w.Ok.id)) return { Err: workflowError.conflict(`workflow ${w.Ok.id} has unfinished executions`) };
         deleteWorkflow(w.Ok);
+        countFor(w.Ok.owner, 'workflows', -1);
         return { Ok: null };
     }
 
