@@ -3,7 +3,7 @@
  * (controlled by the executor alone) and makes every call of an owner's attempts through that
  * owner's agent. Why the executor and why it alone controls agents: docs/security.md, "Agents".
  */
-import { call, canisterSelf, IDL, msgCaller, Principal, time } from 'azle';
+import { call, canisterSelf, IDL, Principal } from 'azle';
 
 import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
 import type { AgentModule, AgentRecordWire } from '../../../shared/agent/executor-agent-api';
@@ -17,6 +17,7 @@ import { agentModule, agentOf, putAgent, putAgentModule, type StoredAgent } from
 import { requirePeer } from './guards';
 import type { CallResult } from './logic';
 import { deployment } from './state';
+import * as runtime from './runtime';
 
 /**
  * Cycles a new agent is created with, from the executor's balance: the creation fee of a
@@ -59,7 +60,7 @@ export async function ensureAgent(owner: Principal): Promise<{ Ok: StoredAgent }
     if (module === undefined) return { Err: apiError.unavailable('no agent module is installed: the deploy step uploads it (set_agent_module)') };
     creating.add(owner.toText());
     try {
-        let record: StoredAgent = known ?? { schema_version: 1, owner: owner.toText(), status: 'Creating', createdAt: time() };
+        let record: StoredAgent = known ?? { schema_version: 1, owner: owner.toText(), status: 'Creating', createdAt: runtime.now() };
         putAgent(record);
         if (record.canisterId === undefined) {
             const args: CreateCanisterArgs = { settings: [{ controllers: [[canisterSelf()]] }] };
@@ -117,7 +118,7 @@ export class AgentMethodsOfExecutor {
      */
     @method(ExecutorMethods.set_agent_module)
     set_agent_module(arg: AgentModule): { Ok: null } | { Err: ApiError } {
-        const caller = msgCaller();
+        const caller = runtime.caller();
         if (!deployment.isAdmin(caller)) return { Err: apiError.unauthorized(caller) };
         if (arg.chunk_hashes.length === 0 || arg.chunk_hashes.length > MAX_MODULE_CHUNKS) return { Err: apiError.invalidInput('chunk_hashes', `1 to ${MAX_MODULE_CHUNKS} chunks`) };
         if ([arg.wasm_module_hash, ...arg.chunk_hashes].some((h) => h.length !== SHA256_BYTES)) return { Err: apiError.invalidInput('chunk_hashes', 'every hash is a 32-byte sha256') };
@@ -133,7 +134,7 @@ export class AgentMethodsOfExecutor {
      */
     @method(ExecutorMethods.ensure_agent)
     async ensure_agent(arg: { owner: Principal }): Promise<{ Ok: AgentRecordWire } | { Err: ApiError }> {
-        const denied = requirePeer('orchestrator');
+        const denied = requirePeer(runtime.caller(), 'orchestrator');
         if (denied !== undefined) return { Err: denied };
         const r = await ensureAgent(arg.owner);
         return 'Err' in r ? r : { Ok: toWire(r.Ok) };

@@ -1,5 +1,5 @@
 /** The monitor's emergency state, as the executor applies it. */
-import { time } from 'azle';
+
 
 import type { ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
@@ -9,6 +9,7 @@ import { method } from '../../common/method';
 import { requirePeer } from './guards';
 import { armWake } from './runner';
 import { emergency } from './state';
+import * as runtime from './runtime';
 
 /** Keeps the newer of the held and the incoming state; leaving emergency mode wakes held attempts. */
 export function adoptEmergency(incoming: EmergencyState, now: bigint): void {
@@ -23,6 +24,6 @@ export class EmergencyMethods {
      */
     @method(ExecutorMethods.set_emergency_mode)
     set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
-        return receiveEmergencyState(requirePeer('monitor'), state, (valid) => adoptEmergency(valid, time()));
+        return receiveEmergencyState(requirePeer(runtime.caller(), 'monitor'), state, (valid) => adoptEmergency(valid, runtime.now()));
     }
 }

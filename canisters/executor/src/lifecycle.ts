@@ -1,5 +1,5 @@
 /** Install, upgrade and version: the executor's lifecycle hooks. */
-import { init, postUpgrade, setTimerInterval, time } from 'azle';
+import { init, postUpgrade, setTimerInterval } from 'azle';
 
 import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
 import type { VersionInfo } from '../../../shared/common/version';
@@ -9,10 +9,11 @@ import { versionInfo } from '../../common/version';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
 import { wakeNow } from './runner';
 import { deployment, SCHEMA_VERSION } from './state';
+import * as runtime from './runtime';
 
 /** Timers do not survive an upgrade: both hooks arm them from stable state. */
 function armTimers(): void {
-    wakeNow(time());
+    wakeNow(runtime.now());
     setTimerInterval(RETENTION_INTERVAL_SECONDS, () => {
         pruneFinished();
     });

@@ -1,5 +1,5 @@
 /** The orchestrator-facing methods: run, inspect and cancel node attempts. */
-import { time } from 'azle';
+
 import { z } from 'zod';
 
 import { ExecutorMethods, WORKFLOW_LIMITS, decodeNodeTask, type AttemptKey as AttemptKeyWire, type NodeAttemptRequest, type NodeAttemptWire, type WorkflowError } from '../../../shared/workflow';
@@ -10,6 +10,7 @@ import { requireOrchestratorOrAdmin, requirePeer } from './guards';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptKey } from './logic';
 import { armWake } from './runner';
 import { activeAttempts, getAttempt, putAttempt, toAttemptWire } from './state';
+import * as runtime from './runtime';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
 
@@ -44,11 +45,11 @@ export class NodeAttemptMethods {
      */
     @method(ExecutorMethods.run_node_attempt)
     run_node_attempt(req: NodeAttemptRequest): R<NodeAttemptWire> {
-        const denied = requirePeer('orchestrator');
+        const denied = requirePeer(runtime.caller(), 'orchestrator');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(RequestSchema, req);
         if ('Err' in valid) return valid;
-        const now = time();
+        const now = runtime.now();
         const key = keyOf(req.key);
         const { attempt, created } = acceptAttempt(getAttempt(attemptKeyText(key)), { key, dueAt: req.due_at, timeoutMs: Number(req.timeout_ms), task: decodeNodeTask(req.task), owner: req.owner[0]?.toText() }, now);
         if (created) {
@@ -64,7 +65,7 @@ export class NodeAttemptMethods {
      */
     @method(ExecutorMethods.get_node_attempt)
     get_node_attempt(k: AttemptKeyWire): R<NodeAttemptWire> {
-        const denied = requireOrchestratorOrAdmin();
+        const denied = requireOrchestratorOrAdmin(runtime.caller());
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(KeySchema, k);
         if ('Err' in valid) return valid;
@@ -79,11 +80,11 @@ export class NodeAttemptMethods {
      */
     @method(ExecutorMethods.cancel_execution_attempts)
     cancel_execution_attempts(arg: { execution_id: string }): R<number> {
-        const denied = requirePeer('orchestrator');
+        const denied = requirePeer(runtime.caller(), 'orchestrator');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(z.object({ execution_id: IdSchema }), arg);
         if ('Err' in valid) return valid;
-        const changed = cancelScheduled(activeAttempts(), arg.execution_id, time());
+        const changed = cancelScheduled(activeAttempts(), arg.execution_id, runtime.now());
         for (const a of changed) putAttempt(a);
         return { Ok: changed.length };
     }

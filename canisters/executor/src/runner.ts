@@ -3,7 +3,7 @@
  * enforces timeouts and delivers results to the orchestrator. Every state change is written
  * before the call it leads to, and re-read after the call returns.
  */
-import { Principal, time } from 'azle';
+import { Principal } from 'azle';
 
 import { OrchestratorMethods, encodeNodeError, type WorkflowError } from '../../../shared/workflow';
 import { callTyped } from '../../common/outbox/calls';
@@ -14,6 +14,7 @@ import { callThroughAgent, ensureAgent } from './agents';
 import { refusedTarget } from './call-policy';
 import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, nextWakeAt, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
 import { activeAttempts, deployment, emergency, getAttempt, putAttempt, reportsStore, updateMeta } from './state';
+import * as runtime from './runtime';
 
 /** Attempts started per timer run, so one message's work stays bounded. */
 const BATCH = 20;
@@ -27,7 +28,7 @@ export const reports = new DurableOutbox<StoredAttempt>({
     policyOf: () => REPORT_RETRY,
     batch: BATCH,
     resendAfterNs: REPORT_RESEND_AFTER_NS,
-    now: () => time()
+    now: () => runtime.now()
 });
 
 /** In emergency mode scheduled attempts are held (not started) until the mode is lifted. */
@@ -78,12 +79,12 @@ function saveAll(changed: StoredAttempt[]): void {
  * return: a target that never answers must not keep its attempt's timeout from firing.
  */
 export async function runTimer(): Promise<void> {
-    const now = time();
+    const now = runtime.now();
     const step = runDue(runnable(activeAttempts()), now, BATCH, refusedTarget);
     saveAll(step.changed);
     armWake(now);
     await Promise.all(step.effects.map(perform));
-    armWake(time());
+    armWake(runtime.now());
 }
 
 async function perform(e: ExecutorEffect): Promise<void> {
@@ -96,14 +97,14 @@ async function perform(e: ExecutorEffect): Promise<void> {
         // No agent yet (being created, no module deployed, the management canister refused):
         // the call waits, unsent and not counted as a failure; the orchestrator's node deadline bounds the wait.
         const waiting = getAttempt(attemptKeyText(e.key));
-        if (waiting !== undefined) putAttempt(deferCall(waiting, time(), AGENT_WAIT_MS));
-        armWake(time());
+        if (waiting !== undefined) putAttempt(deferCall(waiting, runtime.now(), AGENT_WAIT_MS));
+        armWake(runtime.now());
         return;
     }
     const result = await callThroughAgent(Principal.fromText(agent.Ok.canisterId), e.key, e.canister, e.method, e.args, e.cycles);
     const current = getAttempt(attemptKeyText(e.key));
     if (current === undefined) return;
-    const step = completeCall(current, result, time());
+    const step = completeCall(current, result, runtime.now());
     saveAll(step.changed);
     await Promise.all(step.effects.map(perform));
 }
@@ -121,7 +122,7 @@ async function sendReport(a: StoredAttempt): Promise<HandleOutcome> {
         node_id: a.key.nodeId,
         attempt: a.key.attempt,
         started_at: a.startedAt ?? a.dueAt,
-        finished_at: a.finishedAt ?? time(),
+        finished_at: a.finishedAt ?? runtime.now(),
         outcome
     };
     const r = await callTyped<{ Ok: null } | { Err: WorkflowError }>(deployment.peer('orchestrator'), 'report_node_result', OrchestratorMethods.report_node_result, [request]);

@@ -3,7 +3,7 @@
  * at the owner's first workflow, so its principal is known before the first run, and shown
  * by `get_agent`. The executor creates and runs agents (canisters/executor/src/agents.ts).
  */
-import { msgCaller, Principal } from 'azle';
+import { Principal } from 'azle';
 
 import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { OrchestratorMethods, workflowError, type OwnerAgentWire, type WorkflowError } from '../../../shared/workflow';
@@ -11,6 +11,7 @@ import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import { ownerAgentOf, putOwnerAgent } from './owner-state';
 import { enqueue } from './state';
+import * as runtime from './runtime';
 
 /** Asks for the owner's agent once (call context: update; the caller arms the outbox). */
 export function requestAgent(owner: string, now: bigint): void {
@@ -36,7 +37,7 @@ export class AgentQueryMethods {
      */
     @method(OrchestratorMethods.get_agent)
     get_agent(): { Ok: OwnerAgentWire } | { Err: WorkflowError } {
-        const caller = msgCaller();
+        const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
         const a = ownerAgentOf(caller.toText());

@@ -3,7 +3,7 @@
  * allow-list, and the methods an owner uses to keep that list. The rule itself is
  * `shared/workflow/call-policy.ts`.
  */
-import { msgCaller, Principal } from 'azle';
+import { Principal } from 'azle';
 
 import {
     MAX_ALLOW_LIST_TARGETS,
@@ -23,6 +23,7 @@ import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import { allowListOf, isKnownAgent, putAllowList } from './owner-state';
 import { deployment } from './state';
+import * as runtime from './runtime';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
 
@@ -67,7 +68,7 @@ export class CallPolicyMethods {
      */
     @method(OrchestratorMethods.set_call_allow_list)
     set_call_allow_list(arg: CallAllowList): R<CallAllowList> {
-        const caller = msgCaller();
+        const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
         if (arg.targets.length > MAX_ALLOW_LIST_TARGETS) return { Err: workflowError.limitExceeded('call_allow_list_targets', BigInt(MAX_ALLOW_LIST_TARGETS)) };
@@ -87,7 +88,7 @@ export class CallPolicyMethods {
      */
     @method(OrchestratorMethods.get_call_allow_list)
     get_call_allow_list(): R<CallAllowList> {
-        const caller = msgCaller();
+        const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
         return { Ok: { targets: allowListOf(caller) } };

@@ -4,7 +4,7 @@
  * the same message. Inter-canister calls happen later, from the outbox timer, so a peer being
  * upgraded only delays them.
  */
-import { canisterSelf, canisterVersion, Principal, time } from 'azle';
+import { canisterSelf, canisterVersion, Principal } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
@@ -41,7 +41,7 @@ import {
     updateMeta,
     type StoredExecution
 } from './state';
-import { armDeadlines, armOutbox } from './timers';
+import * as runtime from './runtime';
 
 /**
  * The compiled definition an execution runs, with what its owner may still spend in this
@@ -54,7 +54,7 @@ export function compiledFor(workflowId: string, version: number): CompiledWorkfl
     const c = compileWorkflow(v.definition);
     if ('Err' in c) throw new Error(`invariant: stored workflow ${workflowId} v${version} invalid: ${c.Err.kind}`);
     const owner = getWorkflow(workflowId)?.owner;
-    return owner === undefined ? c.Ok : { ...c.Ok, budget: budgetOf(owner, time()) };
+    return owner === undefined ? c.Ok : { ...c.Ok, budget: budgetOf(owner, runtime.now()) };
 }
 
 /** Persists a step's execution and queues its effects. */
@@ -63,9 +63,9 @@ export function commit(stored: StoredExecution, step: Step<Execution>, now: bigi
     const next: StoredExecution = { ...stored, execution: step.state, pausedBy: step.state.status === 'Paused' ? stored.pausedBy : undefined };
     const deadline = nextDeadline(compiled, step.state);
     putExecution(next, deadline);
-    if (deadline !== undefined) armDeadlines(deadline, now);
+    if (deadline !== undefined) runtime.wakeDeadlines(deadline, now);
     for (const effect of step.effects) applyEffect(next, effect, now);
-    armOutbox();
+    runtime.wakeOutbox();
 }
 
 function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
@@ -212,10 +212,10 @@ export function reconcileMode(now: bigint): void {
 }
 
 /** Timer step: fails what is past its deadline, re-runs what became runnable. */
-export function checkDeadlines(now: bigint = time()): void {
+export function checkDeadlines(now: bigint = runtime.now()): void {
     for (const [id, deadline] of activeExecutions()) {
         if (deadline > now) {
-            armDeadlines(deadline, now);
+            runtime.wakeDeadlines(deadline, now);
             continue;
         }
         const stored = getExecution(id);

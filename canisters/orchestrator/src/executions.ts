@@ -1,5 +1,5 @@
 /** Execution methods for users: start, cancel, get, list. */
-import { msgCaller, time } from 'azle';
+
 import { z } from 'zod';
 
 import {
@@ -25,6 +25,7 @@ import { requireOwner } from './guards';
 import { cancelExecution, triggerForCaller } from './logic';
 import { executionSummaries, executionSummariesNewestFirst, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
+import * as runtime from './runtime';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
 
@@ -39,7 +40,7 @@ function ownedExecution(arg: { execution_id: string }): R<StoredExecution> {
     if ('Err' in valid) return valid;
     const s = getExecution(arg.execution_id);
     if (s === undefined) return { Err: notFound.execution(arg.execution_id) };
-    const denied = requireOwner(s);
+    const denied = requireOwner(runtime.caller(), s);
     return denied === undefined ? { Ok: s } : { Err: denied };
 }
 
@@ -57,8 +58,8 @@ export class ExecutionMethods {
     start_execution(arg: StartExecutionArg): R<ExecutionWire> {
         const valid = parseWith(StartSchema, arg);
         if ('Err' in valid) return valid;
-        const caller = msgCaller();
-        const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null' }, time());
+        const caller = runtime.caller();
+        const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null' }, runtime.now());
         return 'Err' in r ? r : { Ok: encodeExecution(r.Ok) };
     }
 
@@ -71,7 +72,7 @@ export class ExecutionMethods {
     cancel_execution(arg: { execution_id: string }): R<ExecutionWire> {
         const s = ownedExecution(arg);
         if ('Err' in s) return s;
-        const now = time();
+        const now = runtime.now();
         const wf = compiledFor(s.Ok.execution.workflowId, s.Ok.execution.workflowVersion);
         const r = cancelExecution(wf, s.Ok.execution, now);
         if ('Err' in r) return { Err: transitionConflict(r.Err) };
@@ -100,7 +101,7 @@ export class ExecutionMethods {
     list_executions(arg: ListExecutionsArg): R<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
         const valid = parseWith(ListSchema, arg);
         if ('Err' in valid) return valid;
-        const owner = msgCaller().toText();
+        const owner = runtime.caller().toText();
         const workflowId = fromOpt(arg.workflow_id);
         const statusWire = fromOpt(arg.status);
         const status = statusWire === undefined ? undefined : decodeExecutionStatus(statusWire);

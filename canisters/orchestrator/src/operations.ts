@@ -1,11 +1,12 @@
 /** Operator endpoints: what an admin needs to see that the outbox did not deliver. */
-import { msgCaller } from 'azle';
+
 
 import type { ApiError } from '../../../shared/common/errors';
 import { OrchestratorMethods, type PageRequest } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { listDeadLetters, type DeadLetterPage } from '../../common/outbox/dead-letters';
 import { deadLetters, deployment } from './state';
+import * as runtime from './runtime';
 
 export class OperationsMethods {
     /**
@@ -17,7 +18,7 @@ export class OperationsMethods {
      */
     @method(OrchestratorMethods.list_dead_letters)
     list_dead_letters(page: PageRequest): { Ok: DeadLetterPage } | { Err: ApiError } {
-        const caller = msgCaller();
+        const caller = runtime.caller();
         return listDeadLetters(deadLetters, caller, deployment.isAdmin(caller), page);
     }
 }

@@ -6,7 +6,7 @@
  * after `max_traps` tries, while the entries behind it go out. The receivers are idempotent
  * on their keys (attempt key, idempotency key), so a re-sent entry never repeats its effect.
  */
-import { Principal, time } from 'azle';
+import { Principal } from 'azle';
 
 import { ExecutorMethods, encodeNodeTask, type WorkflowError } from '../../../shared/workflow';
 import { MonitorMethods } from '../../../shared/monitoring/service';
@@ -25,6 +25,7 @@ import { recordAgent } from './agents';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { deadStartOutcome, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
 import { deployment, getExecution, outboxStore, type StoredOutboxEntry } from './state';
+import * as runtime from './runtime';
 
 async function callPeer<T>(role: PeerRole, method: string, spec: MethodSpec, arg: unknown): Promise<CallOutcome<T>> {
     return await callTyped<T>(deployment.peer(role), method, spec, [arg]);
@@ -61,7 +62,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             const request = { mode: m.mode === 'Emergency' ? { Emergency: null } : { Safe: null }, reason: m.reason };
             const r = await callPeer<{ Ok: EmergencyState } | { Err: ApiError }>('monitor', 'enable_emergency_mode', MonitorMethods.enable_emergency_mode, request);
             return replied(r, (answer) => {
-                if ('Ok' in answer) adoptEmergency(answer.Ok, time());
+                if ('Ok' in answer) adoptEmergency(answer.Ok, runtime.now());
             });
         }
         case 'StartWorkflow':
@@ -82,7 +83,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
 
 /** A `start_workflow` node or an emergency workflow: started here, the node told the outcome. */
 function startLocal(m: Extract<OutboxMessage, { kind: 'StartWorkflow' }>): void {
-    const now = time();
+    const now = runtime.now();
     const r = startNew({ workflowId: m.workflowId, caller: Principal.fromText(m.owner), trigger: { kind: 'Workflow', executionId: m.origin.executionId }, input: m.input }, now);
     if (m.origin.kind !== 'Node') return;
     applyReport(m.origin.executionId, { nodeId: m.origin.nodeId, attempt: m.origin.attempt, startedAt: now, finishedAt: now, outcome: startNodeOutcome(r, m.workflowId) }, now);
@@ -92,7 +93,7 @@ function startLocal(m: Extract<OutboxMessage, { kind: 'StartWorkflow' }>): void 
 function onDeadLetter(entry: StoredOutboxEntry, reason: DeadLetterReason): void {
     const m = entry.message;
     if (m.kind !== 'StartWorkflow' || m.origin.kind !== 'Node') return;
-    const now = time();
+    const now = runtime.now();
     applyReport(m.origin.executionId, { nodeId: m.origin.nodeId, attempt: m.origin.attempt, startedAt: now, finishedAt: now, outcome: deadStartOutcome(m.workflowId, reason) }, now);
 }
 
@@ -104,5 +105,5 @@ export const outbox = new DurableOutbox<StoredOutboxEntry>({
     policyOf: (e) => outboxPolicyOf(e.message),
     batch: OUTBOX_BATCH,
     resendAfterNs: OUTBOX_RESEND_AFTER_NS,
-    now: () => time()
+    now: () => runtime.now()
 });

@@ -1,5 +1,4 @@
 /** Inter-canister endpoints: only the peer canisters wired at install time may call them. */
-import { time } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { parseWith } from '../../../shared/common/codec';
@@ -12,6 +11,7 @@ import { asPlainApiError } from './call-policy';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { requirePeer } from './guards';
 import { z } from 'zod';
+import * as runtime from './runtime';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const ReportSchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attempt: z.number().int().min(1).max(WORKFLOW_LIMITS.maxRetries + 1) });
@@ -27,7 +27,7 @@ export class PeerMethods {
      */
     @method(OrchestratorMethods.start_scheduled_execution)
     start_scheduled_execution(arg: StartScheduledExecutionRequest): { Ok: { execution_id: string } } | { Err: ApiError } {
-        const denied = requirePeer('scheduler');
+        const denied = requirePeer(runtime.caller(), 'scheduler');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(StartScheduledExecutionRequestCodec.schema, arg);
         if ('Err' in valid) return valid;
@@ -39,7 +39,7 @@ export class PeerMethods {
                 input: 'null',
                 scheduled: { scheduleId: arg.schedule_id, idempotencyKey: arg.idempotency_key }
             },
-            time()
+            runtime.now()
         );
         return 'Err' in r ? { Err: asPlainApiError(r.Err) } : { Ok: { execution_id: r.Ok.id } };
     }
@@ -51,7 +51,7 @@ export class PeerMethods {
      */
     @method(OrchestratorMethods.report_node_result)
     report_node_result(report: NodeResultReport): { Ok: null } | { Err: WorkflowError } {
-        const denied = requirePeer('executor');
+        const denied = requirePeer(runtime.caller(), 'executor');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(ReportSchema, report);
         if ('Err' in valid) return valid;
@@ -64,7 +64,7 @@ export class PeerMethods {
             if ('Err' in error) return error;
             outcome = { kind: 'Failed', error: error.Ok };
         }
-        const now = time();
+        const now = runtime.now();
         applyReport(report.execution_id, { nodeId: report.node_id, attempt: report.attempt, startedAt: report.started_at, finishedAt: report.finished_at, outcome }, now);
         return { Ok: null };
     }
@@ -77,6 +77,6 @@ export class PeerMethods {
      */
     @method(OrchestratorMethods.set_emergency_mode)
     set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
-        return receiveEmergencyState(requirePeer('monitor'), state, (valid) => adoptEmergency(valid, time()));
+        return receiveEmergencyState(requirePeer(runtime.caller(), 'monitor'), state, (valid) => adoptEmergency(valid, runtime.now()));
     }
 }

@@ -2,13 +2,14 @@
  * Owner quotas as the orchestrator applies them: the budget a step may spend, the accounting
  * of what it spent, and the owner's view of both. The arithmetic is `shared/workflow/quotas.ts`.
  */
-import { msgCaller, time } from 'azle';
+
 
 import { DEFAULT_OWNER_QUOTAS, OrchestratorMethods, chargeNotification, countRefusedNotification, encodeOwnerQuotas, notificationsLeft, type OwnerQuotasWire, type WorkflowError } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import type { OwnerBudget } from './logic';
 import { updateUsage, usageOf } from './owner-state';
+import * as runtime from './runtime';
 
 /** What the owner (principal text) may still spend in this message. */
 export function budgetOf(owner: string, now: bigint): OwnerBudget {
@@ -30,9 +31,9 @@ export class QuotaMethods {
      */
     @method(OrchestratorMethods.get_owner_quotas)
     get_owner_quotas(): { Ok: OwnerQuotasWire } | { Err: WorkflowError } {
-        const caller = msgCaller();
+        const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
-        return { Ok: encodeOwnerQuotas(usageOf(caller.toText()), time(), DEFAULT_OWNER_QUOTAS) };
+        return { Ok: encodeOwnerQuotas(usageOf(caller.toText()), runtime.now(), DEFAULT_OWNER_QUOTAS) };
     }
 }

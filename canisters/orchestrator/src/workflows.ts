@@ -3,7 +3,7 @@
  * Every method validates its argument and answers `Result<T, WorkflowError>`; none traps on
  * bad input.
  */
-import { msgCaller, Principal, time } from 'azle';
+import { Principal } from 'azle';
 import { z } from 'zod';
 
 import {
@@ -27,7 +27,6 @@ import { method } from '../../common/method';
 import { requestAgent } from './agents';
 import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
-import { armOutbox } from './timers';
 import { notFound } from './errors';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
@@ -46,6 +45,7 @@ import {
     workflowsOf,
     type StoredWorkflow
 } from './state';
+import * as runtime from './runtime';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
 
@@ -72,7 +72,7 @@ function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): R<Work
 function ownedWorkflow(id: string): R<StoredWorkflow> {
     const w = getWorkflow(id);
     if (w === undefined) return { Err: notFound.workflow(id) };
-    const denied = requireOwner(w);
+    const denied = requireOwner(runtime.caller(), w);
     return denied === undefined ? { Ok: w } : { Err: denied };
 }
 
@@ -97,16 +97,16 @@ export class WorkflowMethods {
      */
     @method(OrchestratorMethods.create_workflow)
     create_workflow(definition: WorkflowDefinitionWire): R<WorkflowWire> {
-        const denied = requireSignedIn();
+        const denied = requireSignedIn(runtime.caller());
         if (denied !== undefined) return { Err: denied };
-        const def = validDefinition(definition, msgCaller());
+        const def = validDefinition(definition, runtime.caller());
         if ('Err' in def) return def;
-        const now = time();
-        const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: msgCaller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
+        const now = runtime.now();
+        const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: runtime.caller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
         putWorkflowVersion(w.id, 1, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(w);
         requestAgent(w.owner, now);
-        armOutbox();
+        runtime.wakeOutbox();
         return reply(w);
     }
 
@@ -121,9 +121,9 @@ export class WorkflowMethods {
         if ('Err' in w) return w;
         const expected = fromOpt(arg.expected_version);
         if (expected !== undefined && expected !== w.Ok.latestVersion) return { Err: workflowError.conflict(`latest version is ${w.Ok.latestVersion}, not ${expected}`) };
-        const def = validDefinition(arg.definition, msgCaller());
+        const def = validDefinition(arg.definition, runtime.caller());
         if ('Err' in def) return def;
-        const now = time();
+        const now = runtime.now();
         const next: StoredWorkflow = { ...w.Ok, latestVersion: w.Ok.latestVersion + 1, updatedAt: now };
         putWorkflowVersion(next.id, next.latestVersion, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(next);
@@ -152,7 +152,7 @@ export class WorkflowMethods {
         const valid = parseWith(PageSchema, page);
         if ('Err' in valid) return valid;
         const limit = page.limit === 0 ? DEFAULT_PAGE_SIZE : page.limit;
-        const found = workflowsOf(msgCaller().toText(), fromOpt(page.cursor), limit);
+        const found = workflowsOf(runtime.caller().toText(), fromOpt(page.cursor), limit);
         const items = found.slice(0, limit).flatMap((w): WorkflowSummary[] => {
             const v = getWorkflowVersion(w.id, w.latestVersion);
             if (v === undefined) return [];
@@ -202,7 +202,7 @@ export class WorkflowMethods {
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
         if (w.Ok.status === status) return { Err: workflowError.conflict(`workflow ${w.Ok.id} is already ${status}`) };
-        const now = time();
+        const now = runtime.now();
         const next: StoredWorkflow = { ...w.Ok, status, updatedAt: now };
         putWorkflow(next);
         forExecutionsOf(next.id, (id) => reconcileExecution(id, now));
