@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 
-import { ExecutorMethods, WORKFLOW_LIMITS, decodeNodeTask, type AttemptKey as AttemptKeyWire, type NodeAttemptRequest, type NodeAttemptWire, type WorkflowError } from '../../../shared/workflow';
+import { ExecutorMethods, WORKFLOW_LIMITS, decodeNodeTask, type AttemptKey as AttemptKeyWire, type NodeAttemptRequest, type NodeAttemptWire, type WorkflowResult } from '../../../shared/workflow';
 import { workflowError } from '../../../shared/workflow';
 import { parseWith } from '../../../shared/common/codec';
 import { method } from '../../common/method';
@@ -11,8 +11,6 @@ import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptKey } from 
 import { armWake } from './runner';
 import { activeAttempts, getAttempt, putAttempt, toAttemptWire } from './state';
 import * as runtime from './runtime';
-
-type R<T> = { Ok: T } | { Err: WorkflowError };
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const KeySchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attempt: z.number().int().min(1).max(WORKFLOW_LIMITS.maxRetries + 1) });
@@ -31,7 +29,6 @@ const RequestSchema = z.object({
     ])
 });
 
-
 function keyOf(k: AttemptKeyWire): AttemptKey {
     return { executionId: k.execution_id, nodeId: k.node_id, attempt: k.attempt };
 }
@@ -44,7 +41,7 @@ export class NodeAttemptMethods {
      * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized, InvalidInput.
      */
     @method(ExecutorMethods.run_node_attempt)
-    run_node_attempt(req: NodeAttemptRequest): R<NodeAttemptWire> {
+    run_node_attempt(req: NodeAttemptRequest): WorkflowResult<NodeAttemptWire> {
         const denied = requirePeer(runtime.caller(), 'orchestrator');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(RequestSchema, req);
@@ -64,7 +61,7 @@ export class NodeAttemptMethods {
      * Call context: query; the orchestrator, admins and controllers. Errors: Unauthorized, InvalidInput, NotFound.
      */
     @method(ExecutorMethods.get_node_attempt)
-    get_node_attempt(k: AttemptKeyWire): R<NodeAttemptWire> {
+    get_node_attempt(k: AttemptKeyWire): WorkflowResult<NodeAttemptWire> {
         const denied = requireOrchestratorOrAdmin(runtime.caller());
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(KeySchema, k);
@@ -79,7 +76,7 @@ export class NodeAttemptMethods {
      * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized, InvalidInput.
      */
     @method(ExecutorMethods.cancel_execution_attempts)
-    cancel_execution_attempts(arg: { execution_id: string }): R<number> {
+    cancel_execution_attempts(arg: { execution_id: string }): WorkflowResult<number> {
         const denied = requirePeer(runtime.caller(), 'orchestrator');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(z.object({ execution_id: IdSchema }), arg);

@@ -15,6 +15,7 @@ import { refusedTarget } from './call-policy';
 import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, nextWakeAt, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
 import { activeAttempts, deployment, emergency, getAttempt, putAttempt, reportsStore, updateMeta } from './state';
 import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /** Attempts started per timer run, so one message's work stays bounded. */
 const BATCH = 20;
@@ -125,7 +126,7 @@ async function sendReport(a: StoredAttempt): Promise<HandleOutcome> {
         finished_at: a.finishedAt ?? runtime.now(),
         outcome
     };
-    const r = await callTyped<{ Ok: null } | { Err: WorkflowError }>(deployment.peer('orchestrator'), 'report_node_result', OrchestratorMethods.report_node_result, [request]);
+    const r = await callTyped<Result<null, WorkflowError>>(deployment.peer('orchestrator'), 'report_node_result', OrchestratorMethods.report_node_result, [request]);
     if (r.kind === 'Rejected') return failedCall(r);
     if ('Err' in r.value) return { kind: 'Failed', retryable: false, reason: `refused: ${Object.keys(r.value.Err)[0] ?? 'unknown'}` };
     return { kind: 'Done' };

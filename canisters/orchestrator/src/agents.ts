@@ -12,6 +12,7 @@ import { requireSignedIn } from './guards';
 import { ownerAgentOf, putOwnerAgent } from './owner-state';
 import { enqueue } from './state';
 import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /** Asks for the owner's agent once (call context: update; the caller arms the outbox). */
 export function requestAgent(owner: string, now: bigint): void {
@@ -36,7 +37,7 @@ export class AgentQueryMethods {
      * Errors: Unauthorized (anonymous), NotFound (no workflow created yet, so no agent asked for).
      */
     @method(OrchestratorMethods.get_agent)
-    get_agent(): { Ok: OwnerAgentWire } | { Err: WorkflowError } {
+    get_agent(): Result<OwnerAgentWire, WorkflowError> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };

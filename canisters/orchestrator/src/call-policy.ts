@@ -15,7 +15,8 @@ import {
     type CallAllowList,
     type CallTargetRule,
     type WorkflowDefinition,
-    type WorkflowError
+    type WorkflowError,
+    type WorkflowResult
 } from '../../../shared/workflow';
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
@@ -24,8 +25,6 @@ import { requireSignedIn } from './guards';
 import { allowListOf, isKnownAgent, putAllowList } from './owner-state';
 import { deployment } from './state';
 import * as runtime from './runtime';
-
-type R<T> = { Ok: T } | { Err: WorkflowError };
 
 /** DeFlow's own canisters, as wired at install time (agents are looked up: {@link isKnownAgent}). */
 export function protectedCanisters(): Principal[] {
@@ -67,7 +66,7 @@ export class CallPolicyMethods {
      * management canister, not a canister id).
      */
     @method(OrchestratorMethods.set_call_allow_list)
-    set_call_allow_list(arg: CallAllowList): R<CallAllowList> {
+    set_call_allow_list(arg: CallAllowList): WorkflowResult<CallAllowList> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
@@ -87,7 +86,7 @@ export class CallPolicyMethods {
      * Call context: query; any non-anonymous caller, for their own list. Errors: Unauthorized (anonymous).
      */
     @method(OrchestratorMethods.get_call_allow_list)
-    get_call_allow_list(): R<CallAllowList> {
+    get_call_allow_list(): WorkflowResult<CallAllowList> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };

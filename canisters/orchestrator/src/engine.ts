@@ -42,6 +42,7 @@ import {
     type StoredExecution
 } from './state';
 import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /**
  * The compiled definition an execution runs, with what its owner may still spend in this
@@ -140,7 +141,7 @@ export type StartRequest = {
  * call node of the version outside the owner's current rule: stored before the rule, or the
  * owner narrowed their allow-list since).
  */
-export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { Err: ApiError | CallRefusedError } {
+export function startNew(req: StartRequest, now: bigint): Result<Execution, ApiError | CallRefusedError> {
     if (req.scheduled !== undefined) {
         const existing = executionForKey(req.scheduled.idempotencyKey);
         const stored = existing === undefined ? undefined : getExecution(existing);

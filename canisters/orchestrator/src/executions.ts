@@ -15,7 +15,7 @@ import {
     type ExecutionWire,
     type ListExecutionsArg,
     type StartExecutionArg,
-    type WorkflowError
+    type WorkflowResult
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { commit, compiledFor, startNew } from './engine';
@@ -27,15 +27,13 @@ import { executionSummaries, executionSummariesNewestFirst, getExecution, type S
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
 import * as runtime from './runtime';
 
-type R<T> = { Ok: T } | { Err: WorkflowError };
-
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const StartSchema = z.object({ workflow_id: IdSchema, input: z.union([z.tuple([]), z.tuple([JsonTextSchema])]) });
 const ExecutionIdSchema = z.object({ execution_id: IdSchema });
 const ListSchema = z.object({ workflow_id: z.union([z.tuple([]), z.tuple([IdSchema])]), page: PageSchema, order: z.union([z.tuple([]), z.tuple([z.union([z.object({ OldestFirst: z.null() }), z.object({ NewestFirst: z.null() })])])]) });
 
 /** Loads an execution of one of the caller's workflows: NotFound, then Unauthorized. */
-function ownedExecution(arg: { execution_id: string }): R<StoredExecution> {
+function ownedExecution(arg: { execution_id: string }): WorkflowResult<StoredExecution> {
     const valid = parseWith(ExecutionIdSchema, arg);
     if ('Err' in valid) return valid;
     const s = getExecution(arg.execution_id);
@@ -55,7 +53,7 @@ export class ExecutionMethods {
      * EmergencyMode (emergency mode; safe mode for a workflow not marked critical).
      */
     @method(OrchestratorMethods.start_execution)
-    start_execution(arg: StartExecutionArg): R<ExecutionWire> {
+    start_execution(arg: StartExecutionArg): WorkflowResult<ExecutionWire> {
         const valid = parseWith(StartSchema, arg);
         if ('Err' in valid) return valid;
         const caller = runtime.caller();
@@ -69,7 +67,7 @@ export class ExecutionMethods {
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already finished).
      */
     @method(OrchestratorMethods.cancel_execution)
-    cancel_execution(arg: { execution_id: string }): R<ExecutionWire> {
+    cancel_execution(arg: { execution_id: string }): WorkflowResult<ExecutionWire> {
         const s = ownedExecution(arg);
         if ('Err' in s) return s;
         const now = runtime.now();
@@ -85,7 +83,7 @@ export class ExecutionMethods {
      * Call context: query; owner only. Errors: NotFound, Unauthorized, InvalidInput.
      */
     @method(OrchestratorMethods.get_execution)
-    get_execution(arg: { execution_id: string }): R<ExecutionWire> {
+    get_execution(arg: { execution_id: string }): WorkflowResult<ExecutionWire> {
         const s = ownedExecution(arg);
         return 'Err' in s ? s : { Ok: encodeExecution(s.Ok.execution) };
     }
@@ -98,7 +96,7 @@ export class ExecutionMethods {
      * (limit above the cap, cursor too long).
      */
     @method(OrchestratorMethods.list_executions)
-    list_executions(arg: ListExecutionsArg): R<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
+    list_executions(arg: ListExecutionsArg): WorkflowResult<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
         const valid = parseWith(ListSchema, arg);
         if ('Err' in valid) return valid;
         const owner = runtime.caller().toText();

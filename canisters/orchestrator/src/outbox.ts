@@ -15,7 +15,7 @@ import type { ApiError } from '../../../shared/common/errors';
 import type { DeadLetterReason } from '../../../shared/common/dead-letter';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import type { PeerRole } from '../../../shared/common/deployment';
-import { assertNever } from '../../../shared/common/result';
+import { assertNever, type Result } from '../../../shared/common/result';
 import type { MethodSpec } from '../../../shared/common/codec';
 import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { callTyped, type CallOutcome } from '../../common/outbox/calls';
@@ -45,7 +45,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             // The owner names the agent the call goes out from (read here: entries stored before agents carry none).
             const owner = getExecution(m.executionId)?.owner;
             const request = { key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, due_at: m.dueAt, timeout_ms: BigInt(m.timeoutMs), task: encodeNodeTask(m.task), owner: owner === undefined ? [] : [Principal.fromText(owner)] };
-            const r = await callPeer<{ Ok: unknown } | { Err: WorkflowError }>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
+            const r = await callPeer<Result<unknown, WorkflowError>>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
             // A typed refusal (e.g. Unauthorized after a bad deployment) will not change by
             // retrying; the orchestrator's node deadline then fails the attempt as TimedOut.
             return replied(r, (answer) => {
@@ -55,12 +55,12 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
         case 'CancelDispatched':
             return replied(await callPeer<unknown>('executor', 'cancel_execution_attempts', ExecutorMethods.cancel_execution_attempts, { execution_id: m.executionId }));
         case 'ScheduledFinished':
-            return replied(await callPeer<{ Ok: null } | { Err: ApiError }>('scheduler', 'notify_execution_finished', SchedulerMethods.notify_execution_finished, m.notice));
+            return replied(await callPeer<Result<null, ApiError>>('scheduler', 'notify_execution_finished', SchedulerMethods.notify_execution_finished, m.notice));
         case 'Notify':
             return replied(await callPeer<unknown>('monitor', 'send_system_notification', MonitorMethods.send_system_notification, { level: { [m.level]: null }, message: m.message, source: 'orchestrator', event: [] }));
         case 'RequestEmergency': {
             const request = { mode: m.mode === 'Emergency' ? { Emergency: null } : { Safe: null }, reason: m.reason };
-            const r = await callPeer<{ Ok: EmergencyState } | { Err: ApiError }>('monitor', 'enable_emergency_mode', MonitorMethods.enable_emergency_mode, request);
+            const r = await callPeer<Result<EmergencyState, ApiError>>('monitor', 'enable_emergency_mode', MonitorMethods.enable_emergency_mode, request);
             return replied(r, (answer) => {
                 if ('Ok' in answer) adoptEmergency(answer.Ok, runtime.now());
             });
@@ -69,7 +69,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             startLocal(m);
             return { kind: 'Done' };
         case 'EnsureAgent': {
-            const r = await callPeer<{ Ok: AgentRecordWire } | { Err: ApiError }>('executor', 'ensure_agent', ExecutorMethods.ensure_agent, { owner: Principal.fromText(m.owner) });
+            const r = await callPeer<Result<AgentRecordWire, ApiError>>('executor', 'ensure_agent', ExecutorMethods.ensure_agent, { owner: Principal.fromText(m.owner) });
             if (r.kind === 'Rejected') return failedCall(r);
             // Unavailable (module not deployed yet, creation in flight): ask again later.
             if ('Err' in r.value) return { kind: 'Failed', retryable: true, reason: `ensure_agent: ${Object.keys(r.value.Err)[0] ?? ''}` };

@@ -12,6 +12,7 @@ import { adoptEmergency, applyReport, startNew } from './engine';
 import { requirePeer } from './guards';
 import { z } from 'zod';
 import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const ReportSchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attempt: z.number().int().min(1).max(WORKFLOW_LIMITS.maxRetries + 1) });
@@ -50,7 +51,7 @@ export class PeerMethods {
      * Call context: inter-canister update; the executor only. Errors: Unauthorized, InvalidInput.
      */
     @method(OrchestratorMethods.report_node_result)
-    report_node_result(report: NodeResultReport): { Ok: null } | { Err: WorkflowError } {
+    report_node_result(report: NodeResultReport): Result<null, WorkflowError> {
         const denied = requirePeer(runtime.caller(), 'executor');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(ReportSchema, report);
@@ -76,7 +77,7 @@ export class PeerMethods {
      * Call context: inter-canister update; the monitor only. Errors: Unauthorized, InvalidInput.
      */
     @method(OrchestratorMethods.set_emergency_mode)
-    set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
+    set_emergency_mode(state: EmergencyState): Result<null, ApiError> {
         return receiveEmergencyState(requirePeer(runtime.caller(), 'monitor'), state, (valid) => adoptEmergency(valid, runtime.now()));
     }
 }

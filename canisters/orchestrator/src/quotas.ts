@@ -3,13 +3,13 @@
  * of what it spent, and the owner's view of both. The arithmetic is `shared/workflow/quotas.ts`.
  */
 
-
 import { DEFAULT_OWNER_QUOTAS, OrchestratorMethods, chargeNotification, countRefusedNotification, encodeOwnerQuotas, notificationsLeft, type OwnerQuotasWire, type WorkflowError } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import type { OwnerBudget } from './logic';
 import { updateUsage, usageOf } from './owner-state';
 import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /** What the owner (principal text) may still spend in this message. */
 export function budgetOf(owner: string, now: bigint): OwnerBudget {
@@ -30,7 +30,7 @@ export class QuotaMethods {
      * Call context: query; any non-anonymous caller, for themselves. Errors: Unauthorized (anonymous).
      */
     @method(OrchestratorMethods.get_owner_quotas)
-    get_owner_quotas(): { Ok: OwnerQuotasWire } | { Err: WorkflowError } {
+    get_owner_quotas(): Result<OwnerQuotasWire, WorkflowError> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };

@@ -19,9 +19,9 @@ import {
     type UpdateWorkflowArg,
     type WorkflowDefinition,
     type WorkflowDefinitionWire,
-    type WorkflowError,
     type WorkflowSummary,
-    type WorkflowWire
+    type WorkflowWire,
+    type WorkflowResult
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { requestAgent } from './agents';
@@ -47,8 +47,6 @@ import {
 } from './state';
 import * as runtime from './runtime';
 
-type R<T> = { Ok: T } | { Err: WorkflowError };
-
 const WorkflowIdSchema = z.object({ workflow_id: z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars) });
 
 /** Page limits: 0 means the default, anything above the cap is refused. */
@@ -59,7 +57,7 @@ export const PageSchema = z.object({
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Schema shape check, the graph rules, then the owner's call policy: the definition is stored only if all pass. */
-function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): R<WorkflowDefinition> {
+function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): WorkflowResult<WorkflowDefinition> {
     const def = parseWith(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
     if ('Err' in def) return def;
     const compiled = compileWorkflow(def.Ok);
@@ -69,14 +67,14 @@ function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): R<Work
 }
 
 /** Loads a workflow the caller owns: NotFound, then Unauthorized. */
-function ownedWorkflow(id: string): R<StoredWorkflow> {
+function ownedWorkflow(id: string): WorkflowResult<StoredWorkflow> {
     const w = getWorkflow(id);
     if (w === undefined) return { Err: notFound.workflow(id) };
     const denied = requireOwner(runtime.caller(), w);
     return denied === undefined ? { Ok: w } : { Err: denied };
 }
 
-function reply(w: StoredWorkflow, version = w.latestVersion): R<WorkflowWire> {
+function reply(w: StoredWorkflow, version = w.latestVersion): WorkflowResult<WorkflowWire> {
     const v = getWorkflowVersion(w.id, version);
     if (v === undefined) return { Err: workflowError.notFound('workflow_version', `${w.id}@${version}`) };
     return { Ok: encodeWorkflow(toWorkflow(w, version, v)) };
@@ -96,7 +94,7 @@ export class WorkflowMethods {
      * principal, or a canister outside the owner's allow-list; see docs/security.md).
      */
     @method(OrchestratorMethods.create_workflow)
-    create_workflow(definition: WorkflowDefinitionWire): R<WorkflowWire> {
+    create_workflow(definition: WorkflowDefinitionWire): WorkflowResult<WorkflowWire> {
         const denied = requireSignedIn(runtime.caller());
         if (denied !== undefined) return { Err: denied };
         const def = validDefinition(definition, runtime.caller());
@@ -116,7 +114,7 @@ export class WorkflowMethods {
      * Errors: NotFound, Unauthorized, Conflict (`expected_version` is not the latest), and the definition errors of create_workflow.
      */
     @method(OrchestratorMethods.update_workflow)
-    update_workflow(arg: UpdateWorkflowArg): R<WorkflowWire> {
+    update_workflow(arg: UpdateWorkflowArg): WorkflowResult<WorkflowWire> {
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
         const expected = fromOpt(arg.expected_version);
@@ -135,7 +133,7 @@ export class WorkflowMethods {
      * Call context: query; owner only. Errors: NotFound, Unauthorized, InvalidInput.
      */
     @method(OrchestratorMethods.get_workflow)
-    get_workflow(arg: GetWorkflowArg): R<WorkflowWire> {
+    get_workflow(arg: GetWorkflowArg): WorkflowResult<WorkflowWire> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
@@ -148,7 +146,7 @@ export class WorkflowMethods {
      * Call context: query; anyone (sees only own workflows). Errors: InvalidInput (limit above the cap).
      */
     @method(OrchestratorMethods.list_workflows)
-    list_workflows(page: PageRequest): R<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
+    list_workflows(page: PageRequest): WorkflowResult<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
         const valid = parseWith(PageSchema, page);
         if ('Err' in valid) return valid;
         const limit = page.limit === 0 ? DEFAULT_PAGE_SIZE : page.limit;
@@ -167,7 +165,7 @@ export class WorkflowMethods {
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already paused).
      */
     @method(OrchestratorMethods.pause_workflow)
-    pause_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
+    pause_workflow(arg: { workflow_id: string }): WorkflowResult<WorkflowWire> {
         return this.setStatus(arg, 'Paused');
     }
 
@@ -177,7 +175,7 @@ export class WorkflowMethods {
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (not paused).
      */
     @method(OrchestratorMethods.resume_workflow)
-    resume_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
+    resume_workflow(arg: { workflow_id: string }): WorkflowResult<WorkflowWire> {
         return this.setStatus(arg, 'Active');
     }
 
@@ -186,7 +184,7 @@ export class WorkflowMethods {
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (executions still running or paused).
      */
     @method(OrchestratorMethods.delete_workflow)
-    delete_workflow(arg: { workflow_id: string }): R<null> {
+    delete_workflow(arg: { workflow_id: string }): WorkflowResult<null> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
@@ -196,7 +194,7 @@ export class WorkflowMethods {
         return { Ok: null };
     }
 
-    private setStatus(arg: { workflow_id: string }, status: 'Active' | 'Paused'): R<WorkflowWire> {
+    private setStatus(arg: { workflow_id: string }, status: 'Active' | 'Paused'): WorkflowResult<WorkflowWire> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
