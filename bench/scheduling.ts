@@ -11,8 +11,9 @@ import { Principal } from '@dfinity/principal';
 import { PocketIc, PocketIcServer } from '@dfinity/pic';
 
 import { encodeDeploymentArg } from '../shared/common/deployment';
-import { deflowWasm } from '../tests/integration/support/deflow';
-import { deployWithFakeOrchestrator, request, unwrap, type SchedulerHarness } from '../tests/integration/support/scheduling';
+import { MAX_SCHEDULES } from '../canisters/scheduler/src/logic/quota';
+import { deflowActor, deflowWasm } from '../tests/integration/support/deflow';
+import { deployWithFakeOrchestrator, request, schedulerIdlFactory, unwrap, type SchedulerHarness, type SchedulerService } from '../tests/integration/support/scheduling';
 import { formatMs, median, printSection, ratioRow, sample, type Row } from './stats';
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -28,6 +29,9 @@ async function withPic<T>(server: PocketIcServer, body: (pic: PocketIc, h: Sched
 
 /** Creates `count` interval schedules (every 60 s, anchored on whole seconds spread over the minute). */
 async function createSchedules(pic: PocketIc, h: SchedulerHarness, count: number, anchor: bigint): Promise<void> {
+    // One owner holds them all: the deployment's controller (the harness's default sender) raises the quota.
+    const asController = deflowActor<SchedulerService>(pic, h.deployment, 'scheduler', schedulerIdlFactory);
+    unwrap(await asController.set_schedule_quota({ owner: [], max_schedules: MAX_SCHEDULES }));
     const BATCH = 50;
     for (let i = 0; i < count; i += BATCH) {
         await Promise.all(Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => {

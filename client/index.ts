@@ -81,6 +81,7 @@ export function isTerminalStatus(status: ExecutionStatus): boolean {
         case 'Pending':
         case 'Running':
         case 'Paused':
+        case 'Underfunded':
             return false;
     }
 }

@@ -22,7 +22,7 @@ export type OrchestratorService = ServiceOf<typeof OrchestratorMethods>;
 /** The scheduler's user-facing methods (peer-only methods are left out), typed from its method table. */
 export type SchedulerService = Pick<
     ServiceOf<typeof SchedulerMethods>,
-    'schedule_workflow_execution' | 'list_persistent_scheduled_executions' | 'cancel_persistent_execution' | 'get_schedule' | 'pause_schedule' | 'resume_schedule' | 'get_version'
+    'schedule_workflow_execution' | 'list_persistent_scheduled_executions' | 'cancel_persistent_execution' | 'get_schedule' | 'pause_schedule' | 'resume_schedule' | 'get_version' | 'set_schedule_quota' | 'get_schedule_quota'
 >;
 
 /** The monitor's user- and admin-facing methods (peer-only methods are left out), typed from its method table. */

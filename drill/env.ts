@@ -15,7 +15,8 @@ import type { MonitorService, OrchestratorService, SchedulerService } from '../c
 import { deflowActor, deployDeflow, type DeflowDeployment } from '../cli/deploy';
 import { monitorIdlFactory, type MonitorMethods } from '../shared/monitoring/service';
 import { schedulerIdlFactory } from '../shared/scheduling/service';
-import { executorIdlFactory, orchestratorIdlFactory, type ExecutorMethods, type ServiceOf } from '../shared/workflow';
+import { MAX_OWNER_QUOTAS, encodeQuotaLimits, executorIdlFactory, orchestratorIdlFactory, type ExecutorMethods, type ServiceOf } from '../shared/workflow';
+import { MAX_SCHEDULES } from '../canisters/scheduler/src/logic/quota';
 import { priceOracleIdlFactory, type PriceOracleService } from '../canisters/demo/price-oracle/src/interface';
 import { lendingPositionIdlFactory, type LendingPositionService } from '../canisters/demo/lending-position/src/interface';
 
@@ -83,6 +84,18 @@ export type DrillEnv = DemoCanisters & {
 };
 
 /**
+ * Raises `owner`'s quotas to the most admins may set: a drill and the benchmarks built on it
+ * load one owner far past the defaults, as an operator may allow a heavy user.
+ */
+async function allowHeavyUse(pic: PocketIc, deployment: DeflowDeployment, admin: Identity, owner: Identity): Promise<void> {
+    const orchestrator = deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, admin);
+    const scheduler = deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, admin);
+    const limits = await orchestrator.set_owner_quotas({ owner: [owner.getPrincipal()], limits: encodeQuotaLimits(MAX_OWNER_QUOTAS) });
+    const schedules = await scheduler.set_schedule_quota({ owner: [owner.getPrincipal()], max_schedules: MAX_SCHEDULES });
+    if ('Err' in limits || 'Err' in schedules) throw new Error(`raising the drill owner's quotas was refused: ${JSON.stringify({ limits, schedules }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+}
+
+/**
  * Deploys DeFlow (with `admin` as its admin) and the demo canisters. The orchestrator and
  * scheduler actors speak as the workflow owner, the executor and monitor actors as the admin.
  */
@@ -91,6 +104,7 @@ export async function deployDrillEnv(pic: PocketIc): Promise<DrillEnv> {
     const admin = createIdentity('drill-admin');
     const deployment = await deployDeflow(pic, { admins: [admin.getPrincipal()] });
     const demo = await deployDemoCanisters(pic);
+    await allowHeavyUse(pic, deployment, admin, owner);
     return {
         ...demo,
         pic,

@@ -16,6 +16,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -482,6 +483,15 @@ export interface _SERVICE {
             { 'Requested' : null },
           'agent' : [] | [Principal],
           'owner' : Principal,
+          'funding' : [] | [
+            {
+              'balance' : bigint,
+              'minimum' : bigint,
+              'waiting_runs' : number,
+              'underfunded' : boolean,
+              'checked_at' : bigint,
+            }
+          ],
         }
       } |
       {
@@ -538,6 +548,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -653,10 +664,17 @@ export interface _SERVICE {
     {
         'Ok' : {
           'usage' : {
+            'workflows' : number,
+            'concurrent_executions' : number,
             'notifications_this_hour' : number,
             'notifications_refused' : bigint,
           },
-          'limits' : { 'notifications_per_hour' : number },
+          'limits' : {
+            'workflows' : number,
+            'notifications_per_hour' : number,
+            'concurrent_executions' : number,
+            'versions_per_workflow' : number,
+          },
         }
       } |
       {
@@ -908,6 +926,7 @@ export interface _SERVICE {
         'status' : [] | [
           { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -926,6 +945,7 @@ export interface _SERVICE {
               'id' : string,
               'status' : { 'Failed' : null } |
                 { 'Paused' : null } |
+                { 'Underfunded' : null } |
                 { 'Succeeded' : null } |
                 { 'Running' : null } |
                 { 'Cancelled' : null } |
@@ -1466,6 +1486,48 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'set_owner_quotas' : ActorMethod<
+    [
+      {
+        'owner' : [] | [Principal],
+        'limits' : {
+          'workflows' : number,
+          'notifications_per_hour' : number,
+          'concurrent_executions' : number,
+          'versions_per_workflow' : number,
+        },
+      },
+    ],
+    {
+        'Ok' : {
+          'workflows' : number,
+          'notifications_per_hour' : number,
+          'concurrent_executions' : number,
+          'versions_per_workflow' : number,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'start_execution' : ActorMethod<
     [{ 'workflow_id' : string, 'input' : [] | [string] }],
     {
@@ -1473,6 +1535,131 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
+            { 'Succeeded' : null } |
+            { 'Running' : null } |
+            { 'Cancelled' : null } |
+            { 'Pending' : null },
+          'failure' : [] | [
+            { 'TimedOut' : { 'deadline_at' : bigint } } |
+              { 'NodeFailed' : { 'node_id' : string, 'message' : string } }
+          ],
+          'workflow_id' : string,
+          'trigger' : { 'Dapp' : { 'canister' : Principal } } |
+            { 'Schedule' : { 'due_at' : bigint, 'schedule_id' : string } } |
+            { 'Workflow' : { 'execution_id' : string } } |
+            { 'Manual' : null },
+          'created_at' : bigint,
+          'deadline_at' : bigint,
+          'nodes' : Array<
+            {
+              'status' : { 'Skipped' : null } |
+                { 'Failed' : null } |
+                { 'WaitingRetry' : null } |
+                { 'Succeeded' : null } |
+                { 'Running' : null } |
+                { 'Cancelled' : null } |
+                { 'Pending' : null } |
+                { 'Standby' : null },
+              'output' : [] | [string],
+              'node_id' : string,
+              'fallback_taken' : [] | [
+                { 'UseDefaultValue' : null } |
+                  { 'NotifyAndContinue' : null } |
+                  { 'UseAlternativeNode' : null } |
+                  { 'SkipNode' : null } |
+                  { 'StopExecution' : null }
+              ],
+              'next_attempt_at' : [] | [bigint],
+              'attempts' : Array<
+                {
+                  'attempt' : number,
+                  'error' : [] | [
+                    {
+                      'kind' : { 'Internal' : null } |
+                        { 'Evaluation' : null } |
+                        { 'InvalidReply' : null } |
+                        { 'CallRefused' : null } |
+                        { 'InsufficientCycles' : null } |
+                        { 'Rejected' : null } |
+                        { 'TimedOut' : null } |
+                        { 'Unavailable' : null } |
+                        { 'QuotaExceeded' : null },
+                      'reject_code' : [] | [number],
+                      'message' : string,
+                    }
+                  ],
+                  'started_at' : bigint,
+                  'finished_at' : [] | [bigint],
+                }
+              >,
+              'error' : [] | [
+                {
+                  'kind' : { 'Internal' : null } |
+                    { 'Evaluation' : null } |
+                    { 'InvalidReply' : null } |
+                    { 'CallRefused' : null } |
+                    { 'InsufficientCycles' : null } |
+                    { 'Rejected' : null } |
+                    { 'TimedOut' : null } |
+                    { 'Unavailable' : null } |
+                    { 'QuotaExceeded' : null },
+                  'reject_code' : [] | [number],
+                  'message' : string,
+                }
+              ],
+              'alternative_for' : [] | [string],
+              'started_at' : [] | [bigint],
+              'finished_at' : [] | [bigint],
+            }
+          >,
+          'ran_by' : {
+            'canister_version' : bigint,
+            'build_id' : string,
+            'package_version' : string,
+          },
+          'input' : string,
+          'workflow_version' : number,
+          'started_at' : [] | [bigint],
+          'finished_at' : [] | [bigint],
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'start_execution_with_callback' : ActorMethod<
+    [
+      {
+        'workflow_id' : string,
+        'callback_method' : string,
+        'input' : [] | [string],
+      },
+    ],
+    {
+        'Ok' : {
+          'id' : string,
+          'status' : { 'Failed' : null } |
+            { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -1601,6 +1788,38 @@ export interface _SERVICE {
           { 'NotFound' : { 'id' : string, 'entity' : string } } |
           { 'Unauthorized' : { 'caller' : Principal } } |
           { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'top_up_agent' : ActorMethod<
+    [{ 'owner' : Principal }],
+    {
+        'Ok' : {
+          'deposited' : bigint,
+          'agent' : Principal,
+          'balance' : [] | [bigint],
+          'underfunded' : boolean,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
           { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
           { 'Conflict' : { 'message' : string } }
       }
@@ -1946,6 +2165,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -2525,6 +2745,15 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               }),
               'agent' : IDL.Opt(IDL.Principal),
               'owner' : IDL.Principal,
+              'funding' : IDL.Opt(
+                IDL.Record({
+                  'balance' : IDL.Nat,
+                  'minimum' : IDL.Nat,
+                  'waiting_runs' : IDL.Nat32,
+                  'underfunded' : IDL.Bool,
+                  'checked_at' : IDL.Nat64,
+                })
+              ),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -2608,6 +2837,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -2754,10 +2984,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           IDL.Variant({
             'Ok' : IDL.Record({
               'usage' : IDL.Record({
+                'workflows' : IDL.Nat32,
+                'concurrent_executions' : IDL.Nat32,
                 'notifications_this_hour' : IDL.Nat32,
                 'notifications_refused' : IDL.Nat64,
               }),
-              'limits' : IDL.Record({ 'notifications_per_hour' : IDL.Nat32 }),
+              'limits' : IDL.Record({
+                'workflows' : IDL.Nat32,
+                'notifications_per_hour' : IDL.Nat32,
+                'concurrent_executions' : IDL.Nat32,
+                'versions_per_workflow' : IDL.Nat32,
+              }),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -3081,6 +3318,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -3110,6 +3348,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'status' : IDL.Variant({
                     'Failed' : IDL.Null,
                     'Paused' : IDL.Null,
+                    'Underfunded' : IDL.Null,
                     'Succeeded' : IDL.Null,
                     'Running' : IDL.Null,
                     'Cancelled' : IDL.Null,
@@ -3800,6 +4039,60 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         [],
       ),
+    'set_owner_quotas' : IDL.Func(
+        [
+          IDL.Record({
+            'owner' : IDL.Opt(IDL.Principal),
+            'limits' : IDL.Record({
+              'workflows' : IDL.Nat32,
+              'notifications_per_hour' : IDL.Nat32,
+              'concurrent_executions' : IDL.Nat32,
+              'versions_per_workflow' : IDL.Nat32,
+            }),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'workflows' : IDL.Nat32,
+              'notifications_per_hour' : IDL.Nat32,
+              'concurrent_executions' : IDL.Nat32,
+              'versions_per_workflow' : IDL.Nat32,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
     'start_execution' : IDL.Func(
         [IDL.Record({ 'workflow_id' : IDL.Text, 'input' : IDL.Opt(IDL.Text) })],
         [
@@ -3809,6 +4102,163 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
+                'Succeeded' : IDL.Null,
+                'Running' : IDL.Null,
+                'Cancelled' : IDL.Null,
+                'Pending' : IDL.Null,
+              }),
+              'failure' : IDL.Opt(
+                IDL.Variant({
+                  'TimedOut' : IDL.Record({ 'deadline_at' : IDL.Nat64 }),
+                  'NodeFailed' : IDL.Record({
+                    'node_id' : IDL.Text,
+                    'message' : IDL.Text,
+                  }),
+                })
+              ),
+              'workflow_id' : IDL.Text,
+              'trigger' : IDL.Variant({
+                'Dapp' : IDL.Record({ 'canister' : IDL.Principal }),
+                'Schedule' : IDL.Record({
+                  'due_at' : IDL.Nat64,
+                  'schedule_id' : IDL.Text,
+                }),
+                'Workflow' : IDL.Record({ 'execution_id' : IDL.Text }),
+                'Manual' : IDL.Null,
+              }),
+              'created_at' : IDL.Nat64,
+              'deadline_at' : IDL.Nat64,
+              'nodes' : IDL.Vec(
+                IDL.Record({
+                  'status' : IDL.Variant({
+                    'Skipped' : IDL.Null,
+                    'Failed' : IDL.Null,
+                    'WaitingRetry' : IDL.Null,
+                    'Succeeded' : IDL.Null,
+                    'Running' : IDL.Null,
+                    'Cancelled' : IDL.Null,
+                    'Pending' : IDL.Null,
+                    'Standby' : IDL.Null,
+                  }),
+                  'output' : IDL.Opt(IDL.Text),
+                  'node_id' : IDL.Text,
+                  'fallback_taken' : IDL.Opt(
+                    IDL.Variant({
+                      'UseDefaultValue' : IDL.Null,
+                      'NotifyAndContinue' : IDL.Null,
+                      'UseAlternativeNode' : IDL.Null,
+                      'SkipNode' : IDL.Null,
+                      'StopExecution' : IDL.Null,
+                    })
+                  ),
+                  'next_attempt_at' : IDL.Opt(IDL.Nat64),
+                  'attempts' : IDL.Vec(
+                    IDL.Record({
+                      'attempt' : IDL.Nat32,
+                      'error' : IDL.Opt(
+                        IDL.Record({
+                          'kind' : IDL.Variant({
+                            'Internal' : IDL.Null,
+                            'Evaluation' : IDL.Null,
+                            'InvalidReply' : IDL.Null,
+                            'CallRefused' : IDL.Null,
+                            'InsufficientCycles' : IDL.Null,
+                            'Rejected' : IDL.Null,
+                            'TimedOut' : IDL.Null,
+                            'Unavailable' : IDL.Null,
+                            'QuotaExceeded' : IDL.Null,
+                          }),
+                          'reject_code' : IDL.Opt(IDL.Nat32),
+                          'message' : IDL.Text,
+                        })
+                      ),
+                      'started_at' : IDL.Nat64,
+                      'finished_at' : IDL.Opt(IDL.Nat64),
+                    })
+                  ),
+                  'error' : IDL.Opt(
+                    IDL.Record({
+                      'kind' : IDL.Variant({
+                        'Internal' : IDL.Null,
+                        'Evaluation' : IDL.Null,
+                        'InvalidReply' : IDL.Null,
+                        'CallRefused' : IDL.Null,
+                        'InsufficientCycles' : IDL.Null,
+                        'Rejected' : IDL.Null,
+                        'TimedOut' : IDL.Null,
+                        'Unavailable' : IDL.Null,
+                        'QuotaExceeded' : IDL.Null,
+                      }),
+                      'reject_code' : IDL.Opt(IDL.Nat32),
+                      'message' : IDL.Text,
+                    })
+                  ),
+                  'alternative_for' : IDL.Opt(IDL.Text),
+                  'started_at' : IDL.Opt(IDL.Nat64),
+                  'finished_at' : IDL.Opt(IDL.Nat64),
+                })
+              ),
+              'ran_by' : IDL.Record({
+                'canister_version' : IDL.Nat64,
+                'build_id' : IDL.Text,
+                'package_version' : IDL.Text,
+              }),
+              'input' : IDL.Text,
+              'workflow_version' : IDL.Nat32,
+              'started_at' : IDL.Opt(IDL.Nat64),
+              'finished_at' : IDL.Opt(IDL.Nat64),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'start_execution_with_callback' : IDL.Func(
+        [
+          IDL.Record({
+            'workflow_id' : IDL.Text,
+            'callback_method' : IDL.Text,
+            'input' : IDL.Opt(IDL.Text),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'id' : IDL.Text,
+              'status' : IDL.Variant({
+                'Failed' : IDL.Null,
+                'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,
@@ -3972,6 +4422,50 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
               'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
               'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'top_up_agent' : IDL.Func(
+        [IDL.Record({ 'owner' : IDL.Principal })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'deposited' : IDL.Nat,
+              'agent' : IDL.Principal,
+              'balance' : IDL.Opt(IDL.Nat),
+              'underfunded' : IDL.Bool,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
               'LimitExceeded' : IDL.Record({
                 'max' : IDL.Nat64,
                 'limit' : IDL.Text,

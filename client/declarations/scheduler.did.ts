@@ -159,6 +159,19 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'get_schedule_quota' : ActorMethod<
+    [],
+    { 'Ok' : { 'schedules' : number, 'max_schedules' : number } } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'get_version' : ActorMethod<
     [],
     {
@@ -432,6 +445,19 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'set_schedule_quota' : ActorMethod<
+    [{ 'owner' : [] | [Principal], 'max_schedules' : number }],
+    { 'Ok' : number } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
 }
 export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
   return IDL.Service({
@@ -592,6 +618,33 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   }),
                 }),
               }),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
+      ),
+    'get_schedule_quota' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'schedules' : IDL.Nat32,
+              'max_schedules' : IDL.Nat32,
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -949,6 +1002,35 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [
           IDL.Variant({
             'Ok' : IDL.Null,
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_schedule_quota' : IDL.Func(
+        [
+          IDL.Record({
+            'owner' : IDL.Opt(IDL.Principal),
+            'max_schedules' : IDL.Nat32,
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Nat32,
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
               'InvalidInput' : IDL.Record({

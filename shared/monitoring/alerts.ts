@@ -7,7 +7,9 @@ export const AlertKindCodec = c.tags([
     'LowCycles',
     'HighMemory',
     'RepeatedUpgradeFailures',
-    'DependencyUnreachable'
+    'DependencyUnreachable',
+    /** An owner's agent is under the balance new runs need; subject: the agent's principal. */
+    'AgentUnderfunded'
 ] as const);
 export type AlertKind = Infer<typeof AlertKindCodec>;
 

@@ -7,14 +7,19 @@ export type NotificationLevel = Infer<typeof NotificationLevelCodec>;
 
 /**
  * Machine-readable events a notification may carry, which the monitor acts on (besides
- * logging): upgrade outcomes reported by deploy tooling feed the `RepeatedUpgradeFailures` alert.
+ * logging): upgrade outcomes reported by deploy tooling feed the `RepeatedUpgradeFailures` alert;
+ * the orchestrator's funding events raise and resolve an owner's `AgentUnderfunded` alert.
  *
  * @example
  * const e: SystemEvent = { UpgradeFailed: { canister } };
  */
 export const SystemEventCodec = c.variant({
     UpgradeFailed: c.record({ canister: c.principal }),
-    UpgradeSucceeded: c.record({ canister: c.principal, canister_version: c.nat64 })
+    UpgradeSucceeded: c.record({ canister: c.principal, canister_version: c.nat64 }),
+    /** From the orchestrator only: the owner's agent holds less than `minimum`, so new runs wait (raises `AgentUnderfunded`). */
+    AgentUnderfunded: c.record({ owner: c.principal, agent: c.principal, balance: c.nat, minimum: c.nat }),
+    /** From the orchestrator only: the owner's agent was topped up (resolves `AgentUnderfunded`). */
+    AgentFunded: c.record({ owner: c.principal, agent: c.principal, balance: c.nat })
 });
 export type SystemEvent = Infer<typeof SystemEventCodec>;
 

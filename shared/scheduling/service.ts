@@ -51,6 +51,13 @@ const R = <T>(ok: Codec<T>) => c.result(ok, ApiErrorCodec);
 export const ScheduleResultCodec = R(ScheduleCodec);
 export const SchedulePageResultCodec = R(SchedulePageCodec);
 export const ScheduleDetailsResultCodec = R(ScheduleDetailsCodec);
+
+/** `set_schedule_quota`: the schedules one owner may hold (`owner = [p]`), or the default of every owner without their own (`owner = []`). */
+export const SetScheduleQuotaRequestCodec = c.record({ owner: c.opt(c.principal), max_schedules: c.nat32 });
+export type SetScheduleQuotaRequest = Infer<typeof SetScheduleQuotaRequestCodec>;
+/** `get_schedule_quota`: the caller's limit and how many schedules they hold. */
+export const ScheduleQuotaCodec = c.record({ max_schedules: c.nat32, schedules: c.nat32 });
+export type ScheduleQuota = Infer<typeof ScheduleQuotaCodec>;
 export const NullResultCodec = R(c.null);
 
 /**
@@ -64,6 +71,7 @@ export const NullResultCodec = R(c.null);
  * - `get_version` (query; anyone)
  * - `notify_execution_finished` (update; the orchestrator only)
  * - `set_emergency_mode` (update; the monitor only)
+ * - `set_schedule_quota` (update; admins); `get_schedule_quota` (query; any non-anonymous caller, their own)
  *
  * Errors: `InvalidInput` (field path, e.g. `kind.Cron.expression`), `NotFound`, `Unauthorized`,
  * `LimitExceeded`, `Conflict`.
@@ -80,7 +88,9 @@ export const SchedulerMethods = {
     resume_schedule: { args: [c.text], ret: ScheduleResultCodec, mode: 'update' },
     get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
     notify_execution_finished: { args: [ExecutionFinishedCodec], ret: NullResultCodec, mode: 'update' },
-    set_emergency_mode: { args: [EmergencyStateCodec], ret: NullResultCodec, mode: 'update' }
+    set_emergency_mode: { args: [EmergencyStateCodec], ret: NullResultCodec, mode: 'update' },
+    set_schedule_quota: { args: [SetScheduleQuotaRequestCodec], ret: R(c.nat32), mode: 'update' },
+    get_schedule_quota: { args: [], ret: R(ScheduleQuotaCodec), mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;
 
 /** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the scheduler. */

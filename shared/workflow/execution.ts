@@ -56,12 +56,18 @@ export const ExecutionStatus = {
     Succeeded: 'Succeeded',
     Failed: 'Failed',
     Cancelled: 'Cancelled',
-    Paused: 'Paused'
+    Paused: 'Paused',
+    /**
+     * Created, not started: the owner's agent holds less than `AGENT_RUN_MIN_BALANCE`
+     * (`shared/agent/funding.ts`). It starts by itself once the agent is topped up; its
+     * timeout counts from its creation, waiting included.
+     */
+    Underfunded: 'Underfunded'
 } as const;
 export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
 const EXECUTION_STATUSES = Object.values(ExecutionStatus);
 export const ExecutionStatusSchema = z.enum(EXECUTION_STATUSES);
-export const ExecutionStatusWire = c.variant({ Pending: c.null, Running: c.null, Succeeded: c.null, Failed: c.null, Cancelled: c.null, Paused: c.null });
+export const ExecutionStatusWire = c.variant({ Pending: c.null, Running: c.null, Succeeded: c.null, Failed: c.null, Cancelled: c.null, Paused: c.null, Underfunded: c.null });
 export type ExecutionStatusWire = Infer<typeof ExecutionStatusWire>;
 
 /**

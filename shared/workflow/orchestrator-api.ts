@@ -1,5 +1,6 @@
 import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
+import { StartWithCallbackArgWire } from './completion';
 import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, pageWire, resultWire } from './api-common';
 import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
@@ -103,6 +104,8 @@ export const OrchestratorMethods = {
     /** Refused with `Conflict` while executions of the workflow are not finished. */
     delete_workflow: { args: [WorkflowIdArg], ret: resultWire(c.null), mode: 'update' },
     start_execution: { args: [StartExecutionArgWire], ret: ExecutionResult, mode: 'update' },
+    /** A dapp canister's start: as `start_execution`, and the caller's `callback_method` is called once with the final result. */
+    start_execution_with_callback: { args: [StartWithCallbackArgWire], ret: ExecutionResult, mode: 'update' },
     cancel_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'update' },
     get_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'query' },
     list_executions: { args: [ListExecutionsArgWire], ret: resultWire(pageWire(ExecutionSummaryWire)), mode: 'query' },

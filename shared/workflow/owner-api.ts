@@ -3,6 +3,7 @@
  * restrict their own workflows further than the call policy does (see `call-policy.ts`), and
  * the owner's agent (the canister all their call nodes go out from).
  */
+import { AgentFundingWire, TopUpAgentArgWire, TopUpAgentReplyWire } from '../agent/funding';
 import { resultWire } from './api-common';
 import { c, type Infer, type MethodSpec } from '../common/codec';
 
@@ -22,10 +23,12 @@ export const OwnerSettingsMethods = {
 /**
  * `get_agent`: the caller's agent. `Requested` until the executor has created it (the owner's
  * first workflow asks for it); then `Ready` with the principal targets grant access to.
+ * `funding`: its balance as last read, and whether new runs wait for a top-up (`[]` until read).
  */
-export const OwnerAgentWire = c.record({ owner: c.principal, status: c.variant({ Requested: c.null, Ready: c.null }), agent: c.opt(c.principal) });
+export const OwnerAgentWire = c.record({ owner: c.principal, status: c.variant({ Requested: c.null, Ready: c.null }), agent: c.opt(c.principal), funding: c.opt(AgentFundingWire) });
 export type OwnerAgentWire = Infer<typeof OwnerAgentWire>;
 
 export const OwnerAgentMethods = {
-    get_agent: { args: [], ret: resultWire(OwnerAgentWire), mode: 'query' }
+    get_agent: { args: [], ret: resultWire(OwnerAgentWire), mode: 'query' },
+    top_up_agent: { args: [TopUpAgentArgWire], ret: resultWire(TopUpAgentReplyWire), mode: 'update' }
 } as const satisfies Record<string, MethodSpec>;

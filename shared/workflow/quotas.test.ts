@@ -1,8 +1,8 @@
-import { DEFAULT_OWNER_QUOTAS, EMPTY_USAGE, chargeNotification, countRefusedNotification, encodeOwnerQuotas, notificationsLeft } from './quotas';
+import { DEFAULT_OWNER_QUOTAS, EMPTY_USAGE, MAX_OWNER_QUOTAS, chargeNotification, countQuota, countRefusedNotification, encodeOwnerQuotas, invalidQuotaLimit, notificationsLeft, quotaRefusal, versionsToPrune } from './quotas';
 
 const HOUR = 3_600_000_000_000n;
 const T = 1_000n * HOUR + 5n;
-const limits = { notificationsPerHour: 2 };
+const limits = { ...DEFAULT_OWNER_QUOTAS, notificationsPerHour: 2 };
 
 describe('Quotas > notifications per hour', () => {
     it('counts down within a clock hour and refills at the next one', () => {
@@ -19,10 +19,37 @@ describe('Quotas > notifications per hour', () => {
         for (let i = 0; i < 3; i++) u = chargeNotification(u, T);
         expect(notificationsLeft(u, T, limits)).toBe(0);
         u = countRefusedNotification(countRefusedNotification(u));
-        expect(encodeOwnerQuotas(u, 1001n * HOUR, limits)).toEqual({ limits: { notifications_per_hour: 2 }, usage: { notifications_this_hour: 0, notifications_refused: 2n } });
+        expect(encodeOwnerQuotas(u, 1001n * HOUR, limits)).toEqual({ limits: { notifications_per_hour: 2, workflows: 100, versions_per_workflow: 20, concurrent_executions: 50 }, usage: { notifications_this_hour: 0, notifications_refused: 2n, workflows: 0, concurrent_executions: 0 } });
     });
 
     it('has a default', () => {
         expect(notificationsLeft(EMPTY_USAGE, T, DEFAULT_OWNER_QUOTAS)).toBe(DEFAULT_OWNER_QUOTAS.notificationsPerHour);
+    });
+});
+
+describe('Quotas > counted quotas', () => {
+    it('refuses one more at the limit and counts down without going below zero', () => {
+        let u = EMPTY_USAGE;
+        for (let i = 0; i < 2; i++) u = countQuota(u, 'workflows', 1);
+        const two = { ...DEFAULT_OWNER_QUOTAS, workflows: 2, concurrentExecutions: 1 };
+        expect(quotaRefusal('workflows', u, two)).toEqual({ limit: 'workflows', max: 2n });
+        expect(quotaRefusal('workflows', countQuota(u, 'workflows', -1), two)).toBeUndefined();
+        expect(quotaRefusal('concurrent_executions', u, two)).toBeUndefined();
+        expect(quotaRefusal('concurrent_executions', countQuota(u, 'concurrent_executions', 1), two)).toEqual({ limit: 'concurrent_executions', max: 1n });
+        expect(countQuota(EMPTY_USAGE, 'concurrent_executions', -1).activeExecutions).toBe(0);
+    });
+
+    it('prunes versions older than the newest kept, except those an unfinished execution runs', () => {
+        expect(versionsToPrune(25, 20, new Set([2]), () => true)).toEqual([1, 3, 4, 5]);
+        expect(versionsToPrune(25, 20, new Set(), (v) => v > 4)).toEqual([5]);
+        expect(versionsToPrune(20, 20, new Set(), () => true)).toEqual([]);
+    });
+
+    it('takes limits from 1 (0 notifications) up to the caps', () => {
+        expect(invalidQuotaLimit(DEFAULT_OWNER_QUOTAS)).toBeUndefined();
+        expect(invalidQuotaLimit(MAX_OWNER_QUOTAS)).toBeUndefined();
+        expect(invalidQuotaLimit({ ...DEFAULT_OWNER_QUOTAS, notificationsPerHour: 0 })).toBeUndefined();
+        expect(invalidQuotaLimit({ ...DEFAULT_OWNER_QUOTAS, workflows: 0 })?.field).toBe('limits.workflows');
+        expect(invalidQuotaLimit({ ...DEFAULT_OWNER_QUOTAS, concurrentExecutions: MAX_OWNER_QUOTAS.concurrentExecutions + 1 })?.field).toBe('limits.concurrent_executions');
     });
 });

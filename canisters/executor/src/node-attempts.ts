@@ -9,7 +9,7 @@ import { method } from '../../common/method';
 import { requireOrchestratorOrAdmin, requirePeer } from './guards';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptKey } from './logic';
 import { armWake } from './runner';
-import { activeAttempts, getAttempt, putAttempt, toAttemptWire } from './state';
+import { getAttempt, putAttempt, scheduledAttemptsOf, toAttemptWire } from './state';
 import * as runtime from './runtime';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
@@ -81,7 +81,7 @@ export class NodeAttemptMethods {
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(z.object({ execution_id: IdSchema }), arg);
         if ('Err' in valid) return valid;
-        const changed = cancelScheduled(activeAttempts(), arg.execution_id, runtime.now());
+        const changed = cancelScheduled(scheduledAttemptsOf(arg.execution_id), arg.execution_id, runtime.now());
         for (const a of changed) putAttempt(a);
         return { Ok: changed.length };
     }

@@ -1,14 +1,15 @@
 /** Alerts, thresholds and the notification log. */
 import { z } from 'zod';
 
-import type { ApiError } from '../../../shared/common/errors';
+import { apiError, type ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { fromOpt, parseWith } from '../../../shared/common/codec';
 import { ThresholdsCodec, type Alert, type Thresholds } from '../../../shared/monitoring/alerts';
 import { NotificationRequestCodec, type NotificationEntry, type NotificationRequest } from '../../../shared/monitoring/notifications';
 import { MAX_NOTIFICATION_PAGE, MonitorMethods as M } from '../../../shared/monitoring/service';
 import { requireAdmin, requirePeerOrAdmin } from './guards';
-import { acknowledgeAlert, openAlerts, runAlertCheck } from './logic/alerts';
+import { deployment } from './state';
+import { acknowledgeAlert, fundingCondition, openAlerts, runAlertCheck } from './logic/alerts';
 import { applySystemEvent } from './logic/health';
 import { appendNotification } from './logic/notifications';
 import * as runtime from './runtime';
@@ -47,22 +48,27 @@ export class AlertMethods {
 
     /**
      * Logs a notification (cut to 1,000 characters, never refused for length). A structured
-     * event (upgrade failed/succeeded) feeds the `RepeatedUpgradeFailures` alert.
-     * Call context: update. Callers: the peers, admins, controllers.
-     * Errors: `Unauthorized`, `InvalidInput`.
+     * event (upgrade failed/succeeded) feeds the `RepeatedUpgradeFailures` alert; an agent
+     * funding event raises or resolves the owner's `AgentUnderfunded` alert.
+     * Call context: update. Callers: the peers, admins, controllers; funding events the
+     * orchestrator only. Errors: `Unauthorized`, `InvalidInput`.
      */
     @method(M.send_system_notification)
     send_system_notification(arg: NotificationRequest): Result<NotificationEntry, ApiError> {
-        const denied = requirePeerOrAdmin(runtime.caller());
+        const caller = runtime.caller();
+        const denied = requirePeerOrAdmin(caller);
         if (denied !== undefined) return err(denied);
         const parsed = parseWith(NotificationRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const request = parsed.Ok;
+        const event = fromOpt(request.event);
+        // Only the orchestrator reads agents' balances: nobody else may raise or resolve an owner's funding alert.
+        if (event !== undefined && ('AgentUnderfunded' in event || 'AgentFunded' in event) && !deployment.isPeer(caller, 'orchestrator')) return err(apiError.unauthorized(caller));
         const now = runtime.now();
         const result = state.update((s) => {
             const logged = appendNotification(s, request.level, request.message, request.source, now);
-            const event = fromOpt(request.event);
-            const withEvent = event === undefined ? logged.state : runAlertCheck(applySystemEvent(logged.state, event), now).state;
+            const funding = event === undefined ? undefined : fundingCondition(logged.state.alerts, event);
+            const withEvent = event === undefined ? logged.state : runAlertCheck(applySystemEvent(logged.state, event), now, funding === undefined ? [] : [funding]).state;
             return { state: withEvent, entry: logged.entry };
         });
         return ok(result.entry);

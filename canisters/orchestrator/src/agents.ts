@@ -9,7 +9,8 @@ import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { OrchestratorMethods, workflowError, type OwnerAgentWire, type WorkflowError } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
-import { ownerAgentOf, putOwnerAgent } from './owner-state';
+import { encodeAgentFunding } from '../../../shared/agent/funding';
+import { fundingOf, ownerAgentOf, putOwnerAgent, updateFunding } from './owner-state';
 import { enqueue } from './state';
 import * as runtime from './runtime';
 import type { Result } from '../../../shared/common/result';
@@ -27,12 +28,25 @@ export function recordAgent(owner: string, answer: AgentRecordWire): void {
     const agent = answer.agent[0];
     if (known === undefined || agent === undefined || !('Ready' in answer.status)) return;
     putOwnerAgent(owner, { ...known, status: 'Ready', agent: agent.toText() });
+    requestFundingCheck(owner, runtime.now());
+}
+
+/**
+ * Queues a read of the owner's agent balance, unless one is queued already (call context:
+ * update or timer; the caller arms the outbox). Asked when the agent is created and after
+ * every finished execution of the owner, the moments its balance changes through DeFlow.
+ */
+export function requestFundingCheck(owner: string, now: bigint): void {
+    if (ownerAgentOf(owner)?.agent === undefined || fundingOf(owner).checkQueued) return;
+    const f = updateFunding(owner, (x) => ({ ...x, checkQueued: true, checkSeq: x.checkSeq + 1 }));
+    enqueue({ kind: 'CheckFunding', owner, seq: f.checkSeq }, now);
 }
 
 export class AgentQueryMethods {
     /**
      * The caller's agent: `Requested` until the executor created it, then `Ready` with its
-     * principal (grant it access on the canisters your workflows call).
+     * principal (grant it access on the canisters your workflows call), and its funding as last
+     * read (`underfunded`: new runs wait for a top-up).
      * Call context: query; any non-anonymous caller, for themselves.
      * Errors: Unauthorized (anonymous), NotFound (no workflow created yet, so no agent asked for).
      */
@@ -43,6 +57,7 @@ export class AgentQueryMethods {
         if (denied !== undefined) return { Err: denied };
         const a = ownerAgentOf(caller.toText());
         if (a === undefined) return { Err: workflowError.notFound('agent', caller.toText()) };
-        return { Ok: { owner: caller, status: a.status === 'Ready' ? { Ready: null } : { Requested: null }, agent: a.agent === undefined ? [] : [Principal.fromText(a.agent)] } };
+        const agent: [] | [Principal] = a.agent === undefined ? [] : [Principal.fromText(a.agent)];
+        return { Ok: { owner: caller, status: a.status === 'Ready' ? { Ready: null } : { Requested: null }, agent, funding: encodeAgentFunding(fundingOf(caller.toText())) } };
     }
 }

@@ -8,16 +8,21 @@ import { canisterSelf, canisterVersion, Principal } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
-import type { Execution, Trigger } from '../../../shared/workflow';
-import { BUILD_ID, PACKAGE_VERSION } from '../../common/version';
-import { callRefusalOf, type CallRefusedError } from './call-policy';
-import { budgetOf, chargeNotificationTo, countRefusedNotificationOf } from './quotas';
+import { completionOf, isValidCallbackMethod, refuseCompletionTarget, WORKFLOW_LIMITS, type CompletionCallback, type Execution, type Trigger } from '../../../shared/workflow';
+import { buildId, PACKAGE_VERSION } from '../../common/version';
+import { MAX_UNDERFUNDED_RUNS, hasRoomToWait, withWaiting } from '../../../shared/agent/funding';
+import { requestFundingCheck } from './agents';
+import { callRefusalOf, protectedCanisters, type CallRefusedError } from './call-policy';
+import { fundingOf, isKnownAgent, updateFunding } from './owner-state';
+import { budgetOf, chargeNotificationTo, countFor, countRefusedNotificationOf, quotaExceeded } from './quotas';
 import {
     checkTimeouts,
     compileWorkflow,
+    createUnderfunded,
     handleNodeResult,
     holdAction,
     holdCause,
+    isTerminalExecution,
     nextDeadline,
     pauseExecution,
     resumeExecution,
@@ -25,10 +30,12 @@ import {
     type AttemptReport,
     type CompiledWorkflow,
     type Effect,
+    type PauseCause,
     type Step
 } from './logic';
 import {
     activeExecutions,
+    dueExecutions,
     emergency,
     enqueue,
     executionForKey,
@@ -43,6 +50,9 @@ import {
 } from './state';
 import * as runtime from './runtime';
 import type { Result } from '../../../shared/common/result';
+
+/** Executions the deadline pass handles per timer message: its instructions stay bounded whatever is stored. */
+export const DEADLINE_BATCH = 50;
 
 /**
  * The compiled definition an execution runs, with what its owner may still spend in this
@@ -107,16 +117,32 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
                     executionTimeNsTotal: m.counters.executionTimeNsTotal + (e.finishedAt - e.startedAt)
                 }
             }));
+            countFor(stored.owner, 'concurrent_executions', -1);
+            // A run spent the agent's cycles (calls, attached cycles): read its balance again.
+            requestFundingCheck(stored.owner, now);
             if (stored.scheduled !== undefined) {
                 enqueue({ kind: 'ScheduledFinished', notice: { schedule_id: stored.scheduled.scheduleId, idempotency_key: stored.scheduled.idempotencyKey, execution_id: e.executionId, finished_at: e.finishedAt } }, now);
+            }
+            if (stored.completionCallback !== undefined) {
+                enqueue({ kind: 'CompletionCallback', ...stored.completionCallback, completion: completionOf(stored.execution) }, now);
             }
             return;
     }
 }
 
-/** The code running now, recorded on every execution it starts. */
+/** The code running now (its module hash: see `buildId`), recorded on every execution it starts. */
 function ranBy(): Execution['ranBy'] {
-    return { packageVersion: PACKAGE_VERSION, buildId: BUILD_ID, canisterVersion: canisterVersion() };
+    return { packageVersion: PACKAGE_VERSION, buildId: buildId(), canisterVersion: canisterVersion() };
+}
+
+/**
+ * Why `caller` may not be called back at `method`, or `undefined`: the method must be a valid
+ * method name and the caller, the callback's target, a canister outside DeFlow.
+ */
+function completionCallbackError(caller: Principal, method: string): ApiError | undefined {
+    if (!isValidCallbackMethod(method)) return apiError.invalidInput('callback_method', `1 to ${WORKFLOW_LIMITS.maxMethodChars} characters`);
+    const refused = refuseCompletionTarget(caller, { protectedCanisters: protectedCanisters(), isAgent: isKnownAgent });
+    return refused === undefined ? undefined : apiError.invalidInput('callback_method', `the callback goes to the caller, which must be a canister outside DeFlow (${refused})`);
 }
 
 /** Whether the current system mode lets a workflow start. */
@@ -133,13 +159,18 @@ export type StartRequest = {
     trigger: Trigger;
     input: string;
     scheduled?: { scheduleId: string; idempotencyKey: string };
+    /** A dapp's completion callback: its canister is the caller (checked here, after ownership). */
+    completionCallback?: CompletionCallback;
 };
 
 /**
  * Starts an execution of the latest version of a workflow for `caller`, who must own it.
  * Errors: NotFound, Unauthorized, Conflict (workflow paused), EmergencyMode, CallRefused (a
  * call node of the version outside the owner's current rule: stored before the rule, or the
- * owner narrowed their allow-list since).
+ * owner narrowed their allow-list since), LimitExceeded (`concurrent_executions`: the owner's
+ * quota of unfinished executions; `underfunded_runs`: the owner's agent is short and
+ * `MAX_UNDERFUNDED_RUNS` runs already wait). While the owner's agent is short the
+ * execution is created `Underfunded` and starts after a top-up.
  */
 export function startNew(req: StartRequest, now: bigint): Result<Execution, ApiError | CallRefusedError> {
     if (req.scheduled !== undefined) {
@@ -150,16 +181,26 @@ export function startNew(req: StartRequest, now: bigint): Result<Execution, ApiE
     const w = getWorkflow(req.workflowId);
     if (w === undefined) return { Err: apiError.notFound('workflow', req.workflowId) };
     if (w.owner !== req.caller.toText()) return { Err: apiError.unauthorized(req.caller) };
+    const badCallback = req.completionCallback === undefined ? undefined : completionCallbackError(req.caller, req.completionCallback.method);
+    if (badCallback !== undefined) return { Err: badCallback };
     if (w.status === 'Paused') return { Err: apiError.conflict(`workflow ${w.id} is paused`) };
     const wf = compiledFor(w.id, w.latestVersion);
     const blocked = emergencyBlocks(wf.def.critical === true);
     if (blocked !== undefined) return { Err: blocked };
     const refused = callRefusalOf(wf.def, req.caller);
     if (refused !== undefined) return { Err: refused };
+    const full = quotaExceeded(w.owner, 'concurrent_executions');
+    if (full !== undefined) return { Err: full };
+    // The owner's agent is short of cycles: the run is created and waits (funding.ts starts it after a top-up).
+    const underfunded = fundingOf(w.owner).underfunded;
+    if (underfunded && !hasRoomToWait(fundingOf(w.owner))) return { Err: apiError.limitExceeded('underfunded_runs', BigInt(MAX_UNDERFUNDED_RUNS)) };
     const id = nextExecutionId();
-    const step = startExecution(wf, { id, workflowId: w.id, workflowVersion: w.latestVersion, trigger: req.trigger, input: req.input, ranBy: ranBy() }, now);
+    const fresh = { id, workflowId: w.id, workflowVersion: w.latestVersion, trigger: req.trigger, input: req.input, ranBy: ranBy() };
+    const step = underfunded ? createUnderfunded(wf, fresh, now) : startExecution(wf, fresh, now);
+    if (underfunded) updateFunding(w.owner, (f) => withWaiting(f, id));
     if (req.scheduled !== undefined) rememberKey(req.scheduled.idempotencyKey, id);
-    commit({ schema_version: 1, execution: step.state, owner: w.owner, scheduled: req.scheduled }, step, now, wf);
+    countFor(w.owner, 'concurrent_executions', 1);
+    commit({ schema_version: 1, execution: step.state, owner: w.owner, scheduled: req.scheduled, completionCallback: req.completionCallback }, step, now, wf);
     return { Ok: step.state };
 }
 
@@ -167,10 +208,17 @@ export function startNew(req: StartRequest, now: bigint): Result<Execution, ApiE
 export function applyReport(executionId: string, report: AttemptReport, now: bigint): void {
     const stored = getExecution(executionId);
     if (stored === undefined) return; // pruned or unknown: nothing waits for it
+    // Finished: a late report changes nothing (and its version may have been pruned since).
+    if (isTerminalExecution(stored.execution.status)) return;
     const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
     const step = handleNodeResult(wf, stored.execution, report, now);
     if (step.ignored !== undefined) return;
     commit(stored, step, now, wf);
+}
+
+/** What holds executions of the workflow now (its owner paused it, or emergency mode), if anything. */
+export function holdCauseOf(workflowId: string): PauseCause | undefined {
+    return holdCause({ workflowPaused: getWorkflow(workflowId)?.status === 'Paused', emergencyMode: 'Emergency' in emergency.current.mode });
 }
 
 /**
@@ -183,7 +231,7 @@ export function reconcileExecution(id: string, now: bigint): void {
     const stored = getExecution(id);
     if (stored === undefined) return;
     const x = stored.execution;
-    const cause = holdCause({ workflowPaused: getWorkflow(x.workflowId)?.status === 'Paused', emergencyMode: 'Emergency' in emergency.current.mode });
+    const cause = holdCauseOf(x.workflowId);
     const action = holdAction({ status: x.status, pausedBy: stored.pausedBy }, cause);
     if (action.kind === 'None') return;
     const wf = compiledFor(x.workflowId, x.workflowVersion);
@@ -214,14 +262,14 @@ export function reconcileMode(now: bigint): void {
 
 /** Timer step: fails what is past its deadline, re-runs what became runnable. */
 export function checkDeadlines(now: bigint = runtime.now()): void {
-    for (const [id, deadline] of activeExecutions()) {
-        if (deadline > now) {
-            runtime.wakeDeadlines(deadline, now);
-            continue;
-        }
+    // Only what is due is read (the deadline index's front), a bounded batch per pass.
+    const due = dueExecutions(now, DEADLINE_BATCH);
+    for (const id of due.ids) {
         const stored = getExecution(id);
         if (stored === undefined) continue;
         const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
         commit(stored, checkTimeouts(wf, stored.execution, now), now, wf);
     }
+    const next = dueExecutions(now, 0).next;
+    if (next !== undefined) runtime.wakeDeadlines(next, now);
 }

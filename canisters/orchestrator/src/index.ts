@@ -5,10 +5,11 @@
 import { AgentQueryMethods } from './agents';
 import { CallPolicyMethods } from './call-policy';
 import { ExecutionMethods } from './executions';
+import { FundingMethods } from './funding';
 import { LifecycleMethods } from './lifecycle';
 import { OperationsMethods } from './operations';
 import { PeerMethods } from './peer';
 import { QuotaMethods } from './quotas';
 import { WorkflowMethods } from './workflows';
 
-export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, OperationsMethods, CallPolicyMethods, QuotaMethods, AgentQueryMethods];
+export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, OperationsMethods, CallPolicyMethods, QuotaMethods, AgentQueryMethods, FundingMethods];

@@ -4,7 +4,8 @@
  */
 import { Principal, StableBTreeMap } from 'azle';
 
-import { EMPTY_USAGE, type OwnerUsage } from '../../../shared/workflow';
+import { UNKNOWN_FUNDING, type AgentFunding } from '../../../shared/agent/funding';
+import { DEFAULT_OWNER_QUOTAS, EMPTY_USAGE, type OwnerQuotaLimits, type OwnerUsage } from '../../../shared/workflow';
 import { MEMORY } from './memory';
 
 export type StoredAllowList = { schema_version: 1; targets: string[] };
@@ -28,7 +29,8 @@ const usage = new StableBTreeMap<string, StoredOwnerUsage>(MEMORY.ownerUsage);
 
 /** What the owner (principal text) used of their quotas. */
 export function usageOf(owner: string): OwnerUsage {
-    return usage.get(owner)?.usage ?? EMPTY_USAGE;
+    // Fields added by later releases read as their empty value in records written before.
+    return { ...EMPTY_USAGE, ...usage.get(owner)?.usage };
 }
 
 export function updateUsage(owner: string, change: (u: OwnerUsage) => OwnerUsage): void {
@@ -54,4 +56,34 @@ export function putOwnerAgent(owner: string, a: StoredOwnerAgent): void {
 /** Whether `p` is some owner's agent. */
 export function isKnownAgent(p: Principal): boolean {
     return agentOwners.containsKey(p.toText());
+}
+
+export type StoredAgentFunding = { schema_version: 1; funding: AgentFunding };
+
+const funding = new StableBTreeMap<string, StoredAgentFunding>(MEMORY.ownerFunding);
+
+/** The owner's agent funding as last read (unknown before the first read: runs go). */
+export function fundingOf(owner: string): AgentFunding {
+    return funding.get(owner)?.funding ?? UNKNOWN_FUNDING;
+}
+
+export function updateFunding(owner: string, change: (f: AgentFunding) => AgentFunding): AgentFunding {
+    const next = change(fundingOf(owner));
+    funding.insert(owner, { schema_version: 1, funding: next });
+    return next;
+}
+
+export type StoredQuotaLimits = { schema_version: 1; limits: OwnerQuotaLimits };
+
+const quotaLimits = new StableBTreeMap<string, StoredQuotaLimits>(MEMORY.quotaLimits);
+const DEFAULT_LIMITS_KEY = '';
+
+/** The limits that apply to the owner: their own if an admin set them, else the default admins set, else `DEFAULT_OWNER_QUOTAS`. */
+export function limitsOf(owner: string): OwnerQuotaLimits {
+    return quotaLimits.get(owner)?.limits ?? quotaLimits.get(DEFAULT_LIMITS_KEY)?.limits ?? DEFAULT_OWNER_QUOTAS;
+}
+
+/** Sets one owner's limits, or (`owner` undefined) the default for every owner without their own. */
+export function putLimits(owner: string | undefined, limits: OwnerQuotaLimits): void {
+    quotaLimits.insert(owner ?? DEFAULT_LIMITS_KEY, { schema_version: 1, limits });
 }

@@ -3,17 +3,47 @@
  * of what it spent, and the owner's view of both. The arithmetic is `shared/workflow/quotas.ts`.
  */
 
-import { DEFAULT_OWNER_QUOTAS, OrchestratorMethods, chargeNotification, countRefusedNotification, encodeOwnerQuotas, notificationsLeft, type OwnerQuotasWire, type WorkflowError } from '../../../shared/workflow';
+import {
+    OrchestratorMethods,
+    chargeNotification,
+    countQuota,
+    countRefusedNotification,
+    decodeQuotaLimits,
+    encodeOwnerQuotas,
+    encodeQuotaLimits,
+    invalidQuotaLimit,
+    notificationsLeft,
+    quotaRefusal,
+    workflowError,
+    type CountedQuota,
+    type OwnerQuotaLimitsWire,
+    type OwnerQuotasWire,
+    type SetOwnerQuotasArg,
+    type WorkflowError
+} from '../../../shared/workflow';
+import { apiError, type ApiError } from '../../../shared/common/errors';
 import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import type { OwnerBudget } from './logic';
-import { updateUsage, usageOf } from './owner-state';
+import { limitsOf, putLimits, updateUsage, usageOf } from './owner-state';
+import { deployment } from './state';
 import * as runtime from './runtime';
 import type { Result } from '../../../shared/common/result';
 
 /** What the owner (principal text) may still spend in this message. */
 export function budgetOf(owner: string, now: bigint): OwnerBudget {
-    return { notifications: notificationsLeft(usageOf(owner), now, DEFAULT_OWNER_QUOTAS) };
+    return { notifications: notificationsLeft(usageOf(owner), now, limitsOf(owner)) };
+}
+
+/** `LimitExceeded` when the owner has no room for one more of `quota` (nothing is changed). */
+export function quotaExceeded(owner: string, quota: CountedQuota): ApiError | undefined {
+    const r = quotaRefusal(quota, usageOf(owner), limitsOf(owner));
+    return r === undefined ? undefined : apiError.limitExceeded(r.limit, r.max);
+}
+
+/** Counts one more (`1`) or one fewer (`-1`) of `quota` for the owner. */
+export function countFor(owner: string, quota: CountedQuota, delta: 1 | -1): void {
+    updateUsage(owner, (u) => countQuota(u, quota, delta));
 }
 
 export function chargeNotificationTo(owner: string, now: bigint): void {
@@ -34,6 +64,24 @@ export class QuotaMethods {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
-        return { Ok: encodeOwnerQuotas(usageOf(caller.toText()), runtime.now(), DEFAULT_OWNER_QUOTAS) };
+        return { Ok: encodeOwnerQuotas(usageOf(caller.toText()), runtime.now(), limitsOf(caller.toText())) };
+    }
+
+    /**
+     * Sets the quota limits of one owner (`owner = [p]`), or the default of every owner without
+     * their own (`owner = []`). Lowering a limit under what an owner uses takes nothing away:
+     * it refuses their next workflow or start until they are under it again (versions are
+     * pruned at their next update). Answers the limits stored.
+     * Call context: update; admins and controllers. Errors: Unauthorized, InvalidInput (`limits.<field>`).
+     */
+    @method(OrchestratorMethods.set_owner_quotas)
+    set_owner_quotas(arg: SetOwnerQuotasArg): Result<OwnerQuotaLimitsWire, WorkflowError> {
+        const caller = runtime.caller();
+        if (!deployment.isAdmin(caller)) return { Err: workflowError.unauthorized(caller) };
+        const limits = decodeQuotaLimits(arg.limits);
+        const invalid = invalidQuotaLimit(limits);
+        if (invalid !== undefined) return { Err: workflowError.invalidInput(invalid.field, invalid.message) };
+        putLimits(arg.owner[0]?.toText(), limits);
+        return { Ok: encodeQuotaLimits(limits) };
     }
 }

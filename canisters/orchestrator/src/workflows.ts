@@ -21,19 +21,23 @@ import {
     type WorkflowDefinitionWire,
     type WorkflowSummary,
     type WorkflowWire,
+    versionsToPrune,
     type WorkflowResult
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { requestAgent } from './agents';
 import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
+import { limitsOf } from './owner-state';
+import { countFor, quotaExceeded } from './quotas';
 import { notFound } from './errors';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
 import {
-    activeExecutions,
+    activeExecutionsOf,
     deleteWorkflow,
+    deleteWorkflowVersion,
     getExecution,
     getWorkflow,
     getWorkflowVersion,
@@ -80,16 +84,30 @@ function reply(w: StoredWorkflow, version = w.latestVersion): WorkflowResult<Wor
     return { Ok: encodeWorkflow(toWorkflow(w, version, v)) };
 }
 
+/**
+ * Keeps at most the owner's `versionsPerWorkflow` newest versions of a workflow, plus older
+ * ones an unfinished execution still runs (deleted by a later update once it finished).
+ */
+function pruneVersions(w: StoredWorkflow): void {
+    const running = new Set<number>();
+    forExecutionsOf(w.id, (id) => {
+        const v = getExecution(id)?.execution.workflowVersion;
+        if (v !== undefined) running.add(v);
+    });
+    for (const v of versionsToPrune(w.latestVersion, limitsOf(w.owner).versionsPerWorkflow, running, (x) => getWorkflowVersion(w.id, x) !== undefined)) deleteWorkflowVersion(w.id, v);
+}
+
 /** Applies `change` to running executions of one workflow. */
 function forExecutionsOf(workflowId: string, change: (id: string) => void): void {
-    for (const [id] of activeExecutions()) if (getExecution(id)?.execution.workflowId === workflowId) change(id);
+    for (const id of activeExecutionsOf(workflowId)) change(id);
 }
 
 export class WorkflowMethods {
     /**
      * Registers a workflow (version 1) owned by the caller.
      * Call context: update; any non-anonymous caller.
-     * Errors: Unauthorized (anonymous), InvalidInput (field path), LimitExceeded, CycleDetected, UnknownNode,
+     * Errors: Unauthorized (anonymous), InvalidInput (field path), LimitExceeded (a definition
+     * limit, or `workflows`: the owner's quota), CycleDetected, UnknownNode,
      * CallRefused (a call node targets a DeFlow canister, the management canister, a non-canister
      * principal, or a canister outside the owner's allow-list; see docs/security.md).
      */
@@ -99,17 +117,22 @@ export class WorkflowMethods {
         if (denied !== undefined) return { Err: denied };
         const def = validDefinition(definition, runtime.caller());
         if ('Err' in def) return def;
+        const full = quotaExceeded(runtime.caller().toText(), 'workflows');
+        if (full !== undefined) return { Err: full };
         const now = runtime.now();
         const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: runtime.caller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
         putWorkflowVersion(w.id, 1, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(w);
+        countFor(w.owner, 'workflows', 1);
         requestAgent(w.owner, now);
         runtime.wakeOutbox();
         return reply(w);
     }
 
     /**
-     * Stores a new version; running executions keep the version they started with.
+     * Stores a new version; running executions keep the version they started with. Versions
+     * beyond the owner's `versions_per_workflow` newest are deleted, oldest first, except those
+     * an unfinished execution runs (`get_workflow` of a deleted version answers NotFound).
      * Call context: update; owner only.
      * Errors: NotFound, Unauthorized, Conflict (`expected_version` is not the latest), and the definition errors of create_workflow.
      */
@@ -125,6 +148,7 @@ export class WorkflowMethods {
         const next: StoredWorkflow = { ...w.Ok, latestVersion: w.Ok.latestVersion + 1, updatedAt: now };
         putWorkflowVersion(next.id, next.latestVersion, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(next);
+        pruneVersions(next);
         return reply(next);
     }
 
@@ -191,6 +215,7 @@ export class WorkflowMethods {
         if ('Err' in w) return w;
         if (hasActiveExecutionOf(w.Ok.id)) return { Err: workflowError.conflict(`workflow ${w.Ok.id} has unfinished executions`) };
         deleteWorkflow(w.Ok);
+        countFor(w.Ok.owner, 'workflows', -1);
         return { Ok: null };
     }
 

@@ -3,8 +3,9 @@ import type { Principal } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';
 
-/** Most schedules one scheduler holds: bounds a listing scan and the cost of a full migration. */
-export const MAX_SCHEDULES = 20_000;
+import { MAX_SCHEDULES } from './logic/quota';
+
+export { MAX_SCHEDULES };
 
 export const schedulerError = {
     scheduleNotFound: (id: string): ApiError => apiError.notFound('schedule', id),

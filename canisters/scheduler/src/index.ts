@@ -4,6 +4,7 @@
  */
 import { InstallMethods } from './install';
 import { PeerMethods } from './peers';
+import { ScheduleQuotaMethods } from './quotas';
 import { ScheduleMethods } from './schedules';
 
-export default [InstallMethods, ScheduleMethods, PeerMethods];
+export default [InstallMethods, ScheduleMethods, PeerMethods, ScheduleQuotaMethods];

@@ -20,5 +20,9 @@ export const MEMORY = {
     /** 'counters' → id sequence and health counters. */
     counters: 7,
     /** 'cursor' → last schedule id rewritten by the post-upgrade schema migration. */
-    migration: 8
+    migration: 8,
+    /** owner principal text → number of schedules they hold (the schedule quota). */
+    ownerScheduleCounts: 9,
+    /** '' → the default schedule quota admins set; owner principal text → that owner's own. */
+    scheduleQuotas: 10
 } as const;

@@ -15,6 +15,7 @@ import { MAX_SCHEDULES, schedulerError } from './errors';
 import { isPrivileged, requireManage } from './guards';
 import { createSchedule, pauseSchedule, resumeSchedule } from './logic/lifecycle';
 import type { ScheduleStep } from './logic/fire';
+import { scheduleQuotaRefusal } from './logic/quota';
 import { validateScheduleRequest } from './logic/validate';
 import * as runtime from './runtime';
 import * as state from './state';
@@ -46,9 +47,11 @@ function change(id: string, step: (schedule: Schedule, now: bigint) => ScheduleS
 export class ScheduleMethods {
     /**
      * Creates a schedule (once, interval, cron in UTC, every heartbeat) for `workflow_id`.
-     * Call context: update. Callers: anyone (they own the schedule); the wired orchestrator
-     * may name another `owner`. Errors: `InvalidInput` (field path such as
-     * `kind.Cron.expression`), `LimitExceeded` (`schedules`).
+     * Call context: update. Callers: any non-anonymous principal (they own the schedule); the
+     * wired orchestrator may name another `owner`. Errors: `InvalidInput` (field path such as
+     * `kind.Cron.expression`), `Unauthorized` (a valid request from, or for, the anonymous
+     * principal: it owns nothing), `LimitExceeded` (`schedules`: the scheduler is full;
+     * `schedules_per_owner`: the owner's quota, `MAX_SCHEDULES_PER_OWNER`).
      */
     @method(M.schedule_workflow_execution)
     schedule_workflow_execution(arg: ScheduleRequest): Result<Schedule, ApiError> {
@@ -59,6 +62,9 @@ export class ScheduleMethods {
         const now = runtime.now();
         const valid = validateScheduleRequest(parsed.Ok, caller, state.deployment.isPeer(caller, 'orchestrator'), now);
         if ('Err' in valid) return valid;
+        const owner = valid.Ok.owner.toText();
+        const quota = scheduleQuotaRefusal(valid.Ok.owner, state.schedulesOwnedBy(owner), state.scheduleQuotaOf(owner));
+        if (quota !== undefined) return err(quota);
         const created = createSchedule(valid.Ok, state.nextScheduleId(), now);
         if ('Err' in created) return created;
         runtime.commit(created.Ok, [], undefined);

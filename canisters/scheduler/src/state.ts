@@ -14,6 +14,7 @@ import type { Schedule } from '../../../shared/scheduling/schedule';
 import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue } from './logic/due-index';
 import { recordFiring, updateFiringOutcome } from './logic/history';
 import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
+import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';
 import { MEMORY } from './memory';
 
 /** Stored shape version of outbox entries, firing rings and counters. */
@@ -23,8 +24,13 @@ type Stored<T> = { schema_version: number; value: T };
 const stored = <T>(value: T): Stored<T> => ({ schema_version: RECORD_SCHEMA_VERSION, value });
 
 /** Cumulative counters behind the scheduler's health report. */
-export type SchedulerCounters = { next_schedule_seq: bigint; starts_settled: bigint; starts_failed: bigint };
-const ZERO_COUNTERS: SchedulerCounters = { next_schedule_seq: 1n, starts_settled: 0n, starts_failed: 0n };
+/**
+ * `starts_settled`: firings whose start was answered for good (started, refused, or given up
+ * after retries); `starts_failed`: those that did not start a run; `start_latency_ns_total`:
+ * the sum over settled firings of the time from the firing's due time to its settlement.
+ */
+export type SchedulerCounters = { next_schedule_seq: bigint; starts_settled: bigint; starts_failed: bigint; start_latency_ns_total: bigint };
+const ZERO_COUNTERS: SchedulerCounters = { next_schedule_seq: 1n, starts_settled: 0n, starts_failed: 0n, start_latency_ns_total: 0n };
 const COUNTERS_KEY = 'counters';
 
 export const deployment = new DeploymentStore(MEMORY.deployment);
@@ -39,6 +45,35 @@ const counters = new StableBTreeMap<string, Stored<SchedulerCounters>>(MEMORY.co
 /** 'cursor' → the last schedule id the post-upgrade migration rewrote. */
 const migration = new StableBTreeMap<string, string>(MEMORY.migration);
 const MIGRATION_CURSOR = 'cursor';
+/**
+ * Schedules per owner, kept by {@link saveSchedule} and {@link deleteSchedule}. Counting began
+ * with the schedule quota: schedules created before are not counted (never below zero).
+ */
+const ownerScheduleCounts = new StableBTreeMap<string, number>(MEMORY.ownerScheduleCounts);
+
+/** How many schedules `owner` holds (principal text). */
+export function schedulesOwnedBy(owner: string): number {
+    return ownerScheduleCounts.get(owner) ?? 0;
+}
+
+const scheduleQuotas = new StableBTreeMap<string, number>(MEMORY.scheduleQuotas);
+const DEFAULT_QUOTA_KEY = '';
+
+/** The schedules `owner` may hold: their own limit, else the default admins set, else `MAX_SCHEDULES_PER_OWNER`. */
+export function scheduleQuotaOf(owner: string): number {
+    return scheduleQuotas.get(owner) ?? scheduleQuotas.get(DEFAULT_QUOTA_KEY) ?? MAX_SCHEDULES_PER_OWNER;
+}
+
+/** Sets one owner's schedule quota, or (`owner` undefined) the default. */
+export function putScheduleQuota(owner: string | undefined, max: number): void {
+    scheduleQuotas.insert(owner ?? DEFAULT_QUOTA_KEY, max);
+}
+
+function countOwned(owner: string, delta: 1 | -1): void {
+    const n = Math.max(0, schedulesOwnedBy(owner) + delta);
+    if (n === 0) ownerScheduleCounts.remove(owner);
+    else ownerScheduleCounts.insert(owner, n);
+}
 
 // ---- schedules and the due index ----
 
@@ -62,6 +97,7 @@ export function saveSchedule(after: Schedule, before: Schedule | undefined = get
     if (delta.remove !== undefined) dueIndex.remove(delta.remove);
     if (delta.insert !== undefined) dueIndex.insert(delta.insert, null);
     schedules.insert(after.id, asStored(after));
+    if (before === undefined) countOwned(after.owner.toText(), 1);
 }
 
 /** Removes a schedule, its due-index key and its firing history. */
@@ -70,6 +106,7 @@ export function deleteSchedule(schedule: Schedule): void {
     if (delta.remove !== undefined) dueIndex.remove(delta.remove);
     schedules.remove(schedule.id);
     firings.remove(schedule.id);
+    countOwned(schedule.owner.toText(), -1);
 }
 
 /** A new schedule id; ids sort in creation order (`sch-000000000001`). */
@@ -216,15 +253,16 @@ export function migrateSchedules(max: number): boolean {
 // ---- counters ----
 
 export function getCounters(): SchedulerCounters {
-    return counters.get(COUNTERS_KEY)?.value ?? ZERO_COUNTERS;
+    // Counters stored before a field existed lack it: it counts from zero.
+    return { ...ZERO_COUNTERS, ...counters.get(COUNTERS_KEY)?.value };
 }
 
 function putCounters(value: SchedulerCounters): void {
     counters.insert(COUNTERS_KEY, stored(value));
 }
 
-/** Counts a start request answered for good (and whether it failed). */
-export function countSettledStart(failed: boolean): void {
+/** Counts a start request answered for good: whether it failed, and how long after its due time. */
+export function countSettledStart(failed: boolean, latencyNs: bigint): void {
     const c = getCounters();
-    putCounters({ ...c, starts_settled: c.starts_settled + 1n, starts_failed: c.starts_failed + (failed ? 1n : 0n) });
+    putCounters({ ...c, starts_settled: c.starts_settled + 1n, starts_failed: c.starts_failed + (failed ? 1n : 0n), start_latency_ns_total: c.start_latency_ns_total + latencyNs });
 }

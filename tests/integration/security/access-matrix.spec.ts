@@ -47,12 +47,16 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         list_workflows: ANYONE,
         list_executions: ANYONE,
         start_execution: only('owner'),
+        start_execution_with_callback: only('owner'),
         cancel_execution: only('owner'),
         get_execution: only('owner'),
         set_call_allow_list: SIGNED_IN,
         get_call_allow_list: SIGNED_IN,
         get_owner_quotas: SIGNED_IN,
+        set_owner_quotas: ADMINS,
         get_agent: SIGNED_IN,
+        // Any canister may top up any owner's agent (only canisters can attach cycles).
+        top_up_agent: ANYONE,
         list_dead_letters: ADMINS,
         start_scheduled_execution: only('scheduler'),
         report_node_result: only('executor'),
@@ -81,6 +85,8 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         cancel_persistent_execution: only('owner', 'orchestrator', 'admin', 'controller'),
         notify_execution_finished: only('orchestrator'),
         set_emergency_mode: only('monitor'),
+        set_schedule_quota: ADMINS,
+        get_schedule_quota: SIGNED_IN,
         get_version: ANYONE
     },
     monitor: {
@@ -94,6 +100,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         get_notifications: ADMINS,
         set_dependencies: ADMINS,
         set_thresholds: ADMINS,
+        set_top_up_policy: ADMINS,
         send_system_notification: only('orchestrator', 'scheduler', 'executor', 'admin', 'controller'),
         report_health: only('orchestrator', 'scheduler', 'executor'),
         get_version: ANYONE
@@ -186,6 +193,8 @@ describe('Security > access matrix', () => {
             pause_workflow: workflowRef,
             resume_workflow: workflowRef,
             start_execution: fixed({ workflow_id: workflow.id, input: [] }),
+            // The owner is a user: past the caller rule it is refused as a callback target (InvalidInput).
+            start_execution_with_callback: fixed({ workflow_id: workflow.id, input: [], callback_method: 'on_execution_complete' }),
             get_execution: fixed({ execution_id: execution.id }),
             cancel_execution: fixed({ execution_id: execution.id }),
             // Last in the method order below: deleting it ends the other owner-scoped checks.

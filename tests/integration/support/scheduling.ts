@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import type { Principal } from '@dfinity/principal';
-import type { Actor, PocketIc } from '@dfinity/pic';
+import { createIdentity, type Actor, type PocketIc } from '@dfinity/pic';
 
 import { encodeDeploymentArg } from '../../../shared/common/deployment';
 import type { ApiError } from '../../../shared/common/errors';
@@ -41,7 +41,8 @@ export async function deployWithFakeOrchestrator(pic: PocketIc, options: { admin
     await pic.tick(2);
     return {
         deployment,
-        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory),
+        // A signed-in owner: the anonymous principal may hold no schedule (the schedule quota).
+        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, createIdentity('schedule-owner')),
         orchestrator: deflowActor<FakeOrchestratorService>(pic, deployment, 'orchestrator', fakeOrchestratorIdlFactory)
     };
 }

@@ -3,10 +3,12 @@ import { apiError, type ApiError } from '../../../../shared/common/errors';
 import { assertNever, err, ok, type Result } from '../../../../shared/common/result';
 import type { Alert, AlertKind, AlertSeverity, Thresholds } from '../../../../shared/monitoring/alerts';
 import { tagOf } from '../../../../shared/common/codec';
+import type { SystemEvent } from '../../../../shared/monitoring/notifications';
 import { isStale } from './health';
 import { appendNotification } from './notifications';
 import { windowTotals } from './rolling-window';
-import type { MonitorState } from './state';
+import type { CanisterRecord, MonitorState } from './state';
+import { resourcesOf } from './status';
 
 /** Resolved alerts kept for the record (open alerts are always kept). */
 export const MAX_RESOLVED_ALERTS = 200;
@@ -34,22 +36,30 @@ export function collectConditions(state: MonitorState, now: bigint): AlertCondit
         const subject = c.canister.toText();
         const latest = c.latest;
         out.push({ kind: { StaleHeartbeat: null }, subject, severity: { Critical: null }, message: latest === undefined ? 'never reported' : `last heartbeat ${(now - latest.last_heartbeat) / 1_000_000_000n} s ago`, holds: isStale(c, now, t.stale_heartbeat_ns) });
-        const cycles = latest?.cycles_balance;
+        const resources = resourcesOf(c);
+        const cycles = resources?.cycles;
         out.push({
             kind: { LowCycles: null },
             subject,
             severity: cycles !== undefined && cycles < t.low_cycles / 10n ? { Critical: null } : { Warning: null },
-            message: `cycles balance ${cycles ?? 'unknown'}`,
+            message: resources === undefined ? 'cycles balance unknown' : `cycles balance ${resources.cycles} (${resources.cycles_source})${runwayNote(c)}`,
             holds: cycles !== undefined && cycles < t.low_cycles
         });
-        const memory = latest === undefined ? undefined : latest.heap_memory_bytes + latest.stable_memory_bytes;
-        out.push({ kind: { HighMemory: null }, subject, severity: { Warning: null }, message: `memory ${memory ?? 'unknown'} bytes`, holds: memory !== undefined && memory > t.high_memory_bytes });
+        const memory = resources?.memory_bytes;
+        out.push({
+            kind: { HighMemory: null },
+            subject,
+            severity: { Warning: null },
+            message: resources === undefined ? 'memory unknown' : `memory ${resources.memory_bytes} bytes (${resources.memory_source})`,
+            holds: memory !== undefined && memory > t.high_memory_bytes
+        });
         out.push({ kind: { RepeatedUpgradeFailures: null }, subject, severity: { Critical: null }, message: `${c.upgrade_failures} failed upgrades in a row`, holds: c.upgrade_failures >= t.upgrade_failures });
     }
-    const totals = windowTotals(state.window, now);
-    const enough = totals.executions >= BigInt(t.failure_rate_min_executions) && totals.executions > 0n;
-    const percent = enough ? (totals.failures * 100n) / totals.executions : 0n;
-    out.push({ kind: { FailureRate: null }, subject: SYSTEM_SUBJECT, severity: { Warning: null }, message: `${totals.failures} failures in ${totals.executions} executions (24 h)`, holds: enough && percent >= BigInt(t.failure_rate_percent) });
+    // The rate of failed executions: a node attempt that failed and was retried is not a failed run.
+    const totals = windowTotals(state.windows.executions, now);
+    const enough = totals.count >= BigInt(t.failure_rate_min_executions) && totals.count > 0n;
+    const percent = enough ? (totals.failures * 100n) / totals.count : 0n;
+    out.push({ kind: { FailureRate: null }, subject: SYSTEM_SUBJECT, severity: { Warning: null }, message: `${totals.failures} failures in ${totals.count} executions (24 h)`, holds: enough && percent >= BigInt(t.failure_rate_percent) });
     for (const d of state.dependencies) {
         out.push({
             kind: { DependencyUnreachable: null },
@@ -60,6 +70,14 @@ export function collectConditions(state: MonitorState, now: bigint): AlertCondit
         });
     }
     return out;
+}
+
+/** ", N days of idle burn left before freezing", from the last `canister_status` reading. */
+function runwayNote(record: CanisterRecord): string {
+    const r = record.status;
+    if (r === undefined || r.idle_cycles_burned_per_day === 0n) return '';
+    const spendable = r.cycles > r.freezing_limit ? r.cycles - r.freezing_limit : 0n;
+    return `, ${spendable / r.idle_cycles_burned_per_day} days of idle burn before freezing`;
 }
 
 /**
@@ -151,13 +169,14 @@ export function acknowledgeAlert(alerts: readonly Alert[], id: bigint, caller: P
 
 /**
  * A full alert check (`check_system_alerts`, `trigger_health_check`, the monitor's timer):
- * evaluates the conditions and logs a notification per raised or resolved alert.
+ * evaluates the conditions, and `extra` ones known only from an event (an agent's funding),
+ * and logs a notification per raised or resolved alert.
  *
  * @example
  * const { state: next, raised } = runAlertCheck(state, now);
  */
-export function runAlertCheck(state: MonitorState, now: bigint): { state: MonitorState; raised: Alert[]; resolved: Alert[] } {
-    const result = evaluateAlerts(state.alerts, state.next_alert_id, collectConditions(state, now), now);
+export function runAlertCheck(state: MonitorState, now: bigint, extra: readonly AlertCondition[] = []): { state: MonitorState; raised: Alert[]; resolved: Alert[] } {
+    const result = evaluateAlerts(state.alerts, state.next_alert_id, [...collectConditions(state, now), ...extra], now);
     let next: MonitorState = { ...state, alerts: result.alerts, next_alert_id: result.next_alert_id };
     for (const a of result.raised) {
         const level = 'Critical' in a.severity ? { Critical: null } : 'Warning' in a.severity ? { Warning: null } : { Info: null };
@@ -174,4 +193,32 @@ export function runAlertCheck(state: MonitorState, now: bigint): { state: Monito
 /** The open alerts, oldest first. */
 export function openAlerts(alerts: readonly Alert[]): Alert[] {
     return alerts.filter(isOpen);
+}
+
+/**
+ * Open `AgentUnderfunded` alerts at most: one per owner whose agent is short, so their number
+ * grows with owners, and the monitor keeps its alerts in one stable cell. Past it a new
+ * episode is only logged (the event's notification); the owner still sees it in `get_agent`.
+ */
+export const MAX_OPEN_FUNDING_ALERTS = 100;
+
+/**
+ * The `AgentUnderfunded` condition a funding event states (the agent is the subject), or
+ * `undefined` for other events and for a new alert past `MAX_OPEN_FUNDING_ALERTS`.
+ *
+ * @example
+ * fundingCondition(alerts, { AgentFunded: { owner, agent, balance: 5n } }) // { kind: { AgentUnderfunded: null }, holds: false, ... }
+ */
+export function fundingCondition(alerts: readonly Alert[], event: SystemEvent): AlertCondition | undefined {
+    if ('AgentFunded' in event) {
+        const e = event.AgentFunded;
+        return { kind: { AgentUnderfunded: null }, subject: e.agent.toText(), severity: { Warning: null }, message: `agent of ${e.owner.toText()} topped up: ${e.balance} cycles`, holds: false };
+    }
+    if (!('AgentUnderfunded' in event)) return undefined;
+    const e = event.AgentUnderfunded;
+    const subject = e.agent.toText();
+    const open = alerts.filter((a) => isOpen(a) && 'AgentUnderfunded' in a.kind);
+    if (open.length >= MAX_OPEN_FUNDING_ALERTS && !open.some((a) => a.subject === subject)) return undefined;
+    const message = `agent of ${e.owner.toText()} holds ${e.balance} cycles, under the ${e.minimum} new runs need: they wait until it is topped up`;
+    return { kind: { AgentUnderfunded: null }, subject, severity: { Warning: null }, message, holds: true };
 }

@@ -18,6 +18,7 @@ import {
 import { assertNever } from '../../../../shared/common/result';
 import { closeDraft, emitNotification, nodeDef, nodeState, openDraft, patchNode, setExecutionStatus, type CompiledWorkflow, type Draft } from './draft';
 import type { Step } from './effects';
+import type { TransitionError } from './machine';
 import { describeEvalError, evaluateCondition, evaluateTransform, resolveAll, type EvalContext } from './evaluate';
 import { nextRunnable, resolutionOf } from './readiness';
 import { failNodeFinally } from './recover';
@@ -41,18 +42,35 @@ export type NewExecution = {
  * const { state, effects } = startExecution(compiled, { id, workflowId, workflowVersion: 1, trigger: { kind: 'Manual' }, input: '{}', ranBy }, now);
  */
 export function startExecution(wf: CompiledWorkflow, p: NewExecution, now: bigint): Step<Execution> {
-    const nodes: NodeState[] = wf.def.nodes.map((n) => ({ nodeId: n.id, status: wf.standby.has(n.id) ? 'Standby' : 'Pending', attempts: [] }));
-    const exec: Execution = {
-        ...p,
-        status: 'Pending',
-        nodes,
-        createdAt: now,
-        deadlineAt: now + msToNs(wf.def.timeoutMs ?? DEFAULT_EXECUTION_TIMEOUT_MS)
-    };
-    const d = openDraft(wf, exec, now);
+    const d = openDraft(wf, newExecution(wf, p, now), now);
     setExecutionStatus(d, 'Running');
     advanceDraft(d);
     return closeDraft(d);
+}
+
+/**
+ * Creates an execution that waits, `Underfunded`, for its owner's agent to be topped up: no
+ * node runs until {@link releaseUnderfunded}. Its deadline counts from now, waiting included:
+ * a run that waited too long fails `TimedOut` rather than acting on stale input.
+ */
+export function createUnderfunded(wf: CompiledWorkflow, p: NewExecution, now: bigint): Step<Execution> {
+    const d = openDraft(wf, newExecution(wf, p, now), now);
+    setExecutionStatus(d, 'Underfunded');
+    return closeDraft(d);
+}
+
+/** Starts an `Underfunded` execution (its owner's agent was topped up); `Err` if it is no longer waiting (cancelled, timed out). */
+export function releaseUnderfunded(wf: CompiledWorkflow, exec: Execution, now: bigint): { Ok: Step<Execution> } | { Err: TransitionError } {
+    if (exec.status !== 'Underfunded') return { Err: { kind: 'IllegalExecutionTransition', from: exec.status, to: 'Running' } };
+    const d = openDraft(wf, exec, now);
+    setExecutionStatus(d, 'Running');
+    advanceDraft(d);
+    return { Ok: closeDraft(d) };
+}
+
+function newExecution(wf: CompiledWorkflow, p: NewExecution, now: bigint): Execution {
+    const nodes: NodeState[] = wf.def.nodes.map((n) => ({ nodeId: n.id, status: wf.standby.has(n.id) ? 'Standby' : 'Pending', attempts: [] }));
+    return { ...p, status: 'Pending', nodes, createdAt: now, deadlineAt: now + msToNs(wf.def.timeoutMs ?? DEFAULT_EXECUTION_TIMEOUT_MS) };
 }
 
 /** Runs whatever became runnable (after a result, a resume, an alternative's activation). */

@@ -1,6 +1,6 @@
 import type { Execution, Fallback, NodeError, RecoveryPolicy, WorkflowDefinition, WorkflowNode } from '../../../../shared/workflow';
 import { after, liquidationWorkflow, node } from '../../../../shared/workflow/testing';
-import { startExecution } from './advance';
+import { createUnderfunded, releaseUnderfunded, startExecution } from './advance';
 import { compileWorkflow, type CompiledWorkflow } from './draft';
 import type { Effect } from './effects';
 import { cancelExecution, checkTimeouts, nextDeadline, pauseExecution, resumeExecution } from './lifecycle';
@@ -262,5 +262,40 @@ describe('Orchestrator > paused executions hold retries', () => {
 
     it('a running execution still dispatches its retry at once', () => {
         expect(handleNodeResult(wf, start(wf).exec, failed('a', 1, T0 + S), T0 + S).effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', attempt: 2 })]);
+    });
+});
+
+describe('Orchestrator > execution: waiting for funding', () => {
+    const wf = compile(def(call('a'), call('b', { dependsOn: after('a') })));
+    const fresh = { id: 'ex-u', workflowId: 'wf-1', workflowVersion: 1, trigger: { kind: 'Manual' } as const, input: '{}', ranBy };
+
+    it('creates an Underfunded execution that dispatches nothing, with its deadline from creation', () => {
+        const r = createUnderfunded(wf, fresh, T0);
+        expect(r.state.status).toBe('Underfunded');
+        expect(r.effects).toEqual([]);
+        expect(r.state.startedAt).toBeUndefined();
+        expect(r.state.deadlineAt).toBe(T0 + 3_600n * S);
+        expect(r.state.nodes.every((n) => n.status === 'Pending')).toBe(true);
+    });
+
+    it('starts it on release: the first node is dispatched and the start time is the release', () => {
+        const waiting = createUnderfunded(wf, fresh, T0).state;
+        const r = releaseUnderfunded(wf, waiting, T0 + 10n * S);
+        if ('Err' in r) throw new Error(JSON.stringify(r.Err));
+        expect(r.Ok.state.status).toBe('Running');
+        expect(r.Ok.state.startedAt).toBe(T0 + 10n * S);
+        expect(kinds(r.Ok.effects)).toEqual(['DispatchNode']);
+        expect(status(r.Ok.state, 'a')?.status).toBe('Running');
+    });
+
+    it('releases nothing that no longer waits, and a waiting run can be cancelled, paused or time out', () => {
+        const waiting = createUnderfunded(wf, fresh, T0).state;
+        const cancelled = cancelExecution(wf, waiting, T0);
+        if ('Err' in cancelled) throw new Error(JSON.stringify(cancelled.Err));
+        expect(cancelled.Ok.state.status).toBe('Cancelled');
+        expect(releaseUnderfunded(wf, cancelled.Ok.state, T0)).toEqual({ Err: { kind: 'IllegalExecutionTransition', from: 'Cancelled', to: 'Running' } });
+        const paused = pauseExecution(wf, waiting, T0);
+        expect('Ok' in paused && paused.Ok.state.status).toBe('Paused');
+        expect(checkTimeouts(wf, waiting, waiting.deadlineAt).state.status).toBe('Failed');
     });
 });

@@ -3,12 +3,14 @@ import type { Result } from '../../../../shared/common/result';
 
 /**
  * Allowed execution status changes. Terminal statuses (Succeeded, Failed, Cancelled) have no
- * way out; a Paused execution can resume, be cancelled, or fail by timeout.
+ * way out; a Paused execution can resume, be cancelled, or fail by timeout; so can an
+ * Underfunded one (created while its owner's agent was short of cycles, not started yet).
  */
 export const EXECUTION_TRANSITIONS: { readonly [F in ExecutionStatus]: readonly ExecutionStatus[] } = {
-    Pending: ['Running', 'Cancelled', 'Failed'],
+    Pending: ['Running', 'Underfunded', 'Cancelled', 'Failed'],
     Running: ['Succeeded', 'Failed', 'Cancelled', 'Paused'],
     Paused: ['Running', 'Cancelled', 'Failed'],
+    Underfunded: ['Running', 'Paused', 'Cancelled', 'Failed'],
     Succeeded: [],
     Failed: [],
     Cancelled: []
