@@ -31,6 +31,7 @@ import { reconcileExecution } from './engine';
 import { limitsOf } from './owner-state';
 import { countFor, quotaExceeded } from './quotas';
 import { notFound } from './errors';
+import { deletedTarget, notifyWorkflowChanged, targetOf } from './schedule-targets';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
@@ -149,6 +150,8 @@ export class WorkflowMethods {
         putWorkflowVersion(next.id, next.latestVersion, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(next);
         pruneVersions(next);
+        // Its schedules check their input against the new version's required paths.
+        notifyWorkflowChanged(targetOf(next), now);
         return reply(next);
     }
 
@@ -185,7 +188,8 @@ export class WorkflowMethods {
     }
 
     /**
-     * No new execution starts; running ones pause at their next node boundary.
+     * No new execution starts; running ones pause at their next node boundary; its schedules
+     * are held (`WorkflowPaused`) until it resumes (notice through the outbox).
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already paused).
      */
     @method(OrchestratorMethods.pause_workflow)
@@ -205,6 +209,7 @@ export class WorkflowMethods {
 
     /**
      * Deletes a workflow and its versions; finished executions stay until retention drops them.
+     * Its schedules are told (outbox) and held as `WorkflowDeleted`.
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (executions still running or paused).
      */
     @method(OrchestratorMethods.delete_workflow)
@@ -216,6 +221,8 @@ export class WorkflowMethods {
         if (hasActiveExecutionOf(w.Ok.id)) return { Err: workflowError.conflict(`workflow ${w.Ok.id} has unfinished executions`) };
         deleteWorkflow(w.Ok);
         countFor(w.Ok.owner, 'workflows', -1);
+        const now = runtime.now();
+        notifyWorkflowChanged(deletedTarget(w.Ok.id, now), now);
         return { Ok: null };
     }
 
@@ -229,6 +236,7 @@ export class WorkflowMethods {
         const next: StoredWorkflow = { ...w.Ok, status, updatedAt: now };
         putWorkflow(next);
         forExecutionsOf(next.id, (id) => reconcileExecution(id, now));
+        notifyWorkflowChanged(targetOf(next), now);
         return reply(next);
     }
 }

@@ -15,14 +15,13 @@ import { createIdentity, type PocketIc } from '@dfinity/pic';
 import { agentIdlFactory } from '../../../shared/agent/api';
 import { PEER_ROLES, type PeerRole } from '../../../shared/common/deployment';
 import { executorIdlFactory, orchestratorIdlFactory } from '../../../shared/workflow';
-import { customSection } from '../../../scripts/wasm-metadata';
 import { builtWasmPath, deployDeflow, type DeflowDeployment } from '../../../cli/deploy';
 import { defaultArgs } from '../support/candid-defaults';
+import { declaredMethodsOf } from '../support/candid-methods';
 import { monitorIdlFactory } from '../support/monitoring';
 import { createPic } from '../support/pic';
 import { schedulerIdlFactory } from '../support/scheduling';
 import { delayDefinition, okOf, type OrchestratorService } from '../support/workflows';
-import { readFileSync } from 'node:fs';
 
 jest.setTimeout(300_000);
 
@@ -59,6 +58,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         top_up_agent: ANYONE,
         list_dead_letters: ADMINS,
         start_scheduled_execution: only('scheduler'),
+        check_schedule_target: only('scheduler'),
         report_node_result: only('executor'),
         set_emergency_mode: only('monitor'),
         get_version: ANYONE
@@ -77,13 +77,14 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         get_version: ANYONE
     },
     scheduler: {
-        schedule_workflow_execution: ANYONE,
+        schedule_workflow_execution: SIGNED_IN,
         list_persistent_scheduled_executions: ANYONE,
         get_schedule: only('owner', 'orchestrator', 'admin', 'controller'),
         pause_schedule: only('owner', 'orchestrator', 'admin', 'controller'),
         resume_schedule: only('owner', 'orchestrator', 'admin', 'controller'),
         cancel_persistent_execution: only('owner', 'orchestrator', 'admin', 'controller'),
         notify_execution_finished: only('orchestrator'),
+        notify_workflow_changed: only('orchestrator'),
         set_emergency_mode: only('monitor'),
         set_schedule_quota: ADMINS,
         get_schedule_quota: SIGNED_IN,
@@ -123,11 +124,7 @@ const FACTORIES: Record<CanisterName, IDL.InterfaceFactory> = {
 
 /** The method names a module declares in its `candid:service` metadata. */
 function declaredMethods(name: CanisterName): string[] {
-    const section = customSection(new Uint8Array(readFileSync(builtWasmPath(name))), 'icp:public candid:service');
-    if (section === null) throw new Error(`${name}.wasm has no candid:service metadata`);
-    const text = new TextDecoder().decode(section);
-    const service = text.slice(text.lastIndexOf('service'));
-    return [...service.matchAll(/^\s*"?([A-Za-z_][A-Za-z0-9_]*)"?\s*:/gm)].map((m) => m[1] as string).filter((m) => m !== 'service').sort();
+    return declaredMethodsOf(builtWasmPath(name));
 }
 
 type Outcome = 'allowed' | 'Unauthorized' | `reject: ${string}`;
@@ -170,7 +167,7 @@ describe('Security > access matrix', () => {
         canisters.agent = agent;
         const scheduler = pic.createActor<{ schedule_workflow_execution: (r: unknown) => Promise<{ Ok: { id: string } } | { Err: unknown }> }>(FACTORIES.scheduler, canisters.scheduler);
         scheduler.setIdentity(owner);
-        const schedule = okOf(await scheduler.schedule_workflow_execution({ workflow_id: workflow.id, kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [] }));
+        const schedule = okOf(await scheduler.schedule_workflow_execution({ workflow_id: workflow.id, kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [], input: [] }));
 
         Object.assign(principals, {
             anonymous: Principal.anonymous(),
