@@ -9,6 +9,7 @@ import { StableBTreeMap } from 'azle';
 import { parseWith } from '../../shared/common/codec';
 import type { ApiError } from '../../shared/common/errors';
 import { EmergencyStateCodec, NORMAL_MODE, newerEmergencyState, type EmergencyState } from '../../shared/monitoring/emergency';
+import type { Result } from '../../shared/common/result';
 
 const KEY = 'emergency';
 /** Stored shape version of the emergency cell. */
@@ -56,7 +57,7 @@ export function receiveEmergencyState(
     denied: ApiError | undefined,
     incoming: EmergencyState,
     adopt: (state: EmergencyState) => void
-): { Ok: null } | { Err: ApiError } {
+): Result<null, ApiError> {
     if (denied !== undefined) return { Err: denied };
     const valid = parseWith(EmergencyStateCodec.schema, incoming);
     if ('Err' in valid) return valid;

@@ -1,6 +1,7 @@
 import { apiError, apiErrorVariants } from '../common/errors';
 import { CallRefusedWire, encodeCallRefusal, type CallRefusal } from './call-policy';
 import { c, type Infer } from '../common/codec';
+import type { Result } from '../common/result';
 
 /**
  * The error variant of the orchestrator and executor APIs: the shared {@link ApiError} plus
@@ -17,6 +18,9 @@ export const WorkflowErrorWire = c.variant({
     CallRefused: CallRefusedWire
 });
 export type WorkflowError = Infer<typeof WorkflowErrorWire>;
+
+/** What a fallible orchestrator or executor method answers. */
+export type WorkflowResult<T> = Result<T, WorkflowError>;
 
 export const workflowError = {
     ...apiError,

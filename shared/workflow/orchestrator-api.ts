@@ -64,7 +64,6 @@ export const ExecutionSummaryWire = c.record({
 });
 export type ExecutionSummary = Infer<typeof ExecutionSummaryWire>;
 
-
 /** The outcome of one node attempt: JSON output text, or a typed error. */
 export const AttemptOutcomeWire = c.variant({ Succeeded: c.record({ output: c.text }), Failed: NodeErrorWire });
 export type AttemptOutcomeWire = Infer<typeof AttemptOutcomeWire>;

@@ -15,6 +15,7 @@ import { callFailureOf, callRaw } from '../../common/outbox/calls';
 import { method } from '../../common/method';
 import { learnModuleHash, versionInfo } from '../../common/version';
 import { agentConfig, SCHEMA_VERSION, storeConfig } from './state';
+import type { Result } from '../../../shared/common/result';
 
 export default class {
     /** Call context: install (by the executor). */
@@ -40,7 +41,7 @@ export default class {
      * Call context: inter-canister update; the executor only. Errors: Unauthorized.
      */
     @method(AgentMethods.perform_call)
-    async perform_call(req: AgentCallRequest): Promise<{ Ok: AgentCallOutcome } | { Err: ApiError }> {
+    async perform_call(req: AgentCallRequest): Promise<Result<AgentCallOutcome, ApiError>> {
         const cfg = agentConfig();
         const caller = msgCaller();
         if (caller.toText() !== cfg.executor.toText()) return { Err: apiError.unauthorized(caller) };

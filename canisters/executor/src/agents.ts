@@ -3,7 +3,7 @@
  * (controlled by the executor alone) and makes every call of an owner's attempts through that
  * owner's agent. Why the executor and why it alone controls agents: docs/security.md, "Agents".
  */
-import { call, canisterSelf, IDL, msgCaller, Principal, time } from 'azle';
+import { call, canisterSelf, IDL, Principal } from 'azle';
 
 import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
 import type { AgentModule, AgentRecordWire } from '../../../shared/agent/executor-agent-api';
@@ -17,6 +17,8 @@ import { agentModule, agentOf, putAgent, putAgentModule, type StoredAgent } from
 import { requirePeer } from './guards';
 import type { CallResult } from './logic';
 import { deployment } from './state';
+import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /**
  * Cycles a new agent is created with, from the executor's balance: the creation fee of a
@@ -36,7 +38,7 @@ function toWire(a: StoredAgent): AgentRecordWire {
     return { owner: Principal.fromText(a.owner), agent: a.canisterId === undefined ? [] : [Principal.fromText(a.canisterId)], status: a.status === 'Ready' ? { Ready: null } : { Creating: null } };
 }
 
-async function management<T>(method: string, argType: IDL.Type, arg: unknown, retType: IDL.Type | undefined, cycles = 0n): Promise<{ Ok: T } | { Err: ApiError }> {
+async function management<T>(method: string, argType: IDL.Type, arg: unknown, retType: IDL.Type | undefined, cycles = 0n): Promise<Result<T, ApiError>> {
     try {
         const value = await call<unknown[], T>(MANAGEMENT, method, { paramIdlTypes: [argType], args: [arg], ...(retType === undefined ? {} : { returnIdlType: retType }), cycles });
         return { Ok: value };
@@ -51,7 +53,7 @@ async function management<T>(method: string, argType: IDL.Type, arg: unknown, re
  * created by an earlier try that could not install is installed, never created twice.
  * Call context: update or timer (awaits the management canister).
  */
-export async function ensureAgent(owner: Principal): Promise<{ Ok: StoredAgent } | { Err: ApiError }> {
+export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent, ApiError>> {
     const known = agentOf(owner);
     if (known?.status === 'Ready') return { Ok: known };
     if (creating.has(owner.toText())) return { Err: apiError.unavailable(`the agent of ${owner.toText()} is being created`) };
@@ -59,7 +61,7 @@ export async function ensureAgent(owner: Principal): Promise<{ Ok: StoredAgent }
     if (module === undefined) return { Err: apiError.unavailable('no agent module is installed: the deploy step uploads it (set_agent_module)') };
     creating.add(owner.toText());
     try {
-        let record: StoredAgent = known ?? { schema_version: 1, owner: owner.toText(), status: 'Creating', createdAt: time() };
+        let record: StoredAgent = known ?? { schema_version: 1, owner: owner.toText(), status: 'Creating', createdAt: runtime.now() };
         putAgent(record);
         if (record.canisterId === undefined) {
             const args: CreateCanisterArgs = { settings: [{ controllers: [[canisterSelf()]] }] };
@@ -95,7 +97,7 @@ export async function ensureAgent(owner: Principal): Promise<{ Ok: StoredAgent }
  */
 export async function callThroughAgent(agent: Principal, key: { executionId: string; nodeId: string; attempt: number }, canister: string, method: string, args: Uint8Array, cycles: bigint): Promise<CallResult> {
     const request = { key: { execution_id: key.executionId, node_id: key.nodeId, attempt: key.attempt }, canister: Principal.fromText(canister), method, args, cycles };
-    const r = await callTyped<{ Ok: AgentCallOutcome } | { Err: ApiError }>(agent, 'perform_call', AgentMethods.perform_call, [request]);
+    const r = await callTyped<Result<AgentCallOutcome, ApiError>>(agent, 'perform_call', AgentMethods.perform_call, [request]);
     if (r.kind === 'Rejected') return { kind: 'Reject', code: r.reject_code, message: `agent: ${r.message}` };
     if ('Err' in r.value) return { kind: 'Reject', code: 5, message: `agent refused the request: ${Object.keys(r.value.Err)[0]}` };
     const outcome = r.value.Ok;
@@ -116,8 +118,8 @@ export class AgentMethodsOfExecutor {
      * Call context: update; admins and controllers (the deploy step). Errors: Unauthorized, InvalidInput.
      */
     @method(ExecutorMethods.set_agent_module)
-    set_agent_module(arg: AgentModule): { Ok: null } | { Err: ApiError } {
-        const caller = msgCaller();
+    set_agent_module(arg: AgentModule): Result<null, ApiError> {
+        const caller = runtime.caller();
         if (!deployment.isAdmin(caller)) return { Err: apiError.unauthorized(caller) };
         if (arg.chunk_hashes.length === 0 || arg.chunk_hashes.length > MAX_MODULE_CHUNKS) return { Err: apiError.invalidInput('chunk_hashes', `1 to ${MAX_MODULE_CHUNKS} chunks`) };
         if ([arg.wasm_module_hash, ...arg.chunk_hashes].some((h) => h.length !== SHA256_BYTES)) return { Err: apiError.invalidInput('chunk_hashes', 'every hash is a 32-byte sha256') };
@@ -132,8 +134,8 @@ export class AgentMethodsOfExecutor {
      * Unavailable (no module yet, being created, or the management canister refused: retry later).
      */
     @method(ExecutorMethods.ensure_agent)
-    async ensure_agent(arg: { owner: Principal }): Promise<{ Ok: AgentRecordWire } | { Err: ApiError }> {
-        const denied = requirePeer('orchestrator');
+    async ensure_agent(arg: { owner: Principal }): Promise<Result<AgentRecordWire, ApiError>> {
+        const denied = requirePeer(runtime.caller(), 'orchestrator');
         if (denied !== undefined) return { Err: denied };
         const r = await ensureAgent(arg.owner);
         return 'Err' in r ? r : { Ok: toWire(r.Ok) };
@@ -144,7 +146,7 @@ export class AgentMethodsOfExecutor {
      * principal is public: targets grant it access). Errors: NotFound.
      */
     @method(ExecutorMethods.get_agent)
-    get_agent(arg: { owner: Principal }): { Ok: AgentRecordWire } | { Err: ApiError } {
+    get_agent(arg: { owner: Principal }): Result<AgentRecordWire, ApiError> {
         const a = agentOf(arg.owner);
         return a === undefined ? { Err: apiError.notFound('agent', arg.owner.toText()) } : { Ok: toWire(a) };
     }

@@ -1,5 +1,4 @@
 /** The monitor's emergency state, as the executor applies it. */
-import { time } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
@@ -9,6 +8,8 @@ import { method } from '../../common/method';
 import { requirePeer } from './guards';
 import { armWake } from './runner';
 import { emergency } from './state';
+import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /** Keeps the newer of the held and the incoming state; leaving emergency mode wakes held attempts. */
 export function adoptEmergency(incoming: EmergencyState, now: bigint): void {
@@ -22,7 +23,7 @@ export class EmergencyMethods {
      * Call context: inter-canister update; the monitor only. Errors: Unauthorized, InvalidInput.
      */
     @method(ExecutorMethods.set_emergency_mode)
-    set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
-        return receiveEmergencyState(requirePeer('monitor'), state, (valid) => adoptEmergency(valid, time()));
+    set_emergency_mode(state: EmergencyState): Result<null, ApiError> {
+        return receiveEmergencyState(requirePeer(runtime.caller(), 'monitor'), state, (valid) => adoptEmergency(valid, runtime.now()));
     }
 }

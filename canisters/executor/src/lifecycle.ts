@@ -1,5 +1,5 @@
 /** Install, upgrade and version: the executor's lifecycle hooks. */
-import { init, postUpgrade, setTimerInterval, time } from 'azle';
+import { init, postUpgrade, setTimerInterval } from 'azle';
 
 import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
 import type { VersionInfo } from '../../../shared/common/version';
@@ -10,13 +10,14 @@ import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeep
 import { wakeNow } from './runner';
 import { attemptIndexRebuild } from './indexes';
 import { deployment, SCHEMA_VERSION, storedAttempts } from './state';
+import * as runtime from './runtime';
 
 /** Fills the indexes after an upgrade from a release without them, then wakes the timers that ran over the incomplete ones. */
-const indexRebuild = attemptIndexRebuild(storedAttempts, () => wakeNow(time()));
+const indexRebuild = attemptIndexRebuild(storedAttempts, () => wakeNow(runtime.now()));
 
 /** Timers do not survive an upgrade: both hooks arm them from stable state. */
 function armTimers(): void {
-    wakeNow(time());
+    wakeNow(runtime.now());
     setTimerInterval(RETENTION_INTERVAL_SECONDS, () => {
         pruneFinished();
     });

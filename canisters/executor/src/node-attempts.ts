@@ -1,8 +1,8 @@
 /** The orchestrator-facing methods: run, inspect and cancel node attempts. */
-import { time } from 'azle';
+
 import { z } from 'zod';
 
-import { ExecutorMethods, WORKFLOW_LIMITS, decodeNodeTask, type AttemptKey as AttemptKeyWire, type NodeAttemptRequest, type NodeAttemptWire, type WorkflowError } from '../../../shared/workflow';
+import { ExecutorMethods, WORKFLOW_LIMITS, decodeNodeTask, type AttemptKey as AttemptKeyWire, type NodeAttemptRequest, type NodeAttemptWire, type WorkflowResult } from '../../../shared/workflow';
 import { workflowError } from '../../../shared/workflow';
 import { parseWith } from '../../../shared/common/codec';
 import { method } from '../../common/method';
@@ -10,8 +10,7 @@ import { requireOrchestratorOrAdmin, requirePeer } from './guards';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptKey } from './logic';
 import { armWake } from './runner';
 import { getAttempt, putAttempt, scheduledAttemptsOf, toAttemptWire } from './state';
-
-type R<T> = { Ok: T } | { Err: WorkflowError };
+import * as runtime from './runtime';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const KeySchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attempt: z.number().int().min(1).max(WORKFLOW_LIMITS.maxRetries + 1) });
@@ -30,7 +29,6 @@ const RequestSchema = z.object({
     ])
 });
 
-
 function keyOf(k: AttemptKeyWire): AttemptKey {
     return { executionId: k.execution_id, nodeId: k.node_id, attempt: k.attempt };
 }
@@ -43,12 +41,12 @@ export class NodeAttemptMethods {
      * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized, InvalidInput.
      */
     @method(ExecutorMethods.run_node_attempt)
-    run_node_attempt(req: NodeAttemptRequest): R<NodeAttemptWire> {
-        const denied = requirePeer('orchestrator');
+    run_node_attempt(req: NodeAttemptRequest): WorkflowResult<NodeAttemptWire> {
+        const denied = requirePeer(runtime.caller(), 'orchestrator');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(RequestSchema, req);
         if ('Err' in valid) return valid;
-        const now = time();
+        const now = runtime.now();
         const key = keyOf(req.key);
         const { attempt, created } = acceptAttempt(getAttempt(attemptKeyText(key)), { key, dueAt: req.due_at, timeoutMs: Number(req.timeout_ms), task: decodeNodeTask(req.task), owner: req.owner[0]?.toText(), critical: req.critical[0] === true }, now);
         if (created) {
@@ -63,8 +61,8 @@ export class NodeAttemptMethods {
      * Call context: query; the orchestrator, admins and controllers. Errors: Unauthorized, InvalidInput, NotFound.
      */
     @method(ExecutorMethods.get_node_attempt)
-    get_node_attempt(k: AttemptKeyWire): R<NodeAttemptWire> {
-        const denied = requireOrchestratorOrAdmin();
+    get_node_attempt(k: AttemptKeyWire): WorkflowResult<NodeAttemptWire> {
+        const denied = requireOrchestratorOrAdmin(runtime.caller());
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(KeySchema, k);
         if ('Err' in valid) return valid;
@@ -78,12 +76,12 @@ export class NodeAttemptMethods {
      * Call context: inter-canister update; the orchestrator only. Errors: Unauthorized, InvalidInput.
      */
     @method(ExecutorMethods.cancel_execution_attempts)
-    cancel_execution_attempts(arg: { execution_id: string }): R<number> {
-        const denied = requirePeer('orchestrator');
+    cancel_execution_attempts(arg: { execution_id: string }): WorkflowResult<number> {
+        const denied = requirePeer(runtime.caller(), 'orchestrator');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(z.object({ execution_id: IdSchema }), arg);
         if ('Err' in valid) return valid;
-        const changed = cancelScheduled(scheduledAttemptsOf(arg.execution_id), arg.execution_id, time());
+        const changed = cancelScheduled(scheduledAttemptsOf(arg.execution_id), arg.execution_id, runtime.now());
         for (const a of changed) putAttempt(a);
         return { Ok: changed.length };
     }

@@ -3,7 +3,7 @@
  * enforces timeouts and delivers results to the orchestrator. Every state change is written
  * before the call it leads to, and re-read after the call returns.
  */
-import { Principal, time } from 'azle';
+import { Principal } from 'azle';
 
 import { OrchestratorMethods, encodeNodeError, type WorkflowError } from '../../../shared/workflow';
 import { callTyped } from '../../common/outbox/calls';
@@ -14,6 +14,8 @@ import { callThroughAgent, ensureAgent } from './agents';
 import { refusedTarget } from './call-policy';
 import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
 import { deployment, dueAttempts, emergency, getAttempt, nextWakeTime, putAttempt, reportsStore, updateMeta } from './state';
+import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /** Attempts started per timer run, so one message's work stays bounded. */
 const BATCH = 20;
@@ -27,7 +29,7 @@ export const reports = new DurableOutbox<StoredAttempt>({
     policyOf: () => REPORT_RETRY,
     batch: BATCH,
     resendAfterNs: REPORT_RESEND_AFTER_NS,
-    now: () => time()
+    now: () => runtime.now()
 });
 
 /** In emergency mode scheduled attempts are held (not started) until the mode is lifted. */
@@ -77,12 +79,12 @@ function saveAll(changed: StoredAttempt[]): void {
  * return: a target that never answers must not keep its attempt's timeout from firing.
  */
 export async function runTimer(): Promise<void> {
-    const now = time();
+    const now = runtime.now();
     const step = runDue(dueAttempts(now, BATCH, holdScheduled()), now, BATCH, refusedTarget);
     saveAll(step.changed);
     armWake(now);
     await Promise.all(step.effects.map(perform));
-    armWake(time());
+    armWake(runtime.now());
 }
 
 async function perform(e: ExecutorEffect): Promise<void> {
@@ -95,14 +97,14 @@ async function perform(e: ExecutorEffect): Promise<void> {
         // No agent yet (being created, no module deployed, the management canister refused):
         // the call waits, unsent and not counted as a failure; the orchestrator's node deadline bounds the wait.
         const waiting = getAttempt(attemptKeyText(e.key));
-        if (waiting !== undefined) putAttempt(deferCall(waiting, time(), AGENT_WAIT_MS));
-        armWake(time());
+        if (waiting !== undefined) putAttempt(deferCall(waiting, runtime.now(), AGENT_WAIT_MS));
+        armWake(runtime.now());
         return;
     }
     const result = await callThroughAgent(Principal.fromText(agent.Ok.canisterId), e.key, e.canister, e.method, e.args, e.cycles);
     const current = getAttempt(attemptKeyText(e.key));
     if (current === undefined) return;
-    const step = completeCall(current, result, time());
+    const step = completeCall(current, result, runtime.now());
     saveAll(step.changed);
     await Promise.all(step.effects.map(perform));
 }
@@ -120,10 +122,10 @@ async function sendReport(a: StoredAttempt): Promise<HandleOutcome> {
         node_id: a.key.nodeId,
         attempt: a.key.attempt,
         started_at: a.startedAt ?? a.dueAt,
-        finished_at: a.finishedAt ?? time(),
+        finished_at: a.finishedAt ?? runtime.now(),
         outcome
     };
-    const r = await callTyped<{ Ok: null } | { Err: WorkflowError }>(deployment.peer('orchestrator'), 'report_node_result', OrchestratorMethods.report_node_result, [request]);
+    const r = await callTyped<Result<null, WorkflowError>>(deployment.peer('orchestrator'), 'report_node_result', OrchestratorMethods.report_node_result, [request]);
     if (r.kind === 'Rejected') return failedCall(r);
     if ('Err' in r.value) return { kind: 'Failed', retryable: false, reason: `refused: ${Object.keys(r.value.Err)[0] ?? 'unknown'}` };
     return { kind: 'Done' };

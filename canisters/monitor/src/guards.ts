@@ -1,4 +1,4 @@
-/** Caller checks of the monitor's methods: each returns `undefined` when allowed, else the error to answer. */
+/** Caller checks of the monitor: `(caller, what it acts on)`, answering `undefined` (allowed) or the typed error. */
 import type { Principal } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';

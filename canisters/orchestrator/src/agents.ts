@@ -3,7 +3,7 @@
  * at the owner's first workflow, so its principal is known before the first run, and shown
  * by `get_agent`. The executor creates and runs agents (canisters/executor/src/agents.ts).
  */
-import { msgCaller, Principal, time } from 'azle';
+import { Principal } from 'azle';
 
 import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { OrchestratorMethods, workflowError, type OwnerAgentWire, type WorkflowError } from '../../../shared/workflow';
@@ -12,6 +12,8 @@ import { requireSignedIn } from './guards';
 import { encodeAgentFunding } from '../../../shared/agent/funding';
 import { fundingOf, ownerAgentOf, putOwnerAgent, updateFunding } from './owner-state';
 import { enqueue } from './state';
+import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /** Asks for the owner's agent once (call context: update; the caller arms the outbox). */
 export function requestAgent(owner: string, now: bigint): void {
@@ -26,7 +28,7 @@ export function recordAgent(owner: string, answer: AgentRecordWire): void {
     const agent = answer.agent[0];
     if (known === undefined || agent === undefined || !('Ready' in answer.status)) return;
     putOwnerAgent(owner, { ...known, status: 'Ready', agent: agent.toText() });
-    requestFundingCheck(owner, time());
+    requestFundingCheck(owner, runtime.now());
 }
 
 /**
@@ -49,8 +51,8 @@ export class AgentQueryMethods {
      * Errors: Unauthorized (anonymous), NotFound (no workflow created yet, so no agent asked for).
      */
     @method(OrchestratorMethods.get_agent)
-    get_agent(): { Ok: OwnerAgentWire } | { Err: WorkflowError } {
-        const caller = msgCaller();
+    get_agent(): Result<OwnerAgentWire, WorkflowError> {
+        const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
         const a = ownerAgentOf(caller.toText());

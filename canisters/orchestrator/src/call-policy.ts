@@ -3,7 +3,7 @@
  * allow-list, and the methods an owner uses to keep that list. The rule itself is
  * `shared/workflow/call-policy.ts`.
  */
-import { msgCaller, Principal } from 'azle';
+import { Principal } from 'azle';
 
 import {
     MAX_ALLOW_LIST_TARGETS,
@@ -15,7 +15,8 @@ import {
     type CallAllowList,
     type CallTargetRule,
     type WorkflowDefinition,
-    type WorkflowError
+    type WorkflowError,
+    type WorkflowResult
 } from '../../../shared/workflow';
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
@@ -23,8 +24,7 @@ import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import { allowListOf, isKnownAgent, putAllowList } from './owner-state';
 import { deployment } from './state';
-
-type R<T> = { Ok: T } | { Err: WorkflowError };
+import * as runtime from './runtime';
 
 /** DeFlow's own canisters, as wired at install time (agents are looked up: {@link isKnownAgent}). */
 export function protectedCanisters(): Principal[] {
@@ -66,8 +66,8 @@ export class CallPolicyMethods {
      * management canister, not a canister id).
      */
     @method(OrchestratorMethods.set_call_allow_list)
-    set_call_allow_list(arg: CallAllowList): R<CallAllowList> {
-        const caller = msgCaller();
+    set_call_allow_list(arg: CallAllowList): WorkflowResult<CallAllowList> {
+        const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
         if (arg.targets.length > MAX_ALLOW_LIST_TARGETS) return { Err: workflowError.limitExceeded('call_allow_list_targets', BigInt(MAX_ALLOW_LIST_TARGETS)) };
@@ -86,8 +86,8 @@ export class CallPolicyMethods {
      * Call context: query; any non-anonymous caller, for their own list. Errors: Unauthorized (anonymous).
      */
     @method(OrchestratorMethods.get_call_allow_list)
-    get_call_allow_list(): R<CallAllowList> {
-        const caller = msgCaller();
+    get_call_allow_list(): WorkflowResult<CallAllowList> {
+        const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
         return { Ok: { targets: allowListOf(caller) } };

@@ -4,7 +4,7 @@
  * the same message. Inter-canister calls happen later, from the outbox timer, so a peer being
  * upgraded only delays them.
  */
-import { canisterSelf, canisterVersion, Principal, time } from 'azle';
+import { canisterSelf, canisterVersion, Principal } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
@@ -48,7 +48,8 @@ import {
     updateMeta,
     type StoredExecution
 } from './state';
-import { armDeadlines, armOutbox } from './timers';
+import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /** Executions the deadline pass handles per timer message: its instructions stay bounded whatever is stored. */
 export const DEADLINE_BATCH = 50;
@@ -64,7 +65,7 @@ export function compiledFor(workflowId: string, version: number): CompiledWorkfl
     const c = compileWorkflow(v.definition);
     if ('Err' in c) throw new Error(`invariant: stored workflow ${workflowId} v${version} invalid: ${c.Err.kind}`);
     const owner = getWorkflow(workflowId)?.owner;
-    return owner === undefined ? c.Ok : { ...c.Ok, budget: budgetOf(owner, time()) };
+    return owner === undefined ? c.Ok : { ...c.Ok, budget: budgetOf(owner, runtime.now()) };
 }
 
 /** Persists a step's execution and queues its effects. */
@@ -73,9 +74,9 @@ export function commit(stored: StoredExecution, step: Step<Execution>, now: bigi
     const next: StoredExecution = { ...stored, execution: step.state, pausedBy: step.state.status === 'Paused' ? stored.pausedBy : undefined };
     const deadline = nextDeadline(compiled, step.state);
     putExecution(next, deadline);
-    if (deadline !== undefined) armDeadlines(deadline, now);
+    if (deadline !== undefined) runtime.wakeDeadlines(deadline, now);
     for (const effect of step.effects) applyEffect(next, effect, now);
-    armOutbox();
+    runtime.wakeOutbox();
 }
 
 function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
@@ -172,7 +173,7 @@ export type StartRequest = {
  * `MAX_UNDERFUNDED_RUNS` runs already wait). While the owner's agent is short the
  * execution is created `Underfunded` and starts after a top-up.
  */
-export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { Err: ApiError | CallRefusedError } {
+export function startNew(req: StartRequest, now: bigint): Result<Execution, ApiError | CallRefusedError> {
     if (req.scheduled !== undefined) {
         const existing = executionForKey(req.scheduled.idempotencyKey);
         const stored = existing === undefined ? undefined : getExecution(existing);
@@ -262,7 +263,7 @@ export function reconcileMode(now: bigint): void {
 }
 
 /** Timer step: fails what is past its deadline, re-runs what became runnable. */
-export function checkDeadlines(now: bigint = time()): void {
+export function checkDeadlines(now: bigint = runtime.now()): void {
     // Only what is due is read (the deadline index's front), a bounded batch per pass.
     const due = dueExecutions(now, DEADLINE_BATCH);
     for (const id of due.ids) {
@@ -272,5 +273,5 @@ export function checkDeadlines(now: bigint = time()): void {
         commit(stored, checkTimeouts(wf, stored.execution, now), now, wf);
     }
     const next = dueExecutions(now, 0).next;
-    if (next !== undefined) armDeadlines(next, now);
+    if (next !== undefined) runtime.wakeDeadlines(next, now);
 }

@@ -1,5 +1,5 @@
 /** Execution methods for users: start, cancel, get, list. */
-import { msgCaller, time } from 'azle';
+
 import { z } from 'zod';
 
 import {
@@ -16,7 +16,8 @@ import {
     type ListExecutionsArg,
     type StartExecutionArg,
     type StartWithCallbackArg,
-    type WorkflowError
+    type WorkflowError,
+    type WorkflowResult
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { commit, compiledFor, startNew } from './engine';
@@ -26,8 +27,7 @@ import { requireOwner } from './guards';
 import { cancelExecution, isTerminalExecution, triggerForCaller } from './logic';
 import { executionSummaryPage, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
-
-type R<T> = { Ok: T } | { Err: WorkflowError };
+import * as runtime from './runtime';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const StartSchema = z.object({ workflow_id: IdSchema, input: z.union([z.tuple([]), z.tuple([JsonTextSchema])]) });
@@ -36,12 +36,12 @@ const ExecutionIdSchema = z.object({ execution_id: IdSchema });
 const ListSchema = z.object({ workflow_id: z.union([z.tuple([]), z.tuple([IdSchema])]), page: PageSchema, order: z.union([z.tuple([]), z.tuple([z.union([z.object({ OldestFirst: z.null() }), z.object({ NewestFirst: z.null() })])])]) });
 
 /** Loads an execution of one of the caller's workflows: NotFound, then Unauthorized. */
-function ownedExecution(arg: { execution_id: string }): R<StoredExecution> {
+function ownedExecution(arg: { execution_id: string }): WorkflowResult<StoredExecution> {
     const valid = parseWith(ExecutionIdSchema, arg);
     if ('Err' in valid) return valid;
     const s = getExecution(arg.execution_id);
     if (s === undefined) return { Err: notFound.execution(arg.execution_id) };
-    const denied = requireOwner(s);
+    const denied = requireOwner(runtime.caller(), s);
     return denied === undefined ? { Ok: s } : { Err: denied };
 }
 
@@ -56,11 +56,11 @@ export class ExecutionMethods {
      * EmergencyMode (emergency mode; safe mode for a workflow not marked critical).
      */
     @method(OrchestratorMethods.start_execution)
-    start_execution(arg: StartExecutionArg): R<ExecutionWire> {
+    start_execution(arg: StartExecutionArg): WorkflowResult<ExecutionWire> {
         const valid = parseWith(StartSchema, arg);
         if ('Err' in valid) return valid;
-        const caller = msgCaller();
-        const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null' }, time());
+        const caller = runtime.caller();
+        const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null' }, runtime.now());
         return 'Err' in r ? r : { Ok: encodeExecution(r.Ok) };
     }
 
@@ -76,12 +76,12 @@ export class ExecutionMethods {
      * characters, or the caller is not a canister outside DeFlow).
      */
     @method(OrchestratorMethods.start_execution_with_callback)
-    start_execution_with_callback(arg: StartWithCallbackArg): R<ExecutionWire> {
+    start_execution_with_callback(arg: StartWithCallbackArg): WorkflowResult<ExecutionWire> {
         const valid = parseWith(StartWithCallbackSchema, arg);
         if ('Err' in valid) return valid;
-        const caller = msgCaller();
+        const caller = runtime.caller();
         const completionCallback = { canister: caller.toText(), method: arg.callback_method };
-        const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null', completionCallback }, time());
+        const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null', completionCallback }, runtime.now());
         return 'Err' in r ? r : { Ok: encodeExecution(r.Ok) };
     }
 
@@ -91,10 +91,10 @@ export class ExecutionMethods {
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already finished).
      */
     @method(OrchestratorMethods.cancel_execution)
-    cancel_execution(arg: { execution_id: string }): R<ExecutionWire> {
+    cancel_execution(arg: { execution_id: string }): WorkflowResult<ExecutionWire> {
         const s = ownedExecution(arg);
         if ('Err' in s) return s;
-        const now = time();
+        const now = runtime.now();
         // A finished execution's version may have been pruned: refuse before compiling it.
         if (isTerminalExecution(s.Ok.execution.status)) return { Err: transitionConflict({ kind: 'IllegalExecutionTransition', from: s.Ok.execution.status, to: 'Cancelled' }) };
         const wf = compiledFor(s.Ok.execution.workflowId, s.Ok.execution.workflowVersion);
@@ -109,7 +109,7 @@ export class ExecutionMethods {
      * Call context: query; owner only. Errors: NotFound, Unauthorized, InvalidInput.
      */
     @method(OrchestratorMethods.get_execution)
-    get_execution(arg: { execution_id: string }): R<ExecutionWire> {
+    get_execution(arg: { execution_id: string }): WorkflowResult<ExecutionWire> {
         const s = ownedExecution(arg);
         return 'Err' in s ? s : { Ok: encodeExecution(s.Ok.execution) };
     }
@@ -122,10 +122,10 @@ export class ExecutionMethods {
      * (limit above the cap, cursor too long).
      */
     @method(OrchestratorMethods.list_executions)
-    list_executions(arg: ListExecutionsArg): R<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
+    list_executions(arg: ListExecutionsArg): WorkflowResult<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
         const valid = parseWith(ListSchema, arg);
         if ('Err' in valid) return valid;
-        const owner = msgCaller().toText();
+        const owner = runtime.caller().toText();
         const workflowId = fromOpt(arg.workflow_id);
         const statusWire = fromOpt(arg.status);
         const status = statusWire === undefined ? undefined : decodeExecutionStatus(statusWire);

@@ -5,7 +5,7 @@
  * `top_up_agent`. The arithmetic is `shared/agent/funding.ts`; the model is docs/security.md,
  * "Cost and funding model".
  */
-import { call, msgCyclesAccept, msgCyclesAvailable, Principal, time } from 'azle';
+import { call, msgCyclesAccept, msgCyclesAvailable, Principal } from 'azle';
 
 import { AgentMethods, type AgentInfo } from '../../../shared/agent/api';
 import { recordBalance, takeWaiting, type TopUpAgentArg, type TopUpAgentReply } from '../../../shared/agent/funding';
@@ -20,7 +20,7 @@ import { pauseExecution, releaseUnderfunded } from './logic';
 import { fundingOf, limitsOf, ownerAgentOf, updateFunding, usageOf } from './owner-state';
 import { chargeNotificationTo, countRefusedNotificationOf } from './quotas';
 import { enqueue, getExecution } from './state';
-import { armOutbox } from './timers';
+import * as runtime from './runtime';
 
 /** Waiting executions started per message, so one message's work stays bounded; the rest follow in the next read. */
 const RELEASE_BATCH = 20;
@@ -59,7 +59,7 @@ export function applyBalance(owner: string, agent: string, balance: bigint, now:
     updateFunding(owner, () => rest);
     for (const id of release) startWaiting(id, now);
     if (!rest.underfunded && rest.waiting.length > 0) requestFundingCheck(owner, now);
-    armOutbox();
+    runtime.wakeOutbox();
     return rest.underfunded;
 }
 
@@ -92,7 +92,7 @@ export async function checkFunding(owner: string, seq: number): Promise<HandleOu
     // This entry stays queued (and is read again) exactly while the agent is short; cleared
     // first so a read asked for by the batch released here is queued anew.
     updateFunding(owner, (f) => ({ ...f, checkQueued: false }));
-    const short = applyBalance(owner, agent, r.Ok, time());
+    const short = applyBalance(owner, agent, r.Ok, runtime.now());
     if (short) updateFunding(owner, (f) => ({ ...f, checkQueued: true }));
     return short ? { kind: 'Failed', retryable: true, reason: `agent ${agent} under the run minimum: read again later` } : { kind: 'Done' };
 }
@@ -129,14 +129,14 @@ export class FundingMethods {
         }
         const read = await readBalance(agentId);
         if ('Err' in read) {
-            requestFundingCheck(owner, time());
-            armOutbox();
+            requestFundingCheck(owner, runtime.now());
+            runtime.wakeOutbox();
             return { Ok: { agent: agentId, deposited, balance: [], underfunded: fundingOf(owner).underfunded } };
         }
-        const short = applyBalance(owner, agent, read.Ok, time());
+        const short = applyBalance(owner, agent, read.Ok, runtime.now());
         // Funded: a read still retrying from the episode no longer holds back the reads runs ask for.
         if (!short) updateFunding(owner, (f) => ({ ...f, checkQueued: false }));
-        else requestFundingCheck(owner, time());
+        else requestFundingCheck(owner, runtime.now());
         return { Ok: { agent: agentId, deposited, balance: [read.Ok], underfunded: short } };
     }
 }

@@ -2,12 +2,13 @@
  * Periodic work: retention of finished executions in bounded batches, and the health report
  * to the monitor (the shared HealthReporter adopts the emergency state of its ack).
  */
-import { time } from 'azle';
+
 
 import { HealthReporter } from '../../common/health-reporter';
 import { reconcileMode } from './engine';
 import { DEFAULT_EXECUTION_RETENTION, pruneExecutions } from './logic';
 import { activeCount, deleteExecution, deployment, emergency, getMeta, oldestFinished } from './state';
+import * as runtime from './runtime';
 
 /** Finished executions examined per run: the work of one timer message stays bounded. */
 const RETENTION_BATCH = 200;
@@ -16,7 +17,7 @@ const RETENTION_BATCH = 200;
 export const RETENTION_INTERVAL_SECONDS = 60;
 
 /** Deletes finished executions beyond the retention bounds (count and age), oldest first. */
-export function pruneFinished(now: bigint = time()): number {
+export function pruneFinished(now: bigint = runtime.now()): number {
     const { candidates, total } = oldestFinished(RETENTION_BATCH);
     // Only a batch is passed; the rest of the finished set still counts against maxCompleted.
     const maxCompleted = Math.max(0, DEFAULT_EXECUTION_RETENTION.maxCompleted - (total - candidates.length));
@@ -34,5 +35,5 @@ export const reporter = new HealthReporter({
         const c = getMeta().counters;
         return { active_executions: activeCount(), failures_total: c.failuresTotal, executions_completed_total: c.completedTotal, execution_time_ns_total: c.executionTimeNsTotal };
     },
-    onModeChange: () => reconcileMode(time())
+    onModeChange: () => reconcileMode(runtime.now())
 });

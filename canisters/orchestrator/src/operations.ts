@@ -1,11 +1,12 @@
 /** Operator endpoints: what an admin needs to see that the outbox did not deliver. */
-import { msgCaller } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
 import { OrchestratorMethods, type PageRequest } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { listDeadLetters, type DeadLetterPage } from '../../common/outbox/dead-letters';
 import { deadLetters, deployment } from './state';
+import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 export class OperationsMethods {
     /**
@@ -16,8 +17,8 @@ export class OperationsMethods {
      * Errors: Unauthorized, InvalidInput (limit above 100).
      */
     @method(OrchestratorMethods.list_dead_letters)
-    list_dead_letters(page: PageRequest): { Ok: DeadLetterPage } | { Err: ApiError } {
-        const caller = msgCaller();
+    list_dead_letters(page: PageRequest): Result<DeadLetterPage, ApiError> {
+        const caller = runtime.caller();
         return listDeadLetters(deadLetters, caller, deployment.isAdmin(caller), page);
     }
 }

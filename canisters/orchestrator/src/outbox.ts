@@ -6,7 +6,7 @@
  * after `max_traps` tries, while the entries behind it go out. The receivers are idempotent
  * on their keys (attempt key, idempotency key), so a re-sent entry never repeats its effect.
  */
-import { IDL, Principal, time } from 'azle';
+import { IDL, Principal } from 'azle';
 
 import { ExecutionCompletionWire, ExecutorMethods, encodeNodeTask, type WorkflowError } from '../../../shared/workflow';
 import { MonitorMethods } from '../../../shared/monitoring/service';
@@ -15,7 +15,7 @@ import type { ApiError } from '../../../shared/common/errors';
 import type { DeadLetterReason } from '../../../shared/common/dead-letter';
 import type { EmergencyState, RaiseEmergencyError } from '../../../shared/monitoring/emergency';
 import type { PeerRole } from '../../../shared/common/deployment';
-import { assertNever } from '../../../shared/common/result';
+import { assertNever, type Result } from '../../../shared/common/result';
 import type { MethodSpec } from '../../../shared/common/codec';
 import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
 import { callRaw, callTyped, type CallOutcome } from '../../common/outbox/calls';
@@ -27,6 +27,7 @@ import { checkFunding, forgetFundingCheck } from './funding';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { deadStartOutcome, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
 import { deployment, getExecution, outboxStore, type StoredOutboxEntry } from './state';
+import * as runtime from './runtime';
 
 async function callPeer<T>(role: PeerRole, method: string, spec: MethodSpec, arg: unknown): Promise<CallOutcome<T>> {
     return await callTyped<T>(deployment.peer(role), method, spec, [arg]);
@@ -46,7 +47,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             // The owner names the agent the call goes out from (read here: entries stored before agents carry none).
             const owner = getExecution(m.executionId)?.owner;
             const request = { key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, due_at: m.dueAt, timeout_ms: BigInt(m.timeoutMs), task: encodeNodeTask(m.task), owner: owner === undefined ? [] : [Principal.fromText(owner)], critical: m.critical === true ? [true] : [] };
-            const r = await callPeer<{ Ok: unknown } | { Err: WorkflowError }>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
+            const r = await callPeer<Result<unknown, WorkflowError>>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
             // A typed refusal (e.g. Unauthorized after a bad deployment) will not change by
             // retrying; the orchestrator's node deadline then fails the attempt as TimedOut.
             return replied(r, (answer) => {
@@ -56,9 +57,9 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
         case 'CancelDispatched':
             return replied(await callPeer<unknown>('executor', 'cancel_execution_attempts', ExecutorMethods.cancel_execution_attempts, { execution_id: m.executionId }));
         case 'ScheduledFinished':
-            return replied(await callPeer<{ Ok: null } | { Err: ApiError }>('scheduler', 'notify_execution_finished', SchedulerMethods.notify_execution_finished, m.notice));
+            return replied(await callPeer<Result<null, ApiError>>('scheduler', 'notify_execution_finished', SchedulerMethods.notify_execution_finished, m.notice));
         case 'WorkflowChanged':
-            return replied(await callPeer<{ Ok: null } | { Err: ApiError }>('scheduler', 'notify_workflow_changed', SchedulerMethods.notify_workflow_changed, m.target));
+            return replied(await callPeer<Result<null, ApiError>>('scheduler', 'notify_workflow_changed', SchedulerMethods.notify_workflow_changed, m.target));
         case 'Notify':
             return replied(await callPeer<unknown>('monitor', 'send_system_notification', MonitorMethods.send_system_notification, { level: { [m.level]: null }, message: m.message, source: 'orchestrator', event: [] }));
         case 'RequestEmergency': {
@@ -67,10 +68,10 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             // (get_emergency_authority, notifications), so it is final here.
             const r =
                 m.owner === undefined
-                    ? await callPeer<{ Ok: EmergencyState } | { Err: ApiError }>('monitor', 'enable_emergency_mode', MonitorMethods.enable_emergency_mode, { mode, reason: m.reason })
-                    : await callPeer<{ Ok: EmergencyState } | { Err: RaiseEmergencyError }>('monitor', 'raise_emergency_for_owner', MonitorMethods.raise_emergency_for_owner, { owner: Principal.fromText(m.owner), mode, reason: m.reason });
+                    ? await callPeer<Result<EmergencyState, ApiError>>('monitor', 'enable_emergency_mode', MonitorMethods.enable_emergency_mode, { mode, reason: m.reason })
+                    : await callPeer<Result<EmergencyState, RaiseEmergencyError>>('monitor', 'raise_emergency_for_owner', MonitorMethods.raise_emergency_for_owner, { owner: Principal.fromText(m.owner), mode, reason: m.reason });
             return replied(r, (answer) => {
-                if ('Ok' in answer) adoptEmergency(answer.Ok, time());
+                if ('Ok' in answer) adoptEmergency(answer.Ok, runtime.now());
                 else console.log(`outbox: the monitor refused ${m.mode} mode for ${m.owner ?? 'the orchestrator'}: ${Object.keys(answer.Err)[0] ?? ''}`);
             });
         }
@@ -78,7 +79,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             startLocal(m);
             return { kind: 'Done' };
         case 'EnsureAgent': {
-            const r = await callPeer<{ Ok: AgentRecordWire } | { Err: ApiError }>('executor', 'ensure_agent', ExecutorMethods.ensure_agent, { owner: Principal.fromText(m.owner) });
+            const r = await callPeer<Result<AgentRecordWire, ApiError>>('executor', 'ensure_agent', ExecutorMethods.ensure_agent, { owner: Principal.fromText(m.owner) });
             if (r.kind === 'Rejected') return failedCall(r);
             // Unavailable (module not deployed yet, creation in flight): ask again later.
             if ('Err' in r.value) return { kind: 'Failed', retryable: true, reason: `ensure_agent: ${Object.keys(r.value.Err)[0] ?? ''}` };
@@ -108,7 +109,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
 
 /** A `start_workflow` node or an emergency workflow: started here, the node told the outcome. */
 function startLocal(m: Extract<OutboxMessage, { kind: 'StartWorkflow' }>): void {
-    const now = time();
+    const now = runtime.now();
     const emergencyRun = m.origin.kind === 'Emergency';
     const r = startNew({ workflowId: m.workflowId, caller: Principal.fromText(m.owner), trigger: { kind: 'Workflow', executionId: m.origin.executionId }, input: m.input, emergencyRun }, now);
     if (emergencyRun && 'Err' in r) console.log(`outbox: emergency workflow ${m.workflowId} of ${m.origin.executionId}/${m.origin.nodeId} did not start: ${Object.keys(r.Err)[0] ?? ''}`);
@@ -121,7 +122,7 @@ function onDeadLetter(entry: StoredOutboxEntry, reason: DeadLetterReason): void 
     const m = entry.message;
     if (m.kind === 'CheckFunding') forgetFundingCheck(m.owner, m.seq);
     if (m.kind !== 'StartWorkflow' || m.origin.kind !== 'Node') return;
-    const now = time();
+    const now = runtime.now();
     applyReport(m.origin.executionId, { nodeId: m.origin.nodeId, attempt: m.origin.attempt, startedAt: now, finishedAt: now, outcome: deadStartOutcome(m.workflowId, reason) }, now);
 }
 
@@ -133,5 +134,5 @@ export const outbox = new DurableOutbox<StoredOutboxEntry>({
     policyOf: (e) => outboxPolicyOf(e.message),
     batch: OUTBOX_BATCH,
     resendAfterNs: OUTBOX_RESEND_AFTER_NS,
-    now: () => time()
+    now: () => runtime.now()
 });

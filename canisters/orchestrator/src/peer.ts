@@ -1,5 +1,4 @@
 /** Inter-canister endpoints: only the peer canisters wired at install time may call them. */
-import { time } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { parseWith } from '../../../shared/common/codec';
@@ -17,6 +16,8 @@ import { refuseCallTarget } from '../../../shared/workflow/call-policy';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { requireOwner, requirePeer } from './guards';
 import { z } from 'zod';
+import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const ReportSchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attempt: z.number().int().min(1).max(WORKFLOW_LIMITS.maxRetries + 1) });
@@ -33,11 +34,11 @@ export class PeerMethods {
      */
     @method(OrchestratorMethods.check_schedule_target)
     check_schedule_target(arg: ScheduleTargetRequest): WorkflowTargetResult {
-        const denied = requirePeer('scheduler');
+        const denied = requirePeer(runtime.caller(), 'scheduler');
         if (denied !== undefined) return { Err: denied };
         const w = getWorkflow(arg.workflow_id);
         if (w === undefined) return { Err: apiError.notFound('workflow', arg.workflow_id) };
-        const notOwner = requireOwner(w, arg.owner);
+        const notOwner = requireOwner(arg.owner, w);
         if (notOwner !== undefined) return { Err: notOwner };
         const readTarget = fromOpt(arg.read_target);
         const refused = readTarget === undefined ? undefined : refuseCallTarget(readTarget, callRuleFor(arg.owner));
@@ -57,11 +58,11 @@ export class PeerMethods {
      */
     @method(OrchestratorMethods.start_scheduled_execution)
     start_scheduled_execution(arg: StartScheduledExecutionRequest): StartScheduledExecutionResult {
-        const denied = requirePeer('scheduler');
+        const denied = requirePeer(runtime.caller(), 'scheduler');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(StartScheduledExecutionRequestCodec.schema, arg);
         if ('Err' in valid) return valid;
-        const now = time();
+        const now = runtime.now();
         const key = arg.idempotency_key;
         const w = getWorkflow(arg.workflow_id);
         // A start already made for this key answers its execution even if the workflow changed since.
@@ -88,8 +89,8 @@ export class PeerMethods {
      * Call context: inter-canister update; the executor only. Errors: Unauthorized, InvalidInput.
      */
     @method(OrchestratorMethods.report_node_result)
-    report_node_result(report: NodeResultReport): { Ok: null } | { Err: WorkflowError } {
-        const denied = requirePeer('executor');
+    report_node_result(report: NodeResultReport): Result<null, WorkflowError> {
+        const denied = requirePeer(runtime.caller(), 'executor');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(ReportSchema, report);
         if ('Err' in valid) return valid;
@@ -102,7 +103,7 @@ export class PeerMethods {
             if ('Err' in error) return error;
             outcome = { kind: 'Failed', error: error.Ok };
         }
-        const now = time();
+        const now = runtime.now();
         applyReport(report.execution_id, { nodeId: report.node_id, attempt: report.attempt, startedAt: report.started_at, finishedAt: report.finished_at, outcome }, now);
         return { Ok: null };
     }
@@ -114,7 +115,7 @@ export class PeerMethods {
      * Call context: inter-canister update; the monitor only. Errors: Unauthorized, InvalidInput.
      */
     @method(OrchestratorMethods.set_emergency_mode)
-    set_emergency_mode(state: EmergencyState): { Ok: null } | { Err: ApiError } {
-        return receiveEmergencyState(requirePeer('monitor'), state, (valid) => adoptEmergency(valid, time()));
+    set_emergency_mode(state: EmergencyState): Result<null, ApiError> {
+        return receiveEmergencyState(requirePeer(runtime.caller(), 'monitor'), state, (valid) => adoptEmergency(valid, runtime.now()));
     }
 }

@@ -2,7 +2,6 @@
  * Owner quotas as the orchestrator applies them: the budget a step may spend, the accounting
  * of what it spent, and the owner's view of both. The arithmetic is `shared/workflow/quotas.ts`.
  */
-import { msgCaller, time } from 'azle';
 
 import {
     OrchestratorMethods,
@@ -28,6 +27,8 @@ import { requireSignedIn } from './guards';
 import type { OwnerBudget } from './logic';
 import { limitsOf, putLimits, updateUsage, usageOf } from './owner-state';
 import { deployment } from './state';
+import * as runtime from './runtime';
+import type { Result } from '../../../shared/common/result';
 
 /** What the owner (principal text) may still spend in this message. */
 export function budgetOf(owner: string, now: bigint): OwnerBudget {
@@ -59,11 +60,11 @@ export class QuotaMethods {
      * Call context: query; any non-anonymous caller, for themselves. Errors: Unauthorized (anonymous).
      */
     @method(OrchestratorMethods.get_owner_quotas)
-    get_owner_quotas(): { Ok: OwnerQuotasWire } | { Err: WorkflowError } {
-        const caller = msgCaller();
+    get_owner_quotas(): Result<OwnerQuotasWire, WorkflowError> {
+        const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return { Err: denied };
-        return { Ok: encodeOwnerQuotas(usageOf(caller.toText()), time(), limitsOf(caller.toText())) };
+        return { Ok: encodeOwnerQuotas(usageOf(caller.toText()), runtime.now(), limitsOf(caller.toText())) };
     }
 
     /**
@@ -74,8 +75,8 @@ export class QuotaMethods {
      * Call context: update; admins and controllers. Errors: Unauthorized, InvalidInput (`limits.<field>`).
      */
     @method(OrchestratorMethods.set_owner_quotas)
-    set_owner_quotas(arg: SetOwnerQuotasArg): { Ok: OwnerQuotaLimitsWire } | { Err: WorkflowError } {
-        const caller = msgCaller();
+    set_owner_quotas(arg: SetOwnerQuotasArg): Result<OwnerQuotaLimitsWire, WorkflowError> {
+        const caller = runtime.caller();
         if (!deployment.isAdmin(caller)) return { Err: workflowError.unauthorized(caller) };
         const limits = decodeQuotaLimits(arg.limits);
         const invalid = invalidQuotaLimit(limits);

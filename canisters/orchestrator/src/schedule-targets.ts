@@ -6,7 +6,7 @@
 import { requiredInputPaths } from '../../../shared/workflow';
 import type { WorkflowTarget } from '../../../shared/scheduling/target';
 import { enqueue, getWorkflowVersion, type StoredWorkflow } from './state';
-import { armOutbox } from './timers';
+import * as runtime from './runtime';
 
 /** The target of an existing workflow: its status and the input its latest version reads. */
 export function targetOf(w: StoredWorkflow): WorkflowTarget {
@@ -27,5 +27,5 @@ export function deletedTarget(workflowId: string, now: bigint): WorkflowTarget {
 /** Queues the notice to the scheduler (essential delivery: retried until it answers). */
 export function notifyWorkflowChanged(target: WorkflowTarget, now: bigint): void {
     enqueue({ kind: 'WorkflowChanged', target }, now);
-    armOutbox();
+    runtime.wakeOutbox();
 }

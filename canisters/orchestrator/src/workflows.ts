@@ -3,7 +3,7 @@
  * Every method validates its argument and answers `Result<T, WorkflowError>`; none traps on
  * bad input.
  */
-import { msgCaller, Principal, time } from 'azle';
+import { Principal } from 'azle';
 import { z } from 'zod';
 
 import {
@@ -19,10 +19,10 @@ import {
     type UpdateWorkflowArg,
     type WorkflowDefinition,
     type WorkflowDefinitionWire,
-    type WorkflowError,
     type WorkflowSummary,
     type WorkflowWire,
-    versionsToPrune
+    versionsToPrune,
+    type WorkflowResult
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { requestAgent } from './agents';
@@ -30,7 +30,6 @@ import { callRefusalOf } from './call-policy';
 import { reconcileExecution } from './engine';
 import { limitsOf } from './owner-state';
 import { countFor, quotaExceeded } from './quotas';
-import { armOutbox } from './timers';
 import { notFound } from './errors';
 import { deletedTarget, notifyWorkflowChanged, targetOf } from './schedule-targets';
 import { parseWith } from '../../../shared/common/codec';
@@ -51,8 +50,7 @@ import {
     workflowsOf,
     type StoredWorkflow
 } from './state';
-
-type R<T> = { Ok: T } | { Err: WorkflowError };
+import * as runtime from './runtime';
 
 const WorkflowIdSchema = z.object({ workflow_id: z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars) });
 
@@ -64,7 +62,7 @@ export const PageSchema = z.object({
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Schema shape check, the graph rules, then the owner's call policy: the definition is stored only if all pass. */
-function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): R<WorkflowDefinition> {
+function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): WorkflowResult<WorkflowDefinition> {
     const def = parseWith(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
     if ('Err' in def) return def;
     const compiled = compileWorkflow(def.Ok);
@@ -74,14 +72,14 @@ function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): R<Work
 }
 
 /** Loads a workflow the caller owns: NotFound, then Unauthorized. */
-function ownedWorkflow(id: string): R<StoredWorkflow> {
+function ownedWorkflow(id: string): WorkflowResult<StoredWorkflow> {
     const w = getWorkflow(id);
     if (w === undefined) return { Err: notFound.workflow(id) };
-    const denied = requireOwner(w);
+    const denied = requireOwner(runtime.caller(), w);
     return denied === undefined ? { Ok: w } : { Err: denied };
 }
 
-function reply(w: StoredWorkflow, version = w.latestVersion): R<WorkflowWire> {
+function reply(w: StoredWorkflow, version = w.latestVersion): WorkflowResult<WorkflowWire> {
     const v = getWorkflowVersion(w.id, version);
     if (v === undefined) return { Err: workflowError.notFound('workflow_version', `${w.id}@${version}`) };
     return { Ok: encodeWorkflow(toWorkflow(w, version, v)) };
@@ -115,20 +113,20 @@ export class WorkflowMethods {
      * principal, or a canister outside the owner's allow-list; see docs/security.md).
      */
     @method(OrchestratorMethods.create_workflow)
-    create_workflow(definition: WorkflowDefinitionWire): R<WorkflowWire> {
-        const denied = requireSignedIn();
+    create_workflow(definition: WorkflowDefinitionWire): WorkflowResult<WorkflowWire> {
+        const denied = requireSignedIn(runtime.caller());
         if (denied !== undefined) return { Err: denied };
-        const def = validDefinition(definition, msgCaller());
+        const def = validDefinition(definition, runtime.caller());
         if ('Err' in def) return def;
-        const full = quotaExceeded(msgCaller().toText(), 'workflows');
+        const full = quotaExceeded(runtime.caller().toText(), 'workflows');
         if (full !== undefined) return { Err: full };
-        const now = time();
-        const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: msgCaller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
+        const now = runtime.now();
+        const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: runtime.caller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
         putWorkflowVersion(w.id, 1, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(w);
         countFor(w.owner, 'workflows', 1);
         requestAgent(w.owner, now);
-        armOutbox();
+        runtime.wakeOutbox();
         return reply(w);
     }
 
@@ -140,14 +138,14 @@ export class WorkflowMethods {
      * Errors: NotFound, Unauthorized, Conflict (`expected_version` is not the latest), and the definition errors of create_workflow.
      */
     @method(OrchestratorMethods.update_workflow)
-    update_workflow(arg: UpdateWorkflowArg): R<WorkflowWire> {
+    update_workflow(arg: UpdateWorkflowArg): WorkflowResult<WorkflowWire> {
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
         const expected = fromOpt(arg.expected_version);
         if (expected !== undefined && expected !== w.Ok.latestVersion) return { Err: workflowError.conflict(`latest version is ${w.Ok.latestVersion}, not ${expected}`) };
-        const def = validDefinition(arg.definition, msgCaller());
+        const def = validDefinition(arg.definition, runtime.caller());
         if ('Err' in def) return def;
-        const now = time();
+        const now = runtime.now();
         const next: StoredWorkflow = { ...w.Ok, latestVersion: w.Ok.latestVersion + 1, updatedAt: now };
         putWorkflowVersion(next.id, next.latestVersion, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(next);
@@ -162,7 +160,7 @@ export class WorkflowMethods {
      * Call context: query; owner only. Errors: NotFound, Unauthorized, InvalidInput.
      */
     @method(OrchestratorMethods.get_workflow)
-    get_workflow(arg: GetWorkflowArg): R<WorkflowWire> {
+    get_workflow(arg: GetWorkflowArg): WorkflowResult<WorkflowWire> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
@@ -175,11 +173,11 @@ export class WorkflowMethods {
      * Call context: query; anyone (sees only own workflows). Errors: InvalidInput (limit above the cap).
      */
     @method(OrchestratorMethods.list_workflows)
-    list_workflows(page: PageRequest): R<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
+    list_workflows(page: PageRequest): WorkflowResult<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
         const valid = parseWith(PageSchema, page);
         if ('Err' in valid) return valid;
         const limit = page.limit === 0 ? DEFAULT_PAGE_SIZE : page.limit;
-        const found = workflowsOf(msgCaller().toText(), fromOpt(page.cursor), limit);
+        const found = workflowsOf(runtime.caller().toText(), fromOpt(page.cursor), limit);
         const items = found.slice(0, limit).flatMap((w): WorkflowSummary[] => {
             const v = getWorkflowVersion(w.id, w.latestVersion);
             if (v === undefined) return [];
@@ -195,7 +193,7 @@ export class WorkflowMethods {
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already paused).
      */
     @method(OrchestratorMethods.pause_workflow)
-    pause_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
+    pause_workflow(arg: { workflow_id: string }): WorkflowResult<WorkflowWire> {
         return this.setStatus(arg, 'Paused');
     }
 
@@ -205,7 +203,7 @@ export class WorkflowMethods {
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (not paused).
      */
     @method(OrchestratorMethods.resume_workflow)
-    resume_workflow(arg: { workflow_id: string }): R<WorkflowWire> {
+    resume_workflow(arg: { workflow_id: string }): WorkflowResult<WorkflowWire> {
         return this.setStatus(arg, 'Active');
     }
 
@@ -215,7 +213,7 @@ export class WorkflowMethods {
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (executions still running or paused).
      */
     @method(OrchestratorMethods.delete_workflow)
-    delete_workflow(arg: { workflow_id: string }): R<null> {
+    delete_workflow(arg: { workflow_id: string }): WorkflowResult<null> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
@@ -223,18 +221,18 @@ export class WorkflowMethods {
         if (hasActiveExecutionOf(w.Ok.id)) return { Err: workflowError.conflict(`workflow ${w.Ok.id} has unfinished executions`) };
         deleteWorkflow(w.Ok);
         countFor(w.Ok.owner, 'workflows', -1);
-        const now = time();
+        const now = runtime.now();
         notifyWorkflowChanged(deletedTarget(w.Ok.id, now), now);
         return { Ok: null };
     }
 
-    private setStatus(arg: { workflow_id: string }, status: 'Active' | 'Paused'): R<WorkflowWire> {
+    private setStatus(arg: { workflow_id: string }, status: 'Active' | 'Paused'): WorkflowResult<WorkflowWire> {
         const valid = parseWith(WorkflowIdSchema, arg);
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
         if (w.Ok.status === status) return { Err: workflowError.conflict(`workflow ${w.Ok.id} is already ${status}`) };
-        const now = time();
+        const now = runtime.now();
         const next: StoredWorkflow = { ...w.Ok, status, updatedAt: now };
         putWorkflow(next);
         forExecutionsOf(next.id, (id) => reconcileExecution(id, now));

@@ -1,4 +1,4 @@
-/** Caller checks of the scheduler's methods. Each returns `undefined` when allowed, else the error to answer. */
+/** Caller checks of the scheduler: `(caller, what it acts on)`, answering `undefined` (allowed) or the typed error. */
 import type { Principal } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';

@@ -4,15 +4,13 @@
  * orchestrator may ask; a retry scheduled before an executor upgrade still runs once, at its time.
  */
 import { IDL } from '@dfinity/candid';
-import type { Actor, PocketIc } from '@dfinity/pic';
+import type { Actor } from '@dfinity/pic';
 
 import { lendingPositionMethods } from '../../../canisters/demo/lending-position/src/interface';
 import type { NodeAttemptRequest } from '../../../shared/workflow';
 import { upgradeDeflowCanister } from '../support/deflow';
-import { createPic } from '../support/pic';
 import {
     createWorkflow,
-    deployWorkflowEnv,
     driveToEnd,
     driveUntil,
     errTag,
@@ -23,7 +21,7 @@ import {
     okOf,
     statusOf,
     type ExecutorService,
-    type WorkflowEnv
+    useWorkflowEnv
 } from '../support/workflows';
 
 jest.setTimeout(180_000);
@@ -34,8 +32,7 @@ const TIMER_SLACK_MS = 2_000n;
 const RETRY_DELAY_MS = 10_000;
 
 describe('Executor > node attempts', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
+    const env = useWorkflowEnv();
     let asOrchestrator: Actor<ExecutorService>;
 
     /** A `repay` call on the lending canister, as the orchestrator would dispatch it. */
@@ -57,31 +54,25 @@ describe('Executor > node attempts', () => {
     });
 
     beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
         asOrchestrator = executorAs(env, env.deployment.peers.orchestrator);
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
     });
 
     describe('orchestrator (peer)', () => {
         it('runs an attempt once; a repeated request answers the recorded attempt instead of repaying again', async () => {
             const repaysBefore = await env.lending.repay_count();
             const totalBefore = await env.lending.total_repaid();
-            const request = repayRequest('direct-1', 3n, BigInt(await pic.getTime()) * MS);
+            const request = repayRequest('direct-1', 3n, BigInt(await env.pic.getTime()) * MS);
 
             const first = okOf(await asOrchestrator.run_node_attempt(request));
             expect(first.status).toEqual({ Scheduled: null });
-            await pic.tick(3);
+            await env.pic.tick(3);
 
             // Same key, different arguments: the stored attempt answers, nothing runs.
             const repeated = okOf(await asOrchestrator.run_node_attempt(repayRequest('direct-1', 99n, request.due_at)));
             expect(repeated.status).toEqual({ Succeeded: null });
             expect(repeated.output).toEqual([JSON.stringify({ Ok: Number(repaysBefore + 1n) })]);
-            await pic.advanceTime(1_000);
-            await pic.tick(3);
+            await env.pic.advanceTime(1_000);
+            await env.pic.tick(3);
             expect(okOf(await asOrchestrator.run_node_attempt(request))).toEqual(okOf(await asOrchestrator.get_node_attempt(request.key)));
             expect(await env.lending.repay_count()).toBe(repaysBefore + 1n);
             expect(await env.lending.total_repaid()).toBe(totalBefore + 3n);
@@ -91,12 +82,12 @@ describe('Executor > node attempts', () => {
     describe('stranger and owner', () => {
         it('get Unauthorized and nothing is recorded or run', async () => {
             const repaysBefore = await env.lending.repay_count();
-            const request = repayRequest('direct-2', 1n, BigInt(await pic.getTime()) * MS);
+            const request = repayRequest('direct-2', 1n, BigInt(await env.pic.getTime()) * MS);
             for (const caller of [env.stranger.getPrincipal(), env.owner.getPrincipal()]) {
                 const r = await executorAs(env, caller).run_node_attempt(request);
                 expect(r).toEqual({ Err: { Unauthorized: { caller } } });
             }
-            await pic.tick(3);
+            await env.pic.tick(3);
             expect(errTag(await asOrchestrator.get_node_attempt(request.key))).toBe('NotFound');
             expect(await env.lending.repay_count()).toBe(repaysBefore);
         });
@@ -117,14 +108,14 @@ describe('Executor > node attempts', () => {
             const waiting = await driveUntil(env, x.id, (e) => nodeOf(e, 'repay').attempts.length === 2);
             const dueAt = nodeOf(waiting, 'repay').next_attempt_at[0] ?? 0n;
             const retryKey = { execution_id: x.id, node_id: 'repay', attempt: 2 };
-            await pic.tick(2);
+            await env.pic.tick(2);
             expect(okOf(await asOrchestrator.get_node_attempt(retryKey))).toMatchObject({ status: { Scheduled: null }, due_at: dueAt });
 
-            await upgradeDeflowCanister(pic, env.deployment, 'executor');
+            await upgradeDeflowCanister(env.pic, env.deployment, 'executor');
 
             // Not before its time: the retry is still held a second before it is due.
-            await pic.advanceTime(RETRY_DELAY_MS - 1_000);
-            await pic.tick(3);
+            await env.pic.advanceTime(RETRY_DELAY_MS - 1_000);
+            await env.pic.tick(3);
             expect(okOf(await asOrchestrator.get_node_attempt(retryKey)).status).toEqual({ Scheduled: null });
             expect(await env.lending.repay_count()).toBe(repaysBefore);
 
@@ -136,8 +127,8 @@ describe('Executor > node attempts', () => {
             expect(startedAt).toBeGreaterThanOrEqual(dueAt);
             expect(startedAt - dueAt).toBeLessThan(TIMER_SLACK_MS * MS);
 
-            await pic.advanceTime(60_000);
-            await pic.tick(3);
+            await env.pic.advanceTime(60_000);
+            await env.pic.tick(3);
             expect(await env.lending.repay_count()).toBe(repaysBefore + 1n);
         });
     });

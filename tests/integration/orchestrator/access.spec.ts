@@ -1,27 +1,18 @@
 import { AnonymousIdentity } from '@dfinity/agent';
-import type { PocketIc } from '@dfinity/pic';
 
 import { encodeWorkflowDefinition } from '../../../shared/workflow';
 import { after, node } from '../../../shared/workflow/testing';
-import { createPic } from '../support/pic';
-import { createWorkflow, delayDefinition, deployWorkflowEnv, driveUntil, errTag, nodeStatus, okOf, orchestratorAs, setSystemMode, statusOf, type WorkflowEnv } from '../support/workflows';
+import { createWorkflow, delayDefinition, driveUntil, errTag, nodeStatus, okOf, orchestratorAs, setSystemMode, statusOf, useWorkflowEnv } from '../support/workflows';
 
 
 jest.setTimeout(180_000);
 
 describe('Orchestrator > access and validation', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
+    const env = useWorkflowEnv();
     let workflowId: string;
 
     beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
         workflowId = (await createWorkflow(env, delayDefinition(60_000))).id;
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
     });
 
     afterEach(() => env.orchestrator.setIdentity(env.owner));

@@ -1,9 +1,6 @@
-import type { PocketIc } from '@dfinity/pic';
-
 import { encodeWorkflowDefinition, WORKFLOW_LIMITS } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
-import { createPic } from '../support/pic';
-import { createWorkflow, delayDefinition, deployWorkflowEnv, driveToEnd, errTag, nodeOf, okOf, orchestratorAs, statusOf, type WorkflowEnv } from '../support/workflows';
+import { createWorkflow, delayDefinition, driveToEnd, errTag, nodeOf, okOf, orchestratorAs, statusOf, useWorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(300_000);
 
@@ -19,17 +16,7 @@ function constTransform(json: string): ReturnType<typeof encodeWorkflowDefinitio
 }
 
 describe('Orchestrator > hostile input', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
-
-    beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
-    });
+    const env = useWorkflowEnv();
 
     afterEach(() => env.orchestrator.setIdentity(env.owner));
 

@@ -1,23 +1,13 @@
-import type { PocketIc } from '@dfinity/pic';
-
-import { createPic } from '../support/pic';
-import { createWorkflow, deployWorkflowEnv, driveToEnd, liquidationDefinition, liquidationInput, nodeOf, nodeStatus, okOf, statusOf, type WorkflowEnv } from '../support/workflows';
+import { createWorkflow, driveToEnd, liquidationDefinition, liquidationInput, nodeOf, nodeStatus, okOf, statusOf, useWorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(180_000);
 
 describe('Orchestrator > liquidation protection', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
+    const env = useWorkflowEnv();
     let workflowId: string;
 
     beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
         workflowId = (await createWorkflow(env, liquidationDefinition(env.ids))).id;
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
     });
 
     it('reads the price, takes the repay branch below the threshold and repays once', async () => {

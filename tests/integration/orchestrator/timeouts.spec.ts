@@ -3,15 +3,13 @@
  * are failed by the orchestrator's deadline timer, by their deadline; nothing is left Running.
  * Time is driven with advanceTime + tick.
  */
-import type { Actor, PocketIc } from '@dfinity/pic';
+import type { Actor } from '@dfinity/pic';
 
 import { NO_RETRY } from '../../../shared/workflow';
 import { NODE_TIMEOUT_GRACE_MS } from '../../../canisters/orchestrator/src/logic';
-import { createPic } from '../support/pic';
 import {
     createWorkflow,
     delayDefinition,
-    deployWorkflowEnv,
     driveToEnd,
     executorAs,
     nodeOf,
@@ -21,7 +19,7 @@ import {
     statusOf,
     withNodeTimeout,
     type ExecutorService,
-    type WorkflowEnv
+    useWorkflowEnv
 } from '../support/workflows';
 
 jest.setTimeout(180_000);
@@ -31,18 +29,11 @@ const MS = 1_000_000n;
 const TIMER_SLACK_MS = 2_000n;
 
 describe('Orchestrator > timeouts', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
+    const env = useWorkflowEnv();
     let asOrchestrator: Actor<ExecutorService>;
 
     beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
         asOrchestrator = executorAs(env, env.deployment.peers.orchestrator);
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
     });
 
     it('a node whose result cannot arrive fails with TimedOut at its timeout plus grace, never left running', async () => {
@@ -53,14 +44,14 @@ describe('Orchestrator > timeouts', () => {
         const deadlineMs = timeoutMs + NODE_TIMEOUT_GRACE_MS;
         const wf = await createWorkflow(env, withNodeTimeout(oracleProbeDefinition(env.ids, { retry: NO_RETRY, fallback: { kind: 'SkipNode' }, emergencyActions: [] }), 'read', timeoutMs));
         const executor = { canisterId: env.deployment.peers.executor, sender: env.deployment.controller };
-        await pic.stopCanister(executor);
+        await env.pic.stopCanister(executor);
         let stopped = true;
         try {
             const x = okOf(await env.orchestrator.start_execution({ workflow_id: wf.id, input: [] }));
             const startedAt = nodeOf(x, 'read').attempts[0]?.started_at ?? 0n;
 
-            await pic.advanceTime(deadlineMs - 1_000);
-            await pic.tick(2);
+            await env.pic.advanceTime(deadlineMs - 1_000);
+            await env.pic.tick(2);
             const before = okOf(await env.orchestrator.get_execution({ execution_id: x.id }));
             expect(nodeStatus(before, 'read')).toBe('Running');
 
@@ -76,14 +67,14 @@ describe('Orchestrator > timeouts', () => {
             expect(nodeOf(done, 'shape').output).toEqual([JSON.stringify({ seen: null })]);
 
             // Once the executor is back, the re-sent dispatch runs and its late report changes nothing.
-            await pic.startCanister(executor);
+            await env.pic.startCanister(executor);
             stopped = false;
-            await pic.advanceTime(61_000);
-            await pic.tick(4);
+            await env.pic.advanceTime(61_000);
+            await env.pic.tick(4);
             expect(okOf(await env.orchestrator.get_execution({ execution_id: x.id }))).toEqual(done);
         } finally {
             // The next test needs the executor whatever failed above.
-            if (stopped) await pic.startCanister(executor);
+            if (stopped) await env.pic.startCanister(executor);
         }
     });
 
@@ -100,7 +91,7 @@ describe('Orchestrator > timeouts', () => {
         expect(nodeStatus(done, 'wait')).toBe('Cancelled');
 
         // The executor dropped the scheduled wait (through the outbox), so it never reports.
-        await pic.tick(3);
+        await env.pic.tick(3);
         expect(okOf(await asOrchestrator.get_node_attempt({ execution_id: x.id, node_id: 'wait', attempt: 1 })).status).toEqual({ Cancelled: null });
     });
 });

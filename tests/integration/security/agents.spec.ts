@@ -9,7 +9,7 @@ import { IDL } from '@dfinity/candid';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Principal } from '@dfinity/principal';
-import type { Actor, PocketIc } from '@dfinity/pic';
+import type { Actor } from '@dfinity/pic';
 
 import { agentIdlFactory, type AgentCallOutcome, type AgentInfo } from '../../../shared/agent/api';
 import type { ApiError } from '../../../shared/common/errors';
@@ -17,8 +17,7 @@ import { NO_RETRY, encodeWorkflowDefinition, orchestratorIdlFactory, type Workfl
 import { node } from '../../../shared/workflow/testing';
 import { gatekeeperIdlFactory, type GatekeeperService } from '../support/canisters/gatekeeper';
 import { deflowActor } from '../support/deflow';
-import { createPic } from '../support/pic';
-import { deployWorkflowEnv, errTag, nodeOf, okOf, statusOf, type OrchestratorService, type WorkflowEnv } from '../support/workflows';
+import { errTag, nodeOf, okOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(240_000);
 
@@ -45,8 +44,7 @@ function callDefinition(target: Principal, method: string): WorkflowDefinitionWi
 }
 
 describe('Security > agents', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
+    const env = useWorkflowEnv();
     let asStranger: Actor<OrchestratorService>;
     let gatekeeper: Actor<GatekeeperService>;
     let gatekeeperId: Principal;
@@ -57,7 +55,7 @@ describe('Security > agents', () => {
         for (let i = 0; i < 10; i++) {
             const a = okOf(await actor.get_agent());
             if ('Ready' in a.status && a.agent[0] !== undefined) return a.agent[0];
-            await pic.tick(2);
+            await env.pic.tick(2);
         }
         throw new Error('agent never became Ready');
     }
@@ -67,30 +65,24 @@ describe('Security > agents', () => {
         const wf = okOf(await actor.create_workflow(def));
         let x = okOf(await actor.start_execution({ workflow_id: wf.id, input: [] }));
         for (let i = 0; i < 20 && !['Succeeded', 'Failed', 'Cancelled'].includes(statusOf(x)); i++) {
-            await pic.tick(2);
+            await env.pic.tick(2);
             x = okOf(await actor.get_execution({ execution_id: x.id }));
         }
         return x;
     }
 
     beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
-        asStranger = deflowActor<OrchestratorService>(pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
-        const fixture = await pic.setupCanister<GatekeeperService>({ idlFactory: gatekeeperIdlFactory as never, wasm: new Uint8Array(readFileSync(GATEKEEPER_WASM)) });
+        asStranger = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
+        const fixture = await env.pic.setupCanister<GatekeeperService>({ idlFactory: gatekeeperIdlFactory as never, wasm: new Uint8Array(readFileSync(GATEKEEPER_WASM)) });
         gatekeeper = fixture.actor;
         gatekeeperId = fixture.canisterId;
-        await pic.tick(3);
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
+        await env.pic.tick(3);
     });
 
     describe('creation', () => {
         it('asks for nobody before their first workflow; the anonymous principal has none', async () => {
             expect(errTag(await env.orchestrator.get_agent())).toBe('NotFound');
-            const anonymous = deflowActor<OrchestratorService>(pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory);
+            const anonymous = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory);
             expect(errTag(await anonymous.get_agent())).toBe('Unauthorized');
         });
 
@@ -98,10 +90,10 @@ describe('Security > agents', () => {
             okOf(await env.orchestrator.create_workflow(callDefinition(gatekeeperId, 'guarded')));
             ownerAgent = await agentOf(env.orchestrator);
             expect(ownerAgent.toText()).not.toBe(env.deployment.peers.executor.toText());
-            const info = await pic.createActor<AgentService>(agentIdlFactory as never, ownerAgent).get_agent_info();
+            const info = await env.pic.createActor<AgentService>(agentIdlFactory as never, ownerAgent).get_agent_info();
             expect(info.owner.toText()).toBe(env.owner.getPrincipal().toText());
             expect(info.executor.toText()).toBe(env.deployment.peers.executor.toText());
-            const controllers = await pic.getControllers(ownerAgent);
+            const controllers = await env.pic.getControllers(ownerAgent);
             expect(controllers.map((c) => c.toText())).toEqual([env.deployment.peers.executor.toText()]);
 
             okOf(await asStranger.create_workflow(callDefinition(gatekeeperId, 'guarded')));
@@ -129,7 +121,7 @@ describe('Security > agents', () => {
 
     describe("another owner's agent", () => {
         it('refuses a call handed to it by anyone but the executor', async () => {
-            const agent = pic.createActor<AgentService>(agentIdlFactory as never, ownerAgent);
+            const agent = env.pic.createActor<AgentService>(agentIdlFactory as never, ownerAgent);
             const request = { key: { execution_id: 'x', node_id: 'n', attempt: 1 }, canister: gatekeeperId, method: 'guarded', args: EMPTY_ARGS, cycles: 0n };
             for (const caller of [env.stranger.getPrincipal(), strangerAgent, env.deployment.peers.orchestrator]) {
                 agent.setPrincipal(caller);

@@ -9,7 +9,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import type { Actor, PocketIc } from '@dfinity/pic';
+import type { Actor } from '@dfinity/pic';
 
 import {
     NO_RETRY,
@@ -21,11 +21,9 @@ import {
     type WorkflowDefinitionWire
 } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
-import { createPic } from '../support/pic';
 import {
     createWorkflow,
     delayDefinition,
-    deployWorkflowEnv,
     errTag,
     executorAs,
     nodeStatus,
@@ -34,7 +32,7 @@ import {
     statusOf,
     type ExecutorService,
     type OrchestratorService,
-    type WorkflowEnv
+    useWorkflowEnv
 } from '../support/workflows';
 import { deflowActor } from '../support/deflow';
 
@@ -55,8 +53,7 @@ function attackDefinition(target: Principal, method: string, args: Uint8Array<Ar
 }
 
 describe('Security > call policy', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
+    const env = useWorkflowEnv();
     let asStranger: Actor<OrchestratorService>;
     let asOrchestrator: Actor<ExecutorService>;
     /** The owner's execution waiting on a one-hour delay node: what the forged reports try to end. */
@@ -77,18 +74,12 @@ describe('Security > call policy', () => {
     }
 
     beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
-        asStranger = deflowActor<OrchestratorService>(pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
+        asStranger = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
         asOrchestrator = executorAs(env, env.deployment.peers.orchestrator);
         const wf = await createWorkflow(env, delayDefinition(ONE_HOUR_MS));
         victimExecution = okOf(await env.orchestrator.start_execution({ workflow_id: wf.id, input: [] })).id;
-        await pic.tick(2);
+        await env.pic.tick(2);
         await expectVictimUntouched();
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
     });
 
     describe('when a definition is stored (create_workflow, update_workflow)', () => {
@@ -112,7 +103,7 @@ describe('Security > call policy', () => {
         });
 
         it('refuses the subnet id (an alias of the management canister) and other non-canister principals', async () => {
-            const subnet = await pic.getCanisterSubnetId(env.deployment.peers.executor);
+            const subnet = await env.pic.getCanisterSubnetId(env.deployment.peers.executor);
             expect(subnet).not.toBeNull();
             for (const target of [subnet as Principal, env.stranger.getPrincipal(), Principal.anonymous()]) {
                 const r = await asStranger.create_workflow(attackDefinition(target, 'deposit_cycles', depositTo(env.ids.lending), TEN_T));
@@ -132,14 +123,14 @@ describe('Security > call policy', () => {
         const attempt = async (id: string, target: Principal, method: string, args: Uint8Array, cycles = 0n) => {
             const request: NodeAttemptRequest = {
                 key: { execution_id: id, node_id: 'attack', attempt: 1 },
-                due_at: BigInt(await pic.getTime()) * MS,
+                due_at: BigInt(await env.pic.getTime()) * MS,
                 timeout_ms: 10_000n,
                 task: { Call: { canister: target, method, args, cycles, reply: { Raw: null } } },
                 owner: [env.stranger.getPrincipal()],
                 critical: []
             };
             okOf(await asOrchestrator.run_node_attempt(request));
-            await pic.tick(3);
+            await env.pic.tick(3);
             return okOf(await asOrchestrator.get_node_attempt(request.key));
         };
 
@@ -154,17 +145,17 @@ describe('Security > call policy', () => {
         });
 
         it('fails an attempt calling deposit_cycles with 10T attached; no cycles move', async () => {
-            const executorBefore = await pic.getCyclesBalance(env.deployment.peers.executor);
-            const targetBefore = await pic.getCyclesBalance(env.ids.lending);
+            const executorBefore = await env.pic.getCyclesBalance(env.deployment.peers.executor);
+            const targetBefore = await env.pic.getCyclesBalance(env.ids.lending);
             const a = await attempt('deposit-1', Principal.managementCanister(), 'deposit_cycles', depositTo(env.ids.lending), TEN_T);
             expect(a.error[0]?.kind).toEqual({ CallRefused: null });
             // Read from the server: whatever the messages cost, 10T did not leave the executor.
-            expect(executorBefore - (await pic.getCyclesBalance(env.deployment.peers.executor))).toBeLessThan(TEN_T / 1000n);
-            expect((await pic.getCyclesBalance(env.ids.lending)) - targetBefore).toBeLessThan(TEN_T / 1000n);
+            expect(executorBefore - (await env.pic.getCyclesBalance(env.deployment.peers.executor))).toBeLessThan(TEN_T / 1000n);
+            expect((await env.pic.getCyclesBalance(env.ids.lending)) - targetBefore).toBeLessThan(TEN_T / 1000n);
         });
 
         it('fails an attempt calling the monitor, and one calling the subnet id', async () => {
-            const subnet = (await pic.getCanisterSubnetId(env.deployment.peers.executor)) as Principal;
+            const subnet = (await env.pic.getCanisterSubnetId(env.deployment.peers.executor)) as Principal;
             expect((await attempt('monitor-1', env.deployment.peers.monitor, 'report_health', new Uint8Array())).error[0]?.kind).toEqual({ CallRefused: null });
             expect((await attempt('subnet-1', subnet, 'deposit_cycles', depositTo(env.ids.lending), TEN_T)).error[0]?.kind).toEqual({ CallRefused: null });
         });
@@ -176,7 +167,7 @@ describe('Security > call policy', () => {
 
         it('is empty by default, per owner, and refused to the anonymous principal', async () => {
             expect(okOf(await env.orchestrator.get_call_allow_list())).toEqual({ targets: [] });
-            const anonymous = deflowActor<OrchestratorService>(pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory);
+            const anonymous = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory);
             expect(errTag(await anonymous.set_call_allow_list({ targets: [env.ids.oracle] }))).toBe('Unauthorized');
         });
 

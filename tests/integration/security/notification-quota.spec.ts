@@ -7,14 +7,13 @@
  * pushes out another's entries nor eats their quota.
  */
 import type { IDL } from '@dfinity/candid';
-import type { Actor, PocketIc } from '@dfinity/pic';
+import type { Actor } from '@dfinity/pic';
 
 import { DEFAULT_OWNER_QUOTAS, encodeWorkflowDefinition, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
 import { after, node } from '../../../shared/workflow/testing';
 import { deflowActor } from '../support/deflow';
 import { monitorActor, type MonitorService } from '../support/monitoring';
-import { createPic } from '../support/pic';
-import { deployWorkflowEnv, driveToEnd, nodeOf, okOf, statusOf, type OrchestratorService, type WorkflowEnv } from '../support/workflows';
+import { driveToEnd, nodeOf, okOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(180_000);
 
@@ -33,8 +32,7 @@ function notifyChain(tag: string, count: number): WorkflowDefinitionWire {
 }
 
 describe('Security > notification quota', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
+    const env = useWorkflowEnv();
     let asStranger: Actor<OrchestratorService>;
     let monitor: Actor<MonitorService>;
 
@@ -43,20 +41,14 @@ describe('Security > notification quota', () => {
     async function run(actor: Actor<OrchestratorService>, def: WorkflowDefinitionWire) {
         const wf = okOf(await actor.create_workflow(def));
         const x = okOf(await actor.start_execution({ workflow_id: wf.id, input: [] }));
-        await pic.tick(5);
+        await env.pic.tick(5);
         return okOf(await actor.get_execution({ execution_id: x.id }));
     }
 
     beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
-        asStranger = deflowActor<OrchestratorService>(pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
-        // The deployment's controller (pic-js's default sender) is an admin of the monitor.
-        monitor = monitorActor(pic, env.deployment);
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
+        asStranger = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
+        // The deployment's controller (env.pic-js's default sender) is an admin of the monitor.
+        monitor = monitorActor(env.pic, env.deployment);
     });
 
     it("stops a stranger's flood at the quota: the rest fail QuotaExceeded, reach nothing, and are counted", async () => {
@@ -72,13 +64,13 @@ describe('Security > notification quota', () => {
         expect(over.error[0]?.kind).toEqual({ QuotaExceeded: null });
         expect(over.fallback_taken).toEqual([{ SkipNode: null }]);
 
-        await pic.tick(5);
+        await env.pic.tick(5);
         expect(await logged('flood')).toBe(QUOTA);
         expect(okOf(await asStranger.get_owner_quotas())).toEqual({ limits: { notifications_per_hour: QUOTA }, usage: { notifications_this_hour: QUOTA, notifications_refused: 5n } });
 
         // A second flood the same hour sends nothing more.
         await run(asStranger, notifyChain('flood2', 3));
-        await pic.tick(5);
+        await env.pic.tick(5);
         expect(await logged('flood2')).toBe(0);
         expect(await logged('owner-marker')).toBe(1);
     });
@@ -87,16 +79,16 @@ describe('Security > notification quota', () => {
         expect(okOf(await env.orchestrator.get_owner_quotas()).usage.notifications_this_hour).toBe(1);
         const x = await run(env.orchestrator, notifyChain('owner-after', 2));
         expect(statusOf(x)).toBe('Succeeded');
-        await pic.tick(5);
+        await env.pic.tick(5);
         expect(await logged('owner-after')).toBe(2);
     });
 
     it('refills at the next clock hour', async () => {
-        await pic.advanceTime(60 * 60 * 1000);
-        await pic.tick(2);
+        await env.pic.advanceTime(60 * 60 * 1000);
+        await env.pic.tick(2);
         expect(okOf(await asStranger.get_owner_quotas()).usage).toEqual({ notifications_this_hour: 0, notifications_refused: 5n + 3n });
         await run(asStranger, notifyChain('next-hour', 2));
-        await pic.tick(5);
+        await env.pic.tick(5);
         expect(await logged('next-hour')).toBe(2);
     });
 });

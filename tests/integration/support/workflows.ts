@@ -14,6 +14,7 @@ import { deployDemoCanisters } from '../../../drill/env';
 import { liquidationDefinition } from '../../../drill/workflows';
 import { deployDeflow, deflowActor, type DeflowDeployment } from './deflow';
 import { monitorActor } from './monitoring';
+import { createPic } from './pic';
 import type { OrchestratorService, ExecutorService } from './workflow-services';
 
 export type { OrchestratorService, ExecutorService } from './workflow-services';
@@ -36,6 +37,36 @@ export type WorkflowEnv = {
     lending: Actor<LendingPositionService>;
     ids: { oracle: Principal; backupOracle: Principal; lending: Principal };
 };
+
+/**
+ * The one fixture of a workflow spec (call it once, at the top of the outer `describe`): its
+ * `beforeAll` starts a fresh PocketIC instance and deploys DeFlow and the demo canisters into it
+ * ({@link deployWorkflowEnv}), its `afterAll` tears the instance down. The value it returns is
+ * the environment of the running spec, readable in tests and in hooks registered after it;
+ * reading it outside them is a mistake in the spec and throws.
+ *
+ * @example
+ * const env = useWorkflowEnv();
+ * it('starts', async () => { await env.orchestrator.start_execution(...); await env.pic.tick(); });
+ */
+export function useWorkflowEnv(): WorkflowEnv {
+    let current: WorkflowEnv | undefined;
+    beforeAll(async () => {
+        current = await deployWorkflowEnv(await createPic());
+    });
+    afterAll(async () => {
+        await current?.pic.tearDown();
+        current = undefined;
+    });
+    const handler: ProxyHandler<Partial<WorkflowEnv>> = {
+        get: (_target, key) => {
+            if (current === undefined) throw new Error(`useWorkflowEnv(): env.${String(key)} read outside a test or hook (the environment exists from its beforeAll to its afterAll)`);
+            return current[key as keyof WorkflowEnv];
+        }
+    };
+    // The proxy forwards every read to the live environment, so it stands for a WorkflowEnv.
+    return new Proxy<Partial<WorkflowEnv>>({}, handler) as WorkflowEnv;
+}
 
 /** Deploys DeFlow and the demo canisters; the orchestrator actor speaks as `owner`. */
 export async function deployWorkflowEnv(pic: PocketIc): Promise<WorkflowEnv> {

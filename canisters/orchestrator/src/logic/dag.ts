@@ -1,5 +1,5 @@
 import { WORKFLOW_LIMITS, workflowError, type Operand, type WorkflowDefinition, type WorkflowError, type WorkflowNode } from '../../../../shared/workflow';
-import { assertNever } from '../../../../shared/common/result';
+import { assertNever, type Result } from '../../../../shared/common/result';
 
 /**
  * Why a definition's graph is invalid. Each member is one rule, with the ids a user needs to
@@ -82,7 +82,7 @@ function readsOwnOutput(n: WorkflowNode): boolean {
  * if ('Err' in r) return err(dagErrorToApiError(r.Err));
  * const { order, standby } = r.Ok;
  */
-export function validateDag(def: WorkflowDefinition): { Ok: DagIndex } | { Err: DagError } {
+export function validateDag(def: WorkflowDefinition): Result<DagIndex, DagError> {
     const fail = (e: DagError): { Err: DagError } => ({ Err: e });
     if (def.nodes.length > WORKFLOW_LIMITS.maxNodes) return fail({ kind: 'TooManyNodes', count: def.nodes.length, max: WORKFLOW_LIMITS.maxNodes });
 

@@ -8,6 +8,7 @@ import type { Effect, Step } from './effects';
  */
 export type OwnerBudget = { readonly notifications: number };
 import { checkExecutionTransition, checkNodeTransition, isActiveNode, isTerminalExecution } from './machine';
+import type { Result } from '../../../../shared/common/result';
 
 /** A definition with its validated graph index, computed once per message. */
 export type CompiledWorkflow = {
@@ -25,7 +26,7 @@ export type CompiledWorkflow = {
  * const c = compileWorkflow(def);
  * if ('Err' in c) return err(dagErrorToApiError(c.Err));
  */
-export function compileWorkflow(def: WorkflowDefinition): { Ok: CompiledWorkflow } | { Err: DagError } {
+export function compileWorkflow(def: WorkflowDefinition): Result<CompiledWorkflow, DagError> {
     const r = validateDag(def);
     if ('Err' in r) return r;
     return { Ok: { def, nodes: new Map(def.nodes.map((n) => [n.id, n])), order: r.Ok.order, standby: r.Ok.standby } };

@@ -4,6 +4,7 @@ import { closeDraft, failExecution, haltNodes, openDraft, patchNode, setExecutio
 import type { Step } from './effects';
 import { checkExecutionTransition, isTerminalExecution, type TransitionError } from './machine';
 import { nodeDeadline, recordFailure, releaseHeldRetries } from './outcome';
+import type { Result } from '../../../../shared/common/result';
 
 /**
  * Grace added to a node's timeout before the orchestrator gives up on it: the executor
@@ -12,7 +13,7 @@ import { nodeDeadline, recordFailure, releaseHeldRetries } from './outcome';
  */
 export const NODE_TIMEOUT_GRACE_MS = 60_000;
 
-type Transitioned = { Ok: Step<Execution> } | { Err: TransitionError };
+type Transitioned = Result<Step<Execution>, TransitionError>;
 
 /**
  * Cancels an execution: unfinished nodes are cancelled and the executor is told to drop

@@ -1,4 +1,5 @@
 import type { ExecutionStatus, NodeStatus } from '../../../../shared/workflow';
+import type { Result } from '../../../../shared/common/result';
 
 /**
  * Allowed execution status changes. Terminal statuses (Succeeded, Failed, Cancelled) have no
@@ -36,11 +37,11 @@ export type TransitionError = { kind: 'IllegalExecutionTransition'; from: Execut
  * @example
  * checkExecutionTransition('Succeeded', 'Cancelled'); // { Err: { kind: 'IllegalExecutionTransition', ... } }
  */
-export function checkExecutionTransition(from: ExecutionStatus, to: ExecutionStatus): { Ok: ExecutionStatus } | { Err: TransitionError } {
+export function checkExecutionTransition(from: ExecutionStatus, to: ExecutionStatus): Result<ExecutionStatus, TransitionError> {
     return EXECUTION_TRANSITIONS[from].includes(to) ? { Ok: to } : { Err: { kind: 'IllegalExecutionTransition', from, to } };
 }
 
-export function checkNodeTransition(nodeId: string, from: NodeStatus, to: NodeStatus): { Ok: NodeStatus } | { Err: TransitionError } {
+export function checkNodeTransition(nodeId: string, from: NodeStatus, to: NodeStatus): Result<NodeStatus, TransitionError> {
     return NODE_TRANSITIONS[from].includes(to) ? { Ok: to } : { Err: { kind: 'IllegalNodeTransition', nodeId, from, to } };
 }
 

@@ -1,13 +1,14 @@
 /**
  * The server process as @dfinity/pic starts it: the bin spawned without a shell, with
- * `--port-file` (ENGINE-NOTES §1).
+ * `--port-file` (ENGINE-NOTES §1). An integration spec: it spawns server processes, which the
+ * unit project never does.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BIN = resolve(__dirname, '../../bin/deflow-localnet.js');
+const BIN = resolve(__dirname, '../bin/deflow-localnet.js');
 
 jest.setTimeout(30_000);
 
