@@ -88,13 +88,15 @@ describe('Contracts > scheduling > drift and validation', () => {
             [
                 'cancel_persistent_execution',
                 'get_schedule',
+                'get_schedule_quota',
                 'get_version',
                 'list_persistent_scheduled_executions',
                 'notify_execution_finished',
                 'pause_schedule',
                 'resume_schedule',
                 'schedule_workflow_execution',
-                'set_emergency_mode'
+                'set_emergency_mode',
+                'set_schedule_quota'
             ].sort()
         );
         expect(schedulerIdlFactory({ IDL }).display()).toContain('list_persistent_scheduled_executions');
