@@ -35,7 +35,7 @@ export function deflowWasmPath(role: PeerRole): string {
 }
 
 const wasmCache = new Map<string, Uint8Array>();
-function builtWasm(name: string): Uint8Array {
+export function builtWasm(name: string): Uint8Array {
     let wasm = wasmCache.get(name);
     if (wasm === undefined) {
         wasm = new Uint8Array(readFileSync(builtWasmPath(name)));
@@ -68,6 +68,8 @@ export async function deployDeflow(
     for (const role of PEER_ROLES) {
         ids[role] = await pic.createCanister(sender === undefined ? {} : { sender });
     }
+    const controller = sender ?? Principal.anonymous();
+    await grantMonitorControl(pic, ids, controller);
     const config: DeploymentConfig = { peers: ids, admins: options.admins ?? [] };
     // The monitor first: the others send it a health report as soon as they are installed.
     for (const role of INSTALL_ORDER) {
@@ -78,10 +80,38 @@ export async function deployDeflow(
             ...(sender === undefined ? {} : { sender })
         });
     }
-    await uploadAgentModule(pic, ids.executor, sender);
+    await uploadAgentModule(pic, ids, sender);
     // Azle seeds its PRNG from raw_rand on a timer after init; let that settle.
     await pic.tick(3);
-    return { peers: ids, config, controller: sender ?? Principal.anonymous() };
+    return { peers: ids, config, controller };
+}
+
+/** The canisters the monitor watches, and so controls. */
+const MONITORED_ROLES = ['orchestrator', 'scheduler', 'executor'] as const;
+
+/**
+ * Makes the monitor a controller of the canisters it watches (idempotent: sets the full
+ * controller list of each). `controller` is the deploying principal and the sender. `npm start`
+ * also calls it on a restored network deployed before the monitor was a controller.
+ */
+export async function grantMonitorControl(pic: PocketIc, ids: Peers, controller: Principal): Promise<void> {
+    for (const role of MONITORED_ROLES) {
+        await pic.updateCanisterSettings({ canisterId: ids[role], controllers: peerControllers(role, controller, ids), sender: controller });
+    }
+}
+
+/**
+ * The controllers of a DeFlow canister: the deploying principal; for the three the monitor
+ * watches, the monitor too, because `canister_status` (real memory, cycles, idle burn, module
+ * hash) answers controllers only, as a cycle-monitoring service needs; for the executor, the
+ * executor itself (it installs agents from its own chunk store). See docs/security.md.
+ *
+ * @example
+ * peerControllers('scheduler', operator, ids) // [operator, ids.monitor]
+ */
+export function peerControllers(role: PeerRole, controller: Principal, ids: Peers): Principal[] {
+    if (role === 'monitor') return [controller];
+    return role === 'executor' ? [controller, ids.monitor, ids.executor] : [controller, ids.monitor];
 }
 
 /** The agent module, gzip-compressed (about 1.3 MB instead of 4.3 MB: two chunks instead of five). */
@@ -96,13 +126,13 @@ const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Hands the executor the module it creates owners' agents from: the executor becomes one of
- * its own controllers (so it may install from its own chunk store), the module's chunks go
+ * its own controllers (beside the deployer and the monitor) (so it may install from its own chunk store), the module's chunks go
  * into that store (`upload_chunk`), and `set_agent_module` names them (admins and controllers
  * only). Part of every deployment; a new agent module is the same three steps.
  */
-export async function uploadAgentModule(pic: PocketIc, executor: Principal, sender?: Principal): Promise<void> {
-    const controller = sender ?? Principal.anonymous();
-    await pic.updateCanisterSettings({ canisterId: executor, controllers: [controller, executor], ...(sender === undefined ? {} : { sender }) });
+export async function uploadAgentModule(pic: PocketIc, ids: Peers, sender?: Principal): Promise<void> {
+    const executor = ids.executor;
+    await pic.updateCanisterSettings({ canisterId: executor, controllers: peerControllers('executor', sender ?? Principal.anonymous(), ids), ...(sender === undefined ? {} : { sender }) });
     const subnet = await pic.getCanisterSubnetId(executor);
     const wasm = agentModuleBytes();
     const hashes: Uint8Array[] = [];

@@ -25,6 +25,12 @@ const CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'deflow-releases');
  */
 export const SCHEDULER_V1_RELEASE = '6061d986a81916dd145f0a2409384beb8800888b';
 
+/**
+ * The last commit whose orchestrator and executor keep no indexes (they scan their record
+ * maps): the index rebuild test upgrades from exactly this release.
+ */
+export const PRE_INDEX_RELEASE = '55bab173ebc70febb50d9bbd9382e78dcec4a5ef';
+
 /** What a release build needs from the tree: the project file, contracts, toolkit and the canister. */
 const RELEASE_PATHS = ['dfx.json', 'tsconfig.json', 'shared', 'canisters/common', 'canisters/tsconfig.json'];
 
@@ -37,12 +43,13 @@ const RELEASE_PATHS = ['dfx.json', 'tsconfig.json', 'shared', 'canisters/common'
 export async function releaseWasm(commit: string, name: string): Promise<Uint8Array> {
     const dir = join(CACHE, commit);
     const wasm = join(dir, '.azle', name, `${name}.wasm`);
-    if (!existsSync(join(dir, 'dfx.json'))) {
+    const dfx = JSON.parse(execFileSync('git', ['show', `${commit}:dfx.json`], { cwd: PROJECT_ROOT, encoding: 'utf8' })) as { canisters: Record<string, { main: string }> };
+    const entry = dfx.canisters[name];
+    if (entry === undefined) throw new Error(`release ${commit} has no canister ${name}`);
+    const canisterDir = entry.main.split('/').slice(0, -2).join('/');
+    // Each canister of a release is exported on first use (several may share the cache folder).
+    if (!existsSync(join(dir, canisterDir))) {
         mkdirSync(dir, { recursive: true });
-        const dfx = JSON.parse(execFileSync('git', ['show', `${commit}:dfx.json`], { cwd: PROJECT_ROOT, encoding: 'utf8' })) as { canisters: Record<string, { main: string }> };
-        const entry = dfx.canisters[name];
-        if (entry === undefined) throw new Error(`release ${commit} has no canister ${name}`);
-        const canisterDir = entry.main.split('/').slice(0, -2).join('/');
         const archive = execFileSync('git', ['archive', '--format=tar', commit, ...RELEASE_PATHS, canisterDir], { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 });
         execFileSync('tar', ['-x', '-C', dir], { input: archive });
     }

@@ -12,6 +12,9 @@
  * are deployed too; their ids go to `<state>/demo.json` (`{ "price_oracle": "<id>", ... }`).
  * One process per state folder: a second start on the same folder is refused (`<state>/lock`).
  *
+ * The dashboard (frontend/, built with Vite) is served by the `dashboard` canister through the
+ * gateway at `http://<dashboard id>.localhost:<port>/`; its id goes to `<state>/dashboard.json`.
+ *
  * Options: `--port N` (default 4943, or $DEFLOW_PORT; 0 picks a free port), `--host ADDR`
  * (default 127.0.0.1), `--state DIR` (default `.deflow/` in the project, or $DEFLOW_STATE_DIR),
  * `--fresh`.
@@ -24,7 +27,7 @@ import { Principal } from '@dfinity/principal';
 
 import { PocketIc } from '@dfinity/pic';
 
-import { DEMO_CANISTERS, deflowWasm, deployDeflow, deployDemoCanisters, deployIcpProxy, SYSTEM_CANISTERS_DIR, upgradeDeflowCanister, type DeflowDeployment, type DemoIds } from '../cli/deploy';
+import { DEMO_CANISTERS, deflowWasm, deployDeflow, deployDemoCanisters, deployIcpProxy, grantMonitorControl, SYSTEM_CANISTERS_DIR, upgradeDeflowCanister, type DeflowDeployment, type DemoIds } from '../cli/deploy';
 import { loadDefaultIdentity } from '../cli/identity';
 import { PEER_ROLES, type Peers } from '../shared/common/deployment';
 import { monitorIdlFactory, type SystemHealth } from '../shared/monitoring';
@@ -34,7 +37,9 @@ import { hasSavedInstance, IncrementalSaver, loadInstance } from '../localnet/sr
 import { blobStore } from '../localnet/src/server/blob-store';
 import { startHttpServer } from '../localnet/src/server/http-server';
 import { InstanceRegistry } from '../localnet/src/server/registry';
+import { createDashboardCanister, dashboardUrl, dashboardWasmHash, localDashboardConfig, upgradeDashboardCanister, uploadDashboard } from '../cli/dashboard-deploy';
 import { buildCanisters } from './build-canisters';
+import { buildFrontend } from './build-frontend';
 import { folderBytes, formatBytes, lockStateFolder, StateFolderBusy } from './state-folder';
 
 type StartOptions = { host: string; port: number; fresh: boolean; stateDir: string | undefined };
@@ -107,6 +112,31 @@ async function printHealth(pic: PocketIc, deployment: DeflowDeployment): Promise
     }
 }
 
+/** `<state>/dashboard.json`: `{ "dashboard": "<id>" }`. */
+function readDashboard(path: string): Principal | null {
+    if (!existsSync(path)) return null;
+    return Principal.fromText((JSON.parse(readFileSync(path, 'utf8')) as { dashboard: string }).dashboard);
+}
+
+/**
+ * Builds the frontend and puts it on the dashboard canister: created on a new network,
+ * upgraded when its code changed, its files replaced on every start (the bundle may have).
+ */
+async function deployDashboard(pic: PocketIc, instance: Instance, deployment: DeflowDeployment, saved: Principal | null): Promise<Principal> {
+    const distDir = await buildFrontend();
+    const controller = deployment.controller;
+    let canisterId = saved;
+    if (canisterId === null) {
+        canisterId = await createDashboardCanister(pic, controller);
+    } else {
+        const installed = instance.canisterRecord(canisterId.toUint8Array())?.runtime?.module.hash;
+        if (installed === undefined || !dashboardWasmHash().equals(Buffer.from(installed))) await upgradeDashboardCanister(pic, canisterId, controller);
+    }
+    const files = await uploadDashboard(pic, canisterId, controller, distDir, localDashboardConfig(deployment));
+    console.log(`dashboard: ${files} files on ${canisterId.toText()}`);
+    return canisterId;
+}
+
 type SavedDeployment = { peers: Record<keyof Peers, string>; controller: string; admins?: string[] };
 
 function readDeployment(path: string): DeflowDeployment | null {
@@ -150,19 +180,20 @@ async function main(): Promise<void> {
     const deploymentFile = join(stateDir, 'deployment.json');
     const demoFile = join(stateDir, 'demo.json');
     const proxyFile = join(stateDir, 'icp-proxy.json');
+    const dashboardFile = join(stateDir, 'dashboard.json');
     mkdirSync(stateDir, { recursive: true });
     // Before anything else, so a second start neither rebuilds nor touches the saved network.
     const unlock = lockStateFolder(stateDir);
     process.on('exit', unlock);
     if (options.fresh) {
-        for (const entry of [networkDir, deploymentFile, demoFile, proxyFile]) rmSync(entry, { recursive: true, force: true });
+        for (const entry of [networkDir, deploymentFile, demoFile, proxyFile, dashboardFile]) rmSync(entry, { recursive: true, force: true });
     }
     console.log(`State: ${stateDir} (${formatBytes(folderBytes(stateDir))})`);
     const operator = loadDefaultIdentity();
     const operatorPrincipal = operator.identity.getPrincipal();
 
     const rebuilt = [
-        ...(await buildCanisters(projectRoot, [...PEER_ROLES, ...new Set(Object.values(DEMO_CANISTERS))])),
+        ...(await buildCanisters(projectRoot, [...PEER_ROLES, ...new Set(Object.values(DEMO_CANISTERS)), 'dashboard'])),
         ...(await buildCanisters(SYSTEM_CANISTERS_DIR, ['proxy']))
     ];
     console.log(rebuilt.length === 0 ? 'canisters are up to date' : `built ${rebuilt.join(', ')}`);
@@ -190,6 +221,8 @@ async function main(): Promise<void> {
         deployment = await deployDeflow(pic, { admins: [operatorPrincipal], controller: operatorPrincipal });
         console.log('deployed the four canisters');
     } else {
+        // A network saved before the monitor controlled its peers: grant it now (see docs/security.md).
+        await grantMonitorControl(pic, deployment.peers, deployment.controller);
         for (const role of PEER_ROLES) {
             const record = network!.instance.canisterRecord(deployment.peers[role].toUint8Array());
             const installed = record?.runtime?.module.hash;
@@ -214,6 +247,8 @@ async function main(): Promise<void> {
         proxy = await deployIcpProxy(pic, operatorPrincipal);
         writeFileSync(proxyFile, `${JSON.stringify({ proxy: proxy.toText() }, null, 2)}\n`);
     }
+    const dashboard = await deployDashboard(pic, network!.instance, deployment, restored ? readDashboard(dashboardFile) : null);
+    writeFileSync(dashboardFile, `${JSON.stringify({ dashboard: dashboard.toText() }, null, 2)}\n`);
     writeDeployment(deploymentFile, deployment);
     writeDemoIds(demoFile, demo);
     const saver = new IncrementalSaver(networkDir);
@@ -237,6 +272,7 @@ async function main(): Promise<void> {
         console.warn(`the IC HTTP interface is unavailable (${error instanceof Error ? error.message : String(error)}); serving the PocketIC REST API only`);
     }
     console.log(`\nDeFlow local network: ${url}`);
+    console.log(`Dashboard: ${url === restUrl ? '(needs the HTTP gateway)' : dashboardUrl(url, dashboard)}`);
     for (const role of PEER_ROLES) console.log(`  ${role.padEnd(12)} ${deployment.peers[role].toText()}`);
     console.log(`Demo canisters (${demoFile}):`);
     for (const [name, id] of Object.entries(demo)) console.log(`  ${name.padEnd(20)} ${id.toText()}`);

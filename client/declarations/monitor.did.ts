@@ -218,6 +218,22 @@ export interface _SERVICE {
       'canisters' : Array<
         {
           'upgrade_failures' : number,
+          'status' : [] | [
+            {
+              'read_at' : bigint,
+              'status' : { 'Stopped' : null } |
+                { 'Stopping' : null } |
+                { 'Running' : null },
+              'canister_version' : bigint,
+              'memory_size' : bigint,
+              'freezing_limit' : bigint,
+              'stable_memory_size' : bigint,
+              'cycles' : bigint,
+              'idle_cycles_burned_per_day' : bigint,
+              'module_hash' : [] | [string],
+              'wasm_memory_size' : bigint,
+            }
+          ],
           'role' : { 'Orchestrator' : null } |
             { 'Monitor' : null } |
             { 'Executor' : null } |
@@ -243,6 +259,9 @@ export interface _SERVICE {
           ],
           'stale' : boolean,
           'canister' : Principal,
+          'status_error' : [] | [
+            { 'at' : bigint, 'reject_code' : number, 'message' : string }
+          ],
         }
       >,
       'dependencies' : Array<
@@ -272,15 +291,20 @@ export interface _SERVICE {
   'get_system_metrics' : ActorMethod<
     [],
     {
+      'node_attempt_failures_last_24h' : bigint,
       'active_executions' : number,
+      'schedule_firings_last_24h' : bigint,
+      'node_attempts_last_24h' : bigint,
       'monitored_canisters' : number,
       'average_execution_time_ns' : [] | [bigint],
       'failures_last_24h' : bigint,
       'samples_received' : bigint,
       'open_alerts' : number,
       'window_ns' : bigint,
+      'average_node_attempt_time_ns' : [] | [bigint],
       'executions_last_24h' : bigint,
       'computed_at' : bigint,
+      'schedule_firing_failures_last_24h' : bigint,
     }
   >,
   'get_version' : ActorMethod<
@@ -485,6 +509,23 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'set_top_up_policy' : ActorMethod<
+    [[] | [{ 'reserve_floor' : bigint, 'below' : bigint, 'amount' : bigint }]],
+    {
+        'Ok' : [] | [
+          { 'reserve_floor' : bigint, 'below' : bigint, 'amount' : bigint }
+        ]
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'trigger_health_check' : ActorMethod<
     [],
     {
@@ -528,6 +569,22 @@ export interface _SERVICE {
           'canisters' : Array<
             {
               'upgrade_failures' : number,
+              'status' : [] | [
+                {
+                  'read_at' : bigint,
+                  'status' : { 'Stopped' : null } |
+                    { 'Stopping' : null } |
+                    { 'Running' : null },
+                  'canister_version' : bigint,
+                  'memory_size' : bigint,
+                  'freezing_limit' : bigint,
+                  'stable_memory_size' : bigint,
+                  'cycles' : bigint,
+                  'idle_cycles_burned_per_day' : bigint,
+                  'module_hash' : [] | [string],
+                  'wasm_memory_size' : bigint,
+                }
+              ],
               'role' : { 'Orchestrator' : null } |
                 { 'Monitor' : null } |
                 { 'Executor' : null } |
@@ -553,6 +610,9 @@ export interface _SERVICE {
               ],
               'stale' : boolean,
               'canister' : Principal,
+              'status_error' : [] | [
+                { 'at' : bigint, 'reject_code' : number, 'message' : string }
+              ],
             }
           >,
           'dependencies' : Array<
@@ -880,6 +940,24 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'canisters' : IDL.Vec(
               IDL.Record({
                 'upgrade_failures' : IDL.Nat32,
+                'status' : IDL.Opt(
+                  IDL.Record({
+                    'read_at' : IDL.Nat64,
+                    'status' : IDL.Variant({
+                      'Stopped' : IDL.Null,
+                      'Stopping' : IDL.Null,
+                      'Running' : IDL.Null,
+                    }),
+                    'canister_version' : IDL.Nat64,
+                    'memory_size' : IDL.Nat,
+                    'freezing_limit' : IDL.Nat,
+                    'stable_memory_size' : IDL.Nat,
+                    'cycles' : IDL.Nat,
+                    'idle_cycles_burned_per_day' : IDL.Nat,
+                    'module_hash' : IDL.Opt(IDL.Text),
+                    'wasm_memory_size' : IDL.Nat,
+                  })
+                ),
                 'role' : IDL.Variant({
                   'Orchestrator' : IDL.Null,
                   'Monitor' : IDL.Null,
@@ -909,6 +987,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 ),
                 'stale' : IDL.Bool,
                 'canister' : IDL.Principal,
+                'status_error' : IDL.Opt(
+                  IDL.Record({
+                    'at' : IDL.Nat64,
+                    'reject_code' : IDL.Nat32,
+                    'message' : IDL.Text,
+                  })
+                ),
               })
             ),
             'dependencies' : IDL.Vec(
@@ -946,15 +1031,20 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [],
         [
           IDL.Record({
+            'node_attempt_failures_last_24h' : IDL.Nat64,
             'active_executions' : IDL.Nat32,
+            'schedule_firings_last_24h' : IDL.Nat64,
+            'node_attempts_last_24h' : IDL.Nat64,
             'monitored_canisters' : IDL.Nat32,
             'average_execution_time_ns' : IDL.Opt(IDL.Nat64),
             'failures_last_24h' : IDL.Nat64,
             'samples_received' : IDL.Nat64,
             'open_alerts' : IDL.Nat32,
             'window_ns' : IDL.Nat64,
+            'average_node_attempt_time_ns' : IDL.Opt(IDL.Nat64),
             'executions_last_24h' : IDL.Nat64,
             'computed_at' : IDL.Nat64,
+            'schedule_firing_failures_last_24h' : IDL.Nat64,
           }),
         ],
         ['query'],
@@ -1213,6 +1303,44 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         [],
       ),
+    'set_top_up_policy' : IDL.Func(
+        [
+          IDL.Opt(
+            IDL.Record({
+              'reserve_floor' : IDL.Nat,
+              'below' : IDL.Nat,
+              'amount' : IDL.Nat,
+            })
+          ),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Opt(
+              IDL.Record({
+                'reserve_floor' : IDL.Nat,
+                'below' : IDL.Nat,
+                'amount' : IDL.Nat,
+              })
+            ),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
     'trigger_health_check' : IDL.Func(
         [],
         [
@@ -1267,6 +1395,24 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'canisters' : IDL.Vec(
                 IDL.Record({
                   'upgrade_failures' : IDL.Nat32,
+                  'status' : IDL.Opt(
+                    IDL.Record({
+                      'read_at' : IDL.Nat64,
+                      'status' : IDL.Variant({
+                        'Stopped' : IDL.Null,
+                        'Stopping' : IDL.Null,
+                        'Running' : IDL.Null,
+                      }),
+                      'canister_version' : IDL.Nat64,
+                      'memory_size' : IDL.Nat,
+                      'freezing_limit' : IDL.Nat,
+                      'stable_memory_size' : IDL.Nat,
+                      'cycles' : IDL.Nat,
+                      'idle_cycles_burned_per_day' : IDL.Nat,
+                      'module_hash' : IDL.Opt(IDL.Text),
+                      'wasm_memory_size' : IDL.Nat,
+                    })
+                  ),
                   'role' : IDL.Variant({
                     'Orchestrator' : IDL.Null,
                     'Monitor' : IDL.Null,
@@ -1296,6 +1442,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'stale' : IDL.Bool,
                   'canister' : IDL.Principal,
+                  'status_error' : IDL.Opt(
+                    IDL.Record({
+                      'at' : IDL.Nat64,
+                      'reject_code' : IDL.Nat32,
+                      'message' : IDL.Text,
+                    })
+                  ),
                 })
               ),
               'dependencies' : IDL.Vec(

@@ -1646,6 +1646,129 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'start_execution_with_callback' : ActorMethod<
+    [
+      {
+        'workflow_id' : string,
+        'callback_method' : string,
+        'input' : [] | [string],
+      },
+    ],
+    {
+        'Ok' : {
+          'id' : string,
+          'status' : { 'Failed' : null } |
+            { 'Paused' : null } |
+            { 'Succeeded' : null } |
+            { 'Running' : null } |
+            { 'Cancelled' : null } |
+            { 'Pending' : null },
+          'failure' : [] | [
+            { 'TimedOut' : { 'deadline_at' : bigint } } |
+              { 'NodeFailed' : { 'node_id' : string, 'message' : string } }
+          ],
+          'workflow_id' : string,
+          'trigger' : { 'Dapp' : { 'canister' : Principal } } |
+            { 'Schedule' : { 'due_at' : bigint, 'schedule_id' : string } } |
+            { 'Workflow' : { 'execution_id' : string } } |
+            { 'Manual' : null },
+          'created_at' : bigint,
+          'deadline_at' : bigint,
+          'nodes' : Array<
+            {
+              'status' : { 'Skipped' : null } |
+                { 'Failed' : null } |
+                { 'WaitingRetry' : null } |
+                { 'Succeeded' : null } |
+                { 'Running' : null } |
+                { 'Cancelled' : null } |
+                { 'Pending' : null } |
+                { 'Standby' : null },
+              'output' : [] | [string],
+              'node_id' : string,
+              'fallback_taken' : [] | [
+                { 'UseDefaultValue' : null } |
+                  { 'NotifyAndContinue' : null } |
+                  { 'UseAlternativeNode' : null } |
+                  { 'SkipNode' : null } |
+                  { 'StopExecution' : null }
+              ],
+              'next_attempt_at' : [] | [bigint],
+              'attempts' : Array<
+                {
+                  'attempt' : number,
+                  'error' : [] | [
+                    {
+                      'kind' : { 'Internal' : null } |
+                        { 'Evaluation' : null } |
+                        { 'InvalidReply' : null } |
+                        { 'CallRefused' : null } |
+                        { 'InsufficientCycles' : null } |
+                        { 'Rejected' : null } |
+                        { 'TimedOut' : null } |
+                        { 'Unavailable' : null } |
+                        { 'QuotaExceeded' : null },
+                      'reject_code' : [] | [number],
+                      'message' : string,
+                    }
+                  ],
+                  'started_at' : bigint,
+                  'finished_at' : [] | [bigint],
+                }
+              >,
+              'error' : [] | [
+                {
+                  'kind' : { 'Internal' : null } |
+                    { 'Evaluation' : null } |
+                    { 'InvalidReply' : null } |
+                    { 'CallRefused' : null } |
+                    { 'InsufficientCycles' : null } |
+                    { 'Rejected' : null } |
+                    { 'TimedOut' : null } |
+                    { 'Unavailable' : null } |
+                    { 'QuotaExceeded' : null },
+                  'reject_code' : [] | [number],
+                  'message' : string,
+                }
+              ],
+              'alternative_for' : [] | [string],
+              'started_at' : [] | [bigint],
+              'finished_at' : [] | [bigint],
+            }
+          >,
+          'ran_by' : {
+            'canister_version' : bigint,
+            'build_id' : string,
+            'package_version' : string,
+          },
+          'input' : string,
+          'workflow_version' : number,
+          'started_at' : [] | [bigint],
+          'finished_at' : [] | [bigint],
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'start_scheduled_execution' : ActorMethod<
     [
       {
@@ -3979,6 +4102,161 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
                 'Underfunded' : IDL.Null,
+                'Succeeded' : IDL.Null,
+                'Running' : IDL.Null,
+                'Cancelled' : IDL.Null,
+                'Pending' : IDL.Null,
+              }),
+              'failure' : IDL.Opt(
+                IDL.Variant({
+                  'TimedOut' : IDL.Record({ 'deadline_at' : IDL.Nat64 }),
+                  'NodeFailed' : IDL.Record({
+                    'node_id' : IDL.Text,
+                    'message' : IDL.Text,
+                  }),
+                })
+              ),
+              'workflow_id' : IDL.Text,
+              'trigger' : IDL.Variant({
+                'Dapp' : IDL.Record({ 'canister' : IDL.Principal }),
+                'Schedule' : IDL.Record({
+                  'due_at' : IDL.Nat64,
+                  'schedule_id' : IDL.Text,
+                }),
+                'Workflow' : IDL.Record({ 'execution_id' : IDL.Text }),
+                'Manual' : IDL.Null,
+              }),
+              'created_at' : IDL.Nat64,
+              'deadline_at' : IDL.Nat64,
+              'nodes' : IDL.Vec(
+                IDL.Record({
+                  'status' : IDL.Variant({
+                    'Skipped' : IDL.Null,
+                    'Failed' : IDL.Null,
+                    'WaitingRetry' : IDL.Null,
+                    'Succeeded' : IDL.Null,
+                    'Running' : IDL.Null,
+                    'Cancelled' : IDL.Null,
+                    'Pending' : IDL.Null,
+                    'Standby' : IDL.Null,
+                  }),
+                  'output' : IDL.Opt(IDL.Text),
+                  'node_id' : IDL.Text,
+                  'fallback_taken' : IDL.Opt(
+                    IDL.Variant({
+                      'UseDefaultValue' : IDL.Null,
+                      'NotifyAndContinue' : IDL.Null,
+                      'UseAlternativeNode' : IDL.Null,
+                      'SkipNode' : IDL.Null,
+                      'StopExecution' : IDL.Null,
+                    })
+                  ),
+                  'next_attempt_at' : IDL.Opt(IDL.Nat64),
+                  'attempts' : IDL.Vec(
+                    IDL.Record({
+                      'attempt' : IDL.Nat32,
+                      'error' : IDL.Opt(
+                        IDL.Record({
+                          'kind' : IDL.Variant({
+                            'Internal' : IDL.Null,
+                            'Evaluation' : IDL.Null,
+                            'InvalidReply' : IDL.Null,
+                            'CallRefused' : IDL.Null,
+                            'InsufficientCycles' : IDL.Null,
+                            'Rejected' : IDL.Null,
+                            'TimedOut' : IDL.Null,
+                            'Unavailable' : IDL.Null,
+                            'QuotaExceeded' : IDL.Null,
+                          }),
+                          'reject_code' : IDL.Opt(IDL.Nat32),
+                          'message' : IDL.Text,
+                        })
+                      ),
+                      'started_at' : IDL.Nat64,
+                      'finished_at' : IDL.Opt(IDL.Nat64),
+                    })
+                  ),
+                  'error' : IDL.Opt(
+                    IDL.Record({
+                      'kind' : IDL.Variant({
+                        'Internal' : IDL.Null,
+                        'Evaluation' : IDL.Null,
+                        'InvalidReply' : IDL.Null,
+                        'CallRefused' : IDL.Null,
+                        'InsufficientCycles' : IDL.Null,
+                        'Rejected' : IDL.Null,
+                        'TimedOut' : IDL.Null,
+                        'Unavailable' : IDL.Null,
+                        'QuotaExceeded' : IDL.Null,
+                      }),
+                      'reject_code' : IDL.Opt(IDL.Nat32),
+                      'message' : IDL.Text,
+                    })
+                  ),
+                  'alternative_for' : IDL.Opt(IDL.Text),
+                  'started_at' : IDL.Opt(IDL.Nat64),
+                  'finished_at' : IDL.Opt(IDL.Nat64),
+                })
+              ),
+              'ran_by' : IDL.Record({
+                'canister_version' : IDL.Nat64,
+                'build_id' : IDL.Text,
+                'package_version' : IDL.Text,
+              }),
+              'input' : IDL.Text,
+              'workflow_version' : IDL.Nat32,
+              'started_at' : IDL.Opt(IDL.Nat64),
+              'finished_at' : IDL.Opt(IDL.Nat64),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'start_execution_with_callback' : IDL.Func(
+        [
+          IDL.Record({
+            'workflow_id' : IDL.Text,
+            'callback_method' : IDL.Text,
+            'input' : IDL.Opt(IDL.Text),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'id' : IDL.Text,
+              'status' : IDL.Variant({
+                'Failed' : IDL.Null,
+                'Paused' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,

@@ -5,7 +5,7 @@ import { roundTrip } from '../scheduling/round-trip';
 import { AlertCodec, AlertKindCodec, DEFAULT_THRESHOLDS, ThresholdsCodec, type Alert } from './alerts';
 import { DependencyProbeConfigCodec, DependencyProbeResultCodec, DependencyStatusCodec, type DependencyStatus } from './dependencies';
 import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyRequestCodec, NORMAL_MODE, newerEmergencyState, type EmergencyState } from './emergency';
-import { CanisterHealthCodec, HealthReportAckCodec, HealthSampleCodec, type HealthSample } from './health';
+import { CanisterHealthCodec, HealthReportAckCodec, HealthSampleCodec, type CanisterStatusReading, type HealthSample } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
 import { AlertResultCodec, AlertsResultCodec, EmergencyStateResultCodec, HealthReportAckResultCodec, MonitorMethods, monitorIdlFactory, SystemHealthResultCodec } from './service';
@@ -45,6 +45,18 @@ const dependency: DependencyStatus = {
     consecutive_failures: 3,
     last_success_at: [now]
 };
+const reading: CanisterStatusReading = {
+    read_at: now,
+    status: { Stopping: null },
+    cycles: 4_900_000_000_000n,
+    memory_size: 98_000_000n,
+    wasm_memory_size: 60_000_000n,
+    stable_memory_size: 8_388_608n,
+    idle_cycles_burned_per_day: 140_000_000n,
+    freezing_limit: 48_000_000n,
+    module_hash: ['ab01'],
+    canister_version: 3n
+};
 const emergency: EmergencyState = { mode: { Safe: null }, reason: 'r', changed_at: now, changed_by: [p] };
 
 function cases<T>(codec: Codec<T>, values: T[]): [Codec<unknown>, unknown][] {
@@ -55,7 +67,10 @@ describe('Contracts > monitoring > Candid round trips', () => {
     it.each([
         ...cases(HealthSampleCodec, [sample]),
         ...cases(HealthReportAckCodec, [{ emergency: NORMAL_MODE, received_at: now }]),
-        ...cases(CanisterHealthCodec, [{ canister: p, role: { Scheduler: null }, latest: [sample], stale: false, upgrade_failures: 0 }]),
+        ...cases(CanisterHealthCodec, [
+            { canister: p, role: { Scheduler: null }, latest: [sample], stale: false, upgrade_failures: 0, status: [], status_error: [] },
+            { canister: p, role: { Executor: null }, latest: [], stale: true, upgrade_failures: 1, status: [reading], status_error: [{ at: now, reject_code: 5, message: 'Only controllers' }] }
+        ]),
         ...cases(AlertKindCodec, [{ StaleHeartbeat: null }, { FailureRate: null }, { LowCycles: null }, { HighMemory: null }, { RepeatedUpgradeFailures: null }, { DependencyUnreachable: null }]),
         ...cases(AlertCodec, [alert, { ...alert, status: { Resolved: null }, resolved_at: [now], acknowledged_by: [], acknowledged_at: [] }]),
         ...cases(ThresholdsCodec, [DEFAULT_THRESHOLDS]),
@@ -73,7 +88,7 @@ describe('Contracts > monitoring > Candid round trips', () => {
         ...cases(EmergencyStateCodec, [NORMAL_MODE, emergency]),
         ...cases(EnableEmergencyRequestCodec, [{ mode: { Emergency: null }, reason: 'r' }]),
         ...cases(DisableEmergencyRequestCodec, [{ reason: 'r' }]),
-        ...cases(SystemMetricsCodec, [{ computed_at: now, window_ns: 1n, failures_last_24h: 2n, executions_last_24h: 3n, average_execution_time_ns: [], active_executions: 1, monitored_canisters: 3, open_alerts: 0, samples_received: 9n }]),
+        ...cases(SystemMetricsCodec, [{ computed_at: now, window_ns: 1n, failures_last_24h: 2n, executions_last_24h: 3n, average_execution_time_ns: [], node_attempts_last_24h: 4n, node_attempt_failures_last_24h: 1n, average_node_attempt_time_ns: [7n], schedule_firings_last_24h: 2n, schedule_firing_failures_last_24h: 0n, active_executions: 1, monitored_canisters: 3, open_alerts: 0, samples_received: 9n }]),
         ...cases(SystemHealthCodec, [{ status: { Degraded: null }, checked_at: now, canisters: [], dependencies: [dependency], emergency, open_alerts: [alert] }]),
         ...cases(SystemHealthResultCodec, [{ Err: { Unauthorized: { caller: p } } }]),
         ...cases(AlertsResultCodec, [{ Ok: [alert] }]),
@@ -101,6 +116,7 @@ describe('Contracts > monitoring > service and helpers', () => {
                 'trigger_health_check',
                 'set_dependencies',
                 'set_thresholds',
+                'set_top_up_policy',
                 'get_notifications'
             ].sort()
         );

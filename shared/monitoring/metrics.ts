@@ -5,11 +5,15 @@ import { EmergencyStateCodec } from './emergency';
 import { CanisterHealthCodec, HealthStatusCodec } from './health';
 
 /**
- * Answer of `get_system_metrics`: totals over the rolling window (24 h by default).
- * `average_execution_time_ns` is `[]` when no execution completed in the window.
+ * Answer of `get_system_metrics`: totals over the rolling window (24 h by default), each kind
+ * of work counted apart. Executions (the orchestrator's: one run of a workflow, however many
+ * nodes) give `executions_last_24h`, `failures_last_24h` (failed executions) and
+ * `average_execution_time_ns` (start to finish); node attempts (the executor's: one try of one
+ * call node) and schedule firings (the scheduler's: one start delivered or given up) have
+ * their own totals. An average is `[]` when nothing of its kind completed in the window.
  *
  * @example
- * metrics.failures_last_24h // failures reported by all canisters in the window
+ * metrics.failures_last_24h * 100n / metrics.executions_last_24h // the failure rate FailureRate judges
  */
 export const SystemMetricsCodec = c.record({
     computed_at: c.nat64,
@@ -17,6 +21,11 @@ export const SystemMetricsCodec = c.record({
     failures_last_24h: c.nat64,
     executions_last_24h: c.nat64,
     average_execution_time_ns: c.opt(c.nat64),
+    node_attempts_last_24h: c.nat64,
+    node_attempt_failures_last_24h: c.nat64,
+    average_node_attempt_time_ns: c.opt(c.nat64),
+    schedule_firings_last_24h: c.nat64,
+    schedule_firing_failures_last_24h: c.nat64,
     active_executions: c.nat32,
     monitored_canisters: c.nat32,
     open_alerts: c.nat32,

@@ -7,6 +7,7 @@ import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyReque
 import { HealthReportAckCodec, HealthSampleCodec } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
+import { TopUpPolicyCodec } from './top-up';
 
 const R = <T>(ok: Codec<T>) => c.result(ok, ApiErrorCodec);
 
@@ -35,6 +36,7 @@ export const MAX_NOTIFICATION_PAGE = 100;
  * - `report_health` (update; the three peer canisters only; answers the emergency state)
  * - `set_dependencies`, `set_thresholds` (update; admins/controllers: what is probed, when alerts rise)
  * - `get_notifications` (query; admins/controllers: log entries with id > `after`, oldest first, at most 100)
+ * - `set_top_up_policy` (update; admins/controllers: keep peers above a balance from the monitor's reserve, `null` turns it off)
  *
  * @example
  * const monitor = pic.createActor<MonitorService>(monitorIdlFactory, monitorId);
@@ -52,7 +54,8 @@ export const MonitorMethods = {
     report_health: { args: [HealthSampleCodec], ret: HealthReportAckResultCodec, mode: 'update' },
     set_dependencies: { args: [c.vec(DependencyProbeConfigCodec)], ret: DependenciesResultCodec, mode: 'update' },
     set_thresholds: { args: [ThresholdsCodec], ret: ThresholdsResultCodec, mode: 'update' },
-    get_notifications: { args: [c.opt(c.nat64)], ret: R(c.vec(NotificationEntryCodec)), mode: 'query' }
+    get_notifications: { args: [c.opt(c.nat64)], ret: R(c.vec(NotificationEntryCodec)), mode: 'query' },
+    set_top_up_policy: { args: [c.opt(TopUpPolicyCodec)], ret: R(c.opt(TopUpPolicyCodec)), mode: 'update' }
 } as const satisfies Record<string, MethodSpec>;
 
 /** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the monitor. */

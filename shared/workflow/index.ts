@@ -10,6 +10,7 @@ export * from './definition';
 export * from './execution';
 export * from './errors';
 export * from './call-policy';
+export * from './completion';
 export * from './retry';
 export * from './api-common';
 export * from './orchestrator-api';

@@ -1,5 +1,6 @@
 import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
+import { StartWithCallbackArgWire } from './completion';
 import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, pageWire, resultWire } from './api-common';
 import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
@@ -45,7 +46,8 @@ export type ListOrder = Infer<typeof ListOrderWire>;
 
 /**
  * `list_executions`: filters are ANDed; the caller sees only executions of own workflows.
- * `page.cursor` is the last id of the previous page (same `order`); `order` absent means oldest first.
+ * `page.cursor` is the previous page's `next_cursor` (same `order`): the last id it examined, which a
+ * sparse `status` filter may leave short of `limit` items; `order` absent means oldest first.
  */
 export const ListExecutionsArgWire = c.record({ workflow_id: c.opt(c.text), status: c.opt(ExecutionStatusWire), page: PageRequestWire, order: c.opt(ListOrderWire) });
 export type ListExecutionsArg = Infer<typeof ListExecutionsArgWire>;
@@ -104,6 +106,8 @@ export const OrchestratorMethods = {
     /** Refused with `Conflict` while executions of the workflow are not finished. */
     delete_workflow: { args: [WorkflowIdArg], ret: resultWire(c.null), mode: 'update' },
     start_execution: { args: [StartExecutionArgWire], ret: ExecutionResult, mode: 'update' },
+    /** A dapp canister's start: as `start_execution`, and the caller's `callback_method` is called once with the final result. */
+    start_execution_with_callback: { args: [StartWithCallbackArgWire], ret: ExecutionResult, mode: 'update' },
     cancel_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'update' },
     get_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'query' },
     list_executions: { args: [ListExecutionsArgWire], ret: resultWire(pageWire(ExecutionSummaryWire)), mode: 'query' },

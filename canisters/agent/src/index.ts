@@ -13,7 +13,7 @@ import type { VersionInfo } from '../../../shared/common/version';
 import { encodeCallRefusalReason, refuseCallTarget } from '../../../shared/workflow/call-policy';
 import { callFailureOf, callRaw } from '../../common/outbox/calls';
 import { method } from '../../common/method';
-import { versionInfo } from '../../common/version';
+import { learnModuleHash, versionInfo } from '../../common/version';
 import { agentConfig, SCHEMA_VERSION, storeConfig } from './state';
 
 export default class {
@@ -21,12 +21,14 @@ export default class {
     @init(AgentInitArgs)
     init(arg: AgentInitArg): void {
         storeConfig(arg);
+        learnModuleHash();
     }
 
     /** Call context: upgrade (by the executor); the argument replaces the stored configuration. */
     @postUpgrade(AgentInitArgs)
     postUpgrade(arg: AgentInitArg): void {
         storeConfig(arg);
+        learnModuleHash();
     }
 
     /**

@@ -17,5 +17,20 @@ export const MEMORY = {
     /** owner principal text -> StoredAgent (each owner's agent canister). */
     agents: 7,
     /** agent canister text -> owner principal text: what the call policy looks agents up in. */
-    agentOwners: 8
+    agentOwners: 8,
+    // 40-49: the indexes (./indexes.ts), kept apart from the record maps' ids above.
+    /** `timeKey(due_at, attempt key)` -> null: scheduled attempts by when they are due. */
+    scheduledIndex: 40,
+    /** `timeKey(deadline_at, attempt key)` -> null: running attempts by their deadline. */
+    runningIndex: 41,
+    /** `timeKey(next_at, attempt key)` -> null: pending result reports by when they are sent next. */
+    reportIndex: 42,
+    /** `timeKey(finished_at, attempt key)` -> null: finished, acknowledged (or cancelled) attempts, oldest first, for retention. */
+    retentionIndex: 43,
+    /** execution id -> GroupHead: the execution's scheduled attempts (cancel_execution_attempts). */
+    scheduledGroupHeads: 44,
+    /** `${execution id}#${page}` -> GroupPage of attempt keys. */
+    scheduledGroupPages: 45,
+    /** 'build' -> the index rebuild's progress (after an upgrade from a release without them). */
+    indexBuild: 46
 } as const;

@@ -9,7 +9,7 @@ import { method } from '../../common/method';
 import { requireOrchestratorOrAdmin, requirePeer } from './guards';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptKey } from './logic';
 import { armWake } from './runner';
-import { activeAttempts, getAttempt, putAttempt, toAttemptWire } from './state';
+import { getAttempt, putAttempt, scheduledAttemptsOf, toAttemptWire } from './state';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
 
@@ -83,7 +83,7 @@ export class NodeAttemptMethods {
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(z.object({ execution_id: IdSchema }), arg);
         if ('Err' in valid) return valid;
-        const changed = cancelScheduled(activeAttempts(), arg.execution_id, time());
+        const changed = cancelScheduled(scheduledAttemptsOf(arg.execution_id), arg.execution_id, time());
         for (const a of changed) putAttempt(a);
         return { Ok: changed.length };
     }

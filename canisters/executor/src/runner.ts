@@ -12,8 +12,8 @@ import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { callThroughAgent, ensureAgent } from './agents';
 import { refusedTarget } from './call-policy';
-import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, nextWakeAt, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
-import { activeAttempts, deployment, emergency, getAttempt, putAttempt, reportsStore, updateMeta } from './state';
+import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
+import { deployment, dueAttempts, emergency, getAttempt, nextWakeTime, putAttempt, reportsStore, updateMeta } from './state';
 
 /** Attempts started per timer run, so one message's work stays bounded. */
 const BATCH = 20;
@@ -31,9 +31,8 @@ export const reports = new DurableOutbox<StoredAttempt>({
 });
 
 /** In emergency mode scheduled attempts are held (not started) until the mode is lifted. */
-function runnable(attempts: StoredAttempt[]): StoredAttempt[] {
-    if (!('Emergency' in emergency.current.mode)) return attempts;
-    return attempts.filter((a) => a.status !== 'Scheduled');
+function holdScheduled(): boolean {
+    return 'Emergency' in emergency.current.mode;
 }
 
 /**
@@ -48,7 +47,7 @@ export function wakeNow(now: bigint): void {
 
 /** Arms the wake timer for the next thing due (call context: any update or timer). */
 export function armWake(now: bigint): void {
-    const at = nextWakeAt(runnable(activeAttempts()));
+    const at = nextWakeTime(holdScheduled());
     if (at !== undefined) wake.armAt(at, now);
 }
 
@@ -79,7 +78,7 @@ function saveAll(changed: StoredAttempt[]): void {
  */
 export async function runTimer(): Promise<void> {
     const now = time();
-    const step = runDue(runnable(activeAttempts()), now, BATCH, refusedTarget);
+    const step = runDue(dueAttempts(now, BATCH, holdScheduled()), now, BATCH, refusedTarget);
     saveAll(step.changed);
     armWake(now);
     await Promise.all(step.effects.map(perform));

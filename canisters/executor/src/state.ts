@@ -10,6 +10,7 @@ import { EmergencyStore } from '../../common/emergency-store';
 import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import type { OutboxStore } from '../../common/outbox/outbox';
 import { attemptKeyText, isFinished, reportDeadLettered, reportDelivered, reportDelivery, reportPending, withReportDelivery, type StoredAttempt } from './logic';
+import { reindexAttempt, reportIndex, retentionIndex, runningIndex, scheduledByExecution, scheduledIndex } from './indexes';
 import { MEMORY } from './memory';
 
 export const SCHEMA_VERSION = 1;
@@ -54,17 +55,34 @@ function hasWorkLeft(a: StoredAttempt): boolean {
 /** Writes an attempt and keeps the active index in step with it. */
 export function putAttempt(a: StoredAttempt): void {
     const key = attemptKeyText(a.key);
+    reindexAttempt(key, attempts.get(key)?.attempt, a);
     attempts.insert(key, { schema_version: 1, attempt: a });
     if (hasWorkLeft(a)) active.insert(key, null);
     else active.remove(key);
 }
 
-/** Attempts with work left: what the timer looks at. */
-export function activeAttempts(): StoredAttempt[] {
-    return active.keys().flatMap((k) => {
-        const a = attempts.get(k);
-        return a === undefined ? [] : [a.attempt];
-    });
+const attemptsOf = (keys: string[]): StoredAttempt[] => keys.flatMap((k) => attempts.get(k)?.attempt ?? []);
+
+/**
+ * What the wake timer acts on now, read from the indexes' fronts: scheduled attempts due at
+ * `now` (none while `holdScheduled`: emergency mode) and running ones past their deadline,
+ * at most `max` of each.
+ */
+export function dueAttempts(now: bigint, max: number, holdScheduled: boolean): StoredAttempt[] {
+    const scheduled = holdScheduled ? [] : scheduledIndex.due(now, max).ids;
+    return attemptsOf([...scheduled, ...runningIndex.due(now, max).ids]);
+}
+
+/** When the wake timer must run next: the earliest running deadline, and the earliest due attempt unless held. */
+export function nextWakeTime(holdScheduled: boolean): bigint | undefined {
+    const times = [runningIndex.earliest(), holdScheduled ? undefined : scheduledIndex.earliest()].filter((t): t is bigint => t !== undefined);
+    return times.length === 0 ? undefined : times.reduce((x, y) => (x < y ? x : y));
+}
+
+/** The scheduled attempts of one execution (read through its index). */
+export function scheduledAttemptsOf(executionId: string): StoredAttempt[] {
+    const count = scheduledByExecution.count(executionId);
+    return attemptsOf(scheduledByExecution.list(executionId, 'OldestFirst', undefined, count, () => true, count).ids);
 }
 
 /** Reports refused, given up or trapping, with their reason. */
@@ -72,10 +90,7 @@ export const deadLetters = new DeadLetterStore(MEMORY.deadLetters);
 
 /** Pending result reports as the shared outbox toolkit drives them (the entry is the attempt). */
 export const reportsStore: OutboxStore<StoredAttempt> = {
-    due: (now, limit) =>
-        activeAttempts()
-            .filter((a) => reportPending(a) && a.report.nextAt <= now)
-            .slice(0, limit),
+    due: (now, limit) => attemptsOf(reportIndex.due(now, limit).ids).filter(reportPending),
     get: (id) => {
         const a = getAttempt(id);
         return a !== undefined && reportPending(a) ? a : undefined;
@@ -86,11 +101,7 @@ export const reportsStore: OutboxStore<StoredAttempt> = {
         putAttempt(reportDeadLettered(a, reason, now));
         deadLetters.add(attemptKeyText(a.key), `Report ${a.key.executionId}/${a.key.nodeId}#${a.key.attempt}`, reason, a.finishedAt ?? a.receivedAt, now);
     },
-    nextAt: () => {
-        let min: bigint | undefined;
-        for (const a of activeAttempts()) if (reportPending(a) && (min === undefined || a.report.nextAt < min)) min = a.report.nextAt;
-        return min;
-    },
+    nextAt: () => reportIndex.earliest(),
     idOf: (a) => attemptKeyText(a.key),
     deliveryOf: reportDelivery,
     withDelivery: withReportDelivery
@@ -100,15 +111,26 @@ export function activeCount(): number {
     return Number(active.len());
 }
 
-/** Every stored attempt (retention scans; bounded by the retention policy). */
-export function allAttempts(): StoredAttempt[] {
-    return attempts.values().map((r) => r.attempt);
+/**
+ * Retention's view, oldest first: how many prunable attempts are stored, and the keys of the
+ * oldest `max` with how many of them finished before `cutoff`.
+ */
+export function prunableAttempts(cutoff: bigint, max: number): { total: number; expired: number; oldest: (count: number) => string[] } {
+    return {
+        total: retentionIndex.size(),
+        expired: cutoff > 0n ? retentionIndex.due(cutoff - 1n, max).ids.length : 0,
+        oldest: (count) => retentionIndex.first(count)
+    };
 }
 
 export function deleteAttempt(keyText: string): void {
+    reindexAttempt(keyText, attempts.get(keyText)?.attempt, undefined);
     attempts.remove(keyText);
     active.remove(keyText);
 }
+
+/** The stored attempts by position, in bounded batches: what the index rebuild reads. */
+export const storedAttempts = { len: (): number => Number(attempts.len()), at: (start: number, count: number): [string, StoredAttemptRecord][] => attempts.items(start, count) };
 
 /** Storage -> API. */
 export function toAttemptWire(a: StoredAttempt): NodeAttemptWire {

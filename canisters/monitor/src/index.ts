@@ -1,6 +1,6 @@
 /**
  * The monitor canister: composes its method classes (lifecycle, health, alerts and
- * notifications, dependencies, emergency mode). Logic lives in `logic/` (pure), state in
+ * notifications, dependencies, emergency mode, top-up). Logic lives in `logic/` (pure), state in
  * `state.ts`, effects in `runtime.ts`.
  */
 import { AlertMethods } from './alerts';
@@ -8,5 +8,6 @@ import { DependencyMethods } from './dependencies';
 import { EmergencyMethods } from './emergency';
 import { HealthMethods } from './health';
 import { InstallMethods } from './install';
+import { TopUpMethods } from './top-up';
 
-export default [InstallMethods, HealthMethods, AlertMethods, DependencyMethods, EmergencyMethods];
+export default [InstallMethods, HealthMethods, AlertMethods, DependencyMethods, EmergencyMethods, TopUpMethods];

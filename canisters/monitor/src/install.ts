@@ -4,7 +4,7 @@ import { init, postUpgrade, time } from 'azle';
 import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
 import type { VersionInfo } from '../../../shared/common/version';
 import { MonitorMethods as M } from '../../../shared/monitoring/service';
-import { versionInfo } from '../../common/version';
+import { learnModuleHash, versionInfo } from '../../common/version';
 import * as runtime from './runtime';
 import { deployment, reconcileCanisters } from './state';
 import { method } from '../../common/method';
@@ -14,6 +14,7 @@ export const MONITOR_SCHEMA_VERSION = 1;
 
 function install(config: [] | [DeploymentConfig], context: 'init' | 'post_upgrade'): void {
     deployment.applyInstallArg(config, context);
+    learnModuleHash();
     reconcileCanisters(deployment.config.peers, time());
     runtime.startTimers();
 }

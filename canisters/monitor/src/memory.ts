@@ -7,8 +7,11 @@ export const MEMORY = {
     deployment: 0,
     /** The monitored canisters and their latest samples. */
     canisters: 1,
-    /** The rolling window of execution counters. */
-    window: 2,
+    /**
+     * Retired: one rolling window that summed executions, node attempts and firings (wrong
+     * counts and averages). Left unread; never reuse the id.
+     */
+    retiredMixedWindow: 2,
     /** Open alerts and the last resolved ones. */
     alerts: 3,
     /** The notification log. */
@@ -22,5 +25,9 @@ export const MEMORY = {
     /** Id sequences and the samples counter. */
     counters: 8,
     /** Pending emergency pushes to peers. */
-    propagation: 9
+    propagation: 9,
+    /** The rolling windows of executions, node attempts and schedule firings, counted apart. */
+    workWindows: 10,
+    /** The top-up policy (absent: off). */
+    topUpPolicy: 11
 } as const;

@@ -1,13 +1,14 @@
 /**
  * The monitor's effects adapter: the only module that calls `time()`, `msgCaller()`,
- * `call()` and the timers. It probes dependencies, pushes the emergency state to the peers
+ * `call()` and the timers. It reads the peers' `canister_status`, probes dependencies, pushes the emergency state to the peers
  * through a stable outbox retried with backoff, and runs the periodic check.
  */
-import { call, msgCaller, setTimerInterval, time, type Principal } from 'azle';
+import { call, canisterCycleBalance, msgCaller, Principal, setTimerInterval, time } from 'azle';
 
 import { assertNever, type Result } from '../../../shared/common/result';
 import type { ApiError } from '../../../shared/common/errors';
 import { tagOf } from '../../../shared/common/codec';
+import { CanisterIdArgIdl, CanisterStatusReplyIdl, statusReadingOf, type CanisterIdArg, type CanisterStatusReply } from '../../../shared/common/management';
 import type { DependencyProbeResult } from '../../../shared/monitoring/dependencies';
 import { EmergencyStateCodec } from '../../../shared/monitoring/emergency';
 import { NullResultCodec } from '../../../shared/scheduling/service';
@@ -18,6 +19,9 @@ import { recordProbeResult } from './logic/dependencies';
 import { appendNotification } from './logic/notifications';
 import { earliestPropagation, enqueuePropagation, settlePropagation, takeDuePropagations, type PropagationEntry, type PushOutcome } from './logic/propagation';
 import type { MonitorEffect } from './logic/state';
+import { recordStatusRead, type StatusReadOutcome } from './logic/status';
+import { planTopUps, type TopUp } from './logic/top-up';
+import type { NotificationEntry } from '../../../shared/monitoring/notifications';
 import * as state from './state';
 
 /** How often the monitor probes dependencies and checks thresholds. */
@@ -68,10 +72,55 @@ export function checkAlerts(): void {
     state.update((s) => runAlertCheck(s, at));
 }
 
-/** Probes every configured dependency, awaiting the answers, then checks alerts. Call context: update or timer. */
+/**
+ * Reads every peer's `canister_status` and probes every configured dependency, awaiting the
+ * answers, then checks alerts. Call context: update or timer.
+ */
 export async function probeAll(): Promise<void> {
-    await Promise.all(state.load().dependencies.map((d) => probe(d.config.canister_id, d.config.method)));
+    const peers = state.load().canisters.map((c) => c.canister);
+    await Promise.all([...peers.map(readStatus), ...state.load().dependencies.map((d) => probe(d.config.canister_id, d.config.method))]);
+    const topUps = planTopUps(state.load().canisters, state.getTopUpPolicy(), canisterCycleBalance());
+    // Sequential: each deposit leaves the monitor's balance lower before the next is sent.
+    for (const t of topUps) await deposit(t);
+    await Promise.all(topUps.map((t) => readStatus(t.canister)));
     checkAlerts();
+}
+
+/** One `deposit_cycles` from the monitor's reserve, logged either way. */
+async function deposit(topUp: TopUp): Promise<void> {
+    let message: string;
+    let level: NotificationEntry['level'];
+    try {
+        await call<[CanisterIdArg], void>(Principal.managementCanister(), 'deposit_cycles', { paramIdlTypes: [CanisterIdArgIdl], args: [{ canister_id: topUp.canister }], cycles: topUp.amount });
+        message = `topped up ${topUp.canister.toText()} with ${topUp.amount} cycles from the monitor's reserve`;
+        level = { Info: null };
+    } catch (error) {
+        const failure = callFailureOf(error);
+        message = `top-up of ${topUp.canister.toText()} failed: reject ${failure.reject_code}: ${failure.message}`;
+        level = { Error: null };
+    }
+    const at = time();
+    state.update((s) => appendNotification(s, level, message, 'monitor', at));
+}
+
+/**
+ * One `canister_status` read of a peer (the monitor is its controller: see docs/security.md).
+ * A reject is recorded as the read's error, never thrown.
+ */
+async function readStatus(canister: Principal): Promise<void> {
+    let outcome: StatusReadOutcome;
+    try {
+        const reply = await call<[CanisterIdArg], CanisterStatusReply>(Principal.managementCanister(), 'canister_status', {
+            paramIdlTypes: [CanisterIdArgIdl],
+            returnIdlType: CanisterStatusReplyIdl,
+            args: [{ canister_id: canister }]
+        });
+        outcome = { kind: 'Read', reading: statusReadingOf(reply, time()) };
+    } catch (error) {
+        const failure = callFailureOf(error);
+        outcome = { kind: 'Failed', error: { at: time(), reject_code: failure.reject_code, message: failure.message } };
+    }
+    state.update((s) => ({ state: recordStatusRead(s, canister, outcome) }));
 }
 
 async function periodicCheck(): Promise<void> {

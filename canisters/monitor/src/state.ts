@@ -11,18 +11,19 @@ import { NORMAL_MODE, type EmergencyState } from '../../../shared/monitoring/eme
 import type { CanisterRole } from '../../../shared/monitoring/health';
 import type { NotificationEntry } from '../../../shared/monitoring/notifications';
 import type { Peers } from '../../../shared/common/deployment';
+import type { TopUpPolicy } from '../../../shared/monitoring/top-up';
 import { DeploymentStore } from '../../common/deployment-store';
 import { StableCell } from '../../common/stable-cell';
 import type { PropagationEntry } from './logic/propagation';
-import { emptyWindow, type RollingWindow } from './logic/rolling-window';
-import type { CanisterRecord, MonitorState } from './logic/state';
+import { emptyWindow } from './logic/rolling-window';
+import type { CanisterRecord, MonitorState, WorkWindows } from './logic/state';
 import { MEMORY } from './memory';
 
 type Counters = { samples_received: bigint; next_alert_id: bigint; next_notification_id: bigint };
 
 export const deployment = new DeploymentStore(MEMORY.deployment);
 const canisters = new StableCell<CanisterRecord[]>(MEMORY.canisters, () => []);
-const window = new StableCell<RollingWindow>(MEMORY.window, () => emptyWindow());
+const windows = new StableCell<WorkWindows>(MEMORY.workWindows, () => ({ executions: emptyWindow(), node_attempts: emptyWindow(), schedule_firings: emptyWindow() }));
 const alerts = new StableCell<Alert[]>(MEMORY.alerts, () => []);
 const notifications = new StableCell<NotificationEntry[]>(MEMORY.notifications, () => []);
 const dependencies = new StableCell<DependencyStatus[]>(MEMORY.dependencies, () => []);
@@ -35,7 +36,7 @@ export function load(): MonitorState {
     const c = counters.get();
     return {
         canisters: canisters.get(),
-        window: window.get(),
+        windows: windows.get(),
         samples_received: c.samples_received,
         alerts: alerts.get(),
         next_alert_id: c.next_alert_id,
@@ -51,7 +52,7 @@ export function load(): MonitorState {
 /** Writes the cells whose value changed between `before` and `after`. */
 export function save(before: MonitorState, after: MonitorState): void {
     if (after.canisters !== before.canisters) canisters.set(after.canisters);
-    if (after.window !== before.window) window.set(after.window);
+    if (after.windows !== before.windows) windows.set(after.windows);
     if (after.alerts !== before.alerts) alerts.set(after.alerts);
     if (after.notifications !== before.notifications) notifications.set(after.notifications);
     if (after.dependencies !== before.dependencies) dependencies.set(after.dependencies);
@@ -94,6 +95,17 @@ export function reconcileCanisters(peers: Peers, now: bigint): void {
 export function emergencyTargets(): Principal[] {
     const peers = deployment.config.peers;
     return [peers.orchestrator, peers.scheduler, peers.executor];
+}
+
+const topUp = new StableCell<TopUpPolicy | null>(MEMORY.topUpPolicy, () => null);
+
+/** The top-up policy, `undefined` when off. */
+export function getTopUpPolicy(): TopUpPolicy | undefined {
+    return topUp.get() ?? undefined;
+}
+
+export function setTopUpPolicy(policy: TopUpPolicy | undefined): void {
+    topUp.set(policy ?? null);
 }
 
 export function getPropagation(): PropagationEntry[] {

@@ -8,12 +8,12 @@ import { canisterSelf, canisterVersion, Principal, time } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
-import type { Execution, Trigger } from '../../../shared/workflow';
-import { BUILD_ID, PACKAGE_VERSION } from '../../common/version';
+import { completionOf, isValidCallbackMethod, refuseCompletionTarget, WORKFLOW_LIMITS, type CompletionCallback, type Execution, type Trigger } from '../../../shared/workflow';
+import { buildId, PACKAGE_VERSION } from '../../common/version';
 import { MAX_UNDERFUNDED_RUNS, hasRoomToWait, withWaiting } from '../../../shared/agent/funding';
 import { requestFundingCheck } from './agents';
-import { callRefusalOf, type CallRefusedError } from './call-policy';
-import { fundingOf, updateFunding } from './owner-state';
+import { callRefusalOf, protectedCanisters, type CallRefusedError } from './call-policy';
+import { fundingOf, isKnownAgent, updateFunding } from './owner-state';
 import { budgetOf, chargeNotificationTo, countFor, countRefusedNotificationOf, quotaExceeded } from './quotas';
 import {
     checkTimeouts,
@@ -35,6 +35,7 @@ import {
 } from './logic';
 import {
     activeExecutions,
+    dueExecutions,
     emergency,
     enqueue,
     executionForKey,
@@ -48,6 +49,9 @@ import {
     type StoredExecution
 } from './state';
 import { armDeadlines, armOutbox } from './timers';
+
+/** Executions the deadline pass handles per timer message: its instructions stay bounded whatever is stored. */
+export const DEADLINE_BATCH = 50;
 
 /**
  * The compiled definition an execution runs, with what its owner may still spend in this
@@ -118,13 +122,26 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
             if (stored.scheduled !== undefined) {
                 enqueue({ kind: 'ScheduledFinished', notice: { schedule_id: stored.scheduled.scheduleId, idempotency_key: stored.scheduled.idempotencyKey, execution_id: e.executionId, finished_at: e.finishedAt } }, now);
             }
+            if (stored.completionCallback !== undefined) {
+                enqueue({ kind: 'CompletionCallback', ...stored.completionCallback, completion: completionOf(stored.execution) }, now);
+            }
             return;
     }
 }
 
-/** The code running now, recorded on every execution it starts. */
+/** The code running now (its module hash: see `buildId`), recorded on every execution it starts. */
 function ranBy(): Execution['ranBy'] {
-    return { packageVersion: PACKAGE_VERSION, buildId: BUILD_ID, canisterVersion: canisterVersion() };
+    return { packageVersion: PACKAGE_VERSION, buildId: buildId(), canisterVersion: canisterVersion() };
+}
+
+/**
+ * Why `caller` may not be called back at `method`, or `undefined`: the method must be a valid
+ * method name and the caller, the callback's target, a canister outside DeFlow.
+ */
+function completionCallbackError(caller: Principal, method: string): ApiError | undefined {
+    if (!isValidCallbackMethod(method)) return apiError.invalidInput('callback_method', `1 to ${WORKFLOW_LIMITS.maxMethodChars} characters`);
+    const refused = refuseCompletionTarget(caller, { protectedCanisters: protectedCanisters(), isAgent: isKnownAgent });
+    return refused === undefined ? undefined : apiError.invalidInput('callback_method', `the callback goes to the caller, which must be a canister outside DeFlow (${refused})`);
 }
 
 /** Whether the current system mode lets a workflow start. */
@@ -141,6 +158,8 @@ export type StartRequest = {
     trigger: Trigger;
     input: string;
     scheduled?: { scheduleId: string; idempotencyKey: string };
+    /** A dapp's completion callback: its canister is the caller (checked here, after ownership). */
+    completionCallback?: CompletionCallback;
 };
 
 /**
@@ -161,6 +180,8 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
     const w = getWorkflow(req.workflowId);
     if (w === undefined) return { Err: apiError.notFound('workflow', req.workflowId) };
     if (w.owner !== req.caller.toText()) return { Err: apiError.unauthorized(req.caller) };
+    const badCallback = req.completionCallback === undefined ? undefined : completionCallbackError(req.caller, req.completionCallback.method);
+    if (badCallback !== undefined) return { Err: badCallback };
     if (w.status === 'Paused') return { Err: apiError.conflict(`workflow ${w.id} is paused`) };
     const wf = compiledFor(w.id, w.latestVersion);
     const blocked = emergencyBlocks(wf.def.critical === true);
@@ -178,7 +199,7 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
     if (underfunded) updateFunding(w.owner, (f) => withWaiting(f, id));
     if (req.scheduled !== undefined) rememberKey(req.scheduled.idempotencyKey, id);
     countFor(w.owner, 'concurrent_executions', 1);
-    commit({ schema_version: 1, execution: step.state, owner: w.owner, scheduled: req.scheduled }, step, now, wf);
+    commit({ schema_version: 1, execution: step.state, owner: w.owner, scheduled: req.scheduled, completionCallback: req.completionCallback }, step, now, wf);
     return { Ok: step.state };
 }
 
@@ -240,14 +261,14 @@ export function reconcileMode(now: bigint): void {
 
 /** Timer step: fails what is past its deadline, re-runs what became runnable. */
 export function checkDeadlines(now: bigint = time()): void {
-    for (const [id, deadline] of activeExecutions()) {
-        if (deadline > now) {
-            armDeadlines(deadline, now);
-            continue;
-        }
+    // Only what is due is read (the deadline index's front), a bounded batch per pass.
+    const due = dueExecutions(now, DEADLINE_BATCH);
+    for (const id of due.ids) {
         const stored = getExecution(id);
         if (stored === undefined) continue;
         const wf = compiledFor(stored.execution.workflowId, stored.execution.workflowVersion);
         commit(stored, checkTimeouts(wf, stored.execution, now), now, wf);
     }
+    const next = dueExecutions(now, 0).next;
+    if (next !== undefined) armDeadlines(next, now);
 }

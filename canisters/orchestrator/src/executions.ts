@@ -15,6 +15,7 @@ import {
     type ExecutionWire,
     type ListExecutionsArg,
     type StartExecutionArg,
+    type StartWithCallbackArg,
     type WorkflowError
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
@@ -23,13 +24,14 @@ import { notFound, transitionConflict } from './errors';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner } from './guards';
 import { cancelExecution, isTerminalExecution, triggerForCaller } from './logic';
-import { executionSummaries, executionSummariesNewestFirst, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
+import { executionSummaryPage, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
 import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
 
 type R<T> = { Ok: T } | { Err: WorkflowError };
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const StartSchema = z.object({ workflow_id: IdSchema, input: z.union([z.tuple([]), z.tuple([JsonTextSchema])]) });
+const StartWithCallbackSchema = StartSchema.extend({ callback_method: z.string() });
 const ExecutionIdSchema = z.object({ execution_id: IdSchema });
 const ListSchema = z.object({ workflow_id: z.union([z.tuple([]), z.tuple([IdSchema])]), page: PageSchema, order: z.union([z.tuple([]), z.tuple([z.union([z.object({ OldestFirst: z.null() }), z.object({ NewestFirst: z.null() })])])]) });
 
@@ -59,6 +61,27 @@ export class ExecutionMethods {
         if ('Err' in valid) return valid;
         const caller = msgCaller();
         const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null' }, time());
+        return 'Err' in r ? r : { Ok: encodeExecution(r.Ok) };
+    }
+
+    /**
+     * `start_execution` for a dapp canister that wants the final result pushed to it: once the
+     * execution finishes (Succeeded, Failed or Cancelled) the orchestrator calls the caller's
+     * own `callback_method` with an `ExecutionCompletion`, once; a trap or reject is retried
+     * (1 s doubling to 1 min, at most 10 calls), then dead-lettered (`list_dead_letters`). The
+     * callback target is always the caller: a user, the management canister or a DeFlow
+     * canister cannot ask for one (the call policy's rule, see `shared/workflow/completion.ts`).
+     * Call context: update; the workflow's owner, a canister.
+     * Errors: as `start_execution`, and InvalidInput (`callback_method` empty or over 128
+     * characters, or the caller is not a canister outside DeFlow).
+     */
+    @method(OrchestratorMethods.start_execution_with_callback)
+    start_execution_with_callback(arg: StartWithCallbackArg): R<ExecutionWire> {
+        const valid = parseWith(StartWithCallbackSchema, arg);
+        if ('Err' in valid) return valid;
+        const caller = msgCaller();
+        const completionCallback = { canister: caller.toText(), method: arg.callback_method };
+        const r = startNew({ workflowId: arg.workflow_id, caller, trigger: triggerForCaller(caller), input: fromOpt(arg.input) ?? 'null', completionCallback }, time());
         return 'Err' in r ? r : { Ok: encodeExecution(r.Ok) };
     }
 
@@ -107,11 +130,10 @@ export class ExecutionMethods {
         const statusWire = fromOpt(arg.status);
         const status = statusWire === undefined ? undefined : decodeExecutionStatus(statusWire);
         const limit = arg.page.limit === 0 ? DEFAULT_PAGE_SIZE : arg.page.limit;
-        const keep = (s: StoredExecutionSummary): boolean => s.owner === owner && (workflowId === undefined || s.workflowId === workflowId) && (status === undefined || s.status === status);
+        const keep = (s: StoredExecutionSummary): boolean => status === undefined || s.status === status;
         const order = fromOpt(arg.order);
-        const scan = order !== undefined && 'NewestFirst' in order ? executionSummariesNewestFirst : executionSummaries;
-        const found = scan(fromOpt(arg.page.cursor), limit, keep);
-        const items = found.slice(0, limit).map(
+        const page = executionSummaryPage({ owner, workflowId }, order !== undefined && 'NewestFirst' in order ? 'NewestFirst' : 'OldestFirst', fromOpt(arg.page.cursor), limit, keep);
+        const items = page.items.map(
             ([id, s]): ExecutionSummary => ({
                 id,
                 workflow_id: s.workflowId,
@@ -122,7 +144,6 @@ export class ExecutionMethods {
                 finished_at: s.finishedAt === undefined ? [] : [s.finishedAt]
             })
         );
-        const last = items[items.length - 1];
-        return { Ok: { items, next_cursor: found.length > limit && last !== undefined ? [last.id] : [] } };
+        return { Ok: { items, next_cursor: page.next_cursor === undefined ? [] : [page.next_cursor] } };
     }
 }

@@ -38,5 +38,20 @@ export const MEMORY = {
     /** owner principal text -> StoredAgentFunding (their agent's balance as last read, runs waiting for a top-up). */
     ownerFunding: 16,
     /** '' -> the default OwnerQuotaLimits admins set; owner principal text -> that owner's own limits. */
-    quotaLimits: 17
+    quotaLimits: 17,
+    // 40-49: the indexes (./indexes.ts), kept apart from the record maps' ids above.
+    /** `timeKey(deadline, execution id)` -> null: unfinished executions by next deadline (the deadline pass reads the front). */
+    deadlineIndex: 40,
+    /** `timeKey(next_at, entry id)` -> null: outbox entries by when they are due (the drain reads the front). */
+    outboxDueIndex: 41,
+    /** group -> GroupHead: `owner:<principal>` (workflow ids), see executionGroupPages. */
+    workflowGroupHeads: 42,
+    /** `${group}#${page}` -> GroupPage: each owner's workflow ids in id order. */
+    workflowGroupPages: 43,
+    /** group -> GroupHead of the execution groups below. */
+    executionGroupHeads: 44,
+    /** `${group}#${page}` -> GroupPage: execution ids of `owner:<principal>`, `workflow:<id>` and (unfinished only) `active:<workflow id>`. */
+    executionGroupPages: 45,
+    /** 'build' -> StoredIndexBuild: how far the rebuild of the indexes from the records has come (after an upgrade from a release without them). */
+    indexBuild: 46
 } as const;

@@ -6,9 +6,9 @@
  * after `max_traps` tries, while the entries behind it go out. The receivers are idempotent
  * on their keys (attempt key, idempotency key), so a re-sent entry never repeats its effect.
  */
-import { Principal, time } from 'azle';
+import { IDL, Principal, time } from 'azle';
 
-import { ExecutorMethods, encodeNodeTask, type WorkflowError } from '../../../shared/workflow';
+import { ExecutionCompletionWire, ExecutorMethods, encodeNodeTask, type WorkflowError } from '../../../shared/workflow';
 import { MonitorMethods } from '../../../shared/monitoring/service';
 import { SchedulerMethods } from '../../../shared/scheduling/service';
 import type { ApiError } from '../../../shared/common/errors';
@@ -18,7 +18,7 @@ import type { PeerRole } from '../../../shared/common/deployment';
 import { assertNever } from '../../../shared/common/result';
 import type { MethodSpec } from '../../../shared/common/codec';
 import type { AgentRecordWire } from '../../../shared/agent/executor-agent-api';
-import { callTyped, type CallOutcome } from '../../common/outbox/calls';
+import { callRaw, callTyped, type CallOutcome } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
 import { AGENT_RUN_MIN_BALANCE } from '../../../shared/agent/funding';
@@ -84,6 +84,14 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             const event = m.change === 'Underfunded' ? { AgentUnderfunded: { ...ids, minimum: AGENT_RUN_MIN_BALANCE } } : { AgentFunded: ids };
             const message = m.change === 'Underfunded' ? `agent ${m.agent} of ${m.owner} holds ${m.balance} cycles, under the ${AGENT_RUN_MIN_BALANCE} new runs need: they wait until it is topped up` : `agent ${m.agent} of ${m.owner} topped up (${m.balance} cycles): waiting runs start`;
             return replied(await callPeer<unknown>('monitor', 'send_system_notification', MonitorMethods.send_system_notification, { level: { Warning: null }, message, source: 'orchestrator', event: [event] }));
+        }
+        case 'CompletionCallback': {
+            // The dapp's reply is not read: any answer means it has the result. Every failure
+            // is retried (bounded by CALLBACK_RETRY), whatever its reject code: a trap is the
+            // dapp's own problem, not a reason to give up on the first try.
+            const args = new Uint8Array(IDL.encode([ExecutionCompletionWire.idl], [m.completion]));
+            const r = await callRaw(Principal.fromText(m.canister), m.method, args);
+            return r.kind === 'Replied' ? { kind: 'Done' } : { kind: 'Failed', retryable: true, reason: `reject ${r.reject_code}: ${r.message}` };
         }
         default:
             return assertNever(m, 'outbox message');

@@ -6,7 +6,7 @@
 import { StableBTreeMap } from 'azle';
 
 import type { ExecutionFinished } from '../../../shared/scheduling/service';
-import type { Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
+import type { CompletionCallback, Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
 import type { PauseCause, StartOrigin } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
@@ -15,7 +15,7 @@ import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import type { OutboxStore } from '../../common/outbox/outbox';
 import { describeOutboxMessage, type OutboxMessage } from './logic/outbox';
 import { MEMORY } from './memory';
-import { scanNewestFirst } from './listing';
+import { activeGroup, deadlineIndex, executionGroups, indexDeadline, indexNewExecution, LISTING_SCAN_BUDGET, outboxDueIndex, ownerGroup, unindexExecution, workflowGroup, workflowGroups } from './indexes';
 
 /** The schema version of every record this code writes. */
 export const SCHEMA_VERSION = 1;
@@ -38,6 +38,8 @@ export type StoredExecution = {
     owner: string;
     /** Set for executions the scheduler started: the scheduler is told when they finish. */
     scheduled?: { scheduleId: string; idempotencyKey: string };
+    /** Set for executions a dapp started with a completion callback: called once when they finish. */
+    completionCallback?: CompletionCallback;
     pausedBy?: PauseCause;
 };
 
@@ -151,6 +153,7 @@ export function getWorkflowVersion(id: string, version: number): StoredWorkflowV
 }
 
 export function putWorkflow(w: StoredWorkflow): void {
+    if (!workflows.containsKey(w.id)) workflowGroups.add(ownerGroup(w.owner), w.id);
     workflows.insert(w.id, w);
 }
 
@@ -165,21 +168,13 @@ export function deleteWorkflowVersion(id: string, version: number): void {
 export function deleteWorkflow(w: StoredWorkflow): void {
     for (let v = 1; v <= w.latestVersion; v++) workflowVersions.remove(versionKey(w.id, v));
     workflows.remove(w.id);
+    workflowGroups.remove(ownerGroup(w.owner), w.id);
 }
 
-/** Workflows of one owner with id > `after`, in id order (a scan: bounded by the number of workflows). */
+/** Workflows of one owner with id > `after`, in id order, at most `limit + 1` (read through the owner's index). */
 export function workflowsOf(owner: string, after: string | undefined, limit: number): StoredWorkflow[] {
-    const out: StoredWorkflow[] = [];
-    for (const w of workflows.values()) {
-        if (w.owner !== owner || (after !== undefined && w.id <= after)) continue;
-        out.push(w);
-        if (out.length === limit + 1) break;
-    }
-    return out;
-}
-
-export function allWorkflows(): StoredWorkflow[] {
-    return workflows.values();
+    const { ids } = workflowGroups.list(ownerGroup(owner), 'OldestFirst', after, limit + 1, () => true, limit + 1);
+    return ids.flatMap((id) => workflows.get(id) ?? []);
 }
 
 // ---- executions ----
@@ -207,6 +202,9 @@ function summaryOf(s: StoredExecution): StoredExecutionSummary {
  * must look at it (`undefined` once finished: it leaves the active set and enters retention).
  */
 export function putExecution(s: StoredExecution, deadline: bigint | undefined): void {
+    const id = s.execution.id;
+    if (!summaries.containsKey(id)) indexNewExecution(id, s.owner, s.execution.workflowId);
+    indexDeadline(id, s.execution.workflowId, active.get(id), deadline);
     executions.insert(s.execution.id, s);
     summaries.insert(s.execution.id, summaryOf(s));
     if (deadline !== undefined) {
@@ -217,9 +215,22 @@ export function putExecution(s: StoredExecution, deadline: bigint | undefined): 
     }
 }
 
-/** Unfinished executions with their next deadline. */
+/** Unfinished executions with their next deadline (every one: mode changes only). */
 export function activeExecutions(): [string, bigint][] {
     return active.items();
+}
+
+/** Unfinished executions whose deadline has come, earliest first, at most `max`; `next` is when the pass should run again. */
+export function dueExecutions(now: bigint, max: number): { ids: string[]; next: bigint | undefined } {
+    const due = deadlineIndex.due(now, max);
+    return { ids: due.ids, next: due.more ? now : due.next };
+}
+
+/** The unfinished executions of one workflow (read through its index). */
+export function activeExecutionsOf(workflowId: string): string[] {
+    const group = activeGroup(workflowId);
+    const count = executionGroups.count(group);
+    return executionGroups.list(group, 'OldestFirst', undefined, count, () => true, count).ids;
 }
 
 export function activeCount(): number {
@@ -227,26 +238,38 @@ export function activeCount(): number {
 }
 
 export function hasActiveExecutionOf(workflowId: string): boolean {
-    for (const id of active.keys()) {
-        if (executions.get(id)?.execution.workflowId === workflowId) return true;
-    }
-    return false;
+    return executionGroups.count(activeGroup(workflowId)) > 0;
 }
 
-/** Summaries with id > `after`, in id (= creation) order, matching `keep`. */
-export function executionSummaries(after: string | undefined, limit: number, keep: (s: StoredExecutionSummary) => boolean): [string, StoredExecutionSummary][] {
-    const out: [string, StoredExecutionSummary][] = [];
-    for (const [id, s] of summaries.items()) {
-        if ((after !== undefined && id <= after) || !keep(s)) continue;
-        out.push([id, s]);
-        if (out.length === limit + 1) break;
-    }
-    return out;
-}
-
-/** Summaries with id < `before` (all without a cursor), newest first, matching `keep`; at most `limit + 1`. */
-export function executionSummariesNewestFirst(before: string | undefined, limit: number, keep: (s: StoredExecutionSummary) => boolean): [string, StoredExecutionSummary][] {
-    return scanNewestFirst((start, count) => summaries.items(start, count), Number(summaries.len()), before, limit, keep);
+/**
+ * One page of an owner's executions (of one workflow, if given) in creation order or newest
+ * first, after `cursor`, matching `keep`: at most `limit` items; `next_cursor` is set while
+ * more may follow (also when a sparse filter used up the page's scan budget).
+ */
+export function executionSummaryPage(
+    scope: { owner: string; workflowId?: string },
+    order: 'OldestFirst' | 'NewestFirst',
+    cursor: string | undefined,
+    limit: number,
+    keep: (s: StoredExecutionSummary) => boolean
+): { items: [string, StoredExecutionSummary][]; next_cursor: string | undefined } {
+    const group = scope.workflowId === undefined ? ownerGroup(scope.owner) : workflowGroup(scope.workflowId);
+    const found = new Map<string, StoredExecutionSummary>();
+    const page = executionGroups.list(
+        group,
+        order,
+        cursor,
+        limit,
+        (id) => {
+            const s = summaries.get(id);
+            if (s === undefined || s.owner !== scope.owner || !keep(s)) return false;
+            found.set(id, s);
+            return true;
+        },
+        LISTING_SCAN_BUDGET
+    );
+    const items = page.ids.map((id): [string, StoredExecutionSummary] => [id, found.get(id)!]);
+    return { items, next_cursor: page.more ? page.lastExamined : undefined };
 }
 
 /** The oldest finished executions (at most `batch`) and how many finished ones are stored. */
@@ -264,6 +287,7 @@ export function deleteExecution(id: string): void {
     if (s === undefined) return;
     if (s.execution.finishedAt !== undefined) finished.remove(finishedKey(s.execution.finishedAt, id));
     if (s.scheduled !== undefined) idempotency.remove(s.scheduled.idempotencyKey);
+    unindexExecution(id, s.owner, s.execution.workflowId, active.get(id));
     summaries.remove(id);
     active.remove(id);
     executions.remove(id);
@@ -286,35 +310,49 @@ export function enqueue(message: OutboxMessage, now: bigint, dueAt: bigint = now
     const delivery = newDelivery(now, dueAt);
     const entry: StoredOutboxEntry = { schema_version: 1, id: pad(m.nextOutboxSeq - 1, 16), message, tries: 0, nextAt: dueAt, createdAt: now, delivery };
     outbox.insert(entry.id, entry);
+    outboxDueIndex.move(entry.id, undefined, entry.nextAt);
     return entry;
 }
 
 /** The outbox as the shared toolkit (`canisters/common/outbox`) drives it. */
 export const outboxStore: OutboxStore<StoredOutboxEntry> = {
-    due: (now, limit) =>
-        outbox
-            .values()
-            .filter((e) => e.nextAt <= now)
-            .slice(0, limit),
+    due: (now, limit) => outboxDueIndex.due(now, limit).ids.flatMap((id) => outbox.get(id) ?? []),
     get: (id) => outbox.get(id),
-    put: (e) => outbox.insert(e.id, e),
-    complete: (e) => outbox.remove(e.id),
+    put: (e) => {
+        outboxDueIndex.move(e.id, outbox.get(e.id)?.nextAt, e.nextAt);
+        outbox.insert(e.id, e);
+    },
+    complete: (e) => removeOutboxEntry(e.id),
     deadLetter: (e, reason, now) => {
         deadLetters.add(e.id, describeOutboxMessage(e.message), reason, e.createdAt, now);
-        outbox.remove(e.id);
+        removeOutboxEntry(e.id);
     },
-    nextAt: () => {
-        let min: bigint | undefined;
-        for (const e of outbox.values()) if (min === undefined || e.nextAt < min) min = e.nextAt;
-        return min;
-    },
+    nextAt: () => outboxDueIndex.earliest(),
     idOf: (e) => e.id,
     deliveryOf: (e) => deliveryFrom(e.delivery ?? { attempts: e.tries, next_at: e.nextAt }, e.createdAt),
     withDelivery: (e, d) => ({ ...e, delivery: d, tries: d.attempts, nextAt: d.next_at })
 };
 
+function removeOutboxEntry(id: string): void {
+    outboxDueIndex.move(id, outbox.get(id)?.nextAt, undefined);
+    outbox.remove(id);
+}
+
 export function outboxLength(): number {
     return Number(outbox.len());
+}
+
+// ---- batches for the index rebuild (index-rebuild.ts) ----
+
+type Batches<V> = { len: () => number; at: (start: number, count: number) => [string, V][] };
+const batchesOf = <V>(map: StableBTreeMap<string, V>): Batches<V> => ({ len: () => Number(map.len()), at: (start, count) => map.items(start, count) });
+
+/** The record maps the indexes are rebuilt from, read by position in bounded batches. */
+export const indexedRecords = { workflows: batchesOf(workflows), summaries: batchesOf(summaries), outbox: batchesOf(outbox) };
+
+/** The next deadline of an unfinished execution (`undefined`: finished or unknown). */
+export function activeDeadlineOf(id: string): bigint | undefined {
+    return active.get(id);
 }
 
 // ---- mappers: storage -> domain ----

@@ -21,6 +21,13 @@ export function armDeadlines(at: bigint, now: bigint): void {
     deadlineTimer.armAt(at, now);
 }
 
+/** Call context: the timer message that completes an index rebuild: the deadline pass and the outbox run again over the full indexes. */
+export function rearmAfterRebuild(): void {
+    const now = time();
+    outbox.armNow();
+    deadlineTimer.armAt(now, now);
+}
+
 /** Call context: init and post_upgrade. Arms every timer from stable state. */
 export function rearmAll(): void {
     const now = time();

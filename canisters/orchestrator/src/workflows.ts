@@ -36,7 +36,7 @@ import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
 import {
-    activeExecutions,
+    activeExecutionsOf,
     deleteWorkflow,
     deleteWorkflowVersion,
     getExecution,
@@ -101,7 +101,7 @@ function pruneVersions(w: StoredWorkflow): void {
 
 /** Applies `change` to running executions of one workflow. */
 function forExecutionsOf(workflowId: string, change: (id: string) => void): void {
-    for (const [id] of activeExecutions()) if (getExecution(id)?.execution.workflowId === workflowId) change(id);
+    for (const id of activeExecutionsOf(workflowId)) change(id);
 }
 
 export class WorkflowMethods {

@@ -5,7 +5,7 @@ import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/commo
 import type { VersionInfo } from '../../../shared/common/version';
 import { SCHEDULE_SCHEMA_VERSION } from '../../../shared/scheduling/schedule';
 import { SchedulerMethods as M } from '../../../shared/scheduling/service';
-import { versionInfo } from '../../common/version';
+import { learnModuleHash, versionInfo } from '../../common/version';
 import { reporter } from './health';
 import * as runtime from './runtime';
 import { deployment } from './state';
@@ -19,6 +19,7 @@ export class InstallMethods {
     @init(DeploymentInitArgs)
     init(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'init');
+        learnModuleHash();
         reporter.start();
         runtime.replan();
     }
@@ -34,6 +35,7 @@ export class InstallMethods {
     @postUpgrade(DeploymentInitArgs)
     postUpgrade(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'post_upgrade');
+        learnModuleHash();
         reporter.start();
         runtime.replan();
         runtime.startMigration();

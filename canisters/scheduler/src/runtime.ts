@@ -47,6 +47,7 @@ export function firingContext(): FiringContext {
 /** Applies effects in order and returns the start requests to send once every write is done. */
 function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecutionRequest[] {
     const starts: StartScheduledExecutionRequest[] = [];
+    const at = time();
     for (const effect of effects) {
         switch (effect.type) {
             case 'PutOutbox':
@@ -63,7 +64,7 @@ function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecut
                 break;
             case 'UpdateFiring':
                 state.setFiringOutcome(effect.schedule_id, effect.due_at, effect.outcome);
-                state.countSettledStart('Failed' in effect.outcome);
+                state.countSettledStart('Failed' in effect.outcome, at > effect.due_at ? at - effect.due_at : 0n);
                 break;
             case 'ArmTimer':
                 timer.armAt(effect.at, time());

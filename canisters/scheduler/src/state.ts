@@ -24,8 +24,13 @@ type Stored<T> = { schema_version: number; value: T };
 const stored = <T>(value: T): Stored<T> => ({ schema_version: RECORD_SCHEMA_VERSION, value });
 
 /** Cumulative counters behind the scheduler's health report. */
-export type SchedulerCounters = { next_schedule_seq: bigint; starts_settled: bigint; starts_failed: bigint };
-const ZERO_COUNTERS: SchedulerCounters = { next_schedule_seq: 1n, starts_settled: 0n, starts_failed: 0n };
+/**
+ * `starts_settled`: firings whose start was answered for good (started, refused, or given up
+ * after retries); `starts_failed`: those that did not start a run; `start_latency_ns_total`:
+ * the sum over settled firings of the time from the firing's due time to its settlement.
+ */
+export type SchedulerCounters = { next_schedule_seq: bigint; starts_settled: bigint; starts_failed: bigint; start_latency_ns_total: bigint };
+const ZERO_COUNTERS: SchedulerCounters = { next_schedule_seq: 1n, starts_settled: 0n, starts_failed: 0n, start_latency_ns_total: 0n };
 const COUNTERS_KEY = 'counters';
 
 export const deployment = new DeploymentStore(MEMORY.deployment);
@@ -248,15 +253,16 @@ export function migrateSchedules(max: number): boolean {
 // ---- counters ----
 
 export function getCounters(): SchedulerCounters {
-    return counters.get(COUNTERS_KEY)?.value ?? ZERO_COUNTERS;
+    // Counters stored before a field existed lack it: it counts from zero.
+    return { ...ZERO_COUNTERS, ...counters.get(COUNTERS_KEY)?.value };
 }
 
 function putCounters(value: SchedulerCounters): void {
     counters.insert(COUNTERS_KEY, stored(value));
 }
 
-/** Counts a start request answered for good (and whether it failed). */
-export function countSettledStart(failed: boolean): void {
+/** Counts a start request answered for good: whether it failed, and how long after its due time. */
+export function countSettledStart(failed: boolean, latencyNs: bigint): void {
     const c = getCounters();
-    putCounters({ ...c, starts_settled: c.starts_settled + 1n, starts_failed: c.starts_failed + (failed ? 1n : 0n) });
+    putCounters({ ...c, starts_settled: c.starts_settled + 1n, starts_failed: c.starts_failed + (failed ? 1n : 0n), start_latency_ns_total: c.start_latency_ns_total + latencyNs });
 }

@@ -5,6 +5,7 @@
  */
 import { CanisterTrap, InstructionLimitExceeded, toTrap } from './errors';
 import { Execution, instructionBudget, type TableCallback } from './execution';
+import { reportExecution } from './execution-observer';
 import { DirtyPageGuard, WholeHeapGuard, type HeapGuard, type HeapRun } from './heap-guard';
 import { COUNTER_EXPORT, OUT_OF_INSTRUCTIONS_IMPORT, START_FUNCTION_BUDGET } from './metering';
 import { StableMemory, type StableDelta } from './stable-memory';
@@ -61,7 +62,7 @@ export class WasmRuntime {
         readonly module: CanisterModule,
         private readonly stable: StableMemory,
         log: (text: string) => void,
-        canisterId: Uint8Array
+        private readonly canisterId: Uint8Array
     ) {
         const meter: InstructionMeter = {
             charge: (instructions) => this.charge(instructions),
@@ -166,6 +167,10 @@ export class WasmRuntime {
      * instructions included) returns the heap, globals and stable memory to their state before
      * the call; otherwise `persistence` says what is kept.
      */
+    private observed(entry: EntryPoint, instructions: bigint, trapped: boolean): void {
+        reportExecution(() => ({ canisterId: this.canisterId, entry: 'export' in entry ? entry.export : `table[${entry.table.fun}]`, instructions, trapped }));
+    }
+
     run(execution: Execution, entry: EntryPoint, persistence: Persistence): ExecutionResult {
         this.heapGuard.begin();
         this.globalsSnapshot = this.globals.map((g) => g.value as number | bigint);
@@ -174,6 +179,7 @@ export class WasmRuntime {
         // Read before a rollback restores the globals (the counter is one of them).
         const instructions = this.instructionsUsed();
         execution.instructions = instructions;
+        this.observed(entry, instructions, trap !== null);
         if (trap === null && persistence !== 'none') this.stable.commit();
         else this.stable.rollback();
         if (trap === null && persistence === 'all') {
@@ -204,6 +210,7 @@ export class WasmRuntime {
         const trap = this.invoke(execution, entry);
         const instructions = this.instructionsUsed();
         execution.instructions = instructions;
+        this.observed(entry, instructions, trap !== null);
         const globals = this.globals.map((g) => g.value as number | bigint);
         const state = { heap: this.heapGuard.rollbackCapturing(), globals, stable: this.stable.rollbackCapturing() };
         this.restoreGlobals();

@@ -1,12 +1,16 @@
 /**
  * HTTP gateways (PocketIC's `POST /http_gateway`): a listener on its own port that serves the
  * IC HTTP interface (`/api/...`) of one instance, so `pic.makeLive()` gives a URL an agent,
- * dfx or icp can use. Serving canisters' `http_request` (asset canisters) is not supported.
+ * dfx or icp can use, and canisters' `http_request` to browsers at `http://<id>.localhost:<port>/`
+ * or `/?canisterId=<id>` (asset canisters; see canister-http.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { OperationError } from '../api';
+import { browserResponseOf, canisterIdOfRequest, httpRequestCall, type GatewayHttpResponse } from './canister-http';
+import { dataCertificate } from './certificate';
+import { asHttpInterfaceHost } from './host';
 import { serveIcApi, type IcResponse, type InstanceRunner } from './routes';
 
 /** Marks requests in flight on any listener, so the server's idle TTL counts gateway traffic too. */
@@ -110,9 +114,26 @@ async function handle(request: IncomingMessage, response: ServerResponse, run: I
             response.end();
             return;
         }
-        reply = path.startsWith('/api/')
-            ? await serveIcApi(method, path.slice('/api/'.length), body, run)
-            : { status: 404, text: `this gateway serves only the IC HTTP interface (/api/...); ${path} is not served (canister http_request is not supported)` };
+        if (path.startsWith('/api/')) {
+            reply = await serveIcApi(method, path.slice('/api/'.length), body, run);
+        } else {
+            const canisterId = canisterIdOfRequest(request.headers.host, request.url ?? '/');
+            if (canisterId === null) {
+                reply = { status: 404, text: `${path} is not served: this gateway serves the IC HTTP interface (/api/...) and canisters at http://<canister id>.localhost:<port>/ or ?canisterId=<canister id>` };
+            } else {
+                const browserRequest = { method, url: request.url ?? '/', headers: headerPairs(request), body };
+                const answer = await run((api) => {
+                    const host = asHttpInterfaceHost(api);
+                    if (host === null) throw new OperationError('this instance does not support the IC HTTP interface', 501);
+                    if (host.canisterState(canisterId.toUint8Array()) === null) return null;
+                    // A query with the canister's data certificate, as replicas answer the gateway's.
+                    const result = host.query(httpRequestCall(canisterId, browserRequest), () => dataCertificate(host, canisterId.toUint8Array()));
+                    return browserResponseOf(canisterId, result);
+                });
+                writeBrowserResponse(response, answer ?? { status: 404, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: new TextEncoder().encode(`canister ${canisterId.toText()} not found`) });
+                return;
+            }
+        }
     } catch (error) {
         reply =
             error instanceof OperationError
@@ -120,6 +141,22 @@ async function handle(request: IncomingMessage, response: ServerResponse, run: I
                 : { status: 500, text: `internal error: ${error instanceof Error ? error.message : String(error)}` };
     }
     writeIcResponse(response, reply, CORS_HEADERS);
+}
+
+/** The request's headers as the gateway protocol passes them (name, value), repeated headers one pair each. */
+function headerPairs(request: IncomingMessage): [string, string][] {
+    const pairs: [string, string][] = [];
+    for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) pairs.push([request.rawHeaders[i]!, request.rawHeaders[i + 1]!]);
+    return pairs;
+}
+
+/** Writes a canister's `http_request` answer (CORS headers too: the dashboard's scripts may be loaded cross-origin). */
+function writeBrowserResponse(response: ServerResponse, answer: GatewayHttpResponse): void {
+    response.statusCode = answer.status;
+    for (const [name, value] of Object.entries(CORS_HEADERS)) response.setHeader(name, value);
+    for (const [name, value] of answer.headers) response.appendHeader(name, value);
+    response.setHeader('Content-Length', answer.body.length);
+    response.end(answer.body);
 }
 
 /** Writes an interface response on a gateway connection. */

@@ -15,14 +15,13 @@ import { createIdentity, type PocketIc } from '@dfinity/pic';
 import { agentIdlFactory } from '../../../shared/agent/api';
 import { PEER_ROLES, type PeerRole } from '../../../shared/common/deployment';
 import { executorIdlFactory, orchestratorIdlFactory } from '../../../shared/workflow';
-import { customSection } from '../../../scripts/wasm-metadata';
 import { builtWasmPath, deployDeflow, type DeflowDeployment } from '../../../cli/deploy';
 import { defaultArgs } from '../support/candid-defaults';
+import { declaredMethodsOf } from '../support/candid-methods';
 import { monitorIdlFactory } from '../support/monitoring';
 import { createPic } from '../support/pic';
 import { schedulerIdlFactory } from '../support/scheduling';
 import { delayDefinition, okOf, type OrchestratorService } from '../support/workflows';
-import { readFileSync } from 'node:fs';
 
 jest.setTimeout(300_000);
 
@@ -47,6 +46,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         list_workflows: ANYONE,
         list_executions: ANYONE,
         start_execution: only('owner'),
+        start_execution_with_callback: only('owner'),
         cancel_execution: only('owner'),
         get_execution: only('owner'),
         set_call_allow_list: SIGNED_IN,
@@ -99,6 +99,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         get_notifications: ADMINS,
         set_dependencies: ADMINS,
         set_thresholds: ADMINS,
+        set_top_up_policy: ADMINS,
         send_system_notification: only('orchestrator', 'scheduler', 'executor', 'admin', 'controller'),
         report_health: only('orchestrator', 'scheduler', 'executor'),
         get_version: ANYONE
@@ -121,11 +122,7 @@ const FACTORIES: Record<CanisterName, IDL.InterfaceFactory> = {
 
 /** The method names a module declares in its `candid:service` metadata. */
 function declaredMethods(name: CanisterName): string[] {
-    const section = customSection(new Uint8Array(readFileSync(builtWasmPath(name))), 'icp:public candid:service');
-    if (section === null) throw new Error(`${name}.wasm has no candid:service metadata`);
-    const text = new TextDecoder().decode(section);
-    const service = text.slice(text.lastIndexOf('service'));
-    return [...service.matchAll(/^\s*"?([A-Za-z_][A-Za-z0-9_]*)"?\s*:/gm)].map((m) => m[1] as string).filter((m) => m !== 'service').sort();
+    return declaredMethodsOf(builtWasmPath(name));
 }
 
 type Outcome = 'allowed' | 'Unauthorized' | `reject: ${string}`;
@@ -191,6 +188,8 @@ describe('Security > access matrix', () => {
             pause_workflow: workflowRef,
             resume_workflow: workflowRef,
             start_execution: fixed({ workflow_id: workflow.id, input: [] }),
+            // The owner is a user: past the caller rule it is refused as a callback target (InvalidInput).
+            start_execution_with_callback: fixed({ workflow_id: workflow.id, input: [], callback_method: 'on_execution_complete' }),
             get_execution: fixed({ execution_id: execution.id }),
             cancel_execution: fixed({ execution_id: execution.id }),
             // Last in the method order below: deleting it ends the other owner-scoped checks.

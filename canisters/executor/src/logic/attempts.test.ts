@@ -2,7 +2,8 @@ import { IDL } from '@dfinity/candid';
 import type { NodeTask } from '../../../../shared/workflow';
 import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptRequest, type StoredAttempt } from './attempts';
 import { failedCall, settle, take } from '../../../common/outbox/delivery';
-import { completeCall, nextWakeAt, pruneAttempts, reportDelivered, reportDelivery, reportPending, runDue, withReportDelivery, REPORT_RESEND_AFTER_NS, REPORT_RETRY, deferCall, type TargetCheck } from './run';
+import { attemptIndexTimes, retentionDropCount } from './index-times';
+import { completeCall, reportDelivered, reportDelivery, reportPending, runDue, withReportDelivery, REPORT_RESEND_AFTER_NS, REPORT_RETRY, deferCall, type TargetCheck } from './run';
 import { interpretCallResult } from './reply';
 
 const S = 1_000_000_000n;
@@ -128,7 +129,7 @@ describe('Executor > result reports (outbox)', () => {
         expect(delays).toEqual([S, 2n * S, 4n * S, 8n * S]);
         const delivered = reportDelivered(a, now);
         expect(reportPending(delivered)).toBe(false);
-        expect(nextWakeAt([delivered])).toBeUndefined();
+        expect(attemptIndexTimes(delivered)).toEqual({ retention: delivered.finishedAt });
     });
 
     it("reads a pending report written by the first release (tries, nextAt) as the outbox's bookkeeping", () => {
@@ -136,11 +137,11 @@ describe('Executor > result reports (outbox)', () => {
         expect(reportDelivery(old)).toEqual({ attempts: 2, next_at: T0 + 5n * S, first_at: T0, taken_at: undefined, traps: 0, last_error: undefined });
     });
 
-    it('wakes for the earliest of due attempts, deadlines and reports', () => {
+    it('indexes a scheduled attempt by due time, a running one by deadline, a pending report by its next send', () => {
         const a = accepted(req(1, T0 + 7n * S));
         const b: StoredAttempt = { ...accepted(req(2)), status: 'Running', deadlineAt: T0 + 3n * S };
-        expect(nextWakeAt([a, b])).toBe(T0 + 3n * S);
-        expect(nextWakeAt([])).toBeUndefined();
+        const c: StoredAttempt = { ...accepted(req(3)), status: 'Failed', finishedAt: T0, report: { kind: 'Pending', tries: 1, nextAt: T0 + 9n * S } };
+        expect([a, b, c, undefined].map(attemptIndexTimes)).toEqual([{ scheduled: T0 + 7n * S }, { running: T0 + 3n * S }, { report: T0 + 9n * S }, {}]);
     });
 });
 
@@ -161,15 +162,17 @@ describe('Executor > reply interpretation', () => {
 });
 
 describe('Executor > retention', () => {
-    it('prunes delivered or cancelled attempts by age, then by count; never undelivered ones', () => {
-        const mk = (attempt: number, finishedAgoS: bigint, delivered: boolean): StoredAttempt => ({
-            ...accepted(req(attempt)),
-            status: 'Succeeded',
-            finishedAt: T0 - finishedAgoS * S,
-            report: delivered ? { kind: 'Delivered', at: T0 } : { kind: 'Pending', tries: 1, nextAt: T0 }
-        });
-        const xs = [mk(1, 500n, true), mk(2, 50n, true), mk(3, 40n, true), mk(4, 600n, false)];
-        expect(pruneAttempts(xs, T0, { maxRecords: 10, maxAgeMs: 100_000 })).toEqual([attemptKeyText(req(1).key)]);
-        expect(pruneAttempts(xs, T0, { maxRecords: 1, maxAgeMs: 100_000 })).toEqual([attemptKeyText(req(1).key), attemptKeyText(req(2).key)]);
+    it('keeps undelivered and dead-lettered attempts out of retention; delivered and cancelled ones enter it by finish time', () => {
+        const done = (report: StoredAttempt['report'], status: StoredAttempt['status'] = 'Succeeded'): StoredAttempt => ({ ...accepted(req()), status, finishedAt: T0, report });
+        expect(attemptIndexTimes(done({ kind: 'Delivered', at: T0 }))).toEqual({ retention: T0 });
+        expect(attemptIndexTimes(done({ kind: 'NotYet' }, 'Cancelled'))).toEqual({ retention: T0 });
+        expect(attemptIndexTimes(done({ kind: 'DeadLettered', at: T0, reason: { kind: 'Refused', error: 'x' } }, 'Failed'))).toEqual({});
+    });
+
+    it('drops the expired ones or the excess over the record limit, whichever is more, at most a batch', () => {
+        expect(retentionDropCount(3, 12, 10, 500)).toBe(3);
+        expect(retentionDropCount(1, 12, 10, 500)).toBe(2);
+        expect(retentionDropCount(0, 5, 10, 500)).toBe(0);
+        expect(retentionDropCount(0, 20_000, 10_000, 500)).toBe(500);
     });
 });

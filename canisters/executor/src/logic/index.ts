@@ -2,3 +2,4 @@
 export * from './attempts';
 export * from './reply';
 export * from './run';
+export * from './index-times';

@@ -126,28 +126,3 @@ export function reportDelivery(a: StoredAttempt): Delivery {
 export function withReportDelivery(a: StoredAttempt, d: Delivery): StoredAttempt {
     return { ...a, report: { kind: 'Pending', tries: d.attempts, nextAt: d.next_at, delivery: d } };
 }
-
-/** When the attempts timer should fire next (reports have the outbox's timer), or `undefined` if nothing waits. */
-export function nextWakeAt(attempts: readonly StoredAttempt[]): bigint | undefined {
-    let min: bigint | undefined;
-    const consider = (t: bigint | undefined): void => {
-        if (t !== undefined && (min === undefined || t < min)) min = t;
-    };
-    for (const a of attempts) {
-        if (a.status === 'Scheduled') consider(a.dueAt);
-        if (a.status === 'Running') consider(a.deadlineAt);
-    }
-    return min;
-}
-
-/** Retention: finished, delivered attempts older than `maxAgeMs`, then the oldest beyond `maxRecords`. */
-export function pruneAttempts(attempts: readonly StoredAttempt[], now: bigint, policy: { maxRecords: number; maxAgeMs: number }): string[] {
-    const cutoff = now - msToNs(policy.maxAgeMs);
-    const done = attempts
-        .filter((a): a is StoredAttempt & { finishedAt: bigint } => isFinished(a) && a.finishedAt !== undefined && (a.report.kind === 'Delivered' || a.status === 'Cancelled'))
-        .sort((x, y) => (x.finishedAt < y.finishedAt ? -1 : x.finishedAt > y.finishedAt ? 1 : 0));
-    const drop = new Set(done.filter((a) => a.finishedAt < cutoff).map((a) => attemptKeyText(a.key)));
-    const kept = done.filter((a) => !drop.has(attemptKeyText(a.key)));
-    for (let i = 0; i < kept.length - policy.maxRecords; i++) drop.add(attemptKeyText(kept[i].key));
-    return done.map((a) => attemptKeyText(a.key)).filter((k) => drop.has(k));
-}

@@ -7,7 +7,8 @@ import type { SystemEvent } from '../../../../shared/monitoring/notifications';
 import { isStale } from './health';
 import { appendNotification } from './notifications';
 import { windowTotals } from './rolling-window';
-import type { MonitorState } from './state';
+import type { CanisterRecord, MonitorState } from './state';
+import { resourcesOf } from './status';
 
 /** Resolved alerts kept for the record (open alerts are always kept). */
 export const MAX_RESOLVED_ALERTS = 200;
@@ -35,22 +36,30 @@ export function collectConditions(state: MonitorState, now: bigint): AlertCondit
         const subject = c.canister.toText();
         const latest = c.latest;
         out.push({ kind: { StaleHeartbeat: null }, subject, severity: { Critical: null }, message: latest === undefined ? 'never reported' : `last heartbeat ${(now - latest.last_heartbeat) / 1_000_000_000n} s ago`, holds: isStale(c, now, t.stale_heartbeat_ns) });
-        const cycles = latest?.cycles_balance;
+        const resources = resourcesOf(c);
+        const cycles = resources?.cycles;
         out.push({
             kind: { LowCycles: null },
             subject,
             severity: cycles !== undefined && cycles < t.low_cycles / 10n ? { Critical: null } : { Warning: null },
-            message: `cycles balance ${cycles ?? 'unknown'}`,
+            message: resources === undefined ? 'cycles balance unknown' : `cycles balance ${resources.cycles} (${resources.cycles_source})${runwayNote(c)}`,
             holds: cycles !== undefined && cycles < t.low_cycles
         });
-        const memory = latest === undefined ? undefined : latest.heap_memory_bytes + latest.stable_memory_bytes;
-        out.push({ kind: { HighMemory: null }, subject, severity: { Warning: null }, message: `memory ${memory ?? 'unknown'} bytes`, holds: memory !== undefined && memory > t.high_memory_bytes });
+        const memory = resources?.memory_bytes;
+        out.push({
+            kind: { HighMemory: null },
+            subject,
+            severity: { Warning: null },
+            message: resources === undefined ? 'memory unknown' : `memory ${resources.memory_bytes} bytes (${resources.memory_source})`,
+            holds: memory !== undefined && memory > t.high_memory_bytes
+        });
         out.push({ kind: { RepeatedUpgradeFailures: null }, subject, severity: { Critical: null }, message: `${c.upgrade_failures} failed upgrades in a row`, holds: c.upgrade_failures >= t.upgrade_failures });
     }
-    const totals = windowTotals(state.window, now);
-    const enough = totals.executions >= BigInt(t.failure_rate_min_executions) && totals.executions > 0n;
-    const percent = enough ? (totals.failures * 100n) / totals.executions : 0n;
-    out.push({ kind: { FailureRate: null }, subject: SYSTEM_SUBJECT, severity: { Warning: null }, message: `${totals.failures} failures in ${totals.executions} executions (24 h)`, holds: enough && percent >= BigInt(t.failure_rate_percent) });
+    // The rate of failed executions: a node attempt that failed and was retried is not a failed run.
+    const totals = windowTotals(state.windows.executions, now);
+    const enough = totals.count >= BigInt(t.failure_rate_min_executions) && totals.count > 0n;
+    const percent = enough ? (totals.failures * 100n) / totals.count : 0n;
+    out.push({ kind: { FailureRate: null }, subject: SYSTEM_SUBJECT, severity: { Warning: null }, message: `${totals.failures} failures in ${totals.count} executions (24 h)`, holds: enough && percent >= BigInt(t.failure_rate_percent) });
     for (const d of state.dependencies) {
         out.push({
             kind: { DependencyUnreachable: null },
@@ -61,6 +70,14 @@ export function collectConditions(state: MonitorState, now: bigint): AlertCondit
         });
     }
     return out;
+}
+
+/** ", N days of idle burn left before freezing", from the last `canister_status` reading. */
+function runwayNote(record: CanisterRecord): string {
+    const r = record.status;
+    if (r === undefined || r.idle_cycles_burned_per_day === 0n) return '';
+    const spendable = r.cycles > r.freezing_limit ? r.cycles - r.freezing_limit : 0n;
+    return `, ${spendable / r.idle_cycles_burned_per_day} days of idle burn before freezing`;
 }
 
 /**

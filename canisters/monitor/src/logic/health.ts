@@ -1,10 +1,11 @@
 import type { Principal } from '@dfinity/principal';
 import { apiError, type ApiError } from '../../../../shared/common/errors';
-import { err, ok, type Result } from '../../../../shared/common/result';
-import type { HealthSample } from '../../../../shared/monitoring/health';
+import { assertNever, err, ok, type Result } from '../../../../shared/common/result';
+import { tagOf } from '../../../../shared/common/codec';
+import type { CanisterRole, HealthSample } from '../../../../shared/monitoring/health';
 import type { SystemEvent } from '../../../../shared/monitoring/notifications';
 import { addToWindow, type WindowDelta } from './rolling-window';
-import type { CanisterRecord, MonitorState } from './state';
+import type { CanisterRecord, MonitorState, WorkKind } from './state';
 
 /** A counter's growth since the previous sample; a decrease means the counter was reset. */
 function grown(current: bigint, previous: bigint | undefined): bigint {
@@ -21,9 +22,33 @@ function isNewer(sample: HealthSample, previous: HealthSample | undefined): bool
 }
 
 /**
+ * What a peer's counters count, by the role it was wired as (not the role its sample claims):
+ * the orchestrator's are executions, the executor's node attempts, the scheduler's firings.
+ *
+ * @example
+ * workKindOf({ Executor: null }) // 'node_attempts'
+ */
+export function workKindOf(role: CanisterRole): WorkKind | undefined {
+    const tag = tagOf(role);
+    switch (tag) {
+        case 'Orchestrator':
+            return 'executions';
+        case 'Executor':
+            return 'node_attempts';
+        case 'Scheduler':
+            return 'schedule_firings';
+        case 'Monitor':
+            return undefined;
+        default:
+            return assertNever(tag, 'canister role');
+    }
+}
+
+/**
  * `report_health` from a peer. The sample must be about the caller itself, and the caller a
  * wired peer (else `Unauthorized`). Stale or repeated samples are accepted and ignored. The
- * growth of the cumulative counters goes into the rolling window; a higher canister version
+ * growth of the cumulative counters goes into the rolling window of the peer's kind of work
+ * (`workKindOf`); a higher canister version
  * means an upgrade went through, which clears the canister's upgrade-failure streak.
  *
  * @example
@@ -37,15 +62,17 @@ export function ingestSample(state: MonitorState, sample: HealthSample, caller: 
     const previous = record.latest;
     if (!isNewer(sample, previous)) return ok(state);
     const delta: WindowDelta = {
+        count: grown(sample.executions_completed_total, previous?.executions_completed_total),
         failures: grown(sample.failures_total, previous?.failures_total),
-        executions: grown(sample.executions_completed_total, previous?.executions_completed_total),
-        execution_time_ns: grown(sample.execution_time_ns_total, previous?.execution_time_ns_total)
+        time_ns: grown(sample.execution_time_ns_total, previous?.execution_time_ns_total)
     };
     const upgraded = previous !== undefined && sample.canister_version > previous.canister_version;
     const updated: CanisterRecord = { ...record, latest: sample, upgrade_failures: upgraded ? 0 : record.upgrade_failures };
     const canisters = state.canisters.map((c, i) => (i === index ? updated : c));
-    const nothing = delta.failures === 0n && delta.executions === 0n && delta.execution_time_ns === 0n;
-    return ok({ ...state, canisters, samples_received: state.samples_received + 1n, window: nothing ? state.window : addToWindow(state.window, now, delta) });
+    const kind = workKindOf(record.role);
+    const nothing = delta.failures === 0n && delta.count === 0n && delta.time_ns === 0n;
+    const windows = nothing || kind === undefined ? state.windows : { ...state.windows, [kind]: addToWindow(state.windows[kind], now, delta) };
+    return ok({ ...state, canisters, samples_received: state.samples_received + 1n, windows });
 }
 
 /**

@@ -24,12 +24,30 @@ function reportAll(state: MonitorState, at: bigint): MonitorState {
 describe('Monitor > health samples', () => {
     it('turns cumulative counters into window deltas; repeats and old samples are ignored', () => {
         let s = freshState();
-        s = unwrap(ingestSample(s, sample(EXEC, T0, { sequence: 1n, failures_total: 2n, executions_completed_total: 10n, execution_time_ns_total: 50n * SEC }), EXEC, T0));
-        s = unwrap(ingestSample(s, sample(EXEC, T0 + SEC, { sequence: 2n, failures_total: 3n, executions_completed_total: 20n, execution_time_ns_total: 100n * SEC }), EXEC, T0 + SEC));
-        const repeated = unwrap(ingestSample(s, sample(EXEC, T0 + SEC, { sequence: 2n, failures_total: 3n, executions_completed_total: 20n }), EXEC, T0 + 2n * SEC));
+        s = unwrap(ingestSample(s, sample(ORCH, T0, { sequence: 1n, failures_total: 2n, executions_completed_total: 10n, execution_time_ns_total: 50n * SEC }), ORCH, T0));
+        s = unwrap(ingestSample(s, sample(ORCH, T0 + SEC, { sequence: 2n, failures_total: 3n, executions_completed_total: 20n, execution_time_ns_total: 100n * SEC }), ORCH, T0 + SEC));
+        const repeated = unwrap(ingestSample(s, sample(ORCH, T0 + SEC, { sequence: 2n, failures_total: 3n, executions_completed_total: 20n }), ORCH, T0 + 2n * SEC));
         expect(repeated).toBe(s);
         const m = computeMetrics(s, T0 + 2n * SEC);
         expect(m).toMatchObject({ failures_last_24h: 3n, executions_last_24h: 20n, average_execution_time_ns: [5n * SEC], samples_received: 2n, monitored_canisters: 3 });
+    });
+
+    it('counts executions, node attempts and firings apart: one 10 s run of two calls is 1 execution of 10 s and 2 attempts', () => {
+        let s = freshState();
+        s = unwrap(ingestSample(s, sample(ORCH, T0, { sequence: 1n, executions_completed_total: 1n, execution_time_ns_total: 10n * SEC }), ORCH, T0));
+        // The executor's sample claims to be the orchestrator's: what it counts follows the wiring.
+        s = unwrap(ingestSample(s, sample(EXEC, T0, { sequence: 1n, role: { Orchestrator: null }, executions_completed_total: 2n, failures_total: 1n, execution_time_ns_total: 4n * SEC }), EXEC, T0));
+        s = unwrap(ingestSample(s, sample(SCHED, T0, { sequence: 1n, role: { Scheduler: null }, executions_completed_total: 1n, failures_total: 0n, execution_time_ns_total: SEC / 2n }), SCHED, T0));
+        expect(computeMetrics(s, T0)).toMatchObject({
+            executions_last_24h: 1n,
+            failures_last_24h: 0n,
+            average_execution_time_ns: [10n * SEC],
+            node_attempts_last_24h: 2n,
+            node_attempt_failures_last_24h: 1n,
+            average_node_attempt_time_ns: [2n * SEC],
+            schedule_firings_last_24h: 1n,
+            schedule_firing_failures_last_24h: 0n
+        });
     });
 
     it('a counter reset after an upgrade counts from zero, and clears the upgrade-failure streak', () => {
@@ -37,7 +55,7 @@ describe('Monitor > health samples', () => {
         s = unwrap(ingestSample(s, sample(EXEC, T0, { sequence: 9n, failures_total: 5n, canister_version: 1n }), EXEC, T0));
         expect(s.canisters[2]?.upgrade_failures).toBe(1);
         s = unwrap(ingestSample(s, sample(EXEC, T0 + SEC, { sequence: 1n, failures_total: 1n, canister_version: 2n }), EXEC, T0 + SEC));
-        expect(computeMetrics(s, T0 + SEC).failures_last_24h).toBe(6n);
+        expect(computeMetrics(s, T0 + SEC).node_attempt_failures_last_24h).toBe(6n);
         expect(s.canisters[2]?.upgrade_failures).toBe(0);
     });
 
@@ -132,9 +150,12 @@ describe('Monitor > alerts', () => {
 
         it('failure rate over the 24 h window, only with enough executions', () => {
             let s = reportAll(freshState(), T0);
-            s = unwrap(ingestSample(s, sample(EXEC, T0, { sequence: T0 + 1n, failures_total: 3n, executions_completed_total: 5n }), EXEC, T0));
+            // Failed node attempts (retried, or caught by a fallback) are not failed executions.
+            s = unwrap(ingestSample(s, sample(EXEC, T0, { sequence: T0 + 1n, failures_total: 50n, executions_completed_total: 60n }), EXEC, T0));
+            expect(kinds(s, T0)).toEqual([]);
+            s = unwrap(ingestSample(s, sample(ORCH, T0, { sequence: T0 + 1n, failures_total: 3n, executions_completed_total: 5n }), ORCH, T0));
             expect(kinds(s, T0)).toEqual([]); // 60 % but only 5 executions
-            s = unwrap(ingestSample(s, sample(EXEC, T0, { sequence: T0 + 2n, failures_total: 3n, executions_completed_total: 15n }), EXEC, T0));
+            s = unwrap(ingestSample(s, sample(ORCH, T0, { sequence: T0 + 2n, failures_total: 3n, executions_completed_total: 15n }), ORCH, T0));
             expect(kinds(s, T0)).toEqual(['FailureRate:system']); // 3/15 = 20 %
             expect(kinds(s, T0 + 25n * 3600n * SEC).includes('FailureRate:system')).toBe(false);
         });

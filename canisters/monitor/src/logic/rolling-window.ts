@@ -1,12 +1,13 @@
 /**
- * A rolling window of execution counters in fixed buckets: storage is bounded by
- * `span_ns / bucket_ns + 1` buckets however many samples arrive, and totals are exact to one
- * bucket's width at the window's old edge.
+ * A rolling window of one kind of work (executions, node attempts, schedule firings) in fixed
+ * buckets: how many completed, how many of those failed, and the time they took. Storage is
+ * bounded by `span_ns / bucket_ns + 1` buckets however many samples arrive, and totals are
+ * exact to one bucket's width at the window's old edge.
  */
-export type WindowBucket = { start: bigint; failures: bigint; executions: bigint; execution_time_ns: bigint };
+export type WindowBucket = { start: bigint; count: bigint; failures: bigint; time_ns: bigint };
 export type RollingWindow = { span_ns: bigint; bucket_ns: bigint; buckets: WindowBucket[] };
-export type WindowDelta = { failures: bigint; executions: bigint; execution_time_ns: bigint };
-export type WindowTotals = WindowDelta & { average_execution_time_ns: bigint | undefined };
+export type WindowDelta = { count: bigint; failures: bigint; time_ns: bigint };
+export type WindowTotals = WindowDelta & { average_time_ns: bigint | undefined };
 
 const HOUR = 3_600_000_000_000n;
 
@@ -30,7 +31,7 @@ export function pruneWindow(window: RollingWindow, now: bigint): RollingWindow {
  * Adds counters at time `at` (and prunes). Buckets stay sorted by start.
  *
  * @example
- * addToWindow(w, now, { failures: 1n, executions: 3n, execution_time_ns: 9_000_000_000n })
+ * addToWindow(w, now, { count: 3n, failures: 1n, time_ns: 9_000_000_000n })
  */
 export function addToWindow(window: RollingWindow, at: bigint, delta: WindowDelta): RollingWindow {
     const start = at - (at % window.bucket_ns);
@@ -38,12 +39,7 @@ export function addToWindow(window: RollingWindow, at: bigint, delta: WindowDelt
     const index = buckets.findIndex((b) => b.start === start);
     const existing = buckets[index];
     if (existing !== undefined) {
-        buckets[index] = {
-            start,
-            failures: existing.failures + delta.failures,
-            executions: existing.executions + delta.executions,
-            execution_time_ns: existing.execution_time_ns + delta.execution_time_ns
-        };
+        buckets[index] = { start, count: existing.count + delta.count, failures: existing.failures + delta.failures, time_ns: existing.time_ns + delta.time_ns };
     } else {
         buckets.push({ start, ...delta });
         buckets.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
@@ -52,7 +48,7 @@ export function addToWindow(window: RollingWindow, at: bigint, delta: WindowDelt
 }
 
 /**
- * Totals over the window ending at `now`; the average is `undefined` with no executions.
+ * Totals over the window ending at `now`; the average is `undefined` when nothing completed.
  *
  * @example
  * windowTotals(w, now).failures // failures in the last 24 h
@@ -60,8 +56,8 @@ export function addToWindow(window: RollingWindow, at: bigint, delta: WindowDelt
 export function windowTotals(window: RollingWindow, now: bigint): WindowTotals {
     const live = pruneWindow(window, now).buckets.filter((b) => b.start <= now);
     const totals = live.reduce<WindowDelta>(
-        (t, b) => ({ failures: t.failures + b.failures, executions: t.executions + b.executions, execution_time_ns: t.execution_time_ns + b.execution_time_ns }),
-        { failures: 0n, executions: 0n, execution_time_ns: 0n }
+        (t, b) => ({ count: t.count + b.count, failures: t.failures + b.failures, time_ns: t.time_ns + b.time_ns }),
+        { count: 0n, failures: 0n, time_ns: 0n }
     );
-    return { ...totals, average_execution_time_ns: totals.executions === 0n ? undefined : totals.execution_time_ns / totals.executions };
+    return { ...totals, average_time_ns: totals.count === 0n ? undefined : totals.time_ns / totals.count };
 }

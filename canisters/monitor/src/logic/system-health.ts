@@ -39,7 +39,9 @@ export function computeSystemHealth(state: MonitorState, now: bigint): SystemHea
             role: c.role,
             latest: toOpt(c.latest),
             stale: isStale(c, now, state.thresholds.stale_heartbeat_ns),
-            upgrade_failures: c.upgrade_failures
+            upgrade_failures: c.upgrade_failures,
+            status: toOpt(c.status),
+            status_error: toOpt(c.status_error)
         })),
         dependencies: state.dependencies,
         emergency: state.emergency,
@@ -54,13 +56,20 @@ export function computeSystemHealth(state: MonitorState, now: bigint): SystemHea
  * computeMetrics(state, now).failures_last_24h
  */
 export function computeMetrics(state: MonitorState, now: bigint): SystemMetrics {
-    const totals = windowTotals(state.window, now);
+    const executions = windowTotals(state.windows.executions, now);
+    const attempts = windowTotals(state.windows.node_attempts, now);
+    const firings = windowTotals(state.windows.schedule_firings, now);
     return {
         computed_at: now,
-        window_ns: state.window.span_ns,
-        failures_last_24h: totals.failures,
-        executions_last_24h: totals.executions,
-        average_execution_time_ns: toOpt(totals.average_execution_time_ns),
+        window_ns: state.windows.executions.span_ns,
+        failures_last_24h: executions.failures,
+        executions_last_24h: executions.count,
+        average_execution_time_ns: toOpt(executions.average_time_ns),
+        node_attempts_last_24h: attempts.count,
+        node_attempt_failures_last_24h: attempts.failures,
+        average_node_attempt_time_ns: toOpt(attempts.average_time_ns),
+        schedule_firings_last_24h: firings.count,
+        schedule_firing_failures_last_24h: firings.failures,
         active_executions: state.canisters.reduce((n, c) => n + (c.latest?.active_executions ?? 0), 0),
         monitored_canisters: state.canisters.length,
         open_alerts: openAlerts(state.alerts).length,

@@ -21,7 +21,7 @@ export function freshState(): MonitorState {
             { canister: SCHED, role: { Scheduler: null }, latest: undefined, upgrade_failures: 0 },
             { canister: EXEC, role: { Executor: null }, latest: undefined, upgrade_failures: 0 }
         ],
-        window: emptyWindow(),
+        windows: { executions: emptyWindow(), node_attempts: emptyWindow(), schedule_firings: emptyWindow() },
         samples_received: 0n,
         alerts: [],
         next_alert_id: 1n,

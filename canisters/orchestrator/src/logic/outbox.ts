@@ -4,7 +4,7 @@
  * what the outcome of a local start means for the node that asked for it.
  */
 import type { ExecutionFinished } from '../../../../shared/scheduling/service';
-import type { NodeTask, NotifyLevel } from '../../../../shared/workflow';
+import type { ExecutionCompletion, NodeTask, NotifyLevel } from '../../../../shared/workflow';
 import { NS_PER_SECOND, type RetryPolicy } from '../../../common/outbox/retry-policy';
 import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
 import type { StartOrigin } from './effects';
@@ -22,7 +22,9 @@ export type OutboxMessage =
     /** Read the balance of the owner's agent; re-read with backoff while it is under the run minimum. */
     | { kind: 'CheckFunding'; owner: string; seq: number }
     /** Tell the monitor the owner's agent became underfunded (raises its alert) or funded again (resolves it). */
-    | { kind: 'FundingAlert'; owner: string; agent: string; balance: bigint; change: 'Underfunded' | 'Funded' };
+    | { kind: 'FundingAlert'; owner: string; agent: string; balance: bigint; change: 'Underfunded' | 'Funded' }
+    /** Call the dapp that started an execution back with its final result (its own method: see `shared/workflow/completion.ts`). */
+    | { kind: 'CompletionCallback'; canister: string; method: string; completion: ExecutionCompletion };
 
 /**
  * Essential work (dispatches, cancellations, the scheduler's finish notices, local starts):
@@ -47,9 +49,18 @@ export const OUTBOX_RESEND_AFTER_NS = 120n * NS_PER_SECOND;
 /** Entries taken per drain. */
 export const OUTBOX_BATCH = 20;
 
+/**
+ * Completion callbacks: retried while the dapp traps, rejects or is stopped (every failure
+ * counts, whatever its reject code: a dapp mid-upgrade answers like one that traps), 1 s
+ * doubling to 1 min apart, at most 10 calls, then dead-lettered (`list_dead_letters`) so a
+ * dapp that never answers costs DeFlow a bounded number of calls.
+ */
+export const CALLBACK_RETRY: RetryPolicy = { ...OUTBOX_RETRY, max_attempts: 10 };
+
 /** The retry policy of a message. */
 export function outboxPolicyOf(m: OutboxMessage): RetryPolicy {
     if (m.kind === 'CheckFunding') return FUNDING_RECHECK_RETRY;
+    if (m.kind === 'CompletionCallback') return CALLBACK_RETRY;
     return m.kind === 'Notify' || m.kind === 'RequestEmergency' ? BEST_EFFORT_RETRY : OUTBOX_RETRY;
 }
 
@@ -79,6 +90,8 @@ export function describeOutboxMessage(m: OutboxMessage): string {
             return `CheckFunding ${m.owner} #${m.seq}`;
         case 'FundingAlert':
             return `FundingAlert ${m.change} ${m.owner}`;
+        case 'CompletionCallback':
+            return `CompletionCallback ${m.completion.execution_id} to ${m.canister}.${m.method}`;
     }
 }
 

@@ -1,0 +1,28 @@
+/**
+ * The bench-only `bulk_load` methods of the bench builds (this folder's dfx.json): the
+ * production canisters plus one admin-only method each that fills state in large batches
+ * through the canisters' own code. They exist only in these builds; a test checks that the
+ * production wasm declares no such method (tests/integration/scale/guard.spec.ts).
+ */
+import { c, type MethodSpec } from '../../../shared/common/codec';
+import { ScheduleRequestCodec } from '../../../shared/scheduling/schedule';
+import { NodeAttemptRequestWire, resultWire, WorkflowDefinitionWire } from '../../../shared/workflow';
+
+export const BULK_LOAD_METHOD = 'bulk_load';
+
+/**
+ * Orchestrator: `workflows` workflows of `definition`, owned by the caller, each with one
+ * execution started. Answers the attempts those executions dispatched (not queued in the
+ * outbox): the executor's bulk_load records them.
+ */
+export const OrchestratorBulkLoadMethod = { args: [c.record({ definition: WorkflowDefinitionWire, workflows: c.nat32 })], ret: resultWire(c.vec(NodeAttemptRequestWire)), mode: 'update' } as const satisfies MethodSpec;
+
+/** Executor: records the attempts as run_node_attempt would. */
+export const ExecutorBulkLoadMethod = { args: [c.vec(NodeAttemptRequestWire)], ret: resultWire(c.nat32), mode: 'update' } as const satisfies MethodSpec;
+
+/** Scheduler: `request` once per workflow id, as schedule_workflow_execution (the production method) takes it. */
+export const SchedulerBulkLoadMethod = {
+    args: [c.record({ request: ScheduleRequestCodec, workflow_ids: c.vec(c.text) })],
+    ret: c.variant({ Ok: c.nat32, Err: c.text }),
+    mode: 'update'
+} as const satisfies MethodSpec;

@@ -1,0 +1,40 @@
+/**
+ * The instruction guard (docs/architecture.md, "Scale: cost model"): with 10,000 workflows
+ * and waiting executions stored and 10,000 live schedules, no DeFlow message — timer pass,
+ * update, query, callback, upgrade — may use more than GUARD_SHARE of its IC limit. Filling
+ * runs through the bench builds' `bulk_load` (bench/scale/canisters); the production modules
+ * must not declare it. This is the slowest integration spec (the fill is ~1.5T metered
+ * instructions); `DEFLOW_SCALE_GUARD_SIZE` lowers the size for a quick local check.
+ */
+import { resolve } from 'node:path';
+
+import { runScale } from '../../../bench/scale';
+import { limitOf } from '../../../bench/scale/meter';
+import { BULK_LOAD_METHOD } from '../../../bench/scale/canisters/contract';
+import { builtWasmPath } from '../../../cli/deploy';
+import { PEER_ROLES } from '../../../shared/common/deployment';
+import { declaredMethodsOf } from '../support/candid-methods';
+
+/** The largest share of its limit any message may use at the guard's size (chosen from the scale bench's figures, docs/architecture.md). */
+export const GUARD_SHARE = 0.05;
+const GUARD_SIZE = Number(process.env.DEFLOW_SCALE_GUARD_SIZE ?? 10_000);
+
+jest.setTimeout(4 * 60 * 60_000);
+
+describe('Scale > instruction guard', () => {
+    it('bulk_load exists only in the bench builds, never in a production module', () => {
+        for (const role of PEER_ROLES) expect(declaredMethodsOf(builtWasmPath(role))).not.toContain(BULK_LOAD_METHOD);
+        for (const build of ['orchestrator_bench', 'executor_bench', 'scheduler_bench']) {
+            expect(declaredMethodsOf(resolve(__dirname, '..', '..', '..', 'bench', 'scale', 'canisters', '.azle', build, `${build}.wasm`))).toContain(BULK_LOAD_METHOD);
+        }
+    });
+
+    it(`no message uses more than ${GUARD_SHARE * 100}% of its limit with ${GUARD_SIZE} workflows, executions and schedules stored`, async () => {
+        const { results } = await runScale([GUARD_SIZE], { sustained: false });
+        const measured = results.get(GUARD_SIZE)!.instructions.filter((r) => r.kind !== 'other');
+        // Every canister's timers, its updates and queries, and its upgrade were seen.
+        for (const role of PEER_ROLES) expect(new Set(measured.filter((r) => r.role === role).map((r) => r.kind))).toEqual(new Set(['timer', 'update', 'query', 'upgrade', ...(role === 'monitor' ? [] : ['callback'])]));
+        const over = measured.filter((r) => Number(r.instructions) > Number(limitOf(r.kind)) * GUARD_SHARE).map((r) => `${r.role} ${r.kind} ${r.name}: ${r.instructions} instructions`);
+        expect(over).toEqual([]);
+    });
+});
