@@ -11,7 +11,7 @@ import { canisterVersion, msgCaller, Principal, time } from 'azle';
 import { apiError } from '../../../shared/common/errors';
 import { decodeWorkflowDefinition, encodeNodeTask, type NodeAttemptRequest, type WorkflowDefinitionWire, type WorkflowError } from '../../../shared/workflow';
 import { method } from '../../../canisters/common/method';
-import { BUILD_ID, PACKAGE_VERSION } from '../../../canisters/common/version';
+import { buildId, PACKAGE_VERSION } from '../../../canisters/common/version';
 import production from '../../../canisters/orchestrator/src/index';
 import { compileWorkflow, nextDeadline, startExecution } from '../../../canisters/orchestrator/src/logic';
 import { deployment, putExecution, putWorkflow, putWorkflowVersion, updateMeta } from '../../../canisters/orchestrator/src/state';
@@ -30,7 +30,7 @@ class BulkLoadMethods {
         if ('Err' in compiled) return { Err: { InvalidInput: { field: 'definition', message: compiled.Err.kind } } };
         const now = time();
         const owner = caller.toText();
-        const ranBy = { packageVersion: PACKAGE_VERSION, buildId: BUILD_ID, canisterVersion: canisterVersion() };
+        const ranBy = { packageVersion: PACKAGE_VERSION, buildId: buildId(), canisterVersion: canisterVersion() };
         const requests: NodeAttemptRequest[] = [];
         // One block of ids per call (the state module's id format), not one meta write per record.
         const meta = updateMeta((m) => ({ ...m, nextWorkflowSeq: m.nextWorkflowSeq + arg.workflows, nextExecutionSeq: m.nextExecutionSeq + arg.workflows }));
