@@ -108,7 +108,7 @@ async function fill(b: Bench, size: number): Promise<void> {
     debug(`records loaded: ${b.loaded.workflows.length}`);
     const wanted = Math.min(size, MAX_SCHEDULES);
     // Hourly schedules of the loaded workflows wf-00000002.. (wf-1 is the 3-node one).
-    const request: ScheduleRequest = { workflow_id: '', kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [] };
+    const request: ScheduleRequest = { workflow_id: '', kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [], input: [] };
     while (b.loaded.schedules < wanted) {
         const batch = Math.min(SCHEDULE_CHUNK, wanted - b.loaded.schedules);
         const loaded = await b.schedulerBench.bulk_load({ request, workflow_ids: Array.from({ length: batch }, (_, k) => workflowId(b.loaded.schedules + k + 2)) });
@@ -196,7 +196,7 @@ async function measure(b: Bench, threeNode: string): Promise<SizeResult> {
         await runToEnd(b, x.id);
         const executionCycles = before - b.cycles();
         // One schedule firing (every 60 s), with the execution it starts.
-        const firing = unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: threeNode, kind: { Interval: { every_seconds: 60n, start_at: [], end_at: [] } }, policies: [], owner: [] }));
+        const firing = unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: threeNode, kind: { Interval: { every_seconds: 60n, start_at: [], end_at: [] } }, policies: [], owner: [], input: [] }));
         await env.pic.tick(2);
         await env.pic.advanceTime(60_000);
         const [all, sched] = [b.cycles(), b.schedulerCycles()];

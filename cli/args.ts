@@ -35,6 +35,7 @@ export const OPTION_TYPES = {
     every: 'string',
     at: 'string',
     heartbeat: 'boolean',
+    when: 'string',
     missed: 'string',
     overlap: 'string',
     safe: 'boolean',

@@ -138,8 +138,13 @@ export interface DeflowClient {
         watch(executionId: string, options?: WatchOptions): Promise<Execution>;
     };
     readonly schedules: {
-        /** `schedule_workflow_execution` (update). Errors: InvalidInput (e.g. `kind.Cron.expression`), NotFound, LimitExceeded. */
-        add(workflowId: string, kind: ScheduleKind, policies?: SchedulePolicies): Promise<Schedule>;
+        /**
+         * `schedule_workflow_execution` (update): every run it starts gets `input` (default `null`).
+         * Errors: InvalidInput (e.g. `kind.Cron.expression`, `input.threshold_e8s` when the
+         * workflow reads a path the input lacks), NotFound (no such workflow), Unauthorized (not
+         * your workflow), Unavailable (orchestrator did not answer; nothing created), LimitExceeded.
+         */
+        add(workflowId: string, kind: ScheduleKind, policies?: SchedulePolicies, input?: JsonValue): Promise<Schedule>;
         /** `list_persistent_scheduled_executions` (query): the caller's schedules. */
         list(filter?: { workflowId?: string; cursor?: string; limit?: number }): Promise<SchedulePage>;
         /** `get_schedule` (query): the schedule and its recent firings. */
@@ -344,8 +349,9 @@ export function createDeflowClient(options: DeflowClientOptions): DeflowClient {
     };
 
     const schedules: DeflowClient['schedules'] = {
-        async add(workflowId, kind, policies) {
-            return unwrap(await scheduler.schedule_workflow_execution({ workflow_id: workflowId, kind, policies: toOpt(policies), owner: [] }), 'scheduler', 'schedule_workflow_execution');
+        async add(workflowId, kind, policies, input) {
+            const arg = { workflow_id: workflowId, kind, policies: toOpt(policies), owner: [] as [], input: toOpt(input === undefined ? undefined : JSON.stringify(input)) };
+            return unwrap(await scheduler.schedule_workflow_execution(arg), 'scheduler', 'schedule_workflow_execution');
         },
         async list(filter = {}) {
             const arg = { workflow_id: toOpt(filter.workflowId), owner: [] as [], cursor: toOpt(filter.cursor), limit: toOpt(filter.limit) };

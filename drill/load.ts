@@ -188,7 +188,7 @@ export async function loadSystem(env: DrillEnv, profile: LoadProfile): Promise<L
     const scheduledWorkflow = await createScheduledWorkflow(env);
     const now = await icNow(pic);
     const schedule = async (kind: ScheduleKind, missed_run: MissedRunPolicy): Promise<string> =>
-        unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: scheduledWorkflow, kind, policies: [{ missed_run, overlap: { Allow: null } }], owner: [] })).id;
+        unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: scheduledWorkflow, kind, policies: [{ missed_run, overlap: { Allow: null } }], owner: [], input: [] })).id;
     const missedPolicies: MissedRunPolicy[] = [{ RunAll: { cap: 10 } }, { RunOnce: null }, { Skip: null }];
     const interval: string[] = [];
     for (let i = 0; i < profile.schedules.interval; i++) interval.push(await schedule({ Interval: { every_seconds: 30n, start_at: [], end_at: [] } }, missedPolicies[i % missedPolicies.length]!));
@@ -226,7 +226,7 @@ export async function scheduleOnceDuringDowntime(env: DrillEnv, load: LoadState,
     const details = unwrapOk(await env.scheduler.get_schedule(first.id));
     const at = (await icNow(env.pic)) + BigInt(profile.downtimeMs / 2) * 1_000_000n;
     const created = unwrapOk(
-        await env.scheduler.schedule_workflow_execution({ workflow_id: details.schedule.workflow_id, kind: { Once: { at } }, policies: [details.schedule.policies], owner: [] })
+        await env.scheduler.schedule_workflow_execution({ workflow_id: details.schedule.workflow_id, kind: { Once: { at } }, policies: [details.schedule.policies], owner: [], input: [details.schedule.input] })
     );
     load.schedules.once.push({ id: created.id, at });
 }

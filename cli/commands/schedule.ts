@@ -1,7 +1,7 @@
 /** `deflow schedule add|list|show|pause|resume|cancel`. */
 import type { DeflowClient } from '../../client';
 import type { FiringOutcome } from '../../shared/scheduling/firing';
-import type { MissedRunPolicy, OverlapPolicy, Schedule, ScheduleKind, SchedulePolicies } from '../../shared/scheduling/schedule';
+import type { MissedRunPolicy, OverlapPolicy, Schedule, ScheduleHold, ScheduleKind, SchedulePolicies } from '../../shared/scheduling/schedule';
 import { DEFAULT_POLICIES } from '../../shared/scheduling/schedule';
 import { MAX_PAGE_SIZE, type ScheduleDetails } from '../../shared/scheduling/service';
 import type { OptionValues } from '../args';
@@ -9,16 +9,20 @@ import { parseTime, positiveInt } from '../args';
 import type { Command } from '../context';
 import { CliError } from '../errors';
 import { formatFields, formatTable, formatTime, tagText } from '../output';
+import { conditionText, conditionTriggerOf } from './condition';
+import { parseInput } from './executions';
 
 /**
- * The schedule kind from exactly one of `--cron EXPR`, `--every SECONDS`, `--at TIME`, `--heartbeat`.
+ * The schedule kind from exactly one of `--cron EXPR`, `--every SECONDS`, `--at TIME`,
+ * `--heartbeat`, `--when JSON|@FILE` (a condition trigger, see `./condition.ts`).
  *
  * @example
  * scheduleKindOf({ every: '3600' }) // { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }
  */
 export function scheduleKindOf(options: OptionValues): ScheduleKind {
-    const given = (['cron', 'every', 'at', 'heartbeat'] as const).filter((k) => options[k] !== undefined);
-    if (given.length !== 1) throw new CliError('Usage', 'give exactly one of --cron EXPR, --every SECONDS, --at TIME, --heartbeat');
+    const given = (['cron', 'every', 'at', 'heartbeat', 'when'] as const).filter((k) => options[k] !== undefined);
+    if (given.length !== 1) throw new CliError('Usage', 'give exactly one of --cron EXPR, --every SECONDS, --at TIME, --heartbeat, --when JSON|@FILE');
+    if (options.when !== undefined) return { Condition: conditionTriggerOf(parseInput(options.when)!) };
     if (options.cron !== undefined) return { Cron: { expression: options.cron } };
     if (options.every !== undefined) return { Interval: { every_seconds: BigInt(positiveInt(options.every, 'every', 1)), start_at: [], end_at: [] } };
     if (options.at !== undefined) return { Once: { at: parseTime(options.at, 'at') } };
@@ -49,11 +53,23 @@ export function kindText(kind: ScheduleKind): string {
     if ('Cron' in kind) return `cron ${kind.Cron.expression}`;
     if ('Interval' in kind) return `every ${kind.Interval.every_seconds}s`;
     if ('Once' in kind) return `once ${formatTime(kind.Once.at)}`;
+    if ('Condition' in kind) return conditionText(kind.Condition);
     return 'every heartbeat';
 }
 
-function stateText(s: Schedule): string {
-    return s.paused ? 'paused' : s.next_due_at.length === 0 ? 'ended' : 'active';
+/** `paused`, `held: workflow paused`, `ended`, `active`. The owner's pause shows first. */
+export function stateText(s: Schedule): string {
+    if (s.paused) return 'paused';
+    const hold = s.hold[0];
+    if (hold !== undefined) return `held: ${holdText(hold)}`;
+    return s.next_due_at.length === 0 ? 'ended' : 'active';
+}
+
+/** Why a schedule follows its workflow, in a few words. */
+export function holdText(hold: ScheduleHold): string {
+    if ('WorkflowPaused' in hold) return 'workflow paused';
+    if ('WorkflowDeleted' in hold) return 'workflow deleted';
+    return `input rejected (${hold.InputRejected.field} ${hold.InputRejected.message})`;
 }
 
 function scheduleRow(s: Schedule): string[] {
@@ -80,6 +96,7 @@ export function scheduleDetailLines(d: ScheduleDetails): string[] {
         ['owner', s.owner.toText()],
         ['when', kindText(s.kind)],
         ['state', stateText(s)],
+        ['input', s.input],
         ['next due', formatTime(s.next_due_at[0])],
         ['last fired', formatTime(s.last_fired_at[0])],
         ['missed/overlap', `${tagText(s.policies.missed_run)}/${tagText(s.policies.overlap)}`],
@@ -108,14 +125,16 @@ export const scheduleCommands: Command[] = [
     {
         words: ['schedule', 'add'],
         synopsis: '<workflow-id>',
-        summary: 'schedule a workflow: --cron EXPR | --every SECONDS | --at TIME | --heartbeat [--missed skip|once|all:N] [--overlap skip|buffer|allow]',
-        options: ['cron', 'every', 'at', 'heartbeat', 'missed', 'overlap'],
+        summary: 'schedule a workflow: --cron EXPR | --every SECONDS | --at TIME | --heartbeat | --when JSON|@FILE (condition trigger) [--missed skip|once|all:N] [--overlap skip|buffer|allow] [--input JSON|@FILE]',
+        options: ['cron', 'every', 'at', 'heartbeat', 'when', 'missed', 'overlap', 'input'],
         args: { min: 1, max: 1 },
         async run(ctx, [workflowId]) {
             const kind = scheduleKindOf(ctx.options);
             const policies = schedulePoliciesOf(ctx.options);
-            const s = await (await ctx.client()).schedules.add(workflowId!, kind, policies);
-            ctx.show(s, () => [`created schedule ${s.id}: ${kindText(s.kind)}, next due ${formatTime(s.next_due_at[0])}`]);
+            const input = parseInput(ctx.options.input);
+            const s = await (await ctx.client()).schedules.add(workflowId!, kind, policies, input);
+            const hold = s.hold[0];
+            ctx.show(s, () => [`created schedule ${s.id}: ${kindText(s.kind)}, ${hold === undefined ? `next due ${formatTime(s.next_due_at[0])}` : `held (${holdText(hold)})`}`]);
         }
     },
     {

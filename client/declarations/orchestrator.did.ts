@@ -1659,6 +1659,7 @@ export interface _SERVICE {
           'id' : string,
           'status' : { 'Failed' : null } |
             { 'Paused' : null } |
+            { 'Underfunded' : null } |
             { 'Succeeded' : null } |
             { 'Running' : null } |
             { 'Cancelled' : null } |
@@ -4257,6 +4258,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'status' : IDL.Variant({
                 'Failed' : IDL.Null,
                 'Paused' : IDL.Null,
+                'Underfunded' : IDL.Null,
                 'Succeeded' : IDL.Null,
                 'Running' : IDL.Null,
                 'Cancelled' : IDL.Null,

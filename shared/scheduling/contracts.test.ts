@@ -16,6 +16,8 @@ import {
     schedulerIdlFactory,
     ScheduleResultCodec
 } from './service';
+import { StartScheduledExecutionResultCodec } from './outbox';
+import { WorkflowTargetCodec } from './target';
 
 const owner = Principal.fromText('2vxsx-fae');
 const now = 1_741_608_000_000_000_000n;
@@ -34,10 +36,14 @@ const schedule: Schedule = {
     created_at: now,
     updated_at: now,
     last_fired_at: [],
-    schema_version: 2
+    schema_version: 3,
+    input: '{"threshold_e8s":200000000}',
+    hold: [{ InputRejected: { field: 'input.repay', message: 'required by the workflow' } }],
+    workflow_changed_at: now,
+    condition: [{ armed: false, last_value: ['50000000'], last_read_at: [now], last_run_at: [now], reads: 3n, read_failures: 1n, last_error: [] }]
 };
 const firing: FiringEntry = { schedule_id: 's1', due_at: now, started_at: now + 5n, lateness_ns: 5n, outcome: { Skipped: { reason: { MissedRunPolicy: null }, runs: 7n } } };
-const outboxEntry = { key: 's1:1', schedule_id: 's1', workflow_id: 'wf-1', owner, due_at: 1n, enqueued_at: now, attempts: 2, next_attempt_at: now, last_error: ['reject 5: stopped'] as [string] };
+const outboxEntry = { key: 's1:1', schedule_id: 's1', workflow_id: 'wf-1', owner, due_at: 1n, enqueued_at: now, attempts: 2, next_attempt_at: now, last_error: ['reject 5: stopped'] as [string], input: ['{"a":1}'] as [string] };
 
 function cases<T>(codec: Codec<T>, values: T[]): [Codec<unknown>, unknown][] {
     return values.map((v) => [codec as Codec<unknown>, v]);
@@ -49,12 +55,15 @@ describe('Contracts > scheduling > Candid round trips', () => {
             { Once: { at: now } },
             { Interval: { every_seconds: 1n, start_at: [], end_at: [NAT64_MAX] } },
             { Cron: { expression: '0 9 * * 1-5' } },
-            { EveryHeartbeat: null }
+            { EveryHeartbeat: null },
+            { Condition: { every_seconds: 30n, read: { canister: owner, method: 'get_price', args: new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]), reply_types: '(record { price_e8s: nat64 })' }, path: 'price_e8s', op: { Lt: null }, value: '60000000', cooldown_seconds: 0n } }
         ]),
         ...cases(MissedRunPolicyCodec, [{ Skip: null }, { RunOnce: null }, { RunAll: { cap: 100 } }]),
         ...cases(OverlapPolicyCodec, [{ Skip: null }, { BufferOne: null }, { Allow: null }]),
-        ...cases(ScheduleCodec, [schedule, { ...schedule, kind: { EveryHeartbeat: null }, next_due_at: [], buffered_due_at: [], in_flight: [] }]),
-        ...cases(ScheduleRequestCodec, [{ workflow_id: 'wf', kind: { Cron: { expression: '@daily' } }, policies: [], owner: [owner] }]),
+        ...cases(ScheduleCodec, [schedule, { ...schedule, kind: { EveryHeartbeat: null }, next_due_at: [], buffered_due_at: [], in_flight: [], hold: [{ WorkflowPaused: null }] }]),
+        ...cases(ScheduleRequestCodec, [{ workflow_id: 'wf', kind: { Cron: { expression: '@daily' } }, policies: [], owner: [owner], input: [] }, { workflow_id: 'wf', kind: { EveryHeartbeat: null }, policies: [], owner: [], input: ['{}'] }]),
+        ...cases(WorkflowTargetCodec, [{ workflow_id: 'wf', state: { Deleted: null }, required_input: ['a', 'b.c'], changed_at: now }]),
+        ...cases(StartScheduledExecutionResultCodec, [{ Ok: { execution_id: 'e1' } }, { Held: { workflow_id: 'wf', state: { Paused: null }, required_input: [], changed_at: now } }]),
         ...cases(FiringOutcomeCodec, [
             { Pending: { idempotency_key: 's1:1' } },
             { Started: { execution_id: 'e1' } },
@@ -64,7 +73,7 @@ describe('Contracts > scheduling > Candid round trips', () => {
         ]),
         ...cases(FiringEntryCodec, [firing]),
         ...cases(OutboxEntryCodec, [outboxEntry]),
-        ...cases(StartScheduledExecutionRequestCodec, [{ idempotency_key: 's1:1', schedule_id: 's1', workflow_id: 'wf', owner, due_at: 1n, attempt: 1 }]),
+        ...cases(StartScheduledExecutionRequestCodec, [{ idempotency_key: 's1:1', schedule_id: 's1', workflow_id: 'wf', owner, due_at: 1n, attempt: 1, input: ['null'] }]),
         ...cases(ListSchedulesRequestCodec, [{ workflow_id: ['wf'], owner: [], cursor: ['s1'], limit: [10] }]),
         ...cases(ExecutionFinishedCodec, [{ schedule_id: 's1', idempotency_key: 's1:1', execution_id: 'e1', finished_at: now }]),
         ...cases(ScheduleResultCodec, [{ Ok: schedule }, { Err: { Unauthorized: { caller: owner } } }]),
@@ -92,6 +101,7 @@ describe('Contracts > scheduling > drift and validation', () => {
                 'get_version',
                 'list_persistent_scheduled_executions',
                 'notify_execution_finished',
+                'notify_workflow_changed',
                 'pause_schedule',
                 'resume_schedule',
                 'schedule_workflow_execution',
@@ -115,7 +125,7 @@ describe('Contracts > scheduling > drift and validation', () => {
         const bad = { workflow_id: 'wf', kind: { Interval: { every_seconds: 'often', start_at: [], end_at: [] } }, policies: [], owner: [] };
         const result = parseWith(ScheduleRequestCodec.schema, bad);
         expect(result).toEqual({ Err: { InvalidInput: { field: 'kind.Interval.every_seconds', message: expect.any(String) } } });
-        expect(parseWith(ScheduleRequestCodec.schema, { workflow_id: 'wf', kind: { EveryHeartbeat: null }, policies: [], owner: [] })).toHaveProperty('Ok');
+        expect(parseWith(ScheduleRequestCodec.schema, { workflow_id: 'wf', kind: { EveryHeartbeat: null }, policies: [], owner: [], input: [] })).toHaveProperty('Ok');
     });
 
     it('tagOf gives the variant tag', () => {

@@ -9,11 +9,13 @@ import { c, type Infer } from '../common/codec';
  * - `EmergencyMode`: emergency mode was on, or the orchestrator refused because of safe/emergency mode.
  * - `MissedRunPolicy`: it fell due while the scheduler could not fire and the policy dropped it.
  * - `Backpressure`: too many runs of this schedule already in flight.
+ * - `WorkflowHeld`: the orchestrator answered that the workflow is paused or deleted; the
+ *   schedule is held with it (not a failure).
  *
  * @example
  * const r: SkipReason = { MissedRunPolicy: null };
  */
-export const SkipReasonCodec = c.tags(['Overlap', 'Paused', 'EmergencyMode', 'MissedRunPolicy', 'Backpressure'] as const);
+export const SkipReasonCodec = c.tags(['Overlap', 'Paused', 'EmergencyMode', 'MissedRunPolicy', 'Backpressure', 'WorkflowHeld'] as const);
 export type SkipReason = Infer<typeof SkipReasonCodec>;
 
 /**

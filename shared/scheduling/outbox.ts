@@ -1,5 +1,6 @@
 import { c, type Infer, type MethodSpec } from '../common/codec';
 import { ApiErrorCodec } from '../common/errors';
+import { WorkflowTargetCodec } from './target';
 
 /**
  * Argument the scheduler sends the orchestrator to start a scheduled execution. The
@@ -15,7 +16,9 @@ export const StartScheduledExecutionRequestCodec = c.record({
     workflow_id: c.text,
     owner: c.principal,
     due_at: c.nat64,
-    attempt: c.nat32
+    attempt: c.nat32,
+    /** JSON text of the execution input; absent from schedulers before v3 (then `null`). */
+    input: c.opt(c.text)
 });
 export type StartScheduledExecutionRequest = Infer<typeof StartScheduledExecutionRequestCodec>;
 
@@ -35,14 +38,20 @@ export const OutboxEntryCodec = c.record({
     enqueued_at: c.nat64,
     attempts: c.nat32,
     next_attempt_at: c.nat64,
-    last_error: c.opt(c.text)
+    last_error: c.opt(c.text),
+    /** The schedule's input when the run fell due; entries stored before v3 lack it (read as `[]`). */
+    input: c.opt(c.text)
 });
 export type OutboxEntry = Infer<typeof OutboxEntryCodec>;
 
 /** What the orchestrator's `start_scheduled_execution` answers: the execution started (or already started for this key). */
 export const StartScheduledExecutionReplyCodec = c.record({ execution_id: c.text });
 export type StartScheduledExecutionReply = Infer<typeof StartScheduledExecutionReplyCodec>;
-export const StartScheduledExecutionResultCodec = c.result(StartScheduledExecutionReplyCodec, ApiErrorCodec);
+/**
+ * `Ok`: started. `Err`: refused. `Held`: not started because the workflow is paused or deleted
+ * (its current state), which is no failure: the schedule is held with its workflow.
+ */
+export const StartScheduledExecutionResultCodec = c.variant({ Ok: StartScheduledExecutionReplyCodec, Err: ApiErrorCodec, Held: WorkflowTargetCodec });
 export type StartScheduledExecutionResult = Infer<typeof StartScheduledExecutionResultCodec>;
 
 /**

@@ -1,11 +1,12 @@
 import { c, type Infer } from '../common/codec';
+import { ConditionStateCodec, ConditionTriggerCodec } from './condition';
 
 /**
  * Bumped when the stored shape of `Schedule` changes; records carry the version they were
  * written with. v2 added `last_fired_at`; the scheduler still reads v1 records (upgrading each
  * as it reads it, and all of them in timer-driven batches after an upgrade).
  */
-export const SCHEDULE_SCHEMA_VERSION = 2;
+export const SCHEDULE_SCHEMA_VERSION = 3;
 
 /**
  * When a schedule is due. All times are IC time: nanoseconds since the Unix epoch (nat64).
@@ -16,6 +17,8 @@ export const SCHEDULE_SCHEMA_VERSION = 2;
  * - `Cron`: 5 fields (minute hour day-of-month month day-of-week), 6 fields (seconds first) or
  *   an alias such as `@daily`; always evaluated in UTC.
  * - `EveryHeartbeat`: every round the canister gets. Costly (cycles on every round); opt-in.
+ * - `Condition`: a read every `every_seconds` (grid anchored at creation); a run starts when a
+ *   condition on the reply holds, once per crossing (see {@link ConditionTriggerCodec}).
  *
  * @example
  * const k: ScheduleKind = { Cron: { expression: '0 9 * * 1-5' } };
@@ -24,7 +27,8 @@ export const ScheduleKindCodec = c.variant({
     Once: c.record({ at: c.nat64 }),
     Interval: c.record({ every_seconds: c.nat64, start_at: c.opt(c.nat64), end_at: c.opt(c.nat64) }),
     Cron: c.record({ expression: c.text }),
-    EveryHeartbeat: c.null
+    EveryHeartbeat: c.null,
+    Condition: ConditionTriggerCodec
 });
 export type ScheduleKind = Infer<typeof ScheduleKindCodec>;
 
@@ -62,9 +66,35 @@ export type SchedulePolicies = Infer<typeof SchedulePoliciesCodec>;
 export const DEFAULT_POLICIES: SchedulePolicies = { missed_run: { RunOnce: null }, overlap: { Skip: null } };
 
 /**
+ * Why a schedule does not fire although its owner did not pause it: it follows its workflow.
+ *
+ * - `WorkflowPaused`: the workflow is paused; the schedule resumes when the workflow does.
+ * - `WorkflowDeleted`: the workflow was deleted; the schedule stays, visibly, until cancelled.
+ * - `InputRejected`: the workflow's latest version reads an input path the schedule's input
+ *   lacks (`field` such as `input.threshold_e8s`); it fires again once a version accepts it.
+ *
+ * @example
+ * const h: ScheduleHold = { WorkflowPaused: null };
+ */
+export const ScheduleHoldCodec = c.variant({
+    WorkflowPaused: c.null,
+    WorkflowDeleted: c.null,
+    InputRejected: c.record({ field: c.text, message: c.text })
+});
+export type ScheduleHold = Infer<typeof ScheduleHoldCodec>;
+
+/** Input of the runs a schedule starts when its request names none. */
+export const DEFAULT_SCHEDULE_INPUT = 'null';
+
+/**
  * A stored schedule, also the API view.
  *
- * - `next_due_at`: the next due time, `[]` while paused or once the schedule has ended.
+ * - `input` (v3): JSON text every run it starts gets as its execution input.
+ * - `paused`: its owner paused it. `hold` (v3): it follows its workflow (see {@link ScheduleHoldCodec});
+ *   either one keeps it from firing.
+ * - `workflow_changed_at` (v3): `changed_at` of the newest workflow notice applied (0 = none).
+ * - `condition` (v3): what a `Condition` trigger has seen (`[]` for time-based kinds).
+ * - `next_due_at`: the next due time, `[]` while paused or held, or once the schedule has ended.
  * - `last_due_at`: the latest due time already handled (fired or skipped).
  * - `in_flight`: idempotency keys (`schedule_id:due_at`) of runs that were started (or are
  *   waiting in the outbox) and have not been reported finished; drives the overlap policy.
@@ -92,21 +122,28 @@ export const ScheduleCodec = c.record({
     created_at: c.nat64,
     updated_at: c.nat64,
     last_fired_at: c.opt(c.nat64),
-    schema_version: c.nat32
+    schema_version: c.nat32,
+    input: c.text,
+    hold: c.opt(ScheduleHoldCodec),
+    workflow_changed_at: c.nat64,
+    condition: c.opt(ConditionStateCodec)
 });
 export type Schedule = Infer<typeof ScheduleCodec>;
 
 /**
  * Argument of `schedule_workflow_execution`. `owner` is honoured only when the caller is the
  * wired orchestrator (creating a schedule on a user's behalf); otherwise the caller owns it.
+ * `input` is the JSON text its runs get (default `null`); it must have every path the
+ * workflow reads (checked with the orchestrator before the schedule exists).
  *
  * @example
- * const req: ScheduleRequest = { workflow_id: 'wf-1', kind: { EveryHeartbeat: null }, policies: [], owner: [] };
+ * const req: ScheduleRequest = { workflow_id: 'wf-1', kind: { EveryHeartbeat: null }, policies: [], owner: [], input: [] };
  */
 export const ScheduleRequestCodec = c.record({
     workflow_id: c.text,
     kind: ScheduleKindCodec,
     policies: c.opt(SchedulePoliciesCodec),
-    owner: c.opt(c.principal)
+    owner: c.opt(c.principal),
+    input: c.opt(c.text)
 });
 export type ScheduleRequest = Infer<typeof ScheduleRequestCodec>;

@@ -4,6 +4,7 @@ import { ApiErrorCodec } from '../common/errors';
 import { c, idlFactory, type Codec, type Infer, type MethodSpec } from '../common/codec';
 import { FiringEntryCodec } from './firing';
 import { ScheduleCodec, ScheduleRequestCodec } from './schedule';
+import { WorkflowTargetCodec } from './target';
 
 /** Largest page `list_persistent_scheduled_executions` returns. */
 export const MAX_PAGE_SIZE = 100;
@@ -64,12 +65,13 @@ export const NullResultCodec = R(c.null);
  * The scheduler's Candid methods, one IDL per method so the canister's decorators and the
  * service description share them. Call contexts and callers:
  *
- * - `schedule_workflow_execution` (update; users, or the orchestrator on a user's behalf)
+ * - `schedule_workflow_execution` (update, awaits the orchestrator's `check_schedule_target`;
+ *   non-anonymous users, or the orchestrator on a user's behalf)
  * - `list_persistent_scheduled_executions` (query; anyone, filtered to the caller's schedules unless admin)
  * - `cancel_persistent_execution`, `pause_schedule`, `resume_schedule` (update; owner, orchestrator, admins)
  * - `get_schedule` (query; owner, orchestrator, admins)
  * - `get_version` (query; anyone)
- * - `notify_execution_finished` (update; the orchestrator only)
+ * - `notify_execution_finished`, `notify_workflow_changed` (update; the orchestrator only)
  * - `set_emergency_mode` (update; the monitor only)
  * - `set_schedule_quota` (update; admins); `get_schedule_quota` (query; any non-anonymous caller, their own)
  *
@@ -88,6 +90,7 @@ export const SchedulerMethods = {
     resume_schedule: { args: [c.text], ret: ScheduleResultCodec, mode: 'update' },
     get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
     notify_execution_finished: { args: [ExecutionFinishedCodec], ret: NullResultCodec, mode: 'update' },
+    notify_workflow_changed: { args: [WorkflowTargetCodec], ret: NullResultCodec, mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullResultCodec, mode: 'update' },
     set_schedule_quota: { args: [SetScheduleQuotaRequestCodec], ret: R(c.nat32), mode: 'update' },
     get_schedule_quota: { args: [], ret: R(ScheduleQuotaCodec), mode: 'query' }

@@ -7,6 +7,7 @@ export * from './candid-json';
 export * from './recovery';
 export * from './node';
 export * from './definition';
+export * from './input';
 export * from './execution';
 export * from './errors';
 export * from './call-policy';

@@ -8,6 +8,7 @@ import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
 import { VersionInfoCodec } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';
 import { StartScheduledExecutionMethod } from '../scheduling/outbox';
+import { CheckScheduleTargetMethod } from '../scheduling/target';
 
 /**
  * The orchestrator's Candid API. Every fallible method returns `Result<T, WorkflowError>`.
@@ -115,9 +116,12 @@ export const OrchestratorMethods = {
     /**
      * Scheduler only. The scheduler's own contract (one definition in `shared/scheduling`): the
      * same `idempotency_key` always answers the first execution's id, so a retried start after
-     * an upgrade never starts twice; the error is the plain `ApiError` the scheduler decodes.
+     * an upgrade never starts twice; the error is the plain `ApiError` the scheduler decodes;
+     * `Held` says the workflow is paused or deleted.
      */
     start_scheduled_execution: StartScheduledExecutionMethod,
+    /** Scheduler only: whether a schedule's owner may schedule a workflow, and the workflow's state and required input. */
+    check_schedule_target: CheckScheduleTargetMethod,
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(c.null), mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: outbox entries refused, given up or trapping, oldest first. */

@@ -16,11 +16,12 @@ import { SchedulerBulkLoadMethod } from './contract';
 class BulkLoadMethods {
     /** Call context: update; admins only (and only in this build). Errors: the first refusal, as text. */
     @method(SchedulerBulkLoadMethod)
-    bulk_load(arg: { request: ScheduleRequest; workflow_ids: string[] }): { Ok: number } | { Err: string } {
+    async bulk_load(arg: { request: ScheduleRequest; workflow_ids: string[] }): Promise<{ Ok: number } | { Err: string }> {
         if (!deployment.isAdmin(msgCaller())) return { Err: 'Unauthorized' };
         const schedule = ScheduleMethods.prototype.schedule_workflow_execution;
         for (const workflow_id of arg.workflow_ids) {
-            const r = schedule.call(undefined, { ...arg.request, workflow_id });
+            // Creation asks the orchestrator (check_schedule_target): one inter-canister call per schedule.
+            const r = await schedule.call(undefined, { ...arg.request, workflow_id });
             if ('Err' in r) return { Err: `${workflow_id}: ${JSON.stringify(Object.keys(r.Err))}` };
         }
         return { Ok: arg.workflow_ids.length };

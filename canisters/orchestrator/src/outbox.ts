@@ -57,6 +57,8 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             return replied(await callPeer<unknown>('executor', 'cancel_execution_attempts', ExecutorMethods.cancel_execution_attempts, { execution_id: m.executionId }));
         case 'ScheduledFinished':
             return replied(await callPeer<{ Ok: null } | { Err: ApiError }>('scheduler', 'notify_execution_finished', SchedulerMethods.notify_execution_finished, m.notice));
+        case 'WorkflowChanged':
+            return replied(await callPeer<{ Ok: null } | { Err: ApiError }>('scheduler', 'notify_workflow_changed', SchedulerMethods.notify_workflow_changed, m.target));
         case 'Notify':
             return replied(await callPeer<unknown>('monitor', 'send_system_notification', MonitorMethods.send_system_notification, { level: { [m.level]: null }, message: m.message, source: 'orchestrator', event: [] }));
         case 'RequestEmergency': {

@@ -1,16 +1,21 @@
 /** Inter-canister endpoints: only the peer canisters wired at install time may call them. */
 import { time } from 'azle';
 
-import type { ApiError } from '../../../shared/common/errors';
+import { apiError, type ApiError } from '../../../shared/common/errors';
 import { parseWith } from '../../../shared/common/codec';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';
 import { receiveEmergencyState } from '../../common/emergency-store';
-import { StartScheduledExecutionRequestCodec, type StartScheduledExecutionRequest } from '../../../shared/scheduling/outbox';
+import { StartScheduledExecutionRequestCodec, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
+import type { ScheduleTargetRequest, WorkflowTargetResult } from '../../../shared/scheduling/target';
+import { fromOpt } from '../../../shared/common/codec';
+import { deletedTarget, targetOf } from './schedule-targets';
+import { executionForKey, getWorkflow } from './state';
 import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError, type NodeResultReport, type WorkflowError } from '../../../shared/workflow';
 import { method } from '../../common/method';
-import { asPlainApiError } from './call-policy';
+import { asPlainApiError, callRuleFor } from './call-policy';
+import { refuseCallTarget } from '../../../shared/workflow/call-policy';
 import { adoptEmergency, applyReport, startNew } from './engine';
-import { requirePeer } from './guards';
+import { requireOwner, requirePeer } from './guards';
 import { z } from 'zod';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
@@ -18,28 +23,61 @@ const ReportSchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attem
 
 export class PeerMethods {
     /**
-     * Starts the execution a schedule fired. The same `idempotency_key` always answers the id
-     * of the execution it started the first time, even after an upgrade; never a second one.
+     * Whether `owner` may schedule `workflow_id`, and the workflow's state and required input
+     * paths (the scheduler checks the schedule's input against them).
+     * Call context: query (inter-canister); the scheduler only.
+     * Errors: Unauthorized (not the scheduler, or `owner` does not own the workflow), NotFound,
+     * InvalidInput (`kind.Condition.read.canister`: a condition trigger's read target the
+     * owner's call policy refuses: a DeFlow canister, the management canister, a non-canister,
+     * or one outside their allow-list).
+     */
+    @method(OrchestratorMethods.check_schedule_target)
+    check_schedule_target(arg: ScheduleTargetRequest): WorkflowTargetResult {
+        const denied = requirePeer('scheduler');
+        if (denied !== undefined) return { Err: denied };
+        const w = getWorkflow(arg.workflow_id);
+        if (w === undefined) return { Err: apiError.notFound('workflow', arg.workflow_id) };
+        const notOwner = requireOwner(w, arg.owner);
+        if (notOwner !== undefined) return { Err: notOwner };
+        const readTarget = fromOpt(arg.read_target);
+        const refused = readTarget === undefined ? undefined : refuseCallTarget(readTarget, callRuleFor(arg.owner));
+        if (refused !== undefined) return { Err: apiError.invalidInput('kind.Condition.read.canister', `the call policy refuses this target: ${refused}`) };
+        return { Ok: targetOf(w) };
+    }
+
+    /**
+     * Starts the execution a schedule fired, with the schedule's input (`null` from schedulers
+     * before inputs). The same `idempotency_key` always answers the id of the execution it
+     * started the first time, even after an upgrade; never a second one. A paused or deleted
+     * workflow is answered `Held` with its state (no execution, no failure: the schedule is
+     * held with it).
      * Call context: inter-canister update; the scheduler only.
      * Errors (plain ApiError): Unauthorized (not the scheduler, or `owner` does not own the
-     * workflow), InvalidInput (also a call node the call policy refuses), NotFound, Conflict
-     * (workflow paused), EmergencyMode.
+     * workflow), InvalidInput (also a call node the call policy refuses), EmergencyMode.
      */
     @method(OrchestratorMethods.start_scheduled_execution)
-    start_scheduled_execution(arg: StartScheduledExecutionRequest): { Ok: { execution_id: string } } | { Err: ApiError } {
+    start_scheduled_execution(arg: StartScheduledExecutionRequest): StartScheduledExecutionResult {
         const denied = requirePeer('scheduler');
         if (denied !== undefined) return { Err: denied };
         const valid = parseWith(StartScheduledExecutionRequestCodec.schema, arg);
         if ('Err' in valid) return valid;
+        const now = time();
+        const key = arg.idempotency_key;
+        const w = getWorkflow(arg.workflow_id);
+        // A start already made for this key answers its execution even if the workflow changed since.
+        if (executionForKey(key) === undefined) {
+            if (w === undefined) return { Held: deletedTarget(arg.workflow_id, now) };
+            if (w.status === 'Paused' && w.owner === arg.owner.toText()) return { Held: targetOf(w) };
+        }
         const r = startNew(
             {
                 workflowId: arg.workflow_id,
                 caller: arg.owner,
                 trigger: { kind: 'Schedule', scheduleId: arg.schedule_id, dueAt: arg.due_at },
-                input: 'null',
-                scheduled: { scheduleId: arg.schedule_id, idempotencyKey: arg.idempotency_key }
+                input: fromOpt(arg.input) ?? 'null',
+                scheduled: { scheduleId: arg.schedule_id, idempotencyKey: key }
             },
-            time()
+            now
         );
         return 'Err' in r ? { Err: asPlainApiError(r.Err) } : { Ok: { execution_id: r.Ok.id } };
     }

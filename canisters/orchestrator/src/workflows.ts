@@ -32,6 +32,7 @@ import { limitsOf } from './owner-state';
 import { countFor, quotaExceeded } from './quotas';
 import { armOutbox } from './timers';
 import { notFound } from './errors';
+import { deletedTarget, notifyWorkflowChanged, targetOf } from './schedule-targets';
 import { parseWith } from '../../../shared/common/codec';
 import { requireOwner, requireSignedIn } from './guards';
 import { compileWorkflow, dagErrorToApiError } from './logic';
@@ -151,6 +152,8 @@ export class WorkflowMethods {
         putWorkflowVersion(next.id, next.latestVersion, { schema_version: 1, definition: def.Ok, createdAt: now });
         putWorkflow(next);
         pruneVersions(next);
+        // Its schedules check their input against the new version's required paths.
+        notifyWorkflowChanged(targetOf(next), now);
         return reply(next);
     }
 
@@ -187,7 +190,8 @@ export class WorkflowMethods {
     }
 
     /**
-     * No new execution starts; running ones pause at their next node boundary.
+     * No new execution starts; running ones pause at their next node boundary; its schedules
+     * are held (`WorkflowPaused`) until it resumes (notice through the outbox).
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (already paused).
      */
     @method(OrchestratorMethods.pause_workflow)
@@ -207,6 +211,7 @@ export class WorkflowMethods {
 
     /**
      * Deletes a workflow and its versions; finished executions stay until retention drops them.
+     * Its schedules are told (outbox) and held as `WorkflowDeleted`.
      * Call context: update; owner only. Errors: NotFound, Unauthorized, Conflict (executions still running or paused).
      */
     @method(OrchestratorMethods.delete_workflow)
@@ -218,6 +223,8 @@ export class WorkflowMethods {
         if (hasActiveExecutionOf(w.Ok.id)) return { Err: workflowError.conflict(`workflow ${w.Ok.id} has unfinished executions`) };
         deleteWorkflow(w.Ok);
         countFor(w.Ok.owner, 'workflows', -1);
+        const now = time();
+        notifyWorkflowChanged(deletedTarget(w.Ok.id, now), now);
         return { Ok: null };
     }
 
@@ -231,6 +238,7 @@ export class WorkflowMethods {
         const next: StoredWorkflow = { ...w.Ok, status, updatedAt: now };
         putWorkflow(next);
         forExecutionsOf(next.id, (id) => reconcileExecution(id, now));
+        notifyWorkflowChanged(targetOf(next), now);
         return reply(next);
     }
 }

@@ -24,5 +24,7 @@ export const MEMORY = {
     /** owner principal text → number of schedules they hold (the schedule quota). */
     ownerScheduleCounts: 9,
     /** '' → the default schedule quota admins set; owner principal text → that owner's own. */
-    scheduleQuotas: 10
+    scheduleQuotas: 10,
+    /** workflowIndexKey(workflow_id, schedule_id) → null: the schedules of one workflow. */
+    workflowIndex: 11
 } as const;

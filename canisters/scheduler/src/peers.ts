@@ -9,6 +9,8 @@ import { receiveEmergencyState } from '../../common/emergency-store';
 import { ExecutionFinishedCodec, SchedulerMethods as M, type ExecutionFinished } from '../../../shared/scheduling/service';
 import { requirePeer } from './guards';
 import { onExecutionFinished } from './logic/fire';
+import { applyWorkflowTarget } from './logic/hold';
+import { WorkflowTargetCodec, type WorkflowTarget } from '../../../shared/scheduling/target';
 import * as runtime from './runtime';
 import * as state from './state';
 import { method } from '../../common/method';
@@ -31,6 +33,29 @@ export class PeerMethods {
         if (schedule === undefined) return ok(null);
         const step = onExecutionFinished(schedule, parsed.Ok, runtime.firingContext());
         runtime.commit(step.schedule, step.effects, schedule);
+        return ok(null);
+    }
+
+    /**
+     * The orchestrator reports that a workflow changed (paused, resumed, deleted, or a new
+     * version with its required input paths): each of its schedules is held or released to
+     * match (see `logic/hold.ts`). Idempotent; a notice older than one already applied to a
+     * schedule changes nothing. Work grows with the schedules of that workflow only.
+     * Call context: update (inter-canister, from the orchestrator's outbox). Caller: the wired
+     * orchestrator only. Errors: `Unauthorized`, `InvalidInput`.
+     */
+    @method(M.notify_workflow_changed)
+    notify_workflow_changed(arg: WorkflowTarget): Result<null, ApiError> {
+        const denied = requirePeer(runtime.caller(), 'orchestrator');
+        if (denied !== undefined) return err(denied);
+        const parsed = parseWith(WorkflowTargetCodec.schema, arg);
+        if ('Err' in parsed) return parsed;
+        const now = runtime.now();
+        const steps = state.schedulesOfWorkflow(parsed.Ok.workflow_id).map((before) => {
+            const step = applyWorkflowTarget(before, parsed.Ok, now);
+            return { before, after: step.schedule, effects: step.effects };
+        });
+        runtime.commitAll(steps);
         return ok(null);
     }
 

@@ -12,11 +12,17 @@ import { assertNever } from '../../../shared/common/result';
 import { candidOf } from '../../../shared/common/codec';
 import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
-import { callFailureOf } from '../../common/outbox/calls';
+import { apiError, type ApiError } from '../../../shared/common/errors';
+import type { Result } from '../../../shared/common/result';
+import { CheckScheduleTargetMethod, type WorkflowTarget, type WorkflowTargetResult } from '../../../shared/scheduling/target';
+import { callFailureOf, callRaw, callTyped } from '../../common/outbox/calls';
+import { decodeReplyToJson } from '../../../shared/workflow/candid-json';
+import { parseCandidTypes } from '../../../shared/workflow/candid-text';
+import { onConditionRead, type ConditionReply } from './logic/condition';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
-import { fireDueSchedule, onStartOutcome, retryDueStarts, type FiringContext } from './logic/fire';
+import { fireDueSchedule, offerRun, onStartOutcome, retryDueStarts, type FiringContext } from './logic/fire';
 import { MIGRATION_BATCH } from './logic/migration';
 import type { StartOutcome } from './logic/outbox';
 import * as state from './state';
@@ -44,9 +50,20 @@ export function firingContext(): FiringContext {
     return { now: time(), mode: state.emergency.current.mode };
 }
 
-/** Applies effects in order and returns the start requests to send once every write is done. */
-function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecutionRequest[] {
+/** Calls to make once every write of a message is done: start requests and condition reads. */
+type Outgoing = { starts: StartScheduledExecutionRequest[]; reads: ReadRequest[] };
+type ReadRequest = Extract<SchedulerEffect, { type: 'ReadCondition' }>;
+
+function merge(into: Outgoing, more: Outgoing): Outgoing {
+    into.starts.push(...more.starts);
+    into.reads.push(...more.reads);
+    return into;
+}
+
+/** Applies effects in order and returns the calls to make once every write is done. */
+function applyEffects(effects: readonly SchedulerEffect[]): Outgoing {
     const starts: StartScheduledExecutionRequest[] = [];
+    const reads: ReadRequest[] = [];
     const at = time();
     for (const effect of effects) {
         switch (effect.type) {
@@ -58,6 +75,9 @@ function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecut
                 break;
             case 'StartExecution':
                 starts.push(effect.request);
+                break;
+            case 'ReadCondition':
+                reads.push(effect);
                 break;
             case 'RecordFiring':
                 state.putFiring(effect.entry);
@@ -76,7 +96,7 @@ function applyEffects(effects: readonly SchedulerEffect[]): StartScheduledExecut
                 assertNever(effect, 'scheduler effect');
         }
     }
-    return starts;
+    return { starts, reads };
 }
 
 /**
@@ -106,9 +126,39 @@ export function replan(): void {
  */
 export function commit(schedule: Schedule | undefined, effects: readonly SchedulerEffect[], before?: Schedule): void {
     if (schedule !== undefined) state.saveSchedule(schedule, before);
-    const starts = applyEffects(effects);
+    const out = applyEffects(effects);
     replan();
-    launch(starts);
+    launch(out);
+}
+
+/**
+ * Asks the orchestrator whether `owner` may schedule `workflowId` (and have `readTarget` read
+ * for a condition trigger), and in what state the workflow is: the schedule is created only
+ * on its answer. A reject (orchestrator stopped,
+ * upgrading) is `Unavailable`: nothing was created, the caller may try again.
+ *
+ * Call context: update (awaits an inter-canister query).
+ */
+export async function checkTarget(workflowId: string, owner: Principal, readTarget: Principal | undefined): Promise<Result<WorkflowTarget, ApiError>> {
+    const request = { workflow_id: workflowId, owner, read_target: readTarget === undefined ? [] : [readTarget] };
+    const r = await callTyped<WorkflowTargetResult>(state.deployment.peer('orchestrator'), 'check_schedule_target', CheckScheduleTargetMethod, [request]);
+    if (r.kind === 'Rejected') return { Err: apiError.unavailable(`orchestrator did not answer (reject ${r.reject_code}): ${r.message}`) };
+    return r.value;
+}
+
+/**
+ * Stores schedules changed by a workflow notice, applies their effects and re-plans once.
+ *
+ * Call context: update.
+ */
+export function commitAll(steps: readonly { before: Schedule; after: Schedule; effects: readonly SchedulerEffect[] }[]): void {
+    const out: Outgoing = { starts: [], reads: [] };
+    for (const step of steps) {
+        state.saveSchedule(step.after, step.before);
+        merge(out, applyEffects(step.effects));
+    }
+    replan();
+    launch(out);
 }
 
 /** Removes a schedule and re-plans. Start requests already in the outbox still go out (they were due). */
@@ -117,16 +167,43 @@ export function remove(schedule: Schedule): void {
     replan();
 }
 
-function launch(starts: StartScheduledExecutionRequest[]): void {
-    if (starts.length === 0) return;
-    sendStarts(starts).catch((error: unknown) => {
-        // Not a call failure (those are data): a bug. The outbox keeps the request; say why it stalled.
-        console.log(`scheduler: sending start requests failed: ${error instanceof Error ? error.message : String(error)}`);
+function launch(out: Outgoing): void {
+    if (out.starts.length === 0 && out.reads.length === 0) return;
+    send(out).catch((error: unknown) => {
+        // Not a call failure (those are data): a bug. The outbox keeps a start; a read waits for its next due time. Say why it stalled.
+        console.log(`scheduler: sending calls failed: ${error instanceof Error ? error.message : String(error)}`);
     });
 }
 
-async function sendStarts(starts: readonly StartScheduledExecutionRequest[]): Promise<void> {
-    await Promise.all(starts.map(sendStart));
+async function send(out: Outgoing): Promise<void> {
+    await Promise.all([...out.starts.map(sendStart), ...out.reads.map(readCondition)]);
+}
+
+/**
+ * Makes a condition trigger's read (0 cycles attached; the reply is bounded by the IC's
+ * message size), decodes it with the trigger's reply types and feeds it to the logic, which
+ * may start a run. A schedule cancelled meanwhile is left alone.
+ *
+ * Call context: timer (after the firing batch committed).
+ */
+async function readCondition(effect: ReadRequest): Promise<void> {
+    const r = await callRaw(effect.read.canister, effect.read.method, effect.read.args);
+    const types = parseCandidTypes(effect.read.reply_types);
+    let reply: ConditionReply;
+    if (r.kind === 'Rejected') reply = { ok: false, error: `reject ${r.reject_code}: ${r.message}` };
+    else if (!types.ok) reply = { ok: false, error: `reply types: ${types.message}` };
+    else {
+        const decoded = decodeReplyToJson(types.types, r.value);
+        reply = decoded.ok ? { ok: true, value: decoded.value } : { ok: false, error: `reply at ${decoded.path}: ${decoded.message}` };
+    }
+    const before = state.getSchedule(effect.schedule_id);
+    if (before === undefined) return;
+    const step = onConditionRead(before, effect.due_at, reply, firingContext(), offerRun);
+    state.saveSchedule(step.schedule, before);
+    state.countConditionRead(!reply.ok);
+    const out = applyEffects(step.effects);
+    replan();
+    await send(out);
 }
 
 async function sendStart(request: StartScheduledExecutionRequest): Promise<void> {
@@ -149,9 +226,9 @@ async function settleStart(key: string, outcome: StartOutcome): Promise<void> {
     const before = state.getSchedule(entry.schedule_id);
     const step = onStartOutcome(before, entry, outcome, firingContext());
     if (step.schedule !== undefined) state.saveSchedule(step.schedule, before);
-    const starts = applyEffects(step.effects);
+    const out = applyEffects(step.effects);
     replan();
-    await sendStarts(starts);
+    await send(out);
 }
 
 /**
@@ -163,13 +240,13 @@ async function settleStart(key: string, outcome: StartOutcome): Promise<void> {
  */
 async function onTimer(): Promise<void> {
     const ctx = firingContext();
-    const starts: StartScheduledExecutionRequest[] = [];
+    const out: Outgoing = { starts: [], reads: [] };
     for (const schedule of state.dueSchedules(ctx.now, FIRE_BATCH)) {
         const step = fireDueSchedule(schedule, ctx);
         state.saveSchedule(step.schedule, schedule);
-        starts.push(...applyEffects(step.effects));
+        merge(out, applyEffects(step.effects));
     }
-    starts.push(...applyEffects(retryDueStarts(state.dueRetries(ctx.now, RETRY_BATCH), ctx.now)));
+    merge(out, applyEffects(retryDueStarts(state.dueRetries(ctx.now, RETRY_BATCH), ctx.now)));
     replan();
-    await sendStarts(starts);
+    await send(out);
 }

@@ -6,7 +6,7 @@
 import { type Principal } from 'azle';
 import { z } from 'zod';
 
-import type { ApiError } from '../../../shared/common/errors';
+import { apiError, type ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { fromOpt, parseWith, toOpt } from '../../../shared/common/codec';
 import { ScheduleRequestCodec, type Schedule, type ScheduleRequest } from '../../../shared/scheduling/schedule';
@@ -15,6 +15,7 @@ import { MAX_SCHEDULES, schedulerError } from './errors';
 import { isPrivileged, requireManage } from './guards';
 import { createSchedule, pauseSchedule, resumeSchedule } from './logic/lifecycle';
 import type { ScheduleStep } from './logic/fire';
+import { holdFor } from './logic/hold';
 import { scheduleQuotaRefusal } from './logic/quota';
 import { validateScheduleRequest } from './logic/validate';
 import * as runtime from './runtime';
@@ -46,26 +47,42 @@ function change(id: string, step: (schedule: Schedule, now: bigint) => ScheduleS
 
 export class ScheduleMethods {
     /**
-     * Creates a schedule (once, interval, cron in UTC, every heartbeat) for `workflow_id`.
-     * Call context: update. Callers: any non-anonymous principal (they own the schedule); the
-     * wired orchestrator may name another `owner`. Errors: `InvalidInput` (field path such as
-     * `kind.Cron.expression`), `Unauthorized` (a valid request from, or for, the anonymous
-     * principal: it owns nothing), `LimitExceeded` (`schedules`: the scheduler is full;
-     * `schedules_per_owner`: the owner's quota, `MAX_SCHEDULES_PER_OWNER`).
+     * Creates a schedule (once, interval, cron in UTC, every heartbeat, or a condition trigger
+     * that reads a canister every N seconds) for `workflow_id`,
+     * whose runs get `input` (JSON text, default `null`). The orchestrator is asked first
+     * (inter-canister `check_schedule_target`): the workflow must exist and be the owner's, and
+     * `input` must have every path the workflow reads. A schedule of a paused workflow is
+     * created held (`hold = WorkflowPaused`) and fires once the workflow resumes.
+     * Call context: update (awaits the orchestrator). Callers: anyone non-anonymous (they own
+     * the schedule); the wired orchestrator may name another `owner`.
+     * Errors: `InvalidInput` (field path such as `kind.Cron.expression` or
+     * `input.threshold_e8s`, `kind.Condition.read.canister` when the call policy refuses the
+     * read target), `NotFound` (`workflow`), `Unauthorized` (anonymous, or the owner
+     * does not own the workflow), `Unavailable` (the orchestrator did not answer; nothing
+     * created), `LimitExceeded` (`schedules`: the scheduler is full; `schedules_per_owner`:
+     * the owner's quota, `MAX_SCHEDULES_PER_OWNER`).
      */
     @method(M.schedule_workflow_execution)
-    schedule_workflow_execution(arg: ScheduleRequest): Result<Schedule, ApiError> {
+    async schedule_workflow_execution(arg: ScheduleRequest): Promise<Result<Schedule, ApiError>> {
         const parsed = parseWith(ScheduleRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         if (state.scheduleCount() >= MAX_SCHEDULES) return err(schedulerError.tooManySchedules());
         const caller = runtime.caller();
-        const now = runtime.now();
-        const valid = validateScheduleRequest(parsed.Ok, caller, state.deployment.isPeer(caller, 'orchestrator'), now);
+        if (caller.isAnonymous()) return err(schedulerError.unauthorized(caller));
+        const valid = validateScheduleRequest(parsed.Ok, caller, state.deployment.isPeer(caller, 'orchestrator'), runtime.now());
         if ('Err' in valid) return valid;
+        const readTarget = 'Condition' in valid.Ok.kind ? valid.Ok.kind.Condition.read.canister : undefined;
+        const target = await runtime.checkTarget(valid.Ok.workflow_id, valid.Ok.owner, readTarget);
+        if ('Err' in target) return target;
+        const hold = holdFor(target.Ok, valid.Ok.input);
+        if (hold !== undefined && 'InputRejected' in hold) return err(apiError.invalidInput(hold.InputRejected.field, hold.InputRejected.message));
+        // Other messages ran while we awaited: the limits are checked against what is stored now.
+        if (state.scheduleCount() >= MAX_SCHEDULES) return err(schedulerError.tooManySchedules());
         const owner = valid.Ok.owner.toText();
         const quota = scheduleQuotaRefusal(valid.Ok.owner, state.schedulesOwnedBy(owner), state.scheduleQuotaOf(owner));
         if (quota !== undefined) return err(quota);
-        const created = createSchedule(valid.Ok, state.nextScheduleId(), now);
+        const now = runtime.now();
+        const created = createSchedule(valid.Ok, state.nextScheduleId(), now, { hold, changed_at: target.Ok.changed_at });
         if ('Err' in created) return created;
         runtime.commit(created.Ok, [], undefined);
         return ok(created.Ok);

@@ -11,7 +11,7 @@ import { EmergencyStore } from '../../common/emergency-store';
 import type { FiringEntry, FiringOutcome } from '../../../shared/scheduling/firing';
 import type { OutboxEntry } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
-import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue } from './logic/due-index';
+import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue, workflowIndexKey, workflowIndexPrefix } from './logic/due-index';
 import { recordFiring, updateFiringOutcome } from './logic/history';
 import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
 import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';
@@ -27,10 +27,12 @@ const stored = <T>(value: T): Stored<T> => ({ schema_version: RECORD_SCHEMA_VERS
 /**
  * `starts_settled`: firings whose start was answered for good (started, refused, or given up
  * after retries); `starts_failed`: those that did not start a run; `start_latency_ns_total`:
- * the sum over settled firings of the time from the firing's due time to its settlement.
+ * the sum over settled firings of the time from the firing's due time to its settlement;
+ * `condition_reads`, `condition_read_failures`: reads condition triggers made, and those that failed
+ * (absent from counters stored before triggers).
  */
-export type SchedulerCounters = { next_schedule_seq: bigint; starts_settled: bigint; starts_failed: bigint; start_latency_ns_total: bigint };
-const ZERO_COUNTERS: SchedulerCounters = { next_schedule_seq: 1n, starts_settled: 0n, starts_failed: 0n, start_latency_ns_total: 0n };
+export type SchedulerCounters = { next_schedule_seq: bigint; starts_settled: bigint; starts_failed: bigint; start_latency_ns_total: bigint; condition_reads?: bigint; condition_read_failures?: bigint };
+const ZERO_COUNTERS: SchedulerCounters = { next_schedule_seq: 1n, starts_settled: 0n, starts_failed: 0n, start_latency_ns_total: 0n, condition_reads: 0n, condition_read_failures: 0n };
 const COUNTERS_KEY = 'counters';
 
 export const deployment = new DeploymentStore(MEMORY.deployment);
@@ -44,6 +46,8 @@ const firings = new StableBTreeMap<string, Stored<FiringEntry[]>>(MEMORY.firings
 const counters = new StableBTreeMap<string, Stored<SchedulerCounters>>(MEMORY.counters);
 /** 'cursor' → the last schedule id the post-upgrade migration rewrote. */
 const migration = new StableBTreeMap<string, string>(MEMORY.migration);
+/** Filled for every schedule written since schema v3 (a v2 record gets its key when the migration rewrites it). */
+const workflowIndex = new StableBTreeMap<string, null>(MEMORY.workflowIndex);
 const MIGRATION_CURSOR = 'cursor';
 /**
  * Schedules per owner, kept by {@link saveSchedule} and {@link deleteSchedule}. Counting began
@@ -97,16 +101,40 @@ export function saveSchedule(after: Schedule, before: Schedule | undefined = get
     if (delta.remove !== undefined) dueIndex.remove(delta.remove);
     if (delta.insert !== undefined) dueIndex.insert(delta.insert, null);
     schedules.insert(after.id, asStored(after));
+    workflowIndex.insert(workflowIndexKey(after.workflow_id, after.id), null);
     if (before === undefined) countOwned(after.owner.toText(), 1);
 }
 
-/** Removes a schedule, its due-index key and its firing history. */
+/** Removes a schedule, its index keys and its firing history. */
 export function deleteSchedule(schedule: Schedule): void {
     const delta = dueIndexDelta(schedule, undefined);
     if (delta.remove !== undefined) dueIndex.remove(delta.remove);
     schedules.remove(schedule.id);
+    workflowIndex.remove(workflowIndexKey(schedule.workflow_id, schedule.id));
     firings.remove(schedule.id);
     countOwned(schedule.owner.toText(), -1);
+}
+
+/**
+ * The schedules of one workflow, in id order: found by binary search for the first key of the
+ * workflow in its index, then read while the keys belong to it (work grows with the schedules
+ * of that workflow, not with all schedules).
+ */
+export function schedulesOfWorkflow(workflowId: string): Schedule[] {
+    const prefix = workflowIndexPrefix(workflowId);
+    const out: Schedule[] = [];
+    let index = firstKeyAtOrAfter(workflowIndex, prefix);
+    const CHUNK = 100;
+    for (;;) {
+        const keys = workflowIndex.keys(index, CHUNK);
+        for (const key of keys) {
+            if (!key.startsWith(prefix)) return out;
+            const schedule = getSchedule(key.slice(prefix.length));
+            if (schedule !== undefined) out.push(schedule);
+        }
+        if (keys.length < CHUNK) return out;
+        index += CHUNK;
+    }
 }
 
 /** A new schedule id; ids sort in creation order (`sch-000000000001`). */
@@ -160,12 +188,21 @@ export function pageSchedules(cursor: string | undefined, limit: number, keep: (
 }
 
 function firstIndexAfter(cursor: string): number {
+    return firstIndexWhere(schedules, (key) => key > cursor);
+}
+
+function firstKeyAtOrAfter(map: StableBTreeMap<string, null>, key: string): number {
+    return firstIndexWhere(map, (k) => k >= key);
+}
+
+/** The position of the first key for which `past` holds (`past` must be monotone over the sorted keys). */
+function firstIndexWhere<V>(map: StableBTreeMap<string, V>, past: (key: string) => boolean): number {
     let lo = 0;
-    let hi = scheduleCount();
+    let hi = Number(map.len());
     while (lo < hi) {
         const mid = Math.floor((lo + hi) / 2);
-        const [key] = schedules.keys(mid, 1);
-        if (key !== undefined && key <= cursor) lo = mid + 1;
+        const [key] = map.keys(mid, 1);
+        if (key !== undefined && !past(key)) lo = mid + 1;
         else hi = mid;
     }
     return lo;
@@ -239,7 +276,10 @@ export function migrateSchedules(max: number): boolean {
     const start = cursor === undefined ? 0 : firstIndexAfter(cursor);
     const batch = schedules.items(start, max);
     for (const [id, record] of batch) {
-        if (!isCurrent(record)) schedules.insert(id, asStored(readSchedule(record)));
+        if (!isCurrent(record)) {
+            schedules.insert(id, asStored(readSchedule(record)));
+            workflowIndex.insert(workflowIndexKey(record.workflow_id, id), null);
+        }
     }
     const last = batch[batch.length - 1];
     if (batch.length < max || last === undefined) {
@@ -259,6 +299,12 @@ export function getCounters(): SchedulerCounters {
 
 function putCounters(value: SchedulerCounters): void {
     counters.insert(COUNTERS_KEY, stored(value));
+}
+
+/** Counts a condition trigger's read (and whether it failed): reads are calls the scheduler pays for. */
+export function countConditionRead(failed: boolean): void {
+    const c = getCounters();
+    putCounters({ ...c, condition_reads: (c.condition_reads ?? 0n) + 1n, condition_read_failures: (c.condition_read_failures ?? 0n) + (failed ? 1n : 0n) });
 }
 
 /** Counts a start request answered for good: whether it failed, and how long after its due time. */

@@ -67,7 +67,8 @@ beforeAll(async () => {
     admin = loadIdentityFile(join(folders.configDir, 'identity.pem')).identity;
     demo = JSON.parse(readFileSync(join(folders.stateDir, 'demo.json'), 'utf8')) as typeof demo;
     browser = await launchChromium();
-});
+    // npm start deploys eight Azle canisters (and builds what is stale when run alone): minutes on a busy machine.
+}, 400_000);
 
 afterAll(async () => {
     await browser?.close();

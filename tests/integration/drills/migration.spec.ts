@@ -28,7 +28,7 @@ describe('Drills > scheduler schema migration v1 → v2', () => {
             const result = await runDrillOn(env, { scenario: 'scheduler v1 → v2', order: ['scheduler'], rounds: 1, profile: TEST_PROFILE, expected: { scheduler: { schema_version: SCHEDULE_SCHEMA_VERSION } } });
             expectPassed(result);
             expect(result.before.versions.scheduler.schema_version).toBe(1);
-            expect(result.after.versions.scheduler.schema_version).toBe(2);
+            expect(result.after.versions.scheduler.schema_version).toBe(SCHEDULE_SCHEMA_VERSION);
 
             for (const old of Object.values(result.before.schedules)) {
                 expect(old.schema_version).toBe(1);
@@ -36,15 +36,15 @@ describe('Drills > scheduler schema migration v1 → v2', () => {
                 const now = result.after.schedules[old.id]!;
                 // Read correctly: the v1 fields are unchanged, the record is rewritten in v2 by the migration timer.
                 expect({ kind: now.kind, created_at: now.created_at, missed_run: now.missed_run }).toEqual({ kind: old.kind, created_at: old.created_at, missed_run: old.missed_run });
-                expect(now.schema_version).toBe(2);
+                expect(now.schema_version).toBe(SCHEDULE_SCHEMA_VERSION);
                 const newest = now.firings.reduce<bigint | undefined>((m, f) => (m === undefined || f.started_at > m ? f.started_at : m), undefined);
                 expect(now.last_fired_at).toEqual(newest);
             }
 
             const at = (await icNow(pic)) + 5_000_000_000n;
             const workflowId = Object.values(result.after.executions)[0]!.workflow_id;
-            const created = unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: workflowId, kind: { Once: { at } }, policies: [], owner: [] }));
-            expect({ version: created.schema_version, last: created.last_fired_at }).toEqual({ version: 2, last: [] });
+            const created = unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: workflowId, kind: { Once: { at } }, policies: [], owner: [], input: [] }));
+            expect({ version: created.schema_version, last: created.last_fired_at }).toEqual({ version: SCHEDULE_SCHEMA_VERSION, last: [] });
             await advance(pic, 10_000, 3);
             const fired = unwrapOk(await env.scheduler.get_schedule(created.id));
             expect(fired.schedule.last_fired_at).toEqual([fired.recent_firings[0]!.started_at]);

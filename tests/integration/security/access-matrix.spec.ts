@@ -58,6 +58,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         top_up_agent: ANYONE,
         list_dead_letters: ADMINS,
         start_scheduled_execution: only('scheduler'),
+        check_schedule_target: only('scheduler'),
         report_node_result: only('executor'),
         set_emergency_mode: only('monitor'),
         get_version: ANYONE
@@ -76,13 +77,14 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         get_version: ANYONE
     },
     scheduler: {
-        schedule_workflow_execution: ANYONE,
+        schedule_workflow_execution: SIGNED_IN,
         list_persistent_scheduled_executions: ANYONE,
         get_schedule: only('owner', 'orchestrator', 'admin', 'controller'),
         pause_schedule: only('owner', 'orchestrator', 'admin', 'controller'),
         resume_schedule: only('owner', 'orchestrator', 'admin', 'controller'),
         cancel_persistent_execution: only('owner', 'orchestrator', 'admin', 'controller'),
         notify_execution_finished: only('orchestrator'),
+        notify_workflow_changed: only('orchestrator'),
         set_emergency_mode: only('monitor'),
         set_schedule_quota: ADMINS,
         get_schedule_quota: SIGNED_IN,
@@ -165,7 +167,7 @@ describe('Security > access matrix', () => {
         canisters.agent = agent;
         const scheduler = pic.createActor<{ schedule_workflow_execution: (r: unknown) => Promise<{ Ok: { id: string } } | { Err: unknown }> }>(FACTORIES.scheduler, canisters.scheduler);
         scheduler.setIdentity(owner);
-        const schedule = okOf(await scheduler.schedule_workflow_execution({ workflow_id: workflow.id, kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [] }));
+        const schedule = okOf(await scheduler.schedule_workflow_execution({ workflow_id: workflow.id, kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [], input: [] }));
 
         Object.assign(principals, {
             anonymous: Principal.anonymous(),

@@ -19,7 +19,7 @@ jest.setTimeout(300_000);
 
 const HOUR_MS = 3_600_000;
 const limits = (over: Partial<OwnerQuotaLimitsWire>): OwnerQuotaLimitsWire => ({ ...encodeQuotaLimits(DEFAULT_OWNER_QUOTAS), ...over });
-const interval = (workflowId: string) => ({ workflow_id: workflowId, kind: { Interval: { every_seconds: 3600n, start_at: [] as [], end_at: [] as [] } }, policies: [] as [], owner: [] as [] });
+const interval = (workflowId: string) => ({ workflow_id: workflowId, kind: { Interval: { every_seconds: 3600n, start_at: [] as [], end_at: [] as [] } }, policies: [] as [], owner: [] as [], input: [] as [] });
 
 describe('Security > quotas', () => {
     let pic: PocketIc;

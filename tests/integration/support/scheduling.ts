@@ -70,9 +70,9 @@ export function unwrap<T>(result: Result<T, ApiError>): T {
     return result.Ok;
 }
 
-/** A schedule request owned by the caller. */
-export function request(kind: ScheduleKind, policies?: SchedulePolicies, workflowId = 'wf-1'): ScheduleRequest {
-    return { workflow_id: workflowId, kind, policies: policies === undefined ? [] : [policies], owner: [] };
+/** A schedule request owned by the caller; its runs get `input` (JSON text, default `null`). */
+export function request(kind: ScheduleKind, policies?: SchedulePolicies, workflowId = 'wf-1', input?: string): ScheduleRequest {
+    return { workflow_id: workflowId, kind, policies: policies === undefined ? [] : [policies], owner: [], input: input === undefined ? [] : [input] };
 }
 
 /** Start records of one schedule, oldest due time first. */

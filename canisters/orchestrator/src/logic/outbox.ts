@@ -4,6 +4,7 @@
  * what the outcome of a local start means for the node that asked for it.
  */
 import type { ExecutionFinished } from '../../../../shared/scheduling/service';
+import type { WorkflowTarget } from '../../../../shared/scheduling/target';
 import type { ExecutionCompletion, NodeTask, NotifyLevel } from '../../../../shared/workflow';
 import { NS_PER_SECOND, type RetryPolicy } from '../../../common/outbox/retry-policy';
 import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
@@ -14,6 +15,8 @@ export type OutboxMessage =
     | { kind: 'Dispatch'; executionId: string; nodeId: string; attempt: number; dueAt: bigint; timeoutMs: number; task: NodeTask }
     | { kind: 'CancelDispatched'; executionId: string }
     | { kind: 'ScheduledFinished'; notice: ExecutionFinished }
+    /** Tell the scheduler a workflow changed, so its schedules are held or released with it. */
+    | { kind: 'WorkflowChanged'; target: WorkflowTarget }
     | { kind: 'Notify'; level: NotifyLevel; message: string }
     | { kind: 'RequestEmergency'; mode: 'Safe' | 'Emergency'; reason: string }
     | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin }
@@ -78,6 +81,8 @@ export function describeOutboxMessage(m: OutboxMessage): string {
             return `CancelDispatched ${m.executionId}`;
         case 'ScheduledFinished':
             return `ScheduledFinished ${m.notice.execution_id} (${m.notice.idempotency_key})`;
+        case 'WorkflowChanged':
+            return `WorkflowChanged ${m.target.workflow_id}`;
         case 'Notify':
             return `Notify ${m.level}`;
         case 'RequestEmergency':

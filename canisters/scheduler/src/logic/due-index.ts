@@ -1,6 +1,7 @@
 import { fromOpt } from '../../../../shared/common/codec';
 import type { Schedule } from '../../../../shared/scheduling/schedule';
 import type { SchedulerEffect } from './effects';
+import { isSuspended } from './lifecycle';
 import { maxBig } from './time';
 
 /**
@@ -16,15 +17,31 @@ export function dueIndexKey(dueAt: bigint, scheduleId: string): string {
     return `${dueAt.toString().padStart(20, '0')}|${scheduleId}`;
 }
 
+/**
+ * Key of the workflow index (schedules by workflow): the workflow id, a separator no id
+ * contains (NUL), the schedule id. All keys of one workflow share {@link workflowIndexPrefix}.
+ *
+ * @example
+ * workflowIndexKey('wf-1', 'sch-1') // 'wf-1\u0000sch-1'
+ */
+export function workflowIndexKey(workflowId: string, scheduleId: string): string {
+    return `${workflowIndexPrefix(workflowId)}${scheduleId}`;
+}
+
+/** The prefix every workflow-index key of `workflowId` starts with. */
+export function workflowIndexPrefix(workflowId: string): string {
+    return `${workflowId}\u0000`;
+}
+
 /** Inverse of `dueIndexKey`. @example parseDueIndexKey('00000000000000000005|s1') // { due_at: 5n, schedule_id: 's1' } */
 export function parseDueIndexKey(key: string): { due_at: bigint; schedule_id: string } {
     const bar = key.indexOf('|');
     return { due_at: BigInt(key.slice(0, bar)), schedule_id: key.slice(bar + 1) };
 }
 
-/** The index key a schedule should have: none while paused or ended. */
+/** The index key a schedule should have: none while paused, held or ended. */
 export function indexKeyOf(schedule: Schedule | undefined): string | undefined {
-    if (schedule === undefined || schedule.paused) return undefined;
+    if (schedule === undefined || isSuspended(schedule)) return undefined;
     const due = fromOpt(schedule.next_due_at);
     return due === undefined ? undefined : dueIndexKey(due, schedule.id);
 }

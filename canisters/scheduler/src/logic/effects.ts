@@ -1,4 +1,5 @@
 import { assertNever } from '../../../../shared/common/result';
+import type { ConditionRead } from '../../../../shared/scheduling/condition';
 import type { FiringEntry, FiringOutcome } from '../../../../shared/scheduling/firing';
 import type { OutboxEntry, StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
 
@@ -12,6 +13,8 @@ export type SchedulerEffect =
     | { type: 'PutOutbox'; entry: OutboxEntry }
     /** Remove an outbox entry: its start was answered for good. */
     | { type: 'DeleteOutbox'; key: string }
+    /** Make a condition trigger's read for the due time `due_at` (inter-canister, awaited; the reply goes to `onConditionRead`). */
+    | { type: 'ReadCondition'; schedule_id: string; due_at: bigint; read: ConditionRead }
     /** Call the orchestrator's `start_scheduled_execution` (inter-canister, awaited). */
     | { type: 'StartExecution'; request: StartScheduledExecutionRequest }
     /** Append to (or replace the same due time in) the schedule's firing history. */
@@ -39,6 +42,8 @@ export function describeEffect(effect: SchedulerEffect): string {
             return `outbox delete ${effect.key}`;
         case 'StartExecution':
             return `start ${effect.request.idempotency_key}`;
+        case 'ReadCondition':
+            return `read ${effect.read.method} for ${effect.schedule_id}@${effect.due_at}`;
         case 'RecordFiring':
             return `firing ${effect.entry.schedule_id}@${effect.entry.due_at}`;
         case 'UpdateFiring':

@@ -8,7 +8,10 @@ import type { ExecutionFinished } from '../../../../shared/scheduling/service';
 import type { SystemMode } from '../../../../shared/monitoring/emergency';
 import type { SchedulerEffect } from './effects';
 import { DEFAULT_GRACE_NS, planMissedRuns } from './missed-runs';
+import { nextDueAfter } from './next-due';
 import { applyStartOutcome, beginRetry, DEFAULT_RETRY_POLICY, isRetryDue, newOutboxEntry, startRequestOf, type StartOutcome } from './outbox';
+import { applyWorkflowTarget } from './hold';
+import { isSuspended } from './lifecycle';
 import { decideOverlap, MAX_IN_FLIGHT_PER_SCHEDULE } from './overlap';
 
 /** Inputs every firing decision needs besides the schedule. Optional fields have defaults. */
@@ -47,7 +50,7 @@ function startRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): Schedu
 }
 
 /** Offers one due time to the emergency switch and the overlap policy. */
-function offerRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): ScheduleStep {
+export function offerRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): ScheduleStep {
     if ('Emergency' in ctx.mode) return { schedule, effects: [firing(schedule, dueAt, ctx.now, skipped({ EmergencyMode: null }))] };
     const decision = decideOverlap(schedule.policies.overlap, schedule.in_flight.length, fromOpt(schedule.buffered_due_at), ctx.max_in_flight ?? MAX_IN_FLIGHT_PER_SCHEDULE);
     switch (decision.kind) {
@@ -69,7 +72,7 @@ function offerRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): Schedu
  * Handles a schedule whose `next_due_at` has come (timer callback or post_upgrade catch-up):
  * applies the missed-run policy to every due time up to `now`, offers each one to fire to the
  * emergency switch and the overlap policy, and moves `next_due_at` past `now`. A schedule
- * that is paused, ended or not yet due comes back unchanged with no effects.
+ * that is paused, held with its workflow, ended or not yet due comes back unchanged with no effects.
  *
  * @example
  * const { schedule: next, effects } = fireDueSchedule(schedule, { now, mode: { Normal: null } });
@@ -77,7 +80,12 @@ function offerRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): Schedu
  */
 export function fireDueSchedule(schedule: Schedule, ctx: FiringContext): ScheduleStep {
     const due = fromOpt(schedule.next_due_at);
-    if (schedule.paused || due === undefined || due > ctx.now) return { schedule, effects: [] };
+    if (isSuspended(schedule) || due === undefined || due > ctx.now) return { schedule, effects: [] };
+    if ('Condition' in schedule.kind) {
+        // A trigger reads now, once however late; the run (if any) is decided on the reply.
+        const next: Schedule = { ...schedule, next_due_at: toOpt(nextDueAfter(schedule.kind, ctx.now, schedule.created_at)), updated_at: ctx.now };
+        return { schedule: next, effects: [{ type: 'ReadCondition', schedule_id: schedule.id, due_at: due, read: schedule.kind.Condition.read }] };
+    }
     const plan = planMissedRuns(schedule.kind, schedule.policies.missed_run, due, ctx.now, schedule.created_at, ctx.grace_ns ?? DEFAULT_GRACE_NS);
     let current: Schedule = { ...schedule, next_due_at: toOpt(plan.next_due_at), last_due_at: [plan.last_due_at], updated_at: ctx.now };
     const effects: SchedulerEffect[] = [];
@@ -95,8 +103,12 @@ function release(schedule: Schedule, key: string, ctx: FiringContext): ScheduleS
     if (!schedule.in_flight.includes(key)) return { schedule, effects: [] };
     const freed: Schedule = { ...schedule, in_flight: schedule.in_flight.filter((k) => k !== key), updated_at: ctx.now };
     const buffered = fromOpt(freed.buffered_due_at);
-    if (buffered === undefined || freed.paused) return { schedule: freed, effects: [] };
+    if (buffered === undefined || isSuspended(freed)) return { schedule: freed, effects: [] };
     return offerRun({ ...freed, buffered_due_at: [] }, buffered, ctx);
+}
+
+function joinSteps(first: ScheduleStep, second: ScheduleStep): ScheduleStep {
+    return { schedule: second.schedule, effects: [...first.effects, ...second.effects] };
 }
 
 /**
@@ -128,7 +140,9 @@ export function onStartOutcome(schedule: Schedule | undefined, entry: OutboxEntr
     ];
     if (schedule === undefined || 'Started' in decision.outcome) return { schedule, effects };
     const step = release(schedule, entry.key, ctx);
-    return { schedule: step.schedule, effects: [...effects, ...step.effects] };
+    // The workflow is paused or deleted: the schedule follows it (the notice may still be on its way).
+    const held = decision.held === undefined ? step : joinSteps(step, applyWorkflowTarget(step.schedule, decision.held, ctx.now));
+    return { schedule: held.schedule, effects: [...effects, ...held.effects] };
 }
 
 /**

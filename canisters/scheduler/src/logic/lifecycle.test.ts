@@ -1,4 +1,4 @@
-import type { Schedule, ScheduleRequest } from '../../../../shared/scheduling/schedule';
+import { SCHEDULE_SCHEMA_VERSION, type Schedule, type ScheduleRequest } from '../../../../shared/scheduling/schedule';
 import { canManage, createSchedule, isEnded, pauseSchedule, resumeSchedule } from './lifecycle';
 import { ORCHESTRATOR, OWNER, makeSchedule } from './test-fixtures';
 import { isoNs, minutes, seconds } from './time';
@@ -7,7 +7,7 @@ import { Principal } from '@dfinity/principal';
 
 const T0 = isoNs('2025-03-10T12:00:00Z');
 const STRANGER = Principal.fromText('aaaaa-aa');
-const request = (kind: ScheduleRequest['kind'], extra: Partial<ScheduleRequest> = {}): ScheduleRequest => ({ workflow_id: 'wf-1', kind, policies: [], owner: [], ...extra });
+const request = (kind: ScheduleRequest['kind'], extra: Partial<ScheduleRequest> = {}): ScheduleRequest => ({ workflow_id: 'wf-1', kind, policies: [], owner: [], input: [], ...extra });
 
 describe('Scheduler > validation', () => {
     it.each<[string, ScheduleRequest, string]>([
@@ -27,7 +27,7 @@ describe('Scheduler > validation', () => {
 
     it('accepts a once a few seconds in the past (clock skew) and fills default policies', () => {
         const result = validateScheduleRequest(request({ Once: { at: T0 - seconds(5) } }), OWNER, false, T0);
-        expect(result).toEqual({ Ok: { workflow_id: 'wf-1', kind: { Once: { at: T0 - seconds(5) } }, policies: { missed_run: { RunOnce: null }, overlap: { Skip: null } }, owner: OWNER } });
+        expect(result).toEqual({ Ok: { workflow_id: 'wf-1', kind: { Once: { at: T0 - seconds(5) } }, policies: { missed_run: { RunOnce: null }, overlap: { Skip: null } }, owner: OWNER, input: 'null' } });
     });
 
     it('owner comes from the request only when the orchestrator calls', () => {
@@ -40,12 +40,12 @@ describe('Scheduler > validation', () => {
 });
 
 describe('Scheduler > lifecycle', () => {
-    const valid = { workflow_id: 'wf-1', owner: OWNER, policies: { missed_run: { RunOnce: null }, overlap: { Skip: null } } } as const;
+    const valid = { workflow_id: 'wf-1', owner: OWNER, policies: { missed_run: { RunOnce: null }, overlap: { Skip: null } }, input: 'null' } as const;
 
     it('creates with the first due time', () => {
         const created = createSchedule({ ...valid, kind: { Cron: { expression: '*/5 * * * *' } } }, 'sch-1', T0 + seconds(1));
         expect('Ok' in created && created.Ok.next_due_at).toEqual([T0 + minutes(5)]);
-        expect('Ok' in created && created.Ok.schema_version).toBe(2);
+        expect('Ok' in created && created.Ok.schema_version).toBe(SCHEDULE_SCHEMA_VERSION);
     });
 
     it('pause leaves the due index, drops the buffered run; resume recomputes from now', () => {

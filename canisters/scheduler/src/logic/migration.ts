@@ -1,29 +1,37 @@
 /**
  * Stored schedule records across schema versions. v1 records (written by releases before
- * `last_fired_at`) are read by {@link upgradeScheduleRecord}: lazily whenever one is read, and
- * all of them in bounded batches driven by a timer after an upgrade (see `state.ts`).
+ * `last_fired_at`) and v2 records (before `input`, `hold`, `workflow_changed_at`) are read by
+ * {@link upgradeScheduleRecord}: lazily whenever one is read, and all of them in bounded
+ * batches driven by a timer after an upgrade (see `state.ts`).
  */
-import { SCHEDULE_SCHEMA_VERSION, type Schedule } from '../../../../shared/scheduling/schedule';
+import { DEFAULT_SCHEDULE_INPUT, SCHEDULE_SCHEMA_VERSION, type Schedule } from '../../../../shared/scheduling/schedule';
 import type { FiringEntry } from '../../../../shared/scheduling/firing';
 
-/** A schedule as schema v1 stored it: no `last_fired_at`. */
-export type ScheduleV1 = Omit<Schedule, 'last_fired_at'> & { last_fired_at?: undefined };
+/** Fields schema v3 added. */
+type V3Fields = 'input' | 'hold' | 'workflow_changed_at' | 'condition';
+
+/** A schedule as schema v2 stored it: no input, no hold. */
+export type ScheduleV2 = Omit<Schedule, V3Fields> & { input?: undefined; hold?: undefined; workflow_changed_at?: undefined; condition?: undefined };
+
+/** A schedule as schema v1 stored it: no `last_fired_at` either. */
+export type ScheduleV1 = Omit<ScheduleV2, 'last_fired_at'> & { last_fired_at?: undefined };
 
 /** Any stored schedule record this release can read. */
-export type StoredSchedule = Schedule | ScheduleV1;
+export type StoredSchedule = Schedule | ScheduleV2 | ScheduleV1;
 
 /** Records rewritten per migration timer callback: bounded instructions per message. */
 export const MIGRATION_BATCH = 100;
 
 /** True when the record is in the current format. */
 export function isCurrent(record: StoredSchedule): record is Schedule {
-    return record.schema_version === SCHEDULE_SCHEMA_VERSION && record.last_fired_at !== undefined;
+    return record.schema_version === SCHEDULE_SCHEMA_VERSION && record.last_fired_at !== undefined && record.input !== undefined && record.hold !== undefined && record.workflow_changed_at !== undefined && record.condition !== undefined;
 }
 
 /**
  * The current-format view of a stored record. A v1 record's `last_fired_at` is when the
  * scheduler acted on the newest entry of its firing history (`history`, newest last), the
- * value v2 would have stored. `schema_version` keeps saying what is stored, so a reader can
+ * value v2 would have stored. An older record's runs started with input `null`, it held for
+ * nothing and applied no workflow notice: v3 says exactly that. `schema_version` keeps saying what is stored, so a reader can
  * tell a record still waiting for the migration. Idempotent on current records.
  *
  * @example
@@ -32,7 +40,8 @@ export function isCurrent(record: StoredSchedule): record is Schedule {
 export function upgradeScheduleRecord(record: StoredSchedule, history: readonly FiringEntry[]): Schedule {
     if (isCurrent(record)) return record;
     const newest = history.reduce<bigint | undefined>((max, f) => (max === undefined || f.started_at > max ? f.started_at : max), undefined);
-    return { ...record, last_fired_at: newest === undefined ? [] : [newest] };
+    const last_fired_at = record.last_fired_at ?? (newest === undefined ? [] : [newest]);
+    return { ...record, last_fired_at, input: record.input ?? DEFAULT_SCHEDULE_INPUT, hold: record.hold ?? [], workflow_changed_at: record.workflow_changed_at ?? 0n, condition: record.condition ?? [] };
 }
 
 /** The record as the current release stores it. */

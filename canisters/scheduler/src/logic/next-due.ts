@@ -9,6 +9,11 @@ export const MISSED_RUN_COUNT_LIMIT = 1_000;
 
 type Interval = Extract<ScheduleKind, { Interval: unknown }>['Interval'];
 
+/** A condition trigger reads on the grid of an interval anchored at creation, with no end. */
+function readGrid(every_seconds: bigint): Interval {
+    return { every_seconds, start_at: [], end_at: [] };
+}
+
 /** The interval grid: `anchor + k * every` for k ≥ 0, never after `end`. */
 function grid(kind: Interval, createdAt: bigint): { anchor: bigint; every: bigint; end: bigint | undefined } {
     const every = kind.every_seconds * NS_PER_SECOND;
@@ -35,6 +40,7 @@ export function firstDueAt(kind: ScheduleKind, now: bigint, createdAt: bigint): 
     if ('Interval' in kind) return gridAtOrAfter(kind.Interval, createdAt, now);
     if ('Cron' in kind) return nextCronAfter(kind.Cron.expression, now - 1n);
     if ('EveryHeartbeat' in kind) return now;
+    if ('Condition' in kind) return gridAtOrAfter(readGrid(kind.Condition.every_seconds), createdAt, now);
     return assertNever(kind, 'schedule kind');
 }
 
@@ -51,6 +57,7 @@ export function nextDueAfter(kind: ScheduleKind, after: bigint, createdAt: bigin
     if ('Interval' in kind) return gridAtOrAfter(kind.Interval, createdAt, after + 1n);
     if ('Cron' in kind) return nextCronAfter(kind.Cron.expression, after);
     if ('EveryHeartbeat' in kind) return after + 1n;
+    if ('Condition' in kind) return gridAtOrAfter(readGrid(kind.Condition.every_seconds), createdAt, after + 1n);
     return assertNever(kind, 'schedule kind');
 }
 
@@ -69,7 +76,8 @@ export type DueWindow = { newest: bigint[]; total: bigint };
 export function dueTimesBetween(kind: ScheduleKind, from: bigint, to: bigint, createdAt: bigint, limit: number): DueWindow {
     if (to < from) return { newest: [], total: 0n };
     if ('Once' in kind) return { newest: limit > 0 ? [from] : [], total: 1n };
-    if ('EveryHeartbeat' in kind) return { newest: limit > 0 ? [from] : [], total: 1n };
+    // A read is about "now": reads missed while the scheduler could not fire are not made up.
+    if ('EveryHeartbeat' in kind || 'Condition' in kind) return { newest: limit > 0 ? [from] : [], total: 1n };
     if ('Interval' in kind) {
         const { anchor, every, end } = grid(kind.Interval, createdAt);
         const last = end !== undefined && end < to ? end : to;

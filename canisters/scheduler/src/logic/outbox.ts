@@ -8,6 +8,7 @@ import { backoffDelay, isRetryableReject, type RetryPolicy } from '../../../comm
 /** Re-exported: the backoff of the one outbox `RetryPolicy` (`canisters/common/outbox`). */
 export { backoffDelay };
 import type { Schedule } from '../../../../shared/scheduling/schedule';
+import type { WorkflowTarget } from '../../../../shared/scheduling/target';
 import { hours, seconds } from './time';
 
 /**
@@ -42,7 +43,9 @@ export function startRequestOf(entry: OutboxEntry): StartScheduledExecutionReque
         workflow_id: entry.workflow_id,
         owner: entry.owner,
         due_at: entry.due_at,
-        attempt: entry.attempts
+        attempt: entry.attempts,
+        // Entries stored before schema v3 have no input: their runs start with `null`, as before.
+        input: entry.input ?? []
     };
 }
 
@@ -64,7 +67,8 @@ export function newOutboxEntry(schedule: Schedule, dueAt: bigint, now: bigint, p
         enqueued_at: now,
         attempts: 1,
         next_attempt_at: now + backoffDelay(policy, 1),
-        last_error: []
+        last_error: [],
+        input: [schedule.input]
     };
 }
 
@@ -73,12 +77,12 @@ export function newOutboxEntry(schedule: Schedule, dueAt: bigint, now: bigint, p
  * reject of the call (peer stopped, upgrading, trapped, queue full; see the IC reject codes).
  */
 export type StartOutcome =
-    | { kind: 'Replied'; result: Result<{ execution_id: string }, ApiError> }
+    | { kind: 'Replied'; result: Result<{ execution_id: string }, ApiError> | { Held: WorkflowTarget } }
     | { kind: 'Rejected'; reject_code: number; message: string };
 
-/** What to do with an outbox entry after an outcome. */
+/** What to do with an outbox entry after an outcome. `held`: the workflow state the orchestrator answered instead of starting. */
 export type StartDecision =
-    | { kind: 'Settled'; outcome: FiringOutcome }
+    | { kind: 'Settled'; outcome: FiringOutcome; held?: WorkflowTarget }
     | { kind: 'Retry'; entry: OutboxEntry };
 
 /**
@@ -95,6 +99,7 @@ export function applyStartOutcome(entry: OutboxEntry, outcome: StartOutcome, now
     let failure: { reject_code: number; message: string };
     if (outcome.kind === 'Replied') {
         const result = outcome.result;
+        if ('Held' in result) return { kind: 'Settled', outcome: { Skipped: { reason: { WorkflowHeld: null }, runs: 1n } }, held: result.Held };
         if ('Ok' in result) return { kind: 'Settled', outcome: { Started: { execution_id: result.Ok.execution_id } } };
         const error = result.Err;
         if ('EmergencyMode' in error) return { kind: 'Settled', outcome: { Skipped: { reason: { EmergencyMode: null }, runs: 1n } } };

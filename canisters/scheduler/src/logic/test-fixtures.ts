@@ -20,6 +20,10 @@ export function makeSchedule(kind: ScheduleKind, at: { created_at: bigint; next_
         created_at: at.created_at,
         updated_at: at.created_at,
         last_fired_at: [],
-        schema_version: SCHEDULE_SCHEMA_VERSION
+        schema_version: SCHEDULE_SCHEMA_VERSION,
+        input: 'null',
+        hold: [],
+        workflow_changed_at: 0n,
+        condition: []
     };
 }

@@ -2,7 +2,9 @@ import type { Principal } from '@dfinity/principal';
 import { apiError, type ApiError } from '../../../../shared/common/errors';
 import { assertNever, err, ok, type Result } from '../../../../shared/common/result';
 import { fromOpt, NAT64_MAX } from '../../../../shared/common/codec';
-import { DEFAULT_POLICIES, type ScheduleKind, type SchedulePolicies, type ScheduleRequest } from '../../../../shared/scheduling/schedule';
+import { JsonTextSchema } from '../../../../shared/workflow/json';
+import { DEFAULT_POLICIES, DEFAULT_SCHEDULE_INPUT, type ScheduleKind, type SchedulePolicies, type ScheduleRequest } from '../../../../shared/scheduling/schedule';
+import { validateCondition } from './condition';
 import { validateCron } from './cron';
 import { MAX_RUN_ALL_CAP } from './missed-runs';
 import { NS_PER_SECOND, seconds } from './time';
@@ -17,7 +19,7 @@ export const MAX_WORKFLOW_ID_LENGTH = 128;
 export const MAX_INTERVAL_SECONDS = 10n * 365n * 24n * 3600n;
 
 /** A request that passed validation, with defaults filled in. */
-export type ValidScheduleRequest = { workflow_id: string; kind: ScheduleKind; policies: SchedulePolicies; owner: Principal };
+export type ValidScheduleRequest = { workflow_id: string; kind: ScheduleKind; policies: SchedulePolicies; owner: Principal; input: string };
 
 /**
  * Checks a schedule kind against the current time. Field paths name the offending field.
@@ -45,6 +47,7 @@ export function validateScheduleKind(kind: ScheduleKind, now: bigint): Result<nu
     }
     if ('Cron' in kind) return validateCron(kind.Cron.expression, now);
     if ('EveryHeartbeat' in kind) return ok(null);
+    if ('Condition' in kind) return validateCondition(kind.Condition);
     return assertNever(kind, 'schedule kind');
 }
 
@@ -85,7 +88,11 @@ export function validateScheduleRequest(
     const policies = fromOpt(request.policies) ?? DEFAULT_POLICIES;
     const checked = validatePolicies(policies);
     if ('Err' in checked) return checked;
+    const input = fromOpt(request.input) ?? DEFAULT_SCHEDULE_INPUT;
+    // Same bounds as a manual start's input: at most the payload limit, bounded depth, valid JSON.
+    const inputCheck = JsonTextSchema.safeParse(input);
+    if (!inputCheck.success) return err(apiError.invalidInput('input', inputCheck.error.issues[0]?.message ?? 'must be valid JSON'));
     const requestedOwner = fromOpt(request.owner);
     const owner = callerIsOrchestrator && requestedOwner !== undefined ? requestedOwner : caller;
-    return ok({ workflow_id: workflowId, kind: request.kind, policies, owner });
+    return ok({ workflow_id: workflowId, kind: request.kind, policies, owner, input });
 }

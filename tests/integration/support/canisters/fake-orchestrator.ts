@@ -1,12 +1,14 @@
 /**
  * Test-only stand-in for the orchestrator: the scheduler-facing contract
- * (`start_scheduled_execution`, idempotent by key; `set_emergency_mode`) plus test controls.
+ * (`start_scheduled_execution`, idempotent by key; `check_schedule_target`, accepting every
+ * workflow; `set_emergency_mode`) plus test controls.
  * One definition for the canister and the tests.
  */
 import { c, idlFactory, type Infer, type MethodSpec } from '../../../../shared/common/codec';
 import { ApiErrorCodec } from '../../../../shared/common/errors';
 import { StartScheduledExecutionMethod } from '../../../../shared/scheduling/outbox';
 import { NullResultCodec } from '../../../../shared/scheduling/service';
+import { CheckScheduleTargetMethod } from '../../../../shared/scheduling/target';
 import { EmergencyStateCodec } from '../../../../shared/monitoring/emergency';
 
 /** One idempotency key as the fake saw it: how often it was asked, what it answered. */
@@ -15,6 +17,8 @@ export type StartRecord = Infer<typeof StartRecordCodec>;
 
 export const FakeOrchestratorMethods = {
     start_scheduled_execution: StartScheduledExecutionMethod,
+    /** Every workflow exists, is active, is the asking owner's and reads no input. */
+    check_schedule_target: CheckScheduleTargetMethod,
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullResultCodec, mode: 'update' },
     starts: { args: [], ret: c.vec(StartRecordCodec), mode: 'query' },
     emergency_pushes: { args: [], ret: c.vec(EmergencyStateCodec), mode: 'query' },

@@ -1,0 +1,105 @@
+/**
+ * Scheduler > condition triggers: the real orchestrator and the demo price oracle. A trigger
+ * reads the oracle every 30 s and starts the liquidation workflow (with its input) when the
+ * price is below the threshold: exactly one run per crossing, re-armed when the price
+ * recovers, kept across an upgrade of the scheduler; read targets go through the call policy.
+ */
+import { Principal } from '@dfinity/principal';
+import type { Actor } from '@dfinity/pic';
+
+import type { ConditionTrigger } from '../../../shared/scheduling/condition';
+import type { Schedule } from '../../../shared/scheduling/schedule';
+import { createPic } from '../support/pic';
+import { advanceSeconds, request, schedulerIdlFactory, unwrap, type SchedulerService } from '../support/scheduling';
+import { deflowActor, upgradeDeflowCanister } from '../support/deflow';
+import { createWorkflow, deployWorkflowEnv, driveToEnd, EMPTY_CANDID_ARGS, liquidationDefinition, liquidationInput, statusOf, type WorkflowEnv } from '../support/workflows';
+
+jest.setTimeout(300_000);
+
+const THRESHOLD = 60_000_000n;
+
+describe('Scheduler > condition triggers', () => {
+    let env: WorkflowEnv;
+    let scheduler: Actor<SchedulerService>;
+    let workflowId: string;
+
+    const priceBelow = (canister: Principal): ConditionTrigger => ({
+        every_seconds: 30n,
+        read: { canister, method: 'get_price', args: EMPTY_CANDID_ARGS, reply_types: '(record { price_e8s: nat64 })' },
+        path: 'price_e8s',
+        op: { Lt: null },
+        value: THRESHOLD.toString(),
+        cooldown_seconds: 0n
+    });
+
+    beforeAll(async () => {
+        env = await deployWorkflowEnv(await createPic());
+        scheduler = deflowActor<SchedulerService>(env.pic, env.deployment, 'scheduler', schedulerIdlFactory, env.owner);
+        workflowId = (await createWorkflow(env, liquidationDefinition(env.ids))).id;
+    });
+
+    afterAll(async () => {
+        await env?.pic.tearDown();
+    });
+
+    /** Executions the trigger started so far, oldest first. */
+    async function runsOf(s: Schedule): Promise<string[]> {
+        const firings = unwrap(await scheduler.get_schedule(s.id)).recent_firings;
+        return firings.flatMap((f) => ('Started' in f.outcome ? [f.outcome.Started.execution_id] : []));
+    }
+
+    /** Lets `reads` reads happen (one every 30 s) and every run they started finish. */
+    async function read(s: Schedule, reads: number): Promise<void> {
+        for (let i = 0; i < reads; i++) await advanceSeconds(env.pic, 30, 4);
+        for (const id of await runsOf(s)) expect(statusOf(await driveToEnd(env, id))).toBe('Succeeded');
+    }
+
+    it('starts exactly one run per crossing, with its input, and keeps doing so across a scheduler upgrade', async () => {
+        await env.oracle.set_price(90_000_000n);
+        const repaidBefore = await env.lending.repay_count();
+        const s = unwrap(await scheduler.schedule_workflow_execution(request({ Condition: priceBelow(env.ids.oracle) }, { missed_run: { RunOnce: null }, overlap: { Allow: null } }, workflowId, liquidationInput(THRESHOLD, 3n)[0])));
+        expect(s.condition[0]).toMatchObject({ armed: true, reads: 0n });
+
+        await read(s, 2);
+        expect(await runsOf(s)).toEqual([]);
+
+        await env.oracle.set_price(50_000_000n);
+        await read(s, 3);
+        const first = await runsOf(s);
+        expect(first).toHaveLength(1);
+        expect(await env.lending.repay_count()).toBe(repaidBefore + 1n);
+        const afterCrossing = unwrap(await scheduler.get_schedule(s.id)).schedule.condition[0];
+        expect(afterCrossing).toMatchObject({ armed: false, last_value: ['50000000'], read_failures: 0n });
+        expect(afterCrossing!.reads).toBe(5n);
+
+        await upgradeDeflowCanister(env.pic, env.deployment, 'scheduler');
+        await env.pic.tick(3);
+        const upgraded = unwrap(await scheduler.get_schedule(s.id)).schedule;
+        expect(upgraded.condition[0]).toMatchObject({ armed: false, reads: 5n });
+        expect(upgraded.next_due_at).toHaveLength(1);
+
+        await read(s, 2);
+        expect(await runsOf(s)).toEqual(first);
+
+        await env.oracle.set_price(80_000_000n);
+        await read(s, 1);
+        expect(unwrap(await scheduler.get_schedule(s.id)).schedule.condition[0]?.armed).toBe(true);
+        await env.oracle.set_price(40_000_000n);
+        await read(s, 2);
+        expect(await runsOf(s)).toHaveLength(2);
+        expect(await env.lending.repay_count()).toBe(repaidBefore + 2n);
+        unwrap(await scheduler.cancel_persistent_execution(s.id));
+    });
+
+    it('a read of a DeFlow canister or the management canister is refused at creation', async () => {
+        for (const target of [env.deployment.peers.orchestrator, env.deployment.peers.scheduler, Principal.fromText('aaaaa-aa')]) {
+            const r = await scheduler.schedule_workflow_execution(request({ Condition: priceBelow(target) }, undefined, workflowId, liquidationInput(THRESHOLD)[0]));
+            expect(r).toEqual({ Err: { InvalidInput: { field: 'kind.Condition.read.canister', message: expect.any(String) } } });
+        }
+    });
+
+    it('a trigger that reads too often is refused with the field path', async () => {
+        const r = await scheduler.schedule_workflow_execution(request({ Condition: { ...priceBelow(env.ids.oracle), every_seconds: 1n } }, undefined, workflowId, liquidationInput(THRESHOLD)[0]));
+        expect(r).toEqual({ Err: { InvalidInput: { field: 'kind.Condition.every_seconds', message: expect.any(String) } } });
+    });
+});
