@@ -39,6 +39,8 @@ import { startHttpServer } from '../localnet/src/server/http-server';
 import { InstanceRegistry } from '../localnet/src/server/registry';
 import { createDashboardCanister, dashboardUrl, dashboardWasmHash, localDashboardConfig, upgradeDashboardCanister, uploadDashboard } from '../cli/dashboard-deploy';
 import { buildCanisters } from './build-canisters';
+import { deployLocalCycles, hasCyclesSubnets, LOCAL_NETWORK_SUBNETS, SEEDED_CYCLES } from '../cli/local-cycles';
+import { CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID } from '../localnet/system-canisters/common/interfaces';
 import { buildFrontend } from './build-frontend';
 import { folderBytes, formatBytes, lockStateFolder, StateFolderBusy } from './state-folder';
 
@@ -112,6 +114,22 @@ async function printHealth(pic: PocketIc, deployment: DeflowDeployment): Promise
     }
 }
 
+/**
+ * The CMC and the cycles ledger icp-cli creates canisters through, seeded for the operator;
+ * deployed once, kept with the network. Answers the line to print.
+ */
+async function ensureLocalCycles(pic: PocketIc, instance: Instance, operator: Principal): Promise<string> {
+    if (instance.canisterRecord(Principal.fromText(CYCLES_LEDGER_ID).toUint8Array()) !== undefined) {
+        return `Cycles ledger ${CYCLES_LEDGER_ID} and CMC ${CYCLES_MINTING_CANISTER_ID}: icp canister create funds creation from the ledger`;
+    }
+    if (!(await hasCyclesSubnets(pic))) {
+        return 'No cycles ledger: this network was saved before it had NNS and fiduciary subnets; icp canister create needs --proxy (or start with --fresh)';
+    }
+    await deployLocalCycles(pic, operator, [operator]);
+    return `Cycles ledger ${CYCLES_LEDGER_ID} and CMC ${CYCLES_MINTING_CANISTER_ID}: deployed; ${formatCycles(SEEDED_CYCLES)} cycles seeded for ${operator.toText()}`;
+}
+
+const formatCycles = (cycles: bigint): string => `${cycles / 1_000_000_000_000n} T`;
 /** `<state>/dashboard.json`: `{ "dashboard": "<id>" }`. */
 function readDashboard(path: string): Principal | null {
     if (!existsSync(path)) return null;
@@ -194,7 +212,7 @@ async function main(): Promise<void> {
 
     const rebuilt = [
         ...(await buildCanisters(projectRoot, [...PEER_ROLES, ...new Set(Object.values(DEMO_CANISTERS)), 'dashboard'])),
-        ...(await buildCanisters(SYSTEM_CANISTERS_DIR, ['proxy']))
+        ...(await buildCanisters(SYSTEM_CANISTERS_DIR, ['proxy', 'cmc', 'cycles_ledger']))
     ];
     console.log(rebuilt.length === 0 ? 'canisters are up to date' : `built ${rebuilt.join(', ')}`);
 
@@ -208,7 +226,7 @@ async function main(): Promise<void> {
         return new Instance(config);
     });
     const server = await startHttpServer({ host: options.host, port: 0, context: { registry, blobs: blobStore } });
-    const pic = await PocketIc.create(`http://127.0.0.1:${server.port}`);
+    const pic = await PocketIc.create(`http://127.0.0.1:${server.port}`, LOCAL_NETWORK_SUBNETS);
 
     let deployment = hasSavedInstance(networkDir) ? readDeployment(deploymentFile) : null;
     let demo = deployment === null ? null : readDemoIds(demoFile);
@@ -247,6 +265,7 @@ async function main(): Promise<void> {
         proxy = await deployIcpProxy(pic, operatorPrincipal);
         writeFileSync(proxyFile, `${JSON.stringify({ proxy: proxy.toText() }, null, 2)}\n`);
     }
+    const cycles = await ensureLocalCycles(pic, network!.instance, operatorPrincipal);
     const dashboard = await deployDashboard(pic, network!.instance, deployment, restored ? readDashboard(dashboardFile) : null);
     writeFileSync(dashboardFile, `${JSON.stringify({ dashboard: dashboard.toText() }, null, 2)}\n`);
     writeDeployment(deploymentFile, deployment);
@@ -277,6 +296,7 @@ async function main(): Promise<void> {
     console.log(`Demo canisters (${demoFile}):`);
     for (const [name, id] of Object.entries(demo)) console.log(`  ${name.padEnd(20)} ${id.toText()}`);
     console.log(`icp proxy canister (${proxyFile}; icp canister create --proxy ...): ${proxy.toText()}`);
+    console.log(cycles);
     console.log(`Controller: ${deployment.controller.toText()}`);
     console.log(`Admins: ${deployment.config.admins.map((a) => a.toText()).join(', ') || '(none)'}`);
     console.log(`Your deflow CLI identity (${operator.source}): ${operatorPrincipal.toText()}`);

@@ -91,7 +91,10 @@ export interface _SERVICE {
           'output' : [] | [string],
           'error' : [] | [
             {
-              'kind' : { 'Internal' : null } |
+              'value' : [] | [string],
+              'case' : [] | [string],
+              'kind' : { 'ReplyErr' : null } |
+                { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
                 { 'CallRefused' : null } |
@@ -100,6 +103,7 @@ export interface _SERVICE {
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null } |
                 { 'QuotaExceeded' : null },
+              'detail' : [] | [string],
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -193,6 +197,7 @@ export interface _SERVICE {
           { 'Wait' : null },
         'timeout_ms' : bigint,
         'due_at' : bigint,
+        'critical' : [] | [boolean],
       },
     ],
     {
@@ -210,7 +215,10 @@ export interface _SERVICE {
           'output' : [] | [string],
           'error' : [] | [
             {
-              'kind' : { 'Internal' : null } |
+              'value' : [] | [string],
+              'case' : [] | [string],
+              'kind' : { 'ReplyErr' : null } |
+                { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
                 { 'CallRefused' : null } |
@@ -219,6 +227,7 @@ export interface _SERVICE {
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null } |
                 { 'QuotaExceeded' : null },
+              'detail' : [] | [string],
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -417,7 +426,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'output' : IDL.Opt(IDL.Text),
               'error' : IDL.Opt(
                 IDL.Record({
+                  'value' : IDL.Opt(IDL.Text),
+                  'case' : IDL.Opt(IDL.Text),
                   'kind' : IDL.Variant({
+                    'ReplyErr' : IDL.Null,
                     'Internal' : IDL.Null,
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
@@ -428,6 +440,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Unavailable' : IDL.Null,
                     'QuotaExceeded' : IDL.Null,
                   }),
+                  'detail' : IDL.Opt(IDL.Text),
                   'reject_code' : IDL.Opt(IDL.Nat32),
                   'message' : IDL.Text,
                 })
@@ -551,6 +564,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             }),
             'timeout_ms' : IDL.Nat64,
             'due_at' : IDL.Nat64,
+            'critical' : IDL.Opt(IDL.Bool),
           }),
         ],
         [
@@ -571,7 +585,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'output' : IDL.Opt(IDL.Text),
               'error' : IDL.Opt(
                 IDL.Record({
+                  'value' : IDL.Opt(IDL.Text),
+                  'case' : IDL.Opt(IDL.Text),
                   'kind' : IDL.Variant({
+                    'ReplyErr' : IDL.Null,
                     'Internal' : IDL.Null,
                     'Evaluation' : IDL.Null,
                     'InvalidReply' : IDL.Null,
@@ -582,6 +599,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'Unavailable' : IDL.Null,
                     'QuotaExceeded' : IDL.Null,
                   }),
+                  'detail' : IDL.Opt(IDL.Text),
                   'reject_code' : IDL.Opt(IDL.Nat32),
                   'message' : IDL.Text,
                 })

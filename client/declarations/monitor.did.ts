@@ -135,6 +135,34 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'get_emergency_authority' : ActorMethod<
+    [],
+    {
+        'Ok' : {
+          'owners' : Array<Principal>,
+          'refusals' : Array<
+            {
+              'at' : bigint,
+              'id' : bigint,
+              'owner' : Principal,
+              'mode' : { 'Safe' : null } |
+                { 'Emergency' : null },
+              'reason' : string,
+            }
+          >,
+          'refused_total' : bigint,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'get_notifications' : ActorMethod<
     [[] | [bigint]],
     {
@@ -317,6 +345,36 @@ export interface _SERVICE {
       'canister' : string,
     }
   >,
+  'raise_emergency_for_owner' : ActorMethod<
+    [
+      {
+        'owner' : Principal,
+        'mode' : { 'Safe' : null } |
+          { 'Emergency' : null },
+        'reason' : string,
+      },
+    ],
+    {
+        'Ok' : {
+          'changed_at' : bigint,
+          'changed_by' : [] | [Principal],
+          'mode' : { 'Safe' : null } |
+            { 'Normal' : null } |
+            { 'Emergency' : null },
+          'reason' : string,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'OwnerNotAllowed' : { 'owner' : Principal } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'report_health' : ActorMethod<
     [
       {
@@ -465,6 +523,34 @@ export interface _SERVICE {
             'consecutive_failures' : number,
           }
         >
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'set_emergency_owner' : ActorMethod<
+    [{ 'owner' : Principal, 'allowed' : boolean }],
+    {
+        'Ok' : {
+          'owners' : Array<Principal>,
+          'refusals' : Array<
+            {
+              'at' : bigint,
+              'id' : bigint,
+              'owner' : Principal,
+              'mode' : { 'Safe' : null } |
+                { 'Emergency' : null },
+              'reason' : string,
+            }
+          >,
+          'refused_total' : bigint,
+        }
       } |
       {
         'Err' : { 'EmergencyMode' : { 'message' : string } } |
@@ -831,6 +917,45 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         [],
       ),
+    'get_emergency_authority' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'owners' : IDL.Vec(IDL.Principal),
+              'refusals' : IDL.Vec(
+                IDL.Record({
+                  'at' : IDL.Nat64,
+                  'id' : IDL.Nat64,
+                  'owner' : IDL.Principal,
+                  'mode' : IDL.Variant({
+                    'Safe' : IDL.Null,
+                    'Emergency' : IDL.Null,
+                  }),
+                  'reason' : IDL.Text,
+                })
+              ),
+              'refused_total' : IDL.Nat64,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
+      ),
     'get_notifications' : IDL.Func(
         [IDL.Opt(IDL.Nat64)],
         [
@@ -1062,6 +1187,46 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         ['query'],
       ),
+    'raise_emergency_for_owner' : IDL.Func(
+        [
+          IDL.Record({
+            'owner' : IDL.Principal,
+            'mode' : IDL.Variant({ 'Safe' : IDL.Null, 'Emergency' : IDL.Null }),
+            'reason' : IDL.Text,
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'changed_at' : IDL.Nat64,
+              'changed_by' : IDL.Opt(IDL.Principal),
+              'mode' : IDL.Variant({
+                'Safe' : IDL.Null,
+                'Normal' : IDL.Null,
+                'Emergency' : IDL.Null,
+              }),
+              'reason' : IDL.Text,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'OwnerNotAllowed' : IDL.Record({ 'owner' : IDL.Principal }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
     'report_health' : IDL.Func(
         [
           IDL.Record({
@@ -1242,6 +1407,45 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'consecutive_failures' : IDL.Nat32,
               })
             ),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_emergency_owner' : IDL.Func(
+        [IDL.Record({ 'owner' : IDL.Principal, 'allowed' : IDL.Bool })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'owners' : IDL.Vec(IDL.Principal),
+              'refusals' : IDL.Vec(
+                IDL.Record({
+                  'at' : IDL.Nat64,
+                  'id' : IDL.Nat64,
+                  'owner' : IDL.Principal,
+                  'mode' : IDL.Variant({
+                    'Safe' : IDL.Null,
+                    'Emergency' : IDL.Null,
+                  }),
+                  'reason' : IDL.Text,
+                })
+              ),
+              'refused_total' : IDL.Nat64,
+            }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
               'InvalidInput' : IDL.Record({

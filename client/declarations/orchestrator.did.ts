@@ -57,7 +57,10 @@ export interface _SERVICE {
                   'attempt' : number,
                   'error' : [] | [
                     {
-                      'kind' : { 'Internal' : null } |
+                      'value' : [] | [string],
+                      'case' : [] | [string],
+                      'kind' : { 'ReplyErr' : null } |
+                        { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
@@ -66,6 +69,7 @@ export interface _SERVICE {
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
                         { 'QuotaExceeded' : null },
+                      'detail' : [] | [string],
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -76,7 +80,10 @@ export interface _SERVICE {
               >,
               'error' : [] | [
                 {
-                  'kind' : { 'Internal' : null } |
+                  'value' : [] | [string],
+                  'case' : [] | [string],
+                  'kind' : { 'ReplyErr' : null } |
+                    { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
@@ -85,6 +92,7 @@ export interface _SERVICE {
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
                     { 'QuotaExceeded' : null },
+                  'detail' : [] | [string],
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -175,6 +183,35 @@ export interface _SERVICE {
                 { 'UseAlternativeNode' : { 'node_id' : string } } |
                 { 'SkipNode' : null } |
                 { 'StopExecution' : null },
+              'retry_on' : [] | [
+                Array<
+                  {
+                    'errors' : Array<
+                      {
+                          'Kind' : { 'ReplyErr' : null } |
+                            { 'Internal' : null } |
+                            { 'Evaluation' : null } |
+                            { 'InvalidReply' : null } |
+                            { 'CallRefused' : null } |
+                            { 'InsufficientCycles' : null } |
+                            { 'Rejected' : null } |
+                            { 'TimedOut' : null } |
+                            { 'Unavailable' : null } |
+                            { 'QuotaExceeded' : null }
+                        } |
+                        { 'RejectCode' : number } |
+                        { 'ErrCase' : string }
+                    >,
+                    'retry' : {
+                      'jitter' : boolean,
+                      'max_delay_ms' : bigint,
+                      'initial_delay_ms' : bigint,
+                      'backoff_factor' : number,
+                      'max_retries' : number,
+                    },
+                  }
+                >
+              ],
               'retry' : {
                 'jitter' : boolean,
                 'max_delay_ms' : bigint,
@@ -186,12 +223,69 @@ export interface _SERVICE {
             'config' : {
                 'Call' : {
                   'method' : string,
+                  'failure' : [] | [
+                    { 'Never' : null } |
+                      { 'ErrCase' : null } |
+                      {
+                        'Condition' : {
+                          'mode' : { 'All' : null } |
+                            { 'Any' : null },
+                          'clauses' : Array<
+                            {
+                              'op' : { 'Eq' : null } |
+                                { 'Ge' : null } |
+                                { 'Gt' : null } |
+                                { 'Le' : null } |
+                                { 'Lt' : null } |
+                                { 'Ne' : null } |
+                                { 'Exists' : null },
+                              'left' : {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
+                                  'Node' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                { 'Input' : { 'path' : string } } |
+                                { 'Const' : string },
+                              'right' : [] | [
+                                {
+                                    'Error' : {
+                                      'node_id' : string,
+                                      'path' : string,
+                                    }
+                                  } |
+                                  {
+                                    'Node' : {
+                                      'node_id' : string,
+                                      'path' : string,
+                                    }
+                                  } |
+                                  { 'Input' : { 'path' : string } } |
+                                  { 'Const' : string }
+                              ],
+                            }
+                          >,
+                        }
+                      } |
+                      { 'Cases' : { 'cases' : Array<string> } }
+                  ],
                   'args' : { 'Raw' : Uint8Array } |
                     {
                       'Template' : {
                         'types' : string,
                         'values' : Array<
-                          { 'Node' : { 'node_id' : string, 'path' : string } } |
+                          {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
+                              'Node' : { 'node_id' : string, 'path' : string }
+                            } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string }
                         >,
@@ -207,7 +301,8 @@ export interface _SERVICE {
                 'StartWorkflow' : {
                   'workflow_id' : string,
                   'input' : [] | [
-                    { 'Node' : { 'node_id' : string, 'path' : string } } |
+                    { 'Error' : { 'node_id' : string, 'path' : string } } |
+                      { 'Node' : { 'node_id' : string, 'path' : string } } |
                       { 'Input' : { 'path' : string } } |
                       { 'Const' : string }
                   ],
@@ -237,12 +332,14 @@ export interface _SERVICE {
                         { 'Ne' : null } |
                         { 'Exists' : null },
                       'left' : {
-                          'Node' : { 'node_id' : string, 'path' : string }
+                          'Error' : { 'node_id' : string, 'path' : string }
                         } |
+                        { 'Node' : { 'node_id' : string, 'path' : string } } |
                         { 'Input' : { 'path' : string } } |
                         { 'Const' : string },
                       'right' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -256,8 +353,9 @@ export interface _SERVICE {
                     {
                       'key' : string,
                       'value' : {
-                          'Node' : { 'node_id' : string, 'path' : string }
+                          'Error' : { 'node_id' : string, 'path' : string }
                         } |
+                        { 'Node' : { 'node_id' : string, 'path' : string } } |
                         { 'Input' : { 'path' : string } } |
                         { 'Const' : string },
                     }
@@ -326,6 +424,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -337,12 +464,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -363,7 +548,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -393,12 +579,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -414,6 +609,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -589,7 +787,10 @@ export interface _SERVICE {
                   'attempt' : number,
                   'error' : [] | [
                     {
-                      'kind' : { 'Internal' : null } |
+                      'value' : [] | [string],
+                      'case' : [] | [string],
+                      'kind' : { 'ReplyErr' : null } |
+                        { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
@@ -598,6 +799,7 @@ export interface _SERVICE {
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
                         { 'QuotaExceeded' : null },
+                      'detail' : [] | [string],
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -608,7 +810,10 @@ export interface _SERVICE {
               >,
               'error' : [] | [
                 {
-                  'kind' : { 'Internal' : null } |
+                  'value' : [] | [string],
+                  'case' : [] | [string],
+                  'kind' : { 'ReplyErr' : null } |
+                    { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
@@ -617,6 +822,7 @@ export interface _SERVICE {
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
                     { 'QuotaExceeded' : null },
+                  'detail' : [] | [string],
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -768,6 +974,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -779,12 +1014,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -805,7 +1098,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -835,12 +1129,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -856,6 +1159,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -1083,6 +1389,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -1094,12 +1429,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -1120,7 +1513,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -1150,12 +1544,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -1171,6 +1574,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -1214,7 +1620,10 @@ export interface _SERVICE {
         'attempt' : number,
         'outcome' : {
             'Failed' : {
-              'kind' : { 'Internal' : null } |
+              'value' : [] | [string],
+              'case' : [] | [string],
+              'kind' : { 'ReplyErr' : null } |
+                { 'Internal' : null } |
                 { 'Evaluation' : null } |
                 { 'InvalidReply' : null } |
                 { 'CallRefused' : null } |
@@ -1223,6 +1632,7 @@ export interface _SERVICE {
                 { 'TimedOut' : null } |
                 { 'Unavailable' : null } |
                 { 'QuotaExceeded' : null },
+              'detail' : [] | [string],
               'reject_code' : [] | [number],
               'message' : string,
             }
@@ -1315,6 +1725,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -1326,12 +1765,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -1352,7 +1849,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -1382,12 +1880,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -1403,6 +1910,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -1576,7 +2086,10 @@ export interface _SERVICE {
                   'attempt' : number,
                   'error' : [] | [
                     {
-                      'kind' : { 'Internal' : null } |
+                      'value' : [] | [string],
+                      'case' : [] | [string],
+                      'kind' : { 'ReplyErr' : null } |
+                        { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
@@ -1585,6 +2098,7 @@ export interface _SERVICE {
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
                         { 'QuotaExceeded' : null },
+                      'detail' : [] | [string],
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -1595,7 +2109,10 @@ export interface _SERVICE {
               >,
               'error' : [] | [
                 {
-                  'kind' : { 'Internal' : null } |
+                  'value' : [] | [string],
+                  'case' : [] | [string],
+                  'kind' : { 'ReplyErr' : null } |
+                    { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
@@ -1604,6 +2121,7 @@ export interface _SERVICE {
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
                     { 'QuotaExceeded' : null },
+                  'detail' : [] | [string],
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -1700,7 +2218,10 @@ export interface _SERVICE {
                   'attempt' : number,
                   'error' : [] | [
                     {
-                      'kind' : { 'Internal' : null } |
+                      'value' : [] | [string],
+                      'case' : [] | [string],
+                      'kind' : { 'ReplyErr' : null } |
+                        { 'Internal' : null } |
                         { 'Evaluation' : null } |
                         { 'InvalidReply' : null } |
                         { 'CallRefused' : null } |
@@ -1709,6 +2230,7 @@ export interface _SERVICE {
                         { 'TimedOut' : null } |
                         { 'Unavailable' : null } |
                         { 'QuotaExceeded' : null },
+                      'detail' : [] | [string],
                       'reject_code' : [] | [number],
                       'message' : string,
                     }
@@ -1719,7 +2241,10 @@ export interface _SERVICE {
               >,
               'error' : [] | [
                 {
-                  'kind' : { 'Internal' : null } |
+                  'value' : [] | [string],
+                  'case' : [] | [string],
+                  'kind' : { 'ReplyErr' : null } |
+                    { 'Internal' : null } |
                     { 'Evaluation' : null } |
                     { 'InvalidReply' : null } |
                     { 'CallRefused' : null } |
@@ -1728,6 +2253,7 @@ export interface _SERVICE {
                     { 'TimedOut' : null } |
                     { 'Unavailable' : null } |
                     { 'QuotaExceeded' : null },
+                  'detail' : [] | [string],
                   'reject_code' : [] | [number],
                   'message' : string,
                 }
@@ -1875,6 +2401,35 @@ export interface _SERVICE {
                   { 'UseAlternativeNode' : { 'node_id' : string } } |
                   { 'SkipNode' : null } |
                   { 'StopExecution' : null },
+                'retry_on' : [] | [
+                  Array<
+                    {
+                      'errors' : Array<
+                        {
+                            'Kind' : { 'ReplyErr' : null } |
+                              { 'Internal' : null } |
+                              { 'Evaluation' : null } |
+                              { 'InvalidReply' : null } |
+                              { 'CallRefused' : null } |
+                              { 'InsufficientCycles' : null } |
+                              { 'Rejected' : null } |
+                              { 'TimedOut' : null } |
+                              { 'Unavailable' : null } |
+                              { 'QuotaExceeded' : null }
+                          } |
+                          { 'RejectCode' : number } |
+                          { 'ErrCase' : string }
+                      >,
+                      'retry' : {
+                        'jitter' : boolean,
+                        'max_delay_ms' : bigint,
+                        'initial_delay_ms' : bigint,
+                        'backoff_factor' : number,
+                        'max_retries' : number,
+                      },
+                    }
+                  >
+                ],
                 'retry' : {
                   'jitter' : boolean,
                   'max_delay_ms' : bigint,
@@ -1886,12 +2441,70 @@ export interface _SERVICE {
               'config' : {
                   'Call' : {
                     'method' : string,
+                    'failure' : [] | [
+                      { 'Never' : null } |
+                        { 'ErrCase' : null } |
+                        {
+                          'Condition' : {
+                            'mode' : { 'All' : null } |
+                              { 'Any' : null },
+                            'clauses' : Array<
+                              {
+                                'op' : { 'Eq' : null } |
+                                  { 'Ge' : null } |
+                                  { 'Gt' : null } |
+                                  { 'Le' : null } |
+                                  { 'Lt' : null } |
+                                  { 'Ne' : null } |
+                                  { 'Exists' : null },
+                                'left' : {
+                                    'Error' : {
+                                      'node_id' : string,
+                                      'path' : string,
+                                    }
+                                  } |
+                                  {
+                                    'Node' : {
+                                      'node_id' : string,
+                                      'path' : string,
+                                    }
+                                  } |
+                                  { 'Input' : { 'path' : string } } |
+                                  { 'Const' : string },
+                                'right' : [] | [
+                                  {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string }
+                                ],
+                              }
+                            >,
+                          }
+                        } |
+                        { 'Cases' : { 'cases' : Array<string> } }
+                    ],
                     'args' : { 'Raw' : Uint8Array } |
                       {
                         'Template' : {
                           'types' : string,
                           'values' : Array<
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -1909,7 +2522,8 @@ export interface _SERVICE {
                   'StartWorkflow' : {
                     'workflow_id' : string,
                     'input' : [] | [
-                      { 'Node' : { 'node_id' : string, 'path' : string } } |
+                      { 'Error' : { 'node_id' : string, 'path' : string } } |
+                        { 'Node' : { 'node_id' : string, 'path' : string } } |
                         { 'Input' : { 'path' : string } } |
                         { 'Const' : string }
                     ],
@@ -1939,12 +2553,18 @@ export interface _SERVICE {
                           { 'Ne' : null } |
                           { 'Exists' : null },
                         'left' : {
-                            'Node' : { 'node_id' : string, 'path' : string }
+                            'Error' : { 'node_id' : string, 'path' : string }
                           } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string },
                         'right' : [] | [
-                          { 'Node' : { 'node_id' : string, 'path' : string } } |
+                          {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
+                              'Node' : { 'node_id' : string, 'path' : string }
+                            } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string }
                         ],
@@ -1958,8 +2578,9 @@ export interface _SERVICE {
                       {
                         'key' : string,
                         'value' : {
-                            'Node' : { 'node_id' : string, 'path' : string }
+                            'Error' : { 'node_id' : string, 'path' : string }
                           } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string },
                       }
@@ -2029,6 +2650,35 @@ export interface _SERVICE {
                     { 'UseAlternativeNode' : { 'node_id' : string } } |
                     { 'SkipNode' : null } |
                     { 'StopExecution' : null },
+                  'retry_on' : [] | [
+                    Array<
+                      {
+                        'errors' : Array<
+                          {
+                              'Kind' : { 'ReplyErr' : null } |
+                                { 'Internal' : null } |
+                                { 'Evaluation' : null } |
+                                { 'InvalidReply' : null } |
+                                { 'CallRefused' : null } |
+                                { 'InsufficientCycles' : null } |
+                                { 'Rejected' : null } |
+                                { 'TimedOut' : null } |
+                                { 'Unavailable' : null } |
+                                { 'QuotaExceeded' : null }
+                            } |
+                            { 'RejectCode' : number } |
+                            { 'ErrCase' : string }
+                        >,
+                        'retry' : {
+                          'jitter' : boolean,
+                          'max_delay_ms' : bigint,
+                          'initial_delay_ms' : bigint,
+                          'backoff_factor' : number,
+                          'max_retries' : number,
+                        },
+                      }
+                    >
+                  ],
                   'retry' : {
                     'jitter' : boolean,
                     'max_delay_ms' : bigint,
@@ -2040,12 +2690,70 @@ export interface _SERVICE {
                 'config' : {
                     'Call' : {
                       'method' : string,
+                      'failure' : [] | [
+                        { 'Never' : null } |
+                          { 'ErrCase' : null } |
+                          {
+                            'Condition' : {
+                              'mode' : { 'All' : null } |
+                                { 'Any' : null },
+                              'clauses' : Array<
+                                {
+                                  'op' : { 'Eq' : null } |
+                                    { 'Ge' : null } |
+                                    { 'Gt' : null } |
+                                    { 'Le' : null } |
+                                    { 'Lt' : null } |
+                                    { 'Ne' : null } |
+                                    { 'Exists' : null },
+                                  'left' : {
+                                      'Error' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    {
+                                      'Node' : {
+                                        'node_id' : string,
+                                        'path' : string,
+                                      }
+                                    } |
+                                    { 'Input' : { 'path' : string } } |
+                                    { 'Const' : string },
+                                  'right' : [] | [
+                                    {
+                                        'Error' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      {
+                                        'Node' : {
+                                          'node_id' : string,
+                                          'path' : string,
+                                        }
+                                      } |
+                                      { 'Input' : { 'path' : string } } |
+                                      { 'Const' : string }
+                                  ],
+                                }
+                              >,
+                            }
+                          } |
+                          { 'Cases' : { 'cases' : Array<string> } }
+                      ],
                       'args' : { 'Raw' : Uint8Array } |
                         {
                           'Template' : {
                             'types' : string,
                             'values' : Array<
                               {
+                                  'Error' : {
+                                    'node_id' : string,
+                                    'path' : string,
+                                  }
+                                } |
+                                {
                                   'Node' : {
                                     'node_id' : string,
                                     'path' : string,
@@ -2066,7 +2774,8 @@ export interface _SERVICE {
                     'StartWorkflow' : {
                       'workflow_id' : string,
                       'input' : [] | [
-                        { 'Node' : { 'node_id' : string, 'path' : string } } |
+                        { 'Error' : { 'node_id' : string, 'path' : string } } |
+                          { 'Node' : { 'node_id' : string, 'path' : string } } |
                           { 'Input' : { 'path' : string } } |
                           { 'Const' : string }
                       ],
@@ -2096,12 +2805,21 @@ export interface _SERVICE {
                             { 'Ne' : null } |
                             { 'Exists' : null },
                           'left' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
                             { 'Const' : string },
                           'right' : [] | [
                             {
+                                'Error' : {
+                                  'node_id' : string,
+                                  'path' : string,
+                                }
+                              } |
+                              {
                                 'Node' : { 'node_id' : string, 'path' : string }
                               } |
                               { 'Input' : { 'path' : string } } |
@@ -2117,6 +2835,9 @@ export interface _SERVICE {
                         {
                           'key' : string,
                           'value' : {
+                              'Error' : { 'node_id' : string, 'path' : string }
+                            } |
+                            {
                               'Node' : { 'node_id' : string, 'path' : string }
                             } |
                             { 'Input' : { 'path' : string } } |
@@ -2221,7 +2942,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'attempt' : IDL.Nat32,
                       'error' : IDL.Opt(
                         IDL.Record({
+                          'value' : IDL.Opt(IDL.Text),
+                          'case' : IDL.Opt(IDL.Text),
                           'kind' : IDL.Variant({
+                            'ReplyErr' : IDL.Null,
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
@@ -2232,6 +2956,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Unavailable' : IDL.Null,
                             'QuotaExceeded' : IDL.Null,
                           }),
+                          'detail' : IDL.Opt(IDL.Text),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
                         })
@@ -2242,7 +2967,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'error' : IDL.Opt(
                     IDL.Record({
+                      'value' : IDL.Opt(IDL.Text),
+                      'case' : IDL.Opt(IDL.Text),
                       'kind' : IDL.Variant({
+                        'ReplyErr' : IDL.Null,
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
@@ -2253,6 +2981,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Unavailable' : IDL.Null,
                         'QuotaExceeded' : IDL.Null,
                       }),
+                      'detail' : IDL.Opt(IDL.Text),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
                     })
@@ -2361,6 +3090,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'SkipNode' : IDL.Null,
                     'StopExecution' : IDL.Null,
                   }),
+                  'retry_on' : IDL.Opt(
+                    IDL.Vec(
+                      IDL.Record({
+                        'errors' : IDL.Vec(
+                          IDL.Variant({
+                            'Kind' : IDL.Variant({
+                              'ReplyErr' : IDL.Null,
+                              'Internal' : IDL.Null,
+                              'Evaluation' : IDL.Null,
+                              'InvalidReply' : IDL.Null,
+                              'CallRefused' : IDL.Null,
+                              'InsufficientCycles' : IDL.Null,
+                              'Rejected' : IDL.Null,
+                              'TimedOut' : IDL.Null,
+                              'Unavailable' : IDL.Null,
+                              'QuotaExceeded' : IDL.Null,
+                            }),
+                            'RejectCode' : IDL.Nat32,
+                            'ErrCase' : IDL.Text,
+                          })
+                        ),
+                        'retry' : IDL.Record({
+                          'jitter' : IDL.Bool,
+                          'max_delay_ms' : IDL.Nat64,
+                          'initial_delay_ms' : IDL.Nat64,
+                          'backoff_factor' : IDL.Float64,
+                          'max_retries' : IDL.Nat32,
+                        }),
+                      })
+                    )
+                  ),
                   'retry' : IDL.Record({
                     'jitter' : IDL.Bool,
                     'max_delay_ms' : IDL.Nat64,
@@ -2372,12 +3132,68 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'config' : IDL.Variant({
                   'Call' : IDL.Record({
                     'method' : IDL.Text,
+                    'failure' : IDL.Opt(
+                      IDL.Variant({
+                        'Never' : IDL.Null,
+                        'ErrCase' : IDL.Null,
+                        'Condition' : IDL.Record({
+                          'mode' : IDL.Variant({
+                            'All' : IDL.Null,
+                            'Any' : IDL.Null,
+                          }),
+                          'clauses' : IDL.Vec(
+                            IDL.Record({
+                              'op' : IDL.Variant({
+                                'Eq' : IDL.Null,
+                                'Ge' : IDL.Null,
+                                'Gt' : IDL.Null,
+                                'Le' : IDL.Null,
+                                'Lt' : IDL.Null,
+                                'Ne' : IDL.Null,
+                                'Exists' : IDL.Null,
+                              }),
+                              'left' : IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
+                                'Node' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
+                                'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                'Const' : IDL.Text,
+                              }),
+                              'right' : IDL.Opt(
+                                IDL.Variant({
+                                  'Error' : IDL.Record({
+                                    'node_id' : IDL.Text,
+                                    'path' : IDL.Text,
+                                  }),
+                                  'Node' : IDL.Record({
+                                    'node_id' : IDL.Text,
+                                    'path' : IDL.Text,
+                                  }),
+                                  'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                  'Const' : IDL.Text,
+                                })
+                              ),
+                            })
+                          ),
+                        }),
+                        'Cases' : IDL.Record({ 'cases' : IDL.Vec(IDL.Text) }),
+                      })
+                    ),
                     'args' : IDL.Variant({
                       'Raw' : IDL.Vec(IDL.Nat8),
                       'Template' : IDL.Record({
                         'types' : IDL.Text,
                         'values' : IDL.Vec(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -2399,6 +3215,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'workflow_id' : IDL.Text,
                     'input' : IDL.Opt(
                       IDL.Variant({
+                        'Error' : IDL.Record({
+                          'node_id' : IDL.Text,
+                          'path' : IDL.Text,
+                        }),
                         'Node' : IDL.Record({
                           'node_id' : IDL.Text,
                           'path' : IDL.Text,
@@ -2435,6 +3255,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           'Exists' : IDL.Null,
                         }),
                         'left' : IDL.Variant({
+                          'Error' : IDL.Record({
+                            'node_id' : IDL.Text,
+                            'path' : IDL.Text,
+                          }),
                           'Node' : IDL.Record({
                             'node_id' : IDL.Text,
                             'path' : IDL.Text,
@@ -2444,6 +3268,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         }),
                         'right' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -2460,6 +3288,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       IDL.Record({
                         'key' : IDL.Text,
                         'value' : IDL.Variant({
+                          'Error' : IDL.Record({
+                            'node_id' : IDL.Text,
+                            'path' : IDL.Text,
+                          }),
                           'Node' : IDL.Record({
                             'node_id' : IDL.Text,
                             'path' : IDL.Text,
@@ -2546,6 +3378,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -2557,12 +3420,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -2584,6 +3507,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -2620,6 +3547,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -2629,6 +3560,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -2645,6 +3580,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -2893,7 +3832,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'attempt' : IDL.Nat32,
                       'error' : IDL.Opt(
                         IDL.Record({
+                          'value' : IDL.Opt(IDL.Text),
+                          'case' : IDL.Opt(IDL.Text),
                           'kind' : IDL.Variant({
+                            'ReplyErr' : IDL.Null,
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
@@ -2904,6 +3846,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Unavailable' : IDL.Null,
                             'QuotaExceeded' : IDL.Null,
                           }),
+                          'detail' : IDL.Opt(IDL.Text),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
                         })
@@ -2914,7 +3857,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'error' : IDL.Opt(
                     IDL.Record({
+                      'value' : IDL.Opt(IDL.Text),
+                      'case' : IDL.Opt(IDL.Text),
                       'kind' : IDL.Variant({
+                        'ReplyErr' : IDL.Null,
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
@@ -2925,6 +3871,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Unavailable' : IDL.Null,
                         'QuotaExceeded' : IDL.Null,
                       }),
+                      'detail' : IDL.Opt(IDL.Text),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
                     })
@@ -3120,6 +4067,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -3131,12 +4109,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3158,6 +4196,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -3194,6 +4236,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3203,6 +4249,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3219,6 +4269,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3530,6 +4584,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -3541,12 +4626,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3568,6 +4713,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -3604,6 +4753,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3613,6 +4766,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3629,6 +4786,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3686,7 +4847,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'attempt' : IDL.Nat32,
             'outcome' : IDL.Variant({
               'Failed' : IDL.Record({
+                'value' : IDL.Opt(IDL.Text),
+                'case' : IDL.Opt(IDL.Text),
                 'kind' : IDL.Variant({
+                  'ReplyErr' : IDL.Null,
                   'Internal' : IDL.Null,
                   'Evaluation' : IDL.Null,
                   'InvalidReply' : IDL.Null,
@@ -3697,6 +4861,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'Unavailable' : IDL.Null,
                   'QuotaExceeded' : IDL.Null,
                 }),
+                'detail' : IDL.Opt(IDL.Text),
                 'reject_code' : IDL.Opt(IDL.Nat32),
                 'message' : IDL.Text,
               }),
@@ -3816,6 +4981,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -3827,12 +5023,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3854,6 +5110,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -3890,6 +5150,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -3899,6 +5163,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -3915,6 +5183,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -4158,7 +5430,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'attempt' : IDL.Nat32,
                       'error' : IDL.Opt(
                         IDL.Record({
+                          'value' : IDL.Opt(IDL.Text),
+                          'case' : IDL.Opt(IDL.Text),
                           'kind' : IDL.Variant({
+                            'ReplyErr' : IDL.Null,
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
@@ -4169,6 +5444,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Unavailable' : IDL.Null,
                             'QuotaExceeded' : IDL.Null,
                           }),
+                          'detail' : IDL.Opt(IDL.Text),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
                         })
@@ -4179,7 +5455,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'error' : IDL.Opt(
                     IDL.Record({
+                      'value' : IDL.Opt(IDL.Text),
+                      'case' : IDL.Opt(IDL.Text),
                       'kind' : IDL.Variant({
+                        'ReplyErr' : IDL.Null,
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
@@ -4190,6 +5469,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Unavailable' : IDL.Null,
                         'QuotaExceeded' : IDL.Null,
                       }),
+                      'detail' : IDL.Opt(IDL.Text),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
                     })
@@ -4314,7 +5594,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'attempt' : IDL.Nat32,
                       'error' : IDL.Opt(
                         IDL.Record({
+                          'value' : IDL.Opt(IDL.Text),
+                          'case' : IDL.Opt(IDL.Text),
                           'kind' : IDL.Variant({
+                            'ReplyErr' : IDL.Null,
                             'Internal' : IDL.Null,
                             'Evaluation' : IDL.Null,
                             'InvalidReply' : IDL.Null,
@@ -4325,6 +5608,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Unavailable' : IDL.Null,
                             'QuotaExceeded' : IDL.Null,
                           }),
+                          'detail' : IDL.Opt(IDL.Text),
                           'reject_code' : IDL.Opt(IDL.Nat32),
                           'message' : IDL.Text,
                         })
@@ -4335,7 +5619,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   ),
                   'error' : IDL.Opt(
                     IDL.Record({
+                      'value' : IDL.Opt(IDL.Text),
+                      'case' : IDL.Opt(IDL.Text),
                       'kind' : IDL.Variant({
+                        'ReplyErr' : IDL.Null,
                         'Internal' : IDL.Null,
                         'Evaluation' : IDL.Null,
                         'InvalidReply' : IDL.Null,
@@ -4346,6 +5633,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'Unavailable' : IDL.Null,
                         'QuotaExceeded' : IDL.Null,
                       }),
+                      'detail' : IDL.Opt(IDL.Text),
                       'reject_code' : IDL.Opt(IDL.Nat32),
                       'message' : IDL.Text,
                     })
@@ -4536,6 +5824,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'SkipNode' : IDL.Null,
                       'StopExecution' : IDL.Null,
                     }),
+                    'retry_on' : IDL.Opt(
+                      IDL.Vec(
+                        IDL.Record({
+                          'errors' : IDL.Vec(
+                            IDL.Variant({
+                              'Kind' : IDL.Variant({
+                                'ReplyErr' : IDL.Null,
+                                'Internal' : IDL.Null,
+                                'Evaluation' : IDL.Null,
+                                'InvalidReply' : IDL.Null,
+                                'CallRefused' : IDL.Null,
+                                'InsufficientCycles' : IDL.Null,
+                                'Rejected' : IDL.Null,
+                                'TimedOut' : IDL.Null,
+                                'Unavailable' : IDL.Null,
+                                'QuotaExceeded' : IDL.Null,
+                              }),
+                              'RejectCode' : IDL.Nat32,
+                              'ErrCase' : IDL.Text,
+                            })
+                          ),
+                          'retry' : IDL.Record({
+                            'jitter' : IDL.Bool,
+                            'max_delay_ms' : IDL.Nat64,
+                            'initial_delay_ms' : IDL.Nat64,
+                            'backoff_factor' : IDL.Float64,
+                            'max_retries' : IDL.Nat32,
+                          }),
+                        })
+                      )
+                    ),
                     'retry' : IDL.Record({
                       'jitter' : IDL.Bool,
                       'max_delay_ms' : IDL.Nat64,
@@ -4547,12 +5866,68 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'config' : IDL.Variant({
                     'Call' : IDL.Record({
                       'method' : IDL.Text,
+                      'failure' : IDL.Opt(
+                        IDL.Variant({
+                          'Never' : IDL.Null,
+                          'ErrCase' : IDL.Null,
+                          'Condition' : IDL.Record({
+                            'mode' : IDL.Variant({
+                              'All' : IDL.Null,
+                              'Any' : IDL.Null,
+                            }),
+                            'clauses' : IDL.Vec(
+                              IDL.Record({
+                                'op' : IDL.Variant({
+                                  'Eq' : IDL.Null,
+                                  'Ge' : IDL.Null,
+                                  'Gt' : IDL.Null,
+                                  'Le' : IDL.Null,
+                                  'Lt' : IDL.Null,
+                                  'Ne' : IDL.Null,
+                                  'Exists' : IDL.Null,
+                                }),
+                                'left' : IDL.Variant({
+                                  'Error' : IDL.Record({
+                                    'node_id' : IDL.Text,
+                                    'path' : IDL.Text,
+                                  }),
+                                  'Node' : IDL.Record({
+                                    'node_id' : IDL.Text,
+                                    'path' : IDL.Text,
+                                  }),
+                                  'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                  'Const' : IDL.Text,
+                                }),
+                                'right' : IDL.Opt(
+                                  IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  })
+                                ),
+                              })
+                            ),
+                          }),
+                          'Cases' : IDL.Record({ 'cases' : IDL.Vec(IDL.Text) }),
+                        })
+                      ),
                       'args' : IDL.Variant({
                         'Raw' : IDL.Vec(IDL.Nat8),
                         'Template' : IDL.Record({
                           'types' : IDL.Text,
                           'values' : IDL.Vec(
                             IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -4574,6 +5949,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'workflow_id' : IDL.Text,
                       'input' : IDL.Opt(
                         IDL.Variant({
+                          'Error' : IDL.Record({
+                            'node_id' : IDL.Text,
+                            'path' : IDL.Text,
+                          }),
                           'Node' : IDL.Record({
                             'node_id' : IDL.Text,
                             'path' : IDL.Text,
@@ -4610,6 +5989,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             'Exists' : IDL.Null,
                           }),
                           'left' : IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -4619,6 +6002,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           }),
                           'right' : IDL.Opt(
                             IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -4635,6 +6022,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         IDL.Record({
                           'key' : IDL.Text,
                           'value' : IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -4722,6 +6113,37 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'SkipNode' : IDL.Null,
                         'StopExecution' : IDL.Null,
                       }),
+                      'retry_on' : IDL.Opt(
+                        IDL.Vec(
+                          IDL.Record({
+                            'errors' : IDL.Vec(
+                              IDL.Variant({
+                                'Kind' : IDL.Variant({
+                                  'ReplyErr' : IDL.Null,
+                                  'Internal' : IDL.Null,
+                                  'Evaluation' : IDL.Null,
+                                  'InvalidReply' : IDL.Null,
+                                  'CallRefused' : IDL.Null,
+                                  'InsufficientCycles' : IDL.Null,
+                                  'Rejected' : IDL.Null,
+                                  'TimedOut' : IDL.Null,
+                                  'Unavailable' : IDL.Null,
+                                  'QuotaExceeded' : IDL.Null,
+                                }),
+                                'RejectCode' : IDL.Nat32,
+                                'ErrCase' : IDL.Text,
+                              })
+                            ),
+                            'retry' : IDL.Record({
+                              'jitter' : IDL.Bool,
+                              'max_delay_ms' : IDL.Nat64,
+                              'initial_delay_ms' : IDL.Nat64,
+                              'backoff_factor' : IDL.Float64,
+                              'max_retries' : IDL.Nat32,
+                            }),
+                          })
+                        )
+                      ),
                       'retry' : IDL.Record({
                         'jitter' : IDL.Bool,
                         'max_delay_ms' : IDL.Nat64,
@@ -4733,12 +6155,72 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'config' : IDL.Variant({
                       'Call' : IDL.Record({
                         'method' : IDL.Text,
+                        'failure' : IDL.Opt(
+                          IDL.Variant({
+                            'Never' : IDL.Null,
+                            'ErrCase' : IDL.Null,
+                            'Condition' : IDL.Record({
+                              'mode' : IDL.Variant({
+                                'All' : IDL.Null,
+                                'Any' : IDL.Null,
+                              }),
+                              'clauses' : IDL.Vec(
+                                IDL.Record({
+                                  'op' : IDL.Variant({
+                                    'Eq' : IDL.Null,
+                                    'Ge' : IDL.Null,
+                                    'Gt' : IDL.Null,
+                                    'Le' : IDL.Null,
+                                    'Lt' : IDL.Null,
+                                    'Ne' : IDL.Null,
+                                    'Exists' : IDL.Null,
+                                  }),
+                                  'left' : IDL.Variant({
+                                    'Error' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Node' : IDL.Record({
+                                      'node_id' : IDL.Text,
+                                      'path' : IDL.Text,
+                                    }),
+                                    'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                    'Const' : IDL.Text,
+                                  }),
+                                  'right' : IDL.Opt(
+                                    IDL.Variant({
+                                      'Error' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Node' : IDL.Record({
+                                        'node_id' : IDL.Text,
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Input' : IDL.Record({
+                                        'path' : IDL.Text,
+                                      }),
+                                      'Const' : IDL.Text,
+                                    })
+                                  ),
+                                })
+                              ),
+                            }),
+                            'Cases' : IDL.Record({
+                              'cases' : IDL.Vec(IDL.Text),
+                            }),
+                          })
+                        ),
                         'args' : IDL.Variant({
                           'Raw' : IDL.Vec(IDL.Nat8),
                           'Template' : IDL.Record({
                             'types' : IDL.Text,
                             'values' : IDL.Vec(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -4760,6 +6242,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'workflow_id' : IDL.Text,
                         'input' : IDL.Opt(
                           IDL.Variant({
+                            'Error' : IDL.Record({
+                              'node_id' : IDL.Text,
+                              'path' : IDL.Text,
+                            }),
                             'Node' : IDL.Record({
                               'node_id' : IDL.Text,
                               'path' : IDL.Text,
@@ -4796,6 +6282,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Exists' : IDL.Null,
                             }),
                             'left' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,
@@ -4805,6 +6295,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'right' : IDL.Opt(
                               IDL.Variant({
+                                'Error' : IDL.Record({
+                                  'node_id' : IDL.Text,
+                                  'path' : IDL.Text,
+                                }),
                                 'Node' : IDL.Record({
                                   'node_id' : IDL.Text,
                                   'path' : IDL.Text,
@@ -4821,6 +6315,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           IDL.Record({
                             'key' : IDL.Text,
                             'value' : IDL.Variant({
+                              'Error' : IDL.Record({
+                                'node_id' : IDL.Text,
+                                'path' : IDL.Text,
+                              }),
                               'Node' : IDL.Record({
                                 'node_id' : IDL.Text,
                                 'path' : IDL.Text,

@@ -77,11 +77,16 @@ export class Instance implements InstanceApi {
             replica: this.replica,
             modules: this.modules,
             allocateCanisterId: (subnetIndex, specified) => this.allocateCanisterId(subnetIndex, specified),
-            randomBytes: randomStream(seed)
+            randomBytes: randomStream(seed),
+            subnetKind: (index) => this.subnets[index]!.kind
         });
         this.replica.management = (request, respond) => management.handle(request, respond);
         this.replica.routes = (id) => subnetOfCanister(this.subnets, id) >= 0;
         this.replica.subnetId = (index) => this.subnets[index]!.subnetId;
+        this.replica.subnetIndexOf = (id) => {
+            const index = this.subnets.findIndex((s) => Buffer.from(s.subnetId).equals(id));
+            return index < 0 ? null : index;
+        };
         this.replica.rootKey = rootSubnetOf(this.subnets).publicKeyDer;
         this.replica.cycles = new CyclesAccount((subnetIndex) => this.subnets[subnetIndex]!.fees);
         const defaultSubnet = this.defaultSubnet();

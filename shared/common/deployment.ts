@@ -44,3 +44,13 @@ export const PEER_ROLES: readonly PeerRole[] = ['orchestrator', 'scheduler', 'ex
 export function encodeDeploymentArg(config: DeploymentConfig | null): Uint8Array {
     return new Uint8Array(IDL.encode(DeploymentInitArgs, [config === null ? [] : [config]]));
 }
+
+/**
+ * The init argument as Candid text, `(opt record { peers = ...; admins = ... })`, for tools
+ * that take arguments as text (`dfx --argument`, `icp canister install --args`, icp.yaml).
+ */
+export function deploymentArgText(config: DeploymentConfig): string {
+    const principal = (p: { toText(): string }): string => `principal "${p.toText()}"`;
+    const peers = PEER_ROLES.map((role) => `${role} = ${principal(config.peers[role])}`).join('; ');
+    return `(opt record { peers = record { ${peers} }; admins = vec { ${config.admins.map(principal).join('; ')} } })`;
+}

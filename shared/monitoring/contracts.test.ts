@@ -101,7 +101,7 @@ describe('Contracts > monitoring > Candid round trips', () => {
 });
 
 describe('Contracts > monitoring > service and helpers', () => {
-    it('keeps the original method names plus acknowledge_alert, get_version, report_health and the admin settings', () => {
+    it('keeps the original method names plus acknowledge_alert, get_version, report_health, the admin settings and the emergency authority', () => {
         expect(Object.keys(MonitorMethods).sort()).toEqual(
             [
                 'acknowledge_alert',
@@ -117,7 +117,10 @@ describe('Contracts > monitoring > service and helpers', () => {
                 'set_dependencies',
                 'set_thresholds',
                 'set_top_up_policy',
-                'get_notifications'
+                'get_notifications',
+                'raise_emergency_for_owner',
+                'set_emergency_owner',
+                'get_emergency_authority'
             ].sort()
         );
         expect(monitorIdlFactory({ IDL }).display()).toContain('get_system_health');

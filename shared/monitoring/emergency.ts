@@ -1,3 +1,4 @@
+import { apiErrorVariants } from '../common/errors';
 import { c, type Infer } from '../common/codec';
 
 /**
@@ -56,3 +57,62 @@ export type DisableEmergencyRequest = Infer<typeof DisableEmergencyRequestCodec>
 export function newerEmergencyState(current: EmergencyState, incoming: EmergencyState): EmergencyState {
     return incoming.changed_at >= current.changed_at ? incoming : current;
 }
+
+// ---- emergency actions of workflow nodes: raised with the authority of the workflow's owner ----
+
+/**
+ * Argument of `raise_emergency_for_owner` (the orchestrator's call when a node's emergency
+ * action `PauseAllWorkflows` or `EnableSafeMode` runs): the workflow's owner whose authority
+ * the change needs, the mode, and where it came from (kept in the log).
+ *
+ * @example
+ * const r: RaiseEmergencyRequest = { owner, mode: { Emergency: null }, reason: 'emergency action of node repay in execution ex-7' };
+ */
+export const RaiseEmergencyRequestCodec = c.record({
+    owner: c.principal,
+    mode: c.tags(['Safe', 'Emergency'] as const),
+    reason: c.text
+});
+export type RaiseEmergencyRequest = Infer<typeof RaiseEmergencyRequestCodec>;
+
+/** Argument of `set_emergency_owner`: whether `owner`'s workflows may raise system-wide modes. */
+export const SetEmergencyOwnerRequestCodec = c.record({ owner: c.principal, allowed: c.bool });
+export type SetEmergencyOwnerRequest = Infer<typeof SetEmergencyOwnerRequestCodec>;
+
+/** One refused `raise_emergency_for_owner`: whose workflow asked for what, when, why. */
+export const EmergencyRefusalCodec = c.record({
+    id: c.nat64,
+    owner: c.principal,
+    mode: c.tags(['Safe', 'Emergency'] as const),
+    reason: c.text,
+    at: c.nat64
+});
+export type EmergencyRefusal = Infer<typeof EmergencyRefusalCodec>;
+
+/**
+ * Who may raise system-wide modes from a workflow, and the refusals so far (the latest
+ * `MAX_EMERGENCY_REFUSALS`, oldest first; `refused_total` counts every one).
+ */
+export const EmergencyAuthorityCodec = c.record({
+    owners: c.vec(c.principal),
+    refusals: c.vec(EmergencyRefusalCodec),
+    refused_total: c.nat64
+});
+export type EmergencyAuthority = Infer<typeof EmergencyAuthorityCodec>;
+
+/** Refusals kept (older ones are dropped, still counted in `refused_total`). */
+export const MAX_EMERGENCY_REFUSALS = 100;
+
+/** Allowed owners at most: the list is read on every raise. */
+export const MAX_EMERGENCY_OWNERS = 100;
+
+/**
+ * The error of `raise_emergency_for_owner`: the shared `ApiError`, or `OwnerNotAllowed` (the
+ * request was well formed and came from the orchestrator, but the workflow's owner is not one
+ * the admins allowed; the refusal is recorded).
+ */
+export const RaiseEmergencyErrorCodec = c.variant({ ...apiErrorVariants, OwnerNotAllowed: c.record({ owner: c.principal }) });
+export type RaiseEmergencyError = Infer<typeof RaiseEmergencyErrorCodec>;
+export const RaiseEmergencyResultCodec = c.result(EmergencyStateCodec, RaiseEmergencyErrorCodec);
+
+export const NO_EMERGENCY_AUTHORITY: EmergencyAuthority = { owners: [], refusals: [], refused_total: 0n };

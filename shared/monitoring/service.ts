@@ -3,7 +3,7 @@ import { ApiErrorCodec } from '../common/errors';
 import { c, idlFactory, type Codec, type MethodSpec } from '../common/codec';
 import { AlertCodec, ThresholdsCodec } from './alerts';
 import { DependencyProbeConfigCodec, DependencyStatusCodec } from './dependencies';
-import { DisableEmergencyRequestCodec, EmergencyStateCodec, EnableEmergencyRequestCodec } from './emergency';
+import { DisableEmergencyRequestCodec, EmergencyAuthorityCodec, EmergencyStateCodec, EnableEmergencyRequestCodec, RaiseEmergencyRequestCodec, RaiseEmergencyResultCodec, SetEmergencyOwnerRequestCodec } from './emergency';
 import { HealthReportAckCodec, HealthSampleCodec } from './health';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
@@ -37,6 +37,10 @@ export const MAX_NOTIFICATION_PAGE = 100;
  * - `set_dependencies`, `set_thresholds` (update; admins/controllers: what is probed, when alerts rise)
  * - `get_notifications` (query; admins/controllers: log entries with id > `after`, oldest first, at most 100)
  * - `set_top_up_policy` (update; admins/controllers: keep peers above a balance from the monitor's reserve, `null` turns it off)
+ * - `raise_emergency_for_owner` (update; the orchestrator only: a node's emergency action, with the
+ *   workflow owner's authority; `OwnerNotAllowed { owner }` for an owner not allowed, recorded)
+ * - `set_emergency_owner` (update; admins/controllers: who may raise modes from workflows; `LimitExceeded`)
+ * - `get_emergency_authority` (query; admins/controllers: allowed owners and recorded refusals)
  *
  * @example
  * const monitor = pic.createActor<MonitorService>(monitorIdlFactory, monitorId);
@@ -55,7 +59,10 @@ export const MonitorMethods = {
     set_dependencies: { args: [c.vec(DependencyProbeConfigCodec)], ret: DependenciesResultCodec, mode: 'update' },
     set_thresholds: { args: [ThresholdsCodec], ret: ThresholdsResultCodec, mode: 'update' },
     get_notifications: { args: [c.opt(c.nat64)], ret: R(c.vec(NotificationEntryCodec)), mode: 'query' },
-    set_top_up_policy: { args: [c.opt(TopUpPolicyCodec)], ret: R(c.opt(TopUpPolicyCodec)), mode: 'update' }
+    set_top_up_policy: { args: [c.opt(TopUpPolicyCodec)], ret: R(c.opt(TopUpPolicyCodec)), mode: 'update' },
+    raise_emergency_for_owner: { args: [RaiseEmergencyRequestCodec], ret: RaiseEmergencyResultCodec, mode: 'update' },
+    set_emergency_owner: { args: [SetEmergencyOwnerRequestCodec], ret: R(EmergencyAuthorityCodec), mode: 'update' },
+    get_emergency_authority: { args: [], ret: R(EmergencyAuthorityCodec), mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;
 
 /** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the monitor. */

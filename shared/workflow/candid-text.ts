@@ -178,3 +178,16 @@ export const CandidTypeTextSchema = z
         const r = parseCandidTypes(s);
         if (!r.ok) ctx.addIssue({ code: 'custom', message: `invalid Candid type at ${r.offset}: ${r.message}` });
     });
+
+/**
+ * The case names of a reply that is exactly one Candid variant (e.g. `(variant { Ok: nat; Err: text })`),
+ * or `undefined` for any other reply shape.
+ *
+ * @example
+ * const r = parseCandidTypes('(variant { Ok: nat; Err: text })');
+ * if (r.ok) replyVariantCases(r.types); // ['Ok', 'Err']
+ */
+export function replyVariantCases(types: readonly IDL.Type[]): string[] | undefined {
+    const only = types.length === 1 ? types[0] : undefined;
+    return only instanceof IDL.VariantClass ? only._fields.map(([name]) => name) : undefined;
+}

@@ -56,6 +56,36 @@ describe('Workflow contract > Candid round trips', () => {
         expect(decodeWorkflow(roundTrip(WorkflowWire, encodeWorkflow(wf)))).toEqual(wf);
     });
 
+    it('round-trips failure rules, retry rules and error operands', () => {
+        const def = liquidationWorkflow();
+        const retry = { maxRetries: 2, initialDelayMs: 10, backoffFactor: 2, maxDelayMs: 100, jitter: false };
+        const first = def.nodes[0];
+        if (first.config.kind !== 'Call') throw new Error('fixture: first node is a call');
+        def.nodes[0] = {
+            ...first,
+            config: { ...first.config, reply: { kind: 'Candid', types: '(variant { Ok: nat; Err: text; Busy })' }, failure: { kind: 'Cases', cases: ['Err', 'Busy'] } },
+            recovery: {
+                ...first.recovery,
+                retryOn: [
+                    { errors: [{ kind: 'ErrCase', case: 'Busy' }, { kind: 'RejectCode', code: 2 }], retry },
+                    { errors: [{ kind: 'Kind', errorKind: 'TimedOut' }], retry }
+                ]
+            }
+        };
+        def.nodes.push(
+            node('swap', {
+                config: {
+                    ...first.config,
+                    reply: { kind: 'Candid', types: '(record { slippage: nat })' },
+                    failure: { kind: 'Condition', mode: 'All', clauses: [{ left: { kind: 'Node', nodeId: 'swap', path: 'slippage' }, op: 'Gt', right: { kind: 'Error', nodeId: first.id, path: 'value' } }] }
+                }
+            }),
+            node('never', { config: { ...first.config, failure: { kind: 'Never' } } })
+        );
+        expect(WorkflowDefinitionSchema.safeParse(def).success).toBe(true);
+        expect(decodeWorkflowDefinition(roundTrip(WorkflowDefinitionWire, encodeWorkflowDefinition(def)))).toEqual(def);
+    });
+
     it('round-trips an execution with node states', () => {
         const x: Execution = {
             id: 'ex-1',
@@ -87,6 +117,9 @@ describe('Workflow contract > Candid round trips', () => {
             ranBy: { packageVersion: '0.1.0', buildId: 'abc', canisterVersion: 4n }
         };
         expect(decodeExecution(roundTrip(ExecutionWire, encodeExecution(x)))).toEqual(x);
+        const replyErr = { kind: 'ReplyErr', message: 'reply case Err', case: 'Err', detail: 'InsufficientFunds', value: '{"InsufficientFunds":null}' } as const;
+        const withReplyErr: Execution = { ...x, nodes: [{ ...x.nodes[0], error: replyErr }, x.nodes[1]] };
+        expect(decodeExecution(roundTrip(ExecutionWire, encodeExecution(withReplyErr)))).toEqual(withReplyErr);
         for (const trigger of [{ kind: 'Manual' }, { kind: 'Workflow', executionId: 'ex-0' }, { kind: 'Dapp', canister: 'aaaaa-aa' }] as const) {
             const y = { ...x, trigger, failure: { kind: 'TimedOut', deadlineAt: 100n } } as const;
             expect(decodeExecution(roundTrip(ExecutionWire, encodeExecution(y)))).toEqual(y);
@@ -128,6 +161,10 @@ describe('Workflow contract > zod rejects malformed definitions with the field p
         ['unknown dependency kind', (d) => ({ ...d, nodes: [node('a', { dependsOn: [{ nodeId: 'b', when: 'Sometimes' as 'Always' }] })] }), 'nodes.0.dependsOn.0.when'],
         ['delay too long', (d) => ({ ...d, nodes: [node('a', { config: { kind: 'Delay', durationMs: WORKFLOW_LIMITS.maxDelayNodeMs + 1 } })] }), 'nodes.0.config.durationMs'],
         ['too many dependencies', (d) => ({ ...d, nodes: [node('a', { dependsOn: after(...Array.from({ length: WORKFLOW_LIMITS.maxDependencies + 1 }, (_, i) => `n${i}`)) })] }), 'nodes.0.dependsOn'],
+        ['failure case not a case of the reply', (d) => ({ ...d, nodes: [{ ...d.nodes[0], config: { ...d.nodes[0].config, reply: { kind: 'Candid', types: '(variant { Ok: nat; Err: text })' }, failure: { kind: 'Cases', cases: ['Nope'] } } }] }), 'nodes.0.config.failure.cases'],
+        ['failure cases on a reply that is not a variant', (d) => ({ ...d, nodes: [{ ...d.nodes[0], config: { ...d.nodes[0].config, reply: { kind: 'Candid', types: '(nat)' }, failure: { kind: 'Cases', cases: ['Err'] } } }] }), 'nodes.0.config.failure.cases'],
+        ['failure condition on a raw reply', (d) => ({ ...d, nodes: [{ ...d.nodes[0], config: { ...d.nodes[0].config, reply: { kind: 'Raw' }, failure: { kind: 'Condition', mode: 'All', clauses: [{ left: { kind: 'Node', nodeId: d.nodes[0].id, path: 'x' }, op: 'Exists' }] } } }] }), 'nodes.0.config.failure'],
+        ['retry rule with an unknown error kind', (d) => ({ ...d, nodes: [{ ...d.nodes[0], recovery: { ...d.nodes[0].recovery, retryOn: [{ errors: [{ kind: 'Kind', errorKind: 'Oops' }], retry: d.nodes[0].recovery.retry }] } }] }), 'nodes.0.recovery.retryOn.0.errors.0.errorKind'],
         ['cycles over the cap', (d) => ({ ...d, nodes: [{ ...d.nodes[0], config: { ...d.nodes[0].config, cycles: WORKFLOW_LIMITS.maxCallCycles + 1n } }] }), 'nodes.0.config.cycles']
     ];
 

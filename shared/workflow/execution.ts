@@ -1,6 +1,7 @@
 import { Principal } from '@dfinity/principal';
 import { z } from 'zod';
-import { jsonTextSchema } from './json';
+import { jsonTextSchema, parseJson, type JsonValue } from './json';
+import { NODE_ERROR_KINDS, NodeErrorKindWire, type NodeErrorKind } from './node-error-kind';
 import { WORKFLOW_LIMITS } from './limits';
 import { PrincipalTextSchema } from './node';
 import { fromOpt, toOpt, c, type Infer } from '../common/codec';
@@ -114,38 +115,31 @@ export const decodeExecutionStatus = (v: ExecutionStatusWire): ExecutionStatus =
 
 // ---- node errors ----
 
-/**
- * Why a node attempt failed. `Evaluation` (a condition/transform/template that cannot be
- * evaluated), `CallRefused` (the call policy refused the target: nothing was sent) and
- * `QuotaExceeded` (an owner quota had no room: nothing was sent) are never retried; every
- * other kind is retried per policy.
- */
-export const NodeErrorKind = {
-    Rejected: 'Rejected',
-    TimedOut: 'TimedOut',
-    InvalidReply: 'InvalidReply',
-    Evaluation: 'Evaluation',
-    Unavailable: 'Unavailable',
-    Internal: 'Internal',
-    CallRefused: 'CallRefused',
-    QuotaExceeded: 'QuotaExceeded',
-    /** The owner's agent had too few cycles for what the call attaches; retried per policy (a top-up fixes it). */
-    InsufficientCycles: 'InsufficientCycles'
-} as const;
-export type NodeErrorKind = (typeof NodeErrorKind)[keyof typeof NodeErrorKind];
-const NODE_ERROR_KINDS = Object.values(NodeErrorKind);
+export { NodeErrorKind, NodeErrorKindWire } from './node-error-kind';
 
 export const NodeErrorWire = c.record({
-    kind: c.variant({ Rejected: c.null, TimedOut: c.null, InvalidReply: c.null, Evaluation: c.null, Unavailable: c.null, Internal: c.null, CallRefused: c.null, QuotaExceeded: c.null, InsufficientCycles: c.null }),
+    kind: NodeErrorKindWire,
     message: c.text,
-    reject_code: c.opt(c.nat32)
+    reject_code: c.opt(c.nat32),
+    case: c.opt(c.text),
+    detail: c.opt(c.text),
+    value: c.opt(c.text)
 });
 export type NodeErrorWire = Infer<typeof NodeErrorWire>;
 
+/**
+ * A node error. For `ReplyErr`: `case` is the reply variant case that meant failure (`Err`,
+ * or a case the node named; absent for a failure condition), `detail` the case of the error
+ * value when that value is itself a variant (ICRC-1's `InsufficientFunds`, `TemporarilyUnavailable`),
+ * and `value` the error value (the whole reply for a failure condition) as JSON text.
+ */
 export const NodeErrorSchema = z.object({
     kind: z.enum(NODE_ERROR_KINDS),
     message: z.string().max(WORKFLOW_LIMITS.maxDescriptionChars),
-    rejectCode: z.number().int().min(0).optional()
+    rejectCode: z.number().int().min(0).optional(),
+    case: z.string().optional(),
+    detail: z.string().optional(),
+    value: z.string().max(WORKFLOW_LIMITS.maxOutputBytes).optional()
 });
 export type NodeError = z.infer<typeof NodeErrorSchema>;
 
@@ -155,11 +149,35 @@ export function isRetryableNodeError(kind: NodeErrorKind): boolean {
 }
 
 export function encodeNodeError(e: NodeError): NodeErrorWire {
-    return { kind: encodeTag(e.kind), message: e.message, reject_code: toOpt(e.rejectCode) };
+    return { kind: encodeTag(e.kind), message: e.message, reject_code: toOpt(e.rejectCode), case: toOpt(e.case), detail: toOpt(e.detail), value: toOpt(e.value) };
 }
 
+/** Absent optional fields stay absent (so a decoded error equals the one encoded). */
 export function decodeNodeError(v: NodeErrorWire): NodeError {
-    return { kind: decodeTag(NODE_ERROR_KINDS, v.kind), message: v.message, rejectCode: fromOpt(v.reject_code) };
+    const e: NodeError = { kind: decodeTag(NODE_ERROR_KINDS, v.kind), message: v.message, rejectCode: fromOpt(v.reject_code) };
+    const kase = fromOpt(v.case);
+    const detail = fromOpt(v.detail);
+    const value = fromOpt(v.value);
+    if (kase !== undefined) e.case = kase;
+    if (detail !== undefined) e.detail = detail;
+    if (value !== undefined) e.value = value;
+    return e;
+}
+
+/**
+ * The error of a node as the JSON that `Error` operands read: every field present (`null`
+ * when unknown), `value` parsed (it is JSON text) so templates can reach into it.
+ *
+ * @example
+ * nodeErrorJson({ kind: 'ReplyErr', message: 'Err', case: 'Err', value: '{"InsufficientFunds":{"balance":3}}' }).value; // { InsufficientFunds: { balance: 3 } }
+ */
+export function nodeErrorJson(e: NodeError): JsonValue {
+    let value: JsonValue = null;
+    if (e.value !== undefined) {
+        const p = parseJson(e.value);
+        value = p.ok ? p.value : e.value;
+    }
+    return { kind: e.kind, message: e.message, reject_code: e.rejectCode ?? null, case: e.case ?? null, detail: e.detail ?? null, value };
 }
 
 // ---- per-node state ----

@@ -37,7 +37,12 @@ export const NodeAttemptRequestWire = c.record({
      * The workflow's owner: a `Call` task goes out from this owner's agent. Absent only from an
      * orchestrator older than agents; such a call is refused (the executor no longer calls as itself).
      */
-    owner: c.opt(c.principal)
+    owner: c.opt(c.principal),
+    /**
+     * An attempt of an emergency workflow (started by a node's `ExecuteEmergencyWorkflow`):
+     * it runs while emergency mode holds every other attempt. Absent: `false`.
+     */
+    critical: c.opt(c.bool)
 });
 export type NodeAttemptRequest = Infer<typeof NodeAttemptRequestWire>;
 

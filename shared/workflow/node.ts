@@ -4,7 +4,7 @@ import { JsonPathSchema, JsonTextSchema } from './json';
 import { WORKFLOW_LIMITS, utf8Bytes } from './limits';
 import { NotifyLevelSchema, NotifyLevelWire, RecoveryPolicySchema, RecoveryPolicyWire, decodeNotifyLevel, decodeRecoveryPolicy, encodeNotifyLevel, encodeRecoveryPolicy } from './recovery';
 import { fromOpt, toOpt, c, type Infer } from '../common/codec';
-import { CandidTypeTextSchema } from './candid-text';
+import { CandidTypeTextSchema, parseCandidTypes, replyVariantCases } from './candid-text';
 
 /** Node ids: short, and safe inside JSON paths and Candid text. */
 export const NodeIdSchema = z
@@ -30,18 +30,23 @@ export const PrincipalTextSchema = z.string().refine(
 export const OperandWire = c.variant({
     Const: c.text,
     Input: c.record({ path: c.text }),
-    Node: c.record({ node_id: c.text, path: c.text })
+    Node: c.record({ node_id: c.text, path: c.text }),
+    Error: c.record({ node_id: c.text, path: c.text })
 });
 export type OperandWire = Infer<typeof OperandWire>;
 
 /**
- * A value read at run time: a JSON constant, a path into the execution's input, or a path
- * into an earlier node's output (that node must be an ancestor: see the DAG validator).
+ * A value read at run time: a JSON constant, a path into the execution's input, a path
+ * into an earlier node's output (that node must be an ancestor: see the DAG validator), or a
+ * path into the error of a node that failed for good (`Error`: readable by that node's
+ * alternative and by its descendants, which run after a continuing fallback). The error reads
+ * as `{ kind, message, reject_code, case, detail, value }` (see `nodeErrorJson`).
  */
 export const OperandSchema = z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('Const'), json: JsonTextSchema }),
     z.object({ kind: z.literal('Input'), path: JsonPathSchema }),
-    z.object({ kind: z.literal('Node'), nodeId: NodeIdSchema, path: JsonPathSchema })
+    z.object({ kind: z.literal('Node'), nodeId: NodeIdSchema, path: JsonPathSchema }),
+    z.object({ kind: z.literal('Error'), nodeId: NodeIdSchema, path: JsonPathSchema })
 ]);
 export type Operand = z.infer<typeof OperandSchema>;
 
@@ -53,12 +58,15 @@ export function encodeOperand(o: Operand): OperandWire {
             return { Input: { path: o.path } };
         case 'Node':
             return { Node: { node_id: o.nodeId, path: o.path } };
+        case 'Error':
+            return { Error: { node_id: o.nodeId, path: o.path } };
     }
 }
 
 export function decodeOperand(v: OperandWire): Operand {
     if ('Const' in v) return { kind: 'Const', json: v.Const };
     if ('Input' in v) return { kind: 'Input', path: v.Input.path };
+    if ('Error' in v) return { kind: 'Error', nodeId: v.Error.node_id, path: v.Error.path };
     return { kind: 'Node', nodeId: v.Node.node_id, path: v.Node.path };
 }
 
@@ -118,6 +126,23 @@ export const ConditionConfigSchema = z.object({
 });
 export type ConditionConfig = z.infer<typeof ConditionConfigSchema>;
 
+export function encodeConditionConfig(c: ConditionConfig): Infer<typeof ConditionConfigWire> {
+    return {
+        mode: c.mode === 'All' ? { All: null } : { Any: null },
+        clauses: c.clauses.map((k) => ({ left: encodeOperand(k.left), op: encodeCompareOp(k.op), right: toOpt(k.right && encodeOperand(k.right)) }))
+    };
+}
+
+export function decodeConditionConfig(c: Infer<typeof ConditionConfigWire>): ConditionConfig {
+    return {
+        mode: 'All' in c.mode ? 'All' : 'Any',
+        clauses: c.clauses.map((k) => {
+            const right = fromOpt(k.right);
+            return { left: decodeOperand(k.left), op: decodeCompareOp(k.op), right: right && decodeOperand(right) };
+        })
+    };
+}
+
 // ---- transform ----
 
 export const TransformConfigWire = c.record({ fields: c.vec(c.record({ key: c.text, value: OperandWire })) });
@@ -163,12 +188,63 @@ export const ReplyDecodingSchema = z.discriminatedUnion('kind', [
 ]);
 export type ReplyDecoding = z.infer<typeof ReplyDecodingSchema>;
 
+export const FailureRuleWire = c.variant({
+    ErrCase: c.null,
+    Cases: c.record({ cases: c.vec(c.text) }),
+    Condition: ConditionConfigWire,
+    Never: c.null
+});
+export type FailureRuleWire = Infer<typeof FailureRuleWire>;
+
+/**
+ * What a reply that arrived means a failure (a reject, a timeout or a refusal always is):
+ * - `ErrCase` (the default): a reply decoded as one Candid variant whose case is `Err` or
+ *   `err` (the `Result` shape of ledgers, DEXes and most ICP APIs);
+ * - `Cases`: a reply variant whose case is one of `cases` (each must be a case of the reply type);
+ * - `Condition`: the condition holds; inside it, a `Node` operand naming the node itself reads the reply;
+ * - `Never`: every reply is a success (the node's dependents judge it).
+ * A failure is the node error `ReplyErr` carrying the case and the case's value as data.
+ * Raw (undecoded) replies are never judged.
+ */
+export const FailureRuleSchema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('ErrCase') }),
+    z.object({ kind: z.literal('Cases'), cases: z.array(z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars)).min(1).max(WORKFLOW_LIMITS.maxClauses) }),
+    ConditionConfigSchema.extend({ kind: z.literal('Condition') }),
+    z.object({ kind: z.literal('Never') })
+]);
+export type FailureRule = z.infer<typeof FailureRuleSchema>;
+
+/** The rule of a call node that names none. */
+export const DEFAULT_FAILURE_RULE: FailureRule = { kind: 'ErrCase' };
+
+export function encodeFailureRule(r: FailureRule): FailureRuleWire {
+    switch (r.kind) {
+        case 'ErrCase':
+            return { ErrCase: null };
+        case 'Cases':
+            return { Cases: { cases: r.cases } };
+        case 'Condition':
+            return { Condition: encodeConditionConfig(r) };
+        case 'Never':
+            return { Never: null };
+    }
+}
+
+export function decodeFailureRule(v: FailureRuleWire): FailureRule {
+    if ('ErrCase' in v) return { kind: 'ErrCase' };
+    if ('Cases' in v) return { kind: 'Cases', cases: v.Cases.cases };
+    if ('Condition' in v) return { kind: 'Condition', ...decodeConditionConfig(v.Condition) };
+    return { kind: 'Never' };
+}
+
 export const CallConfigWire = c.record({
     canister: c.principal,
     method: c.text,
     args: CallArgsWire,
     cycles: c.nat,
-    reply: ReplyDecodingWire
+    reply: ReplyDecodingWire,
+    /** Absent: {@link DEFAULT_FAILURE_RULE} (definitions stored before the rule existed read so too). */
+    failure: c.opt(FailureRuleWire)
 });
 
 export const CallConfigSchema = z.object({
@@ -176,9 +252,26 @@ export const CallConfigSchema = z.object({
     method: z.string().min(1).max(WORKFLOW_LIMITS.maxMethodChars),
     args: CallArgsSchema,
     cycles: z.bigint().min(0n).max(WORKFLOW_LIMITS.maxCallCycles),
-    reply: ReplyDecodingSchema
+    reply: ReplyDecodingSchema,
+    failure: FailureRuleSchema.optional()
 });
 export type CallConfig = z.infer<typeof CallConfigSchema>;
+
+/**
+ * Why a call's failure rule does not fit its reply decoding, or `undefined`: `Cases` and
+ * `Condition` need a Candid reply, and every named case must be a case of the reply variant.
+ */
+export function failureRuleProblem(c: CallConfig): { field: string; message: string } | undefined {
+    const rule = c.failure ?? DEFAULT_FAILURE_RULE;
+    if (rule.kind === 'ErrCase' || rule.kind === 'Never') return undefined;
+    if (c.reply.kind !== 'Candid') return { field: 'failure', message: `a ${rule.kind} rule needs a Candid reply decoding` };
+    if (rule.kind === 'Condition') return undefined;
+    const parsed = parseCandidTypes(c.reply.types);
+    const cases = parsed.ok ? replyVariantCases(parsed.types) : undefined;
+    if (cases === undefined) return { field: 'failure.cases', message: 'the reply is not one Candid variant' };
+    const unknown = rule.cases.find((k) => !cases.includes(k));
+    return unknown === undefined ? undefined : { field: 'failure.cases', message: `'${unknown}' is not a case of the reply (${cases.join(', ')})` };
+}
 
 // ---- node config ----
 
@@ -217,16 +310,12 @@ export function encodeNodeConfig(c: NodeConfig): NodeConfigWire {
                     method: c.method,
                     args: c.args.kind === 'Raw' ? { Raw: c.args.bytes } : { Template: { types: c.args.types, values: c.args.values.map(encodeOperand) } },
                     cycles: c.cycles,
-                    reply: c.reply.kind === 'Raw' ? { Raw: null } : { Candid: { types: c.reply.types } }
+                    reply: c.reply.kind === 'Raw' ? { Raw: null } : { Candid: { types: c.reply.types } },
+                    failure: toOpt(c.failure && encodeFailureRule(c.failure))
                 }
             };
         case 'Condition':
-            return {
-                Condition: {
-                    mode: c.mode === 'All' ? { All: null } : { Any: null },
-                    clauses: c.clauses.map((k) => ({ left: encodeOperand(k.left), op: encodeCompareOp(k.op), right: toOpt(k.right && encodeOperand(k.right)) }))
-                }
-            };
+            return { Condition: encodeConditionConfig(c) };
         case 'Transform':
             return { Transform: { fields: c.fields.map((f) => ({ key: f.key, value: encodeOperand(f.value) })) } };
         case 'Delay':
@@ -250,25 +339,21 @@ export function decodeNodeConfig(v: NodeConfigWire): NodeConfig {
             method: c.method,
             args: 'Raw' in args ? { kind: 'Raw', bytes: Uint8Array.from(args.Raw) } : { kind: 'Template', types: args.Template.types, values: args.Template.values.map(decodeOperand) },
             cycles: c.cycles,
-            reply: 'Raw' in reply ? { kind: 'Raw' } : { kind: 'Candid', types: reply.Candid.types }
+            reply: 'Raw' in reply ? { kind: 'Raw' } : { kind: 'Candid', types: reply.Candid.types },
+            failure: fromOptRule(c.failure)
         };
     }
-    if ('Condition' in v) {
-        const c = v.Condition;
-        return {
-            kind: 'Condition',
-            mode: 'All' in c.mode ? 'All' : 'Any',
-            clauses: c.clauses.map((k) => {
-                const right = fromOpt(k.right);
-                return { left: decodeOperand(k.left), op: decodeCompareOp(k.op), right: right && decodeOperand(right) };
-            })
-        };
-    }
+    if ('Condition' in v) return { kind: 'Condition', ...decodeConditionConfig(v.Condition) };
     if ('Transform' in v) return { kind: 'Transform', fields: v.Transform.fields.map((f) => ({ key: f.key, value: decodeOperand(f.value) })) };
     if ('Delay' in v) return { kind: 'Delay', durationMs: Number(v.Delay.duration_ms) };
     if ('Notify' in v) return { kind: 'Notify', level: decodeNotifyLevel(v.Notify.level), message: v.Notify.message };
     const input = fromOpt(v.StartWorkflow.input);
     return { kind: 'StartWorkflow', workflowId: v.StartWorkflow.workflow_id, input: input && decodeOperand(input) };
+}
+
+function fromOptRule(v: [] | [FailureRuleWire]): FailureRule | undefined {
+    const r = fromOpt(v);
+    return r === undefined ? undefined : decodeFailureRule(r);
 }
 
 // ---- node ----
@@ -300,14 +385,20 @@ export const NodeWire = c.record({
 export type NodeWire = Infer<typeof NodeWire>;
 
 /** One node of a workflow DAG. */
-export const NodeSchema = z.object({
-    id: NodeIdSchema,
-    config: NodeConfigSchema,
-    dependsOn: z.array(DependencySchema).max(WORKFLOW_LIMITS.maxDependencies),
-    join: z.enum(['All', 'Any']),
-    timeoutMs: z.number().int().min(1).max(WORKFLOW_LIMITS.maxNodeTimeoutMs).optional(),
-    recovery: RecoveryPolicySchema
-});
+export const NodeSchema = z
+    .object({
+        id: NodeIdSchema,
+        config: NodeConfigSchema,
+        dependsOn: z.array(DependencySchema).max(WORKFLOW_LIMITS.maxDependencies),
+        join: z.enum(['All', 'Any']),
+        timeoutMs: z.number().int().min(1).max(WORKFLOW_LIMITS.maxNodeTimeoutMs).optional(),
+        recovery: RecoveryPolicySchema
+    })
+    .superRefine((n, ctx) => {
+        if (n.config.kind !== 'Call') return;
+        const problem = failureRuleProblem(n.config);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem.message, path: ['config', ...problem.field.split('.')] });
+    });
 export type WorkflowNode = z.infer<typeof NodeSchema>;
 
 export function encodeNode(n: WorkflowNode): NodeWire {

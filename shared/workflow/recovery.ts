@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { JsonTextSchema } from './json';
 import { WORKFLOW_LIMITS } from './limits';
-import { c, type Infer } from '../common/codec';
+import { NODE_ERROR_KINDS, NodeErrorKindWire } from './node-error-kind';
+import { c, fromOpt, type Infer } from '../common/codec';
 
 // ---- notification level (used by notify nodes, fallbacks and emergency actions) ----
 
@@ -83,6 +84,53 @@ export function decodeRetryPolicy(v: RetryPolicyWire): RetryPolicy {
         maxDelayMs: Number(v.max_delay_ms),
         jitter: v.jitter
     };
+}
+
+// ---- retry by error class ----
+
+/**
+ * A class of node errors, as Step Functions' `ErrorEquals` names them:
+ * - `Kind`: every error of one node error kind (`TimedOut`, `Rejected`, `Unavailable`, `ReplyErr`, ...);
+ * - `RejectCode`: a reject with this IC reject code (1 SYS_FATAL .. 6 SYS_UNKNOWN);
+ * - `ErrCase`: a `ReplyErr` whose case, or whose error value's own case (`detail`), is this name.
+ */
+export const ErrorMatcherWire = c.variant({ Kind: NodeErrorKindWire, RejectCode: c.nat32, ErrCase: c.text });
+export type ErrorMatcherWire = Infer<typeof ErrorMatcherWire>;
+type ErrorMatcherWireKind = Infer<typeof NodeErrorKindWire>;
+
+export const ErrorMatcherSchema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('Kind'), errorKind: z.enum(NODE_ERROR_KINDS) }),
+    z.object({ kind: z.literal('RejectCode'), code: z.number().int().min(1).max(6) }),
+    z.object({ kind: z.literal('ErrCase'), case: IdSchema })
+]);
+export type ErrorMatcher = z.infer<typeof ErrorMatcherSchema>;
+
+export const RetryRuleWire = c.record({ errors: c.vec(ErrorMatcherWire), retry: RetryPolicyWire });
+
+/** A retry policy for the errors any of `errors` matches. */
+export const RetryRuleSchema = z.object({ errors: z.array(ErrorMatcherSchema).min(1).max(WORKFLOW_LIMITS.maxClauses), retry: RetryPolicySchema });
+export type RetryRule = z.infer<typeof RetryRuleSchema>;
+
+function encodeErrorMatcher(m: ErrorMatcher): ErrorMatcherWire {
+    switch (m.kind) {
+        case 'Kind':
+            return { Kind: { [m.errorKind]: null } as ErrorMatcherWireKind };
+        case 'RejectCode':
+            return { RejectCode: m.code };
+        case 'ErrCase':
+            return { ErrCase: m.case };
+    }
+}
+
+function decodeErrorMatcher(v: ErrorMatcherWire): ErrorMatcher {
+    if ('Kind' in v) {
+        const kind = NODE_ERROR_KINDS.find((k) => k in v.Kind);
+        // An unknown tag cannot pass Candid decoding of this variant; a broken invariant otherwise.
+        if (kind === undefined) throw new Error(`unknown node error kind ${Object.keys(v.Kind).join(',')}`);
+        return { kind: 'Kind', errorKind: kind };
+    }
+    if ('RejectCode' in v) return { kind: 'RejectCode', code: v.RejectCode };
+    return { kind: 'ErrCase', case: v.ErrCase };
 }
 
 // ---- fallback ----
@@ -178,12 +226,16 @@ export function decodeEmergencyAction(v: EmergencyActionWire): EmergencyAction {
 export const RecoveryPolicyWire = c.record({
     retry: RetryPolicyWire,
     fallback: FallbackWire,
-    emergency_actions: c.vec(EmergencyActionWire)
+    emergency_actions: c.vec(EmergencyActionWire),
+    /** Absent in definitions stored before retry rules existed: only `retry` applies. */
+    retry_on: c.opt(c.vec(RetryRuleWire))
 });
 export type RecoveryPolicyWire = Infer<typeof RecoveryPolicyWire>;
 
 /**
- * A node's recovery policy.
+ * A node's recovery policy. A failed attempt is retried with the first rule of `retryOn`
+ * whose `errors` match its error (in order, as Step Functions' `Retry` list), else with
+ * `retry`. Attempts are counted per node, whichever rule applied.
  *
  * @example
  * const policy: RecoveryPolicy = {
@@ -195,7 +247,8 @@ export type RecoveryPolicyWire = Infer<typeof RecoveryPolicyWire>;
 export const RecoveryPolicySchema = z.object({
     retry: RetryPolicySchema,
     fallback: FallbackSchema,
-    emergencyActions: z.array(EmergencyActionSchema).max(WORKFLOW_LIMITS.maxEmergencyActions)
+    emergencyActions: z.array(EmergencyActionSchema).max(WORKFLOW_LIMITS.maxEmergencyActions),
+    retryOn: z.array(RetryRuleSchema).max(WORKFLOW_LIMITS.maxClauses).optional()
 });
 export type RecoveryPolicy = z.infer<typeof RecoveryPolicySchema>;
 
@@ -203,9 +256,17 @@ export type RecoveryPolicy = z.infer<typeof RecoveryPolicySchema>;
 export const DEFAULT_RECOVERY: RecoveryPolicy = { retry: NO_RETRY, fallback: { kind: 'StopExecution' }, emergencyActions: [] };
 
 export function encodeRecoveryPolicy(p: RecoveryPolicy): RecoveryPolicyWire {
-    return { retry: encodeRetryPolicy(p.retry), fallback: encodeFallback(p.fallback), emergency_actions: p.emergencyActions.map(encodeEmergencyAction) };
+    return {
+        retry: encodeRetryPolicy(p.retry),
+        fallback: encodeFallback(p.fallback),
+        emergency_actions: p.emergencyActions.map(encodeEmergencyAction),
+        retry_on: p.retryOn === undefined ? [] : [p.retryOn.map((r) => ({ errors: r.errors.map(encodeErrorMatcher), retry: encodeRetryPolicy(r.retry) }))]
+    };
 }
 
 export function decodeRecoveryPolicy(v: RecoveryPolicyWire): RecoveryPolicy {
-    return { retry: decodeRetryPolicy(v.retry), fallback: decodeFallback(v.fallback), emergencyActions: v.emergency_actions.map(decodeEmergencyAction) };
+    const p: RecoveryPolicy = { retry: decodeRetryPolicy(v.retry), fallback: decodeFallback(v.fallback), emergencyActions: v.emergency_actions.map(decodeEmergencyAction) };
+    const rules = fromOpt(v.retry_on);
+    if (rules !== undefined) p.retryOn = rules.map((r) => ({ errors: r.errors.map(decodeErrorMatcher), retry: decodeRetryPolicy(r.retry) }));
+    return p;
 }

@@ -1,5 +1,6 @@
-import { backoffDelayMs, nextRetryAt, seedFromText } from './retry';
-import type { RetryPolicy } from './recovery';
+import { backoffDelayMs, nextRetryAt, retryPolicyFor, seedFromText } from './retry';
+import type { NodeError } from './execution';
+import { NO_RETRY, type RecoveryPolicy, type RetryPolicy } from './recovery';
 
 const p = (over: Partial<RetryPolicy> = {}): RetryPolicy => ({ maxRetries: 3, initialDelayMs: 1000, backoffFactor: 2, maxDelayMs: 10_000, jitter: false, ...over });
 const NOW = 1_000_000_000_000n;
@@ -42,5 +43,38 @@ describe('Retry schedule > jitter', () => {
         const policy = p({ jitter: true, initialDelayMs: 10_000, maxDelayMs: 10_000 });
         const values = new Set(Array.from({ length: 20 }, (_, i) => backoffDelayMs(policy, 2, seedFromText(`ex-${i}`))));
         expect(values.size).toBeGreaterThan(10);
+    });
+});
+
+describe('Retry schedule > policy by error class', () => {
+    const fast = p({ maxRetries: 5, initialDelayMs: 10, maxDelayMs: 10 });
+    const slow = p({ maxRetries: 1, initialDelayMs: 60_000, maxDelayMs: 60_000 });
+    const recovery: RecoveryPolicy = {
+        retry: p(),
+        fallback: { kind: 'StopExecution' },
+        emergencyActions: [],
+        retryOn: [
+            { errors: [{ kind: 'ErrCase', case: 'InsufficientFunds' }], retry: NO_RETRY },
+            { errors: [{ kind: 'ErrCase', case: 'TemporarilyUnavailable' }, { kind: 'RejectCode', code: 2 }], retry: fast },
+            { errors: [{ kind: 'Kind', errorKind: 'TimedOut' }], retry: slow },
+            { errors: [{ kind: 'Kind', errorKind: 'ReplyErr' }], retry: slow }
+        ]
+    };
+    const replyErr = (detail?: string, kase = 'Err'): NodeError => ({ kind: 'ReplyErr', message: 'x', case: kase, detail });
+    it.each<[string, NodeError, RetryPolicy]>([
+        ['Err case matched by the inner variant case: no retry', replyErr('InsufficientFunds'), NO_RETRY],
+        ['a transient Err case: fast retries', replyErr('TemporarilyUnavailable'), fast],
+        ['the same class by reject code', { kind: 'Unavailable', message: 'x', rejectCode: 2 }, fast],
+        ['a timeout', { kind: 'TimedOut', message: 'x' }, slow],
+        ['first matching rule wins over a later, wider one', replyErr('InsufficientFunds'), NO_RETRY],
+        ['any other Err: the ReplyErr kind rule', replyErr('BadFee'), slow],
+        ['a named case matched by the reply case itself', replyErr(undefined, 'TemporarilyUnavailable'), fast],
+        ['no rule matches: the node default', { kind: 'Rejected', message: 'x', rejectCode: 5 }, p()]
+    ])('%s', (_label, error, expected) => {
+        expect(retryPolicyFor(recovery, error)).toEqual(expected);
+    });
+
+    it('a policy without rules always uses its default', () => {
+        expect(retryPolicyFor({ ...recovery, retryOn: undefined }, replyErr('InsufficientFunds'))).toEqual(p());
     });
 });

@@ -1,5 +1,6 @@
+import type { NodeError } from './execution';
 import { msToNs } from './limits';
-import type { RetryPolicy } from './recovery';
+import type { ErrorMatcher, RecoveryPolicy, RetryPolicy } from './recovery';
 
 /** The answer of {@link nextRetryAt}: when the next attempt is due, or no attempt is left. */
 export type RetryDecision = { kind: 'RetryAt'; attempt: number; delayMs: number; dueAt: bigint } | { kind: 'Exhausted'; attempts: number };
@@ -52,3 +53,31 @@ function mix32(seed: number, attempt: number): number {
     return (h ^ (h >>> 16)) >>> 0;
 }
 
+
+/**
+ * Whether an error belongs to the class a matcher names.
+ *
+ * @example
+ * errorMatches({ kind: 'ErrCase', case: 'TemporarilyUnavailable' }, { kind: 'ReplyErr', message: 'Err', case: 'Err', detail: 'TemporarilyUnavailable' }); // true
+ */
+export function errorMatches(m: ErrorMatcher, e: NodeError): boolean {
+    switch (m.kind) {
+        case 'Kind':
+            return e.kind === m.errorKind;
+        case 'RejectCode':
+            return e.rejectCode === m.code;
+        case 'ErrCase':
+            return e.kind === 'ReplyErr' && (e.case === m.case || e.detail === m.case);
+    }
+}
+
+/**
+ * The retry policy for one failed attempt: the first of `retryOn` whose errors match, else
+ * the node's `retry` (as Step Functions tries its `Retry` entries in order).
+ *
+ * @example
+ * retryPolicyFor({ ...recovery, retryOn: [{ errors: [{ kind: 'Kind', errorKind: 'TimedOut' }], retry: NO_RETRY }] }, { kind: 'TimedOut', message: '' }); // NO_RETRY
+ */
+export function retryPolicyFor(recovery: RecoveryPolicy, e: NodeError): RetryPolicy {
+    return recovery.retryOn?.find((r) => r.errors.some((m) => errorMatches(m, e)))?.retry ?? recovery.retry;
+}

@@ -44,7 +44,7 @@ class BulkLoadMethods {
             putExecution({ schema_version: 1, execution: step.state, owner }, nextDeadline(compiled.Ok, step.state));
             for (const e of step.effects) {
                 if (e.kind !== 'DispatchNode') continue;
-                requests.push({ key: { execution_id: e.executionId, node_id: e.nodeId, attempt: e.attempt }, due_at: e.dueAt, timeout_ms: BigInt(e.timeoutMs), task: encodeNodeTask(e.task), owner: [Principal.fromText(owner)] });
+                requests.push({ key: { execution_id: e.executionId, node_id: e.nodeId, attempt: e.attempt }, due_at: e.dueAt, timeout_ms: BigInt(e.timeoutMs), task: encodeNodeTask(e.task), owner: [Principal.fromText(owner)], critical: [] });
             }
         }
         return { Ok: requests };

@@ -50,7 +50,7 @@ export class NodeAttemptMethods {
         if ('Err' in valid) return valid;
         const now = time();
         const key = keyOf(req.key);
-        const { attempt, created } = acceptAttempt(getAttempt(attemptKeyText(key)), { key, dueAt: req.due_at, timeoutMs: Number(req.timeout_ms), task: decodeNodeTask(req.task), owner: req.owner[0]?.toText() }, now);
+        const { attempt, created } = acceptAttempt(getAttempt(attemptKeyText(key)), { key, dueAt: req.due_at, timeoutMs: Number(req.timeout_ms), task: decodeNodeTask(req.task), owner: req.owner[0]?.toText(), critical: req.critical[0] === true }, now);
         if (created) {
             putAttempt(attempt);
             armWake(now);

@@ -9,7 +9,7 @@ import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
 import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import type { OutboxStore } from '../../common/outbox/outbox';
-import { attemptKeyText, isFinished, reportDeadLettered, reportDelivered, reportDelivery, reportPending, withReportDelivery, type StoredAttempt } from './logic';
+import { attemptKeyText, isFinished, runnableAttempts, reportDeadLettered, reportDelivered, reportDelivery, reportPending, withReportDelivery, type StoredAttempt } from './logic';
 import { reindexAttempt, reportIndex, retentionIndex, runningIndex, scheduledByExecution, scheduledIndex } from './indexes';
 import { MEMORY } from './memory';
 
@@ -69,15 +69,31 @@ const attemptsOf = (keys: string[]): StoredAttempt[] => keys.flatMap((k) => atte
  * at most `max` of each.
  */
 export function dueAttempts(now: bigint, max: number, holdScheduled: boolean): StoredAttempt[] {
-    const scheduled = holdScheduled ? [] : scheduledIndex.due(now, max).ids;
-    return attemptsOf([...scheduled, ...runningIndex.due(now, max).ids]);
+    const scheduled = holdScheduled ? criticalScheduled(now).slice(0, max) : attemptsOf(scheduledIndex.due(now, max).ids);
+    return [...scheduled, ...attemptsOf(runningIndex.due(now, max).ids)];
 }
 
-/** When the wake timer must run next: the earliest running deadline, and the earliest due attempt unless held. */
+/**
+ * How many of the earliest scheduled attempts emergency mode looks through for an emergency
+ * workflow's (`critical`) ones, which it does not hold. Bounded so one message's reads stay
+ * bounded; a critical attempt behind more held ones waits until they are due-ordered past it.
+ */
+export const CRITICAL_SCAN = 200;
+
+/** The critical scheduled attempts due by `until` among the earliest {@link CRITICAL_SCAN}. */
+function criticalScheduled(until: bigint): StoredAttempt[] {
+    return runnableAttempts(attemptsOf(scheduledIndex.due(until, CRITICAL_SCAN).ids), true).filter((a) => a.status === 'Scheduled');
+}
+
+/** When the wake timer must run next: the earliest running deadline, and the earliest due attempt (while held: critical one). */
 export function nextWakeTime(holdScheduled: boolean): bigint | undefined {
-    const times = [runningIndex.earliest(), holdScheduled ? undefined : scheduledIndex.earliest()].filter((t): t is bigint => t !== undefined);
+    const scheduled = holdScheduled ? criticalScheduled(FAR_FUTURE)[0]?.dueAt : scheduledIndex.earliest();
+    const times = [runningIndex.earliest(), scheduled].filter((t): t is bigint => t !== undefined);
     return times.length === 0 ? undefined : times.reduce((x, y) => (x < y ? x : y));
 }
+
+/** Later than any due time (nanoseconds, u64 max). */
+const FAR_FUTURE = (1n << 64n) - 1n;
 
 /** The scheduled attempts of one execution (read through its index). */
 export function scheduledAttemptsOf(executionId: string): StoredAttempt[] {

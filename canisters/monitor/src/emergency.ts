@@ -4,9 +4,11 @@ import { isController, type Principal } from 'azle';
 import type { ApiError } from '../../../shared/common/errors';
 import { ok, type Result } from '../../../shared/common/result';
 import { parseWith } from '../../../shared/common/codec';
-import { DisableEmergencyRequestCodec, EnableEmergencyRequestCodec, type DisableEmergencyRequest, type EmergencyState, type EnableEmergencyRequest } from '../../../shared/monitoring/emergency';
+import { DisableEmergencyRequestCodec, EnableEmergencyRequestCodec, RaiseEmergencyRequestCodec, SetEmergencyOwnerRequestCodec, type DisableEmergencyRequest, type EmergencyAuthority, type EmergencyState, type EnableEmergencyRequest, type RaiseEmergencyError, type RaiseEmergencyRequest, type SetEmergencyOwnerRequest } from '../../../shared/monitoring/emergency';
+import { apiError } from '../../../shared/common/errors';
+import { raiseForOwner, setEmergencyOwner } from './logic/emergency-authority';
 import { MonitorMethods as M } from '../../../shared/monitoring/service';
-import { disableEmergencyMode, enableEmergencyMode, type AdminCheck } from './logic/emergency';
+import { disableEmergencyMode, enableEmergencyMode, isAdmin, type AdminCheck } from './logic/emergency';
 import type { MonitorEffect, MonitorState } from './logic/state';
 import * as runtime from './runtime';
 import * as state from './state';
@@ -44,6 +46,59 @@ export class EmergencyMethods {
         if ('Err' in parsed) return parsed;
         const caller = runtime.caller();
         return applyChange((s, now) => disableEmergencyMode(s, parsed.Ok, caller, adminCheck(caller), state.emergencyTargets(), now));
+    }
+
+    /**
+     * A workflow node's emergency action (`PauseAllWorkflows`, `EnableSafeMode`), raised with
+     * the authority of the workflow's owner: an owner the admins allowed (`set_emergency_owner`)
+     * changes the mode everywhere, as `enable_emergency_mode` does, recorded as changed by the
+     * owner; any other owner is refused, and the refusal is recorded (`get_emergency_authority`,
+     * and a Warning in `get_notifications`).
+     * Call context: update. Callers: the orchestrator only (it vouches for the owner: it checked
+     * the workflow's owner when it stored the workflow).
+     * Errors: `Unauthorized` (not the orchestrator), `OwnerNotAllowed { owner }` (recorded), `InvalidInput`.
+     */
+    @method(M.raise_emergency_for_owner)
+    raise_emergency_for_owner(arg: RaiseEmergencyRequest): Result<EmergencyState, RaiseEmergencyError> {
+        const caller = runtime.caller();
+        if (!state.deployment.isPeer(caller, 'orchestrator')) return { Err: apiError.unauthorized(caller) };
+        const parsed = parseWith(RaiseEmergencyRequestCodec.schema, arg);
+        if ('Err' in parsed) return parsed;
+        const before = state.load();
+        const r = raiseForOwner(before, state.emergencyAuthority.get(), parsed.Ok, state.emergencyTargets(), runtime.now());
+        state.save(before, r.state);
+        state.emergencyAuthority.set(r.authority);
+        if (r.effects.length > 0) {
+            runtime.applyEffects(r.effects);
+            runtime.pushNow();
+        }
+        return r.answer;
+    }
+
+    /**
+     * Allows (or stops allowing) an owner's workflows to raise system-wide modes.
+     * Call context: update. Callers: admins and controllers only.
+     * Errors: `Unauthorized`, `LimitExceeded` (more than 100 owners), `InvalidInput`.
+     */
+    @method(M.set_emergency_owner)
+    set_emergency_owner(arg: SetEmergencyOwnerRequest): Result<EmergencyAuthority, ApiError> {
+        const parsed = parseWith(SetEmergencyOwnerRequestCodec.schema, arg);
+        if ('Err' in parsed) return parsed;
+        const caller = runtime.caller();
+        const r = setEmergencyOwner(state.emergencyAuthority.get(), parsed.Ok, caller, adminCheck(caller));
+        if ('Ok' in r) state.emergencyAuthority.set(r.Ok);
+        return r;
+    }
+
+    /**
+     * The owners allowed to raise modes and the refusals recorded (latest 100, oldest first).
+     * Call context: query. Callers: admins and controllers only. Errors: `Unauthorized`.
+     */
+    @method(M.get_emergency_authority)
+    get_emergency_authority(): Result<EmergencyAuthority, ApiError> {
+        const caller = runtime.caller();
+        if (!isAdmin(caller, adminCheck(caller))) return { Err: apiError.unauthorized(caller) };
+        return ok(state.emergencyAuthority.get());
     }
 }
 

@@ -29,5 +29,7 @@ export const MEMORY = {
     /** The rolling windows of executions, node attempts and schedule firings, counted apart. */
     workWindows: 10,
     /** The top-up policy (absent: off). */
-    topUpPolicy: 11
+    topUpPolicy: 11,
+    /** Owners allowed to raise modes from workflows, and the refusals recorded. */
+    emergencyAuthority: 12
 } as const;

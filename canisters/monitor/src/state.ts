@@ -7,7 +7,7 @@ import type { Principal } from 'azle';
 
 import { DEFAULT_THRESHOLDS, type Alert, type Thresholds } from '../../../shared/monitoring/alerts';
 import type { DependencyStatus } from '../../../shared/monitoring/dependencies';
-import { NORMAL_MODE, type EmergencyState } from '../../../shared/monitoring/emergency';
+import { NORMAL_MODE, NO_EMERGENCY_AUTHORITY, type EmergencyAuthority, type EmergencyState } from '../../../shared/monitoring/emergency';
 import type { CanisterRole } from '../../../shared/monitoring/health';
 import type { NotificationEntry } from '../../../shared/monitoring/notifications';
 import type { Peers } from '../../../shared/common/deployment';
@@ -31,6 +31,8 @@ const emergency = new StableCell<EmergencyState>(MEMORY.emergency, () => NORMAL_
 const thresholds = new StableCell<Thresholds>(MEMORY.thresholds, () => DEFAULT_THRESHOLDS);
 const counters = new StableCell<Counters>(MEMORY.counters, () => ({ samples_received: 0n, next_alert_id: 1n, next_notification_id: 1n }));
 const propagation = new StableCell<PropagationEntry[]>(MEMORY.propagation, () => []);
+/** Apart from `MonitorState`: only the emergency-authority methods read or write it. */
+export const emergencyAuthority = new StableCell<EmergencyAuthority>(MEMORY.emergencyAuthority, () => NO_EMERGENCY_AUTHORITY);
 
 export function load(): MonitorState {
     const c = counters.get();

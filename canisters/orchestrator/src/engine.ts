@@ -81,7 +81,7 @@ export function commit(stored: StoredExecution, step: Step<Execution>, now: bigi
 function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
     switch (e.kind) {
         case 'DispatchNode':
-            enqueue({ kind: 'Dispatch', executionId: e.executionId, nodeId: e.nodeId, attempt: e.attempt, dueAt: e.dueAt, timeoutMs: e.timeoutMs, task: e.task }, now);
+            enqueue({ kind: 'Dispatch', executionId: e.executionId, nodeId: e.nodeId, attempt: e.attempt, dueAt: e.dueAt, timeoutMs: e.timeoutMs, task: e.task, ...(stored.emergencyRun ? { critical: true } : {}) }, now);
             return;
         case 'CancelDispatched':
             enqueue({ kind: 'CancelDispatched', executionId: e.executionId }, now);
@@ -100,10 +100,9 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
         case 'EnableSafeMode': {
             const mode = e.kind === 'PauseAllWorkflows' ? 'Emergency' : 'Safe';
             const reason = `emergency action of node ${e.nodeId} in execution ${e.executionId}`;
-            // Applied here at once (no new execution may start meanwhile), and asked of the
-            // monitor so the scheduler and executor follow; the monitor's answer wins later.
-            adoptEmergency({ mode: mode === 'Emergency' ? { Emergency: null } : { Safe: null }, reason, changed_at: now, changed_by: [canisterSelf()] }, now);
-            enqueue({ kind: 'RequestEmergency', mode, reason }, now);
+            // Not applied here: a system-wide mode needs the owner's authority, which the
+            // monitor checks; its answer (and its push to every peer) brings the mode.
+            enqueue({ kind: 'RequestEmergency', mode, reason, owner: stored.owner }, now);
             return;
         }
         case 'ExecutionFinished':
@@ -158,6 +157,8 @@ export type StartRequest = {
     trigger: Trigger;
     input: string;
     scheduled?: { scheduleId: string; idempotencyKey: string };
+    /** Started by a node's `ExecuteEmergencyWorkflow`: emergency and safe mode do not block or pause it. */
+    emergencyRun?: boolean;
     /** A dapp's completion callback: its canister is the caller (checked here, after ownership). */
     completionCallback?: CompletionCallback;
 };
@@ -184,7 +185,7 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
     if (badCallback !== undefined) return { Err: badCallback };
     if (w.status === 'Paused') return { Err: apiError.conflict(`workflow ${w.id} is paused`) };
     const wf = compiledFor(w.id, w.latestVersion);
-    const blocked = emergencyBlocks(wf.def.critical === true);
+    const blocked = req.emergencyRun === true ? undefined : emergencyBlocks(wf.def.critical === true);
     if (blocked !== undefined) return { Err: blocked };
     const refused = callRefusalOf(wf.def, req.caller);
     if (refused !== undefined) return { Err: refused };
@@ -199,7 +200,7 @@ export function startNew(req: StartRequest, now: bigint): { Ok: Execution } | { 
     if (underfunded) updateFunding(w.owner, (f) => withWaiting(f, id));
     if (req.scheduled !== undefined) rememberKey(req.scheduled.idempotencyKey, id);
     countFor(w.owner, 'concurrent_executions', 1);
-    commit({ schema_version: 1, execution: step.state, owner: w.owner, scheduled: req.scheduled, completionCallback: req.completionCallback }, step, now, wf);
+    commit({ schema_version: 1, execution: step.state, owner: w.owner, scheduled: req.scheduled, completionCallback: req.completionCallback, ...(req.emergencyRun === true ? { emergencyRun: true } : {}) }, step, now, wf);
     return { Ok: step.state };
 }
 
@@ -216,8 +217,9 @@ export function applyReport(executionId: string, report: AttemptReport, now: big
 }
 
 /** What holds executions of the workflow now (its owner paused it, or emergency mode), if anything. */
-export function holdCauseOf(workflowId: string): PauseCause | undefined {
-    return holdCause({ workflowPaused: getWorkflow(workflowId)?.status === 'Paused', emergencyMode: 'Emergency' in emergency.current.mode });
+export function holdCauseOf(workflowId: string, emergencyRun = false): PauseCause | undefined {
+    // An emergency workflow's run is critical by definition: emergency mode does not hold it.
+    return holdCause({ workflowPaused: getWorkflow(workflowId)?.status === 'Paused', emergencyMode: 'Emergency' in emergency.current.mode && !emergencyRun });
 }
 
 /**
@@ -230,7 +232,7 @@ export function reconcileExecution(id: string, now: bigint): void {
     const stored = getExecution(id);
     if (stored === undefined) return;
     const x = stored.execution;
-    const cause = holdCauseOf(x.workflowId);
+    const cause = holdCauseOf(x.workflowId, stored.emergencyRun === true);
     const action = holdAction({ status: x.status, pausedBy: stored.pausedBy }, cause);
     if (action.kind === 'None') return;
     const wf = compiledFor(x.workflowId, x.workflowVersion);

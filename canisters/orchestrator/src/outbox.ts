@@ -13,7 +13,7 @@ import { MonitorMethods } from '../../../shared/monitoring/service';
 import { SchedulerMethods } from '../../../shared/scheduling/service';
 import type { ApiError } from '../../../shared/common/errors';
 import type { DeadLetterReason } from '../../../shared/common/dead-letter';
-import type { EmergencyState } from '../../../shared/monitoring/emergency';
+import type { EmergencyState, RaiseEmergencyError } from '../../../shared/monitoring/emergency';
 import type { PeerRole } from '../../../shared/common/deployment';
 import { assertNever } from '../../../shared/common/result';
 import type { MethodSpec } from '../../../shared/common/codec';
@@ -45,7 +45,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
         case 'Dispatch': {
             // The owner names the agent the call goes out from (read here: entries stored before agents carry none).
             const owner = getExecution(m.executionId)?.owner;
-            const request = { key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, due_at: m.dueAt, timeout_ms: BigInt(m.timeoutMs), task: encodeNodeTask(m.task), owner: owner === undefined ? [] : [Principal.fromText(owner)] };
+            const request = { key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, due_at: m.dueAt, timeout_ms: BigInt(m.timeoutMs), task: encodeNodeTask(m.task), owner: owner === undefined ? [] : [Principal.fromText(owner)], critical: m.critical === true ? [true] : [] };
             const r = await callPeer<{ Ok: unknown } | { Err: WorkflowError }>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
             // A typed refusal (e.g. Unauthorized after a bad deployment) will not change by
             // retrying; the orchestrator's node deadline then fails the attempt as TimedOut.
@@ -62,10 +62,16 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
         case 'Notify':
             return replied(await callPeer<unknown>('monitor', 'send_system_notification', MonitorMethods.send_system_notification, { level: { [m.level]: null }, message: m.message, source: 'orchestrator', event: [] }));
         case 'RequestEmergency': {
-            const request = { mode: m.mode === 'Emergency' ? { Emergency: null } : { Safe: null }, reason: m.reason };
-            const r = await callPeer<{ Ok: EmergencyState } | { Err: ApiError }>('monitor', 'enable_emergency_mode', MonitorMethods.enable_emergency_mode, request);
+            const mode = m.mode === 'Emergency' ? { Emergency: null } : { Safe: null };
+            // The monitor decides, with the owner's authority; a refusal is recorded there
+            // (get_emergency_authority, notifications), so it is final here.
+            const r =
+                m.owner === undefined
+                    ? await callPeer<{ Ok: EmergencyState } | { Err: ApiError }>('monitor', 'enable_emergency_mode', MonitorMethods.enable_emergency_mode, { mode, reason: m.reason })
+                    : await callPeer<{ Ok: EmergencyState } | { Err: RaiseEmergencyError }>('monitor', 'raise_emergency_for_owner', MonitorMethods.raise_emergency_for_owner, { owner: Principal.fromText(m.owner), mode, reason: m.reason });
             return replied(r, (answer) => {
                 if ('Ok' in answer) adoptEmergency(answer.Ok, time());
+                else console.log(`outbox: the monitor refused ${m.mode} mode for ${m.owner ?? 'the orchestrator'}: ${Object.keys(answer.Err)[0] ?? ''}`);
             });
         }
         case 'StartWorkflow':
@@ -103,7 +109,9 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
 /** A `start_workflow` node or an emergency workflow: started here, the node told the outcome. */
 function startLocal(m: Extract<OutboxMessage, { kind: 'StartWorkflow' }>): void {
     const now = time();
-    const r = startNew({ workflowId: m.workflowId, caller: Principal.fromText(m.owner), trigger: { kind: 'Workflow', executionId: m.origin.executionId }, input: m.input }, now);
+    const emergencyRun = m.origin.kind === 'Emergency';
+    const r = startNew({ workflowId: m.workflowId, caller: Principal.fromText(m.owner), trigger: { kind: 'Workflow', executionId: m.origin.executionId }, input: m.input, emergencyRun }, now);
+    if (emergencyRun && 'Err' in r) console.log(`outbox: emergency workflow ${m.workflowId} of ${m.origin.executionId}/${m.origin.nodeId} did not start: ${Object.keys(r.Err)[0] ?? ''}`);
     if (m.origin.kind !== 'Node') return;
     applyReport(m.origin.executionId, { nodeId: m.origin.nodeId, attempt: m.origin.attempt, startedAt: now, finishedAt: now, outcome: startNodeOutcome(r, m.workflowId) }, now);
 }

@@ -41,6 +41,8 @@ export type StoredExecution = {
     /** Set for executions a dapp started with a completion callback: called once when they finish. */
     completionCallback?: CompletionCallback;
     pausedBy?: PauseCause;
+    /** Started by a node's `ExecuteEmergencyWorkflow`: critical by definition, so emergency mode neither blocks nor pauses it. */
+    emergencyRun?: true;
 };
 
 export type StoredExecutionSummary = {

@@ -40,6 +40,11 @@ export class CyclesAccount {
         return this.feesOfSubnet(canister.subnetIndex);
     }
 
+    /** What a subnet charges, by its index (for a canister not created yet). */
+    subnetFees(subnetIndex: number): FeeSchedule {
+        return this.feesOfSubnet(subnetIndex);
+    }
+
     resourceUse(canister: Canister): ResourceUse {
         return {
             memoryBytes: canister.memorySize(),

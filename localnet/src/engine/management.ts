@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
-import { RejectCode, type CallResult, type Reject } from '../api';
+import { RejectCode, type CallResult, type Reject, type SubnetKind } from '../api';
 import { Canister, DEFAULT_SETTINGS, type CanisterSettings, type ChangeDetails, type ChangeOrigin, type Visibility } from './canister';
 import { CanisterTrap, instructionLimitExceeded, InstructionLimitExceeded, reject as rejectOf, rejects, type ErrorCodeName } from './errors';
 import { Execution, type ExecutionInput } from './execution';
@@ -25,6 +25,8 @@ export type ManagementHost = {
     /** Allocates a canister id on the subnet of `near` (a canister) or the default subnet. */
     allocateCanisterId(subnetIndex: number | null, specified: Uint8Array | null): { id: Uint8Array; subnetIndex: number } | Reject;
     randomBytes(count: number): Uint8Array;
+    /** The kind of a subnet, by index (cross-subnet creation is for NNS canisters only). */
+    subnetKind(subnetIndex: number): SubnetKind;
 };
 
 /** Methods a user may send as ingress messages (the rest only canisters may call). */
@@ -114,8 +116,9 @@ export class ManagementCanister {
             }
             case 'create_canister': {
                 const args = decode<M.CreateCanisterArgsValue>(M.CreateCanisterArgs, request.arg, request.method);
-                // The creation fee comes out of the cycles sent with the request.
-                const fee = caller === null ? 0n : canisterCreationFee(replica.cycles.fees(caller));
+                const subnetIndex = this.creationSubnet(request, caller);
+                // The creation fee (the new canister's subnet's) comes out of the cycles sent with the request.
+                const fee = caller === null ? 0n : canisterCreationFee(replica.cycles.subnetFees(subnetIndex ?? caller.subnetIndex));
                 if (request.cycles < fee) {
                     fail(
                         RejectCode.CanisterReject,
@@ -123,7 +126,7 @@ export class ManagementCanister {
                         `Creating a canister requires a fee of ${fee} that is deducted from the canister's initial balance but only ${request.cycles} cycles were received with the create_canister request.`
                     );
                 }
-                const canister = this.create(request, caller, args.settings[0], request.cycles - fee, undefined);
+                const canister = this.create(request, caller, args.settings[0], request.cycles - fee, undefined, subnetIndex);
                 return { payload: encode([M.CanisterIdRecord], [{ canister_id: Principal.fromUint8Array(canister.id) }]), refund: 0n };
             }
             case 'provisional_top_up_canister': {
@@ -243,8 +246,22 @@ export class ManagementCanister {
         return canister;
     }
 
-    private create(request: Request, caller: Canister | null, settings: M.CanisterSettingsValue | undefined, cycles: bigint, specified: Principal | undefined): Canister {
-        const allocated = this.host.allocateCanisterId(caller?.subnetIndex ?? request.subnetIndex ?? null, specified?.toUint8Array() ?? null);
+    /**
+     * The subnet a canister's `create_canister` creates on: its own, or the subnet it addressed
+     * by id. As on the IC, only canisters of the NNS subnet (the cycles minting canister) may
+     * create canisters on another subnet (dfinity/ic `rs/execution_environment/src/execution_environment.rs`,
+     * test `create_canister_xnet_called_from_non_nns`).
+     */
+    private creationSubnet(request: Request, caller: Canister | null): number | null {
+        if (caller === null || request.subnetIndex === undefined || request.subnetIndex === caller.subnetIndex) return caller?.subnetIndex ?? request.subnetIndex ?? null;
+        if (this.host.subnetKind(caller.subnetIndex) !== 'NNS') {
+            fail(RejectCode.CanisterError, 'CanisterContractViolation', 'Cannot create canister. Sender should be on the same subnet or on the NNS subnet.');
+        }
+        return request.subnetIndex;
+    }
+
+    private create(request: Request, caller: Canister | null, settings: M.CanisterSettingsValue | undefined, cycles: bigint, specified: Principal | undefined, subnetIndex?: number | null): Canister {
+        const allocated = this.host.allocateCanisterId(subnetIndex ?? caller?.subnetIndex ?? request.subnetIndex ?? null, specified?.toUint8Array() ?? null);
         if ('rejectCode' in allocated) throw new ManagementReject(allocated);
         const applied = settings === undefined ? { settings: { ...DEFAULT_SETTINGS }, controllers: null } : applySettings(DEFAULT_SETTINGS, settings);
         const canister = new Canister(allocated.id, allocated.subnetIndex, applied.controllers ?? [request.sender], cycles);

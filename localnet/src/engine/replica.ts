@@ -23,7 +23,11 @@ export type Request = {
     method: string;
     arg: Uint8Array;
     cycles: bigint;
-    /** For canister creation by ingress: the subnet the message was routed to. */
+    /**
+     * For a management call: the subnet whose management canister it addresses (ingress
+     * routed by effective id, or a canister calling a subnet id as the callee, as the cycles
+     * minting canister does to create canisters on other subnets).
+     */
     subnetIndex?: number;
     /** Bounded-wait calls: when the caller stops waiting (ns); absent for guaranteed responses. */
     deadline?: bigint;
@@ -68,6 +72,8 @@ export class Replica {
     routes: (id: Uint8Array) => boolean = () => true;
     /** The id of a subnet by its index (set by the instance). */
     subnetId: (subnetIndex: number) => Uint8Array = () => new Uint8Array(0);
+    /** The index of the subnet with this id, or null when the id names no subnet (set by the instance). */
+    subnetIndexOf: (id: Uint8Array) => number | null = () => null;
     /** The DER root key canisters read with `ic0.root_key_copy` (set by the instance). */
     rootKey: Uint8Array = new Uint8Array(0);
     private readonly queries = new QueryExecutor({
@@ -455,11 +461,15 @@ export class Replica {
                 canister.callMade(canisterKey(call.callee));
                 context.outstanding++;
                 const payload = callPayload(call);
+                // A call addressed to a subnet id is a call to that subnet's management
+                // canister (the interface specification's "effective" management calls).
+                const addressedSubnet = this.subnetIndexOf(call.callee);
                 this.queue.push({
                     kind: 'request',
                     origin: { kind: 'canister', caller: canister.key, callbackId },
                     sender: canister.id,
-                    target: call.callee,
+                    target: addressedSubnet === null ? call.callee : MANAGEMENT_ID,
+                    ...(addressedSubnet === null ? {} : { subnetIndex: addressedSubnet }),
                     method: call.method,
                     arg: payload,
                     cycles: call.cycles,

@@ -52,6 +52,16 @@ export function addSubnet(tree: StateTree, host: HttpInterfaceHost, subnet: Subn
     insertPath(tree, [...base, 'node', node.nodeId, 'public_key'], node.publicKeyDer);
 }
 
+/**
+ * Adds `/canister_ranges/<subnet_id>/<shard>`: the subnet's ranges as one shard, labelled with
+ * the first range's start (a CBOR list of `[start, end]`, as `/subnet/<id>/canister_ranges`).
+ */
+export function addCanisterRangeShards(tree: StateTree, subnet: SubnetTopology): void {
+    const first = subnet.ranges[0];
+    if (first === undefined) return;
+    insertPath(tree, ['canister_ranges', subnet.subnetId, first.start], encodeCbor(subnet.ranges.map((r) => [r.start, r.end])));
+}
+
 /** Adds `/canister/<cid>/{certified_data, module_hash, controllers}` (those that exist). */
 export function addCanister(tree: StateTree, host: HttpInterfaceHost, canisterId: Uint8Array, parts: ReadonlyArray<'certified_data' | 'module_hash' | 'controllers'>): void {
     const state = host.canisterState(canisterId);

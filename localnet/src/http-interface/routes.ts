@@ -7,7 +7,7 @@ import { Principal } from '@dfinity/principal';
 
 import { OperationError, type CanisterCall, type InstanceApi, type SubmittedMessage } from '../api';
 import { encodeCbor, type CborInput } from './cbor';
-import { addCanister, addCanisterMetadata, addRequestStatus, addSubnet, certify, dataCertificate, icErrorCode, rootSubnet, signQueryResponse, type StateTree } from './certificate';
+import { addCanister, addCanisterMetadata, addCanisterRangeShards, addRequestStatus, addSubnet, certify, dataCertificate, icErrorCode, rootSubnet, signQueryResponse, type StateTree } from './certificate';
 import { checkEnvelope, MAX_INGRESS_BYTES_PER_MESSAGE, principalText, type CheckedRequest, type HttpRefusal } from './envelope';
 import { asHttpInterfaceHost, type HttpInterfaceHost } from './host';
 import { hashOfMap } from './request-id';
@@ -242,6 +242,14 @@ function addPath(host: HttpInterfaceHost, tree: StateTree, scope: ReadStateScope
         case 'subnet':
             for (const subnet of host.topology.subnets) {
                 if (second === undefined || Buffer.from(subnet.subnetId).equals(second)) addSubnet(tree, host, subnet);
+            }
+            return null;
+        case 'canister_ranges':
+            // The sharded form of a subnet's ranges (`/canister_ranges/<subnet_id>/<shard>`), which
+            // ic-agent's `fetch_subnet_by_id` reads (dfinity/agent-rs `ic-agent/src/agent/mod.rs`).
+            if (scope.kind !== 'subnet') return text(400, 'canister_ranges paths are read through a subnet\'s read_state');
+            for (const subnet of host.topology.subnets) {
+                if (second === undefined || Buffer.from(subnet.subnetId).equals(second)) addCanisterRangeShards(tree, subnet);
             }
             return null;
         case 'request_status': {

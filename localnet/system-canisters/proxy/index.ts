@@ -7,6 +7,8 @@
  */
 import { call, canisterCycleBalance, IDL, isController, msgCaller, update } from 'azle';
 
+import { callErrorText } from '../common/call-error';
+
 const ProxyArgs = IDL.Record({ canister_id: IDL.Principal, method: IDL.Text, args: IDL.Vec(IDL.Nat8), cycles: IDL.Nat });
 const ProxyError = IDL.Variant({
     InsufficientCycles: IDL.Record({ available: IDL.Nat, required: IDL.Nat }),
@@ -31,7 +33,7 @@ export default class {
             const result = await call<Uint8Array, Uint8Array>(request.canister_id, request.method, { raw: true, args: request.args, cycles: request.cycles });
             return { Ok: { result } };
         } catch (error) {
-            return { Err: { CallFailed: { reason: error instanceof Error ? error.message : JSON.stringify(error) } } };
+            return { Err: { CallFailed: { reason: callErrorText(error) } } };
         }
     }
 }

@@ -52,7 +52,8 @@ describe('Executor > node attempts', () => {
                 reply: { Candid: { types: '(variant { Ok: nat; Err: text })' } }
             }
         },
-        owner: [env.owner.getPrincipal()]
+        owner: [env.owner.getPrincipal()],
+        critical: []
     });
 
     beforeAll(async () => {

@@ -7,14 +7,18 @@
  * start forking the state, StaleHeartbeat alerts dated 2021, a health summary without the
  * monitor, and a state folder rewritten whole.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 import { Actor, CanisterStatus, HttpAgent, type Identity } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
+import { builtWasmPath } from '../../../cli/deploy';
 import { loadIdentityFile } from '../../../cli/identity';
+import { deploymentArgText, type DeploymentConfig } from '../../../shared/common/deployment';
 import { encodeCbor } from '../../../localnet/src/http-interface/cbor';
 import { monitorIdlFactory, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
 import { ICP_BINARY, icpRunner, runStartToExit, startFolders, startNetwork, type StartedNetwork, type StartFolders } from '../support/npm-start';
@@ -24,6 +28,7 @@ jest.setTimeout(600_000);
 
 type Monitor = { get_system_health: () => Promise<SystemHealth>; get_notifications: (after: [] | [bigint]) => Promise<{ Ok: NotificationEntry[] } | { Err: unknown }> };
 
+const ROOT = resolve(__dirname, '..', '..', '..');
 const GENESIS_2022_NS = BigInt(Date.UTC(2022, 0, 1)) * 1_000_000n;
 
 describe('npm start > the network it makes', () => {
@@ -135,6 +140,8 @@ describe('npm start > the network it makes', () => {
     });
 
     describe('icp-cli against it', () => {
+        /** The canister `icp canister create` made without --proxy (the next tests install and call it). */
+        let createdId = '';
         beforeAll(() => {
             if (!existsSync(ICP_BINARY)) return;
             const imported = icp.run(['identity', 'import', 'deflow', '--storage', 'plaintext', '--from-pem', join(folders.configDir, 'identity.pem')]);
@@ -156,6 +163,61 @@ describe('npm start > the network it makes', () => {
             const stranger = icp.run(['canister', 'create', '--detached', '--proxy', proxy, '-n', network.url, '-k', 'fetch']);
             expect(stranger.status).not.toBe(0);
             expect(stranger.stderr).toMatch(/Unauthorized: you are not in the proxy canister's controllers list/);
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('shows the caller\'s seeded cycles ledger balance and creates a canister without --proxy, funded from it and controlled by the caller', async () => {
+            const asDeflow = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
+            expect(network.output()).toContain(`Cycles ledger um5iw-rqaaa-aaaaq-qaaba-cai and CMC rkp4c-7iaaa-aaaaa-aaaca-cai: deployed; 1000 T cycles seeded for ${operator.getPrincipal().toText()}`);
+            const before = icp.run(['cycles', 'balance', ...asDeflow]);
+            expect(before.status === 0 ? before.stdout : before.stderr).toContain('Balance: 1_000_000_000_000_000 cycles');
+            const created = icp.run(['canister', 'create', '--detached', ...asDeflow]);
+            expect(created.status === 0 ? 'ok' : created.stderr).toBe('ok');
+            createdId = /Created canister with ID (\S+)/.exec(created.stdout + created.stderr)?.[1] ?? '';
+            const status = await CanisterStatus.request({ agent: await agentAs(), canisterId: Principal.fromText(createdId), paths: ['controllers'] });
+            expect((status.get('controllers') as Principal[]).map((p) => p.toText())).toEqual([operator.getPrincipal().toText()]);
+            // icp's default amount (2T) plus the ledger's fee of 100M cycles.
+            expect(icp.run(['cycles', 'balance', ...asDeflow]).stdout).toContain('Balance: 997_999_900_000_000 cycles');
+            // An identity without a balance is refused by the ledger, with its balance named.
+            const stranger = icp.run(['canister', 'create', '--detached', '-n', network.url, '-k', 'fetch']);
+            expect(stranger.status).not.toBe(0);
+            expect(stranger.stderr).toMatch(/Insufficient cycles\. Requested: 2000000000000 cycles, available balance: 0 cycles/);
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('installs the created canister, shows its status and calls it', () => {
+            const asDeflow = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
+            const install = icp.run(['canister', 'install', createdId, '--mode', 'install', '--wasm', builtWasmPath('price_oracle'), ...asDeflow]);
+            expect(install.status === 0 ? 'ok' : install.stderr).toBe('ok');
+            const status = icp.run(['canister', 'status', createdId, ...asDeflow]);
+            expect(status.status === 0 ? 'ok' : status.stderr).toBe('ok');
+            expect(status.stdout).toMatch(/Status: Running/);
+            expect(status.stdout).toContain(`controller: ${operator.getPrincipal().toText()}`);
+            const price = icp.run(['canister', 'call', createdId, 'get_price', '()', ...asDeflow]);
+            expect(price.status === 0 ? price.stdout : price.stderr).toMatch(/price_e8s = \d/);
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('follows the release runbook (docs/upgrade-drill.md) with icp: stop, upgrade with an argument, start, get_version; the argument takes effect', () => {
+            const asDeflow = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
+            const monitor = deployment.peers['monitor']!;
+            const added = icp.run(['identity', 'new', 'second-admin', '--storage', 'plaintext']);
+            expect(added.status === 0 ? 'ok' : added.stderr).toBe('ok');
+            const secondAdmin = icp.run(['identity', 'principal', '--identity', 'second-admin']).stdout.trim();
+            const asSecond = ['-n', network.url, '-k', 'fetch', '--identity', 'second-admin'];
+            expect(icp.run(['canister', 'call', monitor, 'get_notifications', '(null)', ...asSecond]).stdout).toMatch(/Err/);
+            const versionBefore = Number(/canister_version = (\d+)/.exec(icp.run(['canister', 'call', monitor, 'get_version', '()', ...asDeflow]).stdout)?.[1]);
+            const peers = Object.fromEntries(Object.entries(deployment.peers).map(([role, id]) => [role, Principal.fromText(id)])) as unknown as DeploymentConfig['peers'];
+            const arg = deploymentArgText({ peers, admins: [operator.getPrincipal(), Principal.fromText(secondAdmin)] });
+            for (const step of [
+                ['canister', 'stop', monitor],
+                ['canister', 'install', monitor, '--mode', 'upgrade', '--wasm', builtWasmPath('monitor'), '--args', arg],
+                ['canister', 'start', monitor]
+            ]) {
+                const result = icp.run([...step, ...asDeflow]);
+                expect(result.status === 0 ? 'ok' : `${step.join(' ')}: ${result.stderr}`).toBe('ok');
+            }
+            const version = icp.run(['canister', 'call', monitor, 'get_version', '()', ...asDeflow]);
+            expect(version.status === 0 ? 'ok' : version.stderr).toBe('ok');
+            expect(Number(/canister_version = (\d+)/.exec(version.stdout)?.[1])).toBeGreaterThan(versionBefore);
+            expect(icp.run(['canister', 'call', monitor, 'get_notifications', '(null)', ...asSecond]).stdout).toMatch(/Ok/);
         });
 
         (existsSync(ICP_BINARY) ? it : it.skip)('calls a demo canister and shows field names from its candid:service metadata', () => {
@@ -180,6 +242,40 @@ describe('npm start > the network it makes', () => {
             const stranger = icp.run(['canister', 'stop', target, '-n', network.url, '-k', 'fetch']);
             expect(stranger.status).not.toBe(0);
             expect(stranger.stderr).toMatch(/controller/i);
+        });
+
+        describe('icp deploy from icp.yaml', () => {
+            (existsSync(ICP_BINARY) ? it : it.skip)('brings up the four canisters wired to each other (npm run icp:deploy), and a second run upgrades them in place', async () => {
+                // The project's icp.yaml, connected to this network's URL instead of port 4943.
+                const project = mkdtempSync(join(tmpdir(), 'deflow-icp-project-'));
+                writeFileSync(join(project, 'icp.yaml'), readFileSync(join(ROOT, 'icp.yaml'), 'utf8').replace('url: http://127.0.0.1:4943', `url: ${network.url}`));
+                symlinkSync(join(ROOT, '.azle'), join(project, '.azle'));
+                const deploy = (): ReturnType<typeof spawnSync> =>
+                    spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'icp-deploy.ts'), '--project-dir', project, '--identity', 'deflow'], {
+                        encoding: 'utf8',
+                        env: { ...process.env, HOME: icp.home, DO_NOT_TRACK: '1', RUST_BACKTRACE: '0' },
+                        timeout: 300_000
+                    });
+                const first = deploy();
+                expect(first.status === 0 ? 'ok' : `${String(first.stdout)}\n${String(first.stderr)}`).toBe('ok');
+                const ids = Object.fromEntries([...String(first.stdout).matchAll(/Created canister (\w+) with ID (\S+)/g)].map((m) => [m[1]!, m[2]!]));
+                expect(Object.keys(ids).sort()).toEqual(['executor', 'monitor', 'orchestrator', 'scheduler']);
+                const monitor = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(operator), canisterId: ids['monitor']! });
+                // Wired: the other three know the monitor's id from their init argument and have reported to it.
+                const health = await monitor.get_system_health();
+                expect(health.canisters.map((c) => Object.keys(c.role)[0]).sort()).toEqual(['Executor', 'Orchestrator', 'Scheduler']);
+                expect(health.canisters.filter((c) => c.latest.length === 0 || c.stale)).toEqual([]);
+            const controllers = await CanisterStatus.request({ agent: await agentAs(), canisterId: Principal.fromText(ids['orchestrator']!), paths: ['controllers'] });
+            expect((controllers.get('controllers') as Principal[]).map((p) => p.toText()).sort()).toEqual([operator.getPrincipal().toText(), ids['monitor']!].sort());
+                // The deploying identity is the deployment's admin; nobody else is.
+                expect(await monitor.get_notifications([])).toHaveProperty('Ok');
+                const asAnonymous = Actor.createActor<Monitor>(monitorIdlFactory, { agent: await agentAs(), canisterId: ids['monitor']! });
+                expect(Object.keys((await asAnonymous.get_notifications([])) as object)).toEqual(['Err']);
+                const second = deploy();
+                expect(second.status === 0 ? 'ok' : String(second.stderr)).toBe('ok');
+                expect(String(second.stdout)).not.toMatch(/Created canister/);
+                expect((await monitor.get_system_health()).canisters).toHaveLength(3);
+            });
         });
     });
 

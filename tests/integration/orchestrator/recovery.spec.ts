@@ -1,6 +1,7 @@
 import type { PocketIc } from '@dfinity/pic';
 
 import { NO_RETRY, type Fallback } from '../../../shared/workflow';
+import { monitorActor } from '../support/monitoring';
 import { createPic } from '../support/pic';
 import {
     createWorkflow,
@@ -100,7 +101,9 @@ describe('Orchestrator > recovery', () => {
         else expect(nodeStatus(done, 'shape')).toBe('Cancelled');
     });
 
-    it('an emergency action pauses all workflows until the monitor lifts emergency mode', async () => {
+    it('an emergency action of an allowed owner pauses all workflows until the monitor lifts emergency mode', async () => {
+        // System-wide modes need the owner's authority, which admins grant at the monitor.
+        okOf(await monitorActor(pic, env.deployment, env.admin).set_emergency_owner({ owner: env.owner.getPrincipal(), allowed: true }));
         await env.oracle.set_price(50_000_000n);
         await env.lending.fail_next(100);
         const x = okOf(await env.orchestrator.start_execution({ workflow_id: liquidationId, input: liquidationInput(60_000_000n) }));
@@ -108,6 +111,7 @@ describe('Orchestrator > recovery', () => {
         await env.lending.fail_next(0);
         expect(statusOf(done)).toBe('Failed');
         expect(nodeOf(done, 'repay').attempts).toHaveLength(4);
+        await pic.tick(5); // the request reaches the monitor, whose push reaches every canister
 
         const refused = await env.orchestrator.start_execution({ workflow_id: liquidationId, input: liquidationInput(60_000_000n) });
         expect(errTag(refused)).toBe('EmergencyMode');

@@ -104,6 +104,9 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         set_top_up_policy: ADMINS,
         send_system_notification: only('orchestrator', 'scheduler', 'executor', 'admin', 'controller'),
         report_health: only('orchestrator', 'scheduler', 'executor'),
+        raise_emergency_for_owner: only('orchestrator'),
+        set_emergency_owner: ADMINS,
+        get_emergency_authority: ADMINS,
         get_version: ANYONE
     },
     agent: {

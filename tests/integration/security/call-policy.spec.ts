@@ -67,7 +67,7 @@ describe('Security > call policy', () => {
             IDL.encode([NodeResultReportWire.idl], [{ execution_id: victimExecution, node_id: 'wait', attempt: 1, started_at: 0n, finished_at: 1n, outcome } satisfies NodeResultReport])
         );
     const forgedSucceeded = (): Uint8Array<ArrayBuffer> => forgedReport({ Succeeded: { output: '"forged"' } });
-    const forgedFailed = (): Uint8Array<ArrayBuffer> => forgedReport({ Failed: { kind: { Rejected: null }, message: 'forged', reject_code: [] } });
+    const forgedFailed = (): Uint8Array<ArrayBuffer> => forgedReport({ Failed: { kind: { Rejected: null }, message: 'forged', reject_code: [], case: [], detail: [], value: [] } });
     const depositTo = (canister: Principal): Uint8Array<ArrayBuffer> => new Uint8Array(IDL.encode([DepositCyclesArg], [{ canister_id: canister }]));
 
     async function expectVictimUntouched(): Promise<void> {
@@ -135,7 +135,8 @@ describe('Security > call policy', () => {
                 due_at: BigInt(await pic.getTime()) * MS,
                 timeout_ms: 10_000n,
                 task: { Call: { canister: target, method, args, cycles, reply: { Raw: null } } },
-                owner: [env.stranger.getPrincipal()]
+                owner: [env.stranger.getPrincipal()],
+                critical: []
             };
             okOf(await asOrchestrator.run_node_attempt(request));
             await pic.tick(3);

@@ -1,17 +1,25 @@
 /**
  * `lending_position`: a demo canister for workflow tests. Every accepted `repay` increments a
  * counter, so a test can prove a retried or re-sent node never repaid twice. `fail_next`
- * makes the next N repay calls reject (nothing recorded).
+ * makes the next N repay calls reject (nothing recorded), `err_next` makes them answer
+ * `Err` (nothing recorded): the two failure shapes a workflow must tell apart. The position's
+ * health (`set_health`, `position_health`) and `liquidate` stand in for a position manager a
+ * `LiquidatePosition` emergency action calls.
  */
 import { IDL, msgArgData, msgReject, msgReply, query, update } from 'azle';
 
-import { lendingPositionMethods, type RepayArgs } from './interface';
+import { lendingPositionMethods, type PositionHealth, type RepayArgs, type RepayResult } from './interface';
 
 const M = lendingPositionMethods(IDL);
 
 let repays = 0n;
 let total = 0n;
 let failures = 0;
+let errReplies = 0;
+/** Health factor in percent; below 100 the position is at risk. */
+let health = 150n;
+let liquidated = false;
+let liquidations = 0n;
 
 export default class {
     /**
@@ -25,6 +33,11 @@ export default class {
         if (failures > 0) {
             failures -= 1;
             msgReject('lending_position: failing on purpose');
+            return;
+        }
+        if (errReplies > 0) {
+            errReplies -= 1;
+            msgReply(new Uint8Array(IDL.encode([M.RepayResult], [{ Err: 'position temporarily locked' }])));
             return;
         }
         repays += 1n;
@@ -45,5 +58,36 @@ export default class {
     @update([IDL.Nat32])
     fail_next(count: number): void {
         failures = count;
+    }
+
+    /** The next `count` repay calls answer `Err` (a reply, not a reject). */
+    @update([IDL.Nat32])
+    err_next(count: number): void {
+        errReplies = count;
+    }
+
+    @update([IDL.Nat])
+    set_health(percent: bigint): void {
+        health = percent;
+    }
+
+    @query([M.PositionArgs], M.PositionHealth)
+    position_health(): PositionHealth {
+        if (liquidated) return { Liquidated: null };
+        return health >= 100n ? { Healthy: health } : { AtRisk: health };
+    }
+
+    /** Closes the position (once: a second liquidation answers `Err`); counted. */
+    @update([M.PositionArgs], M.RepayResult)
+    liquidate(): RepayResult {
+        if (liquidated) return { Err: 'already liquidated' };
+        liquidated = true;
+        liquidations += 1n;
+        return { Ok: liquidations };
+    }
+
+    @query([], IDL.Nat64)
+    liquidation_count(): bigint {
+        return liquidations;
     }
 }

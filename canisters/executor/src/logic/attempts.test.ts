@@ -1,6 +1,6 @@
 import { IDL } from '@dfinity/candid';
 import type { NodeTask } from '../../../../shared/workflow';
-import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptRequest, type StoredAttempt } from './attempts';
+import { acceptAttempt, attemptKeyText, cancelScheduled, runnableAttempts, type AttemptRequest, type StoredAttempt } from './attempts';
 import { failedCall, settle, take } from '../../../common/outbox/delivery';
 import { attemptIndexTimes, retentionDropCount } from './index-times';
 import { completeCall, reportDelivered, reportDelivery, reportPending, runDue, withReportDelivery, REPORT_RESEND_AFTER_NS, REPORT_RETRY, deferCall, type TargetCheck } from './run';
@@ -174,5 +174,22 @@ describe('Executor > retention', () => {
         expect(retentionDropCount(1, 12, 10, 500)).toBe(2);
         expect(retentionDropCount(0, 5, 10, 500)).toBe(0);
         expect(retentionDropCount(0, 20_000, 10_000, 500)).toBe(500);
+    });
+});
+
+describe('Executor > emergency mode holds attempts, except an emergency workflow\'s', () => {
+    const plain = accepted(req(1));
+    const critical = accepted({ ...req(2), critical: true });
+    const running: StoredAttempt = { ...accepted(req(3)), status: 'Running' };
+    it.each<[string, boolean, StoredAttempt[]]>([
+        ['normal mode: everything runs', false, [plain, critical, running]],
+        ['emergency mode: scheduled attempts wait, critical ones and those already out do not', true, [critical, running]]
+    ])('%s', (_label, emergencyMode, expected) => {
+        expect(runnableAttempts([plain, critical, running], emergencyMode)).toEqual(expected);
+    });
+
+    it('a request without the flag is not critical', () => {
+        expect(plain.critical).toBeUndefined();
+        expect(critical.critical).toBe(true);
     });
 });

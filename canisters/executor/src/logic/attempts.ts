@@ -42,10 +42,12 @@ export type StoredAttempt = {
     receivedAt: bigint;
     /** The workflow's owner (principal text): a call goes out from their agent. */
     owner?: string;
+    /** An emergency workflow's attempt: not held by emergency mode. */
+    critical?: boolean;
 };
 
 /** What `run_node_attempt` brings. */
-export type AttemptRequest = { key: AttemptKey; dueAt: bigint; timeoutMs: number; task: NodeTask; owner?: string };
+export type AttemptRequest = { key: AttemptKey; dueAt: bigint; timeoutMs: number; task: NodeTask; owner?: string; critical?: boolean };
 
 /**
  * Stores a requested attempt, or answers the one already stored under the same key: a
@@ -67,7 +69,8 @@ export function acceptAttempt(existing: StoredAttempt | undefined, req: AttemptR
             timeoutMs: Math.min(Math.max(req.timeoutMs, 1), WORKFLOW_LIMITS.maxNodeTimeoutMs),
             report: { kind: 'NotYet' },
             receivedAt: now,
-            owner: req.owner
+            owner: req.owner,
+            ...(req.critical === true ? { critical: true } : {})
         },
         created: true
     };
@@ -79,6 +82,15 @@ export function acceptAttempt(existing: StoredAttempt | undefined, req: AttemptR
  */
 export function cancelScheduled(attempts: readonly StoredAttempt[], executionId: string, now: bigint): StoredAttempt[] {
     return attempts.filter((a) => a.key.executionId === executionId && a.status === 'Scheduled').map((a) => ({ ...a, status: 'Cancelled', finishedAt: now }));
+}
+
+/**
+ * The attempts the timer may start or time out: in emergency mode, scheduled attempts are held
+ * (not started) until the mode is lifted, except an emergency workflow's (`critical`).
+ */
+export function runnableAttempts(attempts: StoredAttempt[], emergencyMode: boolean): StoredAttempt[] {
+    if (!emergencyMode) return attempts;
+    return attempts.filter((a) => a.status !== 'Scheduled' || a.critical === true);
 }
 
 export function isFinished(a: StoredAttempt): boolean {

@@ -18,7 +18,8 @@ export function isAdmin(caller: Principal, check: AdminCheck): boolean {
     return check.caller_is_controller || check.admins.some((a) => a.toText() === caller.toText());
 }
 
-function change(state: MonitorState, next: EmergencyState, peers: readonly Principal[], message: string, now: bigint): { state: MonitorState; effects: MonitorEffect[] } {
+/** A mode change: logged (Critical, or Warning when back to Normal) and pushed to every peer. */
+export function changeEmergency(state: MonitorState, next: EmergencyState, peers: readonly Principal[], message: string, now: bigint): { state: MonitorState; effects: MonitorEffect[] } {
     const logged = appendNotification({ ...state, emergency: next }, 'Normal' in next.mode ? { Warning: null } : { Critical: null }, message, 'monitor', now);
     return { state: logged.state, effects: peers.map((target) => ({ type: 'PropagateEmergency', target, state: next })) };
 }
@@ -43,7 +44,7 @@ export function enableEmergencyMode(
     if (reason.length === 0 || reason.length > 500) return err(apiError.invalidInput('reason', 'expected 1..500 characters'));
     const mode = 'Safe' in request.mode ? { Safe: null } : { Emergency: null };
     const next: EmergencyState = { mode, reason, changed_at: now, changed_by: [caller] };
-    return ok(change(state, next, peers, `${'Safe' in mode ? 'safe' : 'emergency'} mode enabled by ${caller.toText()}: ${reason}`, now));
+    return ok(changeEmergency(state, next, peers, `${'Safe' in mode ? 'safe' : 'emergency'} mode enabled by ${caller.toText()}: ${reason}`, now));
 }
 
 /**
@@ -63,5 +64,5 @@ export function disableEmergencyMode(
 ): Result<{ state: MonitorState; effects: MonitorEffect[] }, ApiError> {
     if (!isAdmin(caller, check)) return err(apiError.unauthorized(caller));
     const next: EmergencyState = { mode: { Normal: null }, reason: request.reason.trim().slice(0, 500), changed_at: now, changed_by: [caller] };
-    return ok(change(state, next, peers, `emergency mode disabled by ${caller.toText()}: ${next.reason}`, now));
+    return ok(changeEmergency(state, next, peers, `emergency mode disabled by ${caller.toText()}: ${next.reason}`, now));
 }

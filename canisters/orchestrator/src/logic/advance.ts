@@ -4,6 +4,7 @@ import {
     WORKFLOW_LIMITS,
     encodeArgsFromJson,
     msToNs,
+    nodeErrorJson,
     parseCandidTypes,
     parseJson,
     utf8Bytes,
@@ -80,7 +81,7 @@ export function advance(wf: CompiledWorkflow, exec: Execution, now: bigint): Ste
     return closeDraft(d);
 }
 
-/** The evaluation context over the draft: the input, and outputs of resolved nodes. */
+/** The evaluation context over the draft: the input, outputs of resolved nodes, errors of failed ones. */
 export function evalContext(d: Draft): EvalContext {
     const input = parseJson(d.exec.input);
     return {
@@ -92,6 +93,10 @@ export function evalContext(d: Draft): EvalContext {
             if (r.kind !== 'Done') return undefined;
             const p = parseJson(r.output);
             return p.ok ? p.value : undefined;
+        },
+        error(id) {
+            const s = d.states.get(id);
+            return s !== undefined && s.status === 'Failed' && s.error !== undefined ? nodeErrorJson(s.error) : undefined;
         }
     };
 }

@@ -7,6 +7,8 @@ const cond = (id: string, over: Partial<WorkflowNode> = {}): WorkflowNode =>
     node(id, { config: { kind: 'Condition', mode: 'All', clauses: [{ left: { kind: 'Input', path: 'x' }, op: 'Exists' }] }, ...over });
 const readsNode = (id: string, reads: string, over: Partial<WorkflowNode> = {}): WorkflowNode =>
     node(id, { config: { kind: 'Transform', fields: [{ key: 'v', value: { kind: 'Node', nodeId: reads, path: '' } }] }, ...over });
+const readsError = (id: string, reads: string, over: Partial<WorkflowNode> = {}): WorkflowNode =>
+    node(id, { config: { kind: 'Transform', fields: [{ key: 'why', value: { kind: 'Error', nodeId: reads, path: 'value' } }] }, ...over });
 const alt = (id: string, alternative: string, over: Partial<WorkflowNode> = {}): WorkflowNode =>
     node(id, { recovery: { retry: { maxRetries: 0, initialDelayMs: 0, backoffFactor: 1, maxDelayMs: 0, jitter: false }, fallback: { kind: 'UseAlternativeNode', nodeId: alternative }, emergencyActions: [] }, ...over });
 
@@ -50,6 +52,18 @@ describe('Orchestrator > DAG validation', () => {
     it('accepts reading an indirect ancestor and a branch edge from a condition', () => {
         const d = def(node('a'), cond('c', { dependsOn: after('a') }), readsNode('t', 'a', { dependsOn: after(['c', 'IfFalse']) }));
         expect('Ok' in validateDag(d)).toBe(true);
+    });
+
+    it.each<[string, WorkflowDefinition, DagError | 'Ok']>([
+        ["an alternative reads the error of the node it replaces", def(alt('a', 'catch'), readsError('catch', 'a')), 'Ok'],
+        ['a node after a failed node reads its error', def(node('a'), readsError('b', 'a', { dependsOn: after('a') })), 'Ok'],
+        ['a sibling may not read an error', def(node('a'), readsError('b', 'a')), { kind: 'OperandNotAncestor', nodeId: 'b', reads: 'a' }],
+        ['an unknown node has no error', def(readsError('b', 'ghost')), { kind: 'UnknownNode', nodeId: 'ghost', referencedBy: 'b' }],
+        ['a node may not read its own output', def(readsNode('a', 'a')), { kind: 'OperandNotAncestor', nodeId: 'a', reads: 'a' }]
+    ])('error operands: %s', (_label, d, expected) => {
+        const r = validateDag(d);
+        if (expected === 'Ok') expect('Ok' in r).toBe(true);
+        else expect(r).toEqual({ Err: expected });
     });
 
     it('maps graph errors to typed API errors', () => {

@@ -25,29 +25,47 @@ export type DagIndex = {
     standby: ReadonlySet<string>;
 };
 
-/** Node ids an operand reads (at most one). */
-function operandNode(o: Operand | undefined): string[] {
-    return o !== undefined && o.kind === 'Node' ? [o.nodeId] : [];
-}
-
-/** Every node whose output `n` reads at run time. */
-export function nodeReads(n: WorkflowNode): string[] {
+/** Every operand of a node: its templates, clauses, fields, input and failure condition. */
+export function nodeOperands(n: WorkflowNode): Operand[] {
     const c = n.config;
+    const clauses = (k: { left: Operand; right?: Operand }): Operand[] => (k.right === undefined ? [k.left] : [k.left, k.right]);
     switch (c.kind) {
-        case 'Call':
-            return c.args.kind === 'Template' ? c.args.values.flatMap(operandNode) : [];
+        case 'Call': {
+            const args = c.args.kind === 'Template' ? c.args.values : [];
+            return c.failure?.kind === 'Condition' ? [...args, ...c.failure.clauses.flatMap(clauses)] : args;
+        }
         case 'Condition':
-            return c.clauses.flatMap((k) => [...operandNode(k.left), ...operandNode(k.right)]);
+            return c.clauses.flatMap(clauses);
         case 'Transform':
-            return c.fields.flatMap((f) => operandNode(f.value));
+            return c.fields.map((f) => f.value);
         case 'StartWorkflow':
-            return operandNode(c.input);
+            return c.input === undefined ? [] : [c.input];
         case 'Delay':
         case 'Notify':
             return [];
         default:
             return assertNever(c, 'node config');
     }
+}
+
+/**
+ * Every node whose output `n` reads at run time. A call's failure condition reads the call's
+ * own reply as `Node` operands naming the call itself: that is not a read of an earlier output.
+ */
+export function nodeReads(n: WorkflowNode): string[] {
+    return nodeOperands(n).flatMap((o) => (o.kind === 'Node' && o.nodeId !== n.id ? [o.nodeId] : []));
+}
+
+/** Every node whose error `n` reads (`Error` operands). */
+export function nodeErrorReads(n: WorkflowNode): string[] {
+    return nodeOperands(n).flatMap((o) => (o.kind === 'Error' ? [o.nodeId] : []));
+}
+
+/** Whether `n` reads its own output outside a failure condition (where it means the reply). */
+function readsOwnOutput(n: WorkflowNode): boolean {
+    const c = n.config;
+    const outsideFailureRule = c.kind === 'Call' ? (c.args.kind === 'Template' ? c.args.values : []) : nodeOperands(n);
+    return outsideFailureRule.some((o) => o.kind === 'Node' && o.nodeId === n.id);
 }
 
 /**
@@ -84,7 +102,8 @@ export function validateDag(def: WorkflowDefinition): { Ok: DagIndex } | { Err: 
             seen.add(d.nodeId);
             if (d.when !== 'Always' && dep.config.kind !== 'Condition') return fail({ kind: 'BranchFromNonCondition', nodeId: n.id, dependency: d.nodeId });
         }
-        for (const r of nodeReads(n)) if (!byId.has(r)) return fail({ kind: 'UnknownNode', nodeId: r, referencedBy: n.id });
+        for (const r of [...nodeReads(n), ...nodeErrorReads(n)]) if (!byId.has(r)) return fail({ kind: 'UnknownNode', nodeId: r, referencedBy: n.id });
+        if (readsOwnOutput(n)) return fail({ kind: 'OperandNotAncestor', nodeId: n.id, reads: n.id });
         const fb = n.recovery.fallback;
         if (fb.kind === 'UseAlternativeNode') {
             if (!byId.has(fb.nodeId)) return fail({ kind: 'UnknownNode', nodeId: fb.nodeId, referencedBy: n.id });
@@ -116,6 +135,10 @@ export function validateDag(def: WorkflowDefinition): { Ok: DagIndex } | { Err: 
         for (const r of nodeReads(n)) {
             if (standbyOwner.has(r)) return fail({ kind: 'DependsOnStandby', nodeId: n.id, standby: r });
             if (!(ancestors.get(n.id) ?? new Set()).has(r)) return fail({ kind: 'OperandNotAncestor', nodeId: n.id, reads: r });
+        }
+        // An error is read by the failed node's alternative (its catch branch) or by a node after it.
+        for (const r of nodeErrorReads(n)) {
+            if (standbyOwner.get(n.id) !== r && !(ancestors.get(n.id) ?? new Set()).has(r)) return fail({ kind: 'OperandNotAncestor', nodeId: n.id, reads: r });
         }
     }
 

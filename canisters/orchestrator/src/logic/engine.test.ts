@@ -265,6 +265,63 @@ describe('Orchestrator > paused executions hold retries', () => {
     });
 });
 
+describe('Orchestrator > execution: Err replies count as failures', () => {
+    const RESULT = '(variant { Ok: nat; Err: variant { InsufficientFunds: record { balance: nat }; TemporarilyUnavailable } })';
+    const candidCall = (id: string, over: Partial<WorkflowNode> = {}): WorkflowNode => {
+        const base = call(id);
+        return { ...base, ...over, config: { ...(base.config as Extract<WorkflowNode['config'], { kind: 'Call' }>), reply: { kind: 'Candid', types: RESULT } } };
+    };
+    const retryTwice = { maxRetries: 2, initialDelayMs: 1000, backoffFactor: 1, maxDelayMs: 1000, jitter: false };
+    // The alternative is a transform here: what a catch branch's template would render.
+    const wf = compile(
+        def(
+            candidCall('pay', {
+                recovery: recovery(
+                    { kind: 'UseAlternativeNode', nodeId: 'catch' },
+                    { retry: retryTwice, retryOn: [{ errors: [{ kind: 'ErrCase', case: 'InsufficientFunds' }], retry: { ...retryTwice, maxRetries: 0 } }] }
+                )
+            }),
+            node('catch', {
+                config: {
+                    kind: 'Transform',
+                    fields: [
+                        { key: 'why', value: { kind: 'Error', nodeId: 'pay', path: 'detail' } },
+                        { key: 'value', value: { kind: 'Error', nodeId: 'pay', path: 'value' } }
+                    ]
+                }
+            })
+        )
+    );
+    const errReply = (attempt: number, body: string): AttemptReport => ok('pay', `{"Err":${body}}`, attempt);
+
+    it('an Err reply is retried, then the alternative reads the error as data', () => {
+        const s = start(wf);
+        const r1 = handleNodeResult(wf, s.exec, errReply(1, '{"TemporarilyUnavailable":null}'), T0 + S);
+        expect(status(r1.state, 'pay')).toMatchObject({ status: 'WaitingRetry', error: { kind: 'ReplyErr', case: 'Err', detail: 'TemporarilyUnavailable' } });
+        expect(r1.effects).toEqual([expect.objectContaining({ kind: 'DispatchNode', nodeId: 'pay', attempt: 2 })]);
+        const r2 = handleNodeResult(wf, r1.state, errReply(2, '{"TemporarilyUnavailable":null}'), T0 + 2n * S);
+        const r3 = handleNodeResult(wf, r2.state, errReply(3, '{"TemporarilyUnavailable":null}'), T0 + 3n * S);
+        expect(status(r3.state, 'pay')).toMatchObject({ status: 'Failed', fallbackTaken: 'UseAlternativeNode' });
+        expect(status(r3.state, 'pay')?.attempts).toHaveLength(3);
+        expect(r3.state.status).toBe('Succeeded');
+        expect(JSON.parse(status(r3.state, 'catch')?.output ?? 'null')).toEqual({ why: 'TemporarilyUnavailable', value: { TemporarilyUnavailable: null } });
+        expect(status(r3.state, 'pay')?.output).toBe(status(r3.state, 'catch')?.output);
+    });
+
+    it('the error class picks the retry rule: InsufficientFunds is not retried', () => {
+        const s = start(wf);
+        const r = handleNodeResult(wf, s.exec, errReply(1, '{"InsufficientFunds":{"balance":3}}'), T0 + S);
+        expect(status(r.state, 'pay')).toMatchObject({ status: 'Failed', attempts: [expect.objectContaining({ attempt: 1 })] });
+        expect(JSON.parse(status(r.state, 'catch')?.output ?? 'null')).toEqual({ why: 'InsufficientFunds', value: { InsufficientFunds: { balance: 3 } } });
+    });
+
+    it('an Ok reply succeeds and the alternative stays on standby', () => {
+        const r = handleNodeResult(wf, start(wf).exec, ok('pay', '{"Ok":7}'), T0 + S);
+        expect(r.state.status).toBe('Succeeded');
+        expect(status(r.state, 'catch')?.status).toBe('Standby');
+    });
+});
+
 describe('Orchestrator > execution: waiting for funding', () => {
     const wf = compile(def(call('a'), call('b', { dependsOn: after('a') })));
     const fresh = { id: 'ex-u', workflowId: 'wf-1', workflowVersion: 1, trigger: { kind: 'Manual' } as const, input: '{}', ranBy };

@@ -3,7 +3,8 @@ import { compareJson, evaluateComparison, evaluateCondition, evaluateTransform, 
 
 const ctx: EvalContext = {
     input: { threshold: 100, name: 'btc', list: [1, 2] },
-    output: (id) => (({ price: { e8s: 90, big: '123456789012345678901234' }, flag: true, none: null }) as Record<string, JsonValue>)[id]
+    output: (id) => (({ price: { e8s: 90, big: '123456789012345678901234' }, flag: true, none: null }) as Record<string, JsonValue>)[id],
+    error: (id) => (id === 'swap' ? { kind: 'ReplyErr', case: 'Err', value: { InsufficientFunds: { balance: 3 } } } : undefined)
 };
 const c = (json: string): Operand => ({ kind: 'Const', json });
 const n = (nodeId: string, path: string): Operand => ({ kind: 'Node', nodeId, path });
@@ -61,5 +62,18 @@ describe('Orchestrator > transforms', () => {
 
     it('fails on a constant that is not JSON', () => {
         expect(evaluateTransform({ fields: [{ key: 'x', value: c('{') }] }, ctx).ok).toBe(false);
+    });
+});
+
+describe('Orchestrator > error operands', () => {
+    const e = (nodeId: string, path: string): Operand => ({ kind: 'Error', nodeId, path });
+    it.each<[string, Operand, JsonValue | 'missing']>([
+        ['the failure case', e('swap', 'case'), 'Err'],
+        ['a field inside the error value', e('swap', 'value.InsufficientFunds.balance'), 3],
+        ['a node that did not fail', e('price', 'kind'), 'missing'],
+        ['a path that leads nowhere', e('swap', 'value.Other'), 'missing']
+    ])('reads %s', (_label, operand, expected) => {
+        const r = evaluateTransform({ fields: [{ key: 'x', value: operand }] }, ctx);
+        expect(r).toEqual({ ok: true, value: { x: expected === 'missing' ? null : expected } });
     });
 });

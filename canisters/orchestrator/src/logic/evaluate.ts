@@ -1,11 +1,13 @@
 import { getPath, parseJson, type CompareOp, type Comparison, type ConditionConfig, type JsonValue, type Operand, type TransformConfig } from '../../../../shared/workflow';
 import { assertNever } from '../../../../shared/common/result';
 
-/** What operands can read: the execution input and the outputs recorded so far. */
+/** What operands can read: the execution input, the outputs recorded so far, and final errors. */
 export type EvalContext = {
     input: JsonValue;
     /** Parsed output of a node, `undefined` if it has none (skipped, not run). */
     output(nodeId: string): JsonValue | undefined;
+    /** A node's final error as `nodeErrorJson` gives it, `undefined` if it did not fail for good. */
+    error(nodeId: string): JsonValue | undefined;
 };
 
 /** Why evaluation failed: a deterministic `Evaluation` node error, never retried. */
@@ -41,16 +43,19 @@ export function resolveOperand(o: Operand, ctx: EvalContext): Evaluated<{ found:
             const r = getPath(ctx.input, o.path);
             return { ok: true, value: r.found ? r : { found: false, what: `input.${o.path}` } };
         }
-        case 'Node': {
-            const out = ctx.output(o.nodeId);
-            const what = `${o.nodeId}.${o.path}`;
-            if (out === undefined) return { ok: true, value: { found: false, what } };
-            const r = getPath(out, o.path);
-            return { ok: true, value: r.found ? r : { found: false, what } };
-        }
+        case 'Node':
+            return { ok: true, value: readPath(ctx.output(o.nodeId), o.path, `${o.nodeId}.${o.path}`) };
+        case 'Error':
+            return { ok: true, value: readPath(ctx.error(o.nodeId), o.path, `${o.nodeId}.error.${o.path}`) };
         default:
             return assertNever(o, 'operand');
     }
+}
+
+function readPath(root: JsonValue | undefined, path: string, what: string): { found: true; value: JsonValue } | { found: false; what: string } {
+    if (root === undefined) return { found: false, what };
+    const r = getPath(root, path);
+    return r.found ? r : { found: false, what };
 }
 
 type Numeric = { kind: 'int'; v: bigint } | { kind: 'float'; v: number };

@@ -2,6 +2,7 @@
 export * from './effects';
 export * from './dag';
 export * from './evaluate';
+export * from './failure';
 export * from './machine';
 export * from './readiness';
 export * from './draft';

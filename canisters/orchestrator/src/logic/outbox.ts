@@ -12,13 +12,15 @@ import type { StartOrigin } from './effects';
 
 /** What the outbox delivers; `StartWorkflow` is handled in the orchestrator itself, in its own message. */
 export type OutboxMessage =
-    | { kind: 'Dispatch'; executionId: string; nodeId: string; attempt: number; dueAt: bigint; timeoutMs: number; task: NodeTask }
+    /** `critical`: an emergency workflow's attempt, run by the executor even in emergency mode (absent: false). */
+    | { kind: 'Dispatch'; executionId: string; nodeId: string; attempt: number; dueAt: bigint; timeoutMs: number; task: NodeTask; critical?: boolean }
     | { kind: 'CancelDispatched'; executionId: string }
     | { kind: 'ScheduledFinished'; notice: ExecutionFinished }
     /** Tell the scheduler a workflow changed, so its schedules are held or released with it. */
     | { kind: 'WorkflowChanged'; target: WorkflowTarget }
     | { kind: 'Notify'; level: NotifyLevel; message: string }
-    | { kind: 'RequestEmergency'; mode: 'Safe' | 'Emergency'; reason: string }
+    /** A node's emergency action, raised at the monitor with `owner`'s authority (absent in entries of an earlier release: asked as the orchestrator). */
+    | { kind: 'RequestEmergency'; mode: 'Safe' | 'Emergency'; reason: string; owner?: string }
     | { kind: 'StartWorkflow'; owner: string; workflowId: string; input: string; origin: StartOrigin }
     /** Ask the executor for the owner's agent (created at their first workflow); the answer names its principal. */
     | { kind: 'EnsureAgent'; owner: string }
@@ -37,7 +39,7 @@ export type OutboxMessage =
  */
 export const OUTBOX_RETRY: RetryPolicy = { initial_delay_ns: NS_PER_SECOND, factor: 2, max_delay_ns: 60n * NS_PER_SECOND, max_attempts: 0, give_up_after_ns: 0n, max_traps: 3 };
 
-/** Notifications and emergency requests are best effort: given up after five tries. */
+/** Notifications are best effort: given up after five tries. */
 export const BEST_EFFORT_RETRY: RetryPolicy = { ...OUTBOX_RETRY, max_attempts: 5 };
 
 /**
@@ -64,7 +66,8 @@ export const CALLBACK_RETRY: RetryPolicy = { ...OUTBOX_RETRY, max_attempts: 10 }
 export function outboxPolicyOf(m: OutboxMessage): RetryPolicy {
     if (m.kind === 'CheckFunding') return FUNDING_RECHECK_RETRY;
     if (m.kind === 'CompletionCallback') return CALLBACK_RETRY;
-    return m.kind === 'Notify' || m.kind === 'RequestEmergency' ? BEST_EFFORT_RETRY : OUTBOX_RETRY;
+    // An emergency request is essential: the monitor decides the mode everywhere, so it must hear it.
+    return m.kind === 'Notify' ? BEST_EFFORT_RETRY : OUTBOX_RETRY;
 }
 
 /**

@@ -1,8 +1,9 @@
-import { DEFAULT_NODE_TIMEOUT_MS, isRetryableNodeError, msToNs, nextRetryAt, parseJson, seedFromText, WORKFLOW_LIMITS, type Execution, type NodeError, type NodeState } from '../../../../shared/workflow';
-import { advanceDraft, dispatchAttempt, succeedNode } from './advance';
+import { DEFAULT_NODE_TIMEOUT_MS, isRetryableNodeError, msToNs, nextRetryAt, parseJson, retryPolicyFor, seedFromText, WORKFLOW_LIMITS, type Execution, type NodeError, type NodeState } from '../../../../shared/workflow';
+import { advanceDraft, dispatchAttempt, evalContext, succeedNode } from './advance';
 import { closeDraft, nodeDef, openDraft, patchNode, type CompiledWorkflow, type Draft } from './draft';
 import type { Step } from './effects';
 import { isActiveNode, isTerminalExecution } from './machine';
+import { replyFailure } from './failure';
 import { failNodeFinally } from './recover';
 
 /** The outcome of one node attempt, as the executor (or a started workflow) reports it. */
@@ -46,10 +47,7 @@ function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
     // A finished current attempt is already recorded (its retry is held while paused).
     if (current === undefined || current.attempt !== r.attempt || current.finishedAt !== undefined) return 'StaleAttempt';
 
-    // An output that is not JSON, or nested too deep to parse safely, fails the attempt.
-    const parsed = r.outcome.kind === 'Succeeded' ? parseJson(r.outcome.output) : undefined;
-    const error: NodeError | undefined =
-        r.outcome.kind === 'Failed' ? r.outcome.error : parsed !== undefined && !parsed.ok ? { kind: 'InvalidReply', message: `output is not JSON: ${parsed.message}`.slice(0, WORKFLOW_LIMITS.maxDescriptionChars) } : undefined;
+    const error = attemptError(d, r);
     const attempts = s.attempts.map((a) => (a.attempt === r.attempt ? { attempt: a.attempt, startedAt: r.startedAt, finishedAt: r.finishedAt, error } : a));
     patchNode(d, r.nodeId, { attempts });
 
@@ -59,14 +57,29 @@ function applyReport(d: Draft, r: AttemptReport): IgnoredReport | undefined {
 }
 
 /**
- * A failed attempt: retry per policy, or fail for good. Deterministic errors (Evaluation, CallRefused) are not retried.
+ * The error an attempt ended with: the one reported, or, for an answered call, what its
+ * failure rule makes of the reply (`ReplyErr`, see {@link replyFailure}); an output that is not
+ * JSON, or nested too deep to parse safely, fails the attempt as `InvalidReply`.
+ */
+export function attemptError(d: Draft, r: AttemptReport): NodeError | undefined {
+    if (r.outcome.kind === 'Failed') return r.outcome.error;
+    const parsed = parseJson(r.outcome.output);
+    if (!parsed.ok) return { kind: 'InvalidReply', message: `output is not JSON: ${parsed.message}`.slice(0, WORKFLOW_LIMITS.maxDescriptionChars) };
+    const c = nodeDef(d, r.nodeId).config;
+    return c.kind === 'Call' ? replyFailure(r.nodeId, c, parsed.value, evalContext(d)) : undefined;
+}
+
+/**
+ * A failed attempt: retry per policy (the first `retryOn` rule matching the error's class, else
+ * `retry`: see {@link retryPolicyFor}), or fail for good. Deterministic errors (Evaluation,
+ * CallRefused, QuotaExceeded) are not retried, whatever the rules say.
  * While the execution is paused the retry is decided (its due time recorded) but held, not
  * dispatched: {@link releaseHeldRetries} sends it when the execution resumes.
  * The backoff counts from when the attempt failed (`failedAt`), not from when its report
  * arrived: a report delayed by the outbox must not stretch the retry delay.
  */
 export function recordFailure(d: Draft, nodeId: string, attempt: number, error: NodeError, failedAt: bigint = d.now): void {
-    const policy = nodeDef(d, nodeId).recovery.retry;
+    const policy = retryPolicyFor(nodeDef(d, nodeId).recovery, error);
     patchNode(d, nodeId, { error });
     const next = !isRetryableNodeError(error.kind) ? undefined : nextRetryAt(policy, attempt, failedAt < d.now ? failedAt : d.now, seedFromText(`${d.exec.id}/${nodeId}`));
     if (next === undefined || next.kind === 'Exhausted') {

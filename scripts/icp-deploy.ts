@@ -1,0 +1,93 @@
+/**
+ * `npm run icp:deploy`: deploys DeFlow with icp-cli from `icp.yaml`, wired. Every canister's
+ * init argument names all four canister ids (shared/common/deployment.ts), which `icp deploy`
+ * cannot compute, so this runs icp's own steps in the order that makes them known:
+ *
+ * 1. `icp canister create <name>` for each canister (ids are recorded per environment);
+ * 2. the ids (`icp canister status <name> --id-only`) and the caller's principal
+ *    (`icp identity principal`, the deployment's admin) become the Candid init argument in
+ *    `.icp-deflow/init-arg.did`, which `icp.yaml` names as every canister's `init_args`;
+ * 3. `icp deploy monitor`, then `icp deploy` of the other three: builds (the pre-built Azle
+ *    wasm of `npm run build`) and installs them with that argument (a later run upgrades them
+ *    with it); the monitor first, so the others' first health reports reach it;
+ * 4. the monitor is added as a controller of the other three, and the executor of itself.
+ *
+ * Not done here: the executor's agent module (`uploadAgentModule` in cli/deploy.ts, which
+ * `npm start` runs); until it is set, creating an owner's agent answers an error.
+ *
+ * Options: `--project-dir DIR` (where icp.yaml is; default: this project), `-e/--environment
+ * ENV` (default `deflow-local`, `npm start`'s network), `--identity NAME`. Uses the icp binary
+ * of `node_modules` (@icp-sdk/icp-cli-linux-x64) when present, else `icp` on the PATH.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { Principal } from '@dfinity/principal';
+
+import { deploymentArgText, PEER_ROLES, type Peers } from '../shared/common/deployment';
+
+const PROJECT_ROOT = resolve(__dirname, '..');
+const SHIPPED_ICP = resolve(PROJECT_ROOT, 'node_modules', '@icp-sdk', 'icp-cli-linux-x64', 'bin', 'icp');
+
+type Options = { projectDir: string; environment: string; identity: string | null };
+
+function parseOptions(args: string[]): Options {
+    const options: Options = { projectDir: PROJECT_ROOT, environment: 'deflow-local', identity: null };
+    for (let i = 0; i < args.length; i++) {
+        const value = args[i + 1];
+        if (value === undefined) throw new Error(`${args[i]} needs a value; usage: npm run icp:deploy -- [--project-dir DIR] [-e ENV] [--identity NAME]`);
+        if (args[i] === '--project-dir') options.projectDir = resolve(value);
+        else if (args[i] === '-e' || args[i] === '--environment') options.environment = value;
+        else if (args[i] === '--identity') options.identity = value;
+        else throw new Error(`unknown option ${args[i]}; usage: npm run icp:deploy -- [--project-dir DIR] [-e ENV] [--identity NAME]`);
+        i++;
+    }
+    return options;
+}
+
+class IcpFailed extends Error {}
+
+function icp(options: Options, args: string[], withEnvironment = true): string {
+    const binary = existsSync(SHIPPED_ICP) ? SHIPPED_ICP : 'icp';
+    const full = [...args, ...(withEnvironment ? ['-e', options.environment] : []), ...(options.identity === null ? [] : ['--identity', options.identity])];
+    const result = spawnSync(binary, full, { cwd: options.projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (result.error !== undefined) throw new IcpFailed(`cannot run ${binary}: ${result.error.message}`);
+    if (result.status !== 0) throw new IcpFailed(`icp ${full.join(' ')} failed:\n${result.stderr.trim()}`);
+    return result.stdout;
+}
+
+function main(): void {
+    const options = parseOptions(process.argv.slice(2));
+    const argDir = join(options.projectDir, '.icp-deflow');
+    const argFile = join(argDir, 'init-arg.did');
+    // icp reads init_args files whenever it loads the project, so the file must exist before
+    // the first icp command. `(null)` keeps the stored configuration on an upgrade and is
+    // refused on a first install: a bare `icp deploy` never installs unwired canisters.
+    mkdirSync(argDir, { recursive: true });
+    if (!existsSync(argFile)) writeFileSync(argFile, '(null)\n');
+    for (const role of PEER_ROLES) {
+        const created = icp(options, ['canister', 'create', role]).trim();
+        if (created !== '') console.log(created);
+    }
+    const peers = Object.fromEntries(PEER_ROLES.map((role) => [role, Principal.fromText(icp(options, ['canister', 'status', role, '--id-only']).trim())])) as Peers;
+    const admin = Principal.fromText(icp(options, ['identity', 'principal'], false).trim());
+    writeFileSync(argFile, `${deploymentArgText({ peers, admins: [admin] })}\n`);
+    console.log(`init argument: peers ${PEER_ROLES.map((role) => `${role} ${peers[role].toText()}`).join(', ')}; admin ${admin.toText()}`);
+    // The monitor first, as cli/deploy.ts installs: the others send it a health report as
+    // soon as they are installed.
+    console.log(icp(options, ['deploy', 'monitor']).trim());
+    console.log(icp(options, ['deploy', ...PEER_ROLES.filter((role) => role !== 'monitor')]).trim());
+    // As every deployment path grants it (cli/deploy.ts, docs/security.md): the monitor controls
+    // the canisters it watches (it reads their canister_status), the executor controls itself
+    // (it installs agents from its own chunk store).
+    for (const role of ['orchestrator', 'scheduler', 'executor'] as const) icp(options, ['canister', 'settings', 'update', role, '--add-controller', peers.monitor.toText()]);
+    icp(options, ['canister', 'settings', 'update', 'executor', '--add-controller', peers.executor.toText()]);
+}
+
+try {
+    main();
+} catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(error instanceof IcpFailed ? 1 : 2);
+}
