@@ -135,6 +135,34 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'check_schedule_target' : ActorMethod<
+    [
+      {
+        'workflow_id' : string,
+        'owner' : Principal,
+        'read_target' : [] | [Principal],
+      },
+    ],
+    {
+        'Ok' : {
+          'workflow_id' : string,
+          'changed_at' : bigint,
+          'required_input' : Array<string>,
+          'state' : { 'Paused' : null } |
+            { 'Active' : null } |
+            { 'Deleted' : null },
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'create_workflow' : ActorMethod<
     [
       {
@@ -2303,6 +2331,7 @@ export interface _SERVICE {
         'attempt' : number,
         'owner' : Principal,
         'due_at' : bigint,
+        'input' : [] | [string],
         'idempotency_key' : string,
         'schedule_id' : string,
       },
@@ -2316,6 +2345,16 @@ export interface _SERVICE {
           { 'Unavailable' : { 'message' : string } } |
           { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
           { 'Conflict' : { 'message' : string } }
+      } |
+      {
+        'Held' : {
+          'workflow_id' : string,
+          'changed_at' : bigint,
+          'required_input' : Array<string>,
+          'state' : { 'Paused' : null } |
+            { 'Active' : null } |
+            { 'Deleted' : null },
+        }
       }
   >,
   'top_up_agent' : ActorMethod<
@@ -3034,6 +3073,45 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           }),
         ],
         [],
+      ),
+    'check_schedule_target' : IDL.Func(
+        [
+          IDL.Record({
+            'workflow_id' : IDL.Text,
+            'owner' : IDL.Principal,
+            'read_target' : IDL.Opt(IDL.Principal),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'workflow_id' : IDL.Text,
+              'changed_at' : IDL.Nat64,
+              'required_input' : IDL.Vec(IDL.Text),
+              'state' : IDL.Variant({
+                'Paused' : IDL.Null,
+                'Active' : IDL.Null,
+                'Deleted' : IDL.Null,
+              }),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
       ),
     'create_workflow' : IDL.Func(
         [
@@ -5694,6 +5772,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'attempt' : IDL.Nat32,
             'owner' : IDL.Principal,
             'due_at' : IDL.Nat64,
+            'input' : IDL.Opt(IDL.Text),
             'idempotency_key' : IDL.Text,
             'schedule_id' : IDL.Text,
           }),
@@ -5715,6 +5794,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'limit' : IDL.Text,
               }),
               'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+            'Held' : IDL.Record({
+              'workflow_id' : IDL.Text,
+              'changed_at' : IDL.Nat64,
+              'required_input' : IDL.Vec(IDL.Text),
+              'state' : IDL.Variant({
+                'Paused' : IDL.Null,
+                'Active' : IDL.Null,
+                'Deleted' : IDL.Null,
+              }),
             }),
           }),
         ],

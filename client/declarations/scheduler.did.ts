@@ -18,7 +18,13 @@ export interface _SERVICE {
           'buffered_due_at' : [] | [bigint],
           'next_due_at' : [] | [bigint],
           'workflow_id' : string,
+          'workflow_changed_at' : bigint,
           'owner' : Principal,
+          'hold' : [] | [
+            { 'WorkflowPaused' : null } |
+              { 'InputRejected' : { 'field' : string, 'message' : string } } |
+              { 'WorkflowDeleted' : null }
+          ],
           'kind' : {
               'Interval' : {
                 'start_at' : [] | [bigint],
@@ -28,10 +34,31 @@ export interface _SERVICE {
             } |
             { 'EveryHeartbeat' : null } |
             { 'Cron' : { 'expression' : string } } |
-            { 'Once' : { 'at' : bigint } },
+            { 'Once' : { 'at' : bigint } } |
+            {
+              'Condition' : {
+                'op' : { 'Eq' : null } |
+                  { 'Ge' : null } |
+                  { 'Gt' : null } |
+                  { 'Le' : null } |
+                  { 'Lt' : null } |
+                  { 'Ne' : null },
+                'value' : string,
+                'path' : string,
+                'read' : {
+                  'method' : string,
+                  'args' : Uint8Array,
+                  'reply_types' : string,
+                  'canister' : Principal,
+                },
+                'every_seconds' : bigint,
+                'cooldown_seconds' : bigint,
+              }
+            },
           'created_at' : bigint,
           'last_fired_at' : [] | [bigint],
           'schema_version' : number,
+          'input' : string,
           'in_flight' : Array<string>,
           'paused' : boolean,
           'last_due_at' : [] | [bigint],
@@ -43,6 +70,17 @@ export interface _SERVICE {
               { 'RunAll' : { 'cap' : number } } |
               { 'RunOnce' : null },
           },
+          'condition' : [] | [
+            {
+              'last_error' : [] | [string],
+              'armed' : boolean,
+              'read_failures' : bigint,
+              'last_run_at' : [] | [bigint],
+              'last_value' : [] | [string],
+              'last_read_at' : [] | [bigint],
+              'reads' : bigint,
+            }
+          ],
         }
       } |
       {
@@ -70,6 +108,7 @@ export interface _SERVICE {
                     'reason' : { 'EmergencyMode' : null } |
                       { 'Paused' : null } |
                       { 'MissedRunPolicy' : null } |
+                      { 'WorkflowHeld' : null } |
                       { 'Overlap' : null } |
                       { 'Backpressure' : null },
                   }
@@ -121,7 +160,13 @@ export interface _SERVICE {
             'buffered_due_at' : [] | [bigint],
             'next_due_at' : [] | [bigint],
             'workflow_id' : string,
+            'workflow_changed_at' : bigint,
             'owner' : Principal,
+            'hold' : [] | [
+              { 'WorkflowPaused' : null } |
+                { 'InputRejected' : { 'field' : string, 'message' : string } } |
+                { 'WorkflowDeleted' : null }
+            ],
             'kind' : {
                 'Interval' : {
                   'start_at' : [] | [bigint],
@@ -131,10 +176,31 @@ export interface _SERVICE {
               } |
               { 'EveryHeartbeat' : null } |
               { 'Cron' : { 'expression' : string } } |
-              { 'Once' : { 'at' : bigint } },
+              { 'Once' : { 'at' : bigint } } |
+              {
+                'Condition' : {
+                  'op' : { 'Eq' : null } |
+                    { 'Ge' : null } |
+                    { 'Gt' : null } |
+                    { 'Le' : null } |
+                    { 'Lt' : null } |
+                    { 'Ne' : null },
+                  'value' : string,
+                  'path' : string,
+                  'read' : {
+                    'method' : string,
+                    'args' : Uint8Array,
+                    'reply_types' : string,
+                    'canister' : Principal,
+                  },
+                  'every_seconds' : bigint,
+                  'cooldown_seconds' : bigint,
+                }
+              },
             'created_at' : bigint,
             'last_fired_at' : [] | [bigint],
             'schema_version' : number,
+            'input' : string,
             'in_flight' : Array<string>,
             'paused' : boolean,
             'last_due_at' : [] | [bigint],
@@ -146,6 +212,17 @@ export interface _SERVICE {
                 { 'RunAll' : { 'cap' : number } } |
                 { 'RunOnce' : null },
             },
+            'condition' : [] | [
+              {
+                'last_error' : [] | [string],
+                'armed' : boolean,
+                'read_failures' : bigint,
+                'last_run_at' : [] | [bigint],
+                'last_value' : [] | [string],
+                'last_read_at' : [] | [bigint],
+                'reads' : bigint,
+              }
+            ],
           },
         }
       } |
@@ -201,7 +278,15 @@ export interface _SERVICE {
               'buffered_due_at' : [] | [bigint],
               'next_due_at' : [] | [bigint],
               'workflow_id' : string,
+              'workflow_changed_at' : bigint,
               'owner' : Principal,
+              'hold' : [] | [
+                { 'WorkflowPaused' : null } |
+                  {
+                    'InputRejected' : { 'field' : string, 'message' : string }
+                  } |
+                  { 'WorkflowDeleted' : null }
+              ],
               'kind' : {
                   'Interval' : {
                     'start_at' : [] | [bigint],
@@ -211,10 +296,31 @@ export interface _SERVICE {
                 } |
                 { 'EveryHeartbeat' : null } |
                 { 'Cron' : { 'expression' : string } } |
-                { 'Once' : { 'at' : bigint } },
+                { 'Once' : { 'at' : bigint } } |
+                {
+                  'Condition' : {
+                    'op' : { 'Eq' : null } |
+                      { 'Ge' : null } |
+                      { 'Gt' : null } |
+                      { 'Le' : null } |
+                      { 'Lt' : null } |
+                      { 'Ne' : null },
+                    'value' : string,
+                    'path' : string,
+                    'read' : {
+                      'method' : string,
+                      'args' : Uint8Array,
+                      'reply_types' : string,
+                      'canister' : Principal,
+                    },
+                    'every_seconds' : bigint,
+                    'cooldown_seconds' : bigint,
+                  }
+                },
               'created_at' : bigint,
               'last_fired_at' : [] | [bigint],
               'schema_version' : number,
+              'input' : string,
               'in_flight' : Array<string>,
               'paused' : boolean,
               'last_due_at' : [] | [bigint],
@@ -226,6 +332,17 @@ export interface _SERVICE {
                   { 'RunAll' : { 'cap' : number } } |
                   { 'RunOnce' : null },
               },
+              'condition' : [] | [
+                {
+                  'last_error' : [] | [string],
+                  'armed' : boolean,
+                  'read_failures' : bigint,
+                  'last_run_at' : [] | [bigint],
+                  'last_value' : [] | [string],
+                  'last_read_at' : [] | [bigint],
+                  'reads' : bigint,
+                }
+              ],
             }
           >,
         }
@@ -260,6 +377,28 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'notify_workflow_changed' : ActorMethod<
+    [
+      {
+        'workflow_id' : string,
+        'changed_at' : bigint,
+        'required_input' : Array<string>,
+        'state' : { 'Paused' : null } |
+          { 'Active' : null } |
+          { 'Deleted' : null },
+      },
+    ],
+    { 'Ok' : null } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'pause_schedule' : ActorMethod<
     [string],
     {
@@ -269,7 +408,13 @@ export interface _SERVICE {
           'buffered_due_at' : [] | [bigint],
           'next_due_at' : [] | [bigint],
           'workflow_id' : string,
+          'workflow_changed_at' : bigint,
           'owner' : Principal,
+          'hold' : [] | [
+            { 'WorkflowPaused' : null } |
+              { 'InputRejected' : { 'field' : string, 'message' : string } } |
+              { 'WorkflowDeleted' : null }
+          ],
           'kind' : {
               'Interval' : {
                 'start_at' : [] | [bigint],
@@ -279,10 +424,31 @@ export interface _SERVICE {
             } |
             { 'EveryHeartbeat' : null } |
             { 'Cron' : { 'expression' : string } } |
-            { 'Once' : { 'at' : bigint } },
+            { 'Once' : { 'at' : bigint } } |
+            {
+              'Condition' : {
+                'op' : { 'Eq' : null } |
+                  { 'Ge' : null } |
+                  { 'Gt' : null } |
+                  { 'Le' : null } |
+                  { 'Lt' : null } |
+                  { 'Ne' : null },
+                'value' : string,
+                'path' : string,
+                'read' : {
+                  'method' : string,
+                  'args' : Uint8Array,
+                  'reply_types' : string,
+                  'canister' : Principal,
+                },
+                'every_seconds' : bigint,
+                'cooldown_seconds' : bigint,
+              }
+            },
           'created_at' : bigint,
           'last_fired_at' : [] | [bigint],
           'schema_version' : number,
+          'input' : string,
           'in_flight' : Array<string>,
           'paused' : boolean,
           'last_due_at' : [] | [bigint],
@@ -294,6 +460,17 @@ export interface _SERVICE {
               { 'RunAll' : { 'cap' : number } } |
               { 'RunOnce' : null },
           },
+          'condition' : [] | [
+            {
+              'last_error' : [] | [string],
+              'armed' : boolean,
+              'read_failures' : bigint,
+              'last_run_at' : [] | [bigint],
+              'last_value' : [] | [string],
+              'last_read_at' : [] | [bigint],
+              'reads' : bigint,
+            }
+          ],
         }
       } |
       {
@@ -315,7 +492,13 @@ export interface _SERVICE {
           'buffered_due_at' : [] | [bigint],
           'next_due_at' : [] | [bigint],
           'workflow_id' : string,
+          'workflow_changed_at' : bigint,
           'owner' : Principal,
+          'hold' : [] | [
+            { 'WorkflowPaused' : null } |
+              { 'InputRejected' : { 'field' : string, 'message' : string } } |
+              { 'WorkflowDeleted' : null }
+          ],
           'kind' : {
               'Interval' : {
                 'start_at' : [] | [bigint],
@@ -325,10 +508,31 @@ export interface _SERVICE {
             } |
             { 'EveryHeartbeat' : null } |
             { 'Cron' : { 'expression' : string } } |
-            { 'Once' : { 'at' : bigint } },
+            { 'Once' : { 'at' : bigint } } |
+            {
+              'Condition' : {
+                'op' : { 'Eq' : null } |
+                  { 'Ge' : null } |
+                  { 'Gt' : null } |
+                  { 'Le' : null } |
+                  { 'Lt' : null } |
+                  { 'Ne' : null },
+                'value' : string,
+                'path' : string,
+                'read' : {
+                  'method' : string,
+                  'args' : Uint8Array,
+                  'reply_types' : string,
+                  'canister' : Principal,
+                },
+                'every_seconds' : bigint,
+                'cooldown_seconds' : bigint,
+              }
+            },
           'created_at' : bigint,
           'last_fired_at' : [] | [bigint],
           'schema_version' : number,
+          'input' : string,
           'in_flight' : Array<string>,
           'paused' : boolean,
           'last_due_at' : [] | [bigint],
@@ -340,6 +544,17 @@ export interface _SERVICE {
               { 'RunAll' : { 'cap' : number } } |
               { 'RunOnce' : null },
           },
+          'condition' : [] | [
+            {
+              'last_error' : [] | [string],
+              'armed' : boolean,
+              'read_failures' : bigint,
+              'last_run_at' : [] | [bigint],
+              'last_value' : [] | [string],
+              'last_read_at' : [] | [bigint],
+              'reads' : bigint,
+            }
+          ],
         }
       } |
       {
@@ -366,7 +581,28 @@ export interface _SERVICE {
           } |
           { 'EveryHeartbeat' : null } |
           { 'Cron' : { 'expression' : string } } |
-          { 'Once' : { 'at' : bigint } },
+          { 'Once' : { 'at' : bigint } } |
+          {
+            'Condition' : {
+              'op' : { 'Eq' : null } |
+                { 'Ge' : null } |
+                { 'Gt' : null } |
+                { 'Le' : null } |
+                { 'Lt' : null } |
+                { 'Ne' : null },
+              'value' : string,
+              'path' : string,
+              'read' : {
+                'method' : string,
+                'args' : Uint8Array,
+                'reply_types' : string,
+                'canister' : Principal,
+              },
+              'every_seconds' : bigint,
+              'cooldown_seconds' : bigint,
+            }
+          },
+        'input' : [] | [string],
         'policies' : [] | [
           {
             'overlap' : { 'Skip' : null } |
@@ -386,7 +622,13 @@ export interface _SERVICE {
           'buffered_due_at' : [] | [bigint],
           'next_due_at' : [] | [bigint],
           'workflow_id' : string,
+          'workflow_changed_at' : bigint,
           'owner' : Principal,
+          'hold' : [] | [
+            { 'WorkflowPaused' : null } |
+              { 'InputRejected' : { 'field' : string, 'message' : string } } |
+              { 'WorkflowDeleted' : null }
+          ],
           'kind' : {
               'Interval' : {
                 'start_at' : [] | [bigint],
@@ -396,10 +638,31 @@ export interface _SERVICE {
             } |
             { 'EveryHeartbeat' : null } |
             { 'Cron' : { 'expression' : string } } |
-            { 'Once' : { 'at' : bigint } },
+            { 'Once' : { 'at' : bigint } } |
+            {
+              'Condition' : {
+                'op' : { 'Eq' : null } |
+                  { 'Ge' : null } |
+                  { 'Gt' : null } |
+                  { 'Le' : null } |
+                  { 'Lt' : null } |
+                  { 'Ne' : null },
+                'value' : string,
+                'path' : string,
+                'read' : {
+                  'method' : string,
+                  'args' : Uint8Array,
+                  'reply_types' : string,
+                  'canister' : Principal,
+                },
+                'every_seconds' : bigint,
+                'cooldown_seconds' : bigint,
+              }
+            },
           'created_at' : bigint,
           'last_fired_at' : [] | [bigint],
           'schema_version' : number,
+          'input' : string,
           'in_flight' : Array<string>,
           'paused' : boolean,
           'last_due_at' : [] | [bigint],
@@ -411,6 +674,17 @@ export interface _SERVICE {
               { 'RunAll' : { 'cap' : number } } |
               { 'RunOnce' : null },
           },
+          'condition' : [] | [
+            {
+              'last_error' : [] | [string],
+              'armed' : boolean,
+              'read_failures' : bigint,
+              'last_run_at' : [] | [bigint],
+              'last_value' : [] | [string],
+              'last_read_at' : [] | [bigint],
+              'reads' : bigint,
+            }
+          ],
         }
       } |
       {
@@ -471,7 +745,18 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'buffered_due_at' : IDL.Opt(IDL.Nat64),
               'next_due_at' : IDL.Opt(IDL.Nat64),
               'workflow_id' : IDL.Text,
+              'workflow_changed_at' : IDL.Nat64,
               'owner' : IDL.Principal,
+              'hold' : IDL.Opt(
+                IDL.Variant({
+                  'WorkflowPaused' : IDL.Null,
+                  'InputRejected' : IDL.Record({
+                    'field' : IDL.Text,
+                    'message' : IDL.Text,
+                  }),
+                  'WorkflowDeleted' : IDL.Null,
+                })
+              ),
               'kind' : IDL.Variant({
                 'Interval' : IDL.Record({
                   'start_at' : IDL.Opt(IDL.Nat64),
@@ -481,10 +766,31 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'EveryHeartbeat' : IDL.Null,
                 'Cron' : IDL.Record({ 'expression' : IDL.Text }),
                 'Once' : IDL.Record({ 'at' : IDL.Nat64 }),
+                'Condition' : IDL.Record({
+                  'op' : IDL.Variant({
+                    'Eq' : IDL.Null,
+                    'Ge' : IDL.Null,
+                    'Gt' : IDL.Null,
+                    'Le' : IDL.Null,
+                    'Lt' : IDL.Null,
+                    'Ne' : IDL.Null,
+                  }),
+                  'value' : IDL.Text,
+                  'path' : IDL.Text,
+                  'read' : IDL.Record({
+                    'method' : IDL.Text,
+                    'args' : IDL.Vec(IDL.Nat8),
+                    'reply_types' : IDL.Text,
+                    'canister' : IDL.Principal,
+                  }),
+                  'every_seconds' : IDL.Nat64,
+                  'cooldown_seconds' : IDL.Nat64,
+                }),
               }),
               'created_at' : IDL.Nat64,
               'last_fired_at' : IDL.Opt(IDL.Nat64),
               'schema_version' : IDL.Nat32,
+              'input' : IDL.Text,
               'in_flight' : IDL.Vec(IDL.Text),
               'paused' : IDL.Bool,
               'last_due_at' : IDL.Opt(IDL.Nat64),
@@ -500,6 +806,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'RunOnce' : IDL.Null,
                 }),
               }),
+              'condition' : IDL.Opt(
+                IDL.Record({
+                  'last_error' : IDL.Opt(IDL.Text),
+                  'armed' : IDL.Bool,
+                  'read_failures' : IDL.Nat64,
+                  'last_run_at' : IDL.Opt(IDL.Nat64),
+                  'last_value' : IDL.Opt(IDL.Text),
+                  'last_read_at' : IDL.Opt(IDL.Nat64),
+                  'reads' : IDL.Nat64,
+                })
+              ),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -537,6 +854,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         'EmergencyMode' : IDL.Null,
                         'Paused' : IDL.Null,
                         'MissedRunPolicy' : IDL.Null,
+                        'WorkflowHeld' : IDL.Null,
                         'Overlap' : IDL.Null,
                         'Backpressure' : IDL.Null,
                       }),
@@ -588,7 +906,18 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'buffered_due_at' : IDL.Opt(IDL.Nat64),
                 'next_due_at' : IDL.Opt(IDL.Nat64),
                 'workflow_id' : IDL.Text,
+                'workflow_changed_at' : IDL.Nat64,
                 'owner' : IDL.Principal,
+                'hold' : IDL.Opt(
+                  IDL.Variant({
+                    'WorkflowPaused' : IDL.Null,
+                    'InputRejected' : IDL.Record({
+                      'field' : IDL.Text,
+                      'message' : IDL.Text,
+                    }),
+                    'WorkflowDeleted' : IDL.Null,
+                  })
+                ),
                 'kind' : IDL.Variant({
                   'Interval' : IDL.Record({
                     'start_at' : IDL.Opt(IDL.Nat64),
@@ -598,10 +927,31 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'EveryHeartbeat' : IDL.Null,
                   'Cron' : IDL.Record({ 'expression' : IDL.Text }),
                   'Once' : IDL.Record({ 'at' : IDL.Nat64 }),
+                  'Condition' : IDL.Record({
+                    'op' : IDL.Variant({
+                      'Eq' : IDL.Null,
+                      'Ge' : IDL.Null,
+                      'Gt' : IDL.Null,
+                      'Le' : IDL.Null,
+                      'Lt' : IDL.Null,
+                      'Ne' : IDL.Null,
+                    }),
+                    'value' : IDL.Text,
+                    'path' : IDL.Text,
+                    'read' : IDL.Record({
+                      'method' : IDL.Text,
+                      'args' : IDL.Vec(IDL.Nat8),
+                      'reply_types' : IDL.Text,
+                      'canister' : IDL.Principal,
+                    }),
+                    'every_seconds' : IDL.Nat64,
+                    'cooldown_seconds' : IDL.Nat64,
+                  }),
                 }),
                 'created_at' : IDL.Nat64,
                 'last_fired_at' : IDL.Opt(IDL.Nat64),
                 'schema_version' : IDL.Nat32,
+                'input' : IDL.Text,
                 'in_flight' : IDL.Vec(IDL.Text),
                 'paused' : IDL.Bool,
                 'last_due_at' : IDL.Opt(IDL.Nat64),
@@ -617,6 +967,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'RunOnce' : IDL.Null,
                   }),
                 }),
+                'condition' : IDL.Opt(
+                  IDL.Record({
+                    'last_error' : IDL.Opt(IDL.Text),
+                    'armed' : IDL.Bool,
+                    'read_failures' : IDL.Nat64,
+                    'last_run_at' : IDL.Opt(IDL.Nat64),
+                    'last_value' : IDL.Opt(IDL.Text),
+                    'last_read_at' : IDL.Opt(IDL.Nat64),
+                    'reads' : IDL.Nat64,
+                  })
+                ),
               }),
             }),
             'Err' : IDL.Variant({
@@ -698,7 +1059,18 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'buffered_due_at' : IDL.Opt(IDL.Nat64),
                   'next_due_at' : IDL.Opt(IDL.Nat64),
                   'workflow_id' : IDL.Text,
+                  'workflow_changed_at' : IDL.Nat64,
                   'owner' : IDL.Principal,
+                  'hold' : IDL.Opt(
+                    IDL.Variant({
+                      'WorkflowPaused' : IDL.Null,
+                      'InputRejected' : IDL.Record({
+                        'field' : IDL.Text,
+                        'message' : IDL.Text,
+                      }),
+                      'WorkflowDeleted' : IDL.Null,
+                    })
+                  ),
                   'kind' : IDL.Variant({
                     'Interval' : IDL.Record({
                       'start_at' : IDL.Opt(IDL.Nat64),
@@ -708,10 +1080,31 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'EveryHeartbeat' : IDL.Null,
                     'Cron' : IDL.Record({ 'expression' : IDL.Text }),
                     'Once' : IDL.Record({ 'at' : IDL.Nat64 }),
+                    'Condition' : IDL.Record({
+                      'op' : IDL.Variant({
+                        'Eq' : IDL.Null,
+                        'Ge' : IDL.Null,
+                        'Gt' : IDL.Null,
+                        'Le' : IDL.Null,
+                        'Lt' : IDL.Null,
+                        'Ne' : IDL.Null,
+                      }),
+                      'value' : IDL.Text,
+                      'path' : IDL.Text,
+                      'read' : IDL.Record({
+                        'method' : IDL.Text,
+                        'args' : IDL.Vec(IDL.Nat8),
+                        'reply_types' : IDL.Text,
+                        'canister' : IDL.Principal,
+                      }),
+                      'every_seconds' : IDL.Nat64,
+                      'cooldown_seconds' : IDL.Nat64,
+                    }),
                   }),
                   'created_at' : IDL.Nat64,
                   'last_fired_at' : IDL.Opt(IDL.Nat64),
                   'schema_version' : IDL.Nat32,
+                  'input' : IDL.Text,
                   'in_flight' : IDL.Vec(IDL.Text),
                   'paused' : IDL.Bool,
                   'last_due_at' : IDL.Opt(IDL.Nat64),
@@ -727,6 +1120,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'RunOnce' : IDL.Null,
                     }),
                   }),
+                  'condition' : IDL.Opt(
+                    IDL.Record({
+                      'last_error' : IDL.Opt(IDL.Text),
+                      'armed' : IDL.Bool,
+                      'read_failures' : IDL.Nat64,
+                      'last_run_at' : IDL.Opt(IDL.Nat64),
+                      'last_value' : IDL.Opt(IDL.Text),
+                      'last_read_at' : IDL.Opt(IDL.Nat64),
+                      'reads' : IDL.Nat64,
+                    })
+                  ),
                 })
               ),
             }),
@@ -780,6 +1184,41 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         [],
       ),
+    'notify_workflow_changed' : IDL.Func(
+        [
+          IDL.Record({
+            'workflow_id' : IDL.Text,
+            'changed_at' : IDL.Nat64,
+            'required_input' : IDL.Vec(IDL.Text),
+            'state' : IDL.Variant({
+              'Paused' : IDL.Null,
+              'Active' : IDL.Null,
+              'Deleted' : IDL.Null,
+            }),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Null,
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
     'pause_schedule' : IDL.Func(
         [IDL.Text],
         [
@@ -790,7 +1229,18 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'buffered_due_at' : IDL.Opt(IDL.Nat64),
               'next_due_at' : IDL.Opt(IDL.Nat64),
               'workflow_id' : IDL.Text,
+              'workflow_changed_at' : IDL.Nat64,
               'owner' : IDL.Principal,
+              'hold' : IDL.Opt(
+                IDL.Variant({
+                  'WorkflowPaused' : IDL.Null,
+                  'InputRejected' : IDL.Record({
+                    'field' : IDL.Text,
+                    'message' : IDL.Text,
+                  }),
+                  'WorkflowDeleted' : IDL.Null,
+                })
+              ),
               'kind' : IDL.Variant({
                 'Interval' : IDL.Record({
                   'start_at' : IDL.Opt(IDL.Nat64),
@@ -800,10 +1250,31 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'EveryHeartbeat' : IDL.Null,
                 'Cron' : IDL.Record({ 'expression' : IDL.Text }),
                 'Once' : IDL.Record({ 'at' : IDL.Nat64 }),
+                'Condition' : IDL.Record({
+                  'op' : IDL.Variant({
+                    'Eq' : IDL.Null,
+                    'Ge' : IDL.Null,
+                    'Gt' : IDL.Null,
+                    'Le' : IDL.Null,
+                    'Lt' : IDL.Null,
+                    'Ne' : IDL.Null,
+                  }),
+                  'value' : IDL.Text,
+                  'path' : IDL.Text,
+                  'read' : IDL.Record({
+                    'method' : IDL.Text,
+                    'args' : IDL.Vec(IDL.Nat8),
+                    'reply_types' : IDL.Text,
+                    'canister' : IDL.Principal,
+                  }),
+                  'every_seconds' : IDL.Nat64,
+                  'cooldown_seconds' : IDL.Nat64,
+                }),
               }),
               'created_at' : IDL.Nat64,
               'last_fired_at' : IDL.Opt(IDL.Nat64),
               'schema_version' : IDL.Nat32,
+              'input' : IDL.Text,
               'in_flight' : IDL.Vec(IDL.Text),
               'paused' : IDL.Bool,
               'last_due_at' : IDL.Opt(IDL.Nat64),
@@ -819,6 +1290,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'RunOnce' : IDL.Null,
                 }),
               }),
+              'condition' : IDL.Opt(
+                IDL.Record({
+                  'last_error' : IDL.Opt(IDL.Text),
+                  'armed' : IDL.Bool,
+                  'read_failures' : IDL.Nat64,
+                  'last_run_at' : IDL.Opt(IDL.Nat64),
+                  'last_value' : IDL.Opt(IDL.Text),
+                  'last_read_at' : IDL.Opt(IDL.Nat64),
+                  'reads' : IDL.Nat64,
+                })
+              ),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -849,7 +1331,18 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'buffered_due_at' : IDL.Opt(IDL.Nat64),
               'next_due_at' : IDL.Opt(IDL.Nat64),
               'workflow_id' : IDL.Text,
+              'workflow_changed_at' : IDL.Nat64,
               'owner' : IDL.Principal,
+              'hold' : IDL.Opt(
+                IDL.Variant({
+                  'WorkflowPaused' : IDL.Null,
+                  'InputRejected' : IDL.Record({
+                    'field' : IDL.Text,
+                    'message' : IDL.Text,
+                  }),
+                  'WorkflowDeleted' : IDL.Null,
+                })
+              ),
               'kind' : IDL.Variant({
                 'Interval' : IDL.Record({
                   'start_at' : IDL.Opt(IDL.Nat64),
@@ -859,10 +1352,31 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'EveryHeartbeat' : IDL.Null,
                 'Cron' : IDL.Record({ 'expression' : IDL.Text }),
                 'Once' : IDL.Record({ 'at' : IDL.Nat64 }),
+                'Condition' : IDL.Record({
+                  'op' : IDL.Variant({
+                    'Eq' : IDL.Null,
+                    'Ge' : IDL.Null,
+                    'Gt' : IDL.Null,
+                    'Le' : IDL.Null,
+                    'Lt' : IDL.Null,
+                    'Ne' : IDL.Null,
+                  }),
+                  'value' : IDL.Text,
+                  'path' : IDL.Text,
+                  'read' : IDL.Record({
+                    'method' : IDL.Text,
+                    'args' : IDL.Vec(IDL.Nat8),
+                    'reply_types' : IDL.Text,
+                    'canister' : IDL.Principal,
+                  }),
+                  'every_seconds' : IDL.Nat64,
+                  'cooldown_seconds' : IDL.Nat64,
+                }),
               }),
               'created_at' : IDL.Nat64,
               'last_fired_at' : IDL.Opt(IDL.Nat64),
               'schema_version' : IDL.Nat32,
+              'input' : IDL.Text,
               'in_flight' : IDL.Vec(IDL.Text),
               'paused' : IDL.Bool,
               'last_due_at' : IDL.Opt(IDL.Nat64),
@@ -878,6 +1392,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'RunOnce' : IDL.Null,
                 }),
               }),
+              'condition' : IDL.Opt(
+                IDL.Record({
+                  'last_error' : IDL.Opt(IDL.Text),
+                  'armed' : IDL.Bool,
+                  'read_failures' : IDL.Nat64,
+                  'last_run_at' : IDL.Opt(IDL.Nat64),
+                  'last_value' : IDL.Opt(IDL.Text),
+                  'last_read_at' : IDL.Opt(IDL.Nat64),
+                  'reads' : IDL.Nat64,
+                })
+              ),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -912,7 +1437,28 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'EveryHeartbeat' : IDL.Null,
               'Cron' : IDL.Record({ 'expression' : IDL.Text }),
               'Once' : IDL.Record({ 'at' : IDL.Nat64 }),
+              'Condition' : IDL.Record({
+                'op' : IDL.Variant({
+                  'Eq' : IDL.Null,
+                  'Ge' : IDL.Null,
+                  'Gt' : IDL.Null,
+                  'Le' : IDL.Null,
+                  'Lt' : IDL.Null,
+                  'Ne' : IDL.Null,
+                }),
+                'value' : IDL.Text,
+                'path' : IDL.Text,
+                'read' : IDL.Record({
+                  'method' : IDL.Text,
+                  'args' : IDL.Vec(IDL.Nat8),
+                  'reply_types' : IDL.Text,
+                  'canister' : IDL.Principal,
+                }),
+                'every_seconds' : IDL.Nat64,
+                'cooldown_seconds' : IDL.Nat64,
+              }),
             }),
+            'input' : IDL.Opt(IDL.Text),
             'policies' : IDL.Opt(
               IDL.Record({
                 'overlap' : IDL.Variant({
@@ -937,7 +1483,18 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'buffered_due_at' : IDL.Opt(IDL.Nat64),
               'next_due_at' : IDL.Opt(IDL.Nat64),
               'workflow_id' : IDL.Text,
+              'workflow_changed_at' : IDL.Nat64,
               'owner' : IDL.Principal,
+              'hold' : IDL.Opt(
+                IDL.Variant({
+                  'WorkflowPaused' : IDL.Null,
+                  'InputRejected' : IDL.Record({
+                    'field' : IDL.Text,
+                    'message' : IDL.Text,
+                  }),
+                  'WorkflowDeleted' : IDL.Null,
+                })
+              ),
               'kind' : IDL.Variant({
                 'Interval' : IDL.Record({
                   'start_at' : IDL.Opt(IDL.Nat64),
@@ -947,10 +1504,31 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'EveryHeartbeat' : IDL.Null,
                 'Cron' : IDL.Record({ 'expression' : IDL.Text }),
                 'Once' : IDL.Record({ 'at' : IDL.Nat64 }),
+                'Condition' : IDL.Record({
+                  'op' : IDL.Variant({
+                    'Eq' : IDL.Null,
+                    'Ge' : IDL.Null,
+                    'Gt' : IDL.Null,
+                    'Le' : IDL.Null,
+                    'Lt' : IDL.Null,
+                    'Ne' : IDL.Null,
+                  }),
+                  'value' : IDL.Text,
+                  'path' : IDL.Text,
+                  'read' : IDL.Record({
+                    'method' : IDL.Text,
+                    'args' : IDL.Vec(IDL.Nat8),
+                    'reply_types' : IDL.Text,
+                    'canister' : IDL.Principal,
+                  }),
+                  'every_seconds' : IDL.Nat64,
+                  'cooldown_seconds' : IDL.Nat64,
+                }),
               }),
               'created_at' : IDL.Nat64,
               'last_fired_at' : IDL.Opt(IDL.Nat64),
               'schema_version' : IDL.Nat32,
+              'input' : IDL.Text,
               'in_flight' : IDL.Vec(IDL.Text),
               'paused' : IDL.Bool,
               'last_due_at' : IDL.Opt(IDL.Nat64),
@@ -966,6 +1544,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'RunOnce' : IDL.Null,
                 }),
               }),
+              'condition' : IDL.Opt(
+                IDL.Record({
+                  'last_error' : IDL.Opt(IDL.Text),
+                  'armed' : IDL.Bool,
+                  'read_failures' : IDL.Nat64,
+                  'last_run_at' : IDL.Opt(IDL.Nat64),
+                  'last_value' : IDL.Opt(IDL.Text),
+                  'last_read_at' : IDL.Opt(IDL.Nat64),
+                  'reads' : IDL.Nat64,
+                })
+              ),
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
