@@ -21,7 +21,7 @@ import type { Principal } from '@dfinity/principal';
 
 import type { OrchestratorService } from '../client/services';
 import { deflowActor, upgradeDeflowCanister } from '../cli/deploy';
-import { deployDrillEnv, type DrillEnv } from '../drill/env';
+import { allowHeavyUse, deployDrillEnv, type DrillEnv } from '../drill/env';
 import { unwrapOk } from '../drill/result';
 import { delayDefinition } from '../drill/workflows';
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
@@ -319,6 +319,8 @@ export async function runScale(sizes: number[], options: { sustained: boolean })
         // wf-00000001: the 3-node workflow; the scheduler actor speaks as the admin, who owns everything here.
         const threeNode = unwrapOk(await b.orchestrator.create_workflow(threeNodeDefinition())).id;
         env.scheduler.setIdentity(env.admin);
+        // The admin owns everything loaded here: far past the per-owner defaults (100 schedules).
+        await allowHeavyUse(pic, env.deployment, env.admin, env.admin);
         // Warm-up: the first run settles what later runs reuse (the owner's agent request).
         await runToEnd(b, unwrapOk(await b.orchestrator.start_execution({ workflow_id: threeNode, input: [] })).id);
         const results = new Map<number, SizeResult>();

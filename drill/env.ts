@@ -87,7 +87,7 @@ export type DrillEnv = DemoCanisters & {
  * Raises `owner`'s quotas to the most admins may set: a drill and the benchmarks built on it
  * load one owner far past the defaults, as an operator may allow a heavy user.
  */
-async function allowHeavyUse(pic: PocketIc, deployment: DeflowDeployment, admin: Identity, owner: Identity): Promise<void> {
+export async function allowHeavyUse(pic: PocketIc, deployment: DeflowDeployment, admin: Identity, owner: Identity): Promise<void> {
     const orchestrator = deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, admin);
     const scheduler = deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, admin);
     const limits = await orchestrator.set_owner_quotas({ owner: [owner.getPrincipal()], limits: encodeQuotaLimits(MAX_OWNER_QUOTAS) });

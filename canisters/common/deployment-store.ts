@@ -47,8 +47,16 @@ export class DeploymentStore {
         return this.config.peers[role].toText() === caller.toText();
     }
 
-    /** Admins are the configured admins plus the canister's controllers. */
+    /**
+     * Admins are the configured admins plus the canister's controllers, except DeFlow's own
+     * canisters: the monitor controls its peers (to read their canister_status and top them
+     * up) and the executor controls itself (to install agents from its chunk store). Those
+     * controls are for the management canister only; they make neither an admin here.
+     */
     isAdmin(caller: Principal): boolean {
-        return this.config.admins.some((admin) => admin.toText() === caller.toText()) || isController(caller);
+        if (this.config.admins.some((admin) => admin.toText() === caller.toText())) return true;
+        const text = caller.toText();
+        if (Object.values(this.config.peers).some((peer) => peer.toText() === text)) return false;
+        return isController(caller);
     }
 }

@@ -53,8 +53,12 @@ async function moduleHashOf(session: Session, canister: Principal): Promise<stri
     return text;
 }
 
+/** The emergency reason being typed, kept while the health page refreshes under it. */
+let draftReason = '';
+
 function emergencyControls(session: Session, health: SystemHealth, refresh: () => void): HTMLElement {
-    const reason = h('input', { type: 'text', placeholder: 'reason (kept in the log)', 'data-testid': 'emergency-reason' });
+    // The page re-renders on every refresh: keep what the admin typed across renders.
+    const reason = h('input', { type: 'text', placeholder: 'reason (kept in the log)', 'data-testid': 'emergency-reason', value: draftReason, oninput: () => (draftReason = reason.value) });
     const message = h('span', { class: 'note' });
     const act = (action: () => Promise<unknown>) => async (): Promise<void> => {
         try {

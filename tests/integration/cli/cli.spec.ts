@@ -151,7 +151,7 @@ describe('CLI > end to end on the local network', () => {
         it('adds, shows, pauses, resumes, lists and cancels a schedule', async () => {
             const user = net.user();
             const id = await createWorkflow(user, INSTANT);
-            const added = jsonOf<{ id: string; workflow_id: string }>(await user.deflow(['schedule', 'add', id, '--every', '3600', '--overlap', 'skip', '--json']));
+            const added = jsonOf<{ id: string; workflow_id: string }>(await user.deflow(['schedule', 'add', id, '--every', '3600', '--overlap', 'skip', '--input', '{"n":1}', '--json']));
             expect(added.workflow_id).toBe(id);
             const shown = await user.deflow(['schedule', 'show', added.id]);
             expect(shown.stdout).toMatch(/^state:\s+active$/m);

@@ -133,7 +133,7 @@ describe('the dashboard in Chromium', () => {
     });
 
     it("shows the owner's schedules and agent", async () => {
-        await owner.schedules.add(ownerWorkflowId, { Interval: { every_seconds: 3600n, start_at: [BigInt(Date.now() + 3_600_000) * 1_000_000n], end_at: [] } });
+        await owner.schedules.add(ownerWorkflowId, { Interval: { every_seconds: 3600n, start_at: [BigInt(Date.now() + 3_600_000) * 1_000_000n], end_at: [] } }, undefined, { threshold_e8s: 1, repay: { amount: 5, position: 'pos-1' } });
         await ownerPage.goto(`${dashboardUrl}#/schedules`);
         await ownerPage.getByTestId('next-due').waitFor(WAIT);
         expect(await ownerPage.getByTestId('next-due').textContent()).toMatch(/^\d{4}-\d\d-\d\d /);

@@ -67,12 +67,10 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         run_node_attempt: only('orchestrator'),
         cancel_execution_attempts: only('orchestrator'),
         ensure_agent: only('orchestrator'),
-        // The executor controls itself (it installs agents from its own chunk store), so its
-        // own self-calls count as a controller's: no node can make it call itself (call policy).
-        set_agent_module: [...ADMINS, 'executor'],
+        set_agent_module: ADMINS,
         get_agent: ANYONE,
-        get_node_attempt: only('orchestrator', 'admin', 'controller', 'executor'),
-        list_dead_letters: [...ADMINS, 'executor'],
+        get_node_attempt: only('orchestrator', 'admin', 'controller'),
+        list_dead_letters: ADMINS,
         set_emergency_mode: only('monitor'),
         get_version: ANYONE
     },
