@@ -15,6 +15,7 @@ import type { MonitorService, OrchestratorService, SchedulerService } from '../c
 import { deflowActor, deployDeflow, type DeflowDeployment } from '../cli/deploy';
 import { monitorIdlFactory, type MonitorMethods } from '../shared/monitoring/service';
 import { schedulerIdlFactory } from '../shared/scheduling/service';
+import { tolerantScheduler, tolerantSchedulerIdlFactory } from './tolerant-scheduler';
 import { MAX_OWNER_QUOTAS, encodeQuotaLimits, executorIdlFactory, orchestratorIdlFactory, type ExecutorMethods, type ServiceOf } from '../shared/workflow';
 import { MAX_SCHEDULES } from '../canisters/scheduler/src/logic/quota';
 import { priceOracleIdlFactory, type PriceOracleService } from '../canisters/demo/price-oracle/src/interface';
@@ -113,7 +114,8 @@ export async function deployDrillEnv(pic: PocketIc): Promise<DrillEnv> {
         admin,
         orchestrator: deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, owner),
         executor: deflowActor<ExecutorService>(pic, deployment, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory, admin),
-        scheduler: deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, owner),
+        // Tolerant of older releases' schedules: the migration drill loads v1 first.
+        scheduler: tolerantScheduler(deflowActor<SchedulerService>(pic, deployment, 'scheduler', tolerantSchedulerIdlFactory, owner)),
         monitor: deflowActor<DrillMonitorService>(pic, deployment, 'monitor', monitorIdlFactory, admin)
     };
 }

@@ -61,12 +61,14 @@ describe('npm start > the network it makes', () => {
             expect(network.output()).toContain(`Admins: ${principal}`);
             expect(deployment).toMatchObject({ controller: principal, admins: [principal] });
             const agent = await agentAs();
-            // The executor also controls itself: it installs agents from its own chunk store
-            // (docs/security.md, "Agents"). No other principal controls anything.
-            const executor = deployment.peers['executor'];
+            // DeFlow's own controls (docs/security.md): the monitor controls its peers (status
+            // reads, top-ups), the executor also itself (agent installs from its chunk store).
+            // No other principal controls anything.
+            const { executor, monitor } = deployment.peers as { executor: string; monitor: string };
             for (const id of [...Object.values(deployment.peers), ...Object.values(demo)]) {
                 const status = await CanisterStatus.request({ agent, canisterId: Principal.fromText(id), paths: ['controllers'] });
-                const expected = id === executor ? [principal, executor] : [principal];
+                const peer = Object.values(deployment.peers).includes(id) && id !== monitor;
+                const expected = [principal, ...(peer ? [monitor] : []), ...(id === executor ? [executor] : [])];
                 expect((status.get('controllers') as Principal[]).map((p) => p.toText()).sort()).toEqual(expected.sort());
             }
         });

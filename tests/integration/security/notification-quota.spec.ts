@@ -66,7 +66,7 @@ describe('Security > notification quota', () => {
 
         await env.pic.tick(5);
         expect(await logged('flood')).toBe(QUOTA);
-        expect(okOf(await asStranger.get_owner_quotas())).toEqual({ limits: { notifications_per_hour: QUOTA }, usage: { notifications_this_hour: QUOTA, notifications_refused: 5n } });
+        expect(okOf(await asStranger.get_owner_quotas())).toMatchObject({ limits: { notifications_per_hour: QUOTA }, usage: { notifications_this_hour: QUOTA, notifications_refused: 5n } });
 
         // A second flood the same hour sends nothing more.
         await run(asStranger, notifyChain('flood2', 3));
@@ -86,7 +86,7 @@ describe('Security > notification quota', () => {
     it('refills at the next clock hour', async () => {
         await env.pic.advanceTime(60 * 60 * 1000);
         await env.pic.tick(2);
-        expect(okOf(await asStranger.get_owner_quotas()).usage).toEqual({ notifications_this_hour: 0, notifications_refused: 5n + 3n });
+        expect(okOf(await asStranger.get_owner_quotas()).usage).toMatchObject({ notifications_this_hour: 0, notifications_refused: 5n + 3n });
         await run(asStranger, notifyChain('next-hour', 2));
         await env.pic.tick(5);
         expect(await logged('next-hour')).toBe(2);
