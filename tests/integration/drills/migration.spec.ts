@@ -4,6 +4,7 @@
  * current code (schema v2, `last_fired_at`). Old records read correctly, a timer rewrites them
  * all in v2, new records carry the field, and the drill finds nothing lost or run twice.
  */
+import { liquidationInput } from '../../../drill/workflows';
 import { encodeDeploymentArg } from '../../../shared/common/deployment';
 import { deployDrillEnv } from '../../../drill/env';
 import { advance, icNow, TEST_PROFILE } from '../../../drill/load';
@@ -43,7 +44,7 @@ describe('Drills > scheduler schema migration v1 → v2', () => {
 
             const at = (await icNow(pic)) + 5_000_000_000n;
             const workflowId = Object.values(result.after.executions)[0]!.workflow_id;
-            const created = unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: workflowId, kind: { Once: { at } }, policies: [], owner: [], input: [] }));
+            const created = unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: workflowId, kind: { Once: { at } }, policies: [], owner: [], input: liquidationInput(1n) }));
             expect({ version: created.schema_version, last: created.last_fired_at }).toEqual({ version: SCHEDULE_SCHEMA_VERSION, last: [] });
             await advance(pic, 10_000, 3);
             const fired = unwrapOk(await env.scheduler.get_schedule(created.id));
