@@ -1,7 +1,7 @@
 /**
  * `deflow-localnet`: a PocketIC-compatible server process, started by @dfinity/pic exactly as
  * it starts the real `pocket-ic` binary (`--port-file <tmp>/pocket_ic_<ppid>.port [--ttl N]`).
- * Process contract: ENGINE-NOTES §1.
+ * Process contract: docs/localnet.md, "Process contract".
  */
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { parseInstructionLimits, type InstructionLimits } from './engine/instruction-limits';

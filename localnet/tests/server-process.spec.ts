@@ -1,6 +1,6 @@
 /**
  * The server process as @dfinity/pic starts it: the bin spawned without a shell, with
- * `--port-file` (ENGINE-NOTES §1). An integration spec: it spawns server processes, which the
+ * `--port-file` (docs/localnet.md, "Process contract"). An integration spec: it spawns server processes, which the
  * unit project never does.
  */
 import { ChildProcess, spawn } from 'node:child_process';

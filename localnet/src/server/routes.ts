@@ -1,5 +1,5 @@
 /**
- * PocketIC's REST endpoints as used by @dfinity/pic 0.23 (see ENGINE-NOTES §2). Every handler
+ * PocketIC's REST endpoints as used by @dfinity/pic 0.23 (see docs/localnet.md). Every handler
  * answers synchronously: this server never sends 202 (started) or 409 (busy).
  */
 import { InstanceApi, OperationError, type CallResult, type CanisterCall } from '../api';
