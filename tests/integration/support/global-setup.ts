@@ -23,6 +23,10 @@ export default async function globalSetup(): Promise<void> {
         process.env.POCKET_IC_BIN = existsSync(LOCALNET_BIN) ? LOCALNET_BIN : LOCALNET_SOURCE_BIN;
     }
     const server = await PocketIcServer.start({
+        // The server exits after `ttl` idle seconds (60 by default). Specs that run their own
+        // network (npm start, the in-process scale guard) can keep both workers away from the
+        // shared server for longer than that; teardown stops it explicitly.
+        ttl: 3600,
         showRuntimeLogs: process.env.PIC_SHOW_RUNTIME_LOGS === '1',
         showCanisterLogs: process.env.PIC_SHOW_CANISTER_LOGS === '1'
     });
