@@ -12,7 +12,7 @@ import type { Schedule } from '../../../shared/scheduling/schedule';
 import { createPic } from '../support/pic';
 import { advanceSeconds, request, schedulerIdlFactory, unwrap, type SchedulerService } from '../support/scheduling';
 import { deflowActor, upgradeDeflowCanister } from '../support/deflow';
-import { createWorkflow, deployWorkflowEnv, driveToEnd, EMPTY_CANDID_ARGS, liquidationDefinition, liquidationInput, okOf, statusOf, type WorkflowEnv } from '../support/workflows';
+import { createWorkflow, deployWorkflowEnv, driveToEnd, EMPTY_CANDID_ARGS, liquidationDefinition, liquidationInput, okOf, readyAgentOf, statusOf, type WorkflowEnv } from '../support/workflows';
 import { AGENT_MIN_BALANCE, agentIdlFactory } from '../../../shared/agent/api';
 import { AGENT_RUN_MIN_BALANCE } from '../../../shared/agent/funding';
 
@@ -95,12 +95,7 @@ describe('Scheduler > condition triggers', () => {
 
     it("the owner's agent makes and pays for the reads; an underfunded agent's trigger stops reading, visibly, and reads again once topped up", async () => {
         await env.oracle.set_price(90_000_000n);
-        let agent = okOf(await env.orchestrator.get_agent()).agent[0];
-        for (let i = 0; i < 10 && agent === undefined; i++) {
-            await env.pic.tick(2);
-            agent = okOf(await env.orchestrator.get_agent()).agent[0];
-        }
-        if (agent === undefined) throw new Error('the owner has no agent');
+        const agent = await readyAgentOf(env, env.orchestrator);
         const cyclesOf = async (p: Principal): Promise<bigint> => BigInt(await env.pic.getCyclesBalance(p));
         const s = unwrap(await scheduler.schedule_workflow_execution(request({ Condition: priceBelow(env.ids.oracle) }, undefined, workflowId, liquidationInput(THRESHOLD)[0])));
         const stateOf = async () => unwrap(await scheduler.get_schedule(s.id)).schedule.condition[0]!;
