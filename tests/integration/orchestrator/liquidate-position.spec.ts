@@ -24,6 +24,7 @@ import {
     nodeStatus,
     okOf,
     orchestratorAs,
+    readyAgentOf,
     statusOf,
     type OrchestratorService,
     type WorkflowEnv
@@ -57,15 +58,6 @@ describe('Orchestrator > LiquidatePosition', () => {
         await env?.pic.tearDown();
     });
 
-    async function agentOf(actor: Actor<OrchestratorService>): Promise<Principal> {
-        for (let i = 0; i < 10; i++) {
-            const a = okOf(await actor.get_agent());
-            if ('Ready' in a.status && a.agent[0] !== undefined) return a.agent[0];
-            await env.pic.tick(2);
-        }
-        throw new Error('agent never became Ready');
-    }
-
     /** Runs the workflow once as `actor` with the repay rejected: its LiquidatePosition fires. */
     async function failRepay(actor: Actor<OrchestratorService>, workflowId: string): Promise<string> {
         await env.lending.fail_next(1);
@@ -79,7 +71,7 @@ describe('Orchestrator > LiquidatePosition', () => {
     it('a position manager must pass the call policy; it is the caller’s own', async () => {
         const ownerWf = await createWorkflow(env, liquidationDefinition(env.ids, liquidateOnFailure));
         expect(ownerWf.id).toBeDefined();
-        const ownerAgent = await agentOf(env.orchestrator);
+        const ownerAgent = await readyAgentOf(env, env.orchestrator);
         for (const [canister, why] of [
             [env.deployment.peers.orchestrator, 'a DeFlow canister'],
             [ownerAgent, "an owner's agent"],

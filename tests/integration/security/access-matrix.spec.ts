@@ -70,6 +70,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         run_node_attempt: only('orchestrator'),
         cancel_execution_attempts: only('orchestrator'),
         ensure_agent: only('orchestrator'),
+        read_through_agent: only('scheduler'),
         set_agent_module: ADMINS,
         get_agent: ANYONE,
         get_node_attempt: only('orchestrator', 'admin', 'controller'),
