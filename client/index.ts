@@ -30,6 +30,7 @@ import { decodeExecution, decodeExecutionStatus, decodeTrigger, encodeExecutionS
 import type { JsonValue } from '../shared/workflow/json';
 import { executorIdlFactory } from '../shared/workflow/executor-api';
 import { orchestratorIdlFactory } from '../shared/workflow/orchestrator-api';
+import { WORKFLOW_LIMITS } from '../shared/workflow/limits';
 import type { OwnerAgentWire } from '../shared/workflow/owner-api';
 import { fromOpt, toOpt } from '../shared/common/codec';
 import { callFailureOf, DeflowCallError, isMissingSubnetKeys, unwrap, type CallFailure, type DeflowCanister } from './errors';
@@ -98,8 +99,8 @@ export type WatchOptions = {
     sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
-/** The default page size of list calls. */
-export const DEFAULT_PAGE_LIMIT = 50;
+/** The default page size of list calls: a full page (the orchestrator's cap). */
+export const DEFAULT_PAGE_LIMIT = WORKFLOW_LIMITS.maxPageSize;
 
 /** The typed DeFlow client: see {@link createDeflowClient}. */
 export interface DeflowClient {
