@@ -6,9 +6,9 @@ import { h } from './dom';
 
 export type SeriesSpec = { label: string; values: (number | null)[]; color: string; scale?: string };
 
-/** A time-series plot; `times` are milliseconds. Answers the element holding it. */
+/** A time-series plot; `times` are milliseconds. Answers the element holding it (its first time in `data-first-ms`, for tests). */
 export function timePlot(title: string, times: number[], series: SeriesSpec[], options: { testId: string; yLabel?: string; y2Label?: string; bars?: boolean } = { testId: 'plot' }): HTMLElement {
-    const holder = h('figure', { class: 'plot', 'data-testid': options.testId, 'data-points': times.length }, h('figcaption', {}, title));
+    const holder = h('figure', { class: 'plot', 'data-testid': options.testId, 'data-points': times.length, 'data-first-ms': times[0] ?? '' }, h('figcaption', {}, title));
     const scales = [...new Set(series.map((s) => s.scale ?? 'y'))];
     const plot = new uPlot(
         {
