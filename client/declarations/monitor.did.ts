@@ -177,7 +177,7 @@ export interface _SERVICE {
             { 'Executor' : null } |
             { 'Scheduler' : null },
           'canister' : Principal,
-          'points' : Array<{ 'at' : bigint, 'cycles' : bigint }>,
+          'points' : Array<{ 'cycles' : bigint, 'start' : bigint }>,
         }
       >,
       'span_ns' : bigint,
@@ -999,7 +999,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 }),
                 'canister' : IDL.Principal,
                 'points' : IDL.Vec(
-                  IDL.Record({ 'at' : IDL.Nat64, 'cycles' : IDL.Nat })
+                  IDL.Record({ 'cycles' : IDL.Nat, 'start' : IDL.Nat64 })
                 ),
               })
             ),

@@ -5,8 +5,8 @@ import { CanisterRoleCodec } from './health';
 export const ExecutionBucketCodec = c.record({ start: c.nat64, executions: c.nat64, failures: c.nat64 });
 export type ExecutionBucket = Infer<typeof ExecutionBucketCodec>;
 
-/** A canister's cycles balance as it reported it (the last report in its bucket). */
-export const CyclesPointCodec = c.record({ at: c.nat64, cycles: c.nat });
+/** A canister's cycles balance in one bucket (starting at `start`): the last it reported in it. */
+export const CyclesPointCodec = c.record({ start: c.nat64, cycles: c.nat });
 export type CyclesPoint = Infer<typeof CyclesPointCodec>;
 
 export const CanisterCyclesHistoryCodec = c.record({ canister: c.principal, role: CanisterRoleCodec, points: c.vec(CyclesPointCodec) });

@@ -19,13 +19,19 @@ const COLORS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626'];
 
 /** Each canister's cycles as the monitor kept them over its window (points from before the page opened too). */
 function cyclesPlot(history: MetricsHistory): HTMLElement {
-    const times = [...new Set(history.cycles.flatMap((c) => c.points.map((p) => msOfNs(p.at))))].sort((a, b) => a - b);
+    const times = [...new Set(history.cycles.flatMap((c) => c.points.map((p) => msOfNs(p.start))))].sort((a, b) => a - b);
     const series = history.cycles.map((canister, i) => {
-        const byTime = new Map(canister.points.map((p) => [msOfNs(p.at), Number(p.cycles) / 1e12]));
+        const byTime = new Map(canister.points.map((p) => [msOfNs(p.start), Number(p.cycles) / 1e12]));
         return { label: tagOf(canister.role), color: COLORS[i % COLORS.length]!, values: times.map((t) => byTime.get(t) ?? null) };
     });
     const hours = Math.round(Number(history.span_ns) / 3.6e12);
-    return timePlot(`Cycles over time (T cycles, as reported to the monitor; its ${hours} h window)`, times, series, { testId: 'cycles-plot', yLabel: 'T cycles' });
+    return timePlot(`Cycles over time (T cycles, as reported to the monitor; its ${hours} h window)`, times, series, { testId: 'cycles-plot', yLabel: 'T cycles', xRangeMs: windowOf(history) });
+}
+
+/** The monitor's window in milliseconds: both plots share it as their time axis. */
+function windowOf(history: MetricsHistory): [number, number] {
+    const end = msOfNs(history.computed_at);
+    return [end - Number(history.span_ns / 1_000_000n), end];
 }
 
 /** Executions per hour and failure rate of all owners, from the monitor's executions window. */
@@ -40,7 +46,7 @@ function activityPlot(history: MetricsHistory): HTMLElement {
             { label: 'executions', color: '#2563eb', values: hours.map((b) => b.executions) },
             { label: 'failure rate', color: '#dc2626', values: hours.map((b) => b.failureRate), scale: 'rate' }
         ],
-        { testId: 'system-activity-plot', yLabel: 'executions', y2Label: 'failure rate' }
+        { testId: 'system-activity-plot', yLabel: 'executions', y2Label: 'failure rate', xRangeMs: windowOf(history) }
     );
     plot.dataset.executions = String(hours.reduce((n, b) => n + b.executions, 0));
     return plot;

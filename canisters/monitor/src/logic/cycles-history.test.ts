@@ -12,14 +12,14 @@ describe('cycles history', () => {
         h = recordCycles(h, a, 0n, 10n);
         h = recordCycles(h, a, 5n * MINUTE, 9n);
         h = recordCycles(h, a, 16n * MINUTE, 8n);
-        expect(cyclesOf(h, a, 16n * MINUTE)).toEqual([{ at: 5n * MINUTE, cycles: 9n }, { at: 16n * MINUTE, cycles: 8n }]);
+        expect(cyclesOf(h, a, 16n * MINUTE)).toEqual([{ start: 0n, cycles: 9n }, { start: 15n * MINUTE, cycles: 8n }]);
     });
 
     it('keeps each canister apart', () => {
         let h = recordCycles(emptyCyclesHistory(), a, 0n, 10n);
         h = recordCycles(h, b, MINUTE, 20n);
-        expect(cyclesOf(h, a, MINUTE)).toEqual([{ at: 0n, cycles: 10n }]);
-        expect(cyclesOf(h, b, MINUTE)).toEqual([{ at: MINUTE, cycles: 20n }]);
+        expect(cyclesOf(h, a, MINUTE)).toEqual([{ start: 0n, cycles: 10n }]);
+        expect(cyclesOf(h, b, MINUTE)).toEqual([{ start: 0n, cycles: 20n }]);
     });
 
     it('stays bounded by the capacity over days of reports, dropping the oldest', () => {
@@ -29,11 +29,12 @@ describe('cycles history', () => {
         expect(points.length).toBeLessThanOrEqual(historyCapacity(h));
         expect(historyCapacity(h)).toBe(97);
         const last = 287n * 15n * MINUTE;
-        expect(points[points.length - 1]).toEqual({ at: last, cycles: 1000n - 287n });
-        expect(points.every((p) => p.at > last - h.span_ns)).toBe(true);
+        expect(points[points.length - 1]).toEqual({ start: last, cycles: 1000n - 287n });
+        expect(points[0]!.start).toBe(last - h.span_ns);
+        expect(cyclesOf(h, a, last + h.span_ns + 15n * MINUTE)).toEqual([]);
     });
 
-    it('ignores a report older than the last point', () => {
+    it('ignores a report for a bucket before the last point', () => {
         const h = recordCycles(emptyCyclesHistory(), a, 20n * MINUTE, 5n);
         expect(recordCycles(h, a, MINUTE, 7n)).toBe(h);
     });

@@ -23,30 +23,34 @@ export function historyCapacity(history: CyclesHistory): number {
 }
 
 /**
- * Records `cycles` reported by `canister` at `at`: replaces the point of the same bucket, else
- * appends one; drops points older than the span and the oldest past the capacity (a report
- * older than the last point is ignored: reports arrive in order, a late one adds nothing).
+ * Records `cycles` reported by `canister` at `at` as the point of `at`'s bucket (labelled with
+ * the bucket's start, as the executions window's buckets are): replaces the value of the same
+ * bucket, else appends a point; drops buckets that ended before the span and the oldest past the
+ * capacity (a report for a bucket before the last one is ignored: reports arrive in order).
  *
  * @example
  * recordCycles(h, orchestrator, now, 4_900_000_000_000n).canisters[0].points.length <= historyCapacity(h)
  */
 export function recordCycles(history: CyclesHistory, canister: Principal, at: bigint, cycles: bigint): CyclesHistory {
-    const bucket = (t: bigint): bigint => t - (t % history.bucket_ns);
+    const start = at - (at % history.bucket_ns);
     const index = history.canisters.findIndex((c) => c.canister.toText() === canister.toText());
     const points = index === -1 ? [] : [...history.canisters[index]!.points];
     const last = points[points.length - 1];
-    if (last !== undefined && at < last.at) return history;
-    if (last !== undefined && bucket(last.at) === bucket(at)) points[points.length - 1] = { at, cycles };
-    else points.push({ at, cycles });
-    const horizon = at - history.span_ns;
-    const kept = points.filter((p) => p.at > horizon).slice(-historyCapacity(history));
+    if (last !== undefined && start < last.start) return history;
+    if (last !== undefined && last.start === start) points[points.length - 1] = { start, cycles };
+    else points.push({ start, cycles });
+    const kept = points.filter((p) => isLive(history, p, at)).slice(-historyCapacity(history));
     const entry = { canister, points: kept };
     const canisters = index === -1 ? [...history.canisters, entry] : history.canisters.map((c, i) => (i === index ? entry : c));
     return { ...history, canisters };
 }
 
+/** Whether a point's bucket still ends inside the span at `now` (as the executions window prunes). */
+function isLive(history: CyclesHistory, point: CyclesPoint, now: bigint): boolean {
+    return point.start + history.bucket_ns > now - history.span_ns;
+}
+
 /** The points of `canister` still inside the span at `now`, oldest first. */
 export function cyclesOf(history: CyclesHistory, canister: Principal, now: bigint): CyclesPoint[] {
-    const horizon = now - history.span_ns;
-    return history.canisters.find((c) => c.canister.toText() === canister.toText())?.points.filter((p) => p.at > horizon) ?? [];
+    return history.canisters.find((c) => c.canister.toText() === canister.toText())?.points.filter((p) => isLive(history, p, now)) ?? [];
 }
