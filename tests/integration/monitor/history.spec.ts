@@ -56,6 +56,7 @@ describe('Monitor > history', () => {
 
     it('keeps the history across an upgrade of the monitor', async () => {
         const before = await monitor.get_metrics_history();
+        expect(before.cycles.every((c) => c.points.length > 0)).toBe(true);
         await upgradeDeflowCanister(env.pic, env.deployment, 'monitor');
         const after = await monitor.get_metrics_history();
         expect(after.cycles.map((c) => c.points.length)).toEqual(before.cycles.map((c) => c.points.length));
