@@ -163,6 +163,27 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'get_metrics_history' : ActorMethod<
+    [],
+    {
+      'bucket_ns' : bigint,
+      'executions' : Array<
+        { 'failures' : bigint, 'executions' : bigint, 'start' : bigint }
+      >,
+      'cycles' : Array<
+        {
+          'role' : { 'Orchestrator' : null } |
+            { 'Monitor' : null } |
+            { 'Executor' : null } |
+            { 'Scheduler' : null },
+          'canister' : Principal,
+          'points' : Array<{ 'cycles' : bigint, 'start' : bigint }>,
+        }
+      >,
+      'span_ns' : bigint,
+      'computed_at' : bigint,
+    }
+  >,
   'get_notifications' : ActorMethod<
     [[] | [bigint]],
     {
@@ -952,6 +973,38 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               }),
               'Conflict' : IDL.Record({ 'message' : IDL.Text }),
             }),
+          }),
+        ],
+        ['query'],
+      ),
+    'get_metrics_history' : IDL.Func(
+        [],
+        [
+          IDL.Record({
+            'bucket_ns' : IDL.Nat64,
+            'executions' : IDL.Vec(
+              IDL.Record({
+                'failures' : IDL.Nat64,
+                'executions' : IDL.Nat64,
+                'start' : IDL.Nat64,
+              })
+            ),
+            'cycles' : IDL.Vec(
+              IDL.Record({
+                'role' : IDL.Variant({
+                  'Orchestrator' : IDL.Null,
+                  'Monitor' : IDL.Null,
+                  'Executor' : IDL.Null,
+                  'Scheduler' : IDL.Null,
+                }),
+                'canister' : IDL.Principal,
+                'points' : IDL.Vec(
+                  IDL.Record({ 'cycles' : IDL.Nat, 'start' : IDL.Nat64 })
+                ),
+              })
+            ),
+            'span_ns' : IDL.Nat64,
+            'computed_at' : IDL.Nat64,
           }),
         ],
         ['query'],
