@@ -110,6 +110,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         raise_emergency_for_owner: only('orchestrator'),
         set_emergency_owner: ADMINS,
         get_emergency_authority: ADMINS,
+        list_dead_letters: ADMINS,
         get_version: ANYONE
     },
     agent: {
