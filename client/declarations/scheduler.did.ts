@@ -75,6 +75,9 @@ export interface _SERVICE {
               'last_error' : [] | [string],
               'armed' : boolean,
               'read_failures' : bigint,
+              'underfunded' : [] | [
+                { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+              ],
               'last_run_at' : [] | [bigint],
               'last_value' : [] | [string],
               'last_read_at' : [] | [bigint],
@@ -217,6 +220,9 @@ export interface _SERVICE {
                 'last_error' : [] | [string],
                 'armed' : boolean,
                 'read_failures' : bigint,
+                'underfunded' : [] | [
+                  { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+                ],
                 'last_run_at' : [] | [bigint],
                 'last_value' : [] | [string],
                 'last_read_at' : [] | [bigint],
@@ -337,6 +343,9 @@ export interface _SERVICE {
                   'last_error' : [] | [string],
                   'armed' : boolean,
                   'read_failures' : bigint,
+                  'underfunded' : [] | [
+                    { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+                  ],
                   'last_run_at' : [] | [bigint],
                   'last_value' : [] | [string],
                   'last_read_at' : [] | [bigint],
@@ -465,6 +474,9 @@ export interface _SERVICE {
               'last_error' : [] | [string],
               'armed' : boolean,
               'read_failures' : bigint,
+              'underfunded' : [] | [
+                { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+              ],
               'last_run_at' : [] | [bigint],
               'last_value' : [] | [string],
               'last_read_at' : [] | [bigint],
@@ -549,6 +561,9 @@ export interface _SERVICE {
               'last_error' : [] | [string],
               'armed' : boolean,
               'read_failures' : bigint,
+              'underfunded' : [] | [
+                { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+              ],
               'last_run_at' : [] | [bigint],
               'last_value' : [] | [string],
               'last_read_at' : [] | [bigint],
@@ -679,6 +694,9 @@ export interface _SERVICE {
               'last_error' : [] | [string],
               'armed' : boolean,
               'read_failures' : bigint,
+              'underfunded' : [] | [
+                { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+              ],
               'last_run_at' : [] | [bigint],
               'last_value' : [] | [string],
               'last_read_at' : [] | [bigint],
@@ -811,6 +829,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_error' : IDL.Opt(IDL.Text),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
+                  'underfunded' : IDL.Opt(
+                    IDL.Record({
+                      'balance' : IDL.Nat,
+                      'minimum' : IDL.Nat,
+                      'since' : IDL.Nat64,
+                    })
+                  ),
                   'last_run_at' : IDL.Opt(IDL.Nat64),
                   'last_value' : IDL.Opt(IDL.Text),
                   'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -972,6 +997,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'last_error' : IDL.Opt(IDL.Text),
                     'armed' : IDL.Bool,
                     'read_failures' : IDL.Nat64,
+                    'underfunded' : IDL.Opt(
+                      IDL.Record({
+                        'balance' : IDL.Nat,
+                        'minimum' : IDL.Nat,
+                        'since' : IDL.Nat64,
+                      })
+                    ),
                     'last_run_at' : IDL.Opt(IDL.Nat64),
                     'last_value' : IDL.Opt(IDL.Text),
                     'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -1125,6 +1157,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'last_error' : IDL.Opt(IDL.Text),
                       'armed' : IDL.Bool,
                       'read_failures' : IDL.Nat64,
+                      'underfunded' : IDL.Opt(
+                        IDL.Record({
+                          'balance' : IDL.Nat,
+                          'minimum' : IDL.Nat,
+                          'since' : IDL.Nat64,
+                        })
+                      ),
                       'last_run_at' : IDL.Opt(IDL.Nat64),
                       'last_value' : IDL.Opt(IDL.Text),
                       'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -1295,6 +1334,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_error' : IDL.Opt(IDL.Text),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
+                  'underfunded' : IDL.Opt(
+                    IDL.Record({
+                      'balance' : IDL.Nat,
+                      'minimum' : IDL.Nat,
+                      'since' : IDL.Nat64,
+                    })
+                  ),
                   'last_run_at' : IDL.Opt(IDL.Nat64),
                   'last_value' : IDL.Opt(IDL.Text),
                   'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -1397,6 +1443,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_error' : IDL.Opt(IDL.Text),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
+                  'underfunded' : IDL.Opt(
+                    IDL.Record({
+                      'balance' : IDL.Nat,
+                      'minimum' : IDL.Nat,
+                      'since' : IDL.Nat64,
+                    })
+                  ),
                   'last_run_at' : IDL.Opt(IDL.Nat64),
                   'last_value' : IDL.Opt(IDL.Text),
                   'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -1549,6 +1602,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_error' : IDL.Opt(IDL.Text),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
+                  'underfunded' : IDL.Opt(
+                    IDL.Record({
+                      'balance' : IDL.Nat,
+                      'minimum' : IDL.Nat,
+                      'since' : IDL.Nat64,
+                    })
+                  ),
                   'last_run_at' : IDL.Opt(IDL.Nat64),
                   'last_value' : IDL.Opt(IDL.Text),
                   'last_read_at' : IDL.Opt(IDL.Nat64),

@@ -1,4 +1,5 @@
 import { VersionInfoCodec } from '../common/version';
+import { ListDeadLettersMethod } from '../common/dead-letter';
 import { ApiErrorCodec } from '../common/errors';
 import { c, idlFactory, type Codec, type MethodSpec } from '../common/codec';
 import { AlertCodec, ThresholdsCodec } from './alerts';
@@ -62,7 +63,8 @@ export const MonitorMethods = {
     set_top_up_policy: { args: [c.opt(TopUpPolicyCodec)], ret: R(c.opt(TopUpPolicyCodec)), mode: 'update' },
     raise_emergency_for_owner: { args: [RaiseEmergencyRequestCodec], ret: RaiseEmergencyResultCodec, mode: 'update' },
     set_emergency_owner: { args: [SetEmergencyOwnerRequestCodec], ret: R(EmergencyAuthorityCodec), mode: 'update' },
-    get_emergency_authority: { args: [], ret: R(EmergencyAuthorityCodec), mode: 'query' }
+    get_emergency_authority: { args: [], ret: R(EmergencyAuthorityCodec), mode: 'query' },
+    list_dead_letters: ListDeadLettersMethod
 } as const satisfies Record<string, MethodSpec>;
 
 /** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the monitor. */

@@ -17,7 +17,7 @@ import { NO_RETRY, encodeWorkflowDefinition, orchestratorIdlFactory, type Workfl
 import { node } from '../../../shared/workflow/testing';
 import { gatekeeperIdlFactory, type GatekeeperService } from '../support/canisters/gatekeeper';
 import { deflowActor } from '../support/deflow';
-import { errTag, nodeOf, okOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
+import { errTag, nodeOf, okOf, readyAgentOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(240_000);
 
@@ -51,14 +51,7 @@ describe('Security > agents', () => {
     let ownerAgent: Principal;
     let strangerAgent: Principal;
 
-    async function agentOf(actor: Actor<OrchestratorService>): Promise<Principal> {
-        for (let i = 0; i < 10; i++) {
-            const a = okOf(await actor.get_agent());
-            if ('Ready' in a.status && a.agent[0] !== undefined) return a.agent[0];
-            await env.pic.tick(2);
-        }
-        throw new Error('agent never became Ready');
-    }
+    const agentOf = (actor: Actor<OrchestratorService>): Promise<Principal> => readyAgentOf(env, actor);
 
     /** Runs a workflow of `actor`'s to its end, reading the execution as its owner. */
     async function runOnce(actor: Actor<OrchestratorService>, def: WorkflowDefinitionWire) {
