@@ -319,7 +319,7 @@ export type ScaleRun = { results: Map<number, SizeResult>; sustained?: { rate: n
  * measures; `sustained` also measures the sustained start rate. Used by the bench section and
  * the guard test (tests/integration/scale/guard.spec.ts).
  */
-export async function runScale(sizes: number[], options: { sustained: boolean }): Promise<ScaleRun> {
+export async function runScale(sizes: number[], options: { sustained: boolean; onSize?: (results: Map<number, SizeResult>) => void }): Promise<ScaleRun> {
     const server = await startInProcessServer();
     const pic = await PocketIc.create(server.url, { processingTimeoutMs: PROCESSING_TIMEOUT_MS });
     try {
@@ -352,6 +352,7 @@ export async function runScale(sizes: number[], options: { sustained: boolean })
             await fill(b, size);
             console.log(`scale: ${size} workflows/executions and ${b.loaded.schedules} schedules loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
             results.set(size, await measure(b, threeNode));
+            options.onSize?.(results);
         }
         return options.sustained ? { results, sustained: await sustainedRate(b, threeNode) } : { results };
     } finally {
@@ -362,7 +363,9 @@ export async function runScale(sizes: number[], options: { sustained: boolean })
 
 /** The `scale` section of `npm run bench`. */
 export async function scaleBench(): Promise<void> {
-    const { results, sustained } = await runScale(SIZES, { sustained: true });
+    // Each size's figures as soon as they are measured: a long run stopped early still reports.
+    const onSize = (sofar: Map<number, SizeResult>): void => printSection(`scale so far (sizes ${[...sofar.keys()].join(' | ')})`, instructionRows(sofar));
+    const { results, sustained } = await runScale(SIZES, { sustained: true, onSize });
     const last = results.get(SIZES[SIZES.length - 1]!)!;
     const usd = (cycles: bigint): string => `$${((Number(cycles) / 1e12) * XDR_USD).toFixed(8)}`;
     const rows = instructionRows(results);
