@@ -38,6 +38,7 @@ export class InstallMethods {
         learnModuleHash();
         reporter.start();
         runtime.replan();
+        runtime.resumeStarts();
         runtime.startMigration();
     }
 

@@ -26,5 +26,7 @@ export const MEMORY = {
     /** '' → the default schedule quota admins set; owner principal text → that owner's own. */
     scheduleQuotas: 10,
     /** workflowIndexKey(workflow_id, schedule_id) → null: the schedules of one workflow. */
-    workflowIndex: 11
+    workflowIndex: 11,
+    /** Start requests the outbox did not deliver, with their reason (DeadLetterStore). */
+    deadLetters: 20
 } as const;
