@@ -7,6 +7,7 @@ import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
 import { VersionInfoCodec } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';
 import { ExecutorAgentMethods } from '../agent/executor-agent-api';
+import { ReadThroughAgentMethod } from '../scheduling/agent-read';
 
 /**
  * The executor's Candid API. Only the orchestrator (given at install time) may call
@@ -73,6 +74,8 @@ export const ExecutorMethods = {
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: result reports refused or trapping, oldest first. */
     list_dead_letters: ListDeadLettersMethod,
+    /** Scheduler only: a condition trigger's read, made by the owner's agent (see `shared/scheduling/agent-read.ts`). */
+    read_through_agent: ReadThroughAgentMethod,
     ...ExecutorAgentMethods
 } as const satisfies Record<string, MethodSpec>;
 

@@ -5,6 +5,7 @@ import { StartWithCallbackArgWire } from './completion';
 import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, pageWire, resultWire } from './api-common';
 import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
+import { PositionManagerMethods } from './liquidation';
 import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
 import { VersionInfoCodec } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';
@@ -128,7 +129,8 @@ export const OrchestratorMethods = {
     list_dead_letters: ListDeadLettersMethod,
     ...OwnerSettingsMethods,
     ...OwnerQuotaMethods,
-    ...OwnerAgentMethods
+    ...OwnerAgentMethods,
+    ...PositionManagerMethods
 } as const satisfies Record<string, MethodSpec>;
 
 export type OrchestratorMethodName = keyof typeof OrchestratorMethods;

@@ -17,12 +17,13 @@ import type { FiringOutcome } from '../../../shared/scheduling/firing';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { Result } from '../../../shared/common/result';
 import { CheckScheduleTargetMethod, type WorkflowTarget, type WorkflowTargetResult } from '../../../shared/scheduling/target';
-import { callRaw, callTyped } from '../../common/outbox/calls';
+import { callTyped, type CallOutcome } from '../../common/outbox/calls';
 import type { HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
+import { ReadThroughAgentMethod, type AgentReadOutcome, type AgentReadRequest } from '../../../shared/scheduling/agent-read';
 import { decodeReplyToJson } from '../../../shared/workflow/candid-json';
 import { parseCandidTypes } from '../../../shared/workflow/candid-text';
-import { onConditionRead, type ConditionReply } from './logic/condition';
+import { onConditionRead, onUnderfundedRead, type ConditionReply } from './logic/condition';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
@@ -197,30 +198,49 @@ async function send(out: Outgoing): Promise<void> {
 }
 
 /**
- * Makes a condition trigger's read (0 cycles attached; the reply is bounded by the IC's
- * message size), decodes it with the trigger's reply types and feeds it to the logic, which
- * may start a run. A schedule cancelled meanwhile is left alone.
+ * Has a condition trigger's read made by the owner's agent (the executor's
+ * `read_through_agent`: the agent sends the call, 0 cycles attached, and pays for it; the
+ * reply is bounded by the IC's message size), decodes it with the trigger's reply types and
+ * feeds it to the logic, which may start a run. An agent under the run minimum is not asked
+ * to read: the trigger records `underfunded` and checks again later. A schedule cancelled
+ * meanwhile is left alone.
  *
  * Call context: timer (after the firing batch committed).
  */
 async function readCondition(effect: ReadRequest): Promise<void> {
-    const r = await callRaw(effect.read.canister, effect.read.method, effect.read.args);
-    const types = parseCandidTypes(effect.read.reply_types);
-    let reply: ConditionReply;
-    if (r.kind === 'Rejected') reply = { ok: false, error: `reject ${r.reject_code}: ${r.message}` };
-    else if (!types.ok) reply = { ok: false, error: `reply types: ${types.message}` };
-    else {
-        const decoded = decodeReplyToJson(types.types, r.value);
-        reply = decoded.ok ? { ok: true, value: decoded.value } : { ok: false, error: `reply at ${decoded.path}: ${decoded.message}` };
-    }
+    const owner = state.getSchedule(effect.schedule_id)?.owner;
+    if (owner === undefined) return;
+    const request: AgentReadRequest = { owner, schedule_id: effect.schedule_id, read: effect.read };
+    const r = await callTyped<Result<AgentReadOutcome, ApiError>>(state.deployment.peer('executor'), 'read_through_agent', ReadThroughAgentMethod, [request]);
     const before = state.getSchedule(effect.schedule_id);
     if (before === undefined) return;
+    if (r.kind === 'Replied' && 'Ok' in r.value && 'Underfunded' in r.value.Ok) {
+        const u = r.value.Ok.Underfunded;
+        state.saveSchedule(onUnderfundedRead(before, u.balance, u.minimum, time()).schedule, before);
+        replan();
+        return;
+    }
+    const reply = conditionReplyOf(r, effect.read.reply_types);
     const step = onConditionRead(before, effect.due_at, reply, firingContext(), offerRun);
     state.saveSchedule(step.schedule, before);
     state.countConditionRead(!reply.ok);
     const out = applyEffects(step.effects);
     replan();
     await send(out);
+}
+
+/** What the executor's answer to a read means: the decoded reply, or why there is none. */
+function conditionReplyOf(r: CallOutcome<Result<AgentReadOutcome, ApiError>>, replyTypes: string): ConditionReply {
+    if (r.kind === 'Rejected') return { ok: false, error: `executor did not answer (reject ${r.reject_code}): ${r.message}` };
+    if ('Err' in r.value) return { ok: false, error: `executor refused the read: ${Object.keys(r.value.Err)[0] ?? ''}` };
+    const o = r.value.Ok;
+    if ('Rejected' in o) return { ok: false, error: `reject ${o.Rejected.code}: ${o.Rejected.message}` };
+    if ('Refused' in o) return { ok: false, error: `refused: ${o.Refused}` };
+    if ('Underfunded' in o) return { ok: false, error: 'the owner\'s agent is underfunded' };
+    const types = parseCandidTypes(replyTypes);
+    if (!types.ok) return { ok: false, error: `reply types: ${types.message}` };
+    const decoded = decodeReplyToJson(types.types, Uint8Array.from(o.Replied));
+    return decoded.ok ? { ok: true, value: decoded.value } : { ok: false, error: `reply at ${decoded.path}: ${decoded.message}` };
 }
 
 /**
