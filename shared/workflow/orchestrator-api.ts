@@ -1,4 +1,5 @@
 import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
+import { ListDeadLettersMethod } from '../common/dead-letter';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
 import { StartWithCallbackArgWire } from './completion';
 import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, pageWire, resultWire } from './api-common';
@@ -125,7 +126,7 @@ export const OrchestratorMethods = {
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(c.null), mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: outbox entries refused, given up or trapping, oldest first. */
-    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' },
+    list_dead_letters: ListDeadLettersMethod,
     ...OwnerSettingsMethods,
     ...OwnerQuotaMethods,
     ...OwnerAgentMethods,

@@ -6,6 +6,7 @@
  * in step with every create and delete (a schedule's owner and workflow never change).
  */
 import type { Schedule } from '../../../shared/scheduling/schedule';
+import { MAX_PAGE_SIZE } from '../../../shared/scheduling/service';
 import { stableGroupPages } from '../../common/indexes/stable-group-pages';
 import { MEMORY } from './memory';
 
@@ -16,8 +17,12 @@ export const ALL_GROUP = 'all';
 export const ownerGroup = (owner: string): string => `owner:${owner}`;
 export const workflowGroup = (workflowId: string): string => `workflow:${workflowId}`;
 
-/** Schedule ids examined at most by one listing page: a sparse filter ends the page early with a cursor. */
-export const LISTING_SCAN_BUDGET = 1_000;
+/**
+ * Schedule ids examined at most by one listing page: a sparse filter (an owner filter over
+ * another owner's workflow) ends the page early with a cursor. Each costs a schedule read
+ * (~18M instructions listed), so one page's worth keeps a page under 10% of the query limit.
+ */
+export const LISTING_SCAN_BUDGET = MAX_PAGE_SIZE;
 
 const groupsOf = (s: Schedule): string[] => [ALL_GROUP, ownerGroup(s.owner.toText()), workflowGroup(s.workflow_id)];
 

@@ -22,8 +22,8 @@ import * as runtime from './runtime';
 import * as state from './state';
 import { method } from '../../common/method';
 
-/** Page size when the request names none. */
-export const DEFAULT_PAGE_SIZE = 50;
+/** Page size when the request names none: a full page. */
+export const DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE;
 const ScheduleIdSchema = z.string().min(1).max(64);
 
 /** The schedule `id` if it exists and `caller` may manage it. */

@@ -13,7 +13,7 @@ import { PRE_INDEX_RELEASE, releaseWasm } from '../../../drill/releases';
 import { unwrapOk } from '../../../drill/result';
 import { delayDefinition } from '../../../drill/workflows';
 import type { SchedulerService } from '../../../client/services';
-import { schedulerIdlFactory } from '../../../shared/scheduling/service';
+import { MAX_PAGE_SIZE, schedulerIdlFactory } from '../../../shared/scheduling/service';
 import { createPic } from '../support/pic';
 
 jest.setTimeout(600_000);
@@ -80,6 +80,14 @@ describe('Scale > scheduler listing index', () => {
             const after = unwrapOk(await env.scheduler.list_persistent_scheduled_executions({ workflow_id: [], owner: [], cursor: [mine[2]!], limit: [10] }));
             expect(after.items.map((s) => s.id)).toEqual([mine[3], mine[4]]);
             expect(after.next_cursor).toEqual([]);
+
+            // A page holds at most MAX_PAGE_SIZE, whatever limit is asked; the cursor goes on.
+            const more: string[] = [];
+            for (let k = 0; k < MAX_PAGE_SIZE; k++) more.push(await schedule(env, b.id));
+            const full = unwrapOk(await env.scheduler.list_persistent_scheduled_executions({ workflow_id: [b.id], owner: [], cursor: [], limit: [100] }));
+            expect(full.items.map((s) => s.id)).toEqual([mine[1], mine[3], ...more].slice(0, MAX_PAGE_SIZE));
+            expect(full.next_cursor).toEqual([full.items[MAX_PAGE_SIZE - 1]!.id]);
+            expect(await listAll(env, env.owner, { workflow_id: b.id }, 100)).toEqual([mine[1], mine[3], ...more]);
         } finally {
             await pic.tearDown();
         }
