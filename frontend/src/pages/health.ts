@@ -11,7 +11,8 @@ import type { SystemHealth } from '../../../shared/monitoring/metrics';
 import { hourlyFromMonitor } from '../activity';
 import { timePlot } from '../charts';
 import { errorBox, h, mount } from '../dom';
-import { formatBytes, formatCycles, formatTime, hex, msOfNs, tagOf } from '../format';
+import { canisterRowCells } from '../canister-row';
+import { formatTime, hex, msOfNs, tagOf } from '../format';
 import { startPolling } from '../poll';
 import type { Session } from '../session';
 
@@ -121,16 +122,17 @@ export function healthPage(root: HTMLElement, session: Session): void {
                     {},
                     health.canisters.map((c, i) => {
                         const sample = c.latest[0];
+                        const cells = canisterRowCells(c);
                         return h(
                             'tr',
                             { 'data-role': tagOf(c.role) },
                             h('td', {}, tagOf(c.role)),
                             h('td', { class: 'mono' }, c.canister.toText()),
                             h('td', { class: c.stale ? 'bad' : 'good' }, c.stale ? 'stale' : sample === undefined ? 'no report yet' : `at ${formatTime(sample.last_heartbeat)}`),
-                            h('td', {}, sample === undefined ? '—' : formatCycles(sample.cycles_balance)),
-                            h('td', {}, sample === undefined ? '—' : formatBytes(sample.heap_memory_bytes)),
-                            h('td', {}, sample === undefined ? '—' : formatBytes(sample.stable_memory_bytes)),
-                            h('td', {}, sample === undefined ? '—' : String(sample.canister_version)),
+                            h('td', { title: cells.source }, cells.cycles),
+                            h('td', { title: cells.source, 'data-testid': 'heap' }, cells.heap),
+                            h('td', { title: cells.source, 'data-testid': 'stable-memory' }, cells.stable),
+                            h('td', {}, cells.version),
                             h('td', { class: 'mono hash', title: hashes[i] ?? '' }, (hashes[i] ?? '').slice(0, 16))
                         );
                     })
