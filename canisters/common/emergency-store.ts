@@ -9,7 +9,7 @@ import { StableBTreeMap } from 'azle';
 import { parseWith } from '../../shared/common/codec';
 import type { ApiError } from '../../shared/common/errors';
 import { EmergencyStateCodec, NORMAL_MODE, newerEmergencyState, type EmergencyState } from '../../shared/monitoring/emergency';
-import type { Result } from '../../shared/common/result';
+import { err, type Result } from '../../shared/common/result';
 
 const KEY = 'emergency';
 /** Stored shape version of the emergency cell. */
@@ -58,7 +58,7 @@ export function receiveEmergencyState(
     incoming: EmergencyState,
     adopt: (state: EmergencyState) => void
 ): Result<null, ApiError> {
-    if (denied !== undefined) return { Err: denied };
+    if (denied !== undefined) return err(denied);
     const valid = parseWith(EmergencyStateCodec.schema, incoming);
     if ('Err' in valid) return valid;
     adopt(valid.Ok);

@@ -15,7 +15,7 @@ import { callFailureOf, callRaw } from '../../common/outbox/calls';
 import { method } from '../../common/method';
 import { learnModuleHash, versionInfo } from '../../common/version';
 import { agentConfig, SCHEMA_VERSION, storeConfig } from './state';
-import type { Result } from '../../../shared/common/result';
+import { err, type Result } from '../../../shared/common/result';
 
 export default class {
     /** Call context: install (by the executor). */
@@ -44,7 +44,7 @@ export default class {
     async perform_call(req: AgentCallRequest): Promise<Result<AgentCallOutcome, ApiError>> {
         const cfg = agentConfig();
         const caller = msgCaller();
-        if (caller.toText() !== cfg.executor.toText()) return { Err: apiError.unauthorized(caller) };
+        if (caller.toText() !== cfg.executor.toText()) return err(apiError.unauthorized(caller));
         const reason = refuseCallTarget(req.canister, { protectedCanisters: [...cfg.protected_canisters, cfg.executor, canisterSelf()] });
         if (reason !== undefined) return { Ok: { Refused: { reason: encodeCallRefusalReason(reason) } } };
         const balance = canisterCycleBalance();
@@ -61,19 +61,19 @@ export default class {
      * minimum), Unavailable (the deposit was rejected; nothing left the agent).
      */
     @method(AgentMethods.withdraw_cycles)
-    async withdraw_cycles(arg: WithdrawCyclesArg): Promise<{ Ok: { balance: bigint } } | { Err: ApiError }> {
+    async withdraw_cycles(arg: WithdrawCyclesArg): Promise<Result<{ balance: bigint }, ApiError>> {
         const cfg = agentConfig();
         const caller = msgCaller();
-        if (caller.toText() !== cfg.owner.toText()) return { Err: apiError.unauthorized(caller) };
+        if (caller.toText() !== cfg.owner.toText()) return err(apiError.unauthorized(caller));
         const to = arg.to.toUint8Array();
-        if (to.length === 0 || to[to.length - 1] !== 0x01) return { Err: apiError.invalidInput('to', 'must be a canister id') };
+        if (to.length === 0 || to[to.length - 1] !== 0x01) return err(apiError.invalidInput('to', 'must be a canister id'));
         const available = canisterCycleBalance() - AGENT_MIN_BALANCE;
-        if (arg.amount > available) return { Err: apiError.limitExceeded('withdrawable_cycles', available > 0n ? available : 0n) };
+        if (arg.amount > available) return err(apiError.limitExceeded('withdrawable_cycles', available > 0n ? available : 0n));
         try {
             await call(Principal.fromText('aaaaa-aa'), 'deposit_cycles', { paramIdlTypes: [CanisterIdRecordIdl], args: [{ canister_id: Principal.fromUint8Array(to) }], cycles: arg.amount });
         } catch (error) {
             const f = callFailureOf(error);
-            return { Err: apiError.unavailable(`deposit_cycles rejected (${f.reject_code}): ${f.message}`) };
+            return err(apiError.unavailable(`deposit_cycles rejected (${f.reject_code}): ${f.message}`));
         }
         return { Ok: { balance: canisterCycleBalance() } };
     }

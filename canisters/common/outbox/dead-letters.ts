@@ -7,7 +7,7 @@ import { StableBTreeMap, type Principal } from 'azle';
 
 import { encodeDeadLetterReason, type DeadLetter, type DeadLetterReason } from '../../../shared/common/dead-letter';
 import { apiError, type ApiError } from '../../../shared/common/errors';
-import type { Result } from '../../../shared/common/result';
+import { err, type Result } from '../../../shared/common/result';
 
 export type StoredDeadLetter = { schema_version: 1; id: string; what: string; reason: DeadLetterReason; enqueuedAt: bigint; deadAt: bigint };
 
@@ -44,7 +44,7 @@ export const DEAD_LETTER_PAGE = { default: 20, max: 100 } as const;
  * Call context: query.
  */
 export function listDeadLetters(store: DeadLetterStore, caller: Principal, isAdmin: boolean, page: { cursor: [] | [string]; limit: number }): Result<DeadLetterPage, ApiError> {
-    if (!isAdmin) return { Err: apiError.unauthorized(caller) };
-    if (page.limit > DEAD_LETTER_PAGE.max) return { Err: apiError.invalidInput('limit', `at most ${DEAD_LETTER_PAGE.max}`) };
+    if (!isAdmin) return err(apiError.unauthorized(caller));
+    if (page.limit > DEAD_LETTER_PAGE.max) return err(apiError.invalidInput('limit', `at most ${DEAD_LETTER_PAGE.max}`));
     return { Ok: store.page(page.cursor[0], page.limit === 0 ? DEAD_LETTER_PAGE.default : page.limit) };
 }

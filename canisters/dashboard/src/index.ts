@@ -28,6 +28,7 @@ import {
     type CertificationEntry
 } from './http-certification';
 import { cacheControlFor, INDEX_PATH, isStorablePath, requestPathOf, resolveAssetPath } from './routing';
+import { err } from '../../../shared/common/result';
 
 const M = dashboardAssetsMethods(IDL);
 
@@ -143,9 +144,9 @@ export default class {
     /** Controllers only (Unauthorized otherwise). */
     @update(M.put_asset.args, M.put_asset.ret)
     put_asset(args: PutAssetArgs): PutAssetResult {
-        if (!isController(msgCaller())) return { Err: { Unauthorized: 'only controllers of the dashboard canister may change its files' } };
-        if (!isStorablePath(args.path)) return { Err: { InvalidInput: `not a storable path: ${JSON.stringify(args.path)} (absolute, no .., no query)` } };
-        if (args.append && !contents.containsKey(args.path)) return { Err: { InvalidInput: `cannot append to ${args.path}: no upload of it was started (append: false)` } };
+        if (!isController(msgCaller())) return err({ Unauthorized: 'only controllers of the dashboard canister may change its files' });
+        if (!isStorablePath(args.path)) return err({ InvalidInput: `not a storable path: ${JSON.stringify(args.path)} (absolute, no .., no query)` });
+        if (args.append && !contents.containsKey(args.path)) return err({ InvalidInput: `cannot append to ${args.path}: no upload of it was started (append: false)` });
         const previous = args.append ? (contents.get(args.path) ?? new Uint8Array()) : new Uint8Array();
         const next = new Uint8Array(previous.length + args.chunk.length);
         next.set(previous, 0);
@@ -160,8 +161,8 @@ export default class {
     /** Controllers only (Unauthorized otherwise); deleting a missing path is InvalidInput. */
     @update(M.delete_asset.args, M.delete_asset.ret)
     delete_asset(path: string): DeleteAssetResult {
-        if (!isController(msgCaller())) return { Err: { Unauthorized: 'only controllers of the dashboard canister may change its files' } };
-        if (!contents.containsKey(path)) return { Err: { InvalidInput: `no file at ${path}` } };
+        if (!isController(msgCaller())) return err({ Unauthorized: 'only controllers of the dashboard canister may change its files' });
+        if (!contents.containsKey(path)) return err({ InvalidInput: `no file at ${path}` });
         contents.remove(path);
         contentTypes.remove(path);
         bodyHashes.remove(path);

@@ -18,7 +18,7 @@ import { requirePeer } from './guards';
 import type { CallResult } from './logic';
 import { deployment } from './state';
 import * as runtime from './runtime';
-import type { Result } from '../../../shared/common/result';
+import { err, type Result } from '../../../shared/common/result';
 
 /**
  * Cycles a new agent is created with, from the executor's balance: the creation fee of a
@@ -44,7 +44,7 @@ async function management<T>(method: string, argType: IDL.Type, arg: unknown, re
         return { Ok: value };
     } catch (error) {
         const f = callFailureOf(error);
-        return { Err: apiError.unavailable(`${method} failed (reject ${f.reject_code}): ${f.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars)}`) };
+        return err(apiError.unavailable(`${method} failed (reject ${f.reject_code}): ${f.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars)}`));
     }
 }
 
@@ -56,9 +56,9 @@ async function management<T>(method: string, argType: IDL.Type, arg: unknown, re
 export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent, ApiError>> {
     const known = agentOf(owner);
     if (known?.status === 'Ready') return { Ok: known };
-    if (creating.has(owner.toText())) return { Err: apiError.unavailable(`the agent of ${owner.toText()} is being created`) };
+    if (creating.has(owner.toText())) return err(apiError.unavailable(`the agent of ${owner.toText()} is being created`));
     const module = agentModule();
-    if (module === undefined) return { Err: apiError.unavailable('no agent module is installed: the deploy step uploads it (set_agent_module)') };
+    if (module === undefined) return err(apiError.unavailable('no agent module is installed: the deploy step uploads it (set_agent_module)'));
     creating.add(owner.toText());
     try {
         let record: StoredAgent = known ?? { schema_version: 1, owner: owner.toText(), status: 'Creating', createdAt: runtime.now() };
@@ -120,9 +120,9 @@ export class AgentMethodsOfExecutor {
     @method(ExecutorMethods.set_agent_module)
     set_agent_module(arg: AgentModule): Result<null, ApiError> {
         const caller = runtime.caller();
-        if (!deployment.isAdmin(caller)) return { Err: apiError.unauthorized(caller) };
-        if (arg.chunk_hashes.length === 0 || arg.chunk_hashes.length > MAX_MODULE_CHUNKS) return { Err: apiError.invalidInput('chunk_hashes', `1 to ${MAX_MODULE_CHUNKS} chunks`) };
-        if ([arg.wasm_module_hash, ...arg.chunk_hashes].some((h) => h.length !== SHA256_BYTES)) return { Err: apiError.invalidInput('chunk_hashes', 'every hash is a 32-byte sha256') };
+        if (!deployment.isAdmin(caller)) return err(apiError.unauthorized(caller));
+        if (arg.chunk_hashes.length === 0 || arg.chunk_hashes.length > MAX_MODULE_CHUNKS) return err(apiError.invalidInput('chunk_hashes', `1 to ${MAX_MODULE_CHUNKS} chunks`));
+        if ([arg.wasm_module_hash, ...arg.chunk_hashes].some((h) => h.length !== SHA256_BYTES)) return err(apiError.invalidInput('chunk_hashes', 'every hash is a 32-byte sha256'));
         putAgentModule({ schema_version: 1, chunkHashes: arg.chunk_hashes.map((h) => Uint8Array.from(h)), wasmModuleHash: Uint8Array.from(arg.wasm_module_hash) });
         return { Ok: null };
     }
@@ -136,7 +136,7 @@ export class AgentMethodsOfExecutor {
     @method(ExecutorMethods.ensure_agent)
     async ensure_agent(arg: { owner: Principal }): Promise<Result<AgentRecordWire, ApiError>> {
         const denied = requirePeer(runtime.caller(), 'orchestrator');
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const r = await ensureAgent(arg.owner);
         return 'Err' in r ? r : { Ok: toWire(r.Ok) };
     }
@@ -148,6 +148,6 @@ export class AgentMethodsOfExecutor {
     @method(ExecutorMethods.get_agent)
     get_agent(arg: { owner: Principal }): Result<AgentRecordWire, ApiError> {
         const a = agentOf(arg.owner);
-        return a === undefined ? { Err: apiError.notFound('agent', arg.owner.toText()) } : { Ok: toWire(a) };
+        return a === undefined ? err(apiError.notFound('agent', arg.owner.toText())) : { Ok: toWire(a) };
     }
 }

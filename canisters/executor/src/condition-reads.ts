@@ -8,7 +8,7 @@ import { Principal } from 'azle';
 import { AgentMethods, type AgentInfo } from '../../../shared/agent/api';
 import { AGENT_RUN_MIN_BALANCE } from '../../../shared/agent/funding';
 import { apiError, type ApiError } from '../../../shared/common/errors';
-import type { Result } from '../../../shared/common/result';
+import { err, type Result } from '../../../shared/common/result';
 import type { AgentReadOutcome, AgentReadRequest } from '../../../shared/scheduling/agent-read';
 import { ExecutorMethods } from '../../../shared/workflow';
 import { callTyped } from '../../common/outbox/calls';
@@ -32,9 +32,9 @@ export class ConditionReadMethods {
     @method(ExecutorMethods.read_through_agent)
     async read_through_agent(req: AgentReadRequest): Promise<Result<AgentReadOutcome, ApiError>> {
         const denied = requirePeer(runtime.caller(), 'scheduler');
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const stored = agentOf(req.owner);
-        if (stored?.status !== 'Ready' || stored.canisterId === undefined) return { Err: apiError.notFound('agent', req.owner.toText()) };
+        if (stored?.status !== 'Ready' || stored.canisterId === undefined) return err(apiError.notFound('agent', req.owner.toText()));
         const agent = Principal.fromText(stored.canisterId);
         const info = await callTyped<AgentInfo>(agent, 'get_agent_info', AgentMethods.get_agent_info, []);
         if (info.kind === 'Rejected') return { Ok: { Rejected: { code: info.reject_code, message: `agent: ${info.message}` } } };

@@ -11,6 +11,7 @@ import { acceptAttempt, attemptKeyText, cancelScheduled, type AttemptKey } from 
 import { armWake } from './runner';
 import { getAttempt, putAttempt, scheduledAttemptsOf, toAttemptWire } from './state';
 import * as runtime from './runtime';
+import { err } from '../../../shared/common/result';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const KeySchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attempt: z.number().int().min(1).max(WORKFLOW_LIMITS.maxRetries + 1) });
@@ -43,7 +44,7 @@ export class NodeAttemptMethods {
     @method(ExecutorMethods.run_node_attempt)
     run_node_attempt(req: NodeAttemptRequest): WorkflowResult<NodeAttemptWire> {
         const denied = requirePeer(runtime.caller(), 'orchestrator');
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const valid = parseWith(RequestSchema, req);
         if ('Err' in valid) return valid;
         const now = runtime.now();
@@ -63,12 +64,12 @@ export class NodeAttemptMethods {
     @method(ExecutorMethods.get_node_attempt)
     get_node_attempt(k: AttemptKeyWire): WorkflowResult<NodeAttemptWire> {
         const denied = requireOrchestratorOrAdmin(runtime.caller());
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const valid = parseWith(KeySchema, k);
         if ('Err' in valid) return valid;
         const keyText = attemptKeyText(keyOf(k));
         const a = getAttempt(keyText);
-        return a === undefined ? { Err: workflowError.notFound('attempt', keyText) } : { Ok: toAttemptWire(a) };
+        return a === undefined ? err(workflowError.notFound('attempt', keyText)) : { Ok: toAttemptWire(a) };
     }
 
     /**
@@ -78,7 +79,7 @@ export class NodeAttemptMethods {
     @method(ExecutorMethods.cancel_execution_attempts)
     cancel_execution_attempts(arg: { execution_id: string }): WorkflowResult<number> {
         const denied = requirePeer(runtime.caller(), 'orchestrator');
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const valid = parseWith(z.object({ execution_id: IdSchema }), arg);
         if ('Err' in valid) return valid;
         const changed = cancelScheduled(scheduledAttemptsOf(arg.execution_id), arg.execution_id, runtime.now());

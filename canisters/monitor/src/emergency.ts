@@ -2,7 +2,7 @@
 import { isController, type Principal } from 'azle';
 
 import type { ApiError } from '../../../shared/common/errors';
-import { ok, type Result } from '../../../shared/common/result';
+import { ok, type Result, err } from '../../../shared/common/result';
 import { parseWith } from '../../../shared/common/codec';
 import { DisableEmergencyRequestCodec, EnableEmergencyRequestCodec, RaiseEmergencyRequestCodec, SetEmergencyOwnerRequestCodec, type DisableEmergencyRequest, type EmergencyAuthority, type EmergencyState, type EnableEmergencyRequest, type RaiseEmergencyError, type RaiseEmergencyRequest, type SetEmergencyOwnerRequest } from '../../../shared/monitoring/emergency';
 import { apiError } from '../../../shared/common/errors';
@@ -61,7 +61,7 @@ export class EmergencyMethods {
     @method(M.raise_emergency_for_owner)
     raise_emergency_for_owner(arg: RaiseEmergencyRequest): Result<EmergencyState, RaiseEmergencyError> {
         const caller = runtime.caller();
-        if (!state.deployment.isPeer(caller, 'orchestrator')) return { Err: apiError.unauthorized(caller) };
+        if (!state.deployment.isPeer(caller, 'orchestrator')) return err(apiError.unauthorized(caller));
         const parsed = parseWith(RaiseEmergencyRequestCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const before = state.load();
@@ -97,7 +97,7 @@ export class EmergencyMethods {
     @method(M.get_emergency_authority)
     get_emergency_authority(): Result<EmergencyAuthority, ApiError> {
         const caller = runtime.caller();
-        if (!isAdmin(caller, adminCheck(caller))) return { Err: apiError.unauthorized(caller) };
+        if (!isAdmin(caller, adminCheck(caller))) return err(apiError.unauthorized(caller));
         return ok(state.emergencyAuthority.get());
     }
 }

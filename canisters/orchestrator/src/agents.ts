@@ -13,7 +13,7 @@ import { encodeAgentFunding } from '../../../shared/agent/funding';
 import { fundingOf, ownerAgentOf, putOwnerAgent, updateFunding } from './owner-state';
 import { enqueue } from './state';
 import * as runtime from './runtime';
-import type { Result } from '../../../shared/common/result';
+import { err, type Result } from '../../../shared/common/result';
 
 /** Asks for the owner's agent once (call context: update; the caller arms the outbox). */
 export function requestAgent(owner: string, now: bigint): void {
@@ -54,9 +54,9 @@ export class AgentQueryMethods {
     get_agent(): Result<OwnerAgentWire, WorkflowError> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const a = ownerAgentOf(caller.toText());
-        if (a === undefined) return { Err: workflowError.notFound('agent', caller.toText()) };
+        if (a === undefined) return err(workflowError.notFound('agent', caller.toText()));
         const agent: [] | [Principal] = a.agent === undefined ? [] : [Principal.fromText(a.agent)];
         return { Ok: { owner: caller, status: a.status === 'Ready' ? { Ready: null } : { Requested: null }, agent, funding: encodeAgentFunding(fundingOf(caller.toText())) } };
     }

@@ -25,6 +25,7 @@ import { requireSignedIn } from './guards';
 import { allowListOf, isKnownAgent, putAllowList } from './owner-state';
 import { deployment } from './state';
 import * as runtime from './runtime';
+import { err } from '../../../shared/common/result';
 
 /** DeFlow's own canisters, as wired at install time (agents are looked up: {@link isKnownAgent}). */
 export function protectedCanisters(): Principal[] {
@@ -69,12 +70,12 @@ export class CallPolicyMethods {
     set_call_allow_list(arg: CallAllowList): WorkflowResult<CallAllowList> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
-        if (denied !== undefined) return { Err: denied };
-        if (arg.targets.length > MAX_ALLOW_LIST_TARGETS) return { Err: workflowError.limitExceeded('call_allow_list_targets', BigInt(MAX_ALLOW_LIST_TARGETS)) };
+        if (denied !== undefined) return err(denied);
+        if (arg.targets.length > MAX_ALLOW_LIST_TARGETS) return err(workflowError.limitExceeded('call_allow_list_targets', BigInt(MAX_ALLOW_LIST_TARGETS)));
         const base: CallTargetRule = { protectedCanisters: protectedCanisters(), isAgent: isKnownAgent };
         for (const [i, target] of arg.targets.entries()) {
             const reason = refuseCallTarget(target, base);
-            if (reason !== undefined) return { Err: workflowError.invalidInput(`targets.${i}`, `${target.toText()} can never be called (${reason})`) };
+            if (reason !== undefined) return err(workflowError.invalidInput(`targets.${i}`, `${target.toText()} can never be called (${reason})`));
         }
         const unique = [...new Map(arg.targets.map((t) => [t.toHex(), t])).values()];
         putAllowList(caller, unique);
@@ -89,7 +90,7 @@ export class CallPolicyMethods {
     get_call_allow_list(): WorkflowResult<CallAllowList> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         return { Ok: { targets: allowListOf(caller) } };
     }
 }

@@ -50,7 +50,7 @@ import {
     type StoredExecution
 } from './state';
 import * as runtime from './runtime';
-import type { Result } from '../../../shared/common/result';
+import { err, type Result } from '../../../shared/common/result';
 
 /** Executions the deadline pass handles per timer message: its instructions stay bounded whatever is stored. */
 export const DEADLINE_BATCH = 50;
@@ -184,21 +184,21 @@ export function startNew(req: StartRequest, now: bigint): Result<Execution, ApiE
         if (stored !== undefined) return { Ok: stored.execution };
     }
     const w = getWorkflow(req.workflowId);
-    if (w === undefined) return { Err: apiError.notFound('workflow', req.workflowId) };
-    if (w.owner !== req.caller.toText()) return { Err: apiError.unauthorized(req.caller) };
+    if (w === undefined) return err(apiError.notFound('workflow', req.workflowId));
+    if (w.owner !== req.caller.toText()) return err(apiError.unauthorized(req.caller));
     const badCallback = req.completionCallback === undefined ? undefined : completionCallbackError(req.caller, req.completionCallback.method);
-    if (badCallback !== undefined) return { Err: badCallback };
-    if (w.status === 'Paused') return { Err: apiError.conflict(`workflow ${w.id} is paused`) };
+    if (badCallback !== undefined) return err(badCallback);
+    if (w.status === 'Paused') return err(apiError.conflict(`workflow ${w.id} is paused`));
     const wf = compiledFor(w.id, w.latestVersion);
     const blocked = req.emergencyRun === true ? undefined : emergencyBlocks(wf.def.critical === true);
-    if (blocked !== undefined) return { Err: blocked };
+    if (blocked !== undefined) return err(blocked);
     const refused = callRefusalOf(wf.def, req.caller);
-    if (refused !== undefined) return { Err: refused };
+    if (refused !== undefined) return err(refused);
     const full = quotaExceeded(w.owner, 'concurrent_executions');
-    if (full !== undefined) return { Err: full };
+    if (full !== undefined) return err(full);
     // The owner's agent is short of cycles: the run is created and waits (funding.ts starts it after a top-up).
     const underfunded = fundingOf(w.owner).underfunded;
-    if (underfunded && !hasRoomToWait(fundingOf(w.owner))) return { Err: apiError.limitExceeded('underfunded_runs', BigInt(MAX_UNDERFUNDED_RUNS)) };
+    if (underfunded && !hasRoomToWait(fundingOf(w.owner))) return err(apiError.limitExceeded('underfunded_runs', BigInt(MAX_UNDERFUNDED_RUNS)));
     const id = nextExecutionId();
     const fresh = { id, workflowId: w.id, workflowVersion: w.latestVersion, trigger: req.trigger, input: req.input, ranBy: ranBy() };
     const step = underfunded ? createUnderfunded(wf, fresh, now) : startExecution(wf, fresh, now);

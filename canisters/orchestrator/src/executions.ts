@@ -28,6 +28,7 @@ import { cancelExecution, isTerminalExecution, triggerForCaller } from './logic'
 import { executionSummaryPage, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
 import { PageSchema, pageLimit } from './workflows';
 import * as runtime from './runtime';
+import { err } from '../../../shared/common/result';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const StartSchema = z.object({ workflow_id: IdSchema, input: z.union([z.tuple([]), z.tuple([JsonTextSchema])]) });
@@ -40,9 +41,9 @@ function ownedExecution(arg: { execution_id: string }): WorkflowResult<StoredExe
     const valid = parseWith(ExecutionIdSchema, arg);
     if ('Err' in valid) return valid;
     const s = getExecution(arg.execution_id);
-    if (s === undefined) return { Err: notFound.execution(arg.execution_id) };
+    if (s === undefined) return err(notFound.execution(arg.execution_id));
     const denied = requireOwner(runtime.caller(), s);
-    return denied === undefined ? { Ok: s } : { Err: denied };
+    return denied === undefined ? { Ok: s } : err(denied);
 }
 
 export class ExecutionMethods {
@@ -96,10 +97,10 @@ export class ExecutionMethods {
         if ('Err' in s) return s;
         const now = runtime.now();
         // A finished execution's version may have been pruned: refuse before compiling it.
-        if (isTerminalExecution(s.Ok.execution.status)) return { Err: transitionConflict({ kind: 'IllegalExecutionTransition', from: s.Ok.execution.status, to: 'Cancelled' }) };
+        if (isTerminalExecution(s.Ok.execution.status)) return err(transitionConflict({ kind: 'IllegalExecutionTransition', from: s.Ok.execution.status, to: 'Cancelled' }));
         const wf = compiledFor(s.Ok.execution.workflowId, s.Ok.execution.workflowVersion);
         const r = cancelExecution(wf, s.Ok.execution, now);
-        if ('Err' in r) return { Err: transitionConflict(r.Err) };
+        if ('Err' in r) return err(transitionConflict(r.Err));
         commit(s.Ok, r.Ok, now, wf);
         return { Ok: encodeExecution(r.Ok.state) };
     }

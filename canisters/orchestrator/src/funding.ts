@@ -21,6 +21,7 @@ import { fundingOf, limitsOf, ownerAgentOf, updateFunding, usageOf } from './own
 import { chargeNotificationTo, countRefusedNotificationOf } from './quotas';
 import { enqueue, getExecution } from './state';
 import * as runtime from './runtime';
+import { err, type Result } from '../../../shared/common/result';
 
 /** Waiting executions started per message, so one message's work stays bounded; the rest follow in the next read. */
 const RELEASE_BATCH = 20;
@@ -28,9 +29,9 @@ const RELEASE_BATCH = 20;
 const MANAGEMENT = Principal.fromText('aaaaa-aa');
 
 /** Reads the agent's balance (its public `get_agent_info`). */
-async function readBalance(agent: Principal): Promise<{ Ok: bigint } | { Err: ReturnType<typeof callFailureOf> }> {
+async function readBalance(agent: Principal): Promise<Result<bigint, ReturnType<typeof callFailureOf>>> {
     const r = await callTyped<AgentInfo>(agent, 'get_agent_info', AgentMethods.get_agent_info, []);
-    return r.kind === 'Rejected' ? { Err: r } : { Ok: r.value.cycles };
+    return r.kind === 'Rejected' ? err(r) : { Ok: r.value.cycles };
 }
 
 /**
@@ -114,18 +115,18 @@ export class FundingMethods {
      * rejected; the cycles stay with the orchestrator).
      */
     @method(OrchestratorMethods.top_up_agent)
-    async top_up_agent(arg: TopUpAgentArg): Promise<{ Ok: TopUpAgentReply } | { Err: WorkflowError }> {
+    async top_up_agent(arg: TopUpAgentArg): Promise<Result<TopUpAgentReply, WorkflowError>> {
         const owner = arg.owner.toText();
         const agent = ownerAgentOf(owner)?.agent;
-        if (agent === undefined) return { Err: workflowError.notFound('agent', owner) };
-        if (msgCyclesAvailable() === 0n) return { Err: workflowError.invalidInput('cycles', 'attach the cycles to deposit (only canisters can: an ingress message carries none)') };
+        if (agent === undefined) return err(workflowError.notFound('agent', owner));
+        if (msgCyclesAvailable() === 0n) return err(workflowError.invalidInput('cycles', 'attach the cycles to deposit (only canisters can: an ingress message carries none)'));
         const deposited = msgCyclesAccept(msgCyclesAvailable());
         const agentId = Principal.fromText(agent);
         try {
             await call(MANAGEMENT, 'deposit_cycles', { paramIdlTypes: [CanisterIdRecordIdl], args: [{ canister_id: agentId }], cycles: deposited });
         } catch (error) {
             const f = callFailureOf(error);
-            return { Err: workflowError.unavailable(`deposit_cycles rejected (${f.reject_code}): ${f.message}`) };
+            return err(workflowError.unavailable(`deposit_cycles rejected (${f.reject_code}): ${f.message}`));
         }
         const read = await readBalance(agentId);
         if ('Err' in read) {

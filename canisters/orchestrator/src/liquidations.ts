@@ -32,6 +32,7 @@ import { planLiquidation, settleLiquidation, withLiquidation, withSettled, type 
 import { MEMORY } from './memory';
 import { enqueue } from './state';
 import * as runtime from './runtime';
+import { err } from '../../../shared/common/result';
 
 type StoredPositionManager = { schema_version: 1; manager: PositionManager };
 type StoredLiquidationLog = { schema_version: 1; recent: Liquidation[]; total: bigint };
@@ -169,14 +170,14 @@ export class PositionManagerApiMethods {
     set_position_manager(arg: { manager: [] | [PositionManagerWire] }): WorkflowResult<[] | [PositionManagerWire]> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const m = arg.manager[0];
         if (m === undefined) {
             managers.remove(caller.toText());
             return { Ok: [] };
         }
         const problem = managerProblem(m, caller);
-        if (problem !== undefined) return { Err: problem };
+        if (problem !== undefined) return err(problem);
         const manager: PositionManager = { canister: m.canister.toText(), method: m.method, argTypes: m.arg_types, replyTypes: m.reply_types };
         managers.insert(caller.toText(), { schema_version: 1, manager });
         return { Ok: [encodeManager(manager)] };
@@ -187,7 +188,7 @@ export class PositionManagerApiMethods {
     get_position_manager(): WorkflowResult<[] | [PositionManagerWire]> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const m = managerOf(caller.toText());
         return { Ok: m === undefined ? [] : [encodeManager(m)] };
     }
@@ -201,7 +202,7 @@ export class PositionManagerApiMethods {
     list_liquidations(): WorkflowResult<LiquidationLogWire> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const log = logOf(caller.toText());
         return { Ok: { recent: log.recent.map(encodeLiquidation), total: log.total } };
     }

@@ -19,7 +19,7 @@ import { adoptEmergency, applyReport, startNew } from './engine';
 import { requireOwner, requirePeer } from './guards';
 import { z } from 'zod';
 import * as runtime from './runtime';
-import type { Result } from '../../../shared/common/result';
+import { err, type Result } from '../../../shared/common/result';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
 const ReportSchema = z.object({ execution_id: IdSchema, node_id: IdSchema, attempt: z.number().int().min(1).max(WORKFLOW_LIMITS.maxRetries + 1) });
@@ -37,14 +37,14 @@ export class PeerMethods {
     @method(OrchestratorMethods.check_schedule_target)
     check_schedule_target(arg: ScheduleTargetRequest): WorkflowTargetResult {
         const denied = requirePeer(runtime.caller(), 'scheduler');
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const w = getWorkflow(arg.workflow_id);
-        if (w === undefined) return { Err: apiError.notFound('workflow', arg.workflow_id) };
+        if (w === undefined) return err(apiError.notFound('workflow', arg.workflow_id));
         const notOwner = requireOwner(arg.owner, w);
-        if (notOwner !== undefined) return { Err: notOwner };
+        if (notOwner !== undefined) return err(notOwner);
         const readTarget = fromOpt(arg.read_target);
         const refused = readTarget === undefined ? undefined : refuseCallTarget(readTarget, callRuleFor(arg.owner));
-        if (refused !== undefined) return { Err: apiError.invalidInput('kind.Condition.read.canister', `the call policy refuses this target: ${refused}`) };
+        if (refused !== undefined) return err(apiError.invalidInput('kind.Condition.read.canister', `the call policy refuses this target: ${refused}`));
         return { Ok: targetOf(w) };
     }
 
@@ -61,7 +61,7 @@ export class PeerMethods {
     @method(OrchestratorMethods.start_scheduled_execution)
     start_scheduled_execution(arg: StartScheduledExecutionRequest): StartScheduledExecutionResult {
         const denied = requirePeer(runtime.caller(), 'scheduler');
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const valid = parseWith(StartScheduledExecutionRequestCodec.schema, arg);
         if ('Err' in valid) return valid;
         const now = runtime.now();
@@ -82,7 +82,7 @@ export class PeerMethods {
             },
             now
         );
-        return 'Err' in r ? { Err: asPlainApiError(r.Err) } : { Ok: { execution_id: r.Ok.id } };
+        return 'Err' in r ? err(asPlainApiError(r.Err)) : { Ok: { execution_id: r.Ok.id } };
     }
 
     /**
@@ -93,7 +93,7 @@ export class PeerMethods {
     @method(OrchestratorMethods.report_node_result)
     report_node_result(report: NodeResultReport): Result<null, WorkflowError> {
         const denied = requirePeer(runtime.caller(), 'executor');
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const valid = parseWith(ReportSchema, report);
         if ('Err' in valid) return valid;
         const o = report.outcome;

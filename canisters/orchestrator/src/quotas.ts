@@ -28,7 +28,7 @@ import type { OwnerBudget } from './logic';
 import { limitsOf, putLimits, updateUsage, usageOf } from './owner-state';
 import { deployment } from './state';
 import * as runtime from './runtime';
-import type { Result } from '../../../shared/common/result';
+import { err, type Result } from '../../../shared/common/result';
 
 /** What the owner (principal text) may still spend in this message. */
 export function budgetOf(owner: string, now: bigint): OwnerBudget {
@@ -63,7 +63,7 @@ export class QuotaMethods {
     get_owner_quotas(): Result<OwnerQuotasWire, WorkflowError> {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         return { Ok: encodeOwnerQuotas(usageOf(caller.toText()), runtime.now(), limitsOf(caller.toText())) };
     }
 
@@ -77,10 +77,10 @@ export class QuotaMethods {
     @method(OrchestratorMethods.set_owner_quotas)
     set_owner_quotas(arg: SetOwnerQuotasArg): Result<OwnerQuotaLimitsWire, WorkflowError> {
         const caller = runtime.caller();
-        if (!deployment.isAdmin(caller)) return { Err: workflowError.unauthorized(caller) };
+        if (!deployment.isAdmin(caller)) return err(workflowError.unauthorized(caller));
         const limits = decodeQuotaLimits(arg.limits);
         const invalid = invalidQuotaLimit(limits);
-        if (invalid !== undefined) return { Err: workflowError.invalidInput(invalid.field, invalid.message) };
+        if (invalid !== undefined) return err(workflowError.invalidInput(invalid.field, invalid.message));
         putLimits(arg.owner[0]?.toText(), limits);
         return { Ok: encodeQuotaLimits(limits) };
     }

@@ -51,6 +51,7 @@ import {
     type StoredWorkflow
 } from './state';
 import * as runtime from './runtime';
+import { err } from '../../../shared/common/result';
 
 const WorkflowIdSchema = z.object({ workflow_id: z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars) });
 
@@ -76,22 +77,22 @@ function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): Workfl
     const def = parseWith(WorkflowDefinitionSchema, decodeWorkflowDefinition(wire));
     if ('Err' in def) return def;
     const compiled = compileWorkflow(def.Ok);
-    if ('Err' in compiled) return { Err: dagErrorToApiError(compiled.Err) };
+    if ('Err' in compiled) return err(dagErrorToApiError(compiled.Err));
     const refused = callRefusalOf(def.Ok, owner);
-    return refused === undefined ? def : { Err: refused };
+    return refused === undefined ? def : err(refused);
 }
 
 /** Loads a workflow the caller owns: NotFound, then Unauthorized. */
 function ownedWorkflow(id: string): WorkflowResult<StoredWorkflow> {
     const w = getWorkflow(id);
-    if (w === undefined) return { Err: notFound.workflow(id) };
+    if (w === undefined) return err(notFound.workflow(id));
     const denied = requireOwner(runtime.caller(), w);
-    return denied === undefined ? { Ok: w } : { Err: denied };
+    return denied === undefined ? { Ok: w } : err(denied);
 }
 
 function reply(w: StoredWorkflow, version = w.latestVersion): WorkflowResult<WorkflowWire> {
     const v = getWorkflowVersion(w.id, version);
-    if (v === undefined) return { Err: workflowError.notFound('workflow_version', `${w.id}@${version}`) };
+    if (v === undefined) return err(workflowError.notFound('workflow_version', `${w.id}@${version}`));
     return { Ok: encodeWorkflow(toWorkflow(w, version, v)) };
 }
 
@@ -125,11 +126,11 @@ export class WorkflowMethods {
     @method(OrchestratorMethods.create_workflow)
     create_workflow(definition: WorkflowDefinitionWire): WorkflowResult<WorkflowWire> {
         const denied = requireSignedIn(runtime.caller());
-        if (denied !== undefined) return { Err: denied };
+        if (denied !== undefined) return err(denied);
         const def = validDefinition(definition, runtime.caller());
         if ('Err' in def) return def;
         const full = quotaExceeded(runtime.caller().toText(), 'workflows');
-        if (full !== undefined) return { Err: full };
+        if (full !== undefined) return err(full);
         const now = runtime.now();
         const w: StoredWorkflow = { schema_version: 1, id: nextWorkflowId(), owner: runtime.caller().toText(), status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now };
         putWorkflowVersion(w.id, 1, { schema_version: 1, definition: def.Ok, createdAt: now });
@@ -152,7 +153,7 @@ export class WorkflowMethods {
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
         const expected = fromOpt(arg.expected_version);
-        if (expected !== undefined && expected !== w.Ok.latestVersion) return { Err: workflowError.conflict(`latest version is ${w.Ok.latestVersion}, not ${expected}`) };
+        if (expected !== undefined && expected !== w.Ok.latestVersion) return err(workflowError.conflict(`latest version is ${w.Ok.latestVersion}, not ${expected}`));
         const def = validDefinition(arg.definition, runtime.caller());
         if ('Err' in def) return def;
         const now = runtime.now();
@@ -228,7 +229,7 @@ export class WorkflowMethods {
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
-        if (hasActiveExecutionOf(w.Ok.id)) return { Err: workflowError.conflict(`workflow ${w.Ok.id} has unfinished executions`) };
+        if (hasActiveExecutionOf(w.Ok.id)) return err(workflowError.conflict(`workflow ${w.Ok.id} has unfinished executions`));
         deleteWorkflow(w.Ok);
         countFor(w.Ok.owner, 'workflows', -1);
         const now = runtime.now();
@@ -241,7 +242,7 @@ export class WorkflowMethods {
         if ('Err' in valid) return valid;
         const w = ownedWorkflow(arg.workflow_id);
         if ('Err' in w) return w;
-        if (w.Ok.status === status) return { Err: workflowError.conflict(`workflow ${w.Ok.id} is already ${status}`) };
+        if (w.Ok.status === status) return err(workflowError.conflict(`workflow ${w.Ok.id} is already ${status}`));
         const now = runtime.now();
         const next: StoredWorkflow = { ...w.Ok, status, updatedAt: now };
         putWorkflow(next);

@@ -9,7 +9,7 @@
  */
 import { msgCaller, setTimer, time, type Principal } from 'azle';
 
-import { assertNever } from '../../../shared/common/result';
+import { assertNever, err } from '../../../shared/common/result';
 import type { DeadLetterReason } from '../../../shared/common/dead-letter';
 import { StartScheduledExecutionMethod, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
@@ -160,7 +160,7 @@ export function commit(schedule: Schedule | undefined, effects: readonly Schedul
 export async function checkTarget(workflowId: string, owner: Principal, readTarget: Principal | undefined): Promise<Result<WorkflowTarget, ApiError>> {
     const request = { workflow_id: workflowId, owner, read_target: readTarget === undefined ? [] : [readTarget] };
     const r = await callTyped<WorkflowTargetResult>(state.deployment.peer('orchestrator'), 'check_schedule_target', CheckScheduleTargetMethod, [request]);
-    if (r.kind === 'Rejected') return { Err: apiError.unavailable(`orchestrator did not answer (reject ${r.reject_code}): ${r.message}`) };
+    if (r.kind === 'Rejected') return err(apiError.unavailable(`orchestrator did not answer (reject ${r.reject_code}): ${r.message}`));
     return r.value;
 }
 

@@ -1,11 +1,9 @@
-import type { PocketIc } from '@dfinity/pic';
 
 import { NO_RETRY, type Fallback } from '../../../shared/workflow';
 import { monitorActor } from '../support/monitoring';
-import { createPic } from '../support/pic';
 import {
     createWorkflow,
-    deployWorkflowEnv,
+    useWorkflowEnv,
     driveToEnd,
     driveUntil,
     errTag,
@@ -16,8 +14,7 @@ import {
     okOf,
     setSystemMode,
     oracleProbeDefinition,
-    statusOf,
-    type WorkflowEnv
+    statusOf
 } from '../support/workflows';
 
 jest.setTimeout(240_000);
@@ -25,18 +22,11 @@ jest.setTimeout(240_000);
 const MS = 1_000_000n;
 
 describe('Orchestrator > recovery', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
+    const env = useWorkflowEnv();
     let liquidationId: string;
 
     beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
         liquidationId = (await createWorkflow(env, liquidationDefinition(env.ids))).id;
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
     });
 
     it('retries a target failing twice with 1 s then 2 s backoff, then succeeds', async () => {
@@ -54,8 +44,8 @@ describe('Orchestrator > recovery', () => {
         expect(delay1).toBeLessThan(1100n * MS);
 
         // Not before the backoff: half a second later the target was still called once.
-        await pic.advanceTime(500);
-        await pic.tick(3);
+        await env.pic.advanceTime(500);
+        await env.pic.tick(3);
         expect(await env.oracle.calls()).toBe(callsBefore + 1n);
 
         const secondFailure = await driveUntil(env, x.id, (e) => nodeOf(e, 'price').attempts.length === 3, { stepMs: 600 });
@@ -103,7 +93,7 @@ describe('Orchestrator > recovery', () => {
 
     it('an emergency action of an allowed owner pauses all workflows until the monitor lifts emergency mode', async () => {
         // System-wide modes need the owner's authority, which admins grant at the monitor.
-        okOf(await monitorActor(pic, env.deployment, env.admin).set_emergency_owner({ owner: env.owner.getPrincipal(), allowed: true }));
+        okOf(await monitorActor(env.pic, env.deployment, env.admin).set_emergency_owner({ owner: env.owner.getPrincipal(), allowed: true }));
         await env.oracle.set_price(50_000_000n);
         await env.lending.fail_next(100);
         const x = okOf(await env.orchestrator.start_execution({ workflow_id: liquidationId, input: liquidationInput(60_000_000n) }));
@@ -111,7 +101,7 @@ describe('Orchestrator > recovery', () => {
         await env.lending.fail_next(0);
         expect(statusOf(done)).toBe('Failed');
         expect(nodeOf(done, 'repay').attempts).toHaveLength(4);
-        await pic.tick(5); // the request reaches the monitor, whose push reaches every canister
+        await env.pic.tick(5); // the request reaches the monitor, whose push reaches every canister
 
         const refused = await env.orchestrator.start_execution({ workflow_id: liquidationId, input: liquidationInput(60_000_000n) });
         expect(errTag(refused)).toBe('EmergencyMode');

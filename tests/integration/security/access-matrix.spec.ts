@@ -90,6 +90,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         set_emergency_mode: only('monitor'),
         set_schedule_quota: ADMINS,
         get_schedule_quota: SIGNED_IN,
+        list_dead_letters: ADMINS,
         get_version: ANYONE
     },
     monitor: {

@@ -7,15 +7,14 @@
  */
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import type { Actor, PocketIc } from '@dfinity/pic';
+import type { Actor } from '@dfinity/pic';
 
 import { AGENT_MIN_BALANCE, agentIdlFactory, type WithdrawCyclesArg } from '../../../shared/agent/api';
 import type { ApiError } from '../../../shared/common/errors';
 import { NO_RETRY, encodeWorkflowDefinition, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
 import { deflowActor } from '../support/deflow';
-import { createPic } from '../support/pic';
-import { deployWorkflowEnv, errTag, nodeOf, okOf, statusOf, type OrchestratorService, type WorkflowEnv } from '../support/workflows';
+import { useWorkflowEnv, errTag, nodeOf, okOf, statusOf, type OrchestratorService } from '../support/workflows';
 
 jest.setTimeout(240_000);
 
@@ -39,26 +38,23 @@ function pricedCall(oracle: Principal, cycles: bigint): WorkflowDefinitionWire {
 }
 
 describe('Security > funding', () => {
-    let pic: PocketIc;
-    let env: WorkflowEnv;
+    const env = useWorkflowEnv();
     let agent: Principal;
 
     /** pic-js types the balance as bigint but answers a number: normalise. */
-    const cyclesOf = async (p: Principal): Promise<bigint> => BigInt(await pic.getCyclesBalance(p));
+    const cyclesOf = async (p: Principal): Promise<bigint> => BigInt(await env.pic.getCyclesBalance(p));
 
     async function run(def: WorkflowDefinitionWire) {
         const wf = okOf(await env.orchestrator.create_workflow(def));
         let x = okOf(await env.orchestrator.start_execution({ workflow_id: wf.id, input: [] }));
         for (let i = 0; i < 20 && !['Succeeded', 'Failed'].includes(statusOf(x)); i++) {
-            await pic.tick(2);
+            await env.pic.tick(2);
             x = okOf(await env.orchestrator.get_execution({ execution_id: x.id }));
         }
         return x;
     }
 
     beforeAll(async () => {
-        pic = await createPic();
-        env = await deployWorkflowEnv(pic);
         okOf(await env.orchestrator.create_workflow(pricedCall(env.ids.oracle, 0n)));
         for (let i = 0; i < 10; i++) {
             const a = okOf(await env.orchestrator.get_agent());
@@ -66,12 +62,8 @@ describe('Security > funding', () => {
                 agent = a.agent[0];
                 break;
             }
-            await pic.tick(2);
+            await env.pic.tick(2);
         }
-    });
-
-    afterAll(async () => {
-        await pic?.tearDown();
     });
 
     it("refuses a call attaching more than the agent can spare, sends nothing, and leaves the executor's cycles alone", async () => {
@@ -88,7 +80,7 @@ describe('Security > funding', () => {
     });
 
     it('pays attached cycles from the agent, not the executor, once it is topped up', async () => {
-        await pic.addCycles(agent, 5n * T);
+        await env.pic.addCycles(agent, 5n * T);
         const executorBefore = await cyclesOf(env.deployment.peers.executor);
         const x = await run(pricedCall(env.ids.oracle, 2n * T));
         expect(statusOf(x)).toBe('Succeeded');
@@ -97,9 +89,9 @@ describe('Security > funding', () => {
     });
 
     it('lets only the owner withdraw, and never below the minimum', async () => {
-        const asOwner = pic.createActor<AgentService>(agentIdlFactory as never, agent);
+        const asOwner = env.pic.createActor<AgentService>(agentIdlFactory as never, agent);
         asOwner.setIdentity(env.owner);
-        const asStranger = pic.createActor<AgentService>(agentIdlFactory as never, agent);
+        const asStranger = env.pic.createActor<AgentService>(agentIdlFactory as never, agent);
         asStranger.setIdentity(env.stranger);
         expect(errTag(await asStranger.withdraw_cycles({ to: env.ids.lending, amount: T }))).toBe('Unauthorized');
 
@@ -116,12 +108,12 @@ describe('Security > funding', () => {
     });
 
     it('leaves the stranger nothing to spend: their orchestrator calls cannot name the owner', async () => {
-        const asStranger = deflowActor<OrchestratorService>(pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
+        const asStranger = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
         okOf(await asStranger.create_workflow(pricedCall(env.ids.oracle, 0n)));
         let theirs: Principal | undefined;
         for (let i = 0; i < 10 && theirs === undefined; i++) {
             theirs = okOf(await asStranger.get_agent()).agent[0];
-            await pic.tick(2);
+            await env.pic.tick(2);
         }
         expect(theirs?.toText()).not.toBe(agent.toText());
     });

@@ -16,7 +16,7 @@ import {
     type NodeTask,
     type Trigger
 } from '../../../../shared/workflow';
-import { assertNever } from '../../../../shared/common/result';
+import { assertNever, err, type Result } from '../../../../shared/common/result';
 import { closeDraft, emitNotification, nodeDef, nodeState, openDraft, patchNode, setExecutionStatus, type CompiledWorkflow, type Draft } from './draft';
 import type { Step } from './effects';
 import type { TransitionError } from './machine';
@@ -61,8 +61,8 @@ export function createUnderfunded(wf: CompiledWorkflow, p: NewExecution, now: bi
 }
 
 /** Starts an `Underfunded` execution (its owner's agent was topped up); `Err` if it is no longer waiting (cancelled, timed out). */
-export function releaseUnderfunded(wf: CompiledWorkflow, exec: Execution, now: bigint): { Ok: Step<Execution> } | { Err: TransitionError } {
-    if (exec.status !== 'Underfunded') return { Err: { kind: 'IllegalExecutionTransition', from: exec.status, to: 'Running' } };
+export function releaseUnderfunded(wf: CompiledWorkflow, exec: Execution, now: bigint): Result<Step<Execution>, TransitionError> {
+    if (exec.status !== 'Underfunded') return err({ kind: 'IllegalExecutionTransition', from: exec.status, to: 'Running' });
     const d = openDraft(wf, exec, now);
     setExecutionStatus(d, 'Running');
     advanceDraft(d);

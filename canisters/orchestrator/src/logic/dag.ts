@@ -1,5 +1,5 @@
 import { WORKFLOW_LIMITS, workflowError, type Operand, type WorkflowDefinition, type WorkflowError, type WorkflowNode } from '../../../../shared/workflow';
-import { assertNever, type Result } from '../../../../shared/common/result';
+import { assertNever, type Result, err } from '../../../../shared/common/result';
 
 /**
  * Why a definition's graph is invalid. Each member is one rule, with the ids a user needs to
@@ -83,7 +83,7 @@ function readsOwnOutput(n: WorkflowNode): boolean {
  * const { order, standby } = r.Ok;
  */
 export function validateDag(def: WorkflowDefinition): Result<DagIndex, DagError> {
-    const fail = (e: DagError): { Err: DagError } => ({ Err: e });
+    const fail = (e: DagError): { Err: DagError } => err(e);
     if (def.nodes.length > WORKFLOW_LIMITS.maxNodes) return fail({ kind: 'TooManyNodes', count: def.nodes.length, max: WORKFLOW_LIMITS.maxNodes });
 
     const byId = new Map<string, WorkflowNode>();

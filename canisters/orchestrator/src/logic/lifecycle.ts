@@ -4,7 +4,7 @@ import { closeDraft, failExecution, haltNodes, openDraft, patchNode, setExecutio
 import type { Step } from './effects';
 import { checkExecutionTransition, isTerminalExecution, type TransitionError } from './machine';
 import { nodeDeadline, recordFailure, releaseHeldRetries } from './outcome';
-import type { Result } from '../../../../shared/common/result';
+import { err, type Result } from '../../../../shared/common/result';
 
 /**
  * Grace added to a node's timeout before the orchestrator gives up on it: the executor
@@ -48,7 +48,7 @@ export function pauseExecution(wf: CompiledWorkflow, exec: Execution, now: bigin
 /** Resumes a paused execution: sends the retries held meanwhile and starts what became runnable. */
 export function resumeExecution(wf: CompiledWorkflow, exec: Execution, now: bigint): Transitioned {
     // Only a paused execution resumes (Pending -> Running is a start, not a resume).
-    if (exec.status !== 'Paused') return { Err: { kind: 'IllegalExecutionTransition', from: exec.status, to: 'Running' } };
+    if (exec.status !== 'Paused') return err({ kind: 'IllegalExecutionTransition', from: exec.status, to: 'Running' });
     const d = openDraft(wf, exec, now);
     setExecutionStatus(d, 'Running');
     releaseHeldRetries(d);

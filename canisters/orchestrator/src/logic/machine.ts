@@ -1,5 +1,5 @@
 import type { ExecutionStatus, NodeStatus } from '../../../../shared/workflow';
-import type { Result } from '../../../../shared/common/result';
+import { err, type Result } from '../../../../shared/common/result';
 
 /**
  * Allowed execution status changes. Terminal statuses (Succeeded, Failed, Cancelled) have no
@@ -38,11 +38,11 @@ export type TransitionError = { kind: 'IllegalExecutionTransition'; from: Execut
  * checkExecutionTransition('Succeeded', 'Cancelled'); // { Err: { kind: 'IllegalExecutionTransition', ... } }
  */
 export function checkExecutionTransition(from: ExecutionStatus, to: ExecutionStatus): Result<ExecutionStatus, TransitionError> {
-    return EXECUTION_TRANSITIONS[from].includes(to) ? { Ok: to } : { Err: { kind: 'IllegalExecutionTransition', from, to } };
+    return EXECUTION_TRANSITIONS[from].includes(to) ? { Ok: to } : err({ kind: 'IllegalExecutionTransition', from, to });
 }
 
 export function checkNodeTransition(nodeId: string, from: NodeStatus, to: NodeStatus): Result<NodeStatus, TransitionError> {
-    return NODE_TRANSITIONS[from].includes(to) ? { Ok: to } : { Err: { kind: 'IllegalNodeTransition', nodeId, from, to } };
+    return NODE_TRANSITIONS[from].includes(to) ? { Ok: to } : err({ kind: 'IllegalNodeTransition', nodeId, from, to });
 }
 
 export function isTerminalExecution(s: ExecutionStatus): boolean {

@@ -3,6 +3,7 @@
  * `canisters/common/outbox` performs it): what each message is, how long it is retried, and
  * what the outcome of a local start means for the node that asked for it.
  */
+import type { Result } from '../../../../shared/common/result';
 import type { ExecutionFinished } from '../../../../shared/scheduling/service';
 import type { WorkflowTarget } from '../../../../shared/scheduling/target';
 import type { ExecutionCompletion, NodeTask, NotifyLevel } from '../../../../shared/workflow';
@@ -108,7 +109,7 @@ export function describeOutboxMessage(m: OutboxMessage): string {
 }
 
 /** What a local start answered, as the starting node's outcome. */
-export type StartAnswer = { Ok: { id: string } } | { Err: Record<string, unknown> };
+export type StartAnswer = Result<{ id: string }, Record<string, unknown>>;
 
 /**
  * The outcome a `start_workflow` node records: the child's id, or a failure (`Unavailable`
