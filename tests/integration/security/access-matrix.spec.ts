@@ -68,6 +68,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         cancel_execution_attempts: only('orchestrator'),
         ensure_agent: only('orchestrator'),
         set_agent_module: ADMINS,
+        upgrade_agents: ADMINS,
         get_agent: ANYONE,
         get_node_attempt: only('orchestrator', 'admin', 'controller'),
         list_dead_letters: ADMINS,
