@@ -26,6 +26,8 @@ import { unwrapOk } from '../drill/result';
 import { delayDefinition } from '../drill/workflows';
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
 import type { ScheduleRequest } from '../shared/scheduling/schedule';
+import { MAX_PAGE_SIZE } from '../shared/scheduling/service';
+import { WORKFLOW_LIMITS } from '../shared/workflow/limits';
 import { idlFactory, type ArgsOf, type ReturnOf } from '../shared/common/codec';
 import { encodeWorkflowDefinition, orchestratorIdlFactory, type NodeAttemptRequest } from '../shared/workflow';
 import { after, node } from '../shared/workflow/testing';
@@ -46,6 +48,8 @@ const XDR_USD = Number(process.env.DEFLOW_XDR_USD ?? 1.33);
 /** Start rates (executions per round) tried for the sustained-throughput figure; override with DEFLOW_BENCH_SCALE_RATES. */
 const RATES = (process.env.DEFLOW_BENCH_SCALE_RATES ?? '5,10,20').split(',').map(Number);
 const HOUR_MS = 3_600_000;
+/** Listing pages are measured full: the orchestrator's cap (the scheduler's is MAX_PAGE_SIZE). */
+const PAGE = WORKFLOW_LIMITS.maxPageSize;
 const PROCESSING_TIMEOUT_MS = 30 * 60_000;
 
 const BENCH_WASM_DIR = resolve(__dirname, 'scale', 'canisters', '.azle');
@@ -93,29 +97,50 @@ type Bench = {
     cycles: () => bigint;
     schedulerCycles: () => bigint;
     meter: Meter;
-    loaded: { workflows: string[]; schedules: number };
+    /** Executions loaded (each waits an hour), the loaded workflows' ids, and schedules loaded. */
+    loaded: { workflows: string[]; workflowIds: string[]; schedules: number };
 };
 
 /** Fills up to `size` workflows (each with a waiting execution) and min(size, 10,000) schedules. */
 async function fill(b: Bench, size: number): Promise<void> {
     const definition = delayDefinition(HOUR_MS, { name: 'bench', timeoutMs: 2 * HOUR_MS });
+    const spent = { orchestrator: 0, executor: 0, scheduler: 0 };
+    const fillMeter = new Meter(b.env.deployment.peers);
+    const [workflowsBefore, schedulesBefore] = [b.loaded.workflows.length, b.loaded.schedules];
+    fillMeter.start();
+    const timed = async <T>(part: keyof typeof spent, call: () => Promise<T>): Promise<T> => {
+        const started = performance.now();
+        try {
+            return await call();
+        } finally {
+            spent[part] += performance.now() - started;
+        }
+    };
     while (b.loaded.workflows.length < size) {
         const count = Math.min(LOAD_CHUNK, size - b.loaded.workflows.length);
-        const requests = unwrapOk(await b.orchestratorBench.bulk_load({ definition, workflows: count }));
-        unwrapOk(await b.executorBench.bulk_load(requests));
+        const { workflow_ids, requests } = unwrapOk(await timed('orchestrator', () => b.orchestratorBench.bulk_load({ definition, workflows: count })));
+        unwrapOk(await timed('executor', () => b.executorBench.bulk_load(requests)));
         b.loaded.workflows.push(...requests.map((r) => r.key.execution_id));
+        b.loaded.workflowIds.push(...workflow_ids);
+        debug(`records loaded: ${b.loaded.workflows.length}`);
     }
-    debug(`records loaded: ${b.loaded.workflows.length}`);
     const wanted = Math.min(size, MAX_SCHEDULES);
-    // Hourly schedules of the loaded workflows wf-00000002.. (wf-1 is the 3-node one).
+    // Hourly schedules of the loaded workflows, in load order (ids the measurements allocate in between are not among them).
     const request: ScheduleRequest = { workflow_id: '', kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [], input: [] };
     while (b.loaded.schedules < wanted) {
         const batch = Math.min(SCHEDULE_CHUNK, wanted - b.loaded.schedules);
-        const loaded = await b.schedulerBench.bulk_load({ request, workflow_ids: Array.from({ length: batch }, (_, k) => workflowId(b.loaded.schedules + k + 2)) });
+        const loaded = await timed('scheduler', () => b.schedulerBench.bulk_load({ request, workflow_ids: b.loaded.workflowIds.slice(b.loaded.schedules, b.loaded.schedules + batch) }));
         if ('Err' in loaded) throw new Error(`scheduler bulk_load: ${loaded.Err}`);
         b.loaded.schedules += batch;
     }
     await b.env.pic.tick(3);
+    fillMeter.stop();
+    debug(`fill wall time (s): ${Object.entries(spent).map(([part, ms]) => `${part} ${(ms / 1000).toFixed(1)}`).join(', ')}`);
+    const added = { workflows: b.loaded.workflows.length - workflowsBefore, schedules: b.loaded.schedules - schedulesBefore };
+    for (const t of fillMeter.totals().filter((x) => x.instructions > 1_000_000_000n)) {
+        const per = t.role === 'scheduler' ? added.schedules : added.workflows;
+        debug(`fill ${t.role} ${t.kind} ${t.name}: ${t.count} executions, ${digits(t.instructions)} instructions${per > 0 ? ` (${digits(t.instructions / BigInt(per))} per record)` : ''}`);
+    }
 }
 
 const workflowId = (seq: number): string => `wf-${seq.toString().padStart(8, '0')}`;
@@ -166,13 +191,13 @@ async function measure(b: Bench, threeNode: string): Promise<SizeResult> {
         // Timers: retention, health reports, outbox and deadline passes.
         await advance(env.pic, 61_000, 5);
         // Orchestrator: owner calls over the loaded data (the admin owns every loaded workflow).
-        unwrapOk(await orchestrator.list_workflows({ cursor: [], limit: 100 }));
-        unwrapOk(await orchestrator.list_workflows({ cursor: [workflowId(Math.floor(b.loaded.workflows.length / 2))], limit: 100 }));
+        unwrapOk(await orchestrator.list_workflows({ cursor: [], limit: PAGE }));
+        unwrapOk(await orchestrator.list_workflows({ cursor: [workflowId(Math.floor(b.loaded.workflows.length / 2))], limit: PAGE }));
         unwrapOk(await orchestrator.get_workflow({ workflow_id: workflowId(2), version: [] }));
-        unwrapOk(await orchestrator.list_executions({ workflow_id: [], status: [], page: { cursor: [], limit: 100 }, order: [] }));
-        unwrapOk(await orchestrator.list_executions({ workflow_id: [], status: [], page: { cursor: [middle], limit: 100 }, order: [{ NewestFirst: null }] }));
-        unwrapOk(await orchestrator.list_executions({ workflow_id: [workflowId(3)], status: [], page: { cursor: [], limit: 100 }, order: [] }));
-        unwrapOk(await orchestrator.list_executions({ workflow_id: [], status: [{ Succeeded: null }], page: { cursor: [], limit: 100 }, order: [] }));
+        unwrapOk(await orchestrator.list_executions({ workflow_id: [], status: [], page: { cursor: [], limit: PAGE }, order: [] }));
+        unwrapOk(await orchestrator.list_executions({ workflow_id: [], status: [], page: { cursor: [middle], limit: PAGE }, order: [{ NewestFirst: null }] }));
+        unwrapOk(await orchestrator.list_executions({ workflow_id: [workflowId(3)], status: [], page: { cursor: [], limit: PAGE }, order: [] }));
+        unwrapOk(await orchestrator.list_executions({ workflow_id: [], status: [{ Succeeded: null }], page: { cursor: [], limit: PAGE }, order: [] }));
         unwrapOk(await orchestrator.get_execution({ execution_id: middle }));
         const made = unwrapOk(await orchestrator.create_workflow(delayDefinition(HOUR_MS, { name: 'bench extra', timeoutMs: 2 * HOUR_MS })));
         unwrapOk(await orchestrator.update_workflow({ workflow_id: made.id, definition: delayDefinition(HOUR_MS, { name: 'bench extra v2', timeoutMs: 2 * HOUR_MS }), expected_version: [] }));
@@ -182,7 +207,7 @@ async function measure(b: Bench, threeNode: string): Promise<SizeResult> {
         unwrapOk(await orchestrator.delete_workflow({ workflow_id: made.id }));
         // Executor, scheduler and monitor reads.
         unwrapOk(await env.executor.get_node_attempt({ execution_id: middle, node_id: 'wait', attempt: 1 }));
-        const schedules = unwrapOk(await env.scheduler.list_persistent_scheduled_executions({ workflow_id: [], owner: [], cursor: [], limit: [100] }));
+        const schedules = unwrapOk(await env.scheduler.list_persistent_scheduled_executions({ workflow_id: [], owner: [], cursor: [], limit: [MAX_PAGE_SIZE] }));
         const schedule = schedules.items[0]!;
         unwrapOk(await env.scheduler.get_schedule(schedule.id));
         unwrapOk(await env.scheduler.pause_schedule(schedule.id));
@@ -229,7 +254,7 @@ async function sustainedRate(b: Bench, workflow: string): Promise<{ rate: number
         let count = 0;
         let cursor: [] | [string] = [];
         for (;;) {
-            const page: { items: unknown[]; next_cursor: [] | [string] } = unwrapOk(await b.orchestrator.list_executions({ workflow_id: [workflow], status: [{ Running: null }], page: { cursor, limit: 100 }, order: [] }));
+            const page: { items: unknown[]; next_cursor: [] | [string] } = unwrapOk(await b.orchestrator.list_executions({ workflow_id: [workflow], status: [{ Running: null }], page: { cursor, limit: PAGE }, order: [] }));
             count += page.items.length;
             if (page.next_cursor.length === 0) return count;
             cursor = page.next_cursor;
@@ -296,7 +321,7 @@ export type ScaleRun = { results: Map<number, SizeResult>; sustained?: { rate: n
  * measures; `sustained` also measures the sustained start rate. Used by the bench section and
  * the guard test (tests/integration/scale/guard.spec.ts).
  */
-export async function runScale(sizes: number[], options: { sustained: boolean }): Promise<ScaleRun> {
+export async function runScale(sizes: number[], options: { sustained: boolean; onSize?: (results: Map<number, SizeResult>) => void }): Promise<ScaleRun> {
     const server = await startInProcessServer();
     const pic = await PocketIc.create(server.url, { processingTimeoutMs: PROCESSING_TIMEOUT_MS });
     try {
@@ -314,7 +339,7 @@ export async function runScale(sizes: number[], options: { sustained: boolean })
             cycles: () => PEER_ROLES.reduce((sum, role) => sum + cyclesOf(peers[role]), 0n),
             schedulerCycles: () => cyclesOf(peers.scheduler),
             meter: new Meter(peers),
-            loaded: { workflows: [], schedules: 0 }
+            loaded: { workflows: [], workflowIds: [], schedules: 0 }
         };
         // wf-00000001: the 3-node workflow; the scheduler actor speaks as the admin, who owns everything here.
         const threeNode = unwrapOk(await b.orchestrator.create_workflow(threeNodeDefinition())).id;
@@ -329,6 +354,7 @@ export async function runScale(sizes: number[], options: { sustained: boolean })
             await fill(b, size);
             console.log(`scale: ${size} workflows/executions and ${b.loaded.schedules} schedules loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
             results.set(size, await measure(b, threeNode));
+            options.onSize?.(results);
         }
         return options.sustained ? { results, sustained: await sustainedRate(b, threeNode) } : { results };
     } finally {
@@ -339,7 +365,9 @@ export async function runScale(sizes: number[], options: { sustained: boolean })
 
 /** The `scale` section of `npm run bench`. */
 export async function scaleBench(): Promise<void> {
-    const { results, sustained } = await runScale(SIZES, { sustained: true });
+    // Each size's figures as soon as they are measured: a long run stopped early still reports.
+    const onSize = (sofar: Map<number, SizeResult>): void => printSection(`scale so far (sizes ${[...sofar.keys()].join(' | ')})`, instructionRows(sofar));
+    const { results, sustained } = await runScale(SIZES, { sustained: true, onSize });
     const last = results.get(SIZES[SIZES.length - 1]!)!;
     const usd = (cycles: bigint): string => `$${((Number(cycles) / 1e12) * XDR_USD).toFixed(8)}`;
     const rows = instructionRows(results);

@@ -93,16 +93,19 @@ export function dashboardWasmHash(): Buffer {
     return createHash('sha256').update(dashboardWasm()).digest();
 }
 
+/** The empty Candid argument list (`DIDL\0\0`) its init and post-upgrade take (they certify the files). */
+const NO_ARGUMENTS = new Uint8Array(IDL.encode([], []));
+
 /** Creates and installs the dashboard canister, controlled by `controller`. */
 export async function createDashboardCanister(pic: PocketIc, controller: Principal): Promise<Principal> {
     const canisterId = await pic.createCanister({ sender: controller });
-    await pic.installCode({ canisterId, wasm: dashboardWasm(), sender: controller });
+    await pic.installCode({ canisterId, wasm: dashboardWasm(), sender: controller, arg: NO_ARGUMENTS });
     return canisterId;
 }
 
 /** Upgrades the dashboard canister to the built code (its files are kept in stable memory). */
 export async function upgradeDashboardCanister(pic: PocketIc, canisterId: Principal, controller: Principal): Promise<void> {
-    await pic.upgradeCanister({ canisterId, wasm: dashboardWasm(), sender: controller });
+    await pic.upgradeCanister({ canisterId, wasm: dashboardWasm(), sender: controller, arg: NO_ARGUMENTS });
 }
 
 /** The URL a browser opens: the gateway serves the canister at `<id>.localhost` (Chromium and Firefox resolve it to loopback). */

@@ -33,6 +33,7 @@ export function limitOf(kind: EntryKind): bigint {
 /** Max instructions per (canister, kind, name) seen while recording; upgrade entries are summed per install. */
 export class Meter {
     private readonly max = new Map<string, bigint>();
+    private readonly sum = new Map<string, { instructions: bigint; count: number }>();
     private readonly names = new Map<string, string>();
     private upgradeSum = new Map<string, bigint>();
 
@@ -60,8 +61,18 @@ export class Meter {
     }
 
     private note(key: string, instructions: bigint): void {
+        const total = this.sum.get(key) ?? { instructions: 0n, count: 0 };
+        this.sum.set(key, { instructions: total.instructions + instructions, count: total.count + 1 });
         const seen = this.max.get(key);
         if (seen === undefined || instructions > seen) this.max.set(key, instructions);
+    }
+
+    /** Every (role, kind, name) seen, with the sum of its instructions and how many executions it took. */
+    totals(): { role: string; kind: EntryKind; name: string; instructions: bigint; count: number }[] {
+        return [...this.sum.entries()].map(([key, total]) => {
+            const [role, kind, name] = key.split('\t') as [string, EntryKind, string];
+            return { role, kind, name, ...total };
+        });
     }
 
     /** Every (role, kind, name) seen, with its maximum. */

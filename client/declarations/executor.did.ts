@@ -175,6 +175,35 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'read_through_agent' : ActorMethod<
+    [
+      {
+        'owner' : Principal,
+        'read' : {
+          'method' : string,
+          'args' : Uint8Array,
+          'reply_types' : string,
+          'canister' : Principal,
+        },
+        'schedule_id' : string,
+      },
+    ],
+    {
+        'Ok' : { 'Underfunded' : { 'balance' : bigint, 'minimum' : bigint } } |
+          { 'Replied' : Uint8Array } |
+          { 'Rejected' : { 'code' : number, 'message' : string } } |
+          { 'Refused' : string }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'run_node_attempt' : ActorMethod<
     [
       {
@@ -557,6 +586,52 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           }),
         ],
         ['query'],
+      ),
+    'read_through_agent' : IDL.Func(
+        [
+          IDL.Record({
+            'owner' : IDL.Principal,
+            'read' : IDL.Record({
+              'method' : IDL.Text,
+              'args' : IDL.Vec(IDL.Nat8),
+              'reply_types' : IDL.Text,
+              'canister' : IDL.Principal,
+            }),
+            'schedule_id' : IDL.Text,
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Variant({
+              'Underfunded' : IDL.Record({
+                'balance' : IDL.Nat,
+                'minimum' : IDL.Nat,
+              }),
+              'Replied' : IDL.Vec(IDL.Nat8),
+              'Rejected' : IDL.Record({
+                'code' : IDL.Nat32,
+                'message' : IDL.Text,
+              }),
+              'Refused' : IDL.Text,
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
       ),
     'run_node_attempt' : IDL.Func(
         [

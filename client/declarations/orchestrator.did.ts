@@ -194,6 +194,14 @@ export interface _SERVICE {
                       'message' : string,
                     }
                   } |
+                  {
+                    'LiquidatePosition' : {
+                      'args' : Array<
+                        { 'Input' : { 'path' : string } } |
+                          { 'Const' : string }
+                      >,
+                    }
+                  } |
                   { 'PauseAllWorkflows' : null } |
                   { 'EnableSafeMode' : null } |
                   { 'ExecuteEmergencyWorkflow' : { 'workflow_id' : string } }
@@ -431,6 +439,14 @@ export interface _SERVICE {
                             { 'Critical' : null } |
                             { 'Warning' : null },
                           'message' : string,
+                        }
+                      } |
+                      {
+                        'LiquidatePosition' : {
+                          'args' : Array<
+                            { 'Input' : { 'path' : string } } |
+                              { 'Const' : string }
+                          >,
                         }
                       } |
                       { 'PauseAllWorkflows' : null } |
@@ -933,6 +949,40 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'get_position_manager' : ActorMethod<
+    [],
+    {
+        'Ok' : [] | [
+          {
+            'method' : string,
+            'arg_types' : string,
+            'reply_types' : string,
+            'canister' : Principal,
+          }
+        ]
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'get_version' : ActorMethod<
     [],
     {
@@ -981,6 +1031,14 @@ export interface _SERVICE {
                             { 'Critical' : null } |
                             { 'Warning' : null },
                           'message' : string,
+                        }
+                      } |
+                      {
+                        'LiquidatePosition' : {
+                          'args' : Array<
+                            { 'Input' : { 'path' : string } } |
+                              { 'Const' : string }
+                          >,
                         }
                       } |
                       { 'PauseAllWorkflows' : null } |
@@ -1318,6 +1376,75 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'list_liquidations' : ActorMethod<
+    [],
+    {
+        'Ok' : {
+          'total' : bigint,
+          'recent' : Array<
+            {
+              'status' : {
+                  'Failed' : {
+                    'value' : [] | [string],
+                    'case' : [] | [string],
+                    'kind' : { 'ReplyErr' : null } |
+                      { 'Internal' : null } |
+                      { 'Evaluation' : null } |
+                      { 'InvalidReply' : null } |
+                      { 'CallRefused' : null } |
+                      { 'InsufficientCycles' : null } |
+                      { 'Rejected' : null } |
+                      { 'TimedOut' : null } |
+                      { 'Unavailable' : null } |
+                      { 'QuotaExceeded' : null },
+                    'detail' : [] | [string],
+                    'reject_code' : [] | [number],
+                    'message' : string,
+                  }
+                } |
+                { 'Succeeded' : { 'output' : string } } |
+                {
+                  'Refused' : { 'InvalidArguments' : string } |
+                    {
+                      'CallRefused' : { 'NotACanister' : null } |
+                        { 'NotOnAllowList' : null } |
+                        { 'ManagementCanister' : null } |
+                        { 'DeflowCanister' : null }
+                    } |
+                    { 'NoPositionManager' : null }
+                } |
+                { 'Pending' : null },
+              'node_id' : string,
+              'requested_at' : bigint,
+              'target' : [] | [{ 'method' : string, 'canister' : Principal }],
+              'execution_id' : string,
+              'finished_at' : [] | [bigint],
+            }
+          >,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'list_workflows' : ActorMethod<
     [{ 'cursor' : [] | [string], 'limit' : number }],
     {
@@ -1396,6 +1523,14 @@ export interface _SERVICE {
                             { 'Critical' : null } |
                             { 'Warning' : null },
                           'message' : string,
+                        }
+                      } |
+                      {
+                        'LiquidatePosition' : {
+                          'args' : Array<
+                            { 'Input' : { 'path' : string } } |
+                              { 'Const' : string }
+                          >,
                         }
                       } |
                       { 'PauseAllWorkflows' : null } |
@@ -1734,6 +1869,14 @@ export interface _SERVICE {
                           'message' : string,
                         }
                       } |
+                      {
+                        'LiquidatePosition' : {
+                          'args' : Array<
+                            { 'Input' : { 'path' : string } } |
+                              { 'Const' : string }
+                          >,
+                        }
+                      } |
                       { 'PauseAllWorkflows' : null } |
                       { 'EnableSafeMode' : null } |
                       {
@@ -2043,6 +2186,51 @@ export interface _SERVICE {
           'concurrent_executions' : number,
           'versions_per_workflow' : number,
         }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'UnknownNode' : { 'node_id' : string, 'referenced_by' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          {
+            'CallRefused' : {
+              'node_id' : string,
+              'target' : Principal,
+              'reason' : { 'NotACanister' : null } |
+                { 'NotOnAllowList' : null } |
+                { 'ManagementCanister' : null } |
+                { 'DeflowCanister' : null },
+            }
+          } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'CycleDetected' : { 'path' : Array<string> } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
+  'set_position_manager' : ActorMethod<
+    [
+      {
+        'manager' : [] | [
+          {
+            'method' : string,
+            'arg_types' : string,
+            'reply_types' : string,
+            'canister' : Principal,
+          }
+        ],
+      },
+    ],
+    {
+        'Ok' : [] | [
+          {
+            'method' : string,
+            'arg_types' : string,
+            'reply_types' : string,
+            'canister' : Principal,
+          }
+        ]
       } |
       {
         'Err' : { 'EmergencyMode' : { 'message' : string } } |
@@ -2423,6 +2611,14 @@ export interface _SERVICE {
                         'message' : string,
                       }
                     } |
+                    {
+                      'LiquidatePosition' : {
+                        'args' : Array<
+                          { 'Input' : { 'path' : string } } |
+                            { 'Const' : string }
+                        >,
+                      }
+                    } |
                     { 'PauseAllWorkflows' : null } |
                     { 'EnableSafeMode' : null } |
                     { 'ExecuteEmergencyWorkflow' : { 'workflow_id' : string } }
@@ -2668,6 +2864,14 @@ export interface _SERVICE {
                             { 'Critical' : null } |
                             { 'Warning' : null },
                           'message' : string,
+                        }
+                      } |
+                      {
+                        'LiquidatePosition' : {
+                          'args' : Array<
+                            { 'Input' : { 'path' : string } } |
+                              { 'Const' : string }
+                          >,
                         }
                       } |
                       { 'PauseAllWorkflows' : null } |
@@ -3146,6 +3350,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                         }),
                         'message' : IDL.Text,
                       }),
+                      'LiquidatePosition' : IDL.Record({
+                        'args' : IDL.Vec(
+                          IDL.Variant({
+                            'Input' : IDL.Record({ 'path' : IDL.Text }),
+                            'Const' : IDL.Text,
+                          })
+                        ),
+                      }),
                       'PauseAllWorkflows' : IDL.Null,
                       'EnableSafeMode' : IDL.Null,
                       'ExecuteEmergencyWorkflow' : IDL.Record({
@@ -3431,6 +3643,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Warning' : IDL.Null,
                             }),
                             'message' : IDL.Text,
+                          }),
+                          'LiquidatePosition' : IDL.Record({
+                            'args' : IDL.Vec(
+                              IDL.Variant({
+                                'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                'Const' : IDL.Text,
+                              })
+                            ),
                           }),
                           'PauseAllWorkflows' : IDL.Null,
                           'EnableSafeMode' : IDL.Null,
@@ -4055,6 +4275,52 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         ['query'],
       ),
+    'get_position_manager' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Opt(
+              IDL.Record({
+                'method' : IDL.Text,
+                'arg_types' : IDL.Text,
+                'reply_types' : IDL.Text,
+                'canister' : IDL.Principal,
+              })
+            ),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
+      ),
     'get_version' : IDL.Func(
         [],
         [
@@ -4120,6 +4386,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Warning' : IDL.Null,
                             }),
                             'message' : IDL.Text,
+                          }),
+                          'LiquidatePosition' : IDL.Record({
+                            'args' : IDL.Vec(
+                              IDL.Variant({
+                                'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                'Const' : IDL.Text,
+                              })
+                            ),
                           }),
                           'PauseAllWorkflows' : IDL.Null,
                           'EnableSafeMode' : IDL.Null,
@@ -4536,6 +4810,94 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         ['query'],
       ),
+    'list_liquidations' : IDL.Func(
+        [],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'total' : IDL.Nat64,
+              'recent' : IDL.Vec(
+                IDL.Record({
+                  'status' : IDL.Variant({
+                    'Failed' : IDL.Record({
+                      'value' : IDL.Opt(IDL.Text),
+                      'case' : IDL.Opt(IDL.Text),
+                      'kind' : IDL.Variant({
+                        'ReplyErr' : IDL.Null,
+                        'Internal' : IDL.Null,
+                        'Evaluation' : IDL.Null,
+                        'InvalidReply' : IDL.Null,
+                        'CallRefused' : IDL.Null,
+                        'InsufficientCycles' : IDL.Null,
+                        'Rejected' : IDL.Null,
+                        'TimedOut' : IDL.Null,
+                        'Unavailable' : IDL.Null,
+                        'QuotaExceeded' : IDL.Null,
+                      }),
+                      'detail' : IDL.Opt(IDL.Text),
+                      'reject_code' : IDL.Opt(IDL.Nat32),
+                      'message' : IDL.Text,
+                    }),
+                    'Succeeded' : IDL.Record({ 'output' : IDL.Text }),
+                    'Refused' : IDL.Variant({
+                      'InvalidArguments' : IDL.Text,
+                      'CallRefused' : IDL.Variant({
+                        'NotACanister' : IDL.Null,
+                        'NotOnAllowList' : IDL.Null,
+                        'ManagementCanister' : IDL.Null,
+                        'DeflowCanister' : IDL.Null,
+                      }),
+                      'NoPositionManager' : IDL.Null,
+                    }),
+                    'Pending' : IDL.Null,
+                  }),
+                  'node_id' : IDL.Text,
+                  'requested_at' : IDL.Nat64,
+                  'target' : IDL.Opt(
+                    IDL.Record({
+                      'method' : IDL.Text,
+                      'canister' : IDL.Principal,
+                    })
+                  ),
+                  'execution_id' : IDL.Text,
+                  'finished_at' : IDL.Opt(IDL.Nat64),
+                })
+              ),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        ['query'],
+      ),
     'list_workflows' : IDL.Func(
         [IDL.Record({ 'cursor' : IDL.Opt(IDL.Text), 'limit' : IDL.Nat32 })],
         [
@@ -4637,6 +4999,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Warning' : IDL.Null,
                             }),
                             'message' : IDL.Text,
+                          }),
+                          'LiquidatePosition' : IDL.Record({
+                            'args' : IDL.Vec(
+                              IDL.Variant({
+                                'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                'Const' : IDL.Text,
+                              })
+                            ),
                           }),
                           'PauseAllWorkflows' : IDL.Null,
                           'EnableSafeMode' : IDL.Null,
@@ -5035,6 +5405,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                             }),
                             'message' : IDL.Text,
                           }),
+                          'LiquidatePosition' : IDL.Record({
+                            'args' : IDL.Vec(
+                              IDL.Variant({
+                                'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                'Const' : IDL.Text,
+                              })
+                            ),
+                          }),
                           'PauseAllWorkflows' : IDL.Null,
                           'EnableSafeMode' : IDL.Null,
                           'ExecuteEmergencyWorkflow' : IDL.Record({
@@ -5409,6 +5787,63 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'concurrent_executions' : IDL.Nat32,
               'versions_per_workflow' : IDL.Nat32,
             }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'UnknownNode' : IDL.Record({
+                'node_id' : IDL.Text,
+                'referenced_by' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'CallRefused' : IDL.Record({
+                'node_id' : IDL.Text,
+                'target' : IDL.Principal,
+                'reason' : IDL.Variant({
+                  'NotACanister' : IDL.Null,
+                  'NotOnAllowList' : IDL.Null,
+                  'ManagementCanister' : IDL.Null,
+                  'DeflowCanister' : IDL.Null,
+                }),
+              }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'CycleDetected' : IDL.Record({ 'path' : IDL.Vec(IDL.Text) }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_position_manager' : IDL.Func(
+        [
+          IDL.Record({
+            'manager' : IDL.Opt(
+              IDL.Record({
+                'method' : IDL.Text,
+                'arg_types' : IDL.Text,
+                'reply_types' : IDL.Text,
+                'canister' : IDL.Principal,
+              })
+            ),
+          }),
+        ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Opt(
+              IDL.Record({
+                'method' : IDL.Text,
+                'arg_types' : IDL.Text,
+                'reply_types' : IDL.Text,
+                'canister' : IDL.Principal,
+              })
+            ),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
               'InvalidInput' : IDL.Record({
@@ -5889,6 +6324,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                           }),
                           'message' : IDL.Text,
                         }),
+                        'LiquidatePosition' : IDL.Record({
+                          'args' : IDL.Vec(
+                            IDL.Variant({
+                              'Input' : IDL.Record({ 'path' : IDL.Text }),
+                              'Const' : IDL.Text,
+                            })
+                          ),
+                        }),
                         'PauseAllWorkflows' : IDL.Null,
                         'EnableSafeMode' : IDL.Null,
                         'ExecuteEmergencyWorkflow' : IDL.Record({
@@ -6177,6 +6620,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                               'Warning' : IDL.Null,
                             }),
                             'message' : IDL.Text,
+                          }),
+                          'LiquidatePosition' : IDL.Record({
+                            'args' : IDL.Vec(
+                              IDL.Variant({
+                                'Input' : IDL.Record({ 'path' : IDL.Text }),
+                                'Const' : IDL.Text,
+                              })
+                            ),
                           }),
                           'PauseAllWorkflows' : IDL.Null,
                           'EnableSafeMode' : IDL.Null,

@@ -75,6 +75,9 @@ export interface _SERVICE {
               'last_error' : [] | [string],
               'armed' : boolean,
               'read_failures' : bigint,
+              'underfunded' : [] | [
+                { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+              ],
               'last_run_at' : [] | [bigint],
               'last_value' : [] | [string],
               'last_read_at' : [] | [bigint],
@@ -217,6 +220,9 @@ export interface _SERVICE {
                 'last_error' : [] | [string],
                 'armed' : boolean,
                 'read_failures' : bigint,
+                'underfunded' : [] | [
+                  { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+                ],
                 'last_run_at' : [] | [bigint],
                 'last_value' : [] | [string],
                 'last_read_at' : [] | [bigint],
@@ -258,6 +264,34 @@ export interface _SERVICE {
       'package_version' : string,
       'canister' : string,
     }
+  >,
+  'list_dead_letters' : ActorMethod<
+    [{ 'cursor' : [] | [string], 'limit' : number }],
+    {
+        'Ok' : {
+          'next_cursor' : [] | [string],
+          'items' : Array<
+            {
+              'id' : string,
+              'what' : string,
+              'enqueued_at' : bigint,
+              'dead_at' : bigint,
+              'reason' : { 'Trapped' : { 'handlings' : number } } |
+                { 'GaveUp' : { 'last_error' : string, 'attempts' : number } } |
+                { 'Refused' : { 'error' : string } },
+            }
+          >,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
   >,
   'list_persistent_scheduled_executions' : ActorMethod<
     [
@@ -337,6 +371,9 @@ export interface _SERVICE {
                   'last_error' : [] | [string],
                   'armed' : boolean,
                   'read_failures' : bigint,
+                  'underfunded' : [] | [
+                    { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+                  ],
                   'last_run_at' : [] | [bigint],
                   'last_value' : [] | [string],
                   'last_read_at' : [] | [bigint],
@@ -465,6 +502,9 @@ export interface _SERVICE {
               'last_error' : [] | [string],
               'armed' : boolean,
               'read_failures' : bigint,
+              'underfunded' : [] | [
+                { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+              ],
               'last_run_at' : [] | [bigint],
               'last_value' : [] | [string],
               'last_read_at' : [] | [bigint],
@@ -549,6 +589,9 @@ export interface _SERVICE {
               'last_error' : [] | [string],
               'armed' : boolean,
               'read_failures' : bigint,
+              'underfunded' : [] | [
+                { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+              ],
               'last_run_at' : [] | [bigint],
               'last_value' : [] | [string],
               'last_read_at' : [] | [bigint],
@@ -679,6 +722,9 @@ export interface _SERVICE {
               'last_error' : [] | [string],
               'armed' : boolean,
               'read_failures' : bigint,
+              'underfunded' : [] | [
+                { 'balance' : bigint, 'minimum' : bigint, 'since' : bigint }
+              ],
               'last_run_at' : [] | [bigint],
               'last_value' : [] | [string],
               'last_read_at' : [] | [bigint],
@@ -811,6 +857,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_error' : IDL.Opt(IDL.Text),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
+                  'underfunded' : IDL.Opt(
+                    IDL.Record({
+                      'balance' : IDL.Nat,
+                      'minimum' : IDL.Nat,
+                      'since' : IDL.Nat64,
+                    })
+                  ),
                   'last_run_at' : IDL.Opt(IDL.Nat64),
                   'last_value' : IDL.Opt(IDL.Text),
                   'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -972,6 +1025,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                     'last_error' : IDL.Opt(IDL.Text),
                     'armed' : IDL.Bool,
                     'read_failures' : IDL.Nat64,
+                    'underfunded' : IDL.Opt(
+                      IDL.Record({
+                        'balance' : IDL.Nat,
+                        'minimum' : IDL.Nat,
+                        'since' : IDL.Nat64,
+                      })
+                    ),
                     'last_run_at' : IDL.Opt(IDL.Nat64),
                     'last_value' : IDL.Opt(IDL.Text),
                     'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -1035,6 +1095,48 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'schema_version' : IDL.Nat32,
             'package_version' : IDL.Text,
             'canister' : IDL.Text,
+          }),
+        ],
+        ['query'],
+      ),
+    'list_dead_letters' : IDL.Func(
+        [IDL.Record({ 'cursor' : IDL.Opt(IDL.Text), 'limit' : IDL.Nat32 })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'next_cursor' : IDL.Opt(IDL.Text),
+              'items' : IDL.Vec(
+                IDL.Record({
+                  'id' : IDL.Text,
+                  'what' : IDL.Text,
+                  'enqueued_at' : IDL.Nat64,
+                  'dead_at' : IDL.Nat64,
+                  'reason' : IDL.Variant({
+                    'Trapped' : IDL.Record({ 'handlings' : IDL.Nat32 }),
+                    'GaveUp' : IDL.Record({
+                      'last_error' : IDL.Text,
+                      'attempts' : IDL.Nat32,
+                    }),
+                    'Refused' : IDL.Record({ 'error' : IDL.Text }),
+                  }),
+                })
+              ),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
           }),
         ],
         ['query'],
@@ -1125,6 +1227,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                       'last_error' : IDL.Opt(IDL.Text),
                       'armed' : IDL.Bool,
                       'read_failures' : IDL.Nat64,
+                      'underfunded' : IDL.Opt(
+                        IDL.Record({
+                          'balance' : IDL.Nat,
+                          'minimum' : IDL.Nat,
+                          'since' : IDL.Nat64,
+                        })
+                      ),
                       'last_run_at' : IDL.Opt(IDL.Nat64),
                       'last_value' : IDL.Opt(IDL.Text),
                       'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -1295,6 +1404,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_error' : IDL.Opt(IDL.Text),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
+                  'underfunded' : IDL.Opt(
+                    IDL.Record({
+                      'balance' : IDL.Nat,
+                      'minimum' : IDL.Nat,
+                      'since' : IDL.Nat64,
+                    })
+                  ),
                   'last_run_at' : IDL.Opt(IDL.Nat64),
                   'last_value' : IDL.Opt(IDL.Text),
                   'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -1397,6 +1513,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_error' : IDL.Opt(IDL.Text),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
+                  'underfunded' : IDL.Opt(
+                    IDL.Record({
+                      'balance' : IDL.Nat,
+                      'minimum' : IDL.Nat,
+                      'since' : IDL.Nat64,
+                    })
+                  ),
                   'last_run_at' : IDL.Opt(IDL.Nat64),
                   'last_value' : IDL.Opt(IDL.Text),
                   'last_read_at' : IDL.Opt(IDL.Nat64),
@@ -1549,6 +1672,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'last_error' : IDL.Opt(IDL.Text),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
+                  'underfunded' : IDL.Opt(
+                    IDL.Record({
+                      'balance' : IDL.Nat,
+                      'minimum' : IDL.Nat,
+                      'since' : IDL.Nat64,
+                    })
+                  ),
                   'last_run_at' : IDL.Opt(IDL.Nat64),
                   'last_value' : IDL.Opt(IDL.Text),
                   'last_read_at' : IDL.Opt(IDL.Nat64),

@@ -1,4 +1,6 @@
-import { c, type Infer } from './codec';
+import { c, type Infer, type MethodSpec } from './codec';
+import { ApiErrorCodec } from './errors';
+import { pageWire, PageRequestWire } from './page';
 
 /**
  * Why an outbox entry left its canister's outbox undelivered (see
@@ -46,3 +48,13 @@ export function encodeDeadLetterReason(r: DeadLetterReason): DeadLetterReasonWir
             return { Refused: { error: r.error } };
     }
 }
+
+/** A page of dead letters, or the plain ApiError (Unauthorized, InvalidInput). */
+export const DeadLetterPageResultCodec = c.result(pageWire(DeadLetterCodec), ApiErrorCodec);
+
+/**
+ * `list_dead_letters`, the same on every canister with an outbox: outbox entries not delivered
+ * and why, oldest first. Callers: configured admins and controllers only.
+ * Errors: Unauthorized, InvalidInput (limit above 100).
+ */
+export const ListDeadLettersMethod = { args: [PageRequestWire], ret: DeadLetterPageResultCodec, mode: 'query' } as const satisfies MethodSpec;

@@ -49,6 +49,9 @@ export type ConditionTrigger = Infer<typeof ConditionTriggerCodec>;
  * - `last_run_at`: when the trigger last started a run (drives the cool-down).
  * - `reads`, `read_failures`: reads made and reads that failed (rejected, undecodable, no value at `path`).
  * - `last_error`: why the last failed read failed.
+ * - `underfunded`: the owner's agent held `balance` cycles, under the run `minimum`, when
+ *   the trigger last wanted to read (`since`: the first such time): no read is sent, the
+ *   trigger checks again at most every 5 minutes and reads once the agent is topped up.
  *
  * @example
  * state.armed === false // a run started; waiting for the condition to turn false
@@ -60,9 +63,10 @@ export const ConditionStateCodec = c.record({
     last_run_at: c.opt(c.nat64),
     reads: c.nat64,
     read_failures: c.nat64,
-    last_error: c.opt(c.text)
+    last_error: c.opt(c.text),
+    underfunded: c.opt(c.record({ balance: c.nat, minimum: c.nat, since: c.nat64 }))
 });
 export type ConditionState = Infer<typeof ConditionStateCodec>;
 
 /** The state of a new trigger: armed, nothing read yet. */
-export const INITIAL_CONDITION_STATE: ConditionState = { armed: true, last_value: [], last_read_at: [], last_run_at: [], reads: 0n, read_failures: 0n, last_error: [] };
+export const INITIAL_CONDITION_STATE: ConditionState = { armed: true, last_value: [], last_read_at: [], last_run_at: [], reads: 0n, read_failures: 0n, last_error: [], underfunded: [] };

@@ -1,4 +1,5 @@
 import { VersionInfoCodec } from '../common/version';
+import { ListDeadLettersMethod } from '../common/dead-letter';
 import { EmergencyStateCodec } from '../monitoring/emergency';
 import { ApiErrorCodec } from '../common/errors';
 import { c, idlFactory, type Codec, type Infer, type MethodSpec } from '../common/codec';
@@ -6,8 +7,12 @@ import { FiringEntryCodec } from './firing';
 import { ScheduleCodec, ScheduleRequestCodec } from './schedule';
 import { WorkflowTargetCodec } from './target';
 
-/** Largest page `list_persistent_scheduled_executions` returns. */
-export const MAX_PAGE_SIZE = 100;
+/**
+ * Largest page `list_persistent_scheduled_executions` returns (a larger `limit` is served as
+ * this many, with a cursor). A listed schedule costs ~18M instructions, so 20 keep a page
+ * under 10% of the 5B query limit (docs/architecture.md, Scale).
+ */
+export const MAX_PAGE_SIZE = 20;
 
 /**
  * Argument of `list_persistent_scheduled_executions`: optional filters and a cursor (the
@@ -93,7 +98,8 @@ export const SchedulerMethods = {
     notify_workflow_changed: { args: [WorkflowTargetCodec], ret: NullResultCodec, mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullResultCodec, mode: 'update' },
     set_schedule_quota: { args: [SetScheduleQuotaRequestCodec], ret: R(c.nat32), mode: 'update' },
-    get_schedule_quota: { args: [], ret: R(ScheduleQuotaCodec), mode: 'query' }
+    get_schedule_quota: { args: [], ret: R(ScheduleQuotaCodec), mode: 'query' },
+    list_dead_letters: ListDeadLettersMethod
 } as const satisfies Record<string, MethodSpec>;
 
 /** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the scheduler. */

@@ -1,4 +1,5 @@
 import { Principal } from '@dfinity/principal';
+import { ListDeadLettersMethod } from '../common/dead-letter';
 import { ReplyDecodingWire, type ReplyDecoding } from './node';
 import { NodeErrorWire } from './execution';
 import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, resultWire } from './api-common';
@@ -6,6 +7,7 @@ import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
 import { VersionInfoCodec } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';
 import { ExecutorAgentMethods } from '../agent/executor-agent-api';
+import { ReadThroughAgentMethod } from '../scheduling/agent-read';
 
 /**
  * The executor's Candid API. Only the orchestrator (given at install time) may call
@@ -71,7 +73,9 @@ export const ExecutorMethods = {
     /** The monitor's emergency state; in `Emergency` no scheduled attempt starts until it is lifted. */
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: result reports refused or trapping, oldest first. */
-    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' },
+    list_dead_letters: ListDeadLettersMethod,
+    /** Scheduler only: a condition trigger's read, made by the owner's agent (see `shared/scheduling/agent-read.ts`). */
+    read_through_agent: ReadThroughAgentMethod,
     ...ExecutorAgentMethods
 } as const satisfies Record<string, MethodSpec>;
 

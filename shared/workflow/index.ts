@@ -16,5 +16,6 @@ export * from './retry';
 export * from './api-common';
 export * from './orchestrator-api';
 export * from './owner-api';
+export * from './liquidation';
 export * from './quotas';
 export * from './executor-api';

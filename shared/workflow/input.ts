@@ -35,7 +35,9 @@ function requiredByNode(c: NodeConfig): string[] {
  * requiredInputPaths(liquidation) // ['repay', 'threshold_e8s']
  */
 export function requiredInputPaths(def: WorkflowDefinition): string[] {
-    return [...new Set(def.nodes.flatMap((n) => requiredByNode(n.config)))].sort();
+    // A LiquidatePosition action reads the input too: a scheduled run must carry the position it would close.
+    const byActions = def.nodes.flatMap((n) => n.recovery.emergencyActions.flatMap((a) => (a.kind === 'LiquidatePosition' ? a.args.flatMap((v) => (v.kind === 'Input' ? [v.path] : [])) : [])));
+    return [...new Set([...def.nodes.flatMap((n) => requiredByNode(n.config)), ...byActions])].sort();
 }
 
 /** Why an input does not satisfy a workflow: the field (`input` or `input.<path>`) and a reason. */

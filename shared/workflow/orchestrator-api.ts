@@ -1,9 +1,11 @@
 import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWire } from './definition';
+import { ListDeadLettersMethod } from '../common/dead-letter';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
 import { StartWithCallbackArgWire } from './completion';
 import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, pageWire, resultWire } from './api-common';
 import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
+import { PositionManagerMethods } from './liquidation';
 import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
 import { VersionInfoCodec } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';
@@ -124,10 +126,11 @@ export const OrchestratorMethods = {
     report_node_result: { args: [NodeResultReportWire], ret: resultWire(c.null), mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: outbox entries refused, given up or trapping, oldest first. */
-    list_dead_letters: { args: [PageRequestWire], ret: DeadLetterPageResultWire, mode: 'query' },
+    list_dead_letters: ListDeadLettersMethod,
     ...OwnerSettingsMethods,
     ...OwnerQuotaMethods,
-    ...OwnerAgentMethods
+    ...OwnerAgentMethods,
+    ...PositionManagerMethods
 } as const satisfies Record<string, MethodSpec>;
 
 export type OrchestratorMethodName = keyof typeof OrchestratorMethods;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JsonTextSchema } from './json';
+import { JsonPathSchema, JsonTextSchema } from './json';
 import { WORKFLOW_LIMITS } from './limits';
 import { NODE_ERROR_KINDS, NodeErrorKindWire } from './node-error-kind';
 import { c, fromOpt, type Infer } from '../common/codec';
@@ -182,11 +182,26 @@ export function decodeFallback(v: FallbackWire): Fallback {
 
 // ---- emergency actions ----
 
+/**
+ * One argument value of a `LiquidatePosition` call: a JSON constant or a path into the failed
+ * execution's input (the same `Const`/`Input` cases as a node operand: an emergency action
+ * runs after the node failed, so it reads no node outputs).
+ */
+export const LiquidationArgWire = c.variant({ Const: c.text, Input: c.record({ path: c.text }) });
+export type LiquidationArgWire = Infer<typeof LiquidationArgWire>;
+export const LiquidationArgSchema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('Const'), json: JsonTextSchema }),
+    z.object({ kind: z.literal('Input'), path: JsonPathSchema })
+]);
+export type LiquidationArg = z.infer<typeof LiquidationArgSchema>;
+
 export const EmergencyActionWire = c.variant({
     SendNotification: c.record({ level: NotifyLevelWire, message: c.text }),
     ExecuteEmergencyWorkflow: c.record({ workflow_id: c.text }),
     PauseAllWorkflows: c.null,
-    EnableSafeMode: c.null
+    EnableSafeMode: c.null,
+    /** Calls the owner's configured position manager (`set_position_manager`) from the owner's agent. */
+    LiquidatePosition: c.record({ args: c.vec(LiquidationArgWire) })
 });
 export type EmergencyActionWire = Infer<typeof EmergencyActionWire>;
 
@@ -195,7 +210,12 @@ export const EmergencyActionSchema = z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('SendNotification'), level: NotifyLevelSchema, message: MessageSchema }),
     z.object({ kind: z.literal('ExecuteEmergencyWorkflow'), workflowId: IdSchema }),
     z.object({ kind: z.literal('PauseAllWorkflows') }),
-    z.object({ kind: z.literal('EnableSafeMode') })
+    z.object({ kind: z.literal('EnableSafeMode') }),
+    /**
+     * The values of the position manager's arguments, encoded against the `arg_types` the
+     * owner configured (one value per argument type).
+     */
+    z.object({ kind: z.literal('LiquidatePosition'), args: z.array(LiquidationArgSchema).max(WORKFLOW_LIMITS.maxClauses) })
 ]);
 export type EmergencyAction = z.infer<typeof EmergencyActionSchema>;
 
@@ -209,6 +229,8 @@ export function encodeEmergencyAction(a: EmergencyAction): EmergencyActionWire {
             return { PauseAllWorkflows: null };
         case 'EnableSafeMode':
             return { EnableSafeMode: null };
+        case 'LiquidatePosition':
+            return { LiquidatePosition: { args: a.args.map((v) => (v.kind === 'Const' ? { Const: v.json } : { Input: { path: v.path } })) } };
     }
 }
 
@@ -218,6 +240,9 @@ export function decodeEmergencyAction(v: EmergencyActionWire): EmergencyAction {
     }
     if ('ExecuteEmergencyWorkflow' in v) return { kind: 'ExecuteEmergencyWorkflow', workflowId: v.ExecuteEmergencyWorkflow.workflow_id };
     if ('PauseAllWorkflows' in v) return { kind: 'PauseAllWorkflows' };
+    if ('LiquidatePosition' in v) {
+        return { kind: 'LiquidatePosition', args: v.LiquidatePosition.args.map((a) => ('Const' in a ? { kind: 'Const', json: a.Const } : { kind: 'Input', path: a.Input.path })) };
+    }
     return { kind: 'EnableSafeMode' };
 }
 

@@ -13,12 +13,17 @@ export const INDEX_PATH = '/index.html';
  * script reference must not silently load HTML).
  */
 export function resolveAssetPath(url: string, exists: (path: string) => boolean): string | null {
-    const path = decodePath(url.split(/[?#]/, 1)[0] ?? '/');
+    const path = requestPathOf(url);
     if (path === null || !path.startsWith('/')) return null;
     if (exists(path)) return path;
     const lastSegment = path.slice(path.lastIndexOf('/') + 1);
     if (!lastSegment.includes('.') && exists(INDEX_PATH)) return INDEX_PATH;
     return null;
+}
+
+/** The decoded path of a request URL (query and fragment dropped), or null when it does not decode. */
+export function requestPathOf(url: string): string | null {
+    return decodePath(url.split(/[?#]/, 1)[0] ?? '/');
 }
 
 function decodePath(path: string): string | null {

@@ -1,24 +1,6 @@
-/** Operator endpoints: the result reports the executor did not deliver. */
-
-import type { ApiError } from '../../../shared/common/errors';
-import { ExecutorMethods, type PageRequest } from '../../../shared/workflow';
-import { method } from '../../common/method';
-import { listDeadLetters, type DeadLetterPage } from '../../common/outbox/dead-letters';
+/** Operator endpoints: what an admin needs to see that the executor's outbox did not deliver. */
+import { deadLetterMethods } from '../../common/outbox/dead-letter-methods';
 import { deadLetters, deployment } from './state';
 import * as runtime from './runtime';
-import type { Result } from '../../../shared/common/result';
 
-export class OperationsMethods {
-    /**
-     * Result reports that were not delivered to the orchestrator and why: refused (a reject retrying cannot
-     * change), given up (out of attempts) or trapping every time they were handled. Oldest
-     * first; pass `next_cursor` back for the next page.
-     * Call context: query. Callers: configured admins and controllers only.
-     * Errors: Unauthorized, InvalidInput (limit above 100).
-     */
-    @method(ExecutorMethods.list_dead_letters)
-    list_dead_letters(page: PageRequest): Result<DeadLetterPage, ApiError> {
-        const caller = runtime.caller();
-        return listDeadLetters(deadLetters, caller, deployment.isAdmin(caller), page);
-    }
-}
+export const OperationsMethods = deadLetterMethods(deadLetters, (caller) => deployment.isAdmin(caller), () => runtime.caller());

@@ -1,23 +1,26 @@
 /**
  * The monitor's effects adapter: the only module that calls `time()`, `msgCaller()`,
  * `call()` and the timers. It reads the peers' `canister_status`, probes dependencies, pushes the emergency state to the peers
- * through a stable outbox retried with backoff, and runs the periodic check.
+ * through the shared durable outbox (`canisters/common/outbox`: each push in its own message,
+ * retried with backoff, a push that traps or is refused dead-lettered), and runs the periodic check.
  */
 import { call, canisterCycleBalance, msgCaller, Principal, setTimerInterval, time } from 'azle';
 
 import { assertNever, type Result } from '../../../shared/common/result';
+import type { DeadLetterReason } from '../../../shared/common/dead-letter';
 import type { ApiError } from '../../../shared/common/errors';
 import { tagOf } from '../../../shared/common/codec';
 import { CanisterIdArgIdl, CanisterStatusReplyIdl, statusReadingOf, type CanisterIdArg, type CanisterStatusReply } from '../../../shared/common/management';
 import type { DependencyProbeResult } from '../../../shared/monitoring/dependencies';
 import { EmergencyStateCodec } from '../../../shared/monitoring/emergency';
-import { NullResultCodec } from '../../../shared/scheduling/service';
-import { callFailureOf } from '../../common/outbox/calls';
-import { ReArmableTimer } from '../../common/outbox/timer';
+import { SchedulerMethods } from '../../../shared/scheduling/service';
+import { callFailureOf, callTyped } from '../../common/outbox/calls';
+import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
+import { DurableOutbox } from '../../common/outbox/outbox';
 import { runAlertCheck } from './logic/alerts';
 import { recordProbeResult } from './logic/dependencies';
 import { appendNotification } from './logic/notifications';
-import { earliestPropagation, enqueuePropagation, settlePropagation, takeDuePropagations, type PropagationEntry, type PushOutcome } from './logic/propagation';
+import { enqueuePropagation, PROPAGATION_BATCH, PROPAGATION_RESEND_AFTER_NS, PROPAGATION_RETRY, propagationStore, type PropagationEntry } from './logic/propagation';
 import type { MonitorEffect } from './logic/state';
 import { recordStatusRead, type StatusReadOutcome } from './logic/status';
 import { planTopUps, type TopUp } from './logic/top-up';
@@ -29,7 +32,6 @@ export const CHECK_INTERVAL_SECONDS = 60;
 /** An empty Candid argument list (`()`): probes call methods that take none. */
 const EMPTY_CANDID_ARGS = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]);
 
-const pushTimer = new ReArmableTimer(() => pushDue());
 
 export function now(): bigint {
     return time();
@@ -45,7 +47,7 @@ export function caller(): Principal {
  */
 export function startTimers(): void {
     setTimerInterval(CHECK_INTERVAL_SECONDS, () => periodicCheck());
-    replanPushes();
+    pushes.armNow();
 }
 
 /** Applies the logic's effects: emergency pushes are queued (and sent), probes are sent. */
@@ -54,7 +56,7 @@ export function applyEffects(effects: readonly MonitorEffect[]): void {
     for (const effect of effects) {
         switch (effect.type) {
             case 'PropagateEmergency':
-                state.setPropagation(enqueuePropagation(state.getPropagation(), [effect.target], effect.state, at));
+                state.propagation.set(enqueuePropagation(state.propagation.get(), [effect.target], effect.state, at));
                 break;
             case 'ProbeDependency':
                 launch(probe(effect.canister_id, effect.method), 'probe');
@@ -63,7 +65,7 @@ export function applyEffects(effects: readonly MonitorEffect[]): void {
                 assertNever(effect, 'monitor effect');
         }
     }
-    replanPushes();
+    pushes.arm();
 }
 
 /** Runs the alert check now (update context). */
@@ -141,41 +143,34 @@ async function probe(canisterId: Principal, method: string): Promise<void> {
     state.update((s) => ({ state: { ...s, dependencies: recordProbeResult(s.dependencies, result) } }));
 }
 
-function replanPushes(): void {
-    const at = earliestPropagation(state.getPropagation());
-    if (at === undefined) return;
-    pushTimer.armAt(at, time());
+/**
+ * One push of the emergency state (its own message). Every peer's `set_emergency_mode` has the
+ * contract of the scheduler's (`variant { Ok: null; Err: ApiError }`). A typed refusal will not
+ * change by retrying: the push is dead-lettered (and noted); a reject follows the one reject rule.
+ */
+async function push(entry: PropagationEntry): Promise<HandleOutcome> {
+    const r = await callTyped<Result<null, ApiError>>(entry.target, 'set_emergency_mode', SchedulerMethods.set_emergency_mode, [entry.state]);
+    if (r.kind === 'Rejected') return failedCall(r);
+    return 'Ok' in r.value ? { kind: 'Done' } : { kind: 'Failed', retryable: false, reason: tagOf(r.value.Err) };
 }
 
-/** Sends every push whose attempt is due (timer), each counted before it goes out. */
-async function pushDue(): Promise<void> {
-    const taken = takeDuePropagations(state.getPropagation(), time());
-    state.setPropagation(taken.entries);
-    replanPushes();
-    await Promise.all(taken.send.map(push));
+/** A push not delivered is noted for operators besides its dead letter (its own message). */
+function onPushDeadLettered(entry: PropagationEntry, reason: DeadLetterReason): void {
+    const why = reason.kind === 'Refused' ? reason.error : reason.kind === 'GaveUp' ? reason.last_error : `trapped ${reason.handlings} times`;
+    const at = time();
+    state.update((s) => appendNotification(s, { Error: null }, `emergency state not accepted by ${entry.target.toText()}: ${why}`, 'monitor', at));
 }
 
-async function push(entry: PropagationEntry): Promise<void> {
-    let outcome: PushOutcome;
-    try {
-        const reply = await call<[typeof entry.state], Result<null, ApiError>>(entry.target, 'set_emergency_mode', {
-            paramIdlTypes: [EmergencyStateCodec.idl],
-            returnIdlType: NullResultCodec.idl,
-            args: [entry.state]
-        });
-        outcome = 'Ok' in reply ? { kind: 'Delivered' } : { kind: 'Refused', error_tag: tagOf(reply.Err) };
-    } catch (error) {
-        outcome = { kind: 'Rejected', reject_code: callFailureOf(error).reject_code };
-    }
-    const settled = settlePropagation(state.getPropagation(), entry, outcome);
-    state.setPropagation(settled.entries);
-    if (settled.dropped_for_good) {
-        const at = time();
-        const reason = outcome.kind === 'Refused' ? outcome.error_tag : outcome.kind === 'Rejected' ? `reject ${outcome.reject_code}` : 'delivered';
-        state.update((s) => appendNotification(s, { Error: null }, `emergency state not accepted by ${entry.target.toText()}: ${reason}`, 'monitor', at));
-    }
-    replanPushes();
-}
+/** The monitor's outbox of emergency pushes. Call context of its passes: timer. */
+const pushes = new DurableOutbox<PropagationEntry>({
+    store: propagationStore(state.propagation, state.deadLetters),
+    handle: push,
+    onDeadLetter: onPushDeadLettered,
+    policyOf: () => PROPAGATION_RETRY,
+    batch: PROPAGATION_BATCH,
+    resendAfterNs: PROPAGATION_RESEND_AFTER_NS,
+    now: () => time()
+});
 
 function launch(work: Promise<void>, what: string): void {
     work.catch((error: unknown) => {
@@ -184,7 +179,7 @@ function launch(work: Promise<void>, what: string): void {
     });
 }
 
-/** Sends due pushes now rather than at the next timer (after enable/disable). Call context: update. */
+/** Sends due pushes in the next round rather than at their backoff (after enable/disable). Call context: update. */
 export function pushNow(): void {
-    launch(pushDue(), 'emergency push');
+    pushes.armNow();
 }

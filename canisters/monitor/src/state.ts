@@ -13,6 +13,7 @@ import type { NotificationEntry } from '../../../shared/monitoring/notifications
 import type { Peers } from '../../../shared/common/deployment';
 import type { TopUpPolicy } from '../../../shared/monitoring/top-up';
 import { DeploymentStore } from '../../common/deployment-store';
+import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import { StableCell } from '../../common/stable-cell';
 import type { PropagationEntry } from './logic/propagation';
 import { emptyWindow } from './logic/rolling-window';
@@ -30,7 +31,10 @@ const dependencies = new StableCell<DependencyStatus[]>(MEMORY.dependencies, () 
 const emergency = new StableCell<EmergencyState>(MEMORY.emergency, () => NORMAL_MODE);
 const thresholds = new StableCell<Thresholds>(MEMORY.thresholds, () => DEFAULT_THRESHOLDS);
 const counters = new StableCell<Counters>(MEMORY.counters, () => ({ samples_received: 0n, next_alert_id: 1n, next_notification_id: 1n }));
-const propagation = new StableCell<PropagationEntry[]>(MEMORY.propagation, () => []);
+/** Pending emergency pushes, the entries of the monitor's durable outbox (`logic/propagation.ts`). */
+export const propagation = new StableCell<PropagationEntry[]>(MEMORY.propagation, () => []);
+/** Pushes refused, trapping or given up, with their reason (`list_dead_letters`). */
+export const deadLetters = new DeadLetterStore(MEMORY.deadLetters);
 /** Apart from `MonitorState`: only the emergency-authority methods read or write it. */
 export const emergencyAuthority = new StableCell<EmergencyAuthority>(MEMORY.emergencyAuthority, () => NO_EMERGENCY_AUTHORITY);
 
@@ -108,12 +112,4 @@ export function getTopUpPolicy(): TopUpPolicy | undefined {
 
 export function setTopUpPolicy(policy: TopUpPolicy | undefined): void {
     topUp.set(policy ?? null);
-}
-
-export function getPropagation(): PropagationEntry[] {
-    return propagation.get();
-}
-
-export function setPropagation(entries: PropagationEntry[]): void {
-    propagation.set(entries);
 }

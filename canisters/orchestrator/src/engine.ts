@@ -13,6 +13,7 @@ import { buildId, PACKAGE_VERSION } from '../../common/version';
 import { MAX_UNDERFUNDED_RUNS, hasRoomToWait, withWaiting } from '../../../shared/agent/funding';
 import { requestFundingCheck } from './agents';
 import { callRefusalOf, protectedCanisters, type CallRefusedError } from './call-policy';
+import { requestLiquidation } from './liquidations';
 import { fundingOf, isKnownAgent, updateFunding } from './owner-state';
 import { budgetOf, chargeNotificationTo, countFor, countRefusedNotificationOf, quotaExceeded } from './quotas';
 import {
@@ -106,6 +107,9 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
             enqueue({ kind: 'RequestEmergency', mode, reason, owner: stored.owner }, now);
             return;
         }
+        case 'LiquidatePosition':
+            requestLiquidation(stored.owner, e.executionId, e.nodeId, e.args, now);
+            return;
         case 'ExecutionFinished':
             updateMeta((m) => ({
                 ...m,

@@ -26,7 +26,7 @@ import { parseWith } from '../../../shared/common/codec';
 import { requireOwner } from './guards';
 import { cancelExecution, isTerminalExecution, triggerForCaller } from './logic';
 import { executionSummaryPage, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
-import { DEFAULT_PAGE_SIZE, PageSchema } from './workflows';
+import { PageSchema, pageLimit } from './workflows';
 import * as runtime from './runtime';
 
 const IdSchema = z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars);
@@ -119,7 +119,7 @@ export class ExecutionMethods {
      * `order = NewestFirst`), filtered by workflow and status (ANDed); a page holds at most
      * `WORKFLOW_LIMITS.maxPageSize` items and `next_cursor` continues it in the same order.
      * Call context: query; anyone (sees only executions of own workflows). Errors: InvalidInput
-     * (limit above the cap, cursor too long).
+     * (cursor too long; a limit above the cap is served as the cap).
      */
     @method(OrchestratorMethods.list_executions)
     list_executions(arg: ListExecutionsArg): WorkflowResult<{ items: ExecutionSummary[]; next_cursor: [] | [string] }> {
@@ -129,7 +129,7 @@ export class ExecutionMethods {
         const workflowId = fromOpt(arg.workflow_id);
         const statusWire = fromOpt(arg.status);
         const status = statusWire === undefined ? undefined : decodeExecutionStatus(statusWire);
-        const limit = arg.page.limit === 0 ? DEFAULT_PAGE_SIZE : arg.page.limit;
+        const limit = pageLimit(arg.page.limit);
         const keep = (s: StoredExecutionSummary): boolean => status === undefined || s.status === status;
         const order = fromOpt(arg.order);
         const page = executionSummaryPage({ owner, workflowId }, order !== undefined && 'NewestFirst' in order ? 'NewestFirst' : 'OldestFirst', fromOpt(arg.page.cursor), limit, keep);

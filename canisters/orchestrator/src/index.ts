@@ -7,9 +7,10 @@ import { CallPolicyMethods } from './call-policy';
 import { ExecutionMethods } from './executions';
 import { FundingMethods } from './funding';
 import { LifecycleMethods } from './lifecycle';
+import { PositionManagerApiMethods } from './liquidations';
 import { OperationsMethods } from './operations';
 import { PeerMethods } from './peer';
 import { QuotaMethods } from './quotas';
 import { WorkflowMethods } from './workflows';
 
-export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, OperationsMethods, CallPolicyMethods, QuotaMethods, AgentQueryMethods, FundingMethods];
+export default [LifecycleMethods, WorkflowMethods, ExecutionMethods, PeerMethods, OperationsMethods, CallPolicyMethods, QuotaMethods, AgentQueryMethods, FundingMethods, PositionManagerApiMethods];

@@ -39,6 +39,10 @@ export const MEMORY = {
     ownerFunding: 16,
     /** '' -> the default OwnerQuotaLimits admins set; owner principal text -> that owner's own limits. */
     quotaLimits: 17,
+    /** owner principal text -> StoredPositionManager (the canister/method a LiquidatePosition action calls). */
+    positionManagers: 22,
+    /** owner principal text -> StoredLiquidationLog (the owner's latest liquidations, sent or refused). */
+    liquidations: 23,
     // 40-49: the indexes (./indexes.ts), kept apart from the record maps' ids above.
     /** `timeKey(deadline, execution id)` -> null: unfinished executions by next deadline (the deadline pass reads the front). */
     deadlineIndex: 40,

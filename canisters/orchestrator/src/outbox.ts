@@ -8,7 +8,7 @@
  */
 import { IDL, Principal } from 'azle';
 
-import { ExecutionCompletionWire, ExecutorMethods, encodeNodeTask, type WorkflowError } from '../../../shared/workflow';
+import { ExecutionCompletionWire, ExecutorMethods, encodeNodeTask, type NodeTask, type WorkflowError } from '../../../shared/workflow';
 import { MonitorMethods } from '../../../shared/monitoring/service';
 import { SchedulerMethods } from '../../../shared/scheduling/service';
 import type { ApiError } from '../../../shared/common/errors';
@@ -25,7 +25,8 @@ import { AGENT_RUN_MIN_BALANCE } from '../../../shared/agent/funding';
 import { recordAgent } from './agents';
 import { checkFunding, forgetFundingCheck } from './funding';
 import { adoptEmergency, applyReport, startNew } from './engine';
-import { deadStartOutcome, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
+import { LIQUIDATION_TIMEOUT_MS } from './liquidations';
+import { deadStartOutcome, liquidationKey, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
 import { deployment, getExecution, outboxStore, type StoredOutboxEntry } from './state';
 import * as runtime from './runtime';
 
@@ -43,17 +44,12 @@ function replied<T>(r: CallOutcome<T>, onReply: (value: T) => void = () => undef
 async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
     const m = entry.message;
     switch (m.kind) {
-        case 'Dispatch': {
+        case 'Dispatch':
             // The owner names the agent the call goes out from (read here: entries stored before agents carry none).
-            const owner = getExecution(m.executionId)?.owner;
-            const request = { key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, due_at: m.dueAt, timeout_ms: BigInt(m.timeoutMs), task: encodeNodeTask(m.task), owner: owner === undefined ? [] : [Principal.fromText(owner)], critical: m.critical === true ? [true] : [] };
-            const r = await callPeer<Result<unknown, WorkflowError>>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
-            // A typed refusal (e.g. Unauthorized after a bad deployment) will not change by
-            // retrying; the orchestrator's node deadline then fails the attempt as TimedOut.
-            return replied(r, (answer) => {
-                if ('Err' in answer) console.log(`outbox: executor refused ${m.executionId}/${m.nodeId}#${m.attempt}: ${Object.keys(answer.Err)[0]}`);
-            });
-        }
+            return await runAttempt({ key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, dueAt: m.dueAt, timeoutMs: m.timeoutMs, task: m.task, owner: getExecution(m.executionId)?.owner, critical: m.critical === true });
+        case 'Liquidate':
+            // An emergency action: critical, so the executor runs it even while emergency mode holds every other attempt.
+            return await runAttempt({ key: liquidationKey(m.executionId, m.nodeId), dueAt: m.dueAt, timeoutMs: LIQUIDATION_TIMEOUT_MS, task: m.task, owner: m.owner, critical: true });
         case 'CancelDispatched':
             return replied(await callPeer<unknown>('executor', 'cancel_execution_attempts', ExecutorMethods.cancel_execution_attempts, { execution_id: m.executionId }));
         case 'ScheduledFinished':
@@ -105,6 +101,17 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
         default:
             return assertNever(m, 'outbox message');
     }
+}
+
+/** Hands one attempt to the executor, which runs it from `owner`'s agent at `dueAt` and reports the result. */
+async function runAttempt(a: { key: { execution_id: string; node_id: string; attempt: number }; dueAt: bigint; timeoutMs: number; task: NodeTask; owner: string | undefined; critical: boolean }): Promise<HandleOutcome> {
+    const request = { key: a.key, due_at: a.dueAt, timeout_ms: BigInt(a.timeoutMs), task: encodeNodeTask(a.task), owner: a.owner === undefined ? [] : [Principal.fromText(a.owner)], critical: a.critical ? [true] : [] };
+    const r = await callPeer<Result<unknown, WorkflowError>>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
+    // A typed refusal (e.g. Unauthorized after a bad deployment) will not change by
+    // retrying; the orchestrator's node deadline then fails the attempt as TimedOut.
+    return replied(r, (answer) => {
+        if ('Err' in answer) console.log(`outbox: executor refused ${a.key.execution_id}/${a.key.node_id}#${a.key.attempt}: ${Object.keys(answer.Err)[0]}`);
+    });
 }
 
 /** A `start_workflow` node or an emergency workflow: started here, the node told the outcome. */

@@ -8,7 +8,9 @@ import { StartScheduledExecutionRequestCodec, type StartScheduledExecutionReques
 import type { ScheduleTargetRequest, WorkflowTargetResult } from '../../../shared/scheduling/target';
 import { fromOpt } from '../../../shared/common/codec';
 import { deletedTarget, targetOf } from './schedule-targets';
-import { executionForKey, getWorkflow } from './state';
+import { executionForKey, getExecution, getWorkflow } from './state';
+import { onLiquidationReport } from './liquidations';
+import { liquidatedExecutionOf } from './logic';
 import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError, type NodeResultReport, type WorkflowError } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { asPlainApiError, callRuleFor } from './call-policy';
@@ -104,6 +106,13 @@ export class PeerMethods {
             outcome = { kind: 'Failed', error: error.Ok };
         }
         const now = runtime.now();
+        const liquidated = liquidatedExecutionOf(report.execution_id);
+        if (liquidated !== undefined) {
+            // A LiquidatePosition call, keyed apart from the execution's own attempts.
+            const owner = getExecution(liquidated)?.owner;
+            if (owner !== undefined) onLiquidationReport(owner, liquidated, report.node_id, outcome, now);
+            return { Ok: null };
+        }
         applyReport(report.execution_id, { nodeId: report.node_id, attempt: report.attempt, startedAt: report.started_at, finishedAt: report.finished_at, outcome }, now);
         return { Ok: null };
     }

@@ -54,12 +54,22 @@ import * as runtime from './runtime';
 
 const WorkflowIdSchema = z.object({ workflow_id: z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars) });
 
-/** Page limits: 0 means the default, anything above the cap is refused. */
+/** Page requests: the cursor is an id; see {@link pageLimit} for the limit. */
 export const PageSchema = z.object({
     cursor: z.union([z.tuple([]), z.tuple([z.string().max(WORKFLOW_LIMITS.maxNodeIdChars)])]),
-    limit: z.number().int().min(0).max(WORKFLOW_LIMITS.maxPageSize)
+    limit: z.number().int().min(0)
 });
 export const DEFAULT_PAGE_SIZE = 20;
+
+/**
+ * Items a page holds: 0 means the default; above the cap is served as the cap (the page's
+ * cursor continues), so a caller written for a larger cap keeps working.
+ *
+ * @example pageLimit(0) // 20; pageLimit(100) // WORKFLOW_LIMITS.maxPageSize
+ */
+export function pageLimit(limit: number): number {
+    return limit === 0 ? DEFAULT_PAGE_SIZE : Math.min(limit, WORKFLOW_LIMITS.maxPageSize);
+}
 
 /** Schema shape check, the graph rules, then the owner's call policy: the definition is stored only if all pass. */
 function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): WorkflowResult<WorkflowDefinition> {
@@ -170,13 +180,13 @@ export class WorkflowMethods {
 
     /**
      * The caller's workflows in id order; pass `next_cursor` back for the next page.
-     * Call context: query; anyone (sees only own workflows). Errors: InvalidInput (limit above the cap).
+     * Call context: query; anyone (sees only own workflows). Errors: InvalidInput (cursor too long).
      */
     @method(OrchestratorMethods.list_workflows)
     list_workflows(page: PageRequest): WorkflowResult<{ items: WorkflowSummary[]; next_cursor: [] | [string] }> {
         const valid = parseWith(PageSchema, page);
         if ('Err' in valid) return valid;
-        const limit = page.limit === 0 ? DEFAULT_PAGE_SIZE : page.limit;
+        const limit = pageLimit(page.limit);
         const found = workflowsOf(runtime.caller().toText(), fromOpt(page.cursor), limit);
         const items = found.slice(0, limit).flatMap((w): WorkflowSummary[] => {
             const v = getWorkflowVersion(w.id, w.latestVersion);

@@ -7,6 +7,7 @@ import { SCHEDULE_SCHEMA_VERSION } from '../../../shared/scheduling/schedule';
 import { SchedulerMethods as M } from '../../../shared/scheduling/service';
 import { learnModuleHash, versionInfo } from '../../common/version';
 import { reporter } from './health';
+import { indexRebuild } from './index-rebuild';
 import * as runtime from './runtime';
 import { deployment } from './state';
 import { method } from '../../common/method';
@@ -19,6 +20,7 @@ export class InstallMethods {
     @init(DeploymentInitArgs)
     init(config: [] | [DeploymentConfig]): void {
         deployment.applyInstallArg(config, 'init');
+        indexRebuild.markBuilt();
         learnModuleHash();
         reporter.start();
         runtime.replan();
@@ -29,7 +31,8 @@ export class InstallMethods {
      * key read, however many schedules exist). Schedules that fell due during the upgrade fire
      * in the next round under their missed-run policy. `null` keeps the stored configuration.
      * Stored schedules of an older schema are rewritten afterwards in timer-driven batches
-     * (never here: post_upgrade's cost must not grow with the data).
+     * (never here: post_upgrade's cost must not grow with the data), and so are the listing
+     * groups after an upgrade from a release without them (index-rebuild.ts).
      * Call context: canister_post_upgrade.
      */
     @postUpgrade(DeploymentInitArgs)
@@ -38,7 +41,9 @@ export class InstallMethods {
         learnModuleHash();
         reporter.start();
         runtime.replan();
+        runtime.resumeStarts();
         runtime.startMigration();
+        indexRebuild.resume();
     }
 
     /** Package, schema and canister version. Call context: query; anyone. Never fails. */

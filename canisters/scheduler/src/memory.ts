@@ -26,5 +26,13 @@ export const MEMORY = {
     /** '' → the default schedule quota admins set; owner principal text → that owner's own. */
     scheduleQuotas: 10,
     /** workflowIndexKey(workflow_id, schedule_id) → null: the schedules of one workflow. */
-    workflowIndex: 11
+    workflowIndex: 11,
+    /** Start requests the outbox did not deliver, with their reason (DeadLetterStore). */
+    deadLetters: 20,
+    /** group → GroupHead of the listing groups (indexes.ts: all, owner:<p>, workflow:<id>). */
+    scheduleGroupHeads: 40,
+    /** `${group}#${n}` → a page of schedule ids of that group. */
+    scheduleGroupPages: 41,
+    /** 'build' → progress of the index rebuild after an upgrade (index-rebuild.ts). */
+    indexBuild: 42
 } as const;

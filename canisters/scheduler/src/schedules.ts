@@ -22,8 +22,8 @@ import * as runtime from './runtime';
 import * as state from './state';
 import { method } from '../../common/method';
 
-/** Page size when the request names none. */
-export const DEFAULT_PAGE_SIZE = 50;
+/** Page size when the request names none: a full page. */
+export const DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE;
 const ScheduleIdSchema = z.string().min(1).max(64);
 
 /** The schedule `id` if it exists and `caller` may manage it. */
@@ -89,9 +89,11 @@ export class ScheduleMethods {
     }
 
     /**
-     * Pages through schedules in creation order. Call context: query. Callers: anyone; only
-     * admins, controllers and the orchestrator see other owners' schedules (the `owner`
-     * filter is forced to the caller otherwise). Errors: `InvalidInput` (`limit` 0 or a bad cursor).
+     * Pages through schedules in creation order, read through the owner's, the workflow's or
+     * the all-schedules index from the cursor (its cost does not grow with what is stored; a
+     * page with a sparse filter may end early, with a cursor). Call context: query. Callers:
+     * anyone; only admins, controllers and the orchestrator see other owners' schedules (the
+     * `owner` filter is forced to the caller otherwise). Errors: `InvalidInput` (`limit` 0 or a bad cursor).
      */
     @method(M.list_persistent_scheduled_executions)
     list_persistent_scheduled_executions(arg: ListSchedulesRequest): Result<SchedulePage, ApiError> {
@@ -102,9 +104,7 @@ export class ScheduleMethods {
         const owner = isPrivileged(caller) ? fromOpt(request.owner) : caller;
         const limit = Math.min(fromOpt(request.limit) ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
         if (limit === 0) return err({ InvalidInput: { field: 'limit', message: 'must be at least 1' } });
-        const workflowId = fromOpt(request.workflow_id);
-        const ownerText = owner?.toText();
-        const page = state.pageSchedules(fromOpt(request.cursor), limit, (s) => (ownerText === undefined || s.owner.toText() === ownerText) && (workflowId === undefined || s.workflow_id === workflowId));
+        const page = state.pageSchedules({ owner: owner?.toText(), workflowId: fromOpt(request.workflow_id) }, fromOpt(request.cursor), limit);
         return ok({ items: page.items, next_cursor: toOpt(page.next_cursor) });
     }
 

@@ -9,12 +9,14 @@ import { StableBTreeMap } from 'azle';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
 import type { FiringEntry, FiringOutcome } from '../../../shared/scheduling/firing';
-import type { OutboxEntry } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
 import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue, workflowIndexKey, workflowIndexPrefix } from './logic/due-index';
 import { recordFiring, updateFiringOutcome } from './logic/history';
 import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
 import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';
+import { startOutboxStore, type StoredStart } from './logic/start-outbox';
+import { DeadLetterStore } from '../../common/outbox/dead-letters';
+import { indexSchedule, LISTING_SCAN_BUDGET, listingGroup, scheduleGroups, unindexSchedule } from './indexes';
 import { MEMORY } from './memory';
 
 /** Stored shape version of outbox entries, firing rings and counters. */
@@ -40,7 +42,7 @@ export const emergency = new EmergencyStore(MEMORY.emergency);
 /** Records in schema v1 or v2: always read through {@link readSchedule}. */
 const schedules = new StableBTreeMap<string, StoredSchedule>(MEMORY.schedules);
 const dueIndex = new StableBTreeMap<string, null>(MEMORY.dueIndex);
-const outbox = new StableBTreeMap<string, Stored<OutboxEntry>>(MEMORY.outbox);
+const outbox = new StableBTreeMap<string, Stored<StoredStart>>(MEMORY.outbox);
 const retryIndex = new StableBTreeMap<string, null>(MEMORY.retryIndex);
 const firings = new StableBTreeMap<string, Stored<FiringEntry[]>>(MEMORY.firings);
 const counters = new StableBTreeMap<string, Stored<SchedulerCounters>>(MEMORY.counters);
@@ -102,7 +104,10 @@ export function saveSchedule(after: Schedule, before: Schedule | undefined = get
     if (delta.insert !== undefined) dueIndex.insert(delta.insert, null);
     schedules.insert(after.id, asStored(after));
     workflowIndex.insert(workflowIndexKey(after.workflow_id, after.id), null);
-    if (before === undefined) countOwned(after.owner.toText(), 1);
+    if (before === undefined) {
+        countOwned(after.owner.toText(), 1);
+        indexSchedule(after);
+    }
 }
 
 /** Removes a schedule, its index keys and its firing history. */
@@ -113,6 +118,7 @@ export function deleteSchedule(schedule: Schedule): void {
     workflowIndex.remove(workflowIndexKey(schedule.workflow_id, schedule.id));
     firings.remove(schedule.id);
     countOwned(schedule.owner.toText(), -1);
+    unindexSchedule(schedule);
 }
 
 /**
@@ -167,24 +173,28 @@ export function earliestDue(): bigint | undefined {
 }
 
 /**
- * A page of schedules after `cursor` (exclusive) that pass `keep`, scanning in id order.
- * The cursor's position is found by binary search over the sorted keys.
+ * A page of schedules in id (= creation) order after `cursor` (exclusive), of one owner and/or
+ * one workflow (all schedules with neither): read through the narrowest listing group
+ * (indexes.ts), never by walking the schedule map. At most `limit` items and
+ * {@link LISTING_SCAN_BUDGET} ids examined; `next_cursor` is set while more may follow (also
+ * when a sparse filter used up the page's budget: the page may then hold fewer items).
  */
-export function pageSchedules(cursor: string | undefined, limit: number, keep: (s: Schedule) => boolean): { items: Schedule[]; next_cursor: string | undefined } {
-    let index = cursor === undefined ? 0 : firstIndexAfter(cursor);
-    const items: Schedule[] = [];
-    const total = scheduleCount();
-    const CHUNK = 100;
-    while (items.length < limit && index < total) {
-        for (const [, record] of schedules.items(index, CHUNK)) {
-            if (items.length >= limit) break;
-            const schedule = readSchedule(record);
-            if (keep(schedule)) items.push(schedule);
-        }
-        index += CHUNK;
-    }
-    const last = items[items.length - 1];
-    return { items, next_cursor: items.length === limit && last !== undefined ? last.id : undefined };
+export function pageSchedules(filter: { owner?: string; workflowId?: string }, cursor: string | undefined, limit: number): { items: Schedule[]; next_cursor: string | undefined } {
+    const found = new Map<string, Schedule>();
+    const page = scheduleGroups.list(
+        listingGroup(filter),
+        'OldestFirst',
+        cursor,
+        limit,
+        (id) => {
+            const schedule = getSchedule(id);
+            if (schedule === undefined || (filter.owner !== undefined && schedule.owner.toText() !== filter.owner)) return false;
+            found.set(id, schedule);
+            return true;
+        },
+        LISTING_SCAN_BUDGET
+    );
+    return { items: page.ids.map((id) => found.get(id)!), next_cursor: page.more ? page.lastExamined : undefined };
 }
 
 function firstIndexAfter(cursor: string): number {
@@ -210,40 +220,23 @@ function firstIndexWhere<V>(map: StableBTreeMap<string, V>, past: (key: string) 
 
 // ---- the outbox and its retry index ----
 
-export function getOutbox(key: string): OutboxEntry | undefined {
-    return outbox.get(key)?.value;
-}
+/** Start requests refused, given up or trapping, with their reason (`list_dead_letters`). */
+export const deadLetters = new DeadLetterStore(MEMORY.deadLetters);
+
+/** The start requests as the shared durable outbox drives them (`logic/start-outbox.ts`). */
+export const startOutbox = startOutboxStore(outbox, retryIndex, deadLetters);
 
 export function outboxSize(): number {
     return Number(outbox.len());
 }
 
-export function putOutbox(entry: OutboxEntry): void {
-    const before = getOutbox(entry.key);
-    if (before !== undefined) retryIndex.remove(dueIndexKey(before.next_attempt_at, before.key));
-    outbox.insert(entry.key, stored(entry));
-    retryIndex.insert(dueIndexKey(entry.next_attempt_at, entry.key), null);
-}
+// ---- batches for the index rebuild (index-rebuild.ts) ----
 
-export function deleteOutbox(key: string): void {
-    const before = getOutbox(key);
-    if (before === undefined) return;
-    retryIndex.remove(dueIndexKey(before.next_attempt_at, before.key));
-    outbox.remove(key);
-}
-
-/** Outbox entries whose retry time has come, earliest first, at most `max`. */
-export function dueRetries(now: bigint, max: number): OutboxEntry[] {
-    return takeDue(retryIndex.keys(0, max), now, max).flatMap((key) => {
-        const entry = getOutbox(key);
-        return entry === undefined ? [] : [entry];
-    });
-}
-
-export function earliestRetry(): bigint | undefined {
-    const [first] = retryIndex.keys(0, 1);
-    return first === undefined ? undefined : parseDueIndexKey(first).due_at;
-}
+/** The stored schedules by position, in bounded batches, read in the current format. */
+export const indexedSchedules = {
+    len: scheduleCount,
+    at: (start: number, count: number): [string, Schedule][] => schedules.items(start, count).map(([id, record]) => [id, readSchedule(record)])
+};
 
 // ---- firing history ----
 

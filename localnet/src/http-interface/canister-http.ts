@@ -6,8 +6,8 @@
  * canister's `HttpResponse` becomes the HTTP response.
  *
  * Not supported (answered 501 / left out): `upgrade = opt true` (a `http_request_update` call)
- * and streaming strategies. The gateway does not verify response certification
- * (`IC-Certificate`), as the IC's `raw` domains do not.
+ * and streaming strategies. The gateway verifies response certification (response-verification.ts)
+ * except on `<id>.raw.localhost`, as the IC's gateways do except on raw domains.
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
@@ -53,12 +53,13 @@ type DecodedResponse = { status_code: number; headers: [string, string][]; body:
 /** What a browser sent, as the gateway passes it on. */
 export type BrowserRequest = { method: string; url: string; headers: [string, string][]; body: Uint8Array };
 
-/** What the gateway answers the browser. */
-export type GatewayHttpResponse = { status: number; headers: [string, string][]; body: Uint8Array };
+/** What the gateway answers the browser: the canister's answer, or the gateway's own (an error). */
+export type GatewayHttpResponse = { status: number; headers: [string, string][]; body: Uint8Array; origin: 'canister' | 'gateway' };
 
 /** The `http_request` query for a browser request; `url` is the path and query, as on the IC. */
 export function httpRequestCall(canisterId: Principal, request: BrowserRequest): CanisterCall {
-    const arg = { method: request.method, url: request.url, headers: request.headers, body: request.body, certificate_version: [] };
+    // Version 2, the highest the gateway verifies (as ic-http-gateway asks for `MAX_VERIFICATION_VERSION`).
+    const arg = { method: request.method, url: request.url, headers: request.headers, body: request.body, certificate_version: [2] };
     return {
         sender: Principal.anonymous().toUint8Array(),
         canisterId: canisterId.toUint8Array(),
@@ -74,24 +75,32 @@ const GATEWAY_OWNED_HEADERS = new Set(['content-length', 'transfer-encoding', 'c
 /** The browser's response for the canister's answer to `http_request`. */
 export function browserResponseOf(canisterId: Principal, result: CallResult): GatewayHttpResponse {
     if (result.kind === 'reject') {
-        return plain(502, `canister ${canisterId.toText()} could not answer http_request: ${result.reject.rejectMessage} (reject code ${result.reject.rejectCode})`);
+        return plainResponse(502, `canister ${canisterId.toText()} could not answer http_request: ${result.reject.rejectMessage} (reject code ${result.reject.rejectCode})`);
     }
     let decoded: DecodedResponse;
     try {
         [decoded] = IDL.decode([HttpResponseIdl], result.payload) as unknown as [DecodedResponse];
     } catch (error) {
-        return plain(502, `canister ${canisterId.toText()} answered http_request with something that is not an HttpResponse: ${error instanceof Error ? error.message : String(error)}`);
+        return plainResponse(502, `canister ${canisterId.toText()} answered http_request with something that is not an HttpResponse: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (decoded.upgrade[0] === true) {
-        return plain(501, `canister ${canisterId.toText()} asked for an update call (upgrade = true); this gateway serves http_request queries only`);
+        return plainResponse(501, `canister ${canisterId.toText()} asked for an update call (upgrade = true); this gateway serves http_request queries only`);
     }
     return {
         status: decoded.status_code,
         headers: decoded.headers.filter(([name]) => !GATEWAY_OWNED_HEADERS.has(name.toLowerCase())),
-        body: decoded.body instanceof Uint8Array ? decoded.body : Uint8Array.from(decoded.body)
+        body: decoded.body instanceof Uint8Array ? decoded.body : Uint8Array.from(decoded.body),
+        origin: 'canister'
     };
 }
 
-function plain(status: number, message: string): GatewayHttpResponse {
-    return { status, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: new TextEncoder().encode(message) };
+/** The gateway's own text answer (errors). */
+export function plainResponse(status: number, message: string): GatewayHttpResponse {
+    return { status, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: new TextEncoder().encode(message), origin: 'gateway' };
+}
+
+/** A `<id>.raw.localhost` host: answers pass unverified there, as on the IC's raw domains. */
+export function isRawHost(hostHeader: string | undefined): boolean {
+    const labels = (hostHeader ?? '').replace(/:\d+$/, '').toLowerCase().split('.');
+    return labels.length >= 3 && labels[labels.length - 2] === 'raw' && labels[labels.length - 1] === 'localhost';
 }

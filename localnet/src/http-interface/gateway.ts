@@ -8,9 +8,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { OperationError } from '../api';
-import { browserResponseOf, canisterIdOfRequest, httpRequestCall, type GatewayHttpResponse } from './canister-http';
-import { dataCertificate } from './certificate';
+import { browserResponseOf, canisterIdOfRequest, httpRequestCall, isRawHost, plainResponse, type GatewayHttpResponse } from './canister-http';
+import { dataCertificate, rootSubnet } from './certificate';
 import { asHttpInterfaceHost } from './host';
+import { verifyHttpResponse } from './response-verification';
 import { serveIcApi, type IcResponse, type InstanceRunner } from './routes';
 
 /** Marks requests in flight on any listener, so the server's idle TTL counts gateway traffic too. */
@@ -128,9 +129,22 @@ async function handle(request: IncomingMessage, response: ServerResponse, run: I
                     if (host.canisterState(canisterId.toUint8Array()) === null) return null;
                     // A query with the canister's data certificate, as replicas answer the gateway's.
                     const result = host.query(httpRequestCall(canisterId, browserRequest), () => dataCertificate(host, canisterId.toUint8Array()));
-                    return browserResponseOf(canisterId, result);
+                    const answer = browserResponseOf(canisterId, result);
+                    // Raw domains pass answers unverified, as on the IC (`<id>.raw.icp0.io`).
+                    if (answer.origin === 'gateway' || isRawHost(request.headers.host)) return answer;
+                    const outcome = verifyHttpResponse({
+                        canisterId: canisterId.toUint8Array(),
+                        url: browserRequest.url,
+                        status: answer.status,
+                        headers: answer.headers,
+                        body: answer.body,
+                        rootKeyDer: host.subnetPublicKey(rootSubnet(host).subnetId),
+                        now: host.certifiedTime()
+                    });
+                    // ic-http-gateway answers a failed verification with 500 and the reason.
+                    return outcome.verified ? answer : plainResponse(500, `Response verification failed: ${outcome.reason}`);
                 });
-                writeBrowserResponse(response, answer ?? { status: 404, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: new TextEncoder().encode(`canister ${canisterId.toText()} not found`) });
+                writeBrowserResponse(response, answer ?? plainResponse(404, `canister ${canisterId.toText()} not found`));
                 return;
             }
         }

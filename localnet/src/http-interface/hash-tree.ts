@@ -150,17 +150,26 @@ export type LookupResult = { status: 'found'; value: Uint8Array } | { status: 'a
 
 /** Looks a path up in a (possibly pruned) tree. */
 export function lookupPath(path: ReadonlyArray<Uint8Array | string>, tree: HashTree): LookupResult {
-    if (path.length === 0) {
-        if (tree.kind === 'leaf') return { status: 'found', value: tree.value };
-        if (tree.kind === 'pruned') return { status: 'unknown' };
-        return tree.kind === 'empty' ? { status: 'absent' } : { status: 'error' };
-    }
+    const found = lookupSubtree(path, tree);
+    if (found.status !== 'found') return found;
+    const node = found.tree;
+    if (node.kind === 'leaf') return { status: 'found', value: node.value };
+    if (node.kind === 'pruned') return { status: 'unknown' };
+    return node.kind === 'empty' ? { status: 'absent' } : { status: 'error' };
+}
+
+/** What a subtree lookup found: the node at the path, or proof (or no proof) of its absence. */
+export type SubtreeLookupResult = { status: 'found'; tree: HashTree } | { status: 'absent' } | { status: 'unknown' };
+
+/** The node at a path (the specification's lookup, stopping at the path's end whatever the node is). */
+export function lookupSubtree(path: ReadonlyArray<Uint8Array | string>, tree: HashTree): SubtreeLookupResult {
+    if (path.length === 0) return { status: 'found', tree };
     const [first, ...rest] = path;
     const label = typeof first === 'string' ? new TextEncoder().encode(first) : first!;
     const found = findLabel(label, tree);
     if (found === 'unknown') return { status: 'unknown' };
     if (found === 'absent' || found === 'less' || found === 'greater') return { status: 'absent' };
-    return lookupPath(rest, found);
+    return lookupSubtree(rest, found);
 }
 
 type LabelSearch = HashTree | 'absent' | 'unknown' | 'less' | 'greater';

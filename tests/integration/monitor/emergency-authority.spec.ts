@@ -99,4 +99,22 @@ describe('Monitor > emergency actions of workflow nodes', () => {
         await setSystemMode(env, 'Normal');
         expect(statusOf(await driveUntil(env, running.id, (e) => statusOf(e) === 'Running'))).toBe('Running');
     });
+
+    it('in safe mode the emergency workflow of a critical workflow starts although it is not marked critical itself', async () => {
+        const sos = await createWorkflow(env, define('settle on failure', node('settle', { config: { kind: 'Delay', durationMs: 1_000 } })));
+        const guarded = await createWorkflow(env, { ...define('critical repay', callNode('repay', 'repay', repayArgs, [{ kind: 'ExecuteEmergencyWorkflow', workflowId: sos.id }])), critical: [true] });
+        await setSystemMode(env, 'Safe');
+        // Safe mode refuses the emergency workflow as an ordinary start: only its emergency origin lets it run.
+        expect(errTag(await env.orchestrator.start_execution({ workflow_id: sos.id, input: ['{}'] }))).toBe('EmergencyMode');
+        await env.lending.fail_next(1);
+
+        const x = okOf(await env.orchestrator.start_execution({ workflow_id: guarded.id, input: INPUT }));
+        expect(statusOf(await driveToEnd(env, x.id, { stepMs: 1000 }))).toBe('Failed');
+        await pic.tick(3);
+        const page = okOf(await env.orchestrator.list_executions({ workflow_id: [sos.id], status: [], page: { cursor: [], limit: 10 }, order: [] }));
+        expect(page.items.map((i) => i.trigger)).toEqual([{ Workflow: { execution_id: x.id } }]);
+        expect(statusOf(await driveToEnd(env, page.items[0]!.id, { stepMs: 1000 }))).toBe('Succeeded');
+        expect(await systemMode()).toBe('Safe');
+        await setSystemMode(env, 'Normal');
+    });
 });

@@ -12,6 +12,7 @@ import { advance } from '../../../drill/load';
 import { PRE_INDEX_RELEASE, releaseWasm } from '../../../drill/releases';
 import { unwrapOk } from '../../../drill/result';
 import { delayDefinition } from '../../../drill/workflows';
+import { WORKFLOW_LIMITS } from '../../../shared/workflow/limits';
 import { createPic } from '../support/pic';
 
 jest.setTimeout(600_000);
@@ -75,6 +76,19 @@ describe('Scale > indexes', () => {
             expect(await env.orchestrator.delete_workflow({ workflow_id: a.id })).toMatchObject({ Err: { Conflict: {} } });
             unwrapOk(await env.orchestrator.delete_workflow({ workflow_id: b.id }));
             expect(await workflowIds(env)).toEqual([a.id]);
+
+            // A page holds at most the cap, whatever limit is asked; its cursor goes on.
+            const cap = WORKFLOW_LIMITS.maxPageSize;
+            const made: string[] = [a.id];
+            for (let k = 0; k < cap; k++) made.push(unwrapOk(await env.orchestrator.create_workflow(delayDefinition(1))).id);
+            const firstPage = unwrapOk(await env.orchestrator.list_workflows({ cursor: [], limit: 100 }));
+            expect(firstPage.items.map((w) => w.id)).toEqual(made.slice(0, cap));
+            expect(firstPage.next_cursor).toEqual([made[cap - 1]]);
+            expect(await workflowIds(env)).toEqual(made);
+            for (let k = started.length; k <= cap; k++) started.push(unwrapOk(await env.orchestrator.start_execution({ workflow_id: a.id, input: [] })).id);
+            const executions = unwrapOk(await env.orchestrator.list_executions({ workflow_id: [], status: [], page: { cursor: [], limit: 100 }, order: [] }));
+            expect(executions.items.map((x) => x.id)).toEqual(started.slice(0, cap));
+            expect(executions.next_cursor).toEqual([started[cap - 1]]);
         } finally {
             await pic.tearDown();
         }

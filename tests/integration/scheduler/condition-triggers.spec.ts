@@ -12,7 +12,9 @@ import type { Schedule } from '../../../shared/scheduling/schedule';
 import { createPic } from '../support/pic';
 import { advanceSeconds, request, schedulerIdlFactory, unwrap, type SchedulerService } from '../support/scheduling';
 import { deflowActor, upgradeDeflowCanister } from '../support/deflow';
-import { createWorkflow, deployWorkflowEnv, driveToEnd, EMPTY_CANDID_ARGS, liquidationDefinition, liquidationInput, statusOf, type WorkflowEnv } from '../support/workflows';
+import { createWorkflow, deployWorkflowEnv, driveToEnd, EMPTY_CANDID_ARGS, liquidationDefinition, liquidationInput, okOf, readyAgentOf, statusOf, type WorkflowEnv } from '../support/workflows';
+import { AGENT_MIN_BALANCE, agentIdlFactory } from '../../../shared/agent/api';
+import { AGENT_RUN_MIN_BALANCE } from '../../../shared/agent/funding';
 
 jest.setTimeout(300_000);
 
@@ -88,6 +90,40 @@ describe('Scheduler > condition triggers', () => {
         await read(s, 2);
         expect(await runsOf(s)).toHaveLength(2);
         expect(await env.lending.repay_count()).toBe(repaidBefore + 2n);
+        unwrap(await scheduler.cancel_persistent_execution(s.id));
+    });
+
+    it("the owner's agent makes and pays for the reads; an underfunded agent's trigger stops reading, visibly, and reads again once topped up", async () => {
+        await env.oracle.set_price(90_000_000n);
+        const agent = await readyAgentOf(env, env.orchestrator);
+        const cyclesOf = async (p: Principal): Promise<bigint> => BigInt(await env.pic.getCyclesBalance(p));
+        const s = unwrap(await scheduler.schedule_workflow_execution(request({ Condition: priceBelow(env.ids.oracle) }, undefined, workflowId, liquidationInput(THRESHOLD)[0])));
+        const stateOf = async () => unwrap(await scheduler.get_schedule(s.id)).schedule.condition[0]!;
+
+        const before = await cyclesOf(agent);
+        await read(s, 2);
+        expect(await stateOf()).toMatchObject({ reads: 2n, read_failures: 0n, underfunded: [] });
+        // The read target sees the owner's agent as its caller: the agent sent, and paid for, the call.
+        expect(await env.oracle.last_caller()).toEqual([agent]);
+        expect(await cyclesOf(agent)).toBeLessThan(before);
+
+        // The owner withdraws the agent down to under the run minimum.
+        const asOwner = env.pic.createActor<{ withdraw_cycles: (a: { to: Principal; amount: bigint }) => Promise<{ Ok: { balance: bigint } } | { Err: unknown }> }>(agentIdlFactory as never, agent);
+        asOwner.setIdentity(env.owner);
+        okOf(await asOwner.withdraw_cycles({ to: env.ids.lending, amount: (await cyclesOf(agent)) - (AGENT_MIN_BALANCE + AGENT_MIN_BALANCE / 2n) }));
+        const callsBefore = await env.oracle.calls();
+        for (let i = 0; i < 12; i++) await advanceSeconds(env.pic, 60, 4);
+        expect(await env.oracle.calls()).toBe(callsBefore);
+        const starved = await stateOf();
+        expect(starved).toMatchObject({ reads: 2n, read_failures: 0n, underfunded: [{ minimum: AGENT_RUN_MIN_BALANCE, balance: expect.any(BigInt), since: expect.any(BigInt) }] });
+        expect(starved.underfunded[0]!.balance).toBeLessThan(AGENT_RUN_MIN_BALANCE);
+
+        await env.pic.addCycles(agent, 1_000_000_000_000n);
+        for (let i = 0; i < 6; i++) await advanceSeconds(env.pic, 60, 4);
+        const fed = await stateOf();
+        expect(fed.underfunded).toEqual([]);
+        expect(fed.reads).toBeGreaterThan(2n);
+        expect(await env.oracle.calls()).toBeGreaterThan(callsBefore);
         unwrap(await scheduler.cancel_persistent_execution(s.id));
     });
 

@@ -2,6 +2,8 @@
  * Scheduler > firing: interval and cron schedules fire on time (lateness at most one round)
  * through the ONE global timer, and each due time starts exactly one execution.
  */
+import { encodeDeploymentArg } from '../../../shared/common/deployment';
+import { deflowWasm } from '../support/deflow';
 import { advanceSeconds, advanceTo, NS_PER_SECOND, request, startsOf, unwrap, useSchedulerHarness } from '../support/scheduling';
 
 jest.setTimeout(180_000);
@@ -30,6 +32,24 @@ describe('Scheduler > firing', () => {
             // The timer fires in the first round whose time reaches the due time (ms-rounded here).
             expect(f.lateness_ns).toBeLessThan(1_000_000n);
         }
+        unwrap(await env.h.scheduler.cancel_persistent_execution(s.id));
+    });
+
+    it('fires on time after an upgrade: post_upgrade re-arms the timer from stable state, nothing else wakes it', async () => {
+        const s = unwrap(await env.h.scheduler.schedule_workflow_execution(request({ Interval: { every_seconds: 300n, start_at: [], end_at: [] } }, { missed_run: { RunOnce: null }, overlap: { Allow: null } })));
+        const first = s.next_due_at[0]!;
+        await advanceTo(env.pic, first);
+        expect(await startsOf(env.h.orchestrator, s.id)).toHaveLength(1);
+        // Upgraded the way dfx does it; no call reaches the scheduler afterwards, so only its own timer can fire the next run.
+        const scheduler = env.h.deployment.peers.scheduler;
+        await env.pic.stopCanister({ canisterId: scheduler });
+        await env.pic.upgradeCanister({ canisterId: scheduler, wasm: deflowWasm('scheduler'), arg: encodeDeploymentArg(null) });
+        await env.pic.startCanister({ canisterId: scheduler });
+        const second = first + 300n * NS_PER_SECOND;
+        await advanceTo(env.pic, second);
+        expect((await startsOf(env.h.orchestrator, s.id)).map((x) => x.due_at)).toEqual([first, second]);
+        const [, late] = unwrap(await env.h.scheduler.get_schedule(s.id)).recent_firings;
+        expect(late?.lateness_ns).toBeLessThan(1_000_000n);
         unwrap(await env.h.scheduler.cancel_persistent_execution(s.id));
     });
 

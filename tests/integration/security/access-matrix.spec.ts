@@ -51,6 +51,9 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         get_execution: only('owner'),
         set_call_allow_list: SIGNED_IN,
         get_call_allow_list: SIGNED_IN,
+        set_position_manager: SIGNED_IN,
+        get_position_manager: SIGNED_IN,
+        list_liquidations: SIGNED_IN,
         get_owner_quotas: SIGNED_IN,
         set_owner_quotas: ADMINS,
         get_agent: SIGNED_IN,
@@ -67,6 +70,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         run_node_attempt: only('orchestrator'),
         cancel_execution_attempts: only('orchestrator'),
         ensure_agent: only('orchestrator'),
+        read_through_agent: only('scheduler'),
         set_agent_module: ADMINS,
         upgrade_agents: ADMINS,
         get_agent: ANYONE,
@@ -92,6 +96,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
     monitor: {
         get_system_health: ANYONE,
         get_system_metrics: ANYONE,
+        get_metrics_history: ANYONE,
         check_system_alerts: ANYONE,
         trigger_health_check: ADMINS,
         enable_emergency_mode: ADMINS,
@@ -106,6 +111,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         raise_emergency_for_owner: only('orchestrator'),
         set_emergency_owner: ADMINS,
         get_emergency_authority: ADMINS,
+        list_dead_letters: ADMINS,
         get_version: ANYONE
     },
     agent: {

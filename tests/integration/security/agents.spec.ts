@@ -16,9 +16,9 @@ import type { ApiError } from '../../../shared/common/errors';
 import { NO_RETRY, encodeWorkflowDefinition, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
 import { gatekeeperIdlFactory, type GatekeeperService } from '../support/canisters/gatekeeper';
-import { agentOf, runOnce } from '../support/agents';
+import { runOnce } from '../support/agents';
 import { deflowActor } from '../support/deflow';
-import { errTag, nodeOf, okOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
+import { errTag, nodeOf, okOf, readyAgentOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(240_000);
 
@@ -69,7 +69,7 @@ describe('Security > agents', () => {
 
         it("creates the owner's agent at their first workflow, controlled by the executor alone, before any run", async () => {
             okOf(await env.orchestrator.create_workflow(callDefinition(gatekeeperId, 'guarded')));
-            ownerAgent = await agentOf(env, env.orchestrator);
+            ownerAgent = await readyAgentOf(env, env.orchestrator);
             expect(ownerAgent.toText()).not.toBe(env.deployment.peers.executor.toText());
             const info = await env.pic.createActor<AgentService>(agentIdlFactory as never, ownerAgent).get_agent_info();
             expect(info.owner.toText()).toBe(env.owner.getPrincipal().toText());
@@ -78,11 +78,11 @@ describe('Security > agents', () => {
             expect(controllers.map((c) => c.toText())).toEqual([env.deployment.peers.executor.toText()]);
 
             okOf(await asStranger.create_workflow(callDefinition(gatekeeperId, 'guarded')));
-            strangerAgent = await agentOf(env, asStranger);
+            strangerAgent = await readyAgentOf(env, asStranger);
             expect(strangerAgent.toText()).not.toBe(ownerAgent.toText());
             // A second workflow reuses the agent.
             okOf(await env.orchestrator.create_workflow(callDefinition(gatekeeperId, 'guarded')));
-            expect((await agentOf(env, env.orchestrator)).toText()).toBe(ownerAgent.toText());
+            expect((await readyAgentOf(env, env.orchestrator)).toText()).toBe(ownerAgent.toText());
         });
     });
 

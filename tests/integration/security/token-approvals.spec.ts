@@ -12,9 +12,9 @@ import { demoTokenIdlFactory, demoTokenMethods, type Account, type DemoTokenServ
 import { builtWasm } from '../../../cli/deploy';
 import { NO_RETRY, encodeWorkflowDefinition, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
-import { agentOf, runOnce } from '../support/agents';
+import { runOnce } from '../support/agents';
 import { deflowActor } from '../support/deflow';
-import { nodeOf, okOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
+import { nodeOf, okOf, readyAgentOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(240_000);
 
@@ -60,8 +60,8 @@ describe('Security > token approvals', () => {
         // Each owner's first workflow creates its agent.
         okOf(await env.orchestrator.create_workflow(pullDefinition(tokenId, ownerA, ownerA, 1n)));
         okOf(await asB.create_workflow(pullDefinition(tokenId, ownerA, ownerB, 1n)));
-        agentA = await agentOf(env, env.orchestrator);
-        agentB = await agentOf(env, asB);
+        agentA = await readyAgentOf(env, env.orchestrator);
+        agentB = await readyAgentOf(env, asB);
     });
 
     it('only the controller mints', async () => {

@@ -1,21 +1,10 @@
-/** Helpers for specs about owners' agents: find an owner's agent, run one of its workflows. */
+/** Helpers for specs about owners' agents: run one of an owner's workflows (find the agent with `readyAgentOf`). */
 import type { Actor } from '@dfinity/pic';
-import type { Principal } from '@dfinity/principal';
 
 import type { ExecutionWire, WorkflowDefinitionWire } from '../../../shared/workflow';
 import { okOf, statusOf, type OrchestratorService, type WorkflowEnv } from './workflows';
 
 const TERMINAL = ['Succeeded', 'Failed', 'Cancelled'];
-
-/** The agent of `actor`'s owner once the executor reports it `Ready` (it is created at the first workflow). */
-export async function agentOf(env: WorkflowEnv, actor: Actor<OrchestratorService>): Promise<Principal> {
-    for (let i = 0; i < 10; i++) {
-        const a = okOf(await actor.get_agent());
-        if ('Ready' in a.status && a.agent[0] !== undefined) return a.agent[0];
-        await env.pic.tick(2);
-    }
-    throw new Error('agent never became Ready');
-}
 
 /** Creates a workflow of `actor`'s owner and runs it once to its end, reading the execution as its owner. */
 export async function runOnce(env: WorkflowEnv, actor: Actor<OrchestratorService>, def: WorkflowDefinitionWire): Promise<ExecutionWire> {

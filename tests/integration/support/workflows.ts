@@ -157,6 +157,16 @@ export function orchestratorAs(env: WorkflowEnv, caller: Principal): Actor<Orche
     return actorAs<OrchestratorService>(env, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, caller);
 }
 
+/** The principal of the agent of the owner `actor` speaks as, once `Ready` (created at their first workflow; a few rounds). */
+export async function readyAgentOf(env: WorkflowEnv, actor: Actor<OrchestratorService>): Promise<Principal> {
+    for (let i = 0; i < 10; i++) {
+        const a = okOf(await actor.get_agent());
+        if ('Ready' in a.status && a.agent[0] !== undefined) return a.agent[0];
+        await env.pic.tick(2);
+    }
+    throw new Error('agent never became Ready');
+}
+
 /** An executor actor speaking as `caller` (e.g. `env.deployment.peers.orchestrator`). */
 export function executorAs(env: WorkflowEnv, caller: Principal): Actor<ExecutorService> {
     return actorAs<ExecutorService>(env, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory, caller);

@@ -4,9 +4,11 @@
  * makes the next N repay calls reject (nothing recorded), `err_next` makes them answer
  * `Err` (nothing recorded): the two failure shapes a workflow must tell apart. The position's
  * health (`set_health`, `position_health`) and `liquidate` stand in for a position manager a
- * `LiquidatePosition` emergency action calls.
+ * `LiquidatePosition` emergency action calls. `set_position_owner` names who may liquidate (a
+ * lending protocol lets only the position's owner close it): DeFlow calls from the owner's own
+ * agent, so another owner's workflow cannot close this position.
  */
-import { IDL, msgArgData, msgReject, msgReply, query, update } from 'azle';
+import { IDL, msgArgData, msgCaller, msgReject, msgReply, query, update, type Principal } from 'azle';
 
 import { lendingPositionMethods, type PositionHealth, type RepayArgs, type RepayResult } from './interface';
 
@@ -20,6 +22,8 @@ let errReplies = 0;
 let health = 150n;
 let liquidated = false;
 let liquidations = 0n;
+/** Who may liquidate; absent: anyone (the demo's default). */
+let positionOwner: Principal | undefined;
 
 export default class {
     /**
@@ -77,9 +81,16 @@ export default class {
         return health >= 100n ? { Healthy: health } : { AtRisk: health };
     }
 
-    /** Closes the position (once: a second liquidation answers `Err`); counted. */
+    /** Only `owner` may liquidate from now on (`[]`: anyone). */
+    @update([IDL.Opt(IDL.Principal)])
+    set_position_owner(owner: [] | [Principal]): void {
+        positionOwner = owner[0];
+    }
+
+    /** Closes the position (once: a second liquidation answers `Err`; a caller other than its owner too); counted. */
     @update([M.PositionArgs], M.RepayResult)
     liquidate(): RepayResult {
+        if (positionOwner !== undefined && positionOwner.compareTo(msgCaller()) !== 'eq') return { Err: 'not the position owner' };
         if (liquidated) return { Err: 'already liquidated' };
         liquidated = true;
         liquidations += 1n;

@@ -1,5 +1,6 @@
 /** Candid interface of the `lending_position` demo canister (canister and test clients). */
 import type { IDL as CandidIdl } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
 
 export type RepayArgs = { amount: bigint; position: string };
 export type RepayResult = { Ok: bigint } | { Err: string };
@@ -17,6 +18,7 @@ export interface LendingPositionService {
     position_health: (args: PositionArgs) => Promise<PositionHealth>;
     liquidate: (args: PositionArgs) => Promise<RepayResult>;
     liquidation_count: () => Promise<bigint>;
+    set_position_owner: (owner: [] | [Principal]) => Promise<void>;
 }
 
 export function lendingPositionMethods(IDL: typeof CandidIdl) {
@@ -38,6 +40,7 @@ export const lendingPositionIdlFactory = ({ IDL }: { IDL: typeof CandidIdl }): C
         set_health: IDL.Func([IDL.Nat], [], []),
         position_health: IDL.Func([m.PositionArgs], [m.PositionHealth], ['query']),
         liquidate: IDL.Func([m.PositionArgs], [m.RepayResult], []),
-        liquidation_count: IDL.Func([], [IDL.Nat64], ['query'])
+        liquidation_count: IDL.Func([], [IDL.Nat64], ['query']),
+        set_position_owner: IDL.Func([IDL.Opt(IDL.Principal)], [], [])
     });
 };

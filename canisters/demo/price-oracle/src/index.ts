@@ -4,7 +4,7 @@
  * number of rounds before answering (`stall_next`, for node timeouts). Test-only state lives
  * on the heap: an upgrade resets it, which no test relies on.
  */
-import { call, IDL, msgReject, msgReply, query, update } from 'azle';
+import { call, IDL, msgCaller, msgReject, msgReply, query, update, type Principal } from 'azle';
 
 import { priceOracleMethods } from './interface';
 
@@ -15,6 +15,8 @@ let failures = 0;
 let stalls = 0;
 let stallRounds = 0;
 let callCount = 0n;
+/** Who read the price last: tests prove who makes a trigger's read. */
+let lastCaller: Principal | undefined;
 
 export default class {
     /**
@@ -24,6 +26,7 @@ export default class {
     @update(M.get_price.args, M.get_price.ret, { manual: true })
     async get_price(): Promise<void> {
         callCount += 1n;
+        lastCaller = msgCaller();
         if (failures > 0) {
             failures -= 1;
             msgReject(`price_oracle: failing on purpose (${failures} more)`);
@@ -56,5 +59,10 @@ export default class {
     @query([], M.calls.ret)
     calls(): bigint {
         return callCount;
+    }
+
+    @query([], M.last_caller.ret)
+    last_caller(): [] | [Principal] {
+        return lastCaller === undefined ? [] : [lastCaller];
     }
 }

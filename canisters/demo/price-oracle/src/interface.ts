@@ -3,6 +3,7 @@
  * its test clients. Takes the IDL namespace so both Azle's and pic-js's Candid fit.
  */
 import type { IDL as CandidIdl } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
 
 export type PriceReply = { price_e8s: bigint };
 
@@ -13,6 +14,8 @@ export interface PriceOracleService {
     fail_next: (count: number) => Promise<void>;
     stall_next: (count: number, rounds: number) => Promise<void>;
     calls: () => Promise<bigint>;
+    /** The caller of the latest `get_price` (`[]` before the first). */
+    last_caller: () => Promise<[] | [Principal]>;
 }
 
 export function priceOracleMethods(IDL: typeof CandidIdl) {
@@ -23,7 +26,8 @@ export function priceOracleMethods(IDL: typeof CandidIdl) {
         set_price: { args: [IDL.Nat64], ret: IDL.Null },
         fail_next: { args: [IDL.Nat32], ret: IDL.Null },
         stall_next: { args: [IDL.Nat32, IDL.Nat32], ret: IDL.Null },
-        calls: { args: [] as CandidIdl.Type[], ret: IDL.Nat64 }
+        calls: { args: [] as CandidIdl.Type[], ret: IDL.Nat64 },
+        last_caller: { args: [] as CandidIdl.Type[], ret: IDL.Opt(IDL.Principal) }
     };
 }
 
@@ -34,6 +38,7 @@ export const priceOracleIdlFactory = ({ IDL }: { IDL: typeof CandidIdl }): Candi
         set_price: IDL.Func([IDL.Nat64], [], []),
         fail_next: IDL.Func([IDL.Nat32], [], []),
         stall_next: IDL.Func([IDL.Nat32, IDL.Nat32], [], []),
-        calls: IDL.Func([], [IDL.Nat64], ['query'])
+        calls: IDL.Func([], [IDL.Nat64], ['query']),
+        last_caller: IDL.Func([], [IDL.Opt(IDL.Principal)], ['query'])
     });
 };

@@ -1,15 +1,27 @@
 import type { Principal } from '@dfinity/principal';
 import type { EmergencyState } from '../../../../shared/monitoring/emergency';
-import { backoffDelay, isRetryableReject, type RetryPolicy } from '../../../common/outbox/retry-policy';
+import { deliveryFrom, newDelivery, type Delivery } from '../../../common/outbox/delivery';
+import type { RetryPolicy } from '../../../common/outbox/retry-policy';
+import type { DeadLetterSink, OutboxStore, StoredValue } from '../../../common/outbox/runner';
 
 /**
- * A pending push of the emergency state to one peer's `set_emergency_mode`. One entry per
- * peer: a newer state replaces an undelivered older one (only the latest decision matters).
+ * A pending push of the emergency state to one peer's `set_emergency_mode`, an entry of the
+ * monitor's durable outbox (`canisters/common/outbox`). One entry per peer: a newer state
+ * replaces an undelivered older one (only the latest decision matters; a handling of the
+ * older one still in flight records nothing, see `runner.ts`).
+ *
+ * Stored shape: `attempts` and `next_attempt_at` were the whole bookkeeping before the
+ * shared outbox; they are kept in step with `delivery`, which entries stored by an earlier
+ * release lack (read from those two fields, {@link deliveryOfPush}).
  */
-export type PropagationEntry = { target: Principal; state: EmergencyState; attempts: number; next_attempt_at: bigint };
+export type PropagationEntry = { target: Principal; state: EmergencyState; attempts: number; next_attempt_at: bigint; delivery?: Delivery };
 
 /** Retry pushes from 1 s up to 1 min apart, forever: peers also converge through report_health acks. */
 export const PROPAGATION_RETRY: RetryPolicy = { initial_delay_ns: 1_000_000_000n, factor: 2, max_delay_ns: 60_000_000_000n, max_attempts: 0, give_up_after_ns: 0n, max_traps: 3 };
+/** Pushes taken per drain (three peers: all of them). */
+export const PROPAGATION_BATCH = 10;
+/** A push with no recorded outcome is sent again after 2 min (a stopping peer answers within that). */
+export const PROPAGATION_RESEND_AFTER_NS = 120_000_000_000n;
 
 /**
  * Queues a push of `state` to each target, replacing what was pending for it, due now.
@@ -19,39 +31,44 @@ export const PROPAGATION_RETRY: RetryPolicy = { initial_delay_ns: 1_000_000_000n
  */
 export function enqueuePropagation(entries: readonly PropagationEntry[], targets: readonly Principal[], state: EmergencyState, now: bigint): PropagationEntry[] {
     const others = entries.filter((e) => !targets.some((t) => t.toText() === e.target.toText()));
-    return [...others, ...targets.map((target) => ({ target, state, attempts: 0, next_attempt_at: now }))];
+    return [...others, ...targets.map((target) => ({ target, state, attempts: 0, next_attempt_at: now, delivery: newDelivery(now) }))];
 }
 
-/** Entries whose attempt is due, each counted as sent (next attempt moved out by the backoff). */
-export function takeDuePropagations(entries: readonly PropagationEntry[], now: bigint): { entries: PropagationEntry[]; send: PropagationEntry[] } {
-    const send: PropagationEntry[] = [];
-    const next = entries.map((e) => {
-        if (e.next_attempt_at > now) return e;
-        const sent = { ...e, attempts: e.attempts + 1, next_attempt_at: now + backoffDelay(PROPAGATION_RETRY, e.attempts + 1) };
-        send.push(sent);
-        return sent;
-    });
-    return { entries: next, send };
+/** The bookkeeping of a push, from the fields of an earlier release where it has none. */
+export function deliveryOfPush(e: PropagationEntry): Delivery {
+    return e.delivery ?? deliveryFrom({ attempts: e.attempts, next_at: e.next_attempt_at }, e.next_attempt_at);
 }
 
-/** What came of one push. */
-export type PushOutcome = { kind: 'Delivered' } | { kind: 'Refused'; error_tag: string } | { kind: 'Rejected'; reject_code: number };
+/** What a dead-lettered push is called in `list_dead_letters`. */
+export function describePush(e: PropagationEntry): string {
+    return `set_emergency_mode ${Object.keys(e.state.mode)[0] ?? ''}@${e.state.changed_at} to ${e.target.toText()}`;
+}
 
 /**
- * Folds a push outcome in: delivered or refused for good, the entry goes (if it still carries
- * the pushed state: a newer state queued meanwhile stays); unavailable, it waits for its next attempt.
- *
- * @example
- * settlePropagation(entries, entry, { kind: 'Rejected', reject_code: 5 }) // kept, retried at entry.next_attempt_at
+ * The monitor's pending pushes (one stable cell: at most one per peer) as the outbox toolkit
+ * drives them. Values are replaced, never changed in place.
  */
-export function settlePropagation(entries: readonly PropagationEntry[], pushed: PropagationEntry, outcome: PushOutcome): { entries: PropagationEntry[]; dropped_for_good: boolean } {
-    const retry = outcome.kind === 'Rejected' && isRetryableReject(outcome.reject_code);
-    if (retry) return { entries: [...entries], dropped_for_good: false };
-    const same = (e: PropagationEntry): boolean => e.target.toText() === pushed.target.toText() && e.state.changed_at === pushed.state.changed_at;
-    return { entries: entries.filter((e) => !same(e)), dropped_for_good: outcome.kind !== 'Delivered' };
-}
-
-/** When the next push is due, if any. */
-export function earliestPropagation(entries: readonly PropagationEntry[]): bigint | undefined {
-    return entries.reduce<bigint | undefined>((min, e) => (min === undefined || e.next_attempt_at < min ? e.next_attempt_at : min), undefined);
+export function propagationStore(cell: StoredValue<PropagationEntry[]>, deadLetters: DeadLetterSink): OutboxStore<PropagationEntry> {
+    const idOf = (e: PropagationEntry): string => e.target.toText();
+    const without = (id: string): PropagationEntry[] => cell.get().filter((e) => idOf(e) !== id);
+    return {
+        due: (now, limit) =>
+            cell
+                .get()
+                .filter((e) => deliveryOfPush(e).next_at <= now)
+                .sort((a, b) => (deliveryOfPush(a).next_at < deliveryOfPush(b).next_at ? -1 : 1))
+                .slice(0, limit),
+        get: (id) => cell.get().find((e) => idOf(e) === id),
+        put: (entry) => cell.set([...without(idOf(entry)), entry]),
+        complete: (entry) => cell.set(without(idOf(entry))),
+        deadLetter: (entry, reason, now) => {
+            const first = deliveryOfPush(entry).first_at;
+            deadLetters.add(`${first.toString().padStart(20, '0')}:${idOf(entry)}`, describePush(entry), reason, first, now);
+            cell.set(without(idOf(entry)));
+        },
+        nextAt: () => cell.get().reduce<bigint | undefined>((min, e) => (min === undefined || deliveryOfPush(e).next_at < min ? deliveryOfPush(e).next_at : min), undefined),
+        idOf,
+        deliveryOf: deliveryOfPush,
+        withDelivery: (entry, delivery) => ({ ...entry, delivery, attempts: delivery.attempts, next_attempt_at: delivery.next_at })
+    };
 }

@@ -14,3 +14,4 @@ export * from './retention';
 export * from './hold';
 export * from './trigger';
 export * from './outbox';
+export * from './liquidation';

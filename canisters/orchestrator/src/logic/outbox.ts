@@ -15,6 +15,8 @@ export type OutboxMessage =
     /** `critical`: an emergency workflow's attempt, run by the executor even in emergency mode (absent: false). */
     | { kind: 'Dispatch'; executionId: string; nodeId: string; attempt: number; dueAt: bigint; timeoutMs: number; task: NodeTask; critical?: boolean }
     | { kind: 'CancelDispatched'; executionId: string }
+    /** A `LiquidatePosition` action's call to `owner`'s position manager: a critical attempt keyed `liquidationKey(executionId, nodeId)`. */
+    | { kind: 'Liquidate'; owner: string; executionId: string; nodeId: string; dueAt: bigint; task: NodeTask }
     | { kind: 'ScheduledFinished'; notice: ExecutionFinished }
     /** Tell the scheduler a workflow changed, so its schedules are held or released with it. */
     | { kind: 'WorkflowChanged'; target: WorkflowTarget }
@@ -82,6 +84,8 @@ export function describeOutboxMessage(m: OutboxMessage): string {
             return `Dispatch ${m.executionId}/${m.nodeId}#${m.attempt}`;
         case 'CancelDispatched':
             return `CancelDispatched ${m.executionId}`;
+        case 'Liquidate':
+            return `Liquidate ${m.executionId}/${m.nodeId} for ${m.owner}`;
         case 'ScheduledFinished':
             return `ScheduledFinished ${m.notice.execution_id} (${m.notice.idempotency_key})`;
         case 'WorkflowChanged':

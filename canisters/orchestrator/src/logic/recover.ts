@@ -2,9 +2,10 @@ import { WORKFLOW_LIMITS, type EmergencyAction, type NodeError } from '../../../
 import { assertNever } from '../../../../shared/common/result';
 import type { Effect } from './effects';
 import { emitNotification, failExecution, nodeDef, nodeState, patchNode, type Draft } from './draft';
+import { resolveLiquidationArgs } from './liquidation';
 
-/** The effect of one emergency action of node `nodeId`. */
-export function emergencyEffect(a: EmergencyAction, executionId: string, nodeId: string, error: NodeError): Effect {
+/** The effect of one emergency action of node `nodeId` (`inputText`: the execution's input, which a liquidation may read). */
+export function emergencyEffect(a: EmergencyAction, executionId: string, nodeId: string, error: NodeError, inputText: string): Effect {
     switch (a.kind) {
         case 'SendNotification':
             return { kind: 'Notify', level: a.level, message: a.message, executionId, nodeId };
@@ -20,6 +21,8 @@ export function emergencyEffect(a: EmergencyAction, executionId: string, nodeId:
             return { kind: 'PauseAllWorkflows', executionId, nodeId };
         case 'EnableSafeMode':
             return { kind: 'EnableSafeMode', executionId, nodeId };
+        case 'LiquidatePosition':
+            return { kind: 'LiquidatePosition', executionId, nodeId, args: resolveLiquidationArgs(a.args, inputText) };
         default:
             return assertNever(a, 'emergency action');
     }
@@ -38,7 +41,7 @@ export function failNodeFinally(d: Draft, nodeId: string, error: NodeError): voi
     const node = nodeDef(d, nodeId);
     patchNode(d, nodeId, { status: 'Failed', error, finishedAt: d.now, nextAttemptAt: undefined });
     for (const a of node.recovery.emergencyActions) {
-        const e = emergencyEffect(a, d.exec.id, nodeId, error);
+        const e = emergencyEffect(a, d.exec.id, nodeId, error, d.exec.input);
         if (e.kind === 'Notify') emitNotification(d, e);
         else d.effects.push(e);
     }

@@ -2,7 +2,7 @@ import { Principal } from '@dfinity/principal';
 
 import type { ConditionTrigger } from '../../../../shared/scheduling/condition';
 import type { Schedule } from '../../../../shared/scheduling/schedule';
-import { evaluateCondition, MIN_CONDITION_INTERVAL_SECONDS, onConditionRead, validateCondition, type ConditionReply } from './condition';
+import { evaluateCondition, MIN_CONDITION_INTERVAL_SECONDS, onConditionRead, onUnderfundedRead, UNDERFUNDED_RECHECK_SECONDS, validateCondition, type ConditionReply } from './condition';
 import { fireDueSchedule, offerRun, type FiringContext } from './fire';
 import { createSchedule } from './lifecycle';
 import { OWNER } from './test-fixtures';
@@ -38,7 +38,7 @@ function readAll(schedule: Schedule, prices: number[]): { schedule: Schedule; ru
         const read = fired.effects.find((e) => e.type === 'ReadCondition');
         if (read?.type !== 'ReadCondition') throw new Error('no read');
         const step = onConditionRead(fired.schedule, read.due_at, price(p), ctx(now), offerRun);
-        for (const e of step.effects) if (e.type === 'StartExecution') runs.push(e.request.due_at);
+        for (const e of step.effects) if (e.type === 'PutOutbox') runs.push(e.entry.due_at);
         s = step.schedule;
     });
     return { schedule: s, runs };
@@ -94,5 +94,30 @@ describe('Scheduler > condition triggers', () => {
         const step = onConditionRead({ ...newTrigger(), paused: true }, T0 + seconds(30), price(1), ctx(T0 + seconds(30)), offerRun);
         expect(step.effects).toEqual([]);
         expect(step.schedule.condition[0]?.armed).toBe(true);
+    });
+});
+
+describe('Scheduler > condition triggers of an underfunded owner', () => {
+    it('records the status, keeps its first time, reads nothing and checks again after the recheck delay', () => {
+        const now = T0 + seconds(30);
+        const fired = fireDueSchedule(newTrigger(), ctx(now)).schedule;
+        const first = onUnderfundedRead(fired, 5n, 200n, now);
+        expect(first.effects).toEqual([]);
+        expect(first.schedule.condition[0]).toMatchObject({ reads: 0n, read_failures: 0n, armed: true, underfunded: [{ balance: 5n, minimum: 200n, since: now }] });
+        expect(first.schedule.next_due_at).toEqual([now + UNDERFUNDED_RECHECK_SECONDS * 1_000_000_000n]);
+        const later = now + UNDERFUNDED_RECHECK_SECONDS * 1_000_000_000n;
+        expect(onUnderfundedRead(first.schedule, 7n, 200n, later).schedule.condition[0]?.underfunded).toEqual([{ balance: 7n, minimum: 200n, since: now }]);
+    });
+
+    it('a trigger that reads slower than the recheck delay keeps its own interval', () => {
+        const slow = fireDueSchedule(newTrigger({ every_seconds: 3_600n }), ctx(T0 + seconds(3_600))).schedule;
+        expect(onUnderfundedRead(slow, 5n, 200n, T0 + seconds(3_600)).schedule.next_due_at).toEqual(slow.next_due_at);
+    });
+
+    it('a read made again (the agent was topped up) ends the status', () => {
+        const now = T0 + seconds(30);
+        const starved = onUnderfundedRead(fireDueSchedule(newTrigger(), ctx(now)).schedule, 5n, 200n, now).schedule;
+        const read = onConditionRead(starved, now, price(90_000_000), ctx(now + seconds(300)), offerRun);
+        expect(read.schedule.condition[0]).toMatchObject({ reads: 1n, underfunded: [] });
     });
 });

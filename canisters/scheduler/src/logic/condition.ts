@@ -14,8 +14,10 @@ import { WORKFLOW_LIMITS } from '../../../../shared/workflow/limits';
 import type { FiringContext, ScheduleStep } from './fire';
 import { NS_PER_SECOND } from './time';
 
-/** Fewest seconds between two reads: each read is a call the scheduler pays for. */
+/** Fewest seconds between two reads: each read costs the owner's agent a call, and DeFlow the hops to it. */
 export const MIN_CONDITION_INTERVAL_SECONDS = 10n;
+/** While the owner's agent is underfunded, its trigger checks again at most this often (each check costs DeFlow the hops, never a read). */
+export const UNDERFUNDED_RECHECK_SECONDS = 300n;
 /** Longest interval and cool-down: a day (longer ones are typos for a price trigger). */
 export const MAX_CONDITION_SECONDS = 86_400n;
 
@@ -106,7 +108,8 @@ export function onConditionRead(schedule: Schedule, dueAt: bigint, reply: Condit
     if (!('Condition' in schedule.kind)) return { schedule, effects: [] };
     const trigger = schedule.kind.Condition;
     const before = conditionStateOf(schedule);
-    const read = { ...before, reads: before.reads + 1n, last_read_at: [ctx.now] as [bigint] };
+    // A read was made, so the agent was funded: an underfunded status ends here.
+    const read: ConditionState = { ...before, reads: before.reads + 1n, last_read_at: [ctx.now], underfunded: [] };
     const evaluated = reply.ok ? evaluateCondition(trigger, reply.value) : reply;
     if (!evaluated.ok) {
         return { schedule: { ...schedule, condition: [{ ...read, read_failures: read.read_failures + 1n, last_error: [evaluated.error] }], updated_at: ctx.now }, effects: [] };
@@ -119,4 +122,22 @@ export function onConditionRead(schedule: Schedule, dueAt: bigint, reply: Condit
     if (!seen.armed || cooling || suspended) return { schedule: { ...schedule, condition: [seen], updated_at: ctx.now }, effects: [] };
     const fired: Schedule = { ...schedule, condition: [{ ...seen, armed: false, last_run_at: toOpt(ctx.now) }], last_due_at: [dueAt], updated_at: ctx.now };
     return start(fired, dueAt, ctx);
+}
+
+/**
+ * The owner's agent held `balance`, under the run `minimum`, so no read was sent: the trigger
+ * records it (visible on the schedule, `since` kept from the first such check) and checks
+ * again after {@link UNDERFUNDED_RECHECK_SECONDS} or its own interval, whichever is longer.
+ * Nothing else changes: reads, failures and the arming stay as they were.
+ *
+ * @example
+ * onUnderfundedRead(schedule, 90_000_000_000n, 200_000_000_000n, now).schedule.condition[0]?.underfunded // [{ balance, minimum, since: now }]
+ */
+export function onUnderfundedRead(schedule: Schedule, balance: bigint, minimum: bigint, now: bigint): ScheduleStep {
+    const before = conditionStateOf(schedule);
+    const since = before.underfunded[0]?.since ?? now;
+    const recheck = now + UNDERFUNDED_RECHECK_SECONDS * NS_PER_SECOND;
+    const next = schedule.next_due_at[0];
+    const next_due_at: [] | [bigint] = next === undefined ? [] : [next > recheck ? next : recheck];
+    return { schedule: { ...schedule, condition: [{ ...before, underfunded: [{ balance, minimum, since }] }], next_due_at, updated_at: now }, effects: [] };
 }

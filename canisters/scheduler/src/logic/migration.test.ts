@@ -37,6 +37,13 @@ describe('Scheduler > schema migration v1/v2 → v3', () => {
         expect(upgradeScheduleRecord(old, [entry(10n, 99n)])).toEqual({ ...old, ...V3_DEFAULTS });
     });
 
+    it('gives a v3 trigger stored before `underfunded` existed no underfunded status', () => {
+        const { underfunded: _u, ...olderState } = { armed: true, last_value: [], last_read_at: [], last_run_at: [], reads: 4n, read_failures: 0n, last_error: [], underfunded: [] };
+        const older = { ...schedule(), last_fired_at: [7n] as [bigint], condition: [olderState] } as unknown as ScheduleV2;
+        expect(isCurrent(older)).toBe(false);
+        expect(upgradeScheduleRecord(older, []).condition).toEqual([{ ...olderState, underfunded: [] }]);
+    });
+
     it('leaves current records alone', () => {
         const current = { ...schedule(), last_fired_at: [7n] as [bigint] };
         expect(isCurrent(current)).toBe(true);

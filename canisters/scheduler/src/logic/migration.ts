@@ -6,6 +6,7 @@
  */
 import { DEFAULT_SCHEDULE_INPUT, SCHEDULE_SCHEMA_VERSION, type Schedule } from '../../../../shared/scheduling/schedule';
 import type { FiringEntry } from '../../../../shared/scheduling/firing';
+import type { ConditionState } from '../../../../shared/scheduling/condition';
 
 /** Fields schema v3 added. */
 type V3Fields = 'input' | 'hold' | 'workflow_changed_at' | 'condition';
@@ -24,7 +25,16 @@ export const MIGRATION_BATCH = 100;
 
 /** True when the record is in the current format. */
 export function isCurrent(record: StoredSchedule): record is Schedule {
-    return record.schema_version === SCHEDULE_SCHEMA_VERSION && record.last_fired_at !== undefined && record.input !== undefined && record.hold !== undefined && record.workflow_changed_at !== undefined && record.condition !== undefined;
+    return (
+        record.schema_version === SCHEDULE_SCHEMA_VERSION &&
+        record.last_fired_at !== undefined &&
+        record.input !== undefined &&
+        record.hold !== undefined &&
+        record.workflow_changed_at !== undefined &&
+        record.condition !== undefined &&
+        // v3 records of triggers written before `underfunded` existed lack it.
+        record.condition.every((c: Partial<Pick<ConditionState, 'underfunded'>>) => c.underfunded !== undefined)
+    );
 }
 
 /**
@@ -41,7 +51,15 @@ export function upgradeScheduleRecord(record: StoredSchedule, history: readonly 
     if (isCurrent(record)) return record;
     const newest = history.reduce<bigint | undefined>((max, f) => (max === undefined || f.started_at > max ? f.started_at : max), undefined);
     const last_fired_at = record.last_fired_at ?? (newest === undefined ? [] : [newest]);
-    return { ...record, last_fired_at, input: record.input ?? DEFAULT_SCHEDULE_INPUT, hold: record.hold ?? [], workflow_changed_at: record.workflow_changed_at ?? 0n, condition: record.condition ?? [] };
+    return { ...record, last_fired_at, input: record.input ?? DEFAULT_SCHEDULE_INPUT, hold: record.hold ?? [], workflow_changed_at: record.workflow_changed_at ?? 0n, condition: withUnderfunded(record.condition ?? []) };
+}
+
+/** A trigger state stored before `underfunded` existed reads with none. */
+function withUnderfunded(condition: Schedule['condition']): Schedule['condition'] {
+    const [state] = condition;
+    // The stored value may lack the field the type says it has: read it as optional.
+    const stored: Partial<Pick<ConditionState, 'underfunded'>> = state ?? {};
+    return state === undefined ? [] : [{ ...state, underfunded: stored.underfunded ?? [] }];
 }
 
 /** The record as the current release stores it. */

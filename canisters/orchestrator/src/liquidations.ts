@@ -1,0 +1,208 @@
+/**
+ * `LiquidatePosition` in the canister: each owner's position manager and liquidation log in
+ * stable memory, the methods to keep them, and the two moments a liquidation changes: when a
+ * node's action asks for it (sent through the outbox to the executor, which calls from the
+ * owner's agent, or refused and recorded) and when the executor reports the answer. The
+ * decisions are `./logic/liquidation.ts`.
+ */
+import { Principal, StableBTreeMap } from 'azle';
+
+import {
+    DEFAULT_NODE_TIMEOUT_MS,
+    MAX_RECENT_LIQUIDATIONS,
+    OrchestratorMethods,
+    WORKFLOW_LIMITS,
+    encodeCallRefusalReason,
+    encodeNodeError,
+    parseCandidTypes,
+    refuseCallTarget,
+    workflowError,
+    type LiquidationLogWire,
+    type LiquidationRefusalWire,
+    type LiquidationStatusWire,
+    type LiquidationWire,
+    type NodeError,
+    type PositionManagerWire,
+    type WorkflowResult
+} from '../../../shared/workflow';
+import { method } from '../../common/method';
+import { callRuleFor } from './call-policy';
+import { requireSignedIn } from './guards';
+import { planLiquidation, settleLiquidation, withLiquidation, withSettled, type Liquidation, type LiquidationArgs, type LiquidationRefusal, type LiquidationStatus, type PositionManager } from './logic/liquidation';
+import { MEMORY } from './memory';
+import { enqueue } from './state';
+import * as runtime from './runtime';
+
+type StoredPositionManager = { schema_version: 1; manager: PositionManager };
+type StoredLiquidationLog = { schema_version: 1; recent: Liquidation[]; total: bigint };
+
+const managers = new StableBTreeMap<string, StoredPositionManager>(MEMORY.positionManagers);
+const logs = new StableBTreeMap<string, StoredLiquidationLog>(MEMORY.liquidations);
+
+function managerOf(owner: string): PositionManager | undefined {
+    return managers.get(owner)?.manager;
+}
+
+function logOf(owner: string): StoredLiquidationLog {
+    return logs.get(owner) ?? { schema_version: 1, recent: [], total: 0n };
+}
+
+/** How long the executor waits for the manager before it fails the call `TimedOut`. */
+export const LIQUIDATION_TIMEOUT_MS = DEFAULT_NODE_TIMEOUT_MS;
+
+/**
+ * A node's `LiquidatePosition` action of an execution of `owner`: recorded `Pending` and sent
+ * to the executor as a critical attempt (it runs in emergency mode too, from the owner's
+ * agent), or recorded `Refused` with a Warning notification (the owner's log and the
+ * monitor's notification log show it). Call context: update or timer (inside a commit).
+ */
+export function requestLiquidation(owner: string, executionId: string, nodeId: string, args: LiquidationArgs, now: bigint): void {
+    const manager = managerOf(owner);
+    const plan = planLiquidation(manager, callRuleFor(Principal.fromText(owner)), args);
+    const target = manager === undefined ? undefined : { canister: manager.canister, method: manager.method };
+    const status: LiquidationStatus = plan.kind === 'Send' ? { kind: 'Pending' } : { kind: 'Refused', refusal: plan.refusal };
+    const log = logOf(owner);
+    const entry: Liquidation = { executionId, nodeId, requestedAt: now, ...(target === undefined ? {} : { target }), status, ...(plan.kind === 'Refuse' ? { finishedAt: now } : {}) };
+    logs.insert(owner, { schema_version: 1, recent: withLiquidation(log.recent, entry, MAX_RECENT_LIQUIDATIONS), total: log.total + 1n });
+    if (plan.kind === 'Send') {
+        enqueue({ kind: 'Liquidate', owner, executionId, nodeId, dueAt: now, task: plan.task }, now);
+        return;
+    }
+    notify('Warning', `[${executionId}/${nodeId}] LiquidatePosition of ${owner} refused: ${describeRefusal(plan.refusal)}`, now);
+}
+
+/**
+ * The executor's report of a liquidation call: settles the pending record (a duplicate or
+ * late report changes nothing) and notifies: Critical when the position was liquidated,
+ * Error when the call failed. Call context: update (report_node_result).
+ */
+export function onLiquidationReport(owner: string, executionId: string, nodeId: string, outcome: { kind: 'Succeeded'; output: string } | { kind: 'Failed'; error: NodeError }, now: bigint): void {
+    const log = logOf(owner);
+    const status = settleLiquidation(managerOf(owner), outcome);
+    const recent = withSettled(log.recent, executionId, nodeId, status, now);
+    if (recent === undefined) return;
+    logs.insert(owner, { ...log, recent });
+    if (status.kind === 'Succeeded') notify('Critical', `[${executionId}/${nodeId}] LiquidatePosition of ${owner} done: ${status.output}`, now);
+    else if (status.kind === 'Failed') notify('Error', `[${executionId}/${nodeId}] LiquidatePosition of ${owner} failed (${status.error.kind}): ${status.error.message}`, now);
+    runtime.wakeOutbox();
+}
+
+function notify(level: 'Warning' | 'Error' | 'Critical', message: string, now: bigint): void {
+    // An emergency record, not the owner's own notification: it is not charged to their quota.
+    enqueue({ kind: 'Notify', level, message: message.slice(0, WORKFLOW_LIMITS.maxPayloadBytes) }, now);
+}
+
+function describeRefusal(r: LiquidationRefusal): string {
+    switch (r.kind) {
+        case 'NoPositionManager':
+            return 'no position manager is configured (set_position_manager)';
+        case 'CallRefused':
+            return `the call policy refuses the position manager (${r.reason})`;
+        case 'InvalidArguments':
+            return `invalid arguments: ${r.message}`;
+    }
+}
+
+function encodeRefusal(r: LiquidationRefusal): LiquidationRefusalWire {
+    switch (r.kind) {
+        case 'NoPositionManager':
+            return { NoPositionManager: null };
+        case 'CallRefused':
+            return { CallRefused: encodeCallRefusalReason(r.reason) };
+        case 'InvalidArguments':
+            return { InvalidArguments: r.message };
+    }
+}
+
+function encodeStatus(s: LiquidationStatus): LiquidationStatusWire {
+    switch (s.kind) {
+        case 'Pending':
+            return { Pending: null };
+        case 'Succeeded':
+            return { Succeeded: { output: s.output } };
+        case 'Failed':
+            return { Failed: encodeNodeError(s.error) };
+        case 'Refused':
+            return { Refused: encodeRefusal(s.refusal) };
+    }
+}
+
+function encodeLiquidation(l: Liquidation): LiquidationWire {
+    return {
+        execution_id: l.executionId,
+        node_id: l.nodeId,
+        requested_at: l.requestedAt,
+        target: l.target === undefined ? [] : [{ canister: Principal.fromText(l.target.canister), method: l.target.method }],
+        status: encodeStatus(l.status),
+        finished_at: l.finishedAt === undefined ? [] : [l.finishedAt]
+    };
+}
+
+function encodeManager(m: PositionManager): PositionManagerWire {
+    return { canister: Principal.fromText(m.canister), method: m.method, arg_types: m.argTypes, reply_types: m.replyTypes };
+}
+
+/** Why `m` cannot be `owner`'s position manager, as `InvalidInput` on its field; `undefined` when it can. */
+function managerProblem(m: PositionManagerWire, owner: Principal): ReturnType<typeof workflowError.invalidInput> | undefined {
+    const refused = refuseCallTarget(m.canister, callRuleFor(owner));
+    if (refused !== undefined) return workflowError.invalidInput('manager.canister', `${m.canister.toText()} may not be called (${refused})`);
+    if (m.method.length === 0 || m.method.length > WORKFLOW_LIMITS.maxMethodChars) return workflowError.invalidInput('manager.method', `1 to ${WORKFLOW_LIMITS.maxMethodChars} characters`);
+    for (const field of ['arg_types', 'reply_types'] as const) {
+        const parsed = parseCandidTypes(m[field]);
+        if (!parsed.ok) return workflowError.invalidInput(`manager.${field}`, parsed.message);
+    }
+    return undefined;
+}
+
+export class PositionManagerApiMethods {
+    /**
+     * Sets (or with `manager = []` removes) the caller's position manager: the canister and
+     * method their `LiquidatePosition` actions call, from their agent, with arguments encoded
+     * against `arg_types` and replies decoded with `reply_types`. The canister must pass the
+     * caller's call rule (no DeFlow canister or agent, not the management canister, a canister
+     * id, on their allow-list if they keep one); it is checked again at every liquidation.
+     * Call context: update; any non-anonymous caller, for their own manager.
+     * Errors: Unauthorized (anonymous), InvalidInput (`manager.canister`, `manager.method`,
+     * `manager.arg_types`, `manager.reply_types`). Answers what is stored.
+     */
+    @method(OrchestratorMethods.set_position_manager)
+    set_position_manager(arg: { manager: [] | [PositionManagerWire] }): WorkflowResult<[] | [PositionManagerWire]> {
+        const caller = runtime.caller();
+        const denied = requireSignedIn(caller);
+        if (denied !== undefined) return { Err: denied };
+        const m = arg.manager[0];
+        if (m === undefined) {
+            managers.remove(caller.toText());
+            return { Ok: [] };
+        }
+        const problem = managerProblem(m, caller);
+        if (problem !== undefined) return { Err: problem };
+        const manager: PositionManager = { canister: m.canister.toText(), method: m.method, argTypes: m.arg_types, replyTypes: m.reply_types };
+        managers.insert(caller.toText(), { schema_version: 1, manager });
+        return { Ok: [encodeManager(manager)] };
+    }
+
+    /** The caller's position manager (`[]`: none). Call context: query; any non-anonymous caller, their own. Errors: Unauthorized (anonymous). */
+    @method(OrchestratorMethods.get_position_manager)
+    get_position_manager(): WorkflowResult<[] | [PositionManagerWire]> {
+        const caller = runtime.caller();
+        const denied = requireSignedIn(caller);
+        if (denied !== undefined) return { Err: denied };
+        const m = managerOf(caller.toText());
+        return { Ok: m === undefined ? [] : [encodeManager(m)] };
+    }
+
+    /**
+     * The caller's latest liquidations (newest first, at most 50) with their outcome (Pending,
+     * Succeeded, Failed, Refused), and how many there were in all.
+     * Call context: query; any non-anonymous caller, their own. Errors: Unauthorized (anonymous).
+     */
+    @method(OrchestratorMethods.list_liquidations)
+    list_liquidations(): WorkflowResult<LiquidationLogWire> {
+        const caller = runtime.caller();
+        const denied = requireSignedIn(caller);
+        if (denied !== undefined) return { Err: denied };
+        const log = logOf(caller.toText());
+        return { Ok: { recent: log.recent.map(encodeLiquidation), total: log.total } };
+    }
+}
