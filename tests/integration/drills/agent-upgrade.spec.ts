@@ -12,9 +12,8 @@ import type { Principal } from '@dfinity/principal';
 import { agentIdlFactory } from '../../../shared/agent/api';
 import { NO_RETRY, encodeWorkflowDefinition, executorIdlFactory, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
-import { agentOf } from '../support/agents';
 import { deflowActor } from '../support/deflow';
-import { EMPTY_CANDID_ARGS, errTag, executorAs, nodeOf, okOf, statusOf, type ExecutorService, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
+import { EMPTY_CANDID_ARGS, errTag, readyAgentOf, executorAs, nodeOf, okOf, statusOf, type ExecutorService, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(300_000);
 
@@ -58,7 +57,7 @@ describe('Drills > agent upgrade', () => {
         owners = [];
         for (const actor of [env.orchestrator, asStranger]) {
             const wf = okOf(await actor.create_workflow(readPriceDefinition(env.ids.oracle)));
-            owners.push({ actor, workflowId: wf.id, agent: await agentOf(env, actor) });
+            owners.push({ actor, workflowId: wf.id, agent: await readyAgentOf(env, actor) });
         }
     });
 
