@@ -18,9 +18,17 @@ export type AgentModule = Infer<typeof AgentModuleWire>;
 export const AgentRecordWire = c.record({ owner: c.principal, agent: c.opt(c.principal), status: c.variant({ Creating: c.null, Ready: c.null }) });
 export type AgentRecordWire = Infer<typeof AgentRecordWire>;
 
+/**
+ * What `upgrade_agents` did: the agents upgraded to the current module, and each one it could
+ * not upgrade with the reason (it keeps serving its old module).
+ */
+export const AgentUpgradeReportWire = c.record({ upgraded: c.nat32, failed: c.vec(c.record({ owner: c.principal, message: c.text })) });
+export type AgentUpgradeReportWire = Infer<typeof AgentUpgradeReportWire>;
+
 /** Method table entries of the executor for agents (spread into `ExecutorMethods`). */
 export const ExecutorAgentMethods = {
     set_agent_module: { args: [AgentModuleWire], ret: c.result(c.null, ApiErrorCodec), mode: 'update' },
     ensure_agent: { args: [c.record({ owner: c.principal })], ret: c.result(AgentRecordWire, ApiErrorCodec), mode: 'update' },
+    upgrade_agents: { args: [], ret: c.result(AgentUpgradeReportWire, ApiErrorCodec), mode: 'update' },
     get_agent: { args: [c.record({ owner: c.principal })], ret: c.result(AgentRecordWire, ApiErrorCodec), mode: 'query' }
 } as const satisfies Record<string, MethodSpec>;

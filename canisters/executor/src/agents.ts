@@ -6,14 +6,14 @@
 import { call, canisterSelf, IDL, Principal } from 'azle';
 
 import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
-import type { AgentModule, AgentRecordWire } from '../../../shared/agent/executor-agent-api';
+import type { AgentModule, AgentRecordWire, AgentUpgradeReportWire } from '../../../shared/agent/executor-agent-api';
 import { CanisterIdRecordIdl, CreateCanisterArgsIdl, InstallChunkedCodeArgsIdl, type CanisterIdRecord, type CreateCanisterArgs, type InstallChunkedCodeArgs } from '../../../shared/agent/management';
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { ExecutorMethods, WORKFLOW_LIMITS } from '../../../shared/workflow';
 import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { method } from '../../common/method';
-import { agentModule, agentOf, putAgent, putAgentModule, type StoredAgent } from './agent-state';
+import { agentModule, agentOf, allAgents, putAgent, putAgentModule, type StoredAgent, type StoredAgentModule } from './agent-state';
 import { requirePeer } from './guards';
 import type { CallResult } from './logic';
 import { deployment } from './state';
@@ -28,6 +28,14 @@ export const AGENT_CREATION_CYCLES = 1_500_000_000_000n;
 
 /** Agents being created by a call in flight (heap: an upgrade cannot happen while one awaits). */
 const creating = new Set<string>();
+
+/**
+ * Agents (canister ids) being upgraded by `upgrade_agents`, from before their stop until after
+ * their start (heap, like `creating`: the executor cannot be upgraded while that message awaits).
+ * No call is handed to one of them meanwhile: the attempt waits unsent (see {@link ensureAgent}).
+ */
+const upgrading = new Set<string>();
+let upgradeRunning = false;
 
 const MANAGEMENT = Principal.fromText('aaaaa-aa');
 const SHA256_BYTES = 32;
@@ -55,6 +63,7 @@ async function management<T>(method: string, argType: IDL.Type, arg: unknown, re
  */
 export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent, ApiError>> {
     const known = agentOf(owner);
+    if (known?.canisterId !== undefined && upgrading.has(known.canisterId)) return { Err: apiError.unavailable(`the agent of ${owner.toText()} is being upgraded`) };
     if (known?.status === 'Ready') return { Ok: known };
     if (creating.has(owner.toText())) return err(apiError.unavailable(`the agent of ${owner.toText()} is being created`));
     const module = agentModule();
@@ -71,15 +80,7 @@ export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent,
             putAgent(record);
         }
         const canisterId = Principal.fromText(record.canisterId ?? '');
-        const install: InstallChunkedCodeArgs = {
-            mode: { install: null },
-            target_canister: canisterId,
-            store_canister: [canisterSelf()],
-            chunk_hashes_list: module.chunkHashes.map((hash) => ({ hash })),
-            wasm_module_hash: module.wasmModuleHash,
-            arg: encodeAgentInitArg({ owner, executor: canisterSelf(), protected_canisters: PEER_ROLES.map((role) => deployment.peer(role)) })
-        };
-        const installed = await management<null>('install_chunked_code', InstallChunkedCodeArgsIdl, install, undefined);
+        const installed = await installAgentModule({ install: null }, canisterId, owner, module);
         if ('Err' in installed) return installed;
         record = { ...record, status: 'Ready' };
         putAgent(record);
@@ -89,15 +90,76 @@ export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent,
     }
 }
 
+/** Installs `module` into the agent `canisterId` of `owner` (a new agent, or an upgrade), with its configuration as the argument. */
+async function installAgentModule(mode: InstallChunkedCodeArgs['mode'], canisterId: Principal, owner: Principal, module: StoredAgentModule): Promise<Result<null, ApiError>> {
+    const install: InstallChunkedCodeArgs = {
+        mode,
+        target_canister: canisterId,
+        store_canister: [canisterSelf()],
+        chunk_hashes_list: module.chunkHashes.map((hash) => ({ hash })),
+        wasm_module_hash: module.wasmModuleHash,
+        arg: encodeAgentInitArg({ owner, executor: canisterSelf(), protected_canisters: PEER_ROLES.map((role) => deployment.peer(role)) })
+    };
+    return await management<null>('install_chunked_code', InstallChunkedCodeArgsIdl, install, undefined);
+}
+
+/**
+ * Upgrades one agent to `module` the way the drill upgrades every DeFlow canister: stop (the
+ * management canister answers once the calls the agent has in flight are finished, so each
+ * of them reports as usual), install in upgrade mode, start. It is started again even when
+ * the install is refused, so it keeps serving its old module. While it is in `upgrading`,
+ * no call is handed to it.
+ */
+async function upgradeAgent(agent: StoredAgent & { canisterId: string }, module: StoredAgentModule): Promise<Result<null, ApiError>> {
+    const canisterId = Principal.fromText(agent.canisterId);
+    const target = { canister_id: canisterId };
+    upgrading.add(agent.canisterId);
+    try {
+        const stopped = await management<null>('stop_canister', CanisterIdRecordIdl, target, undefined);
+        if ('Err' in stopped) return stopped;
+        const installed = await installAgentModule({ upgrade: [] }, canisterId, Principal.fromText(agent.owner), module);
+        const started = await management<null>('start_canister', CanisterIdRecordIdl, target, undefined);
+        return 'Err' in installed ? installed : started;
+    } finally {
+        upgrading.delete(agent.canisterId);
+    }
+}
+
+/** Upgrades every installed agent to the current module, one at a time (see {@link upgradeAgent}). */
+async function upgradeAllAgents(module: StoredAgentModule): Promise<AgentUpgradeReportWire> {
+    const report: AgentUpgradeReportWire = { upgraded: 0, failed: [] };
+    for (const agent of allAgents()) {
+        if (agent.status !== 'Ready' || agent.canisterId === undefined) continue;
+        const r = await upgradeAgent({ ...agent, canisterId: agent.canisterId }, module);
+        if ('Ok' in r) report.upgraded += 1;
+        else report.failed.push({ owner: Principal.fromText(agent.owner), message: 'Unavailable' in r.Err ? r.Err.Unavailable.message : (Object.keys(r.Err)[0] ?? 'refused') });
+    }
+    return report;
+}
+
+/** A call the agent refused unrun because it was being upgraded: hand it over again later. */
+export type AgentUpgrading = { kind: 'AgentUpgrading' };
+
+/**
+ * Whether a reject from `agent` itself (not one it relays from the target) came while it was
+ * being upgraded: it was stopping or stopped, so the call never ran and may be handed to it
+ * again once it is back.
+ */
+function isAgentUpgrading(agent: Principal): boolean {
+    return upgrading.has(agent.toText());
+}
+
 /**
  * Performs one call of an owner's attempt through that owner's agent (see {@link ensureAgent}). What the agent answers
  * is applied to this attempt only (the caller holds the attempt's key); no DeFlow endpoint
  * accepts anything from an agent's principal.
  * Call context: timer.
  */
-export async function callThroughAgent(agent: Principal, key: { executionId: string; nodeId: string; attempt: number }, canister: string, method: string, args: Uint8Array, cycles: bigint): Promise<CallResult> {
+export async function callThroughAgent(agent: Principal, key: { executionId: string; nodeId: string; attempt: number }, canister: string, method: string, args: Uint8Array, cycles: bigint): Promise<CallResult | AgentUpgrading> {
     const request = { key: { execution_id: key.executionId, node_id: key.nodeId, attempt: key.attempt }, canister: Principal.fromText(canister), method, args, cycles };
     const r = await callTyped<Result<AgentCallOutcome, ApiError>>(agent, 'perform_call', AgentMethods.perform_call, [request]);
+    // Sent just before the agent's upgrade began: it was refused unrun by a stopping or stopped agent.
+    if (r.kind === 'Rejected' && isAgentUpgrading(agent)) return { kind: 'AgentUpgrading' };
     if (r.kind === 'Rejected') return { kind: 'Reject', code: r.reject_code, message: `agent: ${r.message}` };
     if ('Err' in r.value) return { kind: 'Reject', code: 5, message: `agent refused the request: ${Object.keys(r.value.Err)[0]}` };
     const outcome = r.value.Ok;
@@ -125,6 +187,29 @@ export class AgentMethodsOfExecutor {
         if ([arg.wasm_module_hash, ...arg.chunk_hashes].some((h) => h.length !== SHA256_BYTES)) return err(apiError.invalidInput('chunk_hashes', 'every hash is a 32-byte sha256'));
         putAgentModule({ schema_version: 1, chunkHashes: arg.chunk_hashes.map((h) => Uint8Array.from(h)), wasmModuleHash: Uint8Array.from(arg.wasm_module_hash) });
         return { Ok: null };
+    }
+
+    /**
+     * Upgrades every owner's agent to the module last named by `set_agent_module` (the drill's
+     * step for agents, after the executor): each agent is stopped (its calls in flight finish
+     * first), upgraded and started; calls of its owner's attempts wait unsent meanwhile and are
+     * handed to it afterwards, so no attempt is lost or run twice.
+     * Call context: update; admins and controllers. Errors: Unauthorized, Unavailable (no
+     * module, or an upgrade of the agents is already running).
+     */
+    @method(ExecutorMethods.upgrade_agents)
+    async upgrade_agents(): Promise<Result<AgentUpgradeReportWire, ApiError>> {
+        const caller = runtime.caller();
+        if (!deployment.isAdmin(caller)) return { Err: apiError.unauthorized(caller) };
+        const module = agentModule();
+        if (module === undefined) return { Err: apiError.unavailable('no agent module is installed (set_agent_module)') };
+        if (upgradeRunning) return { Err: apiError.unavailable('an upgrade of the agents is already running') };
+        upgradeRunning = true;
+        try {
+            return { Ok: await upgradeAllAgents(module) };
+        } finally {
+            upgradeRunning = false;
+        }
     }
 
     /**

@@ -48,6 +48,9 @@ export class ConditionReadMethods {
             case 'Refused':
             case 'InsufficientCycles':
                 return { Ok: { Refused: r.message } };
+            case 'AgentUpgrading':
+                // Nothing ran; a transient reject (SYS_TRANSIENT), so the scheduler reads again later.
+                return { Ok: { Rejected: { code: 2, message: 'agent: being upgraded, the read was not sent' } } };
         }
     }
 }

@@ -12,7 +12,7 @@ import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { callThroughAgent, ensureAgent } from './agents';
 import { refusedTarget } from './call-policy';
-import { AGENT_WAIT_MS, attemptKeyText, completeCall, deferCall, isFinished, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
+import { AGENT_WAIT_MS, attemptKeyText, type AttemptKey, completeCall, deferCall, isFinished, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
 import { deployment, dueAttempts, emergency, getAttempt, nextWakeTime, putAttempt, reportsStore, updateMeta } from './state';
 import * as runtime from './runtime';
 import type { Result } from '../../../shared/common/result';
@@ -93,20 +93,24 @@ async function perform(e: ExecutorEffect): Promise<void> {
         return;
     }
     const agent = await ensureAgent(Principal.fromText(e.owner));
-    if ('Err' in agent || agent.Ok.canisterId === undefined) {
-        // No agent yet (being created, no module deployed, the management canister refused):
-        // the call waits, unsent and not counted as a failure; the orchestrator's node deadline bounds the wait.
-        const waiting = getAttempt(attemptKeyText(e.key));
-        if (waiting !== undefined) putAttempt(deferCall(waiting, runtime.now(), AGENT_WAIT_MS));
-        armWake(runtime.now());
-        return;
-    }
+    // No agent yet (being created, no module deployed, the management canister refused) or
+    // being upgraded: the call waits, unsent and not counted as a failure; the orchestrator's
+    // node deadline bounds the wait.
+    if ('Err' in agent || agent.Ok.canisterId === undefined) return waitForAgent(e.key);
     const result = await callThroughAgent(Principal.fromText(agent.Ok.canisterId), e.key, e.canister, e.method, e.args, e.cycles);
+    if (result.kind === 'AgentUpgrading') return waitForAgent(e.key);
     const current = getAttempt(attemptKeyText(e.key));
     if (current === undefined) return;
     const step = completeCall(current, result, runtime.now());
     saveAll(step.changed);
     await Promise.all(step.effects.map(perform));
+}
+
+/** The attempt's call goes to its agent later (it waits unsent, {@link AGENT_WAIT_MS}). */
+function waitForAgent(key: AttemptKey): void {
+    const waiting = getAttempt(attemptKeyText(key));
+    if (waiting !== undefined) putAttempt(deferCall(waiting, runtime.now(), AGENT_WAIT_MS));
+    armWake(runtime.now());
 }
 
 /**

@@ -72,6 +72,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         ensure_agent: only('orchestrator'),
         read_through_agent: only('scheduler'),
         set_agent_module: ADMINS,
+        upgrade_agents: ADMINS,
         get_agent: ANYONE,
         get_node_attempt: only('orchestrator', 'admin', 'controller'),
         list_dead_letters: ADMINS,

@@ -1,0 +1,104 @@
+/**
+ * Drills > agent upgrade: `upgrade_agents` upgrades every owner's agent while both owners'
+ * call nodes keep running through them, and nothing is lost or run twice. Each agent is
+ * stopped (its calls in flight finish and report), upgraded and started; a call due meanwhile
+ * waits unsent and is handed over afterwards. Every execution succeeds with exactly one
+ * attempt of its call, and the target counts exactly one call per execution.
+ */
+import { IDL } from '@dfinity/candid';
+import type { Actor } from '@dfinity/pic';
+import type { Principal } from '@dfinity/principal';
+
+import { agentIdlFactory } from '../../../shared/agent/api';
+import { NO_RETRY, encodeWorkflowDefinition, executorIdlFactory, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
+import { node } from '../../../shared/workflow/testing';
+import { deflowActor } from '../support/deflow';
+import { EMPTY_CANDID_ARGS, errTag, readyAgentOf, executorAs, nodeOf, okOf, statusOf, type ExecutorService, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
+
+jest.setTimeout(300_000);
+
+const PER_OWNER_BEFORE = 3;
+const PER_OWNER_DURING = 3;
+/** Rounds a stalled oracle call stays open (each a management call). */
+const STALL_ROUNDS = 20;
+
+type AgentVersionService = { get_version: () => Promise<{ canister_version: bigint }> };
+
+/** One `get_price` on the oracle, no retries: a lost or refused call would fail the execution. */
+function readPriceDefinition(oracle: Principal): WorkflowDefinitionWire {
+    return encodeWorkflowDefinition({
+        name: 'read the price once',
+        description: '',
+        nodes: [
+            node('price', {
+                config: { kind: 'Call', canister: oracle.toText(), method: 'get_price', args: { kind: 'Raw', bytes: EMPTY_CANDID_ARGS }, cycles: 0n, reply: { kind: 'Candid', types: '(record { price_e8s: nat64 })' } },
+                recovery: { retry: NO_RETRY, fallback: { kind: 'StopExecution' }, emergencyActions: [] }
+            })
+        ]
+    });
+}
+
+describe('Drills > agent upgrade', () => {
+    const env = useWorkflowEnv();
+    let owners: { actor: Actor<OrchestratorService>; workflowId: string; agent: Principal }[];
+
+    async function startAll(count: number): Promise<{ actor: Actor<OrchestratorService>; id: string }[]> {
+        const started: { actor: Actor<OrchestratorService>; id: string }[] = [];
+        for (let i = 0; i < count; i++) {
+            for (const o of owners) started.push({ actor: o.actor, id: okOf(await o.actor.start_execution({ workflow_id: o.workflowId, input: [] })).id });
+        }
+        return started;
+    }
+
+    const canisterVersion = async (agent: Principal): Promise<bigint> => (await env.pic.createActor<AgentVersionService>(agentIdlFactory as never, agent).get_version()).canister_version;
+
+    beforeAll(async () => {
+        const asStranger = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
+        owners = [];
+        for (const actor of [env.orchestrator, asStranger]) {
+            const wf = okOf(await actor.create_workflow(readPriceDefinition(env.ids.oracle)));
+            owners.push({ actor, workflowId: wf.id, agent: await readyAgentOf(env, actor) });
+        }
+    });
+
+    it('refuses anyone but admins and controllers', async () => {
+        for (const caller of [env.owner.getPrincipal(), owners[1].agent, env.deployment.peers.orchestrator]) {
+            expect(errTag(await executorAs(env, caller).upgrade_agents())).toBe('Unauthorized');
+        }
+    });
+
+    it("upgrades both owners' agents under load: every execution succeeds, each call runs exactly once", async () => {
+        const callsBefore = await env.oracle.calls();
+        const versionsBefore = await Promise.all(owners.map((o) => canisterVersion(o.agent)));
+        // The first calls stall at the oracle, so each agent still has calls in flight when its stop is asked.
+        await env.oracle.stall_next(PER_OWNER_BEFORE * owners.length, STALL_ROUNDS);
+        const before = await startAll(PER_OWNER_BEFORE);
+        await env.pic.tick(4);
+
+        const upgrader = env.pic.createDeferredActor<ExecutorService>(executorIdlFactory as unknown as IDL.InterfaceFactory, env.deployment.peers.executor);
+        upgrader.setIdentity(env.admin);
+        const upgrade = await upgrader.upgrade_agents();
+        // Let the upgrade reach the agents' stop before more calls come due.
+        await env.pic.tick(3);
+        // Calls keep coming while the agents are stopped and upgraded.
+        const during = await startAll(PER_OWNER_DURING);
+        expect(okOf(await upgrade())).toEqual({ upgraded: owners.length, failed: [] });
+
+        const versionsAfter = await Promise.all(owners.map((o) => canisterVersion(o.agent)));
+        versionsAfter.forEach((v, i) => expect(v).toBeGreaterThan(versionsBefore[i]));
+
+        const all = [...before, ...during];
+        for (const { actor, id } of all) {
+            let x = okOf(await actor.get_execution({ execution_id: id }));
+            // Calls that waited for their agent go out at their next wake (seconds later).
+            for (let i = 0; i < 40 && !['Succeeded', 'Failed', 'Cancelled'].includes(statusOf(x)); i++) {
+                await env.pic.advanceTime(1_000);
+                await env.pic.tick(2);
+                x = okOf(await actor.get_execution({ execution_id: id }));
+            }
+            expect(statusOf(x)).toBe('Succeeded');
+            expect(nodeOf(x, 'price').attempts.length).toBe(1);
+        }
+        expect(await env.oracle.calls()).toBe(callsBefore + BigInt(all.length));
+    });
+});
