@@ -28,7 +28,7 @@ export type SchedulerService = Pick<
 /** The monitor's user- and admin-facing methods (peer-only methods are left out), typed from its method table. */
 export type MonitorService = Pick<
     ServiceOf<typeof MonitorMethods>,
-    'get_system_health' | 'get_system_metrics' | 'trigger_health_check' | 'check_system_alerts' | 'enable_emergency_mode' | 'disable_emergency_mode' | 'acknowledge_alert' | 'get_version'
+    'get_system_health' | 'get_system_metrics' | 'get_metrics_history' | 'trigger_health_check' | 'check_system_alerts' | 'enable_emergency_mode' | 'disable_emergency_mode' | 'acknowledge_alert' | 'get_version'
 >;
 
 /** What a client reads from the executor: its version (everything else is for its peers). */

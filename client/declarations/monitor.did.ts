@@ -163,6 +163,27 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'get_metrics_history' : ActorMethod<
+    [],
+    {
+      'bucket_ns' : bigint,
+      'executions' : Array<
+        { 'failures' : bigint, 'executions' : bigint, 'start' : bigint }
+      >,
+      'cycles' : Array<
+        {
+          'role' : { 'Orchestrator' : null } |
+            { 'Monitor' : null } |
+            { 'Executor' : null } |
+            { 'Scheduler' : null },
+          'canister' : Principal,
+          'points' : Array<{ 'cycles' : bigint, 'start' : bigint }>,
+        }
+      >,
+      'span_ns' : bigint,
+      'computed_at' : bigint,
+    }
+  >,
   'get_notifications' : ActorMethod<
     [[] | [bigint]],
     {
@@ -344,6 +365,34 @@ export interface _SERVICE {
       'package_version' : string,
       'canister' : string,
     }
+  >,
+  'list_dead_letters' : ActorMethod<
+    [{ 'cursor' : [] | [string], 'limit' : number }],
+    {
+        'Ok' : {
+          'next_cursor' : [] | [string],
+          'items' : Array<
+            {
+              'id' : string,
+              'what' : string,
+              'enqueued_at' : bigint,
+              'dead_at' : bigint,
+              'reason' : { 'Trapped' : { 'handlings' : number } } |
+                { 'GaveUp' : { 'last_error' : string, 'attempts' : number } } |
+                { 'Refused' : { 'error' : string } },
+            }
+          >,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
   >,
   'raise_emergency_for_owner' : ActorMethod<
     [
@@ -956,6 +1005,38 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         ['query'],
       ),
+    'get_metrics_history' : IDL.Func(
+        [],
+        [
+          IDL.Record({
+            'bucket_ns' : IDL.Nat64,
+            'executions' : IDL.Vec(
+              IDL.Record({
+                'failures' : IDL.Nat64,
+                'executions' : IDL.Nat64,
+                'start' : IDL.Nat64,
+              })
+            ),
+            'cycles' : IDL.Vec(
+              IDL.Record({
+                'role' : IDL.Variant({
+                  'Orchestrator' : IDL.Null,
+                  'Monitor' : IDL.Null,
+                  'Executor' : IDL.Null,
+                  'Scheduler' : IDL.Null,
+                }),
+                'canister' : IDL.Principal,
+                'points' : IDL.Vec(
+                  IDL.Record({ 'cycles' : IDL.Nat, 'start' : IDL.Nat64 })
+                ),
+              })
+            ),
+            'span_ns' : IDL.Nat64,
+            'computed_at' : IDL.Nat64,
+          }),
+        ],
+        ['query'],
+      ),
     'get_notifications' : IDL.Func(
         [IDL.Opt(IDL.Nat64)],
         [
@@ -1183,6 +1264,48 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'schema_version' : IDL.Nat32,
             'package_version' : IDL.Text,
             'canister' : IDL.Text,
+          }),
+        ],
+        ['query'],
+      ),
+    'list_dead_letters' : IDL.Func(
+        [IDL.Record({ 'cursor' : IDL.Opt(IDL.Text), 'limit' : IDL.Nat32 })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'next_cursor' : IDL.Opt(IDL.Text),
+              'items' : IDL.Vec(
+                IDL.Record({
+                  'id' : IDL.Text,
+                  'what' : IDL.Text,
+                  'enqueued_at' : IDL.Nat64,
+                  'dead_at' : IDL.Nat64,
+                  'reason' : IDL.Variant({
+                    'Trapped' : IDL.Record({ 'handlings' : IDL.Nat32 }),
+                    'GaveUp' : IDL.Record({
+                      'last_error' : IDL.Text,
+                      'attempts' : IDL.Nat32,
+                    }),
+                    'Refused' : IDL.Record({ 'error' : IDL.Text }),
+                  }),
+                })
+              ),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
           }),
         ],
         ['query'],

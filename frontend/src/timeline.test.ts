@@ -1,5 +1,5 @@
 import type { Execution, NodeState } from '../../shared/workflow/execution';
-import { hourlyActivity } from './activity';
+import { hourlyActivity, hourlyFromMonitor } from './activity';
 import { timelineOf } from './timeline';
 
 const ns = (ms: number): bigint => BigInt(ms) * 1_000_000n;
@@ -74,5 +74,26 @@ describe('hourlyActivity', () => {
             [10, 2, 1]
         ]);
         expect(buckets[2]!.failureRate).toBe(0.5);
+    });
+});
+
+describe('hourlyFromMonitor', () => {
+    it("sums the monitor's quarter-hour buckets into hours, leaving out what fell outside the window", () => {
+        const hour = 3_600_000;
+        const quarter = hour / 4;
+        const buckets = hourlyFromMonitor(
+            [
+                { startMs: 9 * hour, executions: 4, failures: 1 },
+                { startMs: 9 * hour + 3 * quarter, executions: 4, failures: 3 },
+                { startMs: 10 * hour + quarter, executions: 2, failures: 0 },
+                { startMs: 5 * hour, executions: 7, failures: 7 }
+            ],
+            10 * hour + 2 * quarter,
+            2 * hour
+        );
+        expect(buckets.map((b) => [b.hourStartMs / hour, b.executions, b.failed, b.failureRate])).toEqual([
+            [9, 8, 4, 0.5],
+            [10, 2, 0, 0]
+        ]);
     });
 });

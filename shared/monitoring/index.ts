@@ -5,4 +5,5 @@ export * from './emergency';
 export * from './health';
 export * from './metrics';
 export * from './notifications';
+export * from './resources';
 export * from './service';

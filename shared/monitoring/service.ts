@@ -6,6 +6,7 @@ import { AlertCodec, ThresholdsCodec } from './alerts';
 import { DependencyProbeConfigCodec, DependencyStatusCodec } from './dependencies';
 import { DisableEmergencyRequestCodec, EmergencyAuthorityCodec, EmergencyStateCodec, EnableEmergencyRequestCodec, RaiseEmergencyRequestCodec, RaiseEmergencyResultCodec, SetEmergencyOwnerRequestCodec } from './emergency';
 import { HealthReportAckCodec, HealthSampleCodec } from './health';
+import { MetricsHistoryCodec } from './history';
 import { SystemHealthCodec, SystemMetricsCodec } from './metrics';
 import { NotificationEntryCodec, NotificationRequestCodec } from './notifications';
 import { TopUpPolicyCodec } from './top-up';
@@ -27,6 +28,8 @@ export const MAX_NOTIFICATION_PAGE = 100;
  * The monitor's Candid methods. Call contexts and callers:
  *
  * - `get_system_health`, `get_system_metrics` (query; anyone)
+ * - `get_metrics_history` (query; anyone: the executions window's buckets and each peer's cycles
+ *   over 24 h, bounded; system-wide figures like `get_system_metrics`, no owner's data)
  * - `trigger_health_check` (update; admins/controllers: probes dependencies, evaluates alerts)
  * - `check_system_alerts` (update; anyone: evaluates thresholds now, returns open alerts)
  * - `enable_emergency_mode`, `disable_emergency_mode` (update; admins/controllers only,
@@ -49,6 +52,7 @@ export const MAX_NOTIFICATION_PAGE = 100;
 export const MonitorMethods = {
     get_system_health: { args: [], ret: SystemHealthCodec, mode: 'query' },
     get_system_metrics: { args: [], ret: SystemMetricsCodec, mode: 'query' },
+    get_metrics_history: { args: [], ret: MetricsHistoryCodec, mode: 'query' },
     trigger_health_check: { args: [], ret: SystemHealthResultCodec, mode: 'update' },
     check_system_alerts: { args: [], ret: AlertsResultCodec, mode: 'update' },
     enable_emergency_mode: { args: [EnableEmergencyRequestCodec], ret: EmergencyStateResultCodec, mode: 'update' },

@@ -30,7 +30,7 @@ describe('Workflow contract > Candid round trips', () => {
                 recovery: {
                     retry: { maxRetries: 1, initialDelayMs: 10, backoffFactor: 1.5, maxDelayMs: 100, jitter: true },
                     fallback: { kind: 'NotifyAndContinue', level: 'Warning', message: 'child failed' },
-                    emergencyActions: [{ kind: 'ExecuteEmergencyWorkflow', workflowId: 'wf-sos' }, { kind: 'EnableSafeMode' }]
+                    emergencyActions: [{ kind: 'ExecuteEmergencyWorkflow', workflowId: 'wf-sos' }, { kind: 'EnableSafeMode' }, { kind: 'LiquidatePosition', args: [{ kind: 'Input', path: 'repay' }, { kind: 'Const', json: '{"position":"pos-1"}' }] }]
                 }
             }),
             node('skip', { recovery: { retry: { maxRetries: 0, initialDelayMs: 0, backoffFactor: 1, maxDelayMs: 0, jitter: false }, fallback: { kind: 'SkipNode' }, emergencyActions: [] } }),

@@ -1,4 +1,5 @@
 import { checkInputAgainst, requiredInputPaths } from './input';
+import { NO_RETRY } from './recovery';
 import { liquidationWorkflow, node } from './testing';
 
 describe('workflow input > required paths', () => {
@@ -13,6 +14,19 @@ describe('workflow input > required paths', () => {
             ]
         };
         expect(requiredInputPaths(def)).toEqual(['child', 'x.y']);
+    });
+
+    it("a LiquidatePosition action's input paths are required too (a scheduled run must carry the position)", () => {
+        const def = {
+            ...liquidationWorkflow(),
+            nodes: [
+                node('d', {
+                    config: { kind: 'Delay', durationMs: 0 },
+                    recovery: { retry: NO_RETRY, fallback: { kind: 'StopExecution' }, emergencyActions: [{ kind: 'LiquidatePosition', args: [{ kind: 'Input', path: 'position' }, { kind: 'Const', json: '1' }] }] }
+                })
+            ]
+        };
+        expect(requiredInputPaths(def)).toEqual(['position']);
     });
 
     it('an Exists clause makes its path optional', () => {

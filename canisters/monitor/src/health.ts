@@ -10,6 +10,7 @@ import { MonitorMethods as M } from '../../../shared/monitoring/service';
 import { requireAdmin } from './guards';
 import { runAlertCheck } from './logic/alerts';
 import { ingestSample } from './logic/health';
+import { recordReportedCycles } from './history';
 import { computeMetrics, computeSystemHealth } from './logic/system-health';
 import * as runtime from './runtime';
 import * as state from './state';
@@ -35,6 +36,8 @@ export class HealthMethods {
         if ('Err' in ingested) return ingested;
         const checked = runAlertCheck(ingested.Ok, now).state;
         state.save(before, checked);
+        // A sample counted as new (not stale, not repeated) is a point of the cycles plot.
+        if (checked.samples_received !== before.samples_received) recordReportedCycles(caller, now, parsed.Ok.cycles_balance);
         return ok({ emergency: checked.emergency, received_at: now });
     }
 

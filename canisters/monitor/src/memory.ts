@@ -32,6 +32,8 @@ export const MEMORY = {
     topUpPolicy: 11,
     /** Owners allowed to raise modes from workflows, and the refusals recorded. */
     emergencyAuthority: 12,
+    /** Each peer's reported cycles over the window, one point per bucket (logic/cycles-history.ts). */
+    cyclesHistory: 13,
     /** Emergency pushes not delivered, with their reason (DeadLetterStore). */
     deadLetters: 20
 } as const;

@@ -1,43 +1,56 @@
 /**
  * System health: each canister's status, cycles, memory and module hash; the alerts, with
- * acknowledge for admins; emergency and safe mode for admins; cycles over time.
+ * acknowledge for admins; emergency and safe mode for admins; cycles over time and executions
+ * per hour, drawn from the monitor's history (`get_metrics_history`), not from what the page saw.
  */
 import { CanisterStatus } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 
+import type { MetricsHistory } from '../../../shared/monitoring/history';
 import type { SystemHealth } from '../../../shared/monitoring/metrics';
+import { hourlyFromMonitor } from '../activity';
 import { timePlot } from '../charts';
 import { errorBox, h, mount } from '../dom';
-import { formatBytes, formatCycles, formatTime, hex, tagOf } from '../format';
+import { canisterRowCells } from '../canister-row';
+import { formatTime, hex, msOfNs, tagOf } from '../format';
 import { startPolling } from '../poll';
 import type { Session } from '../session';
 
-/** Cycles balances seen while the dashboard is open, per canister (the monitor keeps only the latest). */
-const cyclesHistory = new Map<string, { atMs: number; cycles: number }[]>();
-const HISTORY_POINTS = 360;
-
-function recordCycles(health: SystemHealth): void {
-    for (const canister of health.canisters) {
-        const sample = canister.latest[0];
-        if (sample === undefined) continue;
-        const key = tagOf(canister.role);
-        const points = cyclesHistory.get(key) ?? [];
-        // One point per health check: the balance the monitor knew at that time.
-        const atMs = Number(health.checked_at / 1_000_000n);
-        if (points[points.length - 1]?.atMs !== atMs) points.push({ atMs, cycles: Number(sample.cycles_balance) / 1e12 });
-        cyclesHistory.set(key, points.slice(-HISTORY_POINTS));
-    }
-}
-
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626'];
 
-function cyclesPlot(): HTMLElement {
-    const times = [...new Set([...cyclesHistory.values()].flatMap((points) => points.map((p) => p.atMs)))].sort((a, b) => a - b);
-    const series = [...cyclesHistory.entries()].map(([role, points], i) => {
-        const byTime = new Map(points.map((p) => [p.atMs, p.cycles]));
-        return { label: role, color: COLORS[i % COLORS.length]!, values: times.map((t) => byTime.get(t) ?? null) };
+/** Each canister's cycles as the monitor kept them over its window (points from before the page opened too). */
+function cyclesPlot(history: MetricsHistory): HTMLElement {
+    const times = [...new Set(history.cycles.flatMap((c) => c.points.map((p) => msOfNs(p.start))))].sort((a, b) => a - b);
+    const series = history.cycles.map((canister, i) => {
+        const byTime = new Map(canister.points.map((p) => [msOfNs(p.start), Number(p.cycles) / 1e12]));
+        return { label: tagOf(canister.role), color: COLORS[i % COLORS.length]!, values: times.map((t) => byTime.get(t) ?? null) };
     });
-    return timePlot('Cycles over time (T cycles, as reported to the monitor)', times, series, { testId: 'cycles-plot', yLabel: 'T cycles' });
+    const hours = Math.round(Number(history.span_ns) / 3.6e12);
+    return timePlot(`Cycles over time (T cycles, as reported to the monitor; its ${hours} h window)`, times, series, { testId: 'cycles-plot', yLabel: 'T cycles', xRangeMs: windowOf(history) });
+}
+
+/** The monitor's window in milliseconds: both plots share it as their time axis. */
+function windowOf(history: MetricsHistory): [number, number] {
+    const end = msOfNs(history.computed_at);
+    return [end - Number(history.span_ns / 1_000_000n), end];
+}
+
+/** Executions per hour and failure rate of all owners, from the monitor's executions window. */
+function activityPlot(history: MetricsHistory): HTMLElement {
+    const windowMs = Number(history.span_ns / 1_000_000n);
+    const buckets = history.executions.map((b) => ({ startMs: msOfNs(b.start), executions: Number(b.executions), failures: Number(b.failures) }));
+    const hours = hourlyFromMonitor(buckets, msOfNs(history.computed_at), windowMs);
+    const plot = timePlot(
+        `Executions per hour and failure rate (all owners, the monitor's ${Math.round(windowMs / 3_600_000)} h window)`,
+        hours.map((b) => b.hourStartMs),
+        [
+            { label: 'executions', color: '#2563eb', values: hours.map((b) => b.executions) },
+            { label: 'failure rate', color: '#dc2626', values: hours.map((b) => b.failureRate), scale: 'rate' }
+        ],
+        { testId: 'system-activity-plot', yLabel: 'executions', y2Label: 'failure rate', xRangeMs: windowOf(history) }
+    );
+    plot.dataset.executions = String(hours.reduce((n, b) => n + b.executions, 0));
+    return plot;
 }
 
 const moduleHashes = new Map<string, string>();
@@ -84,10 +97,9 @@ function emergencyControls(session: Session, health: SystemHealth, refresh: () =
 export function healthPage(root: HTMLElement, session: Session): void {
     const view = h('div', {});
     mount(root, h('h2', {}, 'System health'), view);
-    const render = async (health: SystemHealth): Promise<void> => {
-        recordCycles(health);
+    const render = async (health: SystemHealth, history: MetricsHistory): Promise<void> => {
         const hashes = await Promise.all(health.canisters.map((c) => moduleHashOf(session, c.canister).catch((error: unknown) => `unavailable (${error instanceof Error ? error.message : String(error)})`)));
-        const refresh = (): void => void session.client.monitor.health().then(render, (error: unknown) => mount(view, errorBox(error)));
+        const refresh = (): void => void Promise.all([session.client.monitor.health(), session.client.monitor.history()]).then(([h, m]) => render(h, m), (error: unknown) => mount(view, errorBox(error)));
         const alerts = health.open_alerts;
         mount(
             view,
@@ -110,22 +122,23 @@ export function healthPage(root: HTMLElement, session: Session): void {
                     {},
                     health.canisters.map((c, i) => {
                         const sample = c.latest[0];
+                        const cells = canisterRowCells(c);
                         return h(
                             'tr',
                             { 'data-role': tagOf(c.role) },
                             h('td', {}, tagOf(c.role)),
                             h('td', { class: 'mono' }, c.canister.toText()),
                             h('td', { class: c.stale ? 'bad' : 'good' }, c.stale ? 'stale' : sample === undefined ? 'no report yet' : `at ${formatTime(sample.last_heartbeat)}`),
-                            h('td', {}, sample === undefined ? '—' : formatCycles(sample.cycles_balance)),
-                            h('td', {}, sample === undefined ? '—' : formatBytes(sample.heap_memory_bytes)),
-                            h('td', {}, sample === undefined ? '—' : formatBytes(sample.stable_memory_bytes)),
-                            h('td', {}, sample === undefined ? '—' : String(sample.canister_version)),
+                            h('td', { title: cells.source }, cells.cycles),
+                            h('td', { title: cells.source, 'data-testid': 'heap' }, cells.heap),
+                            h('td', { title: cells.source, 'data-testid': 'stable-memory' }, cells.stable),
+                            h('td', {}, cells.version),
                             h('td', { class: 'mono hash', title: hashes[i] ?? '' }, (hashes[i] ?? '').slice(0, 16))
                         );
                     })
                 )
             ),
-            cyclesPlot(),
+            h('div', { class: 'plots' }, cyclesPlot(history), activityPlot(history)),
             h('h3', {}, `Open alerts (${alerts.length})`, ' ', h('button', { onclick: () => void session.client.monitor.alerts().then(refresh, (error: unknown) => mount(view, errorBox(error))) }, 'Check now')),
             alerts.length === 0
                 ? h('p', { class: 'note', 'data-testid': 'no-alerts' }, 'No open alerts.')
@@ -163,7 +176,8 @@ export function healthPage(root: HTMLElement, session: Session): void {
     };
     startPolling(async () => {
         try {
-            await render(await session.client.monitor.health());
+            const [health, history] = await Promise.all([session.client.monitor.health(), session.client.monitor.history()]);
+            await render(health, history);
         } catch (error) {
             mount(view, errorBox(error));
         }

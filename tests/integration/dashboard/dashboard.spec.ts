@@ -143,6 +143,20 @@ describe('the dashboard in Chromium', () => {
         await screenshot(ownerPage, SHOTS, 'agent');
     });
 
+    it("draws the health plots from the monitor's history, with data from before the page was opened", async () => {
+        const { context, page } = await pageSignedInAs(ownerKey);
+        const openedAtMs = Date.now();
+        await page.goto(`${dashboardUrl}#/health`);
+        const cycles = page.getByTestId('cycles-plot');
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid=cycles-plot]')?.getAttribute('data-points') ?? 0) > 0, undefined, WAIT);
+        // The monitor's points predate this page: a page plotting only what it saw would start after it opened.
+        expect(Number(await cycles.getAttribute('data-first-ms'))).toBeLessThan(openedAtMs);
+        // The executions run by the earlier tests, once the orchestrator's next report (each minute) has them.
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid=system-activity-plot]')?.getAttribute('data-executions') ?? 0) > 0, undefined, WAIT);
+        await screenshot(page, SHOTS, 'health-history');
+        await context.close();
+    });
+
     it('lets an admin see a raised alert, acknowledge it, and enter and leave safe mode', async () => {
         // Every canister's balance is under a 10^19-cycle threshold: LowCycles alerts rise at the next check.
         const agent = await HttpAgent.create({ host: network.url, identity: admin, shouldFetchRootKey: true });

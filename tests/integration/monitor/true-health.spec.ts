@@ -7,7 +7,10 @@
 import { createHash } from 'node:crypto';
 
 import type { Actor, PocketIc } from '@dfinity/pic';
-import type { Principal } from '@dfinity/principal';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+
+import { CanisterIdArgIdl, CanisterStatusReplyIdl, type CanisterStatusReply } from '../../../shared/common/management';
 
 import { DEFAULT_THRESHOLDS } from '../../../shared/monitoring/alerts';
 import type { CanisterHealth } from '../../../shared/monitoring/health';
@@ -30,6 +33,11 @@ describe('Monitor > true health', () => {
 
     /** What the management canister says now, read as the deploying controller. */
     const managementStatus = (canisterId: Principal) => pic.canisterStatus({ canisterId, sender: deployment.controller });
+    /** `memory_metrics` of the management canister's reply (the stock client's `canisterStatus` leaves it out). */
+    const memoryMetricsOf = async (canisterId: Principal): Promise<CanisterStatusReply['memory_metrics']> => {
+        const body = await pic.updateCall({ canisterId: Principal.managementCanister(), method: 'canister_status', arg: new Uint8Array(IDL.encode([CanisterIdArgIdl], [{ canister_id: canisterId }])), sender: deployment.controller });
+        return (IDL.decode([CanisterStatusReplyIdl], body)[0] as unknown as CanisterStatusReply).memory_metrics;
+    };
     const healthOf = async (canister: Principal): Promise<CanisterHealth> => {
         const health = unwrap(await asAdmin.trigger_health_check());
         return health.canisters.find((c) => c.canister.toText() === canister.toText())!;
@@ -95,6 +103,15 @@ describe('Monitor > true health', () => {
             expect(Number(reading.memory_size)).toBeGreaterThan(Number(truth.memorySize) * 0.95);
             expect(Number(reading.memory_size)).toBeLessThanOrEqual(Number(truth.memorySize) * 1.05);
             expect(reading.memory_size).toBeGreaterThan(1_000_000n); // an Azle canister's heap, not the 0 it reports itself
+            // Heap and stable memory apart, as the dashboard shows them: the IC's numbers, not the peer's self-reported 0.
+            const metrics = await memoryMetricsOf(canister);
+            expect(reading.wasm_memory_size).toBeGreaterThan(1_000_000n);
+            expect(reading.stable_memory_size).toBeGreaterThan(0n);
+            expect(Number(reading.wasm_memory_size)).toBeGreaterThan(Number(metrics.wasm_memory_size) * 0.95);
+            expect(Number(reading.wasm_memory_size)).toBeLessThanOrEqual(Number(metrics.wasm_memory_size) * 1.05);
+            expect(Number(reading.stable_memory_size)).toBeGreaterThan(Number(metrics.stable_memory_size) * 0.95);
+            expect(Number(reading.stable_memory_size)).toBeLessThanOrEqual(Number(metrics.stable_memory_size) * 1.05);
+            expect(reading.wasm_memory_size + reading.stable_memory_size).toBeLessThanOrEqual(reading.memory_size);
             expect(reading.idle_cycles_burned_per_day).toBe(truth.idleCyclesBurnedPerDay);
             expect(reading.freezing_limit).toBe((truth.idleCyclesBurnedPerDay * truth.settings.freezingThreshold) / 86_400n);
         }

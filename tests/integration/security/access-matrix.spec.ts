@@ -95,6 +95,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
     monitor: {
         get_system_health: ANYONE,
         get_system_metrics: ANYONE,
+        get_metrics_history: ANYONE,
         check_system_alerts: ANYONE,
         trigger_health_check: ADMINS,
         enable_emergency_mode: ADMINS,
@@ -109,6 +110,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         raise_emergency_for_owner: only('orchestrator'),
         set_emergency_owner: ADMINS,
         get_emergency_authority: ADMINS,
+        list_dead_letters: ADMINS,
         get_version: ANYONE
     },
     agent: {

@@ -16,6 +16,7 @@ import type { ApiError } from '../../../shared/common/errors';
 import { NO_RETRY, encodeWorkflowDefinition, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
 import { gatekeeperIdlFactory, type GatekeeperService } from '../support/canisters/gatekeeper';
+import { runOnce } from '../support/agents';
 import { deflowActor } from '../support/deflow';
 import { errTag, nodeOf, okOf, readyAgentOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
@@ -51,19 +52,6 @@ describe('Security > agents', () => {
     let ownerAgent: Principal;
     let strangerAgent: Principal;
 
-    const agentOf = (actor: Actor<OrchestratorService>): Promise<Principal> => readyAgentOf(env, actor);
-
-    /** Runs a workflow of `actor`'s to its end, reading the execution as its owner. */
-    async function runOnce(actor: Actor<OrchestratorService>, def: WorkflowDefinitionWire) {
-        const wf = okOf(await actor.create_workflow(def));
-        let x = okOf(await actor.start_execution({ workflow_id: wf.id, input: [] }));
-        for (let i = 0; i < 20 && !['Succeeded', 'Failed', 'Cancelled'].includes(statusOf(x)); i++) {
-            await env.pic.tick(2);
-            x = okOf(await actor.get_execution({ execution_id: x.id }));
-        }
-        return x;
-    }
-
     beforeAll(async () => {
         asStranger = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
         const fixture = await env.pic.setupCanister<GatekeeperService>({ idlFactory: gatekeeperIdlFactory as never, wasm: new Uint8Array(readFileSync(GATEKEEPER_WASM)) });
@@ -81,7 +69,7 @@ describe('Security > agents', () => {
 
         it("creates the owner's agent at their first workflow, controlled by the executor alone, before any run", async () => {
             okOf(await env.orchestrator.create_workflow(callDefinition(gatekeeperId, 'guarded')));
-            ownerAgent = await agentOf(env.orchestrator);
+            ownerAgent = await readyAgentOf(env, env.orchestrator);
             expect(ownerAgent.toText()).not.toBe(env.deployment.peers.executor.toText());
             const info = await env.pic.createActor<AgentService>(agentIdlFactory as never, ownerAgent).get_agent_info();
             expect(info.owner.toText()).toBe(env.owner.getPrincipal().toText());
@@ -90,22 +78,22 @@ describe('Security > agents', () => {
             expect(controllers.map((c) => c.toText())).toEqual([env.deployment.peers.executor.toText()]);
 
             okOf(await asStranger.create_workflow(callDefinition(gatekeeperId, 'guarded')));
-            strangerAgent = await agentOf(asStranger);
+            strangerAgent = await readyAgentOf(env, asStranger);
             expect(strangerAgent.toText()).not.toBe(ownerAgent.toText());
             // A second workflow reuses the agent.
             okOf(await env.orchestrator.create_workflow(callDefinition(gatekeeperId, 'guarded')));
-            expect((await agentOf(env.orchestrator)).toText()).toBe(ownerAgent.toText());
+            expect((await readyAgentOf(env, env.orchestrator)).toText()).toBe(ownerAgent.toText());
         });
     });
 
     describe('a target that serves one agent serves one owner', () => {
         it("lets the owner's workflow through and refuses the stranger's", async () => {
             await gatekeeper.allow(ownerAgent);
-            const mine = await runOnce(env.orchestrator, callDefinition(gatekeeperId, 'guarded'));
+            const mine = await runOnce(env, env.orchestrator, callDefinition(gatekeeperId, 'guarded'));
             expect(statusOf(mine)).toBe('Succeeded');
             expect(nodeOf(mine, 'call').output).toEqual([JSON.stringify(`hello ${ownerAgent.toText()}`)]);
 
-            const theirs = await runOnce(asStranger, callDefinition(gatekeeperId, 'guarded'));
+            const theirs = await runOnce(env, asStranger, callDefinition(gatekeeperId, 'guarded'));
             expect(statusOf(theirs)).toBe('Failed');
             expect(nodeOf(theirs, 'call').error[0]?.kind).toEqual({ Rejected: null });
             expect((await gatekeeper.served()).map((p) => p.toText())).toEqual([ownerAgent.toText()]);

@@ -80,9 +80,9 @@ describe('Monitor > canister_status readings', () => {
 
     it('memory comes from the reading (a self-report says 0), cycles from whichever is newer', () => {
         let s = unwrap(ingestSample(freshState(), sample(EXEC, T0, { heap_memory_bytes: 0n, stable_memory_bytes: 0n, cycles_balance: 7n }), EXEC, T0));
-        expect(resourcesOf(s.canisters[2]!)).toEqual({ cycles: 7n, cycles_source: 'self-report', memory_bytes: 0n, memory_source: 'self-report' });
+        expect(resourcesOf(s.canisters[2]!)).toEqual({ cycles: 7n, cycles_source: 'self-report', wasm_memory_bytes: 0n, stable_memory_bytes: 0n, memory_bytes: 0n, memory_source: 'self-report' });
         s = recordStatusRead(s, EXEC, { kind: 'Read', reading: reading({ read_at: T0 + SEC, cycles: 6n }) });
-        expect(resourcesOf(s.canisters[2]!)).toEqual({ cycles: 6n, cycles_source: 'canister_status', memory_bytes: 98_000_000n, memory_source: 'canister_status' });
+        expect(resourcesOf(s.canisters[2]!)).toEqual({ cycles: 6n, cycles_source: 'canister_status', wasm_memory_bytes: 90_000_000n, stable_memory_bytes: 8_000_000n, memory_bytes: 98_000_000n, memory_source: 'canister_status' });
         s = unwrap(ingestSample(s, sample(EXEC, T0 + 2n * SEC, { sequence: 2n, cycles_balance: 5n }), EXEC, T0 + 2n * SEC));
         expect(resourcesOf(s.canisters[2]!)).toMatchObject({ cycles: 5n, cycles_source: 'self-report', memory_source: 'canister_status' });
         expect(resourcesOf(freshState().canisters[0]!)).toBeUndefined();
