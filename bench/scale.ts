@@ -97,7 +97,8 @@ type Bench = {
     cycles: () => bigint;
     schedulerCycles: () => bigint;
     meter: Meter;
-    loaded: { workflows: string[]; schedules: number };
+    /** Executions loaded (each waits an hour), the loaded workflows' ids, and schedules loaded. */
+    loaded: { workflows: string[]; workflowIds: string[]; schedules: number };
 };
 
 /** Fills up to `size` workflows (each with a waiting execution) and min(size, 10,000) schedules. */
@@ -117,17 +118,18 @@ async function fill(b: Bench, size: number): Promise<void> {
     };
     while (b.loaded.workflows.length < size) {
         const count = Math.min(LOAD_CHUNK, size - b.loaded.workflows.length);
-        const requests = unwrapOk(await timed('orchestrator', () => b.orchestratorBench.bulk_load({ definition, workflows: count })));
+        const { workflow_ids, requests } = unwrapOk(await timed('orchestrator', () => b.orchestratorBench.bulk_load({ definition, workflows: count })));
         unwrapOk(await timed('executor', () => b.executorBench.bulk_load(requests)));
         b.loaded.workflows.push(...requests.map((r) => r.key.execution_id));
+        b.loaded.workflowIds.push(...workflow_ids);
         debug(`records loaded: ${b.loaded.workflows.length}`);
     }
     const wanted = Math.min(size, MAX_SCHEDULES);
-    // Hourly schedules of the loaded workflows wf-00000002.. (wf-1 is the 3-node one).
+    // Hourly schedules of the loaded workflows, in load order (ids the measurements allocate in between are not among them).
     const request: ScheduleRequest = { workflow_id: '', kind: { Interval: { every_seconds: 3600n, start_at: [], end_at: [] } }, policies: [], owner: [], input: [] };
     while (b.loaded.schedules < wanted) {
         const batch = Math.min(SCHEDULE_CHUNK, wanted - b.loaded.schedules);
-        const loaded = await timed('scheduler', () => b.schedulerBench.bulk_load({ request, workflow_ids: Array.from({ length: batch }, (_, k) => workflowId(b.loaded.schedules + k + 2)) }));
+        const loaded = await timed('scheduler', () => b.schedulerBench.bulk_load({ request, workflow_ids: b.loaded.workflowIds.slice(b.loaded.schedules, b.loaded.schedules + batch) }));
         if ('Err' in loaded) throw new Error(`scheduler bulk_load: ${loaded.Err}`);
         b.loaded.schedules += batch;
     }
@@ -337,7 +339,7 @@ export async function runScale(sizes: number[], options: { sustained: boolean; o
             cycles: () => PEER_ROLES.reduce((sum, role) => sum + cyclesOf(peers[role]), 0n),
             schedulerCycles: () => cyclesOf(peers.scheduler),
             meter: new Meter(peers),
-            loaded: { workflows: [], schedules: 0 }
+            loaded: { workflows: [], workflowIds: [], schedules: 0 }
         };
         // wf-00000001: the 3-node workflow; the scheduler actor speaks as the admin, who owns everything here.
         const threeNode = unwrapOk(await b.orchestrator.create_workflow(threeNodeDefinition())).id;

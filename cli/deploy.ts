@@ -125,36 +125,50 @@ export function agentModuleBytes(): Uint8Array {
 const CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Hands the executor the module it creates owners' agents from: the executor becomes one of
- * its own controllers (beside the deployer and the monitor) (so it may install from its own chunk store), the module's chunks go
- * into that store (`upload_chunk`), and `set_agent_module` names them (admins and controllers
- * only). Part of every deployment; a new agent module is the same three steps.
+ * How the agent module reaches an executor: `uploadChunk` is the management canister's
+ * `upload_chunk` for the executor (effective canister id: the executor), `setAgentModule` the
+ * executor's `set_agent_module`; both take and answer Candid bytes. A PocketIC client
+ * (`npm start`, tests) and an HTTP agent (`npm run icp:deploy`) each provide one.
  */
-export async function uploadAgentModule(pic: PocketIc, ids: Peers, sender?: Principal): Promise<void> {
-    const executor = ids.executor;
-    await pic.updateCanisterSettings({ canisterId: executor, controllers: peerControllers('executor', sender ?? Principal.anonymous(), ids), ...(sender === undefined ? {} : { sender }) });
-    const subnet = await pic.getCanisterSubnetId(executor);
+export type AgentModuleTransport = {
+    uploadChunk(arg: Uint8Array): Promise<Uint8Array>;
+    setAgentModule(arg: Uint8Array): Promise<Uint8Array>;
+};
+
+/**
+ * Puts the agent module's chunks into the executor's chunk store and names them with
+ * `set_agent_module` (admins and controllers only). The executor must already be one of its
+ * own controllers (`peerControllers`), so it may install from that store.
+ */
+export async function installAgentModule(executor: Principal, transport: AgentModuleTransport): Promise<void> {
     const wasm = agentModuleBytes();
     const hashes: Uint8Array[] = [];
     for (let offset = 0; offset < wasm.length; offset += CHUNK_BYTES) {
-        const reply = await pic.updateCall({
-            canisterId: Principal.managementCanister(),
-            method: 'upload_chunk',
-            arg: new Uint8Array(IDL.encode([UploadChunkArgsIdl], [{ canister_id: executor, chunk: wasm.subarray(offset, offset + CHUNK_BYTES) }])),
-            ...(subnet === null ? {} : { targetSubnetId: subnet }),
-            ...(sender === undefined ? {} : { sender })
-        });
+        const reply = await transport.uploadChunk(new Uint8Array(IDL.encode([UploadChunkArgsIdl], [{ canister_id: executor, chunk: wasm.subarray(offset, offset + CHUNK_BYTES) }])));
         const [chunk] = IDL.decode([ChunkHashIdl], reply) as unknown as [{ hash: Uint8Array }];
         hashes.push(new Uint8Array(chunk.hash));
     }
-    const reply = await pic.updateCall({
-        canisterId: executor,
-        method: 'set_agent_module',
-        arg: new Uint8Array(IDL.encode([AgentModuleWire.idl], [{ chunk_hashes: hashes, wasm_module_hash: new Uint8Array(createHash('sha256').update(wasm).digest()) }])),
-        ...(sender === undefined ? {} : { sender })
-    });
+    const reply = await transport.setAgentModule(
+        new Uint8Array(IDL.encode([AgentModuleWire.idl], [{ chunk_hashes: hashes, wasm_module_hash: new Uint8Array(createHash('sha256').update(wasm).digest()) }]))
+    );
     const [result] = IDL.decode([IDL.Variant({ Ok: IDL.Null, Err: IDL.Reserved })], reply) as unknown as [{ Ok: null } | { Err: unknown }];
     if (!('Ok' in result)) throw new Error('the executor refused the agent module (set_agent_module)');
+}
+
+/**
+ * Hands the executor the module it creates owners' agents from: the executor becomes one of
+ * its own controllers (beside the deployer and the monitor), then `installAgentModule`. Part
+ * of every deployment; a new agent module is the same steps.
+ */
+export async function uploadAgentModule(pic: PocketIc, ids: Peers, sender?: Principal): Promise<void> {
+    const executor = ids.executor;
+    const as = sender === undefined ? {} : { sender };
+    await pic.updateCanisterSettings({ canisterId: executor, controllers: peerControllers('executor', sender ?? Principal.anonymous(), ids), ...as });
+    const subnet = await pic.getCanisterSubnetId(executor);
+    await installAgentModule(executor, {
+        uploadChunk: async (arg) => await pic.updateCall({ canisterId: Principal.managementCanister(), method: 'upload_chunk', arg, ...(subnet === null ? {} : { targetSubnetId: subnet }), ...as }),
+        setAgentModule: async (arg) => await pic.updateCall({ canisterId: executor, method: 'set_agent_module', arg, ...as })
+    });
 }
 
 /** The demo canisters the examples call, by the names `.deflow/demo.json` gives them. */

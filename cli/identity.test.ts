@@ -29,6 +29,21 @@ describe('CLI > identities from PEM', () => {
         expect(Buffer.from(loaded.identity.getPublicKey().toRaw!())).toEqual(raw);
     });
 
+    it('loads an Ed25519 key in PKCS#8 v2 form (the public key appended), as icp identity export writes it', () => {
+        // `icp identity export` of an imported Node Ed25519 key: OneAsymmetricKey version 1 with [1] publicKey.
+        const v2 = '-----BEGIN PRIVATE KEY-----\nMFECAQEwBQYDK2VwBCIEILK0yp55Uz3+2zR9jMmAwgWr2ejgZ1DggRBSdV2kBZWn\ngSEAfkwup6ppQ+MDnNdHIOToVKp6S93cmSID3oYjnm/xB+I=\n-----END PRIVATE KEY-----\n';
+        const v1 = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEILK0yp55Uz3+2zR9jMmAwgWr2ejgZ1DggRBSdV2kBZWn\n-----END PRIVATE KEY-----\n';
+        const loaded = identityFromPem(v2);
+        expect(loaded.keyType).toBe('Ed25519');
+        expect(loaded.identity.getPrincipal().toText()).toBe(identityFromPem(v1).identity.getPrincipal().toText());
+        // The appended public key is the one of that seed.
+        expect(Buffer.from(loaded.identity.getPublicKey().toRaw!()).toString('base64')).toBe('fkwup6ppQ+MDnNdHIOToVKp6S93cmSID3oYjnm/xB+I=');
+    });
+
+    it('still refuses a PRIVATE KEY block that is neither form, as bad input', () => {
+        expect(() => identityFromPem('-----BEGIN PRIVATE KEY-----\nMAMCAQE=\n-----END PRIVATE KEY-----\n')).toThrow(/cannot read the private key/);
+    });
+
     it('loads a dfx-style secp256k1 SEC1 key, with the EC PARAMETERS block before it', () => {
         const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
         const pem = EC_PARAMS + privateKey.export({ format: 'pem', type: 'sec1' }).toString();

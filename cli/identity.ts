@@ -63,9 +63,36 @@ export function identityFromPem(pem: string, source = 'PEM'): LoadedIdentity {
     try {
         key = createPrivateKey({ key: block[0], format: 'pem' });
     } catch (error) {
+        const seed = block[1] === 'PRIVATE KEY' ? ed25519SeedOfOneAsymmetricKey(pemBody(block[0])) : null;
+        if (seed !== null) return { identity: Ed25519KeyIdentity.generate(seed), keyType: 'Ed25519', source };
         throw new CliError('BadInput', `${source}: cannot read the private key: ${messageOf(error)}`);
     }
     return identityOfKey(key, source);
+}
+
+function pemBody(block: string): Uint8Array {
+    return new Uint8Array(Buffer.from(block.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64'));
+}
+
+/** SEQUENCE { INTEGER 1, SEQUENCE { OID 1.3.101.112 (Ed25519) }, OCTET STRING { OCTET STRING (32) } ... */
+const ONE_ASYMMETRIC_KEY_ED25519_PREFIX = [0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+
+/**
+ * The 32-byte seed of an Ed25519 key in PKCS#8 v2 form (RFC 5958 OneAsymmetricKey: version 1,
+ * the public key after the private one), which `icp identity export` and `dfx identity export`
+ * write and Node's OpenSSL refuses ("DECODER routines::unsupported"). Null for anything else.
+ *
+ * @example
+ * ed25519SeedOfOneAsymmetricKey(der) // Uint8Array(32) for `icp identity export` of an Ed25519 identity
+ */
+export function ed25519SeedOfOneAsymmetricKey(der: Uint8Array): Uint8Array | null {
+    if (der[0] !== 0x30 || der.length < 2) return null;
+    // The outer SEQUENCE's length: short form (< 128 bytes, as these keys are) only.
+    if ((der[1]! & 0x80) !== 0 || der[1] !== der.length - 2) return null;
+    const prefix = der.subarray(2, 2 + ONE_ASYMMETRIC_KEY_ED25519_PREFIX.length);
+    if (!ONE_ASYMMETRIC_KEY_ED25519_PREFIX.every((byte, i) => prefix[i] === byte)) return null;
+    const start = 2 + ONE_ASYMMETRIC_KEY_ED25519_PREFIX.length;
+    return der.length >= start + 32 ? der.slice(start, start + 32) : null;
 }
 
 /** Reads an identity from a PEM file. */

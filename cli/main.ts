@@ -9,6 +9,7 @@
  */
 import { checkOptions, parseCommandLine } from './args';
 import { agentCommands } from './commands/agent';
+import { positionCommands } from './commands/positions';
 import { executionCommands } from './commands/executions';
 import { scheduleCommands } from './commands/schedule';
 import { systemCommands } from './commands/system';
@@ -18,7 +19,7 @@ import { CliError, ExitCode, exitFor, isExitCode, nodeErrorCode } from './errors
 import { consoleOutput, type Output } from './output';
 
 /** Every command, in help order. */
-export const COMMANDS: readonly Command[] = [...workflowCommands, ...executionCommands, ...scheduleCommands, ...agentCommands, ...systemCommands];
+export const COMMANDS: readonly Command[] = [...workflowCommands, ...executionCommands, ...scheduleCommands, ...agentCommands, ...positionCommands, ...systemCommands];
 
 /** The help text. */
 export function usage(): string[] {

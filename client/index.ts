@@ -33,6 +33,7 @@ import { executorIdlFactory } from '../shared/workflow/executor-api';
 import { orchestratorIdlFactory } from '../shared/workflow/orchestrator-api';
 import { WORKFLOW_LIMITS } from '../shared/workflow/limits';
 import type { OwnerAgentWire } from '../shared/workflow/owner-api';
+import type { LiquidationLogWire, PositionManagerWire } from '../shared/workflow/liquidation';
 import { fromOpt, toOpt } from '../shared/common/codec';
 import { callFailureOf, DeflowCallError, isMissingSubnetKeys, unwrap, type CallFailure, type DeflowCanister } from './errors';
 import type { ExecutorService, MonitorService, OrchestratorService, SchedulerService } from './services';
@@ -183,6 +184,15 @@ export interface DeflowClient {
      * yet), Unauthorized (anonymous caller).
      */
     agent(): Promise<OwnerAgentWire>;
+    /** The caller's position manager, what their `LiquidatePosition` actions call (docs/workflows.md, "LiquidatePosition"). */
+    positions: {
+        /** `set_position_manager` (update): sets it, or with `undefined` removes it. Errors: InvalidInput (`manager.<field>`: e.g. a canister the call policy refuses), Unauthorized (anonymous). */
+        setManager(manager: PositionManagerWire | undefined): Promise<PositionManagerWire | undefined>;
+        /** `get_position_manager` (query): `undefined` when none is set. */
+        manager(): Promise<PositionManagerWire | undefined>;
+        /** `list_liquidations` (query): the caller's latest liquidations, newest first, and their total. */
+        liquidations(): Promise<LiquidationLogWire>;
+    };
 }
 
 function principalOf(id: Principal | string): Principal {
@@ -407,6 +417,17 @@ export function createDeflowClient(options: DeflowClientOptions): DeflowClient {
         },
         async agent() {
             return unwrap(await orchestrator.get_agent(), 'orchestrator', 'get_agent');
+        },
+        positions: {
+            async setManager(manager) {
+                return fromOpt(unwrap(await orchestrator.set_position_manager({ manager: toOpt(manager) }), 'orchestrator', 'set_position_manager'));
+            },
+            async manager() {
+                return fromOpt(unwrap(await orchestrator.get_position_manager(), 'orchestrator', 'get_position_manager'));
+            },
+            async liquidations() {
+                return unwrap(await orchestrator.list_liquidations(), 'orchestrator', 'list_liquidations');
+            }
         }
     };
 }

@@ -10,10 +10,17 @@
  * 3. `icp deploy monitor`, then `icp deploy` of the other three: builds (the pre-built Azle
  *    wasm of `npm run build`) and installs them with that argument (a later run upgrades them
  *    with it); the monitor first, so the others' first health reports reach it;
- * 4. the monitor is added as a controller of the other three, and the executor of itself.
+ * 4. the monitor is added as a controller of the other three, and the executor of itself;
+ * 5. the executor's agent module (the owners' agents are created from it) goes into the
+ *    executor's chunk store and is named with `set_agent_module`, as `npm start` does it
+ *    (`installAgentModule` in cli/deploy.ts). icp has no command for a management call with
+ *    another canister as its effective id (`upload_chunk`), so this step signs with the same
+ *    icp identity (`icp identity export`, kept in memory only) through `@dfinity/agent`, at
+ *    the URL of the environment's network in icp.yaml.
  *
- * Not done here: the executor's agent module (`uploadAgentModule` in cli/deploy.ts, which
- * `npm start` runs); until it is set, creating an owner's agent answers an error.
+ * The executor is created with EXECUTOR_CYCLES (it pays for each owner's agent,
+ * AGENT_CREATION_CYCLES); the others with icp's default. `icp canister top-up executor
+ * --amount ...` adds more.
  *
  * Options: `--project-dir DIR` (where icp.yaml is; default: this project), `-e/--environment
  * ENV` (default `deflow-local`, `npm start`'s network), `--identity NAME`. Uses the icp binary
@@ -23,9 +30,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { HttpAgent, pollForResponse } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 
+import { installAgentModule } from '../cli/deploy';
+import { identityFromPem } from '../cli/identity';
 import { deploymentArgText, PEER_ROLES, type Peers } from '../shared/common/deployment';
+import { networkOfEnvironment, type IcpNetwork } from './icp-network';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 const SHIPPED_ICP = resolve(PROJECT_ROOT, 'node_modules', '@icp-sdk', 'icp-cli-linux-x64', 'bin', 'icp');
@@ -48,6 +59,12 @@ function parseOptions(args: string[]): Options {
 
 class IcpFailed extends Error {}
 
+/**
+ * Cycles the executor is created with: about six owners' agents (1.5 T each) on top of its
+ * own running costs. icp's default (2 T) would not cover the first agent.
+ */
+const EXECUTOR_CYCLES = '10t';
+
 function icp(options: Options, args: string[], withEnvironment = true): string {
     const binary = existsSync(SHIPPED_ICP) ? SHIPPED_ICP : 'icp';
     const full = [...args, ...(withEnvironment ? ['-e', options.environment] : []), ...(options.identity === null ? [] : ['--identity', options.identity])];
@@ -57,7 +74,7 @@ function icp(options: Options, args: string[], withEnvironment = true): string {
     return result.stdout;
 }
 
-function main(): void {
+async function main(): Promise<void> {
     const options = parseOptions(process.argv.slice(2));
     const argDir = join(options.projectDir, '.icp-deflow');
     const argFile = join(argDir, 'init-arg.did');
@@ -67,7 +84,7 @@ function main(): void {
     mkdirSync(argDir, { recursive: true });
     if (!existsSync(argFile)) writeFileSync(argFile, '(null)\n');
     for (const role of PEER_ROLES) {
-        const created = icp(options, ['canister', 'create', role]).trim();
+        const created = icp(options, ['canister', 'create', role, ...(role === 'executor' ? ['--cycles', EXECUTOR_CYCLES] : [])]).trim();
         if (created !== '') console.log(created);
     }
     const peers = Object.fromEntries(PEER_ROLES.map((role) => [role, Principal.fromText(icp(options, ['canister', 'status', role, '--id-only']).trim())])) as Peers;
@@ -83,11 +100,28 @@ function main(): void {
     // (it installs agents from its own chunk store).
     for (const role of ['orchestrator', 'scheduler', 'executor'] as const) icp(options, ['canister', 'settings', 'update', role, '--add-controller', peers.monitor.toText()]);
     icp(options, ['canister', 'settings', 'update', 'executor', '--add-controller', peers.executor.toText()]);
+    await uploadAgentModuleAs(options, peers.executor);
+    console.log(`agent module: set on the executor ${peers.executor.toText()}`);
 }
 
-try {
-    main();
-} catch (error) {
+/** Step 5: the agent module, signed by the deploying icp identity, at the environment's network URL. */
+async function uploadAgentModuleAs(options: Options, executor: Principal): Promise<void> {
+    const name = options.identity ?? icp(options, ['identity', 'default'], false).trim();
+    if (name === 'anonymous') throw new IcpFailed('the anonymous identity cannot set the agent module: pass --identity NAME (an identity that controls the canisters)');
+    const { identity } = identityFromPem(icp({ ...options, identity: null }, ['identity', 'export', name], false), `icp identity ${name}`);
+    const network: IcpNetwork = networkOfEnvironment(join(options.projectDir, 'icp.yaml'), options.environment);
+    const agent = await HttpAgent.create({ host: network.url, identity, shouldFetchRootKey: network.fetchRootKey });
+    const update = async (canisterId: Principal, methodName: string, arg: Uint8Array): Promise<Uint8Array> => {
+        const { requestId } = await agent.call(canisterId, { methodName, arg, effectiveCanisterId: executor });
+        return new Uint8Array((await pollForResponse(agent, executor, requestId)).reply);
+    };
+    await installAgentModule(executor, {
+        uploadChunk: async (arg) => await update(Principal.managementCanister(), 'upload_chunk', arg),
+        setAgentModule: async (arg) => await update(executor, 'set_agent_module', arg)
+    });
+}
+
+main().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(error instanceof IcpFailed ? 1 : 2);
-}
+});

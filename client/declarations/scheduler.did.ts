@@ -265,6 +265,34 @@ export interface _SERVICE {
       'canister' : string,
     }
   >,
+  'list_dead_letters' : ActorMethod<
+    [{ 'cursor' : [] | [string], 'limit' : number }],
+    {
+        'Ok' : {
+          'next_cursor' : [] | [string],
+          'items' : Array<
+            {
+              'id' : string,
+              'what' : string,
+              'enqueued_at' : bigint,
+              'dead_at' : bigint,
+              'reason' : { 'Trapped' : { 'handlings' : number } } |
+                { 'GaveUp' : { 'last_error' : string, 'attempts' : number } } |
+                { 'Refused' : { 'error' : string } },
+            }
+          >,
+        }
+      } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'list_persistent_scheduled_executions' : ActorMethod<
     [
       {
@@ -1067,6 +1095,48 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'schema_version' : IDL.Nat32,
             'package_version' : IDL.Text,
             'canister' : IDL.Text,
+          }),
+        ],
+        ['query'],
+      ),
+    'list_dead_letters' : IDL.Func(
+        [IDL.Record({ 'cursor' : IDL.Opt(IDL.Text), 'limit' : IDL.Nat32 })],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Record({
+              'next_cursor' : IDL.Opt(IDL.Text),
+              'items' : IDL.Vec(
+                IDL.Record({
+                  'id' : IDL.Text,
+                  'what' : IDL.Text,
+                  'enqueued_at' : IDL.Nat64,
+                  'dead_at' : IDL.Nat64,
+                  'reason' : IDL.Variant({
+                    'Trapped' : IDL.Record({ 'handlings' : IDL.Nat32 }),
+                    'GaveUp' : IDL.Record({
+                      'last_error' : IDL.Text,
+                      'attempts' : IDL.Nat32,
+                    }),
+                    'Refused' : IDL.Record({ 'error' : IDL.Text }),
+                  }),
+                })
+              ),
+            }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
           }),
         ],
         ['query'],

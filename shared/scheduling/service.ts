@@ -1,4 +1,5 @@
 import { VersionInfoCodec } from '../common/version';
+import { ListDeadLettersMethod } from '../common/dead-letter';
 import { EmergencyStateCodec } from '../monitoring/emergency';
 import { ApiErrorCodec } from '../common/errors';
 import { c, idlFactory, type Codec, type Infer, type MethodSpec } from '../common/codec';
@@ -97,7 +98,8 @@ export const SchedulerMethods = {
     notify_workflow_changed: { args: [WorkflowTargetCodec], ret: NullResultCodec, mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullResultCodec, mode: 'update' },
     set_schedule_quota: { args: [SetScheduleQuotaRequestCodec], ret: R(c.nat32), mode: 'update' },
-    get_schedule_quota: { args: [], ret: R(ScheduleQuotaCodec), mode: 'query' }
+    get_schedule_quota: { args: [], ret: R(ScheduleQuotaCodec), mode: 'query' },
+    list_dead_letters: ListDeadLettersMethod
 } as const satisfies Record<string, MethodSpec>;
 
 /** `idlFactory` for `@dfinity/agent` / `@dfinity/pic` actors of the scheduler. */

@@ -12,10 +12,15 @@ export const BULK_LOAD_METHOD = 'bulk_load';
 
 /**
  * Orchestrator: `workflows` workflows of `definition`, owned by the caller, each with one
- * execution started. Answers the attempts those executions dispatched (not queued in the
- * outbox): the executor's bulk_load records them.
+ * execution started. Answers the workflows' ids (what the scheduler's bulk_load schedules)
+ * and the attempts their executions dispatched (not queued in the outbox): the executor's
+ * bulk_load records them.
  */
-export const OrchestratorBulkLoadMethod = { args: [c.record({ definition: WorkflowDefinitionWire, workflows: c.nat32 })], ret: resultWire(c.vec(NodeAttemptRequestWire)), mode: 'update' } as const satisfies MethodSpec;
+export const OrchestratorBulkLoadMethod = {
+    args: [c.record({ definition: WorkflowDefinitionWire, workflows: c.nat32 })],
+    ret: resultWire(c.record({ workflow_ids: c.vec(c.text), requests: c.vec(NodeAttemptRequestWire) })),
+    mode: 'update'
+} as const satisfies MethodSpec;
 
 /** Executor: records the attempts as run_node_attempt would. */
 export const ExecutorBulkLoadMethod = { args: [c.vec(NodeAttemptRequestWire)], ret: resultWire(c.nat32), mode: 'update' } as const satisfies MethodSpec;

@@ -22,7 +22,7 @@ type R<T> = { Ok: T } | { Err: WorkflowError };
 class BulkLoadMethods {
     /** Call context: update; admins only (and only in this build). Errors: Unauthorized, InvalidInput (the definition does not compile). */
     @method(OrchestratorBulkLoadMethod)
-    bulk_load(arg: { definition: WorkflowDefinitionWire; workflows: number }): R<NodeAttemptRequest[]> {
+    bulk_load(arg: { definition: WorkflowDefinitionWire; workflows: number }): R<{ workflow_ids: string[]; requests: NodeAttemptRequest[] }> {
         const caller = msgCaller();
         if (!deployment.isAdmin(caller)) return { Err: apiError.unauthorized(caller) };
         const definition = decodeWorkflowDefinition(arg.definition);
@@ -32,12 +32,14 @@ class BulkLoadMethods {
         const owner = caller.toText();
         const ranBy = { packageVersion: PACKAGE_VERSION, buildId: buildId(), canisterVersion: canisterVersion() };
         const requests: NodeAttemptRequest[] = [];
+        const workflowIds: string[] = [];
         // One block of ids per call (the state module's id format), not one meta write per record.
         const meta = updateMeta((m) => ({ ...m, nextWorkflowSeq: m.nextWorkflowSeq + arg.workflows, nextExecutionSeq: m.nextExecutionSeq + arg.workflows }));
         const firstWorkflow = meta.nextWorkflowSeq - arg.workflows;
         const firstExecution = meta.nextExecutionSeq - arg.workflows;
         for (let i = 0; i < arg.workflows; i++) {
             const id = `wf-${(firstWorkflow + i).toString().padStart(8, '0')}`;
+            workflowIds.push(id);
             putWorkflowVersion(id, 1, { schema_version: 1, definition, createdAt: now });
             putWorkflow({ schema_version: 1, id, owner, status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now });
             const step = startExecution(compiled.Ok, { id: `ex-${(firstExecution + i).toString().padStart(10, '0')}`, workflowId: id, workflowVersion: 1, trigger: { kind: 'Manual' }, input: 'null', ranBy }, now);
@@ -47,7 +49,7 @@ class BulkLoadMethods {
                 requests.push({ key: { execution_id: e.executionId, node_id: e.nodeId, attempt: e.attempt }, due_at: e.dueAt, timeout_ms: BigInt(e.timeoutMs), task: encodeNodeTask(e.task), owner: [Principal.fromText(owner)], critical: [] });
             }
         }
-        return { Ok: requests };
+        return { Ok: { workflow_ids: workflowIds, requests } };
     }
 }
 

@@ -7,12 +7,9 @@ import { call, Principal } from 'azle';
 import type { CallError } from 'azle';
 
 import { candidOf, type MethodSpec } from '../../../shared/common/codec';
-import type { CallFailure } from './retry-policy';
+import type { CallFailure, CallOutcome } from './retry-policy';
 
-export type { CallFailure };
-
-/** The outcome of one call: the decoded reply, or the failure. */
-export type CallOutcome<T> = { kind: 'Replied'; value: T } | ({ kind: 'Rejected' } & CallFailure);
+export type { CallFailure, CallOutcome };
 
 /** SYS_TRANSIENT: what a full queue or a momentarily missing cycle balance amounts to. */
 const SYS_TRANSIENT = 2;

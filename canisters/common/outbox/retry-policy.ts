@@ -53,6 +53,9 @@ export const RETRYABLE_REJECT_CODES: readonly number[] = [2, 5, 6];
 /** The ONE call-error type: a failed inter-canister call (IC reject codes 1..6) as data. */
 export type CallFailure = { reject_code: number; message: string };
 
+/** The outcome of one call: the decoded reply, or the failure. */
+export type CallOutcome<T> = { kind: 'Replied'; value: T } | ({ kind: 'Rejected' } & CallFailure);
+
 /** True for rejects an outbox retries with backoff. */
 export function isRetryableReject(code: number): boolean {
     return RETRYABLE_REJECT_CODES.includes(code);

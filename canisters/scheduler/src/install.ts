@@ -41,6 +41,7 @@ export class InstallMethods {
         learnModuleHash();
         reporter.start();
         runtime.replan();
+        runtime.resumeStarts();
         runtime.startMigration();
         indexRebuild.resume();
     }

@@ -27,6 +27,8 @@ export const MEMORY = {
     scheduleQuotas: 10,
     /** workflowIndexKey(workflow_id, schedule_id) → null: the schedules of one workflow. */
     workflowIndex: 11,
+    /** Start requests the outbox did not deliver, with their reason (DeadLetterStore). */
+    deadLetters: 20,
     /** group → GroupHead of the listing groups (indexes.ts: all, owner:<p>, workflow:<id>). */
     scheduleGroupHeads: 40,
     /** `${group}#${n}` → a page of schedule ids of that group. */

@@ -1,21 +1,25 @@
 /**
  * The scheduler's effects adapter: the only module that calls `time()`, `msgCaller()`,
  * `call()`, `setTimer()`. It applies the effects the pure logic returns, in
- * order (stable writes before the start request they protect), keeps the ONE global timer
- * armed for the earliest due schedule or outbox retry, and sends start requests to the
- * orchestrator, feeding each answer back to the logic (see ReArmableTimer for why timers are
+ * order, keeps the ONE global timer armed for the earliest due schedule, and runs the
+ * scheduler's durable outbox of start requests (`canisters/common/outbox`: each start sent in a
+ * message of its own, retried by the one policy, dead-lettered when refused, given up or
+ * trapping), feeding each answer back to the logic (see ReArmableTimer for why timers are
  * never cleared).
  */
-import { call, msgCaller, setTimer, time, type Principal } from 'azle';
+import { msgCaller, setTimer, time, type Principal } from 'azle';
 
 import { assertNever } from '../../../shared/common/result';
-import { candidOf } from '../../../shared/common/codec';
-import { StartScheduledExecutionMethod, type StartScheduledExecutionRequest, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
+import type { DeadLetterReason } from '../../../shared/common/dead-letter';
+import { StartScheduledExecutionMethod, type StartScheduledExecutionResult } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
+import type { FiringOutcome } from '../../../shared/scheduling/firing';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { Result } from '../../../shared/common/result';
 import { CheckScheduleTargetMethod, type WorkflowTarget, type WorkflowTargetResult } from '../../../shared/scheduling/target';
-import { callFailureOf, callTyped, type CallOutcome } from '../../common/outbox/calls';
+import { callTyped, type CallOutcome } from '../../common/outbox/calls';
+import type { HandleOutcome } from '../../common/outbox/delivery';
+import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReadThroughAgentMethod, type AgentReadOutcome, type AgentReadRequest } from '../../../shared/scheduling/agent-read';
 import { decodeReplyToJson } from '../../../shared/workflow/candid-json';
 import { parseCandidTypes } from '../../../shared/workflow/candid-text';
@@ -23,15 +27,14 @@ import { onConditionRead, onUnderfundedRead, type ConditionReply } from './logic
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
-import { fireDueSchedule, offerRun, onStartOutcome, retryDueStarts, type FiringContext } from './logic/fire';
+import { fireDueSchedule, offerRun, onStartSettled, type FiringContext } from './logic/fire';
 import { MIGRATION_BATCH } from './logic/migration';
-import type { StartOutcome } from './logic/outbox';
+import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, startHandling, START_BATCH, START_RESEND_AFTER_NS, startRequestOf } from './logic/outbox';
+import type { StoredStart } from './logic/start-outbox';
 import * as state from './state';
 
 /** Schedules handled per timer callback; the rest fire in the next round (bounded instructions per message). */
 export const FIRE_BATCH = 50;
-/** Outbox retries sent per timer callback. */
-export const RETRY_BATCH = 50;
 
 /** The ONE global timer (heap: an upgrade drops it, `postUpgrade` re-arms from stable state). */
 const timer = new ReArmableTimer(() => onTimer());
@@ -51,31 +54,39 @@ export function firingContext(): FiringContext {
     return { now: time(), mode: state.emergency.current.mode };
 }
 
-/** Calls to make once every write of a message is done: start requests and condition reads. */
-type Outgoing = { starts: StartScheduledExecutionRequest[]; reads: ReadRequest[] };
+/**
+ * Whether this message stored a new start. The message then drains the outbox itself once its
+ * writes are done ({@link takeNewStarts}): the drain only takes entries (bookkeeping, no
+ * entry's work) and spawns one message per start, so a start is sent in the next round, as
+ * soon as a wake-up would have sent it, without a round spent waking the drain.
+ */
+let startsWaiting = false;
+
+function takeNewStarts(): void {
+    if (!startsWaiting) return;
+    startsWaiting = false;
+    starts.drain();
+    // A backstop only: drain re-arms the wake-up for whatever it left (nothing, normally).
+}
+
+/** Condition reads to make once every write of a message is done (starts go through the outbox). */
+type Outgoing = { reads: ReadRequest[] };
 type ReadRequest = Extract<SchedulerEffect, { type: 'ReadCondition' }>;
 
 function merge(into: Outgoing, more: Outgoing): Outgoing {
-    into.starts.push(...more.starts);
     into.reads.push(...more.reads);
     return into;
 }
 
-/** Applies effects in order and returns the calls to make once every write is done. */
+/** Applies effects in order and returns the reads to make once every write is done. */
 function applyEffects(effects: readonly SchedulerEffect[]): Outgoing {
-    const starts: StartScheduledExecutionRequest[] = [];
     const reads: ReadRequest[] = [];
     const at = time();
     for (const effect of effects) {
         switch (effect.type) {
             case 'PutOutbox':
-                state.putOutbox(effect.entry);
-                break;
-            case 'DeleteOutbox':
-                state.deleteOutbox(effect.key);
-                break;
-            case 'StartExecution':
-                starts.push(effect.request);
+                state.startOutbox.put(effect.entry);
+                startsWaiting = true;
                 break;
             case 'ReadCondition':
                 reads.push(effect);
@@ -97,7 +108,7 @@ function applyEffects(effects: readonly SchedulerEffect[]): Outgoing {
                 assertNever(effect, 'scheduler effect');
         }
     }
-    return { starts, reads };
+    return { reads };
 }
 
 /**
@@ -114,9 +125,15 @@ export function startMigration(): void {
     });
 }
 
-/** Re-plans the global timer from the due index and the retry index (reads one key of each). */
+/** Re-plans the global timer from the due index (outbox retries wake the outbox's own timer). */
 export function replan(): void {
-    applyEffects(planTimer(state.earliestDue(), state.earliestRetry(), time(), timer.armedAt));
+    applyEffects(planTimer(state.earliestDue(), undefined, time(), timer.armedAt));
+    takeNewStarts();
+}
+
+/** After an upgrade: the outbox drains what is due (timers do not survive an upgrade). Call context: post_upgrade. */
+export function resumeStarts(): void {
+    starts.armNow();
 }
 
 /**
@@ -153,7 +170,7 @@ export async function checkTarget(workflowId: string, owner: Principal, readTarg
  * Call context: update.
  */
 export function commitAll(steps: readonly { before: Schedule; after: Schedule; effects: readonly SchedulerEffect[] }[]): void {
-    const out: Outgoing = { starts: [], reads: [] };
+    const out: Outgoing = { reads: [] };
     for (const step of steps) {
         state.saveSchedule(step.after, step.before);
         merge(out, applyEffects(step.effects));
@@ -169,15 +186,15 @@ export function remove(schedule: Schedule): void {
 }
 
 function launch(out: Outgoing): void {
-    if (out.starts.length === 0 && out.reads.length === 0) return;
+    if (out.reads.length === 0) return;
     send(out).catch((error: unknown) => {
-        // Not a call failure (those are data): a bug. The outbox keeps a start; a read waits for its next due time. Say why it stalled.
+        // Not a call failure (those are data): a bug. A read waits for its next due time. Say why it stalled.
         console.log(`scheduler: sending calls failed: ${error instanceof Error ? error.message : String(error)}`);
     });
 }
 
 async function send(out: Outgoing): Promise<void> {
-    await Promise.all([...out.starts.map(sendStart), ...out.reads.map(readCondition)]);
+    await Promise.all(out.reads.map(readCondition));
 }
 
 /**
@@ -226,47 +243,59 @@ function conditionReplyOf(r: CallOutcome<Result<AgentReadOutcome, ApiError>>, re
     return decoded.ok ? { ok: true, value: decoded.value } : { ok: false, error: `reply at ${decoded.path}: ${decoded.message}` };
 }
 
-async function sendStart(request: StartScheduledExecutionRequest): Promise<void> {
-    let outcome: StartOutcome;
-    try {
-        const [paramIdlTypes, returnIdlType] = candidOf(StartScheduledExecutionMethod);
-        const result = await call<[StartScheduledExecutionRequest], StartScheduledExecutionResult>(state.deployment.peer('orchestrator'), 'start_scheduled_execution', { paramIdlTypes, returnIdlType, args: [request] });
-        outcome = { kind: 'Replied', result };
-    } catch (error) {
-        const failure = callFailureOf(error);
-        outcome = { kind: 'Rejected', reject_code: failure.reject_code, message: failure.message };
-    }
-    await settleStart(request.idempotency_key, outcome);
+/**
+ * Sends one start request (its own message, by the outbox) and applies a final answer: the
+ * firing's outcome, the overlap slot, a held workflow. `Unavailable` and retryable rejects are
+ * retried by the outbox; the key makes a repeated request start nothing new.
+ *
+ * Call context: timer.
+ */
+async function sendStart(entry: StoredStart): Promise<HandleOutcome> {
+    const r = await callTyped<StartScheduledExecutionResult>(state.deployment.peer('orchestrator'), 'start_scheduled_execution', StartScheduledExecutionMethod, [startRequestOf(entry)]);
+    const handled = startHandling(entry, r);
+    if (handled.settled !== undefined) settleStart(entry, handled.settled.outcome, handled.settled.held);
+    return handled.outcome;
 }
 
-/** Feeds an answer to the logic. An entry already settled (a duplicate answer) is ignored. */
-async function settleStart(key: string, outcome: StartOutcome): Promise<void> {
-    const entry = state.getOutbox(key);
-    if (entry === undefined) return;
-    const before = state.getSchedule(entry.schedule_id);
-    const step = onStartOutcome(before, entry, outcome, firingContext());
-    if (step.schedule !== undefined) state.saveSchedule(step.schedule, before);
-    const out = applyEffects(step.effects);
-    replan();
-    await send(out);
+/** A start the outbox dead-lettered: its firing fails, its slot is freed (its own message). */
+function onStartDeadLettered(entry: StoredStart, reason: DeadLetterReason): void {
+    settleStart(entry, deadLetteredOutcome(entry, reason), undefined);
 }
+
+function settleStart(entry: StoredStart, outcome: FiringOutcome, held: WorkflowTarget | undefined): void {
+    const before = state.getSchedule(entry.schedule_id);
+    const step = onStartSettled(before, entry, outcome, held, firingContext());
+    if (step.schedule !== undefined) state.saveSchedule(step.schedule, before);
+    launch(applyEffects(step.effects));
+    replan();
+}
+
+/** The scheduler's outbox of start requests. Call context of its passes: timer. */
+const starts = new DurableOutbox<StoredStart>({
+    store: state.startOutbox,
+    handle: sendStart,
+    onDeadLetter: onStartDeadLettered,
+    policyOf: () => DEFAULT_RETRY_POLICY,
+    batch: START_BATCH,
+    resendAfterNs: START_RESEND_AFTER_NS,
+    now: () => time()
+});
 
 /**
  * The global timer's callback: fires a bounded batch of due schedules (each applying its
- * missed-run and overlap policy and the mode in force), sends due outbox retries, re-arms
- * for the earliest remaining work, then awaits the start requests.
+ * missed-run and overlap policy and the mode in force; the outbox sends the starts), re-arms
+ * for the earliest remaining work, then awaits the condition reads.
  *
  * Call context: timer.
  */
 async function onTimer(): Promise<void> {
     const ctx = firingContext();
-    const out: Outgoing = { starts: [], reads: [] };
+    const out: Outgoing = { reads: [] };
     for (const schedule of state.dueSchedules(ctx.now, FIRE_BATCH)) {
         const step = fireDueSchedule(schedule, ctx);
         state.saveSchedule(step.schedule, schedule);
         merge(out, applyEffects(step.effects));
     }
-    merge(out, applyEffects(retryDueStarts(state.dueRetries(ctx.now, RETRY_BATCH), ctx.now)));
     replan();
     await send(out);
 }

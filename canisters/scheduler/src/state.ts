@@ -9,12 +9,13 @@ import { StableBTreeMap } from 'azle';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
 import type { FiringEntry, FiringOutcome } from '../../../shared/scheduling/firing';
-import type { OutboxEntry } from '../../../shared/scheduling/outbox';
 import type { Schedule } from '../../../shared/scheduling/schedule';
 import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue, workflowIndexKey, workflowIndexPrefix } from './logic/due-index';
 import { recordFiring, updateFiringOutcome } from './logic/history';
 import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
 import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';
+import { startOutboxStore, type StoredStart } from './logic/start-outbox';
+import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import { indexSchedule, LISTING_SCAN_BUDGET, listingGroup, scheduleGroups, unindexSchedule } from './indexes';
 import { MEMORY } from './memory';
 
@@ -41,7 +42,7 @@ export const emergency = new EmergencyStore(MEMORY.emergency);
 /** Records in schema v1 or v2: always read through {@link readSchedule}. */
 const schedules = new StableBTreeMap<string, StoredSchedule>(MEMORY.schedules);
 const dueIndex = new StableBTreeMap<string, null>(MEMORY.dueIndex);
-const outbox = new StableBTreeMap<string, Stored<OutboxEntry>>(MEMORY.outbox);
+const outbox = new StableBTreeMap<string, Stored<StoredStart>>(MEMORY.outbox);
 const retryIndex = new StableBTreeMap<string, null>(MEMORY.retryIndex);
 const firings = new StableBTreeMap<string, Stored<FiringEntry[]>>(MEMORY.firings);
 const counters = new StableBTreeMap<string, Stored<SchedulerCounters>>(MEMORY.counters);
@@ -219,39 +220,14 @@ function firstIndexWhere<V>(map: StableBTreeMap<string, V>, past: (key: string) 
 
 // ---- the outbox and its retry index ----
 
-export function getOutbox(key: string): OutboxEntry | undefined {
-    return outbox.get(key)?.value;
-}
+/** Start requests refused, given up or trapping, with their reason (`list_dead_letters`). */
+export const deadLetters = new DeadLetterStore(MEMORY.deadLetters);
+
+/** The start requests as the shared durable outbox drives them (`logic/start-outbox.ts`). */
+export const startOutbox = startOutboxStore(outbox, retryIndex, deadLetters);
 
 export function outboxSize(): number {
     return Number(outbox.len());
-}
-
-export function putOutbox(entry: OutboxEntry): void {
-    const before = getOutbox(entry.key);
-    if (before !== undefined) retryIndex.remove(dueIndexKey(before.next_attempt_at, before.key));
-    outbox.insert(entry.key, stored(entry));
-    retryIndex.insert(dueIndexKey(entry.next_attempt_at, entry.key), null);
-}
-
-export function deleteOutbox(key: string): void {
-    const before = getOutbox(key);
-    if (before === undefined) return;
-    retryIndex.remove(dueIndexKey(before.next_attempt_at, before.key));
-    outbox.remove(key);
-}
-
-/** Outbox entries whose retry time has come, earliest first, at most `max`. */
-export function dueRetries(now: bigint, max: number): OutboxEntry[] {
-    return takeDue(retryIndex.keys(0, max), now, max).flatMap((key) => {
-        const entry = getOutbox(key);
-        return entry === undefined ? [] : [entry];
-    });
-}
-
-export function earliestRetry(): bigint | undefined {
-    const [first] = retryIndex.keys(0, 1);
-    return first === undefined ? undefined : parseDueIndexKey(first).due_at;
 }
 
 // ---- batches for the index rebuild (index-rebuild.ts) ----

@@ -133,3 +133,41 @@ export const CreateCanisterResult = IDL.Variant({
     Err: CreateCanisterError
 });
 export type CreateCanisterResultValue = { Ok: { block_id: bigint; canister_id: Principal } } | { Err: CreateCanisterErrorValue };
+
+export const WithdrawArgs = IDL.Record({
+    amount: IDL.Nat,
+    from_subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)),
+    to: IDL.Principal,
+    created_at_time: IDL.Opt(IDL.Nat64)
+});
+export type WithdrawArgsValue = { amount: bigint; from_subaccount: [] | [Uint8Array | number[]]; to: Principal; created_at_time: [] | [bigint] };
+
+/** The IC's reject codes as the cycles ledger names them (dfinity/cycles-ledger `RejectionCode`). */
+export const RejectionCode = IDL.Variant({
+    NoError: IDL.Null,
+    SysFatal: IDL.Null,
+    SysTransient: IDL.Null,
+    DestinationInvalid: IDL.Null,
+    CanisterReject: IDL.Null,
+    CanisterError: IDL.Null,
+    Unknown: IDL.Null
+});
+export type RejectionCodeValue = { NoError: null } | { SysFatal: null } | { SysTransient: null } | { DestinationInvalid: null } | { CanisterReject: null } | { CanisterError: null } | { Unknown: null };
+
+export const WithdrawError = IDL.Variant({
+    GenericError: IDL.Record({ message: IDL.Text, error_code: IDL.Nat }),
+    TemporarilyUnavailable: IDL.Null,
+    FailedToWithdraw: IDL.Record({ fee_block: IDL.Opt(IDL.Nat), rejection_code: RejectionCode, rejection_reason: IDL.Text }),
+    Duplicate: IDL.Record({ duplicate_of: IDL.Nat }),
+    BadFee: IDL.Record({ expected_fee: IDL.Nat }),
+    InvalidReceiver: IDL.Record({ receiver: IDL.Principal }),
+    CreatedInFuture: IDL.Record({ ledger_time: IDL.Nat64 }),
+    TooOld: IDL.Null,
+    InsufficientFunds: IDL.Record({ balance: IDL.Nat })
+});
+export type WithdrawErrorValue =
+    | { InsufficientFunds: { balance: bigint } }
+    | { FailedToWithdraw: { fee_block: [] | [bigint]; rejection_code: RejectionCodeValue; rejection_reason: string } }
+    | { GenericError: { message: string; error_code: bigint } };
+export const WithdrawResult = IDL.Variant({ Ok: IDL.Nat, Err: WithdrawError });
+export type WithdrawResultValue = { Ok: bigint } | { Err: WithdrawErrorValue };

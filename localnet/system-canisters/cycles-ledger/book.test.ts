@@ -1,7 +1,7 @@
 import { Principal } from '@dfinity/principal';
 
 import { CYCLES_LEDGER_FEE } from '../common/interfaces';
-import { accountKey, balanceOf, checkFee, refuseCreatedAtTime, transfer } from './book';
+import { accountKey, balanceOf, checkFee, refuseCreatedAtTime, rejectionCodeOf, transfer } from './book';
 
 const alice = Principal.fromText('2vxsx-fae');
 
@@ -30,5 +30,11 @@ describe('cycles ledger book', () => {
         expect(checkFee([1n])).toEqual({ BadFee: { expected_fee: CYCLES_LEDGER_FEE } });
         expect(refuseCreatedAtTime([])).toBeNull();
         expect(refuseCreatedAtTime([1n])).toHaveProperty('GenericError');
+    });
+
+    it("names the IC's reject codes as the cycles ledger does, and any other as Unknown", () => {
+        expect([1, 2, 3, 4, 5].map(rejectionCodeOf)).toEqual([{ SysFatal: null }, { SysTransient: null }, { DestinationInvalid: null }, { CanisterReject: null }, { CanisterError: null }]);
+        expect(rejectionCodeOf(9)).toEqual({ Unknown: null });
+        expect(rejectionCodeOf(undefined)).toEqual({ Unknown: null });
     });
 });

@@ -3,7 +3,7 @@
  * tests, the canister's `StableBTreeMap` in the canister): account keys, the fee rule and
  * debits that never overdraw. Every balance is backed by cycles the ledger canister holds.
  */
-import { CYCLES_LEDGER_FEE, type AccountValue } from '../common/interfaces';
+import { CYCLES_LEDGER_FEE, type AccountValue, type RejectionCodeValue } from '../common/interfaces';
 
 export type BalanceStore = { get(key: string): bigint | undefined; set(key: string, value: bigint): void };
 
@@ -66,4 +66,18 @@ export function transfer(store: BalanceStore, from: string, to: string, amount: 
     if (refused !== null) return refused;
     credit(store, to, amount);
     return null;
+}
+
+const REJECTION_CODES = ['NoError', 'SysFatal', 'SysTransient', 'DestinationInvalid', 'CanisterReject', 'CanisterError'] as const;
+
+/**
+ * The cycles ledger's name for the IC reject code of a failed call (interface specification:
+ * 1 SYS_FATAL … 5 CANISTER_ERROR); any other number is `Unknown`.
+ *
+ * @example
+ * rejectionCodeOf(3) // { DestinationInvalid: null }
+ */
+export function rejectionCodeOf(code: unknown): RejectionCodeValue {
+    const name = typeof code === 'number' ? REJECTION_CODES[code] : undefined;
+    return (name === undefined ? { Unknown: null } : { [name]: null }) as RejectionCodeValue;
 }

@@ -1,15 +1,17 @@
 /**
  * `cycles_ledger`: the local network's cycles ledger at its fixed id
  * (`um5iw-rqaaa-aaaaq-qaaba-cai`, on the fiduciary subnet), as far as icp-cli uses it:
- * balances (`icrc1_balance_of`, metadata), `icrc1_transfer` and `create_canister`, which
+ * balances (`icrc1_balance_of`, metadata), `icrc1_transfer`, `create_canister`, which
  * burns the amount plus the fee and has the cycles minting canister create the canister with
- * those cycles (dfinity/cycles-ledger `cycles-ledger/src/storage.rs` `create_canister`).
+ * those cycles (dfinity/cycles-ledger `cycles-ledger/src/storage.rs` `create_canister`), and
+ * `withdraw` (`icp canister top-up`), which sends the amount to a canister with the
+ * management canister's `deposit_cycles` (same file, `withdraw`).
  * Every balance is backed by cycles this canister holds: `npm start` creates it with the
  * seeded balances' worth of cycles.
  *
  * Not implemented: the block log (ICRC-3: block indexes are counted, blocks are not kept),
  * deduplication (`created_at_time` is refused with `GenericError`), approvals (ICRC-2),
- * `deposit`, `withdraw`, `withdraw_from`, `create_canister_from`; those methods are absent,
+ * `deposit`, `withdraw_from`, `create_canister_from`; those methods are absent,
  * so the IC answers "no such method".
  */
 import { call, IDL, init, msgCaller, postUpgrade, Principal, query, StableBTreeMap, update } from 'azle';
@@ -33,9 +35,13 @@ import {
     type CreateCanisterResultValue,
     type LedgerArgsValue,
     type TransferArgsValue,
-    type TransferResultValue
+    type TransferResultValue,
+    WithdrawArgs,
+    WithdrawResult,
+    type WithdrawArgsValue,
+    type WithdrawResultValue
 } from '../common/interfaces';
-import { accountKey, balanceOf, checkFee, credit, debit, refuseCreatedAtTime, transfer, type BalanceStore } from './book';
+import { accountKey, balanceOf, checkFee, credit, debit, refuseCreatedAtTime, rejectionCodeOf, transfer, type BalanceStore } from './book';
 
 const balances = new StableBTreeMap<string, bigint>(0);
 const counters = new StableBTreeMap<'next_block' | 'total_supply', bigint>(1);
@@ -185,6 +191,32 @@ export default class {
         }
         const { create_error, refund_error } = result.Err.RefundFailed;
         return { Err: { FailedToCreate: { fee_block: [burnBlock], refund_block: [], error: `${create_error}; the refund failed: ${refund_error}` } } };
+    }
+
+    /**
+     * Sends `amount` cycles from the caller's account to canister `to` (`deposit_cycles`),
+     * burning the fee. If the deposit is rejected (no such canister, say) the amount comes
+     * back to the account, the fee is kept, and the answer is `FailedToWithdraw` with the
+     * IC's reject code and message, as on the IC.
+     * Call context: update; the caller spends only its own account. Errors: InsufficientFunds,
+     * FailedToWithdraw, GenericError (invalid subaccount, `created_at_time` given).
+     */
+    @update([WithdrawArgs], WithdrawResult)
+    async withdraw(arg: WithdrawArgsValue): Promise<WithdrawResultValue> {
+        const from = accountKey(callerAccount(arg.from_subaccount));
+        if (typeof from !== 'string') return { Err: from };
+        const refused = refuseCreatedAtTime(arg.created_at_time) ?? debit(store, from, arg.amount + CYCLES_LEDGER_FEE);
+        if (refused !== null) return { Err: refused };
+        changeSupply(-(arg.amount + CYCLES_LEDGER_FEE));
+        const block = nextBlock();
+        try {
+            await call('aaaaa-aa', 'deposit_cycles', { paramIdlTypes: [IDL.Record({ canister_id: IDL.Principal })], args: [{ canister_id: arg.to }], cycles: arg.amount });
+        } catch (error) {
+            this.refund(from, arg.amount);
+            const code = typeof error === 'object' && error !== null ? (error as { rejectCode?: unknown }).rejectCode : undefined;
+            return { Err: { FailedToWithdraw: { fee_block: [block], rejection_code: rejectionCodeOf(code), rejection_reason: callErrorText(error) } } };
+        }
+        return { Ok: block };
     }
 
     private refund(key: string, amount: bigint): bigint {

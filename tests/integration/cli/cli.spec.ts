@@ -164,6 +164,23 @@ describe('CLI > end to end on the local network', () => {
         });
     });
 
+    describe('position manager', () => {
+        it('sets, shows and clears the position manager; a DeFlow canister is refused (exit 1, InvalidInput); liquidations start empty', async () => {
+            const user = net.user();
+            const lending = net.demo.ids.lending.toText();
+            const set = await user.deflow(['position-manager', 'set', lending, 'liquidate', '(record { position: text })', '(variant { Ok: nat; Err: text })']);
+            expect({ code: set.code, stderr: set.stderr }).toEqual({ code: 0, stderr: '' });
+            expect(set.stdout).toMatch(new RegExp(`^canister:\\s+${lending}$`, 'm'));
+            expect(jsonOf<{ method: string }>(await user.deflow(['position-manager', 'show', '--json'])).method).toBe('liquidate');
+            const refused = await user.deflow(['position-manager', 'set', net.deployment.peers.orchestrator.toText(), 'liquidate', '()', '()']);
+            expect(refused.code).toBe(1);
+            expect(refused.stderr).toContain('manager.canister');
+            expect((await user.deflow(['liquidations'])).stdout).toBe('0 liquidation(s) in all\n');
+            expect((await user.deflow(['position-manager', 'clear'])).code).toBe(0);
+            expect((await user.deflow(['position-manager', 'show'])).stdout).toContain('no position manager');
+        });
+    });
+
     describe('system', () => {
         it('shows health and the version of all four canisters', async () => {
             const user = net.user();

@@ -8,6 +8,7 @@
  * monitor, and a state folder rewritten whole.
  */
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +22,7 @@ import { loadIdentityFile } from '../../../cli/identity';
 import { deploymentArgText, type DeploymentConfig } from '../../../shared/common/deployment';
 import { encodeCbor } from '../../../localnet/src/http-interface/cbor';
 import { monitorIdlFactory, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
+import { jsonOf, runDeflow, type CliRun } from '../support/cli';
 import { ICP_BINARY, icpRunner, runStartToExit, startFolders, startNetwork, type StartedNetwork, type StartFolders } from '../support/npm-start';
 
 // A fresh start builds nothing (the suite builds first) but deploys seven Azle canisters.
@@ -197,6 +199,21 @@ describe('npm start > the network it makes', () => {
             expect(price.status === 0 ? price.stdout : price.stderr).toMatch(/price_e8s = \d/);
         });
 
+        (existsSync(ICP_BINARY) ? it : it.skip)('tops the created canister up from the caller\'s cycles ledger balance (icp canister top-up: the ledger\'s withdraw)', () => {
+            const asDeflow = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
+            const cyclesOf = (): bigint => BigInt((/Cycles: ([\d_]+)/.exec(icp.run(['canister', 'status', createdId, ...asDeflow]).stdout)?.[1] ?? '0').replace(/_/g, ''));
+            const before = cyclesOf();
+            const topUp = icp.run(['canister', 'top-up', createdId, '--amount', '1t', ...asDeflow]);
+            expect(topUp.status === 0 ? 'ok' : topUp.stderr).toBe('ok');
+            // 1 T arrived (less what the canister burnt meanwhile); the balance paid 1 T plus the 100M fee.
+            expect(cyclesOf() - before).toBeGreaterThan(999_000_000_000n);
+            expect(icp.run(['cycles', 'balance', ...asDeflow]).stdout).toContain('Balance: 996_999_800_000_000 cycles');
+            // An identity without a balance is refused by the ledger, with its balance named.
+            const stranger = icp.run(['canister', 'top-up', createdId, '--amount', '1t', '-n', network.url, '-k', 'fetch']);
+            expect(stranger.status).not.toBe(0);
+            expect(stranger.stderr).toMatch(/Insufficient cycles\. Requested: 1_000_000_000_000 cycles, balance: 0 cycles/);
+        });
+
         (existsSync(ICP_BINARY) ? it : it.skip)('follows the release runbook (docs/upgrade-drill.md) with icp: stop, upgrade with an argument, start, get_version; the argument takes effect', () => {
             const asDeflow = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
             const monitor = deployment.peers['monitor']!;
@@ -247,6 +264,8 @@ describe('npm start > the network it makes', () => {
         });
 
         describe('icp deploy from icp.yaml', () => {
+            /** The canisters `npm run icp:deploy` created, by role (the next test runs a workflow on them). */
+            let icpDeployed: Record<string, string> = {};
             (existsSync(ICP_BINARY) ? it : it.skip)('brings up the four canisters wired to each other (npm run icp:deploy), and a second run upgrades them in place', async () => {
                 // The project's icp.yaml, connected to this network's URL instead of port 4943.
                 const project = mkdtempSync(join(tmpdir(), 'deflow-icp-project-'));
@@ -277,6 +296,39 @@ describe('npm start > the network it makes', () => {
                 expect(second.status === 0 ? 'ok' : String(second.stderr)).toBe('ok');
                 expect(String(second.stdout)).not.toMatch(/Created canister/);
                 expect((await monitor.get_system_health()).canisters).toHaveLength(3);
+                icpDeployed = ids;
+            });
+
+            (existsSync(ICP_BINARY) ? it : it.skip)("gives an owner's first workflow an agent, through which its call node runs (the agent module is set, as npm start sets it)", async () => {
+                expect(Object.keys(icpDeployed)).toHaveLength(4);
+                // The deflow CLI of a new owner, pointed at the icp-deployed canisters (and npm start's demo ids beside them).
+                const dir = mkdtempSync(join(tmpdir(), 'deflow-icp-owner-'));
+                const deploymentFile = join(dir, 'deployment.json');
+                writeFileSync(deploymentFile, JSON.stringify({ peers: icpDeployed, controller: operator.getPrincipal().toText() }));
+                writeFileSync(join(dir, 'demo.json'), JSON.stringify(demo));
+                const pem = join(dir, 'owner.pem');
+                writeFileSync(pem, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), { mode: 0o600 });
+                const workflowFile = join(dir, 'price.json');
+                writeFileSync(workflowFile, JSON.stringify({
+                    name: 'Read the demo price',
+                    nodes: [{ id: 'price', config: { kind: 'Call', canister: '${demo.price_oracle}', method: 'get_price', args: { kind: 'Raw', bytes: '4449444c0000' }, cycles: 0, reply: { kind: 'Candid', types: '(record { price_e8s: nat64 })' } } }]
+                }));
+                const oracle = Actor.createActor<{ calls: () => Promise<bigint> }>(({ IDL: I }) => I.Service({ calls: I.Func([], [I.Nat64], ['query']) }), {
+                    agent: await agentAs(),
+                    canisterId: demo['price_oracle']!
+                });
+                const callsBefore = await oracle.calls();
+                const owner = (args: string[]): Promise<CliRun> =>
+                    runDeflow([...args, '--network', network.url, '--deployment', deploymentFile, '--json'], { cwd: dir, env: { HOME: dir, DEFLOW_CONFIG_DIR: join(dir, 'config'), DEFLOW_IDENTITY: pem } });
+                const workflow = jsonOf<{ id: string }>(await owner(['workflow', 'create', workflowFile]));
+                const run = jsonOf<{ status: string; nodes: { nodeId: string; output?: string }[] }>(await owner(['run', workflow.id, '--watch', '--interval', '250', '--timeout', '120']));
+                expect(run.status).toBe('Succeeded');
+                expect(JSON.parse(run.nodes.find((n) => n.nodeId === 'price')?.output ?? 'null')).toEqual({ price_e8s: 100_000_000 });
+                const agent = jsonOf<{ status: unknown; agent: string[] }>(await owner(['agent']));
+                expect(agent.status).toEqual({ Ready: null });
+                expect(agent.agent).toHaveLength(1);
+                // The oracle answered one more call (it counts them): the call node's, made by that agent.
+                expect(await oracle.calls()).toBe(callsBefore + 1n);
             });
         });
     });

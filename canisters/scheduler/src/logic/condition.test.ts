@@ -38,7 +38,7 @@ function readAll(schedule: Schedule, prices: number[]): { schedule: Schedule; ru
         const read = fired.effects.find((e) => e.type === 'ReadCondition');
         if (read?.type !== 'ReadCondition') throw new Error('no read');
         const step = onConditionRead(fired.schedule, read.due_at, price(p), ctx(now), offerRun);
-        for (const e of step.effects) if (e.type === 'StartExecution') runs.push(e.request.due_at);
+        for (const e of step.effects) if (e.type === 'PutOutbox') runs.push(e.entry.due_at);
         s = step.schedule;
     });
     return { schedule: s, runs };

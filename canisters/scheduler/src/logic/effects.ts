@@ -1,22 +1,18 @@
 import { assertNever } from '../../../../shared/common/result';
 import type { ConditionRead } from '../../../../shared/scheduling/condition';
 import type { FiringEntry, FiringOutcome } from '../../../../shared/scheduling/firing';
-import type { OutboxEntry, StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
+import type { StoredStart } from './start-outbox';
 
 /**
  * Everything the pure scheduler logic asks the canister adapter to do. The adapter applies
- * them in order: stable writes (`PutOutbox`, `DeleteOutbox`, `RecordFiring`, `UpdateFiring`)
- * come before the `StartExecution` they protect, so a start is on record before it is sent.
+ * them in order. A start is sent by the scheduler's durable outbox once its `PutOutbox` is
+ * committed (`start-outbox.ts`), never by the message that decided it.
  */
 export type SchedulerEffect =
-    /** Store (or replace) an outbox entry, keyed by `entry.key`. */
-    | { type: 'PutOutbox'; entry: OutboxEntry }
-    /** Remove an outbox entry: its start was answered for good. */
-    | { type: 'DeleteOutbox'; key: string }
+    /** Store a new start request in the outbox (keyed by `entry.key`), which then sends it. */
+    | { type: 'PutOutbox'; entry: StoredStart }
     /** Make a condition trigger's read for the due time `due_at` (inter-canister, awaited; the reply goes to `onConditionRead`). */
     | { type: 'ReadCondition'; schedule_id: string; due_at: bigint; read: ConditionRead }
-    /** Call the orchestrator's `start_scheduled_execution` (inter-canister, awaited). */
-    | { type: 'StartExecution'; request: StartScheduledExecutionRequest }
     /** Append to (or replace the same due time in) the schedule's firing history. */
     | { type: 'RecordFiring'; entry: FiringEntry }
     /** Change the outcome of an existing history entry (Pending → Started/Failed/Skipped). */
@@ -37,11 +33,7 @@ export type SchedulerEffectType = SchedulerEffect['type'];
 export function describeEffect(effect: SchedulerEffect): string {
     switch (effect.type) {
         case 'PutOutbox':
-            return `outbox put ${effect.entry.key} (attempt ${effect.entry.attempts})`;
-        case 'DeleteOutbox':
-            return `outbox delete ${effect.key}`;
-        case 'StartExecution':
-            return `start ${effect.request.idempotency_key}`;
+            return `outbox put ${effect.entry.key}`;
         case 'ReadCondition':
             return `read ${effect.read.method} for ${effect.schedule_id}@${effect.due_at}`;
         case 'RecordFiring':

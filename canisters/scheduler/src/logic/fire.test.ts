@@ -3,7 +3,8 @@ import type { FiringEntry } from '../../../../shared/scheduling/firing';
 import type { OverlapPolicy, Schedule, ScheduleKind } from '../../../../shared/scheduling/schedule';
 import type { SchedulerEffect } from './effects';
 import { describeEffect } from './effects';
-import { fireDueSchedule, onExecutionFinished, onStartOutcome, retryDueStarts, type FiringContext } from './fire';
+import { fireDueSchedule, onExecutionFinished, onStartSettled, type FiringContext } from './fire';
+import { deadLetteredOutcome } from './outbox';
 import { recordFiring, updateFiringOutcome } from './history';
 import { makeSchedule } from './test-fixtures';
 import { isoNs, minutes, seconds } from './time';
@@ -21,15 +22,15 @@ function withOverlap(overlap: OverlapPolicy): Schedule {
 }
 
 describe('Scheduler > firing', () => {
-    it('a due schedule starts a run: outbox first, history, then the call; next due moves on', () => {
+    it('a due schedule starts a run: history, then the outbox entry (the outbox sends it); next due moves on', () => {
         const step = fireDueSchedule(withOverlap({ Skip: null }), ctx(T0 + seconds(1)));
-        expect(types(step.effects)).toEqual(['PutOutbox', 'RecordFiring', 'StartExecution']);
+        expect(types(step.effects)).toEqual(['RecordFiring', 'PutOutbox']);
         expect(step.schedule.next_due_at).toEqual([T0 + minutes(1)]);
         expect(step.schedule.last_due_at).toEqual([T0]);
         expect(step.schedule.in_flight).toEqual([`s1:${T0}`]);
-        const record = step.effects[1];
+        const record = step.effects[0];
         expect(record?.type === 'RecordFiring' && record.entry.lateness_ns).toBe(seconds(1));
-        expect(step.effects.map(describeEffect)).toEqual([`outbox put s1:${T0} (attempt 1)`, `firing s1@${T0}`, `start s1:${T0}`]);
+        expect(step.effects.map(describeEffect)).toEqual([`firing s1@${T0}`, `outbox put s1:${T0}`]);
     });
 
     it('not yet due, paused or ended: unchanged, no effects', () => {
@@ -47,7 +48,7 @@ describe('Scheduler > firing', () => {
     });
 
     it('safe mode still sends starts: the orchestrator knows which workflows are critical', () => {
-        expect(types(fireDueSchedule(withOverlap({ Allow: null }), ctx(T0, { Safe: null })).effects)).toContain('StartExecution');
+        expect(types(fireDueSchedule(withOverlap({ Allow: null }), ctx(T0, { Safe: null })).effects)).toContain('PutOutbox');
     });
 
     describe('overlap', () => {
@@ -89,37 +90,32 @@ describe('Scheduler > firing', () => {
 
     describe('start outcomes', () => {
         const fired = fireDueSchedule(withOverlap({ Skip: null }), ctx(T0));
-        const put = fired.effects[0];
-        if (put?.type !== 'PutOutbox') throw new Error('expected PutOutbox first');
+        const put = fired.effects.find((e) => e.type === 'PutOutbox');
+        if (put?.type !== 'PutOutbox') throw new Error('expected PutOutbox');
         const entry = put.entry;
 
-        it('started: outbox entry deleted, history updated, slot stays taken', () => {
-            const r = onStartOutcome(fired.schedule, entry, { kind: 'Replied', result: { Ok: { execution_id: 'e1' } } }, ctx(T0 + 1n));
-            expect(r.effects).toEqual([
-                { type: 'DeleteOutbox', key: entry.key },
-                { type: 'UpdateFiring', schedule_id: 's1', due_at: T0, outcome: { Started: { execution_id: 'e1' } } }
-            ]);
+        it('started: history updated, slot stays taken', () => {
+            const r = onStartSettled(fired.schedule, entry, { Started: { execution_id: 'e1' } }, undefined, ctx(T0 + 1n));
+            expect(r.effects).toEqual([{ type: 'UpdateFiring', schedule_id: 's1', due_at: T0, outcome: { Started: { execution_id: 'e1' } } }]);
             expect(r.schedule?.in_flight).toEqual([entry.key]);
         });
 
-        it('orchestrator stopped: kept for retry', () => {
-            const r = onStartOutcome(fired.schedule, entry, { kind: 'Rejected', reject_code: 5, message: 'stopped' }, ctx(T0 + 1n));
-            expect(types(r.effects)).toEqual(['PutOutbox']);
-            const retries = retryDueStarts([entry], T0 + seconds(1));
-            expect(types(retries)).toEqual(['PutOutbox', 'StartExecution']);
-            expect(retryDueStarts([entry], T0 + seconds(1) - 1n)).toEqual([]);
-        });
-
         it('refused for good: the slot is freed', () => {
-            const r = onStartOutcome(fired.schedule, entry, { kind: 'Replied', result: { Err: { NotFound: { entity: 'workflow', id: 'wf-1' } } } }, ctx(T0 + 1n));
+            const r = onStartSettled(fired.schedule, entry, { Failed: { attempts: 1, failure: { Refused: { error: { NotFound: { entity: 'workflow', id: 'wf-1' } } } } } }, undefined, ctx(T0 + 1n));
             expect(r.schedule?.in_flight).toEqual([]);
-            expect(types(r.effects)).toEqual(['DeleteOutbox', 'UpdateFiring']);
+            expect(types(r.effects)).toEqual(['UpdateFiring']);
         });
 
-        it('schedule cancelled meanwhile: only the outbox and history are settled', () => {
-            const r = onStartOutcome(undefined, entry, { kind: 'Replied', result: { Ok: { execution_id: 'e1' } } }, ctx(T0 + 1n));
+        it('dead-lettered by the outbox: the firing fails, the slot is freed', () => {
+            const r = onStartSettled(fired.schedule, entry, deadLetteredOutcome(entry, { kind: 'Trapped', handlings: 3 }), undefined, ctx(T0 + 1n));
+            expect(r.schedule?.in_flight).toEqual([]);
+            expect(r.effects).toEqual([{ type: 'UpdateFiring', schedule_id: 's1', due_at: T0, outcome: { Failed: { attempts: 0, failure: { Unreachable: { reject_code: 0, message: 'dead-lettered: its handling trapped 3 times' } } } } }]);
+        });
+
+        it('schedule cancelled meanwhile: only the history is settled', () => {
+            const r = onStartSettled(undefined, entry, { Started: { execution_id: 'e1' } }, undefined, ctx(T0 + 1n));
             expect(r.schedule).toBeUndefined();
-            expect(types(r.effects)).toEqual(['DeleteOutbox', 'UpdateFiring']);
+            expect(types(r.effects)).toEqual(['UpdateFiring']);
         });
     });
 });

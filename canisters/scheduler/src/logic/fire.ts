@@ -2,14 +2,14 @@ import { assertNever } from '../../../../shared/common/result';
 import { fromOpt, toOpt } from '../../../../shared/common/codec';
 import type { FiringOutcome, SkipReason } from '../../../../shared/scheduling/firing';
 import type { OutboxEntry } from '../../../../shared/scheduling/outbox';
-import type { RetryPolicy } from '../../../common/outbox/retry-policy';
+import type { WorkflowTarget } from '../../../../shared/scheduling/target';
 import type { Schedule } from '../../../../shared/scheduling/schedule';
 import type { ExecutionFinished } from '../../../../shared/scheduling/service';
 import type { SystemMode } from '../../../../shared/monitoring/emergency';
 import type { SchedulerEffect } from './effects';
 import { DEFAULT_GRACE_NS, planMissedRuns } from './missed-runs';
 import { nextDueAfter } from './next-due';
-import { applyStartOutcome, beginRetry, DEFAULT_RETRY_POLICY, isRetryDue, newOutboxEntry, startRequestOf, type StartOutcome } from './outbox';
+import { newOutboxEntry } from './outbox';
 import { applyWorkflowTarget } from './hold';
 import { isSuspended } from './lifecycle';
 import { decideOverlap, MAX_IN_FLIGHT_PER_SCHEDULE } from './overlap';
@@ -19,7 +19,6 @@ export type FiringContext = {
     now: bigint;
     mode: SystemMode;
     grace_ns?: bigint;
-    retry?: RetryPolicy;
     max_in_flight?: number;
 };
 
@@ -35,17 +34,13 @@ function skipped(reason: SkipReason, runs = 1n): FiringOutcome {
     return { Skipped: { reason, runs } };
 }
 
-/** Starts the run due at `dueAt`: in flight, on record in the outbox and history, then the call. */
+/** Starts the run due at `dueAt`: in flight, on record in the history and in the outbox, which sends it. */
 function startRun(schedule: Schedule, dueAt: bigint, ctx: FiringContext): ScheduleStep {
-    const entry = newOutboxEntry(schedule, dueAt, ctx.now, ctx.retry ?? DEFAULT_RETRY_POLICY);
+    const entry = newOutboxEntry(schedule, dueAt, ctx.now);
     const next = { ...schedule, in_flight: [...schedule.in_flight, entry.key] };
     return {
         schedule: next,
-        effects: [
-            { type: 'PutOutbox', entry },
-            firing(schedule, dueAt, ctx.now, { Pending: { idempotency_key: entry.key } }),
-            { type: 'StartExecution', request: startRequestOf(entry) }
-        ]
+        effects: [firing(schedule, dueAt, ctx.now, { Pending: { idempotency_key: entry.key } }), { type: 'PutOutbox', entry }]
     };
 }
 
@@ -123,43 +118,19 @@ export function onExecutionFinished(schedule: Schedule, report: ExecutionFinishe
 }
 
 /**
- * The orchestrator answered (or rejected) a start request. Settled: the outbox entry goes,
- * the history entry gets its final outcome and, if no execution started, the overlap slot
- * is freed. Retry: the entry is stored with its next attempt time. `schedule` is `undefined`
- * when it was cancelled meanwhile.
+ * A start request was answered for good (`judgeStartReply`) or dead-lettered by the outbox
+ * (`deadLetteredOutcome`): the history entry gets its final outcome and, if no execution
+ * started, the overlap slot is freed. The outbox itself removes the entry. `schedule` is
+ * `undefined` when it was cancelled meanwhile.
  *
  * @example
- * onStartOutcome(schedule, entry, { kind: 'Replied', result: { Ok: { execution_id: 'e1' } } }, ctx)
+ * onStartSettled(schedule, entry, { Started: { execution_id: 'e1' } }, undefined, ctx)
  */
-export function onStartOutcome(schedule: Schedule | undefined, entry: OutboxEntry, outcome: StartOutcome, ctx: FiringContext): { schedule: Schedule | undefined; effects: SchedulerEffect[] } {
-    const decision = applyStartOutcome(entry, outcome, ctx.now, ctx.retry ?? DEFAULT_RETRY_POLICY);
-    if (decision.kind === 'Retry') return { schedule, effects: [{ type: 'PutOutbox', entry: decision.entry }] };
-    const effects: SchedulerEffect[] = [
-        { type: 'DeleteOutbox', key: entry.key },
-        { type: 'UpdateFiring', schedule_id: entry.schedule_id, due_at: entry.due_at, outcome: decision.outcome }
-    ];
-    if (schedule === undefined || 'Started' in decision.outcome) return { schedule, effects };
+export function onStartSettled(schedule: Schedule | undefined, entry: OutboxEntry, outcome: FiringOutcome, held: WorkflowTarget | undefined, ctx: FiringContext): { schedule: Schedule | undefined; effects: SchedulerEffect[] } {
+    const effects: SchedulerEffect[] = [{ type: 'UpdateFiring', schedule_id: entry.schedule_id, due_at: entry.due_at, outcome }];
+    if (schedule === undefined || 'Started' in outcome) return { schedule, effects };
     const step = release(schedule, entry.key, ctx);
     // The workflow is paused or deleted: the schedule follows it (the notice may still be on its way).
-    const held = decision.held === undefined ? step : joinSteps(step, applyWorkflowTarget(step.schedule, decision.held, ctx.now));
-    return { schedule: held.schedule, effects: [...effects, ...held.effects] };
-}
-
-/**
- * Outbox entries whose retry time has come, each counted as a new attempt before it is sent.
- *
- * @example
- * retryDueStarts(outboxEntries, now) // [PutOutbox, StartExecution, PutOutbox, StartExecution, ...]
- */
-export function retryDueStarts(entries: Iterable<OutboxEntry>, now: bigint, policy: RetryPolicy = DEFAULT_RETRY_POLICY, max = 50): SchedulerEffect[] {
-    const effects: SchedulerEffect[] = [];
-    let taken = 0;
-    for (const entry of entries) {
-        if (taken >= max) break;
-        if (!isRetryDue(entry, now)) continue;
-        const { entry: next, request } = beginRetry(entry, now, policy);
-        effects.push({ type: 'PutOutbox', entry: next }, { type: 'StartExecution', request });
-        taken += 1;
-    }
-    return effects;
+    const followed = held === undefined ? step : joinSteps(step, applyWorkflowTarget(step.schedule, held, ctx.now));
+    return { schedule: followed.schedule, effects: [...effects, ...followed.effects] };
 }

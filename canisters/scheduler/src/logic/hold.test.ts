@@ -1,5 +1,6 @@
 import type { WorkflowTarget } from '../../../../shared/scheduling/target';
-import { fireDueSchedule, onStartOutcome } from './fire';
+import { fireDueSchedule, onStartSettled } from './fire';
+import { judgeStartReply } from './outbox';
 import { applyWorkflowTarget, holdFor } from './hold';
 import { newOutboxEntry } from './outbox';
 import { makeSchedule } from './test-fixtures';
@@ -51,7 +52,9 @@ describe('Scheduler > schedules follow their workflow', () => {
         const fired = fireDueSchedule(schedule(), { now: due, mode: { Normal: null } });
         const entry = newOutboxEntry(fired.schedule, due, due);
         expect(entry.input).toEqual(['{"threshold_e8s":1}']);
-        const step = onStartOutcome(fired.schedule, entry, { kind: 'Replied', result: { Held: target({ Paused: null }, due) } }, { now: due + 1n, mode: { Normal: null } });
+        const decision = judgeStartReply(entry, { Held: target({ Paused: null }, due) });
+        if (decision.kind !== 'Settled') throw new Error('Held settles the start');
+        const step = onStartSettled(fired.schedule, entry, decision.outcome, decision.held, { now: due + 1n, mode: { Normal: null } });
         expect(step.effects).toContainEqual({ type: 'UpdateFiring', schedule_id: 's1', due_at: due, outcome: { Skipped: { reason: { WorkflowHeld: null }, runs: 1n } } });
         expect(step.schedule).toMatchObject({ hold: [{ WorkflowPaused: null }], next_due_at: [], in_flight: [] });
     });

@@ -1,72 +1,118 @@
 import { DEFAULT_POLICIES } from '../../../../shared/scheduling/schedule';
-import type { RetryPolicy } from '../../../common/outbox/retry-policy';
+import type { CallOutcome } from '../../../common/outbox/retry-policy';
+import { IcModel } from '../../../common/outbox/ic-model';
+import { OutboxRunner } from '../../../common/outbox/runner';
+import type { DeadLetterReason } from '../../../common/outbox/delivery';
 import { OWNER, makeSchedule } from './test-fixtures';
-import { applyStartOutcome, backoffDelay, beginRetry, DEFAULT_RETRY_POLICY, idempotencyKey, newOutboxEntry, type StartOutcome } from './outbox';
+import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, idempotencyKey, newOutboxEntry, START_BATCH, START_RESEND_AFTER_NS, startHandling, startRequestOf, type StartReply } from './outbox';
+import { deliveryOfStart, startOutboxStore, type StoredStart } from './start-outbox';
 import { hours, isoNs, seconds } from './time';
 
 const NOW = isoNs('2025-03-10T12:00:00Z');
 const schedule = makeSchedule({ Once: { at: NOW } }, { created_at: NOW, next_due_at: NOW }, DEFAULT_POLICIES);
 
-describe('Scheduler > outbox', () => {
-    it('keys a run by schedule and due time', () => {
+/** The scheduler's real start store on the IC model, driven by the real outbox runner. */
+function schedulerOutbox(reply: (e: StoredStart) => CallOutcome<StartReply>) {
+    const ic = new IcModel(NOW);
+    const map = ic.map<{ schema_version: number; value: StoredStart }>();
+    const index = ic.map<null>();
+    const retryIndex = { keys: (start: number, length: number) => [...index.keys()].sort().slice(start, start + length), insert: (k: string) => index.set(k, null), remove: (k: string) => index.delete(k) };
+    const outbox = { get: (k: string) => map.get(k), insert: (k: string, v: { schema_version: number; value: StoredStart }) => map.set(k, v), remove: (k: string) => map.delete(k) };
+    const deadLetters = ic.deadLetters();
+    const store = startOutboxStore(outbox, retryIndex, deadLetters);
+    const settled: string[] = [];
+    const dead: [string, DeadLetterReason][] = [];
+    const runner = new OutboxRunner<StoredStart>(
+        {
+            store,
+            handle: (e) => {
+                const h = startHandling(e, reply(e));
+                if (h.settled !== undefined) settled.push(`${e.key}:${Object.keys(h.settled.outcome)[0]}`);
+                return h.outcome;
+            },
+            onDeadLetter: (e, reason) => void dead.push([e.key, reason]),
+            policyOf: () => DEFAULT_RETRY_POLICY,
+            batch: START_BATCH,
+            resendAfterNs: START_RESEND_AFTER_NS,
+            now: () => ic.now
+        },
+        ic.scheduling
+    );
+    const enqueue = (dueAt: bigint): StoredStart => {
+        const entry = newOutboxEntry(schedule, dueAt, ic.now);
+        store.put(entry);
+        runner.arm();
+        return entry;
+    };
+    return { ic, store, deadLetters, settled, dead, enqueue, drain: () => runner.drain() };
+}
+
+const started: CallOutcome<StartReply> = { kind: 'Replied', value: { Ok: { execution_id: 'e1' } } };
+
+describe('Scheduler > start outbox', () => {
+    it('keys a run by schedule and due time; a new entry is due now, no attempt made yet', () => {
         expect(idempotencyKey('s1', 100n)).toBe('s1:100');
-        const entry = newOutboxEntry(schedule, NOW, NOW);
-        expect(entry).toMatchObject({ key: `s1:${NOW}`, attempts: 1, next_attempt_at: NOW + seconds(1), owner: OWNER });
+        expect(newOutboxEntry(schedule, NOW, NOW)).toMatchObject({ key: `s1:${NOW}`, attempts: 0, next_attempt_at: NOW, owner: OWNER });
     });
 
-    it.each([
-        [1, seconds(1)],
-        [2, seconds(2)],
-        [3, seconds(4)],
-        [6, seconds(32)],
-        [7, seconds(60)],
-        [50, seconds(60)]
-    ])('backoff after %i attempts is %s ns', (attempts, delay) => {
-        expect(backoffDelay(DEFAULT_RETRY_POLICY, attempts)).toBe(delay);
+    it.each<[string, CallOutcome<StartReply>, string]>([
+        ['started', started, 'Done:Started'],
+        ['refused: workflow gone', { kind: 'Replied', value: { Err: { NotFound: { entity: 'workflow', id: 'wf-1' } } } }, 'Done:Failed'],
+        ['orchestrator in emergency mode', { kind: 'Replied', value: { Err: { EmergencyMode: { message: 'on' } } } }, 'Done:Skipped'],
+        ['orchestrator says unavailable', { kind: 'Replied', value: { Err: { Unavailable: { message: 'migrating' } } } }, 'Retry'],
+        ['stopped (reject 5)', { kind: 'Rejected', reject_code: 5, message: 'IC0508: canister is stopped' }, 'Retry'],
+        ['transient (reject 2)', { kind: 'Rejected', reject_code: 2, message: 'queue full' }, 'Retry'],
+        ['unknown (reject 6)', { kind: 'Rejected', reject_code: 6, message: 'timeout' }, 'Retry'],
+        ['destination invalid (reject 3)', { kind: 'Rejected', reject_code: 3, message: 'no such canister' }, 'DeadLetter'],
+        ['canister reject (4)', { kind: 'Rejected', reject_code: 4, message: 'rejected' }, 'DeadLetter']
+    ])('%s', (_name, reply, expected) => {
+        const h = startHandling(newOutboxEntry(schedule, NOW, NOW), reply);
+        const kind = h.outcome.kind === 'Done' ? `Done:${Object.keys(h.settled!.outcome)[0]}` : h.outcome.retryable ? 'Retry' : 'DeadLetter';
+        expect(kind).toBe(expected);
     });
 
-    describe('outcomes', () => {
-        const entry = { ...newOutboxEntry(schedule, NOW, NOW), attempts: 3 };
-        const later = NOW + seconds(10);
-        it.each<[string, StartOutcome, string]>([
-            ['started', { kind: 'Replied', result: { Ok: { execution_id: 'e1' } } }, 'Settled:Started'],
-            ['refused: workflow gone', { kind: 'Replied', result: { Err: { NotFound: { entity: 'workflow', id: 'wf-1' } } } }, 'Settled:Failed'],
-            ['orchestrator in emergency mode', { kind: 'Replied', result: { Err: { EmergencyMode: { message: 'on' } } } }, 'Settled:Skipped'],
-            ['orchestrator says unavailable', { kind: 'Replied', result: { Err: { Unavailable: { message: 'migrating' } } } }, 'Retry'],
-            ['stopped (reject 5)', { kind: 'Rejected', reject_code: 5, message: 'IC0508: canister is stopped' }, 'Retry'],
-            ['transient (reject 2)', { kind: 'Rejected', reject_code: 2, message: 'queue full' }, 'Retry'],
-            ['unknown (reject 6)', { kind: 'Rejected', reject_code: 6, message: 'timeout' }, 'Retry'],
-            ['destination invalid (reject 3)', { kind: 'Rejected', reject_code: 3, message: 'no such canister' }, 'Settled:Failed'],
-            ['canister reject (4)', { kind: 'Rejected', reject_code: 4, message: 'rejected' }, 'Settled:Failed']
-        ])('%s', (_name, outcome, expected) => {
-            const d = applyStartOutcome(entry, outcome, later);
-            expect(d.kind === 'Retry' ? 'Retry' : `Settled:${Object.keys(d.outcome)[0]}`).toBe(expected);
-            if (d.kind === 'Retry') {
-                expect(d.entry.next_attempt_at).toBe(later + seconds(4));
-                expect(d.entry.last_error.length).toBe(1);
-                expect(d.entry.attempts).toBe(3);
-            }
-        });
-
-        it('gives up after max_attempts', () => {
-            const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, max_attempts: 3 };
-            const d = applyStartOutcome(entry, { kind: 'Rejected', reject_code: 5, message: 'stopped' }, later, policy);
-            expect(d).toEqual({ kind: 'Settled', outcome: { Failed: { attempts: 3, failure: { Unreachable: { reject_code: 5, message: 'stopped' } } } } });
-        });
-
-        it('gives up once older than give_up_after_ns', () => {
-            const d = applyStartOutcome(entry, { kind: 'Rejected', reject_code: 5, message: 'stopped' }, NOW + hours(24));
-            expect(d.kind).toBe('Settled');
-            const fresh = applyStartOutcome(entry, { kind: 'Rejected', reject_code: 5, message: 'stopped' }, NOW + hours(24) - 1n);
-            expect(fresh.kind).toBe('Retry');
-        });
+    it('reads an entry stored before the shared outbox (no delivery record) from its own fields', () => {
+        const old = { ...newOutboxEntry(schedule, NOW, NOW), attempts: 2, next_attempt_at: NOW + seconds(2), last_error: ['reject 5: stopped'] as [string], delivery: undefined };
+        expect(deliveryOfStart(old)).toEqual({ attempts: 2, next_at: NOW + seconds(2), first_at: NOW, taken_at: undefined, traps: 0, last_error: 'reject 5: stopped' });
     });
 
-    it('counts the attempt before a retry is sent, same idempotency key', () => {
-        const entry = newOutboxEntry(schedule, NOW, NOW);
-        const { entry: next, request } = beginRetry(entry, NOW + seconds(1));
-        expect(next.attempts).toBe(2);
-        expect(next.next_attempt_at).toBe(NOW + seconds(1) + seconds(2));
-        expect(request).toMatchObject({ idempotency_key: entry.key, attempt: 2, due_at: NOW });
+    it('retries with backoff, counting each attempt under the same key, until the orchestrator answers', async () => {
+        const sent: { attempt: number; key: string; at: bigint }[] = [];
+        const o = schedulerOutbox((e) => {
+            sent.push({ attempt: startRequestOf(e).attempt, key: e.key, at: o.ic.now });
+            return sent.length < 4 ? { kind: 'Rejected', reject_code: 5, message: 'stopped' } : started;
+        });
+        const entry = o.enqueue(NOW);
+        await o.ic.runUntil(o.drain, NOW + seconds(60));
+        expect(sent.map((s) => s.attempt)).toEqual([1, 2, 3, 4]);
+        expect(new Set(sent.map((s) => s.key))).toEqual(new Set([entry.key]));
+        expect(sent.map((s) => (s.at - NOW) / seconds(1))).toEqual([0n, 1n, 3n, 7n]);
+        expect(o.settled).toEqual([`${entry.key}:Started`]);
+        expect(o.store.get(entry.key)).toBeUndefined();
+    });
+
+    it('gives up after 24 h: dead-lettered (GaveUp), its firing failed', async () => {
+        const o = schedulerOutbox(() => ({ kind: 'Rejected', reject_code: 5, message: 'stopped' }));
+        const entry = o.enqueue(NOW);
+        await o.ic.runUntil(o.drain, NOW + hours(25), 10_000);
+        expect(o.dead).toEqual([[entry.key, expect.objectContaining({ kind: 'GaveUp', last_error: 'reject 5: stopped' })]]);
+        expect(deadLetteredOutcome(entry, o.dead[0]![1])).toMatchObject({ Failed: { failure: { Unreachable: { message: expect.stringContaining('given up') } } } });
+        expect(o.deadLetters.list()).toHaveLength(1);
+    });
+
+    it('a start that traps every time is dead-lettered after max_traps handlings; the starts behind it are delivered', async () => {
+        const poisonKey = idempotencyKey(schedule.id, NOW);
+        const o = schedulerOutbox((e) => {
+            if (e.key === poisonKey) throw new Error('poison');
+            return started;
+        });
+        o.enqueue(NOW);
+        const others = [o.enqueue(NOW + 1n), o.enqueue(NOW + 2n)];
+        await o.ic.runUntil(o.drain, NOW + 10n * START_RESEND_AFTER_NS);
+        expect(o.settled.sort()).toEqual(others.map((e) => `${e.key}:Started`).sort());
+        expect(o.ic.traps).toHaveLength(DEFAULT_RETRY_POLICY.max_traps);
+        expect(o.dead).toEqual([[poisonKey, { kind: 'Trapped', handlings: DEFAULT_RETRY_POLICY.max_traps }]]);
+        expect(o.deadLetters.list()).toEqual([expect.objectContaining({ what: expect.stringContaining(poisonKey), reason: { kind: 'Trapped', handlings: 3 } })]);
+        expect(o.store.nextAt()).toBeUndefined();
     });
 });

@@ -1,15 +1,20 @@
 import type { ApiError } from '../../../../shared/common/errors';
 import type { Result } from '../../../../shared/common/result';
-import { toOpt } from '../../../../shared/common/codec';
 import type { FiringOutcome } from '../../../../shared/scheduling/firing';
 import type { OutboxEntry, StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
-import { backoffDelay, isRetryableReject, type RetryPolicy } from '../../../common/outbox/retry-policy';
-
-/** Re-exported: the backoff of the one outbox `RetryPolicy` (`canisters/common/outbox`). */
-export { backoffDelay };
+import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
+import { failedCall, newDelivery, type HandleOutcome } from '../../../common/outbox/delivery';
+import type { CallOutcome } from '../../../common/outbox/retry-policy';
+import type { RetryPolicy } from '../../../common/outbox/retry-policy';
+import { describeDeadLetter, type StoredStart } from './start-outbox';
 import type { Schedule } from '../../../../shared/scheduling/schedule';
 import type { WorkflowTarget } from '../../../../shared/scheduling/target';
 import { hours, seconds } from './time';
+
+/** Starts taken per outbox drain (each then sent in a message of its own). */
+export const START_BATCH = 50;
+/** A start with no recorded outcome is sent again after 2 min (its key makes the resend harmless). */
+export const START_RESEND_AFTER_NS = seconds(120);
 
 /**
  * Default retry policy for starts: 1 s, doubling, at most 1 min apart, for up to 24 h. An
@@ -50,14 +55,14 @@ export function startRequestOf(entry: OutboxEntry): StartScheduledExecutionReque
 }
 
 /**
- * A new outbox entry for the run of `schedule` due at `dueAt`, recorded as attempt 1 because
- * the caller sends it right away. `next_attempt_at` is the fallback if no answer ever comes
- * (it cannot, across an upgrade of this canister, since a stopping canister waits for replies).
+ * A new outbox entry for the run of `schedule` due at `dueAt`, due now: the scheduler's outbox
+ * (the shared durable outbox, `start-outbox.ts`) sends it in a message of its own, counting
+ * each attempt and retrying by the {@link DEFAULT_RETRY_POLICY}.
  *
  * @example
- * const entry = newOutboxEntry(schedule, due, now); // then PutOutbox(entry), StartExecution(startRequestOf(entry))
+ * const entry = newOutboxEntry(schedule, due, now); // then PutOutbox(entry)
  */
-export function newOutboxEntry(schedule: Schedule, dueAt: bigint, now: bigint, policy: RetryPolicy = DEFAULT_RETRY_POLICY): OutboxEntry {
+export function newOutboxEntry(schedule: Schedule, dueAt: bigint, now: bigint): StoredStart {
     return {
         key: idempotencyKey(schedule.id, dueAt),
         schedule_id: schedule.id,
@@ -65,78 +70,56 @@ export function newOutboxEntry(schedule: Schedule, dueAt: bigint, now: bigint, p
         owner: schedule.owner,
         due_at: dueAt,
         enqueued_at: now,
-        attempts: 1,
-        next_attempt_at: now + backoffDelay(policy, 1),
+        attempts: 0,
+        next_attempt_at: now,
         last_error: [],
-        input: [schedule.input]
+        input: [schedule.input],
+        delivery: newDelivery(now)
     };
 }
 
-/**
- * What came back from `start_scheduled_execution`: a reply (the method's own Result) or a
- * reject of the call (peer stopped, upgrading, trapped, queue full; see the IC reject codes).
- */
-export type StartOutcome =
-    | { kind: 'Replied'; result: Result<{ execution_id: string }, ApiError> | { Held: WorkflowTarget } }
-    | { kind: 'Rejected'; reject_code: number; message: string };
+/** The reply of `start_scheduled_execution`: the method's own Result, or `Held` (the workflow is paused or deleted). */
+export type StartReply = Result<{ execution_id: string }, ApiError> | { Held: WorkflowTarget };
 
-/** What to do with an outbox entry after an outcome. `held`: the workflow state the orchestrator answered instead of starting. */
-export type StartDecision =
-    | { kind: 'Settled'; outcome: FiringOutcome; held?: WorkflowTarget }
-    | { kind: 'Retry'; entry: OutboxEntry };
+/** What a reply means for a start. `held`: the workflow state the orchestrator answered instead of starting. */
+export type StartDecision = { kind: 'Settled'; outcome: FiringOutcome; held?: WorkflowTarget } | { kind: 'Unavailable'; reason: string };
 
 /**
- * Decides what an outcome means for an outbox entry: settled (started, refused for good,
- * skipped because of emergency mode, or given up) or retry at `entry.next_attempt_at`.
- * `Unavailable` from the orchestrator is retried like a reject.
+ * Judges the orchestrator's reply: settled (started, refused for good, or skipped because of
+ * emergency mode or a held workflow), or `Unavailable`, which the outbox retries like a
+ * retryable reject. Rejects never get here: the one reject rule judges them (`failedCall`).
  *
  * @example
- * applyStartOutcome(entry, { kind: 'Rejected', reject_code: 5, message: 'stopped' }, now)
- * // { kind: 'Retry', entry: { ...entry, next_attempt_at: now + 1 s, last_error: ['reject 5: stopped'] } }
+ * judgeStartReply(entry, { Err: { Unavailable: { message: 'upgrading' } } }) // { kind: 'Unavailable', reason: 'unavailable: upgrading' }
  */
-export function applyStartOutcome(entry: OutboxEntry, outcome: StartOutcome, now: bigint, policy: RetryPolicy = DEFAULT_RETRY_POLICY): StartDecision {
-    let retryable: string;
-    let failure: { reject_code: number; message: string };
-    if (outcome.kind === 'Replied') {
-        const result = outcome.result;
-        if ('Held' in result) return { kind: 'Settled', outcome: { Skipped: { reason: { WorkflowHeld: null }, runs: 1n } }, held: result.Held };
-        if ('Ok' in result) return { kind: 'Settled', outcome: { Started: { execution_id: result.Ok.execution_id } } };
-        const error = result.Err;
-        if ('EmergencyMode' in error) return { kind: 'Settled', outcome: { Skipped: { reason: { EmergencyMode: null }, runs: 1n } } };
-        if (!('Unavailable' in error)) {
-            return { kind: 'Settled', outcome: { Failed: { attempts: entry.attempts, failure: { Refused: { error } } } } };
-        }
-        retryable = `unavailable: ${error.Unavailable.message}`;
-        failure = { reject_code: 0, message: retryable };
-    } else {
-        failure = { reject_code: outcome.reject_code, message: outcome.message };
-        if (!isRetryableReject(outcome.reject_code)) {
-            return { kind: 'Settled', outcome: { Failed: { attempts: entry.attempts, failure: { Unreachable: failure } } } };
-        }
-        retryable = `reject ${outcome.reject_code}: ${outcome.message}`;
-    }
-    const outOfAttempts = policy.max_attempts > 0 && entry.attempts >= policy.max_attempts;
-    const tooOld = policy.give_up_after_ns > 0n && now - entry.enqueued_at >= policy.give_up_after_ns;
-    if (outOfAttempts || tooOld) {
-        return { kind: 'Settled', outcome: { Failed: { attempts: entry.attempts, failure: { Unreachable: failure } } } };
-    }
-    return { kind: 'Retry', entry: { ...entry, next_attempt_at: now + backoffDelay(policy, entry.attempts), last_error: toOpt(retryable) } };
+export function judgeStartReply(entry: OutboxEntry, reply: StartReply): StartDecision {
+    if ('Held' in reply) return { kind: 'Settled', outcome: { Skipped: { reason: { WorkflowHeld: null }, runs: 1n } }, held: reply.Held };
+    if ('Ok' in reply) return { kind: 'Settled', outcome: { Started: { execution_id: reply.Ok.execution_id } } };
+    const error = reply.Err;
+    if ('EmergencyMode' in error) return { kind: 'Settled', outcome: { Skipped: { reason: { EmergencyMode: null }, runs: 1n } } };
+    if ('Unavailable' in error) return { kind: 'Unavailable', reason: `unavailable: ${error.Unavailable.message}` };
+    return { kind: 'Settled', outcome: { Failed: { attempts: entry.attempts, failure: { Refused: { error } } } } };
 }
 
 /**
- * Takes an entry whose retry time has come: counts the attempt and moves the fallback time
- * forward, before the call is sent (commit, then await).
+ * What one sent start came to: the outbox's outcome (done, or failed: retryable by the one
+ * reject rule, `Unavailable` retryable too) and, for a final answer, the firing's outcome.
  *
  * @example
- * const { entry: next, request } = beginRetry(entry, now); // PutOutbox(next), StartExecution(request)
+ * startHandling(entry, { kind: 'Rejected', reject_code: 5, message: 'stopped' }) // { outcome: { kind: 'Failed', retryable: true, reason: 'reject 5: stopped' } }
  */
-export function beginRetry(entry: OutboxEntry, now: bigint, policy: RetryPolicy = DEFAULT_RETRY_POLICY): { entry: OutboxEntry; request: StartScheduledExecutionRequest } {
-    const attempts = entry.attempts + 1;
-    const next = { ...entry, attempts, next_attempt_at: now + backoffDelay(policy, attempts) };
-    return { entry: next, request: startRequestOf(next) };
+export function startHandling(entry: OutboxEntry, r: CallOutcome<StartReply>): { outcome: HandleOutcome; settled?: { outcome: FiringOutcome; held?: WorkflowTarget } } {
+    if (r.kind === 'Rejected') return { outcome: failedCall(r) };
+    const decision = judgeStartReply(entry, r.value);
+    if (decision.kind === 'Unavailable') return { outcome: { kind: 'Failed', retryable: true, reason: decision.reason } };
+    return { outcome: { kind: 'Done' }, settled: { outcome: decision.outcome, held: decision.held } };
 }
 
-/** Whether an entry is due for another attempt. */
-export function isRetryDue(entry: OutboxEntry, now: bigint): boolean {
-    return entry.next_attempt_at <= now;
+/**
+ * The firing outcome of a start the outbox dead-lettered (a reject retrying cannot change, out
+ * of time, or trapping every time). It was never answered, so it counts as unreachable; the
+ * reject code is 0 (no single reject: the message and `list_dead_letters` say why).
+ */
+export function deadLetteredOutcome(entry: OutboxEntry, reason: DeadLetterReason): FiringOutcome {
+    return { Failed: { attempts: entry.attempts, failure: { Unreachable: { reject_code: 0, message: describeDeadLetter(reason) } } } };
 }
