@@ -101,7 +101,7 @@ describe('Contracts > monitoring > Candid round trips', () => {
 });
 
 describe('Contracts > monitoring > service and helpers', () => {
-    it('keeps the original method names plus acknowledge_alert, get_version, report_health, the admin settings and the emergency authority', () => {
+    it('keeps the original method names plus acknowledge_alert, get_version, report_health, the admin settings, the emergency authority, the metrics history and the dead letters', () => {
         expect(Object.keys(MonitorMethods).sort()).toEqual(
             [
                 'acknowledge_alert',
@@ -120,7 +120,9 @@ describe('Contracts > monitoring > service and helpers', () => {
                 'get_notifications',
                 'raise_emergency_for_owner',
                 'set_emergency_owner',
-                'get_emergency_authority'
+                'get_emergency_authority',
+                'get_metrics_history',
+                'list_dead_letters'
             ].sort()
         );
         expect(monitorIdlFactory({ IDL }).display()).toContain('get_system_health');

@@ -153,6 +153,13 @@ describe('the dashboard in Chromium', () => {
         expect(Number(await cycles.getAttribute('data-first-ms'))).toBeLessThan(openedAtMs);
         // The executions run by the earlier tests, once the orchestrator's next report (each minute) has them.
         await page.waitForFunction(() => Number(document.querySelector('[data-testid=system-activity-plot]')?.getAttribute('data-executions') ?? 0) > 0, undefined, WAIT);
+        // Each peer's heap and stable memory are the IC's (canister_status), not the 0 an Azle canister reports itself.
+        for (const role of ['Orchestrator', 'Scheduler', 'Executor']) {
+            const row = page.locator(`[data-testid=canisters] tr[data-role=${role}]`);
+            expect(await row.getByTestId('heap').textContent()).toMatch(/^\d+\.\d MiB$/);
+            expect(await row.getByTestId('stable-memory').textContent()).not.toBe('0 B');
+            expect(await row.getByTestId('stable-memory').getAttribute('title')).toContain('memory from canister_status');
+        }
         await screenshot(page, SHOTS, 'health-history');
         await context.close();
     });
