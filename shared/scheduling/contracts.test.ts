@@ -99,6 +99,7 @@ describe('Contracts > scheduling > drift and validation', () => {
                 'get_schedule',
                 'get_schedule_quota',
                 'get_version',
+                'list_dead_letters',
                 'list_persistent_scheduled_executions',
                 'notify_execution_finished',
                 'notify_workflow_changed',
