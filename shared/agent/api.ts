@@ -7,7 +7,7 @@
 import { IDL } from '@dfinity/candid';
 
 import { ApiErrorCodec } from '../common/errors';
-import { VersionInfoCodec } from '../common/version';
+import { GetVersionMethod } from '../common/version';
 import { AttemptKeyWire } from '../workflow/executor-api';
 import { CallRefusalReasonWire } from '../workflow/call-policy';
 import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
@@ -56,7 +56,7 @@ export const AgentMethods = {
     perform_call: { args: [AgentCallRequestWire], ret: c.result(AgentCallOutcomeWire, ApiErrorCodec), mode: 'update' },
     get_agent_info: { args: [], ret: AgentInfoWire, mode: 'query' },
     withdraw_cycles: { args: [WithdrawCyclesArgWire], ret: c.result(c.record({ balance: c.nat }), ApiErrorCodec), mode: 'update' },
-    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' }
+    get_version: GetVersionMethod
 } as const satisfies Record<string, MethodSpec>;
 
 /** `idlFactory` for actors of an agent. */

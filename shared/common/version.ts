@@ -1,4 +1,4 @@
-import { c, type Infer } from './codec';
+import { c, type Infer, type MethodSpec } from './codec';
 
 /** What `get_version` answers, so an upgrade drill can prove which code runs. */
 export const VersionInfoCodec = c.record({
@@ -9,3 +9,6 @@ export const VersionInfoCodec = c.record({
     build_id: c.text
 });
 export type VersionInfo = Infer<typeof VersionInfoCodec>;
+
+/** `get_version`, the same query on every DeFlow canister (the drill reads it from each). */
+export const GetVersionMethod = { args: [], ret: VersionInfoCodec, mode: 'query' } as const satisfies MethodSpec;

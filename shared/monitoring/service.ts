@@ -1,4 +1,4 @@
-import { VersionInfoCodec } from '../common/version';
+import { GetVersionMethod } from '../common/version';
 import { ListDeadLettersMethod } from '../common/dead-letter';
 import { ApiErrorCodec } from '../common/errors';
 import { c, idlFactory, type Codec, type MethodSpec } from '../common/codec';
@@ -59,7 +59,7 @@ export const MonitorMethods = {
     disable_emergency_mode: { args: [DisableEmergencyRequestCodec], ret: EmergencyStateResultCodec, mode: 'update' },
     send_system_notification: { args: [NotificationRequestCodec], ret: NotificationEntryResultCodec, mode: 'update' },
     acknowledge_alert: { args: [c.nat64], ret: AlertResultCodec, mode: 'update' },
-    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
+    get_version: GetVersionMethod,
     report_health: { args: [HealthSampleCodec], ret: HealthReportAckResultCodec, mode: 'update' },
     set_dependencies: { args: [c.vec(DependencyProbeConfigCodec)], ret: DependenciesResultCodec, mode: 'update' },
     set_thresholds: { args: [ThresholdsCodec], ret: ThresholdsResultCodec, mode: 'update' },

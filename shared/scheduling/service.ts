@@ -1,4 +1,4 @@
-import { VersionInfoCodec } from '../common/version';
+import { GetVersionMethod } from '../common/version';
 import { ListDeadLettersMethod } from '../common/dead-letter';
 import { EmergencyStateCodec } from '../monitoring/emergency';
 import { ApiErrorCodec } from '../common/errors';
@@ -93,7 +93,7 @@ export const SchedulerMethods = {
     get_schedule: { args: [c.text], ret: ScheduleDetailsResultCodec, mode: 'query' },
     pause_schedule: { args: [c.text], ret: ScheduleResultCodec, mode: 'update' },
     resume_schedule: { args: [c.text], ret: ScheduleResultCodec, mode: 'update' },
-    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
+    get_version: GetVersionMethod,
     notify_execution_finished: { args: [ExecutionFinishedCodec], ret: NullResultCodec, mode: 'update' },
     notify_workflow_changed: { args: [WorkflowTargetCodec], ret: NullResultCodec, mode: 'update' },
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullResultCodec, mode: 'update' },

@@ -4,7 +4,7 @@ import { ReplyDecodingWire, type ReplyDecoding } from './node';
 import { NodeErrorWire } from './execution';
 import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, resultWire } from './api-common';
 import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
-import { VersionInfoCodec } from '../common/version';
+import { GetVersionMethod } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';
 import { ExecutorAgentMethods } from '../agent/executor-agent-api';
 import { ReadThroughAgentMethod } from '../scheduling/agent-read';
@@ -69,7 +69,7 @@ export const ExecutorMethods = {
     get_node_attempt: { args: [AttemptKeyWire], ret: resultWire(NodeAttemptWire), mode: 'query' },
     /** Cancels the scheduled (not yet running) attempts of an execution; answers how many. */
     cancel_execution_attempts: { args: [c.record({ execution_id: c.text })], ret: resultWire(c.nat32), mode: 'update' },
-    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
+    get_version: GetVersionMethod,
     /** The monitor's emergency state; in `Emergency` no scheduled attempt starts until it is lifted. */
     set_emergency_mode: { args: [EmergencyStateCodec], ret: NullApiResultWire, mode: 'update' },
     /** Admins and controllers only: result reports refused or trapping, oldest first. */

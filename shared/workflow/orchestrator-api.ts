@@ -7,7 +7,7 @@ import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
 import { PositionManagerMethods } from './liquidation';
 import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
-import { VersionInfoCodec } from '../common/version';
+import { GetVersionMethod } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';
 import { StartScheduledExecutionMethod } from '../scheduling/outbox';
 import { CheckScheduleTargetMethod } from '../scheduling/target';
@@ -113,7 +113,7 @@ export const OrchestratorMethods = {
     cancel_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'update' },
     get_execution: { args: [ExecutionIdArg], ret: ExecutionResult, mode: 'query' },
     list_executions: { args: [ListExecutionsArgWire], ret: resultWire(pageWire(ExecutionSummaryWire)), mode: 'query' },
-    get_version: { args: [], ret: VersionInfoCodec, mode: 'query' },
+    get_version: GetVersionMethod,
     /**
      * Scheduler only. The scheduler's own contract (one definition in `shared/scheduling`): the
      * same `idempotency_key` always answers the first execution's id, so a retried start after

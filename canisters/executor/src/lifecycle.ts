@@ -1,11 +1,7 @@
-/** Install, upgrade and version: the executor's lifecycle hooks. */
-import { init, postUpgrade, setTimerInterval } from 'azle';
+/** Install, upgrade and version: the executor's lifecycle hooks (shared shape: common/lifecycle-methods.ts). */
+import { setTimerInterval } from 'azle';
 
-import { DeploymentInitArgs, type DeploymentConfig } from '../../../shared/common/deployment';
-import type { VersionInfo } from '../../../shared/common/version';
-import { ExecutorMethods } from '../../../shared/workflow';
-import { method } from '../../common/method';
-import { learnModuleHash, versionInfo } from '../../common/version';
+import { lifecycleMethods } from '../../common/lifecycle-methods';
 import { pruneFinished, reporter, RETENTION_INTERVAL_SECONDS } from './housekeeping';
 import { wakeNow } from './runner';
 import { attemptIndexRebuild } from './indexes';
@@ -15,40 +11,21 @@ import * as runtime from './runtime';
 /** Fills the indexes after an upgrade from a release without them, then wakes the timers that ran over the incomplete ones. */
 const indexRebuild = attemptIndexRebuild(storedAttempts, () => wakeNow(runtime.now()));
 
-/** Timers do not survive an upgrade: both hooks arm them from stable state. */
-function armTimers(): void {
-    wakeNow(runtime.now());
-    setTimerInterval(RETENTION_INTERVAL_SECONDS, () => {
-        pruneFinished();
-    });
-    reporter.start();
-}
-
-export class LifecycleMethods {
-    /** Call context: install. Traps without a DeploymentConfig (the install is refused). */
-    @init(DeploymentInitArgs)
-    init(config: [] | [DeploymentConfig]): void {
-        deployment.applyInstallArg(config, 'init');
-        indexRebuild.markBuilt();
-        learnModuleHash();
-        armTimers();
+/**
+ * Scheduled attempts and pending reports resume from stable state. Indexes missing from an
+ * older release are rebuilt by timer, in bounded batches.
+ */
+export const LifecycleMethods = lifecycleMethods({
+    canister: 'executor',
+    schemaVersion: SCHEMA_VERSION,
+    deployment,
+    afterInstall(context) {
+        if (context === 'init') indexRebuild.markBuilt();
+        else indexRebuild.resume();
+        wakeNow(runtime.now());
+        setTimerInterval(RETENTION_INTERVAL_SECONDS, () => {
+            pruneFinished();
+        });
+        reporter.start();
     }
-
-    /**
-     * Call context: upgrade. `null` keeps the stored configuration; scheduled attempts and
-     * pending reports resume. Indexes missing from an older release are rebuilt by timer, in bounded batches.
-     */
-    @postUpgrade(DeploymentInitArgs)
-    postUpgrade(config: [] | [DeploymentConfig]): void {
-        deployment.applyInstallArg(config, 'post_upgrade');
-        indexRebuild.resume();
-        learnModuleHash();
-        armTimers();
-    }
-
-    /** Call context: query; anyone. */
-    @method(ExecutorMethods.get_version)
-    get_version(): VersionInfo {
-        return versionInfo('executor', SCHEMA_VERSION);
-    }
-}
+});
