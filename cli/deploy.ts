@@ -213,7 +213,8 @@ export async function deployIcpProxy(pic: PocketIc, controller: Principal): Prom
 export type UpgradeTiming = { stopMs: number; installMs: number; startMs: number };
 
 /**
- * Upgrades one canister the way dfx does: stop, install in upgrade mode, start. The canister
+ * Upgrades one canister the way dfx does: stop, install in upgrade mode, start (and, for the
+ * executor, upload the agent module again: see below). The canister
  * is started again even when the install is refused (a trapping `post_upgrade`), so it keeps
  * serving its old code; the install error is then rethrown.
  *
@@ -241,6 +242,7 @@ export async function upgradeDeflowCanister(
     await pic.stopCanister({ canisterId, sender });
     const stopMs = lap();
     let installMs = 0;
+    let startMs = 0;
     try {
         if (options.whileStopped !== undefined) await options.whileStopped();
         lap();
@@ -253,8 +255,13 @@ export async function upgradeDeflowCanister(
     } finally {
         installMs = lap();
         await pic.startCanister({ canisterId, sender });
+        startMs = lap();
+        // A large module is installed through the canister's own chunk store, which pic (like
+        // dfx and icp) clears first: for the executor that store held the agent module it
+        // creates and upgrades owners' agents from. Without it no new owner gets an agent.
+        if (role === 'executor') await uploadAgentModule(pic, deployment.peers, sender);
     }
-    return { stopMs, installMs, startMs: lap() };
+    return { stopMs, installMs, startMs };
 }
 
 /** A typed actor for one canister of a deployment. */

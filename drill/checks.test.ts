@@ -1,5 +1,5 @@
 import type { VersionInfo } from '../shared/common/version';
-import { checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, dueTimesIn, tally, type Finding } from './checks';
+import { checkAgentUpgrades, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, dueTimesIn, tally, type Finding } from './checks';
 import type { ExecutionSnap, FiringSnap, ScheduleSnap, Snapshot } from './snapshot';
 
 const S = 1_000_000_000n;
@@ -148,5 +148,12 @@ describe('Drill > checks', () => {
 
     it('tallies findings by kind', () => {
         expect(tally([{ kind: 'late', subject: 'a', detail: '' }, { kind: 'lost', subject: 'b', detail: '' }])).toEqual({ lost: 1, duplicated: 0, violation: 0, late: 1 });
+    });
+
+    it('fails a drill whose agent upgrade step failed or left an agent behind', () => {
+        const kinds = (fs: Finding[]): string[] => fs.map((f) => `${f.kind} ${f.subject}`);
+        expect(checkAgentUpgrades([{ upgraded: 2, failed: [] }])).toEqual([]);
+        expect(kinds(checkAgentUpgrades([{ upgraded: 1, failed: [{ owner: 'aaaaa-aa', message: 'install refused' }] }]))).toEqual(['violation agent of aaaaa-aa']);
+        expect(kinds(checkAgentUpgrades([{ error: 'Unauthorized' }]))).toEqual(['violation agents']);
     });
 });

@@ -230,3 +230,14 @@ export function tally(findings: readonly Finding[]): Record<FindingKind, number>
     for (const f of findings) counts[f.kind] += 1;
     return counts;
 }
+
+/** What the drill's `upgrade_agents` step answered after an executor upgrade (`error`: the call itself failed). */
+export type AgentUpgradeOutcome = { upgraded: number; failed: { owner: string; message: string }[] } | { error: string };
+
+/** Every owner's agent is upgraded after the executor, like every other DeFlow canister: any agent left behind, or a refused step, is a violation. */
+export function checkAgentUpgrades(outcomes: readonly AgentUpgradeOutcome[]): Finding[] {
+    return outcomes.flatMap((o): Finding[] => {
+        if ('error' in o) return [violation('agents', `upgrade_agents failed: ${o.error}`)];
+        return o.failed.map((f) => violation(`agent of ${f.owner}`, `not upgraded: ${f.message}`));
+    });
+}

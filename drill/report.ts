@@ -36,6 +36,7 @@ export function formatDrill(result: DrillResult): string {
                 `${pad(`${u.counts.before.executions} → ${u.counts.after.executions}`, 13)}${pad(`${u.counts.before.schedules} → ${u.counts.after.schedules}`, 11)}` +
                 `${callsOk}/${u.calls.length} ok, ${u.startedWhileDown.length} started`
         );
+        if (u.agents !== undefined) lines.push(`    agents: ${'error' in u.agents ? `upgrade_agents failed: ${u.agents.error}` : `${u.agents.upgraded} upgraded, ${u.agents.failed.length} failed`}`);
         if (u.refused !== undefined) lines.push(`    release refused, old code kept: ${u.refused.split('\n')[0] ?? ''}`);
     }
     const executions = (s: DrillResult['before']): number => Object.keys(s.executions).length;

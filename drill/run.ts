@@ -8,7 +8,7 @@ import type { PocketIc } from '@dfinity/pic';
 import { upgradeDeflowCanister, type UpgradeTiming } from '../cli/deploy';
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
 import type { ExecutionStatusWire } from '../shared/workflow';
-import { checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, type CallRecord, type ExpectedVersion, type Finding } from './checks';
+import { checkAgentUpgrades, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, type AgentUpgradeOutcome, type CallRecord, type ExpectedVersion, type Finding } from './checks';
 import { deployDrillEnv, type DrillEnv } from './env';
 import { advance, loadSystem, pulse, scheduleOnceDuringDowntime, type LoadProfile, type LoadState } from './load';
 import { unwrapOk } from './result';
@@ -36,6 +36,8 @@ export type UpgradeResult = {
     counts: { before: SystemCounts; after: SystemCounts };
     /** Why the IC refused the install (a trapping `post_upgrade`): the canister kept its old code. */
     refused: string | undefined;
+    /** After an executor upgrade: the owners' agents upgraded in turn (`upgrade_agents`) while executions wait on them. */
+    agents: AgentUpgradeOutcome | undefined;
 };
 
 /** Executions and schedules stored, counted around each upgrade. */
@@ -123,8 +125,24 @@ export async function drillUpgrade(env: DrillEnv, role: PeerRole, round: number,
         refused = error instanceof Error ? error.message : String(error);
     }
     await env.pic.tick(4);
+    const agents = role === 'executor' && refused === undefined ? await upgradeAgents(env, load, profile, startedWhileDown) : undefined;
     const wallMs = refused === undefined ? timing.stopMs + timing.installMs + timing.startMs : performance.now() - started;
-    return { role, round, timing, wallMs, calls, startedWhileDown, counts: { before, after: await countSystem(env) }, refused };
+    return { role, round, timing, wallMs, calls, startedWhileDown, counts: { before, after: await countSystem(env) }, refused, agents };
+}
+
+/**
+ * Agents are DeFlow canisters too: after the executor, the drill upgrades every owner's agent
+ * (the executor stops, upgrades and starts each) with executions just started, whose call
+ * nodes must wait for their agent and then run once (the nothing-lost and no-duplicate checks).
+ */
+async function upgradeAgents(env: DrillEnv, load: LoadState, profile: LoadProfile, started: string[]): Promise<AgentUpgradeOutcome> {
+    started.push(...(await pulse(env, load, profile)));
+    try {
+        const report = unwrapOk(await env.executor.upgrade_agents());
+        return { upgraded: report.upgraded, failed: report.failed.map((f) => ({ owner: f.owner.toText(), message: f.message })) };
+    } catch (error) {
+        return { error: error instanceof Error ? error.message : String(error) };
+    }
 }
 
 /** Pauses every schedule and runs on until every execution is final (or the settle bound passes). */
@@ -183,6 +201,7 @@ export async function runDrillOn(env: DrillEnv, options: DrillOptions, log: (lin
         ...checkSchedules(before, after),
         ...checkCompletion(after),
         ...checkCallsDuringUpgrade(upgrades.flatMap((u) => u.calls)),
+        ...checkAgentUpgrades(upgrades.flatMap((u) => (u.agents === undefined ? [] : [u.agents]))),
         ...checkVersions(before, after, upgraded, options.expected)
     ];
     return { scenario: options.scenario, upgrades, before, after, findings };

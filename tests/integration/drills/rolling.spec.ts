@@ -10,6 +10,10 @@ describe('Drills > rolling upgrades', () => {
         expectPassed(result);
         expect(result.upgrades.map((u) => u.role)).toEqual([...PEER_ROLES]);
         for (const role of PEER_ROLES) expect(result.after.versions[role].canister_version).toBeGreaterThan(result.before.versions[role].canister_version);
+        // The owner's agent is upgraded after the executor, with executions waiting on it.
+        const executorUpgrade = result.upgrades.find((u) => u.role === 'executor');
+        expect(executorUpgrade?.agents).toEqual({ upgraded: 1, failed: [] });
+        expect(executorUpgrade?.startedWhileDown.length).toBeGreaterThan(0);
     });
 
     it('survives two rolling rounds in a row under continuous load', async () => {
