@@ -16,7 +16,6 @@ import type { Actor, ActorInterface, PocketIc } from '@dfinity/pic';
 type Identity = Parameters<Actor<Record<string, never>>['setIdentity']>[0];
 
 import { AgentModuleWire } from '../shared/agent/executor-agent-api';
-import { ChunkHashIdl, UploadChunkArgsIdl } from '../shared/agent/management';
 import { encodeDeploymentArg, PEER_ROLES, type DeploymentConfig, type PeerRole, type Peers } from '../shared/common/deployment';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -61,7 +60,7 @@ export type DeflowDeployment = {
  */
 export async function deployDeflow(
     pic: PocketIc,
-    options: { admins?: Principal[]; controller?: Principal } = {}
+    options: { admins?: Principal[]; controller?: Principal; withoutAgentModule?: boolean } = {}
 ): Promise<DeflowDeployment> {
     const sender = options.controller;
     const ids = {} as Record<PeerRole, Principal>;
@@ -80,7 +79,7 @@ export async function deployDeflow(
             ...(sender === undefined ? {} : { sender })
         });
     }
-    await uploadAgentModule(pic, ids, sender);
+    if (options.withoutAgentModule !== true) await uploadAgentModule(pic, ids, sender);
     // Azle seeds its PRNG from raw_rand on a timer after init; let that settle.
     await pic.tick(3);
     return { peers: ids, config, controller };
@@ -121,54 +120,52 @@ export function agentModuleBytes(): Uint8Array {
     return agentModuleCache;
 }
 
-/** `upload_chunk` takes at most 1 MiB (IC interface specification). */
+/** `upload_agent_module_chunk` takes at most 1 MiB (what the executor hands on to an agent's `upload_chunk`). */
 const CHUNK_BYTES = 1024 * 1024;
 
 /**
- * How the agent module reaches an executor: `uploadChunk` is the management canister's
- * `upload_chunk` for the executor (effective canister id: the executor), `setAgentModule` the
- * executor's `set_agent_module`; both take and answer Candid bytes. A PocketIC client
- * (`npm start`, tests) and an HTTP agent (`npm run icp:deploy`) each provide one.
+ * How the agent module reaches an executor: `update(method, arg)` calls one of the executor's
+ * methods (`upload_agent_module_chunk`, `set_agent_module`) as an admin or controller, with and
+ * answering Candid bytes. A PocketIC client (`npm start`, tests) and an HTTP agent
+ * (`npm run icp:deploy`) each provide one.
  */
 export type AgentModuleTransport = {
-    uploadChunk(arg: Uint8Array): Promise<Uint8Array>;
-    setAgentModule(arg: Uint8Array): Promise<Uint8Array>;
+    update(method: 'upload_agent_module_chunk' | 'set_agent_module', arg: Uint8Array): Promise<Uint8Array>;
 };
 
+const ResultOfIdl = (ok: IDL.Type): IDL.Type => IDL.Variant({ Ok: ok, Err: IDL.Reserved });
+
 /**
- * Puts the agent module's chunks into the executor's chunk store and names them with
- * `set_agent_module` (admins and controllers only). The executor must already be one of its
- * own controllers (`peerControllers`), so it may install from that store.
+ * Uploads the agent module to the executor in chunks of at most 1 MiB (it keeps them in its
+ * stable memory, so an upgrade of the executor keeps them) and names them with
+ * `set_agent_module`, which checks the sha256 of the whole. Admins and controllers only.
  */
-export async function installAgentModule(executor: Principal, transport: AgentModuleTransport): Promise<void> {
-    const wasm = agentModuleBytes();
+export async function installAgentModule(transport: AgentModuleTransport, wasm: Uint8Array = agentModuleBytes()): Promise<void> {
     const hashes: Uint8Array[] = [];
     for (let offset = 0; offset < wasm.length; offset += CHUNK_BYTES) {
-        const reply = await transport.uploadChunk(new Uint8Array(IDL.encode([UploadChunkArgsIdl], [{ canister_id: executor, chunk: wasm.subarray(offset, offset + CHUNK_BYTES) }])));
-        const [chunk] = IDL.decode([ChunkHashIdl], reply) as unknown as [{ hash: Uint8Array }];
-        hashes.push(new Uint8Array(chunk.hash));
+        const reply = await transport.update('upload_agent_module_chunk', new Uint8Array(IDL.encode([IDL.Vec(IDL.Nat8)], [wasm.subarray(offset, offset + CHUNK_BYTES)])));
+        const [result] = IDL.decode([ResultOfIdl(IDL.Vec(IDL.Nat8))], reply) as unknown as [{ Ok: Uint8Array } | { Err: unknown }];
+        if (!('Ok' in result)) throw new Error('the executor refused a chunk of the agent module (upload_agent_module_chunk)');
+        hashes.push(new Uint8Array(result.Ok));
     }
-    const reply = await transport.setAgentModule(
+    const reply = await transport.update(
+        'set_agent_module',
         new Uint8Array(IDL.encode([AgentModuleWire.idl], [{ chunk_hashes: hashes, wasm_module_hash: new Uint8Array(createHash('sha256').update(wasm).digest()) }]))
     );
-    const [result] = IDL.decode([IDL.Variant({ Ok: IDL.Null, Err: IDL.Reserved })], reply) as unknown as [{ Ok: null } | { Err: unknown }];
+    const [result] = IDL.decode([ResultOfIdl(IDL.Null)], reply) as unknown as [{ Ok: null } | { Err: unknown }];
     if (!('Ok' in result)) throw new Error('the executor refused the agent module (set_agent_module)');
 }
 
 /**
- * Hands the executor the module it creates owners' agents from: the executor becomes one of
- * its own controllers (beside the deployer and the monitor), then `installAgentModule`. Part
- * of every deployment; a new agent module is the same steps.
+ * Hands the executor the module it creates owners' agents from (`installAgentModule`), after
+ * setting its controllers (`peerControllers`). Part of every deployment; a new agent module is
+ * the same step, then `upgrade_agents`.
  */
 export async function uploadAgentModule(pic: PocketIc, ids: Peers, sender?: Principal): Promise<void> {
     const executor = ids.executor;
     const as = sender === undefined ? {} : { sender };
     await pic.updateCanisterSettings({ canisterId: executor, controllers: peerControllers('executor', sender ?? Principal.anonymous(), ids), ...as });
-    const subnet = await pic.getCanisterSubnetId(executor);
-    await installAgentModule(executor, {
-        uploadChunk: async (arg) => await pic.updateCall({ canisterId: Principal.managementCanister(), method: 'upload_chunk', arg, ...(subnet === null ? {} : { targetSubnetId: subnet }), ...as }),
-        setAgentModule: async (arg) => await pic.updateCall({ canisterId: executor, method: 'set_agent_module', arg, ...as })
-    });
+    await installAgentModule({ update: async (method, arg) => await pic.updateCall({ canisterId: executor, method, arg, ...as }) });
 }
 
 /** The demo canisters the examples call, by the names `.deflow/demo.json` gives them. */
@@ -213,8 +210,8 @@ export async function deployIcpProxy(pic: PocketIc, controller: Principal): Prom
 export type UpgradeTiming = { stopMs: number; installMs: number; startMs: number };
 
 /**
- * Upgrades one canister the way dfx does: stop, install in upgrade mode, start (and, for the
- * executor, upload the agent module again: see below). The canister
+ * Upgrades one canister the way dfx does: stop, install in upgrade mode, start (the executor
+ * keeps the agent module in its stable memory, so nothing is uploaded again). The canister
  * is started again even when the install is refused (a trapping `post_upgrade`), so it keeps
  * serving its old code; the install error is then rethrown.
  *
@@ -256,10 +253,6 @@ export async function upgradeDeflowCanister(
         installMs = lap();
         await pic.startCanister({ canisterId, sender });
         startMs = lap();
-        // A large module is installed through the canister's own chunk store, which pic (like
-        // dfx and icp) clears first: for the executor that store held the agent module it
-        // creates and upgrades owners' agents from. Without it no new owner gets an agent.
-        if (role === 'executor') await uploadAgentModule(pic, deployment.peers, sender);
     }
     return { stopMs, installMs, startMs };
 }

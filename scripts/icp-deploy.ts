@@ -11,12 +11,12 @@
  *    wasm of `npm run build`) and installs them with that argument (a later run upgrades them
  *    with it); the monitor first, so the others' first health reports reach it;
  * 4. the monitor is added as a controller of the other three, and the executor of itself;
- * 5. the executor's agent module (the owners' agents are created from it) goes into the
- *    executor's chunk store and is named with `set_agent_module`, as `npm start` does it
- *    (`installAgentModule` in cli/deploy.ts). icp has no command for a management call with
- *    another canister as its effective id (`upload_chunk`), so this step signs with the same
- *    icp identity (`icp identity export`, kept in memory only) through `@dfinity/agent`, at
- *    the URL of the environment's network in icp.yaml.
+ * 5. the executor's agent module (the owners' agents are created from it) is uploaded to the
+ *    executor in 1 MiB chunks (`upload_agent_module_chunk`, kept in its stable memory) and
+ *    named with `set_agent_module`, as `npm start` does it (`installAgentModule` in
+ *    cli/deploy.ts). Megabyte blob arguments do not go well through `icp canister call`'s
+ *    text, so this step signs with the same icp identity (`icp identity export`, kept in
+ *    memory only) through `@dfinity/agent`, at the URL of the environment's network in icp.yaml.
  *
  * The executor is created with EXECUTOR_CYCLES (it pays for each owner's agent,
  * AGENT_CREATION_CYCLES); the others with icp's default. `icp canister top-up executor
@@ -111,13 +111,11 @@ async function uploadAgentModuleAs(options: Options, executor: Principal): Promi
     const { identity } = identityFromPem(icp({ ...options, identity: null }, ['identity', 'export', name], false), `icp identity ${name}`);
     const network: IcpNetwork = networkOfEnvironment(join(options.projectDir, 'icp.yaml'), options.environment);
     const agent = await HttpAgent.create({ host: network.url, identity, shouldFetchRootKey: network.fetchRootKey });
-    const update = async (canisterId: Principal, methodName: string, arg: Uint8Array): Promise<Uint8Array> => {
-        const { requestId } = await agent.call(canisterId, { methodName, arg, effectiveCanisterId: executor });
-        return new Uint8Array((await pollForResponse(agent, executor, requestId)).reply);
-    };
-    await installAgentModule(executor, {
-        uploadChunk: async (arg) => await update(Principal.managementCanister(), 'upload_chunk', arg),
-        setAgentModule: async (arg) => await update(executor, 'set_agent_module', arg)
+    await installAgentModule({
+        update: async (methodName, arg) => {
+            const { requestId } = await agent.call(executor, { methodName, arg, effectiveCanisterId: executor });
+            return new Uint8Array((await pollForResponse(agent, executor, requestId)).reply);
+        }
     });
 }
 

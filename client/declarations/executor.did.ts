@@ -343,6 +343,19 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'upload_agent_module_chunk' : ActorMethod<
+    [Uint8Array],
+    { 'Ok' : Uint8Array } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
 }
 export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
   return IDL.Service({
@@ -811,6 +824,30 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 IDL.Record({ 'owner' : IDL.Principal, 'message' : IDL.Text })
               ),
             }),
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'upload_agent_module_chunk' : IDL.Func(
+        [IDL.Vec(IDL.Nat8)],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Vec(IDL.Nat8),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
               'InvalidInput' : IDL.Record({

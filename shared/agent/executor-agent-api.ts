@@ -7,9 +7,9 @@ import { ApiErrorCodec } from '../common/errors';
 import { c, type Infer, type MethodSpec } from '../common/codec';
 
 /**
- * `set_agent_module`: the agent module new agents are installed with, as chunks already in the
- * executor's own chunk store (the deploy step uploads them with the management canister's
- * `upload_chunk`): their hashes in order and the hash of the assembled module (sha256).
+ * `set_agent_module`: the agent module agents are installed with, as chunks the deploy step
+ * uploaded to the executor with `upload_agent_module_chunk` (kept in its stable memory):
+ * their sha256 hashes in order and the sha256 of the assembled module.
  */
 export const AgentModuleWire = c.record({ chunk_hashes: c.vec(c.blob), wasm_module_hash: c.blob });
 export type AgentModule = Infer<typeof AgentModuleWire>;
@@ -27,6 +27,7 @@ export type AgentUpgradeReportWire = Infer<typeof AgentUpgradeReportWire>;
 
 /** Method table entries of the executor for agents (spread into `ExecutorMethods`). */
 export const ExecutorAgentMethods = {
+    upload_agent_module_chunk: { args: [c.blob], ret: c.result(c.blob, ApiErrorCodec), mode: 'update' },
     set_agent_module: { args: [AgentModuleWire], ret: c.result(c.null, ApiErrorCodec), mode: 'update' },
     ensure_agent: { args: [c.record({ owner: c.principal })], ret: c.result(AgentRecordWire, ApiErrorCodec), mode: 'update' },
     upgrade_agents: { args: [], ret: c.result(AgentUpgradeReportWire, ApiErrorCodec), mode: 'update' },

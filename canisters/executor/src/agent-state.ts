@@ -1,18 +1,23 @@
 /**
- * The executor's agent records in stable memory: the module new agents are installed with, and
- * one agent per owner. The only module that touches these StableBTreeMaps.
+ * The executor's agent records in stable memory: the module agents are installed with (its
+ * chunks' bytes too, so an upgrade of the executor keeps it), and one agent per owner. The only
+ * module that touches these StableBTreeMaps.
  */
-import { Principal, StableBTreeMap } from 'azle';
+import { Principal, StableBTreeMap, stableJson } from 'azle';
 
 import { MEMORY } from './memory';
 
-/** The agent module: chunk hashes (in the executor's own chunk store, in order) and the module's sha256. */
+/** The agent module: its chunks' sha256 hashes in order (their bytes in {@link moduleChunks}) and the sha256 of the assembled module. */
 export type StoredAgentModule = { schema_version: 1; chunkHashes: Uint8Array[]; wasmModuleHash: Uint8Array };
 
 /** `Creating` with no canister: creation asked for; with one: created, not installed yet. */
 export type StoredAgent = { schema_version: 1; owner: string; status: 'Creating' | 'Ready'; canisterId?: string; createdAt: bigint };
 
+/** Chunk bytes are stored as they are: JSON would quadruple a 1 MiB chunk and cost its encoding. */
+const rawBytes = { toBytes: (data: Uint8Array): Uint8Array => data, fromBytes: (bytes: Uint8Array): Uint8Array => bytes };
+
 const moduleStore = new StableBTreeMap<string, StoredAgentModule>(MEMORY.agentModule);
+const moduleChunks = new StableBTreeMap<string, Uint8Array>(MEMORY.agentModuleChunks, stableJson, rawBytes);
 const agents = new StableBTreeMap<string, StoredAgent>(MEMORY.agents);
 
 export function agentModule(): StoredAgentModule | undefined {
@@ -21,6 +26,25 @@ export function agentModule(): StoredAgentModule | undefined {
 
 export function putAgentModule(m: StoredAgentModule): void {
     moduleStore.insert('module', m);
+}
+
+/** The bytes of the module chunk with this sha256 (hex), if uploaded. */
+export function moduleChunk(hashHex: string): Uint8Array | undefined {
+    return moduleChunks.get(hashHex);
+}
+
+export function putModuleChunk(hashHex: string, chunk: Uint8Array): void {
+    moduleChunks.insert(hashHex, chunk);
+}
+
+/** How many chunks are stored (bounded: see `upload_agent_module_chunk`). */
+export function moduleChunkCount(): number {
+    return moduleChunks.len();
+}
+
+/** Removes every stored chunk whose hash (hex) is not in `keep`. */
+export function pruneModuleChunks(keep: ReadonlySet<string>): void {
+    for (const hash of moduleChunks.keys()) if (!keep.has(hash)) moduleChunks.remove(hash);
 }
 
 export function agentOf(owner: Principal): StoredAgent | undefined {

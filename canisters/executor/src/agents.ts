@@ -1,21 +1,23 @@
 /**
- * Agents as the executor runs them: it keeps the agent module, creates each owner's agent
+ * Agents as the executor runs them: it keeps the agent module (bytes too, in its stable
+ * memory), creates each owner's agent
  * (controlled by the executor alone) and makes every call of an owner's attempts through that
  * owner's agent. Why the executor and why it alone controls agents: docs/security.md, "Agents".
  */
+import { sha256 } from '@noble/hashes/sha2';
 import { call, canisterSelf, IDL, Principal } from 'azle';
 
 import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
 import type { AgentModule, AgentRecordWire, AgentUpgradeReportWire } from '../../../shared/agent/executor-agent-api';
-import { CanisterIdRecordIdl, CreateCanisterArgsIdl, InstallChunkedCodeArgsIdl, type CanisterIdRecord, type CreateCanisterArgs, type InstallChunkedCodeArgs } from '../../../shared/agent/management';
+import { CanisterIdRecordIdl, ChunkHashIdl, CreateCanisterArgsIdl, InstallChunkedCodeArgsIdl, UploadChunkArgsIdl, type CanisterIdRecord, type CreateCanisterArgs, type InstallChunkedCodeArgs } from '../../../shared/agent/management';
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { ExecutorMethods, WORKFLOW_LIMITS } from '../../../shared/workflow';
 import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { method } from '../../common/method';
-import { agentModule, agentOf, allAgents, putAgent, putAgentModule, type StoredAgent, type StoredAgentModule } from './agent-state';
+import { agentModule, agentOf, allAgents, moduleChunk, moduleChunkCount, pruneModuleChunks, putAgent, putAgentModule, putModuleChunk, type StoredAgent, type StoredAgentModule } from './agent-state';
 import { requirePeer } from './guards';
-import type { CallResult } from './logic';
+import { chunkRefusal, hexOf, moduleRefusal, type CallResult } from './logic';
 import { deployment } from './state';
 import * as runtime from './runtime';
 import { err, type Result } from '../../../shared/common/result';
@@ -38,9 +40,9 @@ const upgrading = new Set<string>();
 let upgradeRunning = false;
 
 const MANAGEMENT = Principal.fromText('aaaaa-aa');
-const SHA256_BYTES = 32;
-/** A module is at most 100 MiB of 1 MiB chunks (IC interface specification, `upload_chunk`); far above any agent. */
-const MAX_MODULE_CHUNKS = 100;
+
+/** What {@link ensureAgent} answers while no agent module is installed (the runner fails the call on it). */
+export const NO_AGENT_MODULE = 'agent_module';
 
 function toWire(a: StoredAgent): AgentRecordWire {
     return { owner: Principal.fromText(a.owner), agent: a.canisterId === undefined ? [] : [Principal.fromText(a.canisterId)], status: a.status === 'Ready' ? { Ready: null } : { Creating: null } };
@@ -67,7 +69,7 @@ export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent,
     if (known?.status === 'Ready') return { Ok: known };
     if (creating.has(owner.toText())) return err(apiError.unavailable(`the agent of ${owner.toText()} is being created`));
     const module = agentModule();
-    if (module === undefined) return err(apiError.unavailable('no agent module is installed: the deploy step uploads it (set_agent_module)'));
+    if (module === undefined) return err(apiError.notFound(NO_AGENT_MODULE, 'no agent module is installed on the executor: the deploy step uploads it (upload_agent_module_chunk, set_agent_module)'));
     creating.add(owner.toText());
     try {
         let record: StoredAgent = known ?? { schema_version: 1, owner: owner.toText(), status: 'Creating', createdAt: runtime.now() };
@@ -90,17 +92,36 @@ export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent,
     }
 }
 
-/** Installs `module` into the agent `canisterId` of `owner` (a new agent, or an upgrade), with its configuration as the argument. */
+/**
+ * Installs `module` into the agent `canisterId` of `owner` (a new agent, or an upgrade), with
+ * its configuration as the argument. The chunks go into the agent's own chunk store (the
+ * executor controls it), which `install_chunked_code` requires on the target's subnet: so an
+ * agent may live on any subnet. The store is cleared before (chunks left by a try that failed
+ * half-way) and after (they would cost the agent storage).
+ */
 async function installAgentModule(mode: InstallChunkedCodeArgs['mode'], canisterId: Principal, owner: Principal, module: StoredAgentModule): Promise<Result<null, ApiError>> {
+    const target = { canister_id: canisterId };
+    const cleared = await management<null>('clear_chunk_store', CanisterIdRecordIdl, target, undefined);
+    if ('Err' in cleared) return cleared;
+    for (const hash of module.chunkHashes) {
+        const chunk = moduleChunk(hexOf(hash));
+        if (chunk === undefined) return err(apiError.notFound(NO_AGENT_MODULE, `chunk ${hexOf(hash)} of the agent module is missing`));
+        const uploaded = await management<{ hash: Uint8Array }>('upload_chunk', UploadChunkArgsIdl, { canister_id: canisterId, chunk }, ChunkHashIdl);
+        if ('Err' in uploaded) return uploaded;
+    }
     const install: InstallChunkedCodeArgs = {
         mode,
         target_canister: canisterId,
-        store_canister: [canisterSelf()],
+        store_canister: [canisterId],
         chunk_hashes_list: module.chunkHashes.map((hash) => ({ hash })),
         wasm_module_hash: module.wasmModuleHash,
         arg: encodeAgentInitArg({ owner, executor: canisterSelf(), protected_canisters: PEER_ROLES.map((role) => deployment.peer(role)) })
     };
-    return await management<null>('install_chunked_code', InstallChunkedCodeArgsIdl, install, undefined);
+    const installed = await management<null>('install_chunked_code', InstallChunkedCodeArgsIdl, install, undefined);
+    if ('Err' in installed) return installed;
+    // Installed: a failed clear only leaves the chunks until the agent's next install clears them first.
+    await management<null>('clear_chunk_store', CanisterIdRecordIdl, target, undefined);
+    return installed;
 }
 
 /**
@@ -174,18 +195,42 @@ export async function callThroughAgent(agent: Principal, key: { executionId: str
 
 export class AgentMethodsOfExecutor {
     /**
-     * Names the module new agents are installed with: chunks the deploy step uploaded to the
-     * executor's own chunk store (the executor must be one of its own controllers to install
-     * from it). Agents already installed keep theirs.
-     * Call context: update; admins and controllers (the deploy step). Errors: Unauthorized, InvalidInput.
+     * Keeps one chunk (1 byte to 1 MiB) of an agent module in the executor's stable memory and
+     * answers its sha256, which `set_agent_module` names it by. An upgrade of the executor
+     * keeps it (a canister's own chunk store is cleared by dfx, icp and pic upgrades).
+     * Call context: update; admins and controllers (the deploy step). Errors: Unauthorized,
+     * InvalidInput (size), LimitExceeded (100 chunks kept: `set_agent_module` removes the
+     * ones it does not name).
+     */
+    @method(ExecutorMethods.upload_agent_module_chunk)
+    upload_agent_module_chunk(chunk: Uint8Array): Result<Uint8Array, ApiError> {
+        const caller = runtime.caller();
+        if (!deployment.isAdmin(caller)) return err(apiError.unauthorized(caller));
+        const refused = chunkRefusal(chunk, moduleChunkCount());
+        if (refused !== undefined) return err(refused);
+        const hash = sha256(chunk);
+        putModuleChunk(hexOf(hash), Uint8Array.from(chunk));
+        return { Ok: hash };
+    }
+
+    /**
+     * Names the module agents are installed with: chunks uploaded with
+     * `upload_agent_module_chunk`, in order, and the sha256 of the assembled module, checked
+     * here. Chunks it does not name are removed. Agents already installed keep theirs until
+     * `upgrade_agents`.
+     * Call context: update; admins and controllers (the deploy step). Errors: Unauthorized,
+     * InvalidInput, NotFound (a chunk not uploaded), Unavailable (agents being created or upgraded).
      */
     @method(ExecutorMethods.set_agent_module)
     set_agent_module(arg: AgentModule): Result<null, ApiError> {
         const caller = runtime.caller();
         if (!deployment.isAdmin(caller)) return err(apiError.unauthorized(caller));
-        if (arg.chunk_hashes.length === 0 || arg.chunk_hashes.length > MAX_MODULE_CHUNKS) return err(apiError.invalidInput('chunk_hashes', `1 to ${MAX_MODULE_CHUNKS} chunks`));
-        if ([arg.wasm_module_hash, ...arg.chunk_hashes].some((h) => h.length !== SHA256_BYTES)) return err(apiError.invalidInput('chunk_hashes', 'every hash is a 32-byte sha256'));
+        // An install in flight reads the current module's chunks between its awaits.
+        if (upgradeRunning || creating.size > 0) return err(apiError.unavailable('agents are being created or upgraded: set the module afterwards'));
+        const refused = moduleRefusal(arg.chunk_hashes, arg.wasm_module_hash, moduleChunk, sha256);
+        if (refused !== undefined) return err(refused);
         putAgentModule({ schema_version: 1, chunkHashes: arg.chunk_hashes.map((h) => Uint8Array.from(h)), wasmModuleHash: Uint8Array.from(arg.wasm_module_hash) });
+        pruneModuleChunks(new Set(arg.chunk_hashes.map(hexOf)));
         return { Ok: null };
     }
 

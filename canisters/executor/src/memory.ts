@@ -12,12 +12,14 @@ export const MEMORY = {
     emergency: 4,
     /** attempt key text -> StoredDeadLetter: reports refused or trapping, kept with their reason. */
     deadLetters: 5,
-    /** 'module' -> StoredAgentModule (the gzip-compressed agent wasm new agents are installed with). */
+    /** 'module' -> StoredAgentModule (the chunk hashes and hash of the gzip-compressed agent wasm agents are installed with). */
     agentModule: 6,
     /** owner principal text -> StoredAgent (each owner's agent canister). */
     agents: 7,
     /** agent canister text -> owner principal text: what the call policy looks agents up in. */
     agentOwners: 8,
+    /** chunk sha256 hex -> the chunk's bytes (raw): the agent module's chunks, uploaded by the deploy step. */
+    agentModuleChunks: 9,
     // 40-49: the indexes (./indexes.ts), kept apart from the record maps' ids above.
     /** `timeKey(due_at, attempt key)` -> null: scheduled attempts by when they are due. */
     scheduledIndex: 40,

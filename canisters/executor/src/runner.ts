@@ -12,7 +12,7 @@ import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { callThroughAgent, ensureAgent } from './agents';
 import { refusedTarget } from './call-policy';
-import { AGENT_WAIT_MS, attemptKeyText, type AttemptKey, completeCall, deferCall, isFinished, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
+import { AGENT_WAIT_MS, attemptKeyText, type AttemptKey, type CallResult, completeCall, deferCall, isFinished, runDue, REPORT_RESEND_AFTER_NS, REPORT_RETRY, type ExecutorEffect, type StoredAttempt } from './logic';
 import { deployment, dueAttempts, emergency, getAttempt, nextWakeTime, putAttempt, reportsStore, updateMeta } from './state';
 import * as runtime from './runtime';
 import type { Result } from '../../../shared/common/result';
@@ -93,13 +93,21 @@ async function perform(e: ExecutorEffect): Promise<void> {
         return;
     }
     const agent = await ensureAgent(Principal.fromText(e.owner));
-    // No agent yet (being created, no module deployed, the management canister refused) or
-    // being upgraded: the call waits, unsent and not counted as a failure; the orchestrator's
-    // node deadline bounds the wait.
+    // No agent module installed: no agent can be created, and none will be until an operator
+    // deploys one, so the call fails now (CallRefused, nothing sent) instead of waiting for
+    // the node's deadline.
+    if ('Err' in agent && 'NotFound' in agent.Err) return complete(e.key, { kind: 'Refused', message: `no agent module is installed on the executor, so the owner has no agent to make the call (the deploy step uploads it: upload_agent_module_chunk, set_agent_module)` });
+    // No agent yet (being created, the management canister refused) or being upgraded: the
+    // call waits, unsent and not counted as a failure; the orchestrator's node deadline bounds the wait.
     if ('Err' in agent || agent.Ok.canisterId === undefined) return waitForAgent(e.key);
     const result = await callThroughAgent(Principal.fromText(agent.Ok.canisterId), e.key, e.canister, e.method, e.args, e.cycles);
     if (result.kind === 'AgentUpgrading') return waitForAgent(e.key);
-    const current = getAttempt(attemptKeyText(e.key));
+    await complete(e.key, result);
+}
+
+/** Applies what the call came to (or why it was not sent) to its attempt and reports it. */
+async function complete(key: AttemptKey, result: CallResult): Promise<void> {
+    const current = getAttempt(attemptKeyText(key));
     if (current === undefined) return;
     const step = completeCall(current, result, runtime.now());
     saveAll(step.changed);

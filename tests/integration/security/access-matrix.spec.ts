@@ -71,6 +71,7 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         cancel_execution_attempts: only('orchestrator'),
         ensure_agent: only('orchestrator'),
         read_through_agent: only('scheduler'),
+        upload_agent_module_chunk: ADMINS,
         set_agent_module: ADMINS,
         upgrade_agents: ADMINS,
         get_agent: ANYONE,

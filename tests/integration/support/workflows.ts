@@ -49,10 +49,10 @@ export type WorkflowEnv = {
  * const env = useWorkflowEnv();
  * it('starts', async () => { await env.orchestrator.start_execution(...); await env.pic.tick(); });
  */
-export function useWorkflowEnv(): WorkflowEnv {
+export function useWorkflowEnv(options: { withoutAgentModule?: boolean } = {}): WorkflowEnv {
     let current: WorkflowEnv | undefined;
     beforeAll(async () => {
-        current = await deployWorkflowEnv(await createPic());
+        current = await deployWorkflowEnv(await createPic(), options);
     });
     afterAll(async () => {
         await current?.pic.tearDown();
@@ -69,9 +69,9 @@ export function useWorkflowEnv(): WorkflowEnv {
 }
 
 /** Deploys DeFlow and the demo canisters; the orchestrator actor speaks as `owner`. */
-export async function deployWorkflowEnv(pic: PocketIc): Promise<WorkflowEnv> {
+export async function deployWorkflowEnv(pic: PocketIc, options: { withoutAgentModule?: boolean } = {}): Promise<WorkflowEnv> {
     const admin = createIdentity('workflow-admin');
-    const deployment = await deployDeflow(pic, { admins: [admin.getPrincipal()] });
+    const deployment = await deployDeflow(pic, { admins: [admin.getPrincipal()], ...options });
     const demo = await deployDemoCanisters(pic);
     const owner = createIdentity('workflow-owner');
     const stranger = createIdentity('workflow-stranger');

@@ -3,3 +3,4 @@ export * from './attempts';
 export * from './reply';
 export * from './run';
 export * from './index-times';
+export * from './agent-module';

@@ -1,0 +1,85 @@
+/**
+ * Executor > agent module: the executor keeps the agent module (its chunks too) in its own
+ * stable memory, uploaded by admins in chunks of at most 1 MiB and checked by sha256. It
+ * installs an agent from the new agent's own chunk store, which it clears afterwards. Without
+ * a module, an owner's run fails at once with a typed error naming it, instead of waiting for
+ * the node's deadline; an upgrade of the executor keeps the module, so agents are still
+ * created and upgraded after it.
+ */
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import type { Actor } from '@dfinity/pic';
+import { createHash } from 'node:crypto';
+
+import { agentModuleBytes, installAgentModule } from '../../../cli/deploy';
+import { ChunkHashIdl, CanisterIdRecordIdl } from '../../../shared/agent/management';
+import { NO_RETRY, orchestratorIdlFactory } from '../../../shared/workflow';
+import { runOnce } from '../support/agents';
+import { deflowActor, upgradeDeflowCanister } from '../support/deflow';
+import { errTag, executorAs, nodeOf, okOf, oracleProbeDefinition, readyAgentOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
+
+jest.setTimeout(300_000);
+
+const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
+
+describe('Executor > agent module', () => {
+    const env = useWorkflowEnv({ withoutAgentModule: true });
+    const probe = (): ReturnType<typeof oracleProbeDefinition> => oracleProbeDefinition(env.ids, { retry: NO_RETRY, fallback: { kind: 'StopExecution' }, emergencyActions: [] });
+    const asAdmin = () => executorAs(env, env.admin.getPrincipal());
+    let asStranger: Actor<OrchestratorService>;
+
+    beforeAll(() => {
+        asStranger = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
+    });
+
+    it('fails a run at once, with CallRefused naming the missing module, while none is installed', async () => {
+        const x = await runOnce(env, env.orchestrator, probe());
+        expect(statusOf(x)).toBe('Failed');
+        const error = nodeOf(x, 'read').error[0];
+        expect(error?.kind).toEqual({ CallRefused: null });
+        expect(error?.message).toContain('no agent module is installed');
+        expect(errTag(await asAdmin().upgrade_agents())).toBe('Unavailable');
+    });
+
+    it('takes chunks from admins only, and a module only of uploaded chunks whose sha256 it checks', async () => {
+        expect(errTag(await executorAs(env, env.stranger.getPrincipal()).upload_agent_module_chunk(new Uint8Array([1])))).toBe('Unauthorized');
+        expect(errTag(await asAdmin().upload_agent_module_chunk(new Uint8Array(0)))).toBe('InvalidInput');
+        expect(errTag(await asAdmin().upload_agent_module_chunk(new Uint8Array(1024 * 1024 + 1)))).toBe('InvalidInput');
+        const chunk = new Uint8Array([7, 8, 9]);
+        const hash = okOf(await asAdmin().upload_agent_module_chunk(chunk));
+        expect(Array.from(hash)).toEqual(Array.from(sha256(chunk)));
+        expect(errTag(await asAdmin().set_agent_module({ chunk_hashes: [sha256(new Uint8Array([1]))], wasm_module_hash: sha256(new Uint8Array([1])) }))).toBe('NotFound');
+        expect(errTag(await asAdmin().set_agent_module({ chunk_hashes: [hash], wasm_module_hash: sha256(new Uint8Array([1])) }))).toBe('InvalidInput');
+        expect(errTag(await executorAs(env, env.stranger.getPrincipal()).set_agent_module({ chunk_hashes: [hash], wasm_module_hash: sha256(chunk) }))).toBe('Unauthorized');
+    });
+
+    it("installs an owner's agent from the agent's own chunk store once the module is uploaded, and clears that store", async () => {
+        const admin = env.admin.getPrincipal();
+        await installAgentModule({ update: async (method, arg) => await env.pic.updateCall({ canisterId: env.deployment.peers.executor, method, arg, sender: admin }) }, agentModuleBytes());
+        const x = await runOnce(env, env.orchestrator, probe());
+        expect(statusOf(x)).toBe('Succeeded');
+        // The orchestrator asked for the agent at the first workflow and asks again with backoff (at most 1 min apart).
+        await env.pic.advanceTime(60_000);
+        await env.pic.tick(3);
+        const agent = await readyAgentOf(env, env.orchestrator);
+        const subnet = await env.pic.getCanisterSubnetId(agent);
+        const reply = await env.pic.updateCall({
+            canisterId: Principal.managementCanister(),
+            method: 'stored_chunks',
+            arg: new Uint8Array(IDL.encode([CanisterIdRecordIdl], [{ canister_id: agent }])),
+            sender: env.deployment.peers.executor,
+            ...(subnet === null ? {} : { targetSubnetId: subnet })
+        });
+        expect(IDL.decode([IDL.Vec(ChunkHashIdl)], reply)[0]).toEqual([]);
+    });
+
+    it('keeps the module across an upgrade of the executor: a new owner gets an agent, and upgrade_agents upgrades both', async () => {
+        await upgradeDeflowCanister(env.pic, env.deployment, 'executor');
+        okOf(await asStranger.create_workflow(probe()));
+        const strangerAgent = await readyAgentOf(env, asStranger);
+        expect(statusOf(await runOnce(env, asStranger, probe()))).toBe('Succeeded');
+        expect(strangerAgent.toText()).not.toBe((await readyAgentOf(env, env.orchestrator)).toText());
+        const report = okOf(await asAdmin().upgrade_agents());
+        expect(report).toEqual({ upgraded: 2, failed: [] });
+    });
+});
