@@ -74,6 +74,7 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'get_agent_subnets' : ActorMethod<[], Array<Principal>>,
   'get_node_attempt' : ActorMethod<
     [{ 'node_id' : string, 'attempt' : number, 'execution_id' : string }],
     {
@@ -303,6 +304,19 @@ export interface _SERVICE {
           { 'Conflict' : { 'message' : string } }
       }
   >,
+  'set_agent_subnets' : ActorMethod<
+    [{ 'subnets' : Array<Principal> }],
+    { 'Ok' : null } |
+      {
+        'Err' : { 'EmergencyMode' : { 'message' : string } } |
+          { 'InvalidInput' : { 'field' : string, 'message' : string } } |
+          { 'NotFound' : { 'id' : string, 'entity' : string } } |
+          { 'Unauthorized' : { 'caller' : Principal } } |
+          { 'Unavailable' : { 'message' : string } } |
+          { 'LimitExceeded' : { 'max' : bigint, 'limit' : string } } |
+          { 'Conflict' : { 'message' : string } }
+      }
+  >,
   'set_emergency_mode' : ActorMethod<
     [
       {
@@ -460,6 +474,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         ],
         ['query'],
       ),
+    'get_agent_subnets' : IDL.Func([], [IDL.Vec(IDL.Principal)], ['query']),
     'get_node_attempt' : IDL.Func(
         [
           IDL.Record({
@@ -757,6 +772,30 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
             'chunk_hashes' : IDL.Vec(IDL.Vec(IDL.Nat8)),
           }),
         ],
+        [
+          IDL.Variant({
+            'Ok' : IDL.Null,
+            'Err' : IDL.Variant({
+              'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
+              'InvalidInput' : IDL.Record({
+                'field' : IDL.Text,
+                'message' : IDL.Text,
+              }),
+              'NotFound' : IDL.Record({ 'id' : IDL.Text, 'entity' : IDL.Text }),
+              'Unauthorized' : IDL.Record({ 'caller' : IDL.Principal }),
+              'Unavailable' : IDL.Record({ 'message' : IDL.Text }),
+              'LimitExceeded' : IDL.Record({
+                'max' : IDL.Nat64,
+                'limit' : IDL.Text,
+              }),
+              'Conflict' : IDL.Record({ 'message' : IDL.Text }),
+            }),
+          }),
+        ],
+        [],
+      ),
+    'set_agent_subnets' : IDL.Func(
+        [IDL.Record({ 'subnets' : IDL.Vec(IDL.Principal) })],
         [
           IDL.Variant({
             'Ok' : IDL.Null,

@@ -29,6 +29,8 @@ export type AgentUpgradeReportWire = Infer<typeof AgentUpgradeReportWire>;
 export const ExecutorAgentMethods = {
     upload_agent_module_chunk: { args: [c.blob], ret: c.result(c.blob, ApiErrorCodec), mode: 'update' },
     set_agent_module: { args: [AgentModuleWire], ret: c.result(c.null, ApiErrorCodec), mode: 'update' },
+    set_agent_subnets: { args: [c.record({ subnets: c.vec(c.principal) })], ret: c.result(c.null, ApiErrorCodec), mode: 'update' },
+    get_agent_subnets: { args: [], ret: c.vec(c.principal), mode: 'query' },
     ensure_agent: { args: [c.record({ owner: c.principal })], ret: c.result(AgentRecordWire, ApiErrorCodec), mode: 'update' },
     upgrade_agents: { args: [], ret: c.result(AgentUpgradeReportWire, ApiErrorCodec), mode: 'update' },
     get_agent: { args: [c.record({ owner: c.principal })], ret: c.result(AgentRecordWire, ApiErrorCodec), mode: 'query' }

@@ -35,5 +35,24 @@ export type InstallChunkedCodeArgs = {
     arg: Uint8Array;
 };
 
+/**
+ * The cycles minting canister's `create_canister` (same id on the IC and on local networks):
+ * the one way a canister creates a canister on another subnet (the management canister
+ * creates on the caller's own). Only the fields the executor sets; `subnet_selection` names a
+ * subnet by id.
+ */
+export const CYCLES_MINTING_CANISTER_ID = 'rkp4c-7iaaa-aaaaa-aaaca-cai';
+export const CmcCreateCanisterArgsIdl = IDL.Record({
+    settings: IDL.Opt(IDL.Record({ controllers: IDL.Opt(IDL.Vec(IDL.Principal)) })),
+    subnet_selection: IDL.Opt(IDL.Variant({ Subnet: IDL.Record({ subnet: IDL.Principal }) })),
+    subnet_type: IDL.Opt(IDL.Text)
+});
+export type CmcCreateCanisterArgs = { settings: [] | [{ controllers: [] | [Principal[]] }]; subnet_selection: [] | [{ Subnet: { subnet: Principal } }]; subnet_type: [] | [string] };
+export const CmcCreateCanisterResultIdl = IDL.Variant({
+    Ok: IDL.Principal,
+    Err: IDL.Variant({ Refunded: IDL.Record({ refund_amount: IDL.Nat, create_error: IDL.Text }), RefundFailed: IDL.Record({ create_error: IDL.Text, refund_error: IDL.Text }) })
+});
+export type CmcCreateCanisterResult = { Ok: Principal } | { Err: { Refunded: { refund_amount: bigint; create_error: string } } | { RefundFailed: { create_error: string; refund_error: string } } };
+
 export const UploadChunkArgsIdl = IDL.Record({ canister_id: IDL.Principal, chunk: IDL.Vec(IDL.Nat8) });
 export const ChunkHashIdl = IDL.Record({ hash: IDL.Vec(IDL.Nat8) });

@@ -19,6 +19,16 @@ const rawBytes = { toBytes: (data: Uint8Array): Uint8Array => data, fromBytes: (
 const moduleStore = new StableBTreeMap<string, StoredAgentModule>(MEMORY.agentModule);
 const moduleChunks = new StableBTreeMap<string, Uint8Array>(MEMORY.agentModuleChunks, stableJson, rawBytes);
 const agents = new StableBTreeMap<string, StoredAgent>(MEMORY.agents);
+const subnetConfig = new StableBTreeMap<'subnets', string[]>(MEMORY.agentSubnets);
+
+/** The subnets new agents are spread over (principal texts); empty: the executor's own. */
+export function agentSubnets(): string[] {
+    return subnetConfig.get('subnets') ?? [];
+}
+
+export function putAgentSubnets(subnets: string[]): void {
+    subnetConfig.insert('subnets', subnets);
+}
 
 export function agentModule(): StoredAgentModule | undefined {
     return moduleStore.get('module');
@@ -61,6 +71,11 @@ export function putAgent(a: StoredAgent): void {
 /** Whether `p` is (or is being installed as) some owner's agent. */
 export function isAgent(p: Principal): boolean {
     return agentOwners.containsKey(p.toText());
+}
+
+/** How many agents have a canister (created, installed or not): the ordinal of the next one. */
+export function createdAgentCount(): number {
+    return agentOwners.len();
 }
 
 /** Every agent (bounded by the number of owners; for upgrades of all agents). */

@@ -9,15 +9,15 @@ import { call, canisterSelf, IDL, Principal } from 'azle';
 
 import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
 import type { AgentModule, AgentRecordWire, AgentUpgradeReportWire } from '../../../shared/agent/executor-agent-api';
-import { CanisterIdRecordIdl, ChunkHashIdl, CreateCanisterArgsIdl, InstallChunkedCodeArgsIdl, UploadChunkArgsIdl, type CanisterIdRecord, type CreateCanisterArgs, type InstallChunkedCodeArgs } from '../../../shared/agent/management';
+import { CanisterIdRecordIdl, ChunkHashIdl, CmcCreateCanisterArgsIdl, CmcCreateCanisterResultIdl, CreateCanisterArgsIdl, CYCLES_MINTING_CANISTER_ID, InstallChunkedCodeArgsIdl, UploadChunkArgsIdl, type CanisterIdRecord, type CmcCreateCanisterArgs, type CmcCreateCanisterResult, type CreateCanisterArgs, type InstallChunkedCodeArgs } from '../../../shared/agent/management';
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { ExecutorMethods, WORKFLOW_LIMITS } from '../../../shared/workflow';
 import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { method } from '../../common/method';
-import { agentModule, agentOf, allAgents, moduleChunk, moduleChunkCount, pruneModuleChunks, putAgent, putAgentModule, putModuleChunk, type StoredAgent, type StoredAgentModule } from './agent-state';
+import { agentModule, agentOf, agentSubnets, allAgents, createdAgentCount, moduleChunk, putAgentSubnets, moduleChunkCount, pruneModuleChunks, putAgent, putAgentModule, putModuleChunk, type StoredAgent, type StoredAgentModule } from './agent-state';
 import { requirePeer } from './guards';
-import { chunkRefusal, hexOf, moduleRefusal, type CallResult } from './logic';
+import { agentSubnetFor, agentSubnetsRefusal, chunkRefusal, hexOf, moduleRefusal, type CallResult } from './logic';
 import { deployment } from './state';
 import * as runtime from './runtime';
 import { err, type Result } from '../../../shared/common/result';
@@ -75,10 +75,9 @@ export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent,
         let record: StoredAgent = known ?? { schema_version: 1, owner: owner.toText(), status: 'Creating', createdAt: runtime.now() };
         putAgent(record);
         if (record.canisterId === undefined) {
-            const args: CreateCanisterArgs = { settings: [{ controllers: [[canisterSelf()]] }] };
-            const created = await management<CanisterIdRecord>('create_canister', CreateCanisterArgsIdl, args, CanisterIdRecordIdl, AGENT_CREATION_CYCLES);
+            const created = await createAgentCanister();
             if ('Err' in created) return created;
-            record = { ...record, canisterId: created.Ok.canister_id.toText() };
+            record = { ...record, canisterId: created.Ok.toText() };
             putAgent(record);
         }
         const canisterId = Principal.fromText(record.canisterId ?? '');
@@ -89,6 +88,31 @@ export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent,
         return { Ok: record };
     } finally {
         creating.delete(owner.toText());
+    }
+}
+
+/**
+ * A new canister for an agent, controlled by the executor alone, with {@link AGENT_CREATION_CYCLES}:
+ * on the next of the configured agent subnets in turn (`set_agent_subnets`) through the cycles
+ * minting canister, the one way to create on another subnet, or, with none configured, on the
+ * executor's own subnet through the management canister.
+ */
+async function createAgentCanister(): Promise<Result<Principal, ApiError>> {
+    const settings: CreateCanisterArgs['settings'] = [{ controllers: [[canisterSelf()]] }];
+    const subnet = agentSubnetFor(agentSubnets(), createdAgentCount());
+    if (subnet === undefined) {
+        const created = await management<CanisterIdRecord>('create_canister', CreateCanisterArgsIdl, { settings }, CanisterIdRecordIdl, AGENT_CREATION_CYCLES);
+        return 'Err' in created ? created : { Ok: created.Ok.canister_id };
+    }
+    const args: CmcCreateCanisterArgs = { settings, subnet_selection: [{ Subnet: { subnet: Principal.fromText(subnet) } }], subnet_type: [] };
+    try {
+        const r = await call<unknown[], CmcCreateCanisterResult>(Principal.fromText(CYCLES_MINTING_CANISTER_ID), 'create_canister', { paramIdlTypes: [CmcCreateCanisterArgsIdl], args: [args], returnIdlType: CmcCreateCanisterResultIdl, cycles: AGENT_CREATION_CYCLES });
+        if ('Ok' in r) return r;
+        const why = 'Refunded' in r.Err ? r.Err.Refunded.create_error : `${r.Err.RefundFailed.create_error}; refund failed: ${r.Err.RefundFailed.refund_error}`;
+        return err(apiError.unavailable(`the cycles minting canister did not create the agent on ${subnet}: ${why.slice(0, WORKFLOW_LIMITS.maxDescriptionChars)}`));
+    } catch (error) {
+        const f = callFailureOf(error);
+        return err(apiError.unavailable(`the cycles minting canister's create_canister failed (reject ${f.reject_code}): ${f.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars)}`));
     }
 }
 
@@ -255,6 +279,30 @@ export class AgentMethodsOfExecutor {
         } finally {
             upgradeRunning = false;
         }
+    }
+
+    /**
+     * Names the subnets new agents are created on, in turn (through the cycles minting
+     * canister's `create_canister` with `subnet_selection`); empty (the default): the
+     * executor's own subnet. Agents already created stay where they are.
+     * Call context: update; admins and controllers. Errors: Unauthorized, InvalidInput (a
+     * subnet twice), LimitExceeded.
+     */
+    @method(ExecutorMethods.set_agent_subnets)
+    set_agent_subnets(arg: { subnets: Principal[] }): Result<null, ApiError> {
+        const caller = runtime.caller();
+        if (!deployment.isAdmin(caller)) return err(apiError.unauthorized(caller));
+        const subnets = arg.subnets.map((s) => s.toText());
+        const refused = agentSubnetsRefusal(subnets);
+        if (refused !== undefined) return err(refused);
+        putAgentSubnets(subnets);
+        return { Ok: null };
+    }
+
+    /** The subnets new agents are created on (empty: the executor's own). Call context: query; anyone. */
+    @method(ExecutorMethods.get_agent_subnets)
+    get_agent_subnets(): Principal[] {
+        return agentSubnets().map((s) => Principal.fromText(s));
     }
 
     /**

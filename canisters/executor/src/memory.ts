@@ -20,6 +20,8 @@ export const MEMORY = {
     agentOwners: 8,
     /** chunk sha256 hex -> the chunk's bytes (raw): the agent module's chunks, uploaded by the deploy step. */
     agentModuleChunks: 9,
+    /** 'subnets' -> subnet principal texts new agents are spread over (empty: the executor's own). */
+    agentSubnets: 10,
     // 40-49: the indexes (./indexes.ts), kept apart from the record maps' ids above.
     /** `timeKey(due_at, attempt key)` -> null: scheduled attempts by when they are due. */
     scheduledIndex: 40,

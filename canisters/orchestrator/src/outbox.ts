@@ -77,7 +77,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
         case 'EnsureAgent': {
             const r = await callPeer<Result<AgentRecordWire, ApiError>>('executor', 'ensure_agent', ExecutorMethods.ensure_agent, { owner: Principal.fromText(m.owner) });
             if (r.kind === 'Rejected') return failedCall(r);
-            // Unavailable (module not deployed yet, creation in flight): ask again later.
+            // NotFound (no agent module deployed yet) or Unavailable (creation in flight): ask again later.
             if ('Err' in r.value) return { kind: 'Failed', retryable: true, reason: `ensure_agent: ${Object.keys(r.value.Err)[0] ?? ''}` };
             recordAgent(m.owner, r.value.Ok);
             return { kind: 'Done' };

@@ -74,6 +74,8 @@ const RULES: Record<CanisterName, Record<string, readonly CallerClass[]>> = {
         upload_agent_module_chunk: ADMINS,
         set_agent_module: ADMINS,
         upgrade_agents: ADMINS,
+        set_agent_subnets: ADMINS,
+        get_agent_subnets: ANYONE,
         get_agent: ANYONE,
         get_node_attempt: only('orchestrator', 'admin', 'controller'),
         list_dead_letters: ADMINS,

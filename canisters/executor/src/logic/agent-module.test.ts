@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { chunkRefusal, hexOf, MAX_CHUNK_BYTES, MAX_MODULE_CHUNKS, moduleRefusal } from './agent-module';
+import { agentSubnetFor, agentSubnetsRefusal, chunkRefusal, hexOf, MAX_AGENT_SUBNETS, MAX_CHUNK_BYTES, MAX_MODULE_CHUNKS, moduleRefusal } from './agent-module';
 
 const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
 const tag = (e: object | undefined): string | undefined => (e === undefined ? undefined : Object.keys(e)[0]);
@@ -31,5 +31,19 @@ describe('setting the agent module', () => {
         expect(tag(moduleRefusal([sha256(a), sha256(new Uint8Array([9]))], whole, chunkOf, sha256))).toBe('NotFound');
         expect(tag(moduleRefusal([new Uint8Array(31)], whole, chunkOf, sha256))).toBe('InvalidInput');
         expect(tag(moduleRefusal([], whole, chunkOf, sha256))).toBe('InvalidInput');
+    });
+});
+
+describe('agent subnets', () => {
+    it('spreads agents over the configured subnets in turn, or none (the executor\'s own)', () => {
+        expect([0, 1, 2, 3].map((i) => agentSubnetFor(['a', 'b'], i))).toEqual(['a', 'b', 'a', 'b']);
+        expect(agentSubnetFor([], 5)).toBeUndefined();
+    });
+
+    it('refuses a subnet named twice or too many subnets', () => {
+        expect(agentSubnetsRefusal([])).toBeUndefined();
+        expect(agentSubnetsRefusal(['a', 'b'])).toBeUndefined();
+        expect(tag(agentSubnetsRefusal(['a', 'a']))).toBe('InvalidInput');
+        expect(tag(agentSubnetsRefusal(Array.from({ length: MAX_AGENT_SUBNETS + 1 }, (_, i) => `s${i}`)))).toBe('LimitExceeded');
     });
 });

@@ -50,3 +50,24 @@ export function moduleRefusal(chunkHashes: Uint8Array[], wasmModuleHash: Uint8Ar
     if (hexOf(sha256(assembled)) !== hexOf(wasmModuleHash)) return apiError.invalidInput('wasm_module_hash', 'is not the sha256 of the chunks assembled in order');
     return undefined;
 }
+
+/** At most this many subnets in `set_agent_subnets` (far above the IC's application subnets that matter to one deployment). */
+export const MAX_AGENT_SUBNETS = 64;
+
+/** Why a list of agent subnets (principal texts) cannot be set, or undefined. Empty: the executor's own subnet. */
+export function agentSubnetsRefusal(subnets: string[]): ApiError | undefined {
+    if (subnets.length > MAX_AGENT_SUBNETS) return apiError.limitExceeded('agent subnets', BigInt(MAX_AGENT_SUBNETS));
+    if (new Set(subnets).size !== subnets.length) return apiError.invalidInput('subnets', 'a subnet is named twice');
+    return undefined;
+}
+
+/**
+ * The subnet the `ordinal`-th agent (0 for the first) is created on: the configured subnets in
+ * turn, so agents spread evenly; undefined (the executor's own subnet) when none is configured.
+ *
+ * @example
+ * agentSubnetFor(['a', 'b'], 3) // 'b'
+ */
+export function agentSubnetFor(subnets: readonly string[], ordinal: number): string | undefined {
+    return subnets.length === 0 ? undefined : subnets[ordinal % subnets.length];
+}
