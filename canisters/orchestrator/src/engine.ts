@@ -108,7 +108,7 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
             return;
         }
         case 'LiquidatePosition':
-            requestLiquidation(stored.owner, e.executionId, e.nodeId, e.args, now);
+            requestLiquidation(stored.owner, e.slot, e.args, now);
             return;
         case 'ExecutionFinished':
             updateMeta((m) => ({
