@@ -264,6 +264,11 @@ export class WasmRuntime {
         return { heap: new Uint8Array(this.memory.buffer).slice(), globals: this.exportGlobals() };
     }
 
+    /** The committed heap itself, not a copy: for a saver that reads it before the next execution. */
+    heapView(): Uint8Array {
+        return new Uint8Array(this.memory.buffer);
+    }
+
     /** The committed globals alone (cheap; a saver whose heap copy is current needs only these). */
     exportGlobals(): Array<number | bigint> {
         return this.globals.map((g) => g.value as number | bigint);
