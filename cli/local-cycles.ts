@@ -45,7 +45,7 @@ export const LOCAL_NETWORK_SUBNETS: CreateInstanceOptions = {
     fiduciary: { state: { type: SubnetStateType.New } }
 };
 
-function systemWasm(name: string): Uint8Array {
+export function systemWasm(name: string): Uint8Array {
     const path = resolve(SYSTEM_CANISTERS_DIR, '.azle', name, `${name}.wasm`);
     if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build`);
     return new Uint8Array(readFileSync(path));

@@ -9,14 +9,15 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { createIdentity, PocketIc, type Actor } from '@dfinity/pic';
 
-import { deployLocalCycles, LOCAL_NETWORK_SUBNETS, SEEDED_CYCLES, SEEDED_ICP_E8S, XDR_PERMYRIAD_PER_ICP } from '../../cli/local-cycles';
-import { Account, CYCLES_LEDGER_FEE, type AccountValue } from '../system-canisters/common/interfaces';
+import { addIcpMinting, deployLocalCycles, LOCAL_NETWORK_SUBNETS, systemWasm, SEEDED_CYCLES, SEEDED_ICP_E8S, XDR_PERMYRIAD_PER_ICP } from '../../cli/local-cycles';
+import { Account, CmcInitArgs, CYCLES_LEDGER_FEE, CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID, LedgerArgs, type AccountValue, type LedgerArgsValue } from '../system-canisters/common/interfaces';
 import {
     AccountBalanceArgs,
     DepositArgs,
     ICP_LEDGER_FEE_E8S,
     IcpTransferArgs,
     IcpTransferResult,
+    ICP_LEDGER_ID,
     IcpXdrConversionRateResponse,
     MEMO_MINT_CYCLES,
     NotifyMintCyclesArg,
@@ -158,5 +159,39 @@ describe('Localnet > minting cycles from ICP (ICP ledger, CMC notify_mint_cycles
         const failure = expectErr(await caller.callRaw(cyclesLedgerId, 'deposit', arg, CYCLES_LEDGER_FEE));
         expect(failure.message).toContain('is less than the cycles ledger fee');
         expect(failure.refunded).toBe(CYCLES_LEDGER_FEE);
+    });
+});
+
+describe('Localnet > a network saved with the cycles ledger but no ICP ledger (npm start\'s addIcpMinting)', () => {
+    let pic: PocketIc;
+    afterAll(async () => {
+        await pic.tearDown();
+    });
+
+    it('gets the seeded ICP ledger and a minting CMC; the cycles ledger keeps its balances', async () => {
+        pic = await PocketIc.create(picUrl(), LOCAL_NETWORK_SUBNETS);
+        const controller = alice.getPrincipal();
+        const cmcId = Principal.fromText(CYCLES_MINTING_CANISTER_ID);
+        const ledgerId = Principal.fromText(CYCLES_LEDGER_ID);
+        // As such a network has them: the CMC with a small balance and no rate, the cycles ledger with alice's seed.
+        await pic.createCanister({ sender: controller, targetCanisterId: cmcId, cycles: 10_000_000_000_000n });
+        const oldCmcArg = IDL.encode([CmcInitArgs], [{ default_subnets: [], xdr_permyriad_per_icp: 0n, last_purged_notification: [] }]);
+        await pic.installCode({ canisterId: cmcId, wasm: systemWasm('cmc'), arg: new Uint8Array(oldCmcArg), sender: controller });
+        const init: LedgerArgsValue = { Init: { max_blocks_per_request: 100n, index_id: [], initial_balances: [[[account(controller), SEEDED_CYCLES]]] } };
+        await pic.createCanister({ sender: controller, targetCanisterId: ledgerId, cycles: 10_000_000_000_000n + SEEDED_CYCLES });
+        await pic.installCode({ canisterId: ledgerId, wasm: systemWasm('cycles_ledger'), arg: new Uint8Array(IDL.encode([LedgerArgs], [init])), sender: controller });
+        await addIcpMinting(pic, controller, [controller]);
+        await pic.tick(AZLE_SETTLE_TICKS);
+        const icp = pic.createActor<IcpLedger>(icpLedgerIdl as never, Principal.fromText(ICP_LEDGER_ID));
+        const cmc = pic.createActor<Cmc>(cmcIdl as never, cmcId);
+        const cycles = pic.createActor<CyclesLedger>(cyclesLedgerIdl as never, ledgerId);
+        expect(await icp.icrc1_balance_of(account(controller))).toBe(SEEDED_ICP_E8S);
+        expect(await cycles.icrc1_balance_of(account(controller))).toBe(SEEDED_CYCLES);
+        icp.setIdentity(alice);
+        const sent = await icp.transfer({ memo: MEMO_MINT_CYCLES, amount: { e8s: ONE_ICP }, fee: { e8s: ICP_LEDGER_FEE_E8S }, from_subaccount: [], to: hexBytes(accountIdentifier(cmcId, principalSubaccount(controller))), created_at_time: [] });
+        if (!('Ok' in sent)) throw new Error('transfer failed');
+        cmc.setIdentity(alice);
+        expect(await cmc.notify_mint_cycles(notify(sent.Ok))).toMatchObject({ Ok: { minted: ONE_ICP * XDR_PERMYRIAD_PER_ICP } });
+        expect(await cycles.icrc1_balance_of(account(controller))).toBe(SEEDED_CYCLES + ONE_ICP * XDR_PERMYRIAD_PER_ICP - CYCLES_LEDGER_FEE);
     });
 });
