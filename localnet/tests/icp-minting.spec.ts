@@ -10,7 +10,7 @@ import { Principal } from '@dfinity/principal';
 import { createIdentity, PocketIc, type Actor } from '@dfinity/pic';
 
 import { addIcpMinting, deployLocalCycles, LOCAL_NETWORK_SUBNETS, systemWasm, SEEDED_CYCLES, SEEDED_ICP_E8S, XDR_PERMYRIAD_PER_ICP } from '../../cli/local-cycles';
-import { Account, CmcInitArgs, CYCLES_LEDGER_FEE, CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID, LedgerArgs, type AccountValue, type LedgerArgsValue } from '../system-canisters/common/interfaces';
+import { Account, CmcInitArgs, CYCLES_LEDGER_FEE, CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID, LedgerArgs, TransferArgs, TransferResult, type AccountValue, type LedgerArgsValue, type TransferArgsValue, type TransferResultValue } from '../system-canisters/common/interfaces';
 import {
     AccountBalanceArgs,
     DepositArgs,
@@ -41,6 +41,7 @@ type IcpLedger = {
     transfer: (arg: IcpTransferArgsValue) => Promise<IcpTransferResultValue>;
     account_balance: (arg: { account: Uint8Array }) => Promise<TokensValue>;
     icrc1_balance_of: (account: AccountValue) => Promise<bigint>;
+    icrc1_transfer: (arg: TransferArgsValue) => Promise<TransferResultValue>;
 };
 type Cmc = {
     get_icp_xdr_conversion_rate: () => Promise<IcpXdrConversionRateResponseValue>;
@@ -52,7 +53,8 @@ const icpLedgerIdl: IDL.InterfaceFactory = () =>
     IDL.Service({
         transfer: IDL.Func([IcpTransferArgs], [IcpTransferResult], []),
         account_balance: IDL.Func([AccountBalanceArgs], [Tokens], ['query']),
-        icrc1_balance_of: IDL.Func([Account], [IDL.Nat], ['query'])
+        icrc1_balance_of: IDL.Func([Account], [IDL.Nat], ['query']),
+        icrc1_transfer: IDL.Func([TransferArgs], [TransferResult], [])
     });
 const cmcIdl: IDL.InterfaceFactory = () =>
     IDL.Service({
@@ -151,6 +153,20 @@ describe('Localnet > minting cycles from ICP (ICP ledger, CMC notify_mint_cycles
         if (!('Ok' in sent)) throw new Error('timed transfer failed');
         expect(await icp.transfer(timed)).toEqual({ Err: { TxDuplicate: { duplicate_of: sent.Ok } } });
         expect(await icp.icrc1_balance_of(account(bob.getPrincipal()))).toBe(ONE_ICP);
+    });
+
+    it('moves ICP to an ICRC-1 account with icrc1_transfer, with ICRC-1\'s errors', async () => {
+        icp.setIdentity(alice);
+        const carol = createIdentity('carol').getPrincipal();
+        const base: TransferArgsValue = { from_subaccount: [], to: account(carol), amount: ONE_ICP, fee: [], memo: [], created_at_time: [] };
+        const before = await icp.icrc1_balance_of(account(alice.getPrincipal()));
+        expect(await icp.icrc1_transfer(base)).toHaveProperty('Ok');
+        expect(await icp.icrc1_balance_of(account(carol))).toBe(ONE_ICP);
+        expect(await icp.account_balance({ account: hexBytes(accountIdentifier(carol)) })).toEqual({ e8s: ONE_ICP });
+        expect(await icp.icrc1_balance_of(account(alice.getPrincipal()))).toBe(before - ONE_ICP - ICP_LEDGER_FEE_E8S);
+        expect(await icp.icrc1_transfer({ ...base, fee: [1n] })).toEqual({ Err: { BadFee: { expected_fee: ICP_LEDGER_FEE_E8S } } });
+        icp.setIdentity(createIdentity('carol'));
+        expect(await icp.icrc1_transfer({ ...base, to: account(alice.getPrincipal()), amount: ONE_ICP })).toEqual({ Err: { InsufficientFunds: { balance: ONE_ICP } } });
     });
 
     it('rejects a cycles ledger deposit of no more than the fee, and the cycles go back to the caller', async () => {

@@ -107,6 +107,9 @@ export const TransferError = IDL.Variant({
 export type TransferErrorValue =
     | { BadFee: { expected_fee: bigint } }
     | { InsufficientFunds: { balance: bigint } }
+    | { TooOld: null }
+    | { CreatedInFuture: { ledger_time: bigint } }
+    | { Duplicate: { duplicate_of: bigint } }
     | { GenericError: { message: string; error_code: bigint } };
 export const TransferResult = IDL.Variant({ Ok: IDL.Nat, Err: TransferError });
 export type TransferResultValue = { Ok: bigint } | { Err: TransferErrorValue };

@@ -23,6 +23,7 @@ export function crc32(bytes: Uint8Array): number {
 }
 
 export const toHex = (bytes: Uint8Array | number[]): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+export const fromHex = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 
 /** The account identifier of `owner`'s `subaccount` (absent: 32 zero bytes), in hex. */
 export function accountIdentifier(owner: Principal, subaccount?: Uint8Array | number[]): string {

@@ -2,17 +2,19 @@
  * `icp_ledger`: the local network's ICP ledger at its fixed id (`ryjl3-tyaaa-aaaaa-aaaba-cai`,
  * on the NNS subnet), as far as icp-cli and the cycles minting canister use it: the legacy
  * `transfer` to an account identifier (what `icp cycles mint` pays the CMC with),
- * `account_balance`, `icrc1_balance_of` (`icp token balance`) with the ICRC-1 metadata, and
+ * `account_balance`, `icrc1_balance_of` (`icp token balance`) with the ICRC-1 metadata,
+ * `icrc1_transfer` (`icp token transfer` to a principal; to an account identifier icp uses
+ * `transfer`), and
  * `query_blocks`, which the CMC reads the payment from. `npm start` installs it with the
  * seeded balances as its first blocks (mints).
  *
- * Not implemented (the IC answers "no such method"): `icrc1_transfer`, approvals (ICRC-2),
+ * Not implemented (the IC answers "no such method"): approvals (ICRC-2),
  * archives, block hashes and certificates (`parent_hash` and `certificate` are absent),
  * the minting account and burns, `send_dfx`.
  */
 import { IDL, init, msgCaller, query, StableBTreeMap, time, update } from 'azle';
 
-import { Account, type AccountValue } from '../common/interfaces';
+import { Account, TransferArgs, TransferResult, type AccountValue, type TransferArgsValue, type TransferResultValue } from '../common/interfaces';
 import {
     AccountBalanceArgs,
     GetBlocksArgs,
@@ -28,8 +30,8 @@ import {
     type QueryBlocksResponseValue,
     type TokensValue
 } from '../common/icp-interfaces';
-import { accountIdentifier, toHex } from './account-id';
-import { candidBlock, decodeBlock, dedupKey, encodeBlock, refusedTransfer, type IcpBlock } from './ledger';
+import { accountIdentifier, fromHex, toHex } from './account-id';
+import { candidBlock, decodeBlock, dedupKey, encodeBlock, fromIcrc1, icrc1Error, refusedTransfer, type IcpBlock } from './ledger';
 
 const balances = new StableBTreeMap<string, bigint>(0);
 const blocks = new StableBTreeMap<bigint, string>(1);
@@ -41,6 +43,21 @@ function append(block: IcpBlock): bigint {
     const index = BigInt(blocks.len());
     blocks.insert(index, encodeBlock(block));
     return index;
+}
+
+/** Moves e8s from the caller's (sub)account to `arg.to`, burning the fee, or answers why not. */
+function applyTransfer(arg: IcpTransferArgsValue): IcpTransferResultValue {
+    const from = accountIdentifier(msgCaller(), arg.from_subaccount[0]);
+    const to = toHex(arg.to);
+    const key = dedupKey(from, arg, to);
+    const now = time();
+    const refused = refusedTransfer(arg, balanceOf(from), now, key === undefined ? undefined : (transactions.get(key) ?? undefined));
+    if (refused !== null) return { Err: refused };
+    balances.insert(from, balanceOf(from) - arg.amount.e8s - ICP_LEDGER_FEE_E8S);
+    balances.insert(to, balanceOf(to) + arg.amount.e8s);
+    const index = append({ kind: 'Transfer', from, to, amount: arg.amount.e8s, fee: ICP_LEDGER_FEE_E8S, memo: arg.memo, createdAt: arg.created_at_time[0]?.timestamp_nanos ?? now, timestamp: now });
+    if (key !== undefined) transactions.insert(key, index);
+    return { Ok: index };
 }
 
 const MetadataValue = IDL.Variant({ Nat: IDL.Nat, Int: IDL.Int, Text: IDL.Text, Blob: IDL.Vec(IDL.Nat8) });
@@ -64,18 +81,24 @@ export default class {
      */
     @update([IcpTransferArgs], IcpTransferResult)
     transfer(arg: IcpTransferArgsValue): IcpTransferResultValue {
-        const from = accountIdentifier(msgCaller(), arg.from_subaccount[0]);
-        const to = toHex(arg.to);
-        if (to.length !== 64) throw new Error(`an account identifier is 32 bytes, got ${arg.to.length}`);
-        const key = dedupKey(from, arg, to);
-        const now = time();
-        const refused = refusedTransfer(arg, balanceOf(from), now, key === undefined ? undefined : (transactions.get(key) ?? undefined));
-        if (refused !== null) return { Err: refused };
-        balances.insert(from, balanceOf(from) - arg.amount.e8s - ICP_LEDGER_FEE_E8S);
-        balances.insert(to, balanceOf(to) + arg.amount.e8s);
-        const index = append({ kind: 'Transfer', from, to, amount: arg.amount.e8s, fee: ICP_LEDGER_FEE_E8S, memo: arg.memo, createdAt: arg.created_at_time[0]?.timestamp_nanos ?? now, timestamp: now });
-        if (key !== undefined) transactions.insert(key, index);
-        return { Ok: index };
+        if (arg.to.length !== 32) throw new Error(`an account identifier is 32 bytes, got ${arg.to.length}`);
+        return applyTransfer(arg);
+    }
+
+    /**
+     * The same transfer with an ICRC-1 account and ICRC-1's errors.
+     * Call context: update; the caller spends only its own account. Errors: BadFee,
+     * InsufficientFunds, TooOld, CreatedInFuture, Duplicate, GenericError (an amount or fee
+     * beyond 64 bits, a subaccount that is not 32 bytes).
+     */
+    @update([TransferArgs], TransferResult)
+    icrc1_transfer(arg: TransferArgsValue): TransferResultValue {
+        const sub = arg.to.subaccount[0];
+        if (sub !== undefined && sub.length !== 32) return { Err: { GenericError: { message: `a subaccount is 32 bytes, got ${sub.length}`, error_code: 2n } } };
+        const legacy = fromIcrc1(arg, fromHex(accountIdentifier(arg.to.owner, sub)));
+        if (!('amount' in legacy)) return { Err: legacy };
+        const result = applyTransfer(legacy);
+        return 'Ok' in result ? { Ok: result.Ok } : { Err: icrc1Error(result.Err, time()) };
     }
 
     /** Call context: query; anyone. An unknown account has balance 0. */

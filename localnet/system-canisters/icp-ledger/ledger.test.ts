@@ -1,5 +1,7 @@
+import { Principal } from '@dfinity/principal';
+
 import { ICP_LEDGER_FEE_E8S, MEMO_MINT_CYCLES, PERMITTED_DRIFT_NANOS, TRANSACTION_WINDOW_NANOS, type IcpTransferArgsValue } from '../common/icp-interfaces';
-import { candidBlock, decodeBlock, dedupKey, encodeBlock, refusedTransfer, type IcpBlock } from './ledger';
+import { candidBlock, decodeBlock, dedupKey, encodeBlock, fromIcrc1, icrc1Error, refusedTransfer, type IcpBlock } from './ledger';
 
 const NOW = 1_800_000_000_000_000_000n;
 const transferArgs = (overrides: Partial<IcpTransferArgsValue> = {}): IcpTransferArgsValue => ({
@@ -47,5 +49,17 @@ describe('ICP ledger rules', () => {
         expect(candid.timestamp.timestamp_nanos).toBe(NOW + 1n);
         const operation = candid.transaction.operation[0]!;
         expect('Transfer' in operation && Array.from(operation.Transfer.to)).toEqual(new Array(32).fill(0xcd));
+    });
+
+    it('takes an ICRC-1 transfer as its own (absent fee: the ledger\'s; legacy memo 0) and names its refusals as ICRC-1 does', () => {
+        const to = new Uint8Array(32);
+        const icrc = { from_subaccount: [] as [], to: { owner: Principal.anonymous(), subaccount: [] as [] }, amount: 5n, fee: [] as [], memo: [] as [], created_at_time: [NOW] as [bigint] };
+        expect(fromIcrc1(icrc, to)).toEqual({ memo: 0n, amount: { e8s: 5n }, fee: { e8s: ICP_LEDGER_FEE_E8S }, from_subaccount: [], to, created_at_time: [{ timestamp_nanos: NOW }] });
+        expect(fromIcrc1({ ...icrc, amount: 2n ** 64n }, to)).toHaveProperty('GenericError');
+        expect(icrc1Error({ BadFee: { expected_fee: { e8s: 10_000n } } }, NOW)).toEqual({ BadFee: { expected_fee: 10_000n } });
+        expect(icrc1Error({ InsufficientFunds: { balance: { e8s: 3n } } }, NOW)).toEqual({ InsufficientFunds: { balance: 3n } });
+        expect(icrc1Error({ TxTooOld: { allowed_window_nanos: 1n } }, NOW)).toEqual({ TooOld: null });
+        expect(icrc1Error({ TxCreatedInFuture: null }, NOW)).toEqual({ CreatedInFuture: { ledger_time: NOW } });
+        expect(icrc1Error({ TxDuplicate: { duplicate_of: 4n } }, NOW)).toEqual({ Duplicate: { duplicate_of: 4n } });
     });
 });

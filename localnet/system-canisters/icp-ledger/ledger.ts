@@ -4,6 +4,8 @@
  * duplicate, funds), and its blocks as `query_blocks` answers them. Blocks are kept as text
  * (bigints as decimal strings) so a `StableBTreeMap` can hold them.
  */
+import type { TransferArgsValue, TransferErrorValue } from '../common/interfaces';
+import { fromHex } from './account-id';
 import {
     ICP_LEDGER_FEE_E8S,
     PERMITTED_DRIFT_NANOS,
@@ -41,14 +43,12 @@ export function dedupKey(from: string, arg: IcpTransferArgsValue, to: string): s
     return createdAt === undefined ? undefined : [from, to, arg.amount.e8s, arg.fee.e8s, arg.memo, createdAt].join('/');
 }
 
-const hexBytes = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
-
 /** A block as `query_blocks` answers it (no parent hashes: this ledger does not hash its chain). */
 export function candidBlock(block: IcpBlock): BlockValue {
     const operation =
         block.kind === 'Mint'
-            ? { Mint: { to: hexBytes(block.to), amount: { e8s: block.amount } } }
-            : { Transfer: { from: hexBytes(block.from), to: hexBytes(block.to), amount: { e8s: block.amount }, fee: { e8s: block.fee }, spender: [] as [] } };
+            ? { Mint: { to: fromHex(block.to), amount: { e8s: block.amount } } }
+            : { Transfer: { from: fromHex(block.from), to: fromHex(block.to), amount: { e8s: block.amount }, fee: { e8s: block.fee }, spender: [] as [] } };
     const createdAt = block.kind === 'Transfer' ? block.createdAt : block.timestamp;
     return {
         parent_hash: [],
@@ -60,3 +60,26 @@ export function candidBlock(block: IcpBlock): BlockValue {
 export const encodeBlock = (block: IcpBlock): string => JSON.stringify(block, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
 export const decodeBlock = (text: string): IcpBlock =>
     JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' && /^\d+n$/.test(value) ? BigInt(value.slice(0, -1)) : value)) as IcpBlock;
+
+const U64_MAX = 2n ** 64n - 1n;
+
+/**
+ * An ICRC-1 transfer as the ledger's own transfer (ICRC-1's absent fee is the ledger's fee;
+ * the legacy memo is 0, the ICRC-1 memo is kept apart), or why it cannot be one: the
+ * amount or fee does not fit the ledger's 64-bit e8s.
+ */
+export function fromIcrc1(arg: TransferArgsValue, to: Uint8Array): IcpTransferArgsValue | TransferErrorValue {
+    const fee = arg.fee[0] ?? ICP_LEDGER_FEE_E8S;
+    if (arg.amount > U64_MAX || fee > U64_MAX) return { GenericError: { message: 'the amount and the fee of an ICP transfer are 64-bit e8s', error_code: 1n } };
+    const createdAt = arg.created_at_time[0];
+    return { memo: 0n, amount: { e8s: arg.amount }, fee: { e8s: fee }, from_subaccount: arg.from_subaccount, to, created_at_time: createdAt === undefined ? [] : [{ timestamp_nanos: createdAt }] };
+}
+
+/** A refusal of the ledger's own transfer as ICRC-1 names it (`TooOld`, `CreatedInFuture` with the ledger's time, `Duplicate`, ...). */
+export function icrc1Error(error: IcpTransferErrorValue, now: bigint): TransferErrorValue {
+    if ('BadFee' in error) return { BadFee: { expected_fee: error.BadFee.expected_fee.e8s } };
+    if ('InsufficientFunds' in error) return { InsufficientFunds: { balance: error.InsufficientFunds.balance.e8s } };
+    if ('TxTooOld' in error) return { TooOld: null };
+    if ('TxCreatedInFuture' in error) return { CreatedInFuture: { ledger_time: now } };
+    return { Duplicate: { duplicate_of: error.TxDuplicate.duplicate_of } };
+}
