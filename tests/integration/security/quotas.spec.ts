@@ -1,6 +1,6 @@
 /**
  * Security > quotas: per-owner limits on what every owner shares (workflows, versions kept per
- * workflow, unfinished executions, schedules), set by admins (a default, and per owner) and
+ * workflow, unfinished executions, finished executions kept, schedules), set by admins (a default, and per owner) and
  * shown to the owner by `get_owner_quotas`. Over a quota: a typed error and nothing lost; the
  * anonymous principal holds no schedule.
  */
@@ -97,6 +97,47 @@ describe('Security > quotas', () => {
         // The finished execution of a pruned version is still there, and cancelling it again is a Conflict, not a trap.
         expect(statusOf(okOf(await asStranger.get_execution({ execution_id: running.id })))).toBe('Cancelled');
         expect(errTag(await asStranger.cancel_execution({ execution_id: running.id }))).toBe('Conflict');
+    });
+
+    it("keeps an owner's history within their stored-execution quota: the oldest finished go, running ones and new runs never", async () => {
+        const historian = createIdentity('quota-historian');
+        const asHistorian = orchestratorOf(historian);
+        okOf(await asAdmin.set_owner_quotas({ owner: [historian.getPrincipal()], limits: limits({ stored_executions: 3 }) }));
+        const long = okOf(await asHistorian.create_workflow(delayDefinition(HOUR_MS)));
+        const short = okOf(await asHistorian.create_workflow(delayDefinition(1_000)));
+        const running = okOf(await asHistorian.start_execution({ workflow_id: long.id, input: [] }));
+        const finishedIds: string[] = [];
+        const status = async (id: string): Promise<string | undefined> => {
+            const r = await asHistorian.get_execution({ execution_id: id });
+            return 'Ok' in r ? statusOf(r.Ok) : errTag(r);
+        };
+        // Two that succeed (the delay ends), two cancelled: four finished, one more than the quota.
+        for (let i = 0; i < 2; i++) {
+            const x = okOf(await asHistorian.start_execution({ workflow_id: short.id, input: [] }));
+            for (let round = 0; round < 20 && (await status(x.id)) !== 'Succeeded'; round++) {
+                await pic.advanceTime(1_000);
+                await pic.tick(2);
+            }
+            expect(await status(x.id)).toBe('Succeeded');
+            finishedIds.push(x.id);
+        }
+        for (let i = 0; i < 2; i++) {
+            const x = okOf(await asHistorian.start_execution({ workflow_id: long.id, input: [] }));
+            expect(statusOf(okOf(await asHistorian.cancel_execution({ execution_id: x.id })))).toBe('Cancelled');
+            finishedIds.push(x.id);
+        }
+        expect(await Promise.all(finishedIds.map(status))).toEqual(['NotFound', 'Succeeded', 'Cancelled', 'Cancelled']);
+        expect(await status(running.id)).toBe('Running');
+        const q = okOf(await asHistorian.get_owner_quotas());
+        expect([q.limits.stored_executions, q.usage.stored_executions]).toEqual([3, 3]);
+        // New runs are never refused for history.
+        const next = okOf(await asHistorian.start_execution({ workflow_id: long.id, input: [] }));
+        // The long run finishing now (the oldest by start) is kept; the oldest other finished one goes.
+        okOf(await asHistorian.cancel_execution({ execution_id: running.id }));
+        expect(await Promise.all([running.id, ...finishedIds.slice(1)].map(status))).toEqual(['Cancelled', 'NotFound', 'Cancelled', 'Cancelled']);
+        expect(await status(next.id)).toBe('Running');
+        // Another owner's history is not touched.
+        expect(okOf(await env.orchestrator.get_owner_quotas()).usage.stored_executions).toBeGreaterThan(0);
     });
 
     it('lets the anonymous principal hold no schedule, and no owner more than their schedule quota', async () => {
