@@ -27,3 +27,8 @@ export async function startInProcessServer(): Promise<InProcessServer> {
         }
     };
 }
+
+/** A canister's cycle balance on the newest instance of `server` (0 for an unknown canister). */
+export function cyclesOf(server: InProcessServer, id: { toUint8Array: () => Uint8Array }): bigint {
+    return server.instances[server.instances.length - 1]?.canisterRecord(id.toUint8Array())?.cycles ?? 0n;
+}

@@ -23,7 +23,8 @@ import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReadThroughAgentMethod, type AgentReadOutcome, type AgentReadRequest } from '../../../shared/scheduling/agent-read';
 import { decodeReplyToJson } from '../../../shared/workflow/candid-json';
 import { parseCandidTypes } from '../../../shared/workflow/candid-text';
-import { onConditionRead, onUnderfundedRead, type ConditionReply } from './logic/condition';
+import { onConditionRead, onReadQuotaExceeded, onUnderfundedRead, type ConditionReply } from './logic/condition';
+import { chargeRead, countRefusedRead, readQuotaRefusal } from './logic/read-quota';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
@@ -202,14 +203,25 @@ async function send(out: Outgoing): Promise<void> {
  * `read_through_agent`: the agent sends the call, 0 cycles attached, and pays for it; the
  * reply is bounded by the IC's message size), decodes it with the trigger's reply types and
  * feeds it to the logic, which may start a run. An agent under the run minimum is not asked
- * to read: the trigger records `underfunded` and checks again later. A schedule cancelled
- * meanwhile is left alone.
+ * to read: the trigger records `underfunded` and checks again later. Past the owner's
+ * condition-read quota nothing is sent: the trigger records `read_quota` and reads again the
+ * next clock hour. A schedule cancelled meanwhile is left alone.
  *
  * Call context: timer (after the firing batch committed).
  */
 async function readCondition(effect: ReadRequest): Promise<void> {
-    const owner = state.getSchedule(effect.schedule_id)?.owner;
-    if (owner === undefined) return;
+    const schedule = state.getSchedule(effect.schedule_id);
+    if (schedule === undefined) return;
+    const owner = schedule.owner;
+    // Over the owner's condition-read quota: no read is sent (not even the hop to the executor) until the next hour.
+    const overQuota = readQuotaRefusal(state.conditionReadUsageOf(owner.toText()), time(), state.conditionReadQuotaOf(owner.toText()));
+    if (overQuota !== undefined) {
+        state.updateConditionReadUsage(owner.toText(), (u) => countRefusedRead(u, time()));
+        state.saveSchedule(onReadQuotaExceeded(schedule, overQuota.max, overQuota.until, time()).schedule, schedule);
+        replan();
+        return;
+    }
+    state.updateConditionReadUsage(owner.toText(), (u) => chargeRead(u, time()));
     const request: AgentReadRequest = { owner, schedule_id: effect.schedule_id, read: effect.read };
     const r = await callTyped<Result<AgentReadOutcome, ApiError>>(state.deployment.peer('executor'), 'read_through_agent', ReadThroughAgentMethod, [request]);
     const before = state.getSchedule(effect.schedule_id);

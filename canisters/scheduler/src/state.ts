@@ -14,6 +14,7 @@ import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue, workflowIndexKey
 import { recordFiring, updateFiringOutcome } from './logic/history';
 import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
 import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';
+import { DEFAULT_CONDITION_READS_PER_HOUR, EMPTY_READ_USAGE, type ReadUsage } from './logic/read-quota';
 import { startOutboxStore, type StoredStart } from './logic/start-outbox';
 import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import { indexSchedule, LISTING_SCAN_BUDGET, listingGroup, scheduleGroups, unindexSchedule } from './indexes';
@@ -68,6 +69,28 @@ const DEFAULT_QUOTA_KEY = '';
 /** The schedules `owner` may hold: their own limit, else the default admins set, else `MAX_SCHEDULES_PER_OWNER`. */
 export function scheduleQuotaOf(owner: string): number {
     return scheduleQuotas.get(owner) ?? scheduleQuotas.get(DEFAULT_QUOTA_KEY) ?? MAX_SCHEDULES_PER_OWNER;
+}
+
+const conditionReadQuotas = new StableBTreeMap<string, number>(MEMORY.conditionReadQuotas);
+const conditionReadUsage = new StableBTreeMap<string, Stored<ReadUsage>>(MEMORY.conditionReadUsage);
+
+/** The condition reads `owner`'s triggers may make per clock hour: their own limit, else the default admins set, else `DEFAULT_CONDITION_READS_PER_HOUR`. */
+export function conditionReadQuotaOf(owner: string): number {
+    return conditionReadQuotas.get(owner) ?? conditionReadQuotas.get(DEFAULT_QUOTA_KEY) ?? DEFAULT_CONDITION_READS_PER_HOUR;
+}
+
+/** Sets one owner's condition-read quota, or (`owner` undefined) the default. */
+export function putConditionReadQuota(owner: string | undefined, max: number): void {
+    conditionReadQuotas.insert(owner ?? DEFAULT_QUOTA_KEY, max);
+}
+
+/** What `owner`'s triggers read (principal text). */
+export function conditionReadUsageOf(owner: string): ReadUsage {
+    return conditionReadUsage.get(owner)?.value ?? EMPTY_READ_USAGE;
+}
+
+export function updateConditionReadUsage(owner: string, change: (u: ReadUsage) => ReadUsage): void {
+    conditionReadUsage.insert(owner, stored(change(conditionReadUsageOf(owner))));
 }
 
 /** Sets one owner's schedule quota, or (`owner` undefined) the default. */
