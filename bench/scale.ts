@@ -304,7 +304,7 @@ function instructionRows(results: Map<number, SizeResult>): Row[] {
             const [lo, hi] = [perSize.get(smallest), perSize.get(largest)];
             const ratio = lo !== undefined && hi !== undefined && lo > 0n ? Number(hi) / Number(lo) : undefined;
             rows.push({
-                name: `${role} ${kind === 'timer' ? 'heaviest timer pass' : `${kind} ${name}`}`,
+                name: `${role} ${kind === 'timer' ? `heaviest timer pass (${name})` : `${kind} ${name}`}`,
                 value: values.join(' | '),
                 note: ratio === undefined ? undefined : `${largest}/${smallest} ${ratio.toFixed(2)}× ${ratio <= 1.1 ? '(flat)' : '(NOT flat)'}`
             });
