@@ -34,6 +34,7 @@ import {
     type NotifyMintCyclesResultValue,
     type QueryBlocksResponseValue
 } from '../../../localnet/system-canisters/common/icp-interfaces';
+import { accountIdentifier } from '../../../localnet/system-canisters/icp-ledger/account-id';
 import { ICP_BINARY, icpRunner, runStartToExit, startFolders, startNetwork, type StartedNetwork, type StartFolders } from '../support/npm-start';
 
 // A fresh start builds nothing (the suite builds first) but deploys seven Azle canisters.
@@ -259,6 +260,17 @@ describe('npm start > the network it makes', () => {
             expect(stranger.status).not.toBe(0);
             expect(stranger.stderr).toContain('Insufficient funds: 1.00010000 ICP required, 0 ICP available.');
             expect(icp.run(['cycles', 'balance', '-n', network.url, '-k', 'fetch']).stdout).toContain('Balance: 0 cycles');
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('sends ICP with icp token transfer, to a principal (icrc1_transfer) and to an account identifier (transfer)', async () => {
+            const asDeflow = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
+            const anonymousAccount = accountIdentifier(Principal.anonymous());
+            const toPrincipal = icp.run(['token', 'transfer', '1', '2vxsx-fae', ...asDeflow]);
+            expect(toPrincipal.status === 0 ? toPrincipal.stdout : toPrincipal.stderr).toMatch(/Transferred 1(\.0+)? ICP to 2vxsx-fae in block \d+/);
+            const toAccount = icp.run(['token', 'transfer', '0.5', anonymousAccount, ...asDeflow]);
+            expect(toAccount.status === 0 ? toAccount.stdout : toAccount.stderr).toMatch(/Transferred 0\.50* ICP to .* in block \d+/);
+            const anonymousBalance = icp.run(['token', 'balance', '-n', network.url, '-k', 'fetch']);
+            expect(anonymousBalance.stdout).toContain('Balance: 1.50000000 ICP');
         });
 
         (existsSync(ICP_BINARY) ? it : it.skip)('follows the release runbook (docs/upgrade-drill.md) with icp: stop, upgrade with an argument, start, get_version; the argument takes effect', () => {
