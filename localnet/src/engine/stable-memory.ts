@@ -16,6 +16,9 @@ type Journal = { entries: JournalEntry[]; pagesAtBegin: number; written: Array<[
 /** What a rolled-back transaction had written, to bring it back later (see `StableMemory.rollbackCapturing`). */
 export type StableDelta = { pages: number; writes: Array<{ offset: number; bytes: Uint8Array }> };
 
+/** What a missing page reads as (never written: `read` hands out views of it). */
+const ZERO_PAGE = new Uint8Array(WASM_PAGE);
+
 /** True when every byte of `bytes` is zero. */
 export function isZero(bytes: Uint8Array): boolean {
     // Word-wise where the view is aligned (whole pages are), byte-wise for the rest.
@@ -68,8 +71,14 @@ export class StableMemory {
         return offset >= 0n && size >= 0n && offset + size <= BigInt(this.sizeBytes);
     }
 
-    /** A copy of `[offset, offset + size)`. */
+    /**
+     * The bytes of `[offset, offset + size)`, read-only: a view when the range lies in one page
+     * (most reads; no allocation), valid until the next write, else a copy.
+     */
     read(offset: number, size: number): Uint8Array {
+        const first = Math.floor(offset / WASM_PAGE);
+        const within = offset - first * WASM_PAGE;
+        if (within + size <= WASM_PAGE) return (this.data[first] ?? ZERO_PAGE).subarray(within, within + size);
         const out = new Uint8Array(size);
         for (let done = 0; done < size; ) {
             const index = Math.floor((offset + done) / WASM_PAGE);
@@ -84,6 +93,13 @@ export class StableMemory {
 
     /** Stores `bytes` at `offset`, allocating a page only for non-zero content. */
     private store(offset: number, bytes: Uint8Array): void {
+        const first = Math.floor(offset / WASM_PAGE);
+        const within = offset - first * WASM_PAGE;
+        const page = this.data[first];
+        if (page !== undefined && within + bytes.length <= WASM_PAGE) {
+            page.set(bytes, within);
+            return;
+        }
         for (let done = 0; done < bytes.length; ) {
             const index = Math.floor((offset + done) / WASM_PAGE);
             const within = (offset + done) % WASM_PAGE;
@@ -106,7 +122,7 @@ export class StableMemory {
         // drops those pages, and growing again zeroes them.
         if (journal !== undefined && offset < journal.pagesAtBegin * WASM_PAGE) {
             const end = Math.min(offset + bytes.length, journal.pagesAtBegin * WASM_PAGE);
-            journal.entries.push({ offset, before: this.read(offset, end - offset) });
+            journal.entries.push({ offset, before: this.read(offset, end - offset).slice() });
         }
         journal?.written?.push([offset, bytes.length]);
         this.store(offset, bytes);
@@ -125,7 +141,7 @@ export class StableMemory {
         const journal = this.journals[this.journals.length - 1];
         const delta: StableDelta = {
             pages: this.pages,
-            writes: (journal?.written ?? []).map(([offset, size]) => ({ offset, bytes: this.read(offset, size) }))
+            writes: (journal?.written ?? []).map(([offset, size]) => ({ offset, bytes: this.read(offset, size).slice() }))
         };
         this.rollback();
         return delta;
