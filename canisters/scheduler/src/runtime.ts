@@ -30,7 +30,7 @@ import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
 import { fireDueSchedule, offerRun, onStartSettled, type FiringContext } from './logic/fire';
 import { MIGRATION_BATCH } from './logic/migration';
-import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, startHandling, START_BATCH, START_RESEND_AFTER_NS, startRequestOf } from './logic/outbox';
+import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, startHandling, START_BATCH, START_RESEND_AFTER_NS, startRequestOf, type StartSettlement } from './logic/outbox';
 import type { StoredStart } from './logic/start-outbox';
 import * as state from './state';
 
@@ -256,17 +256,21 @@ function conditionReplyOf(r: CallOutcome<Result<AgentReadOutcome, ApiError>>, re
 }
 
 /**
- * Sends one start request (its own message, by the outbox) and applies a final answer: the
- * firing's outcome, the overlap slot, a held workflow. `Unavailable` and retryable rejects are
- * retried by the outbox; the key makes a repeated request start nothing new.
+ * Sends one start request (its own message, by the outbox) and says what came of it; a final
+ * answer's settlement is applied by {@link onStartDone}, only if this send still holds the
+ * entry. `Unavailable` and retryable rejects are retried by the outbox; the key makes a
+ * repeated request start nothing new.
  *
  * Call context: timer.
  */
-async function sendStart(entry: StoredStart): Promise<HandleOutcome> {
+async function sendStart(entry: StoredStart): Promise<HandleOutcome<StartSettlement>> {
     const r = await callTyped<StartScheduledExecutionResult>(state.deployment.peer('orchestrator'), 'start_scheduled_execution', StartScheduledExecutionMethod, [startRequestOf(entry)]);
-    const handled = startHandling(entry, r);
-    if (handled.settled !== undefined) settleStart(entry, handled.settled.outcome, handled.settled.held);
-    return handled.outcome;
+    return startHandling(entry, r);
+}
+
+/** A start answered for good: the firing's outcome, the overlap slot, a held workflow (the message that records it). */
+function onStartDone(entry: StoredStart, settled: StartSettlement | undefined): void {
+    if (settled !== undefined) settleStart(entry, settled.outcome, settled.held);
 }
 
 /** A start the outbox dead-lettered: its firing fails, its slot is freed (its own message). */
@@ -283,9 +287,10 @@ function settleStart(entry: StoredStart, outcome: FiringOutcome, held: WorkflowT
 }
 
 /** The scheduler's outbox of start requests. Call context of its passes: timer. */
-const starts = new DurableOutbox<StoredStart>({
+const starts = new DurableOutbox<StoredStart, StartSettlement>({
     store: state.startOutbox,
     handle: sendStart,
+    onDone: onStartDone,
     onDeadLetter: onStartDeadLettered,
     policyOf: () => DEFAULT_RETRY_POLICY,
     batch: START_BATCH,
