@@ -48,6 +48,20 @@ describe('Drills > agent upgrade', () => {
     const env = useWorkflowEnv();
     let owners: { actor: Actor<OrchestratorService>; workflowId: string; agent: Principal }[];
 
+    /** Drives each execution to its end (a second per step): each must succeed with its call made exactly once. */
+    async function expectEachSucceededOnce(runs: readonly { actor: Actor<OrchestratorService>; id: string }[]): Promise<void> {
+        for (const { actor, id } of runs) {
+            let x = okOf(await actor.get_execution({ execution_id: id }));
+            for (let i = 0; i < 40 && !['Succeeded', 'Failed', 'Cancelled'].includes(statusOf(x)); i++) {
+                await env.pic.advanceTime(1_000);
+                await env.pic.tick(2);
+                x = okOf(await actor.get_execution({ execution_id: id }));
+            }
+            expect(statusOf(x)).toBe('Succeeded');
+            expect(nodeOf(x, 'price').attempts.length).toBe(1);
+        }
+    }
+
     async function startAll(count: number): Promise<{ actor: Actor<OrchestratorService>; id: string }[]> {
         const started: { actor: Actor<OrchestratorService>; id: string }[] = [];
         for (let i = 0; i < count; i++) {
@@ -92,16 +106,7 @@ describe('Drills > agent upgrade', () => {
         expect(await env.oracle.calls()).toBeLessThan(callsBefore + BigInt(2 * owners.length));
         expect(okOf(await upgrade())).toEqual({ upgraded: owners.length, failed: [] });
 
-        for (const { actor, id } of [...stalled, ...due]) {
-            let x = okOf(await actor.get_execution({ execution_id: id }));
-            for (let i = 0; i < 40 && !['Succeeded', 'Failed', 'Cancelled'].includes(statusOf(x)); i++) {
-                await env.pic.advanceTime(1_000);
-                await env.pic.tick(2);
-                x = okOf(await actor.get_execution({ execution_id: id }));
-            }
-            expect(statusOf(x)).toBe('Succeeded');
-            expect(nodeOf(x, 'price').attempts.length).toBe(1);
-        }
+        await expectEachSucceededOnce([...stalled, ...due]);
         expect(await env.oracle.calls()).toBe(callsBefore + BigInt(2 * owners.length));
     });
 
@@ -126,17 +131,8 @@ describe('Drills > agent upgrade', () => {
         versionsAfter.forEach((v, i) => expect(v).toBeGreaterThan(versionsBefore[i]));
 
         const all = [...before, ...during];
-        for (const { actor, id } of all) {
-            let x = okOf(await actor.get_execution({ execution_id: id }));
-            // Calls that waited for their agent go out at their next wake (seconds later).
-            for (let i = 0; i < 40 && !['Succeeded', 'Failed', 'Cancelled'].includes(statusOf(x)); i++) {
-                await env.pic.advanceTime(1_000);
-                await env.pic.tick(2);
-                x = okOf(await actor.get_execution({ execution_id: id }));
-            }
-            expect(statusOf(x)).toBe('Succeeded');
-            expect(nodeOf(x, 'price').attempts.length).toBe(1);
-        }
+        // Calls that waited for their agent go out at their next wake (seconds later).
+        await expectEachSucceededOnce(all);
         expect(await env.oracle.calls()).toBe(callsBefore + BigInt(all.length));
     });
 });
