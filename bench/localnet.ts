@@ -41,7 +41,7 @@ function direct(wasm: Uint8Array) {
     let current: Execution | null = null;
     const instantiate = (): WebAssembly.Instance => {
         let memory: WebAssembly.Memory | null = null;
-        const imports = createSystemApi({ memory: () => memory!, execution: () => current!, stable, log: () => undefined, heapWritten: () => undefined, instructionsUsed: () => 0n });
+        const imports = createSystemApi({ memory: () => memory!, execution: () => current!, stable, log: () => undefined, beforeHeapWrite: () => undefined, instructionsUsed: () => 0n });
         current = execution('start');
         const instance = new WebAssembly.Instance(module.module, { ic0: imports });
         memory = instance.exports['memory'] as WebAssembly.Memory;

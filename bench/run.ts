@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- SECTION...]`: prints medians and ratios measured in one run.
- * Sections: localnet, cycles, workflows, scheduling, upgrades, persistence, and `scale` (only
+ * Sections: localnet, cycles, costs, workflows, scheduling, upgrades, persistence, and `scale` (only
  * when named: it fills the canisters with tens of thousands of records, see bench/scale.ts).
  */
+import { costsBench } from './costs';
 import { cyclesBench } from './cycles';
 import { localnetBench } from './localnet';
 import { persistenceBench } from './persistence';
@@ -11,7 +12,7 @@ import { schedulingBench } from './scheduling';
 import { upgradesBench } from './upgrades';
 import { workflowsBench } from './workflows';
 
-const sections: Record<string, () => Promise<void>> = { localnet: localnetBench, cycles: cyclesBench, workflows: workflowsBench, scheduling: schedulingBench, upgrades: upgradesBench, persistence: persistenceBench, scale: scaleBench };
+const sections: Record<string, () => Promise<void>> = { localnet: localnetBench, cycles: cyclesBench, costs: costsBench, workflows: workflowsBench, scheduling: schedulingBench, upgrades: upgradesBench, persistence: persistenceBench, scale: scaleBench };
 /** Sections that run only when named. */
 const ON_REQUEST = new Set(['scale']);
 

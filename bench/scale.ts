@@ -33,7 +33,7 @@ import { encodeWorkflowDefinition, orchestratorIdlFactory, type NodeAttemptReque
 import { after, node } from '../shared/workflow/testing';
 import { ExecutorBulkLoadMethod, OrchestratorBulkLoadMethod, SchedulerBulkLoadMethod } from './scale/canisters/contract';
 import { limitOf, Meter, type EntryKind } from './scale/meter';
-import { startInProcessServer } from './scale/server';
+import { cyclesOf as balanceOf, startInProcessServer } from './scale/server';
 import { printSection, type Row } from './stats';
 
 const SIZES = (process.env.DEFLOW_BENCH_SCALE_SIZES ?? '1000,10000').split(',').map((s) => Number(s.trim()));
@@ -304,7 +304,7 @@ function instructionRows(results: Map<number, SizeResult>): Row[] {
             const [lo, hi] = [perSize.get(smallest), perSize.get(largest)];
             const ratio = lo !== undefined && hi !== undefined && lo > 0n ? Number(hi) / Number(lo) : undefined;
             rows.push({
-                name: `${role} ${kind === 'timer' ? 'heaviest timer pass' : `${kind} ${name}`}`,
+                name: `${role} ${kind === 'timer' ? `heaviest timer pass (${name})` : `${kind} ${name}`}`,
                 value: values.join(' | '),
                 note: ratio === undefined ? undefined : `${largest}/${smallest} ${ratio.toFixed(2)}× ${ratio <= 1.1 ? '(flat)' : '(NOT flat)'}`
             });
@@ -328,8 +328,7 @@ export async function runScale(sizes: number[], options: { sustained: boolean; o
         const env = await deployDrillEnv(pic);
         const { peers } = env.deployment;
         for (const role of PEER_ROLES) if (BENCH_BUILDS[role] !== undefined) await upgradeDeflowCanister(pic, env.deployment, role, benchUpgrade(role));
-        const instance = server.instances[server.instances.length - 1]!;
-        const cyclesOf = (id: Principal): bigint => instance.canisterRecord(id.toUint8Array())?.cycles ?? 0n;
+        const cyclesOf = (id: Principal): bigint => balanceOf(server, id);
         const b: Bench = {
             env,
             orchestrator: deflowActor<OrchestratorService>(pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.admin),

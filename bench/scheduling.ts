@@ -31,7 +31,7 @@ async function withPic<T>(server: PocketIcServer, body: (pic: PocketIc, h: Sched
 async function createSchedules(pic: PocketIc, h: SchedulerHarness, count: number, anchor: bigint): Promise<void> {
     // One owner holds them all: the deployment's controller (the harness's default sender) raises the quota.
     const asController = deflowActor<SchedulerService>(pic, h.deployment, 'scheduler', schedulerIdlFactory);
-    unwrap(await asController.set_schedule_quota({ owner: [], max_schedules: MAX_SCHEDULES }));
+    unwrap(await asController.set_schedule_quota({ owner: [], max_schedules: MAX_SCHEDULES, condition_reads_per_hour: [] }));
     const BATCH = 50;
     for (let i = 0; i < count; i += BATCH) {
         await Promise.all(Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => {

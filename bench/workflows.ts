@@ -16,7 +16,8 @@ import { formatMs, median, printSection, sample } from './stats';
 const RUNS = 7;
 const BATCH = 10;
 
-function threeNodeDefinition(env: WorkflowEnv) {
+/** The benchmarked 3-node workflow (also measured for cycles by bench/costs.ts). */
+export function threeNodeDefinition(env: WorkflowEnv) {
     return encodeWorkflowDefinition({
         name: 'bench: price check',
         description: 'call, condition, transform',
@@ -28,8 +29,8 @@ function threeNodeDefinition(env: WorkflowEnv) {
     });
 }
 
-/** Ticks until every execution finished; returns the number of ticks taken. */
-async function tickUntilDone(env: WorkflowEnv, ids: string[]): Promise<void> {
+/** Ticks until every execution succeeded; throws if one ended otherwise or none within 200 rounds. */
+export async function tickUntilDone(env: WorkflowEnv, ids: string[]): Promise<void> {
     for (let round = 0; round < 200; round++) {
         await env.pic.tick(1);
         const states = await Promise.all(ids.map(async (id) => statusOf(okOf(await env.orchestrator.get_execution({ execution_id: id })))));

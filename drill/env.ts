@@ -18,6 +18,7 @@ import { schedulerIdlFactory } from '../shared/scheduling/service';
 import { tolerantScheduler, tolerantSchedulerIdlFactory } from './tolerant-scheduler';
 import { MAX_OWNER_QUOTAS, encodeQuotaLimits, executorIdlFactory, orchestratorIdlFactory, type ExecutorMethods, type ServiceOf } from '../shared/workflow';
 import { MAX_SCHEDULES } from '../canisters/scheduler/src/logic/quota';
+import { MAX_CONDITION_READS_PER_HOUR } from '../canisters/scheduler/src/logic/read-quota';
 import { priceOracleIdlFactory, type PriceOracleService } from '../canisters/demo/price-oracle/src/interface';
 import { lendingPositionIdlFactory, type LendingPositionService } from '../canisters/demo/lending-position/src/interface';
 
@@ -92,7 +93,7 @@ export async function allowHeavyUse(pic: PocketIc, deployment: DeflowDeployment,
     const orchestrator = deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, admin);
     const scheduler = deflowActor<SchedulerService>(pic, deployment, 'scheduler', schedulerIdlFactory, admin);
     const limits = await orchestrator.set_owner_quotas({ owner: [owner.getPrincipal()], limits: encodeQuotaLimits(MAX_OWNER_QUOTAS) });
-    const schedules = await scheduler.set_schedule_quota({ owner: [owner.getPrincipal()], max_schedules: MAX_SCHEDULES });
+    const schedules = await scheduler.set_schedule_quota({ owner: [owner.getPrincipal()], max_schedules: MAX_SCHEDULES, condition_reads_per_hour: [MAX_CONDITION_READS_PER_HOUR] });
     if ('Err' in limits || 'Err' in schedules) throw new Error(`raising the drill owner's quotas was refused: ${JSON.stringify({ limits, schedules }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
 }
 

@@ -39,8 +39,9 @@ import { startHttpServer } from '../localnet/src/server/http-server';
 import { InstanceRegistry } from '../localnet/src/server/registry';
 import { createDashboardCanister, dashboardUrl, dashboardWasmHash, localDashboardConfig, upgradeDashboardCanister, uploadDashboard } from '../cli/dashboard-deploy';
 import { buildCanisters } from './build-canisters';
-import { deployLocalCycles, hasCyclesSubnets, LOCAL_NETWORK_SUBNETS, SEEDED_CYCLES } from '../cli/local-cycles';
+import { addIcpMinting, deployLocalCycles, hasCyclesSubnets, LOCAL_NETWORK_SUBNETS, SEEDED_CYCLES, SEEDED_ICP_E8S, XDR_PERMYRIAD_PER_ICP } from '../cli/local-cycles';
 import { CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID } from '../localnet/system-canisters/common/interfaces';
+import { ICP_LEDGER_ID } from '../localnet/system-canisters/common/icp-interfaces';
 import { buildFrontend } from './build-frontend';
 import { folderBytes, formatBytes, lockStateFolder, StateFolderBusy } from './state-folder';
 
@@ -115,21 +116,28 @@ async function printHealth(pic: PocketIc, deployment: DeflowDeployment): Promise
 }
 
 /**
- * The CMC and the cycles ledger icp-cli creates canisters through, seeded for the operator;
- * deployed once, kept with the network. Answers the line to print.
+ * The CMC, the cycles ledger and the ICP ledger icp-cli creates canisters and mints cycles
+ * through, seeded for the operator; deployed once, kept with the network (a network saved
+ * before the ICP ledger gets it). Answers the line to print.
  */
 async function ensureLocalCycles(pic: PocketIc, instance: Instance, operator: Principal): Promise<string> {
-    if (instance.canisterRecord(Principal.fromText(CYCLES_LEDGER_ID).toUint8Array()) !== undefined) {
-        return `Cycles ledger ${CYCLES_LEDGER_ID} and CMC ${CYCLES_MINTING_CANISTER_ID}: icp canister create funds creation from the ledger`;
+    const exists = (id: string): boolean => instance.canisterRecord(Principal.fromText(id).toUint8Array()) !== undefined;
+    const ids = `Cycles ledger ${CYCLES_LEDGER_ID}, CMC ${CYCLES_MINTING_CANISTER_ID} and ICP ledger ${ICP_LEDGER_ID}`;
+    const seededIcp = `${SEEDED_ICP_E8S / 100_000_000n} ICP seeded for ${operator.toText()} (icp cycles mint: 1 ICP = ${formatCycles(XDR_PERMYRIAD_PER_ICP * 100_000_000n, 1)} cycles)`;
+    if (exists(CYCLES_LEDGER_ID) && exists(ICP_LEDGER_ID)) return `${ids}: icp canister create funds creation from the ledger; icp cycles mint converts ICP`;
+    if (exists(CYCLES_LEDGER_ID)) {
+        await addIcpMinting(pic, operator, [operator]);
+        return `${ids}: ICP ledger added, CMC reinstalled to mint; ${seededIcp}`;
     }
     if (!(await hasCyclesSubnets(pic))) {
         return 'No cycles ledger: this network was saved before it had NNS and fiduciary subnets; icp canister create needs --proxy (or start with --fresh)';
     }
     await deployLocalCycles(pic, operator, [operator]);
-    return `Cycles ledger ${CYCLES_LEDGER_ID} and CMC ${CYCLES_MINTING_CANISTER_ID}: deployed; ${formatCycles(SEEDED_CYCLES)} cycles seeded for ${operator.toText()}`;
+    return `${ids}: deployed; ${formatCycles(SEEDED_CYCLES)} cycles and ${seededIcp}`;
 }
 
-const formatCycles = (cycles: bigint): string => `${cycles / 1_000_000_000_000n} T`;
+/** Cycles in T, with `decimals` digits after the point. */
+const formatCycles = (cycles: bigint, decimals = 0): string => `${(Number(cycles / 1_000_000_000n) / 1000).toFixed(decimals)} T`;
 /** `<state>/dashboard.json`: `{ "dashboard": "<id>" }`. */
 function readDashboard(path: string): Principal | null {
     if (!existsSync(path)) return null;
@@ -212,7 +220,7 @@ async function main(): Promise<void> {
 
     const rebuilt = [
         ...(await buildCanisters(projectRoot, [...PEER_ROLES, ...new Set(Object.values(DEMO_CANISTERS)), 'dashboard'])),
-        ...(await buildCanisters(SYSTEM_CANISTERS_DIR, ['proxy', 'cmc', 'cycles_ledger']))
+        ...(await buildCanisters(SYSTEM_CANISTERS_DIR, ['proxy', 'cmc', 'cycles_ledger', 'icp_ledger']))
     ];
     console.log(rebuilt.length === 0 ? 'canisters are up to date' : `built ${rebuilt.join(', ')}`);
 

@@ -10,6 +10,9 @@ import { InstanceRegistry } from '../../localnet/src/server/registry';
 
 export type InProcessServer = { url: string; instances: Instance[]; stop: () => Promise<void> };
 
+/** The port it listens on: `DEFLOW_BENCH_SCALE_PORT`, else any free one. */
+const PORT = Number(process.env.DEFLOW_BENCH_SCALE_PORT ?? 0);
+
 export async function startInProcessServer(): Promise<InProcessServer> {
     const instances: Instance[] = [];
     const registry = new InstanceRegistry(() => (config) => {
@@ -17,7 +20,7 @@ export async function startInProcessServer(): Promise<InProcessServer> {
         instances.push(instance);
         return instance;
     });
-    const server = await startHttpServer({ host: '127.0.0.1', port: 0, context: { registry, blobs: blobStore } });
+    const server = await startHttpServer({ host: '127.0.0.1', port: PORT, context: { registry, blobs: blobStore } });
     return {
         url: `http://127.0.0.1:${server.port}`,
         instances,
@@ -26,4 +29,9 @@ export async function startInProcessServer(): Promise<InProcessServer> {
             registry.disposeAll();
         }
     };
+}
+
+/** A canister's cycle balance on the newest instance of `server` (0 for an unknown canister). */
+export function cyclesOf(server: InProcessServer, id: { toUint8Array: () => Uint8Array }): bigint {
+    return server.instances[server.instances.length - 1]?.canisterRecord(id.toUint8Array())?.cycles ?? 0n;
 }

@@ -916,6 +916,7 @@ export interface _SERVICE {
           'usage' : {
             'workflows' : number,
             'concurrent_executions' : number,
+            'stored_executions' : number,
             'notifications_this_hour' : number,
             'notifications_refused' : bigint,
           },
@@ -923,6 +924,7 @@ export interface _SERVICE {
             'workflows' : number,
             'notifications_per_hour' : number,
             'concurrent_executions' : number,
+            'stored_executions' : number,
             'versions_per_workflow' : number,
           },
         }
@@ -2175,6 +2177,7 @@ export interface _SERVICE {
           'workflows' : number,
           'notifications_per_hour' : number,
           'concurrent_executions' : number,
+          'stored_executions' : number,
           'versions_per_workflow' : number,
         },
       },
@@ -2184,6 +2187,7 @@ export interface _SERVICE {
           'workflows' : number,
           'notifications_per_hour' : number,
           'concurrent_executions' : number,
+          'stored_executions' : number,
           'versions_per_workflow' : number,
         }
       } |
@@ -4231,6 +4235,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'usage' : IDL.Record({
                 'workflows' : IDL.Nat32,
                 'concurrent_executions' : IDL.Nat32,
+                'stored_executions' : IDL.Nat32,
                 'notifications_this_hour' : IDL.Nat32,
                 'notifications_refused' : IDL.Nat64,
               }),
@@ -4238,6 +4243,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'workflows' : IDL.Nat32,
                 'notifications_per_hour' : IDL.Nat32,
                 'concurrent_executions' : IDL.Nat32,
+                'stored_executions' : IDL.Nat32,
                 'versions_per_workflow' : IDL.Nat32,
               }),
             }),
@@ -5775,6 +5781,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'workflows' : IDL.Nat32,
               'notifications_per_hour' : IDL.Nat32,
               'concurrent_executions' : IDL.Nat32,
+              'stored_executions' : IDL.Nat32,
               'versions_per_workflow' : IDL.Nat32,
             }),
           }),
@@ -5785,6 +5792,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'workflows' : IDL.Nat32,
               'notifications_per_hour' : IDL.Nat32,
               'concurrent_executions' : IDL.Nat32,
+              'stored_executions' : IDL.Nat32,
               'versions_per_workflow' : IDL.Nat32,
             }),
             'Err' : IDL.Variant({

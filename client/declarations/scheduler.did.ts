@@ -73,6 +73,7 @@ export interface _SERVICE {
           'condition' : [] | [
             {
               'last_error' : [] | [string],
+              'read_quota' : [] | [{ 'max' : number, 'until' : bigint }],
               'armed' : boolean,
               'read_failures' : bigint,
               'underfunded' : [] | [
@@ -218,6 +219,7 @@ export interface _SERVICE {
             'condition' : [] | [
               {
                 'last_error' : [] | [string],
+                'read_quota' : [] | [{ 'max' : number, 'until' : bigint }],
                 'armed' : boolean,
                 'read_failures' : bigint,
                 'underfunded' : [] | [
@@ -244,7 +246,15 @@ export interface _SERVICE {
   >,
   'get_schedule_quota' : ActorMethod<
     [],
-    { 'Ok' : { 'schedules' : number, 'max_schedules' : number } } |
+    {
+        'Ok' : {
+          'schedules' : number,
+          'condition_reads_refused' : bigint,
+          'condition_reads_this_hour' : number,
+          'max_schedules' : number,
+          'condition_reads_per_hour' : number,
+        }
+      } |
       {
         'Err' : { 'EmergencyMode' : { 'message' : string } } |
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
@@ -369,6 +379,7 @@ export interface _SERVICE {
               'condition' : [] | [
                 {
                   'last_error' : [] | [string],
+                  'read_quota' : [] | [{ 'max' : number, 'until' : bigint }],
                   'armed' : boolean,
                   'read_failures' : bigint,
                   'underfunded' : [] | [
@@ -500,6 +511,7 @@ export interface _SERVICE {
           'condition' : [] | [
             {
               'last_error' : [] | [string],
+              'read_quota' : [] | [{ 'max' : number, 'until' : bigint }],
               'armed' : boolean,
               'read_failures' : bigint,
               'underfunded' : [] | [
@@ -587,6 +599,7 @@ export interface _SERVICE {
           'condition' : [] | [
             {
               'last_error' : [] | [string],
+              'read_quota' : [] | [{ 'max' : number, 'until' : bigint }],
               'armed' : boolean,
               'read_failures' : bigint,
               'underfunded' : [] | [
@@ -720,6 +733,7 @@ export interface _SERVICE {
           'condition' : [] | [
             {
               'last_error' : [] | [string],
+              'read_quota' : [] | [{ 'max' : number, 'until' : bigint }],
               'armed' : boolean,
               'read_failures' : bigint,
               'underfunded' : [] | [
@@ -766,7 +780,13 @@ export interface _SERVICE {
       }
   >,
   'set_schedule_quota' : ActorMethod<
-    [{ 'owner' : [] | [Principal], 'max_schedules' : number }],
+    [
+      {
+        'owner' : [] | [Principal],
+        'max_schedules' : number,
+        'condition_reads_per_hour' : [] | [number],
+      },
+    ],
     { 'Ok' : number } |
       {
         'Err' : { 'EmergencyMode' : { 'message' : string } } |
@@ -855,6 +875,9 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'condition' : IDL.Opt(
                 IDL.Record({
                   'last_error' : IDL.Opt(IDL.Text),
+                  'read_quota' : IDL.Opt(
+                    IDL.Record({ 'max' : IDL.Nat32, 'until' : IDL.Nat64 })
+                  ),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
                   'underfunded' : IDL.Opt(
@@ -1023,6 +1046,9 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                 'condition' : IDL.Opt(
                   IDL.Record({
                     'last_error' : IDL.Opt(IDL.Text),
+                    'read_quota' : IDL.Opt(
+                      IDL.Record({ 'max' : IDL.Nat32, 'until' : IDL.Nat64 })
+                    ),
                     'armed' : IDL.Bool,
                     'read_failures' : IDL.Nat64,
                     'underfunded' : IDL.Opt(
@@ -1065,7 +1091,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           IDL.Variant({
             'Ok' : IDL.Record({
               'schedules' : IDL.Nat32,
+              'condition_reads_refused' : IDL.Nat64,
+              'condition_reads_this_hour' : IDL.Nat32,
               'max_schedules' : IDL.Nat32,
+              'condition_reads_per_hour' : IDL.Nat32,
             }),
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
@@ -1225,6 +1254,9 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
                   'condition' : IDL.Opt(
                     IDL.Record({
                       'last_error' : IDL.Opt(IDL.Text),
+                      'read_quota' : IDL.Opt(
+                        IDL.Record({ 'max' : IDL.Nat32, 'until' : IDL.Nat64 })
+                      ),
                       'armed' : IDL.Bool,
                       'read_failures' : IDL.Nat64,
                       'underfunded' : IDL.Opt(
@@ -1402,6 +1434,9 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'condition' : IDL.Opt(
                 IDL.Record({
                   'last_error' : IDL.Opt(IDL.Text),
+                  'read_quota' : IDL.Opt(
+                    IDL.Record({ 'max' : IDL.Nat32, 'until' : IDL.Nat64 })
+                  ),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
                   'underfunded' : IDL.Opt(
@@ -1511,6 +1546,9 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'condition' : IDL.Opt(
                 IDL.Record({
                   'last_error' : IDL.Opt(IDL.Text),
+                  'read_quota' : IDL.Opt(
+                    IDL.Record({ 'max' : IDL.Nat32, 'until' : IDL.Nat64 })
+                  ),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
                   'underfunded' : IDL.Opt(
@@ -1670,6 +1708,9 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
               'condition' : IDL.Opt(
                 IDL.Record({
                   'last_error' : IDL.Opt(IDL.Text),
+                  'read_quota' : IDL.Opt(
+                    IDL.Record({ 'max' : IDL.Nat32, 'until' : IDL.Nat64 })
+                  ),
                   'armed' : IDL.Bool,
                   'read_failures' : IDL.Nat64,
                   'underfunded' : IDL.Opt(
@@ -1745,6 +1786,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
           IDL.Record({
             'owner' : IDL.Opt(IDL.Principal),
             'max_schedules' : IDL.Nat32,
+            'condition_reads_per_hour' : IDL.Opt(IDL.Nat32),
           }),
         ],
         [

@@ -157,7 +157,7 @@ function writeSave(instance: Instance, config: InstanceConfig, dir: string, stor
             liveModules.add(name);
             if (!existsSync(join(dir, MODULES, name))) writeAtomically(join(dir, MODULES, name), runtime.module.installed);
             const unchanged = previous !== undefined && previous.runtime === runtime && previous.heapRevision === runtime.heapRevision && previous.heap !== null;
-            heap = unchanged ? previous.heap : store.put(runtime.exportState().heap);
+            heap = unchanged ? previous.heap : store.put(runtime.heapView());
             globals = runtime.exportGlobals().map((value) => ({ type: typeof value === 'bigint' ? 'bigint' : 'number', value: String(value) }));
         }
         const stableUnchanged = previous !== undefined && previous.stableMemory === canister.stable && previous.stableRevision === canister.stable.revision;

@@ -15,6 +15,12 @@ import { AGENT_MIN_BALANCE } from './api';
  */
 export const AGENT_RUN_MIN_BALANCE = 2n * AGENT_MIN_BALANCE;
 
+/**
+ * Cycles a new agent is created with, from the executor's balance: the creation fee of a
+ * 13-node application subnet (500B, IC docs "Cycles costs") plus 1T for its first calls.
+ */
+export const AGENT_CREATION_CYCLES = 1_500_000_000_000n;
+
 /** Executions of one owner that may wait for a top-up at once; one more is refused (`LimitExceeded { underfunded_runs }`). */
 export const MAX_UNDERFUNDED_RUNS = 100;
 

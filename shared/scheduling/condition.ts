@@ -52,6 +52,8 @@ export type ConditionTrigger = Infer<typeof ConditionTriggerCodec>;
  * - `underfunded`: the owner's agent held `balance` cycles, under the run `minimum`, when
  *   the trigger last wanted to read (`since`: the first such time): no read is sent, the
  *   trigger checks again at most every 5 minutes and reads once the agent is topped up.
+ * - `read_quota`: the owner's triggers made their `max` condition reads of this clock hour
+ *   (their quota, `get_schedule_quota`): no read is sent until `until`, the next hour.
  *
  * @example
  * state.armed === false // a run started; waiting for the condition to turn false
@@ -64,9 +66,10 @@ export const ConditionStateCodec = c.record({
     reads: c.nat64,
     read_failures: c.nat64,
     last_error: c.opt(c.text),
-    underfunded: c.opt(c.record({ balance: c.nat, minimum: c.nat, since: c.nat64 }))
+    underfunded: c.opt(c.record({ balance: c.nat, minimum: c.nat, since: c.nat64 })),
+    read_quota: c.opt(c.record({ max: c.nat32, until: c.nat64 }))
 });
 export type ConditionState = Infer<typeof ConditionStateCodec>;
 
 /** The state of a new trigger: armed, nothing read yet. */
-export const INITIAL_CONDITION_STATE: ConditionState = { armed: true, last_value: [], last_read_at: [], last_run_at: [], reads: 0n, read_failures: 0n, last_error: [], underfunded: [] };
+export const INITIAL_CONDITION_STATE: ConditionState = { armed: true, last_value: [], last_read_at: [], last_run_at: [], reads: 0n, read_failures: 0n, last_error: [], underfunded: [], read_quota: [] };

@@ -58,11 +58,21 @@ export const ScheduleResultCodec = R(ScheduleCodec);
 export const SchedulePageResultCodec = R(SchedulePageCodec);
 export const ScheduleDetailsResultCodec = R(ScheduleDetailsCodec);
 
-/** `set_schedule_quota`: the schedules one owner may hold (`owner = [p]`), or the default of every owner without their own (`owner = []`). */
-export const SetScheduleQuotaRequestCodec = c.record({ owner: c.opt(c.principal), max_schedules: c.nat32 });
+/**
+ * `set_schedule_quota`: the schedules one owner may hold (`owner = [p]`), or the default of
+ * every owner without their own (`owner = []`); with `condition_reads_per_hour = [n]` also the
+ * condition reads their triggers may make per clock hour (`[]`: unchanged).
+ */
+export const SetScheduleQuotaRequestCodec = c.record({ owner: c.opt(c.principal), max_schedules: c.nat32, condition_reads_per_hour: c.opt(c.nat32) });
 export type SetScheduleQuotaRequest = Infer<typeof SetScheduleQuotaRequestCodec>;
-/** `get_schedule_quota`: the caller's limit and how many schedules they hold. */
-export const ScheduleQuotaCodec = c.record({ max_schedules: c.nat32, schedules: c.nat32 });
+/** `get_schedule_quota`: the caller's limits, how many schedules they hold, and their condition reads this clock hour and refused in total. */
+export const ScheduleQuotaCodec = c.record({
+    max_schedules: c.nat32,
+    schedules: c.nat32,
+    condition_reads_per_hour: c.nat32,
+    condition_reads_this_hour: c.nat32,
+    condition_reads_refused: c.nat64
+});
 export type ScheduleQuota = Infer<typeof ScheduleQuotaCodec>;
 export const NullResultCodec = R(c.null);
 

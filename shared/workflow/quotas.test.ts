@@ -1,4 +1,4 @@
-import { DEFAULT_OWNER_QUOTAS, EMPTY_USAGE, MAX_OWNER_QUOTAS, chargeNotification, countQuota, countRefusedNotification, encodeOwnerQuotas, invalidQuotaLimit, notificationsLeft, quotaRefusal, versionsToPrune } from './quotas';
+import { DEFAULT_OWNER_QUOTAS, EMPTY_USAGE, MAX_HISTORY_PRUNED_PER_FINISH, MAX_OWNER_QUOTAS, chargeNotification, historyToPrune, countQuota, countRefusedNotification, encodeOwnerQuotas, invalidQuotaLimit, notificationsLeft, quotaRefusal, versionsToPrune } from './quotas';
 
 const HOUR = 3_600_000_000_000n;
 const T = 1_000n * HOUR + 5n;
@@ -19,7 +19,7 @@ describe('Quotas > notifications per hour', () => {
         for (let i = 0; i < 3; i++) u = chargeNotification(u, T);
         expect(notificationsLeft(u, T, limits)).toBe(0);
         u = countRefusedNotification(countRefusedNotification(u));
-        expect(encodeOwnerQuotas(u, 1001n * HOUR, limits)).toEqual({ limits: { notifications_per_hour: 2, workflows: 100, versions_per_workflow: 20, concurrent_executions: 50 }, usage: { notifications_this_hour: 0, notifications_refused: 2n, workflows: 0, concurrent_executions: 0 } });
+        expect(encodeOwnerQuotas(u, 1001n * HOUR, limits, 7)).toEqual({ limits: { notifications_per_hour: 2, workflows: 100, versions_per_workflow: 20, concurrent_executions: 50, stored_executions: 1_000 }, usage: { notifications_this_hour: 0, notifications_refused: 2n, workflows: 0, concurrent_executions: 0, stored_executions: 7 } });
     });
 
     it('has a default', () => {
@@ -51,5 +51,15 @@ describe('Quotas > counted quotas', () => {
         expect(invalidQuotaLimit({ ...DEFAULT_OWNER_QUOTAS, notificationsPerHour: 0 })).toBeUndefined();
         expect(invalidQuotaLimit({ ...DEFAULT_OWNER_QUOTAS, workflows: 0 })?.field).toBe('limits.workflows');
         expect(invalidQuotaLimit({ ...DEFAULT_OWNER_QUOTAS, concurrentExecutions: MAX_OWNER_QUOTAS.concurrentExecutions + 1 })?.field).toBe('limits.concurrent_executions');
+    });
+});
+
+describe('Quotas > stored history', () => {
+    it('prunes what exceeds the quota, at most a bounded batch per finish', () => {
+        expect(historyToPrune(1_000, 1_000)).toBe(0);
+        expect(historyToPrune(1_001, 1_000)).toBe(1);
+        expect(historyToPrune(3, 10)).toBe(0);
+        expect(historyToPrune(500, 100)).toBe(MAX_HISTORY_PRUNED_PER_FINISH);
+        expect(invalidQuotaLimit({ ...DEFAULT_OWNER_QUOTAS, storedExecutions: 0 })?.field).toBe('limits.stored_executions');
     });
 });

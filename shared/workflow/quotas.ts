@@ -24,12 +24,19 @@ export type OwnerQuotaLimits = {
     versionsPerWorkflow: number;
     /** Unfinished executions (running, paused, waiting for funding); one more start is refused (`LimitExceeded { concurrent_executions }`). */
     concurrentExecutions: number;
+    /**
+     * Finished executions (with their node history) kept for the owner. When one more
+     * finishes, the oldest finished ones beyond this are deleted (oldest started first); an
+     * unfinished execution is never deleted, and new runs are never refused for history: a
+     * DeFi automation must keep protecting a position whatever its log holds.
+     */
+    storedExecutions: number;
 };
 
-export const DEFAULT_OWNER_QUOTAS: OwnerQuotaLimits = { notificationsPerHour: 20, workflows: 100, versionsPerWorkflow: 20, concurrentExecutions: 50 };
+export const DEFAULT_OWNER_QUOTAS: OwnerQuotaLimits = { notificationsPerHour: 20, workflows: 100, versionsPerWorkflow: 20, concurrentExecutions: 50, storedExecutions: 1_000 };
 
 /** What an admin may set at most per quota (`set_owner_quotas`), so no setting can make one owner's share unbounded. */
-export const MAX_OWNER_QUOTAS: OwnerQuotaLimits = { notificationsPerHour: 1_000, workflows: 10_000, versionsPerWorkflow: 1_000, concurrentExecutions: 10_000 };
+export const MAX_OWNER_QUOTAS: OwnerQuotaLimits = { notificationsPerHour: 1_000, workflows: 10_000, versionsPerWorkflow: 1_000, concurrentExecutions: 10_000, storedExecutions: 10_000 };
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -75,6 +82,21 @@ export function versionsToPrune(latest: number, keep: number, running: ReadonlyS
     return out;
 }
 
+/** Finished executions deleted at most per finish: lowering the quota shrinks a long history over later finishes, in bounded messages. */
+export const MAX_HISTORY_PRUNED_PER_FINISH = 20;
+
+/**
+ * How many of the owner's oldest finished executions to delete now that `kept` are stored
+ * (the one just finished included) and the quota is `limit`.
+ *
+ * @example
+ * historyToPrune(1_001, 1_000); // 1
+ * historyToPrune(500, 100); // 20 (MAX_HISTORY_PRUNED_PER_FINISH; the rest at later finishes)
+ */
+export function historyToPrune(kept: number, limit: number): number {
+    return Math.min(MAX_HISTORY_PRUNED_PER_FINISH, Math.max(0, kept - limit));
+}
+
 function windowStart(now: bigint): bigint {
     return now - (now % HOUR_NS);
 }
@@ -106,15 +128,15 @@ export function countRefusedNotification(u: OwnerUsage): OwnerUsage {
     return { ...u, notificationsRefused: u.notificationsRefused + 1n };
 }
 
-export const OwnerQuotaLimitsWire = c.record({ notifications_per_hour: c.nat32, workflows: c.nat32, versions_per_workflow: c.nat32, concurrent_executions: c.nat32 });
+export const OwnerQuotaLimitsWire = c.record({ notifications_per_hour: c.nat32, workflows: c.nat32, versions_per_workflow: c.nat32, concurrent_executions: c.nat32, stored_executions: c.nat32 });
 export type OwnerQuotaLimitsWire = Infer<typeof OwnerQuotaLimitsWire>;
 
 export function encodeQuotaLimits(l: OwnerQuotaLimits): OwnerQuotaLimitsWire {
-    return { notifications_per_hour: l.notificationsPerHour, workflows: l.workflows, versions_per_workflow: l.versionsPerWorkflow, concurrent_executions: l.concurrentExecutions };
+    return { notifications_per_hour: l.notificationsPerHour, workflows: l.workflows, versions_per_workflow: l.versionsPerWorkflow, concurrent_executions: l.concurrentExecutions, stored_executions: l.storedExecutions };
 }
 
 export function decodeQuotaLimits(l: OwnerQuotaLimitsWire): OwnerQuotaLimits {
-    return { notificationsPerHour: l.notifications_per_hour, workflows: l.workflows, versionsPerWorkflow: l.versions_per_workflow, concurrentExecutions: l.concurrent_executions };
+    return { notificationsPerHour: l.notifications_per_hour, workflows: l.workflows, versionsPerWorkflow: l.versions_per_workflow, concurrentExecutions: l.concurrent_executions, storedExecutions: l.stored_executions };
 }
 
 /**
@@ -126,7 +148,8 @@ export function invalidQuotaLimit(l: OwnerQuotaLimits): { field: string; message
         ['notificationsPerHour', 'notifications_per_hour', 0],
         ['workflows', 'workflows', 1],
         ['versionsPerWorkflow', 'versions_per_workflow', 1],
-        ['concurrentExecutions', 'concurrent_executions', 1]
+        ['concurrentExecutions', 'concurrent_executions', 1],
+        ['storedExecutions', 'stored_executions', 1]
     ];
     for (const [key, field, min] of fields) {
         if (l[key] < min || l[key] > MAX_OWNER_QUOTAS[key]) return { field: `limits.${field}`, message: `must be ${min} to ${MAX_OWNER_QUOTAS[key]}` };
@@ -134,17 +157,17 @@ export function invalidQuotaLimit(l: OwnerQuotaLimits): { field: string; message
     return undefined;
 }
 
-/** `get_owner_quotas`: the caller's limits and what they used. */
+/** `get_owner_quotas`: the caller's limits and what they used (`stored_executions`: finished executions kept). */
 export const OwnerQuotasWire = c.record({
     limits: OwnerQuotaLimitsWire,
-    usage: c.record({ notifications_this_hour: c.nat32, notifications_refused: c.nat64, workflows: c.nat32, concurrent_executions: c.nat32 })
+    usage: c.record({ notifications_this_hour: c.nat32, notifications_refused: c.nat64, workflows: c.nat32, concurrent_executions: c.nat32, stored_executions: c.nat32 })
 });
 export type OwnerQuotasWire = Infer<typeof OwnerQuotasWire>;
 
-export function encodeOwnerQuotas(u: OwnerUsage, now: bigint, limits: OwnerQuotaLimits): OwnerQuotasWire {
+export function encodeOwnerQuotas(u: OwnerUsage, now: bigint, limits: OwnerQuotaLimits, storedExecutions: number): OwnerQuotasWire {
     return {
         limits: encodeQuotaLimits(limits),
-        usage: { notifications_this_hour: current(u, now).notificationsInWindow, notifications_refused: u.notificationsRefused, workflows: u.workflows, concurrent_executions: u.activeExecutions }
+        usage: { notifications_this_hour: current(u, now).notificationsInWindow, notifications_refused: u.notificationsRefused, workflows: u.workflows, concurrent_executions: u.activeExecutions, stored_executions: storedExecutions }
     };
 }
 

@@ -25,7 +25,7 @@ export const OrchestratorBulkLoadMethod = {
 /** Executor: records the attempts as run_node_attempt would. */
 export const ExecutorBulkLoadMethod = { args: [c.vec(NodeAttemptRequestWire)], ret: resultWire(c.nat32), mode: 'update' } as const satisfies MethodSpec;
 
-/** Scheduler: `request` once per workflow id, as schedule_workflow_execution (the production method) takes it. */
+/** Scheduler: one schedule of `request` (as schedule_workflow_execution takes it) per workflow id, created without asking the orchestrator. */
 export const SchedulerBulkLoadMethod = {
     args: [c.record({ request: ScheduleRequestCodec, workflow_ids: c.vec(c.text) })],
     ret: c.variant({ Ok: c.nat32, Err: c.text }),

@@ -12,7 +12,7 @@ import type { CallFailure, CallOutcome } from './retry-policy';
 export type { CallFailure, CallOutcome };
 
 /** SYS_TRANSIENT: what a full queue or a momentarily missing cycle balance amounts to. */
-const SYS_TRANSIENT = 2;
+export const SYS_TRANSIENT = 2;
 
 function isCallError(error: unknown): error is CallError {
     return typeof error === 'object' && error !== null && 'type' in error && typeof (error as { type: unknown }).type === 'string';

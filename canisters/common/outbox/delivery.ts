@@ -30,11 +30,15 @@ export type Delivery = {
 
 export type { DeadLetterReason };
 
-/** What came of one handling. */
-export type HandleOutcome = { kind: 'Done' } | { kind: 'Failed'; retryable: boolean; reason: string };
+/**
+ * What came of one handling. A `Done` may carry `value`: what the canister applies (the
+ * runner's `onDone`) only if this handling is the one that records the entry's outcome.
+ */
+export type HandleOutcome<V = undefined> = { kind: 'Done'; value?: V } | HandleFailure;
+export type HandleFailure = { kind: 'Failed'; retryable: boolean; reason: string };
 
 /** A handling that ended in a call failure: retryable by the one reject rule. */
-export function failedCall(failure: CallFailure): HandleOutcome {
+export function failedCall(failure: CallFailure): HandleFailure {
     return { kind: 'Failed', retryable: isRetryableReject(failure.reject_code), reason: `reject ${failure.reject_code}: ${failure.message}` };
 }
 
@@ -76,7 +80,7 @@ export type SettleDecision = { kind: 'Done' } | { kind: 'Retry'; delivery: Deliv
  * settle(d, { kind: 'Failed', retryable: true, reason: 'reject 5: stopped' }, now, policy)
  * // { kind: 'Retry', delivery: { ...d, taken_at: undefined, traps: 0, next_at: now + backoffDelay(policy, d.attempts), last_error: 'reject 5: stopped' } }
  */
-export function settle(d: Delivery, outcome: HandleOutcome, now: bigint, policy: RetryPolicy): SettleDecision {
+export function settle(d: Delivery, outcome: HandleOutcome<unknown>, now: bigint, policy: RetryPolicy): SettleDecision {
     if (outcome.kind === 'Done') return { kind: 'Done' };
     if (!outcome.retryable) return { kind: 'DeadLetter', reason: { kind: 'Refused', error: outcome.reason } };
     const outOfAttempts = policy.max_attempts > 0 && d.attempts >= policy.max_attempts;

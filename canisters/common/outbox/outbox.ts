@@ -15,8 +15,8 @@ export type { DurableOutboxOptions, OutboxStore };
  * const outbox = new DurableOutbox({ store, handle: deliver, policyOf: () => OUTBOX_RETRY, batch: 20, resendAfterNs: 120n * NS_PER_SECOND, now: time });
  * state.enqueue(message); outbox.arm();
  */
-export class DurableOutbox<E> extends OutboxRunner<E> {
-    constructor(options: DurableOutboxOptions<E>) {
+export class DurableOutbox<E, V = undefined> extends OutboxRunner<E, V> {
+    constructor(options: DurableOutboxOptions<E, V>) {
         const wake = new ReArmableTimer(() => this.drain());
         super(options, {
             spawn: (work) => {

@@ -39,10 +39,16 @@ export interface StoredValue<T> {
     set(value: T): void;
 }
 
-export type DurableOutboxOptions<E> = {
+export type DurableOutboxOptions<E, V = undefined> = {
     store: OutboxStore<E>;
-    /** Performs one entry (a call, or local work) and says what came of it. */
-    handle: (entry: E) => Promise<HandleOutcome> | HandleOutcome;
+    /**
+     * Performs one entry (a call, or local work) and says what came of it. It changes no state
+     * that depends on the outcome: a slow handling may have been overtaken (re-taken,
+     * dead-lettered); what a final answer changes goes in its `Done` value, for `onDone`.
+     */
+    handle: (entry: E) => Promise<HandleOutcome<V>> | HandleOutcome<V>;
+    /** Applies a `Done` handling's value, in the message that records it, only if that handling still held the entry. */
+    onDone?: (entry: E, value: V | undefined) => void;
     /** Runs after an entry was dead-lettered, in its own message (e.g. fail the node that waits for it). */
     onDeadLetter?: (entry: E, reason: DeadLetterReason) => void;
     /** The retry policy of an entry (one {@link RetryPolicy} type; a canister may use one value per kind of entry). */
@@ -62,9 +68,9 @@ export type OutboxScheduling = {
     wakeAt: (at: bigint, now: bigint) => void;
 };
 
-export class OutboxRunner<E> {
+export class OutboxRunner<E, V = undefined> {
     constructor(
-        private readonly o: DurableOutboxOptions<E>,
+        private readonly o: DurableOutboxOptions<E, V>,
         private readonly ic: OutboxScheduling
     ) {}
 
@@ -115,6 +121,7 @@ export class OutboxRunner<E> {
         switch (decision.kind) {
             case 'Done':
                 store.complete(current, now);
+                if (outcome.kind === 'Done') this.o.onDone?.(current, outcome.value);
                 break;
             case 'Retry':
                 store.put(store.withDelivery(current, decision.delivery));

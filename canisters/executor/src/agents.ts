@@ -8,6 +8,7 @@ import { sha256 } from '@noble/hashes/sha2';
 import { call, canisterSelf, IDL, Principal } from 'azle';
 
 import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
+import { AGENT_CREATION_CYCLES } from '../../../shared/agent/funding';
 import type { AgentModule, AgentRecordWire, AgentUpgradeReportWire } from '../../../shared/agent/executor-agent-api';
 import { CanisterIdRecordIdl, ChunkHashIdl, CmcCreateCanisterArgsIdl, CmcCreateCanisterResultIdl, CreateCanisterArgsIdl, CYCLES_MINTING_CANISTER_ID, InstallChunkedCodeArgsIdl, UploadChunkArgsIdl, type CanisterIdRecord, type CmcCreateCanisterArgs, type CmcCreateCanisterResult, type CreateCanisterArgs, type InstallChunkedCodeArgs } from '../../../shared/agent/management';
 import { PEER_ROLES } from '../../../shared/common/deployment';
@@ -21,12 +22,6 @@ import { agentSubnetFor, agentSubnetsRefusal, chunkRefusal, hexOf, moduleRefusal
 import { deployment } from './state';
 import * as runtime from './runtime';
 import { err, type Result } from '../../../shared/common/result';
-
-/**
- * Cycles a new agent is created with, from the executor's balance: the creation fee of a
- * 13-node application subnet (500B, IC docs "Cycles costs") plus 1T for its first calls.
- */
-export const AGENT_CREATION_CYCLES = 1_500_000_000_000n;
 
 /** Agents being created by a call in flight (heap: an upgrade cannot happen while one awaits). */
 const creating = new Set<string>();

@@ -11,10 +11,11 @@ import { apiError, type ApiError } from '../../../shared/common/errors';
 import { err, type Result } from '../../../shared/common/result';
 import type { AgentReadOutcome, AgentReadRequest } from '../../../shared/scheduling/agent-read';
 import { ExecutorMethods } from '../../../shared/workflow';
-import { callTyped } from '../../common/outbox/calls';
+import { callTyped, SYS_TRANSIENT } from '../../common/outbox/calls';
 import { method } from '../../common/method';
 import { agentOf } from './agent-state';
 import { callThroughAgent } from './agents';
+import { refusedTarget } from './call-policy';
 import { requirePeer } from './guards';
 import * as runtime from './runtime';
 
@@ -33,6 +34,9 @@ export class ConditionReadMethods {
     async read_through_agent(req: AgentReadRequest): Promise<Result<AgentReadOutcome, ApiError>> {
         const denied = requirePeer(runtime.caller(), 'scheduler');
         if (denied !== undefined) return err(denied);
+        // As for call attempts, right before anything goes out: the agent's own policy does not know the other owners' agents.
+        const refused = refusedTarget(req.read.canister.toText());
+        if (refused !== undefined) return { Ok: { Refused: `the call policy refuses ${req.read.canister.toText()} (${refused})` } };
         const stored = agentOf(req.owner);
         if (stored?.status !== 'Ready' || stored.canisterId === undefined) return err(apiError.notFound('agent', req.owner.toText()));
         const agent = Principal.fromText(stored.canisterId);
@@ -50,7 +54,7 @@ export class ConditionReadMethods {
                 return { Ok: { Refused: r.message } };
             case 'AgentUpgrading':
                 // Nothing ran; a transient reject (SYS_TRANSIENT), so the scheduler reads again later.
-                return { Ok: { Rejected: { code: 2, message: 'agent: being upgraded, the read was not sent' } } };
+                return { Ok: { Rejected: { code: SYS_TRANSIENT, message: 'agent: being upgraded, the read was not sent' } } };
         }
     }
 }

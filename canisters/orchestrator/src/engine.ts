@@ -15,7 +15,7 @@ import { requestFundingCheck } from './agents';
 import { callRefusalOf, protectedCanisters, type CallRefusedError } from './call-policy';
 import { requestLiquidation } from './liquidations';
 import { fundingOf, isKnownAgent, updateFunding } from './owner-state';
-import { budgetOf, chargeNotificationTo, countFor, countRefusedNotificationOf, quotaExceeded } from './quotas';
+import { budgetOf, chargeNotificationTo, countFor, countRefusedNotificationOf, pruneHistoryOf, quotaExceeded } from './quotas';
 import {
     checkTimeouts,
     compileWorkflow,
@@ -108,7 +108,7 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
             return;
         }
         case 'LiquidatePosition':
-            requestLiquidation(stored.owner, e.executionId, e.nodeId, e.args, now);
+            requestLiquidation(stored.owner, e.slot, e.args, now);
             return;
         case 'ExecutionFinished':
             updateMeta((m) => ({
@@ -121,6 +121,7 @@ function applyEffect(stored: StoredExecution, e: Effect, now: bigint): void {
                 }
             }));
             countFor(stored.owner, 'concurrent_executions', -1);
+            pruneHistoryOf(stored.owner, e.executionId);
             // A run spent the agent's cycles (calls, attached cycles): read its balance again.
             requestFundingCheck(stored.owner, now);
             if (stored.scheduled !== undefined) {

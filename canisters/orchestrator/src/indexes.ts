@@ -24,6 +24,8 @@ export const executionGroups = stableGroupPages(MEMORY.executionGroupHeads, MEMO
 export const ownerGroup = (owner: string): string => `owner:${owner}`;
 export const workflowGroup = (workflowId: string): string => `workflow:${workflowId}`;
 export const activeGroup = (workflowId: string): string => `active:${workflowId}`;
+/** An owner's finished executions (the stored-history quota counts and prunes them), in id order. */
+export const finishedGroup = (owner: string): string => `finished:${owner}`;
 
 /**
  * Ids examined at most by one listing page: a sparse status filter ends the page early with a
@@ -51,4 +53,5 @@ export function unindexExecution(id: string, owner: string, workflowId: string, 
     executionGroups.remove(activeGroup(workflowId), id);
     executionGroups.remove(ownerGroup(owner), id);
     executionGroups.remove(workflowGroup(workflowId), id);
+    executionGroups.remove(finishedGroup(owner), id);
 }

@@ -14,7 +14,7 @@ import {
     WORKFLOW_LIMITS,
     encodeCallRefusalReason,
     encodeNodeError,
-    parseCandidTypes,
+    CandidTypeTextSchema,
     refuseCallTarget,
     workflowError,
     type LiquidationLogWire,
@@ -28,7 +28,19 @@ import {
 import { method } from '../../common/method';
 import { callRuleFor } from './call-policy';
 import { requireSignedIn } from './guards';
-import { planLiquidation, settleLiquidation, withLiquidation, withSettled, type Liquidation, type LiquidationArgs, type LiquidationRefusal, type LiquidationStatus, type PositionManager } from './logic/liquidation';
+import {
+    pendingLiquidation,
+    planLiquidation,
+    settleLiquidation,
+    withLiquidation,
+    withSettled,
+    type Liquidation,
+    type LiquidationArgs,
+    type LiquidationRefusal,
+    type LiquidationSlot,
+    type LiquidationStatus,
+    type PositionManager
+} from './logic/liquidation';
 import { MEMORY } from './memory';
 import { enqueue } from './state';
 import * as runtime from './runtime';
@@ -57,16 +69,26 @@ export const LIQUIDATION_TIMEOUT_MS = DEFAULT_NODE_TIMEOUT_MS;
  * agent), or recorded `Refused` with a Warning notification (the owner's log and the
  * monitor's notification log show it). Call context: update or timer (inside a commit).
  */
-export function requestLiquidation(owner: string, executionId: string, nodeId: string, args: LiquidationArgs, now: bigint): void {
+export function requestLiquidation(owner: string, slot: LiquidationSlot, args: LiquidationArgs, now: bigint): void {
+    const { executionId, nodeId, action } = slot;
     const manager = managerOf(owner);
     const plan = planLiquidation(manager, callRuleFor(Principal.fromText(owner)), args);
     const target = manager === undefined ? undefined : { canister: manager.canister, method: manager.method };
     const status: LiquidationStatus = plan.kind === 'Send' ? { kind: 'Pending' } : { kind: 'Refused', refusal: plan.refusal };
     const log = logOf(owner);
-    const entry: Liquidation = { executionId, nodeId, requestedAt: now, ...(target === undefined ? {} : { target }), status, ...(plan.kind === 'Refuse' ? { finishedAt: now } : {}) };
+    const entry: Liquidation = {
+        executionId,
+        nodeId,
+        action,
+        requestedAt: now,
+        ...(target === undefined ? {} : { target }),
+        ...(manager === undefined ? {} : { replyTypes: manager.replyTypes }),
+        status,
+        ...(plan.kind === 'Refuse' ? { finishedAt: now } : {})
+    };
     logs.insert(owner, { schema_version: 1, recent: withLiquidation(log.recent, entry, MAX_RECENT_LIQUIDATIONS), total: log.total + 1n });
     if (plan.kind === 'Send') {
-        enqueue({ kind: 'Liquidate', owner, executionId, nodeId, dueAt: now, task: plan.task }, now);
+        enqueue({ kind: 'Liquidate', owner, executionId, nodeId, action, dueAt: now, task: plan.task }, now);
         return;
     }
     notify('Warning', `[${executionId}/${nodeId}] LiquidatePosition of ${owner} refused: ${describeRefusal(plan.refusal)}`, now);
@@ -77,10 +99,14 @@ export function requestLiquidation(owner: string, executionId: string, nodeId: s
  * late report changes nothing) and notifies: Critical when the position was liquidated,
  * Error when the call failed. Call context: update (report_node_result).
  */
-export function onLiquidationReport(owner: string, executionId: string, nodeId: string, outcome: { kind: 'Succeeded'; output: string } | { kind: 'Failed'; error: NodeError }, now: bigint): void {
+export function onLiquidationReport(owner: string, slot: LiquidationSlot, outcome: { kind: 'Succeeded'; output: string } | { kind: 'Failed'; error: NodeError }, now: bigint): void {
+    const { executionId, nodeId } = slot;
     const log = logOf(owner);
-    const status = settleLiquidation(managerOf(owner), outcome);
-    const recent = withSettled(log.recent, executionId, nodeId, status, now);
+    const pending = pendingLiquidation(log.recent, slot);
+    if (pending === undefined) return;
+    // Judged with the reply types the call was sent with (records stored before them: the manager's now).
+    const status = settleLiquidation(pending.replyTypes ?? managerOf(owner)?.replyTypes, outcome);
+    const recent = withSettled(log.recent, slot, status, now);
     if (recent === undefined) return;
     logs.insert(owner, { ...log, recent });
     if (status.kind === 'Succeeded') notify('Critical', `[${executionId}/${nodeId}] LiquidatePosition of ${owner} done: ${status.output}`, now);
@@ -149,8 +175,10 @@ function managerProblem(m: PositionManagerWire, owner: Principal): ReturnType<ty
     if (refused !== undefined) return workflowError.invalidInput('manager.canister', `${m.canister.toText()} may not be called (${refused})`);
     if (m.method.length === 0 || m.method.length > WORKFLOW_LIMITS.maxMethodChars) return workflowError.invalidInput('manager.method', `1 to ${WORKFLOW_LIMITS.maxMethodChars} characters`);
     for (const field of ['arg_types', 'reply_types'] as const) {
-        const parsed = parseCandidTypes(m[field]);
-        if (!parsed.ok) return workflowError.invalidInput(`manager.${field}`, parsed.message);
+        // Bounded before it is parsed (and stored, and parsed again at every liquidation), as call nodes' types are.
+        if (m[field].length > WORKFLOW_LIMITS.maxCandidTypeChars) return workflowError.invalidInput(`manager.${field}`, `at most ${WORKFLOW_LIMITS.maxCandidTypeChars} characters`);
+        const checked = CandidTypeTextSchema.safeParse(m[field]);
+        if (!checked.success) return workflowError.invalidInput(`manager.${field}`, checked.error.issues[0]?.message ?? 'invalid Candid type text');
     }
     return undefined;
 }

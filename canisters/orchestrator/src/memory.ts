@@ -54,7 +54,7 @@ export const MEMORY = {
     workflowGroupPages: 43,
     /** group -> GroupHead of the execution groups below. */
     executionGroupHeads: 44,
-    /** `${group}#${page}` -> GroupPage: execution ids of `owner:<principal>`, `workflow:<id>` and (unfinished only) `active:<workflow id>`. */
+    /** `${group}#${page}` -> GroupPage: execution ids of `owner:<principal>`, `workflow:<id>`, (unfinished only) `active:<workflow id>` and (finished only) `finished:<principal>`. */
     executionGroupPages: 45,
     /** 'build' -> StoredIndexBuild: how far the rebuild of the indexes from the records has come (after an upgrade from a release without them). */
     indexBuild: 46

@@ -49,7 +49,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             return await runAttempt({ key: { execution_id: m.executionId, node_id: m.nodeId, attempt: m.attempt }, dueAt: m.dueAt, timeoutMs: m.timeoutMs, task: m.task, owner: getExecution(m.executionId)?.owner, critical: m.critical === true });
         case 'Liquidate':
             // An emergency action: critical, so the executor runs it even while emergency mode holds every other attempt.
-            return await runAttempt({ key: liquidationKey(m.executionId, m.nodeId), dueAt: m.dueAt, timeoutMs: LIQUIDATION_TIMEOUT_MS, task: m.task, owner: m.owner, critical: true });
+            return await runAttempt({ key: liquidationKey({ executionId: m.executionId, nodeId: m.nodeId, action: m.action ?? 0 }), dueAt: m.dueAt, timeoutMs: LIQUIDATION_TIMEOUT_MS, task: m.task, owner: m.owner, critical: true });
         case 'CancelDispatched':
             return replied(await callPeer<unknown>('executor', 'cancel_execution_attempts', ExecutorMethods.cancel_execution_attempts, { execution_id: m.executionId }));
         case 'ScheduledFinished':

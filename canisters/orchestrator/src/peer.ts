@@ -10,7 +10,7 @@ import { fromOpt } from '../../../shared/common/codec';
 import { deletedTarget, targetOf } from './schedule-targets';
 import { executionForKey, getExecution, getWorkflow } from './state';
 import { onLiquidationReport } from './liquidations';
-import { liquidatedExecutionOf } from './logic';
+import { liquidationSlotOf } from './logic';
 import { NodeErrorSchema, OrchestratorMethods, WORKFLOW_LIMITS, decodeNodeError, type NodeResultReport, type WorkflowError } from '../../../shared/workflow';
 import { method } from '../../common/method';
 import { asPlainApiError, callRuleFor } from './call-policy';
@@ -106,11 +106,11 @@ export class PeerMethods {
             outcome = { kind: 'Failed', error: error.Ok };
         }
         const now = runtime.now();
-        const liquidated = liquidatedExecutionOf(report.execution_id);
-        if (liquidated !== undefined) {
+        const liquidation = liquidationSlotOf(report);
+        if (liquidation !== undefined) {
             // A LiquidatePosition call, keyed apart from the execution's own attempts.
-            const owner = getExecution(liquidated)?.owner;
-            if (owner !== undefined) onLiquidationReport(owner, liquidated, report.node_id, outcome, now);
+            const owner = getExecution(liquidation.executionId)?.owner;
+            if (owner !== undefined) onLiquidationReport(owner, liquidation, outcome, now);
             return { Ok: null };
         }
         applyReport(report.execution_id, { nodeId: report.node_id, attempt: report.attempt, startedAt: report.started_at, finishedAt: report.finished_at, outcome }, now);

@@ -11,6 +11,7 @@ import {
     decodeQuotaLimits,
     encodeOwnerQuotas,
     encodeQuotaLimits,
+    historyToPrune,
     invalidQuotaLimit,
     notificationsLeft,
     quotaRefusal,
@@ -26,7 +27,7 @@ import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
 import type { OwnerBudget } from './logic';
 import { limitsOf, putLimits, updateUsage, usageOf } from './owner-state';
-import { deployment } from './state';
+import { deleteExecution, deployment, finishedCountOf, oldestFinishedOf } from './state';
 import * as runtime from './runtime';
 import { err, type Result } from '../../../shared/common/result';
 
@@ -44,6 +45,16 @@ export function quotaExceeded(owner: string, quota: CountedQuota): ApiError | un
 /** Counts one more (`1`) or one fewer (`-1`) of `quota` for the owner. */
 export function countFor(owner: string, quota: CountedQuota, delta: 1 | -1): void {
     updateUsage(owner, (u) => countQuota(u, quota, delta));
+}
+
+/**
+ * Keeps the owner's stored history within their quota after `justFinished` finished: deletes
+ * their oldest finished executions beyond it (never `justFinished`, never an unfinished one).
+ */
+export function pruneHistoryOf(owner: string, justFinished: string): void {
+    const excess = historyToPrune(finishedCountOf(owner), limitsOf(owner).storedExecutions);
+    if (excess === 0) return;
+    for (const id of oldestFinishedOf(owner, excess, justFinished)) deleteExecution(id);
 }
 
 export function chargeNotificationTo(owner: string, now: bigint): void {
@@ -64,7 +75,7 @@ export class QuotaMethods {
         const caller = runtime.caller();
         const denied = requireSignedIn(caller);
         if (denied !== undefined) return err(denied);
-        return { Ok: encodeOwnerQuotas(usageOf(caller.toText()), runtime.now(), limitsOf(caller.toText())) };
+        return { Ok: encodeOwnerQuotas(usageOf(caller.toText()), runtime.now(), limitsOf(caller.toText()), finishedCountOf(caller.toText())) };
     }
 
     /**

@@ -15,7 +15,7 @@ import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import type { OutboxStore } from '../../common/outbox/outbox';
 import { describeOutboxMessage, type OutboxMessage } from './logic/outbox';
 import { MEMORY } from './memory';
-import { activeGroup, deadlineIndex, executionGroups, indexDeadline, indexNewExecution, LISTING_SCAN_BUDGET, outboxDueIndex, ownerGroup, unindexExecution, workflowGroup, workflowGroups } from './indexes';
+import { activeGroup, deadlineIndex, executionGroups, finishedGroup, indexDeadline, indexNewExecution, LISTING_SCAN_BUDGET, outboxDueIndex, ownerGroup, unindexExecution, workflowGroup, workflowGroups } from './indexes';
 
 /** The schema version of every record this code writes. */
 export const SCHEMA_VERSION = 1;
@@ -213,8 +213,21 @@ export function putExecution(s: StoredExecution, deadline: bigint | undefined): 
         active.insert(s.execution.id, deadline);
     } else {
         active.remove(s.execution.id);
-        if (s.execution.finishedAt !== undefined) finished.insert(finishedKey(s.execution.finishedAt, s.execution.id), s.execution.id);
+        if (s.execution.finishedAt !== undefined) {
+            finished.insert(finishedKey(s.execution.finishedAt, s.execution.id), s.execution.id);
+            executionGroups.add(finishedGroup(s.owner), s.execution.id);
+        }
     }
+}
+
+/** How many finished executions of the owner are stored (counted from the release that introduced the stored-history quota). */
+export function finishedCountOf(owner: string): number {
+    return executionGroups.count(finishedGroup(owner));
+}
+
+/** The owner's oldest finished executions (by id: oldest started first), at most `max`, leaving out `except`. */
+export function oldestFinishedOf(owner: string, max: number, except: string): string[] {
+    return executionGroups.list(finishedGroup(owner), 'OldestFirst', undefined, max, (id) => id !== except, max + 1).ids;
 }
 
 /** Unfinished executions with their next deadline (every one: mode changes only). */

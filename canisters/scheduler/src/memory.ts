@@ -27,6 +27,10 @@ export const MEMORY = {
     scheduleQuotas: 10,
     /** workflowIndexKey(workflow_id, schedule_id) → null: the schedules of one workflow. */
     workflowIndex: 11,
+    /** owner principal text → ReadUsage (condition reads this clock hour, refused in total). */
+    conditionReadUsage: 12,
+    /** '' → the default condition-read quota admins set; owner principal text → that owner's own. */
+    conditionReadQuotas: 13,
     /** Start requests the outbox did not deliver, with their reason (DeadLetterStore). */
     deadLetters: 20,
     /** group → GroupHead of the listing groups (indexes.ts: all, owner:<p>, workflow:<id>). */

@@ -13,6 +13,7 @@ import { applyWorkflowTarget } from './logic/hold';
 import { WorkflowTargetCodec, type WorkflowTarget } from '../../../shared/scheduling/target';
 import * as runtime from './runtime';
 import * as state from './state';
+import { indexRebuild } from './index-rebuild';
 import { method } from '../../common/method';
 
 export class PeerMethods {
@@ -51,7 +52,8 @@ export class PeerMethods {
         const parsed = parseWith(WorkflowTargetCodec.schema, arg);
         if ('Err' in parsed) return parsed;
         const now = runtime.now();
-        const steps = state.schedulesOfWorkflow(parsed.Ok.workflow_id).map((before) => {
+        const schedules = indexRebuild.done ? state.schedulesOfWorkflow(parsed.Ok.workflow_id) : state.schedulesOfWorkflowByScan(parsed.Ok.workflow_id);
+        const steps = schedules.map((before) => {
             const step = applyWorkflowTarget(before, parsed.Ok, now);
             return { before, after: step.schedule, effects: step.effects };
         });

@@ -23,13 +23,14 @@ import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReadThroughAgentMethod, type AgentReadOutcome, type AgentReadRequest } from '../../../shared/scheduling/agent-read';
 import { decodeReplyToJson } from '../../../shared/workflow/candid-json';
 import { parseCandidTypes } from '../../../shared/workflow/candid-text';
-import { onConditionRead, onUnderfundedRead, type ConditionReply } from './logic/condition';
+import { onConditionRead, onReadQuotaExceeded, onUnderfundedRead, type ConditionReply } from './logic/condition';
+import { chargeRead, countRefusedRead, readQuotaRefusal } from './logic/read-quota';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { planTimer } from './logic/due-index';
 import type { SchedulerEffect } from './logic/effects';
 import { fireDueSchedule, offerRun, onStartSettled, type FiringContext } from './logic/fire';
 import { MIGRATION_BATCH } from './logic/migration';
-import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, startHandling, START_BATCH, START_RESEND_AFTER_NS, startRequestOf } from './logic/outbox';
+import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, startHandling, START_BATCH, START_RESEND_AFTER_NS, startRequestOf, type StartSettlement } from './logic/outbox';
 import type { StoredStart } from './logic/start-outbox';
 import * as state from './state';
 
@@ -202,14 +203,25 @@ async function send(out: Outgoing): Promise<void> {
  * `read_through_agent`: the agent sends the call, 0 cycles attached, and pays for it; the
  * reply is bounded by the IC's message size), decodes it with the trigger's reply types and
  * feeds it to the logic, which may start a run. An agent under the run minimum is not asked
- * to read: the trigger records `underfunded` and checks again later. A schedule cancelled
- * meanwhile is left alone.
+ * to read: the trigger records `underfunded` and checks again later. Past the owner's
+ * condition-read quota nothing is sent: the trigger records `read_quota` and reads again the
+ * next clock hour. A schedule cancelled meanwhile is left alone.
  *
  * Call context: timer (after the firing batch committed).
  */
 async function readCondition(effect: ReadRequest): Promise<void> {
-    const owner = state.getSchedule(effect.schedule_id)?.owner;
-    if (owner === undefined) return;
+    const schedule = state.getSchedule(effect.schedule_id);
+    if (schedule === undefined) return;
+    const owner = schedule.owner;
+    // Over the owner's condition-read quota: no read is sent (not even the hop to the executor) until the next hour.
+    const overQuota = readQuotaRefusal(state.conditionReadUsageOf(owner.toText()), time(), state.conditionReadQuotaOf(owner.toText()));
+    if (overQuota !== undefined) {
+        state.updateConditionReadUsage(owner.toText(), (u) => countRefusedRead(u, time()));
+        state.saveSchedule(onReadQuotaExceeded(schedule, overQuota.max, overQuota.until, time()).schedule, schedule);
+        replan();
+        return;
+    }
+    state.updateConditionReadUsage(owner.toText(), (u) => chargeRead(u, time()));
     const request: AgentReadRequest = { owner, schedule_id: effect.schedule_id, read: effect.read };
     const r = await callTyped<Result<AgentReadOutcome, ApiError>>(state.deployment.peer('executor'), 'read_through_agent', ReadThroughAgentMethod, [request]);
     const before = state.getSchedule(effect.schedule_id);
@@ -244,17 +256,21 @@ function conditionReplyOf(r: CallOutcome<Result<AgentReadOutcome, ApiError>>, re
 }
 
 /**
- * Sends one start request (its own message, by the outbox) and applies a final answer: the
- * firing's outcome, the overlap slot, a held workflow. `Unavailable` and retryable rejects are
- * retried by the outbox; the key makes a repeated request start nothing new.
+ * Sends one start request (its own message, by the outbox) and says what came of it; a final
+ * answer's settlement is applied by {@link onStartDone}, only if this send still holds the
+ * entry. `Unavailable` and retryable rejects are retried by the outbox; the key makes a
+ * repeated request start nothing new.
  *
  * Call context: timer.
  */
-async function sendStart(entry: StoredStart): Promise<HandleOutcome> {
+async function sendStart(entry: StoredStart): Promise<HandleOutcome<StartSettlement>> {
     const r = await callTyped<StartScheduledExecutionResult>(state.deployment.peer('orchestrator'), 'start_scheduled_execution', StartScheduledExecutionMethod, [startRequestOf(entry)]);
-    const handled = startHandling(entry, r);
-    if (handled.settled !== undefined) settleStart(entry, handled.settled.outcome, handled.settled.held);
-    return handled.outcome;
+    return startHandling(entry, r);
+}
+
+/** A start answered for good: the firing's outcome, the overlap slot, a held workflow (the message that records it). */
+function onStartDone(entry: StoredStart, settled: StartSettlement | undefined): void {
+    if (settled !== undefined) settleStart(entry, settled.outcome, settled.held);
 }
 
 /** A start the outbox dead-lettered: its firing fails, its slot is freed (its own message). */
@@ -271,9 +287,10 @@ function settleStart(entry: StoredStart, outcome: FiringOutcome, held: WorkflowT
 }
 
 /** The scheduler's outbox of start requests. Call context of its passes: timer. */
-const starts = new DurableOutbox<StoredStart>({
+const starts = new DurableOutbox<StoredStart, StartSettlement>({
     store: state.startOutbox,
     handle: sendStart,
+    onDone: onStartDone,
     onDeadLetter: onStartDeadLettered,
     policyOf: () => DEFAULT_RETRY_POLICY,
     batch: START_BATCH,

@@ -10,20 +10,19 @@ import { apiError, type ApiError } from '../../../shared/common/errors';
 import { err, ok, type Result } from '../../../shared/common/result';
 import { fromOpt, parseWith, toOpt } from '../../../shared/common/codec';
 import { ScheduleRequestCodec, type Schedule, type ScheduleRequest } from '../../../shared/scheduling/schedule';
-import { ListSchedulesRequestCodec, MAX_PAGE_SIZE, SchedulerMethods as M, type ListSchedulesRequest, type ScheduleDetails, type SchedulePage } from '../../../shared/scheduling/service';
+import { ListSchedulesRequestCodec, SchedulerMethods as M, type ListSchedulesRequest, type ScheduleDetails, type SchedulePage } from '../../../shared/scheduling/service';
 import { MAX_SCHEDULES, schedulerError } from './errors';
 import { isPrivileged, requireManage } from './guards';
 import { createSchedule, pauseSchedule, resumeSchedule } from './logic/lifecycle';
 import type { ScheduleStep } from './logic/fire';
 import { holdFor } from './logic/hold';
+import { pageLimit } from './logic/listing';
 import { scheduleQuotaRefusal } from './logic/quota';
 import { validateScheduleRequest } from './logic/validate';
 import * as runtime from './runtime';
 import * as state from './state';
 import { method } from '../../common/method';
 
-/** Page size when the request names none: a full page. */
-export const DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE;
 const ScheduleIdSchema = z.string().min(1).max(64);
 
 /** The schedule `id` if it exists and `caller` may manage it. */
@@ -102,9 +101,9 @@ export class ScheduleMethods {
         const request = parsed.Ok;
         const caller = runtime.caller();
         const owner = isPrivileged(caller) ? fromOpt(request.owner) : caller;
-        const limit = Math.min(fromOpt(request.limit) ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        if (limit === 0) return err({ InvalidInput: { field: 'limit', message: 'must be at least 1' } });
-        const page = state.pageSchedules({ owner: owner?.toText(), workflowId: fromOpt(request.workflow_id) }, fromOpt(request.cursor), limit);
+        const limit = pageLimit(fromOpt(request.limit));
+        if ('Err' in limit) return limit;
+        const page = state.pageSchedules({ owner: owner?.toText(), workflowId: fromOpt(request.workflow_id) }, fromOpt(request.cursor), limit.Ok);
         return ok({ items: page.items, next_cursor: toOpt(page.next_cursor) });
     }
 

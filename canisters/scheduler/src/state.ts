@@ -14,9 +14,10 @@ import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue, workflowIndexKey
 import { recordFiring, updateFiringOutcome } from './logic/history';
 import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
 import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';
+import { DEFAULT_CONDITION_READS_PER_HOUR, EMPTY_READ_USAGE, type ReadUsage } from './logic/read-quota';
 import { startOutboxStore, type StoredStart } from './logic/start-outbox';
 import { DeadLetterStore } from '../../common/outbox/dead-letters';
-import { indexSchedule, LISTING_SCAN_BUDGET, listingGroup, scheduleGroups, unindexSchedule } from './indexes';
+import { indexSchedule, LISTING_SCAN_BUDGET, listingGroup, scheduleGroups, unindexSchedule, workflowGroup } from './indexes';
 import { MEMORY } from './memory';
 
 /** Stored shape version of outbox entries, firing rings and counters. */
@@ -68,6 +69,28 @@ const DEFAULT_QUOTA_KEY = '';
 /** The schedules `owner` may hold: their own limit, else the default admins set, else `MAX_SCHEDULES_PER_OWNER`. */
 export function scheduleQuotaOf(owner: string): number {
     return scheduleQuotas.get(owner) ?? scheduleQuotas.get(DEFAULT_QUOTA_KEY) ?? MAX_SCHEDULES_PER_OWNER;
+}
+
+const conditionReadQuotas = new StableBTreeMap<string, number>(MEMORY.conditionReadQuotas);
+const conditionReadUsage = new StableBTreeMap<string, Stored<ReadUsage>>(MEMORY.conditionReadUsage);
+
+/** The condition reads `owner`'s triggers may make per clock hour: their own limit, else the default admins set, else `DEFAULT_CONDITION_READS_PER_HOUR`. */
+export function conditionReadQuotaOf(owner: string): number {
+    return conditionReadQuotas.get(owner) ?? conditionReadQuotas.get(DEFAULT_QUOTA_KEY) ?? DEFAULT_CONDITION_READS_PER_HOUR;
+}
+
+/** Sets one owner's condition-read quota, or (`owner` undefined) the default. */
+export function putConditionReadQuota(owner: string | undefined, max: number): void {
+    conditionReadQuotas.insert(owner ?? DEFAULT_QUOTA_KEY, max);
+}
+
+/** What `owner`'s triggers read (principal text). */
+export function conditionReadUsageOf(owner: string): ReadUsage {
+    return conditionReadUsage.get(owner)?.value ?? EMPTY_READ_USAGE;
+}
+
+export function updateConditionReadUsage(owner: string, change: (u: ReadUsage) => ReadUsage): void {
+    conditionReadUsage.insert(owner, stored(change(conditionReadUsageOf(owner))));
 }
 
 /** Sets one owner's schedule quota, or (`owner` undefined) the default. */
@@ -122,11 +145,24 @@ export function deleteSchedule(schedule: Schedule): void {
 }
 
 /**
- * The schedules of one workflow, in id order: found by binary search for the first key of the
- * workflow in its index, then read while the keys belong to it (work grows with the schedules
- * of that workflow, not with all schedules).
+ * The schedules of one workflow, in id order, read through its listing group (indexes.ts):
+ * seekable pages, so work grows with the schedules of that workflow only. The group is
+ * complete once the index rebuild is done (index-rebuild.ts); until then the caller uses
+ * {@link schedulesOfWorkflowByScan}.
  */
 export function schedulesOfWorkflow(workflowId: string): Schedule[] {
+    const all = Number.MAX_SAFE_INTEGER;
+    const { ids } = scheduleGroups.list(workflowGroup(workflowId), 'OldestFirst', undefined, all, () => true, all);
+    return ids.flatMap((id) => getSchedule(id) ?? []);
+}
+
+/**
+ * The schedules of one workflow, in id order, found by binary search for the workflow's first
+ * key in the workflow index. Azle's `keys(start)` skips `start` keys one by one, so each probe
+ * is O(position) and the search grows with all stored schedules (~680M instructions at 10,000,
+ * 139M at 1,000): only for the window before the listing groups are rebuilt.
+ */
+export function schedulesOfWorkflowByScan(workflowId: string): Schedule[] {
     const prefix = workflowIndexPrefix(workflowId);
     const out: Schedule[] = [];
     let index = firstKeyAtOrAfter(workflowIndex, prefix);

@@ -1,7 +1,7 @@
 /**
  * How a canister's Wasm heap is put back after a trapped execution or a query. Two ways:
- * - `DirtyPageGuard` (modules instrumented by write-tracking.ts): keeps a copy of the
- *   committed heap and, per execution, copies only the 4 KiB pages the execution wrote;
+ * - `UndoLogGuard` (modules instrumented by write-tracking.ts): saves the pre-image of each
+ *   4 KiB page before an execution first writes it, and writes them back on rollback;
  * - `WholeHeapGuard` (any other module): snapshots and restores the whole heap.
  * Wasm memory cannot shrink: pages grown by a discarded execution stay, zeroed.
  */
@@ -17,8 +17,8 @@ export interface HeapGuard {
     commit(): void;
     /** Puts the heap back as it was at `begin`. */
     rollback(): void;
-    /** The host wrote `[dst, dst+size)` (argument copies and the like). */
-    hostWrote(dst: number, size: number): void;
+    /** The host is about to write `[dst, dst+size)` (argument copies and the like). */
+    beforeHostWrite(dst: number, size: number): void;
     /** The heap was replaced wholesale (a saved state was loaded). */
     reset(): void;
     /** Like `rollback`, returning what the execution had written so `reapply` can bring it back. */
@@ -46,9 +46,11 @@ export class WholeHeapGuard implements HeapGuard {
         const heap = new Uint8Array(this.memory.buffer);
         heap.set(snapshot);
         if (heap.length > snapshot.length) heap.fill(0, snapshot.length);
+        // Not kept for the next execution: no copy of the heap outlives the one it guards.
+        this.snapshot = null;
     }
 
-    hostWrote(): void {}
+    beforeHostWrite(): void {}
 
     reset(): void {
         this.snapshot = null;
@@ -69,13 +71,30 @@ export class WholeHeapGuard implements HeapGuard {
 /**
  * Bytes a marked store can write past its page: the tracker marks the page of a store's first
  * byte, and the widest store it instruments is 8 bytes (SIMD modules are not instrumented);
- * bulk writes mark every page they touch.
+ * bulk writes mark every page they touch. A pre-image covers its page and the spill, and the
+ * log is undone newest first, so every byte ends with its oldest saved value.
  */
 const STORE_SPILL = 7;
+/** Bytes of one pre-image slot: a page and what a store on it can spill into the next. */
+const SLOT = TRACKED_PAGE + STORE_SPILL;
+/** Pre-image slots kept allocated between executions; an execution that needed more gives the rest back. */
+const RETAINED_SLOTS = 64;
 
-export class DirtyPageGuard implements HeapGuard {
-    /** The heap as of the last commit. */
-    private committed: Uint8Array;
+/**
+ * An undo log: before an execution's first write to a 4 KiB page (the instrumented module's
+ * tracker calls `saveBeforeWrite`, the host calls `beforeHostWrite`), the page's bytes are
+ * saved; a rollback writes them back, a commit drops them. So no copy of the heap is kept, and
+ * an execution costs a copy of the pages it wrote.
+ */
+export class UndoLogGuard implements HeapGuard {
+    /** Pages marked in this execution, in order; their flags are cleared when it ends. */
+    private pages = new Int32Array(RETAINED_SLOTS);
+    /** Per marked page, the bytes of its pre-image in `preImages` (0: none, the page is above the heap at `begin`). */
+    private lengths = new Int32Array(RETAINED_SLOTS);
+    private preImages = new Uint8Array(RETAINED_SLOTS * SLOT);
+    private marked = 0;
+    /** Heap size at `begin`: what lies above was grown by this execution and is zeroed on rollback. */
+    private sizeAtBegin: number;
 
     constructor(
         private readonly memory: WebAssembly.Memory,
@@ -83,93 +102,101 @@ export class DirtyPageGuard implements HeapGuard {
         /** The instrumented module's cache of the last page it marked. */
         private readonly lastPage: WebAssembly.Global
     ) {
-        this.committed = new Uint8Array(memory.buffer).slice();
+        // The start function ran before this guard existed: its marks are part of the initial heap.
+        new Uint8Array(flags.buffer).fill(0);
+        this.sizeAtBegin = memory.buffer.byteLength;
     }
 
     begin(): void {
+        this.endExecution();
+        this.sizeAtBegin = this.memory.buffer.byteLength;
         // Flags were cleared after the previous execution: the cache must forget its page too.
         this.lastPage.value = -1;
     }
 
-    hostWrote(dst: number, size: number): void {
+    /** Called by the tracker on `page`'s first mark in this execution, before the write. */
+    saveBeforeWrite(page: number): void {
+        if (this.marked === this.pages.length) this.growLog();
+        const start = page * TRACKED_PAGE;
+        const end = Math.min(start + SLOT, this.sizeAtBegin);
+        const slot = this.marked++;
+        this.pages[slot] = page;
+        this.lengths[slot] = Math.max(end - start, 0);
+        if (end > start) this.preImages.set(new Uint8Array(this.memory.buffer, start, end - start), slot * SLOT);
+    }
+
+    beforeHostWrite(dst: number, size: number): void {
         if (size === 0) return;
         const flags = new Uint8Array(this.flags.buffer);
-        for (let page = dst >>> PAGE_SHIFT; page <= (dst + size - 1) >>> PAGE_SHIFT; page++) flags[page] = 1;
+        for (let page = dst >>> PAGE_SHIFT; page <= (dst + size - 1) >>> PAGE_SHIFT; page++) {
+            if (flags[page] !== 0) continue;
+            flags[page] = 1;
+            this.saveBeforeWrite(page);
+        }
     }
 
     commit(): void {
-        const heap = new Uint8Array(this.memory.buffer);
-        if (heap.length > this.committed.length) {
-            const grown = new Uint8Array(heap.length);
-            grown.set(this.committed);
-            grown.set(heap.subarray(this.committed.length), this.committed.length);
-            this.committed = grown;
-        }
-        this.visitDirty(heap.length, (start, end) => this.committed.set(heap.subarray(start, end), start));
+        this.endExecution();
     }
 
     rollback(): void {
         const heap = new Uint8Array(this.memory.buffer);
-        const committed = this.committed;
-        this.visitDirty(Math.min(heap.length, committed.length), (start, end) => heap.set(committed.subarray(start, end), start));
-        if (heap.length > committed.length) heap.fill(0, committed.length);
+        for (let slot = this.marked - 1; slot >= 0; slot--) {
+            const length = this.lengths[slot]!;
+            if (length > 0) heap.set(this.preImages.subarray(slot * SLOT, slot * SLOT + length), this.pages[slot]! * TRACKED_PAGE);
+        }
+        if (heap.length > this.sizeAtBegin) heap.fill(0, this.sizeAtBegin);
+        this.endExecution();
     }
 
     reset(): void {
-        this.committed = new Uint8Array(this.memory.buffer).slice();
         new Uint8Array(this.flags.buffer).fill(0);
+        this.marked = 0;
+        this.sizeAtBegin = this.memory.buffer.byteLength;
     }
 
     rollbackCapturing(): HeapRun[] {
         const heap = new Uint8Array(this.memory.buffer);
-        const committed = this.committed;
         const runs: HeapRun[] = [];
-        this.visitDirty(heap.length, (start, end) => {
-            runs.push({ start, bytes: heap.slice(start, end) });
-            const restoredEnd = Math.min(end, committed.length);
-            if (start < restoredEnd) heap.set(committed.subarray(start, restoredEnd), start);
-        });
-        if (heap.length > committed.length) heap.fill(0, committed.length);
+        for (let slot = 0; slot < this.marked; slot++) {
+            const start = this.pages[slot]! * TRACKED_PAGE;
+            const end = Math.min(start + SLOT, heap.length);
+            if (start < end) runs.push({ start, bytes: heap.slice(start, end) });
+        }
+        this.rollback();
         return runs;
     }
 
     reapply(runs: HeapRun[]): void {
         const heap = new Uint8Array(this.memory.buffer);
         for (const run of runs) {
+            this.beforeHostWrite(run.start, run.bytes.length);
             heap.set(run.bytes, run.start);
-            this.hostWrote(run.start, run.bytes.length);
         }
     }
 
-    /**
-     * Calls `copy` for every run of dirty pages below `limit`, extended by `STORE_SPILL` bytes
-     * (a store that starts near a page's end spills into the next), then clears every flag.
-     */
-    private visitDirty(limit: number, copy: (start: number, end: number) => void): void {
+    /** Forgets the log: clears the flags of the pages it marked and gives back a grown log's memory. */
+    private endExecution(): void {
         const flags = new Uint8Array(this.flags.buffer);
-        const pages = Math.ceil(new Uint8Array(this.memory.buffer).length / TRACKED_PAGE);
-        const words = new Uint32Array(this.flags.buffer, 0, Math.ceil(pages / 4));
-        let runStart = -1;
-        let runEnd = -1;
-        const flush = (): void => {
-            const start = runStart * TRACKED_PAGE;
-            const end = Math.min((runEnd + 1) * TRACKED_PAGE + STORE_SPILL, limit);
-            if (start < end) copy(start, end);
-        };
-        for (let word = 0; word < words.length; word++) {
-            if (words[word] === 0) continue;
-            for (let page = word * 4; page < word * 4 + 4; page++) {
-                if (flags[page] === 0) continue;
-                flags[page] = 0;
-                if (runStart >= 0 && page <= runEnd + 1) {
-                    runEnd = page;
-                } else {
-                    if (runStart >= 0) flush();
-                    runStart = page;
-                    runEnd = page;
-                }
-            }
+        for (let slot = 0; slot < this.marked; slot++) flags[this.pages[slot]!] = 0;
+        this.marked = 0;
+        if (this.pages.length > RETAINED_SLOTS) {
+            this.pages = new Int32Array(RETAINED_SLOTS);
+            this.lengths = new Int32Array(RETAINED_SLOTS);
+            this.preImages = new Uint8Array(RETAINED_SLOTS * SLOT);
         }
-        if (runStart >= 0) flush();
+    }
+
+    private growLog(): void {
+        const capacity = this.pages.length * 2;
+        const pages = new Int32Array(capacity);
+        pages.set(this.pages);
+        const lengths = new Int32Array(capacity);
+        lengths.set(this.lengths);
+        const preImages = new Uint8Array(capacity * SLOT);
+        preImages.set(this.preImages);
+        this.pages = pages;
+        this.lengths = lengths;
+        this.preImages = preImages;
     }
 }

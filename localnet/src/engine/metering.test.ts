@@ -216,7 +216,7 @@ describe('Localnet > engine > instruction metering', () => {
             execution: () => execution('update'),
             stable: new StableMemory(),
             log: () => undefined,
-            heapWritten: () => undefined,
+            beforeHeapWrite: () => undefined,
             instructionsUsed: () => 0n
         });
         expect(Object.keys(imports).filter((name) => SYSTEM_API_CHARGES[name] === undefined)).toEqual([]);

@@ -1,7 +1,10 @@
 /**
  * A canister's stable memory: 64 KiB pages kept outside the Wasm instance, so it survives
- * upgrades. Writes inside a transaction are journalled (old bytes of each written range), so
- * rolling a trapped message back costs what it wrote, not the size of the memory.
+ * upgrades. Only pages holding a non-zero byte are allocated: canisters grow stable memory far
+ * ahead of use (Azle's memory manager reserves hundreds of MiB that stay zero), and a flat
+ * buffer of that size would hold the process's memory for nothing. Writes inside a transaction
+ * are journalled (old bytes of each written range), so rolling a trapped message back costs
+ * what it wrote, not the size of the memory.
  */
 export const WASM_PAGE = 65536;
 /** The IC's stable memory limit for 64-bit stable memory on an application subnet (500 GiB). */
@@ -13,8 +16,22 @@ type Journal = { entries: JournalEntry[]; pagesAtBegin: number; written: Array<[
 /** What a rolled-back transaction had written, to bring it back later (see `StableMemory.rollbackCapturing`). */
 export type StableDelta = { pages: number; writes: Array<{ offset: number; bytes: Uint8Array }> };
 
+/** What a missing page reads as (never written: `read` hands out views of it). */
+const ZERO_PAGE = new Uint8Array(WASM_PAGE);
+
+/** True when every byte of `bytes` is zero. */
+export function isZero(bytes: Uint8Array): boolean {
+    // Word-wise where the view is aligned (whole pages are), byte-wise for the rest.
+    const aligned = bytes.byteOffset % 4 === 0 ? Math.floor(bytes.length / 4) : 0;
+    const words = aligned === 0 ? new Uint32Array(0) : new Uint32Array(bytes.buffer, bytes.byteOffset, aligned);
+    for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
+    for (let i = aligned * 4; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+    return true;
+}
+
 export class StableMemory {
-    private buffer = new Uint8Array(0);
+    /** Page contents by page index; a missing page reads as zeros. Nothing is kept at or above `pages`. */
+    private data: Array<Uint8Array | undefined> = [];
     private pages = 0;
     /** Nested transactions: an upgrade journals pre_upgrade and post_upgrade as one unit. */
     private journals: Journal[] = [];
@@ -37,18 +54,16 @@ export class StableMemory {
         this.revision++;
         const old = this.pages;
         if (delta < 0 || old + delta > MAX_STABLE_PAGES) return -1;
-        const needed = (old + delta) * WASM_PAGE;
-        if (needed > this.buffer.length) {
-            const capacity = Math.max(needed, Math.min(this.buffer.length * 2, needed + 256 * 1024 * 1024));
-            const next = new Uint8Array(capacity);
-            next.set(this.buffer.subarray(0, this.sizeBytes));
-            this.buffer = next;
-        } else {
-            // Pages dropped by a rollback may hold old bytes: new pages must read as zero.
-            this.buffer.fill(0, this.sizeBytes, needed);
-        }
+        // New pages read as zero: a rollback dropped any content above the old size.
         this.pages = old + delta;
         return old;
+    }
+
+    /** Bytes held for non-zero pages (what this memory costs the process). */
+    get residentBytes(): number {
+        let pages = 0;
+        for (const page of this.data) if (page !== undefined) pages++;
+        return pages * WASM_PAGE;
     }
 
     /** False when `[offset, offset + size)` is not inside the current memory. */
@@ -56,8 +71,48 @@ export class StableMemory {
         return offset >= 0n && size >= 0n && offset + size <= BigInt(this.sizeBytes);
     }
 
+    /**
+     * The bytes of `[offset, offset + size)`, read-only: a view when the range lies in one page
+     * (most reads; no allocation), valid until the next write, else a copy.
+     */
     read(offset: number, size: number): Uint8Array {
-        return this.buffer.subarray(offset, offset + size);
+        const first = Math.floor(offset / WASM_PAGE);
+        const within = offset - first * WASM_PAGE;
+        if (within + size <= WASM_PAGE) return (this.data[first] ?? ZERO_PAGE).subarray(within, within + size);
+        const out = new Uint8Array(size);
+        for (let done = 0; done < size; ) {
+            const index = Math.floor((offset + done) / WASM_PAGE);
+            const within = (offset + done) % WASM_PAGE;
+            const length = Math.min(WASM_PAGE - within, size - done);
+            const page = this.data[index];
+            if (page !== undefined) out.set(page.subarray(within, within + length), done);
+            done += length;
+        }
+        return out;
+    }
+
+    /** Stores `bytes` at `offset`, allocating a page only for non-zero content. */
+    private store(offset: number, bytes: Uint8Array): void {
+        const first = Math.floor(offset / WASM_PAGE);
+        const within = offset - first * WASM_PAGE;
+        const page = this.data[first];
+        if (page !== undefined && within + bytes.length <= WASM_PAGE) {
+            page.set(bytes, within);
+            return;
+        }
+        for (let done = 0; done < bytes.length; ) {
+            const index = Math.floor((offset + done) / WASM_PAGE);
+            const within = (offset + done) % WASM_PAGE;
+            const length = Math.min(WASM_PAGE - within, bytes.length - done);
+            const part = bytes.subarray(done, done + length);
+            let page = this.data[index];
+            if (page === undefined && !isZero(part)) {
+                page = new Uint8Array(WASM_PAGE);
+                this.data[index] = page;
+            }
+            page?.set(part, within);
+            done += length;
+        }
     }
 
     write(offset: number, bytes: Uint8Array): void {
@@ -67,10 +122,10 @@ export class StableMemory {
         // drops those pages, and growing again zeroes them.
         if (journal !== undefined && offset < journal.pagesAtBegin * WASM_PAGE) {
             const end = Math.min(offset + bytes.length, journal.pagesAtBegin * WASM_PAGE);
-            journal.entries.push({ offset, before: this.buffer.slice(offset, end) });
+            journal.entries.push({ offset, before: this.read(offset, end - offset).slice() });
         }
         journal?.written?.push([offset, bytes.length]);
-        this.buffer.set(bytes, offset);
+        this.store(offset, bytes);
     }
 
     /**
@@ -86,7 +141,7 @@ export class StableMemory {
         const journal = this.journals[this.journals.length - 1];
         const delta: StableDelta = {
             pages: this.pages,
-            writes: (journal?.written ?? []).map(([offset, size]) => ({ offset, bytes: this.buffer.slice(offset, offset + size) }))
+            writes: (journal?.written ?? []).map(([offset, size]) => ({ offset, bytes: this.read(offset, size).slice() }))
         };
         this.rollback();
         return delta;
@@ -118,29 +173,33 @@ export class StableMemory {
         if (journal === undefined) return;
         for (let i = journal.entries.length - 1; i >= 0; i--) {
             const entry = journal.entries[i]!;
-            this.buffer.set(entry.before, entry.offset);
+            this.store(entry.offset, entry.before);
         }
         this.pages = journal.pagesAtBegin;
+        if (this.data.length > this.pages) this.data.length = this.pages;
     }
 
-    /** A copy of the whole memory (`get_stable_memory`). */
+    /** A copy of the whole memory (`get_stable_memory`, saving); zero pages are left untouched. */
     snapshot(): Uint8Array {
-        return this.buffer.slice(0, this.sizeBytes);
+        const bytes = new Uint8Array(this.sizeBytes);
+        this.data.forEach((page, index) => {
+            if (page !== undefined) bytes.set(page, index * WASM_PAGE);
+        });
+        return bytes;
     }
 
     /** Replaces the whole memory (`set_stable_memory`); the size is rounded up to whole pages. */
     replace(bytes: Uint8Array): void {
         this.revision++;
-        const pages = Math.ceil(bytes.length / WASM_PAGE);
-        this.buffer = new Uint8Array(pages * WASM_PAGE);
-        this.buffer.set(bytes);
-        this.pages = pages;
+        this.pages = Math.ceil(bytes.length / WASM_PAGE);
+        this.data = [];
         this.journals = [];
+        this.store(0, bytes);
     }
 
     clear(): void {
         this.revision++;
-        this.buffer = new Uint8Array(0);
+        this.data = [];
         this.pages = 0;
         this.journals = [];
     }

@@ -19,7 +19,7 @@ function setup(kind: ExecutionKind, environmentVariables: Array<{ name: string; 
         environmentVariables,
         status: 2
     });
-    const api = createSystemApi({ memory: () => memory, execution: () => execution, stable: new StableMemory(), log: () => undefined, heapWritten: () => undefined, instructionsUsed: () => 0n });
+    const api = createSystemApi({ memory: () => memory, execution: () => execution, stable: new StableMemory(), log: () => undefined, beforeHeapWrite: () => undefined, instructionsUsed: () => 0n });
     return { api: api as unknown as Imports, heap: new Uint8Array(memory.buffer) };
 }
 

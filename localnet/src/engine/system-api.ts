@@ -58,8 +58,8 @@ export type SystemApiHost = {
     execution(): Execution;
     stable: StableMemory;
     log(text: string): void;
-    /** Told about every heap write the host makes (argument copies etc.), for dirty tracking. */
-    heapWritten(dst: number, size: number): void;
+    /** Called before every heap write the host makes (argument copies etc.), so a rollback can undo it. */
+    beforeHeapWrite(dst: number, size: number): void;
     /** Instructions the current execution has used so far (its own charge included). */
     instructionsUsed(): bigint;
 };
@@ -89,8 +89,8 @@ export function createSystemApi(host: SystemApiHost): WebAssembly.ModuleImports 
         const memory = heap();
         dst = u32(dst);
         if (dst + bytes.length > memory.length) throw new CanisterTrap(`heap write out of bounds: ${dst}+${bytes.length}`, 'system');
+        host.beforeHeapWrite(dst, bytes.length);
         memory.set(bytes, dst);
-        host.heapWritten(dst, bytes.length);
     };
     /** `*_copy(dst, offset, size)` over a source blob. */
     const copyOut = (name: string, source: Uint8Array, dst: number, offset: number, size: number): void => {

@@ -6,7 +6,7 @@
 import { CanisterTrap, InstructionLimitExceeded, toTrap } from './errors';
 import { Execution, instructionBudget, type TableCallback } from './execution';
 import { reportExecution } from './execution-observer';
-import { DirtyPageGuard, WholeHeapGuard, type HeapGuard, type HeapRun } from './heap-guard';
+import { UndoLogGuard, WholeHeapGuard, type HeapGuard, type HeapRun } from './heap-guard';
 import { COUNTER_EXPORT, OUT_OF_INSTRUCTIONS_IMPORT, START_FUNCTION_BUDGET } from './metering';
 import { StableMemory, type StableDelta } from './stable-memory';
 import { createSystemApi } from './system-api';
@@ -77,12 +77,14 @@ export class WasmRuntime {
                 },
                 stable,
                 log,
-                heapWritten: (dst, size) => this.heapGuard.hostWrote(dst, size),
+                beforeHeapWrite: (dst, size) => this.heapGuard.beforeHostWrite(dst, size),
                 instructionsUsed: () => this.instructionsUsed()
             }),
             meter
         );
-        const tracker = module.tracked ? createTracker() : null;
+        // The guard exists only once the instance does: writes of the start function build the initial heap.
+        let undoLog: UndoLogGuard | null = null;
+        const tracker = module.tracked ? createTracker((page) => undoLog?.saveBeforeWrite(page)) : null;
         const helpers: WebAssembly.ModuleImports = { ...(tracker?.imports ?? {}) };
         if (module.metered) {
             helpers[OUT_OF_INSTRUCTIONS_IMPORT] = () => {
@@ -118,8 +120,8 @@ export class WasmRuntime {
         const table = exports[TABLE_EXPORT];
         this.table = table instanceof WebAssembly.Table ? table : null;
         this.globals = module.globalExports.map((name) => exports[name] as WebAssembly.Global);
-        this.heapGuard =
-            tracker === null ? new WholeHeapGuard(memory) : new DirtyPageGuard(memory, tracker.flags, exports[LAST_PAGE_EXPORT] as WebAssembly.Global);
+        if (tracker !== null) undoLog = new UndoLogGuard(memory, tracker.flags, exports[LAST_PAGE_EXPORT] as WebAssembly.Global);
+        this.heapGuard = undoLog ?? new WholeHeapGuard(memory);
     }
 
     hasExport(name: string): boolean {
@@ -260,6 +262,11 @@ export class WasmRuntime {
     /** The committed heap and globals, for saving an instance's state to disk. */
     exportState(): { heap: Uint8Array; globals: Array<number | bigint> } {
         return { heap: new Uint8Array(this.memory.buffer).slice(), globals: this.exportGlobals() };
+    }
+
+    /** The committed heap itself, not a copy: for a saver that reads it before the next execution. */
+    heapView(): Uint8Array {
+        return new Uint8Array(this.memory.buffer);
     }
 
     /** The committed globals alone (cheap; a saver whose heap copy is current needs only these). */

@@ -1,14 +1,16 @@
 /**
- * Dirty-page tracking for canister heaps, so rolling a message back (and discarding a query)
- * costs the pages it wrote instead of a copy of the whole heap.
+ * Write tracking for canister heaps, so rolling a message back (and discarding a query) costs
+ * the pages it wrote instead of a copy of the whole heap, and no copy of the heap is kept.
  *
  * The module is rewritten (module-rewrite.ts) so that every store, `memory.copy`,
  * `memory.fill` and `memory.init` first reports the address it writes to a tiny helper Wasm
  * module (imported as `localnet_tracker.mark` / `mark_range`). Calling Wasm from Wasm costs a
- * few nanoseconds, where a call into JavaScript would cost tens. The helper sets one byte per
- * 4 KiB page in its own memory, which the host reads after the execution.
+ * few nanoseconds, where a call into JavaScript would cost tens. The helper keeps one flag byte
+ * per 4 KiB page in its own memory and calls into JavaScript only on a page's first write in
+ * an execution, for the host to save the page's pre-image (the undo log, heap-guard.ts).
  */
 import type { Writer } from './wasm-binary';
+import { buildModule, op } from './wasm-builder';
 
 export const TRACKER_MODULE = 'localnet_tracker';
 export const PAGE_SHIFT = 12;
@@ -80,56 +82,74 @@ export function emitBulkMark(w: Writer, s: Scratch, markRangeIndex: number): voi
     localOp(w, 0x20, s.c);
 }
 
+/** Module and field of the host function the helper calls on a page's first write in an execution. */
+export const FIRST_WRITE_IMPORT = { module: 'host', name: 'first_write' } as const;
+
 /**
  * The helper module: one memory of page flags (a byte per 4 KiB page, 16 Wasm pages = 4 GiB
- * of heap) and the two functions the instrumented code calls.
+ * of heap) and the two functions the instrumented code calls. A page's first mark in an
+ * execution sets its flag and calls the host (`first_write`), which saves the page's
+ * pre-image (heap-guard.ts) before the store runs; later marks of the page cost a load.
  *
- * (func $mark (param $page i32) (i32.store8 (local.get $page) (i32.const 1)))
+ * (func $mark (param $page i32)
+ *   (if (i32.eqz (i32.load8_u (local.get $page)))
+ *     (then (i32.store8 (local.get $page) (i32.const 1)) (call $first_write (local.get $page)))))
  * (func $mark_range (param $addr i32) (param $len i32) (local $page i32) (local $last i32)
  *   (if (local.get $len) (then
  *     (local.set $page (i32.shr_u (local.get $addr) (i32.const 12)))
  *     (local.set $last (i32.shr_u (i32.sub (i32.add (local.get $addr) (local.get $len)) (i32.const 1)) (i32.const 12)))
- *     (loop $next (i32.store8 (local.get $page) (i32.const 1))
+ *     (loop $next
+ *       (if (i32.eqz (i32.load8_u (local.get $page)))
+ *         (then (i32.store8 (local.get $page) (i32.const 1)) (call $first_write (local.get $page))))
  *       (local.set $page (i32.add (local.get $page) (i32.const 1)))
  *       (br_if $next (i32.le_u (local.get $page) (local.get $last)))))))
  */
-const TRACKER_WASM = Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // types: (i32)->(), (i32,i32)->()
-    0x01, 0x0a, 0x02, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x02, 0x7f, 0x7f, 0x00,
-    // functions
-    0x03, 0x03, 0x02, 0x00, 0x01,
-    // memory: 16 pages, max 16
-    0x05, 0x04, 0x01, 0x01, 0x10, 0x10,
-    // exports: mark, mark_range, flags
-    0x07, 0x1d, 0x03,
-    0x04, 0x6d, 0x61, 0x72, 0x6b, 0x00, 0x00,
-    0x0a, 0x6d, 0x61, 0x72, 0x6b, 0x5f, 0x72, 0x61, 0x6e, 0x67, 0x65, 0x00, 0x01,
-    0x05, 0x66, 0x6c, 0x61, 0x67, 0x73, 0x02, 0x00,
-    // code
-    0x0a, 0x41, 0x02,
-    // mark
-    0x09, 0x00, 0x20, 0x00, 0x41, 0x01, 0x3a, 0x00, 0x00, 0x0b,
-    // mark_range
-    0x35, 0x01, 0x02, 0x7f,
-    0x20, 0x01, 0x04, 0x40,
-    0x20, 0x00, 0x41, 0x0c, 0x76, 0x21, 0x02,
-    0x20, 0x00, 0x20, 0x01, 0x6a, 0x41, 0x01, 0x6b, 0x41, 0x0c, 0x76, 0x21, 0x03,
-    0x03, 0x40,
-    0x20, 0x02, 0x41, 0x01, 0x3a, 0x00, 0x00,
-    0x20, 0x02, 0x41, 0x01, 0x6a, 0x21, 0x02,
-    0x20, 0x02, 0x20, 0x03, 0x4d, 0x0d, 0x00,
-    0x0b, 0x0b, 0x0b
-]);
+function trackerWasm(): Uint8Array {
+    const firstWrite = 0;
+    /** `(if (i32.eqz (i32.load8_u page)) (then (i32.store8 page 1) (call first_write page)))` */
+    const markLocal = (page: number): number[] => [
+        ...op.localGet(page), 0x2d, 0x00, 0x00, 0x45, 0x04, 0x40,
+        ...op.localGet(page), ...op.i32(1), 0x3a, 0x00, 0x00,
+        ...op.localGet(page), ...op.call(firstWrite),
+        0x0b
+    ];
+    return buildModule({
+        imports: [{ module: FIRST_WRITE_IMPORT.module, name: FIRST_WRITE_IMPORT.name, params: [I32] }],
+        memoryPages: 16,
+        functions: [
+            { export: 'mark', params: [I32], body: [...markLocal(0), 0x0b] },
+            {
+                export: 'mark_range',
+                params: [I32, I32],
+                locals: [[2, I32]],
+                body: [
+                    ...op.localGet(1), 0x04, 0x40,
+                    ...op.localGet(0), ...op.i32(PAGE_SHIFT), 0x76, ...op.localSet(2),
+                    ...op.localGet(0), ...op.localGet(1), 0x6a, ...op.i32(1), 0x6b, ...op.i32(PAGE_SHIFT), 0x76, ...op.localSet(3),
+                    0x03, 0x40,
+                    ...markLocal(2),
+                    ...op.localGet(2), ...op.i32(1), 0x6a, ...op.localSet(2),
+                    ...op.localGet(2), ...op.localGet(3), 0x4d, 0x0d, 0x00,
+                    0x0b,
+                    0x0b,
+                    0x0b
+                ]
+            }
+        ]
+    });
+}
 
 let trackerModule: WebAssembly.Module | null = null;
 
-/** A fresh set of page flags with the functions the instrumented module imports. */
-export function createTracker(): { imports: WebAssembly.ModuleImports; flags: WebAssembly.Memory } {
-    trackerModule ??= new WebAssembly.Module(TRACKER_WASM);
-    const instance = new WebAssembly.Instance(trackerModule, {});
+/**
+ * A fresh set of page flags with the functions the instrumented module imports; `firstWrite`
+ * is called with a page's index on its first mark since its flag was last cleared.
+ */
+export function createTracker(firstWrite: (page: number) => void): { imports: WebAssembly.ModuleImports; flags: WebAssembly.Memory } {
+    trackerModule ??= new WebAssembly.Module(trackerWasm() as Uint8Array<ArrayBuffer>);
+    const instance = new WebAssembly.Instance(trackerModule, { [FIRST_WRITE_IMPORT.module]: { [FIRST_WRITE_IMPORT.name]: firstWrite } });
     return {
         imports: { mark: instance.exports['mark'] as WebAssembly.ExportValue, mark_range: instance.exports['mark_range'] as WebAssembly.ExportValue },
-        flags: instance.exports['flags'] as WebAssembly.Memory
+        flags: instance.exports['memory'] as WebAssembly.Memory
     };
 }

@@ -12,6 +12,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { isZero } from '../engine/stable-memory';
+
 /** Bytes per chunk: small enough that a message's writes dirty few, large enough to keep file counts low. */
 export const CHUNK_BYTES = 256 * 1024;
 
@@ -50,7 +52,11 @@ export class ChunkStore {
         return { length: bytes.length, chunks };
     }
 
-    /** Reads a stored memory back; throws when a chunk is missing or has the wrong size. */
+    /**
+     * Reads a stored memory back; throws when a chunk is missing or has the wrong size. Zero
+     * chunks are not copied: the fresh buffer's pages stay untouched, so they cost no memory
+     * until written (most of a stable memory is zero).
+     */
     get(memory: StoredMemory): Uint8Array {
         const bytes = new Uint8Array(memory.length);
         memory.chunks.forEach((hash, index) => {
@@ -58,7 +64,7 @@ export class ChunkStore {
             const offset = index * CHUNK_BYTES;
             const expected = Math.min(CHUNK_BYTES, memory.length - offset);
             if (chunk.length !== expected) throw new Error(`chunk ${hash} has ${chunk.length} bytes, expected ${expected}`);
-            bytes.set(chunk, offset);
+            if (!isZero(chunk)) bytes.set(chunk, offset);
         });
         return bytes;
     }

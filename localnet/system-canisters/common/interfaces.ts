@@ -47,9 +47,17 @@ export type CmcCreateCanisterErrorValue = { Refunded: { refund_amount: bigint; c
 export const CmcCreateCanisterResult = IDL.Variant({ Ok: IDL.Principal, Err: CmcCreateCanisterError });
 export type CmcCreateCanisterResultValue = { Ok: Principal } | { Err: CmcCreateCanisterErrorValue };
 
-/** The CMC's init argument here: the subnets `get_default_subnets` names (the network's application subnets). */
-export const CmcInitArgs = IDL.Record({ default_subnets: IDL.Vec(IDL.Principal) });
-export type CmcInitArgsValue = { default_subnets: Principal[] };
+/**
+ * The CMC's init argument here: the subnets `get_default_subnets` names (the network's
+ * application subnets), the ICP/XDR rate it mints at, and, as the IC's CMC init payload has
+ * it, the last ICP block whose notification it forgot (older blocks are `TransactionTooOld`).
+ */
+export const CmcInitArgs = IDL.Record({
+    default_subnets: IDL.Vec(IDL.Principal),
+    xdr_permyriad_per_icp: IDL.Nat64,
+    last_purged_notification: IDL.Opt(IDL.Nat64)
+});
+export type CmcInitArgsValue = { default_subnets: Principal[]; xdr_permyriad_per_icp: bigint; last_purged_notification: [] | [bigint] };
 
 // --- cycles ledger ---
 
@@ -99,6 +107,9 @@ export const TransferError = IDL.Variant({
 export type TransferErrorValue =
     | { BadFee: { expected_fee: bigint } }
     | { InsufficientFunds: { balance: bigint } }
+    | { TooOld: null }
+    | { CreatedInFuture: { ledger_time: bigint } }
+    | { Duplicate: { duplicate_of: bigint } }
     | { GenericError: { message: string; error_code: bigint } };
 export const TransferResult = IDL.Variant({ Ok: IDL.Nat, Err: TransferError });
 export type TransferResultValue = { Ok: bigint } | { Err: TransferErrorValue };

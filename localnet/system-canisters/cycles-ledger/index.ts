@@ -5,16 +5,19 @@
  * burns the amount plus the fee and has the cycles minting canister create the canister with
  * those cycles (dfinity/cycles-ledger `cycles-ledger/src/storage.rs` `create_canister`), and
  * `withdraw` (`icp canister top-up`), which sends the amount to a canister with the
- * management canister's `deposit_cycles` (same file, `withdraw`).
+ * management canister's `deposit_cycles` (same file, `withdraw`), and `deposit`, the attached
+ * cycles less the fee credited to an account (what the CMC's `notify_mint_cycles` calls).
  * Every balance is backed by cycles this canister holds: `npm start` creates it with the
  * seeded balances' worth of cycles.
  *
  * Not implemented: the block log (ICRC-3: block indexes are counted, blocks are not kept),
  * deduplication (`created_at_time` is refused with `GenericError`), approvals (ICRC-2),
- * `deposit`, `withdraw_from`, `create_canister_from`; those methods are absent,
+ * `withdraw_from`, `create_canister_from`; those methods are absent,
  * so the IC answers "no such method".
  */
-import { call, IDL, init, msgCaller, postUpgrade, Principal, query, StableBTreeMap, update } from 'azle';
+import { call, IDL, init, msgCaller, msgCyclesAccept, msgCyclesAvailable, postUpgrade, Principal, query, StableBTreeMap, update } from 'azle';
+
+import { DepositArgs, DepositResult, type DepositArgsValue, type DepositResultValue } from '../common/icp-interfaces';
 
 import { callErrorText } from '../common/call-error';
 import {
@@ -144,6 +147,25 @@ export default class {
         if (refused !== null) return { Err: refused };
         changeSupply(-CYCLES_LEDGER_FEE);
         return { Ok: nextBlock() };
+    }
+
+    /**
+     * Credits the attached cycles less the fee to `to` (minted, as the cycles ledger records a
+     * deposit) and answers the block and the account's new balance.
+     * Call context: update; any caller that attaches cycles. Errors: traps (the cycles go back
+     * to the caller) when fewer than the fee are attached or the account is invalid: the
+     * cycles ledger's `deposit` has no error variant.
+     */
+    @update([DepositArgs], DepositResult)
+    deposit(arg: DepositArgsValue): DepositResultValue {
+        const key = accountKey(arg.to);
+        if (typeof key !== 'string') throw new Error(key.GenericError.message);
+        const available = msgCyclesAvailable();
+        if (available <= CYCLES_LEDGER_FEE) throw new Error(`The requested amount ${available} to be deposited is less than the cycles ledger fee: ${CYCLES_LEDGER_FEE}`);
+        const amount = msgCyclesAccept(available) - CYCLES_LEDGER_FEE;
+        credit(store, key, amount);
+        changeSupply(amount);
+        return { block_index: nextBlock(), balance: balanceOf(store, key) };
     }
 
     /**

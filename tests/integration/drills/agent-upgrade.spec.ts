@@ -21,6 +21,12 @@ const PER_OWNER_BEFORE = 3;
 const PER_OWNER_DURING = 3;
 /** Rounds a stalled oracle call stays open (each a management call). */
 const STALL_ROUNDS = 20;
+/**
+ * Management calls the stalled calls of the holding test make before answering: a round runs
+ * only as many of them as the oracle's round budget allows (docs/localnet.md, Round budget),
+ * so this keeps each agent stopping across the rounds a new call takes to come due.
+ */
+const HELD_STALL_ROUNDS = 20_000;
 
 type AgentVersionService = { get_version: () => Promise<{ canister_version: bigint }> };
 
@@ -41,6 +47,20 @@ function readPriceDefinition(oracle: Principal): WorkflowDefinitionWire {
 describe('Drills > agent upgrade', () => {
     const env = useWorkflowEnv();
     let owners: { actor: Actor<OrchestratorService>; workflowId: string; agent: Principal }[];
+
+    /** Drives each execution to its end (a second per step): each must succeed with its call made exactly once. */
+    async function expectEachSucceededOnce(runs: readonly { actor: Actor<OrchestratorService>; id: string }[]): Promise<void> {
+        for (const { actor, id } of runs) {
+            let x = okOf(await actor.get_execution({ execution_id: id }));
+            for (let i = 0; i < 40 && !['Succeeded', 'Failed', 'Cancelled'].includes(statusOf(x)); i++) {
+                await env.pic.advanceTime(1_000);
+                await env.pic.tick(2);
+                x = okOf(await actor.get_execution({ execution_id: id }));
+            }
+            expect(statusOf(x)).toBe('Succeeded');
+            expect(nodeOf(x, 'price').attempts.length).toBe(1);
+        }
+    }
 
     async function startAll(count: number): Promise<{ actor: Actor<OrchestratorService>; id: string }[]> {
         const started: { actor: Actor<OrchestratorService>; id: string }[] = [];
@@ -67,6 +87,29 @@ describe('Drills > agent upgrade', () => {
         }
     });
 
+    it('holds a call that comes due while its agent is stopping (an outstanding call keeps it stopping), then runs it exactly once', async () => {
+        const callsBefore = await env.oracle.calls();
+        // One call per owner stalls at the oracle: each agent stays `stopping` until its call answers.
+        await env.oracle.stall_next(owners.length, HELD_STALL_ROUNDS);
+        const stalled = await startAll(1);
+        await env.pic.tick(4);
+        expect(await env.oracle.calls()).toBe(callsBefore + BigInt(owners.length));
+
+        const upgrader = env.pic.createDeferredActor<ExecutorService>(executorIdlFactory as unknown as IDL.InterfaceFactory, env.deployment.peers.executor);
+        upgrader.setIdentity(env.admin);
+        const upgrade = await upgrader.upgrade_agents();
+        // The first agent's stop is asked; its stalled call keeps it stopping for many rounds.
+        await env.pic.tick(3);
+        // New calls come due now, while that agent is stopping: they must wait unsent (a stopping agent rejects them, and no retry would save them).
+        const due = await startAll(1);
+        await env.pic.tick(8);
+        expect(await env.oracle.calls()).toBeLessThan(callsBefore + BigInt(2 * owners.length));
+        expect(okOf(await upgrade())).toEqual({ upgraded: owners.length, failed: [] });
+
+        await expectEachSucceededOnce([...stalled, ...due]);
+        expect(await env.oracle.calls()).toBe(callsBefore + BigInt(2 * owners.length));
+    });
+
     it("upgrades both owners' agents under load: every execution succeeds, each call runs exactly once", async () => {
         const callsBefore = await env.oracle.calls();
         const versionsBefore = await Promise.all(owners.map((o) => canisterVersion(o.agent)));
@@ -88,17 +131,8 @@ describe('Drills > agent upgrade', () => {
         versionsAfter.forEach((v, i) => expect(v).toBeGreaterThan(versionsBefore[i]));
 
         const all = [...before, ...during];
-        for (const { actor, id } of all) {
-            let x = okOf(await actor.get_execution({ execution_id: id }));
-            // Calls that waited for their agent go out at their next wake (seconds later).
-            for (let i = 0; i < 40 && !['Succeeded', 'Failed', 'Cancelled'].includes(statusOf(x)); i++) {
-                await env.pic.advanceTime(1_000);
-                await env.pic.tick(2);
-                x = okOf(await actor.get_execution({ execution_id: id }));
-            }
-            expect(statusOf(x)).toBe('Succeeded');
-            expect(nodeOf(x, 'price').attempts.length).toBe(1);
-        }
+        // Calls that waited for their agent go out at their next wake (seconds later).
+        await expectEachSucceededOnce(all);
         expect(await env.oracle.calls()).toBe(callsBefore + BigInt(all.length));
     });
 });

@@ -23,6 +23,18 @@ import { deploymentArgText, type DeploymentConfig } from '../../../shared/common
 import { encodeCbor } from '../../../localnet/src/http-interface/cbor';
 import { monitorIdlFactory, type NotificationEntry, type SystemHealth } from '../../../shared/monitoring';
 import { jsonOf, runDeflow, type CliRun } from '../support/cli';
+import { CYCLES_MINTING_CANISTER_ID } from '../../../localnet/system-canisters/common/interfaces';
+import {
+    GetBlocksArgs,
+    ICP_LEDGER_ID,
+    NotifyMintCyclesArg,
+    NotifyMintCyclesResult,
+    QueryBlocksResponse,
+    type NotifyMintCyclesArgValue,
+    type NotifyMintCyclesResultValue,
+    type QueryBlocksResponseValue
+} from '../../../localnet/system-canisters/common/icp-interfaces';
+import { accountIdentifier } from '../../../localnet/system-canisters/icp-ledger/account-id';
 import { ICP_BINARY, icpRunner, runStartToExit, startFolders, startNetwork, type StartedNetwork, type StartFolders } from '../support/npm-start';
 
 // A fresh start builds nothing (the suite builds first) but deploys seven Azle canisters.
@@ -171,7 +183,9 @@ describe('npm start > the network it makes', () => {
 
         (existsSync(ICP_BINARY) ? it : it.skip)('shows the caller\'s seeded cycles ledger balance and creates a canister without --proxy, funded from it and controlled by the caller', async () => {
             const asDeflow = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
-            expect(network.output()).toContain(`Cycles ledger um5iw-rqaaa-aaaaq-qaaba-cai and CMC rkp4c-7iaaa-aaaaa-aaaca-cai: deployed; 1000 T cycles seeded for ${operator.getPrincipal().toText()}`);
+            expect(network.output()).toContain(
+                `Cycles ledger um5iw-rqaaa-aaaaq-qaaba-cai, CMC rkp4c-7iaaa-aaaaa-aaaca-cai and ICP ledger ryjl3-tyaaa-aaaaa-aaaba-cai: deployed; 1000 T cycles and 1000000 ICP seeded for ${operator.getPrincipal().toText()} (icp cycles mint: 1 ICP = 3.5 T cycles)`
+            );
             const before = icp.run(['cycles', 'balance', ...asDeflow]);
             expect(before.status === 0 ? before.stdout : before.stderr).toContain('Balance: 1_000_000_000_000_000 cycles');
             const created = icp.run(['canister', 'create', '--detached', ...asDeflow]);
@@ -212,6 +226,51 @@ describe('npm start > the network it makes', () => {
             const stranger = icp.run(['canister', 'top-up', createdId, '--amount', '1t', '-n', network.url, '-k', 'fetch']);
             expect(stranger.status).not.toBe(0);
             expect(stranger.stderr).toMatch(/Insufficient cycles\. Requested: 1_000_000_000_000 cycles, balance: 0 cycles/);
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('mints cycles from the seeded ICP (icp cycles mint --icp 2, then --cycles 1t at the CMC\'s rate); notifying the same block again mints nothing', async () => {
+            const asDeflow = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
+            const icpBalance = icp.run(['token', 'balance', ...asDeflow]);
+            expect(icpBalance.status === 0 ? icpBalance.stdout : icpBalance.stderr).toContain('Balance: 1000000.00000000 ICP');
+            // 2 ICP at 3.5 XDR per ICP is 7 T cycles; the cycles ledger keeps its 100M fee.
+            const minted = icp.run(['cycles', 'mint', '--icp', '2', ...asDeflow]);
+            expect(minted.status === 0 ? minted.stdout : minted.stderr).toContain('Minted 6_999_900_000_000 cycles to your account, new balance: 1_003_999_700_000_000 cycles.');
+            expect(icp.run(['cycles', 'balance', ...asDeflow]).stdout).toContain('Balance: 1_003_999_700_000_000 cycles');
+            // The payment is the ICP ledger's last block; the CMC answers a second notify of it with the same success.
+            const agent = await agentAs(operator);
+            const icpLedger = Actor.createActor<{ query_blocks: (arg: { start: bigint; length: bigint }) => Promise<QueryBlocksResponseValue> }>(
+                () => IDL.Service({ query_blocks: IDL.Func([GetBlocksArgs], [QueryBlocksResponse], ['query']) }),
+                { agent, canisterId: ICP_LEDGER_ID }
+            );
+            const payment = (await icpLedger.query_blocks({ start: 0n, length: 0n })).chain_length - 1n;
+            const cmc = Actor.createActor<{ notify_mint_cycles: (arg: NotifyMintCyclesArgValue) => Promise<NotifyMintCyclesResultValue> }>(
+                () => IDL.Service({ notify_mint_cycles: IDL.Func([NotifyMintCyclesArg], [NotifyMintCyclesResult], []) }),
+                { agent, canisterId: CYCLES_MINTING_CANISTER_ID }
+            );
+            const again = await cmc.notify_mint_cycles({ block_index: payment, to_subaccount: [], deposit_memo: [] });
+            expect(again).toMatchObject({ Ok: { minted: 7_000_000_000_000n, balance: 1_003_999_700_000_000n } });
+            expect(icp.run(['cycles', 'balance', ...asDeflow]).stdout).toContain('Balance: 1_003_999_700_000_000 cycles');
+            // --cycles: icp reads the rate and pays ceil((1 T + fee) / 35 000) = 28 574 286 e8s, minting 1_000_100_010_000 cycles.
+            const byCycles = icp.run(['cycles', 'mint', '--cycles', '1t', ...asDeflow]);
+            expect(byCycles.status === 0 ? byCycles.stdout : byCycles.stderr).toContain('Minted 1_000_000_010_000 cycles to your account, new balance: 1_004_999_700_010_000 cycles.');
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('refuses icp cycles mint for an identity without ICP with icp\'s own insufficient-funds error, and mints nothing', () => {
+            const stranger = icp.run(['cycles', 'mint', '--icp', '1', '-n', network.url, '-k', 'fetch']);
+            expect(stranger.status).not.toBe(0);
+            expect(stranger.stderr).toContain('Insufficient funds: 1.00010000 ICP required, 0 ICP available.');
+            expect(icp.run(['cycles', 'balance', '-n', network.url, '-k', 'fetch']).stdout).toContain('Balance: 0 cycles');
+        });
+
+        (existsSync(ICP_BINARY) ? it : it.skip)('sends ICP with icp token transfer, to a principal (icrc1_transfer) and to an account identifier (transfer)', async () => {
+            const asDeflow = ['-n', network.url, '-k', 'fetch', '--identity', 'deflow'];
+            const anonymousAccount = accountIdentifier(Principal.anonymous());
+            const toPrincipal = icp.run(['token', 'transfer', '1', '2vxsx-fae', ...asDeflow]);
+            expect(toPrincipal.status === 0 ? toPrincipal.stdout : toPrincipal.stderr).toMatch(/Transferred 1(\.0+)? ICP to 2vxsx-fae in block \d+/);
+            const toAccount = icp.run(['token', 'transfer', '0.5', anonymousAccount, ...asDeflow]);
+            expect(toAccount.status === 0 ? toAccount.stdout : toAccount.stderr).toMatch(/Transferred 0\.50* ICP to .* in block \d+/);
+            const anonymousBalance = icp.run(['token', 'balance', '-n', network.url, '-k', 'fetch']);
+            expect(anonymousBalance.stdout).toContain('Balance: 1.50000000 ICP');
         });
 
         (existsSync(ICP_BINARY) ? it : it.skip)('follows the release runbook (docs/upgrade-drill.md) with icp: stop, upgrade with an argument, start, get_version; the argument takes effect', () => {

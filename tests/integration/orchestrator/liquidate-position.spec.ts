@@ -81,6 +81,9 @@ describe('Orchestrator > LiquidatePosition', () => {
             expect([why, r]).toEqual([why, { Err: { InvalidInput: { field: 'manager.canister', message: expect.any(String) } } }]);
         }
         expect(await env.orchestrator.set_position_manager({ manager: [{ ...manager, reply_types: '(variant {' }] })).toEqual({ Err: { InvalidInput: { field: 'manager.reply_types', message: expect.any(String) } } });
+        // Type text is bounded as a call node's is (it is stored, and parsed at every liquidation).
+        const huge = `(record { ${Array.from({ length: 400 }, (_, i) => `f${i}: nat`).join('; ')} })`;
+        expect(await env.orchestrator.set_position_manager({ manager: [{ ...manager, arg_types: huge }] })).toEqual({ Err: { InvalidInput: { field: 'manager.arg_types', message: expect.stringContaining('at most') } } });
         expect(errTag(await orchestratorAs(env, Principal.anonymous()).set_position_manager({ manager: [manager] }))).toBe('Unauthorized');
 
         expect(okOf(await env.orchestrator.set_position_manager({ manager: [manager] }))).toEqual([manager]);
@@ -115,6 +118,23 @@ describe('Orchestrator > LiquidatePosition', () => {
         const notices = okOf(await monitorActor(env.pic, env.deployment, env.admin).get_notifications([]));
         expect(notices.filter((n) => 'Warning' in n.level && n.message.includes(`[${x}/repay] LiquidatePosition`) && n.message.includes('no position manager'))).toHaveLength(1);
         expect(await env.lending.liquidation_count()).toBe(0n);
+    });
+
+    it('two LiquidatePosition actions of one node are two calls, each settled in its own record', async () => {
+        okOf(await stranger.set_position_manager({ manager: [manager] }));
+        const twice = (d: WorkflowDefinition): WorkflowDefinition => {
+            const once = liquidateOnFailure(d);
+            return { ...once, nodes: once.nodes.map((n) => (n.id === 'repay' ? { ...n, recovery: { ...n.recovery, emergencyActions: [...n.recovery.emergencyActions, ...n.recovery.emergencyActions] } } : n)) };
+        };
+        const wf = okOf(await stranger.create_workflow(liquidationDefinition(env.ids, twice)));
+        const before = okOf(await stranger.list_liquidations()).total;
+        const x = await failRepay(stranger, wf.id);
+
+        const log = okOf(await stranger.list_liquidations());
+        expect(log.total).toBe(before + 2n);
+        const ours = log.recent.filter((l) => l.execution_id === x);
+        // Both went out from the stranger's agent and the manager refused both: none is left Pending.
+        expect(ours.map((l) => Object.keys(l.status)[0])).toEqual(['Failed', 'Failed']);
     });
 
     it('a scheduled liquidation run with its input closes the position through the owner’s agent', async () => {

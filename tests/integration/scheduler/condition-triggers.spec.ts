@@ -2,7 +2,8 @@
  * Scheduler > condition triggers: the real orchestrator and the demo price oracle. A trigger
  * reads the oracle every 30 s and starts the liquidation workflow (with its input) when the
  * price is below the threshold: exactly one run per crossing, re-armed when the price
- * recovers, kept across an upgrade of the scheduler; read targets go through the call policy.
+ * recovers, kept across an upgrade of the scheduler; read targets go through the call policy;
+ * an owner's reads count against an hourly quota.
  */
 import { Principal } from '@dfinity/principal';
 import type { Actor } from '@dfinity/pic';
@@ -12,7 +13,7 @@ import type { Schedule } from '../../../shared/scheduling/schedule';
 import { createPic } from '../support/pic';
 import { advanceSeconds, request, schedulerIdlFactory, unwrap, type SchedulerService } from '../support/scheduling';
 import { deflowActor, upgradeDeflowCanister } from '../support/deflow';
-import { createWorkflow, deployWorkflowEnv, driveToEnd, EMPTY_CANDID_ARGS, liquidationDefinition, liquidationInput, okOf, readyAgentOf, statusOf, type WorkflowEnv } from '../support/workflows';
+import { createWorkflow, deployWorkflowEnv, driveToEnd, errTag, EMPTY_CANDID_ARGS, liquidationDefinition, liquidationInput, okOf, readyAgentOf, statusOf, type WorkflowEnv } from '../support/workflows';
 import { AGENT_MIN_BALANCE, agentIdlFactory } from '../../../shared/agent/api';
 import { AGENT_RUN_MIN_BALANCE } from '../../../shared/agent/funding';
 
@@ -125,6 +126,37 @@ describe('Scheduler > condition triggers', () => {
         expect(fed.reads).toBeGreaterThan(2n);
         expect(await env.oracle.calls()).toBeGreaterThan(callsBefore);
         unwrap(await scheduler.cancel_persistent_execution(s.id));
+    });
+
+    it("counts the owner's condition reads against an hourly quota: past it no read is sent, the trigger says so, and reads resume the next hour", async () => {
+        await env.oracle.set_price(90_000_000n);
+        const asAdmin = deflowActor<SchedulerService>(env.pic, env.deployment, 'scheduler', schedulerIdlFactory, env.admin);
+        expect(errTag(await asAdmin.set_schedule_quota({ owner: [env.owner.getPrincipal()], max_schedules: 100, condition_reads_per_hour: [0] }))).toBe('InvalidInput');
+        unwrap(await asAdmin.set_schedule_quota({ owner: [env.owner.getPrincipal()], max_schedules: 100, condition_reads_per_hour: [2] }));
+        // Start at the top of a clock hour, so the two reads and the refusals fall in one window.
+        const HOUR_MS = 3_600_000;
+        await env.pic.advanceTime(HOUR_MS - (Number(await env.pic.getTime()) % HOUR_MS) + 1_000);
+        await env.pic.tick(2);
+        const s = unwrap(await scheduler.schedule_workflow_execution(request({ Condition: priceBelow(env.ids.oracle) }, undefined, workflowId, liquidationInput(THRESHOLD)[0])));
+        const stateOf = async () => unwrap(await scheduler.get_schedule(s.id)).schedule.condition[0]!;
+        const callsBefore = await env.oracle.calls();
+        for (let i = 0; i < 6; i++) await advanceSeconds(env.pic, 30, 4);
+        const limited = await stateOf();
+        expect(limited).toMatchObject({ reads: 2n, read_failures: 0n, read_quota: [{ max: 2, until: expect.any(BigInt) }] });
+        expect(await env.oracle.calls()).toBe(callsBefore + 2n);
+        const quota = unwrap(await scheduler.get_schedule_quota());
+        expect(quota).toMatchObject({ condition_reads_per_hour: 2, condition_reads_this_hour: 2 });
+        expect(quota.condition_reads_refused).toBeGreaterThan(0n);
+        // The next hour the trigger reads again, and the status ends.
+        const until = limited.read_quota[0]!.until;
+        await env.pic.advanceTime(Number((until - BigInt(await env.pic.getTime()) * 1_000_000n) / 1_000_000n) + 1_000);
+        await advanceSeconds(env.pic, 30, 4);
+        const resumed = await stateOf();
+        expect(resumed.read_quota).toEqual([]);
+        expect(resumed.reads).toBeGreaterThanOrEqual(3n);
+        expect(await env.oracle.calls()).toBeGreaterThan(callsBefore + 2n);
+        unwrap(await scheduler.cancel_persistent_execution(s.id));
+        unwrap(await asAdmin.set_schedule_quota({ owner: [env.owner.getPrincipal()], max_schedules: 100, condition_reads_per_hour: [360] }));
     });
 
     it('a read of a DeFlow canister or the management canister is refused at creation', async () => {

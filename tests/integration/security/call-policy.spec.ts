@@ -29,6 +29,7 @@ import {
     nodeStatus,
     okOf,
     oracleProbeDefinition,
+    readyAgentOf,
     statusOf,
     type ExecutorService,
     type OrchestratorService,
@@ -152,6 +153,22 @@ describe('Security > call policy', () => {
             // Read from the server: whatever the messages cost, 10T did not leave the executor.
             expect(executorBefore - (await env.pic.getCyclesBalance(env.deployment.peers.executor))).toBeLessThan(TEN_T / 1000n);
             expect((await env.pic.getCyclesBalance(env.ids.lending)) - targetBefore).toBeLessThan(TEN_T / 1000n);
+        });
+
+        it("refuses a condition read aimed at another owner's agent or a DeFlow canister before it reaches the reader's agent", async () => {
+            const asScheduler = executorAs(env, env.deployment.peers.scheduler);
+            // The stranger's first workflow gets them their agent: the reader's agent, which must never be asked.
+            okOf(await asStranger.create_workflow(oracleProbeDefinition(env.ids, { retry: NO_RETRY, fallback: { kind: 'StopExecution' }, emergencyActions: [] })));
+            const strangerAgent = await readyAgentOf(env, asStranger);
+            const ownerAgent = await readyAgentOf(env, env.orchestrator);
+            expect(strangerAgent.toText()).not.toBe(ownerAgent.toText());
+            const read = (canister: Principal) => asScheduler.read_through_agent({ owner: env.stranger.getPrincipal(), schedule_id: 'sc-attack', read: { canister, method: 'perform_call', args: new Uint8Array(), reply_types: '()' } });
+            for (const [target, reason] of [
+                [ownerAgent, 'DeflowCanister'],
+                [env.deployment.peers.orchestrator, 'DeflowCanister']
+            ] as const) {
+                expect(okOf(await read(target))).toEqual({ Refused: expect.stringContaining(reason) });
+            }
         });
 
         it('fails an attempt calling the monitor, and one calling the subnet id', async () => {

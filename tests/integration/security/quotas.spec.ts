@@ -1,6 +1,6 @@
 /**
  * Security > quotas: per-owner limits on what every owner shares (workflows, versions kept per
- * workflow, unfinished executions, schedules), set by admins (a default, and per owner) and
+ * workflow, unfinished executions, finished executions kept, schedules), set by admins (a default, and per owner) and
  * shown to the owner by `get_owner_quotas`. Over a quota: a typed error and nothing lost; the
  * anonymous principal holds no schedule.
  */
@@ -99,14 +99,55 @@ describe('Security > quotas', () => {
         expect(errTag(await asStranger.cancel_execution({ execution_id: running.id }))).toBe('Conflict');
     });
 
+    it("keeps an owner's history within their stored-execution quota: the oldest finished go, running ones and new runs never", async () => {
+        const historian = createIdentity('quota-historian');
+        const asHistorian = orchestratorOf(historian);
+        okOf(await asAdmin.set_owner_quotas({ owner: [historian.getPrincipal()], limits: limits({ stored_executions: 3 }) }));
+        const long = okOf(await asHistorian.create_workflow(delayDefinition(HOUR_MS)));
+        const short = okOf(await asHistorian.create_workflow(delayDefinition(1_000)));
+        const running = okOf(await asHistorian.start_execution({ workflow_id: long.id, input: [] }));
+        const finishedIds: string[] = [];
+        const status = async (id: string): Promise<string | undefined> => {
+            const r = await asHistorian.get_execution({ execution_id: id });
+            return 'Ok' in r ? statusOf(r.Ok) : errTag(r);
+        };
+        // Two that succeed (the delay ends), two cancelled: four finished, one more than the quota.
+        for (let i = 0; i < 2; i++) {
+            const x = okOf(await asHistorian.start_execution({ workflow_id: short.id, input: [] }));
+            for (let round = 0; round < 20 && (await status(x.id)) !== 'Succeeded'; round++) {
+                await pic.advanceTime(1_000);
+                await pic.tick(2);
+            }
+            expect(await status(x.id)).toBe('Succeeded');
+            finishedIds.push(x.id);
+        }
+        for (let i = 0; i < 2; i++) {
+            const x = okOf(await asHistorian.start_execution({ workflow_id: long.id, input: [] }));
+            expect(statusOf(okOf(await asHistorian.cancel_execution({ execution_id: x.id })))).toBe('Cancelled');
+            finishedIds.push(x.id);
+        }
+        expect(await Promise.all(finishedIds.map(status))).toEqual(['NotFound', 'Succeeded', 'Cancelled', 'Cancelled']);
+        expect(await status(running.id)).toBe('Running');
+        const q = okOf(await asHistorian.get_owner_quotas());
+        expect([q.limits.stored_executions, q.usage.stored_executions]).toEqual([3, 3]);
+        // New runs are never refused for history.
+        const next = okOf(await asHistorian.start_execution({ workflow_id: long.id, input: [] }));
+        // The long run finishing now (the oldest by start) is kept; the oldest other finished one goes.
+        okOf(await asHistorian.cancel_execution({ execution_id: running.id }));
+        expect(await Promise.all([running.id, ...finishedIds.slice(1)].map(status))).toEqual(['Cancelled', 'NotFound', 'Cancelled', 'Cancelled']);
+        expect(await status(next.id)).toBe('Running');
+        // Another owner's history is not touched.
+        expect(okOf(await env.orchestrator.get_owner_quotas()).usage.stored_executions).toBeGreaterThan(0);
+    });
+
     it('lets the anonymous principal hold no schedule, and no owner more than their schedule quota', async () => {
         const holder = createIdentity('quota-schedule-holder');
         const wf = okOf(await orchestratorOf(holder).create_workflow(delayDefinition(1_000)));
         expect(errTag(await schedulerOf().schedule_workflow_execution(interval(wf.id)))).toBe('Unauthorized');
 
         const asHolder = schedulerOf(holder);
-        expect(okOf(await asHolder.get_schedule_quota())).toEqual({ max_schedules: MAX_SCHEDULES_PER_OWNER, schedules: 0 });
-        const quotaArg = { owner: [holder.getPrincipal()] as [Principal], max_schedules: 3 };
+        expect(okOf(await asHolder.get_schedule_quota())).toMatchObject({ max_schedules: MAX_SCHEDULES_PER_OWNER, schedules: 0 });
+        const quotaArg = { owner: [holder.getPrincipal()] as [Principal], max_schedules: 3, condition_reads_per_hour: [] as [] };
         for (const who of [holder, env.stranger]) expect(errTag(await schedulerOf(who).set_schedule_quota(quotaArg))).toBe('Unauthorized');
         expect(errTag(await schedulerOf(env.admin).set_schedule_quota({ ...quotaArg, max_schedules: 0 }))).toBe('InvalidInput');
         expect(okOf(await schedulerOf(env.admin).set_schedule_quota(quotaArg))).toBe(3);
@@ -114,7 +155,7 @@ describe('Security > quotas', () => {
         const ids: string[] = [];
         for (let i = 0; i < 3; i++) ids.push(okOf(await asHolder.schedule_workflow_execution(interval(wf.id))).id);
         expect(await asHolder.schedule_workflow_execution(interval(wf.id))).toEqual({ Err: { LimitExceeded: { limit: 'schedules_per_owner', max: 3n } } });
-        expect(okOf(await asHolder.get_schedule_quota())).toEqual({ max_schedules: 3, schedules: 3 });
+        expect(okOf(await asHolder.get_schedule_quota())).toMatchObject({ max_schedules: 3, schedules: 3 });
         expect(okOf(await asHolder.list_persistent_scheduled_executions({ workflow_id: [], owner: [], cursor: [], limit: [] })).items).toHaveLength(3);
         // Another owner is not held back, and a cancelled schedule frees its slot.
         const theirs = okOf(await orchestratorOf(env.stranger).create_workflow(delayDefinition(1_000)));

@@ -1,5 +1,5 @@
 import type { ExecutionStatus, NodeTask, NotifyLevel } from '../../../../shared/workflow';
-import type { LiquidationArgs } from './liquidation';
+import type { LiquidationArgs, LiquidationSlot } from './liquidation';
 
 /**
  * What the orchestrator's adapter must do after a pure step. Effects are data: the logic
@@ -22,7 +22,7 @@ export type Effect =
     /** Emergency action: enter safe mode (the orchestrator's flag; peers learn it through the monitor). */
     | { kind: 'EnableSafeMode'; executionId: string; nodeId: string }
     /** Emergency action: call the owner's position manager from their agent, with these argument values. */
-    | { kind: 'LiquidatePosition'; executionId: string; nodeId: string; args: LiquidationArgs }
+    | { kind: 'LiquidatePosition'; slot: LiquidationSlot; args: LiquidationArgs }
     /** An execution reached a terminal status: report to the monitor, free per-execution timers. */
     | { kind: 'ExecutionFinished'; executionId: string; workflowId: string; status: ExecutionStatus; startedAt: bigint; finishedAt: bigint };
 

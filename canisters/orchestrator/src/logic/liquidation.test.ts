@@ -2,7 +2,7 @@ import { Principal } from '@dfinity/principal';
 import { IDL } from '@dfinity/candid';
 
 import type { CallTargetRule } from '../../../../shared/workflow';
-import { liquidatedExecutionOf, liquidationKey, planLiquidation, resolveLiquidationArgs, settleLiquidation, withLiquidation, withSettled, type Liquidation, type PositionManager } from './liquidation';
+import { liquidationKey, liquidationSlotOf, pendingLiquidation, planLiquidation, resolveLiquidationArgs, settleLiquidation, withLiquidation, withSettled, type Liquidation, type PositionManager } from './liquidation';
 
 const LENDING = 'ryjl3-tyaaa-aaaaa-aaaba-cai';
 const ORCHESTRATOR = 'r7inp-6aaaa-aaaaa-aaabq-cai';
@@ -12,9 +12,24 @@ const args = resolveLiquidationArgs([{ kind: 'Input', path: 'repay' }], JSON.str
 
 describe('Orchestrator > LiquidatePosition', () => {
     it('keys the call apart from the execution (its cancellation never reaches it) and finds the execution back', () => {
-        expect(liquidationKey('ex-0000000007', 'repay')).toEqual({ execution_id: 'lq-0000000007', node_id: 'repay', attempt: 1 });
-        expect(liquidatedExecutionOf('lq-0000000007')).toBe('ex-0000000007');
-        expect(liquidatedExecutionOf('ex-0000000007')).toBeUndefined();
+        expect(liquidationKey({ executionId: 'ex-0000000007', nodeId: 'repay', action: 0 })).toEqual({ execution_id: 'lq-0000000007', node_id: 'repay', attempt: 1 });
+        expect(liquidationSlotOf({ execution_id: 'lq-0000000007', node_id: 'repay', attempt: 1 })).toEqual({ executionId: 'ex-0000000007', nodeId: 'repay', action: 0 });
+        expect(liquidationSlotOf({ execution_id: 'ex-0000000007', node_id: 'repay', attempt: 1 })).toBeUndefined();
+    });
+
+    it('gives each LiquidatePosition action of one node its own key and its own record', () => {
+        const first = { executionId: 'ex-4', nodeId: 'repay', action: 0 };
+        const second = { ...first, action: 2 };
+        expect(liquidationKey(second)).not.toEqual(liquidationKey(first));
+        expect(liquidationSlotOf(liquidationKey(second))).toEqual(second);
+        const log = [first, second].reduce<Liquidation[]>((acc, s) => withLiquidation(acc, { ...s, requestedAt: 1n, status: { kind: 'Pending' } }, 10), []);
+        const settled = withSettled(log, second, { kind: 'Succeeded', output: '1' }, 9n);
+        expect(settled?.map((l) => [l.action, l.status.kind])).toEqual([
+            [2, 'Succeeded'],
+            [0, 'Pending']
+        ]);
+        expect(pendingLiquidation(settled!, first)).toMatchObject({ action: 0 });
+        expect(pendingLiquidation(settled!, second)).toBeUndefined();
     });
 
     it('encodes the values read from the input against the manager argument types', () => {
@@ -37,18 +52,19 @@ describe('Orchestrator > LiquidatePosition', () => {
     });
 
     it('judges the answer as a call node does: Err is a failure with its value, Ok a success, a reject a failure', () => {
-        expect(settleLiquidation(manager, { kind: 'Succeeded', output: '{"Ok":1}' })).toEqual({ kind: 'Succeeded', output: '{"Ok":1}' });
-        expect(settleLiquidation(manager, { kind: 'Succeeded', output: '{"Err":"not the position owner"}' })).toMatchObject({ kind: 'Failed', error: { kind: 'ReplyErr', case: 'Err', value: '"not the position owner"' } });
+        expect(settleLiquidation(manager.replyTypes, { kind: 'Succeeded', output: '{"Ok":1}' })).toEqual({ kind: 'Succeeded', output: '{"Ok":1}' });
+        expect(settleLiquidation(manager.replyTypes, { kind: 'Succeeded', output: '{"Err":"not the position owner"}' })).toMatchObject({ kind: 'Failed', error: { kind: 'ReplyErr', case: 'Err', value: '"not the position owner"' } });
         const rejected = { kind: 'Rejected' as const, message: 'stopped', rejectCode: 5 };
-        expect(settleLiquidation(manager, { kind: 'Failed', error: rejected })).toEqual({ kind: 'Failed', error: rejected });
+        expect(settleLiquidation(manager.replyTypes, { kind: 'Failed', error: rejected })).toEqual({ kind: 'Failed', error: rejected });
     });
 
     it('keeps the newest records and settles only a pending one', () => {
         const pending = (n: number): Liquidation => ({ executionId: `ex-${n}`, nodeId: 'repay', requestedAt: BigInt(n), status: { kind: 'Pending' } });
         const log = [1, 2, 3].reduce<Liquidation[]>((acc, n) => withLiquidation(acc, pending(n), 2), []);
         expect(log.map((l) => l.executionId)).toEqual(['ex-3', 'ex-2']);
-        const settled = withSettled(log, 'ex-2', 'repay', { kind: 'Succeeded', output: '1' }, 9n);
+        const slot = { executionId: 'ex-2', nodeId: 'repay', action: 0 };
+        const settled = withSettled(log, slot, { kind: 'Succeeded', output: '1' }, 9n);
         expect(settled?.[1]).toMatchObject({ status: { kind: 'Succeeded' }, finishedAt: 9n });
-        expect(withSettled(settled!, 'ex-2', 'repay', { kind: 'Succeeded', output: '1' }, 10n)).toBeUndefined();
+        expect(withSettled(settled!, slot, { kind: 'Succeeded', output: '1' }, 10n)).toBeUndefined();
     });
 });

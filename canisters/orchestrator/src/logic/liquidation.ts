@@ -24,6 +24,12 @@ import { replyFailure } from './failure';
 /** The owner's position manager in domain form (principal as text). */
 export type PositionManager = { canister: string; method: string; argTypes: string; replyTypes: string };
 
+/**
+ * Which of a node's emergency actions a liquidation is (its index in the node's list): a node
+ * may list several `LiquidatePosition` actions, and each is its own call and its own record.
+ */
+export type LiquidationSlot = { executionId: string; nodeId: string; action: number };
+
 /** The action's argument values, resolved from the execution's input (or why they could not be). */
 export type LiquidationArgs = { ok: true; values: JsonValue[] } | { ok: false; message: string };
 
@@ -36,7 +42,11 @@ export type LiquidationStatus = { kind: 'Pending' } | { kind: 'Succeeded'; outpu
 export type Liquidation = {
     executionId: string;
     nodeId: string;
+    /** The action's index in the node's list (records stored before it: 0). */
+    action?: number;
     requestedAt: bigint;
+    /** The reply types the call was sent with, so a later change of manager does not change how its answer is judged (absent in records stored before). */
+    replyTypes?: string;
     target?: { canister: string; method: string };
     status: LiquidationStatus;
     finishedAt?: bigint;
@@ -49,15 +59,20 @@ export type LiquidationPlan = { kind: 'Send'; task: Extract<NodeTask, { kind: 'C
 const LIQUIDATION_PREFIX = 'lq-';
 const EXECUTION_PREFIX = 'ex-';
 
-/** The executor attempt key a liquidation of `executionId`'s node `nodeId` runs under (a node fails for good once per execution). */
-export function liquidationKey(executionId: string, nodeId: string): { execution_id: string; node_id: string; attempt: number } {
-    const n = executionId.startsWith(EXECUTION_PREFIX) ? executionId.slice(EXECUTION_PREFIX.length) : executionId;
-    return { execution_id: `${LIQUIDATION_PREFIX}${n}`, node_id: nodeId, attempt: 1 };
+/**
+ * The executor attempt key a liquidation runs under: `lq-<n>` for execution `ex-<n>`, the
+ * node's id, and the action's index + 1 as the attempt number (a node fails for good once per
+ * execution, so the attempt number is free to tell its actions apart).
+ */
+export function liquidationKey(slot: LiquidationSlot): { execution_id: string; node_id: string; attempt: number } {
+    const n = slot.executionId.startsWith(EXECUTION_PREFIX) ? slot.executionId.slice(EXECUTION_PREFIX.length) : slot.executionId;
+    return { execution_id: `${LIQUIDATION_PREFIX}${n}`, node_id: slot.nodeId, attempt: slot.action + 1 };
 }
 
-/** The execution a report keyed `executionKey` liquidates for, or `undefined` when it is an ordinary attempt. */
-export function liquidatedExecutionOf(executionKey: string): string | undefined {
-    return executionKey.startsWith(LIQUIDATION_PREFIX) ? `${EXECUTION_PREFIX}${executionKey.slice(LIQUIDATION_PREFIX.length)}` : undefined;
+/** The liquidation a report keyed `key` answers, or `undefined` when it is an ordinary attempt. */
+export function liquidationSlotOf(key: { execution_id: string; node_id: string; attempt: number }): LiquidationSlot | undefined {
+    if (!key.execution_id.startsWith(LIQUIDATION_PREFIX)) return undefined;
+    return { executionId: `${EXECUTION_PREFIX}${key.execution_id.slice(LIQUIDATION_PREFIX.length)}`, nodeId: key.node_id, action: key.attempt - 1 };
 }
 
 /** Resolves the action's values against the execution's input (JSON text). */
@@ -90,11 +105,12 @@ export function planLiquidation(manager: PositionManager | undefined, rule: Call
  * What the manager's answer means, as for a call node under the default rule: a reply
  * variant whose case is `Err`/`err` is a failure carrying the error; any other reply succeeds.
  */
-export function settleLiquidation(manager: PositionManager | undefined, outcome: { kind: 'Succeeded'; output: string } | { kind: 'Failed'; error: NodeError }): LiquidationStatus {
+export function settleLiquidation(replyTypes: string | undefined, outcome: { kind: 'Succeeded'; output: string } | { kind: 'Failed'; error: NodeError }): LiquidationStatus {
     if (outcome.kind === 'Failed') return { kind: 'Failed', error: outcome.error };
     const reply = parseJson(outcome.output);
-    if (manager === undefined || !reply.ok) return { kind: 'Succeeded', output: outcome.output };
-    const config = { canister: manager.canister, method: manager.method, args: { kind: 'Raw' as const, bytes: new Uint8Array() }, cycles: 0n, reply: { kind: 'Candid' as const, types: manager.replyTypes } };
+    if (replyTypes === undefined || !reply.ok) return { kind: 'Succeeded', output: outcome.output };
+    // Only the reply types matter to how an answer is judged; the target is not read.
+    const config = { canister: '', method: '', args: { kind: 'Raw' as const, bytes: new Uint8Array() }, cycles: 0n, reply: { kind: 'Candid' as const, types: replyTypes } };
     const error = replyFailure('liquidate', config, reply.value, { input: null, output: () => undefined, error: () => undefined });
     return error === undefined ? { kind: 'Succeeded', output: outcome.output } : { kind: 'Failed', error };
 }
@@ -104,13 +120,22 @@ export function withLiquidation(recent: readonly Liquidation[], l: Liquidation, 
     return [l, ...recent].slice(0, max);
 }
 
-/** The log after the liquidation of (`executionId`, `nodeId`) settled; unchanged when it is not pending (a duplicate report). */
-export function withSettled(recent: readonly Liquidation[], executionId: string, nodeId: string, status: LiquidationStatus, at: bigint): Liquidation[] | undefined {
-    const i = recent.findIndex((l) => l.executionId === executionId && l.nodeId === nodeId && l.status.kind === 'Pending');
+/** The pending record of `slot` in the log, or `undefined` (settled already: a duplicate report; or dropped from the log). */
+export function pendingLiquidation(recent: readonly Liquidation[], slot: LiquidationSlot): Liquidation | undefined {
+    return recent.find((l) => isPendingSlot(l, slot));
+}
+
+/** The log after the liquidation of `slot` settled; `undefined` when it is not pending (a duplicate report). */
+export function withSettled(recent: readonly Liquidation[], slot: LiquidationSlot, status: LiquidationStatus, at: bigint): Liquidation[] | undefined {
+    const i = recent.findIndex((l) => isPendingSlot(l, slot));
     if (i < 0) return undefined;
     const next = [...recent];
     next[i] = { ...recent[i]!, status, finishedAt: at };
     return next;
+}
+
+function isPendingSlot(l: Liquidation, slot: LiquidationSlot): boolean {
+    return l.executionId === slot.executionId && l.nodeId === slot.nodeId && (l.action ?? 0) === slot.action && l.status.kind === 'Pending';
 }
 
 function bounded(message: string): string {

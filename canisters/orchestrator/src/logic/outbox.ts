@@ -16,8 +16,8 @@ export type OutboxMessage =
     /** `critical`: an emergency workflow's attempt, run by the executor even in emergency mode (absent: false). */
     | { kind: 'Dispatch'; executionId: string; nodeId: string; attempt: number; dueAt: bigint; timeoutMs: number; task: NodeTask; critical?: boolean }
     | { kind: 'CancelDispatched'; executionId: string }
-    /** A `LiquidatePosition` action's call to `owner`'s position manager: a critical attempt keyed `liquidationKey(executionId, nodeId)`. */
-    | { kind: 'Liquidate'; owner: string; executionId: string; nodeId: string; dueAt: bigint; task: NodeTask }
+    /** A `LiquidatePosition` action's call to `owner`'s position manager: a critical attempt keyed `liquidationKey`; `action` is the action's index in the node's list (absent in entries stored before it: 0). */
+    | { kind: 'Liquidate'; owner: string; executionId: string; nodeId: string; action?: number; dueAt: bigint; task: NodeTask }
     | { kind: 'ScheduledFinished'; notice: ExecutionFinished }
     /** Tell the scheduler a workflow changed, so its schedules are held or released with it. */
     | { kind: 'WorkflowChanged'; target: WorkflowTarget }
@@ -86,7 +86,7 @@ export function describeOutboxMessage(m: OutboxMessage): string {
         case 'CancelDispatched':
             return `CancelDispatched ${m.executionId}`;
         case 'Liquidate':
-            return `Liquidate ${m.executionId}/${m.nodeId} for ${m.owner}`;
+            return `Liquidate ${m.executionId}/${m.nodeId}#${(m.action ?? 0) + 1} for ${m.owner}`;
         case 'ScheduledFinished':
             return `ScheduledFinished ${m.notice.execution_id} (${m.notice.idempotency_key})`;
         case 'WorkflowChanged':

@@ -4,8 +4,8 @@ import type { Effect } from './effects';
 import { emitNotification, failExecution, nodeDef, nodeState, patchNode, type Draft } from './draft';
 import { resolveLiquidationArgs } from './liquidation';
 
-/** The effect of one emergency action of node `nodeId` (`inputText`: the execution's input, which a liquidation may read). */
-export function emergencyEffect(a: EmergencyAction, executionId: string, nodeId: string, error: NodeError, inputText: string): Effect {
+/** The effect of emergency action number `index` of node `nodeId` (`inputText`: the execution's input, which a liquidation may read). */
+export function emergencyEffect(a: EmergencyAction, index: number, executionId: string, nodeId: string, error: NodeError, inputText: string): Effect {
     switch (a.kind) {
         case 'SendNotification':
             return { kind: 'Notify', level: a.level, message: a.message, executionId, nodeId };
@@ -22,7 +22,7 @@ export function emergencyEffect(a: EmergencyAction, executionId: string, nodeId:
         case 'EnableSafeMode':
             return { kind: 'EnableSafeMode', executionId, nodeId };
         case 'LiquidatePosition':
-            return { kind: 'LiquidatePosition', executionId, nodeId, args: resolveLiquidationArgs(a.args, inputText) };
+            return { kind: 'LiquidatePosition', slot: { executionId, nodeId, action: index }, args: resolveLiquidationArgs(a.args, inputText) };
         default:
             return assertNever(a, 'emergency action');
     }
@@ -40,8 +40,8 @@ export function emergencyEffect(a: EmergencyAction, executionId: string, nodeId:
 export function failNodeFinally(d: Draft, nodeId: string, error: NodeError): void {
     const node = nodeDef(d, nodeId);
     patchNode(d, nodeId, { status: 'Failed', error, finishedAt: d.now, nextAttemptAt: undefined });
-    for (const a of node.recovery.emergencyActions) {
-        const e = emergencyEffect(a, d.exec.id, nodeId, error, d.exec.input);
+    for (const [index, a] of node.recovery.emergencyActions.entries()) {
+        const e = emergencyEffect(a, index, d.exec.id, nodeId, error, d.exec.input);
         if (e.kind === 'Notify') emitNotification(d, e);
         else d.effects.push(e);
     }

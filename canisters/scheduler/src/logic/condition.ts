@@ -108,8 +108,8 @@ export function onConditionRead(schedule: Schedule, dueAt: bigint, reply: Condit
     if (!('Condition' in schedule.kind)) return { schedule, effects: [] };
     const trigger = schedule.kind.Condition;
     const before = conditionStateOf(schedule);
-    // A read was made, so the agent was funded: an underfunded status ends here.
-    const read: ConditionState = { ...before, reads: before.reads + 1n, last_read_at: [ctx.now], underfunded: [] };
+    // A read was made, so the agent was funded and the owner within their read quota: those statuses end here.
+    const read: ConditionState = { ...before, reads: before.reads + 1n, last_read_at: [ctx.now], underfunded: [], read_quota: [] };
     const evaluated = reply.ok ? evaluateCondition(trigger, reply.value) : reply;
     if (!evaluated.ok) {
         return { schedule: { ...schedule, condition: [{ ...read, read_failures: read.read_failures + 1n, last_error: [evaluated.error] }], updated_at: ctx.now }, effects: [] };
@@ -122,6 +122,21 @@ export function onConditionRead(schedule: Schedule, dueAt: bigint, reply: Condit
     if (!seen.armed || cooling || suspended) return { schedule: { ...schedule, condition: [seen], updated_at: ctx.now }, effects: [] };
     const fired: Schedule = { ...schedule, condition: [{ ...seen, armed: false, last_run_at: toOpt(ctx.now) }], last_due_at: [dueAt], updated_at: ctx.now };
     return start(fired, dueAt, ctx);
+}
+
+/**
+ * The owner's triggers made their `max` reads of this clock hour, so no read was sent: the
+ * trigger records it (visible on the schedule) and reads next at `until` (the next hour) or
+ * its own next time, whichever is later. Reads, failures and the arming stay as they were.
+ *
+ * @example
+ * onReadQuotaExceeded(schedule, 360, nextHour, now).schedule.condition[0]?.read_quota // [{ max: 360, until: nextHour }]
+ */
+export function onReadQuotaExceeded(schedule: Schedule, max: number, until: bigint, now: bigint): ScheduleStep {
+    const before = conditionStateOf(schedule);
+    const next = schedule.next_due_at[0];
+    const next_due_at: [] | [bigint] = next === undefined ? [] : [next > until ? next : until];
+    return { schedule: { ...schedule, condition: [{ ...before, read_quota: [{ max, until }] }], next_due_at, updated_at: now }, effects: [] };
 }
 
 /**

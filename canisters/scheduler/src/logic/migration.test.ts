@@ -38,10 +38,10 @@ describe('Scheduler > schema migration v1/v2 → v3', () => {
     });
 
     it('gives a v3 trigger stored before `underfunded` existed no underfunded status', () => {
-        const { underfunded: _u, ...olderState } = { armed: true, last_value: [], last_read_at: [], last_run_at: [], reads: 4n, read_failures: 0n, last_error: [], underfunded: [] };
+        const { underfunded: _u, read_quota: _q, ...olderState } = { armed: true, last_value: [], last_read_at: [], last_run_at: [], reads: 4n, read_failures: 0n, last_error: [], underfunded: [], read_quota: [] };
         const older = { ...schedule(), last_fired_at: [7n] as [bigint], condition: [olderState] } as unknown as ScheduleV2;
         expect(isCurrent(older)).toBe(false);
-        expect(upgradeScheduleRecord(older, []).condition).toEqual([{ ...olderState, underfunded: [] }]);
+        expect(upgradeScheduleRecord(older, []).condition).toEqual([{ ...olderState, underfunded: [], read_quota: [] }]);
     });
 
     it('leaves current records alone', () => {

@@ -32,8 +32,8 @@ export function isCurrent(record: StoredSchedule): record is Schedule {
         record.hold !== undefined &&
         record.workflow_changed_at !== undefined &&
         record.condition !== undefined &&
-        // v3 records of triggers written before `underfunded` existed lack it.
-        record.condition.every((c: Partial<Pick<ConditionState, 'underfunded'>>) => c.underfunded !== undefined)
+        // v3 records of triggers written before `underfunded` or `read_quota` existed lack them.
+        record.condition.every((c: Partial<Pick<ConditionState, 'underfunded' | 'read_quota'>>) => c.underfunded !== undefined && c.read_quota !== undefined)
     );
 }
 
@@ -51,15 +51,15 @@ export function upgradeScheduleRecord(record: StoredSchedule, history: readonly 
     if (isCurrent(record)) return record;
     const newest = history.reduce<bigint | undefined>((max, f) => (max === undefined || f.started_at > max ? f.started_at : max), undefined);
     const last_fired_at = record.last_fired_at ?? (newest === undefined ? [] : [newest]);
-    return { ...record, last_fired_at, input: record.input ?? DEFAULT_SCHEDULE_INPUT, hold: record.hold ?? [], workflow_changed_at: record.workflow_changed_at ?? 0n, condition: withUnderfunded(record.condition ?? []) };
+    return { ...record, last_fired_at, input: record.input ?? DEFAULT_SCHEDULE_INPUT, hold: record.hold ?? [], workflow_changed_at: record.workflow_changed_at ?? 0n, condition: withTriggerStatus(record.condition ?? []) };
 }
 
-/** A trigger state stored before `underfunded` existed reads with none. */
-function withUnderfunded(condition: Schedule['condition']): Schedule['condition'] {
+/** A trigger state stored before `underfunded` or `read_quota` existed reads with neither. */
+function withTriggerStatus(condition: Schedule['condition']): Schedule['condition'] {
     const [state] = condition;
-    // The stored value may lack the field the type says it has: read it as optional.
-    const stored: Partial<Pick<ConditionState, 'underfunded'>> = state ?? {};
-    return state === undefined ? [] : [{ ...state, underfunded: stored.underfunded ?? [] }];
+    // The stored value may lack the fields the type says it has: read them as optional.
+    const stored: Partial<Pick<ConditionState, 'underfunded' | 'read_quota'>> = state ?? {};
+    return state === undefined ? [] : [{ ...state, underfunded: stored.underfunded ?? [], read_quota: stored.read_quota ?? [] }];
 }
 
 /** The record as the current release stores it. */

@@ -4,7 +4,7 @@ import { IcModel } from '../../../common/outbox/ic-model';
 import { OutboxRunner } from '../../../common/outbox/runner';
 import type { DeadLetterReason } from '../../../common/outbox/delivery';
 import { OWNER, makeSchedule } from './test-fixtures';
-import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, idempotencyKey, newOutboxEntry, START_BATCH, START_RESEND_AFTER_NS, startHandling, startRequestOf, type StartReply } from './outbox';
+import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, idempotencyKey, newOutboxEntry, START_BATCH, START_RESEND_AFTER_NS, startHandling, startRequestOf, type StartReply, type StartSettlement } from './outbox';
 import { deliveryOfStart, startOutboxStore, type StoredStart } from './start-outbox';
 import { hours, isoNs, seconds } from './time';
 
@@ -22,14 +22,11 @@ function schedulerOutbox(reply: (e: StoredStart) => CallOutcome<StartReply>) {
     const store = startOutboxStore(outbox, retryIndex, deadLetters);
     const settled: string[] = [];
     const dead: [string, DeadLetterReason][] = [];
-    const runner = new OutboxRunner<StoredStart>(
+    const runner = new OutboxRunner<StoredStart, StartSettlement>(
         {
             store,
-            handle: (e) => {
-                const h = startHandling(e, reply(e));
-                if (h.settled !== undefined) settled.push(`${e.key}:${Object.keys(h.settled.outcome)[0]}`);
-                return h.outcome;
-            },
+            handle: (e) => startHandling(e, reply(e)),
+            onDone: (e, s) => void (s !== undefined && settled.push(`${e.key}:${Object.keys(s.outcome)[0]}`)),
             onDeadLetter: (e, reason) => void dead.push([e.key, reason]),
             policyOf: () => DEFAULT_RETRY_POLICY,
             batch: START_BATCH,
@@ -67,7 +64,7 @@ describe('Scheduler > start outbox', () => {
         ['canister reject (4)', { kind: 'Rejected', reject_code: 4, message: 'rejected' }, 'DeadLetter']
     ])('%s', (_name, reply, expected) => {
         const h = startHandling(newOutboxEntry(schedule, NOW, NOW), reply);
-        const kind = h.outcome.kind === 'Done' ? `Done:${Object.keys(h.settled!.outcome)[0]}` : h.outcome.retryable ? 'Retry' : 'DeadLetter';
+        const kind = h.kind === 'Done' ? `Done:${Object.keys(h.value!.outcome)[0]}` : h.retryable ? 'Retry' : 'DeadLetter';
         expect(kind).toBe(expected);
     });
 
@@ -114,5 +111,25 @@ describe('Scheduler > start outbox', () => {
         expect(o.dead).toEqual([[poisonKey, { kind: 'Trapped', handlings: DEFAULT_RETRY_POLICY.max_traps }]]);
         expect(o.deadLetters.list()).toEqual([expect.objectContaining({ what: expect.stringContaining(poisonKey), reason: { kind: 'Trapped', handlings: 3 } })]);
         expect(o.store.nextAt()).toBeUndefined();
+    });
+
+    it('a reply that comes after its start was dead-lettered does not settle the firing again', async () => {
+        let calls = 0;
+        const o = schedulerOutbox(() => {
+            calls += 1;
+            if (calls === 1) {
+                // While this call is out, the outbox's timer takes the entry again until it is dead-lettered (Trapped).
+                for (let i = 0; i < DEFAULT_RETRY_POLICY.max_traps; i += 1) {
+                    o.ic.now += START_RESEND_AFTER_NS;
+                    o.drain();
+                }
+            }
+            return started;
+        });
+        const entry = o.enqueue(NOW);
+        await o.ic.runUntil(o.drain, NOW + 10n * START_RESEND_AFTER_NS);
+        expect(o.dead).toEqual([[entry.key, { kind: 'Trapped', handlings: DEFAULT_RETRY_POLICY.max_traps }]]);
+        expect(o.settled).toEqual([]);
+        expect(o.store.get(entry.key)).toBeUndefined();
     });
 });

@@ -102,18 +102,21 @@ export function judgeStartReply(entry: OutboxEntry, reply: StartReply): StartDec
 }
 
 /**
- * What one sent start came to: the outbox's outcome (done, or failed: retryable by the one
- * reject rule, `Unavailable` retryable too) and, for a final answer, the firing's outcome.
+ * What one sent start came to: done, with the firing's outcome for a final answer, or failed
+ * (retryable by the one reject rule, `Unavailable` retryable too).
  *
  * @example
- * startHandling(entry, { kind: 'Rejected', reject_code: 5, message: 'stopped' }) // { outcome: { kind: 'Failed', retryable: true, reason: 'reject 5: stopped' } }
+ * startHandling(entry, { kind: 'Rejected', reject_code: 5, message: 'stopped' }) // { kind: 'Failed', retryable: true, reason: 'reject 5: stopped' }
  */
-export function startHandling(entry: OutboxEntry, r: CallOutcome<StartReply>): { outcome: HandleOutcome; settled?: { outcome: FiringOutcome; held?: WorkflowTarget } } {
-    if (r.kind === 'Rejected') return { outcome: failedCall(r) };
+export function startHandling(entry: OutboxEntry, r: CallOutcome<StartReply>): HandleOutcome<StartSettlement> {
+    if (r.kind === 'Rejected') return failedCall(r);
     const decision = judgeStartReply(entry, r.value);
-    if (decision.kind === 'Unavailable') return { outcome: { kind: 'Failed', retryable: true, reason: decision.reason } };
-    return { outcome: { kind: 'Done' }, settled: { outcome: decision.outcome, held: decision.held } };
+    if (decision.kind === 'Unavailable') return { kind: 'Failed', retryable: true, reason: decision.reason };
+    return { kind: 'Done', value: { outcome: decision.outcome, held: decision.held } };
 }
+
+/** A final answer to a start: the firing's outcome and, if the workflow is held, which one (applied by the outbox's `onDone`). */
+export type StartSettlement = { outcome: FiringOutcome; held?: WorkflowTarget };
 
 /**
  * The firing outcome of a start the outbox dead-lettered (a reject retrying cannot change, out
