@@ -3,6 +3,7 @@
  * upgrade mode, start) while the other canisters keep receiving calls and IC time passes, run
  * the system on, snapshot and check. Time is driven with advanceTime/tick only.
  */
+import type { AgentUpgradeReportWire } from '../shared/agent/executor-agent-api';
 import type { PocketIc } from '@dfinity/pic';
 
 import { upgradeDeflowCanister, type UpgradeTiming } from '../cli/deploy';
@@ -138,8 +139,16 @@ export async function drillUpgrade(env: DrillEnv, role: PeerRole, round: number,
 async function upgradeAgents(env: DrillEnv, load: LoadState, profile: LoadProfile, started: string[]): Promise<AgentUpgradeOutcome> {
     started.push(...(await pulse(env, load, profile)));
     try {
-        const report = unwrapOk(await env.executor.upgrade_agents());
-        return { upgraded: report.upgraded, failed: report.failed.map((f) => ({ owner: f.owner.toText(), message: f.message })) };
+        // One bounded batch per call: page on until the executor names no next cursor.
+        const outcome = { upgraded: 0, failed: [] as { owner: string; message: string }[] };
+        let cursor: [] | [string] = [];
+        do {
+            const report: AgentUpgradeReportWire = unwrapOk(await env.executor.upgrade_agents({ cursor, limit: [] }));
+            outcome.upgraded += report.upgraded;
+            outcome.failed.push(...report.failed.map((f) => ({ owner: f.owner.toText(), message: `${Object.keys(f.step)[0]} failed${f.running ? '' : ' (agent not running)'}: ${f.message}` })));
+            cursor = report.next_cursor;
+        } while (cursor.length > 0);
+        return outcome;
     } catch (error) {
         return { error: error instanceof Error ? error.message : String(error) };
     }

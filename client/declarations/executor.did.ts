@@ -340,11 +340,22 @@ export interface _SERVICE {
       }
   >,
   'upgrade_agents' : ActorMethod<
-    [],
+    [{ 'cursor' : [] | [string], 'limit' : [] | [number] }],
     {
         'Ok' : {
           'upgraded' : number,
-          'failed' : Array<{ 'owner' : Principal, 'message' : string }>,
+          'next_cursor' : [] | [string],
+          'failed' : Array<
+            {
+              'agent' : Principal,
+              'owner' : Principal,
+              'step' : { 'Start' : null } |
+                { 'Stop' : null } |
+                { 'Install' : null },
+              'message' : string,
+              'running' : boolean,
+            }
+          >,
         }
       } |
       {
@@ -854,13 +865,29 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [],
       ),
     'upgrade_agents' : IDL.Func(
-        [],
+        [
+          IDL.Record({
+            'cursor' : IDL.Opt(IDL.Text),
+            'limit' : IDL.Opt(IDL.Nat32),
+          }),
+        ],
         [
           IDL.Variant({
             'Ok' : IDL.Record({
               'upgraded' : IDL.Nat32,
+              'next_cursor' : IDL.Opt(IDL.Text),
               'failed' : IDL.Vec(
-                IDL.Record({ 'owner' : IDL.Principal, 'message' : IDL.Text })
+                IDL.Record({
+                  'agent' : IDL.Principal,
+                  'owner' : IDL.Principal,
+                  'step' : IDL.Variant({
+                    'Start' : IDL.Null,
+                    'Stop' : IDL.Null,
+                    'Install' : IDL.Null,
+                  }),
+                  'message' : IDL.Text,
+                  'running' : IDL.Bool,
+                })
               ),
             }),
             'Err' : IDL.Variant({

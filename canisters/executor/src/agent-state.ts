@@ -5,6 +5,7 @@
  */
 import { Principal, StableBTreeMap, stableJson } from 'azle';
 
+import { firstIndexAfter } from './logic';
 import { MEMORY } from './memory';
 
 /** The agent module: its chunks' sha256 hashes in order (their bytes in {@link moduleChunks}) and the sha256 of the assembled module. */
@@ -78,7 +79,13 @@ export function createdAgentCount(): number {
     return agentOwners.len();
 }
 
-/** Every agent (bounded by the number of owners; for upgrades of all agents). */
-export function allAgents(): StoredAgent[] {
-    return agents.values();
+/**
+ * Up to `limit` agents in owner order after `cursor` (an owner's principal text; none: from
+ * the first), and whether more follow. Reads O(log n + limit) entries, whatever the number of owners.
+ */
+export function agentsAfter(cursor: string | undefined, limit: number): { agents: StoredAgent[]; more: boolean } {
+    const len = agents.len();
+    // Principal texts are ASCII and stableJson keeps their order, so the map's order is the strings' order.
+    const start = firstIndexAfter(len, (i) => agents.keys(i, 1)[0], cursor);
+    return { agents: agents.values(start, limit), more: start + limit < len };
 }

@@ -9,16 +9,16 @@ import { call, canisterSelf, IDL, Principal } from 'azle';
 
 import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
 import { AGENT_CREATION_CYCLES } from '../../../shared/agent/funding';
-import type { AgentModule, AgentRecordWire, AgentUpgradeReportWire } from '../../../shared/agent/executor-agent-api';
+import type { AgentModule, AgentRecordWire, AgentUpgradeArgs, AgentUpgradeReportWire } from '../../../shared/agent/executor-agent-api';
 import { CanisterIdRecordIdl, ChunkHashIdl, CmcCreateCanisterArgsIdl, CmcCreateCanisterResultIdl, CreateCanisterArgsIdl, CYCLES_MINTING_CANISTER_ID, InstallChunkedCodeArgsIdl, UploadChunkArgsIdl, type CanisterIdRecord, type CmcCreateCanisterArgs, type CmcCreateCanisterResult, type CreateCanisterArgs, type InstallChunkedCodeArgs } from '../../../shared/agent/management';
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { ExecutorMethods, WORKFLOW_LIMITS } from '../../../shared/workflow';
 import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { method } from '../../common/method';
-import { agentModule, agentOf, agentSubnets, allAgents, createdAgentCount, moduleChunk, putAgentSubnets, moduleChunkCount, pruneModuleChunks, putAgent, putAgentModule, putModuleChunk, type StoredAgent, type StoredAgentModule } from './agent-state';
+import { agentModule, agentOf, agentsAfter, agentSubnets, createdAgentCount, moduleChunk, putAgentSubnets, moduleChunkCount, pruneModuleChunks, putAgent, putAgentModule, putModuleChunk, type StoredAgent, type StoredAgentModule } from './agent-state';
 import { requirePeer } from './guards';
-import { agentSubnetFor, agentSubnetsRefusal, chunkRefusal, hexOf, moduleRefusal, type CallResult } from './logic';
+import { agentSubnetFor, agentSubnetsRefusal, agentUpgradeBatch, chunkRefusal, hexOf, isRefusedUnrun, moduleRefusal, upgradeInSteps, type AgentUpgradeResult, type CallResult } from './logic';
 import { deployment } from './state';
 import * as runtime from './runtime';
 import { err, type Result } from '../../../shared/common/result';
@@ -143,51 +143,49 @@ async function installAgentModule(mode: InstallChunkedCodeArgs['mode'], canister
     return installed;
 }
 
+/** The error message of a management call's result, or undefined when it succeeded. */
+function failureOf(r: Result<null, ApiError>): string | undefined {
+    if ('Ok' in r) return undefined;
+    return 'Unavailable' in r.Err ? r.Err.Unavailable.message : JSON.stringify(r.Err, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
 /**
  * Upgrades one agent to `module` the way the drill upgrades every DeFlow canister: stop (the
  * management canister answers once the calls the agent has in flight are finished, so each
- * of them reports as usual), install in upgrade mode, start. It is started again even when
- * the install is refused, so it keeps serving its old module. While it is in `upgrading`,
- * no call is handed to it.
+ * of them reports as usual), install in upgrade mode, start. It is started again after a
+ * failed stop or install ({@link upgradeInSteps}), so it keeps serving its old module. While
+ * it is in `upgrading`, no call is handed to it.
  */
-async function upgradeAgent(agent: StoredAgent & { canisterId: string }, module: StoredAgentModule): Promise<Result<null, ApiError>> {
+async function upgradeAgent(agent: StoredAgent & { canisterId: string }, module: StoredAgentModule): Promise<AgentUpgradeResult> {
     const canisterId = Principal.fromText(agent.canisterId);
     const target = { canister_id: canisterId };
     upgrading.add(agent.canisterId);
     try {
-        const stopped = await management<null>('stop_canister', CanisterIdRecordIdl, target, undefined);
-        if ('Err' in stopped) return stopped;
-        const installed = await installAgentModule({ upgrade: [] }, canisterId, Principal.fromText(agent.owner), module);
-        const started = await management<null>('start_canister', CanisterIdRecordIdl, target, undefined);
-        return 'Err' in installed ? installed : started;
+        return await upgradeInSteps({
+            stop: async () => failureOf(await management<null>('stop_canister', CanisterIdRecordIdl, target, undefined)),
+            install: async () => failureOf(await installAgentModule({ upgrade: [] }, canisterId, Principal.fromText(agent.owner), module)),
+            start: async () => failureOf(await management<null>('start_canister', CanisterIdRecordIdl, target, undefined))
+        });
     } finally {
         upgrading.delete(agent.canisterId);
     }
 }
 
-/** Upgrades every installed agent to the current module, one at a time (see {@link upgradeAgent}). */
-async function upgradeAllAgents(module: StoredAgentModule): Promise<AgentUpgradeReportWire> {
-    const report: AgentUpgradeReportWire = { upgraded: 0, failed: [] };
-    for (const agent of allAgents()) {
+/** Upgrades the next `limit` agents after `cursor` in owner order, one at a time (see {@link upgradeAgent}). */
+async function upgradeAgentBatch(module: StoredAgentModule, cursor: string | undefined, limit: number): Promise<AgentUpgradeReportWire> {
+    const batch = agentsAfter(cursor, limit);
+    const report: AgentUpgradeReportWire = { upgraded: 0, failed: [], next_cursor: batch.more && batch.agents.length > 0 ? [batch.agents[batch.agents.length - 1].owner] : [] };
+    for (const agent of batch.agents) {
         if (agent.status !== 'Ready' || agent.canisterId === undefined) continue;
         const r = await upgradeAgent({ ...agent, canisterId: agent.canisterId }, module);
-        if ('Ok' in r) report.upgraded += 1;
-        else report.failed.push({ owner: Principal.fromText(agent.owner), message: 'Unavailable' in r.Err ? r.Err.Unavailable.message : (Object.keys(r.Err)[0] ?? 'refused') });
+        if (r.upgraded) report.upgraded += 1;
+        else report.failed.push({ owner: Principal.fromText(agent.owner), agent: Principal.fromText(agent.canisterId), step: r.step, running: r.running, message: r.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars) });
     }
     return report;
 }
 
-/** A call the agent refused unrun because it was being upgraded: hand it over again later. */
-export type AgentUpgrading = { kind: 'AgentUpgrading' };
-
-/**
- * Whether a reject from `agent` itself (not one it relays from the target) came while it was
- * being upgraded: it was stopping or stopped, so the call never ran and may be handed to it
- * again once it is back.
- */
-function isAgentUpgrading(agent: Principal): boolean {
-    return upgrading.has(agent.toText());
-}
+/** A call the IC refused to deliver to a stopping or stopped agent: it never ran, so it is handed over again later. */
+export type AgentStopped = { kind: 'AgentStopped' };
 
 /**
  * Performs one call of an owner's attempt through that owner's agent (see {@link ensureAgent}). What the agent answers
@@ -195,11 +193,11 @@ function isAgentUpgrading(agent: Principal): boolean {
  * accepts anything from an agent's principal.
  * Call context: timer.
  */
-export async function callThroughAgent(agent: Principal, key: { executionId: string; nodeId: string; attempt: number }, canister: string, method: string, args: Uint8Array, cycles: bigint): Promise<CallResult | AgentUpgrading> {
+export async function callThroughAgent(agent: Principal, key: { executionId: string; nodeId: string; attempt: number }, canister: string, method: string, args: Uint8Array, cycles: bigint): Promise<CallResult | AgentStopped> {
     const request = { key: { execution_id: key.executionId, node_id: key.nodeId, attempt: key.attempt }, canister: Principal.fromText(canister), method, args, cycles };
     const r = await callTyped<Result<AgentCallOutcome, ApiError>>(agent, 'perform_call', AgentMethods.perform_call, [request]);
-    // Sent just before the agent's upgrade began: it was refused unrun by a stopping or stopped agent.
-    if (r.kind === 'Rejected' && isAgentUpgrading(agent)) return { kind: 'AgentUpgrading' };
+    // Only the IC's refusal to deliver proves the call never ran; any other reject (a trap after the agent called its target) is the attempt's outcome.
+    if (r.kind === 'Rejected' && isRefusedUnrun(agent.toText(), r.reject_code, r.message)) return { kind: 'AgentStopped' };
     if (r.kind === 'Rejected') return { kind: 'Reject', code: r.reject_code, message: `agent: ${r.message}` };
     if ('Err' in r.value) return { kind: 'Reject', code: 5, message: `agent refused the request: ${Object.keys(r.value.Err)[0]}` };
     const outcome = r.value.Ok;
@@ -254,23 +252,27 @@ export class AgentMethodsOfExecutor {
     }
 
     /**
-     * Upgrades every owner's agent to the module last named by `set_agent_module` (the drill's
-     * step for agents, after the executor): each agent is stopped (its calls in flight finish
+     * Upgrades one batch of owners' agents (at most `AGENT_UPGRADE_MAX_BATCH`, in owner order
+     * after `cursor`; page on with `next_cursor` until none) to the module last named by
+     * `set_agent_module` (the drill's step for agents, after the executor): each agent is stopped (its calls in flight finish
      * first), upgraded and started; calls of its owner's attempts wait unsent meanwhile and are
-     * handed to it afterwards, so no attempt is lost or run twice.
-     * Call context: update; admins and controllers. Errors: Unauthorized, Unavailable (no
+     * handed to it afterwards, so no attempt is lost or run twice. A failed step is reported
+     * per agent, and the agent is started again after it.
+     * Call context: update; admins and controllers. Errors: Unauthorized, InvalidInput (limit 0), Unavailable (no
      * module, or an upgrade of the agents is already running).
      */
     @method(ExecutorMethods.upgrade_agents)
-    async upgrade_agents(): Promise<Result<AgentUpgradeReportWire, ApiError>> {
+    async upgrade_agents(arg: AgentUpgradeArgs): Promise<Result<AgentUpgradeReportWire, ApiError>> {
         const caller = runtime.caller();
         if (!deployment.isAdmin(caller)) return { Err: apiError.unauthorized(caller) };
+        const limit = agentUpgradeBatch(arg.limit[0]);
+        if ('Err' in limit) return limit;
         const module = agentModule();
         if (module === undefined) return { Err: apiError.unavailable('no agent module is installed (set_agent_module)') };
         if (upgradeRunning) return { Err: apiError.unavailable('an upgrade of the agents is already running') };
         upgradeRunning = true;
         try {
-            return { Ok: await upgradeAllAgents(module) };
+            return { Ok: await upgradeAgentBatch(module, arg.cursor[0], limit.Ok) };
         } finally {
             upgradeRunning = false;
         }

@@ -52,7 +52,7 @@ export class ConditionReadMethods {
             case 'Refused':
             case 'InsufficientCycles':
                 return { Ok: { Refused: r.message } };
-            case 'AgentUpgrading':
+            case 'AgentStopped':
                 // Nothing ran; a transient reject (SYS_TRANSIENT), so the scheduler reads again later.
                 return { Ok: { Rejected: { code: SYS_TRANSIENT, message: 'agent: being upgraded, the read was not sent' } } };
         }

@@ -101,7 +101,7 @@ async function perform(e: ExecutorEffect): Promise<void> {
     // call waits, unsent and not counted as a failure; the orchestrator's node deadline bounds the wait.
     if ('Err' in agent || agent.Ok.canisterId === undefined) return waitForAgent(e.key);
     const result = await callThroughAgent(Principal.fromText(agent.Ok.canisterId), e.key, e.canister, e.method, e.args, e.cycles);
-    if (result.kind === 'AgentUpgrading') return waitForAgent(e.key);
+    if (result.kind === 'AgentStopped') return waitForAgent(e.key);
     await complete(e.key, result);
 }
 

@@ -83,7 +83,7 @@ describe('Drills > agent upgrade', () => {
 
     it('refuses anyone but admins and controllers', async () => {
         for (const caller of [env.owner.getPrincipal(), owners[1].agent, env.deployment.peers.orchestrator]) {
-            expect(errTag(await executorAs(env, caller).upgrade_agents())).toBe('Unauthorized');
+            expect(errTag(await executorAs(env, caller).upgrade_agents({ cursor: [], limit: [] }))).toBe('Unauthorized');
         }
     });
 
@@ -97,14 +97,14 @@ describe('Drills > agent upgrade', () => {
 
         const upgrader = env.pic.createDeferredActor<ExecutorService>(executorIdlFactory as unknown as IDL.InterfaceFactory, env.deployment.peers.executor);
         upgrader.setIdentity(env.admin);
-        const upgrade = await upgrader.upgrade_agents();
+        const upgrade = await upgrader.upgrade_agents({ cursor: [], limit: [] });
         // The first agent's stop is asked; its stalled call keeps it stopping for many rounds.
         await env.pic.tick(3);
         // New calls come due now, while that agent is stopping: they must wait unsent (a stopping agent rejects them, and no retry would save them).
         const due = await startAll(1);
         await env.pic.tick(8);
         expect(await env.oracle.calls()).toBeLessThan(callsBefore + BigInt(2 * owners.length));
-        expect(okOf(await upgrade())).toEqual({ upgraded: owners.length, failed: [] });
+        expect(okOf(await upgrade())).toEqual({ upgraded: owners.length, failed: [], next_cursor: [] });
 
         await expectEachSucceededOnce([...stalled, ...due]);
         expect(await env.oracle.calls()).toBe(callsBefore + BigInt(2 * owners.length));
@@ -120,12 +120,12 @@ describe('Drills > agent upgrade', () => {
 
         const upgrader = env.pic.createDeferredActor<ExecutorService>(executorIdlFactory as unknown as IDL.InterfaceFactory, env.deployment.peers.executor);
         upgrader.setIdentity(env.admin);
-        const upgrade = await upgrader.upgrade_agents();
+        const upgrade = await upgrader.upgrade_agents({ cursor: [], limit: [] });
         // Let the upgrade reach the agents' stop before more calls come due.
         await env.pic.tick(3);
         // Calls keep coming while the agents are stopped and upgraded.
         const during = await startAll(PER_OWNER_DURING);
-        expect(okOf(await upgrade())).toEqual({ upgraded: owners.length, failed: [] });
+        expect(okOf(await upgrade())).toEqual({ upgraded: owners.length, failed: [], next_cursor: [] });
 
         const versionsAfter = await Promise.all(owners.map((o) => canisterVersion(o.agent)));
         versionsAfter.forEach((v, i) => expect(v).toBeGreaterThan(versionsBefore[i]));

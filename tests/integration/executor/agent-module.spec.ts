@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { agentModuleBytes, installAgentModule } from '../../../cli/deploy';
 import { ChunkHashIdl, CanisterIdRecordIdl } from '../../../shared/agent/management';
 import { NO_RETRY, orchestratorIdlFactory } from '../../../shared/workflow';
-import { runOnce } from '../support/agents';
+import { runOnce, upgradeEveryAgent } from '../support/agents';
 import { deflowActor, upgradeDeflowCanister } from '../support/deflow';
 import { errTag, executorAs, nodeOf, okOf, oracleProbeDefinition, readyAgentOf, statusOf, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
@@ -38,7 +38,7 @@ describe('Executor > agent module', () => {
         const error = nodeOf(x, 'read').error[0];
         expect(error?.kind).toEqual({ CallRefused: null });
         expect(error?.message).toContain('no agent module is installed');
-        expect(errTag(await asAdmin().upgrade_agents())).toBe('Unavailable');
+        expect(errTag(await asAdmin().upgrade_agents({ cursor: [], limit: [] }))).toBe('Unavailable');
     });
 
     it('takes chunks from admins only, and a module only of uploaded chunks whose sha256 it checks', async () => {
@@ -79,7 +79,16 @@ describe('Executor > agent module', () => {
         const strangerAgent = await readyAgentOf(env, asStranger);
         expect(statusOf(await runOnce(env, asStranger, probe()))).toBe('Succeeded');
         expect(strangerAgent.toText()).not.toBe((await readyAgentOf(env, env.orchestrator)).toText());
-        const report = okOf(await asAdmin().upgrade_agents());
-        expect(report).toEqual({ upgraded: 2, failed: [] });
+        expect(await upgradeEveryAgent(asAdmin())).toEqual({ upgraded: 2, failed: [], batches: 1 });
+    });
+
+    it('upgrades in bounded batches: each names where the next starts, the last names none; a limit of 0 is refused', async () => {
+        expect(errTag(await asAdmin().upgrade_agents({ cursor: [], limit: [0] }))).toBe('InvalidInput');
+        const first = okOf(await asAdmin().upgrade_agents({ cursor: [], limit: [1] }));
+        expect(first.upgraded).toBe(1);
+        expect(first.next_cursor.length).toBe(1);
+        const last = okOf(await asAdmin().upgrade_agents({ cursor: first.next_cursor, limit: [1] }));
+        expect(last).toEqual({ upgraded: 1, failed: [], next_cursor: [] });
+        expect(await upgradeEveryAgent(asAdmin(), 1)).toEqual({ upgraded: 2, failed: [], batches: 2 });
     });
 });

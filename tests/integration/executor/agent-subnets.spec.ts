@@ -13,7 +13,7 @@ import type { Principal } from '@dfinity/principal';
 import { deployLocalCycles, LOCAL_NETWORK_SUBNETS } from '../../../cli/local-cycles';
 import { agentIdlFactory } from '../../../shared/agent/api';
 import { NO_RETRY, orchestratorIdlFactory } from '../../../shared/workflow';
-import { runOnce } from '../support/agents';
+import { runOnce, upgradeEveryAgent } from '../support/agents';
 import { deflowActor } from '../support/deflow';
 import { picUrl } from '../support/server-handle';
 import { deployWorkflowEnv, errTag, executorAs, okOf, oracleProbeDefinition, readyAgentOf, statusOf, type OrchestratorService, type WorkflowEnv } from '../support/workflows';
@@ -71,7 +71,7 @@ describe('Executor > agent subnets', () => {
     it('upgrades the agents on both subnets with upgrade_agents', async () => {
         const version = async (a: Principal): Promise<bigint> => (await env.pic.createActor<AgentVersionService>(agentIdlFactory as never, a).get_version()).canister_version;
         const before = await Promise.all(agents.map(version));
-        expect(okOf(await executorAs(env, env.admin.getPrincipal()).upgrade_agents())).toEqual({ upgraded: 2, failed: [] });
+        expect(await upgradeEveryAgent(executorAs(env, env.admin.getPrincipal()))).toEqual({ upgraded: 2, failed: [], batches: 1 });
         const after = await Promise.all(agents.map(version));
         after.forEach((v, i) => expect(v).toBeGreaterThan(before[i] ?? v));
         for (const owner of owners) expect(statusOf(await runOnce(env, owner, probe()))).toBe('Succeeded');

@@ -4,3 +4,4 @@ export * from './reply';
 export * from './run';
 export * from './index-times';
 export * from './agent-module';
+export * from './agent-upgrade';
