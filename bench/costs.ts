@@ -8,15 +8,19 @@
  * - An owner's agent, created by the executor at the owner's first workflow: wall time from
  *   that create_workflow to the agent `Ready` (wall clock of this process and server), the
  *   cycles taken from the executor and the agent's balance once ready, median of AGENTS owners.
+ * - The deploy step's agent module upload (`installAgentModule`, as every deployment runs it):
+ *   the executor's instructions per `upload_agent_module_chunk` (one 1 MiB chunk) and for
+ *   `set_agent_module`, against the 40B instruction limit of an update message.
  */
 import { createIdentity, PocketIc } from '@dfinity/pic';
 import type { Principal } from '@dfinity/principal';
 
+import { agentModuleBytes, installAgentModule } from '../cli/deploy';
 import { AGENT_CREATION_CYCLES } from '../shared/agent/funding';
 import { allowHeavyUse } from '../drill/env';
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
-import { deployWorkflowEnv, okOf, readyAgentOf } from '../tests/integration/support/workflows';
-import { cyclesOf, startInProcessServer } from './scale/server';
+import { deployWorkflowEnv, okOf, readyAgentOf, type WorkflowEnv } from '../tests/integration/support/workflows';
+import { cyclesOf, startInProcessServer, type InProcessServer } from './scale/server';
 import { formatMs, median, printSection, sample, type Row } from './stats';
 import { threeNodeDefinition, tickUntilDone } from './workflows';
 
@@ -31,11 +35,38 @@ const usd = (cycles: bigint): string => `$${((Number(cycles) / 1e12) * XDR_USD).
 
 type Payer = PeerRole | 'agent' | 'target';
 
+/** The instruction limit of one update message (IC). */
+const UPDATE_INSTRUCTION_LIMIT = 40_000_000_000n;
+
+/** The executor's instructions for each message of the agent module upload, uploaded again by an admin of `env`. */
+export async function agentModuleUploadRows(server: InProcessServer, env: WorkflowEnv): Promise<Row[]> {
+    const executor = env.deployment.peers.executor;
+    const instructions = (): bigint => server.instances[server.instances.length - 1]?.canisterRecord(executor.toUint8Array())?.instructionsExecuted ?? 0n;
+    const measured: { method: string; instructions: bigint }[] = [];
+    await installAgentModule({
+        update: async (method, arg) => {
+            const before = instructions();
+            const reply = await env.pic.updateCall({ canisterId: executor, method, arg, sender: env.admin.getPrincipal() });
+            measured.push({ method, instructions: instructions() - before });
+            return reply;
+        }
+    });
+    const share = (n: bigint): string => `${((Number(n) / Number(UPDATE_INSTRUCTION_LIMIT)) * 100).toFixed(2)}% of the 40B update limit`;
+    const chunks = measured.filter((m) => m.method === 'upload_agent_module_chunk').map((m) => m.instructions);
+    const set = measured.find((m) => m.method === 'set_agent_module')?.instructions ?? 0n;
+    const largest = chunks.reduce((a, b) => (a > b ? a : b), 0n);
+    return [
+        { name: 'upload_agent_module_chunk (largest of the chunks)', value: `${digits(largest)} instr`, note: `${share(largest)}; ${chunks.length} chunks for the ${digits(BigInt(agentModuleBytes().length))}-byte gzipped module` },
+        { name: 'set_agent_module', value: `${digits(set)} instr`, note: share(set) }
+    ];
+}
+
 export async function costsBench(): Promise<void> {
     const server = await startInProcessServer();
     const pic = await PocketIc.create(server.url);
     try {
         const env = await deployWorkflowEnv(pic);
+        printSection("costs: the deploy step's agent module upload, the executor's instructions per message", await agentModuleUploadRows(server, env));
         // Every run is kept: more executions than the default per-owner quotas allow.
         await allowHeavyUse(pic, env.deployment, env.admin, env.owner);
         const wf = okOf(await env.orchestrator.create_workflow(threeNodeDefinition(env)));

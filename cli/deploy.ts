@@ -15,7 +15,7 @@ import type { Actor, ActorInterface, PocketIc } from '@dfinity/pic';
 
 type Identity = Parameters<Actor<Record<string, never>>['setIdentity']>[0];
 
-import { AgentModuleWire } from '../shared/agent/executor-agent-api';
+import { AgentModuleChunkWire, AgentModuleWire } from '../shared/agent/executor-agent-api';
 import { encodeDeploymentArg, PEER_ROLES, type DeploymentConfig, type PeerRole, type Peers } from '../shared/common/deployment';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -136,22 +136,22 @@ export type AgentModuleTransport = {
 const ResultOfIdl = (ok: IDL.Type): IDL.Type => IDL.Variant({ Ok: ok, Err: IDL.Reserved });
 
 /**
- * Uploads the agent module to the executor in chunks of at most 1 MiB (it keeps them in its
- * stable memory, so an upgrade of the executor keeps them) and names them with
- * `set_agent_module`, which checks the sha256 of the whole. Admins and controllers only.
+ * Uploads the agent module to the executor in chunks of at most 1 MiB, each with its sha256
+ * (it keeps them in its stable memory, so an upgrade of the executor keeps them), and names
+ * them with `set_agent_module` with the sha256 of the whole. The management canister checks
+ * both hashes when the executor installs an agent. Admins and controllers only.
  */
 export async function installAgentModule(transport: AgentModuleTransport, wasm: Uint8Array = agentModuleBytes()): Promise<void> {
+    const sha256 = (bytes: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(bytes).digest());
     const hashes: Uint8Array[] = [];
     for (let offset = 0; offset < wasm.length; offset += CHUNK_BYTES) {
-        const reply = await transport.update('upload_agent_module_chunk', new Uint8Array(IDL.encode([IDL.Vec(IDL.Nat8)], [wasm.subarray(offset, offset + CHUNK_BYTES)])));
-        const [result] = IDL.decode([ResultOfIdl(IDL.Vec(IDL.Nat8))], reply) as unknown as [{ Ok: Uint8Array } | { Err: unknown }];
+        const chunk = wasm.subarray(offset, offset + CHUNK_BYTES);
+        hashes.push(sha256(chunk));
+        const reply = await transport.update('upload_agent_module_chunk', new Uint8Array(IDL.encode([AgentModuleChunkWire.idl], [{ chunk, sha256: hashes[hashes.length - 1] }])));
+        const [result] = IDL.decode([ResultOfIdl(IDL.Null)], reply) as unknown as [{ Ok: null } | { Err: unknown }];
         if (!('Ok' in result)) throw new Error('the executor refused a chunk of the agent module (upload_agent_module_chunk)');
-        hashes.push(new Uint8Array(result.Ok));
     }
-    const reply = await transport.update(
-        'set_agent_module',
-        new Uint8Array(IDL.encode([AgentModuleWire.idl], [{ chunk_hashes: hashes, wasm_module_hash: new Uint8Array(createHash('sha256').update(wasm).digest()) }]))
-    );
+    const reply = await transport.update('set_agent_module', new Uint8Array(IDL.encode([AgentModuleWire.idl], [{ chunk_hashes: hashes, wasm_module_hash: sha256(wasm) }])));
     const [result] = IDL.decode([ResultOfIdl(IDL.Null)], reply) as unknown as [{ Ok: null } | { Err: unknown }];
     if (!('Ok' in result)) throw new Error('the executor refused the agent module (set_agent_module)');
 }

@@ -369,8 +369,8 @@ export interface _SERVICE {
       }
   >,
   'upload_agent_module_chunk' : ActorMethod<
-    [Uint8Array],
-    { 'Ok' : Uint8Array } |
+    [{ 'sha256' : Uint8Array, 'chunk' : Uint8Array }],
+    { 'Ok' : null } |
       {
         'Err' : { 'EmergencyMode' : { 'message' : string } } |
           { 'InvalidInput' : { 'field' : string, 'message' : string } } |
@@ -910,10 +910,15 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [],
       ),
     'upload_agent_module_chunk' : IDL.Func(
-        [IDL.Vec(IDL.Nat8)],
+        [
+          IDL.Record({
+            'sha256' : IDL.Vec(IDL.Nat8),
+            'chunk' : IDL.Vec(IDL.Nat8),
+          }),
+        ],
         [
           IDL.Variant({
-            'Ok' : IDL.Vec(IDL.Nat8),
+            'Ok' : IDL.Null,
             'Err' : IDL.Variant({
               'EmergencyMode' : IDL.Record({ 'message' : IDL.Text }),
               'InvalidInput' : IDL.Record({

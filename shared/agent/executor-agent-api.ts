@@ -14,6 +14,16 @@ import { c, type Infer, type MethodSpec } from '../common/codec';
 export const AgentModuleWire = c.record({ chunk_hashes: c.vec(c.blob), wasm_module_hash: c.blob });
 export type AgentModule = Infer<typeof AgentModuleWire>;
 
+/**
+ * `upload_agent_module_chunk`: one chunk of the agent module and its sha256 as the deploy step
+ * computed it. The executor keeps the chunk under that hash without hashing it (1 MiB of sha256
+ * in the canister costs most of an update message); the management canister checks it when an
+ * agent is installed (`upload_chunk` answers the hash it computed, `install_chunked_code`
+ * checks the module's).
+ */
+export const AgentModuleChunkWire = c.record({ chunk: c.blob, sha256: c.blob });
+export type AgentModuleChunk = Infer<typeof AgentModuleChunkWire>;
+
 /** An owner's agent as the executor knows it. `Creating`: asked for, not installed yet. */
 export const AgentRecordWire = c.record({ owner: c.principal, agent: c.opt(c.principal), status: c.variant({ Creating: c.null, Ready: c.null }) });
 export type AgentRecordWire = Infer<typeof AgentRecordWire>;
@@ -51,7 +61,7 @@ export type AgentUpgradeReportWire = Infer<typeof AgentUpgradeReportWire>;
 
 /** Method table entries of the executor for agents (spread into `ExecutorMethods`). */
 export const ExecutorAgentMethods = {
-    upload_agent_module_chunk: { args: [c.blob], ret: c.result(c.blob, ApiErrorCodec), mode: 'update' },
+    upload_agent_module_chunk: { args: [AgentModuleChunkWire], ret: c.result(c.null, ApiErrorCodec), mode: 'update' },
     set_agent_module: { args: [AgentModuleWire], ret: c.result(c.null, ApiErrorCodec), mode: 'update' },
     set_agent_subnets: { args: [c.record({ subnets: c.vec(c.principal) })], ret: c.result(c.null, ApiErrorCodec), mode: 'update' },
     get_agent_subnets: { args: [], ret: c.vec(c.principal), mode: 'query' },

@@ -44,6 +44,11 @@ export function moduleChunk(hashHex: string): Uint8Array | undefined {
     return moduleChunks.get(hashHex);
 }
 
+/** Whether a module chunk with this sha256 (hex) was uploaded (reads no bytes). */
+export function hasModuleChunk(hashHex: string): boolean {
+    return moduleChunks.containsKey(hashHex);
+}
+
 export function putModuleChunk(hashHex: string, chunk: Uint8Array): void {
     moduleChunks.insert(hashHex, chunk);
 }

@@ -4,21 +4,20 @@
  * (controlled by the executor alone) and makes every call of an owner's attempts through that
  * owner's agent. Why the executor and why it alone controls agents: docs/security.md, "Agents".
  */
-import { sha256 } from '@noble/hashes/sha2';
 import { call, canisterSelf, IDL, Principal } from 'azle';
 
 import { AgentMethods, encodeAgentInitArg, type AgentCallOutcome } from '../../../shared/agent/api';
 import { AGENT_CREATION_CYCLES } from '../../../shared/agent/funding';
-import type { AgentModule, AgentRecordWire, AgentUpgradeArgs, AgentUpgradeReportWire } from '../../../shared/agent/executor-agent-api';
+import type { AgentModule, AgentModuleChunk, AgentRecordWire, AgentUpgradeArgs, AgentUpgradeReportWire } from '../../../shared/agent/executor-agent-api';
 import { CanisterIdRecordIdl, ChunkHashIdl, CmcCreateCanisterArgsIdl, CmcCreateCanisterResultIdl, CreateCanisterArgsIdl, CYCLES_MINTING_CANISTER_ID, InstallChunkedCodeArgsIdl, UploadChunkArgsIdl, type CanisterIdRecord, type CmcCreateCanisterArgs, type CmcCreateCanisterResult, type CreateCanisterArgs, type InstallChunkedCodeArgs } from '../../../shared/agent/management';
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { ExecutorMethods, WORKFLOW_LIMITS } from '../../../shared/workflow';
 import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { method } from '../../common/method';
-import { agentModule, agentOf, agentsAfter, agentSubnets, createdAgentCount, moduleChunk, putAgentSubnets, moduleChunkCount, pruneModuleChunks, putAgent, putAgentModule, putModuleChunk, type StoredAgent, type StoredAgentModule } from './agent-state';
+import { agentModule, agentOf, agentsAfter, agentSubnets, createdAgentCount, hasModuleChunk, moduleChunk, putAgentSubnets, moduleChunkCount, pruneModuleChunks, putAgent, putAgentModule, putModuleChunk, type StoredAgent, type StoredAgentModule } from './agent-state';
 import { requirePeer } from './guards';
-import { agentSubnetFor, agentSubnetsRefusal, agentUpgradeBatch, chunkRefusal, hexOf, isRefusedUnrun, moduleRefusal, upgradeInSteps, type AgentUpgradeResult, type CallResult } from './logic';
+import { agentSubnetFor, agentSubnetsRefusal, agentUpgradeBatch, chunkHashMismatch, chunkRefusal, hexOf, isRefusedUnrun, moduleRefusal, upgradeInSteps, type AgentUpgradeResult, type CallResult } from './logic';
 import { deployment } from './state';
 import * as runtime from './runtime';
 import { err, type Result } from '../../../shared/common/result';
@@ -127,6 +126,9 @@ async function installAgentModule(mode: InstallChunkedCodeArgs['mode'], canister
         if (chunk === undefined) return err(apiError.notFound(NO_AGENT_MODULE, `chunk ${hexOf(hash)} of the agent module is missing`));
         const uploaded = await management<{ hash: Uint8Array }>('upload_chunk', UploadChunkArgsIdl, { canister_id: canisterId, chunk }, ChunkHashIdl);
         if ('Err' in uploaded) return uploaded;
+        // The executor kept the chunk under the hash its uploader gave; here it is checked.
+        const mismatch = chunkHashMismatch(hash, uploaded.Ok.hash);
+        if (mismatch !== undefined) return err(apiError.notFound(NO_AGENT_MODULE, mismatch));
     }
     const install: InstallChunkedCodeArgs = {
         mode,
@@ -212,28 +214,31 @@ export async function callThroughAgent(agent: Principal, key: { executionId: str
 
 export class AgentMethodsOfExecutor {
     /**
-     * Keeps one chunk (1 byte to 1 MiB) of an agent module in the executor's stable memory and
-     * answers its sha256, which `set_agent_module` names it by. An upgrade of the executor
-     * keeps it (a canister's own chunk store is cleared by dfx, icp and pic upgrades).
+     * Keeps one chunk (1 byte to 1 MiB) of an agent module in the executor's stable memory
+     * under the sha256 the caller gives, which `set_agent_module` names it by. It is not hashed
+     * here (that would cost most of the message's instructions): the management canister checks
+     * it at each agent's install, and an agent is never installed from a chunk that is not what
+     * its hash says (see `installAgentModule`). An upgrade of the executor keeps it (a
+     * canister's own chunk store is cleared by dfx, icp and pic upgrades).
      * Call context: update; admins and controllers (the deploy step). Errors: Unauthorized,
-     * InvalidInput (size), LimitExceeded (100 chunks kept: `set_agent_module` removes the
-     * ones it does not name).
+     * InvalidInput (size, hash length), LimitExceeded (100 chunks kept: `set_agent_module`
+     * removes the ones it does not name).
      */
     @method(ExecutorMethods.upload_agent_module_chunk)
-    upload_agent_module_chunk(chunk: Uint8Array): Result<Uint8Array, ApiError> {
+    upload_agent_module_chunk(arg: AgentModuleChunk): Result<null, ApiError> {
         const caller = runtime.caller();
         if (!deployment.isAdmin(caller)) return err(apiError.unauthorized(caller));
-        const refused = chunkRefusal(chunk, moduleChunkCount());
+        const refused = chunkRefusal(arg.chunk, arg.sha256, moduleChunkCount());
         if (refused !== undefined) return err(refused);
-        const hash = sha256(chunk);
-        putModuleChunk(hexOf(hash), Uint8Array.from(chunk));
-        return { Ok: hash };
+        putModuleChunk(hexOf(arg.sha256), arg.chunk);
+        return { Ok: null };
     }
 
     /**
      * Names the module agents are installed with: chunks uploaded with
-     * `upload_agent_module_chunk`, in order, and the sha256 of the assembled module, checked
-     * here. Chunks it does not name are removed. Agents already installed keep theirs until
+     * `upload_agent_module_chunk`, in order, and the sha256 of the assembled module, which the
+     * management canister's `install_chunked_code` checks at each install (an install it
+     * refuses leaves the agent as it was). Chunks it does not name are removed. Agents already installed keep theirs until
      * `upgrade_agents`.
      * Call context: update; admins and controllers (the deploy step). Errors: Unauthorized,
      * InvalidInput, NotFound (a chunk not uploaded), Unavailable (agents being created or upgraded).
@@ -244,7 +249,7 @@ export class AgentMethodsOfExecutor {
         if (!deployment.isAdmin(caller)) return err(apiError.unauthorized(caller));
         // An install in flight reads the current module's chunks between its awaits.
         if (upgradeRunning || creating.size > 0) return err(apiError.unavailable('agents are being created or upgraded: set the module afterwards'));
-        const refused = moduleRefusal(arg.chunk_hashes, arg.wasm_module_hash, moduleChunk, sha256);
+        const refused = moduleRefusal(arg.chunk_hashes, arg.wasm_module_hash, hasModuleChunk);
         if (refused !== undefined) return err(refused);
         putAgentModule({ schema_version: 1, chunkHashes: arg.chunk_hashes.map((h) => Uint8Array.from(h)), wasmModuleHash: Uint8Array.from(arg.wasm_module_hash) });
         pruneModuleChunks(new Set(arg.chunk_hashes.map(hexOf)));

@@ -1,8 +1,9 @@
 /**
  * Executor > agent module: the executor keeps the agent module (its chunks too) in its own
- * stable memory, uploaded by admins in chunks of at most 1 MiB and checked by sha256. It
- * installs an agent from the new agent's own chunk store, which it clears afterwards. Without
- * a module, an owner's run fails at once with a typed error naming it, instead of waiting for
+ * stable memory, uploaded by admins in chunks of at most 1 MiB, each under its sha256, which
+ * the management canister checks when it installs an agent from the new agent's own chunk
+ * store (cleared afterwards). Without a module, or with a chunk that is not what its hash
+ * says, an owner's run fails at once with a typed error naming it, instead of waiting for
  * the node's deadline; an upgrade of the executor keeps the module, so agents are still
  * created and upgraded after it.
  */
@@ -41,19 +42,30 @@ describe('Executor > agent module', () => {
         expect(errTag(await asAdmin().upgrade_agents({ cursor: [], limit: [] }))).toBe('Unavailable');
     });
 
-    it('takes chunks from admins only, and a module only of uploaded chunks whose sha256 it checks', async () => {
-        expect(errTag(await executorAs(env, env.stranger.getPrincipal()).upload_agent_module_chunk(new Uint8Array([1])))).toBe('Unauthorized');
-        expect(errTag(await asAdmin().upload_agent_module_chunk(new Uint8Array(0)))).toBe('InvalidInput');
-        expect(errTag(await asAdmin().upload_agent_module_chunk(new Uint8Array(1024 * 1024 + 1)))).toBe('InvalidInput');
+    it('takes chunks with their sha256 from admins only, and a module only of uploaded chunks', async () => {
         const chunk = new Uint8Array([7, 8, 9]);
-        const hash = okOf(await asAdmin().upload_agent_module_chunk(chunk));
-        expect(Array.from(hash)).toEqual(Array.from(sha256(chunk)));
+        expect(errTag(await executorAs(env, env.stranger.getPrincipal()).upload_agent_module_chunk({ chunk, sha256: sha256(chunk) }))).toBe('Unauthorized');
+        expect(errTag(await asAdmin().upload_agent_module_chunk({ chunk: new Uint8Array(0), sha256: sha256(new Uint8Array(0)) }))).toBe('InvalidInput');
+        expect(errTag(await asAdmin().upload_agent_module_chunk({ chunk: new Uint8Array(1024 * 1024 + 1), sha256: sha256(chunk) }))).toBe('InvalidInput');
+        expect(errTag(await asAdmin().upload_agent_module_chunk({ chunk, sha256: new Uint8Array(31) }))).toBe('InvalidInput');
+        okOf(await asAdmin().upload_agent_module_chunk({ chunk, sha256: sha256(chunk) }));
         expect(errTag(await asAdmin().set_agent_module({ chunk_hashes: [sha256(new Uint8Array([1]))], wasm_module_hash: sha256(new Uint8Array([1])) }))).toBe('NotFound');
-        expect(errTag(await asAdmin().set_agent_module({ chunk_hashes: [hash], wasm_module_hash: sha256(new Uint8Array([1])) }))).toBe('InvalidInput');
-        expect(errTag(await executorAs(env, env.stranger.getPrincipal()).set_agent_module({ chunk_hashes: [hash], wasm_module_hash: sha256(chunk) }))).toBe('Unauthorized');
+        expect(errTag(await executorAs(env, env.stranger.getPrincipal()).set_agent_module({ chunk_hashes: [sha256(chunk)], wasm_module_hash: sha256(chunk) }))).toBe('Unauthorized');
     });
 
-    it("installs an owner's agent from the agent's own chunk store once the module is uploaded, and clears that store", async () => {
+    it('fails a run at once, with CallRefused naming the chunk, when a chunk is not what its hash says (the management canister hashed it at install)', async () => {
+        const wasm = agentModuleBytes();
+        const claimed = sha256(wasm);
+        okOf(await asAdmin().upload_agent_module_chunk({ chunk: wasm.subarray(0, 1024 * 1024), sha256: claimed }));
+        okOf(await asAdmin().set_agent_module({ chunk_hashes: [claimed], wasm_module_hash: claimed }));
+        const x = await runOnce(env, env.orchestrator, probe());
+        expect(statusOf(x)).toBe('Failed');
+        const error = nodeOf(x, 'read').error[0];
+        expect(error?.kind).toEqual({ CallRefused: null });
+        expect(error?.message).toContain(`chunk ${Buffer.from(claimed).toString('hex')} of the agent module has the sha256 ${Buffer.from(sha256(wasm.subarray(0, 1024 * 1024))).toString('hex')}`);
+    });
+
+    it("installs an owner's agent from the agent's own chunk store once the right module is uploaded (into the canister the wrong one left uninstalled), and clears that store", async () => {
         const admin = env.admin.getPrincipal();
         await installAgentModule({ update: async (method, arg) => await env.pic.updateCall({ canisterId: env.deployment.peers.executor, method, arg, sender: admin }) }, agentModuleBytes());
         const x = await runOnce(env, env.orchestrator, probe());

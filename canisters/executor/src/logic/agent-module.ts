@@ -1,7 +1,10 @@
 /**
  * The agent module as the executor keeps it: chunks of at most 1 MiB (what the management
  * canister's `upload_chunk` takes, so each goes into an agent's chunk store as it is), named
- * by their sha256, and a module naming its chunks in order plus the sha256 of the whole.
+ * by the sha256 the uploader gives, and a module naming its chunks in order plus the sha256 of
+ * the whole. The executor hashes nothing (in the canister, 1 MiB of sha256 costs about 28B of
+ * the 40B instructions of an update message): the management canister checks both hashes when
+ * it installs an agent (see {@link chunkHashMismatch}).
  */
 import type { ApiError } from '../../../../shared/common/errors';
 import { apiError } from '../../../../shared/common/errors';
@@ -17,38 +20,40 @@ export function hexOf(bytes: Uint8Array): string {
 }
 
 /**
- * Why a chunk cannot be stored, or undefined. `stored`: chunks already kept.
+ * Why a chunk with this claimed sha256 cannot be stored, or undefined. `stored`: chunks already kept.
  *
  * @example
- * chunkRefusal(new Uint8Array(0), 0) // { InvalidInput: { field: 'chunk', ... } }
+ * chunkRefusal(new Uint8Array(0), new Uint8Array(32), 0) // { InvalidInput: { field: 'chunk', ... } }
  */
-export function chunkRefusal(chunk: Uint8Array, stored: number): ApiError | undefined {
+export function chunkRefusal(chunk: Uint8Array, sha256: Uint8Array, stored: number): ApiError | undefined {
     if (chunk.length === 0 || chunk.length > MAX_CHUNK_BYTES) return apiError.invalidInput('chunk', `1 to ${MAX_CHUNK_BYTES} bytes`);
+    if (sha256.length !== SHA256_BYTES) return apiError.invalidInput('sha256', 'a 32-byte sha256');
     if (stored >= MAX_MODULE_CHUNKS) return apiError.limitExceeded('agent module chunks (set_agent_module removes the ones it does not name)', BigInt(MAX_MODULE_CHUNKS));
     return undefined;
 }
 
 /**
- * Why a module naming these chunks cannot be set, or undefined. `chunkOf` gives a stored
- * chunk's bytes by hash (hex); `sha256` hashes the assembled module.
+ * Why a module naming these chunks cannot be set, or undefined. `isStored` says whether a chunk
+ * with this hash (hex) was uploaded.
  */
-export function moduleRefusal(chunkHashes: Uint8Array[], wasmModuleHash: Uint8Array, chunkOf: (hashHex: string) => Uint8Array | undefined, sha256: (bytes: Uint8Array) => Uint8Array): ApiError | undefined {
+export function moduleRefusal(chunkHashes: Uint8Array[], wasmModuleHash: Uint8Array, isStored: (hashHex: string) => boolean): ApiError | undefined {
     if (chunkHashes.length === 0 || chunkHashes.length > MAX_MODULE_CHUNKS) return apiError.invalidInput('chunk_hashes', `1 to ${MAX_MODULE_CHUNKS} chunks`);
     if ([wasmModuleHash, ...chunkHashes].some((h) => h.length !== SHA256_BYTES)) return apiError.invalidInput('chunk_hashes', 'every hash is a 32-byte sha256');
-    const chunks: Uint8Array[] = [];
-    for (const hash of chunkHashes) {
-        const chunk = chunkOf(hexOf(hash));
-        if (chunk === undefined) return apiError.notFound('agent module chunk (upload_agent_module_chunk)', hexOf(hash));
-        chunks.push(chunk);
-    }
-    const assembled = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let offset = 0;
-    for (const chunk of chunks) {
-        assembled.set(chunk, offset);
-        offset += chunk.length;
-    }
-    if (hexOf(sha256(assembled)) !== hexOf(wasmModuleHash)) return apiError.invalidInput('wasm_module_hash', 'is not the sha256 of the chunks assembled in order');
-    return undefined;
+    const missing = chunkHashes.find((hash) => !isStored(hexOf(hash)));
+    return missing === undefined ? undefined : apiError.notFound('agent module chunk (upload_agent_module_chunk)', hexOf(missing));
+}
+
+/**
+ * Why an uploaded chunk is not the one the module names, or undefined: `expected` is the hash
+ * it was uploaded to the executor under, `computed` what the management canister's
+ * `upload_chunk` answered for its bytes.
+ *
+ * @example
+ * chunkHashMismatch(a, a) // undefined
+ */
+export function chunkHashMismatch(expected: Uint8Array, computed: Uint8Array): string | undefined {
+    const [e, c] = [hexOf(expected), hexOf(computed)];
+    return e === c ? undefined : `chunk ${e} of the agent module has the sha256 ${c}: upload the module again (upload_agent_module_chunk, set_agent_module)`;
 }
 
 /** At most this many subnets in `set_agent_subnets` (far above the IC's application subnets that matter to one deployment). */
