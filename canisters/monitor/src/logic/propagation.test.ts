@@ -35,6 +35,16 @@ describe('Monitor > emergency propagation outbox', () => {
         expect(deliveryOfPush(old)).toEqual({ attempts: 4, next_at: T0 + 8n * SEC, first_at: T0 + 8n * SEC, taken_at: undefined, traps: 0, last_error: undefined });
     });
 
+    it('keeps the bookkeeping in delivery only: a push stored before the shared outbox is retried from its fields and rewritten without them', async () => {
+        const m = monitorOutbox(() => ({ kind: 'Failed', retryable: true, reason: 'reject 2: queue full' }));
+        m.cell.set([{ target: ORCH, state: emergency, attempts: 4, next_attempt_at: T0 }]);
+        m.runner.arm();
+        await m.ic.round(m.drain, T0);
+        const [stored] = m.cell.get();
+        expect(Object.keys(stored!).sort()).toEqual(['delivery', 'state', 'target']);
+        expect(stored!.delivery).toMatchObject({ attempts: 5, last_error: 'reject 2: queue full' });
+    });
+
     it.each([
         ['delivered', { kind: 'Done' } as const, 0, []],
         ['refused by the peer', { kind: 'Failed', retryable: false, reason: 'Unauthorized' } as const, 0, [{ Refused: { error: 'Unauthorized' } }]],
