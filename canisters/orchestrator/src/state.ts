@@ -225,9 +225,9 @@ export function finishedCountOf(owner: string): number {
     return executionGroups.count(finishedGroup(owner));
 }
 
-/** The owner's oldest finished executions (by id: oldest started first), at most `max`, leaving out `except`. */
-export function oldestFinishedOf(owner: string, max: number, except: string): string[] {
-    return executionGroups.list(finishedGroup(owner), 'OldestFirst', undefined, max, (id) => id !== except, max + 1).ids;
+/** The owner's oldest finished executions (by id: oldest started first), at most `max`, leaving out those in `keep`. */
+export function oldestFinishedOf(owner: string, max: number, keep: ReadonlySet<string>): string[] {
+    return executionGroups.list(finishedGroup(owner), 'OldestFirst', undefined, max, (id) => !keep.has(id), max + keep.size).ids;
 }
 
 /** Unfinished executions with their next deadline (every one: mode changes only). */
@@ -288,10 +288,10 @@ export function executionSummaryPage(
 }
 
 /** The oldest finished executions (at most `batch`) and how many finished ones are stored. */
-export function oldestFinished(batch: number): { candidates: { id: string; status: ExecutionStatus; finishedAt?: bigint }[]; total: number } {
+export function oldestFinished(batch: number): { candidates: { id: string; owner: string; status: ExecutionStatus; finishedAt?: bigint }[]; total: number } {
     const candidates = finished.values(0, batch).flatMap((id) => {
         const s = summaries.get(id);
-        return s === undefined ? [] : [{ id, status: s.status, finishedAt: s.finishedAt }];
+        return s === undefined ? [] : [{ id, owner: s.owner, status: s.status, finishedAt: s.finishedAt }];
     });
     return { candidates, total: Number(finished.len()) };
 }
