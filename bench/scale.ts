@@ -28,7 +28,7 @@ import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
 import type { ScheduleRequest } from '../shared/scheduling/schedule';
 import { MAX_PAGE_SIZE } from '../shared/common/page';
 import { idlFactory, type ArgsOf, type ReturnOf } from '../shared/common/codec';
-import { encodeWorkflowDefinition, orchestratorIdlFactory, type NodeAttemptRequest } from '../shared/workflow';
+import { encodeWorkflowDefinition, orchestratorIdlFactory } from '../shared/workflow';
 import { after, node } from '../shared/workflow/testing';
 import { ExecutorBulkLoadMethod, OrchestratorBulkLoadMethod, SchedulerBulkLoadMethod } from './scale/canisters/contract';
 import { limitOf, Meter, type EntryKind } from './scale/meter';

@@ -16,7 +16,6 @@ import {
     type ListExecutionsArg,
     type StartExecutionArg,
     type StartWithCallbackArg,
-    type WorkflowError,
     type WorkflowResult
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
