@@ -5,9 +5,8 @@
  */
 import { StableBTreeMap } from 'azle';
 
-import type { ExecutionFinished } from '../../../shared/scheduling/service';
-import type { CompletionCallback, Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
-import type { PauseCause, StartOrigin } from './logic';
+import type { CompletionCallback, Execution, ExecutionStatus, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
+import type { PauseCause } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
 import { deliveryFrom, newDelivery, type Delivery } from '../../common/outbox/delivery';

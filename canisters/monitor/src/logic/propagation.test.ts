@@ -1,6 +1,6 @@
 import { NORMAL_MODE, type EmergencyState } from '../../../../shared/monitoring/emergency';
 import type { HandleOutcome } from '../../../common/outbox/delivery';
-import { IcModel } from '../../../common/outbox/ic-model';
+import { IcModel } from '../../../common/testing/ic-model';
 import { OutboxRunner } from '../../../common/outbox/runner';
 import { deliveryOfPush, enqueuePropagation, PROPAGATION_BATCH, PROPAGATION_RESEND_AFTER_NS, PROPAGATION_RETRY, propagationStore, type PropagationEntry } from './propagation';
 import { EXEC, ORCH, SCHED, SEC, T0 } from './test-fixtures';
