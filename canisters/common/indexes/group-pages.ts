@@ -15,7 +15,7 @@
  * tested over plain maps; `stable-group-pages.ts` backs it with stable memory.
  */
 
-/** Ids per page before a new page is opened: small, since every add rewrites its page (Azle serialises values as JSON), large enough that a seek is a few gets. */
+/** Ids per page before a new page is opened: small, since every add outside a batch rewrites its page, large enough that a seek is a few gets. */
 export const PAGE_IDS = 32;
 
 export type GroupPage = { min: string; ids: string[] };
