@@ -1,4 +1,4 @@
-import { IcModel } from '../../../common/outbox/ic-model';
+import { IcModel } from '../../../common/testing/ic-model';
 import { newDelivery, type Delivery, type HandleOutcome } from '../../../common/outbox/delivery';
 import { OutboxRunner, type OutboxStore } from '../../../common/outbox/runner';
 import type { EmergencyState } from '../../../../shared/monitoring/emergency';
