@@ -26,10 +26,9 @@ import { unwrapOk } from '../drill/result';
 import { delayDefinition } from '../drill/workflows';
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
 import type { ScheduleRequest } from '../shared/scheduling/schedule';
-import { MAX_PAGE_SIZE } from '../shared/scheduling/service';
-import { WORKFLOW_LIMITS } from '../shared/workflow/limits';
+import { MAX_PAGE_SIZE } from '../shared/common/page';
 import { idlFactory, type ArgsOf, type ReturnOf } from '../shared/common/codec';
-import { encodeWorkflowDefinition, orchestratorIdlFactory, type NodeAttemptRequest } from '../shared/workflow';
+import { encodeWorkflowDefinition, orchestratorIdlFactory } from '../shared/workflow';
 import { after, node } from '../shared/workflow/testing';
 import { ExecutorBulkLoadMethod, OrchestratorBulkLoadMethod, SchedulerBulkLoadMethod } from './scale/canisters/contract';
 import { limitOf, Meter, type EntryKind } from './scale/meter';
@@ -48,8 +47,8 @@ const XDR_USD = Number(process.env.DEFLOW_XDR_USD ?? 1.33);
 /** Start rates (executions per round) tried for the sustained-throughput figure; override with DEFLOW_BENCH_SCALE_RATES. */
 const RATES = (process.env.DEFLOW_BENCH_SCALE_RATES ?? '5,10,20').split(',').map(Number);
 const HOUR_MS = 3_600_000;
-/** Listing pages are measured full: the orchestrator's cap (the scheduler's is MAX_PAGE_SIZE). */
-const PAGE = WORKFLOW_LIMITS.maxPageSize;
+/** Listing pages are measured full: every listing's cap. */
+const PAGE = MAX_PAGE_SIZE;
 const PROCESSING_TIMEOUT_MS = 30 * 60_000;
 
 const BENCH_WASM_DIR = resolve(__dirname, 'scale', 'canisters', '.azle');

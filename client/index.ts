@@ -31,7 +31,7 @@ import { decodeExecution, decodeExecutionStatus, decodeTrigger, encodeExecutionS
 import type { JsonValue } from '../shared/workflow/json';
 import { executorIdlFactory } from '../shared/workflow/executor-api';
 import { orchestratorIdlFactory } from '../shared/workflow/orchestrator-api';
-import { WORKFLOW_LIMITS } from '../shared/workflow/limits';
+import { MAX_PAGE_SIZE } from '../shared/common/page';
 import type { OwnerAgentWire } from '../shared/workflow/owner-api';
 import type { LiquidationLogWire, PositionManagerWire } from '../shared/workflow/liquidation';
 import { fromOpt, toOpt } from '../shared/common/codec';
@@ -102,7 +102,7 @@ export type WatchOptions = {
 };
 
 /** The default page size of list calls: a full page (the orchestrator's cap). */
-export const DEFAULT_PAGE_LIMIT = WORKFLOW_LIMITS.maxPageSize;
+export const DEFAULT_PAGE_LIMIT = MAX_PAGE_SIZE;
 
 /** The typed DeFlow client: see {@link createDeflowClient}. */
 export interface DeflowClient {

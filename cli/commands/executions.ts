@@ -6,7 +6,7 @@ import { parseDocument } from 'yaml';
 import { isTerminalStatus, type DeflowClient, type ExecutionSummary, type ListOrder, type Page } from '../../client';
 import { ExecutionStatusSchema, type Execution, type Trigger } from '../../shared/workflow/execution';
 import { parseJson, type JsonValue } from '../../shared/workflow/json';
-import { WORKFLOW_LIMITS } from '../../shared/workflow/limits';
+import { MAX_PAGE_SIZE } from '../../shared/common/page';
 import { positiveInt } from '../args';
 import type { Command, CommandContext } from '../context';
 import { CliError, ExitCode } from '../errors';
@@ -133,14 +133,14 @@ export const executionCommands: Command[] = [
     {
         words: ['executions', 'list'],
         synopsis: '',
-        summary: `one page of executions, newest first (--workflow ID, --status S, --limit N up to ${WORKFLOW_LIMITS.maxPageSize}, --cursor ID for the next page, --order newest|oldest)`,
+        summary: `one page of executions, newest first (--workflow ID, --status S, --limit N up to ${MAX_PAGE_SIZE}, --cursor ID for the next page, --order newest|oldest)`,
         options: ['workflow', 'status', 'limit', 'cursor', 'order'],
         args: { min: 0, max: 0 },
         async run(ctx) {
             const status = ctx.options.status === undefined ? undefined : ExecutionStatusSchema.safeParse(ctx.options.status);
             if (status !== undefined && !status.success) throw new CliError('Usage', `--status must be one of ${ExecutionStatusSchema.options.join(', ')}`);
             const limit = positiveInt(ctx.options.limit, 'limit', DEFAULT_LIST_LIMIT);
-            if (limit > WORKFLOW_LIMITS.maxPageSize) throw new CliError('Usage', `--limit is at most ${WORKFLOW_LIMITS.maxPageSize} (one page); follow --cursor for more`);
+            if (limit > MAX_PAGE_SIZE) throw new CliError('Usage', `--limit is at most ${MAX_PAGE_SIZE} (one page); follow --cursor for more`);
             const order = listOrder(ctx.options.order);
             const page = await (await ctx.client()).executions.list({ workflowId: ctx.options.workflow, status: status?.data, limit, cursor: ctx.options.cursor, order });
             ctx.show(page, () => executionPageLines(page));

@@ -1,7 +1,7 @@
 /** `deflow workflow create|validate|list|show|update|pause|resume|delete`. */
 import type { DeflowClient, WorkflowSummary } from '../../client';
 import type { Workflow, WorkflowDefinition } from '../../shared/workflow/definition';
-import { WORKFLOW_LIMITS } from '../../shared/workflow/limits';
+import { MAX_PAGE_SIZE } from '../../shared/common/page';
 import { positiveInt } from '../args';
 import type { Command, CommandContext } from '../context';
 import { formatFields, formatTable, formatTime } from '../output';
@@ -33,7 +33,7 @@ async function listWorkflows(client: DeflowClient, limit: number): Promise<Workf
     const items: WorkflowSummary[] = [];
     let cursor: string | undefined;
     do {
-        const page = await client.workflows.list({ cursor, limit: Math.min(limit - items.length, MAX_PAGE) });
+        const page = await client.workflows.list({ cursor, limit: Math.min(limit - items.length, MAX_PAGE_SIZE) });
         items.push(...page.items);
         cursor = page.nextCursor;
     } while (cursor !== undefined && items.length < limit);
@@ -58,8 +58,6 @@ function workflowChange(verb: 'pause' | 'resume', summary: string, done: string,
 /** What `workflow validate` puts where a placeholder has no value: the management canister's id, a valid principal. */
 const STAND_IN_ID = 'aaaaa-aa';
 
-/** The orchestrator's page cap (`WORKFLOW_LIMITS.maxPageSize`). */
-const MAX_PAGE = WORKFLOW_LIMITS.maxPageSize;
 
 export const workflowCommands: Command[] = [
     {

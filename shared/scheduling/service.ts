@@ -8,13 +8,6 @@ import { ScheduleCodec, ScheduleRequestCodec } from './schedule';
 import { WorkflowTargetCodec } from './target';
 
 /**
- * Largest page `list_persistent_scheduled_executions` returns (a larger `limit` is served as
- * this many, with a cursor). A listed schedule costs ~18M instructions, so 20 keep a page
- * under 10% of the 5B query limit (docs/architecture.md, Scale).
- */
-export const MAX_PAGE_SIZE = 20;
-
-/**
  * Argument of `list_persistent_scheduled_executions`: optional filters and a cursor (the
  * last schedule id of the previous page). Non-admin callers only ever see their own schedules.
  *

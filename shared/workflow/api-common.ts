@@ -1,5 +1,5 @@
 import { WorkflowErrorWire, type WorkflowError } from './errors';
-import { c, type Codec, type Infer } from '../common/codec';
+import { c, type Codec } from '../common/codec';
 import { ApiErrorCodec } from '../common/errors';
 
 /** `variant { Ok: T; Err: WorkflowError }` with its TypeScript type. */

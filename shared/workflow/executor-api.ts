@@ -2,7 +2,7 @@ import { Principal } from '@dfinity/principal';
 import { ListDeadLettersMethod } from '../common/dead-letter';
 import { ReplyDecodingWire, type ReplyDecoding } from './node';
 import { NodeErrorWire } from './execution';
-import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, resultWire } from './api-common';
+import { NullApiResultWire, resultWire } from './api-common';
 import { c, idlFactory, type Infer, type MethodSpec } from '../common/codec';
 import { GetVersionMethod } from '../common/version';
 import { EmergencyStateCodec } from '../monitoring/emergency';

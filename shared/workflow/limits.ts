@@ -48,14 +48,7 @@ export const WORKFLOW_LIMITS = {
     /** Longest execution timeout (and the default when a definition gives none). */
     maxExecutionTimeoutMs: 7 * 24 * 60 * 60 * 1000,
     /** Cycles one call node may attach. */
-    maxCallCycles: 10n ** 13n,
-    /**
-     * Page size cap of `list_workflows` and `list_executions` (a larger `limit` is served as
-     * this many, with a cursor). Each listed item costs ~15M instructions (read, then Candid
-     * encoding in the canister), so 20 keep a page near 8% of the 5B query limit
-     * (docs/architecture.md, Scale).
-     */
-    maxPageSize: 20
+    maxCallCycles: 10n ** 13n
 } as const;
 
 /** Node timeout used when a node gives none. */

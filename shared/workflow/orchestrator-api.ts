@@ -2,7 +2,7 @@ import { decodeWorkflow, WorkflowDefinitionWire, WorkflowStatusWire, WorkflowWir
 import { ListDeadLettersMethod } from '../common/dead-letter';
 import { ExecutionStatusWire, ExecutionWire, NodeErrorWire, TriggerWire } from './execution';
 import { StartWithCallbackArgWire } from './completion';
-import { DeadLetterPageResultWire, NullApiResultWire, PageRequestWire, pageWire, resultWire } from './api-common';
+import { NullApiResultWire, PageRequestWire, pageWire, resultWire } from './api-common';
 import { OwnerAgentMethods, OwnerSettingsMethods } from './owner-api';
 import { OwnerQuotaMethods } from './quotas';
 import { PositionManagerMethods } from './liquidation';

@@ -14,6 +14,8 @@ import { method } from '../../../canisters/common/method';
 import { buildId, PACKAGE_VERSION } from '../../../canisters/common/version';
 import production from '../../../canisters/orchestrator/src/index';
 import { compileWorkflow, nextDeadline, startExecution } from '../../../canisters/orchestrator/src/logic';
+import { executionGroups, workflowGroups } from '../../../canisters/orchestrator/src/indexes';
+import { inBatches } from '../../../canisters/common/indexes/group-pages';
 import { deployment, putExecution, putWorkflow, putWorkflowVersion, updateMeta } from '../../../canisters/orchestrator/src/state';
 import { OrchestratorBulkLoadMethod } from './contract';
 
@@ -37,18 +39,21 @@ class BulkLoadMethods {
         const meta = updateMeta((m) => ({ ...m, nextWorkflowSeq: m.nextWorkflowSeq + arg.workflows, nextExecutionSeq: m.nextExecutionSeq + arg.workflows }));
         const firstWorkflow = meta.nextWorkflowSeq - arg.workflows;
         const firstExecution = meta.nextExecutionSeq - arg.workflows;
-        for (let i = 0; i < arg.workflows; i++) {
-            const id = `wf-${(firstWorkflow + i).toString().padStart(8, '0')}`;
-            workflowIds.push(id);
-            putWorkflowVersion(id, 1, { schema_version: 1, definition, createdAt: now });
-            putWorkflow({ schema_version: 1, id, owner, status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now });
-            const step = startExecution(compiled.Ok, { id: `ex-${(firstExecution + i).toString().padStart(10, '0')}`, workflowId: id, workflowVersion: 1, trigger: { kind: 'Manual' }, input: 'null', ranBy }, now);
-            putExecution({ schema_version: 1, execution: step.state, owner }, nextDeadline(compiled.Ok, step.state));
-            for (const e of step.effects) {
-                if (e.kind !== 'DispatchNode') continue;
-                requests.push({ key: { execution_id: e.executionId, node_id: e.nodeId, attempt: e.attempt }, due_at: e.dueAt, timeout_ms: BigInt(e.timeoutMs), task: encodeNodeTask(e.task), owner: [Principal.fromText(owner)], critical: [] });
+        // The group indexes are written once per touched page for the whole call (GroupPages.batch).
+        inBatches([workflowGroups, executionGroups], () => {
+            for (let i = 0; i < arg.workflows; i++) {
+                const id = `wf-${(firstWorkflow + i).toString().padStart(8, '0')}`;
+                workflowIds.push(id);
+                putWorkflowVersion(id, 1, { schema_version: 1, definition, createdAt: now });
+                putWorkflow({ schema_version: 1, id, owner, status: 'Active', latestVersion: 1, createdAt: now, updatedAt: now });
+                const step = startExecution(compiled.Ok, { id: `ex-${(firstExecution + i).toString().padStart(10, '0')}`, workflowId: id, workflowVersion: 1, trigger: { kind: 'Manual' }, input: 'null', ranBy }, now);
+                putExecution({ schema_version: 1, execution: step.state, owner }, nextDeadline(compiled.Ok, step.state));
+                for (const e of step.effects) {
+                    if (e.kind !== 'DispatchNode') continue;
+                    requests.push({ key: { execution_id: e.executionId, node_id: e.nodeId, attempt: e.attempt }, due_at: e.dueAt, timeout_ms: BigInt(e.timeoutMs), task: encodeNodeTask(e.task), owner: [Principal.fromText(owner)], critical: [] });
+                }
             }
-        }
+        });
         return { Ok: { workflow_ids: workflowIds, requests } };
     }
 }

@@ -17,6 +17,7 @@ import { createSchedule } from '../../../canisters/scheduler/src/logic/lifecycle
 import { validateScheduleRequest } from '../../../canisters/scheduler/src/logic/validate';
 import { now, replan } from '../../../canisters/scheduler/src/runtime';
 import { deployment, nextScheduleId, saveSchedule } from '../../../canisters/scheduler/src/state';
+import { scheduleGroups } from '../../../canisters/scheduler/src/indexes';
 import { SchedulerBulkLoadMethod } from './contract';
 
 class BulkLoadMethods {
@@ -26,12 +27,17 @@ class BulkLoadMethods {
         const caller = msgCaller();
         if (!deployment.isAdmin(caller)) return { Err: 'Unauthorized' };
         const at = now();
-        for (const workflow_id of arg.workflow_ids) {
-            const valid = validateScheduleRequest({ ...arg.request, workflow_id }, caller, false, at);
-            const created = 'Ok' in valid ? createSchedule(valid.Ok, nextScheduleId(), at) : valid;
-            if ('Err' in created) return { Err: `${workflow_id}: ${JSON.stringify(Object.keys(created.Err))}` };
-            saveSchedule(created.Ok, undefined);
-        }
+        // The listing groups are written once per touched page for the whole call (GroupPages.batch).
+        const refused = scheduleGroups.batch(() => {
+            for (const workflow_id of arg.workflow_ids) {
+                const valid = validateScheduleRequest({ ...arg.request, workflow_id }, caller, false, at);
+                const created = 'Ok' in valid ? createSchedule(valid.Ok, nextScheduleId(), at) : valid;
+                if ('Err' in created) return `${workflow_id}: ${JSON.stringify(Object.keys(created.Err))}`;
+                saveSchedule(created.Ok, undefined);
+            }
+            return undefined;
+        });
+        if (refused !== undefined) return { Err: refused };
         replan();
         return { Ok: arg.workflow_ids.length };
     }

@@ -1,19 +1,27 @@
 import { GroupPages, PAGE_IDS, type GroupHead, type GroupPage, type GroupPageStore } from './group-pages';
 
 /** The store over plain maps, counting reads (what a listing costs). */
-function memoryStore(): GroupPageStore & { reads: number; pages: Map<string, GroupPage> } {
+function memoryStore(): GroupPageStore & { reads: number; writes: number; pages: Map<string, GroupPage>; heads: Map<string, GroupHead> } {
     const heads = new Map<string, GroupHead>();
     const pages = new Map<string, GroupPage>();
     const store = {
         reads: 0,
+        writes: 0,
         pages,
+        heads,
         head: (g: string) => heads.get(g),
-        putHead: (g: string, h: GroupHead | undefined) => void (h === undefined ? heads.delete(g) : heads.set(g, h)),
+        putHead: (g: string, h: GroupHead | undefined) => {
+            store.writes += 1;
+            void (h === undefined ? heads.delete(g) : heads.set(g, h));
+        },
         page: (g: string, n: number) => {
             store.reads += 1;
             return pages.get(`${g}#${n}`);
         },
-        putPage: (g: string, n: number, p: GroupPage | undefined) => void (p === undefined ? pages.delete(`${g}#${n}`) : pages.set(`${g}#${n}`, p))
+        putPage: (g: string, n: number, p: GroupPage | undefined) => {
+            store.writes += 1;
+            void (p === undefined ? pages.delete(`${g}#${n}`) : pages.set(`${g}#${n}`, p));
+        }
     };
     return store;
 }
@@ -86,5 +94,41 @@ describe('GroupPages', () => {
             cursor = page.lastExamined;
         }
         expect(listed).toEqual(Array.from({ length: 450 }, (_, k) => id(k + 1)));
+    });
+
+    it('adds a batch with each touched page and head written once, to the same index as one add at a time', () => {
+        const entries: [string, string][] = [];
+        for (let n = 300; n >= 1; n--) entries.push(['alice', id(n)], ['bob', id(n)]);
+        const one = memoryStore();
+        const single = new GroupPages(one);
+        for (const [group, x] of entries) single.add(group, x);
+        const many = memoryStore();
+        new GroupPages(many).addMany(entries);
+        expect(many.pages).toEqual(one.pages);
+        expect(many.heads).toEqual(one.heads);
+        // 2 groups x ceil(300 / PAGE_IDS) pages, plus the 2 heads.
+        expect(many.writes).toBe(2 * Math.ceil(300 / PAGE_IDS) + 2);
+        expect(one.writes).toBe(2 * entries.length);
+    });
+
+    it('writes nothing from a batch whose work throws, and lets a nested batch join the outer one', () => {
+        const store = memoryStore();
+        const index = new GroupPages(store);
+        expect(() =>
+            index.batch(() => {
+                index.add('alice', id(1));
+                throw new Error('trap');
+            })
+        ).toThrow('trap');
+        expect(store.writes).toBe(0);
+        index.batch(() => {
+            index.add('alice', id(1));
+            index.batch(() => index.add('alice', id(2)));
+            expect(store.writes).toBe(0);
+            expect(index.count('alice')).toBe(2);
+        });
+        expect(store.writes).toBe(2);
+        index.add('alice', id(3));
+        expect(index.list('alice', 'OldestFirst', undefined, 5, all, 10).ids).toEqual([id(1), id(2), id(3)]);
     });
 });

@@ -15,7 +15,7 @@
  * tested over plain maps; `stable-group-pages.ts` backs it with stable memory.
  */
 
-/** Ids per page before a new page is opened: small, since every add rewrites its page (Azle serialises values as JSON), large enough that a seek is a few gets. */
+/** Ids per page before a new page is opened: small, since every add outside a batch rewrites its page, large enough that a seek is a few gets. */
 export const PAGE_IDS = 32;
 
 export type GroupPage = { min: string; ids: string[] };
@@ -31,8 +31,81 @@ export interface GroupPageStore {
 /** A listing page: ids in the asked order, and whether more follow (`scanBudget` ids examined at most). */
 export type GroupListing = { ids: string[]; more: boolean; lastExamined: string | undefined };
 
+/**
+ * A write-back cache over a store for one batch: every head and page is read at most once and
+ * written once at {@link flush}, however many adds touch it.
+ */
+class BatchStore implements GroupPageStore {
+    private readonly heads = new Map<string, GroupHead | undefined>();
+    private readonly pages = new Map<string, { group: string; n: number; page: GroupPage | undefined }>();
+    private readonly dirtyHeads = new Set<string>();
+    private readonly dirtyPages = new Set<string>();
+
+    constructor(private readonly base: GroupPageStore) {}
+
+    head(group: string): GroupHead | undefined {
+        if (!this.heads.has(group)) this.heads.set(group, this.base.head(group));
+        return this.heads.get(group);
+    }
+
+    putHead(group: string, head: GroupHead | undefined): void {
+        this.heads.set(group, head);
+        this.dirtyHeads.add(group);
+    }
+
+    page(group: string, n: number): GroupPage | undefined {
+        const key = `${group}#${n}`;
+        if (!this.pages.has(key)) this.pages.set(key, { group, n, page: this.base.page(group, n) });
+        return this.pages.get(key)!.page;
+    }
+
+    putPage(group: string, n: number, page: GroupPage | undefined): void {
+        const key = `${group}#${n}`;
+        this.pages.set(key, { group, n, page });
+        this.dirtyPages.add(key);
+    }
+
+    flush(): void {
+        for (const key of this.dirtyPages) {
+            const { group, n, page } = this.pages.get(key)!;
+            this.base.putPage(group, n, page);
+        }
+        for (const group of this.dirtyHeads) this.base.putHead(group, this.heads.get(group));
+    }
+}
+
 export class GroupPages {
-    constructor(private readonly store: GroupPageStore) {}
+    private store: GroupPageStore;
+
+    constructor(private readonly base: GroupPageStore) {
+        this.store = base;
+    }
+
+    /**
+     * Runs `work` with every read and write of this index buffered, then writes each touched
+     * head and page once: a bulk load or an index rebuild adding many ids to a few groups
+     * rewrites a page once per batch instead of once per id. Nested calls join the outer batch.
+     * If `work` throws nothing is written (the message traps and rolls back anyway).
+     */
+    batch<T>(work: () => T): T {
+        if (this.store !== this.base) return work();
+        const buffered = new BatchStore(this.base);
+        this.store = buffered;
+        try {
+            const result = work();
+            buffered.flush();
+            return result;
+        } finally {
+            this.store = this.base;
+        }
+    }
+
+    /** Adds every `[group, id]` of `entries`, each touched page written once (see {@link batch}). */
+    addMany(entries: Iterable<[group: string, id: string]>): void {
+        this.batch(() => {
+            for (const [group, id] of entries) this.add(group, id);
+        });
+    }
 
     /** How many ids the group holds (read from its head). */
     count(group: string): number {
@@ -158,4 +231,10 @@ export class GroupPages {
         if (page === undefined) throw new Error(`invariant: page ${n} of index group ${group} missing`);
         return page;
     }
+}
+
+/** Runs `work` inside a {@link GroupPages.batch} of every index in `indexes`. */
+export function inBatches<T>(indexes: GroupPages[], work: () => T): T {
+    const [first, ...rest] = indexes;
+    return first === undefined ? work() : first.batch(() => inBatches(rest, work));
 }

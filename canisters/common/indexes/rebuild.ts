@@ -10,6 +10,8 @@
  */
 import { setTimer, StableBTreeMap } from 'azle';
 
+import { inBatches, type GroupPages } from './group-pages';
+
 /** One record map to index: its size, and "index the records at positions [start, start + count)". */
 export type RebuildStage = { name: string; len: () => number; indexBatch: (start: number, count: number) => void };
 
@@ -19,14 +21,19 @@ type StoredIndexBuild = { schema_version: 1; version: number; stage: string; pos
 const DONE = 'Done';
 const BUILD_KEY = 'build';
 
-/** A stage over a map read by position: each batch indexed newest first. */
-export function rebuildStage<V>(name: string, records: { len: () => number; at: (start: number, count: number) => [string, V][] }, index: (id: string, value: V) => void): RebuildStage {
+/**
+ * A stage over a map read by position: each batch indexed newest first. `groups`: the group
+ * indexes `index` adds to; a batch writes each of their touched pages once (GroupPages.batch).
+ */
+export function rebuildStage<V>(name: string, records: { len: () => number; at: (start: number, count: number) => [string, V][] }, index: (id: string, value: V) => void, groups: GroupPages[] = []): RebuildStage {
     return {
         name,
         len: records.len,
         indexBatch: (start, count) => {
             const batch = records.at(start, count);
-            for (let i = batch.length - 1; i >= 0; i--) index(batch[i]![0], batch[i]![1]);
+            inBatches(groups, () => {
+                for (let i = batch.length - 1; i >= 0; i--) index(batch[i]![0], batch[i]![1]);
+            });
         }
     };
 }

@@ -1,6 +1,7 @@
 /**
- * `list_dead_letters`, one implementation for every canister with an outbox: each composes
- * the class this returns with its own dead-letter store and admin rule.
+ * `list_dead_letters`, one implementation and one wiring for every canister with an outbox:
+ * its `index.ts` composes the class this returns, built from its dead-letter store and its
+ * deployment (whose admins may read them).
  */
 import type { Principal } from 'azle';
 
@@ -13,9 +14,9 @@ import { listDeadLetters, type DeadLetterPage, type DeadLetterStore } from './de
 
 /**
  * @example
- * export const OperationsMethods = deadLetterMethods(deadLetters, (p) => deployment.isAdmin(p), runtime.caller);
+ * export default [..., deadLetterMethods(deadLetters, deployment, runtime.caller)];
  */
-export function deadLetterMethods(store: DeadLetterStore, isAdmin: (caller: Principal) => boolean, caller: () => Principal) {
+export function deadLetterMethods(store: DeadLetterStore, admins: { isAdmin(caller: Principal): boolean }, caller: () => Principal) {
     class DeadLetterMethods {
         /**
          * Outbox entries that were not delivered and why: refused (a failure retrying cannot
@@ -27,7 +28,7 @@ export function deadLetterMethods(store: DeadLetterStore, isAdmin: (caller: Prin
         @method(ListDeadLettersMethod)
         list_dead_letters(page: PageRequest): Result<DeadLetterPage, ApiError> {
             const who = caller();
-            return listDeadLetters(store, who, isAdmin(who), page);
+            return listDeadLetters(store, who, admins.isAdmin(who), page);
         }
     }
     return DeadLetterMethods;

@@ -41,5 +41,5 @@ export const REBUILD_BATCH = 500;
  * `onDone` re-arms the timers that ran over the incomplete indexes.
  */
 export function attemptIndexRebuild(records: { len: () => number; at: (start: number, count: number) => [string, { attempt: StoredAttempt }][] }, onDone: () => void): IndexRebuild {
-    return new IndexRebuild(MEMORY.indexBuild, INDEX_VERSION, [rebuildStage('attempts', records, (key, r) => reindexAttempt(key, undefined, r.attempt))], REBUILD_BATCH, onDone);
+    return new IndexRebuild(MEMORY.indexBuild, INDEX_VERSION, [rebuildStage('attempts', records, (key, r) => reindexAttempt(key, undefined, r.attempt), [scheduledByExecution])], REBUILD_BATCH, onDone);
 }

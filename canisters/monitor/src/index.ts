@@ -15,6 +15,6 @@ import { deadLetters, deployment } from './state';
 import * as runtime from './runtime';
 
 /** `list_dead_letters`: emergency pushes not delivered. */
-const OperationsMethods = deadLetterMethods(deadLetters, (caller) => deployment.isAdmin(caller), () => runtime.caller());
+const OperationsMethods = deadLetterMethods(deadLetters, deployment, runtime.caller);
 
 export default [InstallMethods, HealthMethods, HistoryMethods, AlertMethods, DependencyMethods, EmergencyMethods, TopUpMethods, OperationsMethods];

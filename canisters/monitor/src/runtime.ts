@@ -12,7 +12,6 @@ import type { ApiError } from '../../../shared/common/errors';
 import { tagOf } from '../../../shared/common/codec';
 import { CanisterIdArgIdl, CanisterStatusReplyIdl, statusReadingOf, type CanisterIdArg, type CanisterStatusReply } from '../../../shared/common/management';
 import type { DependencyProbeResult } from '../../../shared/monitoring/dependencies';
-import { EmergencyStateCodec } from '../../../shared/monitoring/emergency';
 import { SchedulerMethods } from '../../../shared/scheduling/service';
 import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';

@@ -4,7 +4,7 @@
  * the same message. Inter-canister calls happen later, from the outbox timer, so a peer being
  * upgraded only delays them.
  */
-import { canisterSelf, canisterVersion, Principal } from 'azle';
+import { canisterVersion, Principal } from 'azle';
 
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import type { EmergencyState } from '../../../shared/monitoring/emergency';

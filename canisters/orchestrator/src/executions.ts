@@ -16,7 +16,6 @@ import {
     type ListExecutionsArg,
     type StartExecutionArg,
     type StartWithCallbackArg,
-    type WorkflowError,
     type WorkflowResult
 } from '../../../shared/workflow';
 import { method } from '../../common/method';
@@ -26,7 +25,8 @@ import { parseWith } from '../../../shared/common/codec';
 import { requireOwner } from './guards';
 import { cancelExecution, isTerminalExecution, triggerForCaller } from './logic';
 import { executionSummaryPage, getExecution, type StoredExecution, type StoredExecutionSummary } from './state';
-import { PageSchema, pageLimit } from './workflows';
+import { PageSchema } from './workflows';
+import { pageLimit } from '../../../shared/common/page';
 import * as runtime from './runtime';
 import { err } from '../../../shared/common/result';
 
@@ -118,7 +118,7 @@ export class ExecutionMethods {
     /**
      * The caller's executions in creation order (oldest first, or newest first with
      * `order = NewestFirst`), filtered by workflow and status (ANDed); a page holds at most
-     * `WORKFLOW_LIMITS.maxPageSize` items and `next_cursor` continues it in the same order.
+     * `MAX_PAGE_SIZE` items and `next_cursor` continues it in the same order.
      * Call context: query; anyone (sees only executions of own workflows). Errors: InvalidInput
      * (cursor too long; a limit above the cap is served as the cap).
      */

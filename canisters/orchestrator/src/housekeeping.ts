@@ -6,6 +6,7 @@
 
 import { HealthReporter } from '../../common/health-reporter';
 import { reconcileMode } from './engine';
+import { awaitingLiquidationOf } from './liquidations';
 import { DEFAULT_EXECUTION_RETENTION, pruneExecutions } from './logic';
 import { activeCount, deleteExecution, deployment, emergency, getMeta, oldestFinished } from './state';
 import * as runtime from './runtime';
@@ -22,8 +23,11 @@ export function pruneFinished(now: bigint = runtime.now()): number {
     // Only a batch is passed; the rest of the finished set still counts against maxCompleted.
     const maxCompleted = Math.max(0, DEFAULT_EXECUTION_RETENTION.maxCompleted - (total - candidates.length));
     const drop = pruneExecutions(candidates, now, { ...DEFAULT_EXECUTION_RETENTION, maxCompleted });
-    for (const id of drop) deleteExecution(id);
-    return drop.length;
+    // An execution whose liquidation waits for its report stays until the report (awaitingLiquidationOf).
+    const ownerOf = new Map(candidates.map((c) => [c.id, c.owner]));
+    const pruned = drop.filter((id) => !awaitingLiquidationOf(ownerOf.get(id)!).has(id));
+    for (const id of pruned) deleteExecution(id);
+    return pruned.length;
 }
 
 /** Reports every 60 s; a mode change in the ack pauses or resumes executions. */

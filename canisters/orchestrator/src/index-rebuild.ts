@@ -3,7 +3,7 @@
  * owners' workflows, then executions (groups and deadlines), then outbox entries.
  */
 import { IndexRebuild, rebuildStage } from '../../common/indexes/rebuild';
-import { indexDeadline, indexNewExecution, outboxDueIndex, ownerGroup, workflowGroups } from './indexes';
+import { executionGroups, indexDeadline, indexNewExecution, outboxDueIndex, ownerGroup, workflowGroups } from './indexes';
 import { MEMORY } from './memory';
 import { rearmAfterRebuild } from './timers';
 import { activeDeadlineOf, indexedRecords, type StoredExecutionSummary, type StoredOutboxEntry, type StoredWorkflow } from './state';
@@ -18,12 +18,12 @@ export const indexRebuild = new IndexRebuild(
     MEMORY.indexBuild,
     INDEX_VERSION,
     [
-        rebuildStage<StoredWorkflow>('workflows', indexedRecords.workflows, (id, w) => workflowGroups.add(ownerGroup(w.owner), id)),
+        rebuildStage<StoredWorkflow>('workflows', indexedRecords.workflows, (id, w) => workflowGroups.add(ownerGroup(w.owner), id), [workflowGroups]),
         rebuildStage<StoredExecutionSummary>('executions', indexedRecords.summaries, (id, s) => {
             indexNewExecution(id, s.owner, s.workflowId);
             const deadline = activeDeadlineOf(id);
             if (deadline !== undefined) indexDeadline(id, s.workflowId, undefined, deadline);
-        }),
+        }, [executionGroups]),
         rebuildStage<StoredOutboxEntry>('outbox', indexedRecords.outbox, (id, e) => outboxDueIndex.move(id, undefined, e.nextAt))
     ],
     REBUILD_BATCH,

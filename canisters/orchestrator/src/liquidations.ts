@@ -29,6 +29,7 @@ import { method } from '../../common/method';
 import { callRuleFor } from './call-policy';
 import { requireSignedIn } from './guards';
 import {
+    executionsAwaitingLiquidation,
     pendingLiquidation,
     planLiquidation,
     settleLiquidation,
@@ -92,6 +93,15 @@ export function requestLiquidation(owner: string, slot: LiquidationSlot, args: L
         return;
     }
     notify('Warning', `[${executionId}/${nodeId}] LiquidatePosition of ${owner} refused: ${describeRefusal(plan.refusal)}`, now);
+}
+
+/**
+ * The executions of `owner` with a liquidation waiting for the executor's report. History
+ * pruning keeps them: the report finds the liquidation's owner through its execution, so
+ * pruning it first would leave the record `Pending` and drop the outcome and its alert.
+ */
+export function awaitingLiquidationOf(owner: string): ReadonlySet<string> {
+    return executionsAwaitingLiquidation(logOf(owner).recent);
 }
 
 /**

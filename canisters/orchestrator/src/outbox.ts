@@ -26,7 +26,7 @@ import { recordAgent } from './agents';
 import { checkFunding, forgetFundingCheck } from './funding';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { LIQUIDATION_TIMEOUT_MS } from './liquidations';
-import { deadStartOutcome, liquidationKey, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
+import { agentAnswered, deadStartOutcome, emergencyAnswered, liquidationKey, type OutboxSettlement, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
 import { deployment, getExecution, outboxStore, type StoredOutboxEntry } from './state';
 import * as runtime from './runtime';
 
@@ -35,13 +35,13 @@ async function callPeer<T>(role: PeerRole, method: string, spec: MethodSpec, arg
 }
 
 /** A peer's reply settles the entry; a reject is judged by the one reject rule. */
-function replied<T>(r: CallOutcome<T>, onReply: (value: T) => void = () => undefined): HandleOutcome {
+function replied<T>(r: CallOutcome<T>, onReply: (value: T) => HandleOutcome<OutboxSettlement> = () => ({ kind: 'Done' })): HandleOutcome<OutboxSettlement> {
     if (r.kind === 'Rejected') return failedCall(r);
-    onReply(r.value);
-    return { kind: 'Done' };
+    return onReply(r.value);
 }
 
-async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
+/** Handles one entry; what an answer changes is returned for {@link applySettlement}, never applied here. */
+async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome<OutboxSettlement>> {
     const m = entry.message;
     switch (m.kind) {
         case 'Dispatch':
@@ -67,8 +67,8 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
                     ? await callPeer<Result<EmergencyState, ApiError>>('monitor', 'enable_emergency_mode', MonitorMethods.enable_emergency_mode, { mode, reason: m.reason })
                     : await callPeer<Result<EmergencyState, RaiseEmergencyError>>('monitor', 'raise_emergency_for_owner', MonitorMethods.raise_emergency_for_owner, { owner: Principal.fromText(m.owner), mode, reason: m.reason });
             return replied(r, (answer) => {
-                if ('Ok' in answer) adoptEmergency(answer.Ok, runtime.now());
-                else console.log(`outbox: the monitor refused ${m.mode} mode for ${m.owner ?? 'the orchestrator'}: ${Object.keys(answer.Err)[0] ?? ''}`);
+                if ('Err' in answer) console.log(`outbox: the monitor refused ${m.mode} mode for ${m.owner ?? 'the orchestrator'}: ${Object.keys(answer.Err)[0] ?? ''}`);
+                return emergencyAnswered(answer);
             });
         }
         case 'StartWorkflow':
@@ -76,11 +76,7 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
             return { kind: 'Done' };
         case 'EnsureAgent': {
             const r = await callPeer<Result<AgentRecordWire, ApiError>>('executor', 'ensure_agent', ExecutorMethods.ensure_agent, { owner: Principal.fromText(m.owner) });
-            if (r.kind === 'Rejected') return failedCall(r);
-            // NotFound (no agent module deployed yet) or Unavailable (creation in flight): ask again later.
-            if ('Err' in r.value) return { kind: 'Failed', retryable: true, reason: `ensure_agent: ${Object.keys(r.value.Err)[0] ?? ''}` };
-            recordAgent(m.owner, r.value.Ok);
-            return { kind: 'Done' };
+            return replied(r, (answer) => agentAnswered(m.owner, answer));
         }
         case 'CheckFunding':
             return await checkFunding(m.owner, m.seq);
@@ -104,13 +100,14 @@ async function deliver(entry: StoredOutboxEntry): Promise<HandleOutcome> {
 }
 
 /** Hands one attempt to the executor, which runs it from `owner`'s agent at `dueAt` and reports the result. */
-async function runAttempt(a: { key: { execution_id: string; node_id: string; attempt: number }; dueAt: bigint; timeoutMs: number; task: NodeTask; owner: string | undefined; critical: boolean }): Promise<HandleOutcome> {
+async function runAttempt(a: { key: { execution_id: string; node_id: string; attempt: number }; dueAt: bigint; timeoutMs: number; task: NodeTask; owner: string | undefined; critical: boolean }): Promise<HandleOutcome<OutboxSettlement>> {
     const request = { key: a.key, due_at: a.dueAt, timeout_ms: BigInt(a.timeoutMs), task: encodeNodeTask(a.task), owner: a.owner === undefined ? [] : [Principal.fromText(a.owner)], critical: a.critical ? [true] : [] };
     const r = await callPeer<Result<unknown, WorkflowError>>('executor', 'run_node_attempt', ExecutorMethods.run_node_attempt, request);
     // A typed refusal (e.g. Unauthorized after a bad deployment) will not change by
     // retrying; the orchestrator's node deadline then fails the attempt as TimedOut.
     return replied(r, (answer) => {
         if ('Err' in answer) console.log(`outbox: executor refused ${a.key.execution_id}/${a.key.node_id}#${a.key.attempt}: ${Object.keys(answer.Err)[0]}`);
+        return { kind: 'Done' };
     });
 }
 
@@ -124,6 +121,21 @@ function startLocal(m: Extract<OutboxMessage, { kind: 'StartWorkflow' }>): void 
     applyReport(m.origin.executionId, { nodeId: m.origin.nodeId, attempt: m.origin.attempt, startedAt: now, finishedAt: now, outcome: startNodeOutcome(r, m.workflowId) }, now);
 }
 
+/** Applies a peer's final answer (the runner's `onDone`: only for the handling that still held the entry). */
+function applySettlement(_entry: StoredOutboxEntry, settlement: OutboxSettlement | undefined): void {
+    if (settlement === undefined) return;
+    switch (settlement.kind) {
+        case 'AdoptEmergency':
+            adoptEmergency(settlement.state, runtime.now());
+            break;
+        case 'RecordAgent':
+            recordAgent(settlement.owner, settlement.answer);
+            break;
+        default:
+            assertNever(settlement, 'outbox settlement');
+    }
+}
+
 /** A dead-lettered start fails the node that waits for it (its recovery policy decides what next). */
 function onDeadLetter(entry: StoredOutboxEntry, reason: DeadLetterReason): void {
     const m = entry.message;
@@ -134,9 +146,10 @@ function onDeadLetter(entry: StoredOutboxEntry, reason: DeadLetterReason): void 
 }
 
 /** The orchestrator's outbox. Call context of its timer passes: timer. */
-export const outbox = new DurableOutbox<StoredOutboxEntry>({
+export const outbox = new DurableOutbox<StoredOutboxEntry, OutboxSettlement>({
     store: outboxStore,
     handle: deliver,
+    onDone: applySettlement,
     onDeadLetter,
     policyOf: (e) => outboxPolicyOf(e.message),
     batch: OUTBOX_BATCH,

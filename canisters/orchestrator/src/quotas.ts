@@ -25,6 +25,7 @@ import {
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { method } from '../../common/method';
 import { requireSignedIn } from './guards';
+import { awaitingLiquidationOf } from './liquidations';
 import type { OwnerBudget } from './logic';
 import { limitsOf, putLimits, updateUsage, usageOf } from './owner-state';
 import { deleteExecution, deployment, finishedCountOf, oldestFinishedOf } from './state';
@@ -49,12 +50,14 @@ export function countFor(owner: string, quota: CountedQuota, delta: 1 | -1): voi
 
 /**
  * Keeps the owner's stored history within their quota after `justFinished` finished: deletes
- * their oldest finished executions beyond it (never `justFinished`, never an unfinished one).
+ * their oldest finished executions beyond it (never `justFinished`, never an unfinished one,
+ * never one whose liquidation waits for its report: it goes at a later finish).
  */
 export function pruneHistoryOf(owner: string, justFinished: string): void {
     const excess = historyToPrune(finishedCountOf(owner), limitsOf(owner).storedExecutions);
     if (excess === 0) return;
-    for (const id of oldestFinishedOf(owner, excess, justFinished)) deleteExecution(id);
+    const keep = new Set([justFinished, ...awaitingLiquidationOf(owner)]);
+    for (const id of oldestFinishedOf(owner, excess, keep)) deleteExecution(id);
 }
 
 export function chargeNotificationTo(owner: string, now: bigint): void {

@@ -5,9 +5,8 @@
  */
 import { StableBTreeMap } from 'azle';
 
-import type { ExecutionFinished } from '../../../shared/scheduling/service';
-import type { CompletionCallback, Execution, ExecutionStatus, NodeTask, NotifyLevel, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
-import type { PauseCause, StartOrigin } from './logic';
+import type { CompletionCallback, Execution, ExecutionStatus, Trigger, Workflow, WorkflowDefinition, WorkflowStatus } from '../../../shared/workflow';
+import type { PauseCause } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
 import { deliveryFrom, newDelivery, type Delivery } from '../../common/outbox/delivery';
@@ -225,9 +224,9 @@ export function finishedCountOf(owner: string): number {
     return executionGroups.count(finishedGroup(owner));
 }
 
-/** The owner's oldest finished executions (by id: oldest started first), at most `max`, leaving out `except`. */
-export function oldestFinishedOf(owner: string, max: number, except: string): string[] {
-    return executionGroups.list(finishedGroup(owner), 'OldestFirst', undefined, max, (id) => id !== except, max + 1).ids;
+/** The owner's oldest finished executions (by id: oldest started first), at most `max`, leaving out those in `keep`. */
+export function oldestFinishedOf(owner: string, max: number, keep: ReadonlySet<string>): string[] {
+    return executionGroups.list(finishedGroup(owner), 'OldestFirst', undefined, max, (id) => !keep.has(id), max + keep.size).ids;
 }
 
 /** Unfinished executions with their next deadline (every one: mode changes only). */
@@ -288,10 +287,10 @@ export function executionSummaryPage(
 }
 
 /** The oldest finished executions (at most `batch`) and how many finished ones are stored. */
-export function oldestFinished(batch: number): { candidates: { id: string; status: ExecutionStatus; finishedAt?: bigint }[]; total: number } {
+export function oldestFinished(batch: number): { candidates: { id: string; owner: string; status: ExecutionStatus; finishedAt?: bigint }[]; total: number } {
     const candidates = finished.values(0, batch).flatMap((id) => {
         const s = summaries.get(id);
-        return s === undefined ? [] : [{ id, status: s.status, finishedAt: s.finishedAt }];
+        return s === undefined ? [] : [{ id, owner: s.owner, status: s.status, finishedAt: s.finishedAt }];
     });
     return { candidates, total: Number(finished.len()) };
 }

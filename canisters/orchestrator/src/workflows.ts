@@ -52,6 +52,7 @@ import {
 } from './state';
 import * as runtime from './runtime';
 import { err } from '../../../shared/common/result';
+import { pageLimit } from '../../../shared/common/page';
 
 const WorkflowIdSchema = z.object({ workflow_id: z.string().min(1).max(WORKFLOW_LIMITS.maxNodeIdChars) });
 
@@ -60,17 +61,6 @@ export const PageSchema = z.object({
     cursor: z.union([z.tuple([]), z.tuple([z.string().max(WORKFLOW_LIMITS.maxNodeIdChars)])]),
     limit: z.number().int().min(0)
 });
-export const DEFAULT_PAGE_SIZE = 20;
-
-/**
- * Items a page holds: 0 means the default; above the cap is served as the cap (the page's
- * cursor continues), so a caller written for a larger cap keeps working.
- *
- * @example pageLimit(0) // 20; pageLimit(100) // WORKFLOW_LIMITS.maxPageSize
- */
-export function pageLimit(limit: number): number {
-    return limit === 0 ? DEFAULT_PAGE_SIZE : Math.min(limit, WORKFLOW_LIMITS.maxPageSize);
-}
 
 /** Schema shape check, the graph rules, then the owner's call policy: the definition is stored only if all pass. */
 function validDefinition(wire: WorkflowDefinitionWire, owner: Principal): WorkflowResult<WorkflowDefinition> {

@@ -4,7 +4,7 @@
  * schedules in batches, newest first; `post_upgrade` only arms the first.
  */
 import { IndexRebuild, rebuildStage } from '../../common/indexes/rebuild';
-import { indexSchedule } from './indexes';
+import { indexSchedule, scheduleGroups } from './indexes';
 import { MEMORY } from './memory';
 import { indexedSchedules } from './state';
 
@@ -15,4 +15,4 @@ export const INDEX_VERSION = 1;
 export const REBUILD_BATCH = 100;
 
 // Nothing to re-arm when it ends: the firing timer reads the due index, not these groups.
-export const indexRebuild = new IndexRebuild(MEMORY.indexBuild, INDEX_VERSION, [rebuildStage('schedules', indexedSchedules, (_id, s) => indexSchedule(s))], REBUILD_BATCH, () => undefined);
+export const indexRebuild = new IndexRebuild(MEMORY.indexBuild, INDEX_VERSION, [rebuildStage('schedules', indexedSchedules, (_id, s) => indexSchedule(s), [scheduleGroups])], REBUILD_BATCH, () => undefined);

@@ -11,6 +11,6 @@ import { deadLetters, deployment } from './state';
 import * as runtime from './runtime';
 
 /** `list_dead_letters`: start requests not delivered. */
-const OperationsMethods = deadLetterMethods(deadLetters, (caller) => deployment.isAdmin(caller), () => runtime.caller());
+const OperationsMethods = deadLetterMethods(deadLetters, deployment, runtime.caller);
 
 export default [InstallMethods, ScheduleMethods, PeerMethods, ScheduleQuotaMethods, OperationsMethods];

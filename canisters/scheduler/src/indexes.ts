@@ -6,7 +6,7 @@
  * in step with every create and delete (a schedule's owner and workflow never change).
  */
 import type { Schedule } from '../../../shared/scheduling/schedule';
-import { MAX_PAGE_SIZE } from '../../../shared/scheduling/service';
+import { MAX_PAGE_SIZE } from '../../../shared/common/page';
 import { stableGroupPages } from '../../common/indexes/stable-group-pages';
 import { MEMORY } from './memory';
 

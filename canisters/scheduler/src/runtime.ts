@@ -128,7 +128,7 @@ export function startMigration(): void {
 
 /** Re-plans the global timer from the due index (outbox retries wake the outbox's own timer). */
 export function replan(): void {
-    applyEffects(planTimer(state.earliestDue(), undefined, time(), timer.armedAt));
+    applyEffects(planTimer(state.earliestDue(), time(), timer.armedAt));
     takeNewStarts();
 }
 

@@ -16,7 +16,7 @@ import { isPrivileged, requireManage } from './guards';
 import { createSchedule, pauseSchedule, resumeSchedule } from './logic/lifecycle';
 import type { ScheduleStep } from './logic/fire';
 import { holdFor } from './logic/hold';
-import { pageLimit } from './logic/listing';
+import { scheduleListLimit } from './logic/listing';
 import { scheduleQuotaRefusal } from './logic/quota';
 import { validateScheduleRequest } from './logic/validate';
 import * as runtime from './runtime';
@@ -101,7 +101,7 @@ export class ScheduleMethods {
         const request = parsed.Ok;
         const caller = runtime.caller();
         const owner = isPrivileged(caller) ? fromOpt(request.owner) : caller;
-        const limit = pageLimit(fromOpt(request.limit));
+        const limit = scheduleListLimit(fromOpt(request.limit));
         if ('Err' in limit) return limit;
         const page = state.pageSchedules({ owner: owner?.toText(), workflowId: fromOpt(request.workflow_id) }, fromOpt(request.cursor), limit.Ok);
         return ok({ items: page.items, next_cursor: toOpt(page.next_cursor) });

@@ -10,7 +10,7 @@ import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
 import type { FiringEntry, FiringOutcome } from '../../../shared/scheduling/firing';
 import type { Schedule } from '../../../shared/scheduling/schedule';
-import { dueIndexDelta, dueIndexKey, parseDueIndexKey, takeDue, workflowIndexKey, workflowIndexPrefix } from './logic/due-index';
+import { dueIndexDelta, parseDueIndexKey, workflowIndexKey, workflowIndexPrefix } from './logic/due-index';
 import { recordFiring, updateFiringOutcome } from './logic/history';
 import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
 import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';

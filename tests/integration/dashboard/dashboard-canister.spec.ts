@@ -8,7 +8,6 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { createIdentity, type Actor, type PocketIc } from '@dfinity/pic';
 

@@ -7,9 +7,9 @@
  * its owner's `list_liquidations`, and refusals reach the monitor's notification log.
  */
 import { Principal } from '@dfinity/principal';
-import type { Actor } from '@dfinity/pic';
+import { createIdentity, type Actor } from '@dfinity/pic';
 
-import { NO_RETRY, type PositionManagerWire, type WorkflowDefinition } from '../../../shared/workflow';
+import { DEFAULT_OWNER_QUOTAS, NO_RETRY, encodeQuotaLimits, type PositionManagerWire, type WorkflowDefinition } from '../../../shared/workflow';
 import { monitorActor } from '../support/monitoring';
 import { createPic } from '../support/pic';
 import { advanceTo, request, schedulerIdlFactory, unwrap, type SchedulerService } from '../support/scheduling';
@@ -31,6 +31,9 @@ import {
 } from '../support/workflows';
 
 jest.setTimeout(300_000);
+
+/** Rounds the slow position manager (the backup oracle's stalled `get_price`) takes to answer. */
+const SLOW_MANAGER_ROUNDS = 20_000;
 
 const EVERY_MINUTE = { Interval: { every_seconds: 60n, start_at: [] as [], end_at: [] as [] } };
 
@@ -135,6 +138,35 @@ describe('Orchestrator > LiquidatePosition', () => {
         const ours = log.recent.filter((l) => l.execution_id === x);
         // Both went out from the stranger's agent and the manager refused both: none is left Pending.
         expect(ours.map((l) => Object.keys(l.status)[0])).toEqual(['Failed', 'Failed']);
+    });
+
+    it('an execution whose liquidation waits for its report outlives history pruning; the late report settles it', async () => {
+        const historian = createIdentity('liquidation-historian');
+        const asHistorian = orchestratorAs(env, historian.getPrincipal());
+        const quotas = { ...encodeQuotaLimits(DEFAULT_OWNER_QUOTAS), stored_executions: 1 };
+        okOf(await orchestratorAs(env, env.admin.getPrincipal()).set_owner_quotas({ owner: [historian.getPrincipal()], limits: quotas }));
+        // The position manager answers only after many rounds: the liquidation is still Pending when the next run finishes.
+        okOf(await asHistorian.set_position_manager({ manager: [{ canister: env.ids.backupOracle, method: 'get_price', arg_types: '(record { position: text })', reply_types: '(record { price_e8s: nat64 })' }] }));
+        const wf = okOf(await asHistorian.create_workflow(liquidationDefinition(env.ids, liquidateOnFailure)));
+        await env.backupOracle.stall_next(1, SLOW_MANAGER_ROUNDS);
+        const first = await failRepay(asHistorian, wf.id);
+        const statusOfFirst = async (): Promise<string | undefined> => {
+            const entry = okOf(await asHistorian.list_liquidations()).recent.find((l) => l.execution_id === first);
+            return entry === undefined ? undefined : Object.keys(entry.status)[0];
+        };
+        expect(await statusOfFirst()).toBe('Pending');
+
+        // A run above the threshold finishes: with a quota of 1 it would prune the first run now.
+        const second = okOf(await asHistorian.start_execution({ workflow_id: wf.id, input: liquidationInput(40_000_000n) }));
+        expect(statusOf(await driveToEnd({ ...env, orchestrator: asHistorian }, second.id, { stepMs: 1000 }))).toBe('Succeeded');
+        expect(statusOf(okOf(await asHistorian.get_execution({ execution_id: first })))).toBe('Failed');
+
+        for (let round = 0; round < SLOW_MANAGER_ROUNDS && (await statusOfFirst()) === 'Pending'; round++) await env.pic.tick();
+        expect(await statusOfFirst()).toBe('Succeeded');
+        // Settled, the first run is history like any other: the next finish prunes it.
+        const third = okOf(await asHistorian.start_execution({ workflow_id: wf.id, input: liquidationInput(40_000_000n) }));
+        await driveToEnd({ ...env, orchestrator: asHistorian }, third.id, { stepMs: 1000 });
+        expect(errTag(await asHistorian.get_execution({ execution_id: first }))).toBe('NotFound');
     });
 
     it('a scheduled liquidation run with its input closes the position through the owner’s agent', async () => {

@@ -12,7 +12,7 @@ import { advance } from '../../../drill/load';
 import { PRE_INDEX_RELEASE, releaseWasm } from '../../../drill/releases';
 import { unwrapOk } from '../../../drill/result';
 import { delayDefinition } from '../../../drill/workflows';
-import { WORKFLOW_LIMITS } from '../../../shared/workflow/limits';
+import { MAX_PAGE_SIZE } from '../../../shared/common/page';
 import { createPic } from '../support/pic';
 
 jest.setTimeout(600_000);
@@ -78,7 +78,7 @@ describe('Scale > indexes', () => {
             expect(await workflowIds(env)).toEqual([a.id]);
 
             // A page holds at most the cap, whatever limit is asked; its cursor goes on.
-            const cap = WORKFLOW_LIMITS.maxPageSize;
+            const cap = MAX_PAGE_SIZE;
             const made: string[] = [a.id];
             for (let k = 0; k < cap; k++) made.push(unwrapOk(await env.orchestrator.create_workflow(delayDefinition(1))).id);
             const firstPage = unwrapOk(await env.orchestrator.list_workflows({ cursor: [], limit: 100 }));

@@ -13,7 +13,8 @@ import { PRE_INDEX_RELEASE, releaseWasm } from '../../../drill/releases';
 import { unwrapOk } from '../../../drill/result';
 import { delayDefinition } from '../../../drill/workflows';
 import type { SchedulerService } from '../../../client/services';
-import { MAX_PAGE_SIZE, schedulerIdlFactory } from '../../../shared/scheduling/service';
+import { schedulerIdlFactory } from '../../../shared/scheduling/service';
+import { MAX_PAGE_SIZE } from '../../../shared/common/page';
 import { createPic } from '../support/pic';
 
 jest.setTimeout(600_000);

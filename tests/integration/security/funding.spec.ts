@@ -7,7 +7,6 @@
  */
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import type { Actor } from '@dfinity/pic';
 
 import { AGENT_MIN_BALANCE, agentIdlFactory, type WithdrawCyclesArg } from '../../../shared/agent/api';
 import type { ApiError } from '../../../shared/common/errors';

@@ -2,7 +2,7 @@ import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
 import { msToNs, type CallRefusalReason, type NodeError } from '../../../../shared/workflow';
 import { deliveryFrom, newDelivery, type Delivery } from '../../../common/outbox/delivery';
 import { NS_PER_SECOND, type RetryPolicy } from '../../../common/outbox/retry-policy';
-import { attemptKeyText, isFinished, type AttemptKey, type StoredAttempt } from './attempts';
+import { attemptKeyText, type AttemptKey, type StoredAttempt } from './attempts';
 import { interpretCallResult, type CallResult } from './reply';
 
 /** What the executor's adapter must do after a step. */

@@ -1,6 +1,6 @@
 import { NORMAL_MODE, type EmergencyState } from '../../../../shared/monitoring/emergency';
 import type { HandleOutcome } from '../../../common/outbox/delivery';
-import { IcModel } from '../../../common/outbox/ic-model';
+import { IcModel } from '../../../common/testing/ic-model';
 import { OutboxRunner } from '../../../common/outbox/runner';
 import { deliveryOfPush, enqueuePropagation, PROPAGATION_BATCH, PROPAGATION_RESEND_AFTER_NS, PROPAGATION_RETRY, propagationStore, type PropagationEntry } from './propagation';
 import { EXEC, ORCH, SCHED, SEC, T0 } from './test-fixtures';
@@ -33,6 +33,16 @@ describe('Monitor > emergency propagation outbox', () => {
     it('reads a push stored before the shared outbox (no delivery record) from its own fields', () => {
         const old: PropagationEntry = { target: ORCH, state: emergency, attempts: 4, next_attempt_at: T0 + 8n * SEC };
         expect(deliveryOfPush(old)).toEqual({ attempts: 4, next_at: T0 + 8n * SEC, first_at: T0 + 8n * SEC, taken_at: undefined, traps: 0, last_error: undefined });
+    });
+
+    it('keeps the bookkeeping in delivery only: a push stored before the shared outbox is retried from its fields and rewritten without them', async () => {
+        const m = monitorOutbox(() => ({ kind: 'Failed', retryable: true, reason: 'reject 2: queue full' }));
+        m.cell.set([{ target: ORCH, state: emergency, attempts: 4, next_attempt_at: T0 }]);
+        m.runner.arm();
+        await m.ic.round(m.drain, T0);
+        const [stored] = m.cell.get();
+        expect(Object.keys(stored!).sort()).toEqual(['delivery', 'state', 'target']);
+        expect(stored!.delivery).toMatchObject({ attempts: 5, last_error: 'reject 2: queue full' });
     });
 
     it.each([

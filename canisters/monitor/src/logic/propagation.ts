@@ -10,11 +10,14 @@ import type { DeadLetterSink, OutboxStore, StoredValue } from '../../../common/o
  * replaces an undelivered older one (only the latest decision matters; a handling of the
  * older one still in flight records nothing, see `runner.ts`).
  *
- * Stored shape: `attempts` and `next_attempt_at` were the whole bookkeeping before the
- * shared outbox; they are kept in step with `delivery`, which entries stored by an earlier
- * release lack (read from those two fields, {@link deliveryOfPush}).
+ * Stored shape: `delivery` is the whole bookkeeping (the one source of truth). Entries stored
+ * before the shared outbox have none, only `attempts` and `next_attempt_at`: those are read
+ * ({@link deliveryOfPush}) and never written again (the release before this one read
+ * `delivery` first, so it loads what this one writes).
  */
-export type PropagationEntry = { target: Principal; state: EmergencyState; attempts: number; next_attempt_at: bigint; delivery?: Delivery };
+export type PropagationEntry = { target: Principal; state: EmergencyState; delivery?: Delivery } & LegacyPushFields;
+/** The bookkeeping of entries stored before the shared outbox (read only). */
+type LegacyPushFields = { attempts?: number; next_attempt_at?: bigint };
 
 /** Retry pushes from 1 s up to 1 min apart, forever: peers also converge through report_health acks. */
 export const PROPAGATION_RETRY: RetryPolicy = { initial_delay_ns: 1_000_000_000n, factor: 2, max_delay_ns: 60_000_000_000n, max_attempts: 0, give_up_after_ns: 0n, max_traps: 3 };
@@ -31,12 +34,13 @@ export const PROPAGATION_RESEND_AFTER_NS = 120_000_000_000n;
  */
 export function enqueuePropagation(entries: readonly PropagationEntry[], targets: readonly Principal[], state: EmergencyState, now: bigint): PropagationEntry[] {
     const others = entries.filter((e) => !targets.some((t) => t.toText() === e.target.toText()));
-    return [...others, ...targets.map((target) => ({ target, state, attempts: 0, next_attempt_at: now, delivery: newDelivery(now) }))];
+    return [...others, ...targets.map((target) => ({ target, state, delivery: newDelivery(now) }))];
 }
 
 /** The bookkeeping of a push, from the fields of an earlier release where it has none. */
 export function deliveryOfPush(e: PropagationEntry): Delivery {
-    return e.delivery ?? deliveryFrom({ attempts: e.attempts, next_at: e.next_attempt_at }, e.next_attempt_at);
+    const nextAt = e.next_attempt_at ?? 0n;
+    return e.delivery ?? deliveryFrom({ attempts: e.attempts, next_at: nextAt }, nextAt);
 }
 
 /** What a dead-lettered push is called in `list_dead_letters`. */
@@ -69,6 +73,6 @@ export function propagationStore(cell: StoredValue<PropagationEntry[]>, deadLett
         nextAt: () => cell.get().reduce<bigint | undefined>((min, e) => (min === undefined || deliveryOfPush(e).next_at < min ? deliveryOfPush(e).next_at : min), undefined),
         idOf,
         deliveryOf: deliveryOfPush,
-        withDelivery: (entry, delivery) => ({ ...entry, delivery, attempts: delivery.attempts, next_attempt_at: delivery.next_at })
+        withDelivery: (entry, delivery) => ({ target: entry.target, state: entry.state, delivery })
     };
 }

@@ -2,7 +2,7 @@ import { Principal } from '@dfinity/principal';
 import { IDL } from '@dfinity/candid';
 
 import type { CallTargetRule } from '../../../../shared/workflow';
-import { liquidationKey, liquidationSlotOf, pendingLiquidation, planLiquidation, resolveLiquidationArgs, settleLiquidation, withLiquidation, withSettled, type Liquidation, type PositionManager } from './liquidation';
+import { executionsAwaitingLiquidation, liquidationKey, liquidationSlotOf, pendingLiquidation, planLiquidation, resolveLiquidationArgs, settleLiquidation, withLiquidation, withSettled, type Liquidation, type PositionManager } from './liquidation';
 
 const LENDING = 'ryjl3-tyaaa-aaaaa-aaaba-cai';
 const ORCHESTRATOR = 'r7inp-6aaaa-aaaaa-aaabq-cai';
@@ -30,6 +30,18 @@ describe('Orchestrator > LiquidatePosition', () => {
         ]);
         expect(pendingLiquidation(settled!, first)).toMatchObject({ action: 0 });
         expect(pendingLiquidation(settled!, second)).toBeUndefined();
+    });
+
+    it('names the executions whose liquidation still waits for its report (history pruning keeps them)', () => {
+        const log = [
+            { executionId: 'ex-1', nodeId: 'repay', action: 0 },
+            { executionId: 'ex-2', nodeId: 'repay', action: 0 },
+            { executionId: 'ex-2', nodeId: 'repay', action: 1 }
+        ].reduce<Liquidation[]>((acc, s) => withLiquidation(acc, { ...s, requestedAt: 1n, status: { kind: 'Pending' } }, 10), []);
+        const oneSettled = withSettled(log, { executionId: 'ex-1', nodeId: 'repay', action: 0 }, { kind: 'Succeeded', output: '1' }, 2n)!;
+        expect([...executionsAwaitingLiquidation(oneSettled)]).toEqual(['ex-2']);
+        const halfOfTwo = withSettled(oneSettled, { executionId: 'ex-2', nodeId: 'repay', action: 1 }, { kind: 'Succeeded', output: '1' }, 3n)!;
+        expect([...executionsAwaitingLiquidation(halfOfTwo)]).toEqual(['ex-2']);
     });
 
     it('encodes the values read from the input against the manager argument types', () => {

@@ -125,6 +125,11 @@ export function pendingLiquidation(recent: readonly Liquidation[], slot: Liquida
     return recent.find((l) => isPendingSlot(l, slot));
 }
 
+/** The executions with a liquidation still waiting for its report (they must outlive history pruning: the report finds its owner through them). */
+export function executionsAwaitingLiquidation(recent: readonly Liquidation[]): Set<string> {
+    return new Set(recent.filter((l) => l.status.kind === 'Pending').map((l) => l.executionId));
+}
+
 /** The log after the liquidation of `slot` settled; `undefined` when it is not pending (a duplicate report). */
 export function withSettled(recent: readonly Liquidation[], slot: LiquidationSlot, status: LiquidationStatus, at: bigint): Liquidation[] | undefined {
     const i = recent.findIndex((l) => isPendingSlot(l, slot));

@@ -10,6 +10,9 @@ import type { ExecutionCompletion, NodeTask, NotifyLevel } from '../../../../sha
 import { NS_PER_SECOND, type RetryPolicy } from '../../../common/outbox/retry-policy';
 import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
 import type { StartOrigin } from './effects';
+import type { EmergencyState } from '../../../../shared/monitoring/emergency';
+import type { AgentRecordWire } from '../../../../shared/agent/executor-agent-api';
+import type { HandleOutcome } from '../../../common/outbox/delivery';
 
 /** What the outbox delivers; `StartWorkflow` is handled in the orchestrator itself, in its own message. */
 export type OutboxMessage =
@@ -131,4 +134,35 @@ export function startNodeOutcome(answer: StartAnswer, workflowId: string): { kin
  */
 export function deadStartOutcome(workflowId: string, reason: DeadLetterReason): { kind: 'Failed'; error: { kind: 'Evaluation'; message: string } } {
     return { kind: 'Failed', error: { kind: 'Evaluation', message: `cannot start ${workflowId}: dead-lettered (${reason.kind})` } };
+}
+
+/**
+ * What a peer's final answer changes in the orchestrator. The handling only returns it: the
+ * outbox's `onDone` applies it, in the message that records the entry's outcome and only if
+ * that handling still held the entry, so a late reply after the entry was re-taken or
+ * dead-lettered changes nothing (`canisters/common/outbox/runner.ts`).
+ */
+export type OutboxSettlement = { kind: 'AdoptEmergency'; state: EmergencyState } | { kind: 'RecordAgent'; owner: string; answer: AgentRecordWire };
+
+/**
+ * The monitor's answer to an emergency request: a decided state to adopt, or a refusal,
+ * which is final (the monitor records it).
+ *
+ * @example
+ * emergencyAnswered({ Ok: state }) // { kind: 'Done', value: { kind: 'AdoptEmergency', state } }
+ */
+export function emergencyAnswered(answer: Result<EmergencyState, unknown>): HandleOutcome<OutboxSettlement> {
+    return 'Ok' in answer ? { kind: 'Done', value: { kind: 'AdoptEmergency', state: answer.Ok } } : { kind: 'Done' };
+}
+
+/**
+ * The executor's answer to `ensure_agent`: the agent to record, or `Err` (module not
+ * deployed yet, creation in flight), asked again later.
+ *
+ * @example
+ * agentAnswered('owner', { Err: { Unavailable: { message: 'creating' } } }) // { kind: 'Failed', retryable: true, reason: 'ensure_agent: Unavailable' }
+ */
+export function agentAnswered(owner: string, answer: Result<AgentRecordWire, Record<string, unknown>>): HandleOutcome<OutboxSettlement> {
+    if ('Err' in answer) return { kind: 'Failed', retryable: true, reason: `ensure_agent: ${Object.keys(answer.Err)[0] ?? ''}` };
+    return { kind: 'Done', value: { kind: 'RecordAgent', owner, answer: answer.Ok } };
 }

@@ -38,15 +38,15 @@ describe('Scheduler > due index', () => {
     });
 
     describe('one global timer', () => {
-        it.each<[string, bigint | undefined, bigint | undefined, bigint | undefined, unknown[]]>([
-            ['earliest schedule', NOW + seconds(5), undefined, undefined, [{ type: 'ArmTimer', at: NOW + seconds(5), delay_ns: seconds(5) }]],
-            ['an outbox retry comes first', NOW + seconds(5), NOW + seconds(2), undefined, [{ type: 'ArmTimer', at: NOW + seconds(2), delay_ns: seconds(2) }]],
-            ['already armed for that time', NOW + seconds(5), undefined, NOW + seconds(5), []],
-            ['overdue after an upgrade: fire next round', NOW - seconds(600), undefined, undefined, [{ type: 'ArmTimer', at: NOW - seconds(600), delay_ns: 0n }]],
-            ['nothing left, was armed', undefined, undefined, NOW, [{ type: 'CancelTimer' }]],
-            ['nothing left, not armed', undefined, undefined, undefined, []]
-        ])('%s', (_name, due, retry, armed, expected) => {
-            expect(planTimer(due, retry, NOW, armed)).toEqual(expected);
+        it.each<[string, bigint | undefined, bigint | undefined, unknown[]]>([
+            ['earliest schedule', NOW + seconds(5), undefined, [{ type: 'ArmTimer', at: NOW + seconds(5), delay_ns: seconds(5) }]],
+            ['already armed for that time', NOW + seconds(5), NOW + seconds(5), []],
+            ['an earlier schedule re-arms', NOW + seconds(2), NOW + seconds(5), [{ type: 'ArmTimer', at: NOW + seconds(2), delay_ns: seconds(2) }]],
+            ['overdue after an upgrade: fire next round', NOW - seconds(600), undefined, [{ type: 'ArmTimer', at: NOW - seconds(600), delay_ns: 0n }]],
+            ['nothing left, was armed', undefined, NOW, [{ type: 'CancelTimer' }]],
+            ['nothing left, not armed', undefined, undefined, []]
+        ])('%s', (_name, due, armed, expected) => {
+            expect(planTimer(due, NOW, armed)).toEqual(expected);
         });
     });
 });

@@ -77,17 +77,15 @@ export function takeDue(sortedKeys: Iterable<string>, now: bigint, max: number):
 }
 
 /**
- * Plans the single global timer: the earliest of the next due schedule and the next outbox
- * retry. Re-arming at the time already armed is skipped. A time in the past arms with zero
- * delay (fires next round): that is how `post_upgrade` catches up.
+ * Plans the due timer for the next due schedule (outbox retries wake the outbox's own timer).
+ * Re-arming at the time already armed is skipped. A time in the past arms with zero delay
+ * (fires next round): that is how `post_upgrade` catches up.
  *
  * @example
- * planTimer(firstKeyDue, earliestRetry, now, armedAt) // [{ type: 'ArmTimer', at, delay_ns }] or [] or [{ type: 'CancelTimer' }]
+ * planTimer(firstKeyDue, now, armedAt) // [{ type: 'ArmTimer', at, delay_ns }] or [] or [{ type: 'CancelTimer' }]
  */
-export function planTimer(earliestDue: bigint | undefined, earliestRetry: bigint | undefined, now: bigint, armedAt: bigint | undefined): SchedulerEffect[] {
-    const candidates = [earliestDue, earliestRetry].filter((t): t is bigint => t !== undefined);
-    if (candidates.length === 0) return armedAt === undefined ? [] : [{ type: 'CancelTimer' }];
-    const at = candidates.reduce((a, b) => (a < b ? a : b));
-    if (armedAt === at) return [];
-    return [{ type: 'ArmTimer', at, delay_ns: maxBig(0n, at - now) }];
+export function planTimer(earliestDue: bigint | undefined, now: bigint, armedAt: bigint | undefined): SchedulerEffect[] {
+    if (earliestDue === undefined) return armedAt === undefined ? [] : [{ type: 'CancelTimer' }];
+    if (armedAt === earliestDue) return [];
+    return [{ type: 'ArmTimer', at: earliestDue, delay_ns: maxBig(0n, earliestDue - now) }];
 }

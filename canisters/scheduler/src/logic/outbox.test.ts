@@ -1,6 +1,6 @@
 import { DEFAULT_POLICIES } from '../../../../shared/scheduling/schedule';
 import type { CallOutcome } from '../../../common/outbox/retry-policy';
-import { IcModel } from '../../../common/outbox/ic-model';
+import { IcModel } from '../../../common/testing/ic-model';
 import { OutboxRunner } from '../../../common/outbox/runner';
 import type { DeadLetterReason } from '../../../common/outbox/delivery';
 import { OWNER, makeSchedule } from './test-fixtures';

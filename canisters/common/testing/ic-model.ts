@@ -5,8 +5,8 @@
  * back, as the IC does. Stable memory here is a set of maps whose values are replaced, never
  * changed in place (what the canisters' stores do), so a snapshot is a shallow copy.
  */
-import type { DeadLetterReason } from './delivery';
-import type { DeadLetterSink, OutboxScheduling, StoredValue } from './runner';
+import type { DeadLetterReason } from '../outbox/delivery';
+import type { DeadLetterSink, OutboxScheduling, StoredValue } from '../outbox/runner';
 
 export class IcModel {
     now: bigint;
