@@ -49,10 +49,10 @@ export type WorkflowEnv = {
  * const env = useWorkflowEnv();
  * it('starts', async () => { await env.orchestrator.start_execution(...); await env.pic.tick(); });
  */
-export function useWorkflowEnv(): WorkflowEnv {
+export function useWorkflowEnv(picOptions: Parameters<typeof createPic>[0] = {}): WorkflowEnv {
     let current: WorkflowEnv | undefined;
     beforeAll(async () => {
-        current = await deployWorkflowEnv(await createPic());
+        current = await deployWorkflowEnv(await createPic(picOptions));
     });
     afterAll(async () => {
         await current?.pic.tearDown();
