@@ -15,7 +15,7 @@ import { node } from '../../../shared/workflow/testing';
 import { deflowActor } from '../support/deflow';
 import { EMPTY_CANDID_ARGS, errTag, readyAgentOf, executorAs, nodeOf, okOf, statusOf, type ExecutorService, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const PER_OWNER_BEFORE = 3;
 const PER_OWNER_DURING = 3;
@@ -45,7 +45,8 @@ function readPriceDefinition(oracle: Principal): WorkflowDefinitionWire {
 }
 
 describe('Drills > agent upgrade', () => {
-    const env = useWorkflowEnv();
+    // The holding test's upgrade call waits out 2 × HELD_STALL_ROUNDS management calls: minutes of wall clock on a loaded machine.
+    const env = useWorkflowEnv({ pic: { processingTimeoutMs: 300_000 } });
     let owners: { actor: Actor<OrchestratorService>; workflowId: string; agent: Principal }[];
 
     /** Drives each execution to its end (a second per step): each must succeed with its call made exactly once. */

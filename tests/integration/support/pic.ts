@@ -8,9 +8,14 @@ import { PocketIc } from '@dfinity/pic';
 
 import { picUrl } from './server-handle';
 
-/** A fresh PocketIC instance on the run's server. Always `tearDown()` it. */
-export async function createPic(): Promise<PocketIc> {
-    return await PocketIc.create(picUrl());
+/**
+ * A fresh PocketIC instance on the run's server. Always `tearDown()` it. `processingTimeoutMs`
+ * bounds, in wall-clock time, how long pic-js waits for one update call (30 s by default): a
+ * spec whose single call spans thousands of rounds on purpose raises it, so a loaded machine
+ * slows the spec down instead of failing it.
+ */
+export async function createPic(options: { processingTimeoutMs?: number } = {}): Promise<PocketIc> {
+    return await PocketIc.create(picUrl(), options);
 }
 
 /** PocketIC's reject codes, as the server names them in JSON. */

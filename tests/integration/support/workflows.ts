@@ -49,10 +49,10 @@ export type WorkflowEnv = {
  * const env = useWorkflowEnv();
  * it('starts', async () => { await env.orchestrator.start_execution(...); await env.pic.tick(); });
  */
-export function useWorkflowEnv(options: { withoutAgentModule?: boolean } = {}): WorkflowEnv {
+export function useWorkflowEnv(options: { withoutAgentModule?: boolean; pic?: Parameters<typeof createPic>[0] } = {}): WorkflowEnv {
     let current: WorkflowEnv | undefined;
     beforeAll(async () => {
-        current = await deployWorkflowEnv(await createPic(), options);
+        current = await deployWorkflowEnv(await createPic(options.pic), options);
     });
     afterAll(async () => {
         await current?.pic.tearDown();
