@@ -103,7 +103,8 @@ export async function grantMonitorControl(pic: PocketIc, ids: Peers, controller:
  * The controllers of a DeFlow canister: the deploying principal; for the three the monitor
  * watches, the monitor too, because `canister_status` (real memory, cycles, idle burn, module
  * hash) answers controllers only, as a cycle-monitoring service needs; for the executor, the
- * executor itself (it installs agents from its own chunk store). See docs/security.md.
+ * executor itself, kept from when agents were installed from its own chunk store (they now
+ * install from the agent's own store, so it is no longer needed). See docs/security.md.
  *
  * @example
  * peerControllers('scheduler', operator, ids) // [operator, ids.monitor]
