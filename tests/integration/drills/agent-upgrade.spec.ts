@@ -13,7 +13,7 @@ import { agentIdlFactory } from '../../../shared/agent/api';
 import { NO_RETRY, encodeWorkflowDefinition, executorIdlFactory, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
 import { deflowActor } from '../support/deflow';
-import { EMPTY_CANDID_ARGS, errTag, readyAgentOf, executorAs, nodeOf, okOf, statusOf, type ExecutorService, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
+import { EMPTY_CANDID_ARGS, driveToEnd, errTag, readyAgentOf, executorAs, nodeOf, okOf, statusOf, type ExecutorService, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(600_000);
 
@@ -52,12 +52,7 @@ describe('Drills > agent upgrade', () => {
     /** Drives each execution to its end (a second per step): each must succeed with its call made exactly once. */
     async function expectEachSucceededOnce(runs: readonly { actor: Actor<OrchestratorService>; id: string }[]): Promise<void> {
         for (const { actor, id } of runs) {
-            let x = okOf(await actor.get_execution({ execution_id: id }));
-            for (let i = 0; i < 40 && !['Succeeded', 'Failed', 'Cancelled'].includes(statusOf(x)); i++) {
-                await env.pic.advanceTime(1_000);
-                await env.pic.tick(2);
-                x = okOf(await actor.get_execution({ execution_id: id }));
-            }
+            const x = await driveToEnd({ ...env, orchestrator: actor }, id, { stepMs: 1_000, maxRounds: 40 });
             expect(statusOf(x)).toBe('Succeeded');
             expect(nodeOf(x, 'price').attempts.length).toBe(1);
         }

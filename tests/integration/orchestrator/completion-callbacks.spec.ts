@@ -14,6 +14,7 @@ import { builtWasmPath } from '../../../cli/deploy';
 import { NO_RETRY, OrchestratorMethods, type ExecutionWire, type WorkflowError, type WorkflowWire } from '../../../shared/workflow';
 import { demoDappIdlFactory, type DemoDappService } from '../../../canisters/demo/dapp/src/interface';
 import { createPic } from '../support/pic';
+import { tickUntil } from '../support/ticking';
 import { deployWorkflowEnv, errTag, oracleProbeDefinition, okOf, orchestratorAs, type WorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(300_000);
@@ -37,10 +38,7 @@ describe('Orchestrator > completion callbacks', () => {
     const startWithCallback = (callback_method = 'on_execution_complete') => asDapp<R<ExecutionWire>>('start_execution_with_callback', { workflow_id: workflowId, input: [], callback_method });
     /** Advances time a second per round until `done` holds (at most `rounds` rounds). */
     async function until(done: () => Promise<boolean>, rounds = 60): Promise<void> {
-        for (let i = 0; i < rounds && !(await done()); i++) {
-            await pic.advanceTime(1000);
-            await pic.tick(2);
-        }
+        await tickUntil(pic, done, (held) => held, { stepMs: 1000, maxRounds: rounds });
     }
     const deadLetters = async () => okOf(await orchestratorAs(env, env.admin.getPrincipal()).list_dead_letters({ cursor: [], limit: 100 })).items;
 

@@ -14,6 +14,7 @@ import { monitorActor } from '../support/monitoring';
 import { createPic } from '../support/pic';
 import { advanceTo, request, schedulerIdlFactory, unwrap, type SchedulerService } from '../support/scheduling';
 import { deflowActor } from '../support/deflow';
+import { tickUntil } from '../support/ticking';
 import {
     createWorkflow,
     deployWorkflowEnv,
@@ -161,8 +162,7 @@ describe('Orchestrator > LiquidatePosition', () => {
         expect(statusOf(await driveToEnd({ ...env, orchestrator: asHistorian }, second.id, { stepMs: 1000 }))).toBe('Succeeded');
         expect(statusOf(okOf(await asHistorian.get_execution({ execution_id: first })))).toBe('Failed');
 
-        for (let round = 0; round < SLOW_MANAGER_ROUNDS && (await statusOfFirst()) === 'Pending'; round++) await env.pic.tick();
-        expect(await statusOfFirst()).toBe('Succeeded');
+        expect(await tickUntil(env.pic, statusOfFirst, (s) => s !== 'Pending', { ticks: 1, maxRounds: SLOW_MANAGER_ROUNDS })).toBe('Succeeded');
         // Settled, the first run is history like any other: the next finish prunes it.
         const third = okOf(await asHistorian.start_execution({ workflow_id: wf.id, input: liquidationInput(40_000_000n) }));
         await driveToEnd({ ...env, orchestrator: asHistorian }, third.id, { stepMs: 1000 });

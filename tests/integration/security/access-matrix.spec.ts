@@ -21,6 +21,7 @@ import { declaredMethodsOf } from '../support/candid-methods';
 import { monitorIdlFactory } from '../support/monitoring';
 import { createPic } from '../support/pic';
 import { schedulerIdlFactory } from '../support/scheduling';
+import { tickUntil } from '../support/ticking';
 import { delayDefinition, okOf, type OrchestratorService } from '../support/workflows';
 
 jest.setTimeout(300_000);
@@ -170,11 +171,7 @@ describe('Security > access matrix', () => {
         orchestrator.setIdentity(owner);
         const workflow = okOf(await orchestrator.create_workflow(delayDefinition(3_600_000)));
         const execution = okOf(await orchestrator.start_execution({ workflow_id: workflow.id, input: [] }));
-        let agent: Principal | undefined;
-        for (let i = 0; i < 10 && agent === undefined; i++) {
-            await pic.tick(2);
-            agent = okOf(await orchestrator.get_agent()).agent[0];
-        }
+        const agent = await tickUntil(pic, async () => okOf(await orchestrator.get_agent()).agent[0], (a) => a !== undefined, { maxRounds: 10 });
         if (agent === undefined) throw new Error('the owner has no agent');
         canisters.agent = agent;
         const scheduler = pic.createActor<{ schedule_workflow_execution: (r: unknown) => Promise<{ Ok: { id: string } } | { Err: unknown }> }>(FACTORIES.scheduler, canisters.scheduler);

@@ -13,7 +13,8 @@ import type { ApiError } from '../../../shared/common/errors';
 import { NO_RETRY, encodeWorkflowDefinition, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
 import { deflowActor } from '../support/deflow';
-import { useWorkflowEnv, errTag, nodeOf, okOf, statusOf, type OrchestratorService } from '../support/workflows';
+import { tickUntil } from '../support/ticking';
+import { useWorkflowEnv, driveToEnd, errTag, nodeOf, okOf, statusOf, type OrchestratorService } from '../support/workflows';
 
 jest.setTimeout(240_000);
 
@@ -43,26 +44,22 @@ describe('Security > funding', () => {
     /** pic-js types the balance as bigint but answers a number: normalise. */
     const cyclesOf = async (p: Principal): Promise<bigint> => BigInt(await env.pic.getCyclesBalance(p));
 
+    /** The agent of the owner `actor` speaks as, once the orchestrator has created it (a few rounds). */
+    async function agentOf(actor: Pick<OrchestratorService, 'get_agent'>): Promise<Principal> {
+        const created = await tickUntil(env.pic, async () => okOf(await actor.get_agent()).agent[0], (a) => a !== undefined, { maxRounds: 10 });
+        if (created === undefined) throw new Error('the owner has no agent');
+        return created;
+    }
+
     async function run(def: WorkflowDefinitionWire) {
         const wf = okOf(await env.orchestrator.create_workflow(def));
-        let x = okOf(await env.orchestrator.start_execution({ workflow_id: wf.id, input: [] }));
-        for (let i = 0; i < 20 && !['Succeeded', 'Failed'].includes(statusOf(x)); i++) {
-            await env.pic.tick(2);
-            x = okOf(await env.orchestrator.get_execution({ execution_id: x.id }));
-        }
-        return x;
+        const x = okOf(await env.orchestrator.start_execution({ workflow_id: wf.id, input: [] }));
+        return await driveToEnd(env, x.id, { maxRounds: 20 });
     }
 
     beforeAll(async () => {
         okOf(await env.orchestrator.create_workflow(pricedCall(env.ids.oracle, 0n)));
-        for (let i = 0; i < 10; i++) {
-            const a = okOf(await env.orchestrator.get_agent());
-            if (a.agent[0] !== undefined) {
-                agent = a.agent[0];
-                break;
-            }
-            await env.pic.tick(2);
-        }
+        agent = await agentOf(env.orchestrator);
     });
 
     it("refuses a call attaching more than the agent can spare, sends nothing, and leaves the executor's cycles alone", async () => {
@@ -109,11 +106,7 @@ describe('Security > funding', () => {
     it('leaves the stranger nothing to spend: their orchestrator calls cannot name the owner', async () => {
         const asStranger = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
         okOf(await asStranger.create_workflow(pricedCall(env.ids.oracle, 0n)));
-        let theirs: Principal | undefined;
-        for (let i = 0; i < 10 && theirs === undefined; i++) {
-            theirs = okOf(await asStranger.get_agent()).agent[0];
-            await env.pic.tick(2);
-        }
-        expect(theirs?.toText()).not.toBe(agent.toText());
+        const theirs = await agentOf(asStranger);
+        expect(theirs.toText()).not.toBe(agent.toText());
     });
 });

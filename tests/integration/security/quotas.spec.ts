@@ -13,6 +13,7 @@ import { MAX_SCHEDULES_PER_OWNER } from '../../../canisters/scheduler/src/logic/
 import { deflowActor } from '../support/deflow';
 import { createPic } from '../support/pic';
 import { schedulerIdlFactory, type SchedulerService } from '../support/scheduling';
+import { tickUntil } from '../support/ticking';
 import { delayDefinition, deployWorkflowEnv, errTag, okOf, orchestratorAs, statusOf, type Identity, type OrchestratorService, type WorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(300_000);
@@ -114,11 +115,7 @@ describe('Security > quotas', () => {
         // Two that succeed (the delay ends), two cancelled: four finished, one more than the quota.
         for (let i = 0; i < 2; i++) {
             const x = okOf(await asHistorian.start_execution({ workflow_id: short.id, input: [] }));
-            for (let round = 0; round < 20 && (await status(x.id)) !== 'Succeeded'; round++) {
-                await pic.advanceTime(1_000);
-                await pic.tick(2);
-            }
-            expect(await status(x.id)).toBe('Succeeded');
+            expect(await tickUntil(pic, () => status(x.id), (s) => s === 'Succeeded', { stepMs: 1_000, maxRounds: 20 })).toBe('Succeeded');
             finishedIds.push(x.id);
         }
         for (let i = 0; i < 2; i++) {

@@ -19,6 +19,7 @@ import { deflowActor } from '../support/deflow';
 import { deployCaller, type CallerService } from '../support/fixtures';
 import { monitorActor } from '../support/monitoring';
 import { createPic } from '../support/pic';
+import { tickUntil } from '../support/ticking';
 import { deployWorkflowEnv, driveToEnd, driveUntil, errTag, okOf, oracleProbeDefinition, statusOf, type OrchestratorService, type WorkflowEnv } from '../support/workflows';
 
 jest.setTimeout(300_000);
@@ -46,7 +47,7 @@ describe('Security > underfunded agents', () => {
 
     /** Ticks until the orchestrator's view of the agent satisfies `done` (its reads go through the outbox). */
     async function untilFunding(done: (underfunded: boolean | undefined) => boolean): Promise<void> {
-        for (let i = 0; i < 20 && !done((await fundingOf())?.underfunded); i++) await pic.tick(2);
+        await tickUntil(pic, async () => (await fundingOf())?.underfunded, done, { maxRounds: 20 });
     }
 
     /** The owner spends the agent down to `left` cycles (a withdrawal), and one run lets the orchestrator see it. */
@@ -63,8 +64,7 @@ describe('Security > underfunded agents', () => {
 
     /** Ticks until the monitor's alert about the agent is open (`true`) or not (`false`); the orchestrator's outbox tells it. */
     async function untilAlert(open: boolean) {
-        for (let i = 0; i < 10 && ((await agentAlert()) !== undefined) !== open; i++) await pic.tick(2);
-        return await agentAlert();
+        return await tickUntil(pic, agentAlert, (alert) => (alert !== undefined) === open, { maxRounds: 10 });
     }
 
     async function topUpThroughDeflow(owner: Principal, cycles: bigint) {
@@ -79,7 +79,7 @@ describe('Security > underfunded agents', () => {
         pic = await createPic();
         env = await deployWorkflowEnv(pic);
         workflow = okOf(await env.orchestrator.create_workflow(oracleProbeDefinition(env.ids, DEFAULT_RECOVERY)));
-        for (let i = 0; i < 20 && (await fundingOf()) === undefined; i++) await pic.tick(2);
+        await tickUntil(pic, fundingOf, (funding) => funding !== undefined, { maxRounds: 20 });
         const a = okOf(await env.orchestrator.get_agent());
         if (a.agent[0] === undefined) throw new Error('the agent was not created');
         agent = a.agent[0];
@@ -146,7 +146,7 @@ describe('Security > underfunded agents', () => {
         await spendDownTo(AGENT_MIN_BALANCE + AGENT_MIN_BALANCE / 2n);
         const asStranger = deflowActor<OrchestratorService>(pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
         const theirs = okOf(await asStranger.create_workflow(oracleProbeDefinition(env.ids, DEFAULT_RECOVERY)));
-        for (let i = 0; i < 20 && okOf(await asStranger.get_agent()).funding[0] === undefined; i++) await pic.tick(2);
+        await tickUntil(pic, async () => okOf(await asStranger.get_agent()).funding[0], (funding) => funding !== undefined, { maxRounds: 20 });
         const x = okOf(await asStranger.start_execution({ workflow_id: theirs.id, input: [] }));
         expect(statusOf(x)).toBe('Running');
 

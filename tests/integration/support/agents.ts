@@ -3,19 +3,13 @@ import type { Actor } from '@dfinity/pic';
 
 import type { AgentUpgradeFailure, AgentUpgradeReportWire } from '../../../shared/agent/executor-agent-api';
 import type { ExecutionWire, WorkflowDefinitionWire } from '../../../shared/workflow';
-import { okOf, statusOf, type ExecutorService, type OrchestratorService, type WorkflowEnv } from './workflows';
-
-const TERMINAL = ['Succeeded', 'Failed', 'Cancelled'];
+import { driveToEnd, okOf, type ExecutorService, type OrchestratorService, type WorkflowEnv } from './workflows';
 
 /** Creates a workflow of `actor`'s owner and runs it once to its end, reading the execution as its owner. */
 export async function runOnce(env: WorkflowEnv, actor: Actor<OrchestratorService>, def: WorkflowDefinitionWire): Promise<ExecutionWire> {
     const wf = okOf(await actor.create_workflow(def));
-    let x = okOf(await actor.start_execution({ workflow_id: wf.id, input: [] }));
-    for (let i = 0; i < 20 && !TERMINAL.includes(statusOf(x)); i++) {
-        await env.pic.tick(2);
-        x = okOf(await actor.get_execution({ execution_id: x.id }));
-    }
-    return x;
+    const x = okOf(await actor.start_execution({ workflow_id: wf.id, input: [] }));
+    return await driveToEnd({ ...env, orchestrator: actor }, x.id, { maxRounds: 20 });
 }
 
 /** Pages `upgrade_agents` through to its end (batches of `limit`, default the maximum): the agents upgraded, the failures and the batches called. */

@@ -15,6 +15,7 @@ import { liquidationDefinition } from '../../../drill/workflows';
 import { deployDeflow, deflowActor, type DeflowDeployment } from './deflow';
 import { monitorActor } from './monitoring';
 import { createPic } from './pic';
+import { tickUntil, type TickOptions } from './ticking';
 import type { OrchestratorService, ExecutorService } from './workflow-services';
 
 export type { OrchestratorService, ExecutorService } from './workflow-services';
@@ -119,22 +120,16 @@ export function nodeStatus(x: ExecutionWire, id: string): string {
 const TERMINAL = ['Succeeded', 'Failed', 'Cancelled'];
 
 /**
- * Ticks (and optionally advances time between ticks) until `done` holds for the execution,
- * at most `maxRounds` times; returns the last state seen.
+ * Ticks (and optionally advances time between ticks) until `done` holds for the execution
+ * (read through `env.orchestrator`: pass `{ ...env, orchestrator: actor }` to read as another
+ * caller), at most `maxRounds` times; returns the last state seen.
  */
-export async function driveUntil(env: WorkflowEnv, executionId: string, done: (x: ExecutionWire) => boolean, options: { stepMs?: number; maxRounds?: number } = {}): Promise<ExecutionWire> {
-    const maxRounds = options.maxRounds ?? 40;
-    let last = okOf(await env.orchestrator.get_execution({ execution_id: executionId }));
-    for (let i = 0; i < maxRounds && !done(last); i++) {
-        if (options.stepMs !== undefined) await env.pic.advanceTime(options.stepMs);
-        await env.pic.tick(2);
-        last = okOf(await env.orchestrator.get_execution({ execution_id: executionId }));
-    }
-    return last;
+export async function driveUntil(env: WorkflowEnv, executionId: string, done: (x: ExecutionWire) => boolean, options: TickOptions = {}): Promise<ExecutionWire> {
+    return await tickUntil(env.pic, async () => okOf(await env.orchestrator.get_execution({ execution_id: executionId })), done, options);
 }
 
 /** Drives until the execution finished (Succeeded, Failed or Cancelled). */
-export async function driveToEnd(env: WorkflowEnv, executionId: string, options: { stepMs?: number; maxRounds?: number } = {}): Promise<ExecutionWire> {
+export async function driveToEnd(env: WorkflowEnv, executionId: string, options: TickOptions = {}): Promise<ExecutionWire> {
     return await driveUntil(env, executionId, (x) => TERMINAL.includes(statusOf(x)), options);
 }
 
@@ -159,12 +154,9 @@ export function orchestratorAs(env: WorkflowEnv, caller: Principal): Actor<Orche
 
 /** The principal of the agent of the owner `actor` speaks as, once `Ready` (created at their first workflow; a few rounds). */
 export async function readyAgentOf(env: WorkflowEnv, actor: Actor<OrchestratorService>): Promise<Principal> {
-    for (let i = 0; i < 10; i++) {
-        const a = okOf(await actor.get_agent());
-        if ('Ready' in a.status && a.agent[0] !== undefined) return a.agent[0];
-        await env.pic.tick(2);
-    }
-    throw new Error('agent never became Ready');
+    const a = await tickUntil(env.pic, async () => okOf(await actor.get_agent()), (a) => 'Ready' in a.status && a.agent[0] !== undefined, { maxRounds: 10 });
+    if (!('Ready' in a.status) || a.agent[0] === undefined) throw new Error('agent never became Ready');
+    return a.agent[0];
 }
 
 /** An executor actor speaking as `caller` (e.g. `env.deployment.peers.orchestrator`). */
