@@ -43,7 +43,7 @@ const schedule: Schedule = {
     condition: [{ armed: false, last_value: ['50000000'], last_read_at: [now], last_run_at: [now], reads: 3n, read_failures: 1n, last_error: [], underfunded: [{ balance: 1n, minimum: 2n, since: now }], read_quota: [{ max: 360, until: now }] }]
 };
 const firing: FiringEntry = { schedule_id: 's1', due_at: now, started_at: now + 5n, lateness_ns: 5n, outcome: { Skipped: { reason: { MissedRunPolicy: null }, runs: 7n } } };
-const outboxEntry = { key: 's1:1', schedule_id: 's1', workflow_id: 'wf-1', owner, due_at: 1n, enqueued_at: now, attempts: 2, next_attempt_at: now, last_error: ['reject 5: stopped'] as [string], input: ['{"a":1}'] as [string] };
+const outboxEntry = { key: 's1:1', schedule_id: 's1', workflow_id: 'wf-1', owner, due_at: 1n, enqueued_at: now, input: ['{"a":1}'] as [string] };
 
 function cases<T>(codec: Codec<T>, values: T[]): [Codec<unknown>, unknown][] {
     return values.map((v) => [codec as Codec<unknown>, v]);

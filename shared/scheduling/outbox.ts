@@ -24,10 +24,11 @@ export type StartScheduledExecutionRequest = Infer<typeof StartScheduledExecutio
 
 /**
  * A start request kept in the scheduler's stable outbox until the orchestrator has answered.
- * `attempts` counts calls already made; `next_attempt_at` is when the next call may go out.
+ * Its bookkeeping (attempts made, when the next may go out, the last error) is the shared
+ * outbox's `delivery` stored beside it (`canisters/scheduler/src/logic/start-outbox.ts`).
  *
  * @example
- * const e: OutboxEntry = { key: 's1:100', schedule_id: 's1', workflow_id: 'wf', owner, due_at: 100n, enqueued_at: 100n, attempts: 0, next_attempt_at: 100n, last_error: [] };
+ * const e: OutboxEntry = { key: 's1:100', schedule_id: 's1', workflow_id: 'wf', owner, due_at: 100n, enqueued_at: 100n, input: ['{}'] };
  */
 export const OutboxEntryCodec = c.record({
     key: c.text,
@@ -36,9 +37,6 @@ export const OutboxEntryCodec = c.record({
     owner: c.principal,
     due_at: c.nat64,
     enqueued_at: c.nat64,
-    attempts: c.nat32,
-    next_attempt_at: c.nat64,
-    last_error: c.opt(c.text),
     /** The schedule's input when the run fell due; entries stored before v3 lack it (read as `[]`). */
     input: c.opt(c.text)
 });

@@ -13,7 +13,7 @@ export const MEMORY = {
     dueIndex: 3,
     /** idempotency key → outbox entry (start requests not yet answered for good). */
     outbox: 4,
-    /** dueIndexKey(next_attempt_at, key) → null: the first key is the next retry. */
+    /** dueIndexKey(delivery.next_at, key) → null: the first key is the next retry. */
     retryIndex: 5,
     /** schedule id → bounded firing history. */
     firings: 6,

@@ -5,6 +5,7 @@ import { OutboxRunner } from '../../../common/outbox/runner';
 import type { DeadLetterReason } from '../../../common/outbox/delivery';
 import { OWNER, makeSchedule } from './test-fixtures';
 import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, idempotencyKey, newOutboxEntry, START_BATCH, START_RESEND_AFTER_NS, startHandling, startRequestOf, type StartReply, type StartSettlement } from './outbox';
+import { dueIndexKey } from './due-index';
 import { deliveryOfStart, startOutboxStore, type StoredStart } from './start-outbox';
 import { hours, isoNs, seconds } from './time';
 
@@ -41,7 +42,7 @@ function schedulerOutbox(reply: (e: StoredStart) => CallOutcome<StartReply>) {
         runner.arm();
         return entry;
     };
-    return { ic, store, deadLetters, settled, dead, enqueue, drain: () => runner.drain() };
+    return { ic, store, runner, map, index, deadLetters, settled, dead, enqueue, drain: () => runner.drain() };
 }
 
 const started: CallOutcome<StartReply> = { kind: 'Replied', value: { Ok: { execution_id: 'e1' } } };
@@ -49,7 +50,7 @@ const started: CallOutcome<StartReply> = { kind: 'Replied', value: { Ok: { execu
 describe('Scheduler > start outbox', () => {
     it('keys a run by schedule and due time; a new entry is due now, no attempt made yet', () => {
         expect(idempotencyKey('s1', 100n)).toBe('s1:100');
-        expect(newOutboxEntry(schedule, NOW, NOW)).toMatchObject({ key: `s1:${NOW}`, attempts: 0, next_attempt_at: NOW, owner: OWNER });
+        expect(newOutboxEntry(schedule, NOW, NOW)).toMatchObject({ key: `s1:${NOW}`, owner: OWNER, delivery: { attempts: 0, next_at: NOW } });
     });
 
     it.each<[string, CallOutcome<StartReply>, string]>([
@@ -71,6 +72,19 @@ describe('Scheduler > start outbox', () => {
     it('reads an entry stored before the shared outbox (no delivery record) from its own fields', () => {
         const old = { ...newOutboxEntry(schedule, NOW, NOW), attempts: 2, next_attempt_at: NOW + seconds(2), last_error: ['reject 5: stopped'] as [string], delivery: undefined };
         expect(deliveryOfStart(old)).toEqual({ attempts: 2, next_at: NOW + seconds(2), first_at: NOW, taken_at: undefined, traps: 0, last_error: 'reject 5: stopped' });
+    });
+
+    it('keeps the bookkeeping in delivery only: a start stored before the shared outbox is retried from its fields and rewritten without them', async () => {
+        const o = schedulerOutbox(() => ({ kind: 'Rejected', reject_code: 2, message: 'queue full' }));
+        const { delivery: _none, ...fields } = newOutboxEntry(schedule, NOW, NOW);
+        o.store.put({ ...fields, attempts: 2, next_attempt_at: NOW, last_error: ['reject 5: stopped'] });
+        o.runner.arm();
+        await o.ic.round(o.drain, NOW);
+        const stored = o.map.get(fields.key)!.value;
+        expect(Object.keys(stored).sort()).toEqual(['delivery', 'due_at', 'enqueued_at', 'input', 'key', 'owner', 'schedule_id', 'workflow_id']);
+        expect(stored.delivery).toMatchObject({ attempts: 3, last_error: 'reject 2: queue full' });
+        // The retry index holds the entry once, at its delivery's next attempt.
+        expect([...o.index.keys()]).toEqual([dueIndexKey(stored.delivery!.next_at, fields.key)]);
     });
 
     it('retries with backoff, counting each attempt under the same key, until the orchestrator answers', async () => {

@@ -1,12 +1,12 @@
 import type { ApiError } from '../../../../shared/common/errors';
 import type { Result } from '../../../../shared/common/result';
 import type { FiringOutcome } from '../../../../shared/scheduling/firing';
-import type { OutboxEntry, StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
+import type { StartScheduledExecutionRequest } from '../../../../shared/scheduling/outbox';
 import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
 import { failedCall, newDelivery, type HandleOutcome } from '../../../common/outbox/delivery';
 import type { CallOutcome } from '../../../common/outbox/retry-policy';
 import type { RetryPolicy } from '../../../common/outbox/retry-policy';
-import { describeDeadLetter, type StoredStart } from './start-outbox';
+import { deliveryOfStart, describeDeadLetter, type StoredStart } from './start-outbox';
 import type { Schedule } from '../../../../shared/scheduling/schedule';
 import type { WorkflowTarget } from '../../../../shared/scheduling/target';
 import { hours, seconds } from './time';
@@ -41,14 +41,14 @@ export function idempotencyKey(scheduleId: string, dueAt: bigint): string {
 }
 
 /** The request an outbox entry sends. */
-export function startRequestOf(entry: OutboxEntry): StartScheduledExecutionRequest {
+export function startRequestOf(entry: StoredStart): StartScheduledExecutionRequest {
     return {
         idempotency_key: entry.key,
         schedule_id: entry.schedule_id,
         workflow_id: entry.workflow_id,
         owner: entry.owner,
         due_at: entry.due_at,
-        attempt: entry.attempts,
+        attempt: deliveryOfStart(entry).attempts,
         // Entries stored before schema v3 have no input: their runs start with `null`, as before.
         input: entry.input ?? []
     };
@@ -70,9 +70,6 @@ export function newOutboxEntry(schedule: Schedule, dueAt: bigint, now: bigint): 
         owner: schedule.owner,
         due_at: dueAt,
         enqueued_at: now,
-        attempts: 0,
-        next_attempt_at: now,
-        last_error: [],
         input: [schedule.input],
         delivery: newDelivery(now)
     };
@@ -92,13 +89,13 @@ export type StartDecision = { kind: 'Settled'; outcome: FiringOutcome; held?: Wo
  * @example
  * judgeStartReply(entry, { Err: { Unavailable: { message: 'upgrading' } } }) // { kind: 'Unavailable', reason: 'unavailable: upgrading' }
  */
-export function judgeStartReply(entry: OutboxEntry, reply: StartReply): StartDecision {
+export function judgeStartReply(entry: StoredStart, reply: StartReply): StartDecision {
     if ('Held' in reply) return { kind: 'Settled', outcome: { Skipped: { reason: { WorkflowHeld: null }, runs: 1n } }, held: reply.Held };
     if ('Ok' in reply) return { kind: 'Settled', outcome: { Started: { execution_id: reply.Ok.execution_id } } };
     const error = reply.Err;
     if ('EmergencyMode' in error) return { kind: 'Settled', outcome: { Skipped: { reason: { EmergencyMode: null }, runs: 1n } } };
     if ('Unavailable' in error) return { kind: 'Unavailable', reason: `unavailable: ${error.Unavailable.message}` };
-    return { kind: 'Settled', outcome: { Failed: { attempts: entry.attempts, failure: { Refused: { error } } } } };
+    return { kind: 'Settled', outcome: { Failed: { attempts: deliveryOfStart(entry).attempts, failure: { Refused: { error } } } } };
 }
 
 /**
@@ -108,7 +105,7 @@ export function judgeStartReply(entry: OutboxEntry, reply: StartReply): StartDec
  * @example
  * startHandling(entry, { kind: 'Rejected', reject_code: 5, message: 'stopped' }) // { kind: 'Failed', retryable: true, reason: 'reject 5: stopped' }
  */
-export function startHandling(entry: OutboxEntry, r: CallOutcome<StartReply>): HandleOutcome<StartSettlement> {
+export function startHandling(entry: StoredStart, r: CallOutcome<StartReply>): HandleOutcome<StartSettlement> {
     if (r.kind === 'Rejected') return failedCall(r);
     const decision = judgeStartReply(entry, r.value);
     if (decision.kind === 'Unavailable') return { kind: 'Failed', retryable: true, reason: decision.reason };
@@ -123,6 +120,6 @@ export type StartSettlement = { outcome: FiringOutcome; held?: WorkflowTarget };
  * of time, or trapping every time). It was never answered, so it counts as unreachable; the
  * reject code is 0 (no single reject: the message and `list_dead_letters` say why).
  */
-export function deadLetteredOutcome(entry: OutboxEntry, reason: DeadLetterReason): FiringOutcome {
-    return { Failed: { attempts: entry.attempts, failure: { Unreachable: { reject_code: 0, message: describeDeadLetter(reason) } } } };
+export function deadLetteredOutcome(entry: StoredStart, reason: DeadLetterReason): FiringOutcome {
+    return { Failed: { attempts: deliveryOfStart(entry).attempts, failure: { Unreachable: { reject_code: 0, message: describeDeadLetter(reason) } } } };
 }

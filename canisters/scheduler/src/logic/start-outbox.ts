@@ -4,20 +4,23 @@
  * and its retry index (both in stable memory; pure here, so the store is unit-tested on the
  * IC model in `start-outbox.test.ts`).
  *
- * Stored shape: entries keep the fields of {@link OutboxEntry} (`attempts`, `next_attempt_at`,
- * `last_error`, in step with the toolkit's `delivery`), so the retry index keys stay
- * `dueIndexKey(next_attempt_at, key)` and an entry written by a release before the shared
- * outbox, which has no `delivery`, is read from those fields ({@link deliveryOfStart}).
+ * Stored shape: an entry is the contract's fields ({@link OutboxEntry}) and `delivery`, the
+ * whole bookkeeping (the one source of truth); the retry index key is
+ * `dueIndexKey(delivery.next_at, key)`. Entries stored before the shared outbox have no
+ * `delivery`, only `attempts`, `next_attempt_at` and `last_error`: those are read
+ * ({@link deliveryOfStart}; they were indexed at `next_attempt_at`, which is that `next_at`)
+ * and never written again.
  */
 import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
-import { toOpt } from '../../../../shared/common/codec';
 import type { OutboxEntry } from '../../../../shared/scheduling/outbox';
 import { deliveryFrom, type Delivery } from '../../../common/outbox/delivery';
 import type { DeadLetterSink, OutboxStore } from '../../../common/outbox/runner';
 import { dueIndexKey, parseDueIndexKey, takeDue } from './due-index';
 
 /** An outbox entry as stored: the contract's fields and the toolkit's bookkeeping. */
-export type StoredStart = OutboxEntry & { delivery?: Delivery };
+export type StoredStart = OutboxEntry & { delivery?: Delivery } & LegacyStartFields;
+/** The bookkeeping of entries stored before the shared outbox (read only). */
+type LegacyStartFields = { attempts?: number; next_attempt_at?: bigint; last_error?: [] | [string] };
 
 /** The stable maps the store works on (StableBTreeMap in the canister). */
 export interface KeyedValues<V> {
@@ -37,7 +40,12 @@ const stored = (value: StoredStart): Stored<StoredStart> => ({ schema_version: 1
 
 /** The bookkeeping of a start, from the fields of an earlier release where it has none. */
 export function deliveryOfStart(e: StoredStart): Delivery {
-    return e.delivery ?? deliveryFrom({ attempts: e.attempts, next_at: e.next_attempt_at, last_error: e.last_error[0] }, e.enqueued_at);
+    return e.delivery ?? deliveryFrom({ attempts: e.attempts, next_at: e.next_attempt_at ?? e.enqueued_at, last_error: e.last_error?.[0] }, e.enqueued_at);
+}
+
+/** The entry with `delivery` as its bookkeeping and no fields of an earlier release. */
+function withStartDelivery(e: StoredStart, delivery: Delivery): StoredStart {
+    return { key: e.key, schedule_id: e.schedule_id, workflow_id: e.workflow_id, owner: e.owner, due_at: e.due_at, enqueued_at: e.enqueued_at, input: e.input, delivery };
 }
 
 /** What a dead-lettered start is called in `list_dead_letters`. */
@@ -60,14 +68,14 @@ export function describeDeadLetter(reason: DeadLetterReason): string {
 /**
  * @example
  * const starts = startOutboxStore(outboxMap, retryIndex, deadLetters);
- * starts.put(entry); // stored and indexed at entry.next_attempt_at
+ * starts.put(entry); // stored and indexed at entry.delivery.next_at
  */
 export function startOutboxStore(outbox: KeyedValues<Stored<StoredStart>>, retryIndex: OrderedKeys, deadLetters: DeadLetterSink): OutboxStore<StoredStart> {
     const get = (key: string): StoredStart | undefined => outbox.get(key)?.value;
     const remove = (key: string): void => {
         const before = get(key);
         if (before === undefined) return;
-        retryIndex.remove(dueIndexKey(before.next_attempt_at, key));
+        retryIndex.remove(dueIndexKey(deliveryOfStart(before).next_at, key));
         outbox.remove(key);
     };
     return {
@@ -75,9 +83,9 @@ export function startOutboxStore(outbox: KeyedValues<Stored<StoredStart>>, retry
         get,
         put: (entry) => {
             const before = get(entry.key);
-            if (before !== undefined) retryIndex.remove(dueIndexKey(before.next_attempt_at, entry.key));
+            if (before !== undefined) retryIndex.remove(dueIndexKey(deliveryOfStart(before).next_at, entry.key));
             outbox.insert(entry.key, stored(entry));
-            retryIndex.insert(dueIndexKey(entry.next_attempt_at, entry.key), null);
+            retryIndex.insert(dueIndexKey(deliveryOfStart(entry).next_at, entry.key), null);
         },
         complete: (entry) => remove(entry.key),
         deadLetter: (entry, reason, now) => {
@@ -90,6 +98,6 @@ export function startOutboxStore(outbox: KeyedValues<Stored<StoredStart>>, retry
         },
         idOf: (e) => e.key,
         deliveryOf: deliveryOfStart,
-        withDelivery: (e, d) => ({ ...e, delivery: d, attempts: d.attempts, next_attempt_at: d.next_at, last_error: toOpt(d.last_error) })
+        withDelivery: withStartDelivery
     };
 }
