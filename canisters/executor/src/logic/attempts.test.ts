@@ -1,7 +1,7 @@
 import { IDL } from '@dfinity/candid';
 import type { NodeTask } from '../../../../shared/workflow';
 import { acceptAttempt, attemptKeyText, cancelScheduled, runnableAttempts, type AttemptRequest, type StoredAttempt } from './attempts';
-import { failedCall, settle, take } from '../../../common/outbox/delivery';
+import { failedCall, newDelivery, settle, take } from '../../../common/outbox/delivery';
 import { attemptIndexTimes, retentionDropCount } from './index-times';
 import { completeCall, reportDelivered, reportDelivery, reportPending, runDue, withReportDelivery, REPORT_RESEND_AFTER_NS, REPORT_RETRY, deferCall, type TargetCheck } from './run';
 import { interpretCallResult } from './reply';
@@ -112,19 +112,19 @@ describe('Executor > result reports (outbox)', () => {
         const r = runDue([accepted(req(1, T0, { kind: 'Wait' }))], T0, 1, allowAll);
         expect(r.effects).toEqual([{ kind: 'ReportResult', key: req().key }]);
         let a = r.changed[0];
-        expect(reportPending(a) && a.report.nextAt).toBe(T0);
+        expect(reportPending(a) && reportDelivery(a).next_at).toBe(T0);
         const delays: bigint[] = [];
         let now = T0;
         for (let i = 0; i < 4; i++) {
             const taken = take(reportDelivery(a), now, REPORT_RETRY, REPORT_RESEND_AFTER_NS);
             if (taken.kind !== 'Handle') throw new Error('expected Handle');
-            expect(withReportDelivery(a, taken.delivery).report).toMatchObject({ kind: 'Pending', tries: i + 1, nextAt: now + REPORT_RESEND_AFTER_NS });
+            expect(withReportDelivery(a, taken.delivery).report).toEqual({ kind: 'Pending', delivery: expect.objectContaining({ attempts: i + 1, next_at: now + REPORT_RESEND_AFTER_NS }) });
             const settled = settle(taken.delivery, failedCall({ reject_code: 5, message: 'orchestrator stopped' }), now, REPORT_RETRY);
             if (settled.kind !== 'Retry') throw new Error('expected Retry');
             a = withReportDelivery(a, settled.delivery);
-            if (a.report.kind !== 'Pending') throw new Error('expected Pending');
-            delays.push(a.report.nextAt - now);
-            now = a.report.nextAt;
+            const next = reportDelivery(a).next_at;
+            delays.push(next - now);
+            now = next;
         }
         expect(delays).toEqual([S, 2n * S, 4n * S, 8n * S]);
         const delivered = reportDelivered(a, now);
@@ -137,11 +137,22 @@ describe('Executor > result reports (outbox)', () => {
         expect(reportDelivery(old)).toEqual({ attempts: 2, next_at: T0 + 5n * S, first_at: T0, taken_at: undefined, traps: 0, last_error: undefined });
     });
 
+    it('keeps the bookkeeping in delivery only: a first-release report is rewritten without tries/nextAt', () => {
+        const old: StoredAttempt = { ...accepted(req()), status: 'Succeeded', finishedAt: T0, report: { kind: 'Pending', tries: 2, nextAt: T0 + 5n * S } };
+        const taken = take(reportDelivery(old), T0 + 5n * S, REPORT_RETRY, REPORT_RESEND_AFTER_NS);
+        if (taken.kind !== 'Handle') throw new Error('expected Handle');
+        const rewritten = withReportDelivery(old, taken.delivery);
+        expect(Object.keys(rewritten.report).sort()).toEqual(['delivery', 'kind']);
+        expect(reportDelivery(rewritten)).toMatchObject({ attempts: 3, next_at: T0 + 5n * S + REPORT_RESEND_AFTER_NS });
+        expect(attemptIndexTimes(rewritten)).toEqual({ report: T0 + 5n * S + REPORT_RESEND_AFTER_NS });
+    });
+
     it('indexes a scheduled attempt by due time, a running one by deadline, a pending report by its next send', () => {
         const a = accepted(req(1, T0 + 7n * S));
         const b: StoredAttempt = { ...accepted(req(2)), status: 'Running', deadlineAt: T0 + 3n * S };
-        const c: StoredAttempt = { ...accepted(req(3)), status: 'Failed', finishedAt: T0, report: { kind: 'Pending', tries: 1, nextAt: T0 + 9n * S } };
-        expect([a, b, c, undefined].map(attemptIndexTimes)).toEqual([{ scheduled: T0 + 7n * S }, { running: T0 + 3n * S }, { report: T0 + 9n * S }, {}]);
+        const c: StoredAttempt = { ...accepted(req(3)), status: 'Failed', finishedAt: T0, report: { kind: 'Pending', delivery: newDelivery(T0, T0 + 9n * S) } };
+        const firstRelease: StoredAttempt = { ...c, report: { kind: 'Pending', tries: 1, nextAt: T0 + 4n * S } };
+        expect([a, b, c, firstRelease, undefined].map(attemptIndexTimes)).toEqual([{ scheduled: T0 + 7n * S }, { running: T0 + 3n * S }, { report: T0 + 9n * S }, { report: T0 + 4n * S }, {}]);
     });
 });
 

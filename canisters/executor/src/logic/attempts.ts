@@ -16,14 +16,18 @@ export type AttemptStatus = (typeof AttemptStatus)[keyof typeof AttemptStatus];
 /**
  * Delivery of the result to the orchestrator: an entry of the reports outbox
  * (`canisters/common/outbox`) until acknowledged, or dead-lettered with its reason.
- * `tries`/`nextAt` are what the first release wrote; `delivery` (absent in its records) is the
- * toolkit's bookkeeping, kept in step with them.
+ * `delivery` is a pending report's whole bookkeeping (the one source of truth). Records of the
+ * first release have none, only `tries` and `nextAt`: those are read (`reportDelivery`) and
+ * never written again.
  */
 export type ReportState =
     | { kind: 'NotYet' }
-    | { kind: 'Pending'; tries: number; nextAt: bigint; delivery?: Delivery }
+    | ({ kind: 'Pending'; delivery?: Delivery } & LegacyReportFields)
     | { kind: 'Delivered'; at: bigint }
     | { kind: 'DeadLettered'; at: bigint; reason: DeadLetterReason };
+
+/** The bookkeeping of pending reports stored by the first release (read only). */
+type LegacyReportFields = { tries?: number; nextAt?: bigint };
 
 /** One attempt as the executor stores it (in a StableBTreeMap keyed by {@link attemptKeyText}). */
 export type StoredAttempt = {

@@ -1,4 +1,5 @@
 import { isFinished, type StoredAttempt } from './attempts';
+import { reportDelivery } from './run';
 
 /**
  * Where an attempt sits in the executor's time indexes (canisters/executor/src/indexes.ts):
@@ -13,7 +14,7 @@ export function attemptIndexTimes(a: StoredAttempt | undefined): { scheduled?: b
     if (a === undefined) return {};
     if (a.status === 'Scheduled') return { scheduled: a.dueAt };
     if (a.status === 'Running') return { running: a.deadlineAt };
-    if (a.report.kind === 'Pending') return { report: a.report.nextAt };
+    if (a.report.kind === 'Pending') return { report: reportDelivery(a).next_at };
     const prunable = isFinished(a) && a.finishedAt !== undefined && (a.report.kind === 'Delivered' || a.status === 'Cancelled');
     return prunable ? { retention: a.finishedAt } : {};
 }

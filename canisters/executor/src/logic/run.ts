@@ -28,7 +28,7 @@ export const REPORT_RETRY: RetryPolicy = { initial_delay_ns: NS_PER_SECOND, fact
 export const REPORT_RESEND_AFTER_NS = 30n * NS_PER_SECOND;
 
 function finish(a: StoredAttempt, now: bigint, outcome: { output: string } | { error: NodeError }): StoredAttempt {
-    return { ...a, ...outcome, status: 'output' in outcome ? 'Succeeded' : 'Failed', finishedAt: now, report: { kind: 'Pending', tries: 0, nextAt: now, delivery: newDelivery(now) } };
+    return { ...a, ...outcome, status: 'output' in outcome ? 'Succeeded' : 'Failed', finishedAt: now, report: { kind: 'Pending', delivery: newDelivery(now) } };
 }
 
 /** Why the call policy refuses a target canister (text form), or `undefined` if it may be called. */
@@ -119,10 +119,11 @@ export function reportPending(a: StoredAttempt): a is StoredAttempt & { report: 
 /** The outbox bookkeeping of a pending report (defaults for a record of the first release). */
 export function reportDelivery(a: StoredAttempt): Delivery {
     if (a.report.kind !== 'Pending') throw new Error(`invariant: report of ${attemptKeyText(a.key)} is ${a.report.kind}, not Pending`);
-    return deliveryFrom(a.report.delivery ?? { attempts: a.report.tries, next_at: a.report.nextAt }, a.finishedAt ?? a.receivedAt);
+    const firstAt = a.finishedAt ?? a.receivedAt;
+    return deliveryFrom(a.report.delivery ?? { attempts: a.report.tries, next_at: a.report.nextAt ?? firstAt }, firstAt);
 }
 
-/** A pending report with new bookkeeping (`tries`/`nextAt` kept in step for the first release). */
+/** A pending report with new bookkeeping: `delivery` only (a first-release record loses its `tries`/`nextAt`). */
 export function withReportDelivery(a: StoredAttempt, d: Delivery): StoredAttempt {
-    return { ...a, report: { kind: 'Pending', tries: d.attempts, nextAt: d.next_at, delivery: d } };
+    return { ...a, report: { kind: 'Pending', delivery: d } };
 }
