@@ -7,6 +7,7 @@ import { executionGroups, indexDeadline, indexNewExecution, outboxDueIndex, owne
 import { MEMORY } from './memory';
 import { rearmAfterRebuild } from './timers';
 import { activeDeadlineOf, indexedRecords, type StoredExecutionSummary, type StoredOutboxEntry, type StoredWorkflow } from './state';
+import { outboxDeliveryOf } from './logic/outbox-entry';
 
 /** The set of indexes this code keeps (raise it when one is added). */
 export const INDEX_VERSION = 1;
@@ -24,7 +25,7 @@ export const indexRebuild = new IndexRebuild(
             const deadline = activeDeadlineOf(id);
             if (deadline !== undefined) indexDeadline(id, s.workflowId, undefined, deadline);
         }, [executionGroups]),
-        rebuildStage<StoredOutboxEntry>('outbox', indexedRecords.outbox, (id, e) => outboxDueIndex.move(id, undefined, e.nextAt))
+        rebuildStage<StoredOutboxEntry>('outbox', indexedRecords.outbox, (id, e) => outboxDueIndex.move(id, undefined, outboxDeliveryOf(e).next_at))
     ],
     REBUILD_BATCH,
     () => rearmAfterRebuild()

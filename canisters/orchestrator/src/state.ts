@@ -9,10 +9,10 @@ import type { CompletionCallback, Execution, ExecutionStatus, Trigger, Workflow,
 import type { PauseCause } from './logic';
 import { DeploymentStore } from '../../common/deployment-store';
 import { EmergencyStore } from '../../common/emergency-store';
-import { deliveryFrom, newDelivery, type Delivery } from '../../common/outbox/delivery';
 import { DeadLetterStore } from '../../common/outbox/dead-letters';
 import type { OutboxStore } from '../../common/outbox/outbox';
 import { describeOutboxMessage, type OutboxMessage } from './logic/outbox';
+import { newOutboxEntry, outboxDeliveryOf, withOutboxDelivery, type StoredOutboxEntry } from './logic/outbox-entry';
 import { MEMORY } from './memory';
 import { activeGroup, deadlineIndex, executionGroups, finishedGroup, indexDeadline, indexNewExecution, LISTING_SCAN_BUDGET, outboxDueIndex, ownerGroup, unindexExecution, workflowGroup, workflowGroups } from './indexes';
 
@@ -57,11 +57,7 @@ export type StoredExecutionSummary = {
 
 export type { OutboxMessage };
 
-/**
- * `tries`/`nextAt` are what the first release wrote and still read by it after a rollback;
- * `delivery` (absent in its records) is the toolkit's bookkeeping, kept in step with them.
- */
-export type StoredOutboxEntry = { schema_version: 1; id: string; message: OutboxMessage; tries: number; nextAt: bigint; createdAt: bigint; delivery?: Delivery };
+export type { StoredOutboxEntry };
 
 
 export type HealthCounters = { failuresTotal: bigint; completedTotal: bigint; executionTimeNsTotal: bigint };
@@ -321,10 +317,9 @@ export function rememberKey(key: string, executionId: string): void {
 
 export function enqueue(message: OutboxMessage, now: bigint, dueAt: bigint = now): StoredOutboxEntry {
     const m = updateMeta((x) => ({ ...x, nextOutboxSeq: x.nextOutboxSeq + 1 }));
-    const delivery = newDelivery(now, dueAt);
-    const entry: StoredOutboxEntry = { schema_version: 1, id: pad(m.nextOutboxSeq - 1, 16), message, tries: 0, nextAt: dueAt, createdAt: now, delivery };
+    const entry = newOutboxEntry(pad(m.nextOutboxSeq - 1, 16), message, now, dueAt);
     outbox.insert(entry.id, entry);
-    outboxDueIndex.move(entry.id, undefined, entry.nextAt);
+    outboxDueIndex.move(entry.id, undefined, outboxDeliveryOf(entry).next_at);
     return entry;
 }
 
@@ -333,7 +328,7 @@ export const outboxStore: OutboxStore<StoredOutboxEntry> = {
     due: (now, limit) => outboxDueIndex.due(now, limit).ids.flatMap((id) => outbox.get(id) ?? []),
     get: (id) => outbox.get(id),
     put: (e) => {
-        outboxDueIndex.move(e.id, outbox.get(e.id)?.nextAt, e.nextAt);
+        outboxDueIndex.move(e.id, dueAtOf(e.id), outboxDeliveryOf(e).next_at);
         outbox.insert(e.id, e);
     },
     complete: (e) => removeOutboxEntry(e.id),
@@ -343,12 +338,18 @@ export const outboxStore: OutboxStore<StoredOutboxEntry> = {
     },
     nextAt: () => outboxDueIndex.earliest(),
     idOf: (e) => e.id,
-    deliveryOf: (e) => deliveryFrom(e.delivery ?? { attempts: e.tries, next_at: e.nextAt }, e.createdAt),
-    withDelivery: (e, d) => ({ ...e, delivery: d, tries: d.attempts, nextAt: d.next_at })
+    deliveryOf: outboxDeliveryOf,
+    withDelivery: withOutboxDelivery
 };
 
+/** Where the stored entry `id` sits in the due index (undefined: not stored). */
+function dueAtOf(id: string): bigint | undefined {
+    const stored = outbox.get(id);
+    return stored === undefined ? undefined : outboxDeliveryOf(stored).next_at;
+}
+
 function removeOutboxEntry(id: string): void {
-    outboxDueIndex.move(id, outbox.get(id)?.nextAt, undefined);
+    outboxDueIndex.move(id, dueAtOf(id), undefined);
     outbox.remove(id);
 }
 
