@@ -59,10 +59,17 @@ export function useWorkflowEnv(options: { withoutAgentModule?: boolean; pic?: Pa
         await current?.pic.tearDown();
         current = undefined;
     });
+    const live = (key: string | symbol): WorkflowEnv => {
+        if (current === undefined) throw new Error(`useWorkflowEnv(): env.${String(key)} read outside a test or hook (the environment exists from its beforeAll to its afterAll)`);
+        return current;
+    };
     const handler: ProxyHandler<Partial<WorkflowEnv>> = {
-        get: (_target, key) => {
-            if (current === undefined) throw new Error(`useWorkflowEnv(): env.${String(key)} read outside a test or hook (the environment exists from its beforeAll to its afterAll)`);
-            return current[key as keyof WorkflowEnv];
+        get: (_target, key) => live(key)[key as keyof WorkflowEnv],
+        // Spreading (`{ ...env, orchestrator: other }`) copies the live environment's fields.
+        ownKeys: () => Reflect.ownKeys(live('keys')),
+        getOwnPropertyDescriptor: (_target, key) => {
+            const env = live(key);
+            return key in env ? { value: env[key as keyof WorkflowEnv], enumerable: true, configurable: true, writable: false } : undefined;
         }
     };
     // The proxy forwards every read to the live environment, so it stands for a WorkflowEnv.
