@@ -306,35 +306,36 @@ export function setFiringOutcome(scheduleId: string, dueAt: bigint, outcome: Fir
  */
 export function migrateSchedules(max: number, indexed: boolean): boolean {
     const cursor = migration.get(MIGRATION_CURSOR);
-    const { batch, done } = indexed ? batchFromGroup(cursor, max) : batchByPosition(cursor, max);
+    const { batch, last, done } = indexed ? batchFromGroup(cursor, max) : batchByPosition(cursor, max);
     for (const [id, record] of batch) {
         if (!isCurrent(record)) {
             schedules.insert(id, asStored(readSchedule(record)));
             workflowIndex.insert(workflowIndexKey(record.workflow_id, id), null);
         }
     }
-    const last = batch[batch.length - 1];
     if (done || last === undefined) {
         migration.remove(MIGRATION_CURSOR);
         return true;
     }
-    migration.insert(MIGRATION_CURSOR, last[0]);
+    migration.insert(MIGRATION_CURSOR, last);
     return false;
 }
 
-type MigrationBatch = { batch: [string, StoredSchedule][]; done: boolean };
+/** A migration batch: its stored records, the last id it examined (the next cursor), and whether none follow. */
+type MigrationBatch = { batch: [string, StoredSchedule][]; last: string | undefined; done: boolean };
 
 function batchFromGroup(cursor: string | undefined, max: number): MigrationBatch {
     const { ids, done } = migrationBatch(scheduleGroups, ALL_GROUP, cursor, max);
-    return { batch: ids.flatMap((id): [string, StoredSchedule][] => {
+    const batch = ids.flatMap((id): [string, StoredSchedule][] => {
         const record = schedules.get(id);
         return record === undefined ? [] : [[id, record]];
-    }), done };
+    });
+    return { batch, last: ids[ids.length - 1], done };
 }
 
 function batchByPosition(cursor: string | undefined, max: number): MigrationBatch {
     const batch = schedules.items(cursor === undefined ? 0 : firstIndexAfter(cursor), max);
-    return { batch, done: batch.length < max };
+    return { batch, last: batch[batch.length - 1]?.[0], done: batch.length < max };
 }
 
 // ---- counters ----
