@@ -1,11 +1,12 @@
 /**
  * The instruction guard (docs/architecture.md, "Scale: cost model"): with GUARD_SIZE workflows
  * and waiting executions stored and as many live schedules, no DeFlow message — timer pass,
- * update, query, callback, upgrade — may use more than its GUARD_SHARE of its IC limit. Filling
- * runs through the bench builds' `bulk_load` (bench/scale/canisters); the production modules
- * must not declare it. This is the slowest integration spec. In `npm test` it runs at 300
- * records, a few minutes on a 2-core machine; `DEFLOW_SCALE_GUARD_SIZE=10000` runs the
- * issue's size, an opt-in: its fill is ~1.8T metered instructions, 15–30 min here.
+ * update, query, callback, upgrade — may use more than its GUARD_SHARE of its IC limit, and
+ * the messages of MUST_STAY_FLAT may not grow from a tenth of that size to it. Filling runs
+ * through the bench builds' `bulk_load` (bench/scale/canisters); the production modules must
+ * not declare it. This is the slowest integration spec. In `npm test` it runs at 30 and 300
+ * records, ~5 min on a loaded 2-core machine; `DEFLOW_SCALE_GUARD_SIZE=10000` runs the
+ * issue's size, an opt-in: its fill is 0.91T metered instructions, 44 min in one run here.
  */
 import { resolve } from 'node:path';
 
