@@ -95,7 +95,6 @@ type Bench = {
     schedulerBench: Actor<SchedulerBench>;
     cycles: () => bigint;
     schedulerCycles: () => bigint;
-    meter: Meter;
     /** Executions loaded (each waits an hour), the loaded workflows' ids, and schedules loaded. */
     loaded: { workflows: string[]; workflowIds: string[]; schedules: number };
 };
@@ -185,7 +184,9 @@ export type SizeResult = { instructions: ReturnType<Meter['results']>; execution
 async function measure(b: Bench, threeNode: string): Promise<SizeResult> {
     const { env, orchestrator } = b;
     const middle = b.loaded.workflows[Math.floor(b.loaded.workflows.length / 2)]!;
-    b.meter.start();
+    // A meter per size: each size's figures are its own maxima, not those of every size so far.
+    const meter = new Meter(env.deployment.peers);
+    meter.start();
     try {
         // Timers: retention, health reports, outbox and deadline passes.
         await advance(env.pic, 61_000, 5);
@@ -234,9 +235,9 @@ async function measure(b: Bench, threeNode: string): Promise<SizeResult> {
         // Upgrades (stop, upgrade, start), each canister once.
         for (const role of PEER_ROLES) await upgradeDeflowCanister(env.pic, env.deployment, role, benchUpgrade(role));
         await env.pic.tick(3);
-        return { instructions: b.meter.results(), executionCycles, firingCycles, firingSchedulerCycles };
+        return { instructions: meter.results(), executionCycles, firingCycles, firingSchedulerCycles };
     } finally {
-        b.meter.stop();
+        meter.stop();
     }
 }
 
@@ -336,7 +337,6 @@ export async function runScale(sizes: number[], options: { sustained: boolean; o
             schedulerBench: deflowActor<SchedulerBench>(pic, env.deployment, 'scheduler', benchIdl(SchedulerBulkLoadMethod), env.admin),
             cycles: () => PEER_ROLES.reduce((sum, role) => sum + cyclesOf(peers[role]), 0n),
             schedulerCycles: () => cyclesOf(peers.scheduler),
-            meter: new Meter(peers),
             loaded: { workflows: [], workflowIds: [], schedules: 0 }
         };
         // wf-00000001: the 3-node workflow; the scheduler actor speaks as the admin, who owns everything here.

@@ -1,30 +1,5 @@
-import { GroupPages, PAGE_IDS, type GroupHead, type GroupPage, type GroupPageStore } from './group-pages';
-
-/** The store over plain maps, counting reads (what a listing costs). */
-function memoryStore(): GroupPageStore & { reads: number; writes: number; pages: Map<string, GroupPage>; heads: Map<string, GroupHead> } {
-    const heads = new Map<string, GroupHead>();
-    const pages = new Map<string, GroupPage>();
-    const store = {
-        reads: 0,
-        writes: 0,
-        pages,
-        heads,
-        head: (g: string) => heads.get(g),
-        putHead: (g: string, h: GroupHead | undefined) => {
-            store.writes += 1;
-            void (h === undefined ? heads.delete(g) : heads.set(g, h));
-        },
-        page: (g: string, n: number) => {
-            store.reads += 1;
-            return pages.get(`${g}#${n}`);
-        },
-        putPage: (g: string, n: number, p: GroupPage | undefined) => {
-            store.writes += 1;
-            void (p === undefined ? pages.delete(`${g}#${n}`) : pages.set(`${g}#${n}`, p));
-        }
-    };
-    return store;
-}
+import { GroupPages, PAGE_IDS } from './group-pages';
+import { memoryStore } from './memory-group-store';
 
 const id = (n: number): string => `ex-${n.toString().padStart(10, '0')}`;
 const all = (): boolean => true;

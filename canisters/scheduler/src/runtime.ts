@@ -33,6 +33,7 @@ import { MIGRATION_BATCH } from './logic/migration';
 import { DEFAULT_RETRY_POLICY, deadLetteredOutcome, startHandling, START_BATCH, START_RESEND_AFTER_NS, startRequestOf, type StartSettlement } from './logic/outbox';
 import type { StoredStart } from './logic/start-outbox';
 import * as state from './state';
+import { indexRebuild } from './index-rebuild';
 
 /** Schedules handled per timer callback; the rest fire in the next round (bounded instructions per message). */
 export const FIRE_BATCH = 50;
@@ -122,7 +123,7 @@ function applyEffects(effects: readonly SchedulerEffect[]): Outgoing {
  */
 export function startMigration(): void {
     setTimer(0, () => {
-        if (!state.migrateSchedules(MIGRATION_BATCH)) startMigration();
+        if (!state.migrateSchedules(MIGRATION_BATCH, indexRebuild.done)) startMigration();
     });
 }
 

@@ -12,12 +12,12 @@ import type { FiringEntry, FiringOutcome } from '../../../shared/scheduling/firi
 import type { Schedule } from '../../../shared/scheduling/schedule';
 import { dueIndexDelta, parseDueIndexKey, workflowIndexKey, workflowIndexPrefix } from './logic/due-index';
 import { recordFiring, updateFiringOutcome } from './logic/history';
-import { asStored, isCurrent, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
+import { asStored, isCurrent, migrationBatch, upgradeScheduleRecord, type StoredSchedule } from './logic/migration';
 import { MAX_SCHEDULES_PER_OWNER } from './logic/quota';
 import { DEFAULT_CONDITION_READS_PER_HOUR, EMPTY_READ_USAGE, type ReadUsage } from './logic/read-quota';
 import { startOutboxStore, type StoredStart } from './logic/start-outbox';
 import { DeadLetterStore } from '../../common/outbox/dead-letters';
-import { indexSchedule, LISTING_SCAN_BUDGET, listingGroup, scheduleGroups, unindexSchedule, workflowGroup } from './indexes';
+import { ALL_GROUP, indexSchedule, LISTING_SCAN_BUDGET, listingGroup, scheduleGroups, unindexSchedule, workflowGroup } from './indexes';
 import { MEMORY } from './memory';
 
 /** Stored shape version of outbox entries, firing rings and counters. */
@@ -233,6 +233,7 @@ export function pageSchedules(filter: { owner?: string; workflowId?: string }, c
     return { items: page.ids.map((id) => found.get(id)!), next_cursor: page.more ? page.lastExamined : undefined };
 }
 
+/** The position of the first schedule after `cursor`: a binary search whose probes are `keys(mid, 1)`, each O(mid) in Azle. */
 function firstIndexAfter(cursor: string): number {
     return firstIndexWhere(schedules, (key) => key > cursor);
 }
@@ -298,25 +299,43 @@ export function setFiringOutcome(scheduleId: string, dueAt: bigint, outcome: Fir
 /**
  * Rewrites up to `max` stored schedules after the migration cursor in the current format
  * (v1 records gain `last_fired_at`); answers whether every record is now current. Bounded
- * work per call: the caller re-arms a timer until it answers true.
+ * work per call: the caller re-arms a timer until it answers true. With the listing groups
+ * complete (`indexed`: the index rebuild is done) the batch is read from the group of all
+ * schedules, O(log n) wherever the cursor is; before that (an upgrade from a release without
+ * them) by position in the schedule map, whose seek grows with the cursor's position.
  */
-export function migrateSchedules(max: number): boolean {
+export function migrateSchedules(max: number, indexed: boolean): boolean {
     const cursor = migration.get(MIGRATION_CURSOR);
-    const start = cursor === undefined ? 0 : firstIndexAfter(cursor);
-    const batch = schedules.items(start, max);
+    const { batch, last, done } = indexed ? batchFromGroup(cursor, max) : batchByPosition(cursor, max);
     for (const [id, record] of batch) {
         if (!isCurrent(record)) {
             schedules.insert(id, asStored(readSchedule(record)));
             workflowIndex.insert(workflowIndexKey(record.workflow_id, id), null);
         }
     }
-    const last = batch[batch.length - 1];
-    if (batch.length < max || last === undefined) {
+    if (done || last === undefined) {
         migration.remove(MIGRATION_CURSOR);
         return true;
     }
-    migration.insert(MIGRATION_CURSOR, last[0]);
+    migration.insert(MIGRATION_CURSOR, last);
     return false;
+}
+
+/** A migration batch: its stored records, the last id it examined (the next cursor), and whether none follow. */
+type MigrationBatch = { batch: [string, StoredSchedule][]; last: string | undefined; done: boolean };
+
+function batchFromGroup(cursor: string | undefined, max: number): MigrationBatch {
+    const { ids, done } = migrationBatch(scheduleGroups, ALL_GROUP, cursor, max);
+    const batch = ids.flatMap((id): [string, StoredSchedule][] => {
+        const record = schedules.get(id);
+        return record === undefined ? [] : [[id, record]];
+    });
+    return { batch, last: ids[ids.length - 1], done };
+}
+
+function batchByPosition(cursor: string | undefined, max: number): MigrationBatch {
+    const batch = schedules.items(cursor === undefined ? 0 : firstIndexAfter(cursor), max);
+    return { batch, last: batch[batch.length - 1]?.[0], done: batch.length < max };
 }
 
 // ---- counters ----

@@ -1,11 +1,12 @@
 /**
  * The instruction guard (docs/architecture.md, "Scale: cost model"): with GUARD_SIZE workflows
  * and waiting executions stored and as many live schedules, no DeFlow message — timer pass,
- * update, query, callback, upgrade — may use more than its GUARD_SHARE of its IC limit. Filling
- * runs through the bench builds' `bulk_load` (bench/scale/canisters); the production modules
- * must not declare it. This is the slowest integration spec. In `npm test` it runs at 300
- * records, a few minutes on a 2-core machine; `DEFLOW_SCALE_GUARD_SIZE=10000` runs the
- * issue's size, an opt-in: its fill is ~1.8T metered instructions, 15–30 min here.
+ * update, query, callback, upgrade — may use more than its GUARD_SHARE of its IC limit, and
+ * the messages of MUST_STAY_FLAT may not grow from a tenth of that size to it. Filling runs
+ * through the bench builds' `bulk_load` (bench/scale/canisters); the production modules must
+ * not declare it. This is the slowest integration spec. In `npm test` it runs at 30 and 300
+ * records, ~5 min on a loaded 2-core machine; `DEFLOW_SCALE_GUARD_SIZE=10000` runs the
+ * issue's size, an opt-in: its fill is 0.91T metered instructions, 44 min in one run here.
  */
 import { resolve } from 'node:path';
 
@@ -24,6 +25,18 @@ import { declaredMethodsOf } from '../support/candid-methods';
  */
 export const GUARD_SHARE: Record<EntryKind, number> = { timer: 0.05, update: 0.05, callback: 0.05, upgrade: 0.05, query: 0.1, other: 0.05 };
 const GUARD_SIZE = Number(process.env.DEFLOW_SCALE_GUARD_SIZE ?? 300);
+/** The size the flat messages are first measured at: a tenth of the guard's. */
+const SMALL_SIZE = Math.max(1, Math.floor(GUARD_SIZE / 10));
+
+/**
+ * Messages whose work depends only on the records they touch, never on how many are stored:
+ * from a tenth of the guard's size to its size each may grow by at most {@link FLAT} (the
+ * issue's "flat", ≤ 1.1). `notify_workflow_changed` is one: its former search over the
+ * workflow index grew with every stored schedule (139M instructions at 1,000, 679M at 10,000)
+ * and stayed far under its share of the limit, so only a ratio catches it.
+ */
+const FLAT = 1.1;
+const MUST_STAY_FLAT = ['scheduler update notify_workflow_changed', ...PEER_ROLES.map((role) => `${role} upgrade pre_upgrade + post_upgrade`)];
 
 jest.setTimeout(4 * 60 * 60_000);
 
@@ -36,12 +49,21 @@ describe('Scale > instruction guard', () => {
     });
 
     it(`no message uses more than its guard share of its limit with ${GUARD_SIZE} workflows, executions and schedules stored`, async () => {
-        const { results } = await runScale([GUARD_SIZE], { sustained: false });
+        const { results } = await runScale([SMALL_SIZE, GUARD_SIZE], { sustained: false });
         const measured = results.get(GUARD_SIZE)!.instructions.filter((r) => r.kind !== 'other');
         // Every canister's timers, its updates, queries and callbacks (the monitor's are its
         // canister_status reads), and its upgrade were seen.
         for (const role of PEER_ROLES) expect(new Set(measured.filter((r) => r.role === role).map((r) => r.kind))).toEqual(new Set(['timer', 'update', 'query', 'upgrade', 'callback']));
         const over = measured.filter((r) => Number(r.instructions) > Number(limitOf(r.kind)) * GUARD_SHARE[r.kind]).map((r) => `${r.role} ${r.kind} ${r.name}: ${r.instructions} instructions`);
         expect(over).toEqual([]);
+        // What must stay flat was measured at both sizes and grew by at most FLAT.
+        const at = (size: number, message: string): number | undefined => {
+            const found = results.get(size)!.instructions.find((r) => `${r.role} ${r.kind} ${r.name}` === message);
+            return found === undefined ? undefined : Number(found.instructions);
+        };
+        const growth = MUST_STAY_FLAT.map((message) => ({ message, small: at(SMALL_SIZE, message), large: at(GUARD_SIZE, message) }));
+        expect(growth.filter((g) => g.small === undefined || g.large === undefined).map((g) => g.message)).toEqual([]);
+        const grew = growth.filter((g) => g.large! > g.small! * FLAT).map((g) => `${g.message}: ${g.small} → ${g.large} instructions (${(g.large! / g.small!).toFixed(2)}×)`);
+        expect(grew).toEqual([]);
     });
 });

@@ -7,6 +7,7 @@
 import { DEFAULT_SCHEDULE_INPUT, SCHEDULE_SCHEMA_VERSION, type Schedule } from '../../../../shared/scheduling/schedule';
 import type { FiringEntry } from '../../../../shared/scheduling/firing';
 import type { ConditionState } from '../../../../shared/scheduling/condition';
+import type { GroupPages } from '../../../common/indexes/group-pages';
 
 /** Fields schema v3 added. */
 type V3Fields = 'input' | 'hold' | 'workflow_changed_at' | 'condition';
@@ -22,6 +23,19 @@ export type StoredSchedule = Schedule | ScheduleV2 | ScheduleV1;
 
 /** Records rewritten per migration timer callback: bounded instructions per message. */
 export const MIGRATION_BATCH = 100;
+
+/**
+ * The schedule ids of the next migration batch: up to `max` after `cursor` (exclusive) in id
+ * order, read from `group`, the listing group of every schedule (indexes.ts). Its pages are
+ * found by binary search with exact gets, so a batch reads O(log pages + max / page size)
+ * pages wherever its cursor is; a seek by position in the schedule map cannot do that (Azle's
+ * `keys(start)` steps over `start` keys). `done` when no id follows the batch. The cursor
+ * need not be stored any more: a schedule deleted between two batches is not in the way.
+ */
+export function migrationBatch(groups: GroupPages, group: string, cursor: string | undefined, max: number): { ids: string[]; done: boolean } {
+    const { ids, more } = groups.list(group, 'OldestFirst', cursor, max, () => true, max);
+    return { ids, done: !more };
+}
 
 /** True when the record is in the current format. */
 export function isCurrent(record: StoredSchedule): record is Schedule {
