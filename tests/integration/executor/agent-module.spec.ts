@@ -107,6 +107,9 @@ describe('Executor > agent module', () => {
     });
 
     it("installs an owner's agent from the agent's own chunk store once the right module is uploaded (into the canister the wrong one left uninstalled), and clears that store", async () => {
+        // The executor is not one of its own controllers: installing (and below upgrading) agents needs only its control of them.
+        const executorControllers = (await env.pic.getControllers(env.deployment.peers.executor)).map((p) => p.toText()).sort();
+        expect(executorControllers).toEqual([env.deployment.controller.toText(), env.deployment.peers.monitor.toText()].sort());
         const admin = env.admin.getPrincipal();
         await installAgentModule({ update: async (method, arg) => await env.pic.updateCall({ canisterId: env.deployment.peers.executor, method, arg, sender: admin }) }, agentModuleBytes());
         const x = await runOnce(env, env.orchestrator, probe());
