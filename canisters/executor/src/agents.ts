@@ -215,6 +215,11 @@ async function upgradeAgentBatch(module: StoredAgentModule, cursor: string | und
     return report;
 }
 
+/** Whether `upgrade_agents` has the agent (canister id) stopped or being upgraded now: no call or read is handed to it. */
+export function isAgentUpgrading(canisterId: string): boolean {
+    return upgrading.has(canisterId);
+}
+
 /** A call the IC refused to deliver to a stopping or stopped agent: it never ran, so it is handed over again later. */
 export type AgentStopped = { kind: 'AgentStopped' };
 
