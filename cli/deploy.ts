@@ -102,16 +102,15 @@ export async function grantMonitorControl(pic: PocketIc, ids: Peers, controller:
 /**
  * The controllers of a DeFlow canister: the deploying principal; for the three the monitor
  * watches, the monitor too, because `canister_status` (real memory, cycles, idle burn, module
- * hash) answers controllers only, as a cycle-monitoring service needs; for the executor, the
- * executor itself, kept from when agents were installed from its own chunk store (they now
- * install from the agent's own store, so it is no longer needed). See docs/security.md.
+ * hash) answers controllers only, as a cycle-monitoring service needs. No canister controls
+ * itself (the executor installs agents from each agent's own chunk store, which it controls as
+ * the agent's controller). See docs/security.md.
  *
  * @example
  * peerControllers('scheduler', operator, ids) // [operator, ids.monitor]
  */
 export function peerControllers(role: PeerRole, controller: Principal, ids: Peers): Principal[] {
-    if (role === 'monitor') return [controller];
-    return role === 'executor' ? [controller, ids.monitor, ids.executor] : [controller, ids.monitor];
+    return role === 'monitor' ? [controller] : [controller, ids.monitor];
 }
 
 /** The agent module, gzip-compressed (about 1.3 MB instead of 4.3 MB: two chunks instead of five). */
@@ -158,14 +157,12 @@ export async function installAgentModule(transport: AgentModuleTransport, wasm: 
 }
 
 /**
- * Hands the executor the module it creates owners' agents from (`installAgentModule`), after
- * setting its controllers (`peerControllers`). Part of every deployment; a new agent module is
- * the same step, then `upgrade_agents`.
+ * Hands the executor the module it creates owners' agents from (`installAgentModule`). Part
+ * of every deployment; a new agent module is the same step, then `upgrade_agents`.
  */
 export async function uploadAgentModule(pic: PocketIc, ids: Peers, sender?: Principal): Promise<void> {
     const executor = ids.executor;
     const as = sender === undefined ? {} : { sender };
-    await pic.updateCanisterSettings({ canisterId: executor, controllers: peerControllers('executor', sender ?? Principal.anonymous(), ids), ...as });
     await installAgentModule({ update: async (method, arg) => await pic.updateCall({ canisterId: executor, method, arg, ...as }) });
 }
 

@@ -96,10 +96,8 @@ async function main(): Promise<void> {
     console.log(icp(options, ['deploy', 'monitor']).trim());
     console.log(icp(options, ['deploy', ...PEER_ROLES.filter((role) => role !== 'monitor')]).trim());
     // As every deployment path grants it (cli/deploy.ts, docs/security.md): the monitor controls
-    // the canisters it watches (it reads their canister_status), the executor controls itself
-    // (it installs agents from its own chunk store).
+    // the canisters it watches (it reads their canister_status); no canister controls itself.
     for (const role of ['orchestrator', 'scheduler', 'executor'] as const) icp(options, ['canister', 'settings', 'update', role, '--add-controller', peers.monitor.toText()]);
-    icp(options, ['canister', 'settings', 'update', 'executor', '--add-controller', peers.executor.toText()]);
     await uploadAgentModuleAs(options, peers.executor);
     console.log(`agent module: set on the executor ${peers.executor.toText()}`);
 }

@@ -25,5 +25,9 @@ export const AgentReadOutcomeCodec = c.variant({
 });
 export type AgentReadOutcome = Infer<typeof AgentReadOutcomeCodec>;
 
-/** Errors: Unauthorized (not the scheduler), NotFound (the owner has no agent yet). */
+/**
+ * Errors: Unauthorized (not the scheduler), NotFound (the owner has no agent yet), Unavailable
+ * (the owner's agent is being upgraded: nothing was sent; the scheduler reads again soon,
+ * counting neither a read nor a failure).
+ */
 export const ReadThroughAgentMethod = { args: [AgentReadRequestCodec], ret: c.result(AgentReadOutcomeCodec, ApiErrorCodec), mode: 'update' } as const satisfies MethodSpec;

@@ -32,10 +32,12 @@ export type { DeadLetterReason };
 
 /**
  * What came of one handling. A `Done` may carry `value`: what the canister applies (the
- * runner's `onDone`) only if this handling is the one that records the entry's outcome.
+ * runner's `onDone`) only if this handling is the one that records the entry's outcome. So
+ * may a failure whose answer is news all the same (a balance read that found the agent still
+ * short: recorded, and read again later).
  */
-export type HandleOutcome<V = undefined> = { kind: 'Done'; value?: V } | HandleFailure;
-export type HandleFailure = { kind: 'Failed'; retryable: boolean; reason: string };
+export type HandleOutcome<V = undefined> = { kind: 'Done'; value?: V } | HandleFailure<V>;
+export type HandleFailure<V = never> = { kind: 'Failed'; retryable: boolean; reason: string; value?: V };
 
 /** A handling that ended in a call failure: retryable by the one reject rule. */
 export function failedCall(failure: CallFailure): HandleFailure {

@@ -44,10 +44,13 @@ export type DurableOutboxOptions<E, V = undefined> = {
     /**
      * Performs one entry (a call, or local work) and says what came of it. It changes no state
      * that depends on the outcome: a slow handling may have been overtaken (re-taken,
-     * dead-lettered); what a final answer changes goes in its `Done` value, for `onDone`.
+     * dead-lettered); what an answer changes goes in the outcome's `value`, for `onDone`.
      */
     handle: (entry: E) => Promise<HandleOutcome<V>> | HandleOutcome<V>;
-    /** Applies a `Done` handling's value, in the message that records it, only if that handling still held the entry. */
+    /**
+     * Applies a handling's value (every `Done`'s, a failure's when it has one), in the message
+     * that records its outcome, only if that handling still held the entry.
+     */
     onDone?: (entry: E, value: V | undefined) => void;
     /** Runs after an entry was dead-lettered, in its own message (e.g. fail the node that waits for it). */
     onDeadLetter?: (entry: E, reason: DeadLetterReason) => void;
@@ -121,7 +124,6 @@ export class OutboxRunner<E, V = undefined> {
         switch (decision.kind) {
             case 'Done':
                 store.complete(current, now);
-                if (outcome.kind === 'Done') this.o.onDone?.(current, outcome.value);
                 break;
             case 'Retry':
                 store.put(store.withDelivery(current, decision.delivery));
@@ -132,6 +134,7 @@ export class OutboxRunner<E, V = undefined> {
             default:
                 assertNever(decision, 'settle decision');
         }
+        if (outcome.kind === 'Done' || outcome.value !== undefined) this.o.onDone?.(current, outcome.value);
         this.arm();
     }
 

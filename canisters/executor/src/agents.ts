@@ -13,11 +13,11 @@ import { CanisterIdRecordIdl, ChunkHashIdl, CmcCreateCanisterArgsIdl, CmcCreateC
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { apiError, type ApiError } from '../../../shared/common/errors';
 import { ExecutorMethods, WORKFLOW_LIMITS } from '../../../shared/workflow';
-import { callFailureOf, callTyped } from '../../common/outbox/calls';
+import { callFailureOf, callTyped, type CallFailure, type CallOutcome } from '../../common/outbox/calls';
 import { method } from '../../common/method';
 import { agentModule, agentOf, agentsAfter, agentSubnets, createdAgentCount, hasModuleChunk, moduleChunk, putAgentSubnets, moduleChunkCount, pruneModuleChunks, putAgent, putAgentModule, putModuleChunk, type StoredAgent, type StoredAgentModule } from './agent-state';
 import { requirePeer } from './guards';
-import { agentSubnetFor, agentSubnetsRefusal, agentUpgradeBatch, chunkHashMismatch, chunkRefusal, hexOf, isRefusedUnrun, moduleRefusal, upgradeInSteps, type AgentUpgradeResult, type CallResult } from './logic';
+import { agentSubnetFor, agentSubnetsRefusal, agentUpgradeBatch, chunkHashMismatch, chunkRefusal, hexOf, isRefusedUnrun, moduleHashMismatch, moduleRefusal, upgradeInSteps, type AgentUpgradeResult, type CallResult } from './logic';
 import { deployment } from './state';
 import * as runtime from './runtime';
 import { err, type Result } from '../../../shared/common/result';
@@ -42,14 +42,38 @@ function toWire(a: StoredAgent): AgentRecordWire {
     return { owner: Principal.fromText(a.owner), agent: a.canisterId === undefined ? [] : [Principal.fromText(a.canisterId)], status: a.status === 'Ready' ? { Ready: null } : { Creating: null } };
 }
 
-async function management<T>(method: string, argType: IDL.Type, arg: unknown, retType: IDL.Type | undefined, cycles = 0n): Promise<Result<T, ApiError>> {
+async function managementCall<T>(method: string, argType: IDL.Type, arg: unknown, retType: IDL.Type | undefined, cycles = 0n): Promise<CallOutcome<T>> {
     try {
         const value = await call<unknown[], T>(MANAGEMENT, method, { paramIdlTypes: [argType], args: [arg], ...(retType === undefined ? {} : { returnIdlType: retType }), cycles });
-        return { Ok: value };
+        return { kind: 'Replied', value };
     } catch (error) {
-        const f = callFailureOf(error);
-        return err(apiError.unavailable(`${method} failed (reject ${f.reject_code}): ${f.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars)}`));
+        return { kind: 'Rejected', ...callFailureOf(error) };
     }
+}
+
+function unavailableOf(method: string, f: CallFailure): ApiError {
+    return apiError.unavailable(`${method} failed (reject ${f.reject_code}): ${f.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars)}`);
+}
+
+/** A management call whose reject may pass (Unavailable: the caller waits and tries again). */
+async function management<T>(method: string, argType: IDL.Type, arg: unknown, retType: IDL.Type | undefined, cycles = 0n): Promise<Result<T, ApiError>> {
+    const r = await managementCall<T>(method, argType, arg, retType, cycles);
+    return r.kind === 'Replied' ? { Ok: r.value } : err(unavailableOf(method, r));
+}
+
+/**
+ * Why the current agent module cannot be installed, once an install found out (a chunk not
+ * what its hash says, or chunks that do not assemble into the declared module): no agent is
+ * installed from it again, so owners' calls fail at once instead of re-uploading every chunk
+ * per attempt. Cleared by `set_agent_module`. Heap: after an upgrade of the executor the next
+ * install finds out again.
+ */
+let moduleRefused: string | undefined;
+
+/** The module cannot be installed (see {@link moduleRefused}): NotFound, which fails the owner's call at once (CallRefused). */
+function refuseModule(why: string): ApiError {
+    moduleRefused = why;
+    return apiError.notFound(NO_AGENT_MODULE, why);
 }
 
 /**
@@ -64,6 +88,7 @@ export async function ensureAgent(owner: Principal): Promise<Result<StoredAgent,
     if (creating.has(owner.toText())) return err(apiError.unavailable(`the agent of ${owner.toText()} is being created`));
     const module = agentModule();
     if (module === undefined) return err(apiError.notFound(NO_AGENT_MODULE, 'no agent module is installed on the executor: the deploy step uploads it (upload_agent_module_chunk, set_agent_module)'));
+    if (moduleRefused !== undefined) return err(apiError.notFound(NO_AGENT_MODULE, moduleRefused));
     creating.add(owner.toText());
     try {
         let record: StoredAgent = known ?? { schema_version: 1, owner: owner.toText(), status: 'Creating', createdAt: runtime.now() };
@@ -128,7 +153,7 @@ async function installAgentModule(mode: InstallChunkedCodeArgs['mode'], canister
         if ('Err' in uploaded) return uploaded;
         // The executor kept the chunk under the hash its uploader gave; here it is checked.
         const mismatch = chunkHashMismatch(hash, uploaded.Ok.hash);
-        if (mismatch !== undefined) return err(apiError.notFound(NO_AGENT_MODULE, mismatch));
+        if (mismatch !== undefined) return err(refuseModule(mismatch));
     }
     const install: InstallChunkedCodeArgs = {
         mode,
@@ -138,11 +163,15 @@ async function installAgentModule(mode: InstallChunkedCodeArgs['mode'], canister
         wasm_module_hash: module.wasmModuleHash,
         arg: encodeAgentInitArg({ owner, executor: canisterSelf(), protected_canisters: PEER_ROLES.map((role) => deployment.peer(role)) })
     };
-    const installed = await management<null>('install_chunked_code', InstallChunkedCodeArgsIdl, install, undefined);
-    if ('Err' in installed) return installed;
+    const installed = await managementCall<null>('install_chunked_code', InstallChunkedCodeArgsIdl, install, undefined);
+    if (installed.kind === 'Rejected') {
+        // Every chunk is what its hash says (checked above), so a wrong whole-module hash is the module's, for good.
+        const mismatch = moduleHashMismatch(module.wasmModuleHash, installed.reject_code, installed.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars));
+        return err(mismatch === undefined ? unavailableOf('install_chunked_code', installed) : refuseModule(mismatch));
+    }
     // Installed: a failed clear only leaves the chunks until the agent's next install clears them first.
     await management<null>('clear_chunk_store', CanisterIdRecordIdl, target, undefined);
-    return installed;
+    return { Ok: null };
 }
 
 /** The error message of a management call's result, or undefined when it succeeded. */
@@ -184,6 +213,11 @@ async function upgradeAgentBatch(module: StoredAgentModule, cursor: string | und
         else report.failed.push({ owner: Principal.fromText(agent.owner), agent: Principal.fromText(agent.canisterId), step: r.step, running: r.running, message: r.message.slice(0, WORKFLOW_LIMITS.maxDescriptionChars) });
     }
     return report;
+}
+
+/** Whether `upgrade_agents` has the agent (canister id) stopped or being upgraded now: no call or read is handed to it. */
+export function isAgentUpgrading(canisterId: string): boolean {
+    return upgrading.has(canisterId);
 }
 
 /** A call the IC refused to deliver to a stopping or stopped agent: it never ran, so it is handed over again later. */
@@ -238,7 +272,9 @@ export class AgentMethodsOfExecutor {
      * Names the module agents are installed with: chunks uploaded with
      * `upload_agent_module_chunk`, in order, and the sha256 of the assembled module, which the
      * management canister's `install_chunked_code` checks at each install (an install it
-     * refuses leaves the agent as it was). Chunks it does not name are removed. Agents already installed keep theirs until
+     * refuses leaves the agent as it was; a module it refuses for a chunk or the whole hash is
+     * not installed again, and owners' calls fail at once with CallRefused, until the module is
+     * set again). Chunks it does not name are removed. Agents already installed keep theirs until
      * `upgrade_agents`.
      * Call context: update; admins and controllers (the deploy step). Errors: Unauthorized,
      * InvalidInput, NotFound (a chunk not uploaded), Unavailable (agents being created or upgraded).
@@ -253,6 +289,7 @@ export class AgentMethodsOfExecutor {
         if (refused !== undefined) return err(refused);
         putAgentModule({ schema_version: 1, chunkHashes: arg.chunk_hashes.map((h) => Uint8Array.from(h)), wasmModuleHash: Uint8Array.from(arg.wasm_module_hash) });
         pruneModuleChunks(new Set(arg.chunk_hashes.map(hexOf)));
+        moduleRefused = undefined;
         return { Ok: null };
     }
 

@@ -93,9 +93,10 @@ async function perform(e: ExecutorEffect): Promise<void> {
         return;
     }
     const agent = await ensureAgent(Principal.fromText(e.owner));
-    // No agent module installed, or one whose chunk is not what its hash says: no agent can be
-    // created, and none will be until an operator deploys one, so the call fails now
-    // (CallRefused, nothing sent) instead of waiting for the node's deadline.
+    // No agent module installed, or one whose chunk is not what its hash says or whose chunks
+    // do not assemble into the module hash it names: no agent can be created, and none will be
+    // until an operator deploys one, so the call fails now (CallRefused, nothing sent) instead
+    // of waiting for the node's deadline.
     if ('Err' in agent && 'NotFound' in agent.Err) return complete(e.key, { kind: 'Refused', message: `the owner has no agent to make the call: ${agent.Err.NotFound.id}` });
     // No agent yet (being created, the management canister refused) or being upgraded: the
     // call waits, unsent and not counted as a failure; the orchestrator's node deadline bounds the wait.

@@ -16,7 +16,7 @@ import { callFailureOf, callTyped } from '../../common/outbox/calls';
 import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { requestFundingCheck } from './agents';
 import { commit, compiledFor, holdCauseOf } from './engine';
-import { pauseExecution, releaseUnderfunded } from './logic';
+import { fundingRead, pauseExecution, releaseUnderfunded, type OutboxSettlement } from './logic';
 import { fundingOf, limitsOf, ownerAgentOf, updateFunding, usageOf } from './owner-state';
 import { chargeNotificationTo, countRefusedNotificationOf } from './quotas';
 import { enqueue, getExecution } from './state';
@@ -80,22 +80,28 @@ function startWaiting(id: string, now: bigint): void {
     commit({ ...stored, pausedBy: cause }, r.Ok, now, wf);
 }
 
-/** The outbox's `CheckFunding`: still short is a retryable failure, so the read repeats with backoff. */
-export async function checkFunding(owner: string, seq: number): Promise<HandleOutcome> {
+/**
+ * The outbox's `CheckFunding`: reads the balance and changes nothing; what the read changes
+ * is applied by {@link applyFundingRead} (the outbox's `onDone`, only for the handling that
+ * still held the entry, so a read answered after its entry was dead-lettered is not applied).
+ * Still short is a retryable failure, so the read repeats with backoff ({@link fundingRead}).
+ */
+export async function checkFunding(owner: string, seq: number): Promise<HandleOutcome<OutboxSettlement>> {
     if (fundingOf(owner).checkSeq !== seq) return { kind: 'Done' }; // superseded by a newer read
     const agent = ownerAgentOf(owner)?.agent;
-    if (agent === undefined) {
-        updateFunding(owner, (f) => ({ ...f, checkQueued: false }));
-        return { kind: 'Done' };
-    }
+    if (agent === undefined) return { kind: 'Done', value: { kind: 'ForgetFundingCheck', owner, seq } };
     const r = await readBalance(Principal.fromText(agent));
     if ('Err' in r) return failedCall(r.Err);
-    // This entry stays queued (and is read again) exactly while the agent is short; cleared
+    return fundingRead(owner, agent, r.Ok);
+}
+
+/** Applies a balance read of a `CheckFunding` entry (the outbox's `onDone`). Call context: timer. */
+export function applyFundingRead(owner: string, agent: string, balance: bigint): void {
+    // The entry stays queued (and is read again) exactly while the agent is short; cleared
     // first so a read asked for by the batch released here is queued anew.
     updateFunding(owner, (f) => ({ ...f, checkQueued: false }));
-    const short = applyBalance(owner, agent, r.Ok, runtime.now());
+    const short = applyBalance(owner, agent, balance, runtime.now());
     if (short) updateFunding(owner, (f) => ({ ...f, checkQueued: true }));
-    return short ? { kind: 'Failed', retryable: true, reason: `agent ${agent} under the run minimum: read again later` } : { kind: 'Done' };
 }
 
 /** A dead-lettered read (its handling kept trapping, or the agent refused it for good) no longer blocks new reads. */

@@ -23,7 +23,7 @@ import { failedCall, type HandleOutcome } from '../../common/outbox/delivery';
 import { DurableOutbox } from '../../common/outbox/outbox';
 import { AGENT_RUN_MIN_BALANCE } from '../../../shared/agent/funding';
 import { recordAgent } from './agents';
-import { checkFunding, forgetFundingCheck } from './funding';
+import { applyFundingRead, checkFunding, forgetFundingCheck } from './funding';
 import { adoptEmergency, applyReport, startNew } from './engine';
 import { LIQUIDATION_TIMEOUT_MS } from './liquidations';
 import { agentAnswered, deadStartOutcome, emergencyAnswered, liquidationKey, type OutboxSettlement, OUTBOX_BATCH, OUTBOX_RESEND_AFTER_NS, outboxPolicyOf, startNodeOutcome, type OutboxMessage } from './logic';
@@ -121,7 +121,7 @@ function startLocal(m: Extract<OutboxMessage, { kind: 'StartWorkflow' }>): void 
     applyReport(m.origin.executionId, { nodeId: m.origin.nodeId, attempt: m.origin.attempt, startedAt: now, finishedAt: now, outcome: startNodeOutcome(r, m.workflowId) }, now);
 }
 
-/** Applies a peer's final answer (the runner's `onDone`: only for the handling that still held the entry). */
+/** Applies what a peer's answer changes (the runner's `onDone`: only for the handling that still held the entry). */
 function applySettlement(_entry: StoredOutboxEntry, settlement: OutboxSettlement | undefined): void {
     if (settlement === undefined) return;
     switch (settlement.kind) {
@@ -130,6 +130,12 @@ function applySettlement(_entry: StoredOutboxEntry, settlement: OutboxSettlement
             break;
         case 'RecordAgent':
             recordAgent(settlement.owner, settlement.answer);
+            break;
+        case 'FundingRead':
+            applyFundingRead(settlement.owner, settlement.agent, settlement.balance);
+            break;
+        case 'ForgetFundingCheck':
+            forgetFundingCheck(settlement.owner, settlement.seq);
             break;
         default:
             assertNever(settlement, 'outbox settlement');

@@ -23,7 +23,7 @@ import { DurableOutbox } from '../../common/outbox/outbox';
 import { ReadThroughAgentMethod, type AgentReadOutcome, type AgentReadRequest } from '../../../shared/scheduling/agent-read';
 import { decodeReplyToJson } from '../../../shared/workflow/candid-json';
 import { parseCandidTypes } from '../../../shared/workflow/candid-text';
-import { onConditionRead, onReadQuotaExceeded, onUnderfundedRead, type ConditionReply } from './logic/condition';
+import { onConditionRead, onReadNotSent, onReadQuotaExceeded, onUnderfundedRead, type ConditionReply } from './logic/condition';
 import { chargeRead, countRefusedRead, readQuotaRefusal } from './logic/read-quota';
 import { ReArmableTimer } from '../../common/outbox/timer';
 import { planTimer } from './logic/due-index';
@@ -204,7 +204,8 @@ async function send(out: Outgoing): Promise<void> {
  * `read_through_agent`: the agent sends the call, 0 cycles attached, and pays for it; the
  * reply is bounded by the IC's message size), decodes it with the trigger's reply types and
  * feeds it to the logic, which may start a run. An agent under the run minimum is not asked
- * to read: the trigger records `underfunded` and checks again later. Past the owner's
+ * to read: the trigger records `underfunded` and checks again later; one being upgraded is
+ * not read from: the trigger reads again soon, counting nothing. Past the owner's
  * condition-read quota nothing is sent: the trigger records `read_quota` and reads again the
  * next clock hour. A schedule cancelled meanwhile is left alone.
  *
@@ -230,6 +231,12 @@ async function readCondition(effect: ReadRequest): Promise<void> {
     if (r.kind === 'Replied' && 'Ok' in r.value && 'Underfunded' in r.value.Ok) {
         const u = r.value.Ok.Underfunded;
         state.saveSchedule(onUnderfundedRead(before, u.balance, u.minimum, time()).schedule, before);
+        replan();
+        return;
+    }
+    if (r.kind === 'Replied' && 'Err' in r.value && 'Unavailable' in r.value.Err) {
+        // The owner's agent is being upgraded: the read was not sent (as a call node's call waits for it).
+        state.saveSchedule(onReadNotSent(before, time()).schedule, before);
         replan();
         return;
     }

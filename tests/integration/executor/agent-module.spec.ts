@@ -2,8 +2,8 @@
  * Executor > agent module: the executor keeps the agent module (its chunks too) in its own
  * stable memory, uploaded by admins in chunks of at most 1 MiB, each under its sha256, which
  * the management canister checks when it installs an agent from the new agent's own chunk
- * store (cleared afterwards). Without a module, or with a chunk that is not what its hash
- * says, an owner's run fails at once with a typed error naming it, instead of waiting for
+ * store (cleared afterwards). Without a module, with a chunk that is not what its hash
+ * says, or with chunks that do not assemble into the declared module hash, an owner's run fails at once with a typed error naming it, instead of waiting for
  * the node's deadline; an upgrade of the executor keeps the module, so agents are still
  * created and upgraded after it.
  */
@@ -32,6 +32,19 @@ describe('Executor > agent module', () => {
     beforeAll(() => {
         asStranger = deflowActor<OrchestratorService>(env.pic, env.deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, env.stranger);
     });
+
+    /** Calls the management canister about `agent` as the executor does (its controller), on the agent's subnet. */
+    const asExecutorOnManagement = async (agent: Principal, method: 'stored_chunks' | 'clear_chunk_store'): Promise<Uint8Array> => {
+        const subnet = await env.pic.getCanisterSubnetId(agent);
+        return await env.pic.updateCall({
+            canisterId: Principal.managementCanister(),
+            method,
+            arg: new Uint8Array(IDL.encode([CanisterIdRecordIdl], [{ canister_id: agent }])),
+            sender: env.deployment.peers.executor,
+            ...(subnet === null ? {} : { targetSubnetId: subnet })
+        });
+    };
+    const agentChunks = async (agent: Principal): Promise<unknown[]> => IDL.decode([IDL.Vec(ChunkHashIdl)], await asExecutorOnManagement(agent, 'stored_chunks'))[0] as unknown[];
 
     it('fails a run at once, with CallRefused naming the missing module, while none is installed', async () => {
         const x = await runOnce(env, env.orchestrator, probe());
@@ -65,7 +78,38 @@ describe('Executor > agent module', () => {
         expect(error?.message).toContain(`chunk ${Buffer.from(claimed).toString('hex')} of the agent module has the sha256 ${Buffer.from(sha256(wasm.subarray(0, 1024 * 1024))).toString('hex')}`);
     });
 
+    it('fails a run at once, with CallRefused naming the hash, when the chunks are right but the whole-module hash is not (the management canister assembled and hashed them), and installs from that module no more', async () => {
+        const admin = env.admin.getPrincipal();
+        const wasm = agentModuleBytes();
+        await installAgentModule({ update: async (method, arg) => await env.pic.updateCall({ canisterId: env.deployment.peers.executor, method, arg, sender: admin }) }, wasm);
+        expect(wasm.length).toBeGreaterThan(1024 * 1024);
+        expect(wasm.length).toBeLessThanOrEqual(2 * 1024 * 1024);
+        const chunkHashes = [0, 1024 * 1024].map((offset) => sha256(wasm.subarray(offset, offset + 1024 * 1024)));
+        const wrong = sha256(new Uint8Array([1]));
+        okOf(await asAdmin().set_agent_module({ chunk_hashes: chunkHashes, wasm_module_hash: wrong }));
+        const refusedRun = async (): Promise<void> => {
+            const x = await runOnce(env, env.orchestrator, probe());
+            expect(statusOf(x)).toBe('Failed');
+            const error = nodeOf(x, 'read').error[0];
+            expect(error?.kind).toEqual({ CallRefused: null });
+            expect(error?.message).toContain(`do not assemble into a module of the sha256 ${Buffer.from(wrong).toString('hex')}`);
+            expect(error?.message).toContain(Buffer.from(sha256(wasm)).toString('hex'));
+        };
+        await refusedRun();
+        // The refused install left the chunks in the agent's store; cleared here, a second run that
+        // uploaded them again would leave them there: it is refused from what the first found out.
+        const agent = okOf(await asAdmin().get_agent({ owner: env.owner.getPrincipal() })).agent[0];
+        if (agent === undefined) throw new Error('the first run created no agent canister');
+        expect(await agentChunks(agent)).toHaveLength(2);
+        await asExecutorOnManagement(agent, 'clear_chunk_store');
+        await refusedRun();
+        expect(await agentChunks(agent)).toEqual([]);
+    });
+
     it("installs an owner's agent from the agent's own chunk store once the right module is uploaded (into the canister the wrong one left uninstalled), and clears that store", async () => {
+        // The executor is not one of its own controllers: installing (and below upgrading) agents needs only its control of them.
+        const executorControllers = (await env.pic.getControllers(env.deployment.peers.executor)).map((p) => p.toText()).sort();
+        expect(executorControllers).toEqual([env.deployment.controller.toText(), env.deployment.peers.monitor.toText()].sort());
         const admin = env.admin.getPrincipal();
         await installAgentModule({ update: async (method, arg) => await env.pic.updateCall({ canisterId: env.deployment.peers.executor, method, arg, sender: admin }) }, agentModuleBytes());
         const x = await runOnce(env, env.orchestrator, probe());
@@ -73,16 +117,7 @@ describe('Executor > agent module', () => {
         // The orchestrator asked for the agent at the first workflow and asks again with backoff (at most 1 min apart).
         await env.pic.advanceTime(60_000);
         await env.pic.tick(3);
-        const agent = await readyAgentOf(env, env.orchestrator);
-        const subnet = await env.pic.getCanisterSubnetId(agent);
-        const reply = await env.pic.updateCall({
-            canisterId: Principal.managementCanister(),
-            method: 'stored_chunks',
-            arg: new Uint8Array(IDL.encode([CanisterIdRecordIdl], [{ canister_id: agent }])),
-            sender: env.deployment.peers.executor,
-            ...(subnet === null ? {} : { targetSubnetId: subnet })
-        });
-        expect(IDL.decode([IDL.Vec(ChunkHashIdl)], reply)[0]).toEqual([]);
+        expect(await agentChunks(await readyAgentOf(env, env.orchestrator))).toEqual([]);
     });
 
     it('keeps the module across an upgrade of the executor: a new owner gets an agent, and upgrade_agents upgrades both', async () => {

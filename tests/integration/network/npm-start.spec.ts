@@ -76,13 +76,12 @@ describe('npm start > the network it makes', () => {
             expect(deployment).toMatchObject({ controller: principal, admins: [principal] });
             const agent = await agentAs();
             // DeFlow's own controls (docs/security.md): the monitor controls its peers (status
-            // reads, top-ups), the executor also itself (agent installs from its chunk store).
-            // No other principal controls anything.
-            const { executor, monitor } = deployment.peers as { executor: string; monitor: string };
+            // reads, top-ups); no canister controls itself. No other principal controls anything.
+            const { monitor } = deployment.peers as { monitor: string };
             for (const id of [...Object.values(deployment.peers), ...Object.values(demo)]) {
                 const status = await CanisterStatus.request({ agent, canisterId: Principal.fromText(id), paths: ['controllers'] });
                 const peer = Object.values(deployment.peers).includes(id) && id !== monitor;
-                const expected = [principal, ...(peer ? [monitor] : []), ...(id === executor ? [executor] : [])];
+                const expected = [principal, ...(peer ? [monitor] : [])];
                 expect((status.get('controllers') as Principal[]).map((p) => p.toText()).sort()).toEqual(expected.sort());
             }
         });

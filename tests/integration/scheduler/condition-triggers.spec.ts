@@ -3,8 +3,10 @@
  * reads the oracle every 30 s and starts the liquidation workflow (with its input) when the
  * price is below the threshold: exactly one run per crossing, re-armed when the price
  * recovers, kept across an upgrade of the scheduler; read targets go through the call policy;
- * an owner's reads count against an hourly quota.
+ * an owner's reads count against an hourly quota; a read due while the owner's agent is being
+ * upgraded waits unsent, as a call node's call does.
  */
+import type { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import type { Actor } from '@dfinity/pic';
 
@@ -13,9 +15,10 @@ import type { Schedule } from '../../../shared/scheduling/schedule';
 import { createPic } from '../support/pic';
 import { advanceSeconds, request, schedulerIdlFactory, unwrap, type SchedulerService } from '../support/scheduling';
 import { deflowActor, upgradeDeflowCanister } from '../support/deflow';
-import { createWorkflow, deployWorkflowEnv, driveToEnd, errTag, EMPTY_CANDID_ARGS, liquidationDefinition, liquidationInput, okOf, readyAgentOf, statusOf, type WorkflowEnv } from '../support/workflows';
+import { createWorkflow, deployWorkflowEnv, driveToEnd, errTag, EMPTY_CANDID_ARGS, liquidationDefinition, liquidationInput, okOf, readyAgentOf, statusOf, type ExecutorService, type WorkflowEnv } from '../support/workflows';
 import { AGENT_MIN_BALANCE, agentIdlFactory } from '../../../shared/agent/api';
 import { AGENT_RUN_MIN_BALANCE } from '../../../shared/agent/funding';
+import { executorIdlFactory } from '../../../shared/workflow';
 
 jest.setTimeout(300_000);
 
@@ -169,5 +172,27 @@ describe('Scheduler > condition triggers', () => {
     it('a trigger that reads too often is refused with the field path', async () => {
         const r = await scheduler.schedule_workflow_execution(request({ Condition: { ...priceBelow(env.ids.oracle), every_seconds: 1n } }, undefined, workflowId, liquidationInput(THRESHOLD)[0]));
         expect(r).toEqual({ Err: { InvalidInput: { field: 'kind.Condition.every_seconds', message: expect.any(String) } } });
+    });
+
+    it("a read due while the owner's agent is being upgraded is not sent and not counted as failed: the trigger reads again soon, after the upgrade", async () => {
+        await env.oracle.set_price(90_000_000n);
+        const s = unwrap(await scheduler.schedule_workflow_execution(request({ Condition: priceBelow(env.ids.oracle) }, undefined, workflowId, liquidationInput(THRESHOLD)[0])));
+        const scheduleOf = async () => unwrap(await scheduler.get_schedule(s.id)).schedule;
+        await read(s, 1);
+        const before = (await scheduleOf()).condition[0]!;
+        const due = (await scheduleOf()).next_due_at[0]!;
+        // The read comes due in the round the upgrade starts, so it reaches the executor while the agent is stopped and upgraded.
+        await env.pic.advanceTime(30_000);
+        const upgrader = env.pic.createDeferredActor<ExecutorService>(executorIdlFactory as unknown as IDL.InterfaceFactory, env.deployment.peers.executor);
+        upgrader.setIdentity(env.admin);
+        const upgrade = await upgrader.upgrade_agents({ cursor: [], limit: [] });
+        expect(okOf(await upgrade())).toMatchObject({ failed: [] });
+        const during = await scheduleOf();
+        expect(during.condition[0]).toMatchObject({ reads: before.reads, read_failures: before.read_failures });
+        // Not the trigger's own next time (30 s on): soon.
+        expect(during.next_due_at[0]!).toBeLessThan(due + 30n * 1_000_000_000n);
+        await advanceSeconds(env.pic, 10, 4);
+        expect((await scheduleOf()).condition[0]).toMatchObject({ reads: before.reads + 1n, read_failures: before.read_failures, last_error: [] });
+        unwrap(await scheduler.cancel_persistent_execution(s.id));
     });
 });

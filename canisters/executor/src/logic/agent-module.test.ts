@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { agentSubnetFor, agentSubnetsRefusal, chunkHashMismatch, chunkRefusal, hexOf, MAX_AGENT_SUBNETS, MAX_CHUNK_BYTES, MAX_MODULE_CHUNKS, moduleRefusal } from './agent-module';
+import { agentSubnetFor, agentSubnetsRefusal, chunkHashMismatch, chunkRefusal, hexOf, MAX_AGENT_SUBNETS, MAX_CHUNK_BYTES, MAX_MODULE_CHUNKS, moduleHashMismatch, moduleRefusal } from './agent-module';
 
 const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
 const tag = (e: object | undefined): string | undefined => (e === undefined ? undefined : Object.keys(e)[0]);
@@ -40,6 +40,28 @@ describe('setting the agent module', () => {
         expect(tag(moduleRefusal([new Uint8Array(31)], whole, isStored))).toBe('InvalidInput');
         expect(tag(moduleRefusal([sha256(a)], new Uint8Array(31), isStored))).toBe('InvalidInput');
         expect(tag(moduleRefusal([], whole, isStored))).toBe('InvalidInput');
+    });
+});
+
+describe("the management canister's refusal of a wrong whole-module hash", () => {
+    const declared = sha256(new Uint8Array([1]));
+    const actual = sha256(new Uint8Array([2]));
+    // As the replica's canister manager words it (hashes as Rust byte arrays), and as deflow-localnet does.
+    const replica = `Error from Wasm chunk store: Wasm module hash [${Array.from(actual).join(', ')}] does not match given hash WasmHash([${Array.from(declared).join(', ')}]).`;
+    const localnet = `Error from Canister aaaaa-aa: the assembled module's hash ${hexOf(actual)} does not match wasm_module_hash ${hexOf(declared)}`;
+
+    it('is a refusal of the module for good, naming the declared hash and the answer (which names the computed one)', () => {
+        for (const answer of [replica, localnet]) {
+            const why = moduleHashMismatch(declared, 5, answer);
+            expect(why).toContain(`of the sha256 ${hexOf(declared)} named by set_agent_module`);
+            expect(why).toContain(answer);
+        }
+    });
+
+    it('leaves every other reject of the install to be tried again (out of cycles, a missing chunk, another code)', () => {
+        expect(moduleHashMismatch(declared, 5, 'Canister abc is out of cycles')).toBeUndefined();
+        expect(moduleHashMismatch(declared, 5, `Error from Canister aaaaa-aa: chunk ${hexOf(actual)} is not in the chunk store of abc`)).toBeUndefined();
+        expect(moduleHashMismatch(declared, 2, replica)).toBeUndefined();
     });
 });
 

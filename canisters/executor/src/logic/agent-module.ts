@@ -4,7 +4,7 @@
  * by the sha256 the uploader gives, and a module naming its chunks in order plus the sha256 of
  * the whole. The executor hashes nothing (in the canister, 1 MiB of sha256 costs about 28B of
  * the 40B instructions of an update message): the management canister checks both hashes when
- * it installs an agent (see {@link chunkHashMismatch}).
+ * it installs an agent (see {@link chunkHashMismatch} and {@link moduleHashMismatch}).
  */
 import type { ApiError } from '../../../../shared/common/errors';
 import { apiError } from '../../../../shared/common/errors';
@@ -54,6 +54,33 @@ export function moduleRefusal(chunkHashes: Uint8Array[], wasmModuleHash: Uint8Ar
 export function chunkHashMismatch(expected: Uint8Array, computed: Uint8Array): string | undefined {
     const [e, c] = [hexOf(expected), hexOf(computed)];
     return e === c ? undefined : `chunk ${e} of the agent module has the sha256 ${c}: upload the module again (upload_agent_module_chunk, set_agent_module)`;
+}
+
+/** CanisterError: the reject code of the management canister's refusal of an install (IC0536 CanisterContractViolation). */
+const CANISTER_ERROR = 5;
+
+/**
+ * What the management canister answers for an `install_chunked_code` whose assembled chunks
+ * do not hash to `wasm_module_hash`: the replica's text (canister manager, "Wasm module hash
+ * [..] does not match given hash WasmHash([..])", the hashes as Rust byte arrays) and
+ * deflow-localnet's ("the assembled module's hash .. does not match wasm_module_hash ..").
+ */
+const MODULE_HASH_MISMATCH = [/Wasm module hash .* does not match given hash/, /does not match wasm_module_hash/];
+
+/**
+ * Why the module named by `set_agent_module` cannot be installed, when the management
+ * canister refused `install_chunked_code` (reject `code`, `message`) because its chunks, each
+ * what its hash says (the executor checked `upload_chunk`'s answers), do not assemble into a
+ * module of the declared sha256 `declared`; undefined for any other reject (an agent out of
+ * cycles, a full subnet: those may pass). The executor cannot hash the module itself (1 MiB of
+ * sha256 costs most of a message's instructions), so this refusal is where it learns of it.
+ *
+ * @example
+ * moduleHashMismatch(hash, 5, 'Error from Wasm chunk store: Wasm module hash [1, ..] does not match given hash WasmHash([2, ..]).') // 'the chunks of the agent module do not assemble into a module of the sha256 <hex of hash> ...'
+ */
+export function moduleHashMismatch(declared: Uint8Array, code: number, message: string): string | undefined {
+    if (code !== CANISTER_ERROR || !MODULE_HASH_MISMATCH.some((text) => text.test(message))) return undefined;
+    return `the chunks of the agent module do not assemble into a module of the sha256 ${hexOf(declared)} named by set_agent_module (the management canister: ${message}): set the module again with the sha256 of the whole (set_agent_module)`;
 }
 
 /** At most this many subnets in `set_agent_subnets` (far above the IC's application subnets that matter to one deployment). */

@@ -12,6 +12,7 @@ import type { DeadLetterReason } from '../../../../shared/common/dead-letter';
 import type { StartOrigin } from './effects';
 import type { EmergencyState } from '../../../../shared/monitoring/emergency';
 import type { AgentRecordWire } from '../../../../shared/agent/executor-agent-api';
+import { AGENT_RUN_MIN_BALANCE } from '../../../../shared/agent/funding';
 import type { HandleOutcome } from '../../../common/outbox/delivery';
 
 /** What the outbox delivers; `StartWorkflow` is handled in the orchestrator itself, in its own message. */
@@ -137,12 +138,16 @@ export function deadStartOutcome(workflowId: string, reason: DeadLetterReason): 
 }
 
 /**
- * What a peer's final answer changes in the orchestrator. The handling only returns it: the
+ * What a peer's answer changes in the orchestrator. The handling only returns it: the
  * outbox's `onDone` applies it, in the message that records the entry's outcome and only if
  * that handling still held the entry, so a late reply after the entry was re-taken or
  * dead-lettered changes nothing (`canisters/common/outbox/runner.ts`).
  */
-export type OutboxSettlement = { kind: 'AdoptEmergency'; state: EmergencyState } | { kind: 'RecordAgent'; owner: string; answer: AgentRecordWire };
+export type OutboxSettlement =
+    | { kind: 'AdoptEmergency'; state: EmergencyState }
+    | { kind: 'RecordAgent'; owner: string; answer: AgentRecordWire }
+    | { kind: 'FundingRead'; owner: string; agent: string; balance: bigint }
+    | { kind: 'ForgetFundingCheck'; owner: string; seq: number };
 
 /**
  * The monitor's answer to an emergency request: a decided state to adopt, or a refusal,
@@ -165,4 +170,17 @@ export function emergencyAnswered(answer: Result<EmergencyState, unknown>): Hand
 export function agentAnswered(owner: string, answer: Result<AgentRecordWire, Record<string, unknown>>): HandleOutcome<OutboxSettlement> {
     if ('Err' in answer) return { kind: 'Failed', retryable: true, reason: `ensure_agent: ${Object.keys(answer.Err)[0] ?? ''}` };
     return { kind: 'Done', value: { kind: 'RecordAgent', owner, answer: answer.Ok } };
+}
+
+/**
+ * A balance read of the owner's agent (`CheckFunding`): the balance to record (new runs wait or
+ * start, the owner's alert is raised or resolved). Under the run `minimum` the read is a
+ * retryable failure all the same, so it repeats with {@link FUNDING_RECHECK_RETRY}'s backoff.
+ *
+ * @example
+ * fundingRead('owner', 'agent', 1n) // { kind: 'Failed', retryable: true, reason: 'agent agent under the run minimum: read again later', value: { kind: 'FundingRead', ... } }
+ */
+export function fundingRead(owner: string, agent: string, balance: bigint, minimum: bigint = AGENT_RUN_MIN_BALANCE): HandleOutcome<OutboxSettlement> {
+    const value: OutboxSettlement = { kind: 'FundingRead', owner, agent, balance };
+    return balance < minimum ? { kind: 'Failed', retryable: true, reason: `agent ${agent} under the run minimum: read again later`, value } : { kind: 'Done', value };
 }

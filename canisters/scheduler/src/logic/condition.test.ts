@@ -2,7 +2,7 @@ import { Principal } from '@dfinity/principal';
 
 import type { ConditionTrigger } from '../../../../shared/scheduling/condition';
 import type { Schedule } from '../../../../shared/scheduling/schedule';
-import { evaluateCondition, MIN_CONDITION_INTERVAL_SECONDS, onConditionRead, onUnderfundedRead, UNDERFUNDED_RECHECK_SECONDS, validateCondition, type ConditionReply } from './condition';
+import { AGENT_UPGRADING_RECHECK_SECONDS, evaluateCondition, MIN_CONDITION_INTERVAL_SECONDS, onConditionRead, onReadNotSent, onUnderfundedRead, UNDERFUNDED_RECHECK_SECONDS, validateCondition, type ConditionReply } from './condition';
 import { fireDueSchedule, offerRun, type FiringContext } from './fire';
 import { createSchedule } from './lifecycle';
 import { OWNER } from './test-fixtures';
@@ -119,5 +119,23 @@ describe('Scheduler > condition triggers of an underfunded owner', () => {
         const starved = onUnderfundedRead(fireDueSchedule(newTrigger(), ctx(now)).schedule, 5n, 200n, now).schedule;
         const read = onConditionRead(starved, now, price(90_000_000), ctx(now + seconds(300)), offerRun);
         expect(read.schedule.condition[0]).toMatchObject({ reads: 1n, underfunded: [] });
+    });
+});
+
+describe('a read not sent because the owner\'s agent is being upgraded', () => {
+    it('counts neither a read nor a failure, and reads again soon, however slow the trigger', () => {
+        const now = T0 + seconds(3_600);
+        const fired = fireDueSchedule(newTrigger({ every_seconds: 3_600n }), ctx(now)).schedule;
+        const step = onReadNotSent(fired, now);
+        expect(step.effects).toEqual([]);
+        expect(step.schedule.condition).toEqual(fired.condition);
+        expect(step.schedule.next_due_at).toEqual([now + AGENT_UPGRADING_RECHECK_SECONDS * 1_000_000_000n]);
+    });
+
+    it('a trigger due sooner than that keeps its own time; a schedule with no next time stays without', () => {
+        const now = T0 + seconds(30);
+        const fired = fireDueSchedule(newTrigger({ every_seconds: MIN_CONDITION_INTERVAL_SECONDS }), ctx(now)).schedule;
+        expect(onReadNotSent(fired, now + 1n).schedule.next_due_at).toEqual(fired.next_due_at);
+        expect(onReadNotSent({ ...fired, next_due_at: [] }, now).schedule.next_due_at).toEqual([]);
     });
 });

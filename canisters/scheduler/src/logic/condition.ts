@@ -18,6 +18,8 @@ import { NS_PER_SECOND } from './time';
 export const MIN_CONDITION_INTERVAL_SECONDS = 10n;
 /** While the owner's agent is underfunded, its trigger checks again at most this often (each check costs DeFlow the hops, never a read). */
 export const UNDERFUNDED_RECHECK_SECONDS = 300n;
+/** While the owner's agent is being upgraded, its trigger reads again this soon (as a call node's call waits for its agent a few seconds). */
+export const AGENT_UPGRADING_RECHECK_SECONDS = MIN_CONDITION_INTERVAL_SECONDS;
 /** Longest interval and cool-down: a day (longer ones are typos for a price trigger). */
 export const MAX_CONDITION_SECONDS = 86_400n;
 
@@ -137,6 +139,22 @@ export function onReadQuotaExceeded(schedule: Schedule, max: number, until: bigi
     const next = schedule.next_due_at[0];
     const next_due_at: [] | [bigint] = next === undefined ? [] : [next > until ? next : until];
     return { schedule: { ...schedule, condition: [{ ...before, read_quota: [{ max, until }] }], next_due_at, updated_at: now }, effects: [] };
+}
+
+/**
+ * The owner's agent was being upgraded, so the executor did not send the read (its
+ * `Unavailable`): as a call node's call waits unsent for its agent, the read is neither a read
+ * nor a failed one; the trigger reads again after {@link AGENT_UPGRADING_RECHECK_SECONDS}, or
+ * at its own next time if that is sooner, so an upgrade costs no interval of a slow trigger.
+ *
+ * @example
+ * onReadNotSent(schedule, now).schedule.next_due_at // [now + 10 s] for a trigger of an hour
+ */
+export function onReadNotSent(schedule: Schedule, now: bigint): ScheduleStep {
+    const soon = now + AGENT_UPGRADING_RECHECK_SECONDS * NS_PER_SECOND;
+    const next = schedule.next_due_at[0];
+    const next_due_at: [] | [bigint] = next === undefined ? [] : [next < soon ? next : soon];
+    return { schedule: { ...schedule, next_due_at, updated_at: now }, effects: [] };
 }
 
 /**
