@@ -15,6 +15,13 @@ describe('Agent funding > accounting', () => {
         expect(recordBalance(UNKNOWN_FUNDING, AGENT_RUN_MIN_BALANCE, NOW).change).toBe('Unchanged');
     });
 
+    it('ignores a read sent before the one recorded: an older read answered after a top-up does not mark the agent short again', () => {
+        const toppedUp = recordBalance(recordBalance(UNKNOWN_FUNDING, 1n, NOW).funding, AGENT_RUN_MIN_BALANCE, NOW + 5n).funding;
+        const stale = recordBalance(toppedUp, 1n, NOW + 2n);
+        expect(stale).toEqual({ funding: toppedUp, change: 'Unchanged' });
+        expect(recordBalance(toppedUp, 1n, NOW + 5n).change).toBe('BecameUnderfunded'); // sent in the same round: applied
+    });
+
     it('bounds the runs waiting, and releases them oldest first in batches', () => {
         let f = UNKNOWN_FUNDING;
         for (const id of ['a', 'b', 'c']) f = withWaiting(f, id);

@@ -27,6 +27,7 @@ export const MAX_UNDERFUNDED_RUNS = 100;
 export type AgentFunding = {
     /** The agent's balance at its last read; undefined until the first read. */
     balance?: bigint;
+    /** When the read that gave `balance` was sent (not answered): orders reads that overlap. */
     checkedAt?: bigint;
     underfunded: boolean;
     /** A balance read is queued (at most one live read per owner). */
@@ -48,15 +49,19 @@ export const UNKNOWN_FUNDING: AgentFunding = { underfunded: false, checkQueued: 
 export type FundingChange = 'BecameUnderfunded' | 'BecameFunded' | 'Unchanged';
 
 /**
- * Records a balance read at `now`.
+ * Records a balance read sent at `sentAt`. A read sent before the one already recorded is
+ * stale and changes nothing: a read the outbox sent before a `top_up_agent`, answered after
+ * the top-up's own read, would otherwise mark the topped-up agent short again.
  *
  * @example
  * recordBalance(UNKNOWN_FUNDING, 150_000_000_000n, now).change; // 'BecameUnderfunded'
+ * recordBalance({ ...funded, checkedAt: now }, 1n, now - 1n).change; // 'Unchanged' (stale)
  */
-export function recordBalance(f: AgentFunding, balance: bigint, now: bigint, minimum: bigint = AGENT_RUN_MIN_BALANCE): { funding: AgentFunding; change: FundingChange } {
+export function recordBalance(f: AgentFunding, balance: bigint, sentAt: bigint, minimum: bigint = AGENT_RUN_MIN_BALANCE): { funding: AgentFunding; change: FundingChange } {
+    if (f.checkedAt !== undefined && sentAt < f.checkedAt) return { funding: f, change: 'Unchanged' };
     const underfunded = balance < minimum;
     const change: FundingChange = underfunded === f.underfunded ? 'Unchanged' : underfunded ? 'BecameUnderfunded' : 'BecameFunded';
-    return { funding: { ...f, balance, checkedAt: now, underfunded }, change };
+    return { funding: { ...f, balance, checkedAt: sentAt, underfunded }, change };
 }
 
 /** Whether one more execution may wait for a top-up (else its start is refused: `LimitExceeded { underfunded_runs }`). */

@@ -35,14 +35,14 @@ async function readBalance(agent: Principal): Promise<Result<bigint, ReturnType<
 }
 
 /**
- * Records a balance read of the owner's agent and acts on it: under the minimum, new runs
+ * Records a balance read of the owner's agent, sent at `sentAt` (a stale one changes nothing), and acts on it: under the minimum, new runs
  * wait and the owner's alert is raised (once per episode, charged to their notification
  * quota); above it, the alert is resolved and waiting runs start, a batch per read (a read
  * is queued again while some still wait). Answers whether the agent is still short.
  * Call context: update or timer.
  */
-export function applyBalance(owner: string, agent: string, balance: bigint, now: bigint): boolean {
-    const { funding, change } = recordBalance(fundingOf(owner), balance, now);
+export function applyBalance(owner: string, agent: string, balance: bigint, sentAt: bigint, now: bigint): boolean {
+    const { funding, change } = recordBalance(fundingOf(owner), balance, sentAt);
     let next = funding;
     if (change === 'BecameUnderfunded') {
         if (notificationsLeft(usageOf(owner), now, limitsOf(owner)) > 0) {
@@ -90,17 +90,18 @@ export async function checkFunding(owner: string, seq: number): Promise<HandleOu
     if (fundingOf(owner).checkSeq !== seq) return { kind: 'Done' }; // superseded by a newer read
     const agent = ownerAgentOf(owner)?.agent;
     if (agent === undefined) return { kind: 'Done', value: { kind: 'ForgetFundingCheck', owner, seq } };
+    const sentAt = runtime.now();
     const r = await readBalance(Principal.fromText(agent));
     if ('Err' in r) return failedCall(r.Err);
-    return fundingRead(owner, agent, r.Ok);
+    return fundingRead(owner, agent, r.Ok, sentAt);
 }
 
 /** Applies a balance read of a `CheckFunding` entry (the outbox's `onDone`). Call context: timer. */
-export function applyFundingRead(owner: string, agent: string, balance: bigint): void {
+export function applyFundingRead(owner: string, agent: string, balance: bigint, sentAt: bigint): void {
     // The entry stays queued (and is read again) exactly while the agent is short; cleared
     // first so a read asked for by the batch released here is queued anew.
     updateFunding(owner, (f) => ({ ...f, checkQueued: false }));
-    const short = applyBalance(owner, agent, balance, runtime.now());
+    const short = applyBalance(owner, agent, balance, sentAt, runtime.now());
     if (short) updateFunding(owner, (f) => ({ ...f, checkQueued: true }));
 }
 
@@ -134,13 +135,14 @@ export class FundingMethods {
             const f = callFailureOf(error);
             return err(workflowError.unavailable(`deposit_cycles rejected (${f.reject_code}): ${f.message}`));
         }
+        const sentAt = runtime.now();
         const read = await readBalance(agentId);
         if ('Err' in read) {
             requestFundingCheck(owner, runtime.now());
             runtime.wakeOutbox();
             return { Ok: { agent: agentId, deposited, balance: [], underfunded: fundingOf(owner).underfunded } };
         }
-        const short = applyBalance(owner, agent, read.Ok, runtime.now());
+        const short = applyBalance(owner, agent, read.Ok, sentAt, runtime.now());
         // Funded: a read still retrying from the episode no longer holds back the reads runs ask for.
         if (!short) updateFunding(owner, (f) => ({ ...f, checkQueued: false }));
         else requestFundingCheck(owner, runtime.now());

@@ -132,7 +132,7 @@ function applySettlement(_entry: StoredOutboxEntry, settlement: OutboxSettlement
             recordAgent(settlement.owner, settlement.answer);
             break;
         case 'FundingRead':
-            applyFundingRead(settlement.owner, settlement.agent, settlement.balance);
+            applyFundingRead(settlement.owner, settlement.agent, settlement.balance, settlement.sentAt);
             break;
         case 'ForgetFundingCheck':
             forgetFundingCheck(settlement.owner, settlement.seq);

@@ -72,14 +72,14 @@ describe('Orchestrator > outbox settlements', () => {
     });
 
     it("a balance read of the owner's agent is returned for onDone, and still short it is read again", () => {
-        expect(fundingRead('o', 'a', AGENT_RUN_MIN_BALANCE)).toEqual({ kind: 'Done', value: { kind: 'FundingRead', owner: 'o', agent: 'a', balance: AGENT_RUN_MIN_BALANCE } });
-        expect(fundingRead('o', 'a', AGENT_RUN_MIN_BALANCE - 1n)).toMatchObject({ kind: 'Failed', retryable: true, value: { kind: 'FundingRead', owner: 'o', agent: 'a', balance: AGENT_RUN_MIN_BALANCE - 1n } });
+        expect(fundingRead('o', 'a', AGENT_RUN_MIN_BALANCE, NOW)).toEqual({ kind: 'Done', value: { kind: 'FundingRead', owner: 'o', agent: 'a', balance: AGENT_RUN_MIN_BALANCE, sentAt: NOW } });
+        expect(fundingRead('o', 'a', AGENT_RUN_MIN_BALANCE - 1n, NOW)).toMatchObject({ kind: 'Failed', retryable: true, value: { kind: 'FundingRead', owner: 'o', agent: 'a', balance: AGENT_RUN_MIN_BALANCE - 1n, sentAt: NOW } });
     });
 
     it('a timely balance read that finds the agent short is applied once, and the entry waits to be read again', async () => {
-        const o = outboxAnswering(() => fundingRead('o', 'a', 1n), FUNDING_RECHECK_RETRY);
+        const o = outboxAnswering(() => fundingRead('o', 'a', 1n, NOW), FUNDING_RECHECK_RETRY);
         expect(await o.ic.round(o.drain, NOW)).toBe(true);
-        expect(o.applied).toEqual([{ kind: 'FundingRead', owner: 'o', agent: 'a', balance: 1n }]);
+        expect(o.applied).toEqual([{ kind: 'FundingRead', owner: 'o', agent: 'a', balance: 1n, sentAt: NOW }]);
         expect(o.store.get('e1')?.delivery).toMatchObject({ attempts: 1, next_at: NOW + FUNDING_RECHECK_RETRY.initial_delay_ns });
         expect(o.deadLetters.list()).toEqual([]);
     });
@@ -94,7 +94,7 @@ describe('Orchestrator > outbox settlements', () => {
                     o.drain();
                 }
             }
-            return fundingRead('o', 'a', 1n);
+            return fundingRead('o', 'a', 1n, NOW);
         }, FUNDING_RECHECK_RETRY);
         await o.ic.runUntil(o.drain, NOW + 10n * OUTBOX_RESEND_AFTER_NS);
         expect(o.deadLetters.list()).toEqual([expect.objectContaining({ id: 'e1', reason: { kind: 'Trapped', handlings: FUNDING_RECHECK_RETRY.max_traps } })]);

@@ -146,7 +146,7 @@ export function deadStartOutcome(workflowId: string, reason: DeadLetterReason): 
 export type OutboxSettlement =
     | { kind: 'AdoptEmergency'; state: EmergencyState }
     | { kind: 'RecordAgent'; owner: string; answer: AgentRecordWire }
-    | { kind: 'FundingRead'; owner: string; agent: string; balance: bigint }
+    | { kind: 'FundingRead'; owner: string; agent: string; balance: bigint; sentAt: bigint }
     | { kind: 'ForgetFundingCheck'; owner: string; seq: number };
 
 /**
@@ -178,9 +178,9 @@ export function agentAnswered(owner: string, answer: Result<AgentRecordWire, Rec
  * retryable failure all the same, so it repeats with {@link FUNDING_RECHECK_RETRY}'s backoff.
  *
  * @example
- * fundingRead('owner', 'agent', 1n) // { kind: 'Failed', retryable: true, reason: 'agent agent under the run minimum: read again later', value: { kind: 'FundingRead', ... } }
+ * fundingRead('owner', 'agent', 1n, sentAt) // { kind: 'Failed', retryable: true, reason: 'agent agent under the run minimum: read again later', value: { kind: 'FundingRead', ... } }
  */
-export function fundingRead(owner: string, agent: string, balance: bigint, minimum: bigint = AGENT_RUN_MIN_BALANCE): HandleOutcome<OutboxSettlement> {
-    const value: OutboxSettlement = { kind: 'FundingRead', owner, agent, balance };
+export function fundingRead(owner: string, agent: string, balance: bigint, sentAt: bigint, minimum: bigint = AGENT_RUN_MIN_BALANCE): HandleOutcome<OutboxSettlement> {
+    const value: OutboxSettlement = { kind: 'FundingRead', owner, agent, balance, sentAt };
     return balance < minimum ? { kind: 'Failed', retryable: true, reason: `agent ${agent} under the run minimum: read again later`, value } : { kind: 'Done', value };
 }
