@@ -1,5 +1,5 @@
 import type { VersionInfo } from '../shared/common/version';
-import { checkAgentUpgrades, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, dueTimesIn, tally, type Finding } from './checks';
+import { checkAgentUpgrades, checkAgentVersions, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, dueTimesIn, tally, type Finding } from './checks';
 import type { ExecutionSnap, FiringSnap, ScheduleSnap, Snapshot } from './snapshot';
 
 const S = 1_000_000_000n;
@@ -14,6 +14,7 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
         notifications: [],
         effects: { repay_count: 0n, total_repaid: 0n, oracle_calls: 0n, backup_oracle_calls: 0n },
         versions: { orchestrator: version('orchestrator', 5n), scheduler: version('scheduler', 5n), executor: version('executor', 5n), monitor: version('monitor', 5n) },
+        agents: [],
         ...over
     };
 }
@@ -155,5 +156,17 @@ describe('Drill > checks', () => {
         expect(checkAgentUpgrades([{ upgraded: 2, failed: [] }])).toEqual([]);
         expect(kinds(checkAgentUpgrades([{ upgraded: 1, failed: [{ owner: 'aaaaa-aa', message: 'install refused' }] }]))).toEqual(['violation agent of aaaaa-aa']);
         expect(kinds(checkAgentUpgrades([{ error: 'Unauthorized' }]))).toEqual(['violation agents']);
+    });
+
+    it("requires every owner's agent, on either subnet, to move its canister version when the agents were upgraded, and only then", () => {
+        const kinds = (fs: Finding[]): string[] => fs.map((f) => `${f.kind} ${f.subject}`);
+        const agent = (owner: string, subnet: string, canister_version: bigint): Snapshot['agents'][number] => ({ owner, agent: `agent-${owner}`, subnet, canister_version });
+        const before = snapshot({ agents: [agent('o1', 'subnet-a', 2n), agent('o2', 'subnet-b', 2n)] });
+        const upgraded = snapshot({ agents: [agent('o1', 'subnet-a', 4n), agent('o2', 'subnet-b', 4n)] });
+        expect(checkAgentVersions(before, upgraded, true)).toEqual([]);
+        expect(checkAgentVersions(before, before, false)).toEqual([]);
+        expect(kinds(checkAgentVersions(before, snapshot({ agents: [agent('o1', 'subnet-a', 4n), agent('o2', 'subnet-b', 2n)] }), true))).toEqual(['violation agent of o2']);
+        expect(kinds(checkAgentVersions(before, upgraded, false))).toEqual(['violation agent of o1', 'violation agent of o2']);
+        expect(kinds(checkAgentVersions(before, snapshot({ agents: [agent('o1', 'subnet-a', 4n)] }), true))).toEqual(['lost agent of o2']);
     });
 });

@@ -241,3 +241,19 @@ export function checkAgentUpgrades(outcomes: readonly AgentUpgradeOutcome[]): Fi
         return o.failed.map((f) => violation(`agent of ${f.owner}`, `not upgraded: ${f.message}`));
     });
 }
+
+/**
+ * Every owner's agent of the first snapshot is still that owner's agent afterwards, on
+ * whichever subnet it lives; when the drill upgraded the agents (after an executor upgrade)
+ * each one's canister version moved, otherwise none did.
+ */
+export function checkAgentVersions(before: Snapshot, after: Snapshot, agentsUpgraded: boolean): Finding[] {
+    return before.agents.flatMap((was): Finding[] => {
+        const subject = `agent of ${was.owner}`;
+        const now = after.agents.find((a) => a.owner === was.owner);
+        if (now === undefined || now.agent !== was.agent) return [lost(subject, `agent ${was.agent} (subnet ${was.subnet ?? '?'}) is no longer the owner's agent`)];
+        if (agentsUpgraded && now.canister_version <= was.canister_version) return [violation(subject, `canister_version did not move (${was.canister_version} → ${now.canister_version}) on subnet ${was.subnet ?? '?'}`)];
+        if (!agentsUpgraded && now.canister_version !== was.canister_version) return [violation(subject, 'canister_version changed although the agents were not upgraded')];
+        return [];
+    });
+}

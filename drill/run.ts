@@ -9,7 +9,7 @@ import type { PocketIc } from '@dfinity/pic';
 import { upgradeDeflowCanister, type UpgradeTiming } from '../cli/deploy';
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
 import type { ExecutionStatusWire } from '../shared/workflow';
-import { checkAgentUpgrades, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, type AgentUpgradeOutcome, type CallRecord, type ExpectedVersion, type Finding } from './checks';
+import { checkAgentUpgrades, checkAgentVersions, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, type AgentUpgradeOutcome, type CallRecord, type ExpectedVersion, type Finding } from './checks';
 import { deployDrillEnv, type DrillEnv } from './env';
 import { advance, loadSystem, pulse, scheduleOnceDuringDowntime, type LoadProfile, type LoadState } from './load';
 import { unwrapOk } from './result';
@@ -211,6 +211,7 @@ export async function runDrillOn(env: DrillEnv, options: DrillOptions, log: (lin
         ...checkCompletion(after),
         ...checkCallsDuringUpgrade(upgrades.flatMap((u) => u.calls)),
         ...checkAgentUpgrades(upgrades.flatMap((u) => (u.agents === undefined ? [] : [u.agents]))),
+        ...checkAgentVersions(before, after, upgrades.some((u) => u.agents !== undefined)),
         ...checkVersions(before, after, upgraded, options.expected)
     ];
     return { scenario: options.scenario, upgrades, before, after, findings };
