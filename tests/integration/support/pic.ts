@@ -42,6 +42,7 @@ export const RejectCodeNumber = {
 
 /** PocketIC `ErrorCode` names used by the conformance tests, with their IC error numbers. */
 export const ErrorCode = {
+    StopCanisterRequestTimeout: 'StopCanisterRequestTimeout', // IC0206
     CanisterNotFound: 'CanisterNotFound', // IC0301
     CanisterRejectedMessage: 'CanisterRejectedMessage', // IC0406
     CanisterTrapped: 'CanisterTrapped', // IC0502
