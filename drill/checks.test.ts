@@ -1,5 +1,5 @@
 import type { VersionInfo } from '../shared/common/version';
-import { checkAgentUpgrades, checkAgentVersions, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, dueTimesIn, tally, type Finding } from './checks';
+import { checkAgentsKeptAndUpgraded, checkAgentUpgrades, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, dueTimesIn, tally, type Finding } from './checks';
 import type { ExecutionSnap, FiringSnap, ScheduleSnap, Snapshot } from './snapshot';
 
 const S = 1_000_000_000n;
@@ -158,15 +158,13 @@ describe('Drill > checks', () => {
         expect(kinds(checkAgentUpgrades([{ error: 'Unauthorized' }]))).toEqual(['violation agents']);
     });
 
-    it("requires every owner's agent, on either subnet, to move its canister version when the agents were upgraded, and only then", () => {
+    it("requires every owner's agent, on either subnet, to stay the owner's and to be upgraded by every upgrade_agents pass", () => {
         const kinds = (fs: Finding[]): string[] => fs.map((f) => `${f.kind} ${f.subject}`);
-        const agent = (owner: string, subnet: string, canister_version: bigint): Snapshot['agents'][number] => ({ owner, agent: `agent-${owner}`, subnet, canister_version });
-        const before = snapshot({ agents: [agent('o1', 'subnet-a', 2n), agent('o2', 'subnet-b', 2n)] });
-        const upgraded = snapshot({ agents: [agent('o1', 'subnet-a', 4n), agent('o2', 'subnet-b', 4n)] });
-        expect(checkAgentVersions(before, upgraded, true)).toEqual([]);
-        expect(checkAgentVersions(before, before, false)).toEqual([]);
-        expect(kinds(checkAgentVersions(before, snapshot({ agents: [agent('o1', 'subnet-a', 4n), agent('o2', 'subnet-b', 2n)] }), true))).toEqual(['violation agent of o2']);
-        expect(kinds(checkAgentVersions(before, upgraded, false))).toEqual(['violation agent of o1', 'violation agent of o2']);
-        expect(kinds(checkAgentVersions(before, snapshot({ agents: [agent('o1', 'subnet-a', 4n)] }), true))).toEqual(['lost agent of o2']);
+        const agent = (owner: string, subnet: string): Snapshot['agents'][number] => ({ owner, agent: `agent-${owner}`, subnet });
+        const both = snapshot({ agents: [agent('o1', 'subnet-a'), agent('o2', 'subnet-b')] });
+        expect(checkAgentsKeptAndUpgraded(both, both, [{ upgraded: 2, failed: [] }])).toEqual([]);
+        expect(checkAgentsKeptAndUpgraded(both, both, [{ upgraded: 1, failed: [{ owner: 'o2', message: 'Stop failed' }] }])).toEqual([]);
+        expect(kinds(checkAgentsKeptAndUpgraded(both, both, [{ upgraded: 2, failed: [] }, { upgraded: 1, failed: [] }]))).toEqual(['violation agents']);
+        expect(kinds(checkAgentsKeptAndUpgraded(both, snapshot({ agents: [agent('o1', 'subnet-a')] }), []))).toEqual(['lost agent of o2']);
     });
 });

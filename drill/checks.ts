@@ -244,16 +244,18 @@ export function checkAgentUpgrades(outcomes: readonly AgentUpgradeOutcome[]): Fi
 
 /**
  * Every owner's agent of the first snapshot is still that owner's agent afterwards, on
- * whichever subnet it lives; when the drill upgraded the agents (after an executor upgrade)
- * each one's canister version moved, otherwise none did.
+ * whichever subnet it lives, and every `upgrade_agents` pass (after an executor upgrade)
+ * upgraded each of them. (An agent's `canister_version` moves with every message it runs, so
+ * it cannot tell an upgraded agent from a busy one; the executor's report can.)
  */
-export function checkAgentVersions(before: Snapshot, after: Snapshot, agentsUpgraded: boolean): Finding[] {
-    return before.agents.flatMap((was): Finding[] => {
-        const subject = `agent of ${was.owner}`;
+export function checkAgentsKeptAndUpgraded(before: Snapshot, after: Snapshot, outcomes: readonly AgentUpgradeOutcome[]): Finding[] {
+    const kept = before.agents.flatMap((was): Finding[] => {
         const now = after.agents.find((a) => a.owner === was.owner);
-        if (now === undefined || now.agent !== was.agent) return [lost(subject, `agent ${was.agent} (subnet ${was.subnet ?? '?'}) is no longer the owner's agent`)];
-        if (agentsUpgraded && now.canister_version <= was.canister_version) return [violation(subject, `canister_version did not move (${was.canister_version} → ${now.canister_version}) on subnet ${was.subnet ?? '?'}`)];
-        if (!agentsUpgraded && now.canister_version !== was.canister_version) return [violation(subject, 'canister_version changed although the agents were not upgraded')];
-        return [];
+        return now === undefined || now.agent !== was.agent ? [lost(`agent of ${was.owner}`, `agent ${was.agent} (subnet ${was.subnet ?? '?'}) is no longer the owner's agent`)] : [];
     });
+    const passes = outcomes.flatMap((o): Finding[] => {
+        if ('error' in o || o.upgraded + o.failed.length >= before.agents.length) return [];
+        return [violation('agents', `upgrade_agents upgraded ${o.upgraded} and named ${o.failed.length} failed of ${before.agents.length} agents on subnets ${[...new Set(before.agents.map((a) => a.subnet ?? '?'))].join(', ')}`)];
+    });
+    return [...kept, ...passes];
 }

@@ -1,7 +1,7 @@
 /**
  * Captures what a drill compares: every execution with its node attempts, every schedule with
  * its firing history, the monitor's open alerts and notification log, the demo canisters'
- * effect counters, each canister's `get_version` and each owner's agent (subnet, canister version). Only queries: taking a snapshot changes
+ * effect counters, each canister's `get_version` and each owner's agent and its subnet. Only queries: taking a snapshot changes
  * nothing. Take snapshots while every canister runs.
  */
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
@@ -9,7 +9,6 @@ import type { VersionInfo } from '../shared/common/version';
 import type { FiringEntry } from '../shared/scheduling/firing';
 import type { MissedRunPolicy, Schedule, ScheduleKind } from '../shared/scheduling/schedule';
 import type { ExecutionSummary, ExecutionWire } from '../shared/workflow';
-import { agentIdlFactory } from '../shared/agent/api';
 import type { DrillEnv } from './env';
 import { icNow } from './load';
 import { unwrapOk } from './result';
@@ -50,8 +49,8 @@ export type ScheduleSnap = {
     schema_version: number;
     firings: FiringSnap[];
 };
-/** An owner's agent: where it lives and how often it was installed. */
-export type AgentSnap = { owner: string; agent: string; subnet: string | undefined; canister_version: bigint };
+/** An owner's agent and the subnet it lives on. */
+export type AgentSnap = { owner: string; agent: string; subnet: string | undefined };
 export type EffectCounters = { repay_count: bigint; total_repaid: bigint; oracle_calls: bigint; backup_oracle_calls: bigint };
 export type Snapshot = {
     /** IC time of the snapshot (ns). */
@@ -150,16 +149,13 @@ async function executions(env: DrillEnv): Promise<Record<string, ExecutionSnap>>
     return out;
 }
 
-type AgentVersionService = { get_version: () => Promise<VersionInfo> };
-
 async function agents(env: DrillEnv): Promise<AgentSnap[]> {
     const out: AgentSnap[] = [];
     for (const orchestrator of ownerOrchestrators(env)) {
         const a = unwrapOk(await orchestrator.get_agent());
         const agent = a.agent[0];
         if (!('Ready' in a.status) || agent === undefined) continue;
-        const version = await env.pic.createActor<AgentVersionService>(agentIdlFactory as never, agent).get_version();
-        out.push({ owner: a.owner.toText(), agent: agent.toText(), subnet: (await env.pic.getCanisterSubnetId(agent))?.toText(), canister_version: version.canister_version });
+        out.push({ owner: a.owner.toText(), agent: agent.toText(), subnet: (await env.pic.getCanisterSubnetId(agent))?.toText() });
     }
     return out;
 }
