@@ -1,5 +1,5 @@
 import type { VersionInfo } from '../shared/common/version';
-import { checkAgentUpgrades, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, dueTimesIn, tally, type Finding } from './checks';
+import { checkAgentsKeptAndUpgraded, checkAgentUpgrades, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, dueTimesIn, tally, type Finding } from './checks';
 import type { ExecutionSnap, FiringSnap, ScheduleSnap, Snapshot } from './snapshot';
 
 const S = 1_000_000_000n;
@@ -14,6 +14,7 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
         notifications: [],
         effects: { repay_count: 0n, total_repaid: 0n, oracle_calls: 0n, backup_oracle_calls: 0n },
         versions: { orchestrator: version('orchestrator', 5n), scheduler: version('scheduler', 5n), executor: version('executor', 5n), monitor: version('monitor', 5n) },
+        agents: [],
         ...over
     };
 }
@@ -155,5 +156,15 @@ describe('Drill > checks', () => {
         expect(checkAgentUpgrades([{ upgraded: 2, failed: [] }])).toEqual([]);
         expect(kinds(checkAgentUpgrades([{ upgraded: 1, failed: [{ owner: 'aaaaa-aa', message: 'install refused' }] }]))).toEqual(['violation agent of aaaaa-aa']);
         expect(kinds(checkAgentUpgrades([{ error: 'Unauthorized' }]))).toEqual(['violation agents']);
+    });
+
+    it("requires every owner's agent, on either subnet, to stay the owner's and to be upgraded by every upgrade_agents pass", () => {
+        const kinds = (fs: Finding[]): string[] => fs.map((f) => `${f.kind} ${f.subject}`);
+        const agent = (owner: string, subnet: string): Snapshot['agents'][number] => ({ owner, agent: `agent-${owner}`, subnet });
+        const both = snapshot({ agents: [agent('o1', 'subnet-a'), agent('o2', 'subnet-b')] });
+        expect(checkAgentsKeptAndUpgraded(both, both, [{ upgraded: 2, failed: [] }])).toEqual([]);
+        expect(checkAgentsKeptAndUpgraded(both, both, [{ upgraded: 1, failed: [{ owner: 'o2', message: 'Stop failed' }] }])).toEqual([]);
+        expect(kinds(checkAgentsKeptAndUpgraded(both, both, [{ upgraded: 2, failed: [] }, { upgraded: 1, failed: [] }]))).toEqual(['violation agents']);
+        expect(kinds(checkAgentsKeptAndUpgraded(both, snapshot({ agents: [agent('o1', 'subnet-a')] }), []))).toEqual(['lost agent of o2']);
     });
 });

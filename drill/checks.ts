@@ -241,3 +241,21 @@ export function checkAgentUpgrades(outcomes: readonly AgentUpgradeOutcome[]): Fi
         return o.failed.map((f) => violation(`agent of ${f.owner}`, `not upgraded: ${f.message}`));
     });
 }
+
+/**
+ * Every owner's agent of the first snapshot is still that owner's agent afterwards, on
+ * whichever subnet it lives, and every `upgrade_agents` pass (after an executor upgrade)
+ * upgraded each of them. (An agent's `canister_version` moves with every message it runs, so
+ * it cannot tell an upgraded agent from a busy one; the executor's report can.)
+ */
+export function checkAgentsKeptAndUpgraded(before: Snapshot, after: Snapshot, outcomes: readonly AgentUpgradeOutcome[]): Finding[] {
+    const kept = before.agents.flatMap((was): Finding[] => {
+        const now = after.agents.find((a) => a.owner === was.owner);
+        return now === undefined || now.agent !== was.agent ? [lost(`agent of ${was.owner}`, `agent ${was.agent} (subnet ${was.subnet ?? '?'}) is no longer the owner's agent`)] : [];
+    });
+    const passes = outcomes.flatMap((o): Finding[] => {
+        if ('error' in o || o.upgraded + o.failed.length >= before.agents.length) return [];
+        return [violation('agents', `upgrade_agents upgraded ${o.upgraded} and named ${o.failed.length} failed of ${before.agents.length} agents on subnets ${[...new Set(before.agents.map((a) => a.subnet ?? '?'))].join(', ')}`)];
+    });
+    return [...kept, ...passes];
+}

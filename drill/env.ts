@@ -9,10 +9,11 @@ import { resolve } from 'node:path';
 
 import type { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { createIdentity, type Actor, type PocketIc } from '@dfinity/pic';
+import { createIdentity, SubnetStateType, type Actor, type CreateInstanceOptions, type PocketIc } from '@dfinity/pic';
 
 import type { MonitorService, OrchestratorService, SchedulerService } from '../client/services';
 import { deflowActor, deployDeflow, type DeflowDeployment } from '../cli/deploy';
+import { deployLocalCycles, hasCyclesSubnets, LOCAL_NETWORK_SUBNETS } from '../cli/local-cycles';
 import { monitorIdlFactory, type MonitorMethods } from '../shared/monitoring/service';
 import { schedulerIdlFactory } from '../shared/scheduling/service';
 import { tolerantScheduler, tolerantSchedulerIdlFactory } from './tolerant-scheduler';
@@ -34,6 +35,16 @@ export type ExecutorService = ServiceOf<typeof ExecutorMethods>;
 
 /** The monitor's service plus the admin-only notification log a drill reads. */
 export type DrillMonitorService = MonitorService & Pick<ServiceOf<typeof MonitorMethods>, 'get_notifications'>;
+
+/**
+ * The network a drill runs on: two application subnets (agents are created on both, as on an
+ * IC where DeFlow spreads its owners' agents), and the NNS and fiduciary subnets with the
+ * cycles minting canister that creates a canister on a chosen subnet.
+ */
+export const DRILL_TOPOLOGY: CreateInstanceOptions = {
+    ...LOCAL_NETWORK_SUBNETS,
+    application: [{ state: { type: SubnetStateType.New } }, { state: { type: SubnetStateType.New } }]
+};
 
 /** The demo canisters a drill's workflows call. */
 export type DemoCanisterName = 'price_oracle' | 'lending_position';
@@ -75,6 +86,10 @@ export type DrillEnv = DemoCanisters & {
     deployment: DeflowDeployment;
     /** Owns the drill's workflows and schedules. */
     owner: Identity;
+    /** A second owner whose call nodes run through its own agent (on another subnet when there are several). */
+    partner: Identity;
+    /** The orchestrator, speaking as `partner`. */
+    partnerOrchestrator: Actor<OrchestratorService>;
     /** An admin of the deployment (reads every schedule and the notification log). */
     admin: Identity;
     orchestrator: Actor<OrchestratorService>;
@@ -98,23 +113,43 @@ export async function allowHeavyUse(pic: PocketIc, deployment: DeflowDeployment,
 }
 
 /**
+ * On a network with several application subnets, admins name them all for new agents
+ * (`set_agent_subnets`): the executor creates owners' agents on them in turn through the CMC,
+ * which is deployed first. On one subnet agents are created beside the executor.
+ */
+async function spreadAgents(pic: PocketIc, deployment: DeflowDeployment, executor: Actor<ExecutorService>): Promise<void> {
+    const subnets = (await pic.getApplicationSubnets()).map((s) => s.id);
+    if (subnets.length < 2) return;
+    if (!(await hasCyclesSubnets(pic))) throw new Error('a drill network with several application subnets needs the NNS and fiduciary subnets (DRILL_TOPOLOGY)');
+    await deployLocalCycles(pic, deployment.controller, []);
+    const set = await executor.set_agent_subnets({ subnets });
+    if ('Err' in set) throw new Error(`set_agent_subnets was refused: ${JSON.stringify(set.Err)}`);
+}
+
+/**
  * Deploys DeFlow (with `admin` as its admin) and the demo canisters. The orchestrator and
  * scheduler actors speak as the workflow owner, the executor and monitor actors as the admin.
  */
 export async function deployDrillEnv(pic: PocketIc): Promise<DrillEnv> {
     const owner = createIdentity('drill-owner');
+    const partner = createIdentity('drill-partner');
     const admin = createIdentity('drill-admin');
     const deployment = await deployDeflow(pic, { admins: [admin.getPrincipal()] });
     const demo = await deployDemoCanisters(pic);
     await allowHeavyUse(pic, deployment, admin, owner);
+    const executor = deflowActor<ExecutorService>(pic, deployment, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory, admin);
+    await spreadAgents(pic, deployment, executor);
+    const orchestratorAs = (identity: Identity): Actor<OrchestratorService> => deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, identity);
     return {
         ...demo,
         pic,
         deployment,
         owner,
+        partner,
         admin,
-        orchestrator: deflowActor<OrchestratorService>(pic, deployment, 'orchestrator', orchestratorIdlFactory as unknown as IDL.InterfaceFactory, owner),
-        executor: deflowActor<ExecutorService>(pic, deployment, 'executor', executorIdlFactory as unknown as IDL.InterfaceFactory, admin),
+        orchestrator: orchestratorAs(owner),
+        partnerOrchestrator: orchestratorAs(partner),
+        executor,
         // Tolerant of older releases' schedules: the migration drill loads v1 first.
         scheduler: tolerantScheduler(deflowActor<SchedulerService>(pic, deployment, 'scheduler', tolerantSchedulerIdlFactory, owner)),
         monitor: deflowActor<DrillMonitorService>(pic, deployment, 'monitor', monitorIdlFactory, admin)

@@ -87,6 +87,8 @@ const DELAY_MS = 5 * 60_000;
 /** What the load created, by category, so checks and reports can name it. */
 export type LoadState = {
     workflows: Record<WorkflowKind, string[]>;
+    /** The partner's probe (no retry): each pulse starts it too, so its call node runs through the partner's agent. */
+    partnerWorkflow: string;
     /** Execution ids by the state they were put in before the first upgrade. */
     executions: Record<'succeeded' | 'failed' | 'cancelled' | 'retrying' | 'inFlight' | 'delayed' | 'pulse', string[]>;
     /** Schedule ids by kind, with each once-schedule's due time. */
@@ -186,6 +188,8 @@ export async function loadSystem(env: DrillEnv, profile: LoadProfile): Promise<L
     await pic.tick(2);
 
     const scheduledWorkflow = await createScheduledWorkflow(env);
+    // The partner's first workflow gets it its agent (on the second subnet when there are two).
+    const partnerWorkflow = unwrapOk(await env.partnerOrchestrator.create_workflow(definitionOf(env, 'fragile', profile.workflows))).id;
     const now = await icNow(pic);
     const schedule = async (kind: ScheduleKind, missed_run: MissedRunPolicy): Promise<string> =>
         unwrapOk(await env.scheduler.schedule_workflow_execution({ workflow_id: scheduledWorkflow, kind, policies: [{ missed_run, overlap: { Allow: null } }], owner: [], input: [] })).id;
@@ -202,19 +206,21 @@ export async function loadSystem(env: DrillEnv, profile: LoadProfile): Promise<L
     }
     return {
         workflows,
+        partnerWorkflow,
         executions: { succeeded, failed, cancelled, retrying, inFlight, delayed, pulse: [] },
         schedules: { interval, cron, once }
     };
 }
 
 /**
- * One pulse of continuous load: starts liquidations that repay. Runs while a canister is
- * stopped, so it only calls the orchestrator when the orchestrator is up; returns the
- * executions it started.
+ * One pulse of continuous load: starts liquidations that repay, and one probe of the partner.
+ * Runs while a canister is stopped, so it only calls the orchestrator when the orchestrator is
+ * up; returns the executions it started.
  */
 export async function pulse(env: DrillEnv, load: LoadState, profile: LoadProfile): Promise<string[]> {
     const pick = picker(load.workflows.liquidation);
     const started = await startMany(env, profile.perPulse, pick, liquidationInput(REPAY_THRESHOLD_E8S));
+    started.push(unwrapOk(await env.partnerOrchestrator.start_execution({ workflow_id: load.partnerWorkflow, input: [] })).id);
     load.executions.pulse.push(...started);
     return started;
 }

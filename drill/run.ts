@@ -9,7 +9,7 @@ import type { PocketIc } from '@dfinity/pic';
 import { upgradeDeflowCanister, type UpgradeTiming } from '../cli/deploy';
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
 import type { ExecutionStatusWire } from '../shared/workflow';
-import { checkAgentUpgrades, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, type AgentUpgradeOutcome, type CallRecord, type ExpectedVersion, type Finding } from './checks';
+import { checkAgentsKeptAndUpgraded, checkAgentUpgrades, checkCallsDuringUpgrade, checkCompletion, checkNoDuplicates, checkNothingLost, checkSchedules, checkVersions, type AgentUpgradeOutcome, type CallRecord, type ExpectedVersion, type Finding } from './checks';
 import { deployDrillEnv, type DrillEnv } from './env';
 import { advance, loadSystem, pulse, scheduleOnceDuringDowntime, type LoadProfile, type LoadState } from './load';
 import { unwrapOk } from './result';
@@ -203,6 +203,7 @@ export async function runDrillOn(env: DrillEnv, options: DrillOptions, log: (lin
         if (options.expectRefusal === true) return u.refused === undefined ? [{ kind: 'violation', subject: u.role, detail: 'a release whose post_upgrade traps was installed' }] : [];
         return u.refused === undefined ? [] : [{ kind: 'violation', subject: u.role, detail: `upgrade refused: ${u.refused}` }];
     });
+    const agentPasses = upgrades.flatMap((u) => (u.agents === undefined ? [] : [u.agents]));
     const findings = [
         ...refusals.flat(),
         ...checkNothingLost(before, after),
@@ -210,7 +211,8 @@ export async function runDrillOn(env: DrillEnv, options: DrillOptions, log: (lin
         ...checkSchedules(before, after),
         ...checkCompletion(after),
         ...checkCallsDuringUpgrade(upgrades.flatMap((u) => u.calls)),
-        ...checkAgentUpgrades(upgrades.flatMap((u) => (u.agents === undefined ? [] : [u.agents]))),
+        ...checkAgentUpgrades(agentPasses),
+        ...checkAgentsKeptAndUpgraded(before, after, agentPasses),
         ...checkVersions(before, after, upgraded, options.expected)
     ];
     return { scenario: options.scenario, upgrades, before, after, findings };

@@ -1,7 +1,7 @@
 /**
  * Captures what a drill compares: every execution with its node attempts, every schedule with
  * its firing history, the monitor's open alerts and notification log, the demo canisters'
- * effect counters and each canister's `get_version`. Only queries: taking a snapshot changes
+ * effect counters, each canister's `get_version` and each owner's agent and its subnet. Only queries: taking a snapshot changes
  * nothing. Take snapshots while every canister runs.
  */
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
@@ -49,6 +49,8 @@ export type ScheduleSnap = {
     schema_version: number;
     firings: FiringSnap[];
 };
+/** An owner's agent and the subnet it lives on. */
+export type AgentSnap = { owner: string; agent: string; subnet: string | undefined };
 export type EffectCounters = { repay_count: bigint; total_repaid: bigint; oracle_calls: bigint; backup_oracle_calls: bigint };
 export type Snapshot = {
     /** IC time of the snapshot (ns). */
@@ -61,6 +63,8 @@ export type Snapshot = {
     notifications: bigint[];
     effects: EffectCounters;
     versions: Record<PeerRole, VersionInfo>;
+    /** Every owner's agent that is ready. */
+    agents: AgentSnap[];
 };
 
 const PAGE = 100;
@@ -115,9 +119,21 @@ async function allPages<T>(fetchPage: (cursor: Cursor) => Promise<{ items: T[]; 
     return items;
 }
 
-/** Summaries of every execution the owner sees. */
+/** The orchestrator as each of the drill's owners: each sees only its own executions. */
+function ownerOrchestrators(env: DrillEnv): DrillEnv['orchestrator'][] {
+    return [env.orchestrator, env.partnerOrchestrator];
+}
+
+/** Summaries of every execution of `orchestrator`'s caller. */
+async function listOwnExecutions(orchestrator: DrillEnv['orchestrator']): Promise<ExecutionSummary[]> {
+    return await allPages(async (cursor) => unwrapOk(await orchestrator.list_executions({ workflow_id: [], status: [], page: { cursor, limit: PAGE }, order: [] })));
+}
+
+/** Summaries of every execution of the drill's owners. */
 export async function listExecutions(env: DrillEnv): Promise<ExecutionSummary[]> {
-    return await allPages(async (cursor) => unwrapOk(await env.orchestrator.list_executions({ workflow_id: [], status: [], page: { cursor, limit: PAGE }, order: [] })));
+    const all: ExecutionSummary[] = [];
+    for (const orchestrator of ownerOrchestrators(env)) all.push(...(await listOwnExecutions(orchestrator)));
+    return all;
 }
 
 /** Every schedule the owner sees. */
@@ -127,7 +143,20 @@ export async function listSchedules(env: DrillEnv): Promise<Schedule[]> {
 
 async function executions(env: DrillEnv): Promise<Record<string, ExecutionSnap>> {
     const out: Record<string, ExecutionSnap> = {};
-    for (const item of await listExecutions(env)) out[item.id] = executionSnap(unwrapOk(await env.orchestrator.get_execution({ execution_id: item.id })));
+    for (const orchestrator of ownerOrchestrators(env)) {
+        for (const item of await listOwnExecutions(orchestrator)) out[item.id] = executionSnap(unwrapOk(await orchestrator.get_execution({ execution_id: item.id })));
+    }
+    return out;
+}
+
+async function agents(env: DrillEnv): Promise<AgentSnap[]> {
+    const out: AgentSnap[] = [];
+    for (const orchestrator of ownerOrchestrators(env)) {
+        const a = unwrapOk(await orchestrator.get_agent());
+        const agent = a.agent[0];
+        if (!('Ready' in a.status) || agent === undefined) continue;
+        out.push({ owner: a.owner.toText(), agent: agent.toText(), subnet: (await env.pic.getCanisterSubnetId(agent))?.toText() });
+    }
     return out;
 }
 
@@ -180,6 +209,7 @@ export async function takeSnapshot(env: DrillEnv): Promise<Snapshot> {
             oracle_calls: await env.oracle.calls(),
             backup_oracle_calls: await env.backupOracle.calls()
         },
-        versions
+        versions,
+        agents: await agents(env)
     };
 }

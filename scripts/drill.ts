@@ -7,6 +7,9 @@
  * - `--canister all` (default): each canister alone, a rolling upgrade of all four, then
  *   `--rounds` upgrades in a row (cycling through the four) under continuous load.
  * - `--canister NAME`: NAME upgraded `--rounds` times in a row under continuous load.
+ *
+ * Each drill runs on a network with two application subnets (`DRILL_TOPOLOGY`), with an
+ * owner's agent on each.
  */
 import { resolve } from 'node:path';
 
@@ -15,8 +18,10 @@ import { PocketIc } from '@dfinity/pic';
 import { OPERATOR_PROFILE } from '../drill/load';
 import { formatReport, drillPassed } from '../drill/report';
 import { runDrill, type DrillOptions, type DrillResult } from '../drill/run';
+import { DRILL_TOPOLOGY } from '../drill/env';
 import { startDrillServer } from '../drill/server';
 import { PEER_ROLES, type PeerRole } from '../shared/common/deployment';
+import { SYSTEM_CANISTERS_DIR } from '../cli/deploy';
 import { buildCanisters } from './build-canisters';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -62,13 +67,14 @@ export function scenarios(args: Args): Omit<DrillOptions, 'log'>[] {
 
 async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
-    const built = await buildCanisters(PROJECT_ROOT, [...PEER_ROLES, 'price_oracle', 'lending_position']);
+    // The agent module, and the CMC and ledgers that create agents on the drill's second subnet.
+    const built = [...(await buildCanisters(PROJECT_ROOT, [...PEER_ROLES, 'agent', 'price_oracle', 'lending_position'])), ...(await buildCanisters(SYSTEM_CANISTERS_DIR, ['cmc', 'cycles_ledger', 'icp_ledger']))];
     if (built.length > 0) console.log(`built ${built.join(', ')}`);
     const server = await startDrillServer();
     const results: DrillResult[] = [];
     try {
         for (const options of scenarios(args)) {
-            const pic = await PocketIc.create(server.getUrl());
+            const pic = await PocketIc.create(server.getUrl(), DRILL_TOPOLOGY);
             try {
                 const result = await runDrill(pic, { ...options, log: (line) => console.log(line) });
                 results.push(result);

@@ -6,16 +6,22 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { PocketIc, SubnetStateType } from '@dfinity/pic';
 
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { STOP_CANISTER_TIMEOUT_NS } from '../src/engine/stop-timeout';
+import { bulkyTargetIdlFactory, type BulkyTargetService } from '../../tests/integration/support/canisters/bulky-target';
 import { AZLE_SETTLE_TICKS, deployCaller, deployCounter, idlFactories } from '../../tests/integration/support/fixtures';
 import type { CallerService } from '../../tests/integration/support/fixtures';
 import { managementIdlFactory } from '../../tests/integration/support/management';
 import type { ManagementService } from '../../tests/integration/support/management';
-import { createPic, expectReject } from '../../tests/integration/support/pic';
+import { createPic, expectReject, RejectCodeNumber } from '../../tests/integration/support/pic';
 import { picUrl } from '../../tests/integration/support/server-handle';
 
 jest.setTimeout(120_000);
 
 const MANAGEMENT_CANISTER = 'aaaaa-aa';
+const NANOS_PER_MS_BIG = 1_000_000n;
 
 describe('Localnet > stopping and starting', () => {
     let pic: PocketIc;
@@ -76,6 +82,39 @@ describe('Localnet > stopping and starting', () => {
         expect(await awaitRawRand()).toBe(32);
         expect((await pic.canisterStatus({ canisterId: callerId })).status).toEqual({ stopped: null });
     });
+
+    it('rejects a stop that waited five minutes with SysTransient (IC0206, "Stop canister request timed out"); the canister stays stopping, stops when its call ends, and starts again', async () => {
+        // The stalled call spans thousands of management calls: minutes of wall clock on a loaded machine.
+        const slow = await createPic({ processingTimeoutMs: 300_000 });
+        try {
+            // The stopper is a canister (as the executor is for agents): pic-js's deferred actors never settle on a reject.
+            const { canisterId: stopperId } = await deployCaller(slow);
+            const { canisterId: callerId } = await deployCaller(slow, { controllers: [stopperId, Principal.anonymous()] });
+            const wasm = new Uint8Array(readFileSync(resolve(__dirname, '..', '..', 'tests', 'integration', 'support', 'canisters', '.azle', 'bulky_target', 'bulky_target.wasm')));
+            const { actor: target, canisterId: targetId } = await slow.setupCanister<BulkyTargetService>({ idlFactory: bulkyTargetIdlFactory as never, wasm });
+            await slow.tick(AZLE_SETTLE_TICKS);
+            // Its `read` stalls over many rounds (about a thousand management calls fit in one round of its budget).
+            await target.prepare(1, 8_000);
+            const deferredCaller = slow.createDeferredActor<CallerService>(idlFactories.caller, callerId);
+            const deferredStopper = slow.createDeferredActor<CallerService>(idlFactories.caller, stopperId);
+            const awaitCall = await deferredCaller.callRaw(targetId, 'read', new Uint8Array(IDL.encode([], [])), 0n);
+            await slow.tick();
+            const stopArg = new Uint8Array(IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: callerId }]));
+            const awaitStop = await deferredStopper.callRaw(Principal.fromText(MANAGEMENT_CANISTER), 'stop_canister', stopArg, 0n);
+            await slow.tick(2);
+            expect((await slow.canisterStatus({ canisterId: callerId })).status).toEqual({ stopping: null });
+            await slow.advanceTime(Number(STOP_CANISTER_TIMEOUT_NS / NANOS_PER_MS_BIG));
+            const stopped = await awaitStop();
+            expect('Err' in stopped && { code: stopped.Err.code, message: stopped.Err.message }).toEqual({ code: RejectCodeNumber.SysTransient, message: 'IC0206: Stop canister request timed out' });
+            expect((await slow.canisterStatus({ canisterId: callerId })).status).toEqual({ stopping: null });
+            expect('Ok' in (await awaitCall())).toBe(true);
+            expect((await slow.canisterStatus({ canisterId: callerId })).status).toEqual({ stopped: null });
+            await slow.startCanister({ canisterId: callerId });
+            expect((await slow.canisterStatus({ canisterId: callerId })).status).toEqual({ running: null });
+        } finally {
+            await slow.tearDown();
+        }
+    }, 600_000);
 
     it('waits for a call still in flight to another subnet before it stops', async () => {
         const twoSubnets = await PocketIc.create(picUrl(), {

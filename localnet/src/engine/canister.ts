@@ -147,7 +147,7 @@ export class Canister {
     /** Every instruction the canister's executions used (queries and trapped ones included). */
     instructionsExecuted = 0n;
     /** Answers owed to `stop_canister` callers once every call context is closed. */
-    pendingStops: Array<{ origin: Origin; reply: (result: CallResult) => void }> = [];
+    pendingStops: Array<{ origin: Origin; reply: (result: CallResult) => void; requestedAt: bigint }> = [];
     /** The most recent changes (at most MAX_HISTORY_CHANGES) and how many there were in all. */
     history: CanisterChange[] = [];
     totalChanges = 0n;

@@ -44,6 +44,7 @@ export function principalText(bytes: Uint8Array): string {
 /** PocketIC's ErrorCode names with the IC error number each stands for. */
 export const ErrorCode = {
     CanisterQueueFull: 'IC0201',
+    StopCanisterRequestTimeout: 'IC0206',
     CanisterNotFound: 'IC0301',
     CanisterRejectedMessage: 'IC0406',
     CanisterOutOfCycles: 'IC0207',
@@ -151,6 +152,8 @@ export const rejects = {
     /** dfinity/ic rs/execution_environment/src/query_handler/query_call_graph.rs */
     queryCallGraphTooDeep: (): Reject =>
         reject(RejectCode.CanisterError, 'QueryCallGraphTooDeep', 'Composite query calls exceeded the maximum call depth.'),
+    /** A stop request that waited out the stop timeout (stop-timeout.ts). */
+    stopTimedOut: (): Reject => reject(RejectCode.SysTransient, 'StopCanisterRequestTimeout', 'Stop canister request timed out'),
     canisterStopped: (id: Uint8Array): Reject =>
         reject(RejectCode.CanisterError, 'CanisterStopped', `Canister ${principalText(id)} is stopped`),
     canisterStopping: (id: Uint8Array): Reject =>

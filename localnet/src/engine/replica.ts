@@ -12,6 +12,7 @@ import { APPLICATION_SUBNET_FEES, responseTransmissionRefund } from './fees';
 import { APPLICATION_SUBNET_LIMITS, type InstructionLimits } from './instruction-limits';
 import { QueryExecutor } from './query-call-graph';
 import { RoundBudget } from './round-budget';
+import { expiredStops } from './stop-timeout';
 import { WasmRuntime, type EntryPoint, type ExecutionResult, type Persistence } from './wasm-runtime';
 import { methodExportName } from './wasm-module';
 
@@ -131,6 +132,7 @@ export class Replica {
     runRound(time: bigint, inducted: Request[]): void {
         this.roundTime = time;
         this.roundBudget.startRound();
+        this.expireStops(time);
         for (const canister of [...this.canisters.values()]) {
             if (!this.cycles.chargeResources(canister, time)) this.runDry(canister);
         }
@@ -515,7 +517,7 @@ export class Replica {
 
     /** Puts a canister into Stopping; `answer` runs once it has no open call contexts. */
     requestStop(canister: Canister, origin: Origin, answer: (result: CallResult) => void): void {
-        canister.pendingStops.push({ origin, reply: answer });
+        canister.pendingStops.push({ origin, reply: answer, requestedAt: this.roundTime });
         if (canister.status === 'running') {
             canister.status = 'stopping';
             canister.version += 1n;
@@ -529,6 +531,15 @@ export class Replica {
         for (const pending of canister.pendingStops) pending.reply(reject(failure));
         canister.pendingStops = [];
         this.stopping.delete(canister);
+    }
+
+    /** Rejects the stop requests that waited out the stop timeout; their canisters stay Stopping (stop-timeout.ts). */
+    private expireStops(now: bigint): void {
+        for (const canister of this.stopping) {
+            const { expired, waiting } = expiredStops(canister.pendingStops, now);
+            canister.pendingStops = waiting;
+            for (const stop of expired) stop.reply(reject(rejects.stopTimedOut()));
+        }
     }
 
     private settleStopping(): void {

@@ -10,8 +10,12 @@ import type { Actor } from '@dfinity/pic';
 import type { Principal } from '@dfinity/principal';
 
 import { agentIdlFactory } from '../../../shared/agent/api';
-import { NO_RETRY, encodeWorkflowDefinition, executorIdlFactory, orchestratorIdlFactory, type WorkflowDefinitionWire } from '../../../shared/workflow';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { NO_RETRY, encodeWorkflowDefinition, executorIdlFactory, orchestratorIdlFactory, type ExecutionWire, type WorkflowDefinitionWire } from '../../../shared/workflow';
 import { node } from '../../../shared/workflow/testing';
+import { bulkyTargetIdlFactory, type BulkyTargetService } from '../support/canisters/bulky-target';
 import { deflowActor } from '../support/deflow';
 import { EMPTY_CANDID_ARGS, driveToEnd, errTag, readyAgentOf, executorAs, nodeOf, okOf, statusOf, type ExecutorService, type OrchestratorService, useWorkflowEnv } from '../support/workflows';
 
@@ -28,31 +32,43 @@ const STALL_ROUNDS = 20;
  */
 const HELD_STALL_ROUNDS = 20_000;
 
+/** Fills the agent's reply past the IC's 2 MiB: a blob just under it, which the agent can receive but not wrap and pass on. */
+const NEAR_MAX_REPLY_BYTES = 2 * 1024 * 1024 - 64;
+const BULKY_TARGET_WASM = resolve(__dirname, '..', 'support', 'canisters', '.azle', 'bulky_target', 'bulky_target.wasm');
+
 type AgentVersionService = { get_version: () => Promise<{ canister_version: bigint }> };
 
-/** One `get_price` on the oracle, no retries: a lost or refused call would fail the execution. */
-function readPriceDefinition(oracle: Principal): WorkflowDefinitionWire {
+/** One call node `price` making one call of `method` on `target`, no retries: a lost or refused call would fail the execution. */
+function callOnceDefinition(target: Principal, method: string, replyTypes: string): WorkflowDefinitionWire {
     return encodeWorkflowDefinition({
-        name: 'read the price once',
+        name: `call ${method} once`,
         description: '',
         nodes: [
             node('price', {
-                config: { kind: 'Call', canister: oracle.toText(), method: 'get_price', args: { kind: 'Raw', bytes: EMPTY_CANDID_ARGS }, cycles: 0n, reply: { kind: 'Candid', types: '(record { price_e8s: nat64 })' } },
+                config: { kind: 'Call', canister: target.toText(), method, args: { kind: 'Raw', bytes: EMPTY_CANDID_ARGS }, cycles: 0n, reply: { kind: 'Candid', types: replyTypes } },
                 recovery: { retry: NO_RETRY, fallback: { kind: 'StopExecution' }, emergencyActions: [] }
             })
         ]
     });
 }
 
+/** One `get_price` on the oracle. */
+const readPriceDefinition = (oracle: Principal): WorkflowDefinitionWire => callOnceDefinition(oracle, 'get_price', '(record { price_e8s: nat64 })');
+
 describe('Drills > agent upgrade', () => {
     // The holding test's upgrade call waits out 2 × HELD_STALL_ROUNDS management calls: minutes of wall clock on a loaded machine.
     const env = useWorkflowEnv({ pic: { processingTimeoutMs: 300_000 } });
     let owners: { actor: Actor<OrchestratorService>; workflowId: string; agent: Principal }[];
 
-    /** Drives each execution to its end (a second per step): each must succeed with its call made exactly once. */
+    /** Drives an execution to its end, a second per step. */
+    function runToEnd({ actor, id }: { actor: Actor<OrchestratorService>; id: string }): Promise<ExecutionWire> {
+        return driveToEnd({ ...env, orchestrator: actor }, id, { stepMs: 1_000, maxRounds: 40 });
+    }
+
+    /** Each execution must succeed with its call made exactly once. */
     async function expectEachSucceededOnce(runs: readonly { actor: Actor<OrchestratorService>; id: string }[]): Promise<void> {
-        for (const { actor, id } of runs) {
-            const x = await driveToEnd({ ...env, orchestrator: actor }, id, { stepMs: 1_000, maxRounds: 40 });
+        for (const run of runs) {
+            const x = await runToEnd(run);
             expect(statusOf(x)).toBe('Succeeded');
             expect(nodeOf(x, 'price').attempts.length).toBe(1);
         }
@@ -130,5 +146,36 @@ describe('Drills > agent upgrade', () => {
         // Calls that waited for their agent go out at their next wake (seconds later).
         await expectEachSucceededOnce(all);
         expect(await env.oracle.calls()).toBe(callsBefore + BigInt(all.length));
+    });
+
+    it('hands no call back when its agent trapped after the target ran (a reply too large to pass on): the attempt fails once, the target counts one call', async () => {
+        const target = await env.pic.setupCanister<BulkyTargetService>({ idlFactory: bulkyTargetIdlFactory as never, wasm: new Uint8Array(readFileSync(BULKY_TARGET_WASM)) });
+        await env.pic.tick(3);
+        const [owner] = owners;
+        const workflowId = okOf(await owner.actor.create_workflow(callOnceDefinition(target.canisterId, 'read', '(blob)'))).id;
+        await target.actor.prepare(NEAR_MAX_REPLY_BYTES, HELD_STALL_ROUNDS);
+        const run = { actor: owner.actor, id: okOf(await owner.actor.start_execution({ workflow_id: workflowId, input: [] })).id };
+        await env.pic.tick(4);
+        expect(await target.actor.calls()).toBe(1n);
+
+        const upgrader = env.pic.createDeferredActor<ExecutorService>(executorIdlFactory as unknown as IDL.InterfaceFactory, env.deployment.peers.executor);
+        upgrader.setIdentity(env.admin);
+        const upgrade = await upgrader.upgrade_agents({ cursor: [], limit: [] });
+        await env.pic.tick(3);
+        // The agent is stopping while its target still works on the call; then the target answers and the agent traps passing the reply on.
+        expect((await env.pic.canisterStatus({ canisterId: owner.agent, sender: env.deployment.peers.executor })).status).toEqual({ stopping: null });
+        expect(okOf(await upgrade())).toEqual({ upgraded: owners.length, failed: [], next_cursor: [] });
+
+        const x = await runToEnd(run);
+        expect(statusOf(x)).toBe('Failed');
+        const attempts = nodeOf(x, 'price').attempts;
+        expect(attempts).toHaveLength(1);
+        const message = attempts[0]?.error[0]?.message ?? '';
+        expect(message).toContain('agent:');
+        expect(message).not.toMatch(/is stopp(ed|ing)/);
+        // Time for any hand-back to go out again: none does.
+        await env.pic.advanceTime(30_000);
+        await env.pic.tick(6);
+        expect(await target.actor.calls()).toBe(1n);
     });
 });

@@ -1,4 +1,4 @@
-/** A rolling upgrade of all four canisters, then upgrades in a row under continuous load. */
+/** A rolling upgrade of all four canisters (and both owners' agents, on two subnets), then upgrades in a row under continuous load. */
 import { PEER_ROLES } from '../../../shared/common/deployment';
 import { drill, expectPassed } from '../support/drills';
 
@@ -10,9 +10,13 @@ describe('Drills > rolling upgrades', () => {
         expectPassed(result);
         expect(result.upgrades.map((u) => u.role)).toEqual([...PEER_ROLES]);
         for (const role of PEER_ROLES) expect(result.after.versions[role].canister_version).toBeGreaterThan(result.before.versions[role].canister_version);
-        // The owner's agent is upgraded after the executor, with executions waiting on it.
+        // Both owners' agents, one on each application subnet, are upgraded after the executor with executions waiting on them (none failed).
+        const subnets = result.before.agents.map((a) => a.subnet);
+        expect(subnets).toHaveLength(2);
+        expect(new Set(subnets).size).toBe(2);
+        expect(result.after.agents.map((a) => a.subnet)).toEqual(subnets);
         const executorUpgrade = result.upgrades.find((u) => u.role === 'executor');
-        expect(executorUpgrade?.agents).toEqual({ upgraded: 1, failed: [] });
+        expect(executorUpgrade?.agents).toEqual({ upgraded: 2, failed: [] });
         expect(executorUpgrade?.startedWhileDown.length).toBeGreaterThan(0);
     });
 

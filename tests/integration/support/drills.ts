@@ -2,15 +2,16 @@
 import type { PocketIc } from '@dfinity/pic';
 
 import { isFailure } from '../../../drill/checks';
+import { DRILL_TOPOLOGY } from '../../../drill/env';
 import { TEST_PROFILE } from '../../../drill/load';
 import { formatDrill } from '../../../drill/report';
 import { runDrill, type DrillOptions, type DrillResult } from '../../../drill/run';
 import type { PeerRole } from '../../../shared/common/deployment';
 import { createPic } from './pic';
 
-/** Runs a drill with the test load profile on a fresh instance (torn down afterwards). */
+/** Runs a drill with the test load profile on a fresh two-subnet instance, `DRILL_TOPOLOGY` (torn down afterwards). */
 export async function drill(scenario: string, order: readonly PeerRole[], over: Partial<DrillOptions> = {}): Promise<DrillResult> {
-    const pic: PocketIc = await createPic();
+    const pic: PocketIc = await createPic({ topology: DRILL_TOPOLOGY });
     try {
         return await runDrill(pic, { scenario, order, rounds: 1, profile: TEST_PROFILE, ...over });
     } finally {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { PocketIc } from '@dfinity/pic';
+import { PocketIc, type CreateInstanceOptions } from '@dfinity/pic';
 
 import { picUrl } from './server-handle';
 
@@ -12,10 +12,11 @@ import { picUrl } from './server-handle';
  * A fresh PocketIC instance on the run's server. Always `tearDown()` it. `processingTimeoutMs`
  * bounds, in wall-clock time, how long pic-js waits for one update call (30 s by default): a
  * spec whose single call spans thousands of rounds on purpose raises it, so a loaded machine
- * slows the spec down instead of failing it.
+ * slows the spec down instead of failing it. `topology` names the subnets (one application subnet by default).
  */
-export async function createPic(options: { processingTimeoutMs?: number } = {}): Promise<PocketIc> {
-    return await PocketIc.create(picUrl(), options);
+export async function createPic(options: { processingTimeoutMs?: number; topology?: CreateInstanceOptions } = {}): Promise<PocketIc> {
+    const { topology, ...rest } = options;
+    return await PocketIc.create(picUrl(), { ...topology, ...rest });
 }
 
 /** PocketIC's reject codes, as the server names them in JSON. */
@@ -41,6 +42,7 @@ export const RejectCodeNumber = {
 
 /** PocketIC `ErrorCode` names used by the conformance tests, with their IC error numbers. */
 export const ErrorCode = {
+    StopCanisterRequestTimeout: 'StopCanisterRequestTimeout', // IC0206
     CanisterNotFound: 'CanisterNotFound', // IC0301
     CanisterRejectedMessage: 'CanisterRejectedMessage', // IC0406
     CanisterTrapped: 'CanisterTrapped', // IC0502
