@@ -38,8 +38,8 @@ import { printSection, type Row } from './stats';
 const SIZES = (process.env.DEFLOW_BENCH_SCALE_SIZES ?? '1000,10000').split(',').map((s) => Number(s.trim()));
 /** Live schedules stop growing here: the issue's figure. */
 const MAX_SCHEDULES = 10_000;
-/** Workflows (each with its execution) per orchestrator bulk_load call: within one message's 40B instructions. */
-const LOAD_CHUNK = Number(process.env.DEFLOW_BENCH_SCALE_CHUNK ?? 50);
+/** Workflows (each with its execution) per orchestrator bulk_load call: ~6B instructions, within one message's 40B. */
+const LOAD_CHUNK = Number(process.env.DEFLOW_BENCH_SCALE_CHUNK ?? 500);
 /** Schedules per scheduler bulk_load call. */
 const SCHEDULE_CHUNK = 200;
 /** USD per XDR (1 XDR buys 1T cycles); override with DEFLOW_XDR_USD. */
@@ -117,9 +117,9 @@ async function fill(b: Bench, size: number): Promise<void> {
     };
     while (b.loaded.workflows.length < size) {
         const count = Math.min(LOAD_CHUNK, size - b.loaded.workflows.length);
-        const { workflow_ids, requests } = unwrapOk(await timed('orchestrator', () => b.orchestratorBench.bulk_load({ definition, workflows: count })));
-        unwrapOk(await timed('executor', () => b.executorBench.bulk_load(requests)));
-        b.loaded.workflows.push(...requests.map((r) => r.key.execution_id));
+        const { workflow_ids, dispatched } = unwrapOk(await timed('orchestrator', () => b.orchestratorBench.bulk_load({ definition, workflows: count })));
+        unwrapOk(await timed('executor', () => b.executorBench.bulk_load(dispatched)));
+        b.loaded.workflows.push(...dispatched.execution_ids);
         b.loaded.workflowIds.push(...workflow_ids);
         debug(`records loaded: ${b.loaded.workflows.length}`);
     }
