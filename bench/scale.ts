@@ -361,19 +361,26 @@ export async function runScale(sizes: number[], options: { sustained: boolean; o
     }
 }
 
+const usd = (cycles: bigint): string => `$${((Number(cycles) / 1e12) * XDR_USD).toFixed(8)}`;
+
+/** The cycles figures of one size's measurement. */
+function cycleRows(result: SizeResult): Row[] {
+    return [
+        { name: '3-node execution (4 DeFlow canisters)', value: `${digits(result.executionCycles)} cycles`, note: `${usd(result.executionCycles)} at ${XDR_USD} USD/XDR` },
+        { name: 'schedule firing, scheduler only', value: `${digits(result.firingSchedulerCycles)} cycles`, note: usd(result.firingSchedulerCycles) },
+        { name: 'schedule firing with its 3-node execution', value: `${digits(result.firingCycles)} cycles`, note: usd(result.firingCycles) }
+    ];
+}
+
 /** The `scale` section of `npm run bench`. */
 export async function scaleBench(): Promise<void> {
-    // Each size's figures as soon as they are measured: a long run stopped early still reports.
-    const onSize = (sofar: Map<number, SizeResult>): void => printSection(`scale so far (sizes ${[...sofar.keys()].join(' | ')})`, instructionRows(sofar));
+    // Each size's figures as soon as they are measured (cycles too): a long run stopped early still reports.
+    const onSize = (sofar: Map<number, SizeResult>): void => {
+        const [size, latest] = [...sofar.entries()][sofar.size - 1]!;
+        printSection(`scale so far (sizes ${[...sofar.keys()].join(' | ')}; cycles at ${size})`, [...instructionRows(sofar), ...cycleRows(latest)]);
+    };
     const { results, sustained } = await runScale(SIZES, { sustained: true, onSize });
-    const last = results.get(SIZES[SIZES.length - 1]!)!;
-    const usd = (cycles: bigint): string => `$${((Number(cycles) / 1e12) * XDR_USD).toFixed(8)}`;
-    const rows = instructionRows(results);
-    rows.push(
-        { name: '3-node execution (4 DeFlow canisters)', value: `${digits(last.executionCycles)} cycles`, note: `${usd(last.executionCycles)} at ${XDR_USD} USD/XDR` },
-        { name: 'schedule firing, scheduler only', value: `${digits(last.firingSchedulerCycles)} cycles`, note: usd(last.firingSchedulerCycles) },
-        { name: 'schedule firing with its 3-node execution', value: `${digits(last.firingCycles)} cycles`, note: usd(last.firingCycles) },
-        { name: 'sustained executions started per round', value: String(sustained?.rate ?? '-'), note: sustained?.tried.join('; ') }
-    );
+    const rows = [...instructionRows(results), ...cycleRows(results.get(SIZES[SIZES.length - 1]!)!)];
+    rows.push({ name: 'sustained executions started per round', value: String(sustained?.rate ?? '-'), note: sustained?.tried.join('; ') });
     printSection(`scale (instructions, share of the IC limit; sizes ${SIZES.join(' | ')} workflows+executions, schedules up to ${MAX_SCHEDULES})`, rows);
 }
