@@ -45,7 +45,7 @@ class BulkLoadMethods {
         // Every workflow's version 1 is this record: encoded once.
         const version = { schema_version: 1 as const, definition, createdAt: now };
         // The group indexes are written once per touched page for the whole call (GroupPages.batch).
-        const mismatch = withFastJson(
+        withFastJson(
             () =>
                 inBatches([workflowGroups, executionGroups], () => {
                     for (let i = 0; i < arg.workflows; i++) {
@@ -61,15 +61,13 @@ class BulkLoadMethods {
                         if (i === 0) {
                             for (const e of dispatches) requests.push({ key: { execution_id: e.executionId, node_id: e.nodeId, attempt: e.attempt }, due_at: e.dueAt, timeout_ms: BigInt(e.timeoutMs), task: encodeNodeTask(e.task), owner: [Principal.fromText(owner)], critical: [] });
                         } else if (dispatches.length !== requests.length || dispatches.some((e, j) => e.nodeId !== requests[j]!.key.node_id || e.attempt !== requests[j]!.key.attempt || e.dueAt !== requests[j]!.due_at)) {
-                            return executionId;
+                            // Not expected (one definition, input and time): trap, so the call writes nothing, rather than record wrong attempts.
+                            throw new Error(`bulk_load: ${executionId} dispatched other attempts than the first execution`);
                         }
                     }
-                    return undefined;
                 }),
             [version]
         );
-        // Not expected (one definition, input and time): refused rather than recorded wrongly.
-        if (mismatch !== undefined) return { Err: { InvalidInput: { field: 'definition', message: `${mismatch} dispatched other attempts than the first execution` } } };
         return { Ok: { workflow_ids: workflowIds, dispatched: { requests, execution_ids: executionIds } } };
     }
 }
