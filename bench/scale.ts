@@ -118,7 +118,9 @@ async function fill(b: Bench, size: number): Promise<void> {
     while (b.loaded.workflows.length < size) {
         const count = Math.min(LOAD_CHUNK, size - b.loaded.workflows.length);
         const { workflow_ids, dispatched } = unwrapOk(await timed('orchestrator', () => b.orchestratorBench.bulk_load({ definition, workflows: count })));
-        unwrapOk(await timed('executor', () => b.executorBench.bulk_load(dispatched)));
+        const recorded = unwrapOk(await timed('executor', () => b.executorBench.bulk_load(dispatched)));
+        const expected = dispatched.execution_ids.length * dispatched.requests.length;
+        if (recorded !== expected) throw new Error(`executor bulk_load recorded ${recorded} attempts, not ${expected}`);
         b.loaded.workflows.push(...dispatched.execution_ids);
         b.loaded.workflowIds.push(...workflow_ids);
         debug(`records loaded: ${b.loaded.workflows.length}`);
