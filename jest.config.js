@@ -11,7 +11,9 @@ module.exports = {
             displayName: 'unit',
             testEnvironment: 'node',
             transform: { '^.+\\.ts$': tsJest },
-            testMatch: ['<rootDir>/shared/**/*.test.ts', '<rootDir>/canisters/**/*.test.ts', '<rootDir>/localnet/src/**/*.test.ts', '<rootDir>/localnet/system-canisters/**/*.test.ts', '<rootDir>/cli/**/*.test.ts', '<rootDir>/client/**/*.test.ts', '<rootDir>/examples/**/*.test.ts', '<rootDir>/drill/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts', '<rootDir>/frontend/src/**/*.test.ts']
+            // Azle's serializer source, which bench/scale/canisters/fast-json-encoder.test.ts compares against.
+            transformIgnorePatterns: ['/node_modules/(?!azle/src/stable/lib/)'],
+            testMatch: ['<rootDir>/shared/**/*.test.ts', '<rootDir>/canisters/**/*.test.ts', '<rootDir>/localnet/src/**/*.test.ts', '<rootDir>/localnet/system-canisters/**/*.test.ts', '<rootDir>/cli/**/*.test.ts', '<rootDir>/client/**/*.test.ts', '<rootDir>/examples/**/*.test.ts', '<rootDir>/drill/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts', '<rootDir>/frontend/src/**/*.test.ts', '<rootDir>/bench/**/*.test.ts']
         },
         {
             displayName: 'integration',

@@ -38,8 +38,8 @@ import { printSection, type Row } from './stats';
 const SIZES = (process.env.DEFLOW_BENCH_SCALE_SIZES ?? '1000,10000').split(',').map((s) => Number(s.trim()));
 /** Live schedules stop growing here: the issue's figure. */
 const MAX_SCHEDULES = 10_000;
-/** Workflows (each with its execution) per orchestrator bulk_load call: within one message's 40B instructions. */
-const LOAD_CHUNK = Number(process.env.DEFLOW_BENCH_SCALE_CHUNK ?? 50);
+/** Workflows (each with its execution) per orchestrator bulk_load call: ~6B instructions, within one message's 40B. */
+const LOAD_CHUNK = Number(process.env.DEFLOW_BENCH_SCALE_CHUNK ?? 500);
 /** Schedules per scheduler bulk_load call. */
 const SCHEDULE_CHUNK = 200;
 /** USD per XDR (1 XDR buys 1T cycles); override with DEFLOW_XDR_USD. */
@@ -116,9 +116,11 @@ async function fill(b: Bench, size: number): Promise<void> {
     };
     while (b.loaded.workflows.length < size) {
         const count = Math.min(LOAD_CHUNK, size - b.loaded.workflows.length);
-        const { workflow_ids, requests } = unwrapOk(await timed('orchestrator', () => b.orchestratorBench.bulk_load({ definition, workflows: count })));
-        unwrapOk(await timed('executor', () => b.executorBench.bulk_load(requests)));
-        b.loaded.workflows.push(...requests.map((r) => r.key.execution_id));
+        const { workflow_ids, dispatched } = unwrapOk(await timed('orchestrator', () => b.orchestratorBench.bulk_load({ definition, workflows: count })));
+        const recorded = unwrapOk(await timed('executor', () => b.executorBench.bulk_load(dispatched)));
+        const expected = dispatched.execution_ids.length * dispatched.requests.length;
+        if (recorded !== expected) throw new Error(`executor bulk_load recorded ${recorded} attempts, not ${expected}`);
+        b.loaded.workflows.push(...dispatched.execution_ids);
         b.loaded.workflowIds.push(...workflow_ids);
         debug(`records loaded: ${b.loaded.workflows.length}`);
     }
@@ -361,19 +363,26 @@ export async function runScale(sizes: number[], options: { sustained: boolean; o
     }
 }
 
+const usd = (cycles: bigint): string => `$${((Number(cycles) / 1e12) * XDR_USD).toFixed(8)}`;
+
+/** The cycles figures of one size's measurement. */
+function cycleRows(result: SizeResult): Row[] {
+    return [
+        { name: '3-node execution (4 DeFlow canisters)', value: `${digits(result.executionCycles)} cycles`, note: `${usd(result.executionCycles)} at ${XDR_USD} USD/XDR` },
+        { name: 'schedule firing, scheduler only', value: `${digits(result.firingSchedulerCycles)} cycles`, note: usd(result.firingSchedulerCycles) },
+        { name: 'schedule firing with its 3-node execution', value: `${digits(result.firingCycles)} cycles`, note: usd(result.firingCycles) }
+    ];
+}
+
 /** The `scale` section of `npm run bench`. */
 export async function scaleBench(): Promise<void> {
-    // Each size's figures as soon as they are measured: a long run stopped early still reports.
-    const onSize = (sofar: Map<number, SizeResult>): void => printSection(`scale so far (sizes ${[...sofar.keys()].join(' | ')})`, instructionRows(sofar));
+    // Each size's figures as soon as they are measured (cycles too): a long run stopped early still reports.
+    const onSize = (sofar: Map<number, SizeResult>): void => {
+        const [size, latest] = [...sofar.entries()][sofar.size - 1]!;
+        printSection(`scale so far (sizes ${[...sofar.keys()].join(' | ')}; cycles at ${size})`, [...instructionRows(sofar), ...cycleRows(latest)]);
+    };
     const { results, sustained } = await runScale(SIZES, { sustained: true, onSize });
-    const last = results.get(SIZES[SIZES.length - 1]!)!;
-    const usd = (cycles: bigint): string => `$${((Number(cycles) / 1e12) * XDR_USD).toFixed(8)}`;
-    const rows = instructionRows(results);
-    rows.push(
-        { name: '3-node execution (4 DeFlow canisters)', value: `${digits(last.executionCycles)} cycles`, note: `${usd(last.executionCycles)} at ${XDR_USD} USD/XDR` },
-        { name: 'schedule firing, scheduler only', value: `${digits(last.firingSchedulerCycles)} cycles`, note: usd(last.firingSchedulerCycles) },
-        { name: 'schedule firing with its 3-node execution', value: `${digits(last.firingCycles)} cycles`, note: usd(last.firingCycles) },
-        { name: 'sustained executions started per round', value: String(sustained?.rate ?? '-'), note: sustained?.tried.join('; ') }
-    );
+    const rows = [...instructionRows(results), ...cycleRows(results.get(SIZES[SIZES.length - 1]!)!)];
+    rows.push({ name: 'sustained executions started per round', value: String(sustained?.rate ?? '-'), note: sustained?.tried.join('; ') });
     printSection(`scale (instructions, share of the IC limit; sizes ${SIZES.join(' | ')} workflows+executions, schedules up to ${MAX_SCHEDULES})`, rows);
 }
